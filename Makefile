@@ -1,0 +1,45 @@
+# The two commands: `make run` serves the demo office, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export WUXING_DEMO ?= 1
+
+.PHONY: run test test-browser install migrate demo static messages benchmark clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --build-constraint constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages -v 0 --ignore '.venv/*'
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+static: install
+	$(PY) manage.py collectstatic --noinput -v 0
+
+run: demo static
+	@echo "Serving http://127.0.0.1:$(PORT)/ (demo accounts are listed on the login page)"
+	$(VENV)/bin/gunicorn wuxing.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: messages
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+test-browser: messages
+	$(PY) -m pytest -m browser --require-browser $(PYTEST_ARGS)
+
+benchmark: migrate
+	$(PY) manage.py benchmark
+
+clean:
+	rm -rf $(VENV) staticfiles

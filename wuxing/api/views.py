@@ -1,0 +1,85 @@
+"""REST endpoints. They read through the same selectors as the HTML pages, so scope cannot drift."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.selectors import audit_list
+from wuxing.core.services import account_authenticate
+from wuxing.org.selectors import branch_list, department_list
+from wuxing.standards.models import Indicator, Star
+from wuxing.standards.selectors import standard_list
+
+from . import serializers as s
+from .permissions import ModelViewPermission
+
+
+class TokenView(APIView):
+    """Exchange user name and password for a token; failed attempts count toward the lock-out (R18)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        username = request.data.get("username") or ""
+        password = request.data.get("password") or ""
+        if not username or not password:
+            return Response({"detail": "请填写用户名和密码。"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            user = account_authenticate(request=request._request, username=username, password=password)
+        except DjangoValidationError as exc:
+            code = status.HTTP_403_FORBIDDEN if getattr(exc, "code", None) == "locked" else status.HTTP_400_BAD_REQUEST
+            return Response({"detail": " ".join(exc.messages)}, status=code)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ModelViewPermission]
+
+
+class BranchViewSet(ScopedReadViewSet):
+    serializer_class = s.BranchSerializer
+
+    def get_queryset(self):
+        return branch_list(user=self.request.user, filters=self.request.query_params)
+
+
+class DepartmentViewSet(ScopedReadViewSet):
+    serializer_class = s.DepartmentSerializer
+
+    def get_queryset(self):
+        return department_list(user=self.request.user)
+
+
+class CampaignViewSet(ScopedReadViewSet):
+    serializer_class = s.CampaignSerializer
+
+    def get_queryset(self):
+        return campaign_list(user=self.request.user)
+
+
+class StandardViewSet(ScopedReadViewSet):
+    serializer_class = s.StandardSerializer
+
+    def get_queryset(self):
+        stars = Star.objects.order_by("star_set", "position").prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+        return standard_list(user=self.request.user).prefetch_related(Prefetch("stars", queryset=stars), "rules")
+
+
+class AuditLogViewSet(ScopedReadViewSet):
+    serializer_class = s.AuditLogSerializer
+
+    def get_queryset(self):
+        filters = {k: self.request.query_params.get(k) for k in ("user", "action", "object_type", "object_id")}
+        return audit_list(user=self.request.user, filters=filters)

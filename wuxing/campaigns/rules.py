@@ -1,0 +1,20 @@
+"""Pure rules of a campaign's quotas (R4's first half: the office's 压担子)."""
+
+from collections.abc import Mapping
+
+
+def quota_problems(quotas: Mapping[int, int], branch_count: int) -> list[str]:
+    """Why a set of quotas cannot be right for an office of `branch_count` branches (English keys)."""
+    problems = []
+    if any(level < 1 or level > 5 for level in quotas):
+        problems.append("level_range")
+    if any(count < 0 for count in quotas.values()):
+        problems.append("negative")
+    if sum(quotas.values()) > branch_count:
+        problems.append("exceeds_branches")
+    return problems
+
+
+def quotas_as_api(quotas: Mapping[int, int]) -> dict[str, int]:
+    """{"5": 2, "4": 7, "3": 5}: highest level first, zero quotas left out."""
+    return {str(level): count for level, count in sorted(quotas.items(), reverse=True) if count}

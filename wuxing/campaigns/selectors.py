@@ -1,0 +1,37 @@
+"""Reads of campaigns, scoped to the user."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import Campaign, CampaignGroup, GroupMembership
+
+
+def campaign_list(*, user):
+    return Campaign.objects.restrict(user, "view").select_related("office", "standard").prefetch_related("quotas").order_by("-year", "office__path")
+
+
+def campaign_get(*, user, pk: int) -> Campaign:
+    campaign = (
+        campaign_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "groups",
+                queryset=CampaignGroup.objects.prefetch_related(
+                    Prefetch("memberships", queryset=GroupMembership.objects.select_related("person", "person__department"))
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def campaign_current(*, user, office=None):
+    """The campaign a user works in by default: the latest running one in scope (or of the office)."""
+    qs = campaign_list(user=user)
+    if office is not None:
+        qs = qs.filter(office=office)
+    return qs.exclude(status="preparing").first() or qs.first()

@@ -1,0 +1,70 @@
+"""Writes to campaigns: creating one, setting quotas, staffing its groups."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.services import ensure_in_scope
+from wuxing.org.choices import UnitLevel
+from wuxing.org.models import OrgUnit, Person
+
+from .choices import GroupKind, MemberRole
+from .models import Campaign, CampaignGroup, GroupMembership, Quota
+from .rules import quota_problems
+
+
+def _check_office(actor, office: OrgUnit):
+    if office.level != UnitLevel.OFFICE:
+        raise ValidationError({"office": _("A campaign belongs to a township or sub-district office.")})
+    if actor is not None:
+        if not actor.has_perm("campaigns.change_campaign"):
+            raise PermissionDenied(_("You may not manage campaigns."))
+        ensure_in_scope(office, actor=actor, action="view")
+
+
+@transaction.atomic
+def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = "", work_plan: str = "") -> Campaign:
+    _check_office(actor, office)
+    if Campaign.objects.filter(office=office, year=year).exists():
+        raise ValidationError({"year": _("%(office)s already has a campaign for %(year)d.") % {"office": office.name, "year": year}})
+    campaign = Campaign.objects.create(
+        office=office, year=year, standard=standard, name=name or _("%(year)d “Five-star” branch campaign") % {"year": year}, work_plan=work_plan
+    )
+    for kind in GroupKind:
+        CampaignGroup.objects.create(campaign=campaign, kind=kind, name=kind.label)
+    audit_record(actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_quotas(*, actor, campaign: Campaign, quotas: dict[int, int]) -> Campaign:
+    """Replace the campaign's quotas (how many branches should aim for each level)."""
+    _check_office(actor, campaign.office)
+    quotas = {int(k): int(v) for k, v in quotas.items()}
+    branch_count = campaign.office.branches.count()
+    problems = quota_problems(quotas, branch_count)
+    messages = {
+        "level_range": _("A quota level must be between 1 and 5 stars."),
+        "negative": _("A quota cannot be negative."),
+        "exceeds_branches": _("The quotas add up to %(total)d branches, but the office has only %(count)d.")
+        % {"total": sum(quotas.values()), "count": branch_count},
+    }
+    if problems:
+        raise ValidationError([messages[p] for p in problems])
+    before = campaign.quota_map()
+    campaign.quotas.all().delete()
+    Quota.objects.bulk_create(Quota(campaign=campaign, level=level, count=count) for level, count in quotas.items() if count)
+    audit_record(actor=actor, action="campaign.set_quotas", obj=campaign, before={str(k): v for k, v in before.items()}, after={str(k): v for k, v in quotas.items()})
+    return campaign
+
+
+@transaction.atomic
+def group_add_member(*, actor, campaign: Campaign, kind: str, person: Person, role: str = MemberRole.MEMBER, duty: str = "") -> GroupMembership:
+    _check_office(actor, campaign.office)
+    if person.office_id != campaign.office_id:
+        raise ValidationError(_("Only people of the campaign's office can join its groups."))
+    group = CampaignGroup.objects.get(campaign=campaign, kind=kind)
+    membership, _created = GroupMembership.objects.update_or_create(group=group, person=person, defaults={"role": role, "duty": duty})
+    audit_record(actor=actor, action="campaign.group_member", obj=group, after={"person": person.name, "role": role, "duty": duty})
+    return membership

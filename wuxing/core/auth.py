@@ -1,0 +1,21 @@
+"""Authentication: model passwords, lock-out of locked accounts, and permissions derived from roles."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
+
+from .roles import permissions_for_roles
+from .rules import is_locked
+
+
+class LockoutRoleBackend(ModelBackend):
+    def user_can_authenticate(self, user):
+        if is_locked(getattr(user, "locked_until", None), timezone.now()):
+            return False
+        return super().user_can_authenticate(user)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_wuxing_role_perms"):
+            user_obj._wuxing_role_perms = set(permissions_for_roles(user_obj.role_codes()))
+        return user_obj._wuxing_role_perms | super().get_all_permissions(user_obj, obj)

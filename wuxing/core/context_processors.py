@@ -1,0 +1,30 @@
+"""Navigation by role: what each user's menu shows."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _items(user):
+    items = [("home", _("Overview"), reverse("home"))]
+    if user.has_perm("org.view_branch"):
+        items.append(("branches", _("Branches"), reverse("org:branch_list")))
+    if user.has_perm("campaigns.view_campaign"):
+        items.append(("campaigns", _("Campaigns"), reverse("campaigns:campaign_list")))
+    if user.has_perm("standards.view_standard"):
+        items.append(("standards", _("Standards"), reverse("standards:standard_list")))
+    if user.has_perm("org.view_department"):
+        items.append(("departments", _("Departments"), reverse("org:department_list")))
+    if user.has_perm("core.view_auditlog"):
+        items.append(("audit", _("Audit log"), reverse("core:audit_list")))
+    if user.has_perm("org.view_user"):
+        items.append(("users", _("Accounts & roles"), reverse("org:user_list")))
+    if user.has_perm("core.view_accountpolicy"):
+        items.append(("settings", _("System settings"), reverse("core:policy")))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": _items(user)}

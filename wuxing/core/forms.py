@@ -1,0 +1,49 @@
+"""Forms of the core pages: sign-in, audit log filters, account policy."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .services import account_authenticate
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.user = account_authenticate(request=self.request, username=cleaned["username"], password=cleaned["password"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("User"), required=False)
+    action = forms.CharField(label=_("Action"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            raise ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+
+class AccountPolicyForm(forms.Form):
+    failed_login_limit = forms.IntegerField(label=_("Failed sign-ins before lock-out"), min_value=1, max_value=20)
+    lockout_minutes = forms.IntegerField(label=_("Lock-out minutes"), min_value=1, max_value=7 * 24 * 60)
+    idle_minutes = forms.IntegerField(label=_("Idle session timeout (minutes)"), min_value=1, max_value=24 * 60)
+    password_min_length = forms.IntegerField(label=_("Minimum password length"), min_value=8, max_value=64)

@@ -1,0 +1,51 @@
+"""Request-scoped context for services (client address) and the idle-session rule (R18)."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from .audit import current_ip
+from .models import AccountPolicy
+from .rules import is_session_idle
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+
+class IdleSessionMiddleware:
+    """End a session idle for longer than the policy allows; every request slides the window."""
+
+    SESSION_KEY = "_wuxing_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and hasattr(request, "session"):
+            idle = AccountPolicy.current().idle_minutes
+            now = time.time()
+            if is_session_idle(request.session.get(self.SESSION_KEY), now, idle):
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                messages.warning(request, _("Your session ended after %(minutes)s idle minutes. Please sign in again.") % {"minutes": idle})
+                return redirect(f"/accounts/login/?next={request.path}")
+            request.session[self.SESSION_KEY] = now
+            request.session.set_expiry(idle * 60)
+        return self.get_response(request)

@@ -1,0 +1,94 @@
+"""Core records: the append-only audit log and the account policy the system administrator sets."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied(_("The audit log is append-only."))
+
+    def delete(self):
+        raise PermissionDenied(_("The audit log is append-only."))
+
+    def restrict(self, user, action: str = "view"):
+        if action != "view" or not (user and user.is_authenticated and user.has_perm("core.view_auditlog")):
+            return self.none()
+        return self
+
+
+class AuditLog(models.Model):
+    """Who did what, when, from where, to which object, with the values before and after (R17)."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied(_("The audit log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("The audit log is append-only."))
+
+
+class AccountPolicy(models.Model):
+    """Account rules of R18; one row, edited by the system administrator."""
+
+    failed_login_limit = models.PositiveSmallIntegerField(
+        _("failed logins before lock-out"), default=settings.WUXING_FAILED_LOGIN_LIMIT
+    )
+    lockout_minutes = models.PositiveIntegerField(_("lock-out minutes"), default=settings.WUXING_LOCKOUT_MINUTES)
+    idle_minutes = models.PositiveIntegerField(_("idle session timeout (minutes)"), default=settings.WUXING_IDLE_MINUTES)
+    password_min_length = models.PositiveSmallIntegerField(_("minimum password length"), default=10)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account policy")
+        verbose_name_plural = _("account policy")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(failed_login_limit__gte=1), name="policy_limit_positive"),
+            models.CheckConstraint(condition=models.Q(idle_minutes__gte=1), name="policy_idle_positive"),
+            models.CheckConstraint(condition=models.Q(password_min_length__gte=8), name="policy_pw_len_min"),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "AccountPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

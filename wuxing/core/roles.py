@@ -1,0 +1,77 @@
+"""The roles of SPEC §1 and the permissions each one carries.
+
+Permissions are plain Django permission strings, so `user.has_perm()` works in views, templates and DRF
+alike; the auth backend derives them from a user's role assignments instead of storing them per user.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_LEADER = "office_leader", _("Office leader")
+    CAMPAIGN_STAFF = "campaign_staff", _("Campaign staff")
+    DEPARTMENT_CADRE = "department_cadre", _("Department cadre")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    BRANCH_MEMBER = "branch_member", _("Branch committee member")
+    REVIEWER = "reviewer", _("Reviewer")
+    AUDITOR = "auditor", _("Auditor")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# 三员分立: no account may hold two of these.
+ADMIN_ROLES = frozenset({Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})
+
+# Roles whose scope is the subtree under the unit they are attached to.
+SUBTREE_ROLES = frozenset({Role.OFFICE_LEADER, Role.CAMPAIGN_STAFF, Role.REVIEWER})
+# Roles whose scope is one branch.
+BRANCH_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_MEMBER})
+# Roles whose scope is the branches assigned (联系分包) to their department or to them.
+ASSIGNED_ROLES = frozenset({Role.DEPARTMENT_CADRE})
+
+_READ_ORG = {
+    "org.view_branch",
+    "org.view_department",
+    "org.view_orgunit",
+    "org.view_person",
+    "org.view_assignment",
+    "campaigns.view_campaign",
+    "standards.view_standard",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OFFICE_LEADER: frozenset(
+        _READ_ORG
+        | {
+            "org.change_branch",
+            "org.change_assignment",
+            "org.reveal_personal",
+            "campaigns.change_campaign",
+            "standards.change_standard",
+        }
+    ),
+    Role.CAMPAIGN_STAFF: frozenset(
+        _READ_ORG
+        | {
+            "org.change_branch",
+            "org.change_assignment",
+            "campaigns.change_campaign",
+            "standards.change_standard",
+        }
+    ),
+    Role.DEPARTMENT_CADRE: frozenset(_READ_ORG),
+    Role.BRANCH_SECRETARY: frozenset(_READ_ORG),
+    Role.BRANCH_MEMBER: frozenset(_READ_ORG),
+    Role.REVIEWER: frozenset({"org.view_branch", "campaigns.view_campaign", "standards.view_standard"}),
+    Role.AUDITOR: frozenset({"core.view_auditlog"}),
+    Role.SECURITY_ADMIN: frozenset({"org.view_user", "org.change_user", "org.assign_role"}),
+    Role.SYSTEM_ADMIN: frozenset({"core.view_accountpolicy", "core.change_accountpolicy"}),
+}
+
+
+def permissions_for_roles(roles) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)

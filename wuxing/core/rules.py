@@ -1,0 +1,68 @@
+"""Pure rules of the platform core: masking (R16), account policy (R18), separation of admin roles."""
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from .roles import ADMIN_ROLES
+
+
+def mask_phone(value: str | None) -> str:
+    """138****1234 for an 11-digit mobile; keep the last 4 of anything else that looks like a number."""
+    if not value:
+        return ""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * len(digits)
+
+
+def mask_id_number(value: str | None) -> str:
+    """First 6 + 8 stars + last 4 (a resident ID card number)."""
+    if not value:
+        return ""
+    v = value.strip()
+    if len(v) < 10:
+        return "*" * len(v)
+    return f"{v[:6]}{'*' * 8}{v[-4:]}"
+
+
+def conflicting_admin_role(held: Iterable[str], new_role: str) -> str | None:
+    """The admin role already held that forbids adding `new_role` (三员分立), or None."""
+    if new_role not in ADMIN_ROLES:
+        return None
+    for role in held:
+        if role in ADMIN_ROLES and role != new_role:
+            return role
+    return None
+
+
+def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+    return locked_until is not None and locked_until > now
+
+
+def compute_lock_after_failure(failed_count: int, limit: int, now: datetime, minutes: int) -> datetime | None:
+    """The lock expiry once `failed_count` consecutive failures reach the limit, else None."""
+    if limit > 0 and failed_count >= limit:
+        return now + timedelta(minutes=minutes)
+    return None
+
+
+def is_session_idle(last_seen: float | None, now: float, idle_minutes: int) -> bool:
+    return last_seen is not None and idle_minutes > 0 and now - last_seen > idle_minutes * 60
+
+
+def password_problems(password: str, min_length: int) -> list[str]:
+    """Which complexity requirements a password misses (English keys; the validator words them)."""
+    problems = []
+    if len(password) < min_length:
+        problems.append("length")
+    classes = [
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    if sum(classes) < 3:
+        problems.append("classes")
+    return problems

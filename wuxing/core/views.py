@@ -1,0 +1,106 @@
+"""Core pages: sign-in/out, the home page by role, the audit log, the account policy."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .exports import xlsx_response
+from .forms import AccountPolicyForm, AuditFilterForm, LoginForm
+from .models import AccountPolicy
+from .selectors import audit_list
+from .services import account_policy_update
+
+DEMO_ACCOUNTS = [
+    ("demo-leader", "党工委书记"),
+    ("demo-staff", "创建办工作人员"),
+    ("demo-dept", "职能部门干部（分包2个支部）"),
+    ("demo-secretary", "村党支部书记"),
+    ("demo-reviewer", "观摩评委"),
+    ("demo-auditor", "审计员"),
+    ("demo-security", "安全管理员"),
+    ("demo-sysadmin", "系统管理员"),
+]
+
+
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    if request.method == "POST":
+        form = LoginForm(request, data=request.POST)
+        if form.is_valid():
+            login(request, form.user)
+            return redirect(next_url or "home")
+    else:
+        form = LoginForm(request)
+    context = {"form": form, "next": next_url}
+    if settings.WUXING_DEMO:
+        context["demo_accounts"] = DEMO_ACCOUNTS
+        context["demo_password"] = settings.WUXING_DEMO_PASSWORD
+    return render(request, "core/login.html", context)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.has_perm("core.view_auditlog"):
+        return redirect("core:audit_list")
+    if user.has_perm("org.view_user"):
+        return redirect("org:user_list")
+    if user.has_perm("core.view_accountpolicy"):
+        return redirect("core:policy")
+    from wuxing.org.views import office_overview
+
+    return office_overview(request)
+
+
+@login_required
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = audit_list(user=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "audit-log.xlsx",
+            _("Audit log"),
+            [_("Time"), _("User"), _("Address"), _("Action"), _("Object type"), _("Object id"), _("Object"), _("Before"), _("After"), _("Note")],
+            ((r.at, r.actor_name, r.ip_address, r.action, r.object_type, r.object_id, r.object_repr, r.before, r.after, r.note) for r in qs.iterator(chunk_size=2000)),
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@permission_required("core.view_accountpolicy", raise_exception=True)
+def policy(request):
+    current = AccountPolicy.current()
+    initial = {f: getattr(current, f) for f in ("failed_login_limit", "lockout_minutes", "idle_minutes", "password_min_length")}
+    if request.method == "POST":
+        form = AccountPolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                account_policy_update(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The account policy was saved."))
+                return redirect("core:policy")
+    else:
+        form = AccountPolicyForm(initial=initial)
+    return render(request, "core/policy.html", {"form": form, "policy": current})

@@ -1,0 +1,228 @@
+"""The organisation: the unit tree, branches, departments, people, accounts, roles and assignments."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.core.querysets import RestrictedManager, RestrictedQuerySet, prefix_q
+from wuxing.core.roles import Role
+
+from .choices import BranchKind, StarSet, UnitLevel
+from .rules import default_star_set
+
+
+class OrgUnit(models.Model):
+    """A node of province → city → district/county → township/sub-district office. Branches hang off offices."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Materialised path of codes ("/41/4101/410199/…/"): subtree queries are a prefix match on any database.
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        q = Q(pk__in=scope.office_ids)
+        for root in scope.unit_paths:
+            q |= Q(path__startswith=root)
+        return q
+
+
+class Branch(models.Model):
+    """A village or community party organisation (支部), the unit that earns stars."""
+
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="branches", limit_choices_to={"level": UnitLevel.OFFICE})
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=BranchKind.choices)
+    star_set = models.CharField(_("star set"), max_length=8, choices=StarSet.choices, blank=True)
+    secretary = models.ForeignKey("Person", verbose_name=_("secretary"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    party_members = models.PositiveIntegerField(_("party members"), default=0)
+    representatives = models.PositiveIntegerField(_("villager / resident representatives"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    adult_population = models.PositiveIntegerField(_("adult villagers / residents"), default=0)
+    secretary_chairs_committee = models.BooleanField(_("secretary also chairs the village / resident committee"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["office", "sort_order", "code"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        indexes = [models.Index(fields=["office", "kind"], name="branch_office_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.star_set:
+            self.star_set = default_star_set(self.kind)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.office_id and self.office.level != UnitLevel.OFFICE:
+            raise ValidationError({"office": _("A branch must belong to a township or sub-district office.")})
+
+    @classmethod
+    def scope_filter(cls, scope):
+        q = Q(pk__in=scope.branch_ids)
+        for root in scope.unit_paths:
+            q |= Q(office__path__startswith=root)
+        return q
+
+
+class Department(models.Model):
+    """A functional department of an office (职能部门)."""
+
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    duties = models.TextField(_("duties"), blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["office", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [models.UniqueConstraint(fields=["office", "code"], name="department_code_unique_in_office")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "office__")
+
+
+class Person(models.Model):
+    """Someone who appears in the campaign: a leader, a cadre, a secretary. Not necessarily a user."""
+
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="people")
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    is_leader = models.BooleanField(_("leadership member"), default=False, help_text=_("党工委班子成员"))
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["office", "-is_leader", "name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("reveal_personal", "Can reveal unmasked phone and ID numbers")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "office__")
+
+
+class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """An account. Its roles and their units decide what it may see and do."""
+
+    person = models.OneToOneField(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user")
+    failed_logins = models.PositiveSmallIntegerField(_("consecutive failed sign-ins"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = AccountManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [("assign_role", "Can assign roles")]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.person_id:
+            return self.person.name
+        return self.get_full_name() or self.username
+
+    def role_codes(self) -> list[str]:
+        if not hasattr(self, "_wuxing_role_codes"):
+            self._wuxing_role_codes = list(self.role_assignments.values_list("role", flat=True))
+        return self._wuxing_role_codes
+
+    @classmethod
+    def scope_filter(cls, scope):
+        # Accounts are the security administrator's, who alone holds org.view_user: the permission is the scope.
+        return Q()
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, attached to the unit (or branch) whose data it covers."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit", "branch"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Assignment(models.Model):
+    """联系分包: a department or a leader takes responsibility for helping a branch."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
+    leader = models.ForeignKey(Person, verbose_name=_("leader"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
+    active = models.BooleanField(_("active"), default=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["branch", "department", "leader"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(department__isnull=False) & Q(leader__isnull=True)) | (Q(department__isnull=True) & Q(leader__isnull=False)),
+                name="assignment_department_xor_leader",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "active"], name="assignment_dept_active_idx")]
+
+    def __str__(self):
+        return f"{self.branch} ← {self.department or self.leader}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Branch.scope_filter(scope), "branch__")
+

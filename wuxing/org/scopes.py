@@ -1,0 +1,55 @@
+"""Data scope: which part of the organisation a user's roles cover (全部 / 本级及以下 / 分包 / 本支部)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from wuxing.core.roles import ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    unit_paths: tuple[str, ...] = ()  # subtrees of the org tree
+    branch_ids: frozenset[int] = field(default_factory=frozenset)  # single branches (own or assigned)
+    office_ids: frozenset[int] = field(default_factory=frozenset)  # offices of those branches
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.unit_paths or self.branch_ids)
+
+
+def compute_scope(user) -> Scope:
+    from .models import Assignment, Branch, RoleAssignment
+
+    if user.is_superuser:
+        return Scope(everything=True)
+    paths: set[str] = set()
+    branch_ids: set[int] = set()
+    assigned = False
+    for ra in RoleAssignment.objects.filter(user=user).select_related("unit"):
+        if ra.role in SUBTREE_ROLES and ra.unit_id:
+            paths.add(ra.unit.path)
+        elif ra.role in BRANCH_ROLES and ra.branch_id:
+            branch_ids.add(ra.branch_id)
+        elif ra.role in ASSIGNED_ROLES:
+            assigned = True
+    if assigned and user.person_id:
+        person = user.person
+        q = Q(leader_id=person.pk)
+        if person.department_id:
+            q |= Q(department_id=person.department_id)
+        branch_ids |= set(Assignment.objects.filter(q, active=True).values_list("branch_id", flat=True))
+    office_ids = frozenset(Branch.objects.filter(pk__in=branch_ids).values_list("office_id", flat=True).distinct()) if branch_ids else frozenset()
+    # Drop subtrees nested in another one, so filters stay short.
+    roots = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
+    return Scope(unit_paths=roots, branch_ids=frozenset(branch_ids), office_ids=office_ids)
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once per user object (i.e. once per request)."""
+    cached = getattr(user, "_wuxing_scope", None)
+    if cached is None:
+        cached = compute_scope(user)
+        user._wuxing_scope = cached
+    return cached

@@ -1,0 +1,55 @@
+"""Reads of the organisation, always narrowed to what the user may see."""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from .models import Assignment, Branch, Department, OrgUnit, Person
+
+
+def _assignment_prefetch():
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(active=True).select_related("department", "leader"),
+        to_attr="active_assignments",
+    )
+
+
+def branch_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    qs = Branch.objects.restrict(user, "view").select_related("office", "secretary").prefetch_related(_assignment_prefetch())
+    if filters.get("office"):
+        qs = qs.filter(office__code=filters["office"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("star_set"):
+        qs = qs.filter(star_set=filters["star_set"])
+    if filters.get("department"):
+        qs = qs.filter(assignments__department_id=filters["department"], assignments__active=True)
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(code__icontains=filters["q"]))
+    return qs.distinct().order_by("office__path", "sort_order", "code")
+
+
+def branch_get(*, user, pk: int) -> Branch:
+    branch = (
+        Branch.objects.restrict(user, "view")
+        .select_related("office", "secretary")
+        .prefetch_related(_assignment_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if branch is None:
+        raise Http404
+    return branch
+
+
+def department_list(*, user):
+    return Department.objects.restrict(user, "view").select_related("office").order_by("office__path", "code")
+
+
+def office_list(*, user):
+    return OrgUnit.objects.restrict(user, "view").filter(level="office")
+
+
+def person_list(*, user):
+    return Person.objects.restrict(user, "view").select_related("department", "branch")

@@ -1,0 +1,152 @@
+"""Writes to the organisation: accounts, roles (三员分立), branches, assignments, revealing personal data."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
+from wuxing.core.rules import conflicting_admin_role
+from wuxing.core.services import ensure_in_scope
+
+from .models import Assignment, Branch, OrgUnit, Person, RoleAssignment, User
+from .rules import can_be_child, default_star_set, unit_path
+
+
+def _require(actor, perm: str, message: str):
+    if actor is None or not actor.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit | None = None) -> OrgUnit:
+    if actor is not None:
+        _require(actor, "org.change_branch", _("You may not change the organisation tree."))
+    if not can_be_child(parent.level if parent else None, level):
+        raise ValidationError({"level": _("A unit of this level cannot sit under the chosen parent.")})
+    unit = OrgUnit(code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code))
+    unit.full_clean()
+    unit.save()
+    audit_record(actor=actor, action="orgunit.create", obj=unit, after=snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def branch_update(*, actor, branch: Branch, **fields) -> Branch:
+    """Edit a branch's details; the edit is re-checked against the actor's scope before it commits."""
+    branch = Branch.objects.restrict(actor, "change").select_for_update().filter(pk=branch.pk).first()
+    if branch is None:
+        raise PermissionDenied(_("You do not have permission to change this branch."))
+    before = snapshot(branch)
+    allowed = {"name", "kind", "star_set", "party_members", "representatives", "households", "adult_population", "secretary_chairs_committee", "secretary"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    kind_changed = "kind" in fields and fields["kind"] != branch.kind
+    for key, value in fields.items():
+        setattr(branch, key, value)
+    if kind_changed and "star_set" not in fields:
+        branch.star_set = default_star_set(branch.kind)
+    branch.full_clean()
+    branch.save()
+    ensure_in_scope(branch, actor=actor)
+    audit_record(actor=actor, action="branch.update", obj=branch, before=before, after=snapshot(branch))
+    return branch
+
+
+@transaction.atomic
+def role_assign(*, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None) -> RoleAssignment:
+    """Give `user` a role. The three administrator roles are never held by one account (三员分立)."""
+    if actor is not None:
+        _require(actor, "org.assign_role", _("Only the security administrator assigns roles."))
+        if actor.pk == user.pk:
+            raise PermissionDenied(_("You may not change your own roles."))
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    # Lock the account row so two concurrent grants cannot both pass the separation check.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    held = list(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    conflict = conflicting_admin_role(held, role)
+    if conflict:
+        raise ValidationError(
+            _("%(user)s already holds the role “%(held)s”; the auditor, security administrator and system administrator roles must be held by different accounts.")
+            % {"user": user.username, "held": Role(conflict).label}
+        )
+    if role in ADMIN_ROLES and any(r not in ADMIN_ROLES for r in held):
+        raise ValidationError(_("An administrator account may not also hold a business role."))
+    if role not in ADMIN_ROLES and any(r in ADMIN_ROLES for r in held):
+        raise ValidationError(_("An administrator account may not also hold a business role."))
+    if role in SUBTREE_ROLES and unit is None:
+        raise ValidationError({"unit": _("This role needs the unit whose data it covers.")})
+    if role in BRANCH_ROLES and branch is None:
+        raise ValidationError({"branch": _("This role needs the branch it belongs to.")})
+    ra, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit if role in SUBTREE_ROLES else None, branch=branch if role in BRANCH_ROLES else None)
+    if created:
+        audit_record(actor=actor, action="role.assign", obj=user, after={"role": role, "unit": unit.code if unit else None, "branch": branch.code if branch else None})
+    return ra
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    _require(actor, "org.assign_role", _("Only the security administrator assigns roles."))
+    if actor.pk == assignment.user_id:
+        raise PermissionDenied(_("You may not change your own roles."))
+    audit_record(actor=actor, action="role.revoke", obj=assignment.user, before={"role": assignment.role})
+    assignment.delete()
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str, person: Person | None = None, email: str = "") -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    if actor is not None:
+        _require(actor, "org.change_user", _("Only the security administrator manages accounts."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = User(username=username, person=person, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> User:
+    _require(actor, "org.change_user", _("Only the security administrator unlocks accounts."))
+    before = snapshot(user, ["failed_logins", "locked_until"])
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    user.refresh_from_db()
+    audit_record(actor=actor, action="user.unlock", obj=user, before=before, after=snapshot(user, ["failed_logins", "locked_until"]))
+    return user
+
+
+@transaction.atomic
+def person_reveal(*, actor, person: Person, field: str) -> str:
+    """The unmasked phone or ID number, for holders of the reveal permission; every reveal is logged (R16)."""
+    if field not in {"phone", "id_number"}:
+        raise ValidationError(_("Only phone and ID numbers can be revealed."))
+    if not actor.has_perm("org.reveal_personal"):
+        raise PermissionDenied(_("You may not reveal personal data."))
+    if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
+        raise PermissionDenied(_("This person is outside your scope."))
+    audit_record(actor=actor, action=f"person.reveal_{field}", obj=person)
+    return getattr(person, field)
+
+
+@transaction.atomic
+def assignment_create(*, actor, branch: Branch, department=None, leader: Person | None = None) -> Assignment:
+    if actor is not None:
+        _require(actor, "org.change_assignment", _("You may not assign branches."))
+        ensure_in_scope(branch, actor=actor, action="view")
+    if (department is None) == (leader is None):
+        raise ValidationError(_("Assign a branch either to a department or to a leader."))
+    if department is not None and department.office_id != branch.office_id:
+        raise ValidationError(_("The department belongs to another office."))
+    assignment, created = Assignment.objects.get_or_create(branch=branch, department=department, leader=leader, defaults={"active": True})
+    if not created and not assignment.active:
+        assignment.active = True
+        assignment.save(update_fields=["active"])
+    audit_record(actor=actor, action="assignment.create", obj=assignment, after=snapshot(assignment))
+    return assignment

@@ -1,0 +1,181 @@
+"""Organisation pages: the office overview, branches, departments, accounts and roles."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.core.exports import xlsx_response
+from wuxing.core.roles import Role
+from wuxing.core.rules import mask_phone
+
+from . import selectors, services
+from .choices import BranchKind
+from .forms import BranchFilterForm, RoleAssignForm
+from .models import Person, RoleAssignment, User
+
+
+def _responsible(branch):
+    departments = [a.department.name for a in branch.active_assignments if a.department_id]
+    leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
+    return "、".join(departments), "、".join(leaders)
+
+
+def _branch_rows(branches):
+    rows = []
+    for b in branches:
+        departments, leaders = _responsible(b)
+        rows.append({"branch": b, "departments": departments, "leaders": leaders})
+    return rows
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def office_overview(request):
+    """The office at a glance: branches with their kind, secretary and who is assigned to them."""
+    from wuxing.campaigns.selectors import campaign_current
+
+    branches = list(selectors.branch_list(user=request.user))
+    campaign = campaign_current(user=request.user)
+    counts = {}
+    for b in branches:
+        counts[b.kind] = counts.get(b.kind, 0) + 1
+    context = {
+        "rows": _branch_rows(branches),
+        "campaign": campaign,
+        "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
+        "total": len(branches),
+    }
+    return render(request, "org/office_overview.html", context)
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def branch_list(request):
+    departments = selectors.department_list(user=request.user)
+    form = BranchFilterForm(request.GET or None, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    branches = selectors.branch_list(user=request.user, filters=filters)
+    rows = _branch_rows(branches)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "branches.xlsx",
+            _("Branches"),
+            [_("Code"), _("Name"), _("Office"), _("Kind"), _("Star set"), _("Secretary"), _("Phone"), _("Departments"), _("Leaders"), _("Party members")],
+            (
+                (
+                    r["branch"].code,
+                    r["branch"].name,
+                    r["branch"].office.name,
+                    r["branch"].get_kind_display(),
+                    r["branch"].get_star_set_display(),
+                    r["branch"].secretary.name if r["branch"].secretary else "",
+                    mask_phone(r["branch"].secretary.phone) if r["branch"].secretary else "",
+                    r["departments"],
+                    r["leaders"],
+                    r["branch"].party_members,
+                )
+                for r in rows
+            ),
+        )
+    template = "org/_branch_table.html" if request.htmx else "org/branch_list.html"
+    return render(request, template, {"form": form, "rows": rows})
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def branch_detail(request, pk: int):
+    branch = selectors.branch_get(user=request.user, pk=pk)
+    from wuxing.campaigns.selectors import campaign_current
+
+    departments, leaders = _responsible(branch)
+    campaign = campaign_current(user=request.user, office=branch.office)
+    stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
+    return render(
+        request,
+        "org/branch_detail.html",
+        {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars},
+    )
+
+
+@login_required
+@permission_required("org.view_department", raise_exception=True)
+def department_list(request):
+    departments = selectors.department_list(user=request.user).prefetch_related("assignments__branch")
+    rows = [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "departments.xlsx",
+            _("Departments"),
+            [_("Code"), _("Name"), _("Office"), _("Assigned branches")],
+            ((d.code, d.name, d.office.name, "、".join(b.name for b in bs)) for d, bs in rows),
+        )
+    return render(request, "org/department_list.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int, field: str):
+    """Show one unmasked number in place (htmx); the service checks the permission and logs the reveal."""
+    person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        value = services.person_reveal(actor=request.user, person=person, field=field)
+    except ValidationError as exc:
+        raise Http404 from exc
+    return HttpResponse(f'<span class="font-monospace">{escape(value)}</span>')
+
+
+@login_required
+@permission_required("org.view_user", raise_exception=True)
+def user_list(request):
+    users = User.objects.restrict(request.user, "view").select_related("person").prefetch_related("role_assignments__unit", "role_assignments__branch").order_by("username")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "accounts.xlsx",
+            _("Accounts"),
+            [_("User name"), _("Name"), _("Roles"), _("Active"), _("Locked until")],
+            ((u.username, u.display_name, "、".join(ra.get_role_display() for ra in u.role_assignments.all()), u.is_active, u.locked_until) for u in users),
+        )
+    return render(request, "org/user_list.html", {"users": users, "form": RoleAssignForm()})
+
+
+@login_required
+@require_POST
+def user_role_assign(request, pk: int):
+    user = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    form = RoleAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_assign(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Role “%(role)s” given to %(user)s.") % {"role": Role(form.cleaned_data["role"]).label, "user": user.username})
+    else:
+        messages.error(request, _("Choose a role."))
+    return redirect("org:user_list")
+
+
+@login_required
+@require_POST
+def user_role_revoke(request, pk: int):
+    assignment = get_object_or_404(RoleAssignment, pk=pk)
+    if not User.objects.restrict(request.user, "change").filter(pk=assignment.user_id).exists():
+        raise PermissionDenied
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("Role removed."))
+    return redirect("org:user_list")
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    user = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, _("%(user)s is unlocked.") % {"user": user.username})
+    return redirect("org:user_list")

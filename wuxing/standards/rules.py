@@ -1,0 +1,59 @@
+"""Pure rules of star standards: validating a standard's data and applying prerequisite/veto rules (R2, R3)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleData:
+    kind: str  # "requires" | "veto"
+    star_code: str
+    requires_star_code: str = ""
+    indicator_code: str = ""
+    description: str = ""
+
+
+def apply_star_rules(earned: Iterable[str], failed_indicators: Iterable[str], rules: Iterable[RuleData]) -> tuple[set[str], dict[str, str]]:
+    """Stars kept after the standard's rules, and why each lost star was lost.
+
+    A veto rule drops its star when its indicator failed; a prerequisite rule drops a star whose
+    required star is not kept. Prerequisites are applied until nothing changes, so chains resolve.
+    """
+    kept = set(earned)
+    failed = set(failed_indicators)
+    lost: dict[str, str] = {}
+    rules = list(rules)
+    for rule in rules:
+        if rule.kind == "veto" and rule.star_code in kept and rule.indicator_code in failed:
+            kept.discard(rule.star_code)
+            lost[rule.star_code] = rule.description or f"veto:{rule.indicator_code}"
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.kind == "requires" and rule.star_code in kept and rule.requires_star_code not in kept:
+                kept.discard(rule.star_code)
+                lost[rule.star_code] = rule.description or f"requires:{rule.requires_star_code}"
+                changed = True
+    return kept, lost
+
+
+def unmet_prerequisites(targeted: Iterable[str], rules: Iterable[RuleData]) -> list[tuple[str, str]]:
+    """(star, required star) pairs where a targeted star needs a star that is not targeted."""
+    chosen = set(targeted)
+    return [
+        (r.star_code, r.requires_star_code)
+        for r in rules
+        if r.kind == "requires" and r.star_code in chosen and r.requires_star_code not in chosen
+    ]
+
+
+def stars_outside_set(star_codes: Iterable[str], allowed_codes: Iterable[str]) -> list[str]:
+    """R2: the chosen star codes that are not in the branch's own star set."""
+    allowed = set(allowed_codes)
+    return [code for code in star_codes if code not in allowed]
+
+
+def compute_level(confirmed_star_codes: Iterable[str]) -> int:
+    """R1: a branch's level is the number of its confirmed stars (0–5)."""
+    return min(5, len(set(confirmed_star_codes)))

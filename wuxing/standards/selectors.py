@@ -1,0 +1,22 @@
+"""Reads of standards (reference data visible to anyone allowed to view standards)."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from .models import Indicator, Standard, Star
+
+
+def standard_list(*, user):
+    return Standard.objects.restrict(user, "view").order_by("code", "-version")
+
+
+def standard_get(*, user, pk: int) -> Standard:
+    standard = (
+        standard_list(user=user)
+        .prefetch_related(Prefetch("stars", queryset=Star.objects.order_by("star_set", "position").prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))), "rules")
+        .filter(pk=pk)
+        .first()
+    )
+    if standard is None:
+        raise Http404
+    return standard

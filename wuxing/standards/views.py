@@ -1,0 +1,71 @@
+"""Standard pages: the list, one standard's stars and indicators, loading and exporting the data file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from wuxing.core.exports import xlsx_response
+from wuxing.org.choices import StarSet
+
+from .fileformat import StandardFileError, standard_export, standard_load
+from .forms import StandardUploadForm
+from .selectors import standard_get, standard_list
+
+
+@login_required
+@permission_required("standards.view_standard", raise_exception=True)
+def standard_index(request):
+    form = StandardUploadForm()
+    errors = []
+    if request.method == "POST":
+        if not request.user.has_perm("standards.change_standard"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        form = StandardUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                standard = standard_load(actor=request.user, text=form.cleaned_data["file"])
+            except StandardFileError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Standard %(name)s loaded.") % {"name": standard})
+                return redirect("standards:standard_detail", pk=standard.pk)
+    return render(request, "standards/standard_list.html", {"standards": standard_list(user=request.user), "form": form, "errors": errors})
+
+
+@login_required
+@permission_required("standards.view_standard", raise_exception=True)
+def standard_detail(request, pk: int):
+    standard = standard_get(user=request.user, pk=pk)
+    sets = []
+    for value, label in StarSet.choices:
+        stars = [s for s in standard.stars.all() if s.star_set == value]
+        rules = [r for r in standard.rules.all() if r.star_set == value]
+        names = {s.code: s.name for s in stars}
+        sets.append({"code": value, "label": label, "stars": stars, "rules": rules, "names": names})
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (label["label"], s.position, s.name, s.code, i.code, i.text, i.get_kind_display(), i.unit, i.get_comparison_display() if i.comparison else "", i.threshold, i.weight, i.responsible_department, _("Yes") if i.veto else "")
+            for label in sets
+            for s in label["stars"]
+            for i in s.indicators.all()
+        )
+        return xlsx_response(
+            f"{standard.code}-{standard.version}.xlsx",
+            _("Indicators"),
+            [_("Star set"), _("Position"), _("Star"), _("Star code"), _("Indicator code"), _("Indicator"), _("Kind"), _("Unit"), _("Comparison"), _("Threshold"), _("Weight"), _("Responsible department"), _("Veto")],
+            rows,
+        )
+    return render(request, "standards/standard_detail.html", {"standard": standard, "sets": sets})
+
+
+@login_required
+@permission_required("standards.view_standard", raise_exception=True)
+def standard_download(request, pk: int):
+    standard = standard_get(user=request.user, pk=pk)
+    response = HttpResponse(standard_export(standard), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{standard.code}-{standard.version}.yaml"'
+    return response
