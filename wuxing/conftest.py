@@ -1,0 +1,57 @@
+"""Shared test fixtures: a small organisation, users holding each role, API clients."""
+
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--require-browser",
+        action="store_true",
+        default=False,
+        help="Fail (instead of skip) browser tests when Chromium or Playwright is missing.",
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_path(request):
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        message = "Chromium and Python Playwright are needed for browser tests"
+        if request.config.getoption("--require-browser"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def org(db):
+    """Two offices under one district, with branches, departments, people and assignments."""
+    from wuxing.testing import build_org
+
+    return build_org()
+
+
+@pytest.fixture
+def make_user(db):
+    from wuxing.testing import make_user as _make_user
+
+    return _make_user
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def demo_password():
+    return settings.WUXING_DEMO_PASSWORD

@@ -1,0 +1,76 @@
+"""Test helpers: build a small organisation and users with roles, without going through the demo loader."""
+
+from types import SimpleNamespace
+
+from django.conf import settings
+
+from wuxing.core.roles import Role
+from wuxing.org.choices import BranchKind, UnitLevel
+from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+from wuxing.org.rules import unit_path
+
+PASSWORD = settings.WUXING_DEMO_PASSWORD
+
+
+def _unit(code, name, level, parent=None):
+    return OrgUnit.objects.create(code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code))
+
+
+def build_org():
+    """district T1 → offices A and B; A has 3 branches, B has 2. Department A-1 is assigned branches a1, a2."""
+    province = _unit("T41", "测试省", UnitLevel.PROVINCE)
+    city = _unit("T4101", "测试市", UnitLevel.CITY, province)
+    district = _unit("T410101", "测试区", UnitLevel.DISTRICT, city)
+    office_a = _unit("T41010101", "甲街道", UnitLevel.OFFICE, district)
+    office_b = _unit("T41010102", "乙街道", UnitLevel.OFFICE, district)
+    dept_a1 = Department.objects.create(office=office_a, code="A1", name="党建办")
+    dept_a2 = Department.objects.create(office=office_a, code="A2", name="综治办")
+    dept_b1 = Department.objects.create(office=office_b, code="B1", name="党建办")
+    branches = {}
+    for code, name, kind, office in [
+        ("a1", "甲一村", BranchKind.RURAL_VILLAGE, office_a),
+        ("a2", "甲二社区", BranchKind.URBAN_COMMUNITY, office_a),
+        ("a3", "甲三安置村", BranchKind.RESETTLEMENT_VILLAGE, office_a),
+        ("b1", "乙一社区", BranchKind.URBAN_COMMUNITY, office_b),
+        ("b2", "乙二村", BranchKind.RURAL_VILLAGE, office_b),
+    ]:
+        branches[code] = Branch.objects.create(office=office, code=f"T-{code}", name=name, kind=kind, party_members=30, representatives=25, households=300, adult_population=800)
+    leader_a = Person.objects.create(office=office_a, name="甲书记", position="党工委书记", phone="13800001111", is_leader=True)
+    cadre_a1 = Person.objects.create(office=office_a, name="甲干部", position="党建办主任", phone="13800002222", department=dept_a1)
+    secretary_a1 = Person.objects.create(office=office_a, name="甲一书记", position="村党支部书记", phone="13912345678", branch=branches["a1"])
+    branches["a1"].secretary = secretary_a1
+    branches["a1"].save()
+    Assignment.objects.create(branch=branches["a1"], department=dept_a1)
+    Assignment.objects.create(branch=branches["a2"], department=dept_a1)
+    Assignment.objects.create(branch=branches["a3"], department=dept_a2)
+    Assignment.objects.create(branch=branches["a3"], leader=leader_a)
+    Assignment.objects.create(branch=branches["b1"], department=dept_b1)
+    return SimpleNamespace(
+        province=province, city=city, district=district, office_a=office_a, office_b=office_b,
+        dept_a1=dept_a1, dept_a2=dept_a2, dept_b1=dept_b1, branches=branches,
+        leader_a=leader_a, cadre_a1=cadre_a1, secretary_a1=secretary_a1,
+    )
+
+
+def make_user(username, role=None, *, unit=None, branch=None, person=None, password=PASSWORD):
+    user = User.objects.create_user(username=username, password=password, person=person)
+    if role is not None:
+        RoleAssignment.objects.create(user=user, role=role, unit=unit, branch=branch)
+    return user
+
+
+def users_for(org):
+    """One user per role, scoped in office A (the secretary to branch a1, the cadre to department A-1)."""
+    return SimpleNamespace(
+        leader=make_user("t-leader", Role.OFFICE_LEADER, unit=org.office_a, person=org.leader_a),
+        staff=make_user("t-staff", Role.CAMPAIGN_STAFF, unit=org.office_a),
+        leader_b=make_user("t-leader-b", Role.OFFICE_LEADER, unit=org.office_b),
+        district=make_user("t-district", Role.OFFICE_LEADER, unit=org.district),
+        cadre=make_user("t-cadre", Role.DEPARTMENT_CADRE, person=org.cadre_a1),
+        secretary=make_user("t-secretary", Role.BRANCH_SECRETARY, branch=org.branches["a1"], person=org.secretary_a1),
+        reviewer=make_user("t-reviewer", Role.REVIEWER, unit=org.office_a),
+        auditor=make_user("t-auditor", Role.AUDITOR),
+        security=make_user("t-security", Role.SECURITY_ADMIN),
+        sysadmin=make_user("t-sysadmin", Role.SYSTEM_ADMIN),
+        nobody=make_user("t-nobody"),
+    )
