@@ -1,0 +1,94 @@
+"""Campaigns: one per office and year, quotas (压担子), the leadership group and 一办四组."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from wuxing.campaigns.choices import GroupKind
+from wuxing.campaigns.rules import quota_problems, quotas_as_api
+from wuxing.campaigns.services import campaign_create, campaign_set_quotas, group_add_member
+from wuxing.org.choices import BranchKind
+from wuxing.org.models import Branch
+from wuxing.standards.fileformat import standard_load
+from wuxing.testing import users_for
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
+
+
+def test_quota_rules():
+    assert quota_problems({5: 2, 4: 7, 3: 5}, 14) == []
+    assert quota_problems({5: 2, 4: 7, 3: 6}, 14) == ["exceeds_branches"]
+    assert quota_problems({6: 1}, 14) == ["level_range"]
+    assert quotas_as_api({3: 5, 5: 2, 4: 7, 2: 0}) == {"5": 2, "4": 7, "3": 5}
+
+
+@pytest.fixture
+def standard(db):
+    return standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def campaign(org, standard):
+    users = users_for(org)
+    for i in range(11):
+        Branch.objects.create(office=org.office_a, code=f"T-q{i}", name=f"补充村{i}", kind=BranchKind.RURAL_VILLAGE)
+    campaign = campaign_create(actor=users.staff, office=org.office_a, year=2026, standard=standard)
+    return campaign, users
+
+
+def test_create_makes_the_leadership_group_and_four_working_groups(campaign):
+    campaign, _ = campaign
+    assert sorted(campaign.groups.values_list("kind", flat=True)) == sorted(GroupKind.values)
+
+
+def test_one_campaign_per_office_and_year(campaign, standard, org):
+    _, users = campaign
+    with pytest.raises(ValidationError):
+        campaign_create(actor=users.staff, office=org.office_a, year=2026, standard=standard)
+
+
+def test_quotas_must_fit_the_office(campaign):
+    campaign, users = campaign
+    campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 2, 4: 7, 3: 5})
+    assert campaign.quota_map() == {5: 2, 4: 7, 3: 5}
+    with pytest.raises(ValidationError) as err:
+        campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 9, 4: 7})
+    assert "14" in err.value.messages[0]
+    assert campaign.quota_map() == {5: 2, 4: 7, 3: 5}
+
+
+def test_only_office_staff_in_scope_manage_campaigns(campaign, org):
+    campaign, users = campaign
+    for actor in (users.secretary, users.cadre, users.leader_b, users.auditor):
+        with pytest.raises(PermissionDenied):
+            campaign_set_quotas(actor=actor, campaign=campaign, quotas={5: 1})
+
+
+def test_group_members_come_from_the_office(campaign, org):
+    campaign, users = campaign
+    group_add_member(actor=users.staff, campaign=campaign, kind=GroupKind.LEADERSHIP, person=org.leader_a, role="leader")
+    assert campaign.groups.get(kind=GroupKind.LEADERSHIP).memberships.get().person == org.leader_a
+    from wuxing.org.models import Person
+
+    outsider = Person.objects.create(office=org.office_b, name="外人")
+    with pytest.raises(ValidationError):
+        group_add_member(actor=users.staff, campaign=campaign, kind=GroupKind.GUIDANCE, person=outsider)
+
+
+def test_campaign_pages_scope(client, campaign, org):
+    campaign, users = campaign
+    campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 2, 4: 7, 3: 5})
+    url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(users.leader_b)
+    assert client.get(url).status_code == 404
+    assert campaign.name not in client.get(reverse("campaigns:campaign_list")).content.decode()
+    client.force_login(users.secretary)
+    assert client.get(url).status_code == 200
+    client.force_login(users.leader)
+    html = client.get(url).content.decode()
+    assert campaign.name in html
+    export = client.get(reverse("campaigns:campaign_list"), {"export": "xlsx"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")

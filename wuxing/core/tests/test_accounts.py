@@ -1,0 +1,176 @@
+"""Sign-in lock-out, idle sessions, password complexity and 三员分立 through services, pages and the API."""
+
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from wuxing.core.models import AccountPolicy, AuditLog
+from wuxing.core.roles import Role
+from wuxing.core.services import account_policy_update
+from wuxing.org.models import User
+from wuxing.org.services import role_assign, user_create, user_unlock
+from wuxing.testing import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_page_is_chinese_and_signs_in(client):
+    make_user("alice", Role.AUDITOR)
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert "登录" in page.content.decode()
+    response = _login(client, "alice", PASSWORD)
+    assert response.status_code == 302
+    assert AuditLog.objects.filter(action="account.login", actor__username="alice").exists()
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client):
+    make_user("bob", Role.AUDITOR)
+    for attempt in range(1, 5):
+        response = _login(client, "bob", "wrong-password")
+        assert "还可尝试" in response.content.decode(), attempt
+    response = _login(client, "bob", "wrong-password")
+    assert "锁定" in response.content.decode()
+    assert User.objects.get(username="bob").locked_until is not None
+    response = _login(client, "bob", PASSWORD)
+    assert response.status_code == 200  # refused, the form is shown again
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action="account.locked").count() == 1
+
+
+def test_success_resets_the_failure_count(client):
+    make_user("carol", Role.AUDITOR)
+    for _ in range(4):
+        _login(client, "carol", "nope")
+    assert _login(client, "carol", PASSWORD).status_code == 302
+    assert User.objects.get(username="carol").failed_logins == 0
+
+
+def test_lock_limit_is_configurable(client):
+    sysadmin = make_user("sys", Role.SYSTEM_ADMIN)
+    account_policy_update(actor=sysadmin, failed_login_limit=2, lockout_minutes=10, idle_minutes=30, password_min_length=10)
+    make_user("dave", Role.AUDITOR)
+    _login(client, "dave", "x")
+    assert User.objects.get(username="dave").locked_until is None
+    _login(client, "dave", "x")
+    assert User.objects.get(username="dave").locked_until is not None
+
+
+def test_api_token_endpoint_counts_failures_and_locks(api_client):
+    make_user("erin", Role.AUDITOR)
+    url = reverse("api-token")
+    for _ in range(4):
+        assert api_client.post(url, {"username": "erin", "password": "bad"}).status_code == 400
+    response = api_client.post(url, {"username": "erin", "password": "bad"})
+    assert response.status_code == 403
+    assert "锁定" in response.json()["detail"]
+    assert api_client.post(url, {"username": "erin", "password": PASSWORD}).status_code == 403
+
+
+def test_security_admin_unlocks(client):
+    security = make_user("sec", Role.SECURITY_ADMIN)
+    make_user("frank", Role.AUDITOR)
+    for _ in range(5):
+        _login(client, "frank", "x")
+    frank = User.objects.get(username="frank")
+    assert frank.locked_until is not None
+    client.force_login(security)
+    response = client.post(reverse("org:user_unlock", args=[frank.pk]))
+    assert response.status_code == 302
+    client.logout()
+    assert _login(client, "frank", PASSWORD).status_code == 302
+
+
+def test_unlock_needs_the_security_admin():
+    auditor = make_user("aud", Role.AUDITOR)
+    victim = make_user("gina", Role.AUDITOR)
+    with pytest.raises(PermissionDenied):
+        user_unlock(actor=auditor, user=victim)
+
+
+def test_idle_session_ends(client):
+    user = make_user("hank", Role.AUDITOR)
+    client.force_login(user)
+    assert client.get(reverse("core:audit_list")).status_code == 200
+    session = client.session
+    session["_wuxing_last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get(reverse("core:audit_list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_active_session_slides(client):
+    user = make_user("ivy", Role.AUDITOR)
+    client.force_login(user)
+    session = client.session
+    session["_wuxing_last_seen"] = time.time() - 29 * 60
+    session.save()
+    assert client.get(reverse("core:audit_list")).status_code == 200
+    assert client.session.get_expiry_age() == AccountPolicy.current().idle_minutes * 60
+
+
+def test_password_complexity_is_enforced():
+    with pytest.raises(ValidationError) as err:
+        user_create(actor=None, username="weak", password="password")
+    assert any("至少" in m for m in err.value.messages)
+    assert not User.objects.filter(username="weak").exists()
+    user_create(actor=None, username="strong", password="Strong-pass-2026")
+
+
+def test_three_admin_roles_never_on_one_account():
+    security = make_user("sec2", Role.SECURITY_ADMIN)
+    target = make_user("jack", Role.AUDITOR)
+    with pytest.raises(ValidationError) as err:
+        role_assign(actor=security, user=target, role=Role.SYSTEM_ADMIN)
+    assert "审计员" in err.value.messages[0]
+    assert list(target.role_assignments.values_list("role", flat=True)) == [Role.AUDITOR]
+    with pytest.raises(ValidationError):
+        role_assign(actor=security, user=target, role=Role.SECURITY_ADMIN)
+
+
+def test_security_admin_cannot_grant_themselves_a_role():
+    security = make_user("sec3", Role.SECURITY_ADMIN)
+    with pytest.raises(PermissionDenied):
+        role_assign(actor=security, user=security, role=Role.SECURITY_ADMIN)
+
+
+def test_only_security_admin_assigns_roles(org):
+    leader = make_user("lead", Role.OFFICE_LEADER, unit=org.office_a)
+    target = make_user("kate")
+    with pytest.raises(PermissionDenied):
+        role_assign(actor=leader, user=target, role=Role.CAMPAIGN_STAFF, unit=org.office_a)
+
+
+def test_role_assign_page_shows_the_refusal(client):
+    security = make_user("sec4", Role.SECURITY_ADMIN)
+    target = make_user("liam", Role.AUDITOR)
+    client.force_login(security)
+    response = client.post(reverse("org:user_role_assign", args=[target.pk]), {"role": Role.SYSTEM_ADMIN}, follow=True)
+    assert "不同的账号" in response.content.decode()
+    assert target.role_assignments.count() == 1
+
+
+def test_policy_page_only_for_system_admin(client):
+    sysadmin = make_user("sys2", Role.SYSTEM_ADMIN)
+    auditor = make_user("aud2", Role.AUDITOR)
+    client.force_login(auditor)
+    assert client.get(reverse("core:policy")).status_code == 403
+    client.force_login(sysadmin)
+    assert client.get(reverse("core:policy")).status_code == 200
+    response = client.post(reverse("core:policy"), {"failed_login_limit": 3, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12})
+    assert response.status_code == 302
+    policy = AccountPolicy.current()
+    assert (policy.failed_login_limit, policy.idle_minutes, policy.password_min_length) == (3, 20, 12)
+    assert AuditLog.objects.filter(action="account_policy.update").exists()
+    response = client.post(reverse("core:policy"), {"failed_login_limit": 0, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12})
+    assert response.status_code == 200
+    assert AccountPolicy.current().failed_login_limit == 3

@@ -1,0 +1,93 @@
+"""The audit log: every service write leaves a row with who/when/where/before/after; nobody edits it (R17)."""
+
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from wuxing.core.models import AuditLog
+from wuxing.core.roles import Role
+from wuxing.org.services import branch_update
+from wuxing.testing import make_user, users_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_service_write_records_before_after_and_address(org, client):
+    users = users_for(org)
+    client.force_login(users.leader)
+    branch = org.branches["a1"]
+    branch_update(actor=users.leader, branch=branch, party_members=41)
+    row = AuditLog.objects.get(action="branch.update")
+    assert row.actor == users.leader
+    assert row.before["party_members"] == 30
+    assert row.after["party_members"] == 41
+    assert row.object_type == "org.branch" and row.object_id == str(branch.pk)
+
+
+def test_address_comes_from_the_request(client):
+    make_user("u1", Role.AUDITOR)
+    client.post(reverse("login"), {"username": "u1", "password": "Wuxing-demo-2026"}, REMOTE_ADDR="10.1.2.3")
+    assert AuditLog.objects.get(action="account.login").ip_address == "10.1.2.3"
+
+
+def test_personal_numbers_are_masked_in_the_log(org):
+    users = users_for(org)
+    from wuxing.org.services import person_reveal
+
+    assert person_reveal(actor=users.leader, person=org.secretary_a1, field="phone") == "13912345678"
+    row = AuditLog.objects.get(action="person.reveal_phone")
+    assert row.actor == users.leader and row.object_id == str(org.secretary_a1.pk)
+
+
+def test_orm_refuses_to_edit_or_delete():
+    row = AuditLog.objects.create(action="x")
+    row.note = "changed"
+    with pytest.raises(PermissionDenied):
+        row.save()
+    with pytest.raises(PermissionDenied):
+        row.delete()
+    with pytest.raises(PermissionDenied):
+        AuditLog.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        AuditLog.objects.update(note="y")
+
+
+def test_database_refuses_raw_update_and_delete():
+    AuditLog.objects.create(action="x")
+    for sql in ("UPDATE core_auditlog SET note = 'y'", "DELETE FROM core_auditlog"):
+        with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert AuditLog.objects.filter(action="x", note="").count() == 1
+
+
+def test_auditor_reads_filters_and_exports_but_sees_no_branch(org, client):
+    users = users_for(org)
+    branch_update(actor=users.leader, branch=org.branches["a1"], party_members=33)
+    client.force_login(users.auditor)
+    page = client.get(reverse("core:audit_list"), {"action": "branch.update"})
+    assert page.status_code == 200
+    assert "branch.update" in page.content.decode()
+    export = client.get(reverse("core:audit_list"), {"action": "branch.update", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][3] == "branch.update"
+    assert client.get(reverse("org:branch_list")).status_code == 403
+    assert client.get(reverse("org:branch_detail", args=[org.branches["a1"].pk])).status_code == 403
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_nobody_else_reads_the_audit_log(org, client):
+    users = users_for(org)
+    for user in (users.leader, users.security, users.sysadmin, users.secretary):
+        client.force_login(user)
+        assert client.get(reverse("core:audit_list")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("core:audit_list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]

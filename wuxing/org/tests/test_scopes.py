@@ -1,0 +1,110 @@
+"""Data scope: one mechanism decides what each role sees, and edits are re-checked inside the transaction."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from wuxing.campaigns.models import Campaign
+from wuxing.core.models import AuditLog
+from wuxing.org.models import Assignment, Branch, Department, Person
+from wuxing.org.rules import can_be_child, default_star_set, path_in_subtrees, unit_path
+from wuxing.org.services import branch_update, person_reveal
+from wuxing.testing import users_for
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(qs):
+    return sorted(b.code.removeprefix("T-") for b in qs)
+
+
+def test_pure_org_rules():
+    assert default_star_set("urban_community") == "urban"
+    assert default_star_set("rural_village") == "rural"
+    assert default_star_set("resettlement_village") == "rural"
+    assert can_be_child(None, "province") and can_be_child("district", "office")
+    assert not can_be_child("city", "office")
+    assert unit_path("/41/", "4101") == "/41/4101/"
+    assert path_in_subtrees("/41/4101/x/", ["/41/4101/"]) and not path_in_subtrees("/41/4102/", ["/41/4101/"])
+
+
+def test_branch_scope_per_role(org):
+    u = users_for(org)
+    assert codes(Branch.objects.restrict(u.leader)) == ["a1", "a2", "a3"]
+    assert codes(Branch.objects.restrict(u.staff)) == ["a1", "a2", "a3"]
+    assert codes(Branch.objects.restrict(u.leader_b)) == ["b1", "b2"]
+    assert codes(Branch.objects.restrict(u.district)) == ["a1", "a2", "a3", "b1", "b2"]
+    assert codes(Branch.objects.restrict(u.cadre)) == ["a1", "a2"]
+    assert codes(Branch.objects.restrict(u.secretary)) == ["a1"]
+    assert codes(Branch.objects.restrict(u.reviewer)) == ["a1", "a2", "a3"]
+    for nobody in (u.auditor, u.security, u.sysadmin, u.nobody):
+        assert Branch.objects.restrict(nobody).count() == 0
+
+
+def test_leader_assignment_extends_a_cadre_scope(org, make_user):
+    from wuxing.core.roles import Role
+
+    user = make_user("t-leader-cadre", Role.DEPARTMENT_CADRE, person=org.leader_a)
+    assert codes(Branch.objects.restrict(user)) == ["a3"]
+
+
+def test_inactive_assignment_leaves_the_scope(org):
+    u = users_for(org)
+    Assignment.objects.filter(branch=org.branches["a2"], department=org.dept_a1).update(active=False)
+    u.cadre.refresh_from_db()
+    del u.cadre._wuxing_scope
+    assert codes(Branch.objects.restrict(u.cadre)) == ["a1"]
+
+
+def test_related_models_follow_the_branch_scope(org):
+    u = users_for(org)
+    assert set(Department.objects.restrict(u.secretary).values_list("code", flat=True)) == {"A1", "A2"}
+    assert Department.objects.restrict(u.leader_b).count() == 1
+    assert Person.objects.restrict(u.leader_b).count() == 0
+    assert set(Assignment.objects.restrict(u.cadre).values_list("branch__code", flat=True)) == {"T-a1", "T-a2"}
+    assert Campaign.objects.restrict(u.auditor).count() == 0
+
+
+def test_change_needs_permission_and_scope(org):
+    u = users_for(org)
+    with pytest.raises(PermissionDenied):
+        branch_update(actor=u.secretary, branch=org.branches["a1"], party_members=1)
+    with pytest.raises(PermissionDenied):
+        branch_update(actor=u.leader, branch=org.branches["b1"], party_members=1)
+    assert Branch.objects.get(pk=org.branches["b1"].pk).party_members == 30
+    branch_update(actor=u.leader, branch=org.branches["a1"], party_members=55)
+    assert Branch.objects.get(pk=org.branches["a1"].pk).party_members == 55
+
+
+def test_edit_is_rechecked_after_saving(org, monkeypatch):
+    """An edit that would end outside the actor's scope is rolled back whole, audit row included."""
+    from wuxing.core import services as core_services
+
+    u = users_for(org)
+    before = AuditLog.objects.count()
+
+    def deny(obj, *, actor, action="change"):
+        raise PermissionDenied("moved out of scope")
+
+    monkeypatch.setattr("wuxing.org.services.ensure_in_scope", deny)
+    with pytest.raises(PermissionDenied):
+        branch_update(actor=u.leader, branch=org.branches["a1"], name="改名")
+    assert Branch.objects.get(pk=org.branches["a1"].pk).name == "甲一村"
+    assert AuditLog.objects.count() == before
+    assert core_services.ensure_in_scope is not deny
+
+
+def test_kind_change_resets_the_default_star_set(org):
+    u = users_for(org)
+    branch = branch_update(actor=u.leader, branch=org.branches["a2"], kind="rural_village")
+    assert branch.star_set == "rural"
+    branch = branch_update(actor=u.leader, branch=org.branches["a3"], star_set="urban")
+    assert branch.star_set == "urban" and branch.kind == "resettlement_village"
+
+
+def test_reveal_needs_permission_and_scope(org):
+    u = users_for(org)
+    with pytest.raises(PermissionDenied):
+        person_reveal(actor=u.staff, person=org.secretary_a1, field="phone")
+    with pytest.raises(PermissionDenied):
+        person_reveal(actor=u.leader_b, person=org.secretary_a1, field="phone")
+    assert AuditLog.objects.filter(action__startswith="person.reveal").count() == 0

@@ -1,0 +1,123 @@
+"""Each organisation page as anonymous, out-of-scope and in-scope; masked numbers; pinned query counts."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from wuxing.org.choices import BranchKind
+from wuxing.org.models import Assignment, Branch
+from wuxing.testing import users_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_goes_to_login(client, org):
+    for url in (
+        reverse("home"),
+        reverse("org:branch_list"),
+        reverse("org:branch_detail", args=[org.branches["a1"].pk]),
+        reverse("org:department_list"),
+        reverse("org:user_list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+def test_branch_detail_scope(client, org):
+    u = users_for(org)
+    a1, b1 = org.branches["a1"].pk, org.branches["b1"].pk
+    client.force_login(u.secretary)
+    assert client.get(reverse("org:branch_detail", args=[a1])).status_code == 200
+    assert client.get(reverse("org:branch_detail", args=[org.branches["a2"].pk])).status_code == 404
+    client.force_login(u.leader)
+    assert client.get(reverse("org:branch_detail", args=[a1])).status_code == 200
+    assert client.get(reverse("org:branch_detail", args=[b1])).status_code == 404
+    client.force_login(u.cadre)
+    assert client.get(reverse("org:branch_detail", args=[org.branches["a3"].pk])).status_code == 404
+
+
+def test_branch_list_shows_only_scope_and_masks_phones(client, org):
+    u = users_for(org)
+    client.force_login(u.leader)
+    html = client.get(reverse("org:branch_list")).content.decode()
+    assert "甲一村" in html and "乙一社区" not in html
+    assert "13912345678" not in html and "139****5678" in html
+    client.force_login(u.secretary)
+    html = client.get(reverse("org:branch_list")).content.decode()
+    assert "甲一村" in html and "甲二社区" not in html
+
+
+def test_branch_list_filters_and_exports(client, org):
+    u = users_for(org)
+    client.force_login(u.leader)
+    html = client.get(reverse("org:branch_list"), {"kind": BranchKind.URBAN_COMMUNITY}).content.decode()
+    assert "甲二社区" in html and "甲一村" not in html
+    html = client.get(reverse("org:branch_list"), {"department": org.dept_a2.pk}).content.decode()
+    assert "甲三安置村" in html and "甲一村" not in html
+    export = client.get(reverse("org:branch_list"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["甲一村", "甲二社区", "甲三安置村"]
+    assert "139****5678" in rows[1] and "13912345678" not in str(rows)
+
+
+def test_htmx_filter_returns_only_the_table(client, org):
+    u = users_for(org)
+    client.force_login(u.leader)
+    response = client.get(reverse("org:branch_list"), {"q": "甲二"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "甲二社区" in html and "甲一村" not in html
+
+
+def test_branch_list_query_count_does_not_grow_with_branches(client, org, django_assert_max_num_queries):
+    u = users_for(org)
+    client.force_login(u.leader)
+    client.get(reverse("org:branch_list"))
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("org:branch_list"))
+    for i in range(30):
+        b = Branch.objects.create(office=org.office_a, code=f"T-x{i}", name=f"新村{i}", kind=BranchKind.RURAL_VILLAGE)
+        Assignment.objects.create(branch=b, department=org.dept_a1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("org:branch_list"))
+    assert "新村29" in response.content.decode()
+
+
+def test_overview_is_the_home_of_business_roles(client, org):
+    u = users_for(org)
+    client.force_login(u.leader)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and "甲三安置村" in response.content.decode()
+
+
+def test_reveal_phone_is_logged_and_only_for_the_permission(client, org):
+    from wuxing.core.models import AuditLog
+
+    u = users_for(org)
+    url = reverse("org:person_reveal", args=[org.secretary_a1.pk, "phone"])
+    client.force_login(u.staff)
+    assert client.post(url).status_code == 403
+    client.force_login(u.leader_b)
+    assert client.post(url).status_code == 404
+    client.force_login(u.leader)
+    response = client.post(url)
+    assert response.status_code == 200 and "13912345678" in response.content.decode()
+    assert AuditLog.objects.filter(action="person.reveal_phone", actor=u.leader).count() == 1
+
+
+def test_department_list_scope(client, org):
+    u = users_for(org)
+    client.force_login(u.leader_b)
+    html = client.get(reverse("org:department_list")).content.decode()
+    assert "乙一社区" in html and "甲一村" not in html
+
+
+def test_user_admin_pages_only_for_security(client, org):
+    u = users_for(org)
+    for user in (u.leader, u.auditor, u.sysadmin):
+        client.force_login(user)
+        assert client.get(reverse("org:user_list")).status_code == 403
+    client.force_login(u.security)
+    html = client.get(reverse("org:user_list")).content.decode()
+    assert "t-secretary" in html
