@@ -61,3 +61,45 @@ def pct_class(value):
 def is_locked(locked_until):
     """Whether an account's lock-out is still in force."""
     return rules.is_locked(locked_until, timezone.now())
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, or "" when absent (e.g. a star's name by its code)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def in_section(path, url):
+    """Whether the current path lies under a navigation item's URL; the home URL matches only itself."""
+    if not path or not url:
+        return False
+    if url == "/":
+        return path == "/"
+    return path.startswith(url)
+
+
+_CHECK_INPUTS = {"checkbox", "radio"}
+
+
+@register.filter
+def bs(bound_field, extra=""):
+    """Render a form field's widget with Bootstrap classes, marked invalid when it has errors."""
+    widget = bound_field.field.widget
+    input_type = getattr(widget, "input_type", None)
+    if input_type in _CHECK_INPUTS:
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": " ".join(c for c in (css, extra, "is-invalid" if bound_field.errors else "") if c)}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_errors"
+    elif bound_field.help_text:
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
+    return bound_field.as_widget(attrs=attrs)
