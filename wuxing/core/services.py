@@ -87,3 +87,15 @@ def account_policy_update(*, actor, failed_login_limit: int, lockout_minutes: in
     policy.save()
     audit_record(actor=actor, action="account_policy.update", obj=policy, before=before, after=snapshot(policy))
     return policy
+
+
+@transaction.atomic
+def export_enqueue(*, actor, exporter_path: str, params: dict, title: str = ""):
+    """Create an export job and queue its task once the job row is committed."""
+    from .models import ExportJob
+    from .tasks import run_export
+
+    job = ExportJob.objects.create(user=actor, exporter=exporter_path, params=params, title=title[:200])
+    audit_record(actor=actor, action="export.request", obj=job, after={"exporter": exporter_path, "params": params})
+    transaction.on_commit(lambda: run_export.enqueue(job.pk))
+    return job

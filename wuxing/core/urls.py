@@ -6,4 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_list"),
     path("settings/", views.policy, name="policy"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -1,19 +1,22 @@
 """Core pages: sign-in/out, the home page by role, the audit log, the account policy."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .exports import xlsx_response
+from .exports import XLSX, ExportSpec, export_response, exporter
 from .forms import AccountPolicyForm, AuditFilterForm, LoginForm
-from .models import AccountPolicy
+from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
 
@@ -67,6 +70,19 @@ def home(request):
     return office_overview(request)
 
 
+@exporter
+def audit_export(user, params) -> ExportSpec:
+    form = AuditFilterForm(params)
+    qs = audit_list(user=user, filters=form.cleaned_data if form.is_valid() else {})
+    return ExportSpec(
+        filename="audit-log.xlsx",
+        title=_("Audit log"),
+        headers=[_("Time"), _("User"), _("Address"), _("Action"), _("Object type"), _("Object id"), _("Object"), _("Before"), _("After"), _("Note")],
+        rows=((r.at, r.actor_name, r.ip_address, r.action, r.object_type, r.object_id, r.object_repr, r.before, r.after, r.note) for r in qs.iterator(chunk_size=2000)),
+        total=qs.count(),
+    )
+
+
 @login_required
 @permission_required("core.view_auditlog", raise_exception=True)
 def audit_log(request):
@@ -74,12 +90,7 @@ def audit_log(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = audit_list(user=request.user, filters=filters)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "audit-log.xlsx",
-            _("Audit log"),
-            [_("Time"), _("User"), _("Address"), _("Action"), _("Object type"), _("Object id"), _("Object"), _("Before"), _("After"), _("Note")],
-            ((r.at, r.actor_name, r.ip_address, r.action, r.object_type, r.object_id, r.object_repr, r.before, r.after, r.note) for r in qs.iterator(chunk_size=2000)),
-        )
+        return export_response(request, audit_export)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -104,3 +115,20 @@ def policy(request):
     else:
         form = AccountPolicyForm(initial=initial)
     return render(request, "core/policy.html", {"form": form, "policy": current})
+
+
+@login_required
+def export_detail(request, pk: int):
+    """The status page of an export job; htmx polls the status fragment until the file is ready."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    template = "core/_export_status.html" if request.htmx else "core/export_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
+    path = Path(job.file_path)
+    if not path.is_file() or Path(settings.MEDIA_ROOT).resolve() not in path.resolve().parents:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)

@@ -25,7 +25,7 @@ GIVEN_NAMES = [
     "玉霞", "俊峰", "淑珍", "世杰", "翠萍", "宏伟", "亚楠", "长青", "素琴", "家豪",
     "晓东", "美玲", "庆丰", "婷婷", "鹏飞", "爱华", "新民", "瑞雪", "保军", "秋菊",
     "光辉", "雅琴", "天佑", "月娥", "建军", "凤英", "浩然", "丹丹", "继业", "小红",
-]  # fmt: skip
+]
 
 
 def fictional_name(index: int) -> str:
@@ -231,16 +231,23 @@ CAMPAIGN = {
 # Demo accounts (created only in demo mode)
 # ---------------------------------------------------------------------------------------------------------
 
-# "person": a leader or cadre key, or "branch:<code>" for a branch's secretary; "unit": "office" or None.
+# "person": a leader or cadre key, or "branch:<code>" for a branch's secretary; "unit": "office" or absent.
+# The labels match the list on the login page (wuxing.core.views.DEMO_ACCOUNTS).
 DEMO_ACCOUNTS = [
-    {"username": "demo-leader", "role": Role.OFFICE_LEADER, "unit": "office", "person": "party_secretary"},
-    {"username": "demo-staff", "role": Role.CAMPAIGN_STAFF, "unit": "office", "person": "D01.2"},
-    {"username": "demo-dept", "role": Role.DEPARTMENT_CADRE, "person": "D03.0"},
-    {"username": "demo-secretary", "role": Role.BRANCH_SECRETARY, "branch": branch_code("008"), "person": "branch:" + branch_code("008")},
-    {"username": "demo-reviewer", "role": Role.REVIEWER, "unit": "office"},
-    {"username": "demo-auditor", "role": Role.AUDITOR},
-    {"username": "demo-security", "role": Role.SECURITY_ADMIN},
-    {"username": "demo-sysadmin", "role": Role.SYSTEM_ADMIN},
+    {"username": "demo-leader", "label": "党工委书记", "role": Role.OFFICE_LEADER, "unit": "office", "person": "party_secretary"},
+    {"username": "demo-staff", "label": "创建办工作人员", "role": Role.CAMPAIGN_STAFF, "unit": "office", "person": "D01.2"},
+    {"username": "demo-dept", "label": "职能部门干部（分包2个支部）", "role": Role.DEPARTMENT_CADRE, "person": "D03.0"},
+    {
+        "username": "demo-secretary",
+        "label": "村党支部书记",
+        "role": Role.BRANCH_SECRETARY,
+        "branch": branch_code("008"),
+        "person": "branch:" + branch_code("008"),
+    },
+    {"username": "demo-reviewer", "label": "观摩评委", "role": Role.REVIEWER, "unit": "office"},
+    {"username": "demo-auditor", "label": "审计员", "role": Role.AUDITOR},
+    {"username": "demo-security", "label": "安全管理员", "role": Role.SECURITY_ADMIN},
+    {"username": "demo-sysadmin", "label": "系统管理员", "role": Role.SYSTEM_ADMIN},
 ]
 
 
@@ -291,9 +298,9 @@ def load_demo(*, stdout=None) -> bool:
 
 
 def _load(say):
+    from wuxing.campaigns.choices import CampaignStatus
     from wuxing.campaigns.models import CampaignGroup
     from wuxing.campaigns.services import campaign_create, campaign_set_quotas, group_add_member
-    from wuxing.campaigns.choices import CampaignStatus
     from wuxing.core.audit import audit_record
     from wuxing.standards.fileformat import parse_standard, standard_load
     from wuxing.standards.models import Standard
@@ -417,5 +424,5 @@ def _create_demo_accounts(office, say) -> list[str]:
         user = user_create(actor=None, username=spec["username"], password=settings.WUXING_DEMO_PASSWORD, person=person)
         role_assign(actor=None, user=user, role=spec["role"], unit=office if spec.get("unit") == "office" else None, branch=branch)
         created.append(user.username)
-        say(f"      {user.username}（{Role(spec['role']).label}）")
+        say(f"      {user.username}（{spec['label']}{' ' + person.name if person else ''}）")
     return created

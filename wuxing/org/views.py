@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.exports import xlsx_response
+from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_phone
 
@@ -53,35 +53,45 @@ def office_overview(request):
     return render(request, "org/office_overview.html", context)
 
 
+def _branch_filter_form(user, params):
+    return BranchFilterForm(params or None, departments=selectors.department_list(user=user), offices=selectors.office_list(user=user))
+
+
+@exporter
+def branches_export(user, params) -> ExportSpec:
+    form = _branch_filter_form(user, params)
+    rows = _branch_rows(selectors.branch_list(user=user, filters=form.cleaned_data if form.is_valid() else {}))
+    return ExportSpec(
+        filename="branches.xlsx",
+        title=_("Branches"),
+        headers=[_("Code"), _("Name"), _("Office"), _("Kind"), _("Star set"), _("Secretary"), _("Phone"), _("Departments"), _("Leaders"), _("Party members")],
+        rows=(
+            (
+                r["branch"].code,
+                r["branch"].name,
+                r["branch"].office.name,
+                r["branch"].get_kind_display(),
+                r["branch"].get_star_set_display(),
+                r["branch"].secretary.name if r["branch"].secretary else "",
+                mask_phone(r["branch"].secretary.phone) if r["branch"].secretary else "",
+                r["departments"],
+                r["leaders"],
+                r["branch"].party_members,
+            )
+            for r in rows
+        ),
+        total=len(rows),
+    )
+
+
 @login_required
 @permission_required("org.view_branch", raise_exception=True)
 def branch_list(request):
-    departments = selectors.department_list(user=request.user)
-    form = BranchFilterForm(request.GET or None, departments=departments)
-    filters = form.cleaned_data if form.is_valid() else {}
-    branches = selectors.branch_list(user=request.user, filters=filters)
-    rows = _branch_rows(branches)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "branches.xlsx",
-            _("Branches"),
-            [_("Code"), _("Name"), _("Office"), _("Kind"), _("Star set"), _("Secretary"), _("Phone"), _("Departments"), _("Leaders"), _("Party members")],
-            (
-                (
-                    r["branch"].code,
-                    r["branch"].name,
-                    r["branch"].office.name,
-                    r["branch"].get_kind_display(),
-                    r["branch"].get_star_set_display(),
-                    r["branch"].secretary.name if r["branch"].secretary else "",
-                    mask_phone(r["branch"].secretary.phone) if r["branch"].secretary else "",
-                    r["departments"],
-                    r["leaders"],
-                    r["branch"].party_members,
-                )
-                for r in rows
-            ),
-        )
+        return export_response(request, branches_export)
+    form = _branch_filter_form(request.user, request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = _branch_rows(selectors.branch_list(user=request.user, filters=filters))
     template = "org/_branch_table.html" if request.htmx else "org/branch_list.html"
     return render(request, template, {"form": form, "rows": rows})
 
@@ -102,19 +112,29 @@ def branch_detail(request, pk: int):
     )
 
 
+def _department_rows(user):
+    departments = selectors.department_list(user=user).prefetch_related("assignments__branch")
+    return [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
+
+
+@exporter
+def departments_export(user, params) -> ExportSpec:
+    rows = _department_rows(user)
+    return ExportSpec(
+        filename="departments.xlsx",
+        title=_("Departments"),
+        headers=[_("Code"), _("Name"), _("Office"), _("Assigned branches")],
+        rows=((d.code, d.name, d.office.name, "、".join(b.name for b in bs)) for d, bs in rows),
+        total=len(rows),
+    )
+
+
 @login_required
 @permission_required("org.view_department", raise_exception=True)
 def department_list(request):
-    departments = selectors.department_list(user=request.user).prefetch_related("assignments__branch")
-    rows = [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "departments.xlsx",
-            _("Departments"),
-            [_("Code"), _("Name"), _("Office"), _("Assigned branches")],
-            ((d.code, d.name, d.office.name, "、".join(b.name for b in bs)) for d, bs in rows),
-        )
-    return render(request, "org/department_list.html", {"rows": rows})
+        return export_response(request, departments_export)
+    return render(request, "org/department_list.html", {"rows": _department_rows(request.user)})
 
 
 @login_required
@@ -129,18 +149,28 @@ def person_reveal(request, pk: int, field: str):
     return HttpResponse(f'<span class="font-monospace">{escape(value)}</span>')
 
 
+def _accounts(user):
+    return User.objects.restrict(user, "view").select_related("person").prefetch_related("role_assignments__unit", "role_assignments__branch").order_by("username")
+
+
+@exporter
+def accounts_export(user, params) -> ExportSpec:
+    users = list(_accounts(user))
+    return ExportSpec(
+        filename="accounts.xlsx",
+        title=_("Accounts"),
+        headers=[_("User name"), _("Name"), _("Roles"), _("Active"), _("Locked until")],
+        rows=((u.username, u.display_name, "、".join(ra.get_role_display() for ra in u.role_assignments.all()), u.is_active, u.locked_until) for u in users),
+        total=len(users),
+    )
+
+
 @login_required
 @permission_required("org.view_user", raise_exception=True)
 def user_list(request):
-    users = User.objects.restrict(request.user, "view").select_related("person").prefetch_related("role_assignments__unit", "role_assignments__branch").order_by("username")
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            "accounts.xlsx",
-            _("Accounts"),
-            [_("User name"), _("Name"), _("Roles"), _("Active"), _("Locked until")],
-            ((u.username, u.display_name, "、".join(ra.get_role_display() for ra in u.role_assignments.all()), u.is_active, u.locked_until) for u in users),
-        )
-    return render(request, "org/user_list.html", {"users": users, "form": RoleAssignForm()})
+        return export_response(request, accounts_export)
+    return render(request, "org/user_list.html", {"users": _accounts(request.user), "form": RoleAssignForm()})
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Template filters of the pages: masked personal data, star strings, percentages and progress widths."""
 
+import json
+
 from django import template
 from django.utils import timezone
 
@@ -103,3 +105,11 @@ def bs(bound_field, extra=""):
     elif bound_field.help_text:
         attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def pretty_json(value):
+    """A JSON value (audit before/after) as readable text, Chinese kept as is."""
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
