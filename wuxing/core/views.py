@@ -20,16 +20,6 @@ from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
 
-DEMO_ACCOUNTS = [
-    ("demo-leader", "党工委书记"),
-    ("demo-staff", "创建办工作人员"),
-    ("demo-dept", "职能部门干部（分包2个支部）"),
-    ("demo-secretary", "村党支部书记"),
-    ("demo-reviewer", "观摩评委"),
-    ("demo-auditor", "审计员"),
-    ("demo-security", "安全管理员"),
-    ("demo-sysadmin", "系统管理员"),
-]
 
 
 def login_view(request):
@@ -45,7 +35,9 @@ def login_view(request):
         form = LoginForm(request)
     context = {"form": form, "next": next_url}
     if settings.WUXING_DEMO:
-        context["demo_accounts"] = DEMO_ACCOUNTS
+        from wuxing.org.demo import DEMO_ACCOUNTS
+
+        context["demo_accounts"] = [(spec["username"], spec["label"]) for spec in DEMO_ACCOUNTS]
         context["demo_password"] = settings.WUXING_DEMO_PASSWORD
     return render(request, "core/login.html", context)
 

@@ -232,7 +232,7 @@ CAMPAIGN = {
 # ---------------------------------------------------------------------------------------------------------
 
 # "person": a leader or cadre key, or "branch:<code>" for a branch's secretary; "unit": "office" or absent.
-# The labels match the list on the login page (wuxing.core.views.DEMO_ACCOUNTS).
+# The login page lists these accounts (with their labels) in demo mode.
 DEMO_ACCOUNTS = [
     {"username": "demo-leader", "label": "党工委书记", "role": Role.OFFICE_LEADER, "unit": "office", "person": "party_secretary"},
     {"username": "demo-staff", "label": "创建办工作人员", "role": Role.CAMPAIGN_STAFF, "unit": "office", "person": "D01.2"},
