@@ -26,7 +26,7 @@ def test_small_list_downloads_directly(client, org):
 
 
 def test_large_list_runs_as_a_task_with_progress(client, org, settings, django_capture_on_commit_callbacks, tmp_path):
-    settings.WUXING_SYNC_EXPORT_ROWS = 1
+    settings.WUXING_SYNC_EXPORT_ROWS = 0
     settings.MEDIA_ROOT = tmp_path
     u = users_for(org)
     client.force_login(u.leader)
