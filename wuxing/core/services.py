@@ -37,25 +37,27 @@ def account_authenticate(*, request, username: str, password: str):
         )
     authed = authenticate(request, username=user.username if user else username, password=password)
     if authed is None:
-        if user is not None:
-            with transaction.atomic():
-                User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-                user.refresh_from_db(fields=["failed_logins"])
-                lock = compute_lock_after_failure(user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes)
-                audit_record(actor=None, action="account.login_failed", obj=user, note=f"{user.failed_logins}")
-                if lock:
-                    User.objects.filter(pk=user.pk).update(locked_until=lock, failed_logins=0)
-                    audit_record(actor=None, action="account.locked", obj=user, after={"locked_until": lock})
-                    raise ValidationError(
-                        _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.") % {"minutes": policy.lockout_minutes},
-                        code="locked",
-                    )
-            left = policy.failed_login_limit - user.failed_logins
+        if user is None:
+            raise ValidationError(_("Wrong user name or password."), code="invalid_login")
+        # Count the failure in its own transaction: the error raised below must not roll it back.
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+            user.refresh_from_db(fields=["failed_logins"])
+            lock = compute_lock_after_failure(user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes)
+            audit_record(actor=None, action="account.login_failed", obj=user, note=str(user.failed_logins))
+            if lock:
+                User.objects.filter(pk=user.pk).update(locked_until=lock, failed_logins=0)
+                audit_record(actor=None, action="account.locked", obj=user, after={"locked_until": lock})
+        if lock:
             raise ValidationError(
-                _("Wrong user name or password. %(left)d attempts left before the account is locked.") % {"left": left},
-                code="invalid_login",
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.") % {"minutes": policy.lockout_minutes},
+                code="locked",
             )
-        raise ValidationError(_("Wrong user name or password."), code="invalid_login")
+        left = policy.failed_login_limit - user.failed_logins
+        raise ValidationError(
+            _("Wrong user name or password. %(left)d attempts left before the account is locked.") % {"left": left},
+            code="invalid_login",
+        )
     if authed.failed_logins or authed.locked_until:
         User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
         authed.failed_logins, authed.locked_until = 0, None

@@ -164,10 +164,14 @@ class User(AbstractUser):
             return self.person.name
         return self.get_full_name() or self.username
 
+    def cached_role_assignments(self) -> list["RoleAssignment"]:
+        """This account's roles with their units, fetched once per user object (i.e. per request)."""
+        if not hasattr(self, "_wuxing_role_assignments"):
+            self._wuxing_role_assignments = list(RoleAssignment.objects.filter(user=self).select_related("unit"))
+        return self._wuxing_role_assignments
+
     def role_codes(self) -> list[str]:
-        if not hasattr(self, "_wuxing_role_codes"):
-            self._wuxing_role_codes = list(self.role_assignments.values_list("role", flat=True))
-        return self._wuxing_role_codes
+        return [ra.role for ra in self.cached_role_assignments()]
 
     @classmethod
     def scope_filter(cls, scope):

@@ -20,14 +20,14 @@ class Scope:
 
 
 def compute_scope(user) -> Scope:
-    from .models import Assignment, Branch, RoleAssignment
+    from .models import Assignment, Branch
 
     if user.is_superuser:
         return Scope(everything=True)
     paths: set[str] = set()
     branch_ids: set[int] = set()
     assigned = False
-    for ra in RoleAssignment.objects.filter(user=user).select_related("unit"):
+    for ra in user.cached_role_assignments():
         if ra.role in SUBTREE_ROLES and ra.unit_id:
             paths.add(ra.unit.path)
         elif ra.role in BRANCH_ROLES and ra.branch_id:
