@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -34,7 +35,7 @@ class TokenView(APIView):
         username = request.data.get("username") or ""
         password = request.data.get("password") or ""
         if not username or not password:
-            return Response({"detail": "请填写用户名和密码。"}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": _("Enter the user name and the password.")}, status=status.HTTP_400_BAD_REQUEST)
         try:
             user = account_authenticate(request=request._request, username=username, password=password)
         except DjangoValidationError as exc:
