@@ -63,7 +63,8 @@ class CampaignGroup(models.Model):
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="groups")
     kind = models.CharField(_("kind"), max_length=16, choices=GroupKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    # Blank means the kind's own (translated) name is shown.
+    name = models.CharField(_("name"), max_length=100, blank=True)
     duties = models.TextField(_("duties"), blank=True)
 
     class Meta:
@@ -73,7 +74,7 @@ class CampaignGroup(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "kind"], name="campaign_group_unique_kind")]
 
     def __str__(self):
-        return self.name
+        return self.name or str(self.get_kind_display())
 
 
 class GroupMembership(models.Model):

@@ -1,6 +1,6 @@
 """Reads of campaigns, scoped to the user."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
 from .models import Campaign, CampaignGroup, GroupMembership
@@ -10,6 +10,11 @@ def campaign_list(*, user):
     return Campaign.objects.restrict(user, "view").select_related("office", "standard").prefetch_related("quotas").order_by("-year", "office__path")
 
 
+def _members_heads_first():
+    rank = Case(When(role="leader", then=Value(0)), When(role="deputy", then=Value(1)), default=Value(2), output_field=IntegerField())
+    return GroupMembership.objects.select_related("person", "person__department").annotate(rank=rank).order_by("rank", "id")
+
+
 def campaign_get(*, user, pk: int) -> Campaign:
     campaign = (
         campaign_list(user=user)
@@ -17,7 +22,7 @@ def campaign_get(*, user, pk: int) -> Campaign:
             Prefetch(
                 "groups",
                 queryset=CampaignGroup.objects.prefetch_related(
-                    Prefetch("memberships", queryset=GroupMembership.objects.select_related("person", "person__department"))
+                    Prefetch("memberships", queryset=_members_heads_first())
                 ),
             )
         )

@@ -32,7 +32,7 @@ def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = 
         office=office, year=year, standard=standard, name=name or _("%(year)d “Five-star” branch campaign") % {"year": year}, work_plan=work_plan
     )
     for kind in GroupKind:
-        CampaignGroup.objects.create(campaign=campaign, kind=kind, name=kind.label)
+        CampaignGroup.objects.create(campaign=campaign, kind=kind)
     audit_record(actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign))
     return campaign
 

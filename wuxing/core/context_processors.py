@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _items(user):
-    items = [("home", _("Overview"), reverse("home"))]
+    items = []
     if user.has_perm("org.view_branch"):
+        items.append(("home", _("Overview"), reverse("home")))
         items.append(("branches", _("Branches"), reverse("org:branch_list")))
     if user.has_perm("campaigns.view_campaign"):
         items.append(("campaigns", _("Campaigns"), reverse("campaigns:campaign_list")))

@@ -57,8 +57,13 @@ def home(request):
         return redirect("org:user_list")
     if user.has_perm("core.view_accountpolicy"):
         return redirect("core:policy")
+    from wuxing.org.scopes import scope_for
     from wuxing.org.views import office_overview
 
+    scope = scope_for(user)
+    # Someone whose whole scope is one branch (a secretary) starts on that branch's page.
+    if not scope.everything and not scope.unit_paths and len(scope.branch_ids) == 1:
+        return redirect("org:branch_detail", pk=next(iter(scope.branch_ids)))
     return office_overview(request)
 
 

@@ -26,7 +26,12 @@ class BranchFilterForm(forms.Form):
         self.show_office = len(offices) > 1
 
 
+class _BranchChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.office.name} · {obj.name}"
+
+
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.all(), required=False)
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.all(), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.order_by("path"), required=False)
+    branch = _BranchChoice(label=_("Branch"), queryset=Branch.objects.select_related("office").order_by("office__path", "sort_order", "code"), required=False)

@@ -2,9 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +20,10 @@ from . import selectors, services
 from .choices import BranchKind
 from .forms import BranchFilterForm, RoleAssignForm
 from .models import Person, RoleAssignment, User
+
+
+BRANCHES_PER_PAGE = 50
+OVERVIEW_ROWS = 30
 
 
 def _responsible(branch):
@@ -39,16 +46,15 @@ def office_overview(request):
     """The office at a glance: branches with their kind, secretary and who is assigned to them."""
     from wuxing.campaigns.selectors import campaign_current
 
-    branches = list(selectors.branch_list(user=request.user))
-    campaign = campaign_current(user=request.user)
-    counts = {}
-    for b in branches:
-        counts[b.kind] = counts.get(b.kind, 0) + 1
+    branches = selectors.branch_list(user=request.user)
+    counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
+    total = sum(counts.values())
     context = {
-        "rows": _branch_rows(branches),
-        "campaign": campaign,
+        "rows": _branch_rows(branches[:OVERVIEW_ROWS]),
+        "campaign": campaign_current(user=request.user),
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
-        "total": len(branches),
+        "total": total,
+        "more": max(0, total - OVERVIEW_ROWS),
     }
     return render(request, "org/office_overview.html", context)
 
@@ -91,9 +97,12 @@ def branch_list(request):
         return export_response(request, branches_export)
     form = _branch_filter_form(request.user, request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = _branch_rows(selectors.branch_list(user=request.user, filters=filters))
-    template = "org/_branch_table.html" if request.htmx else "org/branch_list.html"
-    return render(request, template, {"form": form, "rows": rows})
+    page = Paginator(selectors.branch_list(user=request.user, filters=filters), BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+    # A history restore after a cache miss needs the whole page, not the fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "org/_branch_table.html" if fragment else "org/branch_list.html", {"form": form, "rows": _branch_rows(page), "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -14,9 +14,23 @@ from .forms import StandardUploadForm
 from .selectors import standard_get, standard_list
 
 
+@exporter
+def standards_export(user, params) -> ExportSpec:
+    standards = list(standard_list(user=user))
+    return ExportSpec(
+        filename="standards.xlsx",
+        title=_("Standards"),
+        headers=[_("Code"), _("Version"), _("Name"), _("Example"), _("Loaded")],
+        rows=((s.code, s.version, s.name, s.is_example, s.loaded_at) for s in standards),
+        total=len(standards),
+    )
+
+
 @login_required
 @permission_required("standards.view_standard", raise_exception=True)
 def standard_index(request):
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        return export_response(request, standards_export)
     form = StandardUploadForm()
     errors = []
     if request.method == "POST":

@@ -113,12 +113,3 @@ def pretty_json(value):
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
-
-
-_MEMBER_RANK = {"leader": 0, "deputy": 1}
-
-
-@register.filter
-def heads_first(memberships):
-    """Group members with the head first, then deputies, then members, each in their stored order."""
-    return sorted(memberships, key=lambda m: _MEMBER_RANK.get(m.role, 2))

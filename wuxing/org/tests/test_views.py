@@ -1,6 +1,7 @@
 """Each organisation page as anonymous, out-of-scope and in-scope; masked numbers; pinned query counts."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -121,3 +122,33 @@ def test_user_admin_pages_only_for_security(client, org):
     client.force_login(u.security)
     html = client.get(reverse("org:user_list")).content.decode()
     assert "t-secretary" in html
+
+
+def test_secretary_starts_on_their_branch(client, org):
+    u = users_for(org)
+    client.force_login(u.secretary)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org:branch_detail", args=[org.branches["a1"].pk])
+
+
+def test_branch_list_pages_at_scale(client, org):
+    u = users_for(org)
+    for i in range(60):
+        Branch.objects.create(office=org.office_a, code=f"T-p{i:02d}", name=f"分页村{i:02d}", kind=BranchKind.RURAL_VILLAGE)
+    client.force_login(u.leader)
+    first = client.get(reverse("org:branch_list")).content.decode()
+    detail_link = re.compile(r'href="/org/branches/\d+/"')
+    assert len(detail_link.findall(first)) == 50
+    second = client.get(reverse("org:branch_list"), {"page": 2}).content.decode()
+    assert len(detail_link.findall(second)) == 13
+    export = client.get(reverse("org:branch_list"), {"export": "xlsx"})
+    assert len(load_workbook(io.BytesIO(export.content)).active["A"]) == 64
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, org):
+    u = users_for(org)
+    client.force_login(u.leader)
+    response = client.get(reverse("org:branch_list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
