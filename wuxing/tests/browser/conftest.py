@@ -106,12 +106,13 @@ def login(page, base_url, username, password="Wuxing-demo-2026"):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": the default injects an inline style, which the strict CSP would report.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path

@@ -48,9 +48,11 @@ def test_wrong_password_shows_a_chinese_error(live_app, open_page):
 def test_secretary_on_a_phone_sees_one_branch_in_a_light_page(live_app, open_page):
     page, watch = open_page(width=375, height=800)
     login(page, live_app, "demo-secretary")
+    assert "/org/branches/" in page.url  # a secretary starts on their own branch
+    branch_url = page.url
     page.goto(f"{live_app}/org/branches/")
     assert page.locator("table tbody tr").count() == 1
-    page.locator("table tbody tr a").first.click()
+    page.goto(branch_url)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "branch-detail-375")
@@ -76,6 +78,9 @@ def test_auditor_sees_the_audit_log_only(live_app, open_page):
 def test_english_is_available(live_app, open_page):
     page, _ = open_page()
     login(page, live_app, "demo-leader")
-    page.locator("form[action='/i18n/setlang/'] button[value='en'], form[action='/i18n/setlang/'] [data-lang='en']").first.click()
+    page.locator("button[data-lang='en']").first.click()
     page.wait_for_load_state("networkidle")
     assert "Branches" in page.inner_text("nav")
+    page.locator("button[data-lang='zh-hans']").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "支部" in page.inner_text("nav")
