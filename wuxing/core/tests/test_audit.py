@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -59,7 +59,7 @@ def test_orm_refuses_to_edit_or_delete():
 def test_database_refuses_raw_update_and_delete():
     AuditLog.objects.create(action="x")
     for sql in ("UPDATE core_auditlog SET note = 'y'", "DELETE FROM core_auditlog"):
-        with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql)
     assert AuditLog.objects.filter(action="x", note="").count() == 1
