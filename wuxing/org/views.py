@@ -49,7 +49,9 @@ def office_overview(request):
     branches = selectors.branch_list(user=request.user)
     counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
     total = sum(counts.values())
+    offices = list(selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path"))
     context = {
+        "offices": offices if len(offices) > 1 else [],
         "rows": _branch_rows(branches[:OVERVIEW_ROWS]),
         "campaign": campaign_current(user=request.user),
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],

@@ -152,3 +152,15 @@ def test_htmx_history_restore_gets_the_whole_page(client, org):
     response = client.get(reverse("org:branch_list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+def test_district_overview_lists_its_offices(client, org):
+    u = users_for(org)
+    client.force_login(u.district)
+    html = client.get(reverse("home")).content.decode()
+    assert "甲街道" in html and "乙街道" in html and f"?office={org.office_b.code}" in html
+    filtered = client.get(reverse("org:branch_list"), {"office": org.office_b.code}).content.decode()
+    assert "乙一社区" in filtered and "甲一村" not in filtered
+    client.force_login(u.leader)
+    html = client.get(reverse("home")).content.decode()
+    assert "乙街道" not in html
