@@ -42,6 +42,9 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    secretary = fields.get("secretary")
+    if secretary is not None and secretary.office_id != branch.office_id:
+        raise ValidationError({"secretary": _("The secretary must be a person of the branch's office.")})
     kind_changed = "kind" in fields and fields["kind"] != branch.kind
     for key, value in fields.items():
         setattr(branch, key, value)
@@ -139,14 +142,30 @@ def person_reveal(*, actor, person: Person, field: str) -> str:
 def assignment_create(*, actor, branch: Branch, department=None, leader: Person | None = None) -> Assignment:
     if actor is not None:
         _require(actor, "org.change_assignment", _("You may not assign branches."))
-        ensure_in_scope(branch, actor=actor, action="view")
+        ensure_in_scope(branch, actor=actor, action="change")
     if (department is None) == (leader is None):
         raise ValidationError(_("Assign a branch either to a department or to a leader."))
     if department is not None and department.office_id != branch.office_id:
         raise ValidationError(_("The department belongs to another office."))
+    if leader is not None and (leader.office_id != branch.office_id or not leader.is_leader):
+        raise ValidationError(_("Only a leadership member of the branch's office can be assigned."))
     assignment, created = Assignment.objects.get_or_create(branch=branch, department=department, leader=leader, defaults={"active": True})
     if not created and not assignment.active:
         assignment.active = True
         assignment.save(update_fields=["active"])
     audit_record(actor=actor, action="assignment.create", obj=assignment, after=snapshot(assignment))
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor, assignment: Assignment) -> Assignment:
+    """End an assignment (联系分包); it stays on record, inactive."""
+    _require(actor, "org.change_assignment", _("You may not assign branches."))
+    assignment = Assignment.objects.restrict(actor, "change").select_for_update().filter(pk=assignment.pk).first()
+    if assignment is None:
+        raise PermissionDenied(_("This assignment is outside your scope."))
+    before = snapshot(assignment)
+    assignment.active = False
+    assignment.save(update_fields=["active"])
+    audit_record(actor=actor, action="assignment.end", obj=assignment, before=before, after=snapshot(assignment))
     return assignment

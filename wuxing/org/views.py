@@ -18,8 +18,8 @@ from wuxing.core.rules import mask_phone
 
 from . import selectors, services
 from .choices import BranchKind
-from .forms import BranchFilterForm, RoleAssignForm
-from .models import Person, RoleAssignment, User
+from .forms import AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
+from .models import Assignment, Branch, Person, RoleAssignment, User
 
 
 BRANCHES_PER_PAGE = 50
@@ -116,11 +116,60 @@ def branch_detail(request, pk: int):
     departments, leaders = _responsible(branch)
     campaign = campaign_current(user=request.user, office=branch.office)
     stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
-    return render(
-        request,
-        "org/branch_detail.html",
-        {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars},
-    )
+    context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
+    if request.user.has_perm("org.change_assignment"):
+        context["assignment_form"] = AssignmentForm(branch=branch)
+    return render(request, "org/branch_detail.html", context)
+
+
+BRANCH_FIELDS = ["name", "kind", "star_set", "secretary", "party_members", "representatives", "households", "adult_population", "secretary_chairs_committee"]
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def branch_edit(request, pk: int):
+    branch = get_object_or_404(Branch.objects.restrict(request.user, "change").select_related("office"), pk=pk)
+    if request.method == "POST":
+        form = BranchForm(request.POST, branch=branch)
+        if form.is_valid():
+            try:
+                services.branch_update(actor=request.user, branch=branch, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The branch was saved."))
+                return redirect("org:branch_detail", pk=branch.pk)
+    else:
+        form = BranchForm(initial={f: getattr(branch, f) for f in BRANCH_FIELDS}, branch=branch)
+    return render(request, "org/branch_form.html", {"branch": branch, "form": form})
+
+
+@login_required
+@require_POST
+def branch_assign(request, pk: int):
+    branch = get_object_or_404(Branch.objects.restrict(request.user, "view"), pk=pk)
+    form = AssignmentForm(request.POST, branch=branch)
+    if form.is_valid():
+        try:
+            services.assignment_create(actor=request.user, branch=branch, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The assignment was recorded."))
+    else:
+        for message in form.non_field_errors():
+            messages.error(request, message)
+    return redirect("org:branch_detail", pk=branch.pk)
+
+
+@login_required
+@require_POST
+def assignment_end(request, pk: int):
+    assignment = get_object_or_404(Assignment.objects.restrict(request.user, "view"), pk=pk)
+    services.assignment_end(actor=request.user, assignment=assignment)
+    messages.success(request, _("The assignment was ended."))
+    return redirect("org:branch_detail", pk=assignment.branch_id)
 
 
 def _department_rows(user):

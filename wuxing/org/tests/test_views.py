@@ -164,3 +164,45 @@ def test_district_overview_lists_its_offices(client, org):
     client.force_login(u.leader)
     html = client.get(reverse("home")).content.decode()
     assert "乙街道" not in html
+
+
+def test_branch_edit_scope_and_validation(client, org):
+    from wuxing.core.models import AuditLog
+
+    u = users_for(org)
+    a1 = org.branches["a1"]
+    url = reverse("org:branch_edit", args=[a1.pk])
+    data = {"name": "甲一村", "kind": "rural_village", "star_set": "rural", "secretary": org.secretary_a1.pk, "party_members": 44, "representatives": 30, "households": 500, "adult_population": 1200}
+    assert client.get(url).status_code == 302
+    client.force_login(u.secretary)
+    assert client.post(url, data).status_code == 403
+    client.force_login(u.leader_b)
+    assert client.post(url, data).status_code == 404
+    client.force_login(u.staff)
+    bad = client.post(url, {**data, "party_members": -3})
+    assert bad.status_code == 200 and "party_members" in bad.content.decode()
+    assert Branch.objects.get(pk=a1.pk).party_members == 30
+    assert client.post(url, data).status_code == 302
+    a1.refresh_from_db()
+    assert a1.party_members == 44 and not a1.secretary_chairs_committee
+    assert AuditLog.objects.filter(action="branch.update", object_id=str(a1.pk)).count() == 1
+
+
+def test_assignments_are_managed_from_the_branch_page(client, org):
+    u = users_for(org)
+    a3 = org.branches["a3"]
+    client.force_login(u.cadre)
+    assert client.post(reverse("org:branch_assign", args=[org.branches["a1"].pk]), {"department": org.dept_a2.pk}).status_code == 403
+    client.force_login(u.staff)
+    client.post(reverse("org:branch_assign", args=[a3.pk]), {"department": org.dept_a1.pk})
+    assert Assignment.objects.filter(branch=a3, department=org.dept_a1, active=True).exists()
+    response = client.post(reverse("org:branch_assign", args=[a3.pk]), {"department": org.dept_a1.pk, "leader": org.leader_a.pk}, follow=True)
+    assert Assignment.objects.filter(branch=a3).count() == 3
+    assignment = Assignment.objects.get(branch=a3, department=org.dept_a1)
+    client.post(reverse("org:assignment_end", args=[assignment.pk]))
+    assignment.refresh_from_db()
+    assert not assignment.active
+    client.force_login(u.leader_b)
+    other = Assignment.objects.get(branch=org.branches["a1"])
+    assert client.post(reverse("org:assignment_end", args=[other.pk])).status_code == 404
+    assert response.status_code == 200
