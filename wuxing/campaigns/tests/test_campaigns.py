@@ -92,3 +92,21 @@ def test_campaign_pages_scope(client, campaign, org):
     assert campaign.name in html
     export = client.get(reverse("campaigns:campaign_list"), {"export": "xlsx"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_quota_page_scope_and_refusal(client, campaign, org):
+    campaign, users = campaign
+    url = reverse("campaigns:campaign_quotas", args=[campaign.pk])
+    data = {"level_5": 2, "level_4": 7, "level_3": 5, "level_2": 0, "level_1": 0}
+    assert client.get(url).status_code == 302
+    client.force_login(users.secretary)
+    assert client.post(url, data).status_code == 403
+    client.force_login(users.leader_b)
+    assert client.post(url, data).status_code == 404
+    client.force_login(users.leader)
+    response = client.post(url, {**data, "level_3": 6})
+    assert response.status_code == 200 and "14" in response.content.decode()
+    assert campaign.quota_map() == {}
+    assert client.post(url, {**data, "level_5": -1}).status_code == 200
+    assert client.post(url, data).status_code == 302
+    assert campaign.quota_map() == {5: 2, 4: 7, 3: 5}
