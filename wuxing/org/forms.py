@@ -69,3 +69,13 @@ class AssignmentForm(forms.Form):
         if bool(cleaned.get("department")) == bool(cleaned.get("leader")):
             raise forms.ValidationError(_("Choose either a department or a leader."))
         return cleaned
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput(render_value=False))
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(user__isnull=True).select_related("office").order_by("office__path", "name"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda p: f"{p.office.name} · {p.name}（{p.position}）" if p.position else f"{p.office.name} · {p.name}"

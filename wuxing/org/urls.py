@@ -12,6 +12,7 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("accounts/", views.user_list, name="user_list"),
+    path("accounts/new/", views.user_create, name="user_create"),
     path("accounts/<int:pk>/roles/", views.user_role_assign, name="user_role_assign"),
     path("accounts/roles/<int:pk>/revoke/", views.user_role_revoke, name="user_role_revoke"),
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),

@@ -18,7 +18,7 @@ from wuxing.core.rules import mask_phone
 
 from . import selectors, services
 from .choices import BranchKind
-from .forms import AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
+from .forms import AccountCreateForm, AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
 
 
@@ -231,6 +231,21 @@ def user_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, accounts_export)
     return render(request, "org/user_list.html", {"users": _accounts(request.user), "form": RoleAssignForm()})
+
+
+@login_required
+@permission_required("org.change_user", raise_exception=True)
+def user_create(request):
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("password" if not hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(request, _("Account %(user)s created. Give it a role below.") % {"user": user.username})
+            return redirect("org:user_list")
+    return render(request, "org/user_form.html", {"form": form})
 
 
 @login_required

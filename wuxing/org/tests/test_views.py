@@ -206,3 +206,25 @@ def test_assignments_are_managed_from_the_branch_page(client, org):
     other = Assignment.objects.get(branch=org.branches["a1"])
     assert client.post(reverse("org:assignment_end", args=[other.pk])).status_code == 404
     assert response.status_code == 200
+
+
+def test_security_admin_creates_accounts_with_strong_passwords(client, org):
+    from wuxing.org.models import User
+
+    u = users_for(org)
+    url = reverse("org:user_create")
+    client.force_login(u.leader)
+    assert client.post(url, {"username": "new1", "password": "Strong-pass-2026"}).status_code == 403
+    client.force_login(u.security)
+    weak = client.post(url, {"username": "new1", "password": "abc"})
+    assert weak.status_code == 200 and not User.objects.filter(username="new1").exists()
+    taken = client.post(url, {"username": "t-leader", "password": "Strong-pass-2026"})
+    assert taken.status_code == 200
+    has_account = client.post(url, {"username": "new1", "password": "Strong-pass-2026", "person": org.cadre_a1.pk})
+    assert has_account.status_code == 200  # one account per person
+    from wuxing.org.models import Person
+
+    person = Person.objects.create(office=org.office_a, name="新干部")
+    ok = client.post(url, {"username": "new1", "password": "Strong-pass-2026", "person": person.pk})
+    assert ok.status_code == 302
+    assert User.objects.get(username="new1").person == person
