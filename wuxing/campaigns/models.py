@@ -43,7 +43,7 @@ class Quota(models.Model):
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="quotas")
     level = models.PositiveSmallIntegerField(_("level"))
-    count = models.PositiveSmallIntegerField(_("branches"))
+    count = models.PositiveSmallIntegerField(_("number of branches"))
 
     class Meta:
         ordering = ["campaign", "-level"]

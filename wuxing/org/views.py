@@ -219,7 +219,7 @@ def accounts_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="accounts.xlsx",
         title=_("Accounts"),
-        headers=[_("User name"), _("Name"), _("Roles"), _("Active"), _("Locked until")],
+        headers=[_("User name"), _("Full name"), _("Roles"), _("Active"), _("Locked until")],
         rows=((u.username, u.display_name, "、".join(ra.get_role_display() for ra in u.role_assignments.all()), u.is_active, u.locked_until) for u in users),
         total=len(users),
     )

@@ -41,7 +41,7 @@ class Standard(models.Model):
 class Star(models.Model):
     standard = models.ForeignKey(Standard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="stars")
     star_set = models.CharField(_("star set"), max_length=8, choices=StarSet.choices)
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order"))
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=50)
     description = models.TextField(_("description"), blank=True)
@@ -72,7 +72,7 @@ class Indicator(models.Model):
     evidence_required = models.BooleanField(_("evidence required"), default=True)
     responsible_department = models.CharField(_("responsible department"), max_length=100, blank=True)
     veto = models.BooleanField(_("veto"), default=False, help_text=_("Failing it loses the star."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["star", "position"]

@@ -71,7 +71,7 @@ def indicators_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename=f"{standard.code}-{standard.version}.xlsx",
         title=_("Indicators"),
-        headers=[_("Star set"), _("Position"), _("Star"), _("Star code"), _("Indicator code"), _("Indicator"), _("Kind"), _("Unit"), _("Comparison"), _("Threshold"), _("Weight"), _("Responsible department"), _("Veto")],
+        headers=[_("Star set"), _("Order"), _("Star"), _("Star code"), _("Indicator code"), _("Indicator"), _("Kind"), _("Unit"), _("Comparison"), _("Threshold"), _("Weight"), _("Responsible department"), _("Veto")],
         rows=rows,
         total=len(rows),
     )
