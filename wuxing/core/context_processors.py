@@ -15,6 +15,8 @@ def _items(user):
         items.append(("standards", _("Standards"), reverse("standards:standard_list")))
     if user.has_perm("org.view_department"):
         items.append(("departments", _("Departments"), reverse("org:department_list")))
+    if user.has_perm("org.view_person"):
+        items.append(("people", _("People"), reverse("org:person_list")))
     if user.has_perm("core.view_auditlog"):
         items.append(("audit", _("Audit log"), reverse("core:audit_list")))
     if user.has_perm("org.view_user"):

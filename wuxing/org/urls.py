@@ -10,6 +10,7 @@ urlpatterns = [
     path("branches/<int:pk>/assignments/", views.branch_assign, name="branch_assign"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
     path("departments/", views.department_list, name="department_list"),
+    path("people/", views.person_list, name="person_list"),
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("accounts/", views.user_list, name="user_list"),
     path("accounts/new/", views.user_create, name="user_create"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.roles import Role
-from wuxing.core.rules import mask_phone
+from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
 from .choices import BranchKind
@@ -195,6 +195,31 @@ def department_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, departments_export)
     return render(request, "org/department_list.html", {"rows": _department_rows(request.user)})
+
+
+@exporter
+def people_export(user, params) -> ExportSpec:
+    people = list(selectors.person_list(user=user).select_related("office"))
+    return ExportSpec(
+        filename="people.xlsx",
+        title=_("People"),
+        headers=[_("Full name"), _("Position"), _("Office"), _("Department"), _("Branch"), _("Phone"), _("ID number")],
+        rows=(
+            (p.name, p.position, p.office.name, p.department.name if p.department else "", p.branch.name if p.branch else "", mask_phone(p.phone), mask_id_number(p.id_number))
+            for p in people
+        ),
+        total=len(people),
+    )
+
+
+@login_required
+@permission_required("org.view_person", raise_exception=True)
+def person_list(request):
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, people_export)
+    people = selectors.person_list(user=request.user).select_related("office").order_by("office__path", "-is_leader", "department__code", "name")
+    page = Paginator(people, 100).get_page(request.GET.get("page"))
+    return render(request, "org/person_list.html", {"page": page})
 
 
 @login_required

@@ -228,3 +228,22 @@ def test_security_admin_creates_accounts_with_strong_passwords(client, org):
     ok = client.post(url, {"username": "new1", "password": "Strong-pass-2026", "person": person.pk})
     assert ok.status_code == 302
     assert User.objects.get(username="new1").person == person
+
+
+def test_people_list_masks_numbers_everywhere(client, org, django_assert_max_num_queries):
+    from wuxing.org.models import Person
+
+    u = users_for(org)
+    Person.objects.filter(pk=org.secretary_a1.pk).update(id_number="410105199001011234")
+    assert client.get(reverse("org:person_list")).status_code == 302
+    client.force_login(u.leader_b)
+    assert "甲一书记" not in client.get(reverse("org:person_list")).content.decode()
+    client.force_login(u.leader)
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("org:person_list")).content.decode()
+    assert "甲一书记" in html and "410105********1234" in html and "139****5678" in html
+    assert "410105199001011234" not in html and "13912345678" not in html
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("org:person_list"), {"export": "xlsx"}).content)).active.iter_rows(values_only=True))
+    assert "410105199001011234" not in str(rows) and "410105********1234" in str(rows)
+    client.force_login(u.auditor)
+    assert client.get(reverse("org:person_list")).status_code == 403
