@@ -34,7 +34,7 @@ def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit |
 @transaction.atomic
 def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     """Edit a branch's details; the edit is re-checked against the actor's scope before it commits."""
-    branch = Branch.objects.restrict(actor, "change").select_for_update().filter(pk=branch.pk).first()
+    branch = Branch.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=branch.pk).first()
     if branch is None:
         raise PermissionDenied(_("You do not have permission to change this branch."))
     before = snapshot(branch)
@@ -161,7 +161,7 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
 def assignment_end(*, actor, assignment: Assignment) -> Assignment:
     """End an assignment (联系分包); it stays on record, inactive."""
     _require(actor, "org.change_assignment", _("You may not assign branches."))
-    assignment = Assignment.objects.restrict(actor, "change").select_for_update().filter(pk=assignment.pk).first()
+    assignment = Assignment.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=assignment.pk).first()
     if assignment is None:
         raise PermissionDenied(_("This assignment is outside your scope."))
     before = snapshot(assignment)
