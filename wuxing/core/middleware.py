@@ -1,10 +1,13 @@
-"""Request-scoped context for services (client address) and the idle-session rule (R18)."""
+"""Request-scoped context for services (client address), the idle-session rule (R18), the UI language."""
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .audit import current_ip
@@ -49,3 +52,17 @@ class IdleSessionMiddleware:
             request.session[self.SESSION_KEY] = now
             request.session.set_expiry(idle * 60)
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the switcher (its cookie).
+
+    The browser's Accept-Language is not consulted: office PCs often run English-language browsers.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -174,3 +174,11 @@ def test_policy_page_only_for_system_admin(client):
     response = client.post(reverse("core:policy"), {"failed_login_limit": 0, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12})
     assert response.status_code == 200
     assert AccountPolicy.current().failed_login_limit == 3
+
+
+def test_ui_is_chinese_even_for_an_english_browser_until_english_is_chosen(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page and "Sign in" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Sign in" in page
