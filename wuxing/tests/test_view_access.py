@@ -1,0 +1,93 @@
+"""Every page, tried as anonymous, as a user without the permission or outside the scope, and in scope.
+
+A new page must be added to PAGES (or, for POST-only actions, to POST_ONLY with the test that covers it),
+or the last test fails.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from wuxing.campaigns.services import campaign_create
+from wuxing.core.models import ExportJob
+from wuxing.standards.fileformat import standard_load
+from wuxing.testing import users_for
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-standard.yaml"
+
+# url name, args (from the world), in-scope user, [(outsider, expected status)]
+PAGES = [
+    ("home", lambda w: [], "leader", [("nobody", 403)]),
+    ("org:branch_list", lambda w: [], "cadre", [("auditor", 403), ("security", 403)]),
+    ("org:branch_detail", lambda w: [w.org.branches["a1"].pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("org:branch_edit", lambda w: [w.org.branches["a1"].pk], "staff", [("leader_b", 404), ("secretary", 403)]),
+    ("org:department_list", lambda w: [], "leader", [("auditor", 403)]),
+    ("org:person_list", lambda w: [], "leader", [("auditor", 403), ("sysadmin", 403)]),
+    ("org:user_list", lambda w: [], "security", [("leader", 403), ("auditor", 403), ("sysadmin", 403)]),
+    ("org:user_create", lambda w: [], "security", [("leader", 403), ("auditor", 403)]),
+    ("standards:standard_list", lambda w: [], "secretary", [("auditor", 403)]),
+    ("standards:standard_detail", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("standards:standard_download", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("campaigns:campaign_list", lambda w: [], "secretary", [("auditor", 403)]),
+    ("campaigns:campaign_detail", lambda w: [w.campaign.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("campaigns:campaign_quotas", lambda w: [w.campaign.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("core:audit_list", lambda w: [], "auditor", [("leader", 403), ("security", 403), ("sysadmin", 403)]),
+    ("core:policy", lambda w: [], "sysadmin", [("auditor", 403), ("security", 403), ("leader", 403)]),
+    ("core:export_detail", lambda w: [w.job.pk], "leader", [("staff", 404)]),
+]
+
+# POST-only actions and where their access is tested.
+POST_ONLY = {
+    "logout": "core/tests/test_accounts.py",
+    "org:person_reveal": "org/tests/test_views.py::test_reveal_phone_is_logged_and_only_for_the_permission",
+    "org:user_role_assign": "core/tests/test_accounts.py::test_role_assign_page_shows_the_refusal",
+    "org:user_role_revoke": "core/tests/test_accounts.py",
+    "org:user_unlock": "core/tests/test_accounts.py::test_security_admin_unlocks",
+    "org:branch_assign": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
+    "org:assignment_end": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
+    "core:export_download": "core/tests/test_exports.py::test_large_list_runs_as_a_task_with_progress",
+}
+# Not pages of the product: the sign-in page, Django's language switch, and the API (tested in api/tests).
+NOT_PAGES = {"login", "set_language", "api-schema", "api-docs"}
+
+
+class World:
+    def __init__(self, org):
+        self.org = org
+        self.users = users_for(org)
+        self.standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+        self.campaign = campaign_create(actor=None, office=org.office_a, year=2026, standard=self.standard)
+        self.job = ExportJob.objects.create(user=self.users.leader, exporter="wuxing.org.views.branches_export", params={})
+
+
+@pytest.fixture
+def world(org):
+    return World(org)
+
+
+@pytest.mark.parametrize("name,args,insider,outsiders", PAGES, ids=[p[0] for p in PAGES])
+def test_page_access(client, world, name, args, insider, outsiders):
+    url = reverse(name, args=args(world))
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login")), "anonymous"
+    for username, expected in outsiders:
+        client.force_login(getattr(world.users, username))
+        assert client.get(url).status_code == expected, username
+    client.force_login(getattr(world.users, insider))
+    assert client.get(url).status_code == 200, insider
+
+
+def _names(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace is None and str(entry.pattern).startswith("api/"):
+                continue
+            yield from _names(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_every_page_is_in_the_access_table():
+    covered = {p[0] for p in PAGES} | set(POST_ONLY) | NOT_PAGES
+    assert set(_names(get_resolver())) - covered == set()
