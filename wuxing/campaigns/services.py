@@ -9,7 +9,7 @@ from wuxing.core.services import ensure_in_scope
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import OrgUnit, Person
 
-from .choices import GroupKind, MemberRole
+from .choices import CampaignStatus, GroupKind, MemberRole
 from .models import Campaign, CampaignGroup, GroupMembership, Quota
 from .rules import quota_problems
 
@@ -68,3 +68,15 @@ def group_add_member(*, actor, campaign: Campaign, kind: str, person: Person, ro
     membership, _created = GroupMembership.objects.update_or_create(group=group, person=person, defaults={"role": role, "duty": duty})
     audit_record(actor=actor, action="campaign.group_member", obj=group, after={"person": person.name, "role": role, "duty": duty})
     return membership
+
+
+@transaction.atomic
+def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
+    _check_office(actor, campaign.office)
+    if status not in CampaignStatus.values:
+        raise ValidationError({"status": _("Unknown campaign status.")})
+    before = snapshot(campaign, ["status"])
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    audit_record(actor=actor, action="campaign.set_status", obj=campaign, before=before, after=snapshot(campaign, ["status"]))
+    return campaign

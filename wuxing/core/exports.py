@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -44,7 +45,7 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return str(_("Yes") if value else _("No"))
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str):

@@ -300,13 +300,13 @@ def load_demo(*, stdout=None) -> bool:
 def _load(say):
     from wuxing.campaigns.choices import CampaignStatus
     from wuxing.campaigns.models import CampaignGroup
-    from wuxing.campaigns.services import campaign_create, campaign_set_quotas, group_add_member
+    from wuxing.campaigns.services import campaign_create, campaign_set_quotas, campaign_set_status, group_add_member
     from wuxing.core.audit import audit_record
     from wuxing.standards.fileformat import parse_standard, standard_load
     from wuxing.standards.models import Standard
 
-    from .models import Assignment, Branch, Department, OrgUnit, Person
-    from .services import assignment_create, orgunit_create
+    from .models import Assignment, OrgUnit
+    from .services import assignment_create, branch_create, branch_update, department_create, orgunit_create, person_create
 
     say(f"[1/{STEPS}] 组织架构…")
     parent = None
@@ -317,9 +317,7 @@ def _load(say):
     branches = {}
     for order, data in enumerate(BRANCHES, start=1):
         fields = {k: v for k, v in data.items() if k != "secretary"}
-        branch = Branch(office=office, sort_order=order, **fields)
-        branch.full_clean()
-        branch.save()
+        branch = branch_create(actor=None, office=office, sort_order=order, **fields)
         branches[branch.code] = branch
     say(f"      {office.name}：{len(branches)} 个村（社区）")
 
@@ -327,27 +325,21 @@ def _load(say):
     people = {}
 
     def add_person(key, **fields):
-        person = Person(office=office, **fields)
-        person.full_clean()
-        person.save()
-        people[key] = person
-        return person
+        people[key] = person_create(actor=None, office=office, **fields)
+        return people[key]
 
     for data in LEADERS:
         add_person(data["key"], name=data["name"], position=data["position"], phone=data["phone"], is_leader=True)
     departments = {}
     for data in DEPARTMENTS:
-        department = Department(office=office, code=data["code"], name=data["name"], duties=data["duties"])
-        department.full_clean()
-        department.save()
+        department = department_create(actor=None, office=office, code=data["code"], name=data["name"], duties=data["duties"])
         departments[department.code] = department
         for cadre in data["cadres"]:
             add_person(cadre["key"], name=cadre["name"], position=cadre["position"], phone=cadre["phone"], department=department)
     for data in BRANCHES:
         branch = branches[data["code"]]
         secretary = add_person("branch:" + branch.code, branch=branch, **data["secretary"])
-        branch.secretary = secretary
-        branch.save(update_fields=["secretary"])
+        branches[branch.code] = branch_update(actor=None, branch=branch, secretary=secretary)
     say(f"      {len(departments)} 个部门，{len(people)} 人")
 
     say(f"[3/{STEPS}] 联系分包…")
@@ -371,8 +363,7 @@ def _load(say):
 
     say(f"[5/{STEPS}] {CAMPAIGN['year']}年度创建活动…")
     campaign = campaign_create(actor=None, office=office, year=CAMPAIGN["year"], standard=standard, name=CAMPAIGN["name"], work_plan=CAMPAIGN["work_plan"])
-    campaign.status = CampaignStatus.RUNNING
-    campaign.save(update_fields=["status"])
+    campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.RUNNING)
     campaign_set_quotas(actor=None, campaign=campaign, quotas=CAMPAIGN["quotas"])
     for kind, group in CAMPAIGN["groups"].items():
         CampaignGroup.objects.filter(campaign=campaign, kind=kind).update(duties=group["duties"])

@@ -109,3 +109,22 @@ def test_reveal_needs_permission_and_scope(org):
     with pytest.raises(PermissionDenied):
         person_reveal(actor=u.leader_b, person=org.secretary_a1, field="phone")
     assert AuditLog.objects.filter(action__startswith="person.reveal").count() == 0
+
+
+def test_creating_org_records_needs_permission_and_scope(org):
+    from django.core.exceptions import ValidationError
+
+    from wuxing.org.services import branch_create, department_create, person_create
+
+    u = users_for(org)
+    branch = branch_create(actor=u.staff, office=org.office_a, code="T-new", name="新建村", kind="rural_village")
+    assert branch.star_set == "rural"
+    assert AuditLog.objects.filter(action="branch.create", object_id=str(branch.pk)).exists()
+    with pytest.raises(PermissionDenied):
+        branch_create(actor=u.staff, office=org.office_b, code="T-new2", name="越界村", kind="rural_village")
+    with pytest.raises(PermissionDenied):
+        department_create(actor=u.secretary, office=org.office_a, code="X", name="越权部门")
+    with pytest.raises(ValidationError):
+        branch_create(actor=u.staff, office=org.office_a, code="T-new", name="重复编码", kind="rural_village")
+    person = person_create(actor=u.leader, office=org.office_a, name="新人", phone="13700001111")
+    assert AuditLog.objects.get(action="person.create", object_id=str(person.pk)).after["phone"] == "137****1111"
