@@ -89,9 +89,7 @@ def audit_log(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, audit_export)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 
 @login_required

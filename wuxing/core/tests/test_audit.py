@@ -91,3 +91,15 @@ def test_nobody_else_reads_the_audit_log(org, client):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("core:audit_list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_audit_pages_keep_the_filters(org, client):
+    users = users_for(org)
+    for i in range(60):
+        AuditLog.objects.create(action="test.paging", note=str(i))
+    AuditLog.objects.create(action="other.action")
+    client.force_login(users.auditor)
+    html = client.get(reverse("core:audit_list"), {"action": "test.paging"}).content.decode()
+    assert "action=test.paging&amp;page=2" in html
+    second = client.get(reverse("core:audit_list"), {"action": "test.paging", "page": 2}).content.decode()
+    assert "other.action" not in second and second.count("test.paging") >= 10
