@@ -1,5 +1,6 @@
 """Authentication: model passwords, lock-out of locked accounts, and permissions derived from roles."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
@@ -15,14 +16,8 @@ class LockoutRoleBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The person is shown on every page; fetch it with the account.
-        user = self._get_user_model().objects.select_related("person").filter(pk=user_id).first()
+        user = get_user_model().objects.select_related("person").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _get_user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -42,7 +42,7 @@ POST_ONLY = {
     "logout": "core/tests/test_accounts.py",
     "org:person_reveal": "org/tests/test_views.py::test_reveal_phone_is_logged_and_only_for_the_permission",
     "org:user_role_assign": "core/tests/test_accounts.py::test_role_assign_page_shows_the_refusal",
-    "org:user_role_revoke": "core/tests/test_accounts.py",
+    "org:user_role_revoke": "core/tests/test_accounts.py::test_only_the_security_admin_revokes_roles",
     "org:user_unlock": "core/tests/test_accounts.py::test_security_admin_unlocks",
     "org:branch_assign": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "org:assignment_end": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",

@@ -182,3 +182,21 @@ def test_ui_is_chinese_even_for_an_english_browser_until_english_is_chosen(clien
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Sign in" in page
+
+
+def test_only_the_security_admin_revokes_roles(client, org):
+    from wuxing.org.models import RoleAssignment
+
+    security = make_user("sec5", Role.SECURITY_ADMIN)
+    leader = make_user("lead5", Role.OFFICE_LEADER, unit=org.office_a)
+    target = make_user("mia", Role.CAMPAIGN_STAFF, unit=org.office_a)
+    assignment = RoleAssignment.objects.get(user=target)
+    url = reverse("org:user_role_revoke", args=[assignment.pk])
+    client.force_login(leader)
+    assert client.post(url).status_code == 403
+    own = RoleAssignment.objects.get(user=security)
+    client.force_login(security)
+    assert client.post(reverse("org:user_role_revoke", args=[own.pk])).status_code == 403
+    assert client.post(url).status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert AuditLog.objects.filter(action="role.revoke", object_id=str(target.pk)).exists()
