@@ -91,3 +91,34 @@ class GroupMembership(models.Model):
 
     def __str__(self):
         return f"{self.group} · {self.person}"
+
+
+class CampaignResult(models.Model):
+    """The level a branch was rated at in a campaign (评星定级); last year's result is the start of 晋位提升."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="results")
+    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="campaign_results")
+    level = models.PositiveSmallIntegerField(_("rated level"))
+    stars = models.ManyToManyField("standards.Star", verbose_name=_("stars awarded"), blank=True, related_name="+")
+    rated_on = models.DateField(_("rated on"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["campaign", "branch__sort_order", "branch__code"]
+        verbose_name = _("campaign result")
+        verbose_name_plural = _("campaign results")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "branch"], name="campaign_result_unique_branch"),
+            models.CheckConstraint(condition=models.Q(level__lte=5), name="campaign_result_level_0_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} · {self.level}★"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        from wuxing.org.models import Branch
+
+        return prefix_q(Branch.scope_filter(scope), "branch__")

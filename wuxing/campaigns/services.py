@@ -10,7 +10,7 @@ from wuxing.org.choices import UnitLevel
 from wuxing.org.models import OrgUnit, Person
 
 from .choices import CampaignStatus, GroupKind, MemberRole
-from .models import Campaign, CampaignGroup, GroupMembership, Quota
+from .models import Campaign, CampaignGroup, CampaignResult, GroupMembership, Quota
 from .rules import quota_problems
 
 
@@ -80,3 +80,24 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
     campaign.save(update_fields=["status"])
     audit_record(actor=actor, action="campaign.set_status", obj=campaign, before=before, after=snapshot(campaign, ["status"]))
     return campaign
+
+
+@transaction.atomic
+def campaign_record_result(*, actor, campaign: Campaign, branch, level: int, stars=(), rated_on, note: str = "") -> CampaignResult:
+    """Record (or replace) the level a branch was rated at in a campaign."""
+    _check_office(actor, campaign.office)
+    if branch.office_id != campaign.office_id:
+        raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
+    stars = list(stars)
+    if not 0 <= level <= 5:
+        raise ValidationError({"level": _("A level must be between 0 and 5 stars.")})
+    if stars and len(stars) != level:
+        raise ValidationError({"stars": _("The level must equal the number of stars awarded.")})
+    existing = CampaignResult.objects.filter(campaign=campaign, branch=branch).first()
+    before = snapshot(existing) if existing else None
+    result, _created = CampaignResult.objects.update_or_create(
+        campaign=campaign, branch=branch, defaults={"level": level, "rated_on": rated_on, "note": note}
+    )
+    result.stars.set(stars)
+    audit_record(actor=actor, action="campaign.record_result", obj=result, before=before, after=snapshot(result))
+    return result

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "wuxing.org",
     "wuxing.standards",
     "wuxing.campaigns",
+    "wuxing.targets",
+    "wuxing.checklists",
+    "wuxing.liaison",
+    "wuxing.showcase",
     "wuxing.api",
 ]
 

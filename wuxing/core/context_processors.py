@@ -1,5 +1,6 @@
 """Navigation by role: what each user's menu shows."""
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,10 @@ def _items(user):
         items.append(("departments", _("Departments"), reverse("org:department_list")))
     if user.has_perm("org.view_person"):
         items.append(("people", _("People"), reverse("org:person_list")))
+    # The domain apps' own entries (nav_items on their AppConfig), in INSTALLED_APPS order.
+    for config in apps.get_app_configs():
+        if hasattr(config, "nav_items"):
+            items.extend(config.nav_items(user))
     if user.has_perm("core.view_auditlog"):
         items.append(("audit", _("Audit log"), reverse("core:audit_list")))
     if user.has_perm("org.view_user"):

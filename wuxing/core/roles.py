@@ -4,6 +4,9 @@ Permissions are plain Django permission strings, so `user.has_perm()` works in v
 alike; the auth backend derives them from a user's role assignments instead of storing them per user.
 """
 
+import functools
+
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,8 +73,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+@functools.cache
+def _app_role_permissions() -> dict[str, frozenset[str]]:
+    """Permissions the domain apps add to each role (`role_permissions` on their AppConfig)."""
+    merged: dict[str, set[str]] = {}
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "role_permissions", {}).items():
+            merged.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in merged.items()}
+
+
+def role_permissions(role) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset()) | _app_role_permissions().get(role, frozenset())
+
+
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()
     for role in roles:
-        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+        perms |= role_permissions(role)
     return frozenset(perms)

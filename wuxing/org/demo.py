@@ -4,6 +4,8 @@ All people are fictional: their names are built from fixed lists of surnames and
 numbers from a fixed formula, so every load produces the same office.
 """
 
+from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -152,6 +154,22 @@ LEADERS = [
 # The 2026 campaign
 # ---------------------------------------------------------------------------------------------------------
 
+# Last year's campaign, closed and rated: the levels are where 晋位提升 starts from.
+PREVIOUS_CAMPAIGN = {
+    "year": 2025,
+    "name": "2025年度“五星”支部创建工作",
+    "quotas": {4: 4, 3: 6, 2: 4},
+    "rated_on": date(2025, 12, 26),
+    "levels": {
+        "41019901001": 4, "41019901002": 3, "41019901003": 3, "41019901004": 2, "41019901005": 3,
+        "41019901006": 2, "41019901007": 3, "41019901008": 4, "41019901009": 3, "41019901010": 2,
+        "41019901011": 3, "41019901012": 2, "41019901013": 3, "41019901014": 2,
+    },
+}
+
+# Next year's campaign, in preparation.
+NEXT_CAMPAIGN = {"year": 2027, "name": "2027年度“五星”支部创建工作", "quotas": {5: 4, 4: 7, 3: 3}}
+
 EXAMPLE_STANDARD_PATH = Path(__file__).resolve().parent.parent / "standards" / "data" / "example-standard.yaml"
 
 CAMPAIGN = {
@@ -269,7 +287,10 @@ def person_name(ref: str) -> str:
 # Loader
 # ---------------------------------------------------------------------------------------------------------
 
-STEPS = 6
+STEPS = 7
+
+# The domain apps' parts of the demo, loaded in this order after the organisation and the campaigns.
+DEMO_EXTENSIONS = ["wuxing.targets.demo", "wuxing.checklists.demo", "wuxing.liaison.demo", "wuxing.showcase.demo"]
 
 
 def load_demo(*, stdout=None) -> bool:
@@ -300,10 +321,16 @@ def load_demo(*, stdout=None) -> bool:
 def _load(say):
     from wuxing.campaigns.choices import CampaignStatus
     from wuxing.campaigns.models import CampaignGroup
-    from wuxing.campaigns.services import campaign_create, campaign_set_quotas, campaign_set_status, group_add_member
+    from wuxing.campaigns.services import (
+        campaign_create,
+        campaign_record_result,
+        campaign_set_quotas,
+        campaign_set_status,
+        group_add_member,
+    )
     from wuxing.core.audit import audit_record
     from wuxing.standards.fileformat import parse_standard, standard_load
-    from wuxing.standards.models import Standard
+    from wuxing.standards.models import Standard, Star
 
     from .models import Assignment, OrgUnit
     from .services import assignment_create, branch_create, branch_update, department_create, orgunit_create, person_create
@@ -372,10 +399,30 @@ def _load(say):
     quota_text = "、".join(f"{level}星{count}个" for level, count in sorted(CAMPAIGN["quotas"].items(), reverse=True))
     say(f"      {campaign.name}：进行中，目标 {quota_text}")
 
-    say(f"[6/{STEPS}] 演示账号…")
+    say(f"[6/{STEPS}] 上一年度与下一年度创建活动…")
+    previous = campaign_create(
+        actor=None, office=office, year=PREVIOUS_CAMPAIGN["year"], standard=standard, name=PREVIOUS_CAMPAIGN["name"]
+    )
+    campaign_set_quotas(actor=None, campaign=previous, quotas=PREVIOUS_CAMPAIGN["quotas"])
+    for data in BRANCHES:
+        branch = branches[data["code"]]
+        level = PREVIOUS_CAMPAIGN["levels"][data["code"]]
+        stars = list(Star.objects.filter(standard=standard, star_set=branch.star_set).order_by("position")[:level])
+        campaign_record_result(actor=None, campaign=previous, branch=branch, level=level, stars=stars, rated_on=PREVIOUS_CAMPAIGN["rated_on"])
+    campaign_set_status(actor=None, campaign=previous, status=CampaignStatus.CLOSED)
+    upcoming = campaign_create(
+        actor=None, office=office, year=NEXT_CAMPAIGN["year"], standard=standard, name=NEXT_CAMPAIGN["name"]
+    )
+    campaign_set_quotas(actor=None, campaign=upcoming, quotas=NEXT_CAMPAIGN["quotas"])
+    say(f"      {previous.name}：已结束，评定结果 {len(BRANCHES)} 条；{upcoming.name}：筹备中")
+
+    say(f"[7/{STEPS}] 演示账号…")
     accounts = _create_demo_accounts(office, say) if settings.WUXING_DEMO else []
     if not settings.WUXING_DEMO:
         say("      演示模式未开启（WUXING_DEMO），不创建演示账号")
+
+    for module_name in DEMO_EXTENSIONS:
+        import_module(module_name).load(office=office, say=say)
 
     counts = {
         "branches": len(branches),

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from .choices import UnitLevel
 from .models import Assignment, Branch, Department, OrgUnit, Person
 
 
@@ -53,3 +54,11 @@ def office_list(*, user):
 
 def person_list(*, user):
     return Person.objects.restrict(user, "view").select_related("department", "branch")
+
+
+def public_office(code: str) -> OrgUnit:
+    """The office whose public site is at /public/<code>/; 404 for anything that is not an office."""
+    office = OrgUnit.objects.filter(code=code, level=UnitLevel.OFFICE).first()
+    if office is None:
+        raise Http404
+    return office

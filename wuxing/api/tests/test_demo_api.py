@@ -39,7 +39,11 @@ def test_demo_auditor_reads_the_audit_log_and_no_branch(api_client, demo_office,
 
 def test_demo_campaign_quotas(api_client, demo_office, demo_password):
     results = _get(api_client, "demo-secretary", "/api/v1/campaigns/", demo_password).json()["results"]
-    assert [(c["year"], c["quotas"]) for c in results] == [(2026, {"5": 2, "4": 7, "3": 5})]
+    assert [(c["year"], c["status"], c["quotas"]) for c in results] == [
+        (2027, "preparing", {"5": 4, "4": 7, "3": 3}),
+        (2026, "running", {"5": 2, "4": 7, "3": 5}),
+        (2025, "closed", {"4": 4, "3": 6, "2": 4}),
+    ]
 
 
 def test_api_branch_list_query_count_is_flat(api_client, demo_office, demo_password, django_assert_max_num_queries):

@@ -208,7 +208,7 @@ def test_an_already_loaded_standard_is_reused(demo_on):
 def test_management_command(demo_on):
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "[1/6]" in out.getvalue() and "[6/6]" in out.getvalue()
+    assert "[1/7]" in out.getvalue() and "[7/7]" in out.getvalue()
     assert Branch.objects.count() == 14
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -225,3 +225,18 @@ def test_people_are_fictional_and_distinct():
     phones = [leader["phone"] for leader in demo.LEADERS] + [branch["secretary"]["phone"] for branch in demo.BRANCHES]
     assert len(phones) == len(set(phones))
     assert all(p.isdigit() and len(p) == 11 and p.startswith("13") for p in phones)
+
+
+def test_last_years_campaign_is_closed_with_a_rated_level_per_branch(demo_on):
+    from wuxing.campaigns.models import Campaign, CampaignResult
+
+    demo.load_demo()
+    previous = Campaign.objects.get(year=2025)
+    assert previous.status == "closed"
+    results = CampaignResult.objects.filter(campaign=previous).prefetch_related("stars")
+    assert results.count() == 14
+    # Each rated level is the number of stars awarded, all from the branch's own star set.
+    for result in results:
+        assert result.stars.count() == result.level
+        assert {star.star_set for star in result.stars.all()} <= {result.branch.star_set}
+    assert Campaign.objects.get(year=2027).status == "preparing"

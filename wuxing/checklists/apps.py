@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistsConfig(AppConfig):
+    name = "wuxing.checklists"
+    label = "checklists"
+    verbose_name = _("Check-in lists")
+
+    # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
+    role_permissions: dict[str, set[str]] = {}
+
+    def nav_items(self, user):
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
+        return []

@@ -1,0 +1,1 @@
+"""示范点引领: demonstration sites, tailored plans and feature projects."""
