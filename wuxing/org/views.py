@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import ExportSpec, export_response, exporter
+from wuxing.core.extensions import app_panels
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
@@ -58,6 +59,7 @@ def office_overview(request):
         "total": total,
         "more": max(0, total - OVERVIEW_ROWS),
     }
+    context["panels"] = app_panels("overview_panels", request, campaign=context["campaign"], branches=branches)
     return render(request, "org/office_overview.html", context)
 
 
@@ -117,6 +119,7 @@ def branch_detail(request, pk: int):
     campaign = campaign_current(user=request.user, office=branch.office)
     stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
     context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
+    context["panels"] = app_panels("branch_panels", request, branch=branch, campaign=campaign)
     if request.user.has_perm("org.change_assignment"):
         context["assignment_form"] = AssignmentForm(branch=branch)
     return render(request, "org/branch_detail.html", context)

@@ -13,3 +13,11 @@ class ShowcaseConfig(AppConfig):
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
         return []
+
+    def branch_panels(self, request, branch, campaign):
+        """Rendered sections this app adds to the branch page (see wuxing.core.extensions)."""
+        return []
+
+    def overview_panels(self, request, campaign, branches):
+        """Rendered sections this app adds to the office overview (see wuxing.core.extensions)."""
+        return []

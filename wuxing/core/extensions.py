@@ -1,0 +1,18 @@
+"""How the domain apps add to pages they do not own.
+
+A domain app's AppConfig may define `branch_panels(request, branch, campaign)` (sections of the branch page)
+and `overview_panels(request, campaign, branches)` (sections of the office overview), each returning a list
+of rendered HTML fragments. The pages show them in INSTALLED_APPS order.
+"""
+
+from django.apps import apps
+from django.utils.safestring import mark_safe
+
+
+def app_panels(hook: str, request, **kwargs) -> list[str]:
+    panels = []
+    for config in apps.get_app_configs():
+        method = getattr(config, hook, None)
+        if method is not None:
+            panels.extend(mark_safe(html) for html in method(request, **kwargs))
+    return panels
