@@ -30,6 +30,15 @@ def chromium_path(request):
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploaded files of the test run go to a throw-away directory, not to var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture
 def org(db):
     """Two offices under one district, with branches, departments, people and assignments."""

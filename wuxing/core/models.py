@@ -130,3 +130,44 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 1.0
         return (self.done / self.total) if self.total else 0.0
+
+
+def evidence_upload_path(instance, filename: str) -> str:
+    """Stored under a random name: the uploader's file name is kept only as data, never as a path."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"evidence/{instance._meta.app_label}/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceFileBase(models.Model):
+    """An uploaded evidence file (an image or a PDF), checked and cleaned by wuxing.core.uploads.store_evidence.
+
+    Subclass it with a ForeignKey to the object the file is evidence for. Files are served only through views
+    that check the user's scope first (wuxing.core.uploads.evidence_response), never as static media.
+    """
+
+    file = models.FileField(_("file"), upload_to=evidence_upload_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=evidence_upload_path, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
