@@ -13,7 +13,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install -q --build-constraint constraints.txt -e '.[test]'
 	@touch $@
 
-install: $(VENV)/.installed
+# Front-end files that are not on PyPI come from the npm registry, pinned by package-lock.json; only the files
+# the app serves are copied out of node_modules.
+ECHARTS := build/vendor/echarts/echarts.min.js
+$(ECHARTS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(dir $@)
+	@touch $@
+
+install: $(VENV)/.installed $(ECHARTS)
 
 messages: install
 	$(PY) manage.py compilemessages -v 0 --ignore '.venv/*'
@@ -45,4 +54,4 @@ benchmark: migrate
 	$(PY) manage.py benchmark
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles build node_modules

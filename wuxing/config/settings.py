@@ -162,6 +162,10 @@ try:
     STATICFILES_DIRS.append(("vendor/bootstrap", _xs_bootstrap.BASE_DIR))
 except ImportError:  # pragma: no cover - the package is a hard dependency
     pass
+# Apache ECharts, from the npm registry at install time (`make install` copies it here); only chart pages load it.
+ECHARTS_DIR = PROJECT_DIR / "build" / "vendor" / "echarts"
+if ECHARTS_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIR))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
