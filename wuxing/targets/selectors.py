@@ -1,10 +1,17 @@
-"""Reads of targets, plans, deliberations and letters, scoped to the user."""
+"""Reads of targets, baselines, plans, deliberations and letters, scoped to the user."""
+
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
 
-from wuxing.standards.models import Star
+from wuxing.org.models import Branch
+from wuxing.standards.models import Indicator, Star
 
-from .models import Target
+from . import rules
+from .choices import PledgeStatus, Step, TargetStatus
+from .models import Baseline, BaselineEntry, Deliberation, DeliberationStep, PlanMeasure, PlanMilestone, Pledge, Target, TargetRound
 
 
 def _stars():
@@ -15,3 +22,225 @@ def targets_by_branch(*, campaign) -> dict[int, Target]:
     """Every target of a campaign by branch id, stars prefetched (no user scope: callers pass branches they may see)."""
     qs = Target.objects.filter(campaign=campaign).prefetch_related(_stars())
     return {t.branch_id: t for t in qs}
+
+
+def target_list(*, user, campaign, filters=None):
+    qs = (
+        Target.objects.restrict(user, "view").filter(campaign=campaign)
+        .select_related("branch", "branch__secretary")
+        .prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))
+        .order_by("branch__sort_order", "branch__code")
+    )
+    filters = filters or {}
+    if filters.get("status") in TargetStatus.values:
+        qs = qs.filter(status=filters["status"])
+    if filters.get("level", "").isdigit():
+        qs = qs.filter(level=int(filters["level"]))
+    return qs
+
+
+def target_get(*, user, pk: int) -> Target:
+    target = (
+        Target.objects.restrict(user, "view").filter(pk=pk)
+        .select_related("branch", "branch__office", "branch__secretary", "campaign", "campaign__office", "campaign__standard")
+        .prefetch_related(
+            _stars(), Prefetch("required_stars", queryset=Star.objects.order_by("position")),
+            Prefetch("rounds", queryset=TargetRound.objects.order_by("at", "id")),
+            Prefetch("measures", queryset=PlanMeasure.objects.select_related("star").prefetch_related("responsible", Prefetch("milestones", queryset=PlanMilestone.objects.order_by("due_on", "id"))).order_by("star__position", "position", "id")),
+            Prefetch("pledges", queryset=Pledge.objects.select_related("secretary_confirmed_by", "leader_confirmed_by", "secretary_confirmed_by__person", "leader_confirmed_by__person").order_by("-number")),
+            Prefetch("deliberations", queryset=Deliberation.objects.prefetch_related("steps").order_by("-created_at")),
+        )
+        .first()
+    )
+    if target is None:
+        raise Http404
+    return target
+
+
+@dataclass
+class QuotaRow:
+    level: int
+    quota: int
+    applied: int = 0
+    agreed: int = 0
+    confirmed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.agreed == self.quota
+
+
+@dataclass
+class Board:
+    """The office's view of a campaign's targets: one row per branch in scope, and the quota table."""
+
+    rows: list = field(default_factory=list)
+    quotas: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    @property
+    def can_confirm(self) -> bool:
+        return not self.problems and any(t and t.status == TargetStatus.AGREED for _b, t in self.rows)
+
+
+def target_board(*, user, campaign, branches=None) -> Board:
+    """Per branch the applied / agreed / confirmed target, and the quota table filled against the quotas (R4)."""
+    if branches is None:
+        branches = Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).select_related("secretary").order_by("sort_order", "code")
+    branches = list(branches)
+    targets = {t.branch_id: t for t in Target.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))}
+    quota_map = campaign.quota_map()
+    levels = sorted(set(quota_map) | {t.level for t in targets.values() if t.level}, reverse=True)
+    rows = {level: QuotaRow(level, quota_map.get(level, 0)) for level in levels}
+    for t in targets.values():
+        if t.level in rows and t.status != TargetStatus.DRAFT:
+            rows[t.level].applied += 1
+            if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
+                rows[t.level].agreed += 1
+            if t.status == TargetStatus.CONFIRMED:
+                rows[t.level].confirmed += 1
+    pending = [b.name for b in branches if b.pk not in targets or targets[b.pk].status not in (TargetStatus.AGREED, TargetStatus.CONFIRMED)]
+    agreed = [t.level for t in targets.values() if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)]
+    problems = [rules.problem_message(p) for p in rules.quota_problems(agreed, quota_map, pending)]
+    return Board(rows=[(b, targets.get(b.pk)) for b in branches], quotas=list(rows.values()), problems=problems)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Baseline matrix
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BaselineRow:
+    branch: Branch
+    baseline: Baseline | None
+    cells: list  # (star, classification or None) in star order of the branch's set
+    suggested: list
+
+
+@dataclass
+class BaselineMatrix:
+    star_sets: dict  # star_set → [Star]
+    rows: list
+
+
+def _stars_with_indicators(standard):
+    stars = Star.objects.filter(standard=standard).prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position"))).order_by("star_set", "position")
+    by_set: dict[str, list] = {}
+    for star in stars:
+        by_set.setdefault(star.star_set, []).append(star)
+    return by_set
+
+
+def classify_baseline(baseline, stars) -> tuple[list, list]:
+    ratings = {e.indicator_id: e.rating for e in baseline.entries.all()} if baseline else {}
+    per_star = {
+        star.code: [(ratings.get(i.pk), i.veto) for i in star.indicators.all()] for star in stars
+    }
+    cells = []
+    for star in stars:
+        entries = per_star[star.code]
+        if not baseline or not any(r for r, _v in entries):
+            cells.append((star, None))
+        else:
+            veto_far = any(v and r == "far" for r, v in entries)
+            cells.append((star, rules.classify_star([r for r, _v in entries], veto_far=veto_far)))
+    return cells, rules.suggest_stars(per_star) if baseline else []
+
+
+def baseline_matrix(*, user, campaign) -> BaselineMatrix:
+    """Branches × stars from the baseline survey: met / realistic / stretch per star, and the suggested stars."""
+    by_set = _stars_with_indicators(campaign.standard)
+    branches = Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).order_by("sort_order", "code")
+    baselines = {
+        b.branch_id: b for b in Baseline.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(Prefetch("entries", queryset=BaselineEntry.objects.only("id", "baseline_id", "indicator_id", "rating")))
+    }
+    rows = []
+    for branch in branches:
+        baseline = baselines.get(branch.pk)
+        cells, suggested = classify_baseline(baseline, by_set.get(branch.star_set, []))
+        rows.append(BaselineRow(branch, baseline, cells, suggested))
+    return BaselineMatrix(star_sets=by_set, rows=rows)
+
+
+def baseline_get(*, user, campaign, branch):
+    return (
+        Baseline.objects.restrict(user, "view").filter(campaign=campaign, branch=branch)
+        .prefetch_related(Prefetch("entries", queryset=BaselineEntry.objects.prefetch_related("evidence")))
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deliberations and letters
+# ---------------------------------------------------------------------------------------------------------
+
+
+def deliberation_list(*, user, filters=None):
+    qs = Deliberation.objects.restrict(user, "view").select_related("branch", "campaign").prefetch_related("steps").order_by("-created_at", "-id")
+    filters = filters or {}
+    if str(filters.get("branch", "")).isdigit():
+        qs = qs.filter(branch_id=int(filters["branch"]))
+    if filters.get("status") in ("open", "closed"):
+        qs = qs.filter(status=filters["status"])
+    return qs
+
+
+def deliberation_get(*, user, pk: int) -> Deliberation:
+    deliberation = (
+        Deliberation.objects.restrict(user, "view").filter(pk=pk)
+        .select_related("branch", "campaign", "target")
+        .prefetch_related(Prefetch("steps", queryset=DeliberationStep.objects.prefetch_related("attachments").order_by("position")))
+        .first()
+    )
+    if deliberation is None:
+        raise Http404
+    return deliberation
+
+
+def deliberation_progress(deliberation) -> list[tuple[str, object]]:
+    """Every step of the procedure with its record (or None), a merged proposal standing for the consultation."""
+    recorded = {s.step: s for s in deliberation.steps.all()}
+    merged = recorded.get(Step.PROPOSE) if recorded.get(Step.PROPOSE) and recorded[Step.PROPOSE].merged else None
+    out = []
+    for step in rules.procedure_steps(deliberation.procedure):
+        record = recorded.get(step) or (merged if step == Step.COMMITTEES_CONSULT else None)
+        out.append((step, record))
+    return out
+
+
+def pledge_list(*, user, campaign=None):
+    qs = Pledge.objects.restrict(user, "view").select_related("target", "target__branch", "target__campaign", "secretary_confirmed_by", "leader_confirmed_by").order_by("target__branch__sort_order", "target__branch__code", "-number")
+    if campaign is not None:
+        qs = qs.filter(target__campaign=campaign)
+    return qs
+
+
+def pledge_get(*, user, pk: int) -> Pledge:
+    pledge = pledge_list(user=user).select_related("target__campaign__office", "secretary_confirmed_by__person", "leader_confirmed_by__person").filter(pk=pk).first()
+    if pledge is None:
+        raise Http404
+    return pledge
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public site: published resolutions and results (names and titles only)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def public_notices(*, office, current_only: bool = False):
+    qs = (
+        DeliberationStep.objects.filter(deliberation__branch__office=office, step__in=[Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED])
+        .select_related("deliberation", "deliberation__branch")
+        .order_by("-held_on", "-id")
+    )
+    if current_only:
+        qs = qs.filter(published_until__gte=timezone.localdate())
+    return qs
+
+
+def public_notice_get(*, office, pk: int) -> DeliberationStep:
+    step = public_notices(office=office).filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    return step
