@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+_VIEW = {"checklists.view_checklistitem", "checklists.view_checkin", "checklists.view_checkinevidence"}
+_WRITE = {"checklists.add_checklistitem", "checklists.change_checklistitem", "checklists.add_checkin", "checklists.add_checkinevidence"}
 
 
 class ChecklistsConfig(AppConfig):
@@ -8,16 +12,45 @@ class ChecklistsConfig(AppConfig):
     verbose_name = _("Check-in lists")
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
-    role_permissions: dict[str, set[str]] = {}
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _VIEW | _WRITE | {"checklists.view_progresspolicy", "checklists.change_progresspolicy"},
+        "campaign_staff": _VIEW | _WRITE | {"checklists.view_progresspolicy", "checklists.change_progresspolicy"},
+        "department_cadre": set(_VIEW),
+        "branch_secretary": _VIEW | _WRITE,
+        "branch_member": _VIEW | _WRITE,
+        "reviewer": set(_VIEW),
+    }
 
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
-        return []
+        items = []
+        if not user.has_perm("checklists.view_checklistitem"):
+            return items
+        from wuxing.org.scopes import scope_for
+
+        scope = scope_for(user)
+        if scope.unit_paths or scope.everything:
+            items.append(("checklists-dashboard", _("Dashboard"), reverse("checklists:dashboard")))
+            items.append(("checklists-progress", _("Progress table"), reverse("checklists:progress_table")))
+        elif len(scope.branch_ids) == 1:
+            (branch_id,) = scope.branch_ids
+            items.append(("checklists", _("Check-in list"), reverse("checklists:branch_checklist", args=[branch_id])))
+        elif scope.branch_ids:
+            items.append(("checklists-progress", _("Progress table"), reverse("checklists:progress_table")))
+        return items
 
     def branch_panels(self, request, branch, campaign):
         """Rendered sections this app adds to the branch page (see wuxing.core.extensions)."""
-        return []
+        if campaign is None or not request.user.has_perm("checklists.view_checklistitem"):
+            return []
+        from .views import branch_panel
+
+        return [branch_panel(request, branch, campaign)]
 
     def overview_panels(self, request, campaign, branches):
         """Rendered sections this app adds to the office overview (see wuxing.core.extensions)."""
-        return []
+        if campaign is None or not request.user.has_perm("checklists.view_checklistitem"):
+            return []
+        from .views import overview_panel
+
+        return [overview_panel(request, campaign)]

@@ -1,0 +1,78 @@
+"""The office's public board (no sign-in): the progress table and each branch's report card.
+
+Names and titles only: no phone or ID number is put in these pages (R16); only published evidence is shown.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.org.models import Branch
+from wuxing.org.selectors import public_office
+from wuxing.core.uploads import evidence_response
+
+from . import selectors, services
+from .models import CheckInEvidence
+from .views import period_choices, public_report_url, qr_svg_data_uri
+from .forms import PeriodForm
+
+
+def _public_campaign(office):
+    from wuxing.campaigns.models import Campaign
+
+    qs = Campaign.objects.filter(office=office).select_related("standard").order_by("-year")
+    return qs.filter(status="running").first() or qs.exclude(status="preparing").first()
+
+
+def _other_public_pages(office) -> list[tuple[str, str]]:
+    """Links to the other apps' public pages, where those apps provide them."""
+    links = []
+    for name, label in [("targets_public:notice_list", _("Public notices")), ("showcase_public:site_list", _("Demonstration sites"))]:
+        try:
+            links.append((label, reverse(name, args=[office.code])))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def board(request, office_code: str):
+    office = public_office(office_code)
+    campaign = _public_campaign(office)
+    rows = []
+    if campaign is not None:
+        rows = selectors.progress_rows(campaign=campaign, branches=selectors.branches_of(campaign, Branch.objects.all()))
+        rows.sort(key=selectors.SORTS["rank"])
+    return render(request, "checklists/public/board.html", {"office": office, "campaign": campaign, "rows": rows, "links": _other_public_pages(office)})
+
+
+def report_card(request, office_code: str, branch_code: str):
+    office = public_office(office_code)
+    branch = Branch.objects.filter(office=office, code=branch_code).select_related("office", "secretary").first()
+    campaign = _public_campaign(office)
+    if branch is None or campaign is None:
+        raise Http404
+    today = timezone.localdate()
+    choices = period_choices(campaign.year, today)
+    period = request.GET.get("period") or "year"
+    if period not in dict(choices):
+        period = "year"
+    card = selectors.report_card(branch=branch, campaign=campaign, period=period, today=today, published_only=True)
+    url = public_report_url(request, branch)
+    return render(request, "checklists/public/report_card.html", {
+        "office": office, "branch": branch, "campaign": campaign, "card": card, "period": period, "period_label": dict(choices)[period],
+        "period_form": PeriodForm(initial={"period": period}, choices=choices), "public_url": url, "qr": qr_svg_data_uri(url), "public": True,
+    })
+
+
+def evidence_thumb(request, office_code: str, pk: int):
+    """A published evidence file's thumbnail; anything unpublished or of another office is not found."""
+    office = public_office(office_code)
+    evidence = CheckInEvidence.objects.filter(pk=pk, published=True, checkin__item__branch__office=office, checkin__corrected_by__isnull=True).first()
+    if evidence is None or not evidence.thumbnail:
+        raise Http404
+    return evidence_response(evidence, thumbnail=True)
+
+
+__all__ = ["board", "report_card", "evidence_thumb", "services"]

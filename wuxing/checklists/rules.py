@@ -1,0 +1,282 @@
+"""Pure rules of the check-in lists: progress and its flags (R10), and which check-in counts (R11).
+
+No ORM and no request here: the functions take plain values, so each edge of the rules is tested directly.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+QUANTITATIVE = "quantitative"
+YES_NO = "yes_no"
+DEFAULT_TOLERANCE = 0.10
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def clamp01(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def item_progress(*, kind: str, start=None, target=None, current=None, done: bool | None = None) -> float:
+    """R10: clamp((current − start) / (target − start), 0, 1) for a quantitative item; 0 or 1 for a yes/no item.
+
+    No check-in yet means no progress. A target equal to the start counts as reached once any figure is in.
+    The formula also covers targets below the start (e.g. "reduce disputes from 12 to 3").
+    """
+    if kind == YES_NO:
+        return 1.0 if done else 0.0
+    current, start, target = _f(current), _f(start) or 0.0, _f(target)
+    if current is None or target is None:
+        return 0.0
+    if target == start:
+        return 1.0 if (current >= target) else 0.0
+    return clamp01((current - start) / (target - start))
+
+
+def expected_progress(start_date: date, due_date: date, today: date) -> float:
+    """The straight line between the start (0) and the due date (1), read at `today`."""
+    if today <= start_date:
+        return 0.0
+    if today >= due_date:
+        return 1.0
+    return (today - start_date).days / (due_date - start_date).days
+
+
+def is_overdue(progress: float, due_date: date, today: date) -> bool:
+    """Past its due date and not complete."""
+    return today > due_date and progress < 1.0
+
+
+def is_behind(progress: float, expected: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
+    """Below the straight-line expectation by MORE than the tolerance (exactly at the tolerance is not behind)."""
+    # Rounding keeps 0.3 − 0.2 from counting as more than 0.1.
+    return round(expected - progress, 9) > round(float(tolerance), 9)
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Σ wᵢ·pᵢ / Σ wᵢ over (progress, weight) pairs; None when there is nothing to average."""
+    total_weight = 0.0
+    total = 0.0
+    for progress, weight in pairs:
+        w = float(weight)
+        if w <= 0:
+            continue
+        total_weight += w
+        total += w * float(progress)
+    return None if total_weight == 0 else total / total_weight
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the rules need to know about one item."""
+
+    kind: str
+    star: str
+    weight: float
+    start_date: date
+    due_date: date
+    start: float | Decimal | None = 0
+    target: float | Decimal | None = None
+    current: float | Decimal | None = None
+    done: bool | None = None
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    progress: float
+    expected: float
+    behind: bool
+    overdue: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.progress >= 1.0
+
+    @property
+    def state(self) -> str:
+        if self.complete:
+            return "done"
+        if self.overdue:
+            return "overdue"
+        if self.behind:
+            return "behind"
+        return "on_track"
+
+
+def item_status(facts: ItemFacts, today: date, tolerance: float = DEFAULT_TOLERANCE) -> ItemStatus:
+    progress = item_progress(kind=facts.kind, start=facts.start, target=facts.target, current=facts.current, done=facts.done)
+    expected = expected_progress(facts.start_date, facts.due_date, today)
+    overdue = is_overdue(progress, facts.due_date, today)
+    # An overdue item is flagged as overdue, not also as behind.
+    behind = not overdue and is_behind(progress, expected, tolerance)
+    return ItemStatus(progress=progress, expected=expected, behind=behind, overdue=overdue)
+
+
+@dataclass
+class Progress:
+    """A branch's (or an office's) progress: overall, per star code, and the item counts."""
+
+    overall: float | None
+    by_star: dict[str, float | None]
+    expected: float | None = None
+    items: int = 0
+    done: int = 0
+    behind: int = 0
+    overdue: int = 0
+    statuses: list[ItemStatus] = field(default_factory=list)
+
+    def as_api(self) -> dict:
+        return {
+            "overall": None if self.overall is None else round(self.overall, 4),
+            "by_star": {k: (None if v is None else round(v, 4)) for k, v in self.by_star.items()},
+            "expected": None if self.expected is None else round(self.expected, 4),
+            "items": self.items,
+            "done": self.done,
+            "behind": self.behind,
+            "overdue": self.overdue,
+        }
+
+
+def compute_progress(items: Sequence[ItemFacts], today: date, tolerance: float = DEFAULT_TOLERANCE, stars: Iterable[str] = ()) -> Progress:
+    """R10 for a set of items: weighted means overall and per star; `stars` lists stars to show even without items."""
+    statuses = [item_status(f, today, tolerance) for f in items]
+    by_star_pairs: dict[str, list[tuple[float, float]]] = {code: [] for code in stars}
+    for facts, status in zip(items, statuses):
+        by_star_pairs.setdefault(facts.star, []).append((status.progress, facts.weight))
+    pairs = [(s.progress, f.weight) for f, s in zip(items, statuses)]
+    return Progress(
+        overall=weighted_mean(pairs),
+        by_star={code: weighted_mean(p) for code, p in by_star_pairs.items()},
+        expected=weighted_mean((s.expected, f.weight) for f, s in zip(items, statuses)),
+        items=len(items),
+        done=sum(1 for s in statuses if s.complete),
+        behind=sum(1 for s in statuses if s.behind),
+        overdue=sum(1 for s in statuses if s.overdue),
+        statuses=statuses,
+    )
+
+
+def office_progress(branch_overall: Iterable[tuple[float | None, float]]) -> float | None:
+    """An office's progress: the mean of its branches' progress weighted by their total item weight."""
+    return weighted_mean((p, w) for p, w in branch_overall if p is not None)
+
+
+# -------------------------------------------------------------------------------------------------------
+# R11: which check-in counts
+# -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInFacts:
+    id: int
+    effective_on: date
+    corrects: int | None = None
+    value: float | Decimal | None = None
+    done: bool | None = None
+
+
+def superseded_ids(checkins: Iterable[CheckInFacts]) -> set[int]:
+    """Check-ins that a later correction replaced."""
+    return {c.corrects for c in checkins if c.corrects is not None}
+
+
+def current_checkin(checkins: Sequence[CheckInFacts], as_of: date | None = None) -> CheckInFacts | None:
+    """The check-in whose figure counts: the latest day's, among those not superseded (ties: the later one).
+
+    With `as_of`, only figures for days up to then count (used for the trend over time).
+    """
+    gone = superseded_ids(checkins)
+    live = [c for c in checkins if c.id not in gone and (as_of is None or c.effective_on <= as_of)]
+    if not live:
+        return None
+    return max(live, key=lambda c: (c.effective_on, c.id))
+
+
+def correction_problem(*, is_correction: bool, reason: str, corrected_is_superseded: bool = False, same_item: bool = True) -> str | None:
+    """Why a correction cannot be recorded, as a code: "reason" (R11 needs one), "superseded", "other_item"."""
+    if not is_correction:
+        return None
+    if not same_item:
+        return "other_item"
+    if corrected_is_superseded:
+        return "superseded"
+    if not (reason or "").strip():
+        return "reason"
+    return None
+
+
+def checkin_problem(*, kind: str, value, done, effective_on: date, today: date) -> str | None:
+    """Why a check-in's figure is unacceptable, as a code: "value_missing", "done_missing", "future"."""
+    if kind == QUANTITATIVE and value is None:
+        return "value_missing"
+    if kind == YES_NO and done is None:
+        return "done_missing"
+    if effective_on > today:
+        return "future"
+    return None
+
+
+def item_problems(*, kind: str, start, target, weight, start_date: date | None, due_date: date | None) -> list[str]:
+    """What is wrong with an item's definition, as codes."""
+    problems = []
+    if kind == QUANTITATIVE:
+        if target is None:
+            problems.append("target_missing")
+        elif start is not None and float(target) == float(start):
+            problems.append("target_equals_start")
+    elif kind != YES_NO:
+        problems.append("kind")
+    if weight is None or float(weight) <= 0:
+        problems.append("weight")
+    if start_date is None or due_date is None:
+        problems.append("dates_missing")
+    elif due_date < start_date:
+        problems.append("due_before_start")
+    return problems
+
+
+def competition_ranks(values: Sequence[float | None]) -> list[int | None]:
+    """1224 ranking, highest first: ties share a rank; None (no items) gets no rank."""
+    ordered = sorted((v for v in values if v is not None), reverse=True)
+    first_index = {}
+    for i, v in enumerate(ordered):
+        first_index.setdefault(round(v, 9), i + 1)
+    return [None if v is None else first_index[round(v, 9)] for v in values]
+
+
+def trend_dates(start: date, end: date) -> list[date]:
+    """Month ends from `start` to `end` (and `end` itself), the points of the trend chart."""
+    points = []
+    year, month = start.year, start.month
+    while True:
+        nxt = date(year + (month == 12), month % 12 + 1, 1)
+        last = date.fromordinal(nxt.toordinal() - 1)
+        if last >= end:
+            break
+        if last >= start:
+            points.append(last)
+        year, month = nxt.year, nxt.month
+    points.append(end)
+    return points
+
+
+def period_bounds(period: str, year: int, today: date) -> tuple[date, date]:
+    """First and last day of a report-card period of a campaign year: "year", "q1"–"q4" or "m01"–"m12".
+
+    The last day never lies after today: a report card shows what is known. Anything else means the year.
+    """
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if period and period[0] == "q" and period[1:] in {"1", "2", "3", "4"}:
+        q = int(period[1:])
+        start = date(year, 3 * q - 2, 1)
+        end = date(year + (q == 4), (3 * q) % 12 + 1, 1)
+        end = date.fromordinal(end.toordinal() - 1)
+    elif period and period[0] == "m" and period[1:].isdigit() and 1 <= int(period[1:]) <= 12:
+        m = int(period[1:])
+        start = date(year, m, 1)
+        end = date.fromordinal(date(year + (m == 12), m % 12 + 1, 1).toordinal() - 1)
+    return start, min(end, max(today, start))

@@ -1,0 +1,314 @@
+"""Reads of the check-in lists and their progress (R10), scoped to the user where a user is involved."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from wuxing.org.models import Assignment, Branch
+from wuxing.standards.models import Star
+
+from . import rules
+from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
+
+
+def tolerance_for(office_id: int) -> float:
+    """The office's tolerance before an item counts as behind; settings.WUXING_BEHIND_TOLERANCE otherwise."""
+    value = ProgressPolicy.objects.filter(office_id=office_id).values_list("behind_tolerance", flat=True).first()
+    if value is None:
+        return float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
+    return float(value)
+
+
+def item_facts(item: ChecklistItem) -> rules.ItemFacts:
+    return rules.ItemFacts(
+        kind=item.kind, star=item.star.code, weight=float(item.weight), start_date=item.start_date, due_date=item.due_date,
+        start=item.start_value, target=item.target_value, current=item.current_value, done=item.done,
+    )
+
+
+def item_queryset():
+    return ChecklistItem.objects.select_related("star", "indicator", "owner")
+
+
+def item_list(*, user, branch, campaign):
+    return item_queryset().restrict(user, "view").filter(branch=branch, campaign=campaign).order_by("star__position", "due_date", "id")
+
+
+def item_get(*, user, pk: int) -> ChecklistItem:
+    item = item_queryset().select_related("branch", "branch__office", "campaign").restrict(user, "view").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def checkin_history(item: ChecklistItem) -> list[CheckIn]:
+    """Every check-in of the item, oldest first, each marked `superseded` and `is_current` (R11)."""
+    checkins = list(CheckIn.objects.filter(item=item).select_related("corrects").prefetch_related("evidence").order_by("effective_on", "id"))
+    facts = [rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id) for c in checkins]
+    gone = rules.superseded_ids(facts)
+    current = rules.current_checkin(facts)
+    for c in checkins:
+        c.superseded = c.pk in gone
+        c.is_current = current is not None and c.pk == current.id
+    return checkins
+
+
+def checkin_list(*, user):
+    return CheckIn.objects.restrict(user, "view").select_related("item", "corrects").prefetch_related("evidence").order_by("-recorded_at", "-id")
+
+
+def evidence_get(*, user, pk: int) -> CheckInEvidence:
+    evidence = CheckInEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+@dataclass
+class ItemRow:
+    item: ChecklistItem
+    status: rules.ItemStatus
+
+
+def item_rows(items, today: date, tolerance: float) -> list[ItemRow]:
+    return [ItemRow(item=i, status=rules.item_status(item_facts(i), today, tolerance)) for i in items]
+
+
+def target_stars_by_branch(campaign) -> dict[int, set[str]]:
+    """branch id → the star codes of its target in the campaign (only branches that have a target)."""
+    try:
+        from wuxing.targets.selectors import targets_by_branch
+    except ImportError:
+        return {}
+    try:
+        targets = targets_by_branch(campaign=campaign)
+    except Exception:  # the plan's tables are not there yet
+        return {}
+    result = {}
+    for branch_id, target in dict(targets).items():
+        stars = getattr(target, "stars", None)
+        if stars is None:
+            continue
+        codes = {s.code for s in stars.all()} if hasattr(stars, "all") else {getattr(s, "code", s) for s in stars}
+        if codes:
+            result[getattr(branch_id, "pk", branch_id)] = codes
+    return result
+
+
+def target_levels_by_branch(campaign) -> dict[int, int]:
+    try:
+        from wuxing.targets.selectors import targets_by_branch
+
+        targets = targets_by_branch(campaign=campaign)
+    except Exception:
+        return {}
+    return {getattr(k, "pk", k): getattr(t, "level", None) for k, t in dict(targets).items() if getattr(t, "level", None) is not None}
+
+
+def branch_progress(*, branch, campaign, today: date | None = None, tolerance: float | None = None) -> rules.Progress:
+    """R10 for one branch in a campaign: overall, by_star (code → 0..1 or None), and the counts."""
+    today = today or timezone.localdate()
+    tolerance = tolerance_for(branch.office_id) if tolerance is None else tolerance
+    items = list(ChecklistItem.objects.filter(branch=branch, campaign=campaign).select_related("star"))
+    star_codes = target_stars_by_branch(campaign).get(branch.pk) or [i.star.code for i in items]
+    return rules.compute_progress([item_facts(i) for i in items], today, tolerance, stars=star_codes)
+
+
+# -------------------------------------------------------------------------------------------------------
+# The progress table (进度表): every branch of the office × its targeted stars, in a fixed number of queries
+# -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BranchRow:
+    branch: Branch
+    progress: rules.Progress
+    stars: list  # [(Star, value or None)]
+    target_level: int | None = None
+    rank: int | None = None
+    secretary: str = ""
+    leaders: str = ""
+    departments: str = ""
+    weight: float = 0.0
+    rows: list = field(default_factory=list)  # ItemRow, for the dashboard's behind/overdue list
+
+
+def _responsible(branch) -> tuple[str, str]:
+    departments = [a.department.name for a in branch.active_assignments if a.department_id]
+    leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
+    return "、".join(leaders), "、".join(departments)
+
+
+def branches_of(campaign, branch_qs=None):
+    qs = branch_qs if branch_qs is not None else Branch.objects.all()
+    return qs.filter(office_id=campaign.office_id).select_related("secretary").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.filter(active=True).select_related("department", "leader"), to_attr="active_assignments")
+    ).order_by("sort_order", "code")
+
+
+def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
+    """One row per branch: progress overall and per targeted star, target level, rank, responsible persons."""
+    today = today or timezone.localdate()
+    branches = list(branches)
+    tolerance = tolerance_for(campaign.office_id)
+    stars_by_set: dict[str, list[Star]] = defaultdict(list)
+    for star in Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"):
+        stars_by_set[star.star_set].append(star)
+    items_by_branch: dict[int, list] = defaultdict(list)
+    items = ChecklistItem.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches]).select_related("star")
+    if with_items:
+        items = items.select_related("owner")
+    for item in items.order_by("due_date", "id"):
+        items_by_branch[item.branch_id].append(item)
+    targeted = target_stars_by_branch(campaign)
+    levels = target_levels_by_branch(campaign)
+    rows = []
+    for branch in branches:
+        own = items_by_branch.get(branch.pk, [])
+        star_list = stars_by_set.get(branch.star_set, [])
+        codes = targeted.get(branch.pk) or {s.code for s in star_list}
+        shown = [s for s in star_list if s.code in codes]
+        progress = rules.compute_progress([item_facts(i) for i in own], today, tolerance, stars=[s.code for s in shown])
+        leaders, departments = _responsible(branch)
+        row = BranchRow(
+            branch=branch, progress=progress, stars=[(s, progress.by_star.get(s.code)) for s in shown], target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
+            secretary=branch.secretary.name if branch.secretary_id else "", leaders=leaders, departments=departments, weight=sum(float(i.weight) for i in own),
+        )
+        if with_items:
+            row.rows = [ItemRow(item=i, status=s) for i, s in zip(own, progress.statuses)]
+        rows.append(row)
+    for row, rank in zip(rows, rules.competition_ranks([r.progress.overall for r in rows])):
+        row.rank = rank
+    return rows
+
+
+SORTS = {
+    "rank": lambda r: (r.rank is None, r.rank or 0, r.branch.sort_order),
+    "name": lambda r: r.branch.name,
+    "code": lambda r: r.branch.code,
+    "behind": lambda r: (-r.progress.behind - r.progress.overdue, r.branch.sort_order),
+    "overdue": lambda r: (-r.progress.overdue, r.branch.sort_order),
+}
+
+
+def progress_table(*, user, campaign, filters: dict | None = None, today: date | None = None) -> list[BranchRow]:
+    """The progress table for the branches of the campaign's office that the user may see, filtered and sorted."""
+    filters = filters or {}
+    branch_qs = Branch.objects.restrict(user, "view")
+    if filters.get("kind"):
+        branch_qs = branch_qs.filter(kind=filters["kind"])
+    if filters.get("q"):
+        branch_qs = branch_qs.filter(name__icontains=filters["q"])
+    if filters.get("department"):
+        branch_qs = branch_qs.filter(assignments__department_id=filters["department"], assignments__active=True).distinct()
+    rows = progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
+    if filters.get("state") == "behind":
+        rows = [r for r in rows if r.progress.behind]
+    elif filters.get("state") == "overdue":
+        rows = [r for r in rows if r.progress.overdue]
+    sort = filters.get("sort") or "rank"
+    key = SORTS.get(sort.lstrip("-"), SORTS["rank"])
+    rows.sort(key=key, reverse=sort.startswith("-"))
+    return rows
+
+
+def office_trend(*, campaign, branches, today: date | None = None) -> dict:
+    """The office's progress at each month end of the campaign year so far, from the check-in history (R11)."""
+    today = today or timezone.localdate()
+    start = date(campaign.year, 1, 1)
+    end = min(today, date(campaign.year, 12, 31))
+    if end < start:
+        return {"dates": [], "values": []}
+    branch_ids = [b.pk for b in branches]
+    items = list(ChecklistItem.objects.filter(campaign=campaign, branch_id__in=branch_ids).select_related("star"))
+    history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
+    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
+        history[c["item_id"]].append(rules.CheckInFacts(id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]))
+    dates, values = [], []
+    for point in rules.trend_dates(start, end):
+        pairs = []
+        for item in items:
+            current = rules.current_checkin(history.get(item.pk, []), as_of=point)
+            progress = rules.item_progress(kind=item.kind, start=item.start_value, target=item.target_value,
+                                           current=current.value if current else None, done=current.done if current else None)
+            pairs.append((progress, float(item.weight)))
+        mean = rules.weighted_mean(pairs)
+        dates.append(point.isoformat())
+        values.append(None if mean is None else round(mean, 4))
+    return {"dates": dates, "values": values}
+
+
+def latest_evidence(*, branch, campaign, limit: int = 6, published_only: bool = False) -> list[CheckInEvidence]:
+    qs = CheckInEvidence.objects.filter(checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True)
+    if published_only:
+        qs = qs.filter(published=True)
+    return list(qs.select_related("checkin__item").order_by("-checkin__effective_on", "-id")[:limit])
+
+
+@dataclass
+class ReportCard:
+    branch: Branch
+    campaign: object
+    period_start: date
+    as_of: date
+    progress: rules.Progress
+    stars: list  # [(Star, value or None)]
+    rows: list  # ItemRow as of the period's end
+    evidence: list
+    target_level: int | None
+    secretary: object
+    leaders: list
+    departments: list
+
+    @property
+    def done_rows(self):
+        return [r for r in self.rows if r.status.complete]
+
+    @property
+    def behind_rows(self):
+        return [r for r in self.rows if r.status.behind]
+
+    @property
+    def overdue_rows(self):
+        return [r for r in self.rows if r.status.overdue]
+
+
+def report_card(*, branch, campaign, period: str = "year", today: date | None = None, published_only: bool = False) -> ReportCard:
+    """成绩单: the branch's progress as it stood at the end of the period, from the check-in history (R11)."""
+    today = today or timezone.localdate()
+    start, as_of = rules.period_bounds(period, campaign.year, today)
+    tolerance = tolerance_for(branch.office_id)
+    items = list(ChecklistItem.objects.filter(branch=branch, campaign=campaign).select_related("star", "owner").order_by("star__position", "due_date", "id"))
+    history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
+    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
+        history[c["item_id"]].append(rules.CheckInFacts(id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]))
+    facts = []
+    for item in items:
+        current = rules.current_checkin(history.get(item.pk, []), as_of=as_of)
+        facts.append(rules.ItemFacts(
+            kind=item.kind, star=item.star.code, weight=float(item.weight), start_date=item.start_date, due_date=item.due_date,
+            start=item.start_value, target=item.target_value, current=current.value if current else None, done=current.done if current else None,
+        ))
+    star_list = list(Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position"))
+    targeted = target_stars_by_branch(campaign).get(branch.pk)
+    shown = [s for s in star_list if (s.code in targeted if targeted else True)]
+    progress = rules.compute_progress(facts, as_of, tolerance, stars=[s.code for s in shown])
+    evidence_qs = CheckInEvidence.objects.filter(checkin__item__in=[i.pk for i in items], checkin__corrected_by__isnull=True, checkin__effective_on__lte=as_of)
+    if published_only:
+        evidence_qs = evidence_qs.filter(published=True)
+    assignments = list(Assignment.objects.filter(branch=branch, active=True).select_related("department", "leader"))
+    return ReportCard(
+        branch=branch, campaign=campaign, period_start=start, as_of=as_of, progress=progress,
+        stars=[(s, progress.by_star.get(s.code)) for s in shown],
+        rows=[ItemRow(item=i, status=s) for i, s in zip(items, progress.statuses)],
+        evidence=list(evidence_qs.select_related("checkin__item").order_by("-checkin__effective_on", "-id")[:6]),
+        target_level=target_levels_by_branch(campaign).get(branch.pk, len(shown) if targeted else None),
+        secretary=branch.secretary,
+        leaders=[a.leader for a in assignments if a.leader_id],
+        departments=[a.department for a in assignments if a.department_id],
+    )

@@ -1,0 +1,428 @@
+"""Writes to the check-in lists: items (by hand, generated, imported), check-ins with evidence, the policy."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.services import ensure_in_scope
+from wuxing.org.models import Branch, OrgUnit, Person
+from wuxing.standards.models import Indicator, Star
+
+from . import rules
+from .choices import ItemKind, ItemSource
+from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
+
+ITEM_FIELDS = ["title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner", "start_date", "due_date"]
+
+
+def _item_messages():
+    return {
+        "target_missing": ("target_value", _("A quantitative item needs a target value.")),
+        "target_equals_start": ("target_value", _("The target value must differ from the start value.")),
+        "kind": ("kind", _("Choose quantitative or yes / no.")),
+        "weight": ("weight", _("The weight must be greater than 0.")),
+        "dates_missing": ("due_date", _("Enter the start and due dates.")),
+        "due_before_start": ("due_date", _("The due date cannot be before the start date.")),
+    }
+
+
+def _check_branch(actor, branch: Branch, perm: str):
+    if actor is None:
+        return
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You may not change this branch's check-in list."))
+    ensure_in_scope(branch, actor=actor, action="view")
+
+
+def default_campaign(branch: Branch):
+    """The branch's current campaign: its office's latest running one, else the latest that is not closed."""
+    from wuxing.campaigns.models import Campaign
+
+    qs = Campaign.objects.filter(office_id=branch.office_id).select_related("standard").order_by("-year")
+    return qs.filter(status="running").first() or qs.exclude(status="closed").first() or qs.first()
+
+
+def _validate_item(*, branch, campaign, star, indicator, owner, kind, start_value, target_value, weight, start_date, due_date):
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if campaign is None:
+        add("campaign", _("The branch's office has no campaign yet."))
+    elif campaign.office_id != branch.office_id:
+        add("campaign", _("The campaign belongs to another office."))
+    if star is None:
+        add("star", _("Choose a star."))
+    elif campaign is not None and (star.standard_id != campaign.standard_id or star.star_set != branch.star_set):
+        # R2: only stars of the branch's own star set, in the campaign's standard.
+        add("star", _("“%(star)s” is not a star of this branch's star set.") % {"star": star.name})
+    if indicator is not None and star is not None and indicator.star_id != star.pk:
+        add("indicator", _("The indicator belongs to another star."))
+    if owner is not None and owner.office_id != branch.office_id:
+        add("owner", _("The owner must be a person of the branch's office."))
+    messages = _item_messages()
+    for code in rules.item_problems(kind=kind, start=start_value, target=target_value, weight=weight, start_date=start_date, due_date=due_date):
+        field, message = messages[code]
+        add(field, message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _build_item(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITATIVE, start_value=None, target_value=None, unit="", weight=None,
+                owner=None, start_date=None, due_date=None, indicator=None, source=ItemSource.MANUAL, source_key="") -> ChecklistItem:
+    campaign = campaign or default_campaign(branch)
+    if campaign is not None:
+        start_date = start_date or date(campaign.year, 1, 1)
+        due_date = due_date or date(campaign.year, 12, 31)
+    start_value = Decimal("0") if start_value in (None, "") else Decimal(start_value)
+    weight = Decimal("1") if weight in (None, "") else Decimal(weight)
+    if kind == ItemKind.YES_NO:
+        start_value, target_value, unit = Decimal("0"), None, ""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")})
+    owner = owner if owner is not None else branch.secretary
+    _validate_item(branch=branch, campaign=campaign, star=star, indicator=indicator, owner=owner, kind=kind, start_value=start_value,
+                   target_value=target_value, weight=weight, start_date=start_date, due_date=due_date)
+    return ChecklistItem(
+        campaign=campaign, branch=branch, star=star, indicator=indicator, title=title[:200], kind=kind, start_value=start_value,
+        target_value=target_value, unit=unit or "", weight=weight, owner=owner, start_date=start_date, due_date=due_date, source=source,
+        source_key=source_key, created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def item_create(*, actor, branch: Branch, star: Star, title: str, campaign=None, **fields) -> ChecklistItem:
+    """Add one item to a branch's check-in list (by hand, from the API, from generation or import)."""
+    _check_branch(actor, branch, "checklists.add_checklistitem")
+    item = _build_item(actor=actor, branch=branch, campaign=campaign, star=star, title=title, **fields)
+    item.save()
+    audit_record(actor=actor, action="checklist.item_create", obj=item, after=snapshot(item))
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
+    """Change an item's definition; its check-ins stay as they are (R11)."""
+    _check_branch(actor, item.branch, "checklists.change_checklistitem")
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("branch", "campaign").get(pk=item.pk)
+    before = snapshot(item)
+    values = {f: getattr(item, f) for f in ITEM_FIELDS}
+    values.update({k: v for k, v in fields.items() if k in ITEM_FIELDS})
+    built = _build_item(actor=actor, branch=item.branch, campaign=item.campaign, source=item.source, source_key=item.source_key, **values)
+    for f in ITEM_FIELDS:
+        setattr(item, f, getattr(built, f))
+    item.save()
+    audit_record(actor=actor, action="checklist.item_update", obj=item, before=before, after=snapshot(item))
+    return item
+
+
+def target_star_codes(branch: Branch, campaign) -> list[str]:
+    """The stars a branch works on: its target's stars when it has a target, else every star of its set."""
+    from .selectors import target_stars_by_branch
+
+    targeted = target_stars_by_branch(campaign).get(branch.pk)
+    if targeted:
+        return sorted(targeted)
+    return list(Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position").values_list("code", flat=True))
+
+
+def _plan_milestones(branch, campaign):
+    """The branch's plan milestones (一村一策), when the targets app provides them."""
+    try:
+        from wuxing.targets.models import PlanMilestone
+    except ImportError:
+        return []
+    try:
+        return list(
+            PlanMilestone.objects.filter(measure__target__branch=branch, measure__target__campaign=campaign)
+            .select_related("measure", "measure__star")
+            .prefetch_related("measure__responsible")
+            .order_by("due_on", "id")
+        )
+    except Exception:  # the plan's models are not in this database yet
+        return []
+
+
+@transaction.atomic
+def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistItem]:
+    """Turn the branch's plan milestones and the standard's indicators of its target stars into items.
+
+    Generating again adds only what is new; items already generated from the same source are kept.
+    """
+    _check_branch(actor, branch, "checklists.add_checklistitem")
+    campaign = campaign or default_campaign(branch)
+    if campaign is None:
+        raise ValidationError(_("The branch's office has no campaign yet."))
+    existing = set(ChecklistItem.objects.filter(branch=branch, campaign=campaign).exclude(source_key="").values_list("source_key", flat=True))
+    codes = target_star_codes(branch, campaign)
+    stars = {s.code: s for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code__in=codes)}
+    created = []
+    for milestone in _plan_milestones(branch, campaign):
+        key = f"milestone:{milestone.pk}"
+        star = milestone.measure.star
+        if key in existing or star is None or star.code not in stars:
+            continue
+        target = getattr(milestone, "target_value", None)
+        responsible = list(milestone.measure.responsible.all())
+        start = date(campaign.year, 1, 1)
+        due = milestone.due_on or date(campaign.year, 12, 31)
+        created.append(_build_item(
+            actor=actor, branch=branch, campaign=campaign, star=star, title=f"{milestone.measure.title}：{milestone.title}",
+            kind=ItemKind.QUANTITATIVE if target not in (None, "", 0) else ItemKind.YES_NO, target_value=target or None,
+            unit=getattr(milestone, "unit", "") or "", owner=responsible[0] if responsible else None,
+            start_date=min(start, due), due_date=due, source=ItemSource.PLAN, source_key=key,
+        ))
+    for indicator in Indicator.objects.filter(star__in=stars.values()).select_related("star").order_by("star__position", "position"):
+        key = f"indicator:{indicator.code}"
+        if key in existing:
+            continue
+        quantitative = indicator.kind == "quantitative" and indicator.threshold is not None and indicator.threshold != 0
+        created.append(_build_item(
+            actor=actor, branch=branch, campaign=campaign, star=indicator.star, indicator=indicator, title=indicator.text,
+            kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, target_value=indicator.threshold if quantitative else None,
+            unit=indicator.unit, weight=indicator.weight, source=ItemSource.INDICATOR, source_key=key,
+        ))
+    ChecklistItem.objects.bulk_create(created)
+    audit_record(actor=actor, action="checklist.items_generate", obj=branch, after={"campaign": campaign.pk, "created": len(created)})
+    return created
+
+
+# -------------------------------------------------------------------------------------------------------
+# Excel import
+# -------------------------------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner", "start_date", "due_date"]
+
+
+def import_headers() -> list[str]:
+    return [_("Title"), _("Star"), _("Indicator code"), _("Kind"), _("Start value"), _("Target value"), _("Unit"), _("Weight"), _("Owner"), _("Start date"), _("Due date")]
+
+
+def _parse_decimal(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from exc
+
+
+def _parse_date(value):
+    if value in (None, ""):
+        return None
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip().replace("/", "-"))
+    except ValueError as exc:
+        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}) from exc
+
+
+def read_import_rows(data: bytes) -> list[tuple]:
+    """The data rows of an uploaded .xlsx file (header row skipped), or a ValidationError if it is not one."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ValidationError(_("The file is not an Excel workbook (.xlsx); download the template and fill it in.")) from exc
+    ws = wb.worksheets[0]
+    rows = []
+    for i, row in enumerate(ws.iter_rows(values_only=True)):
+        if i == 0:
+            continue
+        if row is None or all(v in (None, "") for v in row):
+            continue
+        rows.append((i + 1, tuple(row) + (None,) * (len(IMPORT_COLUMNS) - len(row))))
+    wb.close()
+    return rows
+
+
+@transaction.atomic
+def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[ChecklistItem]:
+    """Import items from the template; if any row is wrong, nothing is imported and every wrong row is named."""
+    _check_branch(actor, branch, "checklists.add_checklistitem")
+    campaign = campaign or default_campaign(branch)
+    if campaign is None:
+        raise ValidationError(_("The branch's office has no campaign yet."))
+    rows = read_import_rows(data)
+    if not rows:
+        raise ValidationError(_("The file has no rows to import."))
+    stars = {}
+    for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set):
+        stars[s.code] = s
+        stars[s.name] = s
+    indicators = {i.code: i for i in Indicator.objects.filter(star__standard_id=campaign.standard_id, star__star_set=branch.star_set)}
+    people = {p.name: p for p in Person.objects.filter(office_id=branch.office_id)}
+    kinds = {ItemKind.QUANTITATIVE.value: ItemKind.QUANTITATIVE, str(ItemKind.QUANTITATIVE.label): ItemKind.QUANTITATIVE,
+             ItemKind.YES_NO.value: ItemKind.YES_NO, str(ItemKind.YES_NO.label): ItemKind.YES_NO, "": ItemKind.QUANTITATIVE}
+    labels = dict(zip(IMPORT_COLUMNS, import_headers()))
+    items, errors = [], []
+    for number, row in rows:
+        values = dict(zip(IMPORT_COLUMNS, row))
+        problems = []
+        try:
+            star_key = str(values["star"] or "").strip()
+            star = stars.get(star_key)
+            if star is None:
+                problems.append(_("unknown star “%(star)s” for this branch's star set") % {"star": star_key})
+            indicator = None
+            if values["indicator"]:
+                indicator = indicators.get(str(values["indicator"]).strip())
+                if indicator is None:
+                    problems.append(_("unknown indicator “%(code)s”") % {"code": values["indicator"]})
+            owner = None
+            if values["owner"]:
+                owner = people.get(str(values["owner"]).strip())
+                if owner is None:
+                    problems.append(_("no person named “%(name)s” in the office") % {"name": values["owner"]})
+            kind = kinds.get(str(values["kind"] or "").strip())
+            if kind is None:
+                problems.append(_("unknown kind “%(kind)s”") % {"kind": values["kind"]})
+            parsed = {}
+            for key, parse in [("start_value", _parse_decimal), ("target_value", _parse_decimal), ("weight", _parse_decimal), ("start_date", _parse_date), ("due_date", _parse_date)]:
+                try:
+                    parsed[key] = parse(values[key])
+                except ValueError as exc:
+                    problems.append(f"{labels[key]}：{exc}")
+            if not problems:
+                items.append(_build_item(
+                    actor=actor, branch=branch, campaign=campaign, star=star, indicator=indicator, title=str(values["title"] or ""), kind=kind,
+                    unit=str(values["unit"] or ""), owner=owner, source=ItemSource.IMPORT, **parsed,
+                ))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                problems.extend(f"{labels.get(field, field)}：{m}" for field, errs in exc.error_dict.items() for e in errs for m in e.messages)
+            else:
+                problems.extend(exc.messages)
+        if problems:
+            errors.append(_("Row %(row)d: %(problems)s") % {"row": number, "problems": "；".join(str(p) for p in problems)})
+    if errors:
+        raise ValidationError(errors)
+    ChecklistItem.objects.bulk_create(items)
+    audit_record(actor=actor, action="checklist.items_import", obj=branch, after={"campaign": campaign.pk, "created": len(items)})
+    return items
+
+
+# -------------------------------------------------------------------------------------------------------
+# Check-ins (R11)
+# -------------------------------------------------------------------------------------------------------
+
+
+def _checkin_messages():
+    return {
+        "value_missing": ("value", _("Enter the new value.")),
+        "done_missing": ("done", _("Say whether the item is done.")),
+        "future": ("effective_on", _("The date of a check-in cannot be in the future.")),
+        "reason": ("reason", _("A correction needs a reason.")),
+        "superseded": ("corrects", _("That check-in has already been corrected; correct the latest version.")),
+        "other_item": ("corrects", _("The check-in to correct belongs to another item.")),
+    }
+
+
+def _refresh_item_cache(item: ChecklistItem) -> None:
+    history = [rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id, value=c.value, done=c.done)
+               for c in CheckIn.objects.filter(item=item)]
+    current = rules.current_checkin(history)
+    item.current_value = current.value if current else None
+    item.done = bool(current.done) if current else False
+    item.last_checkin_on = current.effective_on if current else None
+    item.save(update_fields=["current_value", "done", "last_checkin_on"])
+
+
+@transaction.atomic
+def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: str = "", effective_on: date | None = None, corrects: CheckIn | None = None,
+                   reason: str = "", evidence=(), publish: bool = False) -> CheckIn:
+    """Record a new figure for an item, or a correction superseding an earlier one; never edits a check-in."""
+    if actor is not None:
+        if not actor.has_perm("checklists.add_checkin"):
+            raise PermissionDenied(_("You may not record check-ins."))
+        ensure_in_scope(item, actor=actor, action="view")
+    item = ChecklistItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    today = timezone.localdate()
+    if corrects is not None:
+        corrects = CheckIn.objects.select_for_update(of=("self",)).get(pk=corrects.pk)
+        effective_on = corrects.effective_on
+    effective_on = effective_on or today
+    if item.kind == ItemKind.YES_NO:
+        value = None
+        done = None if done is None else bool(done)
+    else:
+        done = None
+        value = None if value in (None, "") else Decimal(str(value))
+    messages = _checkin_messages()
+    code = rules.checkin_problem(kind=item.kind, value=value, done=done, effective_on=effective_on, today=today) or rules.correction_problem(
+        is_correction=corrects is not None, reason=reason,
+        corrected_is_superseded=corrects is not None and CheckIn.objects.filter(corrects=corrects).exists(),
+        same_item=corrects is None or corrects.item_id == item.pk,
+    )
+    if code:
+        field, message = messages[code]
+        raise ValidationError({field: message})
+    name = ""
+    if actor is not None and actor.is_authenticated:
+        name = actor.display_name[:50]
+    checkin = CheckIn.objects.create(
+        item=item, value=value, done=done, note=note or "", effective_on=effective_on, corrects=corrects, reason=(reason or "").strip()[:300],
+        recorded_by=actor if actor is not None and actor.is_authenticated else None, recorded_by_name=name,
+    )
+    files = list(evidence or [])
+    if files:
+        from wuxing.core.uploads import store_evidence
+
+        for f in files:
+            store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
+    _refresh_item_cache(item)
+    audit_record(
+        actor=actor, action="checklist.checkin_correct" if corrects else "checklist.checkin", obj=checkin,
+        before={"corrects": corrects.pk, "value": corrects.figure} if corrects else None,
+        after={**snapshot(checkin), "evidence": len(files)},
+    )
+    return checkin
+
+
+@transaction.atomic
+def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool) -> CheckInEvidence:
+    """Show an evidence file on the public board, or take it off."""
+    if actor is not None:
+        if not actor.has_perm("checklists.change_checklistitem"):
+            raise PermissionDenied(_("You may not publish evidence."))
+        ensure_in_scope(evidence, actor=actor, action="view")
+    before = {"published": evidence.published}
+    CheckInEvidence.objects.filter(pk=evidence.pk).update(published=published)
+    evidence.published = published
+    audit_record(actor=actor, action="checklist.evidence_publish", obj=evidence, before=before, after={"published": published})
+    return evidence
+
+
+@transaction.atomic
+def policy_set(*, actor, office: OrgUnit, behind_tolerance) -> ProgressPolicy:
+    """Set how far below the straight line an item may fall before it is flagged as behind."""
+    if actor is not None:
+        if not actor.has_perm("checklists.change_progresspolicy"):
+            raise PermissionDenied(_("You may not change the progress settings."))
+        ensure_in_scope(office, actor=actor, action="view")
+    try:
+        tolerance = Decimal(str(behind_tolerance))
+    except InvalidOperation as exc:
+        raise ValidationError({"behind_tolerance": _("Enter a number between 0 and 1.")}) from exc
+    if not Decimal("0") <= tolerance <= Decimal("1"):
+        raise ValidationError({"behind_tolerance": _("Enter a number between 0 and 1.")})
+    policy, _created = ProgressPolicy.objects.get_or_create(office=office)
+    before = snapshot(policy)
+    policy.behind_tolerance = tolerance
+    policy.save()
+    audit_record(actor=actor, action="checklist.policy_set", obj=policy, before=before, after=snapshot(policy))
+    return policy

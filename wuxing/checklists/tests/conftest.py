@@ -1,0 +1,40 @@
+"""Fixtures of the check-in list tests: the small test organisation with the example standard and a campaign."""
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
+
+
+@pytest.fixture
+def world(org):
+    from wuxing.campaigns.services import campaign_create, campaign_set_status
+    from wuxing.standards.fileformat import standard_load
+    from wuxing.standards.models import Star
+    from wuxing.testing import users_for
+
+    standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+    campaign = campaign_create(actor=None, office=org.office_a, year=date.today().year, standard=standard)
+    campaign_set_status(actor=None, campaign=campaign, status="running")
+    campaign_b = campaign_create(actor=None, office=org.office_b, year=date.today().year, standard=standard)
+    campaign_set_status(actor=None, campaign=campaign_b, status="running")
+    stars = {(s.star_set, s.code): s for s in Star.objects.filter(standard=standard)}
+    return SimpleNamespace(org=org, users=users_for(org), standard=standard, campaign=campaign, campaign_b=campaign_b, stars=stars)
+
+
+@pytest.fixture
+def make_item(world):
+    from wuxing.checklists.services import item_create
+
+    def _make(branch_code="a1", *, star="strong_branch", title="召开党员大会", kind="quantitative", target=4, start=0, weight=1, **fields):
+        branch = world.org.branches[branch_code]
+        campaign = world.campaign if branch.office_id == world.org.office_a.pk else world.campaign_b
+        return item_create(
+            actor=None, branch=branch, campaign=campaign, star=world.stars[(branch.star_set, star)], title=title, kind=kind,
+            target_value=target if kind == "quantitative" else None, start_value=start, weight=weight, **fields,
+        )
+
+    return _make

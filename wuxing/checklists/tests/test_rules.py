@@ -1,0 +1,149 @@
+"""R10 and R11 at their edges, without a database."""
+
+from datetime import date
+
+import pytest
+
+from wuxing.checklists import rules as r
+
+D0, D1 = date(2026, 1, 1), date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "start,target,current,expected",
+    [
+        (0, 10, None, 0.0),  # no check-in yet
+        (0, 10, 0, 0.0),
+        (0, 10, 5, 0.5),
+        (0, 10, 10, 1.0),
+        (0, 10, 15, 1.0),  # clamped at 1
+        (4, 10, 2, 0.0),  # below the start: clamped at 0
+        (4, 10, 7, 0.5),
+        (12, 3, 6, 2 / 3),  # a falling target ("reduce from 12 to 3")
+        (12, 3, 1, 1.0),
+        (5, 5, 5, 1.0),
+    ],
+)
+def test_quantitative_progress_is_clamped(start, target, current, expected):
+    assert r.item_progress(kind="quantitative", start=start, target=target, current=current) == pytest.approx(expected)
+
+
+def test_yes_no_progress_is_zero_or_one():
+    assert r.item_progress(kind="yes_no", done=True) == 1.0
+    assert r.item_progress(kind="yes_no", done=False) == 0.0
+    assert r.item_progress(kind="yes_no", done=None) == 0.0
+
+
+def test_expected_progress_is_the_straight_line():
+    start, due = date(2026, 1, 1), date(2026, 1, 11)
+    assert r.expected_progress(start, due, date(2025, 12, 1)) == 0.0
+    assert r.expected_progress(start, due, start) == 0.0
+    assert r.expected_progress(start, due, date(2026, 1, 6)) == pytest.approx(0.5)
+    assert r.expected_progress(start, due, due) == 1.0
+    assert r.expected_progress(start, due, date(2026, 2, 1)) == 1.0
+
+
+def test_behind_only_beyond_the_tolerance():
+    assert not r.is_behind(0.4, 0.5, 0.1)  # exactly at the tolerance
+    assert r.is_behind(0.39, 0.5, 0.1)
+    assert not r.is_behind(0.2, 0.3, 0.1)  # float noise must not tip it over
+    assert r.is_behind(0.49, 0.5, 0.0)
+    assert not r.is_behind(0.0, 0.5, 0.5)
+
+
+def test_overdue_is_past_due_and_not_complete():
+    due = date(2026, 6, 30)
+    assert not r.is_overdue(0.5, due, due)  # on the due day itself
+    assert r.is_overdue(0.5, due, date(2026, 7, 1))
+    assert not r.is_overdue(1.0, due, date(2026, 7, 1))
+
+
+def test_item_status_flags_overdue_rather_than_behind():
+    facts = r.ItemFacts(kind="quantitative", star="s", weight=1, start_date=D0, due_date=date(2026, 6, 30), start=0, target=10, current=2)
+    status = r.item_status(facts, date(2026, 7, 1))
+    assert status.overdue and not status.behind and status.state == "overdue"
+    status = r.item_status(facts, date(2026, 6, 1))
+    assert status.behind and not status.overdue and status.state == "behind"
+    done = r.item_status(r.ItemFacts(kind="yes_no", star="s", weight=1, start_date=D0, due_date=D0, done=True), D1)
+    assert done.state == "done" and not done.overdue
+
+
+def test_weighted_means_per_star_and_overall():
+    items = [
+        r.ItemFacts(kind="quantitative", star="a", weight=3, start_date=D0, due_date=D1, start=0, target=10, current=10),
+        r.ItemFacts(kind="yes_no", star="a", weight=1, start_date=D0, due_date=D1, done=False),
+        r.ItemFacts(kind="quantitative", star="b", weight=2, start_date=D0, due_date=D1, start=0, target=4, current=1),
+    ]
+    p = r.compute_progress(items, date(2026, 3, 1), 0.1, stars=["a", "b", "c"])
+    assert p.by_star["a"] == pytest.approx(0.75)
+    assert p.by_star["b"] == pytest.approx(0.25)
+    assert p.by_star["c"] is None
+    assert p.overall == pytest.approx((3 * 1 + 1 * 0 + 2 * 0.25) / 6)
+    assert (p.items, p.done) == (3, 1)
+    assert r.weighted_mean([]) is None
+    assert r.weighted_mean([(1.0, 0)]) is None
+
+
+def test_office_progress_weights_branches_by_their_items():
+    assert r.office_progress([(1.0, 3), (0.0, 1), (None, 5)]) == pytest.approx(0.75)
+
+
+def cf(id, day, corrects=None, value=None):
+    return r.CheckInFacts(id=id, effective_on=date(2026, 1, day), corrects=corrects, value=value)
+
+
+def test_the_latest_unsuperseded_checkin_counts():
+    history = [cf(1, 5, value=3), cf(2, 10, value=6), cf(3, 8, value=4)]  # 3 is a late entry for an earlier day
+    assert r.current_checkin(history).id == 2
+    corrected = [*history, cf(4, 10, corrects=2, value=5)]
+    assert r.current_checkin(corrected).id == 4
+    assert r.superseded_ids(corrected) == {2}
+    # Correcting an older figure does not displace the latest day's.
+    assert r.current_checkin([*history, cf(5, 5, corrects=1, value=2)]).id == 2
+    assert r.current_checkin(corrected, as_of=date(2026, 1, 9)).id == 3
+    assert r.current_checkin([]) is None
+
+
+def test_corrections_need_a_reason_and_a_live_checkin():
+    assert r.correction_problem(is_correction=False, reason="") is None
+    assert r.correction_problem(is_correction=True, reason="  ") == "reason"
+    assert r.correction_problem(is_correction=True, reason="录入错误", corrected_is_superseded=True) == "superseded"
+    assert r.correction_problem(is_correction=True, reason="录入错误", same_item=False) == "other_item"
+    assert r.correction_problem(is_correction=True, reason="录入错误") is None
+
+
+def test_checkin_figures():
+    today = date(2026, 5, 1)
+    assert r.checkin_problem(kind="quantitative", value=None, done=None, effective_on=today, today=today) == "value_missing"
+    assert r.checkin_problem(kind="yes_no", value=None, done=None, effective_on=today, today=today) == "done_missing"
+    assert r.checkin_problem(kind="yes_no", value=None, done=False, effective_on=date(2026, 5, 2), today=today) == "future"
+    assert r.checkin_problem(kind="quantitative", value=0, done=None, effective_on=today, today=today) is None
+
+
+def test_item_definition_problems():
+    ok = {"kind": "quantitative", "start": 0, "target": 5, "weight": 1, "start_date": D0, "due_date": D1}
+    assert r.item_problems(**ok) == []
+    assert r.item_problems(**{**ok, "target": None}) == ["target_missing"]
+    assert r.item_problems(**{**ok, "target": 0}) == ["target_equals_start"]
+    assert r.item_problems(**{**ok, "weight": 0}) == ["weight"]
+    assert r.item_problems(**{**ok, "due_date": date(2025, 12, 31)}) == ["due_before_start"]
+    assert r.item_problems(**{**ok, "kind": "yes_no", "target": None}) == []
+
+
+def test_ranks_share_ties():
+    assert r.competition_ranks([0.5, 0.9, 0.5, None, 0.1]) == [2, 1, 2, None, 4]
+
+
+def test_trend_dates_are_month_ends():
+    assert r.trend_dates(date(2026, 1, 1), date(2026, 3, 15)) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 15)]
+    assert r.trend_dates(date(2026, 1, 1), date(2026, 1, 31)) == [date(2026, 1, 31)]
+
+
+def test_report_card_periods():
+    today = date(2026, 11, 26)
+    assert r.period_bounds("year", 2026, today) == (date(2026, 1, 1), today)
+    assert r.period_bounds("q1", 2026, today) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert r.period_bounds("q4", 2026, today) == (date(2026, 10, 1), today)
+    assert r.period_bounds("m02", 2026, today) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert r.period_bounds("m12", 2025, today) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert r.period_bounds("bogus", 2025, today) == (date(2025, 1, 1), date(2025, 12, 31))
