@@ -95,7 +95,7 @@ class ProgressFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *BranchKind.choices])
     department = forms.ChoiceField(label=_("Department"), required=False)
-    state = forms.ChoiceField(label=_("Show"), required=False, choices=[("", _("All branches")), ("behind", _("With items behind")), ("overdue", _("With overdue items"))])
+    state = forms.ChoiceField(label=_("Which branches"), required=False, choices=[("", _("All branches")), ("behind", _("With items behind")), ("overdue", _("With overdue items"))])
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False,
         choices=[("rank", _("Rank")), ("name", _("Name")), ("code", _("Code")), ("behind", _("Most behind")), ("overdue", _("Most overdue"))],
