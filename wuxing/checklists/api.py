@@ -1,7 +1,260 @@
-"""This app's part of /api/v1/."""
+"""This app's part of /api/v1/: checklist items, check-ins with evidence, and a branch's progress.
 
-urlpatterns = []
+Writes go through the same services as the pages, so the rules, permissions and audit rows are the same.
+"""
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wuxing.api.permissions import ModelViewPermission
+from wuxing.campaigns.models import Campaign
+from wuxing.core.uploads import evidence_response
+from wuxing.org.models import Branch, Person
+from wuxing.org.selectors import branch_get
+from wuxing.standards.models import Indicator, Star
+
+from . import rules, selectors, services
+from .choices import ItemKind
+from .models import CheckIn, CheckInEvidence, ChecklistItem
+
+
+def _err(field, message):
+    raise serializers.ValidationError({field: [message]})
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    star = serializers.CharField(source="star.code", help_text="Star code, e.g. strong_branch")
+    indicator = serializers.CharField(source="indicator.code", required=False, allow_null=True, allow_blank=True, default=None)
+    owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True, default=None)
+    start_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    progress = serializers.SerializerMethodField()
+    expected = serializers.SerializerMethodField()
+    behind = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id", "branch", "campaign", "title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner",
+            "start_date", "due_date", "current_value", "done", "last_checkin_on", "source", "progress", "expected", "behind", "overdue",
+        ]
+        read_only_fields = ["current_value", "done", "last_checkin_on", "source"]
+        extra_kwargs = {"start_value": {"required": False}, "weight": {"required": False}, "unit": {"required": False}}
+
+    def _status(self, obj) -> rules.ItemStatus:
+        cache = self.context.setdefault("_statuses", {})
+        if obj.pk not in cache:
+            tolerances = self.context.setdefault("_tolerances", {})
+            office_id = obj.branch.office_id
+            if office_id not in tolerances:
+                tolerances[office_id] = selectors.tolerance_for(office_id)
+            cache[obj.pk] = rules.item_status(selectors.item_facts(obj), timezone.localdate(), tolerances[office_id])
+        return cache[obj.pk]
+
+    def get_progress(self, obj) -> float:
+        return round(self._status(obj).progress, 4)
+
+    def get_expected(self, obj) -> float:
+        return round(self._status(obj).expected, 4)
+
+    def get_behind(self, obj) -> bool:
+        return self._status(obj).behind
+
+    def get_overdue(self, obj) -> bool:
+        return self._status(obj).overdue
+
+
+def _resolve_item_fields(data, *, branch, campaign):
+    """Turn the API's codes into objects of the branch's star set and office; 400 with a Chinese message otherwise."""
+    fields = {}
+    if "star" in data:
+        code = data["star"]["code"]
+        star = Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code=code).first() if campaign else None
+        if star is None:
+            _err("star", _("“%(star)s” is not a star of this branch's star set.") % {"star": code})
+        fields["star"] = star
+    if "indicator" in data:
+        code = (data.get("indicator") or {}).get("code") if isinstance(data.get("indicator"), dict) else None
+        indicator = None
+        if code:
+            indicator = Indicator.objects.filter(star__standard_id=campaign.standard_id, star__star_set=branch.star_set, code=code).first()
+            if indicator is None:
+                _err("indicator", _("unknown indicator “%(code)s”") % {"code": code})
+        fields["indicator"] = indicator
+    for key in ("title", "kind", "start_value", "target_value", "unit", "weight", "owner", "start_date", "due_date"):
+        if key in data:
+            fields[key] = data[key]
+    return fields
+
+
+class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """打卡清单 items. Filters: ?branch=<id>&campaign=<id>&star=<code>."""
+
+    serializer_class = ChecklistItemSerializer
+    permission_classes = [ModelViewPermission]
+
+    def get_queryset(self):
+        qs = ChecklistItem.objects.restrict(self.request.user, "view").select_related("star", "indicator", "owner", "branch").order_by("branch_id", "star__position", "due_date", "id")
+        params = self.request.query_params
+        for key, lookup in (("branch", "branch_id"), ("campaign", "campaign_id")):
+            value = params.get(key)
+            if value:
+                if not str(value).isdigit():
+                    return qs.none()
+                qs = qs.filter(**{lookup: value})
+        if params.get("star"):
+            qs = qs.filter(star__code=params["star"])
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        branch = Branch.objects.restrict(request.user, "view").filter(pk=data["branch"].pk).first()
+        if branch is None:
+            _err("branch", _("You may not change this branch's check-in list."))
+        campaign = data.get("campaign") or services.default_campaign(branch)
+        fields = _resolve_item_fields(data, branch=branch, campaign=campaign)
+        fields = {k: v for k, v in fields.items() if v is not None or k in ("indicator",)}
+        item = services.item_create(actor=request.user, branch=branch, campaign=campaign, **fields)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        serializer = self.get_serializer(item, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k not in ("branch", "campaign")}
+        fields = _resolve_item_fields(data, branch=item.branch, campaign=item.campaign)
+        item = services.item_update(actor=request.user, item=item, **fields)
+        return Response(self.get_serializer(item).data)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckInEvidence
+        fields = ["id", "name", "content_type", "size", "sha256", "published", "url"]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = reverse("api-checklists-evidence", args=[obj.pk])
+        return request.build_absolute_uri(url) if request else url
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
+    corrects = serializers.PrimaryKeyRelatedField(queryset=CheckIn.objects.all(), required=False, allow_null=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    superseded = serializers.SerializerMethodField()
+    publish = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "item", "value", "done", "note", "effective_on", "corrects", "reason", "superseded", "recorded_by_name", "recorded_at", "evidence", "publish"]
+        read_only_fields = ["recorded_by_name", "recorded_at"]
+        extra_kwargs = {"effective_on": {"required": False}}
+
+    def get_superseded(self, obj) -> bool:
+        value = getattr(obj, "is_superseded", None)
+        return bool(value) if value is not None else CheckIn.objects.filter(corrects=obj).exists()
+
+
+class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Check-ins (R11): never edited; a correction is a new check-in with `corrects` and `reason`.
+
+    Evidence files are uploaded as multipart in the repeatable field `evidence`.
+    """
+
+    serializer_class = CheckInSerializer
+    permission_classes = [ModelViewPermission]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        qs = (
+            CheckIn.objects.restrict(self.request.user, "view")
+            .annotate(is_superseded=Exists(CheckIn.objects.filter(corrects=OuterRef("pk"))))
+            .prefetch_related("evidence")
+            .order_by("-effective_on", "-id")
+        )
+        item = self.request.query_params.get("item")
+        if item:
+            qs = qs.filter(item_id=item) if str(item).isdigit() else qs.none()
+        return qs
+
+    @extend_schema(request={"multipart/form-data": CheckInSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = ChecklistItem.objects.restrict(request.user, "view").filter(pk=data["item"].pk).first()
+        if item is None:
+            _err("item", _("You may not record check-ins."))
+        done = data.get("done")
+        if item.kind == ItemKind.YES_NO and "done" not in request.data:
+            done = None
+        checkin = services.checkin_record(
+            actor=request.user, item=item, value=data.get("value"), done=done, note=data.get("note", ""),
+            effective_on=data.get("effective_on"), corrects=data.get("corrects"), reason=data.get("reason", ""),
+            evidence=request.FILES.getlist("evidence"), publish=data.get("publish", False),
+        )
+        checkin = self.get_queryset().get(pk=checkin.pk)
+        return Response(self.get_serializer(checkin).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadView(APIView):
+    """An evidence file, for users who may see its check-in (token or session)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        if not request.user.has_perm("checklists.view_checkinevidence"):
+            raise Http404
+        return evidence_response(selectors.evidence_get(user=request.user, pk=pk))
+
+
+class BranchProgressView(APIView):
+    """R10 for one branch: overall and by_star (star code → 0..1), with the counts of done, behind and overdue items."""
+
+    @extend_schema(
+        responses={200: inline_serializer("BranchProgress", {
+            "branch": serializers.IntegerField(), "campaign": serializers.IntegerField(), "overall": serializers.FloatField(allow_null=True),
+            "by_star": serializers.DictField(child=serializers.FloatField(allow_null=True)), "expected": serializers.FloatField(allow_null=True),
+            "items": serializers.IntegerField(), "done": serializers.IntegerField(), "behind": serializers.IntegerField(), "overdue": serializers.IntegerField(),
+        })}
+    )
+    def get(self, request, pk: int):
+        if not request.user.has_perm("checklists.view_checklistitem"):
+            return Response({"detail": _("You may not change this branch's check-in list.")}, status=status.HTTP_403_FORBIDDEN)
+        branch = branch_get(user=request.user, pk=pk)
+        campaign = None
+        if str(request.query_params.get("campaign", "")).isdigit():
+            campaign = Campaign.objects.filter(pk=request.query_params["campaign"], office_id=branch.office_id).first()
+        campaign = campaign or services.default_campaign(branch)
+        if campaign is None:
+            raise Http404
+        progress = selectors.branch_progress(branch=branch, campaign=campaign)
+        return Response({"branch": branch.pk, "campaign": campaign.pk, **progress.as_api()})
+
+
+urlpatterns = [
+    path("branches/<int:pk>/progress/", BranchProgressView.as_view(), name="api-branch-progress"),
+    path("checklists/evidence/<int:pk>/", EvidenceDownloadView.as_view(), name="api-checklists-evidence"),
+]
 
 
 def register(router):
     """Register this app's viewsets on the shared API router."""
+    router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
+    router.register("checkins", CheckInViewSet, basename="checkin")

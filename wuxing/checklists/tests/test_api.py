@@ -1,0 +1,116 @@
+"""The API: items with progress flags, check-ins with evidence and corrections, a branch's progress; same rules as the pages."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from wuxing.checklists.models import CheckIn, ChecklistItem
+from wuxing.core.uploads import sample_jpeg
+
+
+def auth(api_client, user):
+    token, _ = Token.objects.get_or_create(user=user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_item_create_defaults_and_progress_fields(api_client, world):
+    auth(api_client, world.users.secretary)
+    branch = world.org.branches["a1"]
+    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "召开党员大会", "star": "strong_branch", "kind": "quantitative", "target_value": "4", "unit": "次"}, format="json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["campaign"] == world.campaign.pk
+    assert body["owner"] == world.org.secretary_a1.pk
+    assert body["star"] == "strong_branch"
+    assert body["progress"] == 0 and body["behind"] in (True, False) and body["overdue"] is False
+    assert body["due_date"] == f"{world.campaign.year}-12-31"
+
+
+def test_item_create_refuses_bad_input_in_chinese(api_client, world):
+    auth(api_client, world.users.secretary)
+    branch = world.org.branches["a1"]
+    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "共建", "star": "co_building", "target_value": "3"}, format="json")
+    assert r.status_code == 400 and "不是本支部星系列中的星" in r.json()["star"][0]
+    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "x", "star": "strong_branch", "kind": "quantitative"}, format="json")
+    assert r.status_code == 400 and r.json()["target_value"] == ["定量型事项须填写目标值。"]
+    r = api_client.post("/api/v1/checklist-items/", {"branch": world.org.branches["a2"].pk, "title": "x", "star": "strong_branch", "target_value": 1}, format="json")
+    assert r.status_code == 400
+    assert not ChecklistItem.objects.exists()
+
+
+def test_item_list_is_scoped(api_client, world, make_item):
+    mine = make_item("a1")
+    make_item("a2")
+    make_item("b1")
+    auth(api_client, world.users.secretary)
+    assert [i["id"] for i in api_client.get("/api/v1/checklist-items/").json()["results"]] == [mine.pk]
+    auth(api_client, world.users.leader)
+    assert api_client.get("/api/v1/checklist-items/").json()["count"] == 2
+    auth(api_client, world.users.auditor)
+    assert api_client.get("/api/v1/checklist-items/").status_code == 403
+
+
+def test_checkin_with_evidence_and_correction(api_client, world, make_item, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item(target=10)
+    auth(api_client, world.users.secretary)
+    photo = sample_jpeg("党员大会", exif_gps=True)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "4", "note": "一季度", "evidence": [
+        SimpleUploadedFile("a.jpg", photo, "image/jpeg"), SimpleUploadedFile("b.jpg", photo, "image/jpeg")]}, format="multipart")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert len(body["evidence"]) == 2 and body["superseded"] is False
+    url = body["evidence"][0]["url"]
+    assert api_client.get(url).status_code == 200
+    auth(api_client, world.users.leader_b)
+    assert api_client.get(url).status_code == 404
+    auth(api_client, world.users.secretary)
+    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "5", "corrects": body["id"]}, format="multipart")
+    assert r.status_code == 400 and r.json()["reason"] == ["更正必须填写原因。"]
+    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "5", "corrects": body["id"], "reason": "少记一次"}, format="multipart")
+    assert r.status_code == 201
+    old = api_client.get(f"/api/v1/checkins/{body['id']}/").json()
+    assert old["superseded"] is True and old["value"] == "4.00"
+    progress = api_client.get(f"/api/v1/branches/{item.branch_id}/progress/").json()
+    assert progress["overall"] == 0.5 and progress["by_star"]["strong_branch"] == 0.5
+    assert CheckIn.objects.count() == 2
+
+
+def test_checkin_refusals(api_client, world, make_item, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item("a2", target=10)
+    auth(api_client, world.users.secretary)
+    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "4"}, format="multipart")
+    assert r.status_code == 400
+    own = make_item("a1", target=10)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    svg = SimpleUploadedFile("x.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "image/jpeg")
+    r = api_client.post("/api/v1/checkins/", {"item": own.pk, "value": "4", "evidence": [svg]}, format="multipart")
+    assert r.status_code == 400 and "不接受" in str(r.json())
+    assert not CheckIn.objects.exists()
+
+
+def test_branch_progress_counts_and_scope(api_client, world, make_item):
+    from wuxing.checklists.services import checkin_record
+
+    past = date.today() - timedelta(days=30)
+    overdue = make_item(target=10, start_date=past - timedelta(days=30), due_date=past)
+    done = make_item(kind="yes_no", title="公开", start_date=past - timedelta(days=30), due_date=past)
+    checkin_record(actor=None, item=done, done=True)
+    checkin_record(actor=None, item=overdue, value=2)
+    auth(api_client, world.users.cadre)
+    body = api_client.get(f"/api/v1/branches/{overdue.branch_id}/progress/").json()
+    assert (body["done"], body["overdue"], body["behind"]) == (1, 1, 0)
+    assert body["overall"] == pytest.approx(0.6)
+    assert set(body["by_star"]) >= {"strong_branch"}
+    assert api_client.get(f"/api/v1/branches/{world.org.branches['a3'].pk}/progress/").status_code == 404
+    auth(api_client, world.users.auditor)
+    assert api_client.get(f"/api/v1/branches/{overdue.branch_id}/progress/").status_code == 403
+    api_client.credentials()
+    assert api_client.get(f"/api/v1/branches/{overdue.branch_id}/progress/").status_code == 401
+    assert reverse("api-branch-progress", args=[1]) == "/api/v1/branches/1/progress/"
