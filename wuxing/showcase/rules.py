@@ -1,0 +1,63 @@
+"""Rules of the demonstration sites as pure functions: project progress, site totals, 晋位提升."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+def compute_project_progress(milestones: Iterable[tuple[int, bool]]) -> float:
+    """Share of a project's milestone weight that is done, 0–1. `milestones`: (weight, done) pairs."""
+    total = done = 0
+    for weight, is_done in milestones:
+        weight = max(int(weight), 0)
+        total += weight
+        if is_done:
+            done += weight
+    return done / total if total else 0.0
+
+
+def is_agreement_in_force(signed_on: date, term_end: date | None, today: date) -> bool:
+    """A co-building agreement counts from its signing until the end of its term (open-ended without one)."""
+    return signed_on <= today and (term_end is None or today <= term_end)
+
+
+@dataclass(frozen=True)
+class SiteTotals:
+    agreements: int = 0
+    agreements_in_force: int = 0
+    in_service_members: int = 0
+    service_records: int = 0
+    service_hours: Decimal = Decimal("0")
+    tea_sessions: int = 0
+    tea_issues: int = 0
+    volunteer_teams: int = 0
+    volunteers: int = 0
+    volunteer_activities: int = 0
+    volunteer_hours: Decimal = Decimal("0")
+    grids: int = 0
+    grid_workers: int = 0
+    incidents_reported: int = 0
+    incidents_closed: int = 0
+
+    @property
+    def incidents_open(self) -> int:
+        return self.incidents_reported - self.incidents_closed
+
+    @property
+    def incident_closure_rate(self) -> float:
+        return self.incidents_closed / self.incidents_reported if self.incidents_reported else 0.0
+
+
+def compute_level_change(last_level: int | None, rated_level: int | None) -> int | None:
+    """晋位提升: how many levels a branch rose (negative: fell) against last year; None until both are known."""
+    if last_level is None or rated_level is None:
+        return None
+    return rated_level - last_level
+
+
+def compute_target_rise(last_level: int | None, target_level: int | None) -> int | None:
+    """How many levels the branch aims to rise this year."""
+    if last_level is None or target_level is None:
+        return None
+    return target_level - last_level

@@ -1,0 +1,205 @@
+"""Reads of demonstration sites, scoped to the user (or, for the public site, to one office)."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    Agreement,
+    DemoSite,
+    FeatureProject,
+    Grid,
+    GridIncident,
+    InServiceMember,
+    Milestone,
+    ProjectKind,
+    ServiceRecord,
+    TeaSession,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerTeam,
+)
+from .rules import SiteTotals, compute_level_change, compute_project_progress, compute_target_rise, is_agreement_in_force
+
+
+def _projects_prefetch():
+    return Prefetch(
+        "projects",
+        queryset=FeatureProject.objects.select_related("kind").prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "id"))),
+    )
+
+
+def site_list(*, user, campaign=None):
+    qs = DemoSite.objects.restrict(user, "view").select_related("campaign", "branch", "leader")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.prefetch_related(_projects_prefetch()).order_by("-campaign__year", "branch__sort_order", "branch__code")
+
+
+def site_get(*, user, pk: int, action: str = "view") -> DemoSite:
+    site = DemoSite.objects.restrict(user, action).select_related("campaign__office", "branch", "leader").prefetch_related(_projects_prefetch()).filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def project_get(*, user, pk: int, action: str = "view") -> FeatureProject:
+    project = (
+        FeatureProject.objects.restrict(user, action)
+        .select_related("kind", "site__branch", "site__campaign", "site__leader")
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "id")),
+            "evidence",
+            "agreements",
+            Prefetch("members", queryset=InServiceMember.objects.prefetch_related("services")),
+            "sessions",
+            Prefetch("teams", queryset=VolunteerTeam.objects.prefetch_related("volunteers", "activities")),
+            Prefetch("grids", queryset=Grid.objects.prefetch_related("workers", "incidents")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_kinds(*, user, office=None):
+    qs = ProjectKind.objects.restrict(user, "view").select_related("office").annotate(project_count=Count("projects"))
+    if office is not None:
+        qs = qs.filter(office=office)
+    return qs.order_by("office__path", "sort_order", "id")
+
+
+def project_progress(project) -> float:
+    """Progress from the (prefetched) milestones."""
+    return compute_project_progress((m.weight, m.done_on is not None) for m in project.milestones.all())
+
+
+def decorate_projects(site) -> list[FeatureProject]:
+    projects = list(site.projects.all())
+    for p in projects:
+        p.progress = project_progress(p)
+        milestones = list(p.milestones.all())
+        p.milestones_done = sum(1 for m in milestones if m.done_on)
+        p.milestones_total = len(milestones)
+    return projects
+
+
+def site_totals(site_ids) -> dict[int, SiteTotals]:
+    """The figures of each site's structured records, a fixed number of grouped queries for any number of sites."""
+    site_ids = list(site_ids)
+    today = timezone.localdate()
+    data: dict[int, dict] = {pk: {} for pk in site_ids}
+
+    def add(rows, key):
+        for site_id, value in rows:
+            data[site_id][key] = value or 0
+
+    agreements = Agreement.objects.filter(project__site_id__in=site_ids).values_list("project__site_id", "signed_on", "term_end")
+    for site_id, signed_on, term_end in agreements:
+        d = data[site_id]
+        d["agreements"] = d.get("agreements", 0) + 1
+        if is_agreement_in_force(signed_on, term_end, today):
+            d["agreements_in_force"] = d.get("agreements_in_force", 0) + 1
+    add(InServiceMember.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id")).values_list("project__site_id", "n"), "in_service_members")
+    for site_id, n, hours in (
+        ServiceRecord.objects.filter(member__project__site_id__in=site_ids)
+        .values("member__project__site_id")
+        .annotate(n=Count("id"), h=Sum("hours"))
+        .values_list("member__project__site_id", "n", "h")
+    ):
+        data[site_id]["service_records"], data[site_id]["service_hours"] = n, hours or Decimal("0")
+    for site_id, n, issues in (
+        TeaSession.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id"), i=Sum("issue_count")).values_list("project__site_id", "n", "i")
+    ):
+        data[site_id]["tea_sessions"], data[site_id]["tea_issues"] = n, issues or 0
+    add(VolunteerTeam.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id")).values_list("project__site_id", "n"), "volunteer_teams")
+    add(Volunteer.objects.filter(team__project__site_id__in=site_ids).values("team__project__site_id").annotate(n=Count("id")).values_list("team__project__site_id", "n"), "volunteers")
+    for site_id, n, hours in (
+        VolunteerActivity.objects.filter(team__project__site_id__in=site_ids)
+        .values("team__project__site_id")
+        .annotate(n=Count("id"), h=Sum("hours"))
+        .values_list("team__project__site_id", "n", "h")
+    ):
+        data[site_id]["volunteer_activities"], data[site_id]["volunteer_hours"] = n, hours or Decimal("0")
+    for site_id, n, workers in (
+        Grid.objects.filter(project__site_id__in=site_ids)
+        .values("project__site_id")
+        .annotate(n=Count("id", distinct=True), w=Count("workers", distinct=True))
+        .values_list("project__site_id", "n", "w")
+    ):
+        data[site_id]["grids"], data[site_id]["grid_workers"] = n, workers
+    for site_id, reported, closed in (
+        GridIncident.objects.filter(grid__project__site_id__in=site_ids)
+        .values("grid__project__site_id")
+        .annotate(r=Count("id"), c=Count("id", filter=Q(closed_on__isnull=False)))
+        .values_list("grid__project__site_id", "r", "c")
+    ):
+        data[site_id]["incidents_reported"], data[site_id]["incidents_closed"] = reported, closed
+    return {pk: SiteTotals(**values) for pk, values in data.items()}
+
+
+def level_board(campaign, branch_ids) -> dict[int, dict]:
+    """晋位提升 per branch: last year's rated level, this year's target (targets app) and this year's rated level."""
+    from wuxing.campaigns.models import Campaign, CampaignResult
+
+    branch_ids = list(branch_ids)
+    previous = Campaign.objects.filter(office_id=campaign.office_id, year=campaign.year - 1).first()
+    last = dict(CampaignResult.objects.filter(campaign=previous, branch_id__in=branch_ids).values_list("branch_id", "level")) if previous else {}
+    rated = dict(CampaignResult.objects.filter(campaign=campaign, branch_id__in=branch_ids).values_list("branch_id", "level"))
+    targets = _target_levels(campaign, branch_ids)
+    board = {}
+    for pk in branch_ids:
+        target = targets.get(pk)
+        board[pk] = {
+            "last": last.get(pk),
+            "target": target,
+            "rated": rated.get(pk),
+            "target_rise": compute_target_rise(last.get(pk), target),
+            "change": compute_level_change(last.get(pk), rated.get(pk)),
+        }
+    return board
+
+
+def _target_levels(campaign, branch_ids) -> dict[int, int]:
+    """This year's target levels; the targets app may not be installed or migrated, then there are none."""
+    try:
+        from wuxing.targets.models import Target
+    except ImportError:
+        return {}
+    if not hasattr(Target, "level"):
+        return {}
+    rows = Target.objects.filter(campaign=campaign, branch_id__in=branch_ids, level__gt=0).values_list("branch_id", "level")
+    return dict(rows)
+
+
+def branch_panel_context(*, user, branch, campaign) -> dict:
+    site = None
+    if user.has_perm("showcase.view_demosite"):
+        site = DemoSite.objects.restrict(user, "view").filter(campaign=campaign, branch=branch).select_related("leader").first()
+    return {"branch": branch, "campaign": campaign, "levels": level_board(campaign, [branch.pk])[branch.pk], "site": site}
+
+
+def overview_context(*, user, campaign) -> dict:
+    sites = list(site_list(user=user, campaign=campaign))
+    totals = site_totals(s.pk for s in sites)
+    board = level_board(campaign, [s.branch_id for s in sites])
+    for s in sites:
+        s.project_list = decorate_projects(s)
+        s.totals = totals[s.pk]
+        s.levels = board[s.branch_id]
+    return {"campaign": campaign, "sites": sites}
+
+
+def public_sites(*, office):
+    """Sites of an office's running or closed campaigns, for the public site (no sign-in)."""
+    return (
+        DemoSite.objects.filter(campaign__office=office)
+        .exclude(campaign__status="preparing")
+        .select_related("campaign", "branch", "leader")
+        .prefetch_related(_projects_prefetch())
+        .order_by("-campaign__year", "branch__sort_order", "branch__code")
+    )

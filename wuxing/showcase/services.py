@@ -1,0 +1,390 @@
+"""Writes of the demonstration sites: the catalogue, claiming a site, its feature projects and their records.
+
+Every write checks the permission and the scope (the site's branch), runs in one transaction and leaves an
+audit row. The HTML pages and the API call these same functions.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.services import ensure_in_scope
+
+from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
+from .models import (
+    Agreement,
+    DemoSite,
+    FeatureProject,
+    Grid,
+    GridIncident,
+    GridWorker,
+    InServiceMember,
+    Milestone,
+    ProjectEvidence,
+    ProjectKind,
+    ServiceRecord,
+    TeaSession,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerTeam,
+)
+
+MAX_EVIDENCE_FILES = 10
+
+
+def _require(actor, perm: str, message: str):
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if max_length and len(value) > max_length:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
+    return value
+
+
+def _date(value, field: str, *, required: bool = True, not_future: bool = False):
+    if value in (None, ""):
+        if required:
+            raise ValidationError({field: _("Enter a date.")})
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({field: _("Enter a valid date.")}) from None
+    if not_future and value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    return value
+
+
+def _hours(value, field: str) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise ValidationError({field: _("Enter a number of hours.")}) from None
+    if hours < 0 or hours > 100000:
+        raise ValidationError({field: _("The hours must be between 0 and 100,000.")})
+    return hours.quantize(Decimal("0.1"))
+
+
+def _actor_user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+# --- catalogue ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_ensure_defaults(*, actor, office) -> list[ProjectKind]:
+    """Add the nine default kinds of feature project the office's catalogue does not have yet."""
+    existing = set(ProjectKind.objects.filter(office=office).values_list("code", flat=True))
+    created = []
+    for position, (code, name, structure) in enumerate(DEFAULT_PROJECT_KINDS, start=1):
+        if code not in existing:
+            created.append(ProjectKind.objects.create(office=office, code=code, name=str(name), structure=structure, sort_order=position * 10))
+    if created:
+        audit_record(actor=actor, action="showcase.catalogue_defaults", obj=office, after={"kinds": [k.code for k in created]})
+    return created
+
+
+@transaction.atomic
+def project_kind_create(*, actor, office, code: str, name: str, structure: str = RecordStructure.GENERIC, description: str = "") -> ProjectKind:
+    """The office extends its catalogue with its own kind of feature project."""
+    _require(actor, "showcase.add_projectkind", _("You may not change the catalogue of feature projects."))
+    if actor is not None:
+        ensure_in_scope(office, actor=actor, action="view")
+    code = _text(code, "code", max_length=32).lower()
+    if not code.replace("_", "").replace("-", "").isalnum() or not code.isascii():
+        raise ValidationError({"code": _("Use letters, digits, “-” and “_” only.")})
+    if structure not in RecordStructure.values:
+        raise ValidationError({"structure": _("Unknown kind of records.")})
+    if ProjectKind.objects.filter(office=office, code=code).exists():
+        raise ValidationError({"code": _("The catalogue already has a kind with this code.")})
+    last = ProjectKind.objects.filter(office=office).order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
+    kind = ProjectKind.objects.create(
+        office=office, code=code, name=_text(name, "name", max_length=100), structure=structure, description=(description or "").strip(), sort_order=last + 10
+    )
+    audit_record(actor=actor, action="showcase.kind_create", obj=kind, after=snapshot(kind))
+    return kind
+
+
+# --- sites ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "", claimed_on=None) -> DemoSite:
+    """A leader claims a branch as a demonstration site for the campaign (既挂帅、又出征)."""
+    _require(actor, "showcase.add_demosite", _("Only office leaders claim demonstration sites."))
+    if actor is not None:
+        ensure_in_scope(branch, actor=actor, action="view")
+        ensure_in_scope(campaign, actor=actor, action="view")
+    if branch.office_id != campaign.office_id:
+        raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
+    if campaign.status == "closed":
+        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    if not leader.is_leader or leader.office_id != campaign.office_id:
+        raise ValidationError({"leader": _("Only a leadership member of the office can claim a demonstration site.")})
+    if DemoSite.objects.filter(campaign=campaign, branch=branch).exists():
+        raise ValidationError({"branch": _("%(branch)s is already a demonstration site of this campaign.") % {"branch": branch.name}})
+    if DemoSite.objects.filter(campaign=campaign, leader=leader).exists():
+        raise ValidationError({"leader": _("%(leader)s already claimed a demonstration site in this campaign.") % {"leader": leader.name}})
+    site = DemoSite.objects.create(
+        campaign=campaign,
+        branch=branch,
+        leader=leader,
+        feature=_text(feature, "feature", max_length=100),
+        plan=(plan or "").strip(),
+        claimed_on=_date(claimed_on, "claimed_on", required=False) or timezone.localdate(),
+    )
+    catalogue_ensure_defaults(actor=actor, office=campaign.office)
+    audit_record(actor=actor, action="showcase.site_claim", obj=site, after=snapshot(site))
+    return site
+
+
+@transaction.atomic
+def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
+    _require(actor, "showcase.change_demosite", _("You may not change this demonstration site."))
+    site = DemoSite.objects.select_for_update(of=("self",)).get(pk=site.pk)
+    if actor is not None:
+        ensure_in_scope(site, actor=actor, action="change")
+    before = snapshot(site)
+    site.feature = _text(feature, "feature", max_length=100)
+    site.plan = (plan or "").strip()
+    site.save(update_fields=["feature", "plan"])
+    audit_record(actor=actor, action="showcase.site_update", obj=site, before=before, after=snapshot(site))
+    return site
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+
+
+def _project_for_change(actor, project: FeatureProject, structure: str | None = None) -> FeatureProject:
+    _require(actor, "showcase.change_featureproject", _("You may not change this feature project."))
+    project = FeatureProject.objects.select_related("kind", "site__campaign").get(pk=project.pk)
+    if actor is not None:
+        ensure_in_scope(project, actor=actor, action="change")
+    if project.site.campaign.status == "closed":
+        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    if structure is not None and project.kind.structure != structure:
+        raise ValidationError(_("A “%(kind)s” project does not keep these records.") % {"kind": project.kind.name})
+    return project
+
+
+@transaction.atomic
+def project_create(
+    *, actor, site: DemoSite, kind: ProjectKind, title: str, goal: str = "", lead: str = "", started_on=None, due_on=None, milestones=()
+) -> FeatureProject:
+    """Add a feature project to a site's tailored plan, with its milestones [(title, due_on), …]."""
+    _require(actor, "showcase.add_featureproject", _("You may not add feature projects."))
+    if actor is not None:
+        ensure_in_scope(site, actor=actor, action="view")
+    if kind.office_id != site.campaign.office_id:
+        raise ValidationError({"kind": _("The kind is not in this office's catalogue.")})
+    started_on = _date(started_on, "started_on", required=False)
+    due_on = _date(due_on, "due_on", required=False)
+    if started_on and due_on and due_on < started_on:
+        raise ValidationError({"due_on": _("The due date is before the start.")})
+    project = FeatureProject.objects.create(
+        site=site,
+        kind=kind,
+        title=_text(title, "title", max_length=200),
+        goal=(goal or "").strip(),
+        lead=(lead or "").strip()[:100],
+        started_on=started_on,
+        due_on=due_on,
+        status=ProjectStatus.IN_PROGRESS if started_on and started_on <= timezone.localdate() else ProjectStatus.PLANNED,
+    )
+    for position, (m_title, m_due) in enumerate(milestones, start=1):
+        Milestone.objects.create(project=project, title=_text(m_title, "milestones", max_length=200), due_on=_date(m_due, "milestones", required=False), sort_order=position)
+    audit_record(actor=actor, action="showcase.project_create", obj=project, after={**snapshot(project), "milestones": [m[0] for m in milestones]})
+    return project
+
+
+@transaction.atomic
+def milestone_add(*, actor, project: FeatureProject, title: str, due_on=None, weight: int = 1) -> Milestone:
+    project = _project_for_change(actor, project)
+    if not 1 <= int(weight) <= 100:
+        raise ValidationError({"weight": _("The weight must be between 1 and 100.")})
+    last = project.milestones.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
+    milestone = Milestone.objects.create(
+        project=project, title=_text(title, "title", max_length=200), due_on=_date(due_on, "due_on", required=False), weight=int(weight), sort_order=last + 1
+    )
+    audit_record(actor=actor, action="showcase.milestone_add", obj=project, after=snapshot(milestone))
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, actor, milestone: Milestone, done_on=None) -> Milestone:
+    """Mark a milestone done; the project is in progress from its first one and done with its last."""
+    project = _project_for_change(actor, milestone.project)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.done_on:
+        raise ValidationError(_("This milestone is already done."))
+    milestone.done_on = _date(done_on, "done_on", required=False, not_future=True) or timezone.localdate()
+    milestone.save(update_fields=["done_on"])
+    open_left = project.milestones.filter(done_on__isnull=True).exists()
+    status = ProjectStatus.IN_PROGRESS if open_left else ProjectStatus.DONE
+    if project.status != status:
+        FeatureProject.objects.filter(pk=project.pk).update(status=status)
+    audit_record(actor=actor, action="showcase.milestone_complete", obj=project, after={"milestone": milestone.title, "done_on": milestone.done_on, "status": status})
+    return milestone
+
+
+@transaction.atomic
+def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: str = "") -> list[ProjectEvidence]:
+    from wuxing.core.uploads import store_evidence
+
+    project = _project_for_change(actor, project)
+    evidence = list(evidence or [])
+    if not evidence:
+        raise ValidationError({"evidence": _("Choose at least one file.")})
+    if project.evidence.count() + len(evidence) > MAX_EVIDENCE_FILES * 3:
+        raise ValidationError({"evidence": _("At most %(n)d files per project.") % {"n": MAX_EVIDENCE_FILES * 3}})
+    files = [store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200]) for upload in evidence]
+    audit_record(actor=actor, action="showcase.project_evidence", obj=project, after={"evidence": [f.original_name for f in files]})
+    return files
+
+
+# --- structured records ---------------------------------------------------------------------------------------
+
+
+def _record(actor, project, obj, action):
+    audit_record(actor=actor, action=f"showcase.{action}", obj=project, after={"record": obj._meta.model_name, **snapshot(obj)})
+    return obj
+
+
+@transaction.atomic
+def agreement_add(*, actor, project, partner: str, content: str, signed_on, term_end=None) -> Agreement:
+    project = _project_for_change(actor, project, RecordStructure.AGREEMENTS)
+    signed_on = _date(signed_on, "signed_on", not_future=True)
+    term_end = _date(term_end, "term_end", required=False)
+    if term_end and term_end < signed_on:
+        raise ValidationError({"term_end": _("The agreement cannot end before it is signed.")})
+    row = Agreement.objects.create(project=project, partner=_text(partner, "partner", max_length=200), content=_text(content, "content"), signed_on=signed_on, term_end=term_end)
+    return _record(actor, project, row, "agreement_add")
+
+
+@transaction.atomic
+def member_register(*, actor, project, name: str, employer: str, registered_on) -> InServiceMember:
+    project = _project_for_change(actor, project, RecordStructure.MEMBERS)
+    row = InServiceMember.objects.create(
+        project=project, name=_text(name, "name", max_length=50), employer=_text(employer, "employer", max_length=200), registered_on=_date(registered_on, "registered_on", not_future=True)
+    )
+    return _record(actor, project, row, "member_register")
+
+
+@transaction.atomic
+def service_record_add(*, actor, member: InServiceMember, served_on, content: str, hours) -> ServiceRecord:
+    project = _project_for_change(actor, member.project, RecordStructure.MEMBERS)
+    served_on = _date(served_on, "served_on", not_future=True)
+    if served_on < member.registered_on:
+        raise ValidationError({"served_on": _("The service is dated before the member registered with the community.")})
+    row = ServiceRecord.objects.create(member=member, served_on=served_on, content=_text(content, "content", max_length=200), hours=_hours(hours, "hours"))
+    return _record(actor, project, row, "service_record_add")
+
+
+@transaction.atomic
+def tea_session_add(*, actor, project, held_on, issues: str, issue_count: int = 1, answers: str = "", follow_up: str = "") -> TeaSession:
+    project = _project_for_change(actor, project, RecordStructure.SESSIONS)
+    try:
+        issue_count = int(issue_count)
+    except (TypeError, ValueError):
+        raise ValidationError({"issue_count": _("Enter a whole number.")}) from None
+    if not 1 <= issue_count <= 500:
+        raise ValidationError({"issue_count": _("A session records between 1 and 500 issues.")})
+    row = TeaSession.objects.create(
+        project=project,
+        held_on=_date(held_on, "held_on", not_future=True),
+        issues=_text(issues, "issues"),
+        issue_count=issue_count,
+        answers=(answers or "").strip(),
+        follow_up=(follow_up or "").strip(),
+    )
+    return _record(actor, project, row, "tea_session_add")
+
+
+@transaction.atomic
+def team_add(*, actor, project, name: str, captain: str = "") -> VolunteerTeam:
+    project = _project_for_change(actor, project, RecordStructure.VOLUNTEERS)
+    row = VolunteerTeam.objects.create(project=project, name=_text(name, "name", max_length=100), captain=(captain or "").strip()[:50])
+    return _record(actor, project, row, "team_add")
+
+
+@transaction.atomic
+def volunteer_add(*, actor, team: VolunteerTeam, name: str, joined_on) -> Volunteer:
+    project = _project_for_change(actor, team.project, RecordStructure.VOLUNTEERS)
+    row = Volunteer.objects.create(team=team, name=_text(name, "name", max_length=50), joined_on=_date(joined_on, "joined_on", not_future=True))
+    return _record(actor, project, row, "volunteer_add")
+
+
+@transaction.atomic
+def volunteer_activity_add(*, actor, team: VolunteerTeam, held_on, title: str, volunteer_count: int, hours) -> VolunteerActivity:
+    project = _project_for_change(actor, team.project, RecordStructure.VOLUNTEERS)
+    try:
+        volunteer_count = int(volunteer_count)
+    except (TypeError, ValueError):
+        raise ValidationError({"volunteer_count": _("Enter a whole number.")}) from None
+    if not 1 <= volunteer_count <= 10000:
+        raise ValidationError({"volunteer_count": _("Between 1 and 10,000 volunteers.")})
+    hours = _hours(hours, "hours")
+    if hours > volunteer_count * 24:
+        raise ValidationError({"hours": _("%(hours)s hours is more than %(count)d volunteers can serve in one day.") % {"hours": hours, "count": volunteer_count}})
+    row = VolunteerActivity.objects.create(
+        team=team, held_on=_date(held_on, "held_on", not_future=True), title=_text(title, "title", max_length=200), volunteer_count=volunteer_count, hours=hours
+    )
+    return _record(actor, project, row, "volunteer_activity_add")
+
+
+@transaction.atomic
+def grid_add(*, actor, project, name: str, area: str = "", households: int = 0) -> Grid:
+    project = _project_for_change(actor, project, RecordStructure.GRID)
+    try:
+        households = int(households or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"households": _("Enter a whole number.")}) from None
+    if households < 0:
+        raise ValidationError({"households": _("Enter a whole number.")})
+    row = Grid.objects.create(project=project, name=_text(name, "name", max_length=100), area=(area or "").strip()[:200], households=households)
+    return _record(actor, project, row, "grid_add")
+
+
+@transaction.atomic
+def grid_worker_add(*, actor, grid: Grid, name: str, role: str = GridWorkerRole.WORKER) -> GridWorker:
+    project = _project_for_change(actor, grid.project, RecordStructure.GRID)
+    if role not in GridWorkerRole.values:
+        raise ValidationError({"role": _("Unknown role in the grid.")})
+    row = GridWorker.objects.create(grid=grid, name=_text(name, "name", max_length=50), role=role)
+    return _record(actor, project, row, "grid_worker_add")
+
+
+@transaction.atomic
+def incident_report(*, actor, grid: Grid, reported_on, category: str, description: str) -> GridIncident:
+    project = _project_for_change(actor, grid.project, RecordStructure.GRID)
+    row = GridIncident.objects.create(
+        grid=grid, reported_on=_date(reported_on, "reported_on", not_future=True), category=_text(category, "category", max_length=50), description=_text(description, "description")
+    )
+    return _record(actor, project, row, "incident_report")
+
+
+@transaction.atomic
+def incident_close(*, actor, incident: GridIncident, closed_on=None, result: str) -> GridIncident:
+    project = _project_for_change(actor, incident.grid.project, RecordStructure.GRID)
+    incident = GridIncident.objects.select_for_update().get(pk=incident.pk)
+    if incident.closed_on:
+        raise ValidationError(_("This incident is already closed."))
+    closed_on = _date(closed_on, "closed_on", required=False, not_future=True) or timezone.localdate()
+    if closed_on < incident.reported_on:
+        raise ValidationError({"closed_on": _("An incident cannot be closed before it was reported.")})
+    incident.closed_on = closed_on
+    incident.result = _text(result, "result")
+    incident.save(update_fields=["closed_on", "result"])
+    return _record(actor, project, incident, "incident_close")
