@@ -1,7 +1,12 @@
-"""Pages of this app on the public site of an office, under /public/<office code>/."""
+"""Pages of this app on the public site of an office, under /public/<office code>/: published resolutions and results."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import public_views
 
 app_name = "targets_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("notices/", public_views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", public_views.notice_detail, name="notice_detail"),
+]

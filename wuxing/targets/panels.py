@@ -1,0 +1,34 @@
+"""The sections this app adds to the branch page and the office overview (see wuxing.core.extensions)."""
+
+from django.template.loader import render_to_string
+
+from .choices import PledgeStatus
+from .models import PlanMilestone, Target
+from .selectors import target_board
+
+
+def branch_panel(request, branch, campaign) -> list[str]:
+    if campaign is None or not request.user.has_perm("targets.view_target"):
+        return []
+    target = Target.objects.restrict(request.user, "view").filter(campaign=campaign, branch=branch).prefetch_related("stars", "pledges").first()
+    context = {"branch": branch, "campaign": campaign, "target": target, "can_apply": request.user.has_perm("targets.apply_target")}
+    if target is not None:
+        context["pledge"] = next((p for p in target.pledges.all() if p.status != PledgeStatus.VOID), None)
+        context["measure_count"] = target.measures.count()
+        milestones = PlanMilestone.objects.filter(measure__target=target).order_by("due_on")
+        context["milestone_count"] = milestones.count()
+        context["next_milestone"] = milestones.filter(due_on__gte=campaign_today()).first()
+    return [render_to_string("targets/_branch_panel.html", context, request=request)]
+
+
+def campaign_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def overview_panel(request, campaign, branches) -> list[str]:
+    if campaign is None or not request.user.has_perm("targets.view_target"):
+        return []
+    board = target_board(user=request.user, campaign=campaign, branches=branches.filter(office_id=campaign.office_id).select_related(None).order_by("sort_order", "code"))
+    return [render_to_string("targets/_overview_panel.html", {"board": board, "campaign": campaign}, request=request)]
