@@ -1,0 +1,212 @@
+"""Pages: checking in from the item page, corrections, import errors, the report card and its PDF, the progress
+table (query count pinned), exports, the dashboard and the panels."""
+
+import io
+import re
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from wuxing.checklists import services
+from wuxing.checklists.models import CheckIn, ChecklistItem
+from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.org.models import Branch
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_secretary_checks_in_with_a_photo_and_progress_moves(client, world, make_item, media):
+    item = make_item(target=4)
+    client.force_login(world.users.secretary)
+    page = client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).content.decode()
+    assert 'id="overall-progress">0%' in page
+    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "2", "note": "召开两次", "evidence": as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")})
+    assert r.status_code == 302
+    page = client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).content.decode()
+    assert 'id="overall-progress">50%' in page
+    detail = client.get(reverse("checklists:item_detail", args=[item.pk])).content.decode()
+    assert "召开两次" in detail and reverse("checklists:evidence_thumb", args=[item.checkins.get().evidence.get().pk]) in detail
+
+
+def test_bad_checkin_shows_the_chinese_error_and_changes_nothing(client, world, make_item, media):
+    item = make_item(target=4)
+    client.force_login(world.users.secretary)
+    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "", "note": "x"})
+    assert r.status_code == 400 and "请填写最新数值。" in r.content.decode()
+    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "1", "evidence": as_upload(b"MZ\x90\x00binary", "photo.jpg", "image/jpeg")})
+    assert r.status_code == 400 and "不接受" in r.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_correction_from_the_page_keeps_the_old_figure(client, world, make_item):
+    item = make_item(target=10)
+    first = services.checkin_record(actor=None, item=item, value=7)
+    client.force_login(world.users.secretary)
+    form = client.get(reverse("checklists:item_detail", args=[item.pk]) + f"?corrects={first.pk}").content.decode()
+    assert "更正打卡记录" in form and "更正原因" in form
+    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": ""})
+    assert r.status_code == 400 and "更正必须填写原因。" in r.content.decode()
+    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": "多记一次"})
+    assert r.status_code == 302
+    history = client.get(reverse("checklists:item_detail", args=[item.pk])).content.decode()
+    assert "已更正" in history and "多记一次" in history and ">7 " in history and ">6 " in history
+
+
+def test_item_create_page(client, world):
+    client.force_login(world.users.secretary)
+    a1 = world.org.branches["a1"]
+    star = world.stars[("rural", "industry")]
+    url = reverse("checklists:item_create", args=[a1.pk])
+    r = client.post(url, {"title": "集体收入", "star": star.pk, "kind": "quantitative", "start_value": "5", "target_value": "", "weight": "2",
+                          "start_date": f"{world.campaign.year}-01-01", "due_date": f"{world.campaign.year}-12-31"})
+    assert r.status_code == 200 and "定量型事项须填写目标值。" in r.content.decode()
+    r = client.post(url, {"title": "集体收入", "star": star.pk, "kind": "quantitative", "start_value": "5", "target_value": "20", "unit": "万元",
+                          "weight": "2", "start_date": f"{world.campaign.year}-01-01", "due_date": f"{world.campaign.year}-12-31"})
+    assert r.status_code == 302
+    assert ChecklistItem.objects.get().owner == world.org.secretary_a1
+
+
+def test_generate_and_import_pages(client, world):
+    client.force_login(world.users.secretary)
+    a1 = world.org.branches["a1"]
+    r = client.post(reverse("checklists:items_generate", args=[a1.pk]))
+    assert r.status_code == 302 and ChecklistItem.objects.filter(branch=a1, source="indicator").exists()
+    template = client.get(reverse("checklists:import_template"))
+    wb = load_workbook(io.BytesIO(template.content))
+    ws = wb.active
+    assert ws.cell(1, 1).value == "事项名称" and ws.cell(1, 2).value == "星名称"
+    ws.append(["坏行", "没有这颗星", "", "quantitative", 0, 1, "", 1, "", "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    before = ChecklistItem.objects.count()
+    r = client.post(reverse("checklists:items_import", args=[a1.pk]), {"file": as_upload(out.getvalue(), "items.xlsx")})
+    html = r.content.decode()
+    assert r.status_code == 200 and "未导入任何数据" in html and "第3行" in html and "没有这颗星" in html
+    assert ChecklistItem.objects.count() == before
+
+
+def test_report_card_page_and_pdf(client, world, make_item, media):
+    item = make_item(target=4, title="召开党员大会")
+    services.checkin_record(actor=None, item=item, value=4, evidence=[as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")])
+    client.force_login(world.users.leader)
+    html = client.get(reverse("checklists:report_card", args=[item.branch_id])).content.decode()
+    assert "甲一村 · 成绩单" in html and "支部过硬" in html and "甲一书记" in html and 'src="data:image/svg+xml;base64,' in html
+    assert "党建办" in html  # the assigned department
+    r = client.get(reverse("checklists:report_card_pdf", args=[item.branch_id]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
+    assert "甲一村" in text and "成绩单" in text
+    for star in ("支部过硬", "产业兴旺", "生态宜居", "平安法治", "文明幸福"):
+        assert star in text
+
+
+def test_report_card_period_shows_the_figures_of_then(client, world, make_item):
+    year = world.campaign.year
+    item = make_item(target=10, title="党员大会")
+    services.checkin_record(actor=None, item=item, value=2, effective_on=date(year, 1, 15))
+    if date.today() < date(year, 2, 1):
+        pytest.skip("needs a later date in the campaign year")
+    services.checkin_record(actor=None, item=item, value=8)
+    client.force_login(world.users.leader)
+    url = reverse("checklists:report_card", args=[item.branch_id])
+    january = client.get(url + "?period=m01").content.decode()
+    now = client.get(url).content.decode()
+    assert re.search(r"wx-stat-value\">20%", january)
+    assert re.search(r"wx-stat-value\">80%", now)
+
+
+def _more_branches(org, n):
+    from wuxing.org.choices import BranchKind
+
+    return [Branch.objects.create(office=org.office_a, code=f"T-x{i}", name=f"新村{i}", kind=BranchKind.RURAL_VILLAGE) for i in range(n)]
+
+
+def test_progress_table_query_count_does_not_grow_with_branches(client, world, make_item, django_assert_max_num_queries):
+    make_item("a1")
+    make_item("a2")
+    client.force_login(world.users.leader)
+    url = reverse("checklists:progress_table")
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for b in _more_branches(world.org, 12):
+        services.item_create(actor=None, branch=b, campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=3)
+    with django_assert_max_num_queries(len(small.captured_queries)) :
+        r = client.get(url)
+    assert r.content.decode().count('data-branch="') == 15
+
+
+def test_progress_table_filters_sort_and_export(client, world, make_item):
+    a1 = make_item("a1", target=10)
+    a2 = make_item("a2", target=10)
+    services.checkin_record(actor=None, item=a1, value=5)
+    services.checkin_record(actor=None, item=a2, value=10)
+    client.force_login(world.users.leader)
+    url = reverse("checklists:progress_table")
+    html = client.get(url).content.decode()
+    assert html.index('data-branch="T-a2"') < html.index('data-branch="T-a1"')  # ranked: a2 is ahead
+    html = client.get(url + "?sort=code").content.decode()
+    assert html.index('data-branch="T-a1"') < html.index('data-branch="T-a2"')
+    html = client.get(url + "?kind=urban_community").content.decode()
+    assert 'data-branch="T-a2"' in html and 'data-branch="T-a1"' not in html
+    r = client.get(url + "?export=xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == "100%" and rows[2][4] == "50%"
+    client.force_login(world.users.cadre)
+    r = client.get(url + "?export=xlsx")
+    names = [row[2] for row in list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1:]]
+    assert sorted(names) == ["甲一村", "甲二社区"]
+
+
+def test_branch_checklist_export(client, world, make_item):
+    make_item(target=4, title="党员大会")
+    client.force_login(world.users.secretary)
+    r = client.get(reverse("checklists:branch_checklist", args=[world.org.branches["a1"].pk]) + "?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "支部过硬" and rows[1][1] == "党员大会"
+
+
+def test_dashboard_has_the_chart_data_and_flags(client, world, make_item):
+    past = date.today() - timedelta(days=10)
+    make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
+    client.force_login(world.users.staff)
+    html = client.get(reverse("checklists:dashboard")).content.decode()
+    assert 'id="dashboard-data"' in html and "echarts.min.js" in html and "dashboard.js" in html
+    assert "逾期事项" in html and "已逾期" in html
+    assert "<script>" not in html  # CSP: data only through json_script
+
+
+def test_dashboard_tolerance_form(client, world):
+    client.force_login(world.users.leader)
+    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "0.25"}, follow=True)
+    assert "容差已保存。" in r.content.decode()
+    from wuxing.checklists.selectors import tolerance_for
+
+    assert tolerance_for(world.org.office_a.pk) == 0.25
+
+
+def test_panels_on_the_branch_page_and_overview(client, world, make_item):
+    make_item(target=4)
+    client.force_login(world.users.leader)
+    html = client.get(reverse("org:branch_detail", args=[world.org.branches["a1"].pk])).content.decode()
+    assert 'id="checklists-panel"' in html and "共1项" in html
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="checklists-overview"' in html
+
+
+def test_branch_pages_are_light(client, world, make_item):
+    """Branch-side pages load no chart library."""
+    item = make_item()
+    client.force_login(world.users.secretary)
+    for url in (reverse("checklists:branch_checklist", args=[item.branch_id]), reverse("checklists:item_detail", args=[item.pk])):
+        assert "echarts" not in client.get(url).content.decode()
