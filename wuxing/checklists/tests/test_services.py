@@ -219,3 +219,27 @@ def test_tolerance_is_configurable_per_office(world, make_item):
         services.policy_set(actor=world.users.leader, office=world.org.office_a, behind_tolerance="1.5")
     services.policy_set(actor=world.users.leader, office=world.org.office_a, behind_tolerance="0.2")
     assert selectors.branch_progress(branch=item.branch, campaign=item.campaign).behind == 0
+
+
+def test_generation_uses_the_plan_and_only_the_target_stars(world):
+    from wuxing.targets.models import PlanMeasure, PlanMilestone, Target
+
+    branch = world.org.branches["a1"]
+    strong, industry = world.stars[("rural", "strong_branch")], world.stars[("rural", "industry")]
+    target = Target.objects.create(campaign=world.campaign, branch=branch, level=2)
+    target.stars.set([strong, industry])
+    measure = PlanMeasure.objects.create(target=target, star=industry, title="发展集体经济")
+    measure.responsible.set([world.org.secretary_a1])
+    year = world.campaign.year
+    PlanMilestone.objects.create(measure=measure, title="合作社分红", due_on=date(year, 6, 30), target_value=Decimal("12"), unit="万元")
+    PlanMilestone.objects.create(measure=measure, title="注册商标", due_on=date(year, 9, 30))
+    created = services.items_generate(actor=world.users.secretary, branch=branch)
+    plan = [i for i in created if i.source == "plan"]
+    assert [(i.title, i.kind, i.target_value, i.unit, i.due_date) for i in plan] == [
+        ("发展集体经济：合作社分红", "quantitative", Decimal("12"), "万元", date(year, 6, 30)),
+        ("发展集体经济：注册商标", "yes_no", None, "", date(year, 9, 30)),
+    ]
+    assert {i.star.code for i in created} == {"strong_branch", "industry"}  # no items for stars the branch does not target
+    progress = selectors.branch_progress(branch=branch, campaign=world.campaign)
+    assert set(progress.by_star) == {"strong_branch", "industry"}
+    assert services.items_generate(actor=world.users.secretary, branch=branch) == []
