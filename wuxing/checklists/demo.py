@@ -1,5 +1,131 @@
-"""This app's part of the demo office, loaded by wuxing.org.demo after the organisation and campaigns."""
+"""This app's part of the demo office: a year of check-ins, loaded by wuxing.org.demo after the organisation and campaigns.
+
+Every branch gets items from the standard's indicators of its target stars (or of its whole star set), with
+due dates spread over the year, and check-ins every month or two up to today at a pace of its own: some
+branches run ahead, some fall behind, a few items end up overdue, a few figures are corrected (R11). Some
+check-ins carry a generated photo; about half of those are shown on the public board. Deterministic: a seeded
+random generator, and dates fixed in the campaign year.
+"""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+# Pace per branch (code suffix → how fast it works compared with the straight line); the rest are near 1.
+PACE = {"001": 1.25, "008": 1.15, "004": 1.2, "006": 0.55, "012": 0.5, "010": 0.7}
+DUE_DATES = [(6, 30), (9, 30), (12, 31), (12, 31), (12, 31)]
+MAX_PHOTOS = 140
+EXTRA_ITEMS = [
+    # (star code, title, target, unit, due month/day) — given to every branch with that star; due before the end of the year.
+    ("strong_branch", "党群服务中心阵地规范化提升", None, "", (9, 30)),
+    ("safety_rule_of_law", "矛盾纠纷排查化解（件）", Decimal("24"), "件", (10, 31)),
+]
+
+
+def _value(start: Decimal, target: Decimal, fraction: float) -> Decimal:
+    raw = float(start) + (float(target) - float(start)) * fraction
+    whole = float(target) == int(target) and float(start) == int(start)
+    return Decimal(str(round(raw))) if whole else Decimal(str(round(raw, 1)))
 
 
 def load(*, office, say):
     """Add demo data for `office`; `say` prints a progress line."""
+    from wuxing.campaigns.models import Campaign
+    from wuxing.core.uploads import as_upload, sample_jpeg
+    from wuxing.org.models import Branch
+    from wuxing.standards.models import Indicator, Star
+
+    from . import services
+    from .choices import ItemKind, ItemSource
+    from .models import ChecklistItem
+    from .selectors import target_stars_by_branch
+
+    campaign = Campaign.objects.filter(office=office, status="running").select_related("standard").order_by("-year").first()
+    if campaign is None:
+        say("打卡清单：没有进行中的创建活动，跳过")
+        return
+    say("打卡清单：生成打卡事项与全年打卡记录…")
+    rng = random.Random(2026)
+    year = campaign.year
+    today = min(timezone.localdate(), date(year, 12, 31))
+    targeted = target_stars_by_branch(campaign)
+    stars = list(Star.objects.filter(standard=campaign.standard).order_by("star_set", "position"))
+    indicators = list(Indicator.objects.filter(star__standard=campaign.standard).select_related("star").order_by("star__position", "position"))
+    photos = published = corrections = checkins = 0
+    branches = list(Branch.objects.filter(office=office).select_related("secretary").order_by("sort_order", "code"))
+    photo_every = 6
+    for branch in branches:
+        codes = targeted.get(branch.pk) or {s.code for s in stars if s.star_set == branch.star_set}
+        pace = PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
+        items = []
+        for ind in indicators:
+            if ind.star.star_set != branch.star_set or ind.star.code not in codes:
+                continue
+            quantitative = ind.kind == "quantitative" and ind.threshold
+            month, day = rng.choice(DUE_DATES)
+            start_value = Decimal("0")
+            target = ind.threshold if quantitative else None
+            if quantitative and ind.comparison == "lte":
+                # "at most N": start above the limit and work down to it.
+                start_value, target = ind.threshold * 3 + 3, ind.threshold
+            items.append(services._build_item(
+                actor=None, branch=branch, campaign=campaign, star=ind.star, indicator=ind, title=ind.text,
+                kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, start_value=start_value, target_value=target, unit=ind.unit,
+                weight=ind.weight, start_date=date(year, 1, 1), due_date=date(year, month, day), source=ItemSource.INDICATOR,
+                source_key=f"indicator:{ind.code}",
+            ))
+        star_by_code = {s.code: s for s in stars if s.star_set == branch.star_set}
+        for code, title, target, unit, (month, day) in EXTRA_ITEMS:
+            if code in codes and code in star_by_code:
+                items.append(services._build_item(
+                    actor=None, branch=branch, campaign=campaign, star=star_by_code[code], title=title,
+                    kind=ItemKind.QUANTITATIVE if target else ItemKind.YES_NO, target_value=target, unit=unit,
+                    start_date=date(year, 1, 1), due_date=date(year, month, day),
+                ))
+        items = ChecklistItem.objects.bulk_create(items)
+        for item in items:
+            span = (item.due_date - item.start_date).days or 1
+            lag = rng.uniform(-0.1, 0.12)
+            # A few figures a year, and most items reported again last month.
+            months = set(rng.sample(range(1, 13), rng.randint(3, 5)))
+            if rng.random() < 0.85:
+                months.add(max(1, today.month - 1))
+            months = sorted(months)
+            done_at = rng.uniform(0.55, 1.0)
+            last = None
+            for month in months:
+                day = date(year, month, rng.randint(3, 26))
+                if day > today:
+                    break
+                fraction = max(0.0, min(1.0, ((day - item.start_date).days / span) * pace + lag))
+                if item.kind == ItemKind.YES_NO:
+                    done = fraction >= done_at
+                    if last is not None and last.done == done:
+                        continue
+                    value = None
+                else:
+                    done, value = None, _value(item.start_value, item.target_value, fraction)
+                    if last is not None and last.value == value:
+                        continue
+                evidence = []
+                checkins += 1
+                if photos < MAX_PHOTOS and checkins % photo_every == 0:
+                    label = f"{branch.name} · {item.star.name} · {day:%m月%d日}"
+                    evidence = [as_upload(sample_jpeg(label, size=(320, 240)), f"现场照片-{day:%m%d}.jpg", "image/jpeg")]
+                    photos += 1
+                publish = bool(evidence) and photos % 2 == 0
+                published += publish
+                last = services.checkin_record(
+                    actor=None, item=item, value=value, done=done, effective_on=day, evidence=evidence, publish=publish,
+                    note=rng.choice(["", "", "已上传会议记录", "按计划推进", "群众反映良好", "待下月继续推进"]),
+                )
+                if item.kind == ItemKind.QUANTITATIVE and corrections < 6 and checkins % 97 == 0:
+                    wrong = last
+                    last = services.checkin_record(
+                        actor=None, item=item, value=value + 1, corrects=wrong, reason="统计口径更正，补录漏报一项",
+                    )
+                    corrections += 1
+    say(f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
+        f"{photos} 张现场照片（公开 {published} 张）")
