@@ -1,0 +1,74 @@
+"""The API: assignments with missing_kinds, activities with multipart evidence, refusals; demo sites within scope."""
+
+import datetime
+
+from wuxing.core.uploads import sample_jpeg
+
+TODAY = datetime.date.today().isoformat()
+
+
+def test_assignments_expose_branch_responsible_and_missing_kinds(api_client, users, assignments):
+    api_client.force_authenticate(users.cadre)
+    data = api_client.get("/api/v1/assignments/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert {r["branch_name"] for r in rows} == {"甲一村", "甲二社区"}
+    row = next(r for r in rows if r["branch_name"] == "甲一村")
+    assert row["department"] == assignments[("T-a1", "A1")].assignment.department_id and row["leader"] is None
+    assert row["missing_kinds"] == ["party_lecture", "heart_talk", "work_meeting", "checkin_list", "target_assessment"]
+
+
+def test_record_activity_with_multipart_evidence(api_client, users, assignments):
+    row = assignments[("T-a1", "A1")]
+    api_client.force_authenticate(users.cadre)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile("a.jpg", sample_jpeg("党课"), "image/jpeg"), SimpleUploadedFile("b.jpg", sample_jpeg("合影"), "image/jpeg")]
+    response = api_client.post(
+        "/api/v1/assignment-activities/",
+        {"assignment": row.pk, "kind": "party_lecture", "held_on": TODAY, "participants": "全体党员", "evidence": files},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    assert len(response.json()["evidence_files"]) == 2
+    detail = api_client.get(f"/api/v1/assignments/{row.pk}/").json()
+    assert "party_lecture" not in detail["missing_kinds"] and len(detail["missing_kinds"]) == 4
+
+
+def test_unknown_kind_and_out_of_scope_assignment_are_refused(api_client, users, assignments):
+    api_client.force_authenticate(users.cadre)
+    bad_kind = api_client.post("/api/v1/assignment-activities/", {"assignment": assignments[("T-a1", "A1")].pk, "kind": "banquet", "held_on": TODAY, "participants": "x"}, format="json")
+    assert bad_kind.status_code == 400 and "五个一" in str(bad_kind.json())
+    outside = api_client.post("/api/v1/assignment-activities/", {"assignment": assignments[("T-a3", "A2")].pk, "kind": "heart_talk", "held_on": TODAY, "participants": "x"}, format="json")
+    assert outside.status_code == 400 and "assignment" in outside.json()
+    from wuxing.liaison.models import Activity
+
+    assert not Activity.objects.exists()
+
+
+def test_create_assignment_through_the_api(api_client, org, users, campaign, assignments):
+    api_client.force_authenticate(users.staff)
+    response = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a2"].pk, "department": org.dept_a2.pk, "pledged_people": 2}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["pledged_people"] == 2 and len(response.json()["missing_kinds"]) == 5
+    both = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a1"].pk, "department": org.dept_a2.pk, "leader": org.leader_a.pk}, format="json")
+    assert both.status_code == 400
+    api_client.force_authenticate(users.cadre)
+    refused = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a1"].pk, "department": org.dept_a1.pk}, format="json")
+    assert refused.status_code == 403
+
+
+def test_demo_sites_within_scope(api_client, org, users, campaign):
+    from wuxing.showcase.services import project_create, site_claim
+    from wuxing.showcase.models import ProjectKind
+
+    site = site_claim(actor=None, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="邻里共治")
+    project_create(actor=None, site=site, kind=ProjectKind.objects.get(office=org.office_a, code="grid"), title="网格", milestones=[("划网格", None)])
+    api_client.force_authenticate(users.cadre)
+    data = api_client.get("/api/v1/demo-sites/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert len(rows) == 1 and rows[0]["projects"][0]["kind"] == "grid" and rows[0]["totals"]["incidents_reported"] == 0
+    assert "phone" not in str(rows[0]["leader"])
+    api_client.force_authenticate(users.secretary)
+    data = api_client.get("/api/v1/demo-sites/").json()
+    assert (data["results"] if isinstance(data, dict) else data) == []
+    assert api_client.get(f"/api/v1/demo-sites/{site.pk}/").status_code == 404
