@@ -237,6 +237,29 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
 
 
 @transaction.atomic
+def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Target:
+    """The branch keeps a choice without sending it yet; R2 is checked already, the rest on submission."""
+    _check(actor, "targets.apply_target", branch, _("Only the branch applies for its target."))
+    _check_campaign_branch(campaign, branch)
+    _check_campaign_open(campaign)
+    star_objs = _star_objects(campaign, stars, branch.star_set)
+    if star_objs:
+        problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
+        if problems:
+            _refuse(problems)
+    target = _target_for(campaign, branch)
+    if target.status not in (TargetStatus.DRAFT, TargetStatus.RETURNED):
+        raise ValidationError(_("The application has already been sent to the office; it can no longer be kept as a draft."))
+    before = snapshot(target, ["level", "reason"])
+    target.stars.set(star_objs)
+    target.level = rules.compute_level(s.code for s in star_objs)
+    target.reason = (reason or "").strip()
+    target.save()
+    audit_record(actor=actor, action="target.save_draft", obj=target, before=before, after={**snapshot(target, ["level", "reason"]), "stars": [s.code for s in star_objs]})
+    return target
+
+
+@transaction.atomic
 def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
     """The office sends the target back with a reason, optionally with the stars it proposes instead.
 

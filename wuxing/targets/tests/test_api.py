@@ -1,0 +1,118 @@
+"""API: the same services, so the same refusals (400, same Chinese message as the UI) and the same scope."""
+
+import pytest
+from django.utils import translation
+
+from wuxing.targets import rules
+from wuxing.targets.choices import TargetStatus
+from wuxing.targets.models import DeliberationStep, Target
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def as_user(api_client, user):
+    api_client.force_authenticate(user)
+    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    return api_client
+
+
+def test_anonymous_gets_401(api_client, tc):
+    assert api_client.get(f"{API}/targets/").status_code == 401
+
+
+def test_branch_drafts_and_submits_then_office_agrees(api_client, tc):
+    client = as_user(api_client, tc.users.secretary)
+    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch", "industry"], "reason": "基础好"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "draft" and body["level"] == 2 and body["stars"] == ["strong_branch", "industry"]
+    pk = body["id"]
+    # level and status are read-only
+    client.patch(f"{API}/targets/{pk}/", {"level": 5, "status": "confirmed"}, format="json")
+    assert Target.objects.get(pk=pk).status == TargetStatus.DRAFT and Target.objects.get(pk=pk).level == 2
+    assert client.post(f"{API}/targets/{pk}/submit/", {}, format="json").json()["status"] == "submitted"
+    assert client.post(f"{API}/targets/{pk}/agree/", {}, format="json").status_code == 403
+    office = as_user(api_client, tc.users.leader)
+    assert office.post(f"{API}/targets/{pk}/agree/", {}, format="json").json()["status"] == "agreed"
+    rounds = office.get(f"{API}/targets/{pk}/").json()["rounds"]
+    assert [r["action"] for r in rounds] == ["submit", "agree"]
+
+
+def test_r2_refused_with_the_ui_message(api_client, tc):
+    client = as_user(api_client, tc.users.secretary)
+    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["co_building"], "reason": "x"}, format="json")
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        expected = rules.problem_message(rules.Problem("star_outside_set", {"stars": "共建共享"}))
+    assert response.json()["detail"] == [expected]
+    assert not Target.objects.exists()
+
+
+def test_out_of_scope_target_is_not_found(api_client, world):
+    client = as_user(api_client, world.tc.users.leader_b)
+    assert client.get(f"{API}/targets/{world.target.pk}/").status_code == 404
+    assert client.get(f"{API}/targets/").json()["count"] == 0
+    secretary = as_user(api_client, world.tc.users.secretary)
+    codes = {t["branch"] for t in secretary.get(f"{API}/targets/").json()["results"]}
+    assert codes == {world.tc.a1.code}
+
+
+def test_return_and_confirm_targets_r4(api_client, world):
+    client = as_user(api_client, world.tc.users.leader)
+    target = world.targets["a2"]
+    response = client.post(f"{API}/targets/{target.pk}/return/", {"reason": "调整", "stars": ["strong_branch", "co_building"]}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "returned" and response.json()["level"] == 2
+    response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
+    assert response.status_code == 400
+    assert any("R4" in m for m in response.json()["detail"])
+    as_user(api_client, world.tc.users.leader)
+    Target.objects.filter(pk=target.pk).update(status=TargetStatus.SUBMITTED, level=3)
+    client.post(f"{API}/targets/{target.pk}/agree/", {}, format="json")
+    target.stars.set(world.tc.stars("urban", "strong_branch", "co_building", "business_friendly"))
+    response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
+    assert response.status_code == 200 and response.json()["confirmed"] == 1
+    assert as_user(api_client, world.tc.users.leader_b).post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/").status_code == 404
+
+
+def test_deliberation_steps_through_the_api(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
+    response = client.post(url, {"step": "party_meeting_review", "held_on": "2026-11-05"}, format="json")
+    assert response.status_code == 400 and "R5" in response.json()["detail"][0]  # the consultation comes first
+    response = client.post(url, {"step": "committees_consult", "held_on": "2026-11-03"}, format="json")
+    assert response.status_code == 201, response.content
+    bad = {"step": "party_meeting_review", "held_on": "2026-11-05", "should_attend": 30, "attended": 20, "yes": 15, "no": 5, "abstain": 0}
+    response = client.post(url, bad, format="json")
+    assert response.status_code == 400
+    message = response.json()["detail"][0]
+    assert "R6" in message and "16" in message and "15" in message
+    assert DeliberationStep.objects.filter(deliberation=world.deliberation).count() == 2
+    bad["yes"], bad["no"] = 16, 4
+    assert client.post(url, bad, format="json").status_code == 201
+    body = client.get(f"{API}/deliberations/{world.deliberation.pk}/").json()
+    assert body["next_step"] == "villagers_resolve" and len(body["steps"]) == 3
+    assert as_user(api_client, world.tc.users.leader).post(url, bad, format="json").status_code == 403
+
+
+def test_create_deliberation_and_r8(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    response = client.post(f"{API}/deliberations/", {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "collective_funds"}, format="json")
+    assert response.status_code == 201 and response.json()["procedure"] == "four_two"
+    pk = response.json()["id"]
+    response = client.post(f"{API}/deliberations/{pk}/implementation/", {"implemented_on": "2026-11-20", "implementation": "x"}, format="json")
+    assert response.status_code == 400 and "R8" in response.json()["detail"][0]
+    assert client.post(f"{API}/deliberations/{pk}/close/").status_code == 400
+
+
+def test_pledges_have_a_pdf_url(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    body = client.get(f"{API}/pledges/").json()["results"]
+    assert len(body) == 1 and body[0]["pdf_url"].endswith(f"/targets/letters/{world.pledge.pk}/pdf/")
+    assert client.post(f"{API}/pledges/{world.pledge.pk}/confirm/").json()["secretary_confirmed_at"]
+    assert as_user(api_client, world.tc.users.leader_b).get(f"{API}/pledges/{world.pledge.pk}/").status_code == 404

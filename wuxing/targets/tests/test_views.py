@@ -1,0 +1,149 @@
+"""HTML pages: the same rules reach the user in Chinese, nothing changes on refusal, query counts stay flat."""
+
+import subprocess
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from wuxing.org.models import Branch
+from wuxing.targets import services
+from wuxing.targets.choices import Step, TargetStatus
+from wuxing.targets.models import DeliberationStep, Target
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_secretary_applies_through_the_form(client, tc):
+    client.force_login(tc.users.secretary)
+    url = reverse("targets:target_apply", args=[tc.campaign.pk, tc.a1.pk])
+    page = client.get(url)
+    assert "产业兴旺" in text(page) and "共建共享" not in text(page)  # R2: only the own star set is offered
+    stars = tc.stars("rural", "strong_branch", "industry")
+    response = client.post(url, {"stars": [s.pk for s in stars], "reason": "集体经济基础好"})
+    target = Target.objects.get(branch=tc.a1)
+    assert response.status_code == 302 and target.status == TargetStatus.SUBMITTED and target.level == 2
+
+
+def test_r2_refused_in_the_form_and_nothing_saved(client, tc):
+    client.force_login(tc.users.secretary)
+    url = reverse("targets:target_apply", args=[tc.campaign.pk, tc.a1.pk])
+    response = client.post(url, {"stars": [tc.stars("urban", "co_building")[0].pk], "reason": "x"})
+    assert response.status_code == 200 and not Target.objects.exists()
+
+
+def test_review_and_r4_refusal_shown_in_chinese(client, tc):
+    for branch, codes in [(tc.a1, ["strong_branch", "industry", "eco_livable", "civility"]), (tc.a2, ["strong_branch", "co_building", "business_friendly"]), (tc.a3, ["strong_branch", "industry", "eco_livable"])]:
+        services.target_submit(actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x")
+    client.force_login(tc.users.leader)
+    for target in Target.objects.all():
+        assert client.post(reverse("targets:target_review", args=[target.pk]), {"decision": "agree"}).status_code == 302
+    assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.AGREED}
+    response = client.post(reverse("targets:targets_confirm", args=[tc.campaign.pk]), follow=True)
+    body = text(response)
+    assert "R4" in body and "3★" in body and "2★" in body  # 3★: 2 agreed, quota 1; 2★: 0 agreed, quota 1
+    assert not Target.objects.filter(status=TargetStatus.CONFIRMED).exists()
+    # the office adjusts a3 down to 2★ and sends it back; the branch accepts; the office agrees; now it confirms
+    a3 = Target.objects.get(branch=tc.a3)
+    client.post(reverse("targets:target_review", args=[a3.pk]), {"decision": "return", "reason": "基础薄弱，先创两星", "stars": [s.pk for s in tc.stars("rural", "strong_branch", "industry")]})
+    a3.refresh_from_db()
+    assert a3.status == TargetStatus.RETURNED and a3.level == 2
+    services.target_submit(actor=tc.users.secretary if False else None, campaign=tc.campaign, branch=tc.a3, stars=tc.stars("rural", "strong_branch", "industry"), reason="同意")
+    client.post(reverse("targets:target_review", args=[a3.pk]), {"decision": "agree"})
+    response = client.post(reverse("targets:targets_confirm", args=[tc.campaign.pk]), follow=True)
+    assert "3" in text(response)
+    assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.CONFIRMED}
+    history = client.get(reverse("targets:target_detail", args=[a3.pk]))
+    assert "基础薄弱，先创两星" in text(history)
+
+
+def test_step_refused_in_the_form_names_the_rule(client, tc):
+    deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="2027年创星目标")
+    services.step_record(actor=None, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 2))
+    services.step_record(actor=None, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
+    client.force_login(tc.users.secretary)
+    url = reverse("targets:deliberation_step", args=[deliberation.pk])
+    data = {"step": "party_meeting_review", "held_on": "2026-11-05", "should_attend": 30, "attended": 19, "yes": 19, "no": 0, "abstain": 0}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "党员大会" in text(response) and "20" in text(response)
+    assert DeliberationStep.objects.filter(deliberation=deliberation).count() == 2
+    data["attended"] = 20
+    assert client.post(url, data).status_code == 302
+    assert DeliberationStep.objects.filter(deliberation=deliberation).count() == 3
+
+
+def test_pledge_print_page_and_pdf_text(client, world):
+    pledge = world.pledge
+    client.force_login(world.tc.users.secretary)
+    page = client.get(reverse("targets:pledge_detail", args=[pledge.pk]))
+    assert "甲一村" in text(page) and "支部过硬" in text(page)
+    assert client.post(reverse("targets:pledge_confirm", args=[pledge.pk]), {"side": "secretary"}).status_code == 302
+    client.force_login(world.tc.users.leader)
+    client.post(reverse("targets:pledge_confirm", args=[pledge.pk]), {"side": "leader"})
+    pledge.refresh_from_db()
+    assert pledge.status == "frozen"
+    response = client.get(reverse("targets:pledge_pdf", args=[pledge.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    extracted = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    for expected in ["甲一村", "支部过硬", "产业兴旺", "生态宜居", "平安法治", pledge.content_sha256[:16]]:
+        assert expected in extracted
+
+
+def test_lists_export_to_excel(client, world):
+    client.force_login(world.tc.users.leader)
+    for name in ["targets:target_list", "targets:baseline_matrix", "targets:deliberation_list", "targets:pledge_list"]:
+        response = client.get(reverse(name), {"export": "xlsx", "campaign": world.tc.campaign.pk})
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats"), name
+    response = client.get(reverse("targets:plan_detail", args=[world.target.pk]), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_panels_on_branch_page_and_overview(client, world):
+    client.force_login(world.tc.users.leader)
+    page = client.get(reverse("org:branch_detail", args=[world.tc.a1.pk]))
+    assert 'id="targets-panel"' in text(page)
+    overview = client.get(reverse("org:office_overview") if _has("org:office_overview") else "/")
+    assert 'id="targets-overview"' in text(overview)
+
+
+def _has(name):
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _more_branches(tc, n):
+    from wuxing.targets.services import target_submit
+
+    for i in range(n):
+        branch = Branch.objects.create(office=tc.org.office_a, code=f"T-x{i}", name=f"新增村{i}", kind="rural_village", party_members=30, representatives=25, households=300, adult_population=800)
+        target_submit(actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars("rural", "strong_branch", "industry"), reason="x")
+        d = services.deliberation_create(actor=None, branch=branch, subject=f"议题{i}")
+        services.step_record(actor=None, deliberation=d, step=Step.PROPOSE, held_on=date(2026, 11, 1))
+
+
+@pytest.mark.parametrize("name", ["targets:target_list", "targets:baseline_matrix", "targets:deliberation_list", "targets:pledge_list"])
+def test_query_counts_do_not_grow_with_rows(client, world, django_assert_max_num_queries, name):
+    client.force_login(world.tc.users.leader)
+    url = reverse(name)
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url).status_code == 200
+    _more_branches(world.tc, 6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
