@@ -30,8 +30,8 @@ class ChecklistsConfig(AppConfig):
 
         scope = scope_for(user)
         if scope.unit_paths or scope.everything:
+            # One entry: the dashboard links to the progress table.
             items.append(("checklists-dashboard", _("Dashboard"), reverse("checklists:dashboard")))
-            items.append(("checklists-progress", _("Progress table"), reverse("checklists:progress_table")))
         elif len(scope.branch_ids) == 1:
             (branch_id,) = scope.branch_ids
             items.append(("checklists", _("Check-in list"), reverse("checklists:branch_checklist", args=[branch_id])))
