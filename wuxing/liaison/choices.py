@@ -10,7 +10,7 @@ class ActivityKind(models.TextChoices):
     PARTY_LECTURE = "party_lecture", _("Party lecture")
     HEART_TALK = "heart_talk", _("Heart-to-heart talk")
     WORK_MEETING = "work_meeting", _("Work meeting")
-    CHECKIN_LIST = "checkin_list", _("Check-in list")
+    CHECKIN_LIST = "checkin_list", _("Check-in list drawn up")
     TARGET_ASSESSMENT = "target_assessment", _("Target assessment")
 
 

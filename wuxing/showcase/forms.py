@@ -32,7 +32,7 @@ class SiteEditForm(forms.Form):
 
 class ProjectForm(forms.Form):
     kind = forms.ModelChoiceField(label=_("Kind"), queryset=ProjectKind.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Project title"), max_length=200)
     goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     lead = forms.CharField(label=_("Responsible"), max_length=100, required=False)
     started_on = forms.DateField(label=_("Start"), required=False, **DATE)

@@ -322,7 +322,7 @@ def kinds_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="feature-project-kinds.xlsx",
         title=_("Feature project catalogue"),
-        headers=[_("Office"), _("Code"), _("Name"), _("Records kept"), _("Projects"), _("Description")],
+        headers=[_("Office"), _("Code"), _("Name"), _("Records kept"), _("Number of projects"), _("Description")],
         rows=((k.office.name, k.code, k.name, k.get_structure_display(), k.project_count, k.description) for k in kinds),
         total=len(kinds),
     )
