@@ -309,6 +309,36 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
     return target
 
 
+@transaction.atomic
+def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note: str = "") -> Target:
+    """Record an earlier year's confirmed target (a closed campaign kept on paper before the platform).
+
+    R2 still holds; the rounds show submit, agree and confirm by whoever records it, with `note` saying where
+    the record comes from.
+    """
+    if actor is not None and not actor.has_perm("targets.decide_target"):
+        raise PermissionDenied(_("Only the office decides targets."))
+    _check(actor, "targets.decide_target", branch, _("Only the office decides targets."))
+    _check_campaign_branch(campaign, branch)
+    star_objs = _star_objects(campaign, stars, branch.star_set)
+    problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
+    if problems:
+        _refuse(problems)
+    target = _target_for(campaign, branch)
+    if target.status != TargetStatus.DRAFT:
+        raise ValidationError(_("This branch already has a target for the campaign."))
+    now = timezone.now()
+    target.stars.set(star_objs)
+    target.level = rules.compute_level(s.code for s in star_objs)
+    target.status, target.reason, target.office_note = TargetStatus.CONFIRMED, reason, note
+    target.submitted_at = target.agreed_at = target.confirmed_at = now
+    target.save()
+    for action in (RoundAction.SUBMIT, RoundAction.AGREE, RoundAction.CONFIRM):
+        _round(target, action, actor, note if action == RoundAction.CONFIRM else "", star_objs)
+    audit_record(actor=actor, action="target.record_past", obj=target, after={**snapshot(target, ["status", "level"]), "stars": [s.code for s in star_objs]})
+    return target
+
+
 def confirm_problems(campaign) -> list[rules.Problem]:
     """R4 for a whole campaign: what stops its targets from being confirmed now."""
     targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign)}
