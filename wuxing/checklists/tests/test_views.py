@@ -210,3 +210,13 @@ def test_branch_pages_are_light(client, world, make_item):
     client.force_login(world.users.secretary)
     for url in (reverse("checklists:branch_checklist", args=[item.branch_id]), reverse("checklists:item_detail", args=[item.pk])):
         assert "echarts" not in client.get(url).content.decode()
+
+
+def test_public_board_links_the_other_public_pages(client, world):
+    html = client.get(reverse("checklists_public:board", args=[world.org.office_a.code])).content.decode()
+    for name in ("targets_public:notice_list", "showcase_public:site_list"):
+        try:
+            url = reverse(name, args=[world.org.office_a.code])
+        except Exception:  # that app has no such page
+            continue
+        assert f'href="{url}"' in html
