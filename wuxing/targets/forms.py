@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import BaselineRating, MatterKind, MeetingForm, Procedure, Step
 
@@ -115,8 +116,8 @@ class StepForm(forms.Form):
     should_attend = forms.IntegerField(label=_("Should attend"), min_value=0, required=False)
     attended = forms.IntegerField(label=_("Attended"), min_value=0, required=False)
     households_represented = forms.IntegerField(label=_("Households represented"), min_value=0, required=False)
-    yes = forms.IntegerField(label=_("Yes"), min_value=0, required=False)
-    no = forms.IntegerField(label=_("No"), min_value=0, required=False)
+    yes = forms.IntegerField(label=pgettext_lazy("votes", "Yes"), min_value=0, required=False)
+    no = forms.IntegerField(label=pgettext_lazy("votes", "No"), min_value=0, required=False)
     abstain = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)

@@ -94,7 +94,7 @@ def targets_confirm(request, campaign_pk: int):
     try:
         count = services.targets_confirm(actor=request.user, campaign=campaign)
     except ValidationError as exc:
-        _errors(request, exc)
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(count)d targets were confirmed.") % {"count": count})
     return redirect(f"{reverse('targets:target_list')}?campaign={campaign.pk}")
