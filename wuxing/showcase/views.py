@@ -15,7 +15,7 @@ from wuxing.org.selectors import branch_list
 from . import forms as f
 from . import selectors, services
 from .choices import RecordStructure
-from .models import DemoSite, FeatureProject, Grid, GridIncident, InServiceMember, Milestone, ProjectEvidence, VolunteerTeam
+from .models import FeatureProject, Grid, GridIncident, InServiceMember, Milestone, ProjectEvidence, VolunteerTeam
 
 
 def _campaign(user, params):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.showcase import selectors, services
-from wuxing.showcase.models import DemoSite, ProjectKind, VolunteerActivity
+from wuxing.showcase.models import DemoSite, VolunteerActivity
 
 D = datetime.date(2026, 4, 1)
 
