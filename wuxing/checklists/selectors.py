@@ -79,18 +79,21 @@ def item_rows(items, today: date, tolerance: float) -> list[ItemRow]:
     return [ItemRow(item=i, status=rules.item_status(item_facts(i), today, tolerance)) for i in items]
 
 
-def target_stars_by_branch(campaign) -> dict[int, set[str]]:
-    """branch id → the star codes of its target in the campaign (only branches that have a target)."""
+def _targets(campaign) -> dict:
+    """branch id → its Target in the campaign, when the targets app provides them (one query and its prefetch)."""
     try:
         from wuxing.targets.selectors import targets_by_branch
     except ImportError:
         return {}
     try:
-        targets = targets_by_branch(campaign=campaign)
+        return dict(targets_by_branch(campaign=campaign))
     except Exception:  # the plan's tables are not there yet
         return {}
+
+
+def _target_stars(targets: dict) -> dict[int, set[str]]:
     result = {}
-    for branch_id, target in dict(targets).items():
+    for branch_id, target in targets.items():
         stars = getattr(target, "stars", None)
         if stars is None:
             continue
@@ -100,14 +103,17 @@ def target_stars_by_branch(campaign) -> dict[int, set[str]]:
     return result
 
 
-def target_levels_by_branch(campaign) -> dict[int, int]:
-    try:
-        from wuxing.targets.selectors import targets_by_branch
+def _target_levels(targets: dict) -> dict[int, int]:
+    return {getattr(k, "pk", k): t.level for k, t in targets.items() if getattr(t, "level", None)}
 
-        targets = targets_by_branch(campaign=campaign)
-    except Exception:
-        return {}
-    return {getattr(k, "pk", k): getattr(t, "level", None) for k, t in dict(targets).items() if getattr(t, "level", None) is not None}
+
+def target_stars_by_branch(campaign) -> dict[int, set[str]]:
+    """branch id → the star codes of its target in the campaign (only branches that have a target)."""
+    return _target_stars(_targets(campaign))
+
+
+def target_levels_by_branch(campaign) -> dict[int, int]:
+    return _target_levels(_targets(campaign))
 
 
 def branch_progress(*, branch, campaign, today: date | None = None, tolerance: float | None = None) -> rules.Progress:
@@ -165,8 +171,8 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
         items = items.select_related("owner")
     for item in items.order_by("due_date", "id"):
         items_by_branch[item.branch_id].append(item)
-    targeted = target_stars_by_branch(campaign)
-    levels = target_levels_by_branch(campaign)
+    targets = _targets(campaign)
+    targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
     for branch in branches:
         own = items_by_branch.get(branch.pk, [])
@@ -295,7 +301,8 @@ def report_card(*, branch, campaign, period: str = "year", today: date | None = 
             start=item.start_value, target=item.target_value, current=current.value if current else None, done=current.done if current else None,
         ))
     star_list = list(Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position"))
-    targeted = target_stars_by_branch(campaign).get(branch.pk)
+    targets = _targets(campaign)
+    targeted = _target_stars(targets).get(branch.pk)
     shown = [s for s in star_list if (s.code in targeted if targeted else True)]
     progress = rules.compute_progress(facts, as_of, tolerance, stars=[s.code for s in shown])
     evidence_qs = CheckInEvidence.objects.filter(checkin__item__in=[i.pk for i in items], checkin__corrected_by__isnull=True, checkin__effective_on__lte=as_of)
@@ -307,7 +314,7 @@ def report_card(*, branch, campaign, period: str = "year", today: date | None = 
         stars=[(s, progress.by_star.get(s.code)) for s in shown],
         rows=[ItemRow(item=i, status=s) for i, s in zip(items, progress.statuses)],
         evidence=list(evidence_qs.select_related("checkin__item").order_by("-checkin__effective_on", "-id")[:6]),
-        target_level=target_levels_by_branch(campaign).get(branch.pk, len(shown) if targeted else None),
+        target_level=_target_levels(targets).get(branch.pk, len(shown) if targeted else None),
         secretary=branch.secretary,
         leaders=[a.leader for a in assignments if a.leader_id],
         departments=[a.department for a in assignments if a.department_id],

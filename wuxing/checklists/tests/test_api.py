@@ -114,3 +114,17 @@ def test_branch_progress_counts_and_scope(api_client, world, make_item):
     api_client.credentials()
     assert api_client.get(f"/api/v1/branches/{overdue.branch_id}/progress/").status_code == 401
     assert reverse("api-branch-progress", args=[1]) == "/api/v1/branches/1/progress/"
+
+
+def test_item_update_through_the_api(api_client, world, make_item):
+    item = make_item(target=4)
+    auth(api_client, world.users.secretary)
+    r = api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"target_value": "6", "star": "industry"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["target_value"] == "6.00" and r.json()["star"] == "industry"
+    r = api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"weight": "0"}, format="json")
+    assert r.status_code == 400 and r.json()["weight"] == ["权重必须大于0。"]
+    auth(api_client, world.users.cadre)
+    assert api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"weight": "2"}, format="json").status_code == 403
+    item.refresh_from_db()
+    assert item.weight == 1 and item.target_value == 6

@@ -220,3 +220,38 @@ def test_public_board_links_the_other_public_pages(client, world):
         except Exception:  # that app has no such page
             continue
         assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize("name,login", [("checklists:dashboard", True), ("checklists_public:board", False), ("home", True)])
+def test_office_pages_query_count_does_not_grow_with_branches(client, world, make_item, django_assert_max_num_queries, name, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_item("a1")
+    args = [world.org.office_a.code] if name.startswith("checklists_public") else []
+    if login:
+        client.force_login(world.users.leader)
+    url = reverse(name, args=args)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for b in _more_branches(world.org, 10):
+        item = services.item_create(actor=None, branch=b, campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=3)
+        services.checkin_record(actor=None, item=item, value=1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_progress_table_and_report_card_follow_the_target(client, world, make_item):
+    from wuxing.targets.models import Target
+
+    a1 = world.org.branches["a1"]
+    target = Target.objects.create(campaign=world.campaign, branch=a1, level=2)
+    target.stars.set([world.stars[("rural", "strong_branch")], world.stars[("rural", "industry")]])
+    make_item(target=4)
+    client.force_login(world.users.leader)
+    html = client.get(reverse("checklists:progress_table")).content.decode()
+    row = html[html.index('data-branch="T-a1"'):]
+    row = row[: row.index("</tr>")]
+    assert "产业兴旺" in row and "生态宜居" not in row and "★★☆☆☆" in row
+    card = client.get(reverse("checklists:report_card", args=[a1.pk])).content.decode()
+    assert "产业兴旺" in card and "生态宜居" not in card
