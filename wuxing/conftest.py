@@ -39,6 +39,37 @@ def _media_root(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo office, loaded once for a test module (the load takes seconds) and rolled back after it.
+
+    Tests using it also take `db` (directly or through another fixture), so each one runs in a savepoint inside
+    this module's transaction and sees the demo office as loaded, whatever the tests before it changed.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from wuxing.org import demo
+    from wuxing.org.models import OrgUnit
+
+    with django_db_blocker.unblock(), override_settings(WUXING_DEMO=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.load_demo()
+            yield OrgUnit.objects.get(code=demo.OFFICE_CODE)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_office(demo_module, db, settings):
+    """The demo office (loaded once per module), with demo mode on."""
+    settings.WUXING_DEMO = True
+    return demo_module
+
+
 @pytest.fixture
 def org(db):
     """Two offices under one district, with branches, departments, people and assignments."""

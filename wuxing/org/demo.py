@@ -293,11 +293,12 @@ STEPS = 7
 DEMO_EXTENSIONS = ["wuxing.targets.demo", "wuxing.checklists.demo", "wuxing.liaison.demo", "wuxing.showcase.demo"]
 
 
-def load_demo(*, stdout=None) -> bool:
+def load_demo(*, stdout=None, extensions: bool = True) -> bool:
     """Load the demo office; False (and nothing changed) if it is already there.
 
     Demo accounts are created only when settings.WUXING_DEMO is on; with demo mode on, accounts missing from an
-    office loaded earlier are added, so demo mode can be switched on later.
+    office loaded earlier are added, so demo mode can be switched on later. Without `extensions`, only the
+    organisation, the standard, the campaigns and the accounts are loaded, not the year's work in them.
     """
     from .models import OrgUnit
 
@@ -314,11 +315,11 @@ def load_demo(*, stdout=None) -> bool:
                 if created:
                     say(f"补建演示账号 {len(created)} 个：{'、'.join(created)}")
             return False
-        _load(say)
+        _load(say, extensions=extensions)
     return True
 
 
-def _load(say):
+def _load(say, *, extensions: bool = True):
     from wuxing.campaigns.choices import CampaignStatus
     from wuxing.campaigns.models import CampaignGroup
     from wuxing.campaigns.services import (
@@ -421,7 +422,7 @@ def _load(say):
     if not settings.WUXING_DEMO:
         say("      演示模式未开启（WUXING_DEMO），不创建演示账号")
 
-    for module_name in DEMO_EXTENSIONS:
+    for module_name in DEMO_EXTENSIONS if extensions else []:
         import_module(module_name).load(office=office, say=say)
 
     counts = {

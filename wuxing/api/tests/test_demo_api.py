@@ -3,15 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from wuxing.org import demo
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_office(settings):
-    settings.WUXING_DEMO = True
-    demo.load_demo()
 
 
 def _get(api_client, username, path, password):

@@ -4,7 +4,6 @@ from collections import Counter
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from wuxing.campaigns.choices import CampaignStatus, GroupKind, MemberRole
 from wuxing.campaigns.models import Campaign, CampaignGroup, GroupMembership
@@ -13,8 +12,6 @@ from wuxing.core.roles import ADMIN_ROLES, Role
 from wuxing.org import demo
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
-from wuxing.org.services import orgunit_create, user_create
-from wuxing.standards.fileformat import standard_load
 from wuxing.standards.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +33,8 @@ def demo_on(settings):
 
 
 @pytest.fixture
-def loaded(demo_on):
-    assert demo.load_demo() is True
-    return OrgUnit.objects.get(code=demo.OFFICE_CODE)
+def loaded(demo_office):
+    return demo_office
 
 
 def test_org_tree_and_branches(loaded):
@@ -66,15 +62,6 @@ def test_org_tree_and_branches(loaded):
         assert branch.secretary.phone.startswith("13") and len(branch.secretary.phone) == 11
     villages = branches.exclude(kind=BranchKind.URBAN_COMMUNITY)
     assert villages.filter(secretary_chairs_committee=True).count() > villages.count() / 2
-
-
-def test_existing_province_and_city_are_reused(demo_on):
-    province = orgunit_create(actor=None, code="41", name="河南省", level=UnitLevel.PROVINCE)
-    city = orgunit_create(actor=None, code="4101", name="郑州市", level=UnitLevel.CITY, parent=province)
-    assert demo.load_demo() is True
-    district = OrgUnit.objects.get(code="410199")
-    assert district.parent == city
-    assert OrgUnit.objects.filter(code__in=["41", "4101"]).count() == 2
 
 
 def test_departments_each_assigned_two_branches_covering_all(loaded):
@@ -167,54 +154,6 @@ def test_second_run_changes_nothing(loaded):
     assert _counts() == before
 
 
-def test_demo_mode_off_creates_no_accounts(settings):
-    settings.WUXING_DEMO = False
-    out = StringIO()
-    assert demo.load_demo(stdout=out) is True
-    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
-    assert Branch.objects.count() == 14
-    assert "不创建演示账号" in out.getvalue()
-
-
-def test_turning_demo_mode_on_later_adds_missing_accounts(settings):
-    settings.WUXING_DEMO = False
-    demo.load_demo()
-    # One demo account already exists (made by hand); it is left as it is.
-    existing = user_create(actor=None, username="demo-reviewer", password="Another-pass-2026")
-    before = _counts()
-    settings.WUXING_DEMO = True
-    out = StringIO()
-    assert demo.load_demo(stdout=out) is False
-    assert "演示数据已存在，跳过" in out.getvalue()
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 8
-    assert "demo-leader" in out.getvalue() and "demo-reviewer" not in out.getvalue()
-    assert User.objects.get(username="demo-leader").role_codes() == [Role.OFFICE_LEADER]
-    existing.refresh_from_db()
-    assert existing.role_codes() == [] and existing.check_password("Another-pass-2026")
-    after = _counts()
-    assert after["User"] == before["User"] + 7
-    assert {k: v for k, v in after.items() if k not in {"User", "RoleAssignment", "AuditLog"}} == {
-        k: v for k, v in before.items() if k not in {"User", "RoleAssignment", "AuditLog"}
-    }
-
-
-def test_an_already_loaded_standard_is_reused(demo_on):
-    standard = standard_load(actor=None, text=demo.EXAMPLE_STANDARD_PATH.read_text(encoding="utf-8"))
-    demo.load_demo()
-    assert Standard.objects.count() == 1
-    assert Campaign.objects.get(year=2026).standard == standard
-
-
-def test_management_command(demo_on):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "[1/7]" in out.getvalue() and "[7/7]" in out.getvalue()
-    assert Branch.objects.count() == 14
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "演示数据已存在，跳过" in out.getvalue()
-
-
 def test_people_are_fictional_and_distinct():
     names = [leader["name"] for leader in demo.LEADERS]
     names += [cadre["name"] for department in demo.DEPARTMENTS for cadre in department["cadres"]]
@@ -227,10 +166,9 @@ def test_people_are_fictional_and_distinct():
     assert all(p.isdigit() and len(p) == 11 and p.startswith("13") for p in phones)
 
 
-def test_last_years_campaign_is_closed_with_a_rated_level_per_branch(demo_on):
+def test_last_years_campaign_is_closed_with_a_rated_level_per_branch(loaded):
     from wuxing.campaigns.models import Campaign, CampaignResult
 
-    demo.load_demo()
     previous = Campaign.objects.get(year=2025)
     assert previous.status == "closed"
     results = CampaignResult.objects.filter(campaign=previous).prefetch_related("stars")
