@@ -38,7 +38,7 @@ class ProjectForm(forms.Form):
     started_on = forms.DateField(label=_("Start"), required=False, **DATE)
     due_on = forms.DateField(label=_("Due"), required=False, **DATE)
     milestones = forms.CharField(
-        label=_("Milestones"),
+        label=_("Project milestones"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("One per line: the milestone, then optionally “|” and its due date (2026-06-30)."),
@@ -88,7 +88,7 @@ class KindForm(forms.Form):
 
 class AgreementForm(forms.Form):
     partner = forms.CharField(label=_("Partner unit"), max_length=200)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(label=_("Agreement content"), widget=forms.Textarea(attrs={"rows": 2}))
     signed_on = forms.DateField(label=_("Signed on"), **DATE)
     term_end = forms.DateField(label=_("Valid until"), required=False, **DATE)
 

@@ -164,6 +164,9 @@ def level_board(campaign, branch_ids) -> dict[int, dict]:
     return board
 
 
+TARGET_AGREED = ("agreed", "confirmed")
+
+
 def _target_levels(campaign, branch_ids) -> dict[int, int]:
     """This year's target levels; the targets app may not be installed or migrated, then there are none."""
     try:
@@ -172,7 +175,8 @@ def _target_levels(campaign, branch_ids) -> dict[int, int]:
         return {}
     if not hasattr(Target, "level"):
         return {}
-    rows = Target.objects.filter(campaign=campaign, branch_id__in=branch_ids, level__gt=0).values_list("branch_id", "level")
+    # Only a target both sides agreed on counts; a draft or returned application is not yet the year's target.
+    rows = Target.objects.filter(campaign=campaign, branch_id__in=branch_ids, level__gt=0, status__in=TARGET_AGREED).values_list("branch_id", "level")
     return dict(rows)
 
 

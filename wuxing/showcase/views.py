@@ -104,7 +104,7 @@ def site_projects_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="feature-projects.xlsx",
         title=_("Feature projects"),
-        headers=[_("Kind"), _("Title"), _("Responsible"), _("Status"), _("Start"), _("Due"), _("Milestones done"), _("Milestones"), _("Progress")],
+        headers=[_("Kind"), _("Title"), _("Responsible"), _("Status"), _("Start"), _("Due"), _("Milestones done"), _("Milestone count"), _("Progress")],
         rows=(
             (p.kind.name, p.title, p.lead, p.get_status_display(), p.started_on, p.due_on, p.milestones_done, p.milestones_total, round(p.progress * 100))
             for p in projects

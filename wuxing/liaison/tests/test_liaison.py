@@ -203,3 +203,30 @@ def test_record_activity_through_the_page(client, users, assignments):
     assert bad.status_code == 200 and row.activities.count() == 1
     detail = client.get(reverse("liaison:assignment_detail", args=[row.pk])).content.decode()
     assert "谈心谈话" in detail
+
+
+def test_activity_and_finding_lists_export(client, org, users, campaign, assignments):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _record(users.cadre, assignments[("T-a1", "A1")], "work_meeting")
+    _record(users.leader, assignments[("T-a3", "A2")], "heart_talk")
+    services.finding_record(actor=users.leader, campaign=campaign, branch=org.branches["a3"], kind="strength", source="visit", text="班子团结", found_on=TODAY)
+    client.force_login(users.cadre)
+    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values)
+    assert [r[1] for r in rows[1:]] == ["召开一次工作会议"]  # the cadre's own only
+    client.force_login(users.leader)
+    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values)
+    assert len(rows) == 3
+    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:finding_list") + "?export=xlsx").content)).active.values)
+    assert rows[1][0] == "甲三安置村" and rows[1][1] == "优势" and rows[1][5] == "班子团结"
+
+
+def test_a_closed_campaign_no_longer_changes(users, campaign, assignments):
+    from wuxing.campaigns.services import campaign_set_status
+
+    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    with pytest.raises(ValidationError):
+        _record(users.cadre, assignments[("T-a1", "A1")], "heart_talk")
+    assert not Activity.objects.exists()

@@ -23,6 +23,7 @@ def test_cadre_records_an_activity_with_evidence_and_the_tracker_changes(live_ap
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 or page.locator(".table-responsive").count() > 0
     before = _missing(page)
     assert before > 0
+    screenshot(page, "liaison-tracker-375")
     row = page.locator("tr[data-assignment]", has=page.locator("td[data-missing='1']")).first
     assignment = row.get_attribute("data-assignment")
     kind = row.locator("td[data-missing='1']").first.get_attribute("data-kind")
@@ -46,6 +47,10 @@ def test_cadre_records_an_activity_with_evidence_and_the_tracker_changes(live_ap
 def test_demonstration_site_and_its_public_page(live_app, open_page):
     page, watch = open_page()
     login(page, live_app, "demo-leader")
+    page.goto(f"{live_app}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#liaison-overview").count() == 1 and page.locator("#showcase-overview").count() == 1
+    screenshot(page, "overview-with-liaison-and-showcase")
     page.goto(f"{live_app}/showcase/")
     assert page.locator("[data-site]").count() == 2
     page.locator("[data-site] a").first.click()
