@@ -219,14 +219,30 @@ def finding_record(
     return finding
 
 
+class _NoBranch:
+    def __init__(self, office_id):
+        self.office_id = office_id
+
+
+def standing_not_in_campaign(campaign) -> int:
+    """How many active 联系分包 of the office the campaign does not include yet."""
+    taken = CampaignAssignment.objects.filter(campaign=campaign).values("assignment_id")
+    return Assignment.objects.filter(branch__office_id=campaign.office_id, active=True).exclude(pk__in=taken).count()
+
+
 def _is_cadre_only(actor) -> bool:
     from .selectors import only_own_assignments
 
     return only_own_assignments(actor)
 
 
+@transaction.atomic
 def campaign_assignments_sync(*, actor, campaign) -> list[CampaignAssignment]:
-    """Bring every active 联系分包 of the campaign's office into the campaign (used when a campaign starts)."""
+    """Bring every active 联系分包 of the campaign's office into the campaign (when it starts, or after new ones)."""
+    _require(actor, "liaison.add_campaignassignment", _("You may not assign branches."))
+    _check_campaign(campaign, campaign.office.branches.first() or _NoBranch(campaign.office_id))
+    if actor is not None:
+        ensure_in_scope(campaign, actor=actor, action="view")
     created = []
     existing = set(CampaignAssignment.objects.filter(campaign=campaign).values_list("assignment_id", flat=True))
     for assignment in Assignment.objects.filter(branch__office=campaign.office, active=True).select_related("branch", "department", "leader"):

@@ -7,6 +7,7 @@ app_name = "liaison"
 urlpatterns = [
     path("", views.tracker, name="tracker"),
     path("assignments/new/", views.assignment_create, name="assignment_create"),
+    path("assignments/sync/", views.assignment_sync, name="assignment_sync"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment_edit"),
     path("assignments/<int:pk>/activities/new/", views.activity_create, name="activity_create"),

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.org.selectors import branch_list
@@ -85,6 +86,8 @@ def tracker(request):
         rows = selectors.tracker_rows(page)
         context.update(form=form, page=page, rows=rows, complete=sum(1 for r in rows if r["complete"]))
         context["can_assign"] = request.user.has_perm("liaison.add_campaignassignment") and campaign.status != "closed"
+        if context["can_assign"]:
+            context["not_taken"] = services.standing_not_in_campaign(campaign)
     return render(request, "liaison/tracker.html", context)
 
 
@@ -105,6 +108,24 @@ def assignment_create(request):
             messages.success(request, _("The assignment was recorded."))
             return redirect("liaison:assignment_detail", pk=row.pk)
     return render(request, "liaison/assignment_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@permission_required("liaison.add_campaignassignment", raise_exception=True)
+@require_POST
+def assignment_sync(request):
+    """Bring the office's standing 联系分包 made since the campaign started into it."""
+    campaign = _campaign(request.user, request.GET)
+    if campaign is None:
+        raise Http404
+    try:
+        created = services.campaign_assignments_sync(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)d assignments were taken into the campaign.") % {"n": len(created)})
+    return redirect(f"{reverse('liaison:tracker')}?campaign={campaign.pk}")
 
 
 def _checklist_url(branch):

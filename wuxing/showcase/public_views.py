@@ -27,6 +27,7 @@ def site_detail(request, office_code: str, pk: int):
         "office": office,
         "site": site,
         "projects": selectors.decorate_projects(site),
+        "structures": selectors.site_structures(site.projects.all()),
         "totals": selectors.site_totals([site.pk])[site.pk],
         "levels": selectors.level_board(site.campaign, [site.branch_id])[site.branch_id],
     }

@@ -88,6 +88,11 @@ def decorate_projects(site) -> list[FeatureProject]:
     return projects
 
 
+def site_structures(projects) -> set[str]:
+    """Which kinds of structured records a site's projects keep (its page shows only those figures)."""
+    return {p.kind.structure for p in projects}
+
+
 def site_totals(site_ids) -> dict[int, SiteTotals]:
     """The figures of each site's structured records, a fixed number of grouped queries for any number of sites."""
     site_ids = list(site_ids)

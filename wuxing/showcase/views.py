@@ -122,6 +122,7 @@ def site_detail(request, pk: int):
     context = {
         "site": site,
         "projects": selectors.decorate_projects(site),
+        "structures": selectors.site_structures(site.projects.all()),
         "totals": selectors.site_totals([site.pk])[site.pk],
         "levels": selectors.level_board(site.campaign, [site.branch_id])[site.branch_id],
         "can_edit": request.user.has_perm("showcase.change_demosite") and site.campaign.status != "closed",
@@ -206,7 +207,6 @@ def project_detail(request, pk: int):
         "can_change": can_change,
         "milestone_form": f.MilestoneForm() if can_change else None,
         "evidence_form": f.ProjectEvidenceForm() if can_change else None,
-        "totals": selectors.site_totals([project.site_id])[project.site_id],
     }
     return render(request, "showcase/project_detail.html", context)
 

@@ -25,7 +25,10 @@ PAGES = [
     ("liaison:finding_create", lambda w: [w.org.branches["a1"].pk], "cadre", [("leader_b", 404), ("secretary", 403)]),
 ]
 
-COVERED = {p[0] for p in PAGES}
+# POST-only actions and the test covering them.
+POST_ONLY = {"liaison:assignment_sync": "test_sync_takes_new_standing_assignments_in_for_staff_only"}
+
+COVERED = {p[0] for p in PAGES} | set(POST_ONLY)
 
 
 class World:
@@ -55,3 +58,21 @@ def test_page_access(client, world, name, args, insider, outsiders):
         assert client.get(url).status_code == expected, username
     client.force_login(getattr(world.users, insider))
     assert client.get(url).status_code == 200, insider
+
+
+def test_sync_takes_new_standing_assignments_in_for_staff_only(client, world):
+    from wuxing.liaison.models import CampaignAssignment
+    from wuxing.org.models import Assignment
+
+    Assignment.objects.create(branch=world.org.branches["a2"], department=world.org.dept_a2)
+    url = reverse("liaison:assignment_sync")
+    assert client.post(url).status_code == 302 and CampaignAssignment.objects.count() == 4
+    client.force_login(world.users.cadre)
+    assert client.post(url).status_code == 403
+    assert CampaignAssignment.objects.count() == 4
+    client.force_login(world.users.staff)
+    page = client.get(reverse("liaison:tracker")).content.decode()
+    assert "尚未纳入" in page
+    client.post(url)
+    assert CampaignAssignment.objects.count() == 5
+    assert "尚未纳入" not in client.get(reverse("liaison:tracker")).content.decode()

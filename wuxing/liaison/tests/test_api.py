@@ -72,3 +72,14 @@ def test_demo_sites_within_scope(api_client, org, users, campaign):
     data = api_client.get("/api/v1/demo-sites/").json()
     assert (data["results"] if isinstance(data, dict) else data) == []
     assert api_client.get(f"/api/v1/demo-sites/{site.pk}/").status_code == 404
+
+
+def test_record_deliveries_through_the_api(api_client, users, assignments):
+    row = assignments[("T-a1", "A1")]
+    api_client.force_authenticate(users.cadre)
+    response = api_client.patch(f"/api/v1/assignments/{row.pk}/", {"delivered_people": 3, "delivered_funds": "4.50"}, format="json")
+    assert response.status_code == 200 and response.json()["delivered_people"] == 3 and response.json()["delivered_funds"] == "4.50"
+    bad = api_client.patch(f"/api/v1/assignments/{row.pk}/", {"delivered_funds": "很多"}, format="json")
+    assert bad.status_code == 400 and "数字" in str(bad.json())
+    other = assignments[("T-a3", "A2")]
+    assert api_client.patch(f"/api/v1/assignments/{other.pk}/", {"delivered_people": 1}, format="json").status_code == 404
