@@ -131,10 +131,15 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data)
 
 
+class ConfirmResultSerializer(serializers.Serializer):
+    confirmed = serializers.IntegerField()
+    campaign = serializers.IntegerField()
+
+
 class ConfirmTargetsView(APIView):
     """POST /api/v1/campaigns/{id}/confirm-targets/: confirm every agreed target at once, only if R4 holds."""
 
-    @extend_schema(request=None, responses={200: serializers.DictField()})
+    @extend_schema(request=None, responses=ConfirmResultSerializer)
     def post(self, request, pk: int):
         campaign = get_object_or_404(campaign_list(user=request.user), pk=pk)
         count = services.targets_confirm(actor=request.user, campaign=campaign)
