@@ -1,7 +1,7 @@
 """This app's part of the demo office: a year of check-ins, loaded by wuxing.org.demo after the organisation and campaigns.
 
 Every branch gets items from the standard's indicators of its target stars (or of its whole star set), with
-due dates spread over the year, and check-ins every month or two up to today at a pace of its own: some
+due dates spread over the year, and from the milestones of its plan (一村一策) where the targets demo made one, and check-ins every month or two up to today at a pace of its own: some
 branches run ahead, some fall behind, a few items end up overdue, a few figures are corrected (R11). Some
 check-ins carry a generated photo; about half of those are shown on the public board. Deterministic: a seeded
 random generator, and dates fixed in the campaign year.
@@ -55,7 +55,7 @@ def load(*, office, say):
     indicators = list(Indicator.objects.filter(star__standard=campaign.standard).select_related("star").order_by("star__position", "position"))
     photos = published = corrections = checkins = 0
     branches = list(Branch.objects.filter(office=office).select_related("secretary").order_by("sort_order", "code"))
-    photo_every = 6
+    photo_every = 8
     for branch in branches:
         codes = targeted.get(branch.pk) or {s.code for s in stars if s.star_set == branch.star_set}
         pace = PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
@@ -70,7 +70,7 @@ def load(*, office, say):
             if quantitative and ind.comparison == "lte":
                 # "at most N": start above the limit and work down to it.
                 start_value, target = ind.threshold * 3 + 3, ind.threshold
-            items.append(services._build_item(
+            items.append(services.item_build(
                 actor=None, branch=branch, campaign=campaign, star=ind.star, indicator=ind, title=ind.text,
                 kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, start_value=start_value, target_value=target, unit=ind.unit,
                 weight=ind.weight, start_date=date(year, 1, 1), due_date=date(year, month, day), source=ItemSource.INDICATOR,
@@ -79,12 +79,14 @@ def load(*, office, say):
         star_by_code = {s.code: s for s in stars if s.star_set == branch.star_set}
         for code, title, target, unit, (month, day) in EXTRA_ITEMS:
             if code in codes and code in star_by_code:
-                items.append(services._build_item(
+                items.append(services.item_build(
                     actor=None, branch=branch, campaign=campaign, star=star_by_code[code], title=title,
                     kind=ItemKind.QUANTITATIVE if target else ItemKind.YES_NO, target_value=target, unit=unit,
                     start_date=date(year, 1, 1), due_date=date(year, month, day),
                 ))
-        items = ChecklistItem.objects.bulk_create(items)
+        items = services.items_save(actor=None, branch=branch, items=items, action="checklist.items_demo")
+        # The branch's 一村一策 milestones become items too, as the "generate" button does.
+        items += services.items_generate(actor=None, branch=branch, campaign=campaign)
         for item in items:
             span = (item.due_date - item.start_date).days or 1
             lag = rng.uniform(-0.1, 0.12)

@@ -9,14 +9,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
-from wuxing.core.uploads import evidence_response
 
-from . import selectors, services
+from . import selectors
+from .forms import PeriodForm
 from .models import CheckInEvidence
 from .views import period_choices, public_report_url, qr_svg_data_uri
-from .forms import PeriodForm
 
 
 def _public_campaign(office):
@@ -74,5 +74,3 @@ def evidence_thumb(request, office_code: str, pk: int):
         raise Http404
     return evidence_response(evidence, thumbnail=True)
 
-
-__all__ = ["board", "report_card", "evidence_thumb", "services"]

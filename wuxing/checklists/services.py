@@ -74,8 +74,9 @@ def _validate_item(*, branch, campaign, star, indicator, owner, kind, start_valu
         raise ValidationError(errors)
 
 
-def _build_item(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITATIVE, start_value=None, target_value=None, unit="", weight=None,
+def item_build(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITATIVE, start_value=None, target_value=None, unit="", weight=None,
                 owner=None, start_date=None, due_date=None, indicator=None, source=ItemSource.MANUAL, source_key="") -> ChecklistItem:
+    """A checked, unsaved item with the defaults filled in; ValidationError (field → Chinese message) if it is wrong."""
     campaign = campaign or default_campaign(branch)
     if campaign is not None:
         start_date = start_date or date(campaign.year, 1, 1)
@@ -101,7 +102,7 @@ def _build_item(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITAT
 def item_create(*, actor, branch: Branch, star: Star, title: str, campaign=None, **fields) -> ChecklistItem:
     """Add one item to a branch's check-in list (by hand, from the API, from generation or import)."""
     _check_branch(actor, branch, "checklists.add_checklistitem")
-    item = _build_item(actor=actor, branch=branch, campaign=campaign, star=star, title=title, **fields)
+    item = item_build(actor=actor, branch=branch, campaign=campaign, star=star, title=title, **fields)
     item.save()
     audit_record(actor=actor, action="checklist.item_create", obj=item, after=snapshot(item))
     return item
@@ -115,7 +116,7 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     before = snapshot(item)
     values = {f: getattr(item, f) for f in ITEM_FIELDS}
     values.update({k: v for k, v in fields.items() if k in ITEM_FIELDS})
-    built = _build_item(actor=actor, branch=item.branch, campaign=item.campaign, source=item.source, source_key=item.source_key, **values)
+    built = item_build(actor=actor, branch=item.branch, campaign=item.campaign, source=item.source, source_key=item.source_key, **values)
     for f in ITEM_FIELDS:
         setattr(item, f, getattr(built, f))
     item.save()
@@ -173,7 +174,7 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
         responsible = list(milestone.measure.responsible.all())
         start = date(campaign.year, 1, 1)
         due = milestone.due_on or date(campaign.year, 12, 31)
-        created.append(_build_item(
+        created.append(item_build(
             actor=actor, branch=branch, campaign=campaign, star=star, title=f"{milestone.measure.title}：{milestone.title}",
             kind=ItemKind.QUANTITATIVE if target not in (None, "", 0) else ItemKind.YES_NO, target_value=target or None,
             unit=getattr(milestone, "unit", "") or "", owner=responsible[0] if responsible else None,
@@ -184,14 +185,23 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
         if key in existing:
             continue
         quantitative = indicator.kind == "quantitative" and indicator.threshold is not None and indicator.threshold != 0
-        created.append(_build_item(
+        created.append(item_build(
             actor=actor, branch=branch, campaign=campaign, star=indicator.star, indicator=indicator, title=indicator.text,
             kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, target_value=indicator.threshold if quantitative else None,
             unit=indicator.unit, weight=indicator.weight, source=ItemSource.INDICATOR, source_key=key,
         ))
-    ChecklistItem.objects.bulk_create(created)
-    audit_record(actor=actor, action="checklist.items_generate", obj=branch, after={"campaign": campaign.pk, "created": len(created)})
-    return created
+    return items_save(actor=actor, branch=branch, items=created, action="checklist.items_generate")
+
+
+@transaction.atomic
+def items_save(*, actor, branch: Branch, items: list[ChecklistItem], action: str = "checklist.items_add") -> list[ChecklistItem]:
+    """Save items made by item_build for one branch in one go, with one audit row listing them."""
+    _check_branch(actor, branch, "checklists.add_checklistitem")
+    if any(i.branch_id != branch.pk for i in items):
+        raise ValueError("items_save saves the items of one branch")
+    saved = ChecklistItem.objects.bulk_create(items)
+    audit_record(actor=actor, action=action, obj=branch, after={"created": len(saved), "titles": [i.title for i in saved][:50]})
+    return saved
 
 
 # -------------------------------------------------------------------------------------------------------
@@ -298,7 +308,7 @@ def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[C
                 except ValueError as exc:
                     problems.append(f"{labels[key]}：{exc}")
             if not problems:
-                items.append(_build_item(
+                items.append(item_build(
                     actor=actor, branch=branch, campaign=campaign, star=star, indicator=indicator, title=str(values["title"] or ""), kind=kind,
                     unit=str(values["unit"] or ""), owner=owner, source=ItemSource.IMPORT, **parsed,
                 ))
@@ -311,9 +321,7 @@ def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[C
             errors.append(_("Row %(row)d: %(problems)s") % {"row": number, "problems": "；".join(str(p) for p in problems)})
     if errors:
         raise ValidationError(errors)
-    ChecklistItem.objects.bulk_create(items)
-    audit_record(actor=actor, action="checklist.items_import", obj=branch, after={"campaign": campaign.pk, "created": len(items)})
-    return items
+    return items_save(actor=actor, branch=branch, items=items, action="checklist.items_import")
 
 
 # -------------------------------------------------------------------------------------------------------

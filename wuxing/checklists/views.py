@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from wuxing.org.selectors import branch_get, department_list
 from . import selectors, services
 from .choices import ItemKind
 from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm, ProgressFilterForm
-from .models import CheckIn, ChecklistItem
+from .models import CheckIn
 
 
 def _campaign_for(branch, request=None):
