@@ -84,7 +84,7 @@ def tracker(request):
         qs = selectors.tracker(user=request.user, campaign=campaign, filters=filters)
         page = Paginator(qs, TRACKER_PER_PAGE).get_page(request.GET.get("page"))
         rows = selectors.tracker_rows(page)
-        context.update(form=form, page=page, rows=rows, complete=sum(1 for r in rows if r["complete"]))
+        context.update(form=form, page=page, rows=rows, complete=sum(1 for r in rows if r["complete"]), own_only=selectors.only_own_assignments(request.user))
         context["can_assign"] = request.user.has_perm("liaison.add_campaignassignment") and campaign.status != "closed"
         if context["can_assign"]:
             context["not_taken"] = services.standing_not_in_campaign(campaign)
