@@ -633,6 +633,7 @@ def content_hash(content: dict) -> str:
 def pledge_generate(*, actor, target: Target, office_commitments: str = "") -> Pledge:
     """A new letter from the confirmed target; an earlier letter not yet frozen is voided."""
     _check(actor, "targets.change_pledge", target.branch, _("Only the office issues responsibility letters."))
+    _check_campaign_open(target.campaign)
     target = _lock(Target, target.pk)
     if target.status != TargetStatus.CONFIRMED:
         raise ValidationError(_("A responsibility letter is generated from a confirmed target; this one is “%(status)s”.") % {"status": target.get_status_display()})

@@ -121,12 +121,18 @@ def target_detail(request, pk: int):
         "void_pledges": [p for p in target.pledges.all() if p.status == PledgeStatus.VOID],
         "open": campaign.status != "closed",
     }
+    baseline = selectors.baseline_get(user=request.user, campaign=campaign, branch=target.branch)
+    if baseline is not None:
+        stars = selectors._stars_with_indicators(campaign.standard).get(target.branch.star_set, [])
+        cells, suggested = selectors.classify_baseline(baseline, stars)
+        targeted = {s.pk for s in target.stars.all()}
+        context.update(baseline=baseline, baseline_cells=[(star, c, star.pk in targeted) for star, c in cells])
     user = request.user
     if context["open"] and user.has_perm("targets.decide_target") and target.status == TargetStatus.SUBMITTED:
         context["review_form"] = ReviewForm(stars=_branch_stars(campaign, target.branch))
     if context["open"] and user.has_perm("targets.decide_target") and target.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
         context["return_form"] = ReviewForm(initial={"decision": "return"}, stars=_branch_stars(campaign, target.branch))
-    if user.has_perm("targets.change_pledge") and target.status == TargetStatus.CONFIRMED and not (context["pledge"] and context["pledge"].status == PledgeStatus.FROZEN):
+    if context["open"] and user.has_perm("targets.change_pledge") and target.status == TargetStatus.CONFIRMED and not (context["pledge"] and context["pledge"].status == PledgeStatus.FROZEN):
         context["pledge_form"] = PledgeForm()
     if context["pledge"] and context["pledge"].status == PledgeStatus.AWAITING and user.has_perm("targets.sign_pledge"):
         context["pledge_sides"] = services.pledge_sides(user, context["pledge"])
@@ -143,12 +149,14 @@ def target_apply(request, campaign_pk: int, branch_pk: int):
     if request.method == "POST":
         form = ApplyForm(request.POST, stars=stars)
         if form.is_valid():
+            draft = "draft" in request.POST
+            save = services.target_save_draft if draft else services.target_submit
             try:
-                target = services.target_submit(actor=request.user, campaign=campaign, branch=branch, stars=list(form.cleaned_data["stars"]), reason=form.cleaned_data["reason"])
+                target = save(actor=request.user, campaign=campaign, branch=branch, stars=list(form.cleaned_data["stars"]), reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("The application was submitted to the office."))
+                messages.success(request, _("The draft was saved.") if draft else _("The application was submitted to the office."))
                 return redirect("targets:target_detail", pk=target.pk)
     else:
         initial = {"stars": list(target.stars.all()) if target else [], "reason": target.reason if target else ""}

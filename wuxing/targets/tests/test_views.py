@@ -137,3 +137,76 @@ def test_query_counts_do_not_grow_with_rows(client, world, django_assert_max_num
     _more_branches(world.tc, 6)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_secretary_can_keep_a_draft(client, tc):
+    client.force_login(tc.users.secretary)
+    url = reverse("targets:target_apply", args=[tc.campaign.pk, tc.a1.pk])
+    client.post(url, {"stars": [s.pk for s in tc.stars("rural", "strong_branch")], "reason": "", "draft": "1"})
+    target = Target.objects.get(branch=tc.a1)
+    assert target.status == TargetStatus.DRAFT and target.level == 1
+    # submitting needs a reason
+    response = client.post(url, {"stars": [s.pk for s in tc.stars("rural", "strong_branch")], "reason": ""})
+    assert response.status_code == 200 and "请填写申领理由" in text(response)
+    assert Target.objects.get(branch=tc.a1).status == TargetStatus.DRAFT
+
+
+def test_out_of_order_step_posted_by_hand_is_refused(client, tc):
+    deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="x")
+    client.force_login(tc.users.secretary)
+    response = client.post(reverse("targets:deliberation_step", args=[deliberation.pk]), {"step": "villagers_resolve", "held_on": "2026-11-05", "meeting_form": "representatives", "should_attend": 25, "attended": 25, "yes": 25, "no": 0, "abstain": 0})
+    assert response.status_code == 400 and "R5" in text(response)
+    assert not deliberation.steps.exists()
+
+
+def test_baseline_form_saves_ratings_and_evidence(client, tc):
+    from wuxing.core.uploads import as_upload, sample_jpeg
+    from wuxing.standards.models import Indicator
+
+    indicator = Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by("star__position", "position").first()
+    client.force_login(tc.users.secretary)
+    url = reverse("targets:baseline_edit", args=[tc.campaign.pk, tc.a1.pk])
+    from django.utils.html import escape
+
+    assert escape(indicator.text) in text(client.get(url))
+    upload = as_upload(sample_jpeg("台账", exif_gps=True), "ledger.jpg", "image/jpeg")
+    response = client.post(url, {"surveyed_on": "2026-11-03", "branch_consulted": "on", f"rating_{indicator.pk}": "met", f"file_{indicator.pk}": upload})
+    assert response.status_code == 302
+    baseline = tc.a1.baselines.get()
+    entry = baseline.entries.get()
+    assert entry.rating == "met" and entry.evidence.count() == 1 and baseline.branch_consulted
+    # evidence without a rating is refused, and nothing of the post is kept
+    other = Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").exclude(pk=indicator.pk).first()
+    response = client.post(url, {"surveyed_on": "2026-11-04", f"rating_{indicator.pk}": "far", f"file_{other.pk}": as_upload(sample_jpeg(), "x.jpg", "image/jpeg")})
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.rating == "met" and tc.a1.baselines.get().surveyed_on == date(2026, 11, 3)
+
+
+def test_no_letter_for_a_closed_campaign(tc):
+    from django.core.exceptions import ValidationError
+
+    from wuxing.campaigns.services import campaign_set_status
+
+    target = services.target_record_past(actor=None, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录")
+    campaign_set_status(actor=None, campaign=tc.campaign, status="closed")
+    target.campaign.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.pledge_generate(actor=None, target=target)
+
+
+@pytest.mark.parametrize("name", ["targets:target_detail", "targets:plan_detail", "targets:deliberation_detail"])
+def test_detail_query_counts_are_bounded(client, world, django_assert_max_num_queries, name):
+    client.force_login(world.tc.users.leader)
+    pk = world.deliberation.pk if name == "targets:deliberation_detail" else world.target.pk
+    url = reverse(name, args=[pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url).status_code == 200
+    # more measures, milestones and steps: the count stays the same
+    measure = services.measure_save(actor=None, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施")
+    for month in (3, 6, 9):
+        services.milestone_add(actor=None, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
+    services.step_record(actor=None, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
