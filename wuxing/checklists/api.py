@@ -140,7 +140,7 @@ class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         return Response(self.get_serializer(item).data)
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class CheckInEvidenceSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name")
     url = serializers.SerializerMethodField()
 
@@ -157,7 +157,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class CheckInSerializer(serializers.ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
     corrects = serializers.PrimaryKeyRelatedField(queryset=CheckIn.objects.all(), required=False, allow_null=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = CheckInEvidenceSerializer(many=True, read_only=True)
     superseded = serializers.SerializerMethodField()
     publish = serializers.BooleanField(write_only=True, required=False, default=False)
 

@@ -71,6 +71,11 @@ def test_secretary_checks_in_with_a_photo_on_a_phone(live_app, open_page, tmp_pa
     after = float(page.get_attribute("#branch-progress", "data-progress"))
     assert after > before
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(f"{live_app}{href}report/")
+    assert "成绩单" in page.inner_text("h1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)")
+    screenshot(page, "report-card-375")
     assert watch.foreign_requests() == []
     assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
 
