@@ -5,6 +5,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
 
@@ -17,9 +18,9 @@ def world(org):
     from wuxing.testing import users_for
 
     standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
-    campaign = campaign_create(actor=None, office=org.office_a, year=date.today().year, standard=standard)
+    campaign = campaign_create(actor=None, office=org.office_a, year=timezone.localdate().year, standard=standard)
     campaign_set_status(actor=None, campaign=campaign, status="running")
-    campaign_b = campaign_create(actor=None, office=org.office_b, year=date.today().year, standard=standard)
+    campaign_b = campaign_create(actor=None, office=org.office_b, year=timezone.localdate().year, standard=standard)
     campaign_set_status(actor=None, campaign=campaign_b, status="running")
     stars = {(s.star_set, s.code): s for s in Star.objects.filter(standard=standard)}
     return SimpleNamespace(org=org, users=users_for(org), standard=standard, campaign=campaign, campaign_b=campaign_b, stars=stars)

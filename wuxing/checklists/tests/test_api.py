@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -98,7 +99,7 @@ def test_checkin_refusals(api_client, world, make_item, settings, tmp_path):
 def test_branch_progress_counts_and_scope(api_client, world, make_item):
     from wuxing.checklists.services import checkin_record
 
-    past = date.today() - timedelta(days=30)
+    past = timezone.localdate() - timedelta(days=30)
     overdue = make_item(target=10, start_date=past - timedelta(days=30), due_date=past)
     done = make_item(kind="yes_no", title="公开", start_date=past - timedelta(days=30), due_date=past)
     checkin_record(actor=None, item=done, done=True)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from openpyxl import Workbook
@@ -111,7 +112,7 @@ def test_import_refuses_a_file_that_is_not_a_workbook(world):
 
 def test_checkins_are_never_overwritten_and_corrections_supersede(world, make_item):
     item = make_item(target=10)
-    today = date.today()
+    today = timezone.localdate()
     first = services.checkin_record(actor=world.users.secretary, item=item, value=3, effective_on=today - timedelta(days=2))
     second = services.checkin_record(actor=world.users.secretary, item=item, value=6, note="第二次")
     item.refresh_from_db()
@@ -142,7 +143,7 @@ def test_checkin_figures_are_checked(world, make_item):
     with pytest.raises(ValidationError):
         services.checkin_record(actor=None, item=yes_no)
     with pytest.raises(ValidationError):
-        services.checkin_record(actor=None, item=item, value=1, effective_on=date.today() + timedelta(days=1))
+        services.checkin_record(actor=None, item=item, value=1, effective_on=timezone.localdate() + timedelta(days=1))
     services.checkin_record(actor=None, item=yes_no, done=True)
     yes_no.refresh_from_db()
     assert yes_no.done is True
@@ -209,7 +210,7 @@ def test_branch_progress_selector(world, make_item):
 
 
 def test_tolerance_is_configurable_per_office(world, make_item):
-    start = date.today() - timedelta(days=50)
+    start = timezone.localdate() - timedelta(days=50)
     item = make_item(target=100, start_date=start, due_date=start + timedelta(days=100))
     services.checkin_record(actor=None, item=item, value=35)  # expected 50%, at 35%
     assert selectors.branch_progress(branch=item.branch, campaign=item.campaign).behind == 1
