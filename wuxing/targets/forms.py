@@ -77,7 +77,7 @@ class BaselineForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    star = forms.ModelChoiceField(label=_("Star"), queryset=None)
+    star = forms.ModelChoiceField(label=_("Star"), queryset=None, empty_label="—")
     title = forms.CharField(label=_("Measure"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     resources = forms.CharField(label=_("Resources needed"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -97,7 +97,7 @@ class MilestoneForm(forms.Form):
 
 
 class DeliberationForm(forms.Form):
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label="—")
     subject = forms.CharField(label=_("Subject"), max_length=200)
     matter = forms.ChoiceField(label=_("Kind of matter"), choices=MatterKind.choices)
 

@@ -387,6 +387,7 @@ def targets_confirm(*, actor, campaign) -> int:
 
 def _check_plan(actor, target):
     _check(actor, "targets.change_planmeasure", target.branch, _("You may not edit this branch's plan."))
+    _check_campaign_open(target.campaign)
 
 
 @transaction.atomic
@@ -601,6 +602,14 @@ DEFAULT_COMMITMENTS = (
 )
 
 
+# The letter is a Chinese document (its template is Chinese whatever the UI language), so is its procedure name.
+PROCEDURE_NAMES = {"four_two": "四议两公开", "one_three_two": "一征三议两公开"}
+
+
+def _figure(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def pledge_content(target: Target, office_commitments: str) -> dict:
     """What the letter says, as data: frozen with the letter, hashed once both sides confirm."""
     branch, campaign = target.branch, target.campaign
@@ -616,9 +625,12 @@ def pledge_content(target: Target, office_commitments: str) -> dict:
         "secretary_position": branch.secretary.position if branch.secretary_id else "",
         "level": target.level,
         "stars": [s.name for s in stars],
+        "procedure": PROCEDURE_NAMES[
+            next((d.procedure for d in target.deliberations.order_by("-created_at")), None) or rules.default_procedure(branch.kind, branch.star_set)
+        ],
         "milestones": [
             {"star": m.star.name, "measure": m.title, "title": ms.title, "due_on": ms.due_on.isoformat(),
-             "target_value": str(ms.target_value) if ms.target_value is not None else "", "unit": ms.unit}
+             "target_value": _figure(ms.target_value), "unit": ms.unit}
             for m in measures for ms in m.milestones.all()
         ],
         "office_commitments": office_commitments,

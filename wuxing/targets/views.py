@@ -324,7 +324,7 @@ def plan_detail(request, pk: int):
     if request.GET.get("export") == "xlsx":
         return export_response(request, plan_export, {"target": str(pk), "campaign": request.GET.get("campaign", "")})
     target = selectors.target_get(user=request.user, pk=pk)
-    can_edit = request.user.has_perm("targets.change_planmeasure")
+    can_edit = request.user.has_perm("targets.change_planmeasure") and target.campaign.status != "closed"
     context = {"target": target, "branch": target.branch, "campaign": target.campaign, "can_edit": can_edit}
     if can_edit:
         context["measure_form"] = MeasureForm(stars=target.stars.all(), people=Person.objects.filter(office_id=target.branch.office_id).order_by("-is_leader", "name"))
