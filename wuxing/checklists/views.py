@@ -215,10 +215,31 @@ def _item_context(request, item, form=None):
     }
 
 
+@exporter
+def history_export(user, params) -> ExportSpec:
+    item = selectors.item_get(user=user, pk=int(params.get("item", 0) or 0))
+    history = selectors.checkin_history(item)
+    return ExportSpec(
+        filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
+        title=_("History"),
+        headers=[_("Date"), _("Value") if item.is_quantitative else _("Done?"), _("Unit"), _("Note"), _("Correction"), _("Reason for the correction"),
+                 _("Corrected"), _("Current"), _("Recorded by"), _("Recorded at"), _("Evidence")],
+        rows=(
+            (c.effective_on, _fmt(c.value) if c.done is None else (_("Done") if c.done else _("Not done yet")), item.unit, c.note,
+             bool(c.corrects_id), c.reason, c.superseded, c.is_current, c.recorded_by_name or _("System"), c.recorded_at,
+             "、".join(e.original_name for e in c.evidence.all()))
+            for c in history
+        ),
+        total=len(history),
+    )
+
+
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def item_detail(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk)
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, history_export, {"item": str(item.pk)})
     return render(request, "checklists/item_detail.html", _item_context(request, item))
 
 
@@ -436,17 +457,46 @@ def _chart_data(campaign, rows, trend):
     }
 
 
+def _flagged(campaign, user):
+    branches = list(selectors.branches_of(campaign, Branch.objects.restrict(user, "view")))
+    rows = selectors.progress_rows(campaign=campaign, branches=branches, with_items=True)
+    flagged = [(row.branch, r) for row in rows for r in row.rows if r.status.behind or r.status.overdue]
+    flagged.sort(key=lambda pair: (not pair[1].status.overdue, pair[1].item.due_date, pair[0].sort_order))
+    return branches, rows, flagged
+
+
+@exporter
+def flagged_export(user, params) -> ExportSpec:
+    from wuxing.campaigns.selectors import campaign_current, campaign_list
+
+    campaign = None
+    if str(params.get("campaign", "")).isdigit():
+        campaign = campaign_list(user=user).filter(pk=params["campaign"]).first()
+    campaign = campaign or campaign_current(user=user)
+    flagged = _flagged(campaign, user)[2] if campaign else []
+    return ExportSpec(
+        filename="behind-and-overdue.xlsx",
+        title=_("Behind and overdue"),
+        headers=[_("Branch"), _("Star"), _("Item"), _("State"), _("Progress"), _("Expected"), _("Due date"), _("Owner")],
+        rows=(
+            (b.name, r.item.star.name, r.item.title, _state_label(r.status), f"{round(r.status.progress * 100)}%", f"{round(r.status.expected * 100)}%",
+             r.item.due_date, r.item.owner.name if r.item.owner else "")
+            for b, r in flagged
+        ),
+        total=len(flagged),
+    )
+
+
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def dashboard(request):
     """全局一张图: progress by star and by branch, who is behind, what is overdue, the trend over the year."""
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, flagged_export)
     campaign = _office_campaign(request)
     context = {"campaign": campaign}
     if campaign is not None:
-        branches = list(selectors.branches_of(campaign, Branch.objects.restrict(request.user, "view")))
-        rows = selectors.progress_rows(campaign=campaign, branches=branches, with_items=True)
-        flagged = [(row.branch, r) for row in rows for r in row.rows if r.status.behind or r.status.overdue]
-        flagged.sort(key=lambda pair: (not pair[1].status.overdue, pair[1].item.due_date))
+        branches, rows, flagged = _flagged(campaign, request.user)
         overall = [(r.progress.overall, r.weight) for r in rows]
         from .rules import office_progress
 

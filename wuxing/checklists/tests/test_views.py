@@ -256,3 +256,18 @@ def test_progress_table_and_report_card_follow_the_target(client, world, make_it
     assert "产业兴旺" in row and "生态宜居" not in row and "★★☆☆☆" in row
     card = client.get(reverse("checklists:report_card", args=[a1.pk])).content.decode()
     assert "产业兴旺" in card and "生态宜居" not in card
+
+
+def test_history_and_flagged_exports(client, world, make_item):
+    past = timezone.localdate() - timedelta(days=5)
+    item = make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
+    first = services.checkin_record(actor=None, item=item, value=3, effective_on=past - timedelta(days=10))
+    services.checkin_record(actor=None, item=item, value=2, corrects=first, reason="重复统计")
+    client.force_login(world.users.secretary)
+    r = client.get(reverse("checklists:item_detail", args=[item.pk]) + "?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["3", "2"] and rows[2][5] == "重复统计" and rows[1][6] == "是"
+    client.force_login(world.users.leader)
+    r = client.get(reverse("checklists:dashboard") + "?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("甲一村", "支部过硬", "逾期事项", "已逾期")
