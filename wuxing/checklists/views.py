@@ -397,6 +397,14 @@ def _office_campaign(request):
     return campaign_current(user=request.user)
 
 
+def _campaign_choices(request, campaign):
+    """Other campaigns in scope to switch to (a district sees several offices; every office has several years)."""
+    from wuxing.campaigns.selectors import campaign_list
+
+    campaigns = list(campaign_list(user=request.user).exclude(status="preparing"))
+    return campaigns if len(campaigns) > 1 else []
+
+
 def _progress_filters(user, params):
     form = ProgressFilterForm(params or None, departments=department_list(user=user))
     return form, (form.cleaned_data if form.is_valid() else {})
@@ -436,7 +444,7 @@ def progress_table(request):
     campaign = _office_campaign(request)
     form, filters = _progress_filters(request.user, request.GET)
     rows = selectors.progress_table(user=request.user, campaign=campaign, filters=filters) if campaign else []
-    return render(request, "checklists/progress_table.html", {"campaign": campaign, "rows": rows, "form": form})
+    return render(request, "checklists/progress_table.html", {"campaign": campaign, "rows": rows, "form": form, "campaigns": _campaign_choices(request, campaign)})
 
 
 def _chart_data(campaign, rows, trend):
@@ -494,7 +502,7 @@ def dashboard(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, flagged_export)
     campaign = _office_campaign(request)
-    context = {"campaign": campaign}
+    context = {"campaign": campaign, "campaigns": _campaign_choices(request, campaign)}
     if campaign is not None:
         branches, rows, flagged = _flagged(campaign, request.user)
         overall = [(r.progress.overall, r.weight) for r in rows]

@@ -137,7 +137,7 @@ def test_progress_table_query_count_does_not_grow_with_branches(client, world, m
     make_item("a2")
     client.force_login(world.users.leader)
     url = reverse("checklists:progress_table")
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(25) as small:
         client.get(url)
     for b in _more_branches(world.org, 12):
         services.item_create(actor=None, branch=b, campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=3)
@@ -271,3 +271,21 @@ def test_history_and_flagged_exports(client, world, make_item):
     r = client.get(reverse("checklists:dashboard") + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("甲一村", "支部过硬", "逾期事项", "已逾期")
+
+
+def test_district_switches_between_office_campaigns(client, world, make_item):
+    make_item("a1")
+    make_item("b1")
+    client.force_login(world.users.district)
+    url = reverse("checklists:progress_table")
+    html = client.get(url).content.decode()
+    assert 'id="campaign-switch"' in html
+    html = client.get(url + f"?campaign={world.campaign_b.pk}").content.decode()
+    assert 'data-branch="T-b1"' in html and 'data-branch="T-a1"' not in html
+    html = client.get(url + f"?campaign={world.campaign.pk}").content.decode()
+    assert 'data-branch="T-a1"' in html and 'data-branch="T-b1"' not in html
+    client.force_login(world.users.leader)  # office A only: office B's campaign is not offered, nor shown
+    html = client.get(url + f"?campaign={world.campaign_b.pk}").content.decode()
+    assert 'data-branch="T-b1"' not in html
+    dash = client.get(reverse("checklists:dashboard")).content.decode()
+    assert 'id="campaign-switch"' not in dash
