@@ -210,3 +210,15 @@ def test_detail_query_counts_are_bounded(client, world, django_assert_max_num_qu
     services.step_record(actor=None, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_lists_show_only_the_users_scope(client, world):
+    client.force_login(world.tc.users.secretary)
+    body = text(client.get(reverse("targets:target_list"), {"campaign": world.tc.campaign.pk}))
+    assert "甲一村" in body and "甲二社区" not in body
+    body = text(client.get(reverse("targets:deliberation_list")))
+    assert "2027年创星目标" in body and "社区停车改造" not in body
+    client.force_login(world.tc.users.cadre)  # department A-1 is assigned a1 and a2, not a3
+    body = text(client.get(reverse("targets:target_list"), {"campaign": world.tc.campaign.pk}))
+    assert "甲一村" in body and "甲二社区" in body and "甲三安置村" not in body
+    assert "确认全部目标" not in body and "申领目标" not in body

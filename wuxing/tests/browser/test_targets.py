@@ -1,6 +1,8 @@
 """End to end at 375 px: a secretary applies for next year's target and records a deliberation step; the office
 leader agrees and tries to confirm, which R4 refuses while other branches are still pending."""
 
+import gzip
+
 import pytest
 
 from .conftest import login, screenshot
@@ -94,3 +96,17 @@ def test_leader_confirms_the_awaiting_letter_and_reads_the_pdf(live_app, open_pa
     response = page.request.get(page.url + "pdf/")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert watch.foreign_requests() == []
+
+
+def test_branch_side_target_pages_stay_light(live_app, open_page):
+    """First load with an empty cache of the secretary's target pages: all they fetch, gzipped, under 150 KB."""
+    for path in ("/targets/", "/targets/deliberations/"):
+        page, watch = open_page(width=375, height=800)
+        login(page, live_app, "demo-secretary")
+        watch.responses.clear()
+        page.goto(f"{live_app}{path}")
+        page.wait_for_load_state("networkidle")
+        total = sum(len(gzip.compress(r.body())) for r in watch.responses if r.status == 200)
+        print(f"{path}: {total} bytes gzipped")
+        assert total <= 150 * 1024, (path, total)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
