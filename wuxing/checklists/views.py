@@ -22,7 +22,7 @@ from wuxing.org.models import Branch
 from wuxing.org.selectors import branch_get, department_list
 
 from . import selectors, services
-from .choices import ItemKind
+from .choices import ItemKind, ItemState
 from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm, ProgressFilterForm
 from .models import CheckIn
 
@@ -45,8 +45,6 @@ def _fmt(value):
 
 
 def _state_label(status) -> str:
-    from .choices import ItemState
-
     return str(ItemState(status.state).label)
 
 
@@ -91,12 +89,19 @@ def branch_checklist(request, pk: int):
         tolerance = selectors.tolerance_for(branch.office_id)
         rows = selectors.item_rows(selectors.item_list(user=request.user, branch=branch, campaign=campaign), today, tolerance)
         progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
+    counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
+    state = request.GET.get("state")
+    if state in ItemState.values:
+        rows = [r for r in rows if r.status.state == state]
+    else:
+        state = ""
     can_edit = request.user.has_perm("checklists.add_checklistitem")
     star_names = {}
     if campaign is not None:
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
     return render(request, "checklists/branch_checklist.html", {
-        "branch": branch, "campaign": campaign, "rows": rows, "progress": progress, "can_edit": can_edit, "today": today,
+        "branch": branch, "campaign": campaign, "rows": rows, "progress": progress, "can_edit": can_edit, "today": today, "state": state,
+        "state_filters": [(value, label, counts.get(value, 0)) for value, label in ItemState.choices],
         "can_checkin": request.user.has_perm("checklists.add_checkin"),
         "star_progress": [(star_names.get(code, code), value) for code, value in (progress.by_star.items() if progress else [])],
     })

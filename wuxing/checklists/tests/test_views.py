@@ -289,3 +289,17 @@ def test_district_switches_between_office_campaigns(client, world, make_item):
     assert 'data-branch="T-b1"' not in html
     dash = client.get(reverse("checklists:dashboard")).content.decode()
     assert 'id="campaign-switch"' not in dash
+
+
+def test_branch_checklist_filters_by_state(client, world, make_item):
+    past = timezone.localdate() - timedelta(days=5)
+    late = make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
+    done = make_item(kind="yes_no", title="已办事项")
+    services.checkin_record(actor=None, item=done, done=True)
+    client.force_login(world.users.secretary)
+    url = reverse("checklists:branch_checklist", args=[late.branch_id])
+    html = client.get(url + "?state=overdue").content.decode()
+    assert "逾期事项" in html and "已办事项" not in html
+    html = client.get(url + "?state=done").content.decode()
+    assert "已办事项" in html and "逾期事项" not in html
+    assert "逾期事项" in client.get(url + "?state=bogus").content.decode()
