@@ -423,7 +423,11 @@ def deliberation_list(request):
         return export_response(request, deliberations_export)
     items = list(selectors.deliberation_list(user=request.user, filters=request.GET))
     rows = [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in items]
-    return render(request, "targets/deliberation_list.html", {"rows": rows})
+    branches = list(Branch.objects.restrict(request.user, "view").order_by("sort_order", "code").only("id", "name"))
+    return render(request, "targets/deliberation_list.html", {
+        "rows": rows, "branches": branches if len(branches) > 1 else [],
+        "status": request.GET.get("status", ""), "branch": request.GET.get("branch", ""),
+    })
 
 
 @login_required
