@@ -31,8 +31,17 @@ def _items(user):
     return items
 
 
+# Set-up pages used now and then: shown under one "Management" menu so the daily pages fit on one line.
+MANAGEMENT_KEYS = ("campaigns", "standards", "departments", "people")
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": _items(user)}
+        return {"nav_items": [], "nav_more": []}
+    items = _items(user)
+    more = [item for item in items if item[0] in MANAGEMENT_KEYS]
+    main = [item for item in items if item[0] not in MANAGEMENT_KEYS]
+    if len(more) == 1:
+        main, more = items, []
+    return {"nav_items": main, "nav_more": more}
