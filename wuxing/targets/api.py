@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +22,7 @@ def _branch(user, value):
     qs = Branch.objects.restrict(user, "view")
     branch = qs.filter(code=str(value)).first() or (qs.filter(pk=int(value)).first() if str(value).isdigit() else None)
     if branch is None:
-        raise serializers.ValidationError({"branch": ["Unknown branch."]})
+        raise serializers.ValidationError({"branch": [_("Unknown branch, or outside your scope.")]})
     return branch
 
 
@@ -84,7 +85,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def _campaign(self, pk):
         campaign = campaign_list(user=self.request.user).filter(pk=pk).first()
         if campaign is None:
-            raise serializers.ValidationError({"campaign": ["Unknown campaign."]})
+            raise serializers.ValidationError({"campaign": [_("Unknown campaign, or outside your scope.")]})
         return campaign
 
     def create(self, request, *args, **kwargs):

@@ -116,3 +116,10 @@ def test_pledges_have_a_pdf_url(api_client, world):
     assert len(body) == 1 and body[0]["pdf_url"].endswith(f"/targets/letters/{world.pledge.pk}/pdf/")
     assert client.post(f"{API}/pledges/{world.pledge.pk}/confirm/").json()["secretary_confirmed_at"]
     assert as_user(api_client, world.tc.users.leader_b).get(f"{API}/pledges/{world.pledge.pk}/").status_code == 404
+
+
+def test_applying_for_a_branch_outside_the_scope_is_refused(api_client, tc):
+    client = as_user(api_client, tc.users.secretary)
+    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a2.code, "stars": ["strong_branch"], "reason": "x"}, format="json")
+    assert response.status_code == 400 and "数据范围" in response.json()["branch"][0]
+    assert not Target.objects.exists()
