@@ -63,7 +63,7 @@ def tracker_export(user, params) -> ExportSpec:
                 *[c["count"] if c["count"] else _("Missing") for c in r["cells"]],
                 "、".join(str(KIND_LABELS[k]) for k in r["missing"]) or _("Complete"),
                 r["assignment"].delivered_people,
-                r["assignment"].delivered_funds,
+                float(r["assignment"].delivered_funds),
             )
             for r in rows
         ),

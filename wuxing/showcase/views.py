@@ -61,7 +61,7 @@ def sites_export(user, params) -> ExportSpec:
             (
                 s.branch.name, f"{s.leader.name}（{s.leader.position}）", s.feature, len(s.project_list), round(s.progress * 100),
                 _level(s.levels["last"]), _level(s.levels["target"]), _level(s.levels["rated"]),
-                s.totals.agreements, s.totals.volunteer_hours, s.totals.incidents_reported, s.totals.incidents_closed,
+                s.totals.agreements, float(s.totals.volunteer_hours), s.totals.incidents_reported, s.totals.incidents_closed,
             )
             for s in sites
         ),
@@ -173,14 +173,14 @@ def project_records_export(user, params) -> ExportSpec:
     for m in project.members.all():
         rows.append((_("In-service party member"), m.registered_on, m.name, m.employer, ""))
         for s in m.services.all():
-            rows.append((_("Service record"), s.served_on, m.name, s.content, s.hours))
+            rows.append((_("Service record"), s.served_on, m.name, s.content, float(s.hours)))
     for s in project.sessions.all():
         rows.append((_("Tea-house session"), s.held_on, s.issues, s.answers, s.issue_count))
     for t in project.teams.all():
         for v in t.volunteers.all():
             rows.append((_("Volunteer"), v.joined_on, v.name, t.name, ""))
         for va in t.activities.all():
-            rows.append((_("Volunteer activity"), va.held_on, va.title, t.name, va.hours))
+            rows.append((_("Volunteer activity"), va.held_on, va.title, t.name, float(va.hours)))
     for g in project.grids.all():
         for w in g.workers.all():
             rows.append((_("Grid worker"), None, w.name, f"{g.name} · {w.get_role_display()}", ""))

@@ -31,7 +31,7 @@ def test_every_list_exports_to_excel(client, users, site, kinds):
     project = _volunteers(site, kinds, teams=2, activities=2)
     client.force_login(users.staff)
     sites = _xlsx(client.get(reverse("showcase:site_list") + "?export=xlsx"))
-    assert sites[0][0] == "支部" and sites[1][0] == "甲二社区" and sites[1][9] == "12"  # volunteer hours 2 × 2 × 3
+    assert sites[0][0] == "支部" and sites[1][0] == "甲二社区" and sites[1][9] == 12  # volunteer hours 2 × 2 × 3
     projects = _xlsx(client.get(reverse("showcase:site_detail", args=[site.pk]) + "?export=xlsx"))
     assert [r[1] for r in projects[1:]] == ["志愿服务"]
     records = _xlsx(client.get(reverse("showcase:project_detail", args=[project.pk]) + "?export=xlsx"))
