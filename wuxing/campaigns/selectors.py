@@ -40,3 +40,15 @@ def campaign_current(*, user, office=None):
     if office is not None:
         qs = qs.filter(office=office)
     return qs.exclude(status="preparing").first() or qs.first()
+
+
+def campaign_chosen(*, user, params):
+    """The campaign a page is about: `?campaign=<pk>` when given (404 if it is not in the user's scope), else the
+    user's current one; None when the user has no campaign at all."""
+    pk = str(params.get("campaign") or "")
+    if pk:
+        campaign = campaign_list(user=user).filter(pk=int(pk) if pk.isdigit() else 0).first()
+        if campaign is None:
+            raise Http404
+        return campaign
+    return campaign_current(user=user)

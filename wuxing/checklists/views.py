@@ -392,14 +392,9 @@ def report_card_pdf(request, pk: int):
 
 def _office_campaign(request):
     """The campaign the office pages show: ?campaign=<pk> in scope, else the user's current one."""
-    from wuxing.campaigns.selectors import campaign_current, campaign_list
+    from wuxing.campaigns.selectors import campaign_chosen
 
-    pk = request.GET.get("campaign") if hasattr(request, "GET") else None
-    if pk and str(pk).isdigit():
-        campaign = campaign_list(user=request.user).filter(pk=pk).first()
-        if campaign is not None:
-            return campaign
-    return campaign_current(user=request.user)
+    return campaign_chosen(user=request.user, params=request.GET)
 
 
 def _campaign_choices(request, campaign):

@@ -10,12 +10,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.campaigns.selectors import campaign_chosen
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.org.selectors import branch_list
 
 from . import selectors, services
 from .choices import ActivityKind
-from .forms import ActivityFilterForm, ActivityForm, AssignmentCreateForm, ContributionForm, EvidenceForm, FindingFilterForm, FindingForm, TrackerFilterForm
+from .forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    AssignmentCreateForm,
+    ContributionForm,
+    EvidenceForm,
+    FindingFilterForm,
+    FindingForm,
+    TrackerFilterForm,
+)
 from .rules import FIVE_KINDS
 
 TRACKER_PER_PAGE = 100
@@ -23,16 +33,7 @@ KIND_LABELS = dict(ActivityKind.choices)
 
 
 def _campaign(user, params):
-    """The campaign asked for (?campaign=), else the one the user works in by default."""
-    from wuxing.campaigns.selectors import campaign_current, campaign_list
-
-    pk = params.get("campaign")
-    if pk:
-        campaign = campaign_list(user=user).filter(pk=int(pk) if str(pk).isdigit() else 0).first()
-        if campaign is None:
-            raise Http404
-        return campaign
-    return campaign_current(user=user)
+    return campaign_chosen(user=user, params=params)
 
 
 def _tracker_filters(user, campaign, params):

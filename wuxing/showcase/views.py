@@ -9,25 +9,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wuxing.campaigns.selectors import campaign_chosen
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.org.selectors import branch_list
 
 from . import forms as f
 from . import selectors, services
 from .choices import RecordStructure
-from .models import FeatureProject, Grid, GridIncident, InServiceMember, Milestone, ProjectEvidence, VolunteerTeam
+from .models import (
+    FeatureProject,
+    Grid,
+    GridIncident,
+    InServiceMember,
+    Milestone,
+    ProjectEvidence,
+    VolunteerTeam,
+)
 
 
 def _campaign(user, params):
-    from wuxing.campaigns.selectors import campaign_current, campaign_list
-
-    pk = params.get("campaign")
-    if pk:
-        campaign = campaign_list(user=user).filter(pk=int(pk) if str(pk).isdigit() else 0).first()
-        if campaign is None:
-            raise Http404
-        return campaign
-    return campaign_current(user=user)
+    return campaign_chosen(user=user, params=params)
 
 
 def _level(value):

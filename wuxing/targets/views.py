@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_current, campaign_list
+from wuxing.campaigns.selectors import campaign_chosen, campaign_current, campaign_list
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.org.models import Branch, Person
 from wuxing.standards.models import Indicator, Star
@@ -25,14 +24,7 @@ from .models import BaselineEvidence, PlanMeasure, PlanMilestone, ProcedureSetti
 
 
 def _campaign(user, params):
-    """The campaign asked for (?campaign=), else the user's current one; None when there is none."""
-    pk = str(params.get("campaign", ""))
-    if pk.isdigit():
-        campaign = campaign_list(user=user).filter(pk=int(pk)).first()
-        if campaign is None:
-            raise Http404
-        return campaign
-    return campaign_current(user=user)
+    return campaign_chosen(user=user, params=params)
 
 
 def _branch(user, pk):
