@@ -3,15 +3,37 @@
 import statistics
 import time
 import tracemalloc
+import unicodedata
+import warnings
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_databases, setup_test_environment, teardown_databases, teardown_test_environment
+from django.utils import timezone
+
+YEAR = 2026
+ITEMS_PER_BRANCH = 8
+ACTIVITIES_PER_ASSIGNMENT = 2
+BATCH = 500
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify to a terminal width, Chinese characters counting two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 class Command(BaseCommand):
-    help = "Build a synthetic district (default 20 offices × 25 branches) in a test database and time the main pages."
+    help = (
+        "Build a synthetic district (default 20 offices × 25 branches, each office with a running campaign, confirmed targets, "
+        "check-in lists, 五个一 records) in a test database and time the main pages."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--offices", type=int, default=20)
@@ -20,55 +42,68 @@ class Command(BaseCommand):
 
     def handle(self, *args, offices, branches, repeat, **options):
         setup_test_environment()
+        # WhiteNoise warns once that collectstatic has not been run; the pages are served from the finders instead.
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+        # Pages link static files by name: without collectstatic's manifest the production storage refuses every
+        # page, so the benchmark uses the plain storage (the lookup costs the same).
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
         old = setup_databases(verbosity=0, interactive=False)
         try:
-            self._run(offices, branches, repeat)
+            with override_settings(STORAGES=storages):
+                self._run(offices, branches, repeat)
         finally:
             teardown_databases(old, verbosity=0)
             teardown_test_environment()
 
+    def _step(self, text):
+        self.stdout.write(text)
+        self.stdout.flush()
+        self._step_started = time.perf_counter()
+
+    def _done(self, text=""):
+        self.stdout.write(f"      {text}{' ' if text else ''}({time.perf_counter() - self._step_started:.2f} s)")
+
     def _run(self, offices, branches, repeat):
-        from wuxing.core.roles import Role
-        from wuxing.org.choices import BranchKind, UnitLevel
-        from wuxing.org.models import Assignment, Branch, Department, OrgUnit, RoleAssignment, User
-        from wuxing.org.rules import unit_path
+        from django.urls import reverse
 
-        self.stdout.write(f"[1/3] building {offices} offices × {branches} branches …")
         started = time.perf_counter()
-        province = OrgUnit.objects.create(code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41"))
-        city = OrgUnit.objects.create(code="B4101", name="基准市", level=UnitLevel.CITY, parent=province, path=unit_path(province.path, "B4101"))
-        district = OrgUnit.objects.create(code="B410101", name="基准区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "B410101"))
-        kinds = [BranchKind.URBAN_COMMUNITY, BranchKind.RURAL_VILLAGE, BranchKind.RESETTLEMENT_VILLAGE]
-        first_office = None
-        for o in range(offices):
-            code = f"B410101{o:02d}"
-            office = OrgUnit.objects.create(code=code, name=f"基准街道{o}", level=UnitLevel.OFFICE, parent=district, path=unit_path(district.path, code))
-            first_office = first_office or office
-            depts = Department.objects.bulk_create(Department(office=office, code=f"D{d}", name=f"部门{d}") for d in range(7))
-            created = Branch.objects.bulk_create(
-                Branch(office=office, code=f"{code}{b:03d}", name=f"支部{o}-{b}", kind=kinds[b % 3], star_set="urban" if b % 3 == 0 else "rural") for b in range(branches)
-            )
-            Assignment.objects.bulk_create(Assignment(branch=br, department=depts[i % 7]) for i, br in enumerate(created))
-            if (o + 1) % 5 == 0:
-                self.stdout.write(f"      {o + 1}/{offices} offices")
-        leader = User.objects.create_user("bench-district", password="Bench-pass-2026")
-        RoleAssignment.objects.create(user=leader, role=Role.OFFICE_LEADER, unit=district)
-        office_leader = User.objects.create_user("bench-office", password="Bench-pass-2026")
-        RoleAssignment.objects.create(user=office_leader, role=Role.OFFICE_LEADER, unit=first_office)
-        self.stdout.write(f"      built in {time.perf_counter() - started:.2f} s")
+        data = self._build_org(offices, branches)
+        self._build_campaigns(data)
+        self._build_targets(data)
+        self._build_checklists(data)
+        self._build_liaison(data)
+        self._build_showcase(data)
+        self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
-        self.stdout.write("[2/3] timing pages …")
+        leader, office_leader = data["leader"], data["office_leader"]
+        first_office, first_branch = data["offices"][0], data["branches"][data["offices"][0].pk][0]
+        progress, dashboard, tracker = reverse("checklists:progress_table"), reverse("checklists:dashboard"), reverse("liaison:tracker")
+        board = reverse("checklists_public:board", args=[first_office.code])
+        branch_page = reverse("org:branch_detail", args=[first_branch.pk])
         cases = [
             ("district leader: branch list", leader, "/org/branches/"),
             ("district leader: API branches (limit 500)", leader, "/api/v1/branches/?limit=500"),
+            ("district leader: overview", leader, "/"),
+            ("district leader: targets", leader, "/targets/"),
+            ("district leader: progress table", leader, progress),
+            ("district leader: dashboard", leader, dashboard),
+            ("district leader: 五个一 tracker", leader, tracker),
             ("office leader: overview", office_leader, "/"),
             ("office leader: branch list", office_leader, "/org/branches/"),
             ("office leader: departments", office_leader, "/org/departments/"),
+            ("office leader: targets", office_leader, "/targets/"),
+            ("office leader: progress table", office_leader, progress),
+            ("office leader: dashboard", office_leader, dashboard),
+            ("office leader: 五个一 tracker", office_leader, tracker),
+            ("office leader: branch page", office_leader, branch_page),
+            ("anonymous: public board", None, board),
         ]
+        self.stdout.write(f"[7/8] timing {len(cases)} pages × {repeat} …")
         results = []
         for label, user, url in cases:
             client = Client()
-            client.force_login(user)
+            if user is not None:
+                client.force_login(user)
             client.get(url)  # warm caches and the session
             times = []
             for _ in range(repeat):
@@ -84,7 +119,180 @@ class Command(BaseCommand):
                 _current, peak = tracemalloc.get_traced_memory()
                 tracemalloc.stop()
             results.append((label, statistics.median(times), max(times), len(queries.captured_queries), peak / 1024 / 1024, len(response.content) / 1024))
-        self.stdout.write("[3/3] results")
+            self.stdout.write(f"      {label}: {statistics.median(times):.1f} ms")
+        self.stdout.write(f"[8/8] results ({offices} offices × {branches} branches, {connection.vendor})")
         self.stdout.write(f"{'page':45} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak MiB':>9} {'KiB':>7}")
         for label, median, worst, queries, peak, size in results:
-            self.stdout.write(f"{label:45} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.1f} {size:7.1f}")
+            self.stdout.write(f"{_pad(label, 45)} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.1f} {size:7.1f}")
+
+    # --- synthetic data ----------------------------------------------------------------------------------
+    # Rows are written with bulk_create, not through the services (they audit every row and are slow), but
+    # filled the way the services fill them, cached figures included, so every page reads valid data.
+
+    def _build_org(self, offices, branches):
+        from wuxing.core.roles import Role
+        from wuxing.org.choices import BranchKind, UnitLevel
+        from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+        from wuxing.org.rules import unit_path
+
+        self._step(f"[1/8] organisation: {offices} offices × {branches} branches …")
+        province = OrgUnit.objects.create(code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41"))
+        city = OrgUnit.objects.create(code="B4101", name="基准市", level=UnitLevel.CITY, parent=province, path=unit_path(province.path, "B4101"))
+        district = OrgUnit.objects.create(code="B410101", name="基准区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "B410101"))
+        kinds = [BranchKind.URBAN_COMMUNITY, BranchKind.RURAL_VILLAGE, BranchKind.RESETTLEMENT_VILLAGE]
+        data = {"offices": [], "branches": {}, "assignments": {}, "leaders": {}}
+        for o in range(offices):
+            code = f"B410101{o:02d}"
+            office = OrgUnit.objects.create(code=code, name=f"基准街道{o}", level=UnitLevel.OFFICE, parent=district, path=unit_path(district.path, code))
+            depts = Department.objects.bulk_create(Department(office=office, code=f"D{d}", name=f"部门{d}") for d in range(7))
+            created = Branch.objects.bulk_create(
+                Branch(office=office, code=f"{code}{b:03d}", name=f"支部{o}-{b}", kind=kinds[b % 3], star_set="urban" if b % 3 == 0 else "rural") for b in range(branches)
+            )
+            data["offices"].append(office)
+            data["branches"][office.pk] = created
+            data["assignments"][office.pk] = Assignment.objects.bulk_create(Assignment(branch=br, department=depts[i % 7]) for i, br in enumerate(created))
+            data["leaders"][office.pk] = Person.objects.bulk_create(
+                Person(office=office, name=f"领导{o}-{p}", position="党工委委员", is_leader=True) for p in range(2)
+            )
+            if (o + 1) % 5 == 0:
+                self.stdout.write(f"      {o + 1}/{offices} offices")
+        leader = User.objects.create_user("bench-district", password="Bench-pass-2026")
+        RoleAssignment.objects.create(user=leader, role=Role.OFFICE_LEADER, unit=district)
+        office_leader = User.objects.create_user("bench-office", password="Bench-pass-2026")
+        RoleAssignment.objects.create(user=office_leader, role=Role.OFFICE_LEADER, unit=data["offices"][0])
+        data.update(leader=leader, office_leader=office_leader)
+        self._done()
+        return data
+
+    def _build_campaigns(self, data):
+        from wuxing.campaigns.choices import CampaignStatus
+        from wuxing.campaigns.models import Campaign
+        from wuxing.standards.fileformat import standard_load
+        from wuxing.standards.models import Star
+
+        self._step("[2/8] standard and campaigns …")
+        text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
+        standard = standard_load(actor=None, text=text)
+        stars = {}
+        for star in Star.objects.filter(standard=standard).prefetch_related("indicators").order_by("star_set", "position"):
+            stars.setdefault(star.star_set, []).append(star)
+        campaigns = Campaign.objects.bulk_create(
+            Campaign(office=office, year=YEAR, name=f"{office.name}{YEAR}年五星支部创建", standard=standard, status=CampaignStatus.RUNNING)
+            for office in data["offices"]
+        )
+        data.update(standard=standard, stars=stars, campaigns={c.office_id: c for c in campaigns})
+        self._done(f"{len(campaigns)} campaigns")
+
+    def _build_targets(self, data):
+        from wuxing.campaigns.models import Quota
+        from wuxing.targets.choices import TargetStatus
+        from wuxing.targets.models import Target
+
+        self._step("[3/8] confirmed targets and quotas …")
+        now = timezone.now()
+        targets, quotas, links = [], [], []
+        data["targeted"] = {}
+        for office in data["offices"]:
+            campaign = data["campaigns"][office.pk]
+            per_level = Counter()
+            for b, branch in enumerate(data["branches"][office.pk]):
+                level = 3 + b % 3  # 3–5 stars, always from the first (支部过硬, which the others require)
+                chosen = data["stars"][branch.star_set][:level]
+                data["targeted"][branch.pk] = chosen
+                per_level[level] += 1
+                targets.append(Target(
+                    campaign=campaign, branch=branch, level=level, status=TargetStatus.CONFIRMED, reason="基准数据",
+                    submitted_at=now, agreed_at=now, confirmed_at=now,
+                ))
+            quotas.extend(Quota(campaign=campaign, level=level, count=count) for level, count in per_level.items())
+        targets = Target.objects.bulk_create(targets, batch_size=BATCH)
+        Quota.objects.bulk_create(quotas, batch_size=BATCH)
+        for target in targets:
+            links.extend(Target.stars.through(target_id=target.pk, star_id=star.pk) for star in data["targeted"][target.branch_id])
+        Target.stars.through.objects.bulk_create(links, batch_size=BATCH)
+        self._done(f"{len(targets)} targets, {len(links)} target stars, {len(quotas)} quotas")
+
+    def _build_checklists(self, data):
+        from wuxing.checklists.choices import ItemKind, ItemSource
+        from wuxing.checklists.models import CheckIn, ChecklistItem
+
+        self._step(f"[4/8] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
+        items = []
+        for office in data["offices"]:
+            campaign = data["campaigns"][office.pk]
+            for b, branch in enumerate(data["branches"][office.pk]):
+                indicators = [ind for star in data["targeted"][branch.pk] for ind in star.indicators.all()]
+                used = set()
+                for i in range(ITEMS_PER_BRANCH):
+                    ind = indicators[(b + i * 3) % len(indicators)]
+                    # An indicator used a second time (few stars, few indicators) is a hand-entered item of its own.
+                    generated = ind.pk not in used
+                    used.add(ind.pk)
+                    quantitative = ind.kind == ItemKind.QUANTITATIVE
+                    items.append(ChecklistItem(
+                        campaign=campaign, branch=branch, star=ind.star, indicator=ind, title=ind.text[:200],
+                        kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO,
+                        start_value=Decimal("0"), target_value=(ind.threshold or Decimal("10")) if quantitative else None, unit=ind.unit,
+                        weight=ind.weight, start_date=date(YEAR, 1, 1),
+                        # A few fall due mid-year, so the dashboard has overdue items to list.
+                        due_date=date(YEAR, 6, 30) if i == 0 else date(YEAR, 12, 31),
+                        source=ItemSource.INDICATOR if generated else ItemSource.MANUAL, source_key=f"indicator:{ind.code}" if generated else "",
+                    ))
+        items = ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
+        # Check-ins on about half the items (two on some); the item keeps the latest as its cached figure,
+        # as checklists.services.checkin_record does.
+        checkins = []
+        for n, item in enumerate(items):
+            if n % 2:
+                continue
+            days = [date(YEAR, 3, 15), date(YEAR, 9, 15)] if n % 4 == 0 else [date(YEAR, 5, 20)]
+            for k, day in enumerate(days, start=1):
+                if item.kind == ItemKind.QUANTITATIVE:
+                    value = (item.target_value * k / (len(days) + 1)).quantize(Decimal("0.01"))
+                    checkins.append(CheckIn(item=item, value=value, effective_on=day, recorded_by_name="基准"))
+                    item.current_value, item.done = value, False
+                else:
+                    checkins.append(CheckIn(item=item, done=k == len(days), effective_on=day, recorded_by_name="基准"))
+                    item.current_value, item.done = None, k == len(days)
+                item.last_checkin_on = day
+        CheckIn.objects.bulk_create(checkins, batch_size=BATCH)
+        ChecklistItem.objects.bulk_update([i for i in items if i.last_checkin_on], ["current_value", "done", "last_checkin_on"], batch_size=BATCH)
+        self._done(f"{len(items)} items, {len(checkins)} check-ins")
+
+    def _build_liaison(self, data):
+        from wuxing.liaison.choices import ActivityKind
+        from wuxing.liaison.models import Activity, CampaignAssignment
+
+        self._step(f"[5/8] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
+        rows = CampaignAssignment.objects.bulk_create(
+            (
+                CampaignAssignment(campaign=data["campaigns"][office.pk], assignment=a, pledged_people=2, pledged_funds=Decimal("5"), delivered_people=1, delivered_funds=Decimal("2"))
+                for office in data["offices"] for a in data["assignments"][office.pk]
+            ),
+            batch_size=BATCH,
+        )
+        kinds = list(ActivityKind.values)
+        activities = Activity.objects.bulk_create(
+            (
+                Activity(campaign_assignment=row, kind=kinds[(n + k) % len(kinds)], held_on=date(YEAR, 2 + k, 10), participants="部门干部、支部委员")
+                for n, row in enumerate(rows) for k in range(ACTIVITIES_PER_ASSIGNMENT)
+            ),
+            batch_size=BATCH,
+        )
+        self._done(f"{len(rows)} assignments, {len(activities)} activities")
+
+    def _build_showcase(self, data):
+        from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
+        from wuxing.showcase.services import site_claim
+
+        self._step("[6/8] one demonstration site in the first office …")
+        office = data["offices"][0]
+        campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
+        site = site_claim(actor=None, campaign=campaign, branch=branch, leader=data["leaders"][office.pk][0], feature="基准特色", claimed_on=date(YEAR, 2, 1))
+        kind = ProjectKind.objects.filter(office=office).order_by("sort_order").first()
+        project = FeatureProject.objects.create(site=site, kind=kind, title="基准项目", started_on=date(YEAR, 2, 1), due_on=date(YEAR, 12, 1))
+        Milestone.objects.bulk_create([
+            Milestone(project=project, title="启动", due_on=date(YEAR, 3, 1), done_on=date(YEAR, 3, 1), sort_order=1),
+            Milestone(project=project, title="完成", due_on=date(YEAR, 12, 1), sort_order=2),
+        ])
+        self._done()
