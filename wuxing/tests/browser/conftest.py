@@ -28,6 +28,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LiveApp(str):
+    """The server's base URL; `manage(...)` runs a management command against the same database."""
+
+    env: dict
+    manage_command: list
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run([*self.manage_command, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=True)
+        return done.stdout
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory, chromium_path):
     """The app served by a separate process from a fresh SQLite database holding the demo office."""
@@ -45,7 +56,8 @@ def live_app(tmp_path_factory, chromium_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = LiveApp(f"http://127.0.0.1:{port}")
+    url.env, url.manage_command = env, manage
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -1,5 +1,6 @@
 """End to end at 375 px: a secretary applies for next year's target and records a deliberation step; the office
-leader agrees and tries to confirm, which R4 refuses while other branches are still pending."""
+leader agrees and tries to confirm, which R4 refuses while other branches are still pending; once every branch is
+agreed and the quotas are met, the leader confirms them all."""
 
 import gzip
 
@@ -110,3 +111,53 @@ def test_branch_side_target_pages_stay_light(live_app, open_page):
         print(f"{path}: {total} bytes gzipped")
         assert total <= 150 * 1024, (path, total)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+# Brings next year's campaign to the eve of confirmation: every branch agreed but one, which has applied, and
+# quotas that the agreed levels will meet once that one is agreed too. Printed: the branch left to agree.
+EVE_OF_CONFIRMATION = """
+from collections import Counter
+from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.services import campaign_set_quotas
+from wuxing.org.models import Branch
+from wuxing.targets import services
+from wuxing.targets.models import Target
+campaign = Campaign.objects.get(office__code="41019901", year=2027)
+open_ones = [b for b in Branch.objects.filter(office=campaign.office).order_by("sort_order")
+             if not Target.objects.filter(campaign=campaign, branch=b, status__in=["agreed", "confirmed"]).exists()]
+for branch in open_ones:
+    target = Target.objects.filter(campaign=campaign, branch=branch).first()
+    stars = [s.code for s in target.stars.all()] if target and target.stars.exists() else [
+        s.code for s in campaign.standard.stars.filter(star_set=branch.star_set).order_by("position")[:3]]
+    target = services.target_submit(actor=None, campaign=campaign, branch=branch, stars=stars, reason="已完成民主程序")
+    if branch != open_ones[-1]:
+        services.target_agree(actor=None, target=target)
+campaign_set_quotas(actor=None, campaign=campaign, quotas=dict(Counter(Target.objects.filter(campaign=campaign).values_list("level", flat=True))))
+print(open_ones[-1].name)
+"""
+
+
+def test_leader_agrees_the_last_application_and_confirms_all_targets(live_app, open_page):
+    last = live_app.manage("shell", "-c", EVE_OF_CONFIRMATION).strip().splitlines()[-1]
+    page, watch = open_page(width=375, height=800)
+    login(page, live_app, "demo-leader")
+    page.goto(f"{live_app}/targets/")
+    page.get_by_role("link", name="2027 · 筹备中").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name=last, exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("同意").check()
+    page.get_by_role("button", name="保存审核意见").click()
+    page.wait_for_load_state("networkidle")
+    assert "已同意该目标" in page.inner_text("body")
+    page.get_by_role("link", name="目标申领").first.click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="2027 · 筹备中").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="确认全部目标").click()
+    page.wait_for_load_state("networkidle")
+    assert "已确认 14 个目标" in page.inner_text("body"), page.inner_text("body")[:500]
+    assert page.locator(".alert-danger").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "targets-confirmed-375")
+    assert watch.foreign_requests() == [] and _no_csp_errors(watch) == []
