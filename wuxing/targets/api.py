@@ -1,21 +1,48 @@
-"""This app's part of /api/v1/: targets (+ submit / return / agree), confirm-targets, deliberations with steps, letters."""
+"""This app's part of /api/v1/: targets (+ submit / return / agree), confirm-targets, deliberations with steps, letters.
 
+Files (a step's attachments, a baseline entry's evidence) are uploaded as multipart through the same services as
+the pages (`wuxing.core.uploads.store_evidence`) and downloaded from API routes that check scope through the
+selectors.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.uploads import clean_upload, evidence_response
 from wuxing.org.models import Branch
 
 from . import rules, selectors, services
 from .choices import MatterKind, MeetingForm, Step
-from .models import Deliberation, DeliberationStep, Pledge, Target, TargetRound
+from .models import BaselineEntry, BaselineEvidence, Deliberation, DeliberationStep, Pledge, StepAttachment, Target, TargetRound
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
+def _precheck_files(field: str, files) -> None:
+    """Refuse the whole request, before anything is written, if one of the files would be refused.
+
+    The same checks (and Chinese messages) as `store_evidence`, which the services run again when they store the
+    files; checking all of them first means no file of a refused request reaches the storage.
+    """
+    for upload in files:
+        try:
+            clean_upload(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({field: exc.messages}) from None
 
 
 def _branch(user, value):
@@ -147,17 +174,56 @@ class ConfirmTargetsView(APIView):
         return Response({"confirmed": count, "campaign": campaign.pk})
 
 
+class _FileSerializer(serializers.ModelSerializer):
+    """A stored file: its name, type, size and checksum, and the API address it downloads from (within scope)."""
+
+    url_name = ""
+    name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), reverse(self.url_name, args=[obj.pk]))
+
+
+class StepAttachmentSerializer(_FileSerializer):
+    url_name = "api-targets-step-attachment"
+
+    class Meta(_FileSerializer.Meta):
+        model = StepAttachment
+
+
+class BaselineEvidenceSerializer(_FileSerializer):
+    url_name = "api-targets-baseline-evidence"
+
+    class Meta(_FileSerializer.Meta):
+        model = BaselineEvidence
+
+
 class StepSerializer(serializers.ModelSerializer):
     step = serializers.ChoiceField(choices=Step.choices)
     meeting_form = serializers.ChoiceField(choices=MeetingForm.choices, required=False, allow_blank=True)
+    attachments = StepAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = DeliberationStep
         fields = [
             "id", "step", "position", "merged", "held_on", "place", "chair", "meeting_form", "should_attend", "attended",
-            "households_represented", "yes", "no", "abstain", "minutes", "published_until", "recorded_at",
+            "households_represented", "yes", "no", "abstain", "minutes", "published_until", "recorded_at", "attachments",
         ]
         read_only_fields = ["position", "published_until", "recorded_at"]
+
+
+class StepUploadSerializer(StepSerializer):
+    """A step recorded as multipart: the step's fields and its files in the repeatable field `attachments`."""
+
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, write_only=True,
+        help_text="Files of the step (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses the step.",
+    )
 
 
 class DeliberationSerializer(serializers.ModelSerializer):
@@ -191,7 +257,11 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     permission_classes = [ModelViewPermission]
 
     def get_queryset(self):
-        return selectors.deliberation_list(user=self.request.user, filters=self.request.query_params).select_related(None).select_related("branch")
+        return (
+            selectors.deliberation_list(user=self.request.user, filters=self.request.query_params)
+            .select_related(None).select_related("branch")
+            .prefetch_related("steps__attachments")
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -203,17 +273,30 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         deliberation = services.deliberation_create(actor=request.user, branch=branch, subject=data["subject"], matter=data["matter"], campaign=campaign, target=target)
         return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=StepSerializer, responses=StepSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": StepUploadSerializer, "application/json": StepSerializer},
+        responses={201: StepSerializer},
+        description="Record the next step. As multipart, files go in the repeatable field `attachments`; "
+        "a refused file refuses the step (400) and nothing is stored.",
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser], pagination_class=None)
     def steps(self, request, pk=None):
         deliberation = self.get_object()
+        context = self.get_serializer_context()
         if request.method == "GET":
-            return Response(StepSerializer(deliberation.steps.all(), many=True).data)
+            return Response(StepSerializer(deliberation.steps.all(), many=True, context=context).data)
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        step = services.step_record(actor=request.user, deliberation=deliberation, **data)
-        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+        files = request.FILES.getlist("attachments")
+        if files and not request.user.has_perm("targets.record_deliberation"):
+            raise PermissionDenied(_("Only the branch records its deliberations."))
+        _precheck_files("attachments", files)
+        step = services.step_record(actor=request.user, deliberation=deliberation, attachments=files, **data)
+        step = DeliberationStep.objects.prefetch_related("attachments").get(pk=step.pk)
+        return Response(StepSerializer(step, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ImplementationSerializer, responses=DeliberationSerializer)
     @action(detail=True, methods=["post"])
@@ -264,8 +347,80 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=pledge.pk)).data)
 
 
+class StepAttachmentDownloadView(APIView):
+    """A deliberation step's attachment, for users who may see the deliberation (token or session); `?thumb=1` for the thumbnail."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        attachment = selectors.step_attachment_get(user=request.user, pk=pk)
+        return evidence_response(attachment, thumbnail=request.query_params.get("thumb") == "1")
+
+
+class BaselineEvidenceDownloadView(APIView):
+    """A baseline entry's evidence file, for users who may see the branch's baseline; `?thumb=1` for the thumbnail."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        evidence = selectors.baseline_evidence_get(user=request.user, pk=pk)
+        return evidence_response(evidence, thumbnail=request.query_params.get("thumb") == "1")
+
+
+class BaselineEntrySerializer(serializers.ModelSerializer):
+    baseline = serializers.IntegerField(source="baseline_id", read_only=True)
+    branch = serializers.CharField(source="baseline.branch.code", read_only=True)
+    campaign = serializers.IntegerField(source="baseline.campaign_id", read_only=True)
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BaselineEntry
+        fields = ["id", "baseline", "branch", "campaign", "indicator", "rating", "note", "evidence"]
+        read_only_fields = fields
+
+    @extend_schema_field(BaselineEvidenceSerializer(many=True))
+    def get_evidence(self, obj):
+        request = self.context.get("request")
+        qs = BaselineEvidence.objects.restrict(request.user, "view").filter(entry=obj) if request else obj.evidence.all()
+        return BaselineEvidenceSerializer(qs.order_by("uploaded_at", "id"), many=True, context=self.context).data
+
+
+class BaselineEvidenceUploadSerializer(serializers.Serializer):
+    evidence = serializers.ListField(
+        child=serializers.FileField(), help_text="Files (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses them all."
+    )
+
+
+class BaselineEntryEvidenceView(APIView):
+    """A baseline entry (对表摸排, one indicator) with its evidence; POST adds evidence files (multipart, field `evidence`)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=BaselineEntrySerializer)
+    def get(self, request, pk: int):
+        entry = selectors.baseline_entry_get(user=request.user, pk=pk)
+        return Response(BaselineEntrySerializer(entry, context={"request": request}).data)
+
+    @extend_schema(request={"multipart/form-data": BaselineEvidenceUploadSerializer}, responses={201: BaselineEntrySerializer})
+    def post(self, request, pk: int):
+        entry = selectors.baseline_entry_get(user=request.user, pk=pk)
+        if not request.user.has_perm("targets.change_baseline"):
+            raise PermissionDenied(_("You may not record baseline surveys."))
+        files = request.FILES.getlist("evidence")
+        if not files:
+            raise serializers.ValidationError({"evidence": [_("Choose at least one file.")]})
+        _precheck_files("evidence", files)
+        with transaction.atomic():
+            for upload in files:
+                services.baseline_add_evidence(actor=request.user, entry=entry, upload=upload)
+        entry = selectors.baseline_entry_get(user=request.user, pk=pk)
+        return Response(BaselineEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("campaigns/<int:pk>/confirm-targets/", ConfirmTargetsView.as_view(), name="campaign-confirm-targets"),
+    path("deliberation-attachments/<int:pk>/", StepAttachmentDownloadView.as_view(), name="api-targets-step-attachment"),
+    path("baseline-entries/<int:pk>/evidence/", BaselineEntryEvidenceView.as_view(), name="api-baseline-entry-evidence"),
+    path("baseline-evidence/<int:pk>/", BaselineEvidenceDownloadView.as_view(), name="api-targets-baseline-evidence"),
 ]
 
 

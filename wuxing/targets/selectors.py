@@ -11,7 +11,10 @@ from wuxing.standards.models import Indicator, Star
 
 from . import rules
 from .choices import PledgeStatus, Step, TargetStatus
-from .models import Baseline, BaselineEntry, Deliberation, DeliberationStep, PlanMeasure, PlanMilestone, Pledge, Target, TargetRound
+from .models import (
+    Baseline, BaselineEntry, BaselineEvidence, Deliberation, DeliberationStep, PlanMeasure, PlanMilestone, Pledge, StepAttachment, Target,
+    TargetRound,
+)
 
 
 def _stars():
@@ -171,6 +174,25 @@ def baseline_get(*, user, campaign, branch):
     )
 
 
+def baseline_entry_get(*, user, pk: int) -> BaselineEntry:
+    """A baseline entry of a baseline the user may see; 404 otherwise."""
+    entry = (
+        BaselineEntry.objects.filter(pk=pk, baseline__in=Baseline.objects.restrict(user, "view"))
+        .select_related("baseline", "baseline__branch", "indicator")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def baseline_evidence_get(*, user, pk: int) -> BaselineEvidence:
+    evidence = BaselineEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Deliberations and letters
 # ---------------------------------------------------------------------------------------------------------
@@ -196,6 +218,13 @@ def deliberation_get(*, user, pk: int) -> Deliberation:
     if deliberation is None:
         raise Http404
     return deliberation
+
+
+def step_attachment_get(*, user, pk: int) -> StepAttachment:
+    attachment = StepAttachment.objects.restrict(user, "view").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def deliberation_progress(deliberation) -> list[tuple[str, object]]:
