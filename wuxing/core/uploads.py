@@ -164,12 +164,28 @@ def _encode(image: Image.Image, content_type: str) -> bytes:
     return out.getvalue()
 
 
+def clean_uploads(files, *, field: str | None = None) -> list[CleanFile]:
+    """Check and clean every file of a request before anything is stored: one refused file refuses them all.
+
+    Services taking several files call this first and pass the results to store_evidence, so a refusal leaves
+    neither rows nor files behind. The error is keyed by `field` when given.
+    """
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages} if field else exc.messages) from None
+    return cleaned
+
+
 def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
     """Check, clean and save an uploaded file as a `model_cls` (an EvidenceFileBase) row; call inside a transaction.
 
-    Raises ValidationError (in Chinese) and stores nothing when the file is refused.
+    `uploaded_file` is an upload, or a CleanFile from clean_uploads. Raises ValidationError (in Chinese) and
+    stores nothing when the file is refused.
     """
-    clean = clean_upload(uploaded_file)
+    clean = uploaded_file if isinstance(uploaded_file, CleanFile) else clean_upload(uploaded_file)
     evidence = model_cls(
         **owner_fields,
         original_name=clean.original_name,

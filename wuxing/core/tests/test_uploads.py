@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from PIL import Image
 
-from wuxing.core.uploads import as_upload, clean_upload, evidence_response, sample_jpeg, sample_pdf, sample_png, sniff
+from wuxing.core.uploads import as_upload, clean_upload, clean_uploads, evidence_response, sample_jpeg, sample_pdf, sample_png, sniff
 
 SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>'
 
@@ -94,3 +94,13 @@ def test_served_files_cannot_run_in_the_browser(tmp_path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_one_refused_file_refuses_the_whole_batch_before_anything_is_stored():
+    good = as_upload(sample_jpeg(), "a.jpg")
+    bad = as_upload(SVG_WITH_SCRIPT, "b.jpg")
+    with pytest.raises(ValidationError) as caught:
+        clean_uploads([good, bad], field="evidence")
+    assert "b.jpg" in caught.value.message_dict["evidence"][0]
+    cleaned = clean_uploads([as_upload(sample_jpeg(), "a.jpg"), as_upload(sample_pdf(), "b.pdf")])
+    assert [c.content_type for c in cleaned] == ["image/jpeg", "application/pdf"]
