@@ -464,8 +464,12 @@ def procedure_for(branch) -> ProcedureSetting:
 
 @transaction.atomic
 def procedure_setting_save(*, actor, office, branch_kind: str, procedure: str, publication_days: int = 7, quorum_numerator: int = 2, quorum_denominator: int = 3) -> ProcedureSetting:
-    if actor is not None and not actor.has_perm("targets.decide_target"):
-        raise PermissionDenied(_("Only the office decides targets."))
+    if actor is not None:
+        if not actor.has_perm("targets.decide_target"):
+            raise PermissionDenied(_("Only the office decides targets."))
+        from wuxing.core.services import ensure_in_scope
+
+        ensure_in_scope(office, actor=actor, action="view")
     if publication_days < 1:
         _refuse([rules.Problem("publication_days", {"given": publication_days})])
     if not (0 < quorum_numerator <= quorum_denominator):
@@ -487,6 +491,8 @@ def deliberation_create(*, actor, branch, subject: str, matter: str = MatterKind
         raise ValidationError({"matter": _("Unknown kind of matter.")})
     if target is not None and target.branch_id != branch.pk:
         raise ValidationError({"target": _("The target belongs to another branch.")})
+    if target is not None and campaign is not None and target.campaign_id != campaign.pk:
+        raise ValidationError({"target": _("The target belongs to another campaign.")})
     if campaign is not None:
         _check_campaign_branch(campaign, branch)
     setting = procedure_for(branch)
@@ -666,7 +672,8 @@ def pledge_sides(user, pledge: Pledge) -> set[str]:
     for ra in user.cached_role_assignments():
         if ra.role == Role.BRANCH_SECRETARY and ra.branch_id == branch.pk:
             sides.add("secretary")
-        if ra.role == Role.OFFICE_LEADER and ra.unit_id and branch.office.path.startswith(ra.unit.path):
+        # The letter is between the branch and its own office: a leader of the district above signs no side of it.
+        if ra.role == Role.OFFICE_LEADER and ra.unit_id == branch.office_id:
             sides.add("leader")
     return sides
 
