@@ -163,7 +163,9 @@ def _store(activity, upload, actor):
 @transaction.atomic
 def activity_add_evidence(*, actor, activity: Activity, evidence) -> list[ActivityEvidence]:
     _require(actor, "liaison.add_activity", _("You may not record activities."))
-    _ensure_assignment_allowed(actor, activity.campaign_assignment)
+    row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(pk=activity.campaign_assignment_id)
+    _ensure_assignment_allowed(actor, row)
+    _check_campaign(row.campaign, row.assignment.branch)
     evidence = list(evidence or [])
     if not evidence:
         raise ValidationError({"evidence": _("Choose at least one file.")})
