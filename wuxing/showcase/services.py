@@ -153,9 +153,11 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
 @transaction.atomic
 def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
     _require(actor, "showcase.change_demosite", _("You may not change this demonstration site."))
-    site = DemoSite.objects.select_for_update(of=("self",)).get(pk=site.pk)
+    site = DemoSite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=site.pk)
     if actor is not None:
         ensure_in_scope(site, actor=actor, action="change")
+    if site.campaign.status == "closed":
+        raise ValidationError(_("The campaign is closed; its records can no longer change."))
     before = snapshot(site)
     site.feature = _text(feature, "feature", max_length=100)
     site.plan = (plan or "").strip()
@@ -189,6 +191,8 @@ def project_create(
         ensure_in_scope(site, actor=actor, action="view")
     if kind.office_id != site.campaign.office_id:
         raise ValidationError({"kind": _("The kind is not in this office's catalogue.")})
+    if site.campaign.status == "closed":
+        raise ValidationError(_("The campaign is closed; its records can no longer change."))
     started_on = _date(started_on, "started_on", required=False)
     due_on = _date(due_on, "due_on", required=False)
     if started_on and due_on and due_on < started_on:
