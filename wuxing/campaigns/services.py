@@ -14,6 +14,12 @@ from .models import Campaign, CampaignGroup, CampaignResult, GroupMembership, Qu
 from .rules import quota_problems
 
 
+def ensure_campaign_open(campaign: Campaign) -> None:
+    """A closed campaign is the year's record: nothing recorded in it changes any more."""
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+
+
 def _check_office(actor, office: OrgUnit):
     if office.level != UnitLevel.OFFICE:
         raise ValidationError({"office": _("A campaign belongs to a township or sub-district office.")})

@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.services import ensure_in_scope
+from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.standards.models import Indicator, Star
 
@@ -57,6 +60,8 @@ def _validate_item(*, branch, campaign, star, indicator, owner, kind, start_valu
         add("campaign", _("The branch's office has no campaign yet."))
     elif campaign.office_id != branch.office_id:
         add("campaign", _("The campaign belongs to another office."))
+    elif campaign.status == CampaignStatus.CLOSED:
+        add("campaign", _("The campaign is closed; its records can no longer change."))
     if star is None:
         add("star", _("Choose a star."))
     elif campaign is not None and (star.standard_id != campaign.standard_id or star.star_set != branch.star_set):
@@ -358,7 +363,9 @@ def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: s
         if not actor.has_perm("checklists.add_checkin"):
             raise PermissionDenied(_("You may not record check-ins."))
         ensure_in_scope(item, actor=actor, action="view")
-    item = ChecklistItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=item.pk)
+    ensure_campaign_open(item.campaign)
+    files = clean_uploads(evidence or [], field="evidence")
     today = timezone.localdate()
     if corrects is not None:
         corrects = CheckIn.objects.select_for_update(of=("self",)).get(pk=corrects.pk)
@@ -386,12 +393,8 @@ def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: s
         item=item, value=value, done=done, note=note or "", effective_on=effective_on, corrects=corrects, reason=(reason or "").strip()[:300],
         recorded_by=actor if actor is not None and actor.is_authenticated else None, recorded_by_name=name,
     )
-    files = list(evidence or [])
-    if files:
-        from wuxing.core.uploads import store_evidence
-
-        for f in files:
-            store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
+    for f in files:
+        store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
     _refresh_item_cache(item)
     audit_record(
         actor=actor, action="checklist.checkin_correct" if corrects else "checklist.checkin", obj=checkin,

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.services import ensure_in_scope
+from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.models import Assignment
 
 from .choices import FindingKind, FindingSource
@@ -39,8 +41,7 @@ def _ensure_assignment_allowed(actor, campaign_assignment: CampaignAssignment, a
 def _check_campaign(campaign, branch):
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
-    if campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    ensure_campaign_open(campaign)
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -146,6 +147,7 @@ def activity_record(*, actor, campaign_assignment: CampaignAssignment, kind: str
     evidence = list(evidence or [])
     if len(evidence) > MAX_EVIDENCE_FILES:
         raise ValidationError({"evidence": _("At most %(n)d files per activity.") % {"n": MAX_EVIDENCE_FILES}})
+    evidence = clean_uploads(evidence, field="evidence")
     activity = Activity.objects.create(
         campaign_assignment=row, kind=kind, held_on=held_on, participants=participants, notes=(notes or "").strip(), recorded_by=actor if actor is not None and actor.is_authenticated else None
     )
@@ -155,8 +157,6 @@ def activity_record(*, actor, campaign_assignment: CampaignAssignment, kind: str
 
 
 def _store(activity, upload, actor):
-    from wuxing.core.uploads import store_evidence
-
     return store_evidence(ActivityEvidence, upload, actor=actor, activity=activity)
 
 

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.services import ensure_in_scope
+from wuxing.core.uploads import clean_uploads, store_evidence
 
 from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
 from .models import (
@@ -129,8 +131,7 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
         ensure_in_scope(campaign, actor=actor, action="view")
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
-    if campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    ensure_campaign_open(campaign)
     if not leader.is_leader or leader.office_id != campaign.office_id:
         raise ValidationError({"leader": _("Only a leadership member of the office can claim a demonstration site.")})
     if DemoSite.objects.filter(campaign=campaign, branch=branch).exists():
@@ -156,8 +157,7 @@ def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
     site = DemoSite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=site.pk)
     if actor is not None:
         ensure_in_scope(site, actor=actor, action="change")
-    if site.campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    ensure_campaign_open(site.campaign)
     before = snapshot(site)
     site.feature = _text(feature, "feature", max_length=100)
     site.plan = (plan or "").strip()
@@ -174,8 +174,7 @@ def _project_for_change(actor, project: FeatureProject, structure: str | None = 
     project = FeatureProject.objects.select_related("kind", "site__campaign").get(pk=project.pk)
     if actor is not None:
         ensure_in_scope(project, actor=actor, action="change")
-    if project.site.campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    ensure_campaign_open(project.site.campaign)
     if structure is not None and project.kind.structure != structure:
         raise ValidationError(_("A “%(kind)s” project does not keep these records.") % {"kind": project.kind.name})
     return project
@@ -191,8 +190,7 @@ def project_create(
         ensure_in_scope(site, actor=actor, action="view")
     if kind.office_id != site.campaign.office_id:
         raise ValidationError({"kind": _("The kind is not in this office's catalogue.")})
-    if site.campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its records can no longer change."))
+    ensure_campaign_open(site.campaign)
     started_on = _date(started_on, "started_on", required=False)
     due_on = _date(due_on, "due_on", required=False)
     if started_on and due_on and due_on < started_on:
@@ -245,15 +243,14 @@ def milestone_complete(*, actor, milestone: Milestone, done_on=None) -> Mileston
 
 @transaction.atomic
 def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: str = "") -> list[ProjectEvidence]:
-    from wuxing.core.uploads import store_evidence
-
     project = _project_for_change(actor, project)
     evidence = list(evidence or [])
     if not evidence:
         raise ValidationError({"evidence": _("Choose at least one file.")})
     if project.evidence.count() + len(evidence) > MAX_EVIDENCE_FILES * 3:
         raise ValidationError({"evidence": _("At most %(n)d files per project.") % {"n": MAX_EVIDENCE_FILES * 3}})
-    files = [store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200]) for upload in evidence]
+    cleaned = clean_uploads(evidence, field="evidence")
+    files = [store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200]) for upload in cleaned]
     audit_record(actor=actor, action="showcase.project_evidence", obj=project, after={"evidence": [f.original_name for f in files]})
     return files
 

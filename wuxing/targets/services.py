@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import Role
+from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.models import Branch
 
 from . import rules
@@ -68,6 +69,7 @@ def baseline_save(*, actor, campaign, branch, surveyed_on: date, ratings: dict, 
     """Create or update the branch's baseline; `ratings` maps indicator id → rating or (rating, note)."""
     _check(actor, "targets.change_baseline", branch, _("You may not record baseline surveys."))
     _check_campaign_branch(campaign, branch)
+    _check_campaign_open(campaign)
     from wuxing.standards.models import Indicator
 
     indicators = {i.pk: i for i in Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)}
@@ -110,9 +112,8 @@ def baseline_save(*, actor, campaign, branch, surveyed_on: date, ratings: dict, 
 
 @transaction.atomic
 def baseline_add_evidence(*, actor, entry: BaselineEntry, upload) -> BaselineEvidence:
-    from wuxing.core.uploads import store_evidence
-
     _check(actor, "targets.change_baseline", entry.baseline.branch, _("You may not record baseline surveys."))
+    _check_campaign_open(entry.baseline.campaign)
     return store_evidence(BaselineEvidence, upload, actor=actor, entry=entry)
 
 
@@ -538,6 +539,7 @@ def step_record(
         raise ValidationError(_("The deliberation is closed."))
     if held_on is None:
         raise ValidationError({"held_on": _("Give the date of the step.")})
+    attachments = clean_uploads(attachments or [], field="attachments")
     counts = rules.Counts(should_attend, attended, yes, no, abstain, households_represented, meeting_form or "")
     recorded = list(deliberation.steps.all())
     problems = step_problems(deliberation, recorded, step=step, held_on=held_on, merged=merged, counts=counts)
@@ -553,8 +555,6 @@ def step_record(
         recorded_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
     for upload in attachments:
-        from wuxing.core.uploads import store_evidence
-
         store_evidence(StepAttachment, upload, actor=actor, step=record)
     audit_record(actor=actor, action="deliberation.step", obj=record, after=snapshot(record))
     return record

@@ -154,3 +154,24 @@ def test_public_notices_are_of_the_office_in_the_address_only(client, world):
     assert "社区停车改造" not in listing
     # A step that is not a publication is never a public notice.
     assert client.get(reverse("targets_public:notice_detail", args=[tc.org.office_a.code, world.step.pk])).status_code == 404
+
+
+def test_no_baseline_is_recorded_once_the_campaign_is_closed(org):
+    """A closed campaign's baseline is kept as it was: neither ratings nor evidence change."""
+    from datetime import date
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from wuxing.campaigns.services import campaign_create, campaign_set_status
+    from wuxing.standards.fileformat import standard_load
+    from wuxing.targets.models import Baseline
+    from wuxing.targets.services import baseline_save
+
+    text = (Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
+    campaign = campaign_create(actor=None, office=org.office_a, year=2025, standard=standard_load(actor=None, text=text))
+    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    with pytest.raises(ValidationError) as caught:
+        baseline_save(actor=None, campaign=campaign, branch=org.branches["a1"], surveyed_on=date(2025, 3, 1), ratings={})
+    assert "已结束" in str(caught.value)
+    assert not Baseline.objects.exists()
