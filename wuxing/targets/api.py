@@ -6,7 +6,6 @@ selectors.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_list
-from wuxing.core.uploads import clean_upload, evidence_response
+from wuxing.core.uploads import clean_uploads, evidence_response
 from wuxing.org.models import Branch
 
 from . import rules, selectors, services
@@ -30,19 +29,6 @@ from .models import BaselineEntry, BaselineEvidence, Deliberation, DeliberationS
 
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
-
-
-def _precheck_files(field: str, files) -> None:
-    """Refuse the whole request, before anything is written, if one of the files would be refused.
-
-    The same checks (and Chinese messages) as `store_evidence`, which the services run again when they store the
-    files; checking all of them first means no file of a refused request reaches the storage.
-    """
-    for upload in files:
-        try:
-            clean_upload(upload)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({field: exc.messages}) from None
 
 
 def _branch(user, value):
@@ -293,7 +279,6 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         files = request.FILES.getlist("attachments")
         if files and not request.user.has_perm("targets.record_deliberation"):
             raise PermissionDenied(_("Only the branch records its deliberations."))
-        _precheck_files("attachments", files)
         step = services.step_record(actor=request.user, deliberation=deliberation, attachments=files, **data)
         step = DeliberationStep.objects.prefetch_related("attachments").get(pk=step.pk)
         return Response(StepSerializer(step, context=context).data, status=status.HTTP_201_CREATED)
@@ -408,7 +393,7 @@ class BaselineEntryEvidenceView(APIView):
         files = request.FILES.getlist("evidence")
         if not files:
             raise serializers.ValidationError({"evidence": [_("Choose at least one file.")]})
-        _precheck_files("evidence", files)
+        files = clean_uploads(files, field="evidence")  # all checked before any is stored
         with transaction.atomic():
             for upload in files:
                 services.baseline_add_evidence(actor=request.user, entry=entry, upload=upload)
