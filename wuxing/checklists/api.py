@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wuxing.api.fields import ScopedPrimaryKeyRelatedField, restricted
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.models import Campaign
 from wuxing.core.uploads import evidence_response
@@ -31,11 +32,11 @@ def _err(field, message):
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
-    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    branch = ScopedPrimaryKeyRelatedField(scoped=restricted(Branch))
+    campaign = ScopedPrimaryKeyRelatedField(scoped=restricted(Campaign), required=False, allow_null=True)
     star = serializers.CharField(source="star.code", help_text="Star code, e.g. strong_branch")
     indicator = serializers.CharField(source="indicator.code", required=False, allow_null=True, allow_blank=True, default=None)
-    owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True, default=None)
+    owner = ScopedPrimaryKeyRelatedField(scoped=restricted(Person), required=False, allow_null=True, default=None)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     progress = serializers.SerializerMethodField()
@@ -155,8 +156,8 @@ class CheckInEvidenceSerializer(serializers.ModelSerializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
-    corrects = serializers.PrimaryKeyRelatedField(queryset=CheckIn.objects.all(), required=False, allow_null=True)
+    item = ScopedPrimaryKeyRelatedField(scoped=restricted(ChecklistItem))
+    corrects = ScopedPrimaryKeyRelatedField(scoped=restricted(CheckIn), required=False, allow_null=True)
     evidence = CheckInEvidenceSerializer(many=True, read_only=True)
     superseded = serializers.SerializerMethodField()
     publish = serializers.BooleanField(write_only=True, required=False, default=False)

@@ -4,6 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from wuxing.api.fields import ScopedPrimaryKeyRelatedField
 from wuxing.api.permissions import ModelViewPermission
 
 from . import selectors, services
@@ -12,15 +13,7 @@ from .models import Activity, CampaignAssignment
 urlpatterns = []
 
 
-class _ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A related object looked up only among those the caller may see: anything else is "does not exist"."""
-
-    def __init__(self, *, scoped, **kwargs):
-        self.scoped = scoped
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.scoped(self.context["request"].user)
+_ScopedPK = ScopedPrimaryKeyRelatedField
 
 
 def _campaigns(user):

@@ -237,3 +237,21 @@ def test_the_public_board_shows_published_evidence_of_its_own_office_only(client
     # A superseded check-in's evidence leaves the public site.
     services.checkin_record(actor=None, item=item, value=2, corrects=checkin, reason="更正")
     assert client.get(reverse("checklists_public:evidence_thumb", args=[code_a, shown.pk])).status_code == 404
+
+
+def test_an_id_outside_the_scope_reads_as_unknown_in_the_api(api_client, world, make_item, outsider):
+    """The API does not tell an id of another office from one that does not exist (no probing for ids)."""
+    auth(api_client, world.users.secretary)
+    theirs = make_item("b1")
+    mine = make_item("a1")
+
+    def error(field, given, url="/api/v1/checkins/", **data):
+        r = api_client.post(url, {field: given, **data}, format="json")
+        assert r.status_code == 400
+        return [message.replace(str(given), "N") for message in r.json()[field]]
+
+    assert error("item", theirs.pk, value="1") == error("item", 999999, value="1")
+    assert error("owner", outsider.pk, url="/api/v1/checklist-items/", branch=mine.branch_id, title="x", star="strong_branch", target_value="2") == error(
+        "owner", 999999, url="/api/v1/checklist-items/", branch=mine.branch_id, title="x", star="strong_branch", target_value="2")
+    assert error("branch", theirs.branch_id, url="/api/v1/checklist-items/", title="x", star="strong_branch") == error(
+        "branch", 999999, url="/api/v1/checklist-items/", title="x", star="strong_branch")
