@@ -18,6 +18,7 @@ from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
+from .scopes import scope_for
 from .choices import BranchKind
 from .forms import AccountCreateForm, AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
@@ -120,6 +121,7 @@ def branch_detail(request, pk: int):
     stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
     context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
     context["panels"] = app_panels("branch_panels", request, branch=branch, campaign=campaign)
+    context["work_first"] = branch.pk in scope_for(request.user).branch_ids
     if request.user.has_perm("org.change_assignment"):
         context["assignment_form"] = AssignmentForm(branch=branch)
     return render(request, "org/branch_detail.html", context)
