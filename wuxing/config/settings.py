@@ -207,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "wuxing.checklists.choices.ItemKind",
+        "ActivityKindEnum": "wuxing.liaison.choices.ActivityKind",
+        "BranchKindEnum": "wuxing.org.choices.BranchKind",
+    },
 }
 
 # Account policy defaults (SPEC R18); the system administrator can change them in the app.
