@@ -44,9 +44,8 @@ def load(*, office, say):
 
     campaign = Campaign.objects.filter(office=office, status="running").select_related("standard").order_by("-year").first()
     if campaign is None:
-        say("打卡清单：没有进行中的创建活动，跳过")
+        say("      没有进行中的创建活动，跳过")
         return
-    say("打卡清单：生成打卡事项与全年打卡记录…")
     rng = random.Random(2026)
     year = campaign.year
     today = min(timezone.localdate(), date(year, 12, 31))

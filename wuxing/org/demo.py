@@ -290,7 +290,12 @@ def person_name(ref: str) -> str:
 STEPS = 7
 
 # The domain apps' parts of the demo, loaded in this order after the organisation and the campaigns.
-DEMO_EXTENSIONS = ["wuxing.targets.demo", "wuxing.checklists.demo", "wuxing.liaison.demo", "wuxing.showcase.demo"]
+DEMO_EXTENSIONS = [
+    ("wuxing.targets.demo", "党支部申领目标"),
+    ("wuxing.checklists.demo", "打卡清单"),
+    ("wuxing.liaison.demo", "各部门认领任务"),
+    ("wuxing.showcase.demo", "示范点引领"),
+]
 
 
 def load_demo(*, stdout=None, extensions: bool = True) -> bool:
@@ -320,6 +325,7 @@ def load_demo(*, stdout=None, extensions: bool = True) -> bool:
 
 
 def _load(say, *, extensions: bool = True):
+    steps = STEPS + (len(DEMO_EXTENSIONS) if extensions else 0)
     from wuxing.campaigns.choices import CampaignStatus
     from wuxing.campaigns.models import CampaignGroup
     from wuxing.campaigns.services import (
@@ -336,7 +342,7 @@ def _load(say, *, extensions: bool = True):
     from .models import Assignment, OrgUnit
     from .services import assignment_create, branch_create, branch_update, department_create, orgunit_create, person_create
 
-    say(f"[1/{STEPS}] 组织架构…")
+    say(f"[1/{steps}] 组织架构…")
     parent = None
     for unit in UNITS:
         existing = OrgUnit.objects.filter(code=unit["code"]).first()
@@ -349,7 +355,7 @@ def _load(say, *, extensions: bool = True):
         branches[branch.code] = branch
     say(f"      {office.name}：{len(branches)} 个村（社区）")
 
-    say(f"[2/{STEPS}] 部门、班子成员与支部书记…")
+    say(f"[2/{steps}] 部门、班子成员与支部书记…")
     people = {}
 
     def add_person(key, **fields):
@@ -370,7 +376,7 @@ def _load(say, *, extensions: bool = True):
         branches[branch.code] = branch_update(actor=None, branch=branch, secretary=secretary)
     say(f"      {len(departments)} 个部门，{len(people)} 人")
 
-    say(f"[3/{STEPS}] 联系分包…")
+    say(f"[3/{steps}] 联系分包…")
     for data in DEPARTMENTS:
         for code in data["branches"]:
             assignment_create(actor=None, branch=branches[code], department=departments[data["code"]])
@@ -379,7 +385,7 @@ def _load(say, *, extensions: bool = True):
             assignment_create(actor=None, branch=branches[code], leader=people[data["key"]])
     say(f"      {Assignment.objects.filter(branch__office=office).count()} 条分包关系")
 
-    say(f"[4/{STEPS}] 创建标准…")
+    say(f"[4/{steps}] 创建标准…")
     text = EXAMPLE_STANDARD_PATH.read_text(encoding="utf-8")
     header = parse_standard(text)
     standard = Standard.objects.filter(code=header["code"], version=header["version"]).first()
@@ -389,7 +395,7 @@ def _load(say, *, extensions: bool = True):
     else:
         say(f"      沿用已载入的 {standard.name}（{standard.version}）")
 
-    say(f"[5/{STEPS}] {CAMPAIGN['year']}年度创建活动…")
+    say(f"[5/{steps}] {CAMPAIGN['year']}年度创建活动…")
     campaign = campaign_create(actor=None, office=office, year=CAMPAIGN["year"], standard=standard, name=CAMPAIGN["name"], work_plan=CAMPAIGN["work_plan"])
     campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.RUNNING)
     campaign_set_quotas(actor=None, campaign=campaign, quotas=CAMPAIGN["quotas"])
@@ -400,7 +406,7 @@ def _load(say, *, extensions: bool = True):
     quota_text = "、".join(f"{level}星{count}个" for level, count in sorted(CAMPAIGN["quotas"].items(), reverse=True))
     say(f"      {campaign.name}：进行中，目标 {quota_text}")
 
-    say(f"[6/{STEPS}] 上一年度与下一年度创建活动…")
+    say(f"[6/{steps}] 上一年度与下一年度创建活动…")
     previous = campaign_create(
         actor=None, office=office, year=PREVIOUS_CAMPAIGN["year"], standard=standard, name=PREVIOUS_CAMPAIGN["name"]
     )
@@ -417,12 +423,13 @@ def _load(say, *, extensions: bool = True):
     campaign_set_quotas(actor=None, campaign=upcoming, quotas=NEXT_CAMPAIGN["quotas"])
     say(f"      {previous.name}：已结束，评定结果 {len(BRANCHES)} 条；{upcoming.name}：筹备中")
 
-    say(f"[7/{STEPS}] 演示账号…")
+    say(f"[7/{steps}] 演示账号…")
     accounts = _create_demo_accounts(office, say) if settings.WUXING_DEMO else []
     if not settings.WUXING_DEMO:
         say("      演示模式未开启（WUXING_DEMO），不创建演示账号")
 
-    for module_name in DEMO_EXTENSIONS if extensions else []:
+    for number, (module_name, label) in enumerate(DEMO_EXTENSIONS if extensions else [], start=STEPS + 1):
+        say(f"[{number}/{steps}] {label}…")
         import_module(module_name).load(office=office, say=say)
 
     counts = {

@@ -166,14 +166,14 @@ def load(*, office, say):
     leader_user = User.objects.filter(username="demo-leader").first()
     secretary_user = User.objects.filter(username="demo-secretary").first()
 
-    say("[目标申领] 2025年度目标（已结束）…")
+    say("      2025年度（已结束）：")
     c2025 = _campaign(office, 2025)
     for suffix, level in TARGETS_2025.items():
         branch = branches[suffix]
         services.target_record_past(actor=None, campaign=c2025, branch=branch, stars=_stars(c2025.standard, branch, level), reason=rng.choice(REASONS), note="据2025年度纸质目标责任书补录")
-    say(f"      {len(TARGETS_2025)} 个目标已确认")
+    say(f"        {len(TARGETS_2025)} 个目标已确认")
 
-    say("[目标申领] 2026年度：对表摸排、四议两公开、目标确认、一村一策、责任书…")
+    say("      2026年度：对表摸排、四议两公开、目标确认、一村一策、责任书")
     c2026 = _campaign(office, 2026)
     for i, (suffix, level) in enumerate(sorted(TARGETS_2026.items())):
         branch = branches[suffix]
@@ -197,7 +197,7 @@ def load(*, office, say):
         if suffix != AWAITING_LEADER_2026:
             services.pledge_confirm(actor=leader_user, pledge=pledge, side="leader")
         pledges += 1
-    say(f"      14 个目标已确认，{pledges} 份责任书（{branches[AWAITING_LEADER_2026].name}待党工委书记确认）")
+    say(f"        14 个目标已确认，{pledges} 份责任书（{branches[AWAITING_LEADER_2026].name}待党工委书记确认）")
 
     # A deliberation on another kind of matter, published on the public site.
     _deliberate(
@@ -205,7 +205,7 @@ def load(*, office, say):
         implementation="生产路1.2公里已完工，经村民代表验收，资金使用明细已公开。", result_on=date(2026, 11, 21),
     )
 
-    say("[目标申领] 2027年度（筹备中）：申领、协商与退回…")
+    say("      2027年度（筹备中）：申领、协商与退回")
     c2027 = _campaign(office, 2027)
     for i, suffix in enumerate(sorted(branches)):
         branch = branches[suffix]
@@ -231,4 +231,4 @@ def load(*, office, say):
     walkthrough = branches[WALKTHROUGH_2027]
     _deliberate(walkthrough, f"{walkthrough.name}2027年度“五星”支部创建目标", rng, date(2026, 11, 20), campaign=c2027, until=Step.PARTY_MEETING_REVIEW)
     problems = services.confirm_problems(c2027)
-    say(f"      已同意 {len(AGREED_2027)} 个，程序进行中 {len(DRAFT_2027) + len(SUBMITTED_2027) + 1} 个，退回 1 个；确认尚不满足：{len(problems)} 项")
+    say(f"        已同意 {len(AGREED_2027)} 个，程序进行中 {len(DRAFT_2027) + len(SUBMITTED_2027) + 1} 个，退回 1 个；确认尚不满足：{len(problems)} 项")
