@@ -6,7 +6,6 @@ Names and titles only: no phone or ID number is put in these pages (R16); only p
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core.uploads import evidence_response
@@ -14,9 +13,8 @@ from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
 
 from . import selectors
-from .forms import PeriodForm
 from .models import CheckInEvidence
-from .views import period_choices, public_report_url, qr_svg_data_uri
+from .views import report_context
 
 
 def _public_campaign(office):
@@ -53,17 +51,8 @@ def report_card(request, office_code: str, branch_code: str):
     campaign = _public_campaign(office)
     if branch is None or campaign is None:
         raise Http404
-    today = timezone.localdate()
-    choices = period_choices(campaign.year, today)
-    period = request.GET.get("period") or "year"
-    if period not in dict(choices):
-        period = "year"
-    card = selectors.report_card(branch=branch, campaign=campaign, period=period, today=today, published_only=True)
-    url = public_report_url(request, branch)
-    return render(request, "checklists/public/report_card.html", {
-        "office": office, "branch": branch, "campaign": campaign, "card": card, "period": period, "period_label": dict(choices)[period],
-        "period_form": PeriodForm(initial={"period": period}, choices=choices), "public_url": url, "qr": qr_svg_data_uri(url), "public": True,
-    })
+    context = report_context(request, branch, campaign=campaign, published_only=True)
+    return render(request, "checklists/public/report_card.html", {**context, "office": office, "public": True})
 
 
 def evidence_thumb(request, office_code: str, pk: int):

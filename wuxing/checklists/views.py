@@ -334,8 +334,9 @@ def qr_svg_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, dark="#111")
 
 
-def _report_context(request, branch, *, published_only=False):
-    campaign = _campaign_for(branch, request)
+def report_context(request, branch, *, campaign=None, published_only=False):
+    """What a report card shows (成绩单): the signed-in page, its print version and the public page alike."""
+    campaign = campaign or _campaign_for(branch, request)
     if campaign is None:
         raise Http404
     today = timezone.localdate()
@@ -355,7 +356,7 @@ def _report_context(request, branch, *, published_only=False):
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def report_card(request, pk: int):
     branch = branch_get(user=request.user, pk=pk)
-    return render(request, "checklists/report_card.html", _report_context(request, branch))
+    return render(request, "checklists/report_card.html", report_context(request, branch))
 
 
 @login_required
@@ -363,7 +364,7 @@ def report_card(request, pk: int):
 def report_card_print(request, pk: int):
     """The report card on one A4 page, for printing from the browser."""
     branch = branch_get(user=request.user, pk=pk)
-    return render(request, "checklists/report_card_print.html", _report_context(request, branch))
+    return render(request, "checklists/report_card_print.html", report_context(request, branch))
 
 
 def _thumb_data_uri(evidence) -> str | None:
@@ -379,7 +380,7 @@ def report_card_pdf(request, pk: int):
     from wuxing.core.pdf import pdf_response, render_pdf
 
     branch = branch_get(user=request.user, pk=pk)
-    context = _report_context(request, branch)
+    context = report_context(request, branch)
     context["thumbs"] = [(e, _thumb_data_uri(e)) for e in context["card"].evidence]
     data = render_pdf("checklists/report_card_pdf.html", context, request=request)
     return pdf_response(data, f"{branch.name}-成绩单-{context['card'].as_of:%Y%m%d}.pdf")
