@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.models import Campaign
 from wuxing.core.exports import ExportSpec, export_response, exporter, xlsx_response
 from wuxing.core.uploads import evidence_response
+from wuxing.core.forms import flash_errors
 from wuxing.org.models import Branch
 from wuxing.org.selectors import branch_get, department_list
 
@@ -536,9 +537,7 @@ def policy_update(request):
         else:
             messages.success(request, _("The tolerance was saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect("checklists:dashboard")
 
 

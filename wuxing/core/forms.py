@@ -47,3 +47,18 @@ class AccountPolicyForm(forms.Form):
     lockout_minutes = forms.IntegerField(label=_("Lock-out minutes"), min_value=1, max_value=7 * 24 * 60)
     idle_minutes = forms.IntegerField(label=_("Idle session timeout (minutes)"), min_value=1, max_value=24 * 60)
     password_min_length = forms.IntegerField(label=_("Minimum password length"), min_value=8, max_value=64)
+
+
+def flash_errors(request, source) -> None:
+    """Show why an action was refused, as error messages on the page it redirects to.
+
+    `source` is a form that failed validation (its field and non-field errors) or a ValidationError / PermissionDenied.
+    """
+    from django.contrib import messages
+
+    if isinstance(source, Exception):
+        texts = getattr(source, "messages", [str(source)])
+    else:
+        texts = [text for errors in source.errors.values() for text in errors]
+    for text in texts:
+        messages.error(request, text)

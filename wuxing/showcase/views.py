@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_chosen
 from wuxing.core.exports import ExportSpec, export_response, exporter
+from wuxing.core.forms import flash_errors
 from wuxing.org.selectors import branch_list
 
 from . import forms as f
@@ -226,12 +227,9 @@ def milestone_add(request, pk: int):
             services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
             messages.success(request, _("The milestone was added."))
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            flash_errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
     return redirect("showcase:project_detail", pk=project.pk)
 
 
@@ -244,8 +242,7 @@ def milestone_complete(request, pk: int):
         services.milestone_complete(actor=request.user, milestone=milestone, done_on=request.POST.get("done_on") or None)
         messages.success(request, _("The milestone is done."))
     except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
+        flash_errors(request, exc)
     return redirect("showcase:project_detail", pk=milestone.project_id)
 
 
@@ -259,12 +256,9 @@ def project_evidence_add(request, pk: int):
             services.project_add_evidence(actor=request.user, project=project, **form.cleaned_data)
             messages.success(request, _("The evidence was added."))
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, message)
+            flash_errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
     return redirect("showcase:project_detail", pk=project.pk)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_chosen, campaign_current, campaign_list
 from wuxing.core.exports import ExportSpec, export_response, exporter
+from wuxing.core.forms import flash_errors
 from wuxing.org.models import Branch, Person
 from wuxing.standards.models import Indicator, Star
 
@@ -29,11 +30,6 @@ def _campaign(user, params):
 
 def _branch(user, pk):
     return get_object_or_404(Branch.objects.restrict(user, "view").select_related("office", "secretary"), pk=pk)
-
-
-def _errors(request, exc):
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -169,9 +165,7 @@ def target_review(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
     form = ReviewForm(request.POST, stars=_branch_stars(target.campaign, target.branch))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_errors(request, form)
         return redirect("targets:target_detail", pk=target.pk)
     try:
         if form.cleaned_data["decision"] == "agree":
@@ -181,7 +175,7 @@ def target_review(request, pk: int):
             services.target_return(actor=request.user, target=target, reason=form.cleaned_data["reason"], stars=list(form.cleaned_data["stars"]) or None)
             messages.success(request, _("The target was sent back to the branch."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("targets:target_detail", pk=target.pk)
 
 
@@ -334,13 +328,11 @@ def plan_measure_add(request, pk: int):
         try:
             services.measure_save(actor=request.user, target=target, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("The measure was added."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_errors(request, form)
     return redirect("targets:plan_detail", pk=target.pk)
 
 
@@ -364,13 +356,11 @@ def plan_milestone_add(request, pk: int):
         try:
             services.milestone_add(actor=request.user, measure=measure, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("The milestone was added."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_errors(request, form)
     return redirect("targets:plan_detail", pk=measure.target_id)
 
 
@@ -523,7 +513,7 @@ def deliberation_implementation(request, pk: int):
         try:
             services.deliberation_record_implementation(actor=request.user, deliberation=deliberation, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("The implementation was recorded."))
     else:
@@ -539,7 +529,7 @@ def deliberation_close(request, pk: int):
     try:
         services.deliberation_close(actor=request.user, deliberation=deliberation)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The deliberation was closed."))
     return redirect("targets:deliberation_detail", pk=deliberation.pk)
@@ -647,7 +637,7 @@ def pledge_generate(request, pk: int):
     try:
         pledge = services.pledge_generate(actor=request.user, target=target, office_commitments=form.cleaned_data.get("office_commitments", ""))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
         return redirect("targets:target_detail", pk=target.pk)
     messages.success(request, _("The responsibility letter was generated."))
     return redirect("targets:pledge_detail", pk=pledge.pk)
@@ -662,7 +652,7 @@ def pledge_confirm(request, pk: int):
     try:
         services.pledge_confirm(actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("You confirmed the responsibility letter."))
     return redirect("targets:pledge_detail", pk=pledge.pk)
