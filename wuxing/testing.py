@@ -13,7 +13,9 @@ PASSWORD = settings.WUXING_DEMO_PASSWORD
 
 
 def _unit(code, name, level, parent=None):
-    return OrgUnit.objects.create(code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code))
+    return OrgUnit.objects.create(
+        code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code)
+    )
 
 
 def build_org():
@@ -34,10 +36,25 @@ def build_org():
         ("b1", "乙一社区", BranchKind.URBAN_COMMUNITY, office_b),
         ("b2", "乙二村", BranchKind.RURAL_VILLAGE, office_b),
     ]:
-        branches[code] = Branch.objects.create(office=office, code=f"T-{code}", name=name, kind=kind, party_members=30, representatives=25, households=300, adult_population=800)
-    leader_a = Person.objects.create(office=office_a, name="甲书记", position="党工委书记", phone="13800001111", is_leader=True)
-    cadre_a1 = Person.objects.create(office=office_a, name="甲干部", position="党建办主任", phone="13800002222", department=dept_a1)
-    secretary_a1 = Person.objects.create(office=office_a, name="甲一书记", position="村党支部书记", phone="13912345678", branch=branches["a1"])
+        branches[code] = Branch.objects.create(
+            office=office,
+            code=f"T-{code}",
+            name=name,
+            kind=kind,
+            party_members=30,
+            representatives=25,
+            households=300,
+            adult_population=800,
+        )
+    leader_a = Person.objects.create(
+        office=office_a, name="甲书记", position="党工委书记", phone="13800001111", is_leader=True
+    )
+    cadre_a1 = Person.objects.create(
+        office=office_a, name="甲干部", position="党建办主任", phone="13800002222", department=dept_a1
+    )
+    secretary_a1 = Person.objects.create(
+        office=office_a, name="甲一书记", position="村党支部书记", phone="13912345678", branch=branches["a1"]
+    )
     branches["a1"].secretary = secretary_a1
     branches["a1"].save()
     Assignment.objects.create(branch=branches["a1"], department=dept_a1)
@@ -46,9 +63,18 @@ def build_org():
     Assignment.objects.create(branch=branches["a3"], leader=leader_a)
     Assignment.objects.create(branch=branches["b1"], department=dept_b1)
     return SimpleNamespace(
-        province=province, city=city, district=district, office_a=office_a, office_b=office_b,
-        dept_a1=dept_a1, dept_a2=dept_a2, dept_b1=dept_b1, branches=branches,
-        leader_a=leader_a, cadre_a1=cadre_a1, secretary_a1=secretary_a1,
+        province=province,
+        city=city,
+        district=district,
+        office_a=office_a,
+        office_b=office_b,
+        dept_a1=dept_a1,
+        dept_a2=dept_a2,
+        dept_b1=dept_b1,
+        branches=branches,
+        leader_a=leader_a,
+        cadre_a1=cadre_a1,
+        secretary_a1=secretary_a1,
     )
 
 

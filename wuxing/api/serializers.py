@@ -20,14 +20,31 @@ class BranchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Branch
         fields = [
-            "id", "code", "name", "kind", "star_set", "office", "office_name", "secretary", "party_members",
-            "representatives", "households", "adult_population", "secretary_chairs_committee", "departments", "leaders",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "star_set",
+            "office",
+            "office_name",
+            "secretary",
+            "party_members",
+            "representatives",
+            "households",
+            "adult_population",
+            "secretary_chairs_committee",
+            "departments",
+            "leaders",
         ]
 
     def get_secretary(self, obj) -> dict | None:
         if obj.secretary is None:
             return None
-        return {"name": obj.secretary.name, "position": obj.secretary.position, "phone": mask_phone(obj.secretary.phone)}
+        return {
+            "name": obj.secretary.name,
+            "position": obj.secretary.position,
+            "phone": mask_phone(obj.secretary.phone),
+        }
 
     def get_departments(self, obj) -> list[str]:
         return [a.department.name for a in getattr(obj, "active_assignments", []) if a.department_id]
@@ -63,7 +80,18 @@ class CampaignSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["code", "text", "kind", "unit", "comparison", "threshold", "weight", "evidence_required", "responsible_department", "veto"]
+        fields = [
+            "code",
+            "text",
+            "kind",
+            "unit",
+            "comparison",
+            "threshold",
+            "weight",
+            "evidence_required",
+            "responsible_department",
+            "veto",
+        ]
 
 
 class StarSerializer(serializers.ModelSerializer):
@@ -92,4 +120,16 @@ class StandardSerializer(serializers.ModelSerializer):
 class AuditLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditLog
-        fields = ["id", "at", "actor_name", "ip_address", "action", "object_type", "object_id", "object_repr", "before", "after", "note"]
+        fields = [
+            "id",
+            "at",
+            "actor_name",
+            "ip_address",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "note",
+        ]

@@ -28,7 +28,9 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
     )
     def post(self, request):
@@ -74,7 +76,9 @@ class StandardViewSet(ScopedReadViewSet):
     serializer_class = s.StandardSerializer
 
     def get_queryset(self):
-        stars = Star.objects.order_by("star_set", "position").prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+        stars = Star.objects.order_by("star_set", "position").prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        )
         return standard_list(user=self.request.user).prefetch_related(Prefetch("stars", queryset=stars), "rules")
 
 

@@ -14,8 +14,12 @@ class Campaign(models.Model):
     office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="campaigns")
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
-    standard = models.ForeignKey(Standard, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="campaigns")
-    status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.PREPARING)
+    standard = models.ForeignKey(
+        Standard, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.PREPARING
+    )
     work_plan = models.TextField(_("work plan"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -78,8 +82,12 @@ class CampaignGroup(models.Model):
 
 
 class GroupMembership(models.Model):
-    group = models.ForeignKey(CampaignGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(
+        CampaignGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="group_memberships"
+    )
     role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
     duty = models.CharField(_("duty"), max_length=200, blank=True)
 
@@ -97,7 +105,9 @@ class CampaignResult(models.Model):
     """The level a branch was rated at in a campaign (评星定级); last year's result is the start of 晋位提升."""
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="results")
-    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="campaign_results")
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="campaign_results"
+    )
     level = models.PositiveSmallIntegerField(_("rated level"))
     stars = models.ManyToManyField("standards.Star", verbose_name=_("stars awarded"), blank=True, related_name="+")
     rated_on = models.DateField(_("rated on"))

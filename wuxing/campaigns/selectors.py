@@ -7,12 +7,26 @@ from .models import Campaign, CampaignGroup, GroupMembership
 
 
 def campaign_list(*, user):
-    return Campaign.objects.restrict(user, "view").select_related("office", "standard").prefetch_related("quotas").order_by("-year", "office__path")
+    return (
+        Campaign.objects.restrict(user, "view")
+        .select_related("office", "standard")
+        .prefetch_related("quotas")
+        .order_by("-year", "office__path")
+    )
 
 
 def _members_heads_first():
-    rank = Case(When(role="leader", then=Value(0)), When(role="deputy", then=Value(1)), default=Value(2), output_field=IntegerField())
-    return GroupMembership.objects.select_related("person", "person__department").annotate(rank=rank).order_by("rank", "id")
+    rank = Case(
+        When(role="leader", then=Value(0)),
+        When(role="deputy", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        GroupMembership.objects.select_related("person", "person__department")
+        .annotate(rank=rank)
+        .order_by("rank", "id")
+    )
 
 
 def campaign_get(*, user, pk: int) -> Campaign:

@@ -33,9 +33,15 @@ def _check_office(actor, office: OrgUnit):
 def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = "", work_plan: str = "") -> Campaign:
     _check_office(actor, office)
     if Campaign.objects.filter(office=office, year=year).exists():
-        raise ValidationError({"year": _("%(office)s already has a campaign for %(year)d.") % {"office": office.name, "year": year}})
+        raise ValidationError(
+            {"year": _("%(office)s already has a campaign for %(year)d.") % {"office": office.name, "year": year}}
+        )
     campaign = Campaign.objects.create(
-        office=office, year=year, standard=standard, name=name or _("%(year)d “Five-star” branch campaign") % {"year": year}, work_plan=work_plan
+        office=office,
+        year=year,
+        standard=standard,
+        name=name or _("%(year)d “Five-star” branch campaign") % {"year": year},
+        work_plan=work_plan,
     )
     for kind in GroupKind:
         CampaignGroup.objects.create(campaign=campaign, kind=kind)
@@ -60,19 +66,36 @@ def campaign_set_quotas(*, actor, campaign: Campaign, quotas: dict[int, int]) ->
         raise ValidationError([messages[p] for p in problems])
     before = campaign.quota_map()
     campaign.quotas.all().delete()
-    Quota.objects.bulk_create(Quota(campaign=campaign, level=level, count=count) for level, count in quotas.items() if count)
-    audit_record(actor=actor, action="campaign.set_quotas", obj=campaign, before={str(k): v for k, v in before.items()}, after={str(k): v for k, v in quotas.items()})
+    Quota.objects.bulk_create(
+        Quota(campaign=campaign, level=level, count=count) for level, count in quotas.items() if count
+    )
+    audit_record(
+        actor=actor,
+        action="campaign.set_quotas",
+        obj=campaign,
+        before={str(k): v for k, v in before.items()},
+        after={str(k): v for k, v in quotas.items()},
+    )
     return campaign
 
 
 @transaction.atomic
-def group_add_member(*, actor, campaign: Campaign, kind: str, person: Person, role: str = MemberRole.MEMBER, duty: str = "") -> GroupMembership:
+def group_add_member(
+    *, actor, campaign: Campaign, kind: str, person: Person, role: str = MemberRole.MEMBER, duty: str = ""
+) -> GroupMembership:
     _check_office(actor, campaign.office)
     if person.office_id != campaign.office_id:
         raise ValidationError(_("Only people of the campaign's office can join its groups."))
     group = CampaignGroup.objects.get(campaign=campaign, kind=kind)
-    membership, _created = GroupMembership.objects.update_or_create(group=group, person=person, defaults={"role": role, "duty": duty})
-    audit_record(actor=actor, action="campaign.group_member", obj=group, after={"person": person.name, "role": role, "duty": duty})
+    membership, _created = GroupMembership.objects.update_or_create(
+        group=group, person=person, defaults={"role": role, "duty": duty}
+    )
+    audit_record(
+        actor=actor,
+        action="campaign.group_member",
+        obj=group,
+        after={"person": person.name, "role": role, "duty": duty},
+    )
     return membership
 
 
@@ -84,12 +107,16 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
     before = snapshot(campaign, ["status"])
     campaign.status = status
     campaign.save(update_fields=["status"])
-    audit_record(actor=actor, action="campaign.set_status", obj=campaign, before=before, after=snapshot(campaign, ["status"]))
+    audit_record(
+        actor=actor, action="campaign.set_status", obj=campaign, before=before, after=snapshot(campaign, ["status"])
+    )
     return campaign
 
 
 @transaction.atomic
-def campaign_record_result(*, actor, campaign: Campaign, branch, level: int, stars=(), rated_on, note: str = "") -> CampaignResult:
+def campaign_record_result(
+    *, actor, campaign: Campaign, branch, level: int, stars=(), rated_on, note: str = ""
+) -> CampaignResult:
     """Record (or replace) the level a branch was rated at in a campaign."""
     _check_office(actor, campaign.office)
     if branch.office_id != campaign.office_id:

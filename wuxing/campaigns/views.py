@@ -22,7 +22,17 @@ def campaigns_export(user, params) -> ExportSpec:
         filename="campaigns.xlsx",
         title=_("Campaigns"),
         headers=[_("Year"), _("Name"), _("Office"), _("Status"), _("Standard"), _("Quotas")],
-        rows=((c.year, c.name, c.office.name, c.get_status_display(), str(c.standard), " ".join(f"{q.level}★×{q.count}" for q in c.quotas.all())) for c in campaigns),
+        rows=(
+            (
+                c.year,
+                c.name,
+                c.office.name,
+                c.get_status_display(),
+                str(c.standard),
+                " ".join(f"{q.level}★×{q.count}" for q in c.quotas.all()),
+            )
+            for c in campaigns
+        ),
         total=len(campaigns),
     )
 
@@ -46,7 +56,13 @@ def campaign_detail(request, pk: int):
     return render(
         request,
         "campaigns/campaign_detail.html",
-        {"campaign": campaign, "leadership": leadership, "working": working, "quotas": quotas, "quota_total": sum(q.count for q in quotas)},
+        {
+            "campaign": campaign,
+            "leadership": leadership,
+            "working": working,
+            "quotas": quotas,
+            "quota_total": sum(q.count for q in quotas),
+        },
     )
 
 
@@ -68,4 +84,8 @@ def campaign_quotas(request, pk: int):
     else:
         current = campaign.quota_map()
         form = QuotaForm(initial={f"level_{level}": current.get(level, 0) for level in range(1, 6)})
-    return render(request, "campaigns/campaign_quotas.html", {"campaign": campaign, "form": form, "branch_count": campaign.office.branches.count()})
+    return render(
+        request,
+        "campaigns/campaign_quotas.html",
+        {"campaign": campaign, "form": form, "branch_count": campaign.office.branches.count()},
+    )

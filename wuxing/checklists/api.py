@@ -35,7 +35,9 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
     branch = ScopedPrimaryKeyRelatedField(scoped=restricted(Branch))
     campaign = ScopedPrimaryKeyRelatedField(scoped=restricted(Campaign), required=False, allow_null=True)
     star = serializers.CharField(source="star.code", help_text="Star code, e.g. strong_branch")
-    indicator = serializers.CharField(source="indicator.code", required=False, allow_null=True, allow_blank=True, default=None)
+    indicator = serializers.CharField(
+        source="indicator.code", required=False, allow_null=True, allow_blank=True, default=None
+    )
     owner = ScopedPrimaryKeyRelatedField(scoped=restricted(Person), required=False, allow_null=True, default=None)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -47,8 +49,28 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = [
-            "id", "branch", "campaign", "title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner",
-            "start_date", "due_date", "current_value", "done", "last_checkin_on", "source", "progress", "expected", "behind", "overdue",
+            "id",
+            "branch",
+            "campaign",
+            "title",
+            "star",
+            "indicator",
+            "kind",
+            "start_value",
+            "target_value",
+            "unit",
+            "weight",
+            "owner",
+            "start_date",
+            "due_date",
+            "current_value",
+            "done",
+            "last_checkin_on",
+            "source",
+            "progress",
+            "expected",
+            "behind",
+            "overdue",
         ]
         read_only_fields = ["current_value", "done", "last_checkin_on", "source"]
         extra_kwargs = {"start_value": {"required": False}, "weight": {"required": False}, "unit": {"required": False}}
@@ -81,7 +103,11 @@ def _resolve_item_fields(data, *, branch, campaign):
     fields = {}
     if "star" in data:
         code = data["star"]["code"]
-        star = Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code=code).first() if campaign else None
+        star = (
+            Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code=code).first()
+            if campaign
+            else None
+        )
         if star is None:
             _err("star", _("“%(star)s” is not a star of this branch's star set.") % {"star": code})
         fields["star"] = star
@@ -89,7 +115,9 @@ def _resolve_item_fields(data, *, branch, campaign):
         code = (data.get("indicator") or {}).get("code") if isinstance(data.get("indicator"), dict) else None
         indicator = None
         if code:
-            indicator = Indicator.objects.filter(star__standard_id=campaign.standard_id, star__star_set=branch.star_set, code=code).first()
+            indicator = Indicator.objects.filter(
+                star__standard_id=campaign.standard_id, star__star_set=branch.star_set, code=code
+            ).first()
             if indicator is None:
                 _err("indicator", _("unknown indicator “%(code)s”") % {"code": code})
         fields["indicator"] = indicator
@@ -106,7 +134,11 @@ class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     permission_classes = [ModelViewPermission]
 
     def get_queryset(self):
-        qs = ChecklistItem.objects.restrict(self.request.user, "view").select_related("star", "indicator", "owner", "branch").order_by("branch_id", "star__position", "due_date", "id")
+        qs = (
+            ChecklistItem.objects.restrict(self.request.user, "view")
+            .select_related("star", "indicator", "owner", "branch")
+            .order_by("branch_id", "star__position", "due_date", "id")
+        )
         params = self.request.query_params
         for key, lookup in (("branch", "branch_id"), ("campaign", "campaign_id")):
             value = params.get(key)
@@ -164,7 +196,21 @@ class CheckInSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CheckIn
-        fields = ["id", "item", "value", "done", "note", "effective_on", "corrects", "reason", "superseded", "recorded_by_name", "recorded_at", "evidence", "publish"]
+        fields = [
+            "id",
+            "item",
+            "value",
+            "done",
+            "note",
+            "effective_on",
+            "corrects",
+            "reason",
+            "superseded",
+            "recorded_by_name",
+            "recorded_at",
+            "evidence",
+            "publish",
+        ]
         read_only_fields = ["recorded_by_name", "recorded_at"]
         extra_kwargs = {"effective_on": {"required": False}}
 
@@ -207,9 +253,16 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if item.kind == ItemKind.YES_NO and "done" not in request.data:
             done = None
         checkin = services.checkin_record(
-            actor=request.user, item=item, value=data.get("value"), done=done, note=data.get("note", ""),
-            effective_on=data.get("effective_on"), corrects=data.get("corrects"), reason=data.get("reason", ""),
-            evidence=request.FILES.getlist("evidence"), publish=data.get("publish", False),
+            actor=request.user,
+            item=item,
+            value=data.get("value"),
+            done=done,
+            note=data.get("note", ""),
+            effective_on=data.get("effective_on"),
+            corrects=data.get("corrects"),
+            reason=data.get("reason", ""),
+            evidence=request.FILES.getlist("evidence"),
+            publish=data.get("publish", False),
         )
         checkin = self.get_queryset().get(pk=checkin.pk)
         return Response(self.get_serializer(checkin).data, status=status.HTTP_201_CREATED)
@@ -229,15 +282,28 @@ class BranchProgressView(APIView):
     """R10 for one branch: overall and by_star (star code → 0..1), with the counts of done, behind and overdue items."""
 
     @extend_schema(
-        responses={200: inline_serializer("BranchProgress", {
-            "branch": serializers.IntegerField(), "campaign": serializers.IntegerField(), "overall": serializers.FloatField(allow_null=True),
-            "by_star": serializers.DictField(child=serializers.FloatField(allow_null=True)), "expected": serializers.FloatField(allow_null=True),
-            "items": serializers.IntegerField(), "done": serializers.IntegerField(), "behind": serializers.IntegerField(), "overdue": serializers.IntegerField(),
-        })}
+        responses={
+            200: inline_serializer(
+                "BranchProgress",
+                {
+                    "branch": serializers.IntegerField(),
+                    "campaign": serializers.IntegerField(),
+                    "overall": serializers.FloatField(allow_null=True),
+                    "by_star": serializers.DictField(child=serializers.FloatField(allow_null=True)),
+                    "expected": serializers.FloatField(allow_null=True),
+                    "items": serializers.IntegerField(),
+                    "done": serializers.IntegerField(),
+                    "behind": serializers.IntegerField(),
+                    "overdue": serializers.IntegerField(),
+                },
+            )
+        }
     )
     def get(self, request, pk: int):
         if not request.user.has_perm("checklists.view_checklistitem"):
-            return Response({"detail": _("You may not change this branch's check-in list.")}, status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": _("You may not change this branch's check-in list.")}, status=status.HTTP_403_FORBIDDEN
+            )
         branch = branch_get(user=request.user, pk=pk)
         campaign = None
         if str(request.query_params.get("campaign", "")).isdigit():

@@ -3,7 +3,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _VIEW = {"checklists.view_checklistitem", "checklists.view_checkin", "checklists.view_checkinevidence"}
-_WRITE = {"checklists.add_checklistitem", "checklists.change_checklistitem", "checklists.add_checkin", "checklists.add_checkinevidence"}
+_WRITE = {
+    "checklists.add_checklistitem",
+    "checklists.change_checklistitem",
+    "checklists.add_checkin",
+    "checklists.add_checkinevidence",
+}
 
 
 class ChecklistsConfig(AppConfig):

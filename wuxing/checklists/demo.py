@@ -42,7 +42,9 @@ def load(*, office, say):
     from .models import ChecklistItem
     from .selectors import target_stars_by_branch
 
-    campaign = Campaign.objects.filter(office=office, status="running").select_related("standard").order_by("-year").first()
+    campaign = (
+        Campaign.objects.filter(office=office, status="running").select_related("standard").order_by("-year").first()
+    )
     if campaign is None:
         say("      没有进行中的创建活动，跳过")
         return
@@ -51,7 +53,11 @@ def load(*, office, say):
     today = min(timezone.localdate(), date(year, 12, 31))
     targeted = target_stars_by_branch(campaign)
     stars = list(Star.objects.filter(standard=campaign.standard).order_by("star_set", "position"))
-    indicators = list(Indicator.objects.filter(star__standard=campaign.standard).select_related("star").order_by("star__position", "position"))
+    indicators = list(
+        Indicator.objects.filter(star__standard=campaign.standard)
+        .select_related("star")
+        .order_by("star__position", "position")
+    )
     photos = published = corrections = checkins = 0
     branches = list(Branch.objects.filter(office=office).select_related("secretary").order_by("sort_order", "code"))
     photo_every = 8
@@ -69,20 +75,42 @@ def load(*, office, say):
             if quantitative and ind.comparison == "lte":
                 # "at most N": start above the limit and work down to it.
                 start_value, target = ind.threshold * 3 + 3, ind.threshold
-            items.append(services.item_build(
-                actor=None, branch=branch, campaign=campaign, star=ind.star, indicator=ind, title=ind.text,
-                kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, start_value=start_value, target_value=target, unit=ind.unit,
-                weight=ind.weight, start_date=date(year, 1, 1), due_date=date(year, month, day), source=ItemSource.INDICATOR,
-                source_key=f"indicator:{ind.code}",
-            ))
+            items.append(
+                services.item_build(
+                    actor=None,
+                    branch=branch,
+                    campaign=campaign,
+                    star=ind.star,
+                    indicator=ind,
+                    title=ind.text,
+                    kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO,
+                    start_value=start_value,
+                    target_value=target,
+                    unit=ind.unit,
+                    weight=ind.weight,
+                    start_date=date(year, 1, 1),
+                    due_date=date(year, month, day),
+                    source=ItemSource.INDICATOR,
+                    source_key=f"indicator:{ind.code}",
+                )
+            )
         star_by_code = {s.code: s for s in stars if s.star_set == branch.star_set}
         for code, title, target, unit, (month, day) in EXTRA_ITEMS:
             if code in codes and code in star_by_code:
-                items.append(services.item_build(
-                    actor=None, branch=branch, campaign=campaign, star=star_by_code[code], title=title,
-                    kind=ItemKind.QUANTITATIVE if target else ItemKind.YES_NO, target_value=target, unit=unit,
-                    start_date=date(year, 1, 1), due_date=date(year, month, day),
-                ))
+                items.append(
+                    services.item_build(
+                        actor=None,
+                        branch=branch,
+                        campaign=campaign,
+                        star=star_by_code[code],
+                        title=title,
+                        kind=ItemKind.QUANTITATIVE if target else ItemKind.YES_NO,
+                        target_value=target,
+                        unit=unit,
+                        start_date=date(year, 1, 1),
+                        due_date=date(year, month, day),
+                    )
+                )
         items = services.items_save(actor=None, branch=branch, items=items, action="checklist.items_demo")
         # The branch's 一村一策 milestones become items too, as the "generate" button does.
         items += services.items_generate(actor=None, branch=branch, campaign=campaign)
@@ -114,19 +142,33 @@ def load(*, office, say):
                 checkins += 1
                 if photos < MAX_PHOTOS and checkins % photo_every == 0:
                     label = f"{branch.name} · {item.star.name} · {day:%m月%d日}"
-                    evidence = [as_upload(sample_jpeg(label, size=(320, 240)), f"现场照片-{day:%m%d}.jpg", "image/jpeg")]
+                    evidence = [
+                        as_upload(sample_jpeg(label, size=(320, 240)), f"现场照片-{day:%m%d}.jpg", "image/jpeg")
+                    ]
                     photos += 1
                 publish = bool(evidence) and photos % 2 == 0
                 published += publish
                 last = services.checkin_record(
-                    actor=None, item=item, value=value, done=done, effective_on=day, evidence=evidence, publish=publish,
+                    actor=None,
+                    item=item,
+                    value=value,
+                    done=done,
+                    effective_on=day,
+                    evidence=evidence,
+                    publish=publish,
                     note=rng.choice(["", "", "已上传会议记录", "按计划推进", "群众反映良好", "待下月继续推进"]),
                 )
                 if item.kind == ItemKind.QUANTITATIVE and corrections < 6 and checkins % 97 == 0:
                     wrong = last
                     last = services.checkin_record(
-                        actor=None, item=item, value=value + 1, corrects=wrong, reason="统计口径更正，补录漏报一项",
+                        actor=None,
+                        item=item,
+                        value=value + 1,
+                        corrects=wrong,
+                        reason="统计口径更正，补录漏报一项",
                     )
                     corrections += 1
-    say(f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
-        f"{photos} 张现场照片（公开 {published} 张）")
+    say(
+        f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
+        f"{photos} 张现场照片（公开 {published} 张）"
+    )

@@ -41,33 +41,57 @@ class MultipleFileField(forms.FileField):
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     star = forms.ModelChoiceField(label=_("Star"), queryset=Star.objects.none())
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none(), required=False, help_text=_("Optional: the standard's indicator this item implements."))
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("Optional: the standard's indicator this item implements."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.QUANTITATIVE)
     start_value = forms.DecimalField(label=_("Start value"), max_digits=14, decimal_places=2, required=False, initial=0)
-    target_value = forms.DecimalField(label=_("Target value"), max_digits=14, decimal_places=2, required=False, help_text=_("Quantitative items only."))
+    target_value = forms.DecimalField(
+        label=_("Target value"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_("Quantitative items only."),
+    )
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     weight = forms.DecimalField(label=_("Weight"), max_digits=6, decimal_places=2, initial=1, min_value=0)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False, help_text=_("Empty: the branch secretary."))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Person.objects.none(), required=False, help_text=_("Empty: the branch secretary.")
+    )
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, branch, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        stars = Star.objects.filter(star_set=branch.star_set, standard_id=campaign.standard_id if campaign else None).order_by("position")
+        stars = Star.objects.filter(
+            star_set=branch.star_set, standard_id=campaign.standard_id if campaign else None
+        ).order_by("position")
         self.fields["star"].queryset = stars
-        self.fields["indicator"].queryset = Indicator.objects.filter(star__in=stars).select_related("star").order_by("star__position", "position")
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(star__in=stars).select_related("star").order_by("star__position", "position")
+        )
         self.fields["owner"].queryset = Person.objects.filter(office_id=branch.office_id).order_by("-is_leader", "name")
 
 
 class CheckInForm(forms.Form):
     value = forms.DecimalField(label=_("New value"), max_digits=14, decimal_places=2, required=False)
     done = forms.TypedChoiceField(
-        label=_("Done?"), required=False, choices=[("", "—"), ("1", _("Done")), ("0", _("Not done yet"))],
-        coerce=lambda v: v == "1", empty_value=None,
+        label=_("Done?"),
+        required=False,
+        choices=[("", "—"), ("1", _("Done")), ("0", _("Not done yet"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
     )
-    effective_on = forms.DateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("The day the figure is for; empty: today."))
+    effective_on = forms.DateField(
+        label=_("Date"), required=False, widget=DateInput(), help_text=_("The day the figure is for; empty: today.")
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = MultipleFileField(label=_("Evidence (photos or PDF)"), widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+    evidence = MultipleFileField(
+        label=_("Evidence (photos or PDF)"), widget=MultipleFileInput(attrs={"accept": ACCEPT})
+    )
     publish = forms.BooleanField(label=_("Show the photos on the public board"), required=False)
     corrects = forms.IntegerField(required=False, widget=forms.HiddenInput())
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300, required=False)
@@ -88,17 +112,30 @@ class ImportForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    behind_tolerance = forms.DecimalField(label=_("Tolerance before “behind” (0–1)"), min_value=0, max_value=1, max_digits=4, decimal_places=2)
+    behind_tolerance = forms.DecimalField(
+        label=_("Tolerance before “behind” (0–1)"), min_value=0, max_value=1, max_digits=4, decimal_places=2
+    )
 
 
 class ProgressFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *BranchKind.choices])
     department = forms.ChoiceField(label=_("Department"), required=False)
-    state = forms.ChoiceField(label=_("Which branches"), required=False, choices=[("", _("All branches")), ("behind", _("With items behind")), ("overdue", _("With overdue items"))])
+    state = forms.ChoiceField(
+        label=_("Which branches"),
+        required=False,
+        choices=[("", _("All branches")), ("behind", _("With items behind")), ("overdue", _("With overdue items"))],
+    )
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False,
-        choices=[("rank", _("Rank")), ("name", _("Name")), ("code", _("Code")), ("behind", _("Most behind")), ("overdue", _("Most overdue"))],
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("rank", _("Rank")),
+            ("name", _("Name")),
+            ("code", _("Code")),
+            ("behind", _("Most behind")),
+            ("overdue", _("Most overdue")),
+        ],
     )
 
     def __init__(self, *args, departments=(), **kwargs):

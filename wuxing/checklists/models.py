@@ -21,11 +21,20 @@ def _branch_q(scope, prefix: str):
 class ChecklistItem(models.Model):
     """One measurable thing a branch promises to do in a campaign (an entry of its 打卡清单)."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="checklist_items")
-    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="checklist_items")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="checklist_items"
+    )
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="checklist_items"
+    )
     star = models.ForeignKey("standards.Star", verbose_name=_("star"), on_delete=models.PROTECT, related_name="+")
     indicator = models.ForeignKey(
-        "standards.Indicator", verbose_name=_("indicator"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "standards.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices, default=ItemKind.QUANTITATIVE)
@@ -33,7 +42,9 @@ class ChecklistItem(models.Model):
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"))
-    owner = models.ForeignKey("org.Person", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        "org.Person", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"))
     source = models.CharField(_("source"), max_length=16, choices=ItemSource.choices, default=ItemSource.MANUAL)
@@ -44,7 +55,14 @@ class ChecklistItem(models.Model):
     current_value = models.DecimalField(_("current value"), max_digits=14, decimal_places=2, null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     last_checkin_on = models.DateField(_("last check-in"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedManager()
@@ -59,7 +77,9 @@ class ChecklistItem(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="checklist_item_weight_positive"),
-            models.CheckConstraint(condition=models.Q(due_date__gte=models.F("start_date")), name="checklist_item_due_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("start_date")), name="checklist_item_due_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -87,7 +107,14 @@ class CheckIn(models.Model):
         "self", verbose_name=_("corrects"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
     )
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by_name = models.CharField(_("recorded by"), max_length=50, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -132,9 +159,14 @@ class CheckInEvidence(EvidenceFileBase):
 class ProgressPolicy(models.Model):
     """How far below the straight line an item may fall before it is flagged as behind (R10), per office."""
 
-    office = models.OneToOneField("org.OrgUnit", verbose_name=_("office"), on_delete=models.CASCADE, related_name="progress_policy")
+    office = models.OneToOneField(
+        "org.OrgUnit", verbose_name=_("office"), on_delete=models.CASCADE, related_name="progress_policy"
+    )
     behind_tolerance = models.DecimalField(
-        _("tolerance before “behind”"), max_digits=4, decimal_places=2, default=Decimal("0.10"),
+        _("tolerance before “behind”"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
         help_text=_("Fraction of the target, e.g. 0.10 = 10 percentage points below the expected progress."),
     )
 
@@ -144,7 +176,10 @@ class ProgressPolicy(models.Model):
         verbose_name = _("progress policy")
         verbose_name_plural = _("progress policies")
         constraints = [
-            models.CheckConstraint(condition=models.Q(behind_tolerance__gte=0, behind_tolerance__lte=1), name="progress_policy_tolerance_0_1"),
+            models.CheckConstraint(
+                condition=models.Q(behind_tolerance__gte=0, behind_tolerance__lte=1),
+                name="progress_policy_tolerance_0_1",
+            ),
         ]
 
     def __str__(self):

@@ -27,7 +27,10 @@ def _public_campaign(office):
 def _other_public_pages(office) -> list[tuple[str, str]]:
     """Links to the other apps' public pages, where those apps provide them."""
     links = []
-    for name, label in [("targets_public:notice_list", _("Public notices")), ("showcase_public:site_list", _("Demonstration sites"))]:
+    for name, label in [
+        ("targets_public:notice_list", _("Public notices")),
+        ("showcase_public:site_list", _("Demonstration sites")),
+    ]:
         try:
             links.append((label, reverse(name, args=[office.code])))
         except NoReverseMatch:
@@ -40,9 +43,15 @@ def board(request, office_code: str):
     campaign = _public_campaign(office)
     rows = []
     if campaign is not None:
-        rows = selectors.progress_rows(campaign=campaign, branches=selectors.branches_of(campaign, Branch.objects.all()))
+        rows = selectors.progress_rows(
+            campaign=campaign, branches=selectors.branches_of(campaign, Branch.objects.all())
+        )
         rows.sort(key=selectors.SORTS["rank"])
-    return render(request, "checklists/public/board.html", {"office": office, "campaign": campaign, "rows": rows, "links": _other_public_pages(office)})
+    return render(
+        request,
+        "checklists/public/board.html",
+        {"office": office, "campaign": campaign, "rows": rows, "links": _other_public_pages(office)},
+    )
 
 
 def report_card(request, office_code: str, branch_code: str):
@@ -58,8 +67,9 @@ def report_card(request, office_code: str, branch_code: str):
 def evidence_thumb(request, office_code: str, pk: int):
     """A published evidence file's thumbnail; anything unpublished or of another office is not found."""
     office = public_office(office_code)
-    evidence = CheckInEvidence.objects.filter(pk=pk, published=True, checkin__item__branch__office=office, checkin__corrected_by__isnull=True).first()
+    evidence = CheckInEvidence.objects.filter(
+        pk=pk, published=True, checkin__item__branch__office=office, checkin__corrected_by__isnull=True
+    ).first()
     if evidence is None or not evidence.thumbnail:
         raise Http404
     return evidence_response(evidence, thumbnail=True)
-

@@ -108,7 +108,9 @@ class ItemStatus:
 
 
 def item_status(facts: ItemFacts, today: date, tolerance: float = DEFAULT_TOLERANCE) -> ItemStatus:
-    progress = item_progress(kind=facts.kind, start=facts.start, target=facts.target, current=facts.current, done=facts.done)
+    progress = item_progress(
+        kind=facts.kind, start=facts.start, target=facts.target, current=facts.current, done=facts.done
+    )
     expected = expected_progress(facts.start_date, facts.due_date, today)
     overdue = is_overdue(progress, facts.due_date, today)
     # An overdue item is flagged as overdue, not also as behind.
@@ -141,7 +143,9 @@ class Progress:
         }
 
 
-def compute_progress(items: Sequence[ItemFacts], today: date, tolerance: float = DEFAULT_TOLERANCE, stars: Iterable[str] = ()) -> Progress:
+def compute_progress(
+    items: Sequence[ItemFacts], today: date, tolerance: float = DEFAULT_TOLERANCE, stars: Iterable[str] = ()
+) -> Progress:
     """R10 for a set of items: weighted means overall and per star; `stars` lists stars to show even without items."""
     statuses = [item_status(f, today, tolerance) for f in items]
     by_star_pairs: dict[str, list[tuple[float, float]]] = {code: [] for code in stars}
@@ -196,7 +200,9 @@ def current_checkin(checkins: Sequence[CheckInFacts], as_of: date | None = None)
     return max(live, key=lambda c: (c.effective_on, c.id))
 
 
-def correction_problem(*, is_correction: bool, reason: str, corrected_is_superseded: bool = False, same_item: bool = True) -> str | None:
+def correction_problem(
+    *, is_correction: bool, reason: str, corrected_is_superseded: bool = False, same_item: bool = True
+) -> str | None:
     """Why a correction cannot be recorded, as a code: "reason" (R11 needs one), "superseded", "other_item"."""
     if not is_correction:
         return None

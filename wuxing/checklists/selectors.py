@@ -26,8 +26,15 @@ def tolerance_for(office_id: int) -> float:
 
 def item_facts(item: ChecklistItem) -> rules.ItemFacts:
     return rules.ItemFacts(
-        kind=item.kind, star=item.star.code, weight=float(item.weight), start_date=item.start_date, due_date=item.due_date,
-        start=item.start_value, target=item.target_value, current=item.current_value, done=item.done,
+        kind=item.kind,
+        star=item.star.code,
+        weight=float(item.weight),
+        start_date=item.start_date,
+        due_date=item.due_date,
+        start=item.start_value,
+        target=item.target_value,
+        current=item.current_value,
+        done=item.done,
     )
 
 
@@ -36,11 +43,22 @@ def item_queryset():
 
 
 def item_list(*, user, branch, campaign):
-    return item_queryset().restrict(user, "view").filter(branch=branch, campaign=campaign).order_by("star__position", "due_date", "id")
+    return (
+        item_queryset()
+        .restrict(user, "view")
+        .filter(branch=branch, campaign=campaign)
+        .order_by("star__position", "due_date", "id")
+    )
 
 
 def item_get(*, user, pk: int) -> ChecklistItem:
-    item = item_queryset().select_related("branch", "branch__office", "campaign").restrict(user, "view").filter(pk=pk).first()
+    item = (
+        item_queryset()
+        .select_related("branch", "branch__office", "campaign")
+        .restrict(user, "view")
+        .filter(pk=pk)
+        .first()
+    )
     if item is None:
         raise Http404
     return item
@@ -48,7 +66,12 @@ def item_get(*, user, pk: int) -> ChecklistItem:
 
 def checkin_history(item: ChecklistItem) -> list[CheckIn]:
     """Every check-in of the item, oldest first, each marked `superseded` and `is_current` (R11)."""
-    checkins = list(CheckIn.objects.filter(item=item).select_related("corrects").prefetch_related("evidence").order_by("effective_on", "id"))
+    checkins = list(
+        CheckIn.objects.filter(item=item)
+        .select_related("corrects")
+        .prefetch_related("evidence")
+        .order_by("effective_on", "id")
+    )
     facts = [rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id) for c in checkins]
     gone = rules.superseded_ids(facts)
     current = rules.current_checkin(facts)
@@ -59,7 +82,12 @@ def checkin_history(item: ChecklistItem) -> list[CheckIn]:
 
 
 def checkin_list(*, user):
-    return CheckIn.objects.restrict(user, "view").select_related("item", "corrects").prefetch_related("evidence").order_by("-recorded_at", "-id")
+    return (
+        CheckIn.objects.restrict(user, "view")
+        .select_related("item", "corrects")
+        .prefetch_related("evidence")
+        .order_by("-recorded_at", "-id")
+    )
 
 
 def evidence_get(*, user, pk: int) -> CheckInEvidence:
@@ -152,9 +180,18 @@ def _responsible(branch) -> tuple[str, str]:
 
 def branches_of(campaign, branch_qs=None):
     qs = branch_qs if branch_qs is not None else Branch.objects.all()
-    return qs.filter(office_id=campaign.office_id).select_related("secretary").prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.filter(active=True).select_related("department", "leader"), to_attr="active_assignments")
-    ).order_by("sort_order", "code")
+    return (
+        qs.filter(office_id=campaign.office_id)
+        .select_related("secretary")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(active=True).select_related("department", "leader"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("sort_order", "code")
+    )
 
 
 def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
@@ -182,8 +219,14 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
         progress = rules.compute_progress([item_facts(i) for i in own], today, tolerance, stars=[s.code for s in shown])
         leaders, departments = _responsible(branch)
         row = BranchRow(
-            branch=branch, progress=progress, stars=[(s, progress.by_star.get(s.code)) for s in shown], target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
-            secretary=branch.secretary.name if branch.secretary_id else "", leaders=leaders, departments=departments, weight=sum(float(i.weight) for i in own),
+            branch=branch,
+            progress=progress,
+            stars=[(s, progress.by_star.get(s.code)) for s in shown],
+            target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
+            secretary=branch.secretary.name if branch.secretary_id else "",
+            leaders=leaders,
+            departments=departments,
+            weight=sum(float(i.weight) for i in own),
         )
         if with_items:
             row.rows = [ItemRow(item=i, status=s) for i, s in zip(own, progress.statuses)]
@@ -211,7 +254,9 @@ def progress_table(*, user, campaign, filters: dict | None = None, today: date |
     if filters.get("q"):
         branch_qs = branch_qs.filter(name__icontains=filters["q"])
     if filters.get("department"):
-        branch_qs = branch_qs.filter(assignments__department_id=filters["department"], assignments__active=True).distinct()
+        branch_qs = branch_qs.filter(
+            assignments__department_id=filters["department"], assignments__active=True
+        ).distinct()
     rows = progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
     if filters.get("state") == "behind":
         rows = [r for r in rows if r.progress.behind]
@@ -233,15 +278,26 @@ def office_trend(*, campaign, branches, today: date | None = None) -> dict:
     branch_ids = [b.pk for b in branches]
     items = list(ChecklistItem.objects.filter(campaign=campaign, branch_id__in=branch_ids).select_related("star"))
     history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
-    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
-        history[c["item_id"]].append(rules.CheckInFacts(id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]))
+    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values(
+        "pk", "item_id", "effective_on", "corrects_id", "value", "done"
+    ):
+        history[c["item_id"]].append(
+            rules.CheckInFacts(
+                id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]
+            )
+        )
     dates, values = [], []
     for point in rules.trend_dates(start, end):
         pairs = []
         for item in items:
             current = rules.current_checkin(history.get(item.pk, []), as_of=point)
-            progress = rules.item_progress(kind=item.kind, start=item.start_value, target=item.target_value,
-                                           current=current.value if current else None, done=current.done if current else None)
+            progress = rules.item_progress(
+                kind=item.kind,
+                start=item.start_value,
+                target=item.target_value,
+                current=current.value if current else None,
+                done=current.done if current else None,
+            )
             pairs.append((progress, float(item.weight)))
         mean = rules.weighted_mean(pairs)
         dates.append(point.isoformat())
@@ -250,7 +306,9 @@ def office_trend(*, campaign, branches, today: date | None = None) -> dict:
 
 
 def latest_evidence(*, branch, campaign, limit: int = 6, published_only: bool = False) -> list[CheckInEvidence]:
-    qs = CheckInEvidence.objects.filter(checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True)
+    qs = CheckInEvidence.objects.filter(
+        checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True
+    )
     if published_only:
         qs = qs.filter(published=True)
     return list(qs.select_related("checkin__item").order_by("-checkin__effective_on", "-id")[:limit])
@@ -284,33 +342,62 @@ class ReportCard:
         return [r for r in self.rows if r.status.overdue]
 
 
-def report_card(*, branch, campaign, period: str = "year", today: date | None = None, published_only: bool = False) -> ReportCard:
+def report_card(
+    *, branch, campaign, period: str = "year", today: date | None = None, published_only: bool = False
+) -> ReportCard:
     """成绩单: the branch's progress as it stood at the end of the period, from the check-in history (R11)."""
     today = today or timezone.localdate()
     start, as_of = rules.period_bounds(period, campaign.year, today)
     tolerance = tolerance_for(branch.office_id)
-    items = list(ChecklistItem.objects.filter(branch=branch, campaign=campaign).select_related("star", "owner").order_by("star__position", "due_date", "id"))
+    items = list(
+        ChecklistItem.objects.filter(branch=branch, campaign=campaign)
+        .select_related("star", "owner")
+        .order_by("star__position", "due_date", "id")
+    )
     history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
-    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
-        history[c["item_id"]].append(rules.CheckInFacts(id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]))
+    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values(
+        "pk", "item_id", "effective_on", "corrects_id", "value", "done"
+    ):
+        history[c["item_id"]].append(
+            rules.CheckInFacts(
+                id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]
+            )
+        )
     facts = []
     for item in items:
         current = rules.current_checkin(history.get(item.pk, []), as_of=as_of)
-        facts.append(rules.ItemFacts(
-            kind=item.kind, star=item.star.code, weight=float(item.weight), start_date=item.start_date, due_date=item.due_date,
-            start=item.start_value, target=item.target_value, current=current.value if current else None, done=current.done if current else None,
-        ))
-    star_list = list(Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position"))
+        facts.append(
+            rules.ItemFacts(
+                kind=item.kind,
+                star=item.star.code,
+                weight=float(item.weight),
+                start_date=item.start_date,
+                due_date=item.due_date,
+                start=item.start_value,
+                target=item.target_value,
+                current=current.value if current else None,
+                done=current.done if current else None,
+            )
+        )
+    star_list = list(
+        Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position")
+    )
     targets = _targets(campaign)
     targeted = _target_stars(targets).get(branch.pk)
     shown = [s for s in star_list if (s.code in targeted if targeted else True)]
     progress = rules.compute_progress(facts, as_of, tolerance, stars=[s.code for s in shown])
-    evidence_qs = CheckInEvidence.objects.filter(checkin__item__in=[i.pk for i in items], checkin__corrected_by__isnull=True, checkin__effective_on__lte=as_of)
+    evidence_qs = CheckInEvidence.objects.filter(
+        checkin__item__in=[i.pk for i in items], checkin__corrected_by__isnull=True, checkin__effective_on__lte=as_of
+    )
     if published_only:
         evidence_qs = evidence_qs.filter(published=True)
     assignments = list(Assignment.objects.filter(branch=branch, active=True).select_related("department", "leader"))
     return ReportCard(
-        branch=branch, campaign=campaign, period_start=start, as_of=as_of, progress=progress,
+        branch=branch,
+        campaign=campaign,
+        period_start=start,
+        as_of=as_of,
+        progress=progress,
         stars=[(s, progress.by_star.get(s.code)) for s in shown],
         rows=[ItemRow(item=i, status=s) for i, s in zip(items, progress.statuses)],
         evidence=list(evidence_qs.select_related("checkin__item").order_by("-checkin__effective_on", "-id")[:6]),

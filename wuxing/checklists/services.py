@@ -20,7 +20,19 @@ from . import rules
 from .choices import ItemKind, ItemSource
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
 
-ITEM_FIELDS = ["title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner", "start_date", "due_date"]
+ITEM_FIELDS = [
+    "title",
+    "star",
+    "indicator",
+    "kind",
+    "start_value",
+    "target_value",
+    "unit",
+    "weight",
+    "owner",
+    "start_date",
+    "due_date",
+]
 
 
 def _item_messages():
@@ -50,7 +62,9 @@ def default_campaign(branch: Branch):
     return qs.filter(status="running").first() or qs.exclude(status="closed").first() or qs.first()
 
 
-def _validate_item(*, branch, campaign, star, indicator, owner, kind, start_value, target_value, weight, start_date, due_date):
+def _validate_item(
+    *, branch, campaign, star, indicator, owner, kind, start_value, target_value, weight, start_date, due_date
+):
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -72,15 +86,34 @@ def _validate_item(*, branch, campaign, star, indicator, owner, kind, start_valu
     if owner is not None and owner.office_id != branch.office_id:
         add("owner", _("The owner must be a person of the branch's office."))
     messages = _item_messages()
-    for code in rules.item_problems(kind=kind, start=start_value, target=target_value, weight=weight, start_date=start_date, due_date=due_date):
+    for code in rules.item_problems(
+        kind=kind, start=start_value, target=target_value, weight=weight, start_date=start_date, due_date=due_date
+    ):
         field, message = messages[code]
         add(field, message)
     if errors:
         raise ValidationError(errors)
 
 
-def item_build(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITATIVE, start_value=None, target_value=None, unit="", weight=None,
-                owner=None, start_date=None, due_date=None, indicator=None, source=ItemSource.MANUAL, source_key="") -> ChecklistItem:
+def item_build(
+    *,
+    actor,
+    branch,
+    campaign,
+    star,
+    title,
+    kind=ItemKind.QUANTITATIVE,
+    start_value=None,
+    target_value=None,
+    unit="",
+    weight=None,
+    owner=None,
+    start_date=None,
+    due_date=None,
+    indicator=None,
+    source=ItemSource.MANUAL,
+    source_key="",
+) -> ChecklistItem:
     """A checked, unsaved item with the defaults filled in; ValidationError (field → Chinese message) if it is wrong."""
     campaign = campaign or default_campaign(branch)
     if campaign is not None:
@@ -94,12 +127,36 @@ def item_build(*, actor, branch, campaign, star, title, kind=ItemKind.QUANTITATI
     if not title:
         raise ValidationError({"title": _("Enter a title.")})
     owner = owner if owner is not None else branch.secretary
-    _validate_item(branch=branch, campaign=campaign, star=star, indicator=indicator, owner=owner, kind=kind, start_value=start_value,
-                   target_value=target_value, weight=weight, start_date=start_date, due_date=due_date)
+    _validate_item(
+        branch=branch,
+        campaign=campaign,
+        star=star,
+        indicator=indicator,
+        owner=owner,
+        kind=kind,
+        start_value=start_value,
+        target_value=target_value,
+        weight=weight,
+        start_date=start_date,
+        due_date=due_date,
+    )
     return ChecklistItem(
-        campaign=campaign, branch=branch, star=star, indicator=indicator, title=title[:200], kind=kind, start_value=start_value,
-        target_value=target_value, unit=unit or "", weight=weight, owner=owner, start_date=start_date, due_date=due_date, source=source,
-        source_key=source_key, created_by=actor if actor is not None and actor.is_authenticated else None,
+        campaign=campaign,
+        branch=branch,
+        star=star,
+        indicator=indicator,
+        title=title[:200],
+        kind=kind,
+        start_value=start_value,
+        target_value=target_value,
+        unit=unit or "",
+        weight=weight,
+        owner=owner,
+        start_date=start_date,
+        due_date=due_date,
+        source=source,
+        source_key=source_key,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
 
 
@@ -121,7 +178,14 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     before = snapshot(item)
     values = {f: getattr(item, f) for f in ITEM_FIELDS}
     values.update({k: v for k, v in fields.items() if k in ITEM_FIELDS})
-    built = item_build(actor=actor, branch=item.branch, campaign=item.campaign, source=item.source, source_key=item.source_key, **values)
+    built = item_build(
+        actor=actor,
+        branch=item.branch,
+        campaign=item.campaign,
+        source=item.source,
+        source_key=item.source_key,
+        **values,
+    )
     for f in ITEM_FIELDS:
         setattr(item, f, getattr(built, f))
     item.save()
@@ -136,7 +200,11 @@ def target_star_codes(branch: Branch, campaign) -> list[str]:
     targeted = target_stars_by_branch(campaign).get(branch.pk)
     if targeted:
         return sorted(targeted)
-    return list(Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position").values_list("code", flat=True))
+    return list(
+        Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
 
 
 def _plan_milestones(branch, campaign):
@@ -166,9 +234,16 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
     campaign = campaign or default_campaign(branch)
     if campaign is None:
         raise ValidationError(_("The branch's office has no campaign yet."))
-    existing = set(ChecklistItem.objects.filter(branch=branch, campaign=campaign).exclude(source_key="").values_list("source_key", flat=True))
+    existing = set(
+        ChecklistItem.objects.filter(branch=branch, campaign=campaign)
+        .exclude(source_key="")
+        .values_list("source_key", flat=True)
+    )
     codes = target_star_codes(branch, campaign)
-    stars = {s.code: s for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code__in=codes)}
+    stars = {
+        s.code: s
+        for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code__in=codes)
+    }
     created = []
     for milestone in _plan_milestones(branch, campaign):
         key = f"milestone:{milestone.pk}"
@@ -179,33 +254,61 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
         responsible = list(milestone.measure.responsible.all())
         start = date(campaign.year, 1, 1)
         due = milestone.due_on or date(campaign.year, 12, 31)
-        created.append(item_build(
-            actor=actor, branch=branch, campaign=campaign, star=star, title=f"{milestone.measure.title}：{milestone.title}",
-            kind=ItemKind.QUANTITATIVE if target not in (None, "", 0) else ItemKind.YES_NO, target_value=target or None,
-            unit=getattr(milestone, "unit", "") or "", owner=responsible[0] if responsible else None,
-            start_date=min(start, due), due_date=due, source=ItemSource.PLAN, source_key=key,
-        ))
-    for indicator in Indicator.objects.filter(star__in=stars.values()).select_related("star").order_by("star__position", "position"):
+        created.append(
+            item_build(
+                actor=actor,
+                branch=branch,
+                campaign=campaign,
+                star=star,
+                title=f"{milestone.measure.title}：{milestone.title}",
+                kind=ItemKind.QUANTITATIVE if target not in (None, "", 0) else ItemKind.YES_NO,
+                target_value=target or None,
+                unit=getattr(milestone, "unit", "") or "",
+                owner=responsible[0] if responsible else None,
+                start_date=min(start, due),
+                due_date=due,
+                source=ItemSource.PLAN,
+                source_key=key,
+            )
+        )
+    for indicator in (
+        Indicator.objects.filter(star__in=stars.values()).select_related("star").order_by("star__position", "position")
+    ):
         key = f"indicator:{indicator.code}"
         if key in existing:
             continue
         quantitative = indicator.kind == "quantitative" and indicator.threshold is not None and indicator.threshold != 0
-        created.append(item_build(
-            actor=actor, branch=branch, campaign=campaign, star=indicator.star, indicator=indicator, title=indicator.text,
-            kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO, target_value=indicator.threshold if quantitative else None,
-            unit=indicator.unit, weight=indicator.weight, source=ItemSource.INDICATOR, source_key=key,
-        ))
+        created.append(
+            item_build(
+                actor=actor,
+                branch=branch,
+                campaign=campaign,
+                star=indicator.star,
+                indicator=indicator,
+                title=indicator.text,
+                kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO,
+                target_value=indicator.threshold if quantitative else None,
+                unit=indicator.unit,
+                weight=indicator.weight,
+                source=ItemSource.INDICATOR,
+                source_key=key,
+            )
+        )
     return items_save(actor=actor, branch=branch, items=created, action="checklist.items_generate")
 
 
 @transaction.atomic
-def items_save(*, actor, branch: Branch, items: list[ChecklistItem], action: str = "checklist.items_add") -> list[ChecklistItem]:
+def items_save(
+    *, actor, branch: Branch, items: list[ChecklistItem], action: str = "checklist.items_add"
+) -> list[ChecklistItem]:
     """Save items made by item_build for one branch in one go, with one audit row listing them."""
     _check_branch(actor, branch, "checklists.add_checklistitem")
     if any(i.branch_id != branch.pk for i in items):
         raise ValueError("items_save saves the items of one branch")
     saved = ChecklistItem.objects.bulk_create(items)
-    audit_record(actor=actor, action=action, obj=branch, after={"created": len(saved), "titles": [i.title for i in saved][:50]})
+    audit_record(
+        actor=actor, action=action, obj=branch, after={"created": len(saved), "titles": [i.title for i in saved][:50]}
+    )
     return saved
 
 
@@ -213,11 +316,35 @@ def items_save(*, actor, branch: Branch, items: list[ChecklistItem], action: str
 # Excel import
 # -------------------------------------------------------------------------------------------------------
 
-IMPORT_COLUMNS = ["title", "star", "indicator", "kind", "start_value", "target_value", "unit", "weight", "owner", "start_date", "due_date"]
+IMPORT_COLUMNS = [
+    "title",
+    "star",
+    "indicator",
+    "kind",
+    "start_value",
+    "target_value",
+    "unit",
+    "weight",
+    "owner",
+    "start_date",
+    "due_date",
+]
 
 
 def import_headers() -> list[str]:
-    return [_("Title"), _("Star"), _("Indicator code"), _("Kind"), _("Start value"), _("Target value"), _("Unit"), _("Weight"), _("Owner"), _("Start date"), _("Due date")]
+    return [
+        _("Title"),
+        _("Star"),
+        _("Indicator code"),
+        _("Kind"),
+        _("Start value"),
+        _("Target value"),
+        _("Unit"),
+        _("Weight"),
+        _("Owner"),
+        _("Start date"),
+        _("Due date"),
+    ]
 
 
 def _parse_decimal(value):
@@ -252,7 +379,9 @@ def read_import_rows(data: bytes) -> list[tuple]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationError(_("The file is not an Excel workbook (.xlsx); download the template and fill it in.")) from exc
+        raise ValidationError(
+            _("The file is not an Excel workbook (.xlsx); download the template and fill it in.")
+        ) from exc
     ws = wb.worksheets[0]
     rows = []
     for i, row in enumerate(ws.iter_rows(values_only=True)):
@@ -279,10 +408,18 @@ def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[C
     for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set):
         stars[s.code] = s
         stars[s.name] = s
-    indicators = {i.code: i for i in Indicator.objects.filter(star__standard_id=campaign.standard_id, star__star_set=branch.star_set)}
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(star__standard_id=campaign.standard_id, star__star_set=branch.star_set)
+    }
     people = {p.name: p for p in Person.objects.filter(office_id=branch.office_id)}
-    kinds = {ItemKind.QUANTITATIVE.value: ItemKind.QUANTITATIVE, str(ItemKind.QUANTITATIVE.label): ItemKind.QUANTITATIVE,
-             ItemKind.YES_NO.value: ItemKind.YES_NO, str(ItemKind.YES_NO.label): ItemKind.YES_NO, "": ItemKind.QUANTITATIVE}
+    kinds = {
+        ItemKind.QUANTITATIVE.value: ItemKind.QUANTITATIVE,
+        str(ItemKind.QUANTITATIVE.label): ItemKind.QUANTITATIVE,
+        ItemKind.YES_NO.value: ItemKind.YES_NO,
+        str(ItemKind.YES_NO.label): ItemKind.YES_NO,
+        "": ItemKind.QUANTITATIVE,
+    }
     labels = dict(zip(IMPORT_COLUMNS, import_headers()))
     items, errors = [], []
     for number, row in rows:
@@ -307,23 +444,47 @@ def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[C
             if kind is None:
                 problems.append(_("unknown kind “%(kind)s”") % {"kind": values["kind"]})
             parsed = {}
-            for key, parse in [("start_value", _parse_decimal), ("target_value", _parse_decimal), ("weight", _parse_decimal), ("start_date", _parse_date), ("due_date", _parse_date)]:
+            for key, parse in [
+                ("start_value", _parse_decimal),
+                ("target_value", _parse_decimal),
+                ("weight", _parse_decimal),
+                ("start_date", _parse_date),
+                ("due_date", _parse_date),
+            ]:
                 try:
                     parsed[key] = parse(values[key])
                 except ValueError as exc:
                     problems.append(f"{labels[key]}：{exc}")
             if not problems:
-                items.append(item_build(
-                    actor=actor, branch=branch, campaign=campaign, star=star, indicator=indicator, title=str(values["title"] or ""), kind=kind,
-                    unit=str(values["unit"] or ""), owner=owner, source=ItemSource.IMPORT, **parsed,
-                ))
+                items.append(
+                    item_build(
+                        actor=actor,
+                        branch=branch,
+                        campaign=campaign,
+                        star=star,
+                        indicator=indicator,
+                        title=str(values["title"] or ""),
+                        kind=kind,
+                        unit=str(values["unit"] or ""),
+                        owner=owner,
+                        source=ItemSource.IMPORT,
+                        **parsed,
+                    )
+                )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                problems.extend(f"{labels.get(field, field)}：{m}" for field, errs in exc.error_dict.items() for e in errs for m in e.messages)
+                problems.extend(
+                    f"{labels.get(field, field)}：{m}"
+                    for field, errs in exc.error_dict.items()
+                    for e in errs
+                    for m in e.messages
+                )
             else:
                 problems.extend(exc.messages)
         if problems:
-            errors.append(_("Row %(row)d: %(problems)s") % {"row": number, "problems": "；".join(str(p) for p in problems)})
+            errors.append(
+                _("Row %(row)d: %(problems)s") % {"row": number, "problems": "；".join(str(p) for p in problems)}
+            )
     if errors:
         raise ValidationError(errors)
     return items_save(actor=actor, branch=branch, items=items, action="checklist.items_import")
@@ -346,8 +507,10 @@ def _checkin_messages():
 
 
 def _refresh_item_cache(item: ChecklistItem) -> None:
-    history = [rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id, value=c.value, done=c.done)
-               for c in CheckIn.objects.filter(item=item)]
+    history = [
+        rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id, value=c.value, done=c.done)
+        for c in CheckIn.objects.filter(item=item)
+    ]
     current = rules.current_checkin(history)
     item.current_value = current.value if current else None
     item.done = bool(current.done) if current else False
@@ -356,8 +519,19 @@ def _refresh_item_cache(item: ChecklistItem) -> None:
 
 
 @transaction.atomic
-def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: str = "", effective_on: date | None = None, corrects: CheckIn | None = None,
-                   reason: str = "", evidence=(), publish: bool = False) -> CheckIn:
+def checkin_record(
+    *,
+    actor,
+    item: ChecklistItem,
+    value=None,
+    done=None,
+    note: str = "",
+    effective_on: date | None = None,
+    corrects: CheckIn | None = None,
+    reason: str = "",
+    evidence=(),
+    publish: bool = False,
+) -> CheckIn:
     """Record a new figure for an item, or a correction superseding an earlier one; never edits a check-in."""
     if actor is not None:
         if not actor.has_perm("checklists.add_checkin"):
@@ -378,8 +552,11 @@ def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: s
         done = None
         value = None if value in (None, "") else Decimal(str(value))
     messages = _checkin_messages()
-    code = rules.checkin_problem(kind=item.kind, value=value, done=done, effective_on=effective_on, today=today) or rules.correction_problem(
-        is_correction=corrects is not None, reason=reason,
+    code = rules.checkin_problem(
+        kind=item.kind, value=value, done=done, effective_on=effective_on, today=today
+    ) or rules.correction_problem(
+        is_correction=corrects is not None,
+        reason=reason,
         corrected_is_superseded=corrects is not None and CheckIn.objects.filter(corrects=corrects).exists(),
         same_item=corrects is None or corrects.item_id == item.pk,
     )
@@ -390,14 +567,23 @@ def checkin_record(*, actor, item: ChecklistItem, value=None, done=None, note: s
     if actor is not None and actor.is_authenticated:
         name = actor.display_name[:50]
     checkin = CheckIn.objects.create(
-        item=item, value=value, done=done, note=note or "", effective_on=effective_on, corrects=corrects, reason=(reason or "").strip()[:300],
-        recorded_by=actor if actor is not None and actor.is_authenticated else None, recorded_by_name=name,
+        item=item,
+        value=value,
+        done=done,
+        note=note or "",
+        effective_on=effective_on,
+        corrects=corrects,
+        reason=(reason or "").strip()[:300],
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by_name=name,
     )
     for f in files:
         store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
     _refresh_item_cache(item)
     audit_record(
-        actor=actor, action="checklist.checkin_correct" if corrects else "checklist.checkin", obj=checkin,
+        actor=actor,
+        action="checklist.checkin_correct" if corrects else "checklist.checkin",
+        obj=checkin,
         before={"corrects": corrects.pk, "value": corrects.figure} if corrects else None,
         after={**snapshot(checkin), "evidence": len(files)},
     )
@@ -414,7 +600,9 @@ def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool)
     before = {"published": evidence.published}
     CheckInEvidence.objects.filter(pk=evidence.pk).update(published=published)
     evidence.published = published
-    audit_record(actor=actor, action="checklist.evidence_publish", obj=evidence, before=before, after={"published": published})
+    audit_record(
+        actor=actor, action="checklist.evidence_publish", obj=evidence, before=before, after={"published": published}
+    )
     return evidence
 
 

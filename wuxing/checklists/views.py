@@ -59,17 +59,53 @@ def checklist_export(user, params) -> ExportSpec:
     branch = branch_get(user=user, pk=int(params.get("branch", 0) or 0))
     campaign = _campaign_for(branch)
     today = timezone.localdate()
-    rows = selectors.item_rows(selectors.item_list(user=user, branch=branch, campaign=campaign), today, selectors.tolerance_for(branch.office_id)) if campaign else []
+    rows = (
+        selectors.item_rows(
+            selectors.item_list(user=user, branch=branch, campaign=campaign),
+            today,
+            selectors.tolerance_for(branch.office_id),
+        )
+        if campaign
+        else []
+    )
     return ExportSpec(
         filename=f"checklist-{branch.code}.xlsx",
         title=_("Check-in list"),
-        headers=[_("Star"), _("Title"), _("Kind"), _("Start value"), _("Current value"), _("Target value"), _("Unit"), _("Weight"), _("Owner"),
-                 _("Start date"), _("Due date"), _("Progress"), _("Expected"), _("State")],
+        headers=[
+            _("Star"),
+            _("Title"),
+            _("Kind"),
+            _("Start value"),
+            _("Current value"),
+            _("Target value"),
+            _("Unit"),
+            _("Weight"),
+            _("Owner"),
+            _("Start date"),
+            _("Due date"),
+            _("Progress"),
+            _("Expected"),
+            _("State"),
+        ],
         rows=(
-            (r.item.star.name, r.item.title, r.item.get_kind_display(), _fmt(r.item.start_value) if r.item.is_quantitative else "",
-             _fmt(r.item.current_value) if r.item.is_quantitative else (_("Done") if r.item.done else _("Not done yet")),
-             _fmt(r.item.target_value), r.item.unit, _fmt(r.item.weight), r.item.owner.name if r.item.owner else "",
-             r.item.start_date, r.item.due_date, f"{round(r.status.progress * 100)}%", f"{round(r.status.expected * 100)}%", _state_label(r.status))
+            (
+                r.item.star.name,
+                r.item.title,
+                r.item.get_kind_display(),
+                _fmt(r.item.start_value) if r.item.is_quantitative else "",
+                _fmt(r.item.current_value)
+                if r.item.is_quantitative
+                else (_("Done") if r.item.done else _("Not done yet")),
+                _fmt(r.item.target_value),
+                r.item.unit,
+                _fmt(r.item.weight),
+                r.item.owner.name if r.item.owner else "",
+                r.item.start_date,
+                r.item.due_date,
+                f"{round(r.status.progress * 100)}%",
+                f"{round(r.status.expected * 100)}%",
+                _state_label(r.status),
+            )
             for r in rows
         ),
         total=len(rows),
@@ -88,7 +124,9 @@ def branch_checklist(request, pk: int):
     rows, progress = [], None
     if campaign is not None:
         tolerance = selectors.tolerance_for(branch.office_id)
-        rows = selectors.item_rows(selectors.item_list(user=request.user, branch=branch, campaign=campaign), today, tolerance)
+        rows = selectors.item_rows(
+            selectors.item_list(user=request.user, branch=branch, campaign=campaign), today, tolerance
+        )
         progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
     counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
     state = request.GET.get("state")
@@ -100,16 +138,34 @@ def branch_checklist(request, pk: int):
     star_names = {}
     if campaign is not None:
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
-    return render(request, "checklists/branch_checklist.html", {
-        "branch": branch, "campaign": campaign, "rows": rows, "progress": progress, "can_edit": can_edit, "today": today, "state": state,
-        "state_filters": [(value, label, counts.get(value, 0)) for value, label in ItemState.choices],
-        "can_checkin": request.user.has_perm("checklists.add_checkin"),
-        "star_progress": [(star_names.get(code, code), value) for code, value in (progress.by_star.items() if progress else [])],
-    })
+    return render(
+        request,
+        "checklists/branch_checklist.html",
+        {
+            "branch": branch,
+            "campaign": campaign,
+            "rows": rows,
+            "progress": progress,
+            "can_edit": can_edit,
+            "today": today,
+            "state": state,
+            "state_filters": [(value, label, counts.get(value, 0)) for value, label in ItemState.choices],
+            "can_checkin": request.user.has_perm("checklists.add_checkin"),
+            "star_progress": [
+                (star_names.get(code, code), value) for code, value in (progress.by_star.items() if progress else [])
+            ],
+        },
+    )
 
 
 def _item_form_initial(branch, campaign):
-    return {"start_date": date(campaign.year, 1, 1), "due_date": date(campaign.year, 12, 31), "weight": 1, "start_value": 0, "owner": branch.secretary_id}
+    return {
+        "start_date": date(campaign.year, 1, 1),
+        "due_date": date(campaign.year, 12, 31),
+        "weight": 1,
+        "start_value": 0,
+        "owner": branch.secretary_id,
+    }
 
 
 def _editable_branch(request, pk):
@@ -124,7 +180,9 @@ def _editable_branch(request, pk):
 @permission_required("checklists.add_checklistitem", raise_exception=True)
 def item_create(request, pk: int):
     branch, campaign = _editable_branch(request, pk)
-    form = ItemForm(request.POST or None, branch=branch, campaign=campaign, initial=_item_form_initial(branch, campaign))
+    form = ItemForm(
+        request.POST or None, branch=branch, campaign=campaign, initial=_item_form_initial(branch, campaign)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_create(actor=request.user, branch=branch, campaign=campaign, **form.cleaned_data)
@@ -151,7 +209,9 @@ def item_edit(request, pk: int):
         else:
             messages.success(request, _("The item was saved."))
             return redirect("checklists:item_detail", pk=item.pk)
-    return render(request, "checklists/item_form.html", {"branch": branch, "campaign": campaign, "form": form, "item": item})
+    return render(
+        request, "checklists/item_form.html", {"branch": branch, "campaign": campaign, "form": form, "item": item}
+    )
 
 
 @login_required
@@ -161,7 +221,9 @@ def items_generate(request, pk: int):
     branch, campaign = _editable_branch(request, pk)
     created = services.items_generate(actor=request.user, branch=branch, campaign=campaign)
     if created:
-        messages.success(request, _("%(count)d items were added from the plan and the standard.") % {"count": len(created)})
+        messages.success(
+            request, _("%(count)d items were added from the plan and the standard.") % {"count": len(created)}
+        )
     else:
         messages.info(request, _("Nothing new to add: every indicator and milestone already has an item."))
     return redirect("checklists:branch_checklist", pk=branch.pk)
@@ -180,20 +242,36 @@ def items_import(request, pk: int):
             errors = [_("The file is larger than 5 MB.")]
         else:
             try:
-                created = services.items_import(actor=request.user, branch=branch, campaign=campaign, data=upload.read())
+                created = services.items_import(
+                    actor=request.user, branch=branch, campaign=campaign, data=upload.read()
+                )
             except ValidationError as exc:
                 errors = exc.messages
             else:
                 messages.success(request, _("%(count)d items were imported.") % {"count": len(created)})
                 return redirect("checklists:branch_checklist", pk=branch.pk)
-    return render(request, "checklists/item_import.html", {"branch": branch, "campaign": campaign, "form": form, "errors": errors})
+    return render(
+        request, "checklists/item_import.html", {"branch": branch, "campaign": campaign, "form": form, "errors": errors}
+    )
 
 
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def import_template(request):
     """The Excel template for importing items, with one example row."""
-    example = [_("Hold party member meetings"), "strong_branch", "", ItemKind.QUANTITATIVE.value, 0, 4, _("times"), 2, "", f"{timezone.localdate().year}-01-01", f"{timezone.localdate().year}-12-31"]
+    example = [
+        _("Hold party member meetings"),
+        "strong_branch",
+        "",
+        ItemKind.QUANTITATIVE.value,
+        0,
+        4,
+        _("times"),
+        2,
+        "",
+        f"{timezone.localdate().year}-01-01",
+        f"{timezone.localdate().year}-12-31",
+    ]
     return xlsx_response("checklist-import-template.xlsx", _("Check-in list"), services.import_headers(), [example])
 
 
@@ -213,11 +291,19 @@ def _item_context(request, item, form=None):
     if form is None:
         initial = {"corrects": corrects.pk if corrects else None}
         if corrects is not None:
-            initial.update({"value": corrects.value, "done": "1" if corrects.done else ("0" if corrects.done is False else "")})
+            initial.update(
+                {"value": corrects.value, "done": "1" if corrects.done else ("0" if corrects.done is False else "")}
+            )
         form = CheckInForm(item=item, initial=initial)
     return {
-        "item": item, "branch": item.branch, "status": status, "history": list(reversed(history)), "form": form, "corrects": corrects,
-        "can_checkin": request.user.has_perm("checklists.add_checkin"), "can_edit": request.user.has_perm("checklists.change_checklistitem"),
+        "item": item,
+        "branch": item.branch,
+        "status": status,
+        "history": list(reversed(history)),
+        "form": form,
+        "corrects": corrects,
+        "can_checkin": request.user.has_perm("checklists.add_checkin"),
+        "can_edit": request.user.has_perm("checklists.change_checklistitem"),
     }
 
 
@@ -228,12 +314,33 @@ def history_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
         title=_("History"),
-        headers=[_("Date"), _("Value") if item.is_quantitative else _("Done?"), _("Unit"), _("Note"), _("Correction"), _("Reason for the correction"),
-                 _("Corrected"), _("Current"), _("Recorded by"), _("Recorded at"), _("Evidence")],
+        headers=[
+            _("Date"),
+            _("Value") if item.is_quantitative else _("Done?"),
+            _("Unit"),
+            _("Note"),
+            _("Correction"),
+            _("Reason for the correction"),
+            _("Corrected"),
+            _("Current"),
+            _("Recorded by"),
+            _("Recorded at"),
+            _("Evidence"),
+        ],
         rows=(
-            (c.effective_on, _fmt(c.value) if c.done is None else (_("Done") if c.done else _("Not done yet")), item.unit, c.note,
-             bool(c.corrects_id), c.reason, c.superseded, c.is_current, c.recorded_by_name or _("System"), c.recorded_at,
-             "、".join(e.original_name for e in c.evidence.all()))
+            (
+                c.effective_on,
+                _fmt(c.value) if c.done is None else (_("Done") if c.done else _("Not done yet")),
+                item.unit,
+                c.note,
+                bool(c.corrects_id),
+                c.reason,
+                c.superseded,
+                c.is_current,
+                c.recorded_by_name or _("System"),
+                c.recorded_at,
+                "、".join(e.original_name for e in c.evidence.all()),
+            )
             for c in history
         ),
         total=len(history),
@@ -265,8 +372,15 @@ def checkin_create(request, pk: int):
         if not form.errors:
             try:
                 services.checkin_record(
-                    actor=request.user, item=item, value=data.get("value"), done=data.get("done"), note=data.get("note", ""),
-                    effective_on=data.get("effective_on"), corrects=corrects, reason=data.get("reason", ""), evidence=data.get("evidence") or [],
+                    actor=request.user,
+                    item=item,
+                    value=data.get("value"),
+                    done=data.get("done"),
+                    note=data.get("note", ""),
+                    effective_on=data.get("effective_on"),
+                    corrects=corrects,
+                    reason=data.get("reason", ""),
+                    evidence=data.get("evidence") or [],
                     publish=data.get("publish", False),
                 )
             except ValidationError as exc:
@@ -305,7 +419,12 @@ def evidence_publish(request, pk: int):
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     published = request.POST.get("published") == "1"
     services.evidence_set_published(actor=request.user, evidence=evidence, published=published)
-    messages.success(request, _("The file is shown on the public board.") if published else _("The file is no longer shown on the public board."))
+    messages.success(
+        request,
+        _("The file is shown on the public board.")
+        if published
+        else _("The file is no longer shown on the public board."),
+    )
     return redirect("checklists:item_detail", pk=evidence.checkin.item_id)
 
 
@@ -345,11 +464,19 @@ def report_context(request, branch, *, campaign=None, published_only=False):
     period = request.GET.get("period") or "year"
     if period not in dict(choices):
         period = "year"
-    card = selectors.report_card(branch=branch, campaign=campaign, period=period, today=today, published_only=published_only)
+    card = selectors.report_card(
+        branch=branch, campaign=campaign, period=period, today=today, published_only=published_only
+    )
     url = public_report_url(request, branch)
     return {
-        "branch": branch, "campaign": campaign, "card": card, "period": period, "period_label": dict(choices)[period],
-        "period_form": PeriodForm(initial={"period": period}, choices=choices), "public_url": url, "qr": qr_svg_data_uri(url),
+        "branch": branch,
+        "campaign": campaign,
+        "card": card,
+        "period": period,
+        "period_label": dict(choices)[period],
+        "period_form": PeriodForm(initial={"period": period}, choices=choices),
+        "public_url": url,
+        "qr": qr_svg_data_uri(url),
     }
 
 
@@ -425,12 +552,37 @@ def progress_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="progress-table.xlsx",
         title=_("Progress table"),
-        headers=[_("Rank"), _("Code"), _("Branch"), _("Target level"), _("Overall progress"), _("Progress per star"), _("Items"), _("Done"), _("Behind"),
-                 _("Overdue"), _("Secretary"), _("Leaders"), _("Departments")],
+        headers=[
+            _("Rank"),
+            _("Code"),
+            _("Branch"),
+            _("Target level"),
+            _("Overall progress"),
+            _("Progress per star"),
+            _("Items"),
+            _("Done"),
+            _("Behind"),
+            _("Overdue"),
+            _("Secretary"),
+            _("Leaders"),
+            _("Departments"),
+        ],
         rows=(
-            (r.rank, r.branch.code, r.branch.name, r.target_level, "" if r.progress.overall is None else f"{round(r.progress.overall * 100)}%",
-             "；".join(f"{s.name} {'—' if v is None else str(round(v * 100)) + '%'}" for s, v in r.stars), r.progress.items, r.progress.done,
-             r.progress.behind, r.progress.overdue, r.secretary, r.leaders, r.departments)
+            (
+                r.rank,
+                r.branch.code,
+                r.branch.name,
+                r.target_level,
+                "" if r.progress.overall is None else f"{round(r.progress.overall * 100)}%",
+                "；".join(f"{s.name} {'—' if v is None else str(round(v * 100)) + '%'}" for s, v in r.stars),
+                r.progress.items,
+                r.progress.done,
+                r.progress.behind,
+                r.progress.overdue,
+                r.secretary,
+                r.leaders,
+                r.departments,
+            )
             for r in rows
         ),
         total=len(rows),
@@ -446,7 +598,11 @@ def progress_table(request):
     campaign = _office_campaign(request)
     form, filters = _progress_filters(request.user, request.GET)
     rows = selectors.progress_table(user=request.user, campaign=campaign, filters=filters) if campaign else []
-    return render(request, "checklists/progress_table.html", {"campaign": campaign, "rows": rows, "form": form, "campaigns": _campaign_choices(request, campaign)})
+    return render(
+        request,
+        "checklists/progress_table.html",
+        {"campaign": campaign, "rows": rows, "form": form, "campaigns": _campaign_choices(request, campaign)},
+    )
 
 
 def _chart_data(campaign, rows, trend):
@@ -487,10 +643,27 @@ def flagged_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="behind-and-overdue.xlsx",
         title=_("Behind and overdue"),
-        headers=[_("Branch"), _("Star"), _("Item"), _("State"), _("Progress"), _("Expected"), _("Due date"), _("Owner")],
+        headers=[
+            _("Branch"),
+            _("Star"),
+            _("Item"),
+            _("State"),
+            _("Progress"),
+            _("Expected"),
+            _("Due date"),
+            _("Owner"),
+        ],
         rows=(
-            (b.name, r.item.star.name, r.item.title, _state_label(r.status), f"{round(r.status.progress * 100)}%", f"{round(r.status.expected * 100)}%",
-             r.item.due_date, r.item.owner.name if r.item.owner else "")
+            (
+                b.name,
+                r.item.star.name,
+                r.item.title,
+                _state_label(r.status),
+                f"{round(r.status.progress * 100)}%",
+                f"{round(r.status.expected * 100)}%",
+                r.item.due_date,
+                r.item.owner.name if r.item.owner else "",
+            )
             for b, r in flagged
         ),
         total=len(flagged),
@@ -510,14 +683,20 @@ def dashboard(request):
         overall = [(r.progress.overall, r.weight) for r in rows]
         from .rules import office_progress
 
-        context.update({
-            "rows": rows, "flagged": flagged[:50], "flagged_count": len(flagged),
-            "office_overall": office_progress(overall),
-            "totals": {k: sum(getattr(r.progress, k) for r in rows) for k in ("items", "done", "behind", "overdue")},
-            "chart": _chart_data(campaign, rows, selectors.office_trend(campaign=campaign, branches=branches)),
-            "policy_form": PolicyForm(initial={"behind_tolerance": selectors.tolerance_for(campaign.office_id)}),
-            "can_set_policy": request.user.has_perm("checklists.change_progresspolicy"),
-        })
+        context.update(
+            {
+                "rows": rows,
+                "flagged": flagged[:50],
+                "flagged_count": len(flagged),
+                "office_overall": office_progress(overall),
+                "totals": {
+                    k: sum(getattr(r.progress, k) for r in rows) for k in ("items", "done", "behind", "overdue")
+                },
+                "chart": _chart_data(campaign, rows, selectors.office_trend(campaign=campaign, branches=branches)),
+                "policy_form": PolicyForm(initial={"behind_tolerance": selectors.tolerance_for(campaign.office_id)}),
+                "can_set_policy": request.user.has_perm("checklists.change_progresspolicy"),
+            }
+        )
     return render(request, "checklists/dashboard.html", context)
 
 
@@ -531,7 +710,9 @@ def policy_update(request):
     form = PolicyForm(request.POST)
     if form.is_valid():
         try:
-            services.policy_set(actor=request.user, office=campaign.office, behind_tolerance=form.cleaned_data["behind_tolerance"])
+            services.policy_set(
+                actor=request.user, office=campaign.office, behind_tolerance=form.cleaned_data["behind_tolerance"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -549,10 +730,16 @@ def policy_update(request):
 def branch_panel(request, branch, campaign) -> str:
     progress = selectors.branch_progress(branch=branch, campaign=campaign)
     names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
-    return render_to_string("checklists/_branch_panel.html", {
-        "branch": branch, "campaign": campaign, "progress": progress,
-        "star_progress": [(names.get(code, code), value) for code, value in progress.by_star.items()],
-    }, request=request)
+    return render_to_string(
+        "checklists/_branch_panel.html",
+        {
+            "branch": branch,
+            "campaign": campaign,
+            "progress": progress,
+            "star_progress": [(names.get(code, code), value) for code, value in progress.by_star.items()],
+        },
+        request=request,
+    )
 
 
 def overview_panel(request, campaign) -> str:
@@ -561,8 +748,15 @@ def overview_panel(request, campaign) -> str:
     from .rules import office_progress
 
     ranked = sorted([r for r in rows if r.progress.overall is not None], key=lambda r: r.rank)
-    return render_to_string("checklists/_overview_panel.html", {
-        "campaign": campaign, "office_overall": office_progress([(r.progress.overall, r.weight) for r in rows]),
-        "top": ranked[:3], "bottom": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
-        "behind": sum(r.progress.behind for r in rows), "overdue": sum(r.progress.overdue for r in rows),
-    }, request=request)
+    return render_to_string(
+        "checklists/_overview_panel.html",
+        {
+            "campaign": campaign,
+            "office_overall": office_progress([(r.progress.overall, r.weight) for r in rows]),
+            "top": ranked[:3],
+            "bottom": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+            "behind": sum(r.progress.behind for r in rows),
+            "overdue": sum(r.progress.overdue for r in rows),
+        },
+        request=request,
+    )

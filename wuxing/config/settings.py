@@ -180,9 +180,7 @@ MEDIA_URL = "/media/"
 
 TASKS = {
     "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend"
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
     }
 }
 

@@ -56,7 +56,9 @@ def _cell(value):
     return str(value)
 
 
-def write_xlsx(out, title: str, headers: Sequence[str], rows: Iterable[Sequence], on_progress: Callable[[int], None] | None = None) -> int:
+def write_xlsx(
+    out, title: str, headers: Sequence[str], rows: Iterable[Sequence], on_progress: Callable[[int], None] | None = None
+) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=(str(title)[:31] or "Sheet1"))
     header_cells = []
@@ -95,7 +97,9 @@ def export_response(request, func: Callable, params: dict | None = None):
         return xlsx_response(spec.filename, spec.title, spec.headers, spec.rows)
     from .services import export_enqueue
 
-    job = export_enqueue(actor=request.user, exporter_path=f"{func.__module__}.{func.__qualname__}", params=params, title=str(spec.title))
+    job = export_enqueue(
+        actor=request.user, exporter_path=f"{func.__module__}.{func.__qualname__}", params=params, title=str(spec.title)
+    )
     return redirect("core:export_detail", pk=job.pk)
 
 
@@ -115,10 +119,23 @@ def export_run(job_id: int) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{uuid.uuid4().hex}.xlsx"
         with path.open("wb") as out:
-            written = write_xlsx(out, spec.title, spec.headers, spec.rows, on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(done=n))
+            written = write_xlsx(
+                out,
+                spec.title,
+                spec.headers,
+                spec.rows,
+                on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(done=n),
+            )
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE, done=written, total=max(written, spec.total), filename=spec.filename, file_path=str(path), finished_at=timezone.now()
+            status=ExportJob.Status.DONE,
+            done=written,
+            total=max(written, spec.total),
+            filename=spec.filename,
+            file_path=str(path),
+            finished_at=timezone.now(),
         )
     except Exception as exc:  # the status page shows the failure instead of spinning forever
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise

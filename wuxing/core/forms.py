@@ -8,8 +8,14 @@ from .services import account_authenticate
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, request, *args, **kwargs):
         self.request = request
@@ -21,7 +27,9 @@ class LoginForm(forms.Form):
         if self.errors:
             return cleaned
         try:
-            self.user = account_authenticate(request=self.request, username=cleaned["username"], password=cleaned["password"])
+            self.user = account_authenticate(
+                request=self.request, username=cleaned["username"], password=cleaned["password"]
+            )
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
         return cleaned

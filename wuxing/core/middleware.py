@@ -47,7 +47,10 @@ class IdleSessionMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.warning(request, _("Your session ended after %(minutes)s idle minutes. Please sign in again.") % {"minutes": idle})
+                messages.warning(
+                    request,
+                    _("Your session ended after %(minutes)s idle minutes. Please sign in again.") % {"minutes": idle},
+                )
                 return redirect(f"/accounts/login/?next={request.path}")
             request.session[self.SESSION_KEY] = now
             request.session.set_expiry(idle * 60)

@@ -72,7 +72,9 @@ class AccountPolicy(models.Model):
         _("failed logins before lock-out"), default=settings.WUXING_FAILED_LOGIN_LIMIT
     )
     lockout_minutes = models.PositiveIntegerField(_("lock-out minutes"), default=settings.WUXING_LOCKOUT_MINUTES)
-    idle_minutes = models.PositiveIntegerField(_("idle session timeout (minutes)"), default=settings.WUXING_IDLE_MINUTES)
+    idle_minutes = models.PositiveIntegerField(
+        _("idle session timeout (minutes)"), default=settings.WUXING_IDLE_MINUTES
+    )
     password_min_length = models.PositiveSmallIntegerField(_("minimum password length"), default=10)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -103,7 +105,9 @@ class ExportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
     exporter = models.CharField(_("export"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     params = models.JSONField(_("parameters"), default=dict)
@@ -158,7 +162,12 @@ class EvidenceFileBase(models.Model):
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("checksum"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

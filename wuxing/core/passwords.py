@@ -14,11 +14,18 @@ class ComplexityValidator:
         problems = password_problems(password, min_length)
         errors = []
         if "length" in problems:
-            errors.append(ValidationError(_("The password must have at least %(n)d characters.") % {"n": min_length}, code="password_too_short"))
+            errors.append(
+                ValidationError(
+                    _("The password must have at least %(n)d characters.") % {"n": min_length},
+                    code="password_too_short",
+                )
+            )
         if "classes" in problems:
             errors.append(
                 ValidationError(
-                    _("The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."),
+                    _(
+                        "The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."
+                    ),
                     code="password_too_simple",
                 )
             )

@@ -28,7 +28,7 @@ def _fetcher_class():
             parts = urlsplit(url)
             static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
             if parts.netloc == urlsplit(BASE_URL).netloc and parts.path.startswith(static_prefix):
-                found = finders.find(parts.path[len(static_prefix):])
+                found = finders.find(parts.path[len(static_prefix) :])
                 if found:
                     return super().fetch("file://" + str(found), headers)
             raise ValueError(f"PDF rendering does not fetch {url}")

@@ -22,5 +22,9 @@ def audit_list(*, user, filters: dict | None = None):
     if filters.get("date_from"):
         qs = qs.filter(at__gte=datetime.datetime.combine(filters["date_from"], datetime.time.min, tzinfo=tz))
     if filters.get("date_to"):
-        qs = qs.filter(at__lt=datetime.datetime.combine(filters["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+        qs = qs.filter(
+            at__lt=datetime.datetime.combine(
+                filters["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            )
+        )
     return qs

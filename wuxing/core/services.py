@@ -31,7 +31,9 @@ def account_authenticate(*, request, username: str, password: str):
     if user is not None and is_locked(user.locked_until, now):
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise ValidationError(
-            _("This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes or ask the security administrator to unlock it.")
+            _(
+                "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes or ask the security administrator to unlock it."
+            )
             % {"minutes": minutes},
             code="locked",
         )
@@ -43,14 +45,17 @@ def account_authenticate(*, request, username: str, password: str):
         with transaction.atomic():
             User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
             user.refresh_from_db(fields=["failed_logins"])
-            lock = compute_lock_after_failure(user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes)
+            lock = compute_lock_after_failure(
+                user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes
+            )
             audit_record(actor=None, action="account.login_failed", obj=user, note=str(user.failed_logins))
             if lock:
                 User.objects.filter(pk=user.pk).update(locked_until=lock, failed_logins=0)
                 audit_record(actor=None, action="account.locked", obj=user, after={"locked_until": lock})
         if lock:
             raise ValidationError(
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.") % {"minutes": policy.lockout_minutes},
+                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                % {"minutes": policy.lockout_minutes},
                 code="locked",
             )
         left = policy.failed_login_limit - user.failed_logins
@@ -66,7 +71,9 @@ def account_authenticate(*, request, username: str, password: str):
 
 
 @transaction.atomic
-def account_policy_update(*, actor, failed_login_limit: int, lockout_minutes: int, idle_minutes: int, password_min_length: int) -> AccountPolicy:
+def account_policy_update(
+    *, actor, failed_login_limit: int, lockout_minutes: int, idle_minutes: int, password_min_length: int
+) -> AccountPolicy:
     if not actor.has_perm("core.change_accountpolicy"):
         raise PermissionDenied(_("Only the system administrator changes the account policy."))
     policy = AccountPolicy.objects.select_for_update().get(pk=AccountPolicy.current().pk)

@@ -62,7 +62,7 @@ def safe_name(name: str) -> str:
     base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip() or "file"
     if len(base) > 200:
         stem, dot, ext = base.rpartition(".")
-        base = (stem[: 190] + dot + ext[:9]) if dot else base[:200]
+        base = (stem[:190] + dot + ext[:9]) if dot else base[:200]
     return base
 
 
@@ -87,12 +87,14 @@ def clean_upload(uploaded_file, *, limit: int | None = None) -> CleanFile:
     data = uploaded_file.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.") % {"name": name, "limit": limit // 1024 // 1024}, code="too_large"
+            _("“%(name)s” is larger than %(limit)d MB.") % {"name": name, "limit": limit // 1024 // 1024},
+            code="too_large",
         )
     content_type = sniff(data[:16])
     if content_type is None:
         raise ValidationError(
-            _("“%(name)s” is not a JPEG, PNG or WebP image or a PDF document; other files are not accepted.") % {"name": name},
+            _("“%(name)s” is not a JPEG, PNG or WebP image or a PDF document; other files are not accepted.")
+            % {"name": name},
             code="type",
         )
     extension = PurePath(name).suffix.lower()
@@ -111,7 +113,8 @@ def clean_upload(uploaded_file, *, limit: int | None = None) -> CleanFile:
 def _clean_pdf(data: bytes, name: str) -> bytes:
     if PDF_ACTIVE_CONTENT.search(data):
         raise ValidationError(
-            _("“%(name)s” contains scripts, embedded files or automatic actions; save it again as a plain PDF.") % {"name": name},
+            _("“%(name)s” contains scripts, embedded files or automatic actions; save it again as a plain PDF.")
+            % {"name": name},
             code="active_pdf",
         )
     if b"%%EOF" not in data[-2048:]:
@@ -202,7 +205,12 @@ def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
         actor=actor,
         action="evidence.upload",
         obj=evidence,
-        after={"name": clean.original_name, "type": clean.content_type, "size": evidence.size, "sha256": evidence.sha256},
+        after={
+            "name": clean.original_name,
+            "type": clean.content_type,
+            "size": evidence.size,
+            "sha256": evidence.sha256,
+        },
     )
     return evidence
 

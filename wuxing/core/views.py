@@ -21,10 +21,11 @@ from .selectors import audit_list
 from .services import account_policy_update
 
 
-
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
@@ -74,8 +75,33 @@ def audit_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="audit-log.xlsx",
         title=_("Audit log"),
-        headers=[_("Time"), _("User"), _("Address"), _("Action"), _("Object type"), _("Object id"), _("Object"), _("Before"), _("After"), _("Note")],
-        rows=((r.at, r.actor_name, r.ip_address, r.action, r.object_type, r.object_id, r.object_repr, r.before, r.after, r.note) for r in qs.iterator(chunk_size=2000)),
+        headers=[
+            _("Time"),
+            _("User"),
+            _("Address"),
+            _("Action"),
+            _("Object type"),
+            _("Object id"),
+            _("Object"),
+            _("Before"),
+            _("After"),
+            _("Note"),
+        ],
+        rows=(
+            (
+                r.at,
+                r.actor_name,
+                r.ip_address,
+                r.action,
+                r.object_type,
+                r.object_id,
+                r.object_repr,
+                r.before,
+                r.after,
+                r.note,
+            )
+            for r in qs.iterator(chunk_size=2000)
+        ),
         total=qs.count(),
     )
 
@@ -96,7 +122,9 @@ def audit_log(request):
 @permission_required("core.view_accountpolicy", raise_exception=True)
 def policy(request):
     current = AccountPolicy.current()
-    initial = {f: getattr(current, f) for f in ("failed_login_limit", "lockout_minutes", "idle_minutes", "password_min_length")}
+    initial = {
+        f: getattr(current, f) for f in ("failed_login_limit", "lockout_minutes", "idle_minutes", "password_min_length")
+    }
     if request.method == "POST":
         form = AccountPolicyForm(request.POST)
         if form.is_valid():

@@ -53,8 +53,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CampaignAssignment
         fields = [
-            "id", "campaign", "branch", "branch_name", "department", "leader", "responsible", "missing_kinds", "complete",
-            "pledged_people", "pledged_funds", "pledged_projects", "delivered_people", "delivered_funds", "delivered_projects", "note",
+            "id",
+            "campaign",
+            "branch",
+            "branch_name",
+            "department",
+            "leader",
+            "responsible",
+            "missing_kinds",
+            "complete",
+            "pledged_people",
+            "pledged_funds",
+            "pledged_projects",
+            "delivered_people",
+            "delivered_funds",
+            "delivered_projects",
+            "note",
         ]
 
     def get_responsible(self, obj) -> str:
@@ -87,8 +101,15 @@ class AssignmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         data = dict(serializer.validated_data)
         assignment = data.pop("assignment")
         row = services.campaign_assignment_create(
-            actor=request.user, branch=assignment["branch"], department=assignment.get("department"), leader=assignment.get("leader"),
-            **{k: v for k, v in data.items() if k in {"campaign", "pledged_people", "pledged_funds", "pledged_projects", "note"}},
+            actor=request.user,
+            branch=assignment["branch"],
+            department=assignment.get("department"),
+            leader=assignment.get("leader"),
+            **{
+                k: v
+                for k, v in data.items()
+                if k in {"campaign", "pledged_people", "pledged_funds", "pledged_projects", "note"}
+            },
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -123,7 +144,17 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = ["id", "assignment", "kind", "held_on", "participants", "notes", "evidence", "evidence_files", "recorded_at"]
+        fields = [
+            "id",
+            "assignment",
+            "kind",
+            "held_on",
+            "participants",
+            "notes",
+            "evidence",
+            "evidence_files",
+            "recorded_at",
+        ]
         read_only_fields = ["recorded_at"]
 
 
@@ -147,10 +178,17 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = serializer.validated_data
         files = request.FILES.getlist("evidence") if hasattr(request, "FILES") else []
         activity = services.activity_record(
-            actor=request.user, campaign_assignment=data["campaign_assignment"], kind=data["kind"], held_on=data["held_on"],
-            participants=data["participants"], notes=data.get("notes", ""), evidence=files,
+            actor=request.user,
+            campaign_assignment=data["campaign_assignment"],
+            kind=data["kind"],
+            held_on=data["held_on"],
+            participants=data["participants"],
+            notes=data.get("notes", ""),
+            evidence=files,
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 def register(router):

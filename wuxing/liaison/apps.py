@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = {"liaison.view_campaignassignment", "liaison.view_activity", "liaison.view_activityevidence", "liaison.view_finding"}
+_VIEW = {
+    "liaison.view_campaignassignment",
+    "liaison.view_activity",
+    "liaison.view_activityevidence",
+    "liaison.view_finding",
+}
 _MANAGE = {
     "liaison.add_campaignassignment",
     "liaison.change_campaignassignment",
@@ -23,7 +28,8 @@ class LiaisonConfig(AppConfig):
     role_permissions: dict[str, set[str]] = {
         "office_leader": _VIEW | _MANAGE,
         "campaign_staff": _VIEW | _MANAGE,
-        "department_cadre": _VIEW | {"liaison.change_campaignassignment", "liaison.add_activity", "liaison.add_finding"},
+        "department_cadre": _VIEW
+        | {"liaison.change_campaignassignment", "liaison.add_activity", "liaison.add_finding"},
         "branch_secretary": set(_VIEW),
         "branch_member": set(_VIEW),
     }

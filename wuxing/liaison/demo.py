@@ -49,25 +49,47 @@ def load(*, office, say):
         return
     rng = random.Random(20260526)
     today = datetime.date.today()
-    rows = sorted(campaign_assignments_sync(actor=None, campaign=campaign), key=lambda r: (r.assignment.branch.sort_order, r.assignment.branch.code, r.pk))
+    rows = sorted(
+        campaign_assignments_sync(actor=None, campaign=campaign),
+        key=lambda r: (r.assignment.branch.sort_order, r.assignment.branch.code, r.pk),
+    )
     activities = 0
     for i, row in enumerate(rows):
         leader = row.assignment.leader
         campaign_assignment_update(
-            actor=None, campaign_assignment=row,
-            pledged_people=rng.randint(1, 4), pledged_funds=rng.choice([0, 2, 3, 5, 8, 10]),
-            pledged_projects=rng.choice(["道路硬化", "党群服务中心改造", "文化广场建设", "养老驿站运营", "产业项目对接", ""]),
-            delivered_people=rng.randint(0, 3), delivered_funds=rng.choice([0, 1, 2, 3, 5]),
+            actor=None,
+            campaign_assignment=row,
+            pledged_people=rng.randint(1, 4),
+            pledged_funds=rng.choice([0, 2, 3, 5, 8, 10]),
+            pledged_projects=rng.choice(
+                ["道路硬化", "党群服务中心改造", "文化广场建设", "养老驿站运营", "产业项目对接", ""]
+            ),
+            delivered_people=rng.randint(0, 3),
+            delivered_funds=rng.choice([0, 1, 2, 3, 5]),
         )
         responsible = leader.name if leader else row.assignment.department.name
         kinds = INCOMPLETE.get(i, list(FIVE_KINDS))
         for k, kind in enumerate(kinds):
             held_on = min(today, datetime.date(2026, 3 + k + (i % 3), 1 + (i * 7 + k * 5) % 27))
-            evidence = [as_upload(sample_jpeg(f"{row.assignment.branch.name} {ActivityKind(kind).label}"), f"{kind}.jpg", "image/jpeg")] if kind in ("party_lecture", "work_meeting") and i % 2 == 0 else []
+            evidence = (
+                [
+                    as_upload(
+                        sample_jpeg(f"{row.assignment.branch.name} {ActivityKind(kind).label}"),
+                        f"{kind}.jpg",
+                        "image/jpeg",
+                    )
+                ]
+                if kind in ("party_lecture", "work_meeting") and i % 2 == 0
+                else []
+            )
             activity_record(
-                actor=None, campaign_assignment=row, kind=kind, held_on=held_on,
+                actor=None,
+                campaign_assignment=row,
+                kind=kind,
+                held_on=held_on,
                 participants=f"{responsible}；{row.assignment.branch.name}两委干部、党员代表",
-                notes=ACTIVITY_NOTES[kind], evidence=evidence,
+                notes=ACTIVITY_NOTES[kind],
+                evidence=evidence,
             )
             activities += 1
     stars = {(s.star_set, s.position): s for s in campaign.standard.stars.all()}
@@ -78,10 +100,18 @@ def load(*, office, say):
         own = next((r for r in rows if r.assignment.branch_id == branch.pk), None)
         for kind, (position, good, bad) in (("strength", strength), ("weakness", weakness)):
             finding_record(
-                actor=None, campaign=campaign, branch=branch, kind=kind, source=SOURCES[(j + len(kind)) % len(SOURCES)],
-                text=good if kind == "strength" else bad, found_on=min(today, datetime.date(2026, 4, 1 + j)),
-                star=stars.get((branch.star_set, position)), campaign_assignment=own,
+                actor=None,
+                campaign=campaign,
+                branch=branch,
+                kind=kind,
+                source=SOURCES[(j + len(kind)) % len(SOURCES)],
+                text=good if kind == "strength" else bad,
+                found_on=min(today, datetime.date(2026, 4, 1 + j)),
+                star=stars.get((branch.star_set, position)),
+                campaign_assignment=own,
             )
             findings += 1
     complete = len(rows) - len(INCOMPLETE)
-    say(f"      联系分包 {len(rows)} 个：“五个一”活动 {activities} 次，{complete} 个已完成、{len(INCOMPLETE)} 个仍有缺项；优势短板 {findings} 条")
+    say(
+        f"      联系分包 {len(rows)} 个：“五个一”活动 {activities} 次，{complete} 个已完成、{len(INCOMPLETE)} 个仍有缺项；优势短板 {findings} 条"
+    )

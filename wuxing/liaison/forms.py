@@ -16,7 +16,9 @@ class MultipleFileField(forms.FileField):
     """Several evidence files at once; their content is checked by the service (wuxing.core.uploads)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -27,17 +29,27 @@ class MultipleFileField(forms.FileField):
 
 
 class TrackerFilterForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments"))
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False, empty_label=_("All leaders"))
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
+    )
+    leader = forms.ModelChoiceField(
+        label=_("Leader"), queryset=Person.objects.none(), required=False, empty_label=_("All leaders")
+    )
     state = forms.ChoiceField(
-        label=_("“Five ones”"), required=False, choices=[("", _("All assignments")), ("missing", _("Something missing")), ("complete", _("Complete"))]
+        label=_("“Five ones”"),
+        required=False,
+        choices=[("", _("All assignments")), ("missing", _("Something missing")), ("complete", _("Complete"))],
     )
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign is not None:
-            self.fields["department"].queryset = Department.objects.filter(office_id=campaign.office_id).order_by("code")
-            self.fields["leader"].queryset = Person.objects.filter(office_id=campaign.office_id, is_leader=True).order_by("id")
+            self.fields["department"].queryset = Department.objects.filter(office_id=campaign.office_id).order_by(
+                "code"
+            )
+            self.fields["leader"].queryset = Person.objects.filter(
+                office_id=campaign.office_id, is_leader=True
+            ).order_by("id")
 
 
 class ActivityForm(forms.Form):
@@ -54,11 +66,19 @@ class EvidenceForm(forms.Form):
 
 class ContributionForm(forms.Form):
     pledged_people = forms.IntegerField(label=_("People pledged"), min_value=0, max_value=10000)
-    pledged_funds = forms.DecimalField(label=_("Funds pledged (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2)
-    pledged_projects = forms.CharField(label=_("Projects pledged"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    pledged_funds = forms.DecimalField(
+        label=_("Funds pledged (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2
+    )
+    pledged_projects = forms.CharField(
+        label=_("Projects pledged"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     delivered_people = forms.IntegerField(label=_("People delivered"), min_value=0, max_value=10000)
-    delivered_funds = forms.DecimalField(label=_("Funds delivered (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2)
-    delivered_projects = forms.CharField(label=_("Projects delivered"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    delivered_funds = forms.DecimalField(
+        label=_("Funds delivered (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2
+    )
+    delivered_projects = forms.CharField(
+        label=_("Projects delivered"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -67,14 +87,20 @@ class AssignmentCreateForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none(), required=False)
     pledged_people = forms.IntegerField(label=_("People pledged"), min_value=0, max_value=10000, initial=0)
-    pledged_funds = forms.DecimalField(label=_("Funds pledged (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2, initial=0)
-    pledged_projects = forms.CharField(label=_("Projects pledged"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    pledged_funds = forms.DecimalField(
+        label=_("Funds pledged (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    pledged_projects = forms.CharField(
+        label=_("Projects pledged"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, campaign, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches.filter(office_id=campaign.office_id)
         self.fields["department"].queryset = Department.objects.filter(office_id=campaign.office_id).order_by("code")
-        self.fields["leader"].queryset = Person.objects.filter(office_id=campaign.office_id, is_leader=True).order_by("id")
+        self.fields["leader"].queryset = Person.objects.filter(office_id=campaign.office_id, is_leader=True).order_by(
+            "id"
+        )
 
     def clean(self):
         data = super().clean()
@@ -96,8 +122,12 @@ class FindingForm(forms.Form):
 
 
 class FindingFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Strengths and weak points"))] + FindingKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Strengths and weak points"))] + FindingKind.choices
+    )
 
 
 class ActivityFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Activity"), required=False, choices=[("", _("All activities"))] + ActivityKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Activity"), required=False, choices=[("", _("All activities"))] + ActivityKind.choices
+    )

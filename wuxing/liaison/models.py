@@ -20,13 +20,29 @@ class CampaignAssignment(models.Model):
     "有人出人、有力出力": people, funds and projects, pledged at the start and delivered during the campaign.
     """
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="liaison_assignments")
-    assignment = models.ForeignKey("org.Assignment", verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="campaign_assignments")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="liaison_assignments"
+    )
+    assignment = models.ForeignKey(
+        "org.Assignment", verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="campaign_assignments"
+    )
     pledged_people = models.PositiveSmallIntegerField(_("people pledged"), default=0)
-    pledged_funds = models.DecimalField(_("funds pledged (10,000 yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)])
+    pledged_funds = models.DecimalField(
+        _("funds pledged (10,000 yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
     pledged_projects = models.TextField(_("projects pledged"), blank=True)
     delivered_people = models.PositiveSmallIntegerField(_("people delivered"), default=0)
-    delivered_funds = models.DecimalField(_("funds delivered (10,000 yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)])
+    delivered_funds = models.DecimalField(
+        _("funds delivered (10,000 yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
     delivered_projects = models.TextField(_("projects delivered"), blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -37,7 +53,9 @@ class CampaignAssignment(models.Model):
         ordering = ["campaign", "assignment__branch__sort_order", "assignment__branch__code", "id"]
         verbose_name = _("campaign assignment")
         verbose_name_plural = _("campaign assignments")
-        constraints = [models.UniqueConstraint(fields=["campaign", "assignment"], name="liaison_assignment_once_per_campaign")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "assignment"], name="liaison_assignment_once_per_campaign")
+        ]
 
     def __str__(self):
         return str(self.assignment)
@@ -59,12 +77,21 @@ class CampaignAssignment(models.Model):
 class Activity(models.Model):
     """One of the 五个一 done for an assignment's branch (R9: it belongs to exactly one assignment)."""
 
-    campaign_assignment = models.ForeignKey(CampaignAssignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="activities")
+    campaign_assignment = models.ForeignKey(
+        CampaignAssignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="activities"
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
     held_on = models.DateField(_("date"))
     participants = models.TextField(_("participants"))
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = RestrictedManager()
@@ -84,7 +111,9 @@ class Activity(models.Model):
 
 
 class ActivityEvidence(EvidenceFileBase):
-    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="evidence")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="evidence"
+    )
 
     objects = RestrictedManager()
 
@@ -101,17 +130,35 @@ class ActivityEvidence(EvidenceFileBase):
 class Finding(models.Model):
     """A strength or weak point (优势/短板) of a branch found in research, talks or meetings, linked to a star."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="liaison_findings")
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="liaison_findings")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="liaison_findings"
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="liaison_findings"
+    )
     campaign_assignment = models.ForeignKey(
-        CampaignAssignment, verbose_name=_("assignment"), null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        CampaignAssignment,
+        verbose_name=_("assignment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=FindingKind.choices)
-    star = models.ForeignKey("standards.Star", verbose_name=_("star"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    star = models.ForeignKey(
+        "standards.Star", verbose_name=_("star"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source = models.CharField(_("found through"), max_length=16, choices=FindingSource.choices)
     found_on = models.DateField(_("date"))
     text = models.TextField(_("finding"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = RestrictedManager()

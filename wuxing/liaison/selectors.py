@@ -60,7 +60,13 @@ def tracker(*, user, campaign, filters=None):
         qs = qs.filter(assignment__leader=filters["leader"])
     if filters.get("branch"):
         qs = qs.filter(assignment__branch=filters["branch"])
-    qs = with_kind_counts(qs).order_by("assignment__branch__sort_order", "assignment__branch__code", "assignment__department__code", "assignment__leader__name", "id")
+    qs = with_kind_counts(qs).order_by(
+        "assignment__branch__sort_order",
+        "assignment__branch__code",
+        "assignment__department__code",
+        "assignment__leader__name",
+        "id",
+    )
     if filters.get("state") == "missing":
         qs = qs.filter(_any_missing_q())
     elif filters.get("state") == "complete":
@@ -84,7 +90,15 @@ def tracker_rows(rows) -> list[dict]:
         out.append(
             {
                 "assignment": row,
-                "cells": [{"kind": kind, "label": ActivityKind(kind).label, "count": getattr(row, f"n_{kind}", 0), "missing": kind in missing} for kind in FIVE_KINDS],
+                "cells": [
+                    {
+                        "kind": kind,
+                        "label": ActivityKind(kind).label,
+                        "count": getattr(row, f"n_{kind}", 0),
+                        "missing": kind in missing,
+                    }
+                    for kind in FIVE_KINDS
+                ],
                 "missing": missing,
                 "complete": not missing,
             }
@@ -124,7 +138,9 @@ def activity_list(*, user, campaign=None, assignment=None, filters=None):
     if filters.get("leader"):
         qs = qs.filter(campaign_assignment__assignment__leader=filters["leader"])
     return qs.select_related(
-        "campaign_assignment__assignment__branch", "campaign_assignment__assignment__department", "campaign_assignment__assignment__leader"
+        "campaign_assignment__assignment__branch",
+        "campaign_assignment__assignment__department",
+        "campaign_assignment__assignment__leader",
     ).prefetch_related("evidence")
 
 
@@ -151,9 +167,9 @@ def finding_list(*, user, campaign=None, branch=None, filters=None):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("star"):
         qs = qs.filter(star=filters["star"])
-    return qs.select_related("branch", "star", "campaign_assignment__assignment__department", "campaign_assignment__assignment__leader").order_by(
-        "branch__sort_order", "branch__code", "kind", "star__position", "-found_on", "-id"
-    )
+    return qs.select_related(
+        "branch", "star", "campaign_assignment__assignment__department", "campaign_assignment__assignment__leader"
+    ).order_by("branch__sort_order", "branch__code", "kind", "star__position", "-found_on", "-id")
 
 
 def branch_panel_context(*, user, branch, campaign) -> dict:

@@ -66,7 +66,16 @@ def _people(value, field: str) -> int:
 
 @transaction.atomic
 def campaign_assignment_create(
-    *, actor, campaign, branch, department=None, leader=None, pledged_people=0, pledged_funds=0, pledged_projects: str = "", note: str = ""
+    *,
+    actor,
+    campaign,
+    branch,
+    department=None,
+    leader=None,
+    pledged_people=0,
+    pledged_funds=0,
+    pledged_projects: str = "",
+    note: str = "",
 ) -> CampaignAssignment:
     """A department or a leader takes a branch for the campaign (creating the standing 联系分包 if needed)."""
     from wuxing.org.services import assignment_create
@@ -78,7 +87,10 @@ def campaign_assignment_create(
         ensure_in_scope(campaign, actor=actor, action="view")
     assignment = assignment_create(actor=actor, branch=branch, department=department, leader=leader)
     if CampaignAssignment.objects.filter(campaign=campaign, assignment=assignment).exists():
-        raise ValidationError(_("%(who)s already took %(branch)s for this campaign.") % {"who": department or leader, "branch": branch.name})
+        raise ValidationError(
+            _("%(who)s already took %(branch)s for this campaign.")
+            % {"who": department or leader, "branch": branch.name}
+        )
     row = CampaignAssignment.objects.create(
         campaign=campaign,
         assignment=assignment,
@@ -91,7 +103,15 @@ def campaign_assignment_create(
     return row
 
 
-CONTRIBUTION_FIELDS = ["pledged_people", "pledged_funds", "pledged_projects", "delivered_people", "delivered_funds", "delivered_projects", "note"]
+CONTRIBUTION_FIELDS = [
+    "pledged_people",
+    "pledged_funds",
+    "pledged_projects",
+    "delivered_people",
+    "delivered_funds",
+    "delivered_projects",
+    "note",
+]
 
 
 @transaction.atomic
@@ -101,7 +121,11 @@ def campaign_assignment_update(*, actor, campaign_assignment: CampaignAssignment
     unknown = set(fields) - set(CONTRIBUTION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    row = CampaignAssignment.objects.select_for_update(of=("self",)).select_related("campaign", "assignment__branch").get(pk=campaign_assignment.pk)
+    row = (
+        CampaignAssignment.objects.select_for_update(of=("self",))
+        .select_related("campaign", "assignment__branch")
+        .get(pk=campaign_assignment.pk)
+    )
     _ensure_assignment_allowed(actor, row, "change")
     _check_campaign(row.campaign, row.assignment.branch)
     before = snapshot(row)
@@ -132,11 +156,22 @@ def _clean_held_on(held_on) -> datetime.date:
 
 
 @transaction.atomic
-def activity_record(*, actor, campaign_assignment: CampaignAssignment, kind: str, held_on, participants: str, notes: str = "", evidence=()) -> Activity:
+def activity_record(
+    *,
+    actor,
+    campaign_assignment: CampaignAssignment,
+    kind: str,
+    held_on,
+    participants: str,
+    notes: str = "",
+    evidence=(),
+) -> Activity:
     """R9: record one of the 五个一 for an assignment, with its evidence files (all or nothing)."""
     _require(actor, "liaison.add_activity", _("You may not record activities."))
     if not is_known_kind(kind):
-        raise ValidationError({"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}})
+        raise ValidationError(
+            {"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}}
+        )
     row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(pk=campaign_assignment.pk)
     _ensure_assignment_allowed(actor, row)
     _check_campaign(row.campaign, row.assignment.branch)
@@ -149,10 +184,20 @@ def activity_record(*, actor, campaign_assignment: CampaignAssignment, kind: str
         raise ValidationError({"evidence": _("At most %(n)d files per activity.") % {"n": MAX_EVIDENCE_FILES}})
     evidence = clean_uploads(evidence, field="evidence")
     activity = Activity.objects.create(
-        campaign_assignment=row, kind=kind, held_on=held_on, participants=participants, notes=(notes or "").strip(), recorded_by=actor if actor is not None and actor.is_authenticated else None
+        campaign_assignment=row,
+        kind=kind,
+        held_on=held_on,
+        participants=participants,
+        notes=(notes or "").strip(),
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     files = [_store(activity, upload, actor) for upload in evidence]
-    audit_record(actor=actor, action="liaison.activity_record", obj=activity, after={**snapshot(activity), "evidence": [f.original_name for f in files]})
+    audit_record(
+        actor=actor,
+        action="liaison.activity_record",
+        obj=activity,
+        after={**snapshot(activity), "evidence": [f.original_name for f in files]},
+    )
     return activity
 
 
@@ -163,7 +208,9 @@ def _store(activity, upload, actor):
 @transaction.atomic
 def activity_add_evidence(*, actor, activity: Activity, evidence) -> list[ActivityEvidence]:
     _require(actor, "liaison.add_activity", _("You may not record activities."))
-    row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(pk=activity.campaign_assignment_id)
+    row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(
+        pk=activity.campaign_assignment_id
+    )
     _ensure_assignment_allowed(actor, row)
     _check_campaign(row.campaign, row.assignment.branch)
     evidence = list(evidence or [])
@@ -172,13 +219,27 @@ def activity_add_evidence(*, actor, activity: Activity, evidence) -> list[Activi
     if activity.evidence.count() + len(evidence) > MAX_EVIDENCE_FILES:
         raise ValidationError({"evidence": _("At most %(n)d files per activity.") % {"n": MAX_EVIDENCE_FILES}})
     files = [_store(activity, upload, actor) for upload in evidence]
-    audit_record(actor=actor, action="liaison.activity_evidence", obj=activity, after={"evidence": [f.original_name for f in files]})
+    audit_record(
+        actor=actor,
+        action="liaison.activity_evidence",
+        obj=activity,
+        after={"evidence": [f.original_name for f in files]},
+    )
     return files
 
 
 @transaction.atomic
 def finding_record(
-    *, actor, campaign, branch, kind: str, source: str, text: str, found_on, star=None, campaign_assignment: CampaignAssignment | None = None
+    *,
+    actor,
+    campaign,
+    branch,
+    kind: str,
+    source: str,
+    text: str,
+    found_on,
+    star=None,
+    campaign_assignment: CampaignAssignment | None = None,
 ) -> Finding:
     """A strength or weak point of a branch (优势/短板), linked to one of its stars."""
     _require(actor, "liaison.add_finding", _("You may not record findings."))
@@ -247,12 +308,18 @@ def campaign_assignments_sync(*, actor, campaign) -> list[CampaignAssignment]:
         ensure_in_scope(campaign, actor=actor, action="view")
     created = []
     existing = set(CampaignAssignment.objects.filter(campaign=campaign).values_list("assignment_id", flat=True))
-    for assignment in Assignment.objects.filter(branch__office=campaign.office, active=True).select_related("branch", "department", "leader"):
+    for assignment in Assignment.objects.filter(branch__office=campaign.office, active=True).select_related(
+        "branch", "department", "leader"
+    ):
         if assignment.pk in existing:
             continue
         created.append(
             campaign_assignment_create(
-                actor=actor, campaign=campaign, branch=assignment.branch, department=assignment.department, leader=assignment.leader
+                actor=actor,
+                campaign=campaign,
+                branch=assignment.branch,
+                department=assignment.department,
+                leader=assignment.leader,
             )
         )
     return created

@@ -56,7 +56,14 @@ def tracker_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="five-ones-tracker.xlsx",
         title=_("“Five ones” tracker"),
-        headers=[_("Branch"), _("Department or leader"), *[KIND_LABELS[k] for k in FIVE_KINDS], _("Missing"), _("People delivered"), _("Funds delivered (10,000 yuan)")],
+        headers=[
+            _("Branch"),
+            _("Department or leader"),
+            *[KIND_LABELS[k] for k in FIVE_KINDS],
+            _("Missing"),
+            _("People delivered"),
+            _("Funds delivered (10,000 yuan)"),
+        ],
         rows=(
             (
                 r["assignment"].assignment.branch.name,
@@ -85,7 +92,13 @@ def tracker(request):
         qs = selectors.tracker(user=request.user, campaign=campaign, filters=filters)
         page = Paginator(qs, TRACKER_PER_PAGE).get_page(request.GET.get("page"))
         rows = selectors.tracker_rows(page)
-        context.update(form=form, page=page, rows=rows, complete=sum(1 for r in rows if r["complete"]), own_only=selectors.only_own_assignments(request.user))
+        context.update(
+            form=form,
+            page=page,
+            rows=rows,
+            complete=sum(1 for r in rows if r["complete"]),
+            own_only=selectors.only_own_assignments(request.user),
+        )
         context["can_assign"] = request.user.has_perm("liaison.add_campaignassignment") and campaign.status != "closed"
         if context["can_assign"]:
             context["not_taken"] = services.standing_not_in_campaign(campaign)
@@ -148,7 +161,9 @@ def assignment_detail(request, pk: int):
     context = {
         "row": row,
         "branch": row.assignment.branch,
-        "kinds": [{"kind": k, "label": KIND_LABELS[k], "activities": by_kind[k], "missing": k in missing} for k in FIVE_KINDS],
+        "kinds": [
+            {"kind": k, "label": KIND_LABELS[k], "activities": by_kind[k], "missing": k in missing} for k in FIVE_KINDS
+        ],
         "missing": missing,
         "findings": findings,
         "checklist_url": _checklist_url(row.assignment.branch),
@@ -191,7 +206,11 @@ def activity_create(request, pk: int):
         else:
             messages.success(request, _("The activity was recorded."))
             return redirect("liaison:assignment_detail", pk=row.pk)
-    return render(request, "liaison/activity_form.html", {"form": form, "row": row, "missing": selectors.missing_kinds_of(row), "labels": KIND_LABELS})
+    return render(
+        request,
+        "liaison/activity_form.html",
+        {"form": form, "row": row, "missing": selectors.missing_kinds_of(row), "labels": KIND_LABELS},
+    )
 
 
 @login_required
@@ -201,7 +220,9 @@ def activity_evidence_add(request, pk: int):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_add_evidence(actor=request.user, activity=activity, evidence=form.cleaned_data["evidence"])
+            services.activity_add_evidence(
+                actor=request.user, activity=activity, evidence=form.cleaned_data["evidence"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -223,9 +244,25 @@ def activities_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="five-ones-activities.xlsx",
         title=_("“Five ones” activities"),
-        headers=[_("Date"), _("Activity"), _("Branch"), _("Department or leader"), _("Participants"), _("Notes"), _("Evidence files")],
+        headers=[
+            _("Date"),
+            _("Activity"),
+            _("Branch"),
+            _("Department or leader"),
+            _("Participants"),
+            _("Notes"),
+            _("Evidence files"),
+        ],
         rows=(
-            (a.held_on, a.get_kind_display(), a.campaign_assignment.assignment.branch.name, _responsible_label(a.campaign_assignment), a.participants, a.notes, len(a.evidence.all()))
+            (
+                a.held_on,
+                a.get_kind_display(),
+                a.campaign_assignment.assignment.branch.name,
+                _responsible_label(a.campaign_assignment),
+                a.participants,
+                a.notes,
+                len(a.evidence.all()),
+            )
             for a in activities
         ),
         total=len(activities),
@@ -257,7 +294,15 @@ def findings_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="findings.xlsx",
         title=_("Strengths and weak points"),
-        headers=[_("Branch"), _("Kind"), _("Star"), _("Found through"), _("Date"), _("Finding"), _("Department or leader")],
+        headers=[
+            _("Branch"),
+            _("Kind"),
+            _("Star"),
+            _("Found through"),
+            _("Date"),
+            _("Finding"),
+            _("Department or leader"),
+        ],
         rows=(
             (
                 f.branch.name,

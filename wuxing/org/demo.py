@@ -22,11 +22,56 @@ from .choices import BranchKind, StarSet, UnitLevel
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪任姜范方石姚谭廖邹熊金陆郝孔白崔康邱秦史顾侯邵孟万段雷钱汤尹黎易常武乔贺赖龚"
 
 GIVEN_NAMES = [
-    "志强", "丽娟", "建华", "晓燕", "海涛", "红梅", "国栋", "文静", "振宇", "秀兰",
-    "春生", "雪芳", "立新", "卫红", "桂英", "明辉", "金凤", "永刚", "慧敏", "德胜",
-    "玉霞", "俊峰", "淑珍", "世杰", "翠萍", "宏伟", "亚楠", "长青", "素琴", "家豪",
-    "晓东", "美玲", "庆丰", "婷婷", "鹏飞", "爱华", "新民", "瑞雪", "保军", "秋菊",
-    "光辉", "雅琴", "天佑", "月娥", "建军", "凤英", "浩然", "丹丹", "继业", "小红",
+    "志强",
+    "丽娟",
+    "建华",
+    "晓燕",
+    "海涛",
+    "红梅",
+    "国栋",
+    "文静",
+    "振宇",
+    "秀兰",
+    "春生",
+    "雪芳",
+    "立新",
+    "卫红",
+    "桂英",
+    "明辉",
+    "金凤",
+    "永刚",
+    "慧敏",
+    "德胜",
+    "玉霞",
+    "俊峰",
+    "淑珍",
+    "世杰",
+    "翠萍",
+    "宏伟",
+    "亚楠",
+    "长青",
+    "素琴",
+    "家豪",
+    "晓东",
+    "美玲",
+    "庆丰",
+    "婷婷",
+    "鹏飞",
+    "爱华",
+    "新民",
+    "瑞雪",
+    "保军",
+    "秋菊",
+    "光辉",
+    "雅琴",
+    "天佑",
+    "月娥",
+    "建军",
+    "凤英",
+    "浩然",
+    "丹丹",
+    "继业",
+    "小红",
 ]
 
 
@@ -96,7 +141,17 @@ BRANCHES = [
             "phone": fictional_phone(_SECRETARY_BASE + i),
         },
     }
-    for i, (suffix, name, kind, party_members, representatives, households, adult_population, chairs, star_set) in enumerate(_BRANCH_ROWS)
+    for i, (
+        suffix,
+        name,
+        kind,
+        party_members,
+        representatives,
+        households,
+        adult_population,
+        chairs,
+        star_set,
+    ) in enumerate(_BRANCH_ROWS)
 ]
 
 
@@ -123,9 +178,24 @@ def _departments():
     for code, name, duties, cadre_count, branch_suffixes in _DEPARTMENT_ROWS:
         cadres = []
         for k in range(cadre_count):
-            cadres.append({"key": f"{code}.{k}", "name": fictional_name(_CADRE_BASE + n), "position": name + _CADRE_TITLES[k], "phone": fictional_phone(_CADRE_BASE + n)})
+            cadres.append(
+                {
+                    "key": f"{code}.{k}",
+                    "name": fictional_name(_CADRE_BASE + n),
+                    "position": name + _CADRE_TITLES[k],
+                    "phone": fictional_phone(_CADRE_BASE + n),
+                }
+            )
             n += 1
-        departments.append({"code": code, "name": name, "duties": duties, "branches": [branch_code(s) for s in branch_suffixes], "cadres": cadres})
+        departments.append(
+            {
+                "code": code,
+                "name": name,
+                "duties": duties,
+                "branches": [branch_code(s) for s in branch_suffixes],
+                "cadres": cadres,
+            }
+        )
     return departments
 
 
@@ -146,7 +216,13 @@ _LEADER_ROWS = [
 ]
 
 LEADERS = [
-    {"key": key, "name": fictional_name(_LEADER_BASE + i), "position": position, "phone": fictional_phone(_LEADER_BASE + i), "branches": [branch_code(s) for s in suffixes]}
+    {
+        "key": key,
+        "name": fictional_name(_LEADER_BASE + i),
+        "position": position,
+        "phone": fictional_phone(_LEADER_BASE + i),
+        "branches": [branch_code(s) for s in suffixes],
+    }
     for i, (key, position, suffixes) in enumerate(_LEADER_ROWS)
 ]
 
@@ -161,9 +237,20 @@ PREVIOUS_CAMPAIGN = {
     "quotas": {4: 4, 3: 6, 2: 4},
     "rated_on": date(2025, 12, 26),
     "levels": {
-        "41019901001": 4, "41019901002": 3, "41019901003": 3, "41019901004": 2, "41019901005": 3,
-        "41019901006": 2, "41019901007": 3, "41019901008": 4, "41019901009": 3, "41019901010": 2,
-        "41019901011": 3, "41019901012": 2, "41019901013": 3, "41019901014": 2,
+        "41019901001": 4,
+        "41019901002": 3,
+        "41019901003": 3,
+        "41019901004": 2,
+        "41019901005": 3,
+        "41019901006": 2,
+        "41019901007": 3,
+        "41019901008": 4,
+        "41019901009": 3,
+        "41019901010": 2,
+        "41019901011": 3,
+        "41019901012": 2,
+        "41019901013": 3,
+        "41019901014": 2,
     },
 }
 
@@ -252,8 +339,20 @@ CAMPAIGN = {
 # "person": a leader or cadre key, or "branch:<code>" for a branch's secretary; "unit": "office" or absent.
 # The login page lists these accounts (with their labels) in demo mode.
 DEMO_ACCOUNTS = [
-    {"username": "demo-leader", "label": "党工委书记", "role": Role.OFFICE_LEADER, "unit": "office", "person": "party_secretary"},
-    {"username": "demo-staff", "label": "创建办工作人员", "role": Role.CAMPAIGN_STAFF, "unit": "office", "person": "D01.2"},
+    {
+        "username": "demo-leader",
+        "label": "党工委书记",
+        "role": Role.OFFICE_LEADER,
+        "unit": "office",
+        "person": "party_secretary",
+    },
+    {
+        "username": "demo-staff",
+        "label": "创建办工作人员",
+        "role": Role.CAMPAIGN_STAFF,
+        "unit": "office",
+        "person": "D01.2",
+    },
     {"username": "demo-dept", "label": "职能部门干部（分包2个支部）", "role": Role.DEPARTMENT_CADRE, "person": "D03.0"},
     {
         "username": "demo-secretary",
@@ -340,13 +439,22 @@ def _load(say, *, extensions: bool = True):
     from wuxing.standards.models import Standard, Star
 
     from .models import Assignment, OrgUnit
-    from .services import assignment_create, branch_create, branch_update, department_create, orgunit_create, person_create
+    from .services import (
+        assignment_create,
+        branch_create,
+        branch_update,
+        department_create,
+        orgunit_create,
+        person_create,
+    )
 
     say(f"[1/{steps}] 组织架构…")
     parent = None
     for unit in UNITS:
         existing = OrgUnit.objects.filter(code=unit["code"]).first()
-        parent = existing or orgunit_create(actor=None, code=unit["code"], name=unit["name"], level=unit["level"], parent=parent)
+        parent = existing or orgunit_create(
+            actor=None, code=unit["code"], name=unit["name"], level=unit["level"], parent=parent
+        )
     office = parent
     branches = {}
     for order, data in enumerate(BRANCHES, start=1):
@@ -366,10 +474,18 @@ def _load(say, *, extensions: bool = True):
         add_person(data["key"], name=data["name"], position=data["position"], phone=data["phone"], is_leader=True)
     departments = {}
     for data in DEPARTMENTS:
-        department = department_create(actor=None, office=office, code=data["code"], name=data["name"], duties=data["duties"])
+        department = department_create(
+            actor=None, office=office, code=data["code"], name=data["name"], duties=data["duties"]
+        )
         departments[department.code] = department
         for cadre in data["cadres"]:
-            add_person(cadre["key"], name=cadre["name"], position=cadre["position"], phone=cadre["phone"], department=department)
+            add_person(
+                cadre["key"],
+                name=cadre["name"],
+                position=cadre["position"],
+                phone=cadre["phone"],
+                department=department,
+            )
     for data in BRANCHES:
         branch = branches[data["code"]]
         secretary = add_person("branch:" + branch.code, branch=branch, **data["secretary"])
@@ -396,7 +512,14 @@ def _load(say, *, extensions: bool = True):
         say(f"      沿用已载入的 {standard.name}（{standard.version}）")
 
     say(f"[5/{steps}] {CAMPAIGN['year']}年度创建活动…")
-    campaign = campaign_create(actor=None, office=office, year=CAMPAIGN["year"], standard=standard, name=CAMPAIGN["name"], work_plan=CAMPAIGN["work_plan"])
+    campaign = campaign_create(
+        actor=None,
+        office=office,
+        year=CAMPAIGN["year"],
+        standard=standard,
+        name=CAMPAIGN["name"],
+        work_plan=CAMPAIGN["work_plan"],
+    )
     campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.RUNNING)
     campaign_set_quotas(actor=None, campaign=campaign, quotas=CAMPAIGN["quotas"])
     for kind, group in CAMPAIGN["groups"].items():
@@ -415,7 +538,14 @@ def _load(say, *, extensions: bool = True):
         branch = branches[data["code"]]
         level = PREVIOUS_CAMPAIGN["levels"][data["code"]]
         stars = list(Star.objects.filter(standard=standard, star_set=branch.star_set).order_by("position")[:level])
-        campaign_record_result(actor=None, campaign=previous, branch=branch, level=level, stars=stars, rated_on=PREVIOUS_CAMPAIGN["rated_on"])
+        campaign_record_result(
+            actor=None,
+            campaign=previous,
+            branch=branch,
+            level=level,
+            stars=stars,
+            rated_on=PREVIOUS_CAMPAIGN["rated_on"],
+        )
     campaign_set_status(actor=None, campaign=previous, status=CampaignStatus.CLOSED)
     upcoming = campaign_create(
         actor=None, office=office, year=NEXT_CAMPAIGN["year"], standard=standard, name=NEXT_CAMPAIGN["name"]
@@ -468,7 +598,13 @@ def _create_demo_accounts(office, say) -> list[str]:
                 say(f"      跳过 {spec['username']}：找不到支部 {spec['branch']}")
                 continue
         user = user_create(actor=None, username=spec["username"], password=settings.WUXING_DEMO_PASSWORD, person=person)
-        role_assign(actor=None, user=user, role=spec["role"], unit=office if spec.get("unit") == "office" else None, branch=branch)
+        role_assign(
+            actor=None,
+            user=user,
+            role=spec["role"],
+            unit=office if spec.get("unit") == "office" else None,
+            branch=branch,
+        )
         created.append(user.username)
         say(f"      {user.username}（{spec['label']}{' ' + person.name if person else ''}）")
     return created

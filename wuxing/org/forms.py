@@ -12,7 +12,9 @@ from .models import Branch, Department, OrgUnit, Person
 class BranchFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + BranchKind.choices)
-    star_set = forms.ChoiceField(label=_("Star set"), required=False, choices=[("", _("All star sets"))] + StarSet.choices)
+    star_set = forms.ChoiceField(
+        label=_("Star set"), required=False, choices=[("", _("All star sets"))] + StarSet.choices
+    )
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
     office = forms.ChoiceField(label=_("Office"), required=False)
 
@@ -20,7 +22,9 @@ class BranchFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         offices = list(offices)
         several = len(offices) > 1
-        self.fields["department"].choices = [("", _("All departments"))] + [(d.pk, f"{d.office.name} · {d.name}" if several else d.name) for d in departments]
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (d.pk, f"{d.office.name} · {d.name}" if several else d.name) for d in departments
+        ]
         self.fields["office"].choices = [("", _("All offices"))] + [(o.code, o.name) for o in offices]
         # One office in scope: the filter would only ever have one answer.
         self.show_office = len(offices) > 1
@@ -34,7 +38,11 @@ class _BranchChoice(forms.ModelChoiceField):
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.order_by("path"), required=False)
-    branch = _BranchChoice(label=_("Branch"), queryset=Branch.objects.select_related("office").order_by("office__path", "sort_order", "code"), required=False)
+    branch = _BranchChoice(
+        label=_("Branch"),
+        queryset=Branch.objects.select_related("office").order_by("office__path", "sort_order", "code"),
+        required=False,
+    )
 
 
 class BranchForm(forms.Form):
@@ -42,13 +50,17 @@ class BranchForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=BranchKind.choices)
-    star_set = forms.ChoiceField(label=_("Star set"), choices=StarSet.choices, help_text=_("A resettlement village may use either star set."))
+    star_set = forms.ChoiceField(
+        label=_("Star set"), choices=StarSet.choices, help_text=_("A resettlement village may use either star set.")
+    )
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None, required=False)
     party_members = forms.IntegerField(label=_("Party members"), min_value=0, max_value=100000)
     representatives = forms.IntegerField(label=_("Villager / resident representatives"), min_value=0, max_value=100000)
     households = forms.IntegerField(label=_("Households"), min_value=0, max_value=1000000)
     adult_population = forms.IntegerField(label=_("Adult villagers / residents"), min_value=0, max_value=10000000)
-    secretary_chairs_committee = forms.BooleanField(label=_("Secretary also chairs the village / resident committee"), required=False)
+    secretary_chairs_committee = forms.BooleanField(
+        label=_("Secretary also chairs the village / resident committee"), required=False
+    )
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,8 +86,14 @@ class AssignmentForm(forms.Form):
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput(render_value=False))
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(user__isnull=True).select_related("office").order_by("office__path", "name"), required=False)
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.filter(user__isnull=True).select_related("office").order_by("office__path", "name"),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].label_from_instance = lambda p: f"{p.office.name} · {p.name}（{p.position}）" if p.position else f"{p.office.name} · {p.name}"
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.office.name} · {p.name}（{p.position}）" if p.position else f"{p.office.name} · {p.name}"
+        )

@@ -19,7 +19,9 @@ class OrgUnit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of codes ("/41/4101/410199/…/"): subtree queries are a prefix match on any database.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
 
@@ -44,17 +46,27 @@ class OrgUnit(models.Model):
 class Branch(models.Model):
     """A village or community party organisation (支部), the unit that earns stars."""
 
-    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="branches", limit_choices_to={"level": UnitLevel.OFFICE})
+    office = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        related_name="branches",
+        limit_choices_to={"level": UnitLevel.OFFICE},
+    )
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=24, choices=BranchKind.choices)
     star_set = models.CharField(_("star set"), max_length=8, choices=StarSet.choices, blank=True)
-    secretary = models.ForeignKey("Person", verbose_name=_("secretary"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    secretary = models.ForeignKey(
+        "Person", verbose_name=_("secretary"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     party_members = models.PositiveIntegerField(_("party members"), default=0)
     representatives = models.PositiveIntegerField(_("villager / resident representatives"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     adult_population = models.PositiveIntegerField(_("adult villagers / residents"), default=0)
-    secretary_chairs_committee = models.BooleanField(_("secretary also chairs the village / resident committee"), default=False)
+    secretary_chairs_committee = models.BooleanField(
+        _("secretary also chairs the village / resident committee"), default=False
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = RestrictedManager()
@@ -117,8 +129,17 @@ class Person(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
     is_leader = models.BooleanField(_("leadership member"), default=False, help_text=_("党工委班子成员"))
 
     objects = RestrictedManager()
@@ -144,7 +165,9 @@ class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):
 class User(AbstractUser):
     """An account. Its roles and their units decide what it may see and do."""
 
-    person = models.OneToOneField(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user")
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
     failed_logins = models.PositiveSmallIntegerField(_("consecutive failed sign-ins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
@@ -184,8 +207,12 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -204,8 +231,17 @@ class Assignment(models.Model):
     """联系分包: a department or a leader takes responsibility for helping a branch."""
 
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
-    leader = models.ForeignKey(Person, verbose_name=_("leader"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    leader = models.ForeignKey(
+        Person, verbose_name=_("leader"), null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
     active = models.BooleanField(_("active"), default=True)
     since = models.DateField(_("since"), null=True, blank=True)
 
@@ -217,7 +253,8 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(department__isnull=False) & Q(leader__isnull=True)) | (Q(department__isnull=True) & Q(leader__isnull=False)),
+                condition=(Q(department__isnull=False) & Q(leader__isnull=True))
+                | (Q(department__isnull=True) & Q(leader__isnull=False)),
                 name="assignment_department_xor_leader",
             ),
         ]
@@ -229,4 +266,3 @@ class Assignment(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(Branch.scope_filter(scope), "branch__")
-

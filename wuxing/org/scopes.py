@@ -40,7 +40,11 @@ def compute_scope(user) -> Scope:
         if person.department_id:
             q |= Q(department_id=person.department_id)
         branch_ids |= set(Assignment.objects.filter(q, active=True).values_list("branch_id", flat=True))
-    office_ids = frozenset(Branch.objects.filter(pk__in=branch_ids).values_list("office_id", flat=True).distinct()) if branch_ids else frozenset()
+    office_ids = (
+        frozenset(Branch.objects.filter(pk__in=branch_ids).values_list("office_id", flat=True).distinct())
+        if branch_ids
+        else frozenset()
+    )
     # Drop subtrees nested in another one, so filters stay short.
     roots = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
     return Scope(unit_paths=roots, branch_ids=frozenset(branch_ids), office_ids=office_ids)

@@ -17,7 +17,11 @@ def _assignment_prefetch():
 
 def branch_list(*, user, filters: dict | None = None):
     filters = filters or {}
-    qs = Branch.objects.restrict(user, "view").select_related("office", "secretary").prefetch_related(_assignment_prefetch())
+    qs = (
+        Branch.objects.restrict(user, "view")
+        .select_related("office", "secretary")
+        .prefetch_related(_assignment_prefetch())
+    )
     if filters.get("office"):
         qs = qs.filter(office__code=filters["office"])
     if filters.get("kind"):

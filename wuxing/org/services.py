@@ -24,7 +24,9 @@ def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit |
         _require(actor, "org.change_branch", _("You may not change the organisation tree."))
     if not can_be_child(parent.level if parent else None, level):
         raise ValidationError({"level": _("A unit of this level cannot sit under the chosen parent.")})
-    unit = OrgUnit(code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code))
+    unit = OrgUnit(
+        code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code)
+    )
     unit.full_clean()
     unit.save()
     audit_record(actor=actor, action="orgunit.create", obj=unit, after=snapshot(unit))
@@ -76,7 +78,17 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     if branch is None:
         raise PermissionDenied(_("You do not have permission to change this branch."))
     before = snapshot(branch)
-    allowed = {"name", "kind", "star_set", "party_members", "representatives", "households", "adult_population", "secretary_chairs_committee", "secretary"}
+    allowed = {
+        "name",
+        "kind",
+        "star_set",
+        "party_members",
+        "representatives",
+        "households",
+        "adult_population",
+        "secretary_chairs_committee",
+        "secretary",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -97,7 +109,9 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
 
 
 @transaction.atomic
-def role_assign(*, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None) -> RoleAssignment:
+def role_assign(
+    *, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None
+) -> RoleAssignment:
     """Give `user` a role. The three administrator roles are never held by one account (三员分立)."""
     if actor is not None:
         _require(actor, "org.assign_role", _("Only the security administrator assigns roles."))
@@ -111,7 +125,9 @@ def role_assign(*, actor, user: User, role: str, unit: OrgUnit | None = None, br
     conflict = conflicting_admin_role(held, role)
     if conflict:
         raise ValidationError(
-            _("%(user)s already holds the role “%(held)s”; the auditor, security administrator and system administrator roles must be held by different accounts.")
+            _(
+                "%(user)s already holds the role “%(held)s”; the auditor, security administrator and system administrator roles must be held by different accounts."
+            )
             % {"user": user.username, "held": Role(conflict).label}
         )
     if role in ADMIN_ROLES and any(r not in ADMIN_ROLES for r in held):
@@ -122,9 +138,19 @@ def role_assign(*, actor, user: User, role: str, unit: OrgUnit | None = None, br
         raise ValidationError({"unit": _("This role needs the unit whose data it covers.")})
     if role in BRANCH_ROLES and branch is None:
         raise ValidationError({"branch": _("This role needs the branch it belongs to.")})
-    ra, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit if role in SUBTREE_ROLES else None, branch=branch if role in BRANCH_ROLES else None)
+    ra, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        unit=unit if role in SUBTREE_ROLES else None,
+        branch=branch if role in BRANCH_ROLES else None,
+    )
     if created:
-        audit_record(actor=actor, action="role.assign", obj=user, after={"role": role, "unit": unit.code if unit else None, "branch": branch.code if branch else None})
+        audit_record(
+            actor=actor,
+            action="role.assign",
+            obj=user,
+            after={"role": role, "unit": unit.code if unit else None, "branch": branch.code if branch else None},
+        )
     return ra
 
 
@@ -160,7 +186,13 @@ def user_unlock(*, actor, user: User) -> User:
     before = snapshot(user, ["failed_logins", "locked_until"])
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     user.refresh_from_db()
-    audit_record(actor=actor, action="user.unlock", obj=user, before=before, after=snapshot(user, ["failed_logins", "locked_until"]))
+    audit_record(
+        actor=actor,
+        action="user.unlock",
+        obj=user,
+        before=before,
+        after=snapshot(user, ["failed_logins", "locked_until"]),
+    )
     return user
 
 
@@ -188,7 +220,9 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
         raise ValidationError(_("The department belongs to another office."))
     if leader is not None and (leader.office_id != branch.office_id or not leader.is_leader):
         raise ValidationError(_("Only a leadership member of the branch's office can be assigned."))
-    assignment, created = Assignment.objects.get_or_create(branch=branch, department=department, leader=leader, defaults={"active": True})
+    assignment, created = Assignment.objects.get_or_create(
+        branch=branch, department=department, leader=leader, defaults={"active": True}
+    )
     if not created and not assignment.active:
         assignment.active = True
         assignment.save(update_fields=["active"])
@@ -200,7 +234,9 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
 def assignment_end(*, actor, assignment: Assignment) -> Assignment:
     """End an assignment (联系分包); it stays on record, inactive."""
     _require(actor, "org.change_assignment", _("You may not assign branches."))
-    assignment = Assignment.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=assignment.pk).first()
+    assignment = (
+        Assignment.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=assignment.pk).first()
+    )
     if assignment is None:
         raise PermissionDenied(_("This assignment is outside your scope."))
     before = snapshot(assignment)

@@ -65,7 +65,9 @@ def office_overview(request):
 
 
 def _branch_filter_form(user, params):
-    return BranchFilterForm(params or None, departments=selectors.department_list(user=user), offices=selectors.office_list(user=user))
+    return BranchFilterForm(
+        params or None, departments=selectors.department_list(user=user), offices=selectors.office_list(user=user)
+    )
 
 
 @exporter
@@ -75,7 +77,18 @@ def branches_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="branches.xlsx",
         title=_("Branches"),
-        headers=[_("Code"), _("Name"), _("Office"), _("Kind"), _("Star set"), _("Secretary"), _("Phone"), _("Departments"), _("Leaders"), _("Party members")],
+        headers=[
+            _("Code"),
+            _("Name"),
+            _("Office"),
+            _("Kind"),
+            _("Star set"),
+            _("Secretary"),
+            _("Phone"),
+            _("Departments"),
+            _("Leaders"),
+            _("Party members"),
+        ],
         rows=(
             (
                 r["branch"].code,
@@ -102,10 +115,16 @@ def branch_list(request):
         return export_response(request, branches_export)
     form = _branch_filter_form(request.user, request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.branch_list(user=request.user, filters=filters), BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.branch_list(user=request.user, filters=filters), BRANCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     # A history restore after a cache miss needs the whole page, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "org/_branch_table.html" if fragment else "org/branch_list.html", {"form": form, "rows": _branch_rows(page), "page": page})
+    response = render(
+        request,
+        "org/_branch_table.html" if fragment else "org/branch_list.html",
+        {"form": form, "rows": _branch_rows(page), "page": page},
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -127,7 +146,17 @@ def branch_detail(request, pk: int):
     return render(request, "org/branch_detail.html", context)
 
 
-BRANCH_FIELDS = ["name", "kind", "star_set", "secretary", "party_members", "representatives", "households", "adult_population", "secretary_chairs_committee"]
+BRANCH_FIELDS = [
+    "name",
+    "kind",
+    "star_set",
+    "secretary",
+    "party_members",
+    "representatives",
+    "households",
+    "adult_population",
+    "secretary_chairs_committee",
+]
 
 
 @login_required
@@ -210,7 +239,15 @@ def people_export(user, params) -> ExportSpec:
         title=_("People"),
         headers=[_("Full name"), _("Position"), _("Office"), _("Department"), _("Branch"), _("Phone"), _("ID number")],
         rows=(
-            (p.name, p.position, p.office.name, p.department.name if p.department else "", p.branch.name if p.branch else "", mask_phone(p.phone), mask_id_number(p.id_number))
+            (
+                p.name,
+                p.position,
+                p.office.name,
+                p.department.name if p.department else "",
+                p.branch.name if p.branch else "",
+                mask_phone(p.phone),
+                mask_id_number(p.id_number),
+            )
             for p in people
         ),
         total=len(people),
@@ -222,7 +259,11 @@ def people_export(user, params) -> ExportSpec:
 def person_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, people_export)
-    people = selectors.person_list(user=request.user).select_related("office").order_by("office__path", "-is_leader", "department__code", "name")
+    people = (
+        selectors.person_list(user=request.user)
+        .select_related("office")
+        .order_by("office__path", "-is_leader", "department__code", "name")
+    )
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     return render(request, "org/person_list.html", {"page": page})
 
@@ -240,7 +281,12 @@ def person_reveal(request, pk: int, field: str):
 
 
 def _accounts(user):
-    return User.objects.restrict(user, "view").select_related("person").prefetch_related("role_assignments__unit", "role_assignments__branch").order_by("username")
+    return (
+        User.objects.restrict(user, "view")
+        .select_related("person")
+        .prefetch_related("role_assignments__unit", "role_assignments__branch")
+        .order_by("username")
+    )
 
 
 @exporter
@@ -250,7 +296,16 @@ def accounts_export(user, params) -> ExportSpec:
         filename="accounts.xlsx",
         title=_("Accounts"),
         headers=[_("User name"), _("Full name"), _("Roles"), _("Active"), _("Locked until")],
-        rows=((u.username, u.display_name, "、".join(ra.get_role_display() for ra in u.role_assignments.all()), u.is_active, u.locked_until) for u in users),
+        rows=(
+            (
+                u.username,
+                u.display_name,
+                "、".join(ra.get_role_display() for ra in u.role_assignments.all()),
+                u.is_active,
+                u.locked_until,
+            )
+            for u in users
+        ),
         total=len(users),
     )
 
@@ -290,7 +345,11 @@ def user_role_assign(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Role “%(role)s” given to %(user)s.") % {"role": Role(form.cleaned_data["role"]).label, "user": user.username})
+            messages.success(
+                request,
+                _("Role “%(role)s” given to %(user)s.")
+                % {"role": Role(form.cleaned_data["role"]).label, "user": user.username},
+            )
     else:
         messages.error(request, _("Choose a role."))
     return redirect("org:user_list")

@@ -21,7 +21,19 @@ class DemoSiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DemoSite
-        fields = ["id", "campaign", "branch", "branch_name", "leader", "feature", "plan", "claimed_on", "levels", "totals", "projects"]
+        fields = [
+            "id",
+            "campaign",
+            "branch",
+            "branch_name",
+            "leader",
+            "feature",
+            "plan",
+            "claimed_on",
+            "levels",
+            "totals",
+            "projects",
+        ]
 
     def get_leader(self, obj) -> dict:
         return {"name": obj.leader.name, "position": obj.leader.position}
@@ -29,9 +41,18 @@ class DemoSiteSerializer(serializers.ModelSerializer):
     def get_projects(self, obj) -> list[dict]:
         return [
             {
-                "id": p.pk, "kind": p.kind.code, "kind_name": p.kind.name, "title": p.title, "status": p.status, "progress": round(p.progress, 4),
-                "started_on": p.started_on, "due_on": p.due_on,
-                "milestones": [{"title": m.title, "due_on": m.due_on, "done_on": m.done_on, "weight": m.weight} for m in p.milestones.all()],
+                "id": p.pk,
+                "kind": p.kind.code,
+                "kind_name": p.kind.name,
+                "title": p.title,
+                "status": p.status,
+                "progress": round(p.progress, 4),
+                "started_on": p.started_on,
+                "due_on": p.due_on,
+                "milestones": [
+                    {"title": m.title, "due_on": m.due_on, "done_on": m.done_on, "weight": m.weight}
+                    for m in p.milestones.all()
+                ],
             }
             for p in selectors.decorate_projects(obj)
         ]
@@ -44,7 +65,11 @@ class DemoSiteSerializer(serializers.ModelSerializer):
         if totals is None:
             return {}
         data = asdict(totals)
-        data.update(incidents_open=totals.incidents_open, service_hours=str(totals.service_hours), volunteer_hours=str(totals.volunteer_hours))
+        data.update(
+            incidents_open=totals.incidents_open,
+            service_hours=str(totals.service_hours),
+            volunteer_hours=str(totals.volunteer_hours),
+        )
         return data
 
 
@@ -66,7 +91,9 @@ class DemoSiteViewSet(viewsets.ReadOnlyModelViewSet):
             kwargs["context"]["totals"] = selectors.site_totals(s.pk for s in items)
             levels = {}
             for campaign in {s.campaign for s in items}:
-                levels.update(selectors.level_board(campaign, [s.branch_id for s in items if s.campaign_id == campaign.pk]))
+                levels.update(
+                    selectors.level_board(campaign, [s.branch_id for s in items if s.campaign_id == campaign.pk])
+                )
             kwargs["context"]["levels"] = levels
             args = (items if kwargs.get("many") else items[0],) + args[1:]
         return super().get_serializer(*args, **kwargs)

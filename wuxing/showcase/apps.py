@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = {"showcase.view_demosite", "showcase.view_featureproject", "showcase.view_projectevidence", "showcase.view_projectkind"}
+_VIEW = {
+    "showcase.view_demosite",
+    "showcase.view_featureproject",
+    "showcase.view_projectevidence",
+    "showcase.view_projectkind",
+}
 _MANAGE = {
     "showcase.add_demosite",
     "showcase.change_demosite",

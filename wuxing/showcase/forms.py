@@ -15,14 +15,18 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 class SiteClaimForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
-    feature = forms.CharField(label=_("Feature"), max_length=100, help_text=_("The site's own feature, in a few words."))
+    feature = forms.CharField(
+        label=_("Feature"), max_length=100, help_text=_("The site's own feature, in a few words.")
+    )
     plan = forms.CharField(label=_("Tailored plan"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     claimed_on = forms.DateField(label=_("Claimed on"), **DATE)
 
     def __init__(self, *args, campaign, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches.filter(office_id=campaign.office_id)
-        self.fields["leader"].queryset = Person.objects.filter(office_id=campaign.office_id, is_leader=True).order_by("id")
+        self.fields["leader"].queryset = Person.objects.filter(office_id=campaign.office_id, is_leader=True).order_by(
+            "id"
+        )
 
 
 class SiteEditForm(forms.Form):
@@ -60,7 +64,9 @@ class ProjectForm(forms.Form):
             try:
                 due_on = datetime.date.fromisoformat(due) if due else None
             except ValueError:
-                raise forms.ValidationError(_("Line %(n)d: “%(due)s” is not a date like 2026-06-30.") % {"n": number, "due": due}) from None
+                raise forms.ValidationError(
+                    _("Line %(n)d: “%(due)s” is not a date like 2026-06-30.") % {"n": number, "due": due}
+                ) from None
             rows.append((title.strip(), due_on))
         return rows
 
@@ -72,7 +78,9 @@ class MilestoneForm(forms.Form):
 
 
 class ProjectEvidenceForm(forms.Form):
-    evidence = MultipleFileField(label=_("Evidence"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once."))
+    evidence = MultipleFileField(
+        label=_("Evidence"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once.")
+    )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
@@ -127,7 +135,13 @@ class VolunteerActivityForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), **DATE)
     title = forms.CharField(label=_("Activity"), max_length=200)
     volunteer_count = forms.IntegerField(label=_("Volunteers taking part"), min_value=1, max_value=10000)
-    hours = forms.DecimalField(label=_("Volunteer hours"), min_value=0, max_digits=8, decimal_places=1, help_text=_("Summed over everyone who took part."))
+    hours = forms.DecimalField(
+        label=_("Volunteer hours"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        help_text=_("Summed over everyone who took part."),
+    )
 
 
 class GridForm(forms.Form):

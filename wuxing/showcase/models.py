@@ -23,11 +23,15 @@ def _site_scope(prefix: str):
 class ProjectKind(models.Model):
     """A kind of feature project in the office's catalogue (共驻共建协议, 民情茶馆, …); the office can add its own."""
 
-    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="project_kinds")
+    office = models.ForeignKey(
+        OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="project_kinds"
+    )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    structure = models.CharField(_("records kept"), max_length=16, choices=RecordStructure.choices, default=RecordStructure.GENERIC)
+    structure = models.CharField(
+        _("records kept"), max_length=16, choices=RecordStructure.choices, default=RecordStructure.GENERIC
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = RestrictedManager()
@@ -49,9 +53,13 @@ class ProjectKind(models.Model):
 class DemoSite(models.Model):
     """A branch a leader claims as a demonstration site for a campaign, with its tailored plan (一社区(村)一特色)."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="demo_sites")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="demo_sites"
+    )
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="demo_sites")
-    leader = models.ForeignKey("org.Person", verbose_name=_("leader"), on_delete=models.PROTECT, related_name="demo_sites")
+    leader = models.ForeignKey(
+        "org.Person", verbose_name=_("leader"), on_delete=models.PROTECT, related_name="demo_sites"
+    )
     feature = models.CharField(_("feature"), max_length=100, help_text=_("The site's own feature, in a few words."))
     plan = models.TextField(_("tailored plan"), blank=True)
     claimed_on = models.DateField(_("claimed on"))
@@ -74,7 +82,9 @@ class DemoSite(models.Model):
 class FeatureProject(models.Model):
     """One feature of a site's tailored plan, with milestones, progress and evidence."""
 
-    site = models.ForeignKey(DemoSite, verbose_name=_("demonstration site"), on_delete=models.CASCADE, related_name="projects")
+    site = models.ForeignKey(
+        DemoSite, verbose_name=_("demonstration site"), on_delete=models.CASCADE, related_name="projects"
+    )
     kind = models.ForeignKey(ProjectKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(_("title"), max_length=200)
     goal = models.TextField(_("goal"), blank=True)
@@ -98,7 +108,9 @@ class FeatureProject(models.Model):
 
 
 class Milestone(models.Model):
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -115,7 +127,9 @@ class Milestone(models.Model):
 
 
 class ProjectEvidence(EvidenceFileBase):
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="evidence")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="evidence"
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
     objects = RestrictedManager()
@@ -134,7 +148,9 @@ class ProjectEvidence(EvidenceFileBase):
 class Agreement(models.Model):
     """共驻共建协议: an agreement with a unit in the area."""
 
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreements")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreements"
+    )
     partner = models.CharField(_("partner unit"), max_length=200)
     content = models.TextField(_("content"))
     signed_on = models.DateField(_("signed on"))
@@ -152,7 +168,9 @@ class Agreement(models.Model):
 class InServiceMember(models.Model):
     """在职党员进社区: a party member working elsewhere who registered with the community."""
 
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="members")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField(_("full name"), max_length=50)
     employer = models.CharField(_("work unit"), max_length=200)
     registered_on = models.DateField(_("registered on"))
@@ -167,10 +185,14 @@ class InServiceMember(models.Model):
 
 
 class ServiceRecord(models.Model):
-    member = models.ForeignKey(InServiceMember, verbose_name=_("party member"), on_delete=models.CASCADE, related_name="services")
+    member = models.ForeignKey(
+        InServiceMember, verbose_name=_("party member"), on_delete=models.CASCADE, related_name="services"
+    )
     served_on = models.DateField(_("date"))
     content = models.CharField(_("service"), max_length=200)
-    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0)])
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         ordering = ["member", "-served_on", "id"]
@@ -184,7 +206,9 @@ class ServiceRecord(models.Model):
 class TeaSession(models.Model):
     """民情茶馆: a session where residents raise issues with cadres."""
 
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sessions")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sessions"
+    )
     held_on = models.DateField(_("date"))
     issues = models.TextField(_("issues raised by residents"))
     issue_count = models.PositiveSmallIntegerField(_("number of issues"), default=1)
@@ -201,7 +225,9 @@ class TeaSession(models.Model):
 
 
 class VolunteerTeam(models.Model):
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="teams")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="teams"
+    )
     name = models.CharField(_("team"), max_length=100)
     captain = models.CharField(_("captain"), max_length=50, blank=True)
 
@@ -247,7 +273,9 @@ class VolunteerActivity(models.Model):
 
 
 class Grid(models.Model):
-    project = models.ForeignKey(FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="grids")
+    project = models.ForeignKey(
+        FeatureProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="grids"
+    )
     name = models.CharField(_("grid"), max_length=100)
     area = models.CharField(_("area covered"), max_length=200, blank=True)
     households = models.PositiveIntegerField(_("households"), default=0)

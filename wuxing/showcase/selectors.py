@@ -21,13 +21,21 @@ from .models import (
     VolunteerActivity,
     VolunteerTeam,
 )
-from .rules import SiteTotals, compute_level_change, compute_project_progress, compute_target_rise, is_agreement_in_force
+from .rules import (
+    SiteTotals,
+    compute_level_change,
+    compute_project_progress,
+    compute_target_rise,
+    is_agreement_in_force,
+)
 
 
 def _projects_prefetch():
     return Prefetch(
         "projects",
-        queryset=FeatureProject.objects.select_related("kind").prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "id"))),
+        queryset=FeatureProject.objects.select_related("kind").prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "id"))
+        ),
     )
 
 
@@ -39,7 +47,13 @@ def site_list(*, user, campaign=None):
 
 
 def site_get(*, user, pk: int, action: str = "view") -> DemoSite:
-    site = DemoSite.objects.restrict(user, action).select_related("campaign__office", "branch", "leader").prefetch_related(_projects_prefetch()).filter(pk=pk).first()
+    site = (
+        DemoSite.objects.restrict(user, action)
+        .select_related("campaign__office", "branch", "leader")
+        .prefetch_related(_projects_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
     if site is None:
         raise Http404
     return site
@@ -103,13 +117,21 @@ def site_totals(site_ids) -> dict[int, SiteTotals]:
         for site_id, value in rows:
             data[site_id][key] = value or 0
 
-    agreements = Agreement.objects.filter(project__site_id__in=site_ids).values_list("project__site_id", "signed_on", "term_end")
+    agreements = Agreement.objects.filter(project__site_id__in=site_ids).values_list(
+        "project__site_id", "signed_on", "term_end"
+    )
     for site_id, signed_on, term_end in agreements:
         d = data[site_id]
         d["agreements"] = d.get("agreements", 0) + 1
         if is_agreement_in_force(signed_on, term_end, today):
             d["agreements_in_force"] = d.get("agreements_in_force", 0) + 1
-    add(InServiceMember.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id")).values_list("project__site_id", "n"), "in_service_members")
+    add(
+        InServiceMember.objects.filter(project__site_id__in=site_ids)
+        .values("project__site_id")
+        .annotate(n=Count("id"))
+        .values_list("project__site_id", "n"),
+        "in_service_members",
+    )
     for site_id, n, hours in (
         ServiceRecord.objects.filter(member__project__site_id__in=site_ids)
         .values("member__project__site_id")
@@ -118,11 +140,26 @@ def site_totals(site_ids) -> dict[int, SiteTotals]:
     ):
         data[site_id]["service_records"], data[site_id]["service_hours"] = n, hours or Decimal("0")
     for site_id, n, issues in (
-        TeaSession.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id"), i=Sum("issue_count")).values_list("project__site_id", "n", "i")
+        TeaSession.objects.filter(project__site_id__in=site_ids)
+        .values("project__site_id")
+        .annotate(n=Count("id"), i=Sum("issue_count"))
+        .values_list("project__site_id", "n", "i")
     ):
         data[site_id]["tea_sessions"], data[site_id]["tea_issues"] = n, issues or 0
-    add(VolunteerTeam.objects.filter(project__site_id__in=site_ids).values("project__site_id").annotate(n=Count("id")).values_list("project__site_id", "n"), "volunteer_teams")
-    add(Volunteer.objects.filter(team__project__site_id__in=site_ids).values("team__project__site_id").annotate(n=Count("id")).values_list("team__project__site_id", "n"), "volunteers")
+    add(
+        VolunteerTeam.objects.filter(project__site_id__in=site_ids)
+        .values("project__site_id")
+        .annotate(n=Count("id"))
+        .values_list("project__site_id", "n"),
+        "volunteer_teams",
+    )
+    add(
+        Volunteer.objects.filter(team__project__site_id__in=site_ids)
+        .values("team__project__site_id")
+        .annotate(n=Count("id"))
+        .values_list("team__project__site_id", "n"),
+        "volunteers",
+    )
     for site_id, n, hours in (
         VolunteerActivity.objects.filter(team__project__site_id__in=site_ids)
         .values("team__project__site_id")
@@ -153,8 +190,16 @@ def level_board(campaign, branch_ids) -> dict[int, dict]:
 
     branch_ids = list(branch_ids)
     previous = Campaign.objects.filter(office_id=campaign.office_id, year=campaign.year - 1).first()
-    last = dict(CampaignResult.objects.filter(campaign=previous, branch_id__in=branch_ids).values_list("branch_id", "level")) if previous else {}
-    rated = dict(CampaignResult.objects.filter(campaign=campaign, branch_id__in=branch_ids).values_list("branch_id", "level"))
+    last = (
+        dict(
+            CampaignResult.objects.filter(campaign=previous, branch_id__in=branch_ids).values_list("branch_id", "level")
+        )
+        if previous
+        else {}
+    )
+    rated = dict(
+        CampaignResult.objects.filter(campaign=campaign, branch_id__in=branch_ids).values_list("branch_id", "level")
+    )
     targets = _target_levels(campaign, branch_ids)
     board = {}
     for pk in branch_ids:
@@ -181,15 +226,27 @@ def _target_levels(campaign, branch_ids) -> dict[int, int]:
     if not hasattr(Target, "level"):
         return {}
     # Only a target both sides agreed on counts; a draft or returned application is not yet the year's target.
-    rows = Target.objects.filter(campaign=campaign, branch_id__in=branch_ids, level__gt=0, status__in=TARGET_AGREED).values_list("branch_id", "level")
+    rows = Target.objects.filter(
+        campaign=campaign, branch_id__in=branch_ids, level__gt=0, status__in=TARGET_AGREED
+    ).values_list("branch_id", "level")
     return dict(rows)
 
 
 def branch_panel_context(*, user, branch, campaign) -> dict:
     site = None
     if user.has_perm("showcase.view_demosite"):
-        site = DemoSite.objects.restrict(user, "view").filter(campaign=campaign, branch=branch).select_related("leader").first()
-    return {"branch": branch, "campaign": campaign, "levels": level_board(campaign, [branch.pk])[branch.pk], "site": site}
+        site = (
+            DemoSite.objects.restrict(user, "view")
+            .filter(campaign=campaign, branch=branch)
+            .select_related("leader")
+            .first()
+        )
+    return {
+        "branch": branch,
+        "campaign": campaign,
+        "levels": level_board(campaign, [branch.pk])[branch.pk],
+        "site": site,
+    }
 
 
 def overview_context(*, user, campaign) -> dict:

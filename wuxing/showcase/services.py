@@ -92,14 +92,22 @@ def catalogue_ensure_defaults(*, actor, office) -> list[ProjectKind]:
     created = []
     for position, (code, name, structure) in enumerate(DEFAULT_PROJECT_KINDS, start=1):
         if code not in existing:
-            created.append(ProjectKind.objects.create(office=office, code=code, name=str(name), structure=structure, sort_order=position * 10))
+            created.append(
+                ProjectKind.objects.create(
+                    office=office, code=code, name=str(name), structure=structure, sort_order=position * 10
+                )
+            )
     if created:
-        audit_record(actor=actor, action="showcase.catalogue_defaults", obj=office, after={"kinds": [k.code for k in created]})
+        audit_record(
+            actor=actor, action="showcase.catalogue_defaults", obj=office, after={"kinds": [k.code for k in created]}
+        )
     return created
 
 
 @transaction.atomic
-def project_kind_create(*, actor, office, code: str, name: str, structure: str = RecordStructure.GENERIC, description: str = "") -> ProjectKind:
+def project_kind_create(
+    *, actor, office, code: str, name: str, structure: str = RecordStructure.GENERIC, description: str = ""
+) -> ProjectKind:
     """The office extends its catalogue with its own kind of feature project."""
     _require(actor, "showcase.add_projectkind", _("You may not change the catalogue of feature projects."))
     if actor is not None:
@@ -111,9 +119,17 @@ def project_kind_create(*, actor, office, code: str, name: str, structure: str =
         raise ValidationError({"structure": _("Unknown kind of records.")})
     if ProjectKind.objects.filter(office=office, code=code).exists():
         raise ValidationError({"code": _("The catalogue already has a kind with this code.")})
-    last = ProjectKind.objects.filter(office=office).order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
+    last = (
+        ProjectKind.objects.filter(office=office).order_by("-sort_order").values_list("sort_order", flat=True).first()
+        or 0
+    )
     kind = ProjectKind.objects.create(
-        office=office, code=code, name=_text(name, "name", max_length=100), structure=structure, description=(description or "").strip(), sort_order=last + 10
+        office=office,
+        code=code,
+        name=_text(name, "name", max_length=100),
+        structure=structure,
+        description=(description or "").strip(),
+        sort_order=last + 10,
     )
     audit_record(actor=actor, action="showcase.kind_create", obj=kind, after=snapshot(kind))
     return kind
@@ -135,9 +151,13 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
     if not leader.is_leader or leader.office_id != campaign.office_id:
         raise ValidationError({"leader": _("Only a leadership member of the office can claim a demonstration site.")})
     if DemoSite.objects.filter(campaign=campaign, branch=branch).exists():
-        raise ValidationError({"branch": _("%(branch)s is already a demonstration site of this campaign.") % {"branch": branch.name}})
+        raise ValidationError(
+            {"branch": _("%(branch)s is already a demonstration site of this campaign.") % {"branch": branch.name}}
+        )
     if DemoSite.objects.filter(campaign=campaign, leader=leader).exists():
-        raise ValidationError({"leader": _("%(leader)s already claimed a demonstration site in this campaign.") % {"leader": leader.name}})
+        raise ValidationError(
+            {"leader": _("%(leader)s already claimed a demonstration site in this campaign.") % {"leader": leader.name}}
+        )
     site = DemoSite.objects.create(
         campaign=campaign,
         branch=branch,
@@ -182,7 +202,16 @@ def _project_for_change(actor, project: FeatureProject, structure: str | None = 
 
 @transaction.atomic
 def project_create(
-    *, actor, site: DemoSite, kind: ProjectKind, title: str, goal: str = "", lead: str = "", started_on=None, due_on=None, milestones=()
+    *,
+    actor,
+    site: DemoSite,
+    kind: ProjectKind,
+    title: str,
+    goal: str = "",
+    lead: str = "",
+    started_on=None,
+    due_on=None,
+    milestones=(),
 ) -> FeatureProject:
     """Add a feature project to a site's tailored plan, with its milestones [(title, due_on), …]."""
     _require(actor, "showcase.add_featureproject", _("You may not add feature projects."))
@@ -203,11 +232,23 @@ def project_create(
         lead=(lead or "").strip()[:100],
         started_on=started_on,
         due_on=due_on,
-        status=ProjectStatus.IN_PROGRESS if started_on and started_on <= timezone.localdate() else ProjectStatus.PLANNED,
+        status=ProjectStatus.IN_PROGRESS
+        if started_on and started_on <= timezone.localdate()
+        else ProjectStatus.PLANNED,
     )
     for position, (m_title, m_due) in enumerate(milestones, start=1):
-        Milestone.objects.create(project=project, title=_text(m_title, "milestones", max_length=200), due_on=_date(m_due, "milestones", required=False), sort_order=position)
-    audit_record(actor=actor, action="showcase.project_create", obj=project, after={**snapshot(project), "milestones": [m[0] for m in milestones]})
+        Milestone.objects.create(
+            project=project,
+            title=_text(m_title, "milestones", max_length=200),
+            due_on=_date(m_due, "milestones", required=False),
+            sort_order=position,
+        )
+    audit_record(
+        actor=actor,
+        action="showcase.project_create",
+        obj=project,
+        after={**snapshot(project), "milestones": [m[0] for m in milestones]},
+    )
     return project
 
 
@@ -218,7 +259,11 @@ def milestone_add(*, actor, project: FeatureProject, title: str, due_on=None, we
         raise ValidationError({"weight": _("The weight must be between 1 and 100.")})
     last = project.milestones.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
     milestone = Milestone.objects.create(
-        project=project, title=_text(title, "title", max_length=200), due_on=_date(due_on, "due_on", required=False), weight=int(weight), sort_order=last + 1
+        project=project,
+        title=_text(title, "title", max_length=200),
+        due_on=_date(due_on, "due_on", required=False),
+        weight=int(weight),
+        sort_order=last + 1,
     )
     audit_record(actor=actor, action="showcase.milestone_add", obj=project, after=snapshot(milestone))
     return milestone
@@ -237,7 +282,12 @@ def milestone_complete(*, actor, milestone: Milestone, done_on=None) -> Mileston
     status = ProjectStatus.IN_PROGRESS if open_left else ProjectStatus.DONE
     if project.status != status:
         FeatureProject.objects.filter(pk=project.pk).update(status=status)
-    audit_record(actor=actor, action="showcase.milestone_complete", obj=project, after={"milestone": milestone.title, "done_on": milestone.done_on, "status": status})
+    audit_record(
+        actor=actor,
+        action="showcase.milestone_complete",
+        obj=project,
+        after={"milestone": milestone.title, "done_on": milestone.done_on, "status": status},
+    )
     return milestone
 
 
@@ -250,8 +300,16 @@ def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: s
     if project.evidence.count() + len(evidence) > MAX_EVIDENCE_FILES * 3:
         raise ValidationError({"evidence": _("At most %(n)d files per project.") % {"n": MAX_EVIDENCE_FILES * 3}})
     cleaned = clean_uploads(evidence, field="evidence")
-    files = [store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200]) for upload in cleaned]
-    audit_record(actor=actor, action="showcase.project_evidence", obj=project, after={"evidence": [f.original_name for f in files]})
+    files = [
+        store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200])
+        for upload in cleaned
+    ]
+    audit_record(
+        actor=actor,
+        action="showcase.project_evidence",
+        obj=project,
+        after={"evidence": [f.original_name for f in files]},
+    )
     return files
 
 
@@ -259,7 +317,9 @@ def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: s
 
 
 def _record(actor, project, obj, action):
-    audit_record(actor=actor, action=f"showcase.{action}", obj=project, after={"record": obj._meta.model_name, **snapshot(obj)})
+    audit_record(
+        actor=actor, action=f"showcase.{action}", obj=project, after={"record": obj._meta.model_name, **snapshot(obj)}
+    )
     return obj
 
 
@@ -270,7 +330,13 @@ def agreement_add(*, actor, project, partner: str, content: str, signed_on, term
     term_end = _date(term_end, "term_end", required=False)
     if term_end and term_end < signed_on:
         raise ValidationError({"term_end": _("The agreement cannot end before it is signed.")})
-    row = Agreement.objects.create(project=project, partner=_text(partner, "partner", max_length=200), content=_text(content, "content"), signed_on=signed_on, term_end=term_end)
+    row = Agreement.objects.create(
+        project=project,
+        partner=_text(partner, "partner", max_length=200),
+        content=_text(content, "content"),
+        signed_on=signed_on,
+        term_end=term_end,
+    )
     return _record(actor, project, row, "agreement_add")
 
 
@@ -278,7 +344,10 @@ def agreement_add(*, actor, project, partner: str, content: str, signed_on, term
 def member_register(*, actor, project, name: str, employer: str, registered_on) -> InServiceMember:
     project = _project_for_change(actor, project, RecordStructure.MEMBERS)
     row = InServiceMember.objects.create(
-        project=project, name=_text(name, "name", max_length=50), employer=_text(employer, "employer", max_length=200), registered_on=_date(registered_on, "registered_on", not_future=True)
+        project=project,
+        name=_text(name, "name", max_length=50),
+        employer=_text(employer, "employer", max_length=200),
+        registered_on=_date(registered_on, "registered_on", not_future=True),
     )
     return _record(actor, project, row, "member_register")
 
@@ -289,12 +358,19 @@ def service_record_add(*, actor, member: InServiceMember, served_on, content: st
     served_on = _date(served_on, "served_on", not_future=True)
     if served_on < member.registered_on:
         raise ValidationError({"served_on": _("The service is dated before the member registered with the community.")})
-    row = ServiceRecord.objects.create(member=member, served_on=served_on, content=_text(content, "content", max_length=200), hours=_hours(hours, "hours"))
+    row = ServiceRecord.objects.create(
+        member=member,
+        served_on=served_on,
+        content=_text(content, "content", max_length=200),
+        hours=_hours(hours, "hours"),
+    )
     return _record(actor, project, row, "service_record_add")
 
 
 @transaction.atomic
-def tea_session_add(*, actor, project, held_on, issues: str, issue_count: int = 1, answers: str = "", follow_up: str = "") -> TeaSession:
+def tea_session_add(
+    *, actor, project, held_on, issues: str, issue_count: int = 1, answers: str = "", follow_up: str = ""
+) -> TeaSession:
     project = _project_for_change(actor, project, RecordStructure.SESSIONS)
     try:
         issue_count = int(issue_count)
@@ -316,19 +392,25 @@ def tea_session_add(*, actor, project, held_on, issues: str, issue_count: int = 
 @transaction.atomic
 def team_add(*, actor, project, name: str, captain: str = "") -> VolunteerTeam:
     project = _project_for_change(actor, project, RecordStructure.VOLUNTEERS)
-    row = VolunteerTeam.objects.create(project=project, name=_text(name, "name", max_length=100), captain=(captain or "").strip()[:50])
+    row = VolunteerTeam.objects.create(
+        project=project, name=_text(name, "name", max_length=100), captain=(captain or "").strip()[:50]
+    )
     return _record(actor, project, row, "team_add")
 
 
 @transaction.atomic
 def volunteer_add(*, actor, team: VolunteerTeam, name: str, joined_on) -> Volunteer:
     project = _project_for_change(actor, team.project, RecordStructure.VOLUNTEERS)
-    row = Volunteer.objects.create(team=team, name=_text(name, "name", max_length=50), joined_on=_date(joined_on, "joined_on", not_future=True))
+    row = Volunteer.objects.create(
+        team=team, name=_text(name, "name", max_length=50), joined_on=_date(joined_on, "joined_on", not_future=True)
+    )
     return _record(actor, project, row, "volunteer_add")
 
 
 @transaction.atomic
-def volunteer_activity_add(*, actor, team: VolunteerTeam, held_on, title: str, volunteer_count: int, hours) -> VolunteerActivity:
+def volunteer_activity_add(
+    *, actor, team: VolunteerTeam, held_on, title: str, volunteer_count: int, hours
+) -> VolunteerActivity:
     project = _project_for_change(actor, team.project, RecordStructure.VOLUNTEERS)
     try:
         volunteer_count = int(volunteer_count)
@@ -338,9 +420,18 @@ def volunteer_activity_add(*, actor, team: VolunteerTeam, held_on, title: str, v
         raise ValidationError({"volunteer_count": _("Between 1 and 10,000 volunteers.")})
     hours = _hours(hours, "hours")
     if hours > volunteer_count * 24:
-        raise ValidationError({"hours": _("%(hours)s hours is more than %(count)d volunteers can serve in one day.") % {"hours": hours, "count": volunteer_count}})
+        raise ValidationError(
+            {
+                "hours": _("%(hours)s hours is more than %(count)d volunteers can serve in one day.")
+                % {"hours": hours, "count": volunteer_count}
+            }
+        )
     row = VolunteerActivity.objects.create(
-        team=team, held_on=_date(held_on, "held_on", not_future=True), title=_text(title, "title", max_length=200), volunteer_count=volunteer_count, hours=hours
+        team=team,
+        held_on=_date(held_on, "held_on", not_future=True),
+        title=_text(title, "title", max_length=200),
+        volunteer_count=volunteer_count,
+        hours=hours,
     )
     return _record(actor, project, row, "volunteer_activity_add")
 
@@ -354,7 +445,12 @@ def grid_add(*, actor, project, name: str, area: str = "", households: int = 0) 
         raise ValidationError({"households": _("Enter a whole number.")}) from None
     if households < 0:
         raise ValidationError({"households": _("Enter a whole number.")})
-    row = Grid.objects.create(project=project, name=_text(name, "name", max_length=100), area=(area or "").strip()[:200], households=households)
+    row = Grid.objects.create(
+        project=project,
+        name=_text(name, "name", max_length=100),
+        area=(area or "").strip()[:200],
+        households=households,
+    )
     return _record(actor, project, row, "grid_add")
 
 
@@ -371,7 +467,10 @@ def grid_worker_add(*, actor, grid: Grid, name: str, role: str = GridWorkerRole.
 def incident_report(*, actor, grid: Grid, reported_on, category: str, description: str) -> GridIncident:
     project = _project_for_change(actor, grid.project, RecordStructure.GRID)
     row = GridIncident.objects.create(
-        grid=grid, reported_on=_date(reported_on, "reported_on", not_future=True), category=_text(category, "category", max_length=50), description=_text(description, "description")
+        grid=grid,
+        reported_on=_date(reported_on, "reported_on", not_future=True),
+        category=_text(category, "category", max_length=50),
+        description=_text(description, "description"),
     )
     return _record(actor, project, row, "incident_report")
 

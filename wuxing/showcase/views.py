@@ -56,14 +56,33 @@ def sites_export(user, params) -> ExportSpec:
         filename="demonstration-sites.xlsx",
         title=_("Demonstration sites"),
         headers=[
-            _("Branch"), _("Leader"), _("Feature"), _("Feature projects"), _("Average progress"), _("Level last year"), _("Target this year"), _("Rated level this year"),
-            _("Co-building agreements"), _("Volunteer hours"), _("Incidents reported"), _("Incidents closed"),
+            _("Branch"),
+            _("Leader"),
+            _("Feature"),
+            _("Feature projects"),
+            _("Average progress"),
+            _("Level last year"),
+            _("Target this year"),
+            _("Rated level this year"),
+            _("Co-building agreements"),
+            _("Volunteer hours"),
+            _("Incidents reported"),
+            _("Incidents closed"),
         ],
         rows=(
             (
-                s.branch.name, f"{s.leader.name}（{s.leader.position}）", s.feature, len(s.project_list), round(s.progress * 100),
-                _level(s.levels["last"]), _level(s.levels["target"]), _level(s.levels["rated"]),
-                s.totals.agreements, float(s.totals.volunteer_hours), s.totals.incidents_reported, s.totals.incidents_closed,
+                s.branch.name,
+                f"{s.leader.name}（{s.leader.position}）",
+                s.feature,
+                len(s.project_list),
+                round(s.progress * 100),
+                _level(s.levels["last"]),
+                _level(s.levels["target"]),
+                _level(s.levels["rated"]),
+                s.totals.agreements,
+                float(s.totals.volunteer_hours),
+                s.totals.incidents_reported,
+                s.totals.incidents_closed,
             )
             for s in sites
         ),
@@ -106,9 +125,29 @@ def site_projects_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename="feature-projects.xlsx",
         title=_("Feature projects"),
-        headers=[_("Kind"), _("Title"), _("Responsible"), _("Status"), _("Start"), _("Due"), _("Milestones done"), _("Milestone count"), _("Progress")],
+        headers=[
+            _("Kind"),
+            _("Title"),
+            _("Responsible"),
+            _("Status"),
+            _("Start"),
+            _("Due"),
+            _("Milestones done"),
+            _("Milestone count"),
+            _("Progress"),
+        ],
         rows=(
-            (p.kind.name, p.title, p.lead, p.get_status_display(), p.started_on, p.due_on, p.milestones_done, p.milestones_total, round(p.progress * 100))
+            (
+                p.kind.name,
+                p.title,
+                p.lead,
+                p.get_status_display(),
+                p.started_on,
+                p.due_on,
+                p.milestones_done,
+                p.milestones_total,
+                round(p.progress * 100),
+            )
             for p in projects
         ),
         total=len(projects),
@@ -190,7 +229,9 @@ def project_records_export(user, params) -> ExportSpec:
             rows.append((_("Grid incident"), i.reported_on, i.category, i.description, str(i.closed_on or _("Open"))))
     for m in project.milestones.all():
         rows.append((_("Milestone"), m.due_on, m.title, str(m.done_on or ""), m.weight))
-    return ExportSpec(filename="project-records.xlsx", title=project.title[:31], headers=headers, rows=rows, total=len(rows))
+    return ExportSpec(
+        filename="project-records.xlsx", title=project.title[:31], headers=headers, rows=rows, total=len(rows)
+    )
 
 
 @login_required
@@ -200,7 +241,10 @@ def project_detail(request, pk: int):
         return export_response(request, project_records_export, {"pk": pk})
     project = selectors.project_get(user=request.user, pk=pk)
     project.progress = selectors.project_progress(project)
-    can_change = request.user.has_perm("showcase.change_featureproject") and FeatureProject.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    can_change = (
+        request.user.has_perm("showcase.change_featureproject")
+        and FeatureProject.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    )
     can_change = can_change and project.site.campaign.status != "closed"
     context = {
         "project": project,
@@ -239,7 +283,9 @@ def milestone_complete(request, pk: int):
     projects = FeatureProject.objects.restrict(request.user, "change")
     milestone = get_object_or_404(Milestone.objects.filter(project__in=projects).select_related("project"), pk=pk)
     try:
-        services.milestone_complete(actor=request.user, milestone=milestone, done_on=request.POST.get("done_on") or None)
+        services.milestone_complete(
+            actor=request.user, milestone=milestone, done_on=request.POST.get("done_on") or None
+        )
         messages.success(request, _("The milestone is done."))
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
@@ -264,17 +310,73 @@ def project_evidence_add(request, pk: int):
 
 # record → (form, parent model, path from the parent to its project, service keyword for the parent, service, title)
 RECORDS = {
-    "agreement": (f.AgreementForm, FeatureProject, "", "project", services.agreement_add, gettext_lazy("Add a co-building agreement")),
-    "member": (f.MemberForm, FeatureProject, "", "project", services.member_register, gettext_lazy("Register an in-service party member")),
-    "service": (f.ServiceRecordForm, InServiceMember, "project", "member", services.service_record_add, gettext_lazy("Record a service")),
-    "session": (f.TeaSessionForm, FeatureProject, "", "project", services.tea_session_add, gettext_lazy("Record a tea-house session")),
+    "agreement": (
+        f.AgreementForm,
+        FeatureProject,
+        "",
+        "project",
+        services.agreement_add,
+        gettext_lazy("Add a co-building agreement"),
+    ),
+    "member": (
+        f.MemberForm,
+        FeatureProject,
+        "",
+        "project",
+        services.member_register,
+        gettext_lazy("Register an in-service party member"),
+    ),
+    "service": (
+        f.ServiceRecordForm,
+        InServiceMember,
+        "project",
+        "member",
+        services.service_record_add,
+        gettext_lazy("Record a service"),
+    ),
+    "session": (
+        f.TeaSessionForm,
+        FeatureProject,
+        "",
+        "project",
+        services.tea_session_add,
+        gettext_lazy("Record a tea-house session"),
+    ),
     "team": (f.TeamForm, FeatureProject, "", "project", services.team_add, gettext_lazy("Add a volunteer team")),
-    "volunteer": (f.VolunteerForm, VolunteerTeam, "project", "team", services.volunteer_add, gettext_lazy("Add a volunteer")),
-    "volunteer_activity": (f.VolunteerActivityForm, VolunteerTeam, "project", "team", services.volunteer_activity_add, gettext_lazy("Record a volunteer activity")),
+    "volunteer": (
+        f.VolunteerForm,
+        VolunteerTeam,
+        "project",
+        "team",
+        services.volunteer_add,
+        gettext_lazy("Add a volunteer"),
+    ),
+    "volunteer_activity": (
+        f.VolunteerActivityForm,
+        VolunteerTeam,
+        "project",
+        "team",
+        services.volunteer_activity_add,
+        gettext_lazy("Record a volunteer activity"),
+    ),
     "grid": (f.GridForm, FeatureProject, "", "project", services.grid_add, gettext_lazy("Add a grid")),
-    "grid_worker": (f.GridWorkerForm, Grid, "project", "grid", services.grid_worker_add, gettext_lazy("Add a grid worker")),
+    "grid_worker": (
+        f.GridWorkerForm,
+        Grid,
+        "project",
+        "grid",
+        services.grid_worker_add,
+        gettext_lazy("Add a grid worker"),
+    ),
     "incident": (f.IncidentForm, Grid, "project", "grid", services.incident_report, gettext_lazy("Report an incident")),
-    "incident_close": (f.IncidentCloseForm, GridIncident, "grid__project", "incident", services.incident_close, gettext_lazy("Close an incident")),
+    "incident_close": (
+        f.IncidentCloseForm,
+        GridIncident,
+        "grid__project",
+        "incident",
+        services.incident_close,
+        gettext_lazy("Close an incident"),
+    ),
 }
 
 
@@ -298,7 +400,9 @@ def record_add(request, record: str, parent: int):
         else:
             messages.success(request, _("The record was saved."))
             return redirect("showcase:project_detail", pk=project.pk)
-    return render(request, "showcase/record_form.html", {"form": form, "project": project, "title": title, "parent": obj})
+    return render(
+        request, "showcase/record_form.html", {"form": form, "project": project, "title": title, "parent": obj}
+    )
 
 
 @login_required
@@ -318,7 +422,9 @@ def kinds_export(user, params) -> ExportSpec:
         filename="feature-project-kinds.xlsx",
         title=_("Feature project catalogue"),
         headers=[_("Office"), _("Code"), _("Name"), _("Records kept"), _("Number of projects"), _("Description")],
-        rows=((k.office.name, k.code, k.name, k.get_structure_display(), k.project_count, k.description) for k in kinds),
+        rows=(
+            (k.office.name, k.code, k.name, k.get_structure_display(), k.project_count, k.description) for k in kinds
+        ),
         total=len(kinds),
     )
 
@@ -343,4 +449,13 @@ def kind_list(request):
             else:
                 messages.success(request, _("The kind was added to the catalogue."))
                 return redirect("showcase:kind_list")
-    return render(request, "showcase/kind_list.html", {"kinds": selectors.project_kinds(user=request.user), "form": form, "campaign": campaign, "structures": RecordStructure})
+    return render(
+        request,
+        "showcase/kind_list.html",
+        {
+            "kinds": selectors.project_kinds(user=request.user),
+            "form": form,
+            "campaign": campaign,
+            "structures": RecordStructure,
+        },
+    )

@@ -57,7 +57,9 @@ class _Checker:
 
     def error(self, mapping, key, where: str, message: str):
         line = getattr(mapping, "key_lines", {}).get(key) or getattr(mapping, "line", 0)
-        self.errors.append(_("Line %(line)s, %(field)s: %(message)s") % {"line": line, "field": where, "message": message})
+        self.errors.append(
+            _("Line %(line)s, %(field)s: %(message)s") % {"line": line, "field": where, "message": message}
+        )
 
     def text(self, m, key, where, required=True, max_length=300):
         value = m.get(key)
@@ -142,9 +144,13 @@ def parse_standard(text: str) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        raise StandardFileError([_("Line %(line)s: not valid YAML (%(problem)s)") % {"line": line, "problem": getattr(exc, "problem", exc)}]) from exc
+        raise StandardFileError(
+            [_("Line %(line)s: not valid YAML (%(problem)s)") % {"line": line, "problem": getattr(exc, "problem", exc)}]
+        ) from exc
     if not isinstance(doc, dict):
-        raise StandardFileError([_("Line 1: the file must be a mapping with format, code, version, name and star_sets")])
+        raise StandardFileError(
+            [_("Line 1: the file must be a mapping with format, code, version, name and star_sets")]
+        )
     c = _Checker()
     if doc.get("format") != FORMAT:
         c.error(doc, "format", "format", _("must be %(format)s") % {"format": FORMAT})
@@ -179,7 +185,10 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
     for i, star in enumerate(c.sequence(sdef, "stars", f"{where}.stars")):
         swhere = f"{where}.stars[{i}]"
         if not isinstance(star, dict):
-            c.errors.append(_("Line %(line)s, %(field)s: must be a mapping") % {"line": sdef.key_lines.get("stars", 0), "field": swhere})
+            c.errors.append(
+                _("Line %(line)s, %(field)s: must be a mapping")
+                % {"line": sdef.key_lines.get("stars", 0), "field": swhere}
+            )
             continue
         code = c.choice(star, "code", swhere, STAR_CODES[set_code])
         if code and code in seen_codes:
@@ -195,7 +204,10 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
         for j, ind in enumerate(c.sequence(star, "indicators", f"{swhere}.indicators")):
             iwhere = f"{swhere}.indicators[{j}]"
             if not isinstance(ind, dict):
-                c.errors.append(_("Line %(line)s, %(field)s: must be a mapping") % {"line": star.key_lines.get("indicators", 0), "field": iwhere})
+                c.errors.append(
+                    _("Line %(line)s, %(field)s: must be a mapping")
+                    % {"line": star.key_lines.get("indicators", 0), "field": iwhere}
+                )
                 continue
             icode = c.text(ind, "code", iwhere, max_length=48)
             if icode in indicator_codes:
@@ -215,7 +227,9 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
                 "veto": c.boolean(ind, "veto", iwhere, False),
             }
             if kind == IndicatorKind.QUANTITATIVE:
-                entry["comparison"] = c.choice(ind, "comparison", iwhere, Comparison.values, required=False) or Comparison.GTE
+                entry["comparison"] = (
+                    c.choice(ind, "comparison", iwhere, Comparison.values, required=False) or Comparison.GTE
+                )
                 entry["threshold"] = c.number(ind, "threshold", iwhere, required=True)
                 if not entry["unit"]:
                     c.error(ind, "unit", f"{iwhere}.unit", _("required for a quantitative indicator"))
@@ -230,7 +244,9 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
                 "position": int(position) if position is not None else 0,
                 "name": c.text(star, "name", swhere, max_length=50),
                 "description": c.text(star, "description", swhere, required=False, max_length=2000),
-                "responsible_department": c.text(star, "responsible_department", swhere, required=False, max_length=100),
+                "responsible_department": c.text(
+                    star, "responsible_department", swhere, required=False, max_length=100
+                ),
                 "indicators": indicators,
             }
         )
@@ -240,11 +256,20 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
     for k, rule in enumerate(c.sequence(sdef, "rules", f"{where}.rules", required=False)):
         rwhere = f"{where}.rules[{k}]"
         if not isinstance(rule, dict):
-            c.errors.append(_("Line %(line)s, %(field)s: must be a mapping") % {"line": sdef.key_lines.get("rules", 0), "field": rwhere})
+            c.errors.append(
+                _("Line %(line)s, %(field)s: must be a mapping")
+                % {"line": sdef.key_lines.get("rules", 0), "field": rwhere}
+            )
             continue
         kind = c.choice(rule, "kind", rwhere, RuleKind.values)
         star = c.choice(rule, "star", rwhere, sorted(seen_codes - {""}))
-        entry = {"kind": kind, "star": star, "requires": "", "indicator": "", "description": c.text(rule, "description", rwhere, required=False)}
+        entry = {
+            "kind": kind,
+            "star": star,
+            "requires": "",
+            "indicator": "",
+            "description": c.text(rule, "description", rwhere, required=False),
+        }
         if kind == RuleKind.REQUIRES:
             entry["requires"] = c.choice(rule, "requires", rwhere, sorted(seen_codes - {""}))
             if entry["requires"] and entry["requires"] == star:
@@ -264,7 +289,9 @@ def standard_load(*, actor, text: str) -> Standard:
         raise PermissionDenied(_("You may not load standards."))
     data = parse_standard(text)
     if Standard.objects.filter(code=data["code"], version=data["version"]).exists():
-        raise StandardFileError([_("Standard %(code)s version %(version)s is already loaded; give the file a new version.") % data])
+        raise StandardFileError(
+            [_("Standard %(code)s version %(version)s is already loaded; give the file a new version.") % data]
+        )
     standard = Standard.objects.create(
         code=data["code"],
         version=data["version"],
@@ -285,7 +312,12 @@ def standard_load(*, actor, text: str) -> Standard:
                 responsible_department=star_data["responsible_department"],
             )
             Indicator.objects.bulk_create(
-                Indicator(star=star, position=pos, **{k: v for k, v in ind.items() if k != "threshold"}, threshold=ind["threshold"])
+                Indicator(
+                    star=star,
+                    position=pos,
+                    **{k: v for k, v in ind.items() if k != "threshold"},
+                    threshold=ind["threshold"],
+                )
                 for pos, ind in enumerate(star_data["indicators"], start=1)
             )
         StarRule.objects.bulk_create(
@@ -300,7 +332,12 @@ def standard_load(*, actor, text: str) -> Standard:
             )
             for r in sdata["rules"]
         )
-    audit_record(actor=actor, action="standard.load", obj=standard, after={"code": standard.code, "version": standard.version, "sha256": standard.source_sha256})
+    audit_record(
+        actor=actor,
+        action="standard.load",
+        obj=standard,
+        after={"code": standard.code, "version": standard.version, "sha256": standard.source_sha256},
+    )
     return standard
 
 
@@ -330,7 +367,11 @@ def standard_export(standard: Standard) -> str:
                         "text": ind.text,
                         "kind": ind.kind,
                         **({"unit": ind.unit} if ind.unit else {}),
-                        **({"comparison": ind.comparison, "threshold": _num(ind.threshold)} if ind.kind == IndicatorKind.QUANTITATIVE else {}),
+                        **(
+                            {"comparison": ind.comparison, "threshold": _num(ind.threshold)}
+                            if ind.kind == IndicatorKind.QUANTITATIVE
+                            else {}
+                        ),
                         "weight": _num(ind.weight),
                         "evidence_required": ind.evidence_required,
                         "responsible_department": ind.responsible_department,
@@ -365,6 +406,12 @@ def standard_rules(standard: Standard, star_set: str):
     from .rules import RuleData
 
     return [
-        RuleData(kind=r.kind, star_code=r.star_code, requires_star_code=r.requires_star_code, indicator_code=r.indicator_code, description=r.description)
+        RuleData(
+            kind=r.kind,
+            star_code=r.star_code,
+            requires_star_code=r.requires_star_code,
+            indicator_code=r.indicator_code,
+            description=r.description,
+        )
         for r in standard.rules.filter(star_set=star_set)
     ]

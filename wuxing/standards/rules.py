@@ -13,7 +13,9 @@ class RuleData:
     description: str = ""
 
 
-def apply_star_rules(earned: Iterable[str], failed_indicators: Iterable[str], rules: Iterable[RuleData]) -> tuple[set[str], dict[str, str]]:
+def apply_star_rules(
+    earned: Iterable[str], failed_indicators: Iterable[str], rules: Iterable[RuleData]
+) -> tuple[set[str], dict[str, str]]:
     """Stars kept after the standard's rules, and why each lost star was lost.
 
     A veto rule drops its star when its indicator failed; a prerequisite rule drops a star whose

@@ -13,7 +13,15 @@ def standard_list(*, user):
 def standard_get(*, user, pk: int) -> Standard:
     standard = (
         standard_list(user=user)
-        .prefetch_related(Prefetch("stars", queryset=Star.objects.order_by("star_set", "position").prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))), "rules")
+        .prefetch_related(
+            Prefetch(
+                "stars",
+                queryset=Star.objects.order_by("star_set", "position").prefetch_related(
+                    Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+                ),
+            ),
+            "rules",
+        )
         .filter(pk=pk)
         .first()
     )

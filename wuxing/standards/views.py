@@ -44,7 +44,11 @@ def standard_index(request):
             else:
                 messages.success(request, _("Standard %(name)s loaded.") % {"name": standard})
                 return redirect("standards:standard_detail", pk=standard.pk)
-    return render(request, "standards/standard_list.html", {"standards": standard_list(user=request.user), "form": form, "errors": errors})
+    return render(
+        request,
+        "standards/standard_list.html",
+        {"standards": standard_list(user=request.user), "form": form, "errors": errors},
+    )
 
 
 def _star_sets(standard):
@@ -52,7 +56,9 @@ def _star_sets(standard):
     for value, label in StarSet.choices:
         stars = [s for s in standard.stars.all() if s.star_set == value]
         rules = [r for r in standard.rules.all() if r.star_set == value]
-        sets.append({"code": value, "label": label, "stars": stars, "rules": rules, "names": {s.code: s.name for s in stars}})
+        sets.append(
+            {"code": value, "label": label, "stars": stars, "rules": rules, "names": {s.code: s.name for s in stars}}
+        )
     return sets
 
 
@@ -60,7 +66,21 @@ def _star_sets(standard):
 def indicators_export(user, params) -> ExportSpec:
     standard = standard_get(user=user, pk=int(params["pk"]))
     rows = [
-        (group["label"], s.position, s.name, s.code, i.code, i.text, i.get_kind_display(), i.unit, i.get_comparison_display() if i.comparison else "", i.threshold, i.weight, i.responsible_department, i.veto)
+        (
+            group["label"],
+            s.position,
+            s.name,
+            s.code,
+            i.code,
+            i.text,
+            i.get_kind_display(),
+            i.unit,
+            i.get_comparison_display() if i.comparison else "",
+            i.threshold,
+            i.weight,
+            i.responsible_department,
+            i.veto,
+        )
         for group in _star_sets(standard)
         for s in group["stars"]
         for i in s.indicators.all()
@@ -68,7 +88,21 @@ def indicators_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename=f"{standard.code}-{standard.version}.xlsx",
         title=_("Indicators"),
-        headers=[_("Star set"), _("Order"), _("Star"), _("Star code"), _("Indicator code"), _("Indicator"), _("Kind"), _("Unit"), _("Comparison"), _("Threshold"), _("Weight"), _("Responsible department"), _("Veto")],
+        headers=[
+            _("Star set"),
+            _("Order"),
+            _("Star"),
+            _("Star code"),
+            _("Indicator code"),
+            _("Indicator"),
+            _("Kind"),
+            _("Unit"),
+            _("Comparison"),
+            _("Threshold"),
+            _("Weight"),
+            _("Responsible department"),
+            _("Veto"),
+        ],
         rows=rows,
         total=len(rows),
     )

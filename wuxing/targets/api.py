@@ -24,7 +24,16 @@ from wuxing.org.models import Branch
 
 from . import rules, selectors, services
 from .choices import MatterKind, MeetingForm, Step
-from .models import BaselineEntry, BaselineEvidence, Deliberation, DeliberationStep, Pledge, StepAttachment, Target, TargetRound
+from .models import (
+    BaselineEntry,
+    BaselineEvidence,
+    Deliberation,
+    DeliberationStep,
+    Pledge,
+    StepAttachment,
+    Target,
+    TargetRound,
+)
 
 
 def _absolute(request, url: str) -> str:
@@ -51,13 +60,30 @@ class TargetSerializer(serializers.ModelSerializer):
     branch = serializers.CharField(help_text="Branch code (or id)")
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     campaign = serializers.IntegerField(source="campaign_id")
-    stars = serializers.ListField(child=serializers.CharField(), write_only=True, help_text="Star codes of the branch's star set")
+    stars = serializers.ListField(
+        child=serializers.CharField(), write_only=True, help_text="Star codes of the branch's star set"
+    )
     required_stars = serializers.SerializerMethodField()
     rounds = RoundSerializer(many=True, read_only=True)
 
     class Meta:
         model = Target
-        fields = ["id", "campaign", "branch", "branch_name", "stars", "required_stars", "level", "status", "reason", "office_note", "submitted_at", "agreed_at", "confirmed_at", "rounds"]
+        fields = [
+            "id",
+            "campaign",
+            "branch",
+            "branch_name",
+            "stars",
+            "required_stars",
+            "level",
+            "status",
+            "reason",
+            "office_note",
+            "submitted_at",
+            "agreed_at",
+            "confirmed_at",
+            "rounds",
+        ]
         read_only_fields = ["level", "status", "office_note", "submitted_at", "agreed_at", "confirmed_at"]
 
     def to_representation(self, obj):
@@ -75,7 +101,13 @@ class DecisionSerializer(serializers.Serializer):
     stars = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class TargetViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Targets within the user's scope. Creating or updating keeps a draft; `submit` sends it to the office."""
 
     serializer_class = TargetSerializer
@@ -106,14 +138,24 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         target = services.target_save_draft(
-            actor=request.user, campaign=self._campaign(data["campaign_id"]), branch=_branch(request.user, data["branch"]), stars=data["stars"], reason=data.get("reason", ""),
+            actor=request.user,
+            campaign=self._campaign(data["campaign_id"]),
+            branch=_branch(request.user, data["branch"]),
+            stars=data["stars"],
+            reason=data.get("reason", ""),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         target = self.get_object()
         stars = request.data.get("stars", [s.code for s in target.stars.all()])
-        services.target_save_draft(actor=request.user, campaign=target.campaign, branch=target.branch, stars=stars, reason=request.data.get("reason", target.reason))
+        services.target_save_draft(
+            actor=request.user,
+            campaign=target.campaign,
+            branch=target.branch,
+            stars=stars,
+            reason=request.data.get("reason", target.reason),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses=TargetSerializer)
@@ -123,7 +165,13 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         stars = body.validated_data["stars"] or [s.code for s in target.stars.all()]
-        services.target_submit(actor=request.user, campaign=target.campaign, branch=target.branch, stars=stars, reason=body.validated_data["reason"] or target.reason)
+        services.target_submit(
+            actor=request.user,
+            campaign=target.campaign,
+            branch=target.branch,
+            stars=stars,
+            reason=body.validated_data["reason"] or target.reason,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses=TargetSerializer)
@@ -132,7 +180,12 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         target = self.get_object()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.target_return(actor=request.user, target=target, reason=body.validated_data["reason"], stars=body.validated_data["stars"] or None)
+        services.target_return(
+            actor=request.user,
+            target=target,
+            reason=body.validated_data["reason"],
+            stars=body.validated_data["stars"] or None,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=target.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses=TargetSerializer)
@@ -197,8 +250,24 @@ class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliberationStep
         fields = [
-            "id", "step", "position", "merged", "held_on", "place", "chair", "meeting_form", "should_attend", "attended",
-            "households_represented", "yes", "no", "abstain", "minutes", "published_until", "recorded_at", "attachments",
+            "id",
+            "step",
+            "position",
+            "merged",
+            "held_on",
+            "place",
+            "chair",
+            "meeting_form",
+            "should_attend",
+            "attended",
+            "households_represented",
+            "yes",
+            "no",
+            "abstain",
+            "minutes",
+            "published_until",
+            "recorded_at",
+            "attachments",
         ]
         read_only_fields = ["position", "published_until", "recorded_at"]
 
@@ -207,7 +276,9 @@ class StepUploadSerializer(StepSerializer):
     """A step recorded as multipart: the step's fields and its files in the repeatable field `attachments`."""
 
     attachments = serializers.ListField(
-        child=serializers.FileField(), required=False, write_only=True,
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
         help_text="Files of the step (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses the step.",
     )
 
@@ -221,8 +292,31 @@ class DeliberationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deliberation
-        fields = ["id", "branch", "subject", "matter", "campaign", "procedure", "publication_days", "status", "implementation", "implemented_on", "steps", "next_step", "created_at", "closed_at"]
-        read_only_fields = ["procedure", "publication_days", "status", "implementation", "implemented_on", "created_at", "closed_at"]
+        fields = [
+            "id",
+            "branch",
+            "subject",
+            "matter",
+            "campaign",
+            "procedure",
+            "publication_days",
+            "status",
+            "implementation",
+            "implemented_on",
+            "steps",
+            "next_step",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = [
+            "procedure",
+            "publication_days",
+            "status",
+            "implementation",
+            "implemented_on",
+            "created_at",
+            "closed_at",
+        ]
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
@@ -238,14 +332,17 @@ class ImplementationSerializer(serializers.Serializer):
     implementation = serializers.CharField()
 
 
-class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class DeliberationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = DeliberationSerializer
     permission_classes = [ModelViewPermission]
 
     def get_queryset(self):
         return (
             selectors.deliberation_list(user=self.request.user, filters=self.request.query_params)
-            .select_related(None).select_related("branch")
+            .select_related(None)
+            .select_related("branch")
             .prefetch_related("steps__attachments")
         )
 
@@ -254,10 +351,27 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         branch = _branch(request.user, data["branch"])
-        campaign = campaign_list(user=request.user).filter(pk=data.get("campaign_id")).first() if data.get("campaign_id") else None
-        target = Target.objects.filter(campaign=campaign, branch=branch).first() if campaign and data["matter"] == MatterKind.TARGET else None
-        deliberation = services.deliberation_create(actor=request.user, branch=branch, subject=data["subject"], matter=data["matter"], campaign=campaign, target=target)
-        return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data, status=status.HTTP_201_CREATED)
+        campaign = (
+            campaign_list(user=request.user).filter(pk=data.get("campaign_id")).first()
+            if data.get("campaign_id")
+            else None
+        )
+        target = (
+            Target.objects.filter(campaign=campaign, branch=branch).first()
+            if campaign and data["matter"] == MatterKind.TARGET
+            else None
+        )
+        deliberation = services.deliberation_create(
+            actor=request.user,
+            branch=branch,
+            subject=data["subject"],
+            matter=data["matter"],
+            campaign=campaign,
+            target=target,
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
     @extend_schema(
@@ -267,7 +381,12 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         description="Record the next step. As multipart, files go in the repeatable field `attachments`; "
         "a refused file refuses the step (400) and nothing is stored.",
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,
+    )
     def steps(self, request, pk=None):
         deliberation = self.get_object()
         context = self.get_serializer_context()
@@ -289,7 +408,9 @@ class DeliberationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         deliberation = self.get_object()
         body = ImplementationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.deliberation_record_implementation(actor=request.user, deliberation=deliberation, **body.validated_data)
+        services.deliberation_record_implementation(
+            actor=request.user, deliberation=deliberation, **body.validated_data
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
 
     @extend_schema(request=None, responses=DeliberationSerializer)
@@ -307,7 +428,20 @@ class PledgeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pledge
-        fields = ["id", "target", "branch", "number", "status", "content", "content_sha256", "secretary_confirmed_at", "leader_confirmed_at", "void_reason", "created_at", "pdf_url"]
+        fields = [
+            "id",
+            "target",
+            "branch",
+            "number",
+            "status",
+            "content",
+            "content_sha256",
+            "secretary_confirmed_at",
+            "leader_confirmed_at",
+            "void_reason",
+            "created_at",
+            "pdf_url",
+        ]
         read_only_fields = fields
 
     def get_pdf_url(self, obj) -> str:
@@ -328,7 +462,9 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
     def confirm(self, request, pk=None):
         pledge = self.get_object()
         side = request.data.get("side") or None
-        pledge = services.pledge_confirm(actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None)
+        pledge = services.pledge_confirm(
+            actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=pledge.pk)).data)
 
 
@@ -365,13 +501,16 @@ class BaselineEntrySerializer(serializers.ModelSerializer):
     @extend_schema_field(BaselineEvidenceSerializer(many=True))
     def get_evidence(self, obj):
         request = self.context.get("request")
-        qs = BaselineEvidence.objects.restrict(request.user, "view").filter(entry=obj) if request else obj.evidence.all()
+        qs = (
+            BaselineEvidence.objects.restrict(request.user, "view").filter(entry=obj) if request else obj.evidence.all()
+        )
         return BaselineEvidenceSerializer(qs.order_by("uploaded_at", "id"), many=True, context=self.context).data
 
 
 class BaselineEvidenceUploadSerializer(serializers.Serializer):
     evidence = serializers.ListField(
-        child=serializers.FileField(), help_text="Files (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses them all."
+        child=serializers.FileField(),
+        help_text="Files (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses them all.",
     )
 
 
@@ -385,7 +524,9 @@ class BaselineEntryEvidenceView(APIView):
         entry = selectors.baseline_entry_get(user=request.user, pk=pk)
         return Response(BaselineEntrySerializer(entry, context={"request": request}).data)
 
-    @extend_schema(request={"multipart/form-data": BaselineEvidenceUploadSerializer}, responses={201: BaselineEntrySerializer})
+    @extend_schema(
+        request={"multipart/form-data": BaselineEvidenceUploadSerializer}, responses={201: BaselineEntrySerializer}
+    )
     def post(self, request, pk: int):
         entry = selectors.baseline_entry_get(user=request.user, pk=pk)
         if not request.user.has_perm("targets.change_baseline"):
@@ -398,13 +539,19 @@ class BaselineEntryEvidenceView(APIView):
             for upload in files:
                 services.baseline_add_evidence(actor=request.user, entry=entry, upload=upload)
         entry = selectors.baseline_entry_get(user=request.user, pk=pk)
-        return Response(BaselineEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BaselineEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 urlpatterns = [
     path("campaigns/<int:pk>/confirm-targets/", ConfirmTargetsView.as_view(), name="campaign-confirm-targets"),
-    path("deliberation-attachments/<int:pk>/", StepAttachmentDownloadView.as_view(), name="api-targets-step-attachment"),
-    path("baseline-entries/<int:pk>/evidence/", BaselineEntryEvidenceView.as_view(), name="api-baseline-entry-evidence"),
+    path(
+        "deliberation-attachments/<int:pk>/", StepAttachmentDownloadView.as_view(), name="api-targets-step-attachment"
+    ),
+    path(
+        "baseline-entries/<int:pk>/evidence/", BaselineEntryEvidenceView.as_view(), name="api-baseline-entry-evidence"
+    ),
     path("baseline-evidence/<int:pk>/", BaselineEvidenceDownloadView.as_view(), name="api-targets-baseline-evidence"),
 ]
 
@@ -414,5 +561,3 @@ def register(router):
     router.register("targets", TargetViewSet, basename="target")
     router.register("deliberations", DeliberationViewSet, basename="deliberation")
     router.register("pledges", PledgeViewSet, basename="pledge")
-
-

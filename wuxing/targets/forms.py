@@ -13,8 +13,12 @@ class StarChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ApplyForm(forms.Form):
-    stars = StarChoiceField(label=_("Stars the branch will create"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
-    reason = forms.CharField(label=_("Why these stars"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False)
+    stars = StarChoiceField(
+        label=_("Stars the branch will create"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    reason = forms.CharField(
+        label=_("Why these stars"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
 
     def __init__(self, *args, stars, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,10 +26,17 @@ class ApplyForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("agree", _("Agree")), ("return", _("Send back"))], widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("agree", _("Agree")), ("return", _("Send back"))], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
     stars = StarChoiceField(
-        label=_("Adjusted stars (when sending back)"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Adjusted stars (when sending back)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text=_("Leave empty to keep the branch's choice."),
     )
 
@@ -35,7 +46,12 @@ class ReviewForm(forms.Form):
 
 
 class RequireForm(forms.Form):
-    stars = StarChoiceField(label=_("Stars the office requires of this branch"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
+    stars = StarChoiceField(
+        label=_("Stars the office requires of this branch"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args, stars, **kwargs):
@@ -55,7 +71,9 @@ class BaselineForm(forms.Form):
         for indicator in indicators:
             entry = entries.get(indicator.pk)
             rating = forms.ChoiceField(
-                label=indicator.text, choices=[("", "—")] + list(BaselineRating.choices), required=False,
+                label=indicator.text,
+                choices=[("", "—")] + list(BaselineRating.choices),
+                required=False,
                 initial=entry.rating if entry else "",
             )
             note = forms.CharField(label=_("Note"), required=False, max_length=300, initial=entry.note if entry else "")
@@ -63,17 +81,26 @@ class BaselineForm(forms.Form):
             self.fields[f"rating_{indicator.pk}"] = rating
             self.fields[f"note_{indicator.pk}"] = note
             self.fields[f"file_{indicator.pk}"] = upload
-            self.indicator_rows.append((indicator, entry, f"rating_{indicator.pk}", f"note_{indicator.pk}", f"file_{indicator.pk}"))
+            self.indicator_rows.append(
+                (indicator, entry, f"rating_{indicator.pk}", f"note_{indicator.pk}", f"file_{indicator.pk}")
+            )
 
     def rows(self):
         for indicator, entry, rating, note, upload in self.indicator_rows:
             yield indicator, entry, self[rating], self[note], self[upload]
 
     def ratings(self):
-        return {indicator.pk: (self.cleaned_data.get(r) or "", self.cleaned_data.get(n) or "") for indicator, _e, r, n, _f in self.indicator_rows}
+        return {
+            indicator.pk: (self.cleaned_data.get(r) or "", self.cleaned_data.get(n) or "")
+            for indicator, _e, r, n, _f in self.indicator_rows
+        }
 
     def uploads(self):
-        return {indicator.pk: self.cleaned_data.get(f) for indicator, _e, _r, _n, f in self.indicator_rows if self.cleaned_data.get(f)}
+        return {
+            indicator.pk: self.cleaned_data.get(f)
+            for indicator, _e, _r, _n, f in self.indicator_rows
+            if self.cleaned_data.get(f)
+        }
 
 
 class MeasureForm(forms.Form):
@@ -81,7 +108,9 @@ class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Measure"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     resources = forms.CharField(label=_("Resources needed"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    responsible = forms.ModelMultipleChoiceField(label=_("Responsible persons"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Responsible persons"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
 
     def __init__(self, *args, stars, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +141,9 @@ class StepForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     chair = forms.CharField(label=_("Chair"), max_length=50, required=False)
-    meeting_form = forms.ChoiceField(label=_("Meeting form"), choices=[("", "—")] + list(MeetingForm.choices), required=False)
+    meeting_form = forms.ChoiceField(
+        label=_("Meeting form"), choices=[("", "—")] + list(MeetingForm.choices), required=False
+    )
     should_attend = forms.IntegerField(label=_("Should attend"), min_value=0, required=False)
     attended = forms.IntegerField(label=_("Attended"), min_value=0, required=False)
     households_represented = forms.IntegerField(label=_("Households represented"), min_value=0, required=False)
@@ -138,4 +169,6 @@ class ProcedureSettingForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
-    office_commitments = forms.CharField(label=_("The office's commitments"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    office_commitments = forms.CharField(
+        label=_("The office's commitments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import RestrictedManager, prefix_q
 
-from .choices import BaselineRating, DeliberationStatus, MatterKind, MeetingForm, PledgeStatus, Procedure, RoundAction, Step, TargetStatus
+from .choices import (
+    BaselineRating,
+    DeliberationStatus,
+    MatterKind,
+    MeetingForm,
+    PledgeStatus,
+    Procedure,
+    RoundAction,
+    Step,
+    TargetStatus,
+)
 
 
 def _branch_scope(scope, prefix="branch__"):
@@ -19,8 +29,12 @@ def _branch_scope(scope, prefix="branch__"):
 class Baseline(models.Model):
     """对表摸排: a branch checked against the campaign's standard before targets are set."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="baselines")
-    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="baselines")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="baselines"
+    )
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="baselines"
+    )
     surveyed_on = models.DateField(_("surveyed on"))
     branch_consulted = models.BooleanField(_("branch consulted"), default=False, help_text=_("征求支部意见"))
     note = models.TextField(_("note"), blank=True)
@@ -45,8 +59,12 @@ class Baseline(models.Model):
 class BaselineEntry(models.Model):
     """One indicator of the baseline: met, within reach or far."""
 
-    baseline = models.ForeignKey(Baseline, verbose_name=_("baseline survey"), on_delete=models.CASCADE, related_name="entries")
-    indicator = models.ForeignKey("standards.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+")
+    baseline = models.ForeignKey(
+        Baseline, verbose_name=_("baseline survey"), on_delete=models.CASCADE, related_name="entries"
+    )
+    indicator = models.ForeignKey(
+        "standards.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
     rating = models.CharField(_("rating"), max_length=8, choices=BaselineRating.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -54,7 +72,9 @@ class BaselineEntry(models.Model):
         ordering = ["baseline", "indicator__star__position", "indicator__position"]
         verbose_name = _("baseline entry")
         verbose_name_plural = _("baseline entries")
-        constraints = [models.UniqueConstraint(fields=["baseline", "indicator"], name="baseline_entry_unique_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "indicator"], name="baseline_entry_unique_indicator")
+        ]
 
     def __str__(self):
         return f"{self.indicator} · {self.get_rating_display()}"
@@ -63,11 +83,17 @@ class BaselineEntry(models.Model):
 class Target(models.Model):
     """A branch's star target for a campaign (做选择); its level is the number of its stars (R4)."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="targets")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="targets"
+    )
     branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="targets")
     stars = models.ManyToManyField("standards.Star", verbose_name=_("stars"), blank=True, related_name="+")
     required_stars = models.ManyToManyField(
-        "standards.Star", verbose_name=_("stars required by the office"), blank=True, related_name="+", help_text=_("压担子")
+        "standards.Star",
+        verbose_name=_("stars required by the office"),
+        blank=True,
+        related_name="+",
+        help_text=_("压担子"),
     )
     level = models.PositiveSmallIntegerField(_("target level"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
@@ -111,7 +137,14 @@ class TargetRound(models.Model):
     star_codes = models.JSONField(_("stars"), default=list)
     star_names = models.JSONField(_("star names"), default=list)
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -132,7 +165,9 @@ class PlanMeasure(models.Model):
     title = models.CharField(_("measure"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     resources = models.TextField(_("resources needed"), blank=True)
-    responsible = models.ManyToManyField("org.Person", verbose_name=_("responsible persons"), blank=True, related_name="plan_measures")
+    responsible = models.ManyToManyField(
+        "org.Person", verbose_name=_("responsible persons"), blank=True, related_name="plan_measures"
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = RestrictedManager()
@@ -153,7 +188,9 @@ class PlanMeasure(models.Model):
 class PlanMilestone(models.Model):
     """A dated milestone of a plan measure, optionally with a figure to reach."""
 
-    measure = models.ForeignKey(PlanMeasure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="milestones")
+    measure = models.ForeignKey(
+        PlanMeasure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("due on"))
     target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -198,16 +235,29 @@ class ProcedureSetting(models.Model):
 class Deliberation(models.Model):
     """A decision taken by 四议两公开 / 一征三议两公开: the target decision, a project, a use of funds."""
 
-    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="deliberations")
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deliberations")
-    target = models.ForeignKey(Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deliberations")
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="deliberations"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliberations",
+    )
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deliberations"
+    )
     subject = models.CharField(_("subject"), max_length=200)
     matter = models.CharField(_("kind of matter"), max_length=20, choices=MatterKind.choices, default=MatterKind.TARGET)
     procedure = models.CharField(_("procedure"), max_length=16, choices=Procedure.choices)
     publication_days = models.PositiveSmallIntegerField(_("publication period (days)"), default=7)
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
-    status = models.CharField(_("status"), max_length=8, choices=DeliberationStatus.choices, default=DeliberationStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=DeliberationStatus.choices, default=DeliberationStatus.OPEN
+    )
     implementation = models.TextField(_("implementation"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -233,7 +283,9 @@ class Deliberation(models.Model):
 class DeliberationStep(models.Model):
     """One recorded step of a deliberation, with its attendance and votes (R5–R8)."""
 
-    deliberation = models.ForeignKey(Deliberation, verbose_name=_("deliberation"), on_delete=models.CASCADE, related_name="steps")
+    deliberation = models.ForeignKey(
+        Deliberation, verbose_name=_("deliberation"), on_delete=models.CASCADE, related_name="steps"
+    )
     step = models.CharField(_("step"), max_length=24, choices=Step.choices)
     position = models.PositiveSmallIntegerField(_("order"))
     # 一肩挑: the proposal and the two committees' consultation recorded as one meeting.
@@ -250,7 +302,14 @@ class DeliberationStep(models.Model):
     abstain = models.PositiveIntegerField(_("abstain"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     published_until = models.DateField(_("published until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = RestrictedManager()
@@ -279,9 +338,23 @@ class Pledge(models.Model):
     content = models.JSONField(_("content"), default=dict)
     content_sha256 = models.CharField(_("content hash"), max_length=64, blank=True)
     office_commitments = models.TextField(_("the office's commitments"), blank=True)
-    secretary_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by the secretary"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    secretary_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by the secretary"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     secretary_confirmed_at = models.DateTimeField(_("secretary confirmed"), null=True, blank=True)
-    leader_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by the office leader"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    leader_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by the office leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     leader_confirmed_at = models.DateTimeField(_("leader confirmed"), null=True, blank=True)
     void_reason = models.CharField(_("why void"), max_length=300, blank=True)
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
@@ -307,7 +380,9 @@ class Pledge(models.Model):
 class BaselineEvidence(EvidenceFileBase):
     """Evidence for a baseline entry (a photo, a scanned ledger page)."""
 
-    entry = models.ForeignKey(BaselineEntry, verbose_name=_("baseline entry"), on_delete=models.CASCADE, related_name="evidence")
+    entry = models.ForeignKey(
+        BaselineEntry, verbose_name=_("baseline entry"), on_delete=models.CASCADE, related_name="evidence"
+    )
 
     objects = RestrictedManager()
 
@@ -324,7 +399,9 @@ class BaselineEvidence(EvidenceFileBase):
 class StepAttachment(EvidenceFileBase):
     """An attachment of a deliberation step: the minutes' scan, a sign-in sheet, a photo of the notice board."""
 
-    step = models.ForeignKey(DeliberationStep, verbose_name=_("deliberation step"), on_delete=models.CASCADE, related_name="attachments")
+    step = models.ForeignKey(
+        DeliberationStep, verbose_name=_("deliberation step"), on_delete=models.CASCADE, related_name="attachments"
+    )
 
     objects = RestrictedManager()
 

@@ -10,8 +10,18 @@ from .selectors import target_board
 def branch_panel(request, branch, campaign) -> list[str]:
     if campaign is None or not request.user.has_perm("targets.view_target"):
         return []
-    target = Target.objects.restrict(request.user, "view").filter(campaign=campaign, branch=branch).prefetch_related("stars", "pledges").first()
-    context = {"branch": branch, "campaign": campaign, "target": target, "can_apply": request.user.has_perm("targets.apply_target")}
+    target = (
+        Target.objects.restrict(request.user, "view")
+        .filter(campaign=campaign, branch=branch)
+        .prefetch_related("stars", "pledges")
+        .first()
+    )
+    context = {
+        "branch": branch,
+        "campaign": campaign,
+        "target": target,
+        "can_apply": request.user.has_perm("targets.apply_target"),
+    }
     if target is not None:
         context["pledge"] = next((p for p in target.pledges.all() if p.status != PledgeStatus.VOID), None)
         context["measure_count"] = target.measures.count()
@@ -30,5 +40,9 @@ def campaign_today():
 def overview_panel(request, campaign, branches) -> list[str]:
     if campaign is None or not request.user.has_perm("targets.view_target"):
         return []
-    board = target_board(user=request.user, campaign=campaign, branches=branches.filter(office_id=campaign.office_id).select_related(None).order_by("sort_order", "code"))
+    board = target_board(
+        user=request.user,
+        campaign=campaign,
+        branches=branches.filter(office_id=campaign.office_id).select_related(None).order_by("sort_order", "code"),
+    )
     return [render_to_string("targets/_overview_panel.html", {"board": board, "campaign": campaign}, request=request)]

@@ -11,7 +11,11 @@ from .selectors import public_notice_get, public_notices
 def notice_list(request, office_code: str):
     office = public_office(office_code)
     notices = list(public_notices(office=office)[:200])
-    return render(request, "targets/public/notice_list.html", {"office": office, "notices": notices, "today": timezone.localdate()})
+    return render(
+        request,
+        "targets/public/notice_list.html",
+        {"office": office, "notices": notices, "today": timezone.localdate()},
+    )
 
 
 def notice_detail(request, office_code: str, pk: int):

@@ -48,26 +48,48 @@ def problem_message(problem: Problem) -> str:
         # R5 / R7 order
         "not_in_procedure": _("R5: the step “%(step)s” is not part of this procedure."),
         "already_recorded": _("R5: the step “%(step)s” is already recorded."),
-        "out_of_order": _("R5: steps may not be skipped or taken out of order: the next step is “%(expected)s”, not “%(given_step)s”."),
-        "merge_not_allowed": _("R5: the proposal and the two committees' consultation may be merged only where the secretary also chairs the committee (一肩挑)."),
+        "out_of_order": _(
+            "R5: steps may not be skipped or taken out of order: the next step is “%(expected)s”, not “%(given_step)s”."
+        ),
+        "merge_not_allowed": _(
+            "R5: the proposal and the two committees' consultation may be merged only where the secretary also chairs the committee (一肩挑)."
+        ),
         "merge_only_propose": _("R5: only the proposal can be merged with the two committees' consultation."),
         "date_before_previous": _("R5: “%(step)s” cannot be dated %(given)s, before the previous step (%(required)s)."),
         # counts
         "missing_count": _("“%(step)s” needs the number who should attend, attended and the yes / no / abstain votes."),
         "attended_exceeds": _("Attended (%(given)d) cannot exceed those who should attend (%(required)d)."),
         "votes_exceed": _("The votes (%(given)d) cannot exceed the number attending (%(required)d)."),
-        "missing_form": _("“%(step)s” must say whether it was a representatives' meeting or a meeting of all villagers / residents."),
+        "missing_form": _(
+            "“%(step)s” must say whether it was a representatives' meeting or a meeting of all villagers / residents."
+        ),
         # R6 / R7 quorum
-        "party_quorum": _("R6 party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."),
-        "party_majority": _("R6 party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."),
-        "reps_quorum": _("%(rule)s representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."),
-        "assembly_quorum": _("%(rule)s meeting of all: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."),
-        "present_majority": _("%(rule)s: “yes” must exceed half of those present — required %(required)d, given %(given)d."),
+        "party_quorum": _(
+            "R6 party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."
+        ),
+        "party_majority": _(
+            "R6 party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."
+        ),
+        "reps_quorum": _(
+            "%(rule)s representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."
+        ),
+        "assembly_quorum": _(
+            "%(rule)s meeting of all: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
+        ),
+        "present_majority": _(
+            "%(rule)s: “yes” must exceed half of those present — required %(required)d, given %(given)d."
+        ),
         # R8
-        "implementation_before_resolution": _("R8: implementation cannot be recorded before the resolution is published."),
-        "result_before_implementation": _("R8: the implementation result can be published only after the implementation is recorded."),
+        "implementation_before_resolution": _(
+            "R8: implementation cannot be recorded before the resolution is published."
+        ),
+        "result_before_implementation": _(
+            "R8: the implementation result can be published only after the implementation is recorded."
+        ),
         "close_before_result": _("R8: a deliberation cannot close before its implementation result is published."),
-        "implementation_date": _("R8: implementation cannot be dated %(given)s, before the resolution was published (%(required)s)."),
+        "implementation_date": _(
+            "R8: implementation cannot be dated %(given)s, before the resolution was published (%(required)s)."
+        ),
         "publication_days": _("R8: a publication period must be at least one day; given %(given)d."),
     }
     template = messages.get(problem.code, problem.code)
@@ -104,7 +126,9 @@ def required_star_problems(chosen: Iterable[str], required: Mapping[str, str]) -
     return [Problem("required_star_missing", {"stars": "、".join(missing)})] if missing else []
 
 
-def quota_problems(agreed_levels: Iterable[int], quotas: Mapping[int, int], pending: Iterable[str] = ()) -> list[Problem]:
+def quota_problems(
+    agreed_levels: Iterable[int], quotas: Mapping[int, int], pending: Iterable[str] = ()
+) -> list[Problem]:
     """R4: per level 1–5, the number of branches with that agreed level must equal the quota (0 if none).
 
     `pending` names the branches whose target is not agreed yet; they block confirmation too.
@@ -164,12 +188,20 @@ def suggest_stars(ratings_by_star: Mapping[str, list[tuple[str | None, bool]]]) 
 
 PROCEDURE_STEPS: dict[str, list[str]] = {
     Procedure.FOUR_TWO: [
-        Step.PROPOSE, Step.COMMITTEES_CONSULT, Step.PARTY_MEETING_REVIEW, Step.VILLAGERS_RESOLVE,
-        Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED,
+        Step.PROPOSE,
+        Step.COMMITTEES_CONSULT,
+        Step.PARTY_MEETING_REVIEW,
+        Step.VILLAGERS_RESOLVE,
+        Step.RESOLUTION_PUBLISHED,
+        Step.RESULT_PUBLISHED,
     ],
     Procedure.ONE_THREE_TWO: [
-        Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT, Step.RESIDENTS_RESOLVE,
-        Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED,
+        Step.SOLICIT_OPINIONS,
+        Step.PROPOSE,
+        Step.COMMITTEES_CONSULT,
+        Step.RESIDENTS_RESOLVE,
+        Step.RESOLUTION_PUBLISHED,
+        Step.RESULT_PUBLISHED,
     ],
 }
 VOTING_STEPS = frozenset({Step.PARTY_MEETING_REVIEW, Step.VILLAGERS_RESOLVE, Step.RESIDENTS_RESOLVE})
@@ -209,8 +241,14 @@ def next_step(procedure: str, recorded: Iterable[tuple[str, bool]]) -> str | Non
 
 
 def step_order_problems(
-    procedure: str, recorded: list[tuple[str, bool]], step: str, *, merged: bool = False, secretary_chairs: bool = False,
-    held_on: date | None = None, last_held_on: date | None = None,
+    procedure: str,
+    recorded: list[tuple[str, bool]],
+    step: str,
+    *,
+    merged: bool = False,
+    secretary_chairs: bool = False,
+    held_on: date | None = None,
+    last_held_on: date | None = None,
 ) -> list[Problem]:
     """R5/R7: a step is recorded once, in order, none skipped; the merge needs 一肩挑; dates never go back."""
     steps = procedure_steps(procedure)
@@ -226,7 +264,12 @@ def step_order_problems(
     if step != expected:
         return [Problem("out_of_order", {"expected": expected, "given_step": step})]
     if held_on and last_held_on and held_on < last_held_on:
-        return [Problem("date_before_previous", {"step": step, "given": held_on.isoformat(), "required": last_held_on.isoformat()})]
+        return [
+            Problem(
+                "date_before_previous",
+                {"step": step, "given": held_on.isoformat(), "required": last_held_on.isoformat()},
+            )
+        ]
     return []
 
 
@@ -257,7 +300,12 @@ class Counts:
 
 
 def quorum_problems(
-    step: str, counts: Counts, *, households: int = 0, quorum: tuple[int, int] = (2, 3), rule: str = "R6",
+    step: str,
+    counts: Counts,
+    *,
+    households: int = 0,
+    quorum: tuple[int, int] = (2, 3),
+    rule: str = "R6",
 ) -> list[Problem]:
     """R6 (and R7's configurable equivalent, `quorum` for a representatives' meeting) for a voting step.
 
@@ -289,17 +337,27 @@ def quorum_problems(
         num, den = quorum
         need = min_at_least(c.should_attend, num, den)
         if c.attended < need:
-            problems.append(Problem("reps_quorum", {"rule": rule, "fraction": f"{num}/{den}", "required": need, "given": c.attended}))
+            problems.append(
+                Problem(
+                    "reps_quorum", {"rule": rule, "fraction": f"{num}/{den}", "required": need, "given": c.attended}
+                )
+            )
     else:
         need = min_more_than_half(c.should_attend)
         need_households = min_at_least(households, 2, 3)
         given_households = c.households_represented or 0
         if c.attended < need and (households <= 0 or given_households < need_households):
             problems.append(
-                Problem("assembly_quorum", {
-                    "rule": rule, "required": need, "given": c.attended,
-                    "required_households": need_households, "given_households": given_households,
-                })
+                Problem(
+                    "assembly_quorum",
+                    {
+                        "rule": rule,
+                        "required": need,
+                        "given": c.attended,
+                        "required_households": need_households,
+                        "given_households": given_households,
+                    },
+                )
             )
     need_yes = min_more_than_half(c.attended)
     if c.yes < need_yes:
@@ -317,11 +375,18 @@ def publication_end(start: date, days: int) -> date:
     return start + timedelta(days=max(days, 1) - 1)
 
 
-def implementation_problems(done: set[str], *, resolution_published_on: date | None = None, implemented_on: date | None = None) -> list[Problem]:
+def implementation_problems(
+    done: set[str], *, resolution_published_on: date | None = None, implemented_on: date | None = None
+) -> list[Problem]:
     if Step.RESOLUTION_PUBLISHED not in done:
         return [Problem("implementation_before_resolution")]
     if resolution_published_on and implemented_on and implemented_on < resolution_published_on:
-        return [Problem("implementation_date", {"given": implemented_on.isoformat(), "required": resolution_published_on.isoformat()})]
+        return [
+            Problem(
+                "implementation_date",
+                {"given": implemented_on.isoformat(), "required": resolution_published_on.isoformat()},
+            )
+        ]
     return []
 
 

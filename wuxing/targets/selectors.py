@@ -12,7 +12,16 @@ from wuxing.standards.models import Indicator, Star
 from . import rules
 from .choices import PledgeStatus, Step, TargetStatus
 from .models import (
-    Baseline, BaselineEntry, BaselineEvidence, Deliberation, DeliberationStep, PlanMeasure, PlanMilestone, Pledge, StepAttachment, Target,
+    Baseline,
+    BaselineEntry,
+    BaselineEvidence,
+    Deliberation,
+    DeliberationStep,
+    PlanMeasure,
+    PlanMilestone,
+    Pledge,
+    StepAttachment,
+    Target,
     TargetRound,
 )
 
@@ -29,7 +38,8 @@ def targets_by_branch(*, campaign) -> dict[int, Target]:
 
 def target_list(*, user, campaign, filters=None):
     qs = (
-        Target.objects.restrict(user, "view").filter(campaign=campaign)
+        Target.objects.restrict(user, "view")
+        .filter(campaign=campaign)
         .select_related("branch", "branch__secretary")
         .prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))
         .order_by("branch__sort_order", "branch__code")
@@ -44,13 +54,32 @@ def target_list(*, user, campaign, filters=None):
 
 def target_get(*, user, pk: int) -> Target:
     target = (
-        Target.objects.restrict(user, "view").filter(pk=pk)
-        .select_related("branch", "branch__office", "branch__secretary", "campaign", "campaign__office", "campaign__standard")
+        Target.objects.restrict(user, "view")
+        .filter(pk=pk)
+        .select_related(
+            "branch", "branch__office", "branch__secretary", "campaign", "campaign__office", "campaign__standard"
+        )
         .prefetch_related(
-            _stars(), Prefetch("required_stars", queryset=Star.objects.order_by("position")),
+            _stars(),
+            Prefetch("required_stars", queryset=Star.objects.order_by("position")),
             Prefetch("rounds", queryset=TargetRound.objects.order_by("at", "id")),
-            Prefetch("measures", queryset=PlanMeasure.objects.select_related("star").prefetch_related("responsible", Prefetch("milestones", queryset=PlanMilestone.objects.order_by("due_on", "id"))).order_by("star__position", "position", "id")),
-            Prefetch("pledges", queryset=Pledge.objects.select_related("secretary_confirmed_by", "leader_confirmed_by", "secretary_confirmed_by__person", "leader_confirmed_by__person").order_by("-number")),
+            Prefetch(
+                "measures",
+                queryset=PlanMeasure.objects.select_related("star")
+                .prefetch_related(
+                    "responsible", Prefetch("milestones", queryset=PlanMilestone.objects.order_by("due_on", "id"))
+                )
+                .order_by("star__position", "position", "id"),
+            ),
+            Prefetch(
+                "pledges",
+                queryset=Pledge.objects.select_related(
+                    "secretary_confirmed_by",
+                    "leader_confirmed_by",
+                    "secretary_confirmed_by__person",
+                    "leader_confirmed_by__person",
+                ).order_by("-number"),
+            ),
             Prefetch("deliberations", queryset=Deliberation.objects.prefetch_related("steps").order_by("-created_at")),
         )
         .first()
@@ -89,9 +118,19 @@ class Board:
 def target_board(*, user, campaign, branches=None) -> Board:
     """Per branch the applied / agreed / confirmed target, and the quota table filled against the quotas (R4)."""
     if branches is None:
-        branches = Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).select_related("secretary").order_by("sort_order", "code")
+        branches = (
+            Branch.objects.restrict(user, "view")
+            .filter(office_id=campaign.office_id)
+            .select_related("secretary")
+            .order_by("sort_order", "code")
+        )
     branches = list(branches)
-    targets = {t.branch_id: t for t in Target.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))}
+    targets = {
+        t.branch_id: t
+        for t in Target.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))
+    }
     quota_map = campaign.quota_map()
     levels = sorted(set(quota_map) | {t.level for t in targets.values() if t.level}, reverse=True)
     rows = {level: QuotaRow(level, quota_map.get(level, 0)) for level in levels}
@@ -102,7 +141,11 @@ def target_board(*, user, campaign, branches=None) -> Board:
                 rows[t.level].agreed += 1
             if t.status == TargetStatus.CONFIRMED:
                 rows[t.level].confirmed += 1
-    pending = [b.name for b in branches if b.pk not in targets or targets[b.pk].status not in (TargetStatus.AGREED, TargetStatus.CONFIRMED)]
+    pending = [
+        b.name
+        for b in branches
+        if b.pk not in targets or targets[b.pk].status not in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
+    ]
     agreed = [t.level for t in targets.values() if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)]
     problems = [rules.problem_message(p) for p in rules.quota_problems(agreed, quota_map, pending)]
     return Board(rows=[(b, targets.get(b.pk)) for b in branches], quotas=list(rows.values()), problems=problems)
@@ -128,7 +171,11 @@ class BaselineMatrix:
 
 
 def _stars_with_indicators(standard):
-    stars = Star.objects.filter(standard=standard).prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position"))).order_by("star_set", "position")
+    stars = (
+        Star.objects.filter(standard=standard)
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+        .order_by("star_set", "position")
+    )
     by_set: dict[str, list] = {}
     for star in stars:
         by_set.setdefault(star.star_set, []).append(star)
@@ -137,9 +184,7 @@ def _stars_with_indicators(standard):
 
 def classify_baseline(baseline, stars) -> tuple[list, list]:
     ratings = {e.indicator_id: e.rating for e in baseline.entries.all()} if baseline else {}
-    per_star = {
-        star.code: [(ratings.get(i.pk), i.veto) for i in star.indicators.all()] for star in stars
-    }
+    per_star = {star.code: [(ratings.get(i.pk), i.veto) for i in star.indicators.all()] for star in stars}
     cells = []
     for star in stars:
         entries = per_star[star.code]
@@ -156,7 +201,12 @@ def baseline_matrix(*, user, campaign) -> BaselineMatrix:
     by_set = _stars_with_indicators(campaign.standard)
     branches = Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).order_by("sort_order", "code")
     baselines = {
-        b.branch_id: b for b in Baseline.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(Prefetch("entries", queryset=BaselineEntry.objects.only("id", "baseline_id", "indicator_id", "rating")))
+        b.branch_id: b
+        for b in Baseline.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .prefetch_related(
+            Prefetch("entries", queryset=BaselineEntry.objects.only("id", "baseline_id", "indicator_id", "rating"))
+        )
     }
     rows = []
     for branch in branches:
@@ -168,7 +218,8 @@ def baseline_matrix(*, user, campaign) -> BaselineMatrix:
 
 def baseline_get(*, user, campaign, branch):
     return (
-        Baseline.objects.restrict(user, "view").filter(campaign=campaign, branch=branch)
+        Baseline.objects.restrict(user, "view")
+        .filter(campaign=campaign, branch=branch)
         .prefetch_related(Prefetch("entries", queryset=BaselineEntry.objects.prefetch_related("evidence")))
         .first()
     )
@@ -199,7 +250,12 @@ def baseline_evidence_get(*, user, pk: int) -> BaselineEvidence:
 
 
 def deliberation_list(*, user, filters=None):
-    qs = Deliberation.objects.restrict(user, "view").select_related("branch", "campaign").prefetch_related("steps").order_by("-created_at", "-id")
+    qs = (
+        Deliberation.objects.restrict(user, "view")
+        .select_related("branch", "campaign")
+        .prefetch_related("steps")
+        .order_by("-created_at", "-id")
+    )
     filters = filters or {}
     if str(filters.get("branch", "")).isdigit():
         qs = qs.filter(branch_id=int(filters["branch"]))
@@ -210,9 +266,12 @@ def deliberation_list(*, user, filters=None):
 
 def deliberation_get(*, user, pk: int) -> Deliberation:
     deliberation = (
-        Deliberation.objects.restrict(user, "view").filter(pk=pk)
+        Deliberation.objects.restrict(user, "view")
+        .filter(pk=pk)
         .select_related("branch", "campaign", "target")
-        .prefetch_related(Prefetch("steps", queryset=DeliberationStep.objects.prefetch_related("attachments").order_by("position")))
+        .prefetch_related(
+            Prefetch("steps", queryset=DeliberationStep.objects.prefetch_related("attachments").order_by("position"))
+        )
         .first()
     )
     if deliberation is None:
@@ -239,14 +298,23 @@ def deliberation_progress(deliberation) -> list[tuple[str, object]]:
 
 
 def pledge_list(*, user, campaign=None):
-    qs = Pledge.objects.restrict(user, "view").select_related("target", "target__branch", "target__campaign", "secretary_confirmed_by", "leader_confirmed_by").order_by("target__branch__sort_order", "target__branch__code", "-number")
+    qs = (
+        Pledge.objects.restrict(user, "view")
+        .select_related("target", "target__branch", "target__campaign", "secretary_confirmed_by", "leader_confirmed_by")
+        .order_by("target__branch__sort_order", "target__branch__code", "-number")
+    )
     if campaign is not None:
         qs = qs.filter(target__campaign=campaign)
     return qs
 
 
 def pledge_get(*, user, pk: int) -> Pledge:
-    pledge = pledge_list(user=user).select_related("target__campaign__office", "secretary_confirmed_by__person", "leader_confirmed_by__person").filter(pk=pk).first()
+    pledge = (
+        pledge_list(user=user)
+        .select_related("target__campaign__office", "secretary_confirmed_by__person", "leader_confirmed_by__person")
+        .filter(pk=pk)
+        .first()
+    )
     if pledge is None:
         raise Http404
     return pledge
@@ -259,7 +327,9 @@ def pledge_get(*, user, pk: int) -> Pledge:
 
 def public_notices(*, office, current_only: bool = False):
     qs = (
-        DeliberationStep.objects.filter(deliberation__branch__office=office, step__in=[Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED])
+        DeliberationStep.objects.filter(
+            deliberation__branch__office=office, step__in=[Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED]
+        )
         .select_related("deliberation", "deliberation__branch")
         .order_by("-held_on", "-id")
     )

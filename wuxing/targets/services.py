@@ -22,8 +22,18 @@ from wuxing.org.models import Branch
 from . import rules
 from .choices import DeliberationStatus, MatterKind, PledgeStatus, RoundAction, Step, TargetStatus
 from .models import (
-    Baseline, BaselineEntry, BaselineEvidence, Deliberation, DeliberationStep, PlanMeasure, PlanMilestone, Pledge,
-    ProcedureSetting, StepAttachment, Target, TargetRound,
+    Baseline,
+    BaselineEntry,
+    BaselineEvidence,
+    Deliberation,
+    DeliberationStep,
+    PlanMeasure,
+    PlanMilestone,
+    Pledge,
+    ProcedureSetting,
+    StepAttachment,
+    Target,
+    TargetRound,
 )
 
 
@@ -65,18 +75,22 @@ def _actor_name(actor):
 
 
 @transaction.atomic
-def baseline_save(*, actor, campaign, branch, surveyed_on: date, ratings: dict, branch_consulted: bool = False, note: str = "") -> Baseline:
+def baseline_save(
+    *, actor, campaign, branch, surveyed_on: date, ratings: dict, branch_consulted: bool = False, note: str = ""
+) -> Baseline:
     """Create or update the branch's baseline; `ratings` maps indicator id → rating or (rating, note)."""
     _check(actor, "targets.change_baseline", branch, _("You may not record baseline surveys."))
     _check_campaign_branch(campaign, branch)
     _check_campaign_open(campaign)
     from wuxing.standards.models import Indicator
 
-    indicators = {i.pk: i for i in Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)}
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)
+    }
     errors = []
     clean = {}
     for key, value in ratings.items():
-        rating, entry_note = (value if isinstance(value, (tuple, list)) else (value, ""))
+        rating, entry_note = value if isinstance(value, (tuple, list)) else (value, "")
         if not rating:
             continue
         if int(key) not in indicators:
@@ -90,11 +104,16 @@ def baseline_save(*, actor, campaign, branch, surveyed_on: date, ratings: dict, 
     baseline = Baseline.objects.filter(campaign=campaign, branch=branch).first()
     before = None
     if baseline:
-        before = {"entries": {str(e.indicator_id): e.rating for e in baseline.entries.all()}, **snapshot(baseline, ["surveyed_on", "note"])}
+        before = {
+            "entries": {str(e.indicator_id): e.rating for e in baseline.entries.all()},
+            **snapshot(baseline, ["surveyed_on", "note"]),
+        }
         baseline.surveyed_on, baseline.branch_consulted, baseline.note = surveyed_on, branch_consulted, note
         baseline.save()
     else:
-        baseline = Baseline.objects.create(campaign=campaign, branch=branch, surveyed_on=surveyed_on, branch_consulted=branch_consulted, note=note)
+        baseline = Baseline.objects.create(
+            campaign=campaign, branch=branch, surveyed_on=surveyed_on, branch_consulted=branch_consulted, note=note
+        )
     existing = {e.indicator_id: e for e in baseline.entries.all()}
     for indicator_id, (rating, entry_note) in clean.items():
         entry = existing.get(indicator_id)
@@ -104,7 +123,10 @@ def baseline_save(*, actor, campaign, branch, surveyed_on: date, ratings: dict, 
             entry.rating, entry.note = rating, entry_note
             entry.save(update_fields=["rating", "note"])
     audit_record(
-        actor=actor, action="baseline.save", obj=baseline, before=before,
+        actor=actor,
+        action="baseline.save",
+        obj=baseline,
+        before=before,
         after={"entries": {str(k): v[0] for k, v in clean.items()}, "surveyed_on": surveyed_on, "note": note},
     )
     return baseline
@@ -164,15 +186,23 @@ def _star_problems(campaign, branch, star_objs):
     names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
     return [
         rules.Problem("prerequisite", {"star": names.get(star, star), "required": names.get(req, req)})
-        for star, req in unmet_prerequisites([s.code for s in star_objs], standard_rules(campaign.standard, branch.star_set))
+        for star, req in unmet_prerequisites(
+            [s.code for s in star_objs], standard_rules(campaign.standard, branch.star_set)
+        )
     ]
 
 
 def _round(target, action, actor, reason="", stars=None):
     stars = list(stars) if stars is not None else list(target.stars.order_by("position"))
     return TargetRound.objects.create(
-        target=target, action=action, level=len(stars), star_codes=[s.code for s in stars], star_names=[s.name for s in stars],
-        reason=reason, actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None, actor_name=_actor_name(actor),
+        target=target,
+        action=action,
+        level=len(stars),
+        star_codes=[s.code for s in stars],
+        star_names=[s.name for s in stars],
+        reason=reason,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(actor),
     )
 
 
@@ -204,7 +234,13 @@ def target_require_stars(*, actor, campaign, branch, stars, reason: str = "") ->
     before = sorted(target.required_stars.values_list("code", flat=True))
     target.required_stars.set(star_objs)
     _round(target, RoundAction.REQUIRE, actor, reason, star_objs)
-    audit_record(actor=actor, action="target.require_stars", obj=target, before={"required": before}, after={"required": [s.code for s in star_objs]})
+    audit_record(
+        actor=actor,
+        action="target.require_stars",
+        obj=target,
+        before={"required": before},
+        after={"required": [s.code for s in star_objs]},
+    )
     return target
 
 
@@ -222,7 +258,9 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
         _refuse(problems)
     target = _target_for(campaign, branch)
     if target.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
-        raise ValidationError(_("The office has already agreed this target; ask the office to send it back before applying again."))
+        raise ValidationError(
+            _("The office has already agreed this target; ask the office to send it back before applying again.")
+        )
     required = {s.code: s.name for s in target.required_stars.all()}
     problems = rules.required_star_problems([s.code for s in star_objs], required)
     if problems:
@@ -233,7 +271,13 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
     target.status, target.reason, target.submitted_at = TargetStatus.SUBMITTED, reason.strip(), timezone.now()
     target.save()
     _round(target, RoundAction.SUBMIT, actor, target.reason, star_objs)
-    audit_record(actor=actor, action="target.submit", obj=target, before=before, after={**snapshot(target, ["status", "level", "reason"]), "stars": [s.code for s in star_objs]})
+    audit_record(
+        actor=actor,
+        action="target.submit",
+        obj=target,
+        before=before,
+        after={**snapshot(target, ["status", "level", "reason"]), "stars": [s.code for s in star_objs]},
+    )
     return target
 
 
@@ -250,13 +294,21 @@ def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Ta
             _refuse(problems)
     target = _target_for(campaign, branch)
     if target.status not in (TargetStatus.DRAFT, TargetStatus.RETURNED):
-        raise ValidationError(_("The application has already been sent to the office; it can no longer be kept as a draft."))
+        raise ValidationError(
+            _("The application has already been sent to the office; it can no longer be kept as a draft.")
+        )
     before = snapshot(target, ["level", "reason"])
     target.stars.set(star_objs)
     target.level = rules.compute_level(s.code for s in star_objs)
     target.reason = (reason or "").strip()
     target.save()
-    audit_record(actor=actor, action="target.save_draft", obj=target, before=before, after={**snapshot(target, ["level", "reason"]), "stars": [s.code for s in star_objs]})
+    audit_record(
+        actor=actor,
+        action="target.save_draft",
+        obj=target,
+        before=before,
+        after={**snapshot(target, ["level", "reason"]), "stars": [s.code for s in star_objs]},
+    )
     return target
 
 
@@ -289,7 +341,13 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
     target.agreed_at = target.confirmed_at = None
     target.save()
     _round(target, RoundAction.RETURN, actor, target.office_note)
-    audit_record(actor=actor, action="target.return", obj=target, before=before, after=snapshot(target, ["status", "level", "office_note"]))
+    audit_record(
+        actor=actor,
+        action="target.return",
+        obj=target,
+        before=before,
+        after=snapshot(target, ["status", "level", "office_note"]),
+    )
     return target
 
 
@@ -299,7 +357,10 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
     _check_campaign_open(target.campaign)
     target = _lock(Target, target.pk)
     if target.status != TargetStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted application can be agreed; this one is “%(status)s”.") % {"status": target.get_status_display()})
+        raise ValidationError(
+            _("Only a submitted application can be agreed; this one is “%(status)s”.")
+            % {"status": target.get_status_display()}
+        )
     before = snapshot(target, ["status"])
     target.status, target.agreed_at = TargetStatus.AGREED, timezone.now()
     if note:
@@ -336,7 +397,12 @@ def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note
     target.save()
     for action in (RoundAction.SUBMIT, RoundAction.AGREE, RoundAction.CONFIRM):
         _round(target, action, actor, note if action == RoundAction.CONFIRM else "", star_objs)
-    audit_record(actor=actor, action="target.record_past", obj=target, after={**snapshot(target, ["status", "level"]), "stars": [s.code for s in star_objs]})
+    audit_record(
+        actor=actor,
+        action="target.record_past",
+        obj=target,
+        after={**snapshot(target, ["status", "level"]), "stars": [s.code for s in star_objs]},
+    )
     return target
 
 
@@ -364,20 +430,33 @@ def targets_confirm(*, actor, campaign) -> int:
         if not Campaign.objects.restrict(actor, "view").filter(pk=campaign.pk).exists():
             raise PermissionDenied(_("This campaign is outside your scope."))
         office_branches = Branch.objects.filter(office_id=campaign.office_id)
-        if Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id).count() != office_branches.count():
+        if (
+            Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id).count()
+            != office_branches.count()
+        ):
             raise PermissionDenied(_("Only someone responsible for the whole office can confirm its targets."))
     _check_campaign_open(campaign)
     list(Target.objects.select_for_update(of=("self",)).filter(campaign=campaign))
     problems = confirm_problems(campaign)
     if problems:
-        raise ValidationError([_("The targets cannot be confirmed yet:")] + [rules.problem_message(p) for p in problems])
+        raise ValidationError(
+            [_("The targets cannot be confirmed yet:")] + [rules.problem_message(p) for p in problems]
+        )
     now = timezone.now()
     to_confirm = list(Target.objects.filter(campaign=campaign, status=TargetStatus.AGREED).select_related("branch"))
     for target in to_confirm:
         target.status, target.confirmed_at = TargetStatus.CONFIRMED, now
         target.save(update_fields=["status", "confirmed_at", "updated_at"])
         _round(target, RoundAction.CONFIRM, actor)
-    audit_record(actor=actor, action="targets.confirm", obj=campaign, after={"confirmed": [t.branch.code for t in to_confirm], "quotas": {str(k): v for k, v in campaign.quota_map().items()}})
+    audit_record(
+        actor=actor,
+        action="targets.confirm",
+        obj=campaign,
+        after={
+            "confirmed": [t.branch.code for t in to_confirm],
+            "quotas": {str(k): v for k, v in campaign.quota_map().items()},
+        },
+    )
     return len(to_confirm)
 
 
@@ -392,7 +471,18 @@ def _check_plan(actor, target):
 
 
 @transaction.atomic
-def measure_save(*, actor, target: Target, star, title: str, description: str = "", resources: str = "", responsible=(), position: int | None = None, measure: PlanMeasure | None = None) -> PlanMeasure:
+def measure_save(
+    *,
+    actor,
+    target: Target,
+    star,
+    title: str,
+    description: str = "",
+    resources: str = "",
+    responsible=(),
+    position: int | None = None,
+    measure: PlanMeasure | None = None,
+) -> PlanMeasure:
     """Create (or, with `measure`, update) a measure of the plan for one of the target's stars."""
     _check_plan(actor, target)
     if measure is not None and measure.target_id != target.pk:
@@ -400,7 +490,12 @@ def measure_save(*, actor, target: Target, star, title: str, description: str = 
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the measure a title.")})
     if not target.stars.filter(pk=star.pk).exists():
-        raise ValidationError({"star": _("A measure must serve one of the target's stars (%(stars)s).") % {"stars": "、".join(s.name for s in target.stars.all()) or "—"}})
+        raise ValidationError(
+            {
+                "star": _("A measure must serve one of the target's stars (%(stars)s).")
+                % {"stars": "、".join(s.name for s in target.stars.all()) or "—"}
+            }
+        )
     responsible = list(responsible)
     if any(p.office_id != target.branch.office_id for p in responsible):
         raise ValidationError({"responsible": _("Responsible persons must belong to the branch's office.")})
@@ -414,7 +509,13 @@ def measure_save(*, actor, target: Target, star, title: str, description: str = 
         measure.position = position
     measure.save()
     measure.responsible.set(responsible)
-    audit_record(actor=actor, action="plan.measure_save", obj=measure, before=before, after={**snapshot(measure), "responsible": [p.name for p in responsible]})
+    audit_record(
+        actor=actor,
+        action="plan.measure_save",
+        obj=measure,
+        before=before,
+        after={**snapshot(measure), "responsible": [p.name for p in responsible]},
+    )
     return measure
 
 
@@ -427,7 +528,9 @@ def measure_delete(*, actor, measure: PlanMeasure) -> None:
 
 
 @transaction.atomic
-def milestone_add(*, actor, measure: PlanMeasure, title: str, due_on: date, target_value=None, unit: str = "") -> PlanMilestone:
+def milestone_add(
+    *, actor, measure: PlanMeasure, title: str, due_on: date, target_value=None, unit: str = ""
+) -> PlanMilestone:
     _check_plan(actor, measure.target)
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the milestone a title.")})
@@ -435,10 +538,17 @@ def milestone_add(*, actor, measure: PlanMeasure, title: str, due_on: date, targ
         raise ValidationError({"due_on": _("Give the milestone a due date.")})
     year = measure.target.campaign.year
     if not (year - 1 <= due_on.year <= year + 1):
-        raise ValidationError({"due_on": _("A milestone of the %(year)d campaign must fall between %(start)d and %(end)d.") % {"year": year, "start": year - 1, "end": year + 1}})
+        raise ValidationError(
+            {
+                "due_on": _("A milestone of the %(year)d campaign must fall between %(start)d and %(end)d.")
+                % {"year": year, "start": year - 1, "end": year + 1}
+            }
+        )
     if target_value is not None and not unit:
         raise ValidationError({"unit": _("Give the unit of the target value.")})
-    milestone = PlanMilestone.objects.create(measure=measure, title=title.strip(), due_on=due_on, target_value=target_value, unit=unit)
+    milestone = PlanMilestone.objects.create(
+        measure=measure, title=title.strip(), due_on=due_on, target_value=target_value, unit=unit
+    )
     audit_record(actor=actor, action="plan.milestone_add", obj=milestone, after=snapshot(milestone))
     return milestone
 
@@ -459,12 +569,25 @@ def procedure_for(branch) -> ProcedureSetting:
     """The office's setting for this kind of branch, or the default (unsaved) one."""
     setting = ProcedureSetting.objects.filter(office_id=branch.office_id, branch_kind=branch.kind).first()
     if setting is None:
-        setting = ProcedureSetting(office_id=branch.office_id, branch_kind=branch.kind, procedure=rules.default_procedure(branch.kind, branch.star_set))
+        setting = ProcedureSetting(
+            office_id=branch.office_id,
+            branch_kind=branch.kind,
+            procedure=rules.default_procedure(branch.kind, branch.star_set),
+        )
     return setting
 
 
 @transaction.atomic
-def procedure_setting_save(*, actor, office, branch_kind: str, procedure: str, publication_days: int = 7, quorum_numerator: int = 2, quorum_denominator: int = 3) -> ProcedureSetting:
+def procedure_setting_save(
+    *,
+    actor,
+    office,
+    branch_kind: str,
+    procedure: str,
+    publication_days: int = 7,
+    quorum_numerator: int = 2,
+    quorum_denominator: int = 3,
+) -> ProcedureSetting:
     if actor is not None:
         if not actor.has_perm("targets.decide_target"):
             raise PermissionDenied(_("Only the office decides targets."))
@@ -476,15 +599,23 @@ def procedure_setting_save(*, actor, office, branch_kind: str, procedure: str, p
     if not (0 < quorum_numerator <= quorum_denominator):
         raise ValidationError(_("The quorum must be a fraction between 0 and 1."))
     setting, _created = ProcedureSetting.objects.update_or_create(
-        office=office, branch_kind=branch_kind,
-        defaults={"procedure": procedure, "publication_days": publication_days, "quorum_numerator": quorum_numerator, "quorum_denominator": quorum_denominator},
+        office=office,
+        branch_kind=branch_kind,
+        defaults={
+            "procedure": procedure,
+            "publication_days": publication_days,
+            "quorum_numerator": quorum_numerator,
+            "quorum_denominator": quorum_denominator,
+        },
     )
     audit_record(actor=actor, action="deliberation.procedure_setting", obj=setting, after=snapshot(setting))
     return setting
 
 
 @transaction.atomic
-def deliberation_create(*, actor, branch, subject: str, matter: str = MatterKind.TARGET, campaign=None, target: Target | None = None) -> Deliberation:
+def deliberation_create(
+    *, actor, branch, subject: str, matter: str = MatterKind.TARGET, campaign=None, target: Target | None = None
+) -> Deliberation:
     _check(actor, "targets.add_deliberation", branch, _("Only the branch records its deliberations."))
     if not (subject or "").strip():
         raise ValidationError({"subject": _("Say what is being decided.")})
@@ -498,19 +629,38 @@ def deliberation_create(*, actor, branch, subject: str, matter: str = MatterKind
         _check_campaign_branch(campaign, branch)
     setting = procedure_for(branch)
     deliberation = Deliberation.objects.create(
-        branch=branch, campaign=campaign or (target.campaign if target else None), target=target, subject=subject.strip(), matter=matter,
-        procedure=setting.procedure, publication_days=setting.publication_days,
-        quorum_numerator=setting.quorum_numerator, quorum_denominator=setting.quorum_denominator,
+        branch=branch,
+        campaign=campaign or (target.campaign if target else None),
+        target=target,
+        subject=subject.strip(),
+        matter=matter,
+        procedure=setting.procedure,
+        publication_days=setting.publication_days,
+        quorum_numerator=setting.quorum_numerator,
+        quorum_denominator=setting.quorum_denominator,
     )
     audit_record(actor=actor, action="deliberation.create", obj=deliberation, after=snapshot(deliberation))
     return deliberation
 
 
-def step_problems(deliberation: Deliberation, recorded: list[DeliberationStep], *, step: str, held_on: date, merged: bool, counts: rules.Counts) -> list[rules.Problem]:
+def step_problems(
+    deliberation: Deliberation,
+    recorded: list[DeliberationStep],
+    *,
+    step: str,
+    held_on: date,
+    merged: bool,
+    counts: rules.Counts,
+) -> list[rules.Problem]:
     branch = deliberation.branch
     problems = rules.step_order_problems(
-        deliberation.procedure, [(s.step, s.merged) for s in recorded], step, merged=merged,
-        secretary_chairs=branch.secretary_chairs_committee, held_on=held_on, last_held_on=max((s.held_on for s in recorded), default=None),
+        deliberation.procedure,
+        [(s.step, s.merged) for s in recorded],
+        step,
+        merged=merged,
+        secretary_chairs=branch.secretary_chairs_committee,
+        held_on=held_on,
+        last_held_on=max((s.held_on for s in recorded), default=None),
     )
     if problems:
         return problems
@@ -520,7 +670,9 @@ def step_problems(deliberation: Deliberation, recorded: list[DeliberationStep], 
             return problems
     community = step == Step.RESIDENTS_RESOLVE
     return rules.quorum_problems(
-        step, counts, households=branch.households,
+        step,
+        counts,
+        households=branch.households,
         quorum=(deliberation.quorum_numerator, deliberation.quorum_denominator) if community else (2, 3),
         rule="R7" if community else "R6",
     )
@@ -528,9 +680,23 @@ def step_problems(deliberation: Deliberation, recorded: list[DeliberationStep], 
 
 @transaction.atomic
 def step_record(
-    *, actor, deliberation: Deliberation, step: str, held_on: date, place: str = "", chair: str = "", merged: bool = False,
-    meeting_form: str = "", should_attend=None, attended=None, households_represented=None, yes=None, no=None, abstain=None,
-    minutes: str = "", attachments=(),
+    *,
+    actor,
+    deliberation: Deliberation,
+    step: str,
+    held_on: date,
+    place: str = "",
+    chair: str = "",
+    merged: bool = False,
+    meeting_form: str = "",
+    should_attend=None,
+    attended=None,
+    households_represented=None,
+    yes=None,
+    no=None,
+    abstain=None,
+    minutes: str = "",
+    attachments=(),
 ) -> DeliberationStep:
     """Record the next step of a deliberation after checking order (R5/R7), quorum (R6/R7) and publication (R8)."""
     _check(actor, "targets.record_deliberation", deliberation.branch, _("Only the branch records its deliberations."))
@@ -547,11 +713,24 @@ def step_record(
         _refuse(problems)
     voting = step in rules.VOTING_STEPS
     record = DeliberationStep.objects.create(
-        deliberation=deliberation, step=step, position=rules.procedure_steps(deliberation.procedure).index(step) + 1, merged=merged,
-        held_on=held_on, place=place, chair=chair, meeting_form=meeting_form if step in rules.RESOLVE_STEPS else "",
-        should_attend=should_attend, attended=attended, households_represented=households_represented if step in rules.RESOLVE_STEPS else None,
-        yes=yes if voting else None, no=no if voting else None, abstain=abstain if voting else None, minutes=minutes,
-        published_until=rules.publication_end(held_on, deliberation.publication_days) if step in rules.PUBLICATION_STEPS else None,
+        deliberation=deliberation,
+        step=step,
+        position=rules.procedure_steps(deliberation.procedure).index(step) + 1,
+        merged=merged,
+        held_on=held_on,
+        place=place,
+        chair=chair,
+        meeting_form=meeting_form if step in rules.RESOLVE_STEPS else "",
+        should_attend=should_attend,
+        attended=attended,
+        households_represented=households_represented if step in rules.RESOLVE_STEPS else None,
+        yes=yes if voting else None,
+        no=no if voting else None,
+        abstain=abstain if voting else None,
+        minutes=minutes,
+        published_until=rules.publication_end(held_on, deliberation.publication_days)
+        if step in rules.PUBLICATION_STEPS
+        else None,
         recorded_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
     for upload in attachments:
@@ -561,7 +740,9 @@ def step_record(
 
 
 @transaction.atomic
-def deliberation_record_implementation(*, actor, deliberation: Deliberation, implemented_on: date, implementation: str) -> Deliberation:
+def deliberation_record_implementation(
+    *, actor, deliberation: Deliberation, implemented_on: date, implementation: str
+) -> Deliberation:
     """R8: implementation is recorded only after the resolution is published."""
     _check(actor, "targets.record_deliberation", deliberation.branch, _("Only the branch records its deliberations."))
     deliberation = _lock(Deliberation, deliberation.pk)
@@ -570,7 +751,9 @@ def deliberation_record_implementation(*, actor, deliberation: Deliberation, imp
     steps = {s.step: s for s in deliberation.steps.all()}
     done = rules.steps_done([(s.step, s.merged) for s in steps.values()])
     published = steps.get(Step.RESOLUTION_PUBLISHED)
-    problems = rules.implementation_problems(done, resolution_published_on=published.held_on if published else None, implemented_on=implemented_on)
+    problems = rules.implementation_problems(
+        done, resolution_published_on=published.held_on if published else None, implemented_on=implemented_on
+    )
     if problems:
         _refuse(problems)
     if Step.RESULT_PUBLISHED in done:
@@ -578,7 +761,13 @@ def deliberation_record_implementation(*, actor, deliberation: Deliberation, imp
     before = snapshot(deliberation, ["implementation", "implemented_on"])
     deliberation.implementation, deliberation.implemented_on = implementation.strip(), implemented_on
     deliberation.save(update_fields=["implementation", "implemented_on"])
-    audit_record(actor=actor, action="deliberation.implementation", obj=deliberation, before=before, after=snapshot(deliberation, ["implementation", "implemented_on"]))
+    audit_record(
+        actor=actor,
+        action="deliberation.implementation",
+        obj=deliberation,
+        before=before,
+        after=snapshot(deliberation, ["implementation", "implemented_on"]),
+    )
     return deliberation
 
 
@@ -594,7 +783,12 @@ def deliberation_close(*, actor, deliberation: Deliberation) -> Deliberation:
         _refuse(problems)
     deliberation.status, deliberation.closed_at = DeliberationStatus.CLOSED, timezone.now()
     deliberation.save(update_fields=["status", "closed_at"])
-    audit_record(actor=actor, action="deliberation.close", obj=deliberation, after=snapshot(deliberation, ["status", "closed_at"]))
+    audit_record(
+        actor=actor,
+        action="deliberation.close",
+        obj=deliberation,
+        after=snapshot(deliberation, ["status", "closed_at"]),
+    )
     return deliberation
 
 
@@ -620,7 +814,11 @@ def pledge_content(target: Target, office_commitments: str) -> dict:
     """What the letter says, as data: frozen with the letter, hashed once both sides confirm."""
     branch, campaign = target.branch, target.campaign
     stars = list(target.stars.order_by("position"))
-    measures = target.measures.select_related("star").prefetch_related("milestones").order_by("star__position", "position", "id")
+    measures = (
+        target.measures.select_related("star")
+        .prefetch_related("milestones")
+        .order_by("star__position", "position", "id")
+    )
     return {
         "campaign": campaign.name,
         "year": campaign.year,
@@ -632,19 +830,29 @@ def pledge_content(target: Target, office_commitments: str) -> dict:
         "level": target.level,
         "stars": [s.name for s in stars],
         "procedure": PROCEDURE_NAMES[
-            next((d.procedure for d in target.deliberations.order_by("-created_at")), None) or rules.default_procedure(branch.kind, branch.star_set)
+            next((d.procedure for d in target.deliberations.order_by("-created_at")), None)
+            or rules.default_procedure(branch.kind, branch.star_set)
         ],
         "milestones": [
-            {"star": m.star.name, "measure": m.title, "title": ms.title, "due_on": ms.due_on.isoformat(),
-             "target_value": _figure(ms.target_value), "unit": ms.unit}
-            for m in measures for ms in m.milestones.all()
+            {
+                "star": m.star.name,
+                "measure": m.title,
+                "title": ms.title,
+                "due_on": ms.due_on.isoformat(),
+                "target_value": _figure(ms.target_value),
+                "unit": ms.unit,
+            }
+            for m in measures
+            for ms in m.milestones.all()
         ],
         "office_commitments": office_commitments,
     }
 
 
 def content_hash(content: dict) -> str:
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 @transaction.atomic
@@ -654,13 +862,18 @@ def pledge_generate(*, actor, target: Target, office_commitments: str = "") -> P
     _check_campaign_open(target.campaign)
     target = _lock(Target, target.pk)
     if target.status != TargetStatus.CONFIRMED:
-        raise ValidationError(_("A responsibility letter is generated from a confirmed target; this one is “%(status)s”.") % {"status": target.get_status_display()})
+        raise ValidationError(
+            _("A responsibility letter is generated from a confirmed target; this one is “%(status)s”.")
+            % {"status": target.get_status_display()}
+        )
     if target.pledges.filter(status=PledgeStatus.FROZEN).exists():
         raise ValidationError(_("Both sides have already confirmed this target's letter."))
     _void_pledges(target, _("Replaced by a new letter."))
     number = (target.pledges.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     commitments = (office_commitments or "").strip() or DEFAULT_COMMITMENTS
-    pledge = Pledge.objects.create(target=target, number=number, content=pledge_content(target, commitments), office_commitments=commitments)
+    pledge = Pledge.objects.create(
+        target=target, number=number, content=pledge_content(target, commitments), office_commitments=commitments
+    )
     audit_record(actor=actor, action="pledge.generate", obj=pledge, after={"number": number, "level": target.level})
     return pledge
 
@@ -684,7 +897,9 @@ def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
     _check(actor, "targets.sign_pledge", pledge.target.branch, _("You may not confirm responsibility letters."))
     pledge = _lock(Pledge, pledge.pk)
     if pledge.status != PledgeStatus.AWAITING:
-        raise ValidationError(_("This letter is “%(status)s” and can no longer be confirmed.") % {"status": pledge.get_status_display()})
+        raise ValidationError(
+            _("This letter is “%(status)s” and can no longer be confirmed.") % {"status": pledge.get_status_display()}
+        )
     sides = pledge_sides(actor, pledge) if actor is not None else {"secretary", "leader"}
     if side is None:
         open_sides = [s for s in ("secretary", "leader") if s in sides and not getattr(pledge, f"{s}_confirmed_at")]
@@ -699,8 +914,17 @@ def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
     setattr(pledge, f"{side}_confirmed_at", now)
     if pledge.secretary_confirmed_at and pledge.leader_confirmed_at:
         pledge.status = PledgeStatus.FROZEN
-        pledge.content = {**pledge.content, "secretary_confirmed_at": pledge.secretary_confirmed_at.isoformat(), "leader_confirmed_at": pledge.leader_confirmed_at.isoformat()}
+        pledge.content = {
+            **pledge.content,
+            "secretary_confirmed_at": pledge.secretary_confirmed_at.isoformat(),
+            "leader_confirmed_at": pledge.leader_confirmed_at.isoformat(),
+        }
         pledge.content_sha256 = content_hash(pledge.content)
     pledge.save()
-    audit_record(actor=actor, action=f"pledge.confirm_{side}", obj=pledge, after={"status": pledge.status, "sha256": pledge.content_sha256})
+    audit_record(
+        actor=actor,
+        action=f"pledge.confirm_{side}",
+        obj=pledge,
+        after={"status": pledge.status, "sha256": pledge.content_sha256},
+    )
     return pledge

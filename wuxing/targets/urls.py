@@ -24,7 +24,9 @@ urlpatterns = [
     path("deliberations/new/", views.deliberation_create, name="deliberation_create"),
     path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
     path("deliberations/<int:pk>/step/", views.deliberation_step, name="deliberation_step"),
-    path("deliberations/<int:pk>/implementation/", views.deliberation_implementation, name="deliberation_implementation"),
+    path(
+        "deliberations/<int:pk>/implementation/", views.deliberation_implementation, name="deliberation_implementation"
+    ),
     path("deliberations/<int:pk>/close/", views.deliberation_close, name="deliberation_close"),
     path("deliberations/attachments/<int:pk>/", views.step_attachment, name="step_attachment"),
     path("procedures/", views.procedure_settings, name="procedure_settings"),

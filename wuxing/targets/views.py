@@ -18,8 +18,17 @@ from wuxing.standards.models import Indicator, Star
 from . import rules, selectors, services
 from .choices import PledgeStatus, Step, TargetStatus
 from .forms import (
-    ApplyForm, BaselineForm, DeliberationForm, ImplementationForm, MeasureForm, MilestoneForm, PledgeForm, ProcedureSettingForm,
-    RequireForm, ReviewForm, StepForm,
+    ApplyForm,
+    BaselineForm,
+    DeliberationForm,
+    ImplementationForm,
+    MeasureForm,
+    MilestoneForm,
+    PledgeForm,
+    ProcedureSettingForm,
+    RequireForm,
+    ReviewForm,
+    StepForm,
 )
 from .models import BaselineEvidence, PlanMeasure, PlanMilestone, ProcedureSetting, StepAttachment, Target
 
@@ -46,17 +55,33 @@ def targets_export(user, params) -> ExportSpec:
         for branch, target in board.rows:
             pledge = next(iter(target.pledges.all()), None) if target else None
             yield (
-                branch.code, branch.name, branch.get_kind_display(), target.level if target else "",
+                branch.code,
+                branch.name,
+                branch.get_kind_display(),
+                target.level if target else "",
                 "、".join(s.name for s in target.stars.all()) if target else "",
                 target.get_status_display() if target else _("Not applied"),
-                target.reason if target else "", target.office_note if target else "",
+                target.reason if target else "",
+                target.office_note if target else "",
                 pledge.get_status_display() if pledge else "",
             )
 
     return ExportSpec(
-        filename="targets.xlsx", title=_("Targets"),
-        headers=[_("Code"), _("Branch"), _("Kind"), _("Target level"), _("Stars"), _("Status"), _("Reason"), _("Office's reason"), _("Responsibility letter")],
-        rows=rows(), total=len(board.rows),
+        filename="targets.xlsx",
+        title=_("Targets"),
+        headers=[
+            _("Code"),
+            _("Branch"),
+            _("Kind"),
+            _("Target level"),
+            _("Stars"),
+            _("Status"),
+            _("Reason"),
+            _("Office's reason"),
+            _("Responsibility letter"),
+        ],
+        rows=rows(),
+        total=len(board.rows),
     )
 
 
@@ -103,7 +128,9 @@ def target_detail(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
     campaign = target.campaign
     context = {
-        "target": target, "campaign": campaign, "branch": target.branch,
+        "target": target,
+        "campaign": campaign,
+        "branch": target.branch,
         "progress": [(d, selectors.deliberation_progress(d)) for d in target.deliberations.all()],
         "pledge": next((p for p in target.pledges.all() if p.status != PledgeStatus.VOID), None),
         "void_pledges": [p for p in target.pledges.all() if p.status == PledgeStatus.VOID],
@@ -118,9 +145,20 @@ def target_detail(request, pk: int):
     user = request.user
     if context["open"] and user.has_perm("targets.decide_target") and target.status == TargetStatus.SUBMITTED:
         context["review_form"] = ReviewForm(stars=_branch_stars(campaign, target.branch))
-    if context["open"] and user.has_perm("targets.decide_target") and target.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
-        context["return_form"] = ReviewForm(initial={"decision": "return"}, stars=_branch_stars(campaign, target.branch))
-    if context["open"] and user.has_perm("targets.change_pledge") and target.status == TargetStatus.CONFIRMED and not (context["pledge"] and context["pledge"].status == PledgeStatus.FROZEN):
+    if (
+        context["open"]
+        and user.has_perm("targets.decide_target")
+        and target.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
+    ):
+        context["return_form"] = ReviewForm(
+            initial={"decision": "return"}, stars=_branch_stars(campaign, target.branch)
+        )
+    if (
+        context["open"]
+        and user.has_perm("targets.change_pledge")
+        and target.status == TargetStatus.CONFIRMED
+        and not (context["pledge"] and context["pledge"].status == PledgeStatus.FROZEN)
+    ):
         context["pledge_form"] = PledgeForm()
     if context["pledge"] and context["pledge"].status == PledgeStatus.AWAITING and user.has_perm("targets.sign_pledge"):
         context["pledge_sides"] = services.pledge_sides(user, context["pledge"])
@@ -132,7 +170,11 @@ def target_detail(request, pk: int):
 def target_apply(request, campaign_pk: int, branch_pk: int):
     campaign = get_object_or_404(campaign_list(user=request.user), pk=campaign_pk)
     branch = _branch(request.user, branch_pk)
-    target = Target.objects.filter(campaign=campaign, branch=branch).prefetch_related("stars", "required_stars", "rounds").first()
+    target = (
+        Target.objects.filter(campaign=campaign, branch=branch)
+        .prefetch_related("stars", "required_stars", "rounds")
+        .first()
+    )
     stars = _branch_stars(campaign, branch)
     if request.method == "POST":
         form = ApplyForm(request.POST, stars=stars)
@@ -140,11 +182,19 @@ def target_apply(request, campaign_pk: int, branch_pk: int):
             draft = "draft" in request.POST
             save = services.target_save_draft if draft else services.target_submit
             try:
-                target = save(actor=request.user, campaign=campaign, branch=branch, stars=list(form.cleaned_data["stars"]), reason=form.cleaned_data["reason"])
+                target = save(
+                    actor=request.user,
+                    campaign=campaign,
+                    branch=branch,
+                    stars=list(form.cleaned_data["stars"]),
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("The draft was saved.") if draft else _("The application was submitted to the office."))
+                messages.success(
+                    request, _("The draft was saved.") if draft else _("The application was submitted to the office.")
+                )
                 return redirect("targets:target_detail", pk=target.pk)
     else:
         initial = {"stars": list(target.stars.all()) if target else [], "reason": target.reason if target else ""}
@@ -152,10 +202,20 @@ def target_apply(request, campaign_pk: int, branch_pk: int):
     baseline = selectors.baseline_get(user=request.user, campaign=campaign, branch=branch)
     by_set = selectors._stars_with_indicators(campaign.standard)
     cells, suggested = selectors.classify_baseline(baseline, by_set.get(branch.star_set, []))
-    return render(request, "targets/target_apply.html", {
-        "campaign": campaign, "branch": branch, "target": target, "form": form, "baseline": baseline,
-        "cells": cells, "suggested": suggested, "required": list(target.required_stars.all()) if target else [],
-    })
+    return render(
+        request,
+        "targets/target_apply.html",
+        {
+            "campaign": campaign,
+            "branch": branch,
+            "target": target,
+            "form": form,
+            "baseline": baseline,
+            "cells": cells,
+            "suggested": suggested,
+            "required": list(target.required_stars.all()) if target else [],
+        },
+    )
 
 
 @login_required
@@ -172,7 +232,12 @@ def target_review(request, pk: int):
             services.target_agree(actor=request.user, target=target, note=form.cleaned_data["reason"])
             messages.success(request, _("The target was agreed."))
         else:
-            services.target_return(actor=request.user, target=target, reason=form.cleaned_data["reason"], stars=list(form.cleaned_data["stars"]) or None)
+            services.target_return(
+                actor=request.user,
+                target=target,
+                reason=form.cleaned_data["reason"],
+                stars=list(form.cleaned_data["stars"]) or None,
+            )
             messages.success(request, _("The target was sent back to the branch."))
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -190,7 +255,13 @@ def target_require(request, campaign_pk: int, branch_pk: int):
         form = RequireForm(request.POST, stars=stars)
         if form.is_valid():
             try:
-                services.target_require_stars(actor=request.user, campaign=campaign, branch=branch, stars=list(form.cleaned_data["stars"]), reason=form.cleaned_data["reason"])
+                services.target_require_stars(
+                    actor=request.user,
+                    campaign=campaign,
+                    branch=branch,
+                    stars=list(form.cleaned_data["stars"]),
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -215,16 +286,31 @@ def baseline_export(user, params) -> ExportSpec:
     def rows():
         for row in matrix.rows:
             yield (
-                row.branch.code, row.branch.name, row.branch.get_star_set_display(),
+                row.branch.code,
+                row.branch.name,
+                row.branch.get_star_set_display(),
                 row.baseline.surveyed_on if row.baseline else "",
                 *[f"{star.name}：{labels.get(c, '—')}" for star, c in row.cells],
                 "、".join(star.name for star, _c in row.cells if star.code in row.suggested),
             )
 
     return ExportSpec(
-        filename="baseline.xlsx", title=_("Baseline survey"),
-        headers=[_("Code"), _("Branch"), _("Star set"), _("Surveyed on"), "1", "2", "3", "4", "5", _("Suggested stars")],
-        rows=rows(), total=len(matrix.rows),
+        filename="baseline.xlsx",
+        title=_("Baseline survey"),
+        headers=[
+            _("Code"),
+            _("Branch"),
+            _("Star set"),
+            _("Surveyed on"),
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            _("Suggested stars"),
+        ],
+        rows=rows(),
+        total=len(matrix.rows),
     )
 
 
@@ -235,7 +321,11 @@ def baseline_matrix(request):
         return export_response(request, baseline_export)
     campaign = _campaign(request.user, request.GET)
     matrix = selectors.baseline_matrix(user=request.user, campaign=campaign) if campaign else None
-    return render(request, "targets/baseline_matrix.html", {"campaign": campaign, "campaigns": list(campaign_list(user=request.user)), "matrix": matrix})
+    return render(
+        request,
+        "targets/baseline_matrix.html",
+        {"campaign": campaign, "campaigns": list(campaign_list(user=request.user)), "matrix": matrix},
+    )
 
 
 @login_required
@@ -243,7 +333,11 @@ def baseline_matrix(request):
 def baseline_edit(request, campaign_pk: int, branch_pk: int):
     campaign = get_object_or_404(campaign_list(user=request.user), pk=campaign_pk)
     branch = _branch(request.user, branch_pk)
-    indicators = list(Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set).select_related("star").order_by("star__position", "position"))
+    indicators = list(
+        Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)
+        .select_related("star")
+        .order_by("star__position", "position")
+    )
     baseline = selectors.baseline_get(user=request.user, campaign=campaign, branch=branch)
     entries = {e.indicator_id: e for e in baseline.entries.all()} if baseline else {}
     if request.method == "POST":
@@ -252,8 +346,13 @@ def baseline_edit(request, campaign_pk: int, branch_pk: int):
             try:
                 with transaction.atomic():
                     baseline = services.baseline_save(
-                        actor=request.user, campaign=campaign, branch=branch, surveyed_on=form.cleaned_data["surveyed_on"],
-                        ratings=form.ratings(), branch_consulted=form.cleaned_data["branch_consulted"], note=form.cleaned_data["note"],
+                        actor=request.user,
+                        campaign=campaign,
+                        branch=branch,
+                        surveyed_on=form.cleaned_data["surveyed_on"],
+                        ratings=form.ratings(),
+                        branch_consulted=form.cleaned_data["branch_consulted"],
+                        note=form.cleaned_data["note"],
                     )
                     saved = {e.indicator_id: e for e in baseline.entries.all()}
                     for indicator_id, upload in form.uploads().items():
@@ -267,10 +366,19 @@ def baseline_edit(request, campaign_pk: int, branch_pk: int):
                 return redirect(f"{reverse('targets:baseline_matrix')}?campaign={campaign.pk}")
     else:
         form = BaselineForm(
-            initial={"surveyed_on": baseline.surveyed_on if baseline else None, "branch_consulted": baseline.branch_consulted if baseline else False, "note": baseline.note if baseline else ""},
-            indicators=indicators, entries=entries,
+            initial={
+                "surveyed_on": baseline.surveyed_on if baseline else None,
+                "branch_consulted": baseline.branch_consulted if baseline else False,
+                "note": baseline.note if baseline else "",
+            },
+            indicators=indicators,
+            entries=entries,
         )
-    return render(request, "targets/baseline_form.html", {"campaign": campaign, "branch": branch, "form": form, "baseline": baseline})
+    return render(
+        request,
+        "targets/baseline_form.html",
+        {"campaign": campaign, "branch": branch, "form": form, "baseline": baseline},
+    )
 
 
 @login_required
@@ -290,16 +398,42 @@ def baseline_evidence(request, pk: int):
 @exporter
 def plan_export(user, params) -> ExportSpec:
     campaign = _campaign(user, params)
-    qs = PlanMilestone.objects.restrict(user, "view").select_related("measure", "measure__star", "measure__target__branch").order_by("measure__target__branch__sort_order", "measure__star__position", "measure__position", "due_on")
+    qs = (
+        PlanMilestone.objects.restrict(user, "view")
+        .select_related("measure", "measure__star", "measure__target__branch")
+        .order_by("measure__target__branch__sort_order", "measure__star__position", "measure__position", "due_on")
+    )
     if campaign is not None:
         qs = qs.filter(measure__target__campaign=campaign)
     if str(params.get("target", "")).isdigit():
         qs = qs.filter(measure__target_id=int(params["target"]))
     milestones = list(qs)
     return ExportSpec(
-        filename="plans.xlsx", title=_("One plan per village (community)"),
-        headers=[_("Branch"), _("Star"), _("Measure"), _("Resources needed"), _("Milestone"), _("Due on"), _("Target value"), _("Unit")],
-        rows=((m.measure.target.branch.name, m.measure.star.name, m.measure.title, m.measure.resources, m.title, m.due_on, m.target_value, m.unit) for m in milestones),
+        filename="plans.xlsx",
+        title=_("One plan per village (community)"),
+        headers=[
+            _("Branch"),
+            _("Star"),
+            _("Measure"),
+            _("Resources needed"),
+            _("Milestone"),
+            _("Due on"),
+            _("Target value"),
+            _("Unit"),
+        ],
+        rows=(
+            (
+                m.measure.target.branch.name,
+                m.measure.star.name,
+                m.measure.title,
+                m.measure.resources,
+                m.title,
+                m.due_on,
+                m.target_value,
+                m.unit,
+            )
+            for m in milestones
+        ),
         total=len(milestones),
     )
 
@@ -313,7 +447,10 @@ def plan_detail(request, pk: int):
     can_edit = request.user.has_perm("targets.change_planmeasure") and target.campaign.status != "closed"
     context = {"target": target, "branch": target.branch, "campaign": target.campaign, "can_edit": can_edit}
     if can_edit:
-        context["measure_form"] = MeasureForm(stars=target.stars.all(), people=Person.objects.filter(office_id=target.branch.office_id).order_by("-is_leader", "name"))
+        context["measure_form"] = MeasureForm(
+            stars=target.stars.all(),
+            people=Person.objects.filter(office_id=target.branch.office_id).order_by("-is_leader", "name"),
+        )
         context["milestone_form"] = MilestoneForm()
     return render(request, "targets/plan_detail.html", context)
 
@@ -323,7 +460,9 @@ def plan_detail(request, pk: int):
 @require_POST
 def plan_measure_add(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
-    form = MeasureForm(request.POST, stars=target.stars.all(), people=Person.objects.filter(office_id=target.branch.office_id))
+    form = MeasureForm(
+        request.POST, stars=target.stars.all(), people=Person.objects.filter(office_id=target.branch.office_id)
+    )
     if form.is_valid():
         try:
             services.measure_save(actor=request.user, target=target, **form.cleaned_data)
@@ -340,7 +479,9 @@ def plan_measure_add(request, pk: int):
 @permission_required("targets.change_planmeasure", raise_exception=True)
 @require_POST
 def plan_measure_delete(request, pk: int):
-    measure = get_object_or_404(PlanMeasure.objects.restrict(request.user, "view").select_related("target__branch"), pk=pk)
+    measure = get_object_or_404(
+        PlanMeasure.objects.restrict(request.user, "view").select_related("target__branch"), pk=pk
+    )
     services.measure_delete(actor=request.user, measure=measure)
     messages.success(request, _("The measure was removed."))
     return redirect("targets:plan_detail", pk=measure.target_id)
@@ -350,7 +491,9 @@ def plan_measure_delete(request, pk: int):
 @permission_required("targets.change_planmeasure", raise_exception=True)
 @require_POST
 def plan_milestone_add(request, pk: int):
-    measure = get_object_or_404(PlanMeasure.objects.restrict(request.user, "view").select_related("target__branch", "target__campaign"), pk=pk)
+    measure = get_object_or_404(
+        PlanMeasure.objects.restrict(request.user, "view").select_related("target__branch", "target__campaign"), pk=pk
+    )
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
@@ -368,7 +511,9 @@ def plan_milestone_add(request, pk: int):
 @permission_required("targets.change_planmeasure", raise_exception=True)
 @require_POST
 def plan_milestone_delete(request, pk: int):
-    milestone = get_object_or_404(PlanMilestone.objects.restrict(request.user, "view").select_related("measure__target__branch"), pk=pk)
+    milestone = get_object_or_404(
+        PlanMilestone.objects.restrict(request.user, "view").select_related("measure__target__branch"), pk=pk
+    )
     services.milestone_delete(actor=request.user, milestone=milestone)
     messages.success(request, _("The milestone was removed."))
     return redirect("targets:plan_detail", pk=milestone.measure.target_id)
@@ -387,14 +532,31 @@ def deliberations_export(user, params) -> ExportSpec:
         for d in items:
             steps = {s.step: s for s in d.steps.all()}
             yield (
-                d.branch.name, d.subject, d.get_matter_display(), d.get_procedure_display(), d.get_status_display(),
-                "、".join(str(Step(s).label) for s in steps), d.implemented_on or "", d.created_at.date(),
+                d.branch.name,
+                d.subject,
+                d.get_matter_display(),
+                d.get_procedure_display(),
+                d.get_status_display(),
+                "、".join(str(Step(s).label) for s in steps),
+                d.implemented_on or "",
+                d.created_at.date(),
             )
 
     return ExportSpec(
-        filename="deliberations.xlsx", title=_("Deliberations"),
-        headers=[_("Branch"), _("Subject"), _("Kind of matter"), _("Procedure"), _("Status"), _("Steps recorded"), _("Implemented on"), _("Created")],
-        rows=rows(), total=len(items),
+        filename="deliberations.xlsx",
+        title=_("Deliberations"),
+        headers=[
+            _("Branch"),
+            _("Subject"),
+            _("Kind of matter"),
+            _("Procedure"),
+            _("Status"),
+            _("Steps recorded"),
+            _("Implemented on"),
+            _("Created"),
+        ],
+        rows=rows(),
+        total=len(items),
     )
 
 
@@ -406,10 +568,16 @@ def deliberation_list(request):
     items = list(selectors.deliberation_list(user=request.user, filters=request.GET))
     rows = [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in items]
     branches = list(Branch.objects.restrict(request.user, "view").order_by("sort_order", "code").only("id", "name"))
-    return render(request, "targets/deliberation_list.html", {
-        "rows": rows, "branches": branches if len(branches) > 1 else [],
-        "status": request.GET.get("status", ""), "branch": request.GET.get("branch", ""),
-    })
+    return render(
+        request,
+        "targets/deliberation_list.html",
+        {
+            "rows": rows,
+            "branches": branches if len(branches) > 1 else [],
+            "status": request.GET.get("status", ""),
+            "branch": request.GET.get("branch", ""),
+        },
+    )
 
 
 @login_required
@@ -428,8 +596,12 @@ def deliberation_create(request):
                 target = Target.objects.filter(campaign=campaign, branch=branch).first()
             try:
                 deliberation = services.deliberation_create(
-                    actor=request.user, branch=branch, subject=form.cleaned_data["subject"], matter=form.cleaned_data["matter"],
-                    campaign=campaign if form.cleaned_data["matter"] == "target" else None, target=target,
+                    actor=request.user,
+                    branch=branch,
+                    subject=form.cleaned_data["subject"],
+                    matter=form.cleaned_data["matter"],
+                    campaign=campaign if form.cleaned_data["matter"] == "target" else None,
+                    target=target,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -455,7 +627,11 @@ def _step_context(deliberation):
 def deliberation_detail(request, pk: int):
     deliberation = selectors.deliberation_get(user=request.user, pk=pk)
     upcoming = _step_context(deliberation)
-    context = {"deliberation": deliberation, "progress": selectors.deliberation_progress(deliberation), "upcoming": upcoming}
+    context = {
+        "deliberation": deliberation,
+        "progress": selectors.deliberation_progress(deliberation),
+        "upcoming": upcoming,
+    }
     can_record = request.user.has_perm("targets.record_deliberation") and deliberation.status == "open"
     context["can_record"] = can_record
     if can_record and upcoming:
@@ -493,13 +669,21 @@ def deliberation_step(request, pk: int):
         data = form.cleaned_data
         upload = data.pop("attachment", None)
         try:
-            services.step_record(actor=request.user, deliberation=deliberation, attachments=[upload] if upload else [], **data)
+            services.step_record(
+                actor=request.user, deliberation=deliberation, attachments=[upload] if upload else [], **data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The step “%(step)s” was recorded.") % {"step": Step(data["step"]).label})
             return redirect("targets:deliberation_detail", pk=deliberation.pk)
-    context = {"deliberation": deliberation, "progress": selectors.deliberation_progress(deliberation), "upcoming": upcoming, "can_record": True, "step_form": form}
+    context = {
+        "deliberation": deliberation,
+        "progress": selectors.deliberation_progress(deliberation),
+        "upcoming": upcoming,
+        "can_record": True,
+        "step_form": form,
+    }
     return render(request, "targets/deliberation_detail.html", context, status=400)
 
 
@@ -511,7 +695,9 @@ def deliberation_implementation(request, pk: int):
     form = ImplementationForm(request.POST)
     if form.is_valid():
         try:
-            services.deliberation_record_implementation(actor=request.user, deliberation=deliberation, **form.cleaned_data)
+            services.deliberation_record_implementation(
+                actor=request.user, deliberation=deliberation, **form.cleaned_data
+            )
         except ValidationError as exc:
             flash_errors(request, exc)
         else:
@@ -560,13 +746,21 @@ def procedure_settings(request):
         current = services.procedure_for(sample)
         prefix = kind
         data = request.POST if request.method == "POST" and request.POST.get("kind") == kind else None
-        form = ProcedureSettingForm(data, prefix=prefix, initial={
-            "procedure": current.procedure, "publication_days": current.publication_days,
-            "quorum_numerator": current.quorum_numerator, "quorum_denominator": current.quorum_denominator,
-        })
+        form = ProcedureSettingForm(
+            data,
+            prefix=prefix,
+            initial={
+                "procedure": current.procedure,
+                "publication_days": current.publication_days,
+                "quorum_numerator": current.quorum_numerator,
+                "quorum_denominator": current.quorum_denominator,
+            },
+        )
         if data is not None and form.is_valid():
             try:
-                services.procedure_setting_save(actor=request.user, office=office, branch_kind=kind, **form.cleaned_data)
+                services.procedure_setting_save(
+                    actor=request.user, office=office, branch_kind=kind, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -586,11 +780,31 @@ def pledges_export(user, params) -> ExportSpec:
     campaign = _campaign(user, params)
     items = list(selectors.pledge_list(user=user, campaign=campaign))
     return ExportSpec(
-        filename="responsibility-letters.xlsx", title=_("Responsibility letters"),
-        headers=[_("Branch"), _("Year"), _("Version"), _("Target level"), _("Stars"), _("Status"), _("Secretary confirmed"), _("Leader confirmed"), _("Content hash")],
+        filename="responsibility-letters.xlsx",
+        title=_("Responsibility letters"),
+        headers=[
+            _("Branch"),
+            _("Year"),
+            _("Version"),
+            _("Target level"),
+            _("Stars"),
+            _("Status"),
+            _("Secretary confirmed"),
+            _("Leader confirmed"),
+            _("Content hash"),
+        ],
         rows=(
-            (p.target.branch.name, p.target.campaign.year, p.number, p.content.get("level"), "、".join(p.content.get("stars", [])), p.get_status_display(),
-             p.secretary_confirmed_at, p.leader_confirmed_at, p.content_sha256)
+            (
+                p.target.branch.name,
+                p.target.campaign.year,
+                p.number,
+                p.content.get("level"),
+                "、".join(p.content.get("stars", [])),
+                p.get_status_display(),
+                p.secretary_confirmed_at,
+                p.leader_confirmed_at,
+                p.content_sha256,
+            )
             for p in items
         ),
         total=len(items),
@@ -603,17 +817,26 @@ def pledge_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, pledges_export)
     campaign = _campaign(request.user, request.GET)
-    return render(request, "targets/pledge_list.html", {
-        "campaign": campaign, "campaigns": list(campaign_list(user=request.user)),
-        "pledges": selectors.pledge_list(user=request.user, campaign=campaign) if campaign else [],
-    })
+    return render(
+        request,
+        "targets/pledge_list.html",
+        {
+            "campaign": campaign,
+            "campaigns": list(campaign_list(user=request.user)),
+            "pledges": selectors.pledge_list(user=request.user, campaign=campaign) if campaign else [],
+        },
+    )
 
 
 @login_required
 @permission_required("targets.view_pledge", raise_exception=True)
 def pledge_detail(request, pk: int):
     pledge = selectors.pledge_get(user=request.user, pk=pk)
-    sides = services.pledge_sides(request.user, pledge) if pledge.status == PledgeStatus.AWAITING and request.user.has_perm("targets.sign_pledge") else set()
+    sides = (
+        services.pledge_sides(request.user, pledge)
+        if pledge.status == PledgeStatus.AWAITING and request.user.has_perm("targets.sign_pledge")
+        else set()
+    )
     return render(request, "targets/pledge_detail.html", {"pledge": pledge, "c": pledge.content, "sides": sides})
 
 
@@ -635,7 +858,9 @@ def pledge_generate(request, pk: int):
     form = PledgeForm(request.POST)
     form.is_valid()
     try:
-        pledge = services.pledge_generate(actor=request.user, target=target, office_commitments=form.cleaned_data.get("office_commitments", ""))
+        pledge = services.pledge_generate(
+            actor=request.user, target=target, office_commitments=form.cleaned_data.get("office_commitments", "")
+        )
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("targets:target_detail", pk=target.pk)
@@ -650,11 +875,11 @@ def pledge_confirm(request, pk: int):
     pledge = selectors.pledge_get(user=request.user, pk=pk)
     side = request.POST.get("side") or None
     try:
-        services.pledge_confirm(actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None)
+        services.pledge_confirm(
+            actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None
+        )
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
         messages.success(request, _("You confirmed the responsibility letter."))
     return redirect("targets:pledge_detail", pk=pledge.pk)
-
-

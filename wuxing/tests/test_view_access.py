@@ -59,7 +59,9 @@ class World:
         self.users = users_for(org)
         self.standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
         self.campaign = campaign_create(actor=None, office=org.office_a, year=2026, standard=self.standard)
-        self.job = ExportJob.objects.create(user=self.users.leader, exporter="wuxing.org.views.branches_export", params={})
+        self.job = ExportJob.objects.create(
+            user=self.users.leader, exporter="wuxing.org.views.branches_export", params={}
+        )
 
 
 @pytest.fixture

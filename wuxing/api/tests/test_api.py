@@ -40,7 +40,13 @@ def test_token_and_branch_scope(api_client, org):
 
 
 def test_anonymous_gets_nothing(api_client, org):
-    for path in ("/api/v1/branches/", "/api/v1/departments/", "/api/v1/campaigns/", "/api/v1/standards/", "/api/v1/audit-log/"):
+    for path in (
+        "/api/v1/branches/",
+        "/api/v1/departments/",
+        "/api/v1/campaigns/",
+        "/api/v1/standards/",
+        "/api/v1/audit-log/",
+    ):
         assert api_client.get(path).status_code in (401, 403), path
 
 
@@ -49,7 +55,9 @@ def test_branch_fields_and_masking(api_client, org):
     token = token_for(api_client, "t-secretary")
     data = get(api_client, token, "/api/v1/branches/").json()["results"][0]
     assert {"id", "code", "name", "kind", "star_set", "office"} <= set(data)
-    assert data["office"] == org.office_a.code and data["kind"] == BranchKind.RURAL_VILLAGE and data["star_set"] == "rural"
+    assert (
+        data["office"] == org.office_a.code and data["kind"] == BranchKind.RURAL_VILLAGE and data["star_set"] == "rural"
+    )
     assert data["secretary"]["phone"] == "139****5678"
     other = org.branches["a2"].pk
     assert get(api_client, token, f"/api/v1/branches/{other}/").status_code == 404

@@ -7,12 +7,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _get(api_client, username, path, password):
-    token = api_client.post(reverse("api-token"), {"username": username, "password": password}, format="json").json()["token"]
+    token = api_client.post(reverse("api-token"), {"username": username, "password": password}, format="json").json()[
+        "token"
+    ]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api_client.get(path)
 
 
-@pytest.mark.parametrize("username,count", [("demo-leader", 14), ("demo-staff", 14), ("demo-dept", 2), ("demo-secretary", 1), ("demo-reviewer", 14)])
+@pytest.mark.parametrize(
+    "username,count",
+    [("demo-leader", 14), ("demo-staff", 14), ("demo-dept", 2), ("demo-secretary", 1), ("demo-reviewer", 14)],
+)
 def test_demo_accounts_see_their_branches(api_client, demo_office, demo_password, username, count):
     response = _get(api_client, username, "/api/v1/branches/", demo_password)
     assert response.status_code == 200

@@ -4,67 +4,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('status', models.CharField(choices=[('preparing', 'In preparation'), ('running', 'Running'), ('rating', 'Rating'), ('closed', 'Closed')], default='preparing', max_length=16, verbose_name='status')),
-                ('work_plan', models.TextField(blank=True, verbose_name='work plan')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "In preparation"),
+                            ("running", "Running"),
+                            ("rating", "Rating"),
+                            ("closed", "Closed"),
+                        ],
+                        default="preparing",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("work_plan", models.TextField(blank=True, verbose_name="work plan")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['office', '-year'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["office", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignGroup',
+            name="CampaignGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('leadership', 'Leadership group'), ('coordination', 'Coordination group'), ('guidance', 'Guidance group'), ('publicity', 'Organisation & publicity group'), ('inspection', 'Supervision & inspection group')], max_length=16, verbose_name='kind')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('duties', models.TextField(blank=True, verbose_name='duties')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leadership", "Leadership group"),
+                            ("coordination", "Coordination group"),
+                            ("guidance", "Guidance group"),
+                            ("publicity", "Organisation & publicity group"),
+                            ("inspection", "Supervision & inspection group"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("duties", models.TextField(blank=True, verbose_name="duties")),
             ],
             options={
-                'verbose_name': 'campaign group',
-                'verbose_name_plural': 'campaign groups',
-                'ordering': ['campaign', 'id'],
+                "verbose_name": "campaign group",
+                "verbose_name_plural": "campaign groups",
+                "ordering": ["campaign", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMembership',
+            name="GroupMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', 'Head'), ('deputy', 'Deputy head'), ('member', 'Member')], default='member', max_length=8, verbose_name='role')),
-                ('duty', models.CharField(blank=True, max_length=200, verbose_name='duty')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("leader", "Head"), ("deputy", "Deputy head"), ("member", "Member")],
+                        default="member",
+                        max_length=8,
+                        verbose_name="role",
+                    ),
+                ),
+                ("duty", models.CharField(blank=True, max_length=200, verbose_name="duty")),
             ],
             options={
-                'verbose_name': 'group member',
-                'verbose_name_plural': 'group members',
-                'ordering': ['group', 'role', 'id'],
+                "verbose_name": "group member",
+                "verbose_name_plural": "group members",
+                "ordering": ["group", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Quota',
+            name="Quota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('count', models.PositiveSmallIntegerField(verbose_name='number of branches')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("count", models.PositiveSmallIntegerField(verbose_name="number of branches")),
             ],
             options={
-                'verbose_name': 'quota',
-                'verbose_name_plural': 'quotas',
-                'ordering': ['campaign', '-level'],
+                "verbose_name": "quota",
+                "verbose_name_plural": "quotas",
+                "ordering": ["campaign", "-level"],
             },
         ),
     ]

@@ -5,64 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('org', '0001_initial'),
-        ('standards', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("org", "0001_initial"),
+        ("standards", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='office',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='org.orgunit', verbose_name='office'),
+            model_name="campaign",
+            name="office",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="org.orgunit",
+                verbose_name="office",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='standard',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='standards.standard', verbose_name='standard'),
+            model_name="campaign",
+            name="standard",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="standards.standard",
+                verbose_name="standard",
+            ),
         ),
         migrations.AddField(
-            model_name='campaigngroup',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='campaigns.campaign', verbose_name='campaign'),
+            model_name="campaigngroup",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="groups",
+                to="campaigns.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='groupmembership',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='campaigns.campaigngroup', verbose_name='group'),
+            model_name="groupmembership",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="campaigns.campaigngroup",
+                verbose_name="group",
+            ),
         ),
         migrations.AddField(
-            model_name='groupmembership',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to='org.person', verbose_name='person'),
+            model_name="groupmembership",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="group_memberships",
+                to="org.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
-            model_name='quota',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotas', to='campaigns.campaign', verbose_name='campaign'),
+            model_name="quota",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="quotas",
+                to="campaigns.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('office', 'year'), name='campaign_one_per_office_year'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(fields=("office", "year"), name="campaign_one_per_office_year"),
         ),
         migrations.AddConstraint(
-            model_name='campaigngroup',
-            constraint=models.UniqueConstraint(fields=('campaign', 'kind'), name='campaign_group_unique_kind'),
+            model_name="campaigngroup",
+            constraint=models.UniqueConstraint(fields=("campaign", "kind"), name="campaign_group_unique_kind"),
         ),
         migrations.AddConstraint(
-            model_name='groupmembership',
-            constraint=models.UniqueConstraint(fields=('group', 'person'), name='group_member_unique'),
+            model_name="groupmembership",
+            constraint=models.UniqueConstraint(fields=("group", "person"), name="group_member_unique"),
         ),
         migrations.AddConstraint(
-            model_name='quota',
-            constraint=models.UniqueConstraint(fields=('campaign', 'level'), name='quota_unique_level'),
+            model_name="quota",
+            constraint=models.UniqueConstraint(fields=("campaign", "level"), name="quota_unique_level"),
         ),
         migrations.AddConstraint(
-            model_name='quota',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='quota_level_1_5'),
+            model_name="quota",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="quota_level_1_5"
+            ),
         ),
     ]

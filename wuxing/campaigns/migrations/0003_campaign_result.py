@@ -5,30 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0002_initial'),
-        ('org', '0001_initial'),
-        ('standards', '0001_initial'),
+        ("campaigns", "0002_initial"),
+        ("org", "0001_initial"),
+        ("standards", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignResult',
+            name="CampaignResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='rated level')),
-                ('rated_on', models.DateField(verbose_name='rated on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaign_results', to='org.branch', verbose_name='branch')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='campaigns.campaign', verbose_name='campaign')),
-                ('stars', models.ManyToManyField(blank=True, related_name='+', to='standards.star', verbose_name='stars awarded')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="rated level")),
+                ("rated_on", models.DateField(verbose_name="rated on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaign_results",
+                        to="org.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="campaigns.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "stars",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="standards.star", verbose_name="stars awarded"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign result',
-                'verbose_name_plural': 'campaign results',
-                'ordering': ['campaign', 'branch__sort_order', 'branch__code'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'branch'), name='campaign_result_unique_branch'), models.CheckConstraint(condition=models.Q(('level__lte', 5)), name='campaign_result_level_0_5')],
+                "verbose_name": "campaign result",
+                "verbose_name_plural": "campaign results",
+                "ordering": ["campaign", "branch__sort_order", "branch__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("campaign", "branch"), name="campaign_result_unique_branch"),
+                    models.CheckConstraint(condition=models.Q(("level__lte", 5)), name="campaign_result_level_0_5"),
+                ],
             },
         ),
     ]

@@ -68,7 +68,9 @@ def test_only_office_staff_in_scope_manage_campaigns(campaign, org):
 
 def test_group_members_come_from_the_office(campaign, org):
     campaign, users = campaign
-    group_add_member(actor=users.staff, campaign=campaign, kind=GroupKind.LEADERSHIP, person=org.leader_a, role="leader")
+    group_add_member(
+        actor=users.staff, campaign=campaign, kind=GroupKind.LEADERSHIP, person=org.leader_a, role="leader"
+    )
     assert campaign.groups.get(kind=GroupKind.LEADERSHIP).memberships.get().person == org.leader_a
     from wuxing.org.models import Person
 

@@ -17,7 +17,11 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-
 def test_campaign_chosen(org):
     users = users_for(org)
     standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
-    running = campaign_set_status(actor=None, campaign=campaign_create(actor=None, office=org.office_a, year=2026, standard=standard), status="running")
+    running = campaign_set_status(
+        actor=None,
+        campaign=campaign_create(actor=None, office=org.office_a, year=2026, standard=standard),
+        status="running",
+    )
     upcoming = campaign_create(actor=None, office=org.office_a, year=2027, standard=standard)
     other = campaign_create(actor=None, office=org.office_b, year=2026, standard=standard)
     assert campaign_chosen(user=users.leader, params={}) == running

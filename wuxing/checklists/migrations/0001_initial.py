@@ -8,128 +8,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0003_campaign_result'),
-        ('org', '0001_initial'),
-        ('standards', '0001_initial'),
+        ("campaigns", "0003_campaign_result"),
+        ("org", "0001_initial"),
+        ("standards", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='value')),
-                ('done', models.BooleanField(blank=True, null=True, verbose_name='done')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('effective_on', models.DateField(verbose_name='date')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the correction')),
-                ('recorded_by_name', models.CharField(blank=True, max_length=50, verbose_name='recorded by')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('corrects', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrected_by', to='checklists.checkin', verbose_name='corrects')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="value"),
+                ),
+                ("done", models.BooleanField(blank=True, null=True, verbose_name="done")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("effective_on", models.DateField(verbose_name="date")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason for the correction")),
+                ("recorded_by_name", models.CharField(blank=True, max_length=50, verbose_name="recorded by")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "corrects",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrected_by",
+                        to="checklists.checkin",
+                        verbose_name="corrects",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check-in',
-                'verbose_name_plural': 'check-ins',
-                'ordering': ['item', 'effective_on', 'id'],
+                "verbose_name": "check-in",
+                "verbose_name_plural": "check-ins",
+                "ordering": ["item", "effective_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CheckInEvidence',
+            name="CheckInEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name='file')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name='thumbnail')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=50, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='checksum')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('published', models.BooleanField(default=False, verbose_name='shown on the public board')),
-                ('checkin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='checklists.checkin', verbose_name='check-in')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name="file"
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=wuxing.core.models.evidence_upload_path,
+                        verbose_name="thumbnail",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=50, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="checksum")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                ("published", models.BooleanField(default=False, verbose_name="shown on the public board")),
+                (
+                    "checkin",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="checklists.checkin",
+                        verbose_name="check-in",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['checkin', 'id'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["checkin", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('quantitative', 'Quantitative'), ('yes_no', 'Yes / no')], default='quantitative', max_length=16, verbose_name='kind')),
-                ('start_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='start value')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='target value')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=6, verbose_name='weight')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('source', models.CharField(choices=[('manual', 'Entered by hand'), ('indicator', "From the standard's indicators"), ('plan', "From the branch's plan"), ('import', 'Imported from Excel')], default='manual', max_length=16, verbose_name='source')),
-                ('source_key', models.CharField(blank=True, max_length=64, verbose_name='source key')),
-                ('current_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='current value')),
-                ('done', models.BooleanField(default=False, verbose_name='done')),
-                ('last_checkin_on', models.DateField(blank=True, null=True, verbose_name='last check-in')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist_items', to='org.branch', verbose_name='branch')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist_items', to='campaigns.campaign', verbose_name='campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='standards.indicator', verbose_name='indicator')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.person', verbose_name='owner')),
-                ('star', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='standards.star', verbose_name='star')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("quantitative", "Quantitative"), ("yes_no", "Yes / no")],
+                        default="quantitative",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "start_value",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="start value"
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="target value"
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, default=Decimal("1"), max_digits=6, verbose_name="weight"),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("indicator", "From the standard's indicators"),
+                            ("plan", "From the branch's plan"),
+                            ("import", "Imported from Excel"),
+                        ],
+                        default="manual",
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("source_key", models.CharField(blank=True, max_length=64, verbose_name="source key")),
+                (
+                    "current_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="current value"
+                    ),
+                ),
+                ("done", models.BooleanField(default=False, verbose_name="done")),
+                ("last_checkin_on", models.DateField(blank=True, null=True, verbose_name="last check-in")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist_items",
+                        to="org.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist_items",
+                        to="campaigns.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="standards.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.person",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "star",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="standards.star",
+                        verbose_name="star",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist item',
-                'verbose_name_plural': 'checklist items',
-                'ordering': ['branch', 'star__position', 'due_date', 'id'],
+                "verbose_name": "checklist item",
+                "verbose_name_plural": "checklist items",
+                "ordering": ["branch", "star__position", "due_date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='checkin',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='checklists.checklistitem', verbose_name='item'),
+            model_name="checkin",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="checkins",
+                to="checklists.checklistitem",
+                verbose_name="item",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressPolicy',
+            name="ProgressPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('behind_tolerance', models.DecimalField(decimal_places=2, default=Decimal('0.10'), help_text='Fraction of the target, e.g. 0.10 = 10 percentage points below the expected progress.', max_digits=4, verbose_name='tolerance before “behind”')),
-                ('office', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='progress_policy', to='org.orgunit', verbose_name='office')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "behind_tolerance",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.10"),
+                        help_text="Fraction of the target, e.g. 0.10 = 10 percentage points below the expected progress.",
+                        max_digits=4,
+                        verbose_name="tolerance before “behind”",
+                    ),
+                ),
+                (
+                    "office",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_policy",
+                        to="org.orgunit",
+                        verbose_name="office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress policy',
-                'verbose_name_plural': 'progress policies',
+                "verbose_name": "progress policy",
+                "verbose_name_plural": "progress policies",
             },
         ),
         migrations.AddIndex(
-            model_name='checklistitem',
-            index=models.Index(fields=['campaign', 'branch'], name='checklist_item_camp_branch_idx'),
+            model_name="checklistitem",
+            index=models.Index(fields=["campaign", "branch"], name="checklist_item_camp_branch_idx"),
         ),
         migrations.AddIndex(
-            model_name='checklistitem',
-            index=models.Index(fields=['campaign', 'due_date'], name='checklist_item_camp_due_idx'),
+            model_name="checklistitem",
+            index=models.Index(fields=["campaign", "due_date"], name="checklist_item_camp_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='checklistitem',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='checklist_item_weight_positive'),
+            model_name="checklistitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="checklist_item_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistitem',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('start_date'))), name='checklist_item_due_after_start'),
+            model_name="checklistitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_date__gte", models.F("start_date"))), name="checklist_item_due_after_start"
+            ),
         ),
         migrations.AddIndex(
-            model_name='checkin',
-            index=models.Index(fields=['item', 'effective_on'], name='checkin_item_date_idx'),
+            model_name="checkin",
+            index=models.Index(fields=["item", "effective_on"], name="checkin_item_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='progresspolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('behind_tolerance__gte', 0), ('behind_tolerance__lte', 1)), name='progress_policy_tolerance_0_1'),
+            model_name="progresspolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("behind_tolerance__gte", 0), ("behind_tolerance__lte", 1)),
+                name="progress_policy_tolerance_0_1",
+            ),
         ),
     ]

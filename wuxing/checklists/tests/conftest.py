@@ -23,19 +23,39 @@ def world(org):
     campaign_b = campaign_create(actor=None, office=org.office_b, year=timezone.localdate().year, standard=standard)
     campaign_set_status(actor=None, campaign=campaign_b, status="running")
     stars = {(s.star_set, s.code): s for s in Star.objects.filter(standard=standard)}
-    return SimpleNamespace(org=org, users=users_for(org), standard=standard, campaign=campaign, campaign_b=campaign_b, stars=stars)
+    return SimpleNamespace(
+        org=org, users=users_for(org), standard=standard, campaign=campaign, campaign_b=campaign_b, stars=stars
+    )
 
 
 @pytest.fixture
 def make_item(world):
     from wuxing.checklists.services import item_create
 
-    def _make(branch_code="a1", *, star="strong_branch", title="召开党员大会", kind="quantitative", target=4, start=0, weight=1, **fields):
+    def _make(
+        branch_code="a1",
+        *,
+        star="strong_branch",
+        title="召开党员大会",
+        kind="quantitative",
+        target=4,
+        start=0,
+        weight=1,
+        **fields,
+    ):
         branch = world.org.branches[branch_code]
         campaign = world.campaign if branch.office_id == world.org.office_a.pk else world.campaign_b
         return item_create(
-            actor=None, branch=branch, campaign=campaign, star=world.stars[(branch.star_set, star)], title=title, kind=kind,
-            target_value=target if kind == "quantitative" else None, start_value=start, weight=weight, **fields,
+            actor=None,
+            branch=branch,
+            campaign=campaign,
+            star=world.stars[(branch.star_set, star)],
+            title=title,
+            kind=kind,
+            target_value=target if kind == "quantitative" else None,
+            start_value=start,
+            weight=weight,
+            **fields,
         )
 
     return _make

@@ -10,8 +10,22 @@ from wuxing.core.uploads import as_upload, sample_jpeg
 
 # url name, args (from the world), method, in-scope user, [(outsider, expected status)], in-scope status
 PAGES = [
-    ("checklists:branch_checklist", lambda w: [w.a1.pk], "get", "secretary", [("leader_b", 404), ("auditor", 403), ("nobody", 403)], 200),
-    ("checklists:item_create", lambda w: [w.a1.pk], "get", "secretary", [("leader_b", 404), ("cadre", 403), ("reviewer", 403)], 200),
+    (
+        "checklists:branch_checklist",
+        lambda w: [w.a1.pk],
+        "get",
+        "secretary",
+        [("leader_b", 404), ("auditor", 403), ("nobody", 403)],
+        200,
+    ),
+    (
+        "checklists:item_create",
+        lambda w: [w.a1.pk],
+        "get",
+        "secretary",
+        [("leader_b", 404), ("cadre", 403), ("reviewer", 403)],
+        200,
+    ),
     ("checklists:items_import", lambda w: [w.a1.pk], "get", "staff", [("leader_b", 404), ("cadre", 403)], 200),
     ("checklists:items_generate", lambda w: [w.a1.pk], "post", "secretary", [("leader_b", 404), ("cadre", 403)], 302),
     ("checklists:import_template", lambda w: [], "get", "secretary", [("auditor", 403)], 200),
@@ -19,10 +33,31 @@ PAGES = [
     ("checklists:item_edit", lambda w: [w.item.pk], "get", "secretary", [("leader_b", 404), ("cadre", 403)], 200),
     ("checklists:checkin_create", lambda w: [w.item.pk], "post", "secretary", [("leader_b", 404), ("cadre", 403)], 400),
     ("checklists:evidence_file", lambda w: [w.evidence.pk], "get", "cadre", [("leader_b", 404), ("auditor", 403)], 200),
-    ("checklists:evidence_thumb", lambda w: [w.evidence.pk], "get", "reviewer", [("leader_b", 404), ("auditor", 403)], 200),
-    ("checklists:evidence_publish", lambda w: [w.evidence.pk], "post", "staff", [("leader_b", 404), ("cadre", 403)], 302),
+    (
+        "checklists:evidence_thumb",
+        lambda w: [w.evidence.pk],
+        "get",
+        "reviewer",
+        [("leader_b", 404), ("auditor", 403)],
+        200,
+    ),
+    (
+        "checklists:evidence_publish",
+        lambda w: [w.evidence.pk],
+        "post",
+        "staff",
+        [("leader_b", 404), ("cadre", 403)],
+        302,
+    ),
     ("checklists:report_card", lambda w: [w.a1.pk], "get", "cadre", [("leader_b", 404), ("auditor", 403)], 200),
-    ("checklists:report_card_print", lambda w: [w.a1.pk], "get", "secretary", [("leader_b", 404), ("auditor", 403)], 200),
+    (
+        "checklists:report_card_print",
+        lambda w: [w.a1.pk],
+        "get",
+        "secretary",
+        [("leader_b", 404), ("auditor", 403)],
+        200,
+    ),
     ("checklists:report_card_pdf", lambda w: [w.a1.pk], "get", "secretary", [("leader_b", 404), ("auditor", 403)], 200),
     ("checklists:progress_table", lambda w: [], "get", "leader", [("auditor", 403), ("security", 403)], 200),
     ("checklists:dashboard", lambda w: [], "get", "staff", [("auditor", 403), ("sysadmin", 403)], 200),
@@ -43,9 +78,17 @@ def access_world(world, make_item, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world.a1 = world.org.branches["a1"]
     world.item = make_item("a1", target=4)
-    checkin = services.checkin_record(actor=None, item=world.item, value=1, evidence=[as_upload(sample_jpeg("会议"), "a.jpg", "image/jpeg")])
+    checkin = services.checkin_record(
+        actor=None, item=world.item, value=1, evidence=[as_upload(sample_jpeg("会议"), "a.jpg", "image/jpeg")]
+    )
     world.evidence = checkin.evidence.get()
-    published = services.checkin_record(actor=None, item=world.item, value=2, evidence=[as_upload(sample_jpeg("公开"), "b.jpg", "image/jpeg")], publish=True)
+    published = services.checkin_record(
+        actor=None,
+        item=world.item,
+        value=2,
+        evidence=[as_upload(sample_jpeg("公开"), "b.jpg", "image/jpeg")],
+        publish=True,
+    )
     world.public_evidence = published.evidence.get()
     return world
 
@@ -73,8 +116,14 @@ def test_public_pages_refuse_other_offices_and_unpublished_files(client, access_
     w = access_world
     office_b = w.org.office_b.code
     assert client.get(reverse("checklists_public:report_card", args=[office_b, w.a1.code])).status_code == 404
-    assert client.get(reverse("checklists_public:evidence_thumb", args=[office_b, w.public_evidence.pk])).status_code == 404
-    assert client.get(reverse("checklists_public:evidence_thumb", args=[w.org.office_a.code, w.evidence.pk])).status_code == 404
+    assert (
+        client.get(reverse("checklists_public:evidence_thumb", args=[office_b, w.public_evidence.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("checklists_public:evidence_thumb", args=[w.org.office_a.code, w.evidence.pk])).status_code
+        == 404
+    )
     assert client.get(reverse("checklists_public:board", args=[w.org.district.code])).status_code == 404
 
 

@@ -19,7 +19,18 @@ def auth(api_client, user):
 def test_item_create_defaults_and_progress_fields(api_client, world):
     auth(api_client, world.users.secretary)
     branch = world.org.branches["a1"]
-    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "召开党员大会", "star": "strong_branch", "kind": "quantitative", "target_value": "4", "unit": "次"}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {
+            "branch": branch.pk,
+            "title": "召开党员大会",
+            "star": "strong_branch",
+            "kind": "quantitative",
+            "target_value": "4",
+            "unit": "次",
+        },
+        format="json",
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["campaign"] == world.campaign.pk
@@ -32,11 +43,23 @@ def test_item_create_defaults_and_progress_fields(api_client, world):
 def test_item_create_refuses_bad_input_in_chinese(api_client, world):
     auth(api_client, world.users.secretary)
     branch = world.org.branches["a1"]
-    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "共建", "star": "co_building", "target_value": "3"}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {"branch": branch.pk, "title": "共建", "star": "co_building", "target_value": "3"},
+        format="json",
+    )
     assert r.status_code == 400 and "不是本支部星系列中的星" in r.json()["star"][0]
-    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "x", "star": "strong_branch", "kind": "quantitative"}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {"branch": branch.pk, "title": "x", "star": "strong_branch", "kind": "quantitative"},
+        format="json",
+    )
     assert r.status_code == 400 and r.json()["target_value"] == ["定量型事项须填写目标值。"]
-    r = api_client.post("/api/v1/checklist-items/", {"branch": world.org.branches["a2"].pk, "title": "x", "star": "strong_branch", "target_value": 1}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {"branch": world.org.branches["a2"].pk, "title": "x", "star": "strong_branch", "target_value": 1},
+        format="json",
+    )
     assert r.status_code == 400
     assert not ChecklistItem.objects.exists()
 
@@ -60,8 +83,19 @@ def test_checkin_with_evidence_and_correction(api_client, world, make_item, sett
     photo = sample_jpeg("党员大会", exif_gps=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "4", "note": "一季度", "evidence": [
-        SimpleUploadedFile("a.jpg", photo, "image/jpeg"), SimpleUploadedFile("b.jpg", photo, "image/jpeg")]}, format="multipart")
+    r = api_client.post(
+        "/api/v1/checkins/",
+        {
+            "item": item.pk,
+            "value": "4",
+            "note": "一季度",
+            "evidence": [
+                SimpleUploadedFile("a.jpg", photo, "image/jpeg"),
+                SimpleUploadedFile("b.jpg", photo, "image/jpeg"),
+            ],
+        },
+        format="multipart",
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert len(body["evidence"]) == 2 and body["superseded"] is False
@@ -70,9 +104,15 @@ def test_checkin_with_evidence_and_correction(api_client, world, make_item, sett
     auth(api_client, world.users.leader_b)
     assert api_client.get(url).status_code == 404
     auth(api_client, world.users.secretary)
-    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "5", "corrects": body["id"]}, format="multipart")
+    r = api_client.post(
+        "/api/v1/checkins/", {"item": item.pk, "value": "5", "corrects": body["id"]}, format="multipart"
+    )
     assert r.status_code == 400 and r.json()["reason"] == ["更正必须填写原因。"]
-    r = api_client.post("/api/v1/checkins/", {"item": item.pk, "value": "5", "corrects": body["id"], "reason": "少记一次"}, format="multipart")
+    r = api_client.post(
+        "/api/v1/checkins/",
+        {"item": item.pk, "value": "5", "corrects": body["id"], "reason": "少记一次"},
+        format="multipart",
+    )
     assert r.status_code == 201
     old = api_client.get(f"/api/v1/checkins/{body['id']}/").json()
     assert old["superseded"] is True and old["value"] == "4.00"
@@ -90,7 +130,9 @@ def test_checkin_refusals(api_client, world, make_item, settings, tmp_path):
     own = make_item("a1", target=10)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    svg = SimpleUploadedFile("x.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "image/jpeg")
+    svg = SimpleUploadedFile(
+        "x.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "image/jpeg"
+    )
     r = api_client.post("/api/v1/checkins/", {"item": own.pk, "value": "4", "evidence": [svg]}, format="multipart")
     assert r.status_code == 400 and "不接受" in str(r.json())
     assert not CheckIn.objects.exists()
@@ -120,7 +162,9 @@ def test_branch_progress_counts_and_scope(api_client, world, make_item):
 def test_item_update_through_the_api(api_client, world, make_item):
     item = make_item(target=4)
     auth(api_client, world.users.secretary)
-    r = api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"target_value": "6", "star": "industry"}, format="json")
+    r = api_client.patch(
+        f"/api/v1/checklist-items/{item.pk}/", {"target_value": "6", "star": "industry"}, format="json"
+    )
     assert r.status_code == 200, r.content
     assert r.json()["target_value"] == "6.00" and r.json()["star"] == "industry"
     r = api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"weight": "0"}, format="json")

@@ -29,8 +29,14 @@ def test_no_item_and_no_check_in_once_the_campaign_is_closed(world, make_item):
         checkin_record(actor=world.users.secretary, item=item, value=2)
     assert "已结束" in str(caught.value)
     with pytest.raises(ValidationError) as caught:
-        item_create(actor=world.users.secretary, branch=world.org.branches["a1"], campaign=world.campaign,
-                    star=world.stars[("rural", "industry")], title="新增事项", target_value=3)
+        item_create(
+            actor=world.users.secretary,
+            branch=world.org.branches["a1"],
+            campaign=world.campaign,
+            star=world.stars[("rural", "industry")],
+            title="新增事项",
+            target_value=3,
+        )
     assert "已结束" in str(caught.value)
     assert CheckIn.objects.count() == 0 and ChecklistItem.objects.count() == 1
 
@@ -45,5 +51,7 @@ def test_one_refused_file_stores_no_check_in_and_no_file(world, make_item):
     assert CheckIn.objects.count() == 0 and CheckInEvidence.objects.count() == 0
     assert _stored_files() == before
     # The same photo alone is stored.
-    checkin_record(actor=world.users.secretary, item=item, value=2, evidence=[as_upload(sample_jpeg("现场"), "现场.jpg")])
+    checkin_record(
+        actor=world.users.secretary, item=item, value=2, evidence=[as_upload(sample_jpeg("现场"), "现场.jpg")]
+    )
     assert CheckInEvidence.objects.count() == 1 and len(_stored_files() - before) == 2  # the photo and its thumbnail

@@ -59,7 +59,16 @@ def test_overdue_is_past_due_and_not_complete():
 
 
 def test_item_status_flags_overdue_rather_than_behind():
-    facts = r.ItemFacts(kind="quantitative", star="s", weight=1, start_date=D0, due_date=date(2026, 6, 30), start=0, target=10, current=2)
+    facts = r.ItemFacts(
+        kind="quantitative",
+        star="s",
+        weight=1,
+        start_date=D0,
+        due_date=date(2026, 6, 30),
+        start=0,
+        target=10,
+        current=2,
+    )
     status = r.item_status(facts, date(2026, 7, 1))
     assert status.overdue and not status.behind and status.state == "overdue"
     status = r.item_status(facts, date(2026, 6, 1))
@@ -70,7 +79,9 @@ def test_item_status_flags_overdue_rather_than_behind():
 
 def test_weighted_means_per_star_and_overall():
     items = [
-        r.ItemFacts(kind="quantitative", star="a", weight=3, start_date=D0, due_date=D1, start=0, target=10, current=10),
+        r.ItemFacts(
+            kind="quantitative", star="a", weight=3, start_date=D0, due_date=D1, start=0, target=10, current=10
+        ),
         r.ItemFacts(kind="yes_no", star="a", weight=1, start_date=D0, due_date=D1, done=False),
         r.ItemFacts(kind="quantitative", star="b", weight=2, start_date=D0, due_date=D1, start=0, target=4, current=1),
     ]
@@ -114,9 +125,14 @@ def test_corrections_need_a_reason_and_a_live_checkin():
 
 def test_checkin_figures():
     today = date(2026, 5, 1)
-    assert r.checkin_problem(kind="quantitative", value=None, done=None, effective_on=today, today=today) == "value_missing"
+    assert (
+        r.checkin_problem(kind="quantitative", value=None, done=None, effective_on=today, today=today)
+        == "value_missing"
+    )
     assert r.checkin_problem(kind="yes_no", value=None, done=None, effective_on=today, today=today) == "done_missing"
-    assert r.checkin_problem(kind="yes_no", value=None, done=False, effective_on=date(2026, 5, 2), today=today) == "future"
+    assert (
+        r.checkin_problem(kind="yes_no", value=None, done=False, effective_on=date(2026, 5, 2), today=today) == "future"
+    )
     assert r.checkin_problem(kind="quantitative", value=0, done=None, effective_on=today, today=today) is None
 
 
@@ -135,7 +151,11 @@ def test_ranks_share_ties():
 
 
 def test_trend_dates_are_month_ends():
-    assert r.trend_dates(date(2026, 1, 1), date(2026, 3, 15)) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 15)]
+    assert r.trend_dates(date(2026, 1, 1), date(2026, 3, 15)) == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 15),
+    ]
     assert r.trend_dates(date(2026, 1, 1), date(2026, 1, 31)) == [date(2026, 1, 31)]
 
 

@@ -37,8 +37,15 @@ def _photo(label="现场"):
 def test_an_owner_of_another_office_is_refused_by_the_service(world, make_item, outsider):
     branch = world.org.branches["a1"]
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=world.users.secretary, branch=branch, campaign=world.campaign, star=world.stars[("rural", "strong_branch")],
-                             title="党员大会", target_value=4, owner=outsider)
+        services.item_create(
+            actor=world.users.secretary,
+            branch=branch,
+            campaign=world.campaign,
+            star=world.stars[("rural", "strong_branch")],
+            title="党员大会",
+            target_value=4,
+            owner=outsider,
+        )
     assert "owner" in exc.value.message_dict and "街道" in exc.value.message_dict["owner"][0]
     item = make_item("a1")
     with pytest.raises(ValidationError):
@@ -51,7 +58,11 @@ def test_an_owner_of_another_office_is_refused_by_the_service(world, make_item, 
 def test_an_owner_of_another_office_is_refused_by_the_api(api_client, world, make_item, outsider):
     auth(api_client, world.users.secretary)
     branch = world.org.branches["a1"]
-    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "title": "党员大会", "star": "strong_branch", "target_value": "4", "owner": outsider.pk}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {"branch": branch.pk, "title": "党员大会", "star": "strong_branch", "target_value": "4", "owner": outsider.pk},
+        format="json",
+    )
     assert r.status_code == 400 and "owner" in r.json()
     item = make_item("a1")
     r = api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"owner": outsider.pk}, format="json")
@@ -64,8 +75,18 @@ def test_the_item_page_offers_and_accepts_no_owner_of_another_office(client, wor
     client.force_login(world.users.secretary)
     page = client.get(reverse("checklists:item_edit", args=[item.pk])).content.decode()
     assert outsider.name not in page
-    data = {"title": item.title, "star": item.star_id, "kind": item.kind, "start_value": "0", "target_value": "4", "unit": "", "weight": "1",
-            "owner": outsider.pk, "start_date": item.start_date.isoformat(), "due_date": item.due_date.isoformat()}
+    data = {
+        "title": item.title,
+        "star": item.star_id,
+        "kind": item.kind,
+        "start_value": "0",
+        "target_value": "4",
+        "unit": "",
+        "weight": "1",
+        "owner": outsider.pk,
+        "start_date": item.start_date.isoformat(),
+        "due_date": item.due_date.isoformat(),
+    }
     assert client.post(reverse("checklists:item_edit", args=[item.pk]), data).status_code == 200
     item.refresh_from_db()
     assert item.owner == world.org.secretary_a1
@@ -75,12 +96,27 @@ def test_stars_and_indicators_of_another_set_or_star_are_refused(world, make_ite
     branch = world.org.branches["a1"]
     urban = world.stars[("urban", "co_building")]
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=world.users.secretary, branch=branch, campaign=world.campaign, star=urban, title="共建", target_value=3)
+        services.item_create(
+            actor=world.users.secretary,
+            branch=branch,
+            campaign=world.campaign,
+            star=urban,
+            title="共建",
+            target_value=3,
+        )
     assert "star" in exc.value.message_dict
     strong = world.stars[("rural", "strong_branch")]
     other_indicator = world.stars[("rural", "industry")].indicators.first()
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=world.users.secretary, branch=branch, campaign=world.campaign, star=strong, indicator=other_indicator, title="x", target_value=3)
+        services.item_create(
+            actor=world.users.secretary,
+            branch=branch,
+            campaign=world.campaign,
+            star=strong,
+            indicator=other_indicator,
+            title="x",
+            target_value=3,
+        )
     assert "indicator" in exc.value.message_dict
     item = make_item("a1")
     with pytest.raises(ValidationError):
@@ -91,10 +127,27 @@ def test_stars_and_indicators_of_another_set_or_star_are_refused(world, make_ite
 def test_a_campaign_of_another_office_is_refused(api_client, world):
     branch = world.org.branches["a1"]
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=world.users.leader, branch=branch, campaign=world.campaign_b, star=world.stars[("rural", "strong_branch")], title="x", target_value=2)
+        services.item_create(
+            actor=world.users.leader,
+            branch=branch,
+            campaign=world.campaign_b,
+            star=world.stars[("rural", "strong_branch")],
+            title="x",
+            target_value=2,
+        )
     assert "campaign" in exc.value.message_dict
     auth(api_client, world.users.secretary)
-    r = api_client.post("/api/v1/checklist-items/", {"branch": branch.pk, "campaign": world.campaign_b.pk, "title": "x", "star": "strong_branch", "target_value": "2"}, format="json")
+    r = api_client.post(
+        "/api/v1/checklist-items/",
+        {
+            "branch": branch.pk,
+            "campaign": world.campaign_b.pk,
+            "title": "x",
+            "star": "strong_branch",
+            "target_value": "2",
+        },
+        format="json",
+    )
     assert r.status_code == 400
     assert not ChecklistItem.objects.exists()
 
@@ -104,9 +157,19 @@ def test_items_of_another_branch_cannot_be_changed(api_client, world, make_item)
     with pytest.raises(PermissionDenied):
         services.item_update(actor=world.users.secretary, item=other, title="改别人的")
     with pytest.raises(PermissionDenied):
-        services.item_create(actor=world.users.leader_b, branch=world.org.branches["a1"], campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=1)
+        services.item_create(
+            actor=world.users.leader_b,
+            branch=world.org.branches["a1"],
+            campaign=world.campaign,
+            star=world.stars[("rural", "strong_branch")],
+            title="x",
+            target_value=1,
+        )
     auth(api_client, world.users.secretary)
-    assert api_client.patch(f"/api/v1/checklist-items/{other.pk}/", {"title": "改别人的"}, format="json").status_code == 404
+    assert (
+        api_client.patch(f"/api/v1/checklist-items/{other.pk}/", {"title": "改别人的"}, format="json").status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.title != "改别人的"
 
@@ -117,7 +180,10 @@ def test_the_api_deletes_neither_items_nor_check_ins(api_client, world, make_ite
     auth(api_client, world.users.leader)
     assert api_client.delete(f"/api/v1/checklist-items/{item.pk}/").status_code == 405
     for method in ("put", "patch", "delete"):
-        assert getattr(api_client, method)(f"/api/v1/checkins/{checkin.pk}/", {"value": "9"}, format="json").status_code == 405
+        assert (
+            getattr(api_client, method)(f"/api/v1/checkins/{checkin.pk}/", {"value": "9"}, format="json").status_code
+            == 405
+        )
     assert ChecklistItem.objects.filter(pk=item.pk).exists()
     checkin.refresh_from_db()
     assert checkin.value == 1
@@ -139,10 +205,14 @@ def test_a_correction_of_another_items_check_in_is_refused_everywhere(client, ap
             services.checkin_record(actor=world.users.secretary, item=mine, value=1, corrects=corrects, reason="更正")
         assert "corrects" in exc.value.message_dict
     auth(api_client, world.users.secretary)
-    r = api_client.post("/api/v1/checkins/", {"item": mine.pk, "value": "1", "corrects": other.pk, "reason": "更正"}, format="json")
+    r = api_client.post(
+        "/api/v1/checkins/", {"item": mine.pk, "value": "1", "corrects": other.pk, "reason": "更正"}, format="json"
+    )
     assert r.status_code == 400 and "corrects" in r.json()
     client.force_login(world.users.secretary)
-    r = client.post(reverse("checklists:checkin_create", args=[mine.pk]), {"value": "1", "corrects": str(far.pk), "reason": "更正"})
+    r = client.post(
+        reverse("checklists:checkin_create", args=[mine.pk]), {"value": "1", "corrects": str(far.pk), "reason": "更正"}
+    )
     assert r.status_code == 400
     assert not CheckIn.objects.filter(item=mine).exists()
     assert not CheckIn.objects.filter(corrects__in=[other, far]).exists()
@@ -191,7 +261,10 @@ def test_evidence_of_another_branch_is_not_found_through_the_api(api_client, wor
 
 def test_evidence_of_another_branch_cannot_be_published(client, world, a2_evidence):
     client.force_login(world.users.secretary)
-    assert client.post(reverse("checklists:evidence_publish", args=[a2_evidence.pk]), {"published": "1"}).status_code == 404
+    assert (
+        client.post(reverse("checklists:evidence_publish", args=[a2_evidence.pk]), {"published": "1"}).status_code
+        == 404
+    )
     with pytest.raises(PermissionDenied):
         services.evidence_set_published(actor=world.users.secretary, evidence=a2_evidence, published=True)
     a2_evidence.refresh_from_db()
@@ -204,7 +277,12 @@ def test_uploads_go_through_the_evidence_checks(world, make_item):
     with pytest.raises(ValidationError):
         services.checkin_record(actor=world.users.secretary, item=item, value=1, evidence=[html])
     assert not CheckIn.objects.exists() and not CheckInEvidence.objects.exists()
-    checkin = services.checkin_record(actor=world.users.secretary, item=item, value=1, evidence=[as_upload(sample_jpeg("x", exif_gps=True), "../../etc/x.jpg", "image/jpeg")])
+    checkin = services.checkin_record(
+        actor=world.users.secretary,
+        item=item,
+        value=1,
+        evidence=[as_upload(sample_jpeg("x", exif_gps=True), "../../etc/x.jpg", "image/jpeg")],
+    )
     evidence = checkin.evidence.get()
     assert evidence.original_name == "x.jpg" and ".." not in evidence.file.name
 
@@ -251,7 +329,23 @@ def test_an_id_outside_the_scope_reads_as_unknown_in_the_api(api_client, world, 
         return [message.replace(str(given), "N") for message in r.json()[field]]
 
     assert error("item", theirs.pk, value="1") == error("item", 999999, value="1")
-    assert error("owner", outsider.pk, url="/api/v1/checklist-items/", branch=mine.branch_id, title="x", star="strong_branch", target_value="2") == error(
-        "owner", 999999, url="/api/v1/checklist-items/", branch=mine.branch_id, title="x", star="strong_branch", target_value="2")
+    assert error(
+        "owner",
+        outsider.pk,
+        url="/api/v1/checklist-items/",
+        branch=mine.branch_id,
+        title="x",
+        star="strong_branch",
+        target_value="2",
+    ) == error(
+        "owner",
+        999999,
+        url="/api/v1/checklist-items/",
+        branch=mine.branch_id,
+        title="x",
+        star="strong_branch",
+        target_value="2",
+    )
     assert error("branch", theirs.branch_id, url="/api/v1/checklist-items/", title="x", star="strong_branch") == error(
-        "branch", 999999, url="/api/v1/checklist-items/", title="x", star="strong_branch")
+        "branch", 999999, url="/api/v1/checklist-items/", title="x", star="strong_branch"
+    )

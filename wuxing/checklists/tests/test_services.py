@@ -19,7 +19,13 @@ from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf, sample_png
 
 def test_item_defaults_owner_campaign_and_dates(world):
     branch = world.org.branches["a1"]
-    item = services.item_create(actor=world.users.secretary, branch=branch, star=world.stars[("rural", "strong_branch")], title="讲党课", target_value=2)
+    item = services.item_create(
+        actor=world.users.secretary,
+        branch=branch,
+        star=world.stars[("rural", "strong_branch")],
+        title="讲党课",
+        target_value=2,
+    )
     assert item.campaign == world.campaign
     assert item.owner == world.org.secretary_a1
     assert (item.start_date, item.due_date) == (date(world.campaign.year, 1, 1), date(world.campaign.year, 12, 31))
@@ -29,7 +35,13 @@ def test_item_defaults_owner_campaign_and_dates(world):
 def test_item_star_must_be_of_the_branch_star_set(world):
     # R2: a rural branch cannot work on an urban-only star.
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=None, branch=world.org.branches["a1"], star=world.stars[("urban", "co_building")], title="共建", target_value=1)
+        services.item_create(
+            actor=None,
+            branch=world.org.branches["a1"],
+            star=world.stars[("urban", "co_building")],
+            title="共建",
+            target_value=1,
+        )
     assert "不是本支部星系列" in str(exc.value) or "star" in exc.value.error_dict
     assert not ChecklistItem.objects.exists()
 
@@ -45,7 +57,13 @@ def test_item_star_must_be_of_the_branch_star_set(world):
 )
 def test_bad_items_are_refused(world, fields, field):
     with pytest.raises(ValidationError) as exc:
-        services.item_create(actor=None, branch=world.org.branches["a1"], star=world.stars[("rural", "strong_branch")], title="x", **fields)
+        services.item_create(
+            actor=None,
+            branch=world.org.branches["a1"],
+            star=world.stars[("rural", "strong_branch")],
+            title="x",
+            **fields,
+        )
     assert field in exc.value.error_dict
     assert not ChecklistItem.objects.exists()
 
@@ -53,11 +71,17 @@ def test_bad_items_are_refused(world, fields, field):
 def test_items_outside_scope_or_without_permission_are_refused(world):
     star = world.stars[("urban", "strong_branch")]
     with pytest.raises(PermissionDenied):
-        services.item_create(actor=world.users.secretary, branch=world.org.branches["a2"], star=star, title="x", target_value=1)
+        services.item_create(
+            actor=world.users.secretary, branch=world.org.branches["a2"], star=star, title="x", target_value=1
+        )
     with pytest.raises(PermissionDenied):
-        services.item_create(actor=world.users.cadre, branch=world.org.branches["a2"], star=star, title="x", target_value=1)
+        services.item_create(
+            actor=world.users.cadre, branch=world.org.branches["a2"], star=star, title="x", target_value=1
+        )
     with pytest.raises(PermissionDenied):
-        services.item_create(actor=world.users.leader_b, branch=world.org.branches["a2"], star=star, title="x", target_value=1)
+        services.item_create(
+            actor=world.users.leader_b, branch=world.org.branches["a2"], star=star, title="x", target_value=1
+        )
     assert not ChecklistItem.objects.exists()
 
 
@@ -68,7 +92,9 @@ def test_generation_from_indicators_is_idempotent(world):
     assert len(created) >= indicators
     assert {i.star.star_set for i in created} == {"rural"}
     quantitative = next(i for i in created if i.indicator and i.indicator.code == "r_sb_meetings")
-    assert quantitative.kind == "quantitative" and quantitative.target_value == Decimal("4") and quantitative.unit == "次"
+    assert (
+        quantitative.kind == "quantitative" and quantitative.target_value == Decimal("4") and quantitative.unit == "次"
+    )
     assert services.items_generate(actor=world.users.secretary, branch=branch) == []
     assert ChecklistItem.objects.filter(branch=branch).count() == len(created)
 
@@ -86,13 +112,27 @@ def _xlsx(rows):
 
 def test_import_is_all_or_nothing_with_row_messages(world):
     branch = world.org.branches["a1"]
-    good = ["党员大会", "strong_branch", "r_sb_meetings", "quantitative", 0, 4, "次", 2, "甲一书记", "2026-01-01", "2026-12-31"]
+    good = [
+        "党员大会",
+        "strong_branch",
+        "r_sb_meetings",
+        "quantitative",
+        0,
+        4,
+        "次",
+        2,
+        "甲一书记",
+        "2026-01-01",
+        "2026-12-31",
+    ]
     yes_no = ["四议两公开", "支部过硬", "", "yes_no", "", "", "", 1, "", "", ""]
     bad_star = ["共建", "co_building", "", "quantitative", 0, 3, "个", 1, "", "", ""]
     bad_number = ["收入", "industry", "", "quantitative", 0, "二十", "万元", 1, "", "", ""]
     bad_date = ["环境", "eco_livable", "", "quantitative", 0, 5, "次", 1, "", "2026-13-01", ""]
     with pytest.raises(ValidationError) as exc:
-        services.items_import(actor=world.users.secretary, branch=branch, data=_xlsx([good, yes_no, bad_star, bad_number, bad_date]))
+        services.items_import(
+            actor=world.users.secretary, branch=branch, data=_xlsx([good, yes_no, bad_star, bad_number, bad_date])
+        )
     messages = exc.value.messages
     assert len(messages) == 3
     assert messages[0].startswith("第4行") and "co_building" in messages[0]
@@ -113,7 +153,9 @@ def test_import_refuses_a_file_that_is_not_a_workbook(world):
 def test_checkins_are_never_overwritten_and_corrections_supersede(world, make_item):
     item = make_item(target=10)
     today = timezone.localdate()
-    first = services.checkin_record(actor=world.users.secretary, item=item, value=3, effective_on=today - timedelta(days=2))
+    first = services.checkin_record(
+        actor=world.users.secretary, item=item, value=3, effective_on=today - timedelta(days=2)
+    )
     second = services.checkin_record(actor=world.users.secretary, item=item, value=6, note="第二次")
     item.refresh_from_db()
     assert item.current_value == Decimal("6") and item.last_checkin_on == today
@@ -125,9 +167,17 @@ def test_checkins_are_never_overwritten_and_corrections_supersede(world, make_it
     item.refresh_from_db()
     assert item.current_value == Decimal("5")
     # Every past figure is still there.
-    assert list(CheckIn.objects.filter(item=item).order_by("id").values_list("value", flat=True)) == [Decimal("3"), Decimal("6"), Decimal("5")]
+    assert list(CheckIn.objects.filter(item=item).order_by("id").values_list("value", flat=True)) == [
+        Decimal("3"),
+        Decimal("6"),
+        Decimal("5"),
+    ]
     history = selectors.checkin_history(item)
-    assert [(c.value, c.superseded, c.is_current) for c in history] == [(Decimal("3"), False, False), (Decimal("6"), True, False), (Decimal("5"), False, True)]
+    assert [(c.value, c.superseded, c.is_current) for c in history] == [
+        (Decimal("3"), False, False),
+        (Decimal("6"), True, False),
+        (Decimal("5"), False, True),
+    ]
     with pytest.raises(ValidationError) as exc:
         services.checkin_record(actor=world.users.secretary, item=item, value=4, corrects=second, reason="再改")
     assert "corrects" in exc.value.error_dict
@@ -164,8 +214,13 @@ def test_evidence_is_checked_by_content_and_cleaned(world, make_item, settings, 
     jpeg = sample_jpeg("党员大会", exif_gps=True)
     assert Image.open(io.BytesIO(jpeg)).getexif().get_ifd(0x8825)
     checkin = services.checkin_record(
-        actor=world.users.secretary, item=item, value=1,
-        evidence=[as_upload(jpeg, "meeting.jpg", "image/jpeg"), as_upload(sample_pdf(), "minutes.pdf", "application/pdf")],
+        actor=world.users.secretary,
+        item=item,
+        value=1,
+        evidence=[
+            as_upload(jpeg, "meeting.jpg", "image/jpeg"),
+            as_upload(sample_pdf(), "minutes.pdf", "application/pdf"),
+        ],
     )
     photo, pdf = checkin.evidence.order_by("id")
     with photo.file.open("rb") as f:
@@ -232,7 +287,9 @@ def test_generation_uses_the_plan_and_only_the_target_stars(world):
     measure = PlanMeasure.objects.create(target=target, star=industry, title="发展集体经济")
     measure.responsible.set([world.org.secretary_a1])
     year = world.campaign.year
-    PlanMilestone.objects.create(measure=measure, title="合作社分红", due_on=date(year, 6, 30), target_value=Decimal("12"), unit="万元")
+    PlanMilestone.objects.create(
+        measure=measure, title="合作社分红", due_on=date(year, 6, 30), target_value=Decimal("12"), unit="万元"
+    )
     PlanMilestone.objects.create(measure=measure, title="注册商标", due_on=date(year, 9, 30))
     created = services.items_generate(actor=world.users.secretary, branch=branch)
     plan = [i for i in created if i.source == "plan"]
@@ -240,7 +297,10 @@ def test_generation_uses_the_plan_and_only_the_target_stars(world):
         ("发展集体经济：合作社分红", "quantitative", Decimal("12"), "万元", date(year, 6, 30)),
         ("发展集体经济：注册商标", "yes_no", None, "", date(year, 9, 30)),
     ]
-    assert {i.star.code for i in created} == {"strong_branch", "industry"}  # no items for stars the branch does not target
+    assert {i.star.code for i in created} == {
+        "strong_branch",
+        "industry",
+    }  # no items for stars the branch does not target
     progress = selectors.branch_progress(branch=branch, campaign=world.campaign)
     assert set(progress.by_star) == {"strong_branch", "industry"}
     assert services.items_generate(actor=world.users.secretary, branch=branch) == []

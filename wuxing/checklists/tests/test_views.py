@@ -29,12 +29,18 @@ def test_secretary_checks_in_with_a_photo_and_progress_moves(client, world, make
     client.force_login(world.users.secretary)
     page = client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).content.decode()
     assert 'id="overall-progress">0%' in page
-    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "2", "note": "召开两次", "evidence": as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")})
+    r = client.post(
+        reverse("checklists:checkin_create", args=[item.pk]),
+        {"value": "2", "note": "召开两次", "evidence": as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")},
+    )
     assert r.status_code == 302
     page = client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).content.decode()
     assert 'id="overall-progress">50%' in page
     detail = client.get(reverse("checklists:item_detail", args=[item.pk])).content.decode()
-    assert "召开两次" in detail and reverse("checklists:evidence_thumb", args=[item.checkins.get().evidence.get().pk]) in detail
+    assert (
+        "召开两次" in detail
+        and reverse("checklists:evidence_thumb", args=[item.checkins.get().evidence.get().pk]) in detail
+    )
 
 
 def test_bad_checkin_shows_the_chinese_error_and_changes_nothing(client, world, make_item, media):
@@ -42,7 +48,10 @@ def test_bad_checkin_shows_the_chinese_error_and_changes_nothing(client, world, 
     client.force_login(world.users.secretary)
     r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "", "note": "x"})
     assert r.status_code == 400 and "请填写最新数值。" in r.content.decode()
-    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "1", "evidence": as_upload(b"MZ\x90\x00binary", "photo.jpg", "image/jpeg")})
+    r = client.post(
+        reverse("checklists:checkin_create", args=[item.pk]),
+        {"value": "1", "evidence": as_upload(b"MZ\x90\x00binary", "photo.jpg", "image/jpeg")},
+    )
     assert r.status_code == 400 and "不接受" in r.content.decode()
     assert not CheckIn.objects.exists()
 
@@ -53,9 +62,13 @@ def test_correction_from_the_page_keeps_the_old_figure(client, world, make_item)
     client.force_login(world.users.secretary)
     form = client.get(reverse("checklists:item_detail", args=[item.pk]) + f"?corrects={first.pk}").content.decode()
     assert "更正打卡记录" in form and "更正原因" in form
-    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": ""})
+    r = client.post(
+        reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": ""}
+    )
     assert r.status_code == 400 and "更正必须填写原因。" in r.content.decode()
-    r = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": "多记一次"})
+    r = client.post(
+        reverse("checklists:checkin_create", args=[item.pk]), {"value": "6", "corrects": first.pk, "reason": "多记一次"}
+    )
     assert r.status_code == 302
     history = client.get(reverse("checklists:item_detail", args=[item.pk])).content.decode()
     assert "已更正" in history and "多记一次" in history and ">7 " in history and ">6 " in history
@@ -66,11 +79,34 @@ def test_item_create_page(client, world):
     a1 = world.org.branches["a1"]
     star = world.stars[("rural", "industry")]
     url = reverse("checklists:item_create", args=[a1.pk])
-    r = client.post(url, {"title": "集体收入", "star": star.pk, "kind": "quantitative", "start_value": "5", "target_value": "", "weight": "2",
-                          "start_date": f"{world.campaign.year}-01-01", "due_date": f"{world.campaign.year}-12-31"})
+    r = client.post(
+        url,
+        {
+            "title": "集体收入",
+            "star": star.pk,
+            "kind": "quantitative",
+            "start_value": "5",
+            "target_value": "",
+            "weight": "2",
+            "start_date": f"{world.campaign.year}-01-01",
+            "due_date": f"{world.campaign.year}-12-31",
+        },
+    )
     assert r.status_code == 200 and "定量型事项须填写目标值。" in r.content.decode()
-    r = client.post(url, {"title": "集体收入", "star": star.pk, "kind": "quantitative", "start_value": "5", "target_value": "20", "unit": "万元",
-                          "weight": "2", "start_date": f"{world.campaign.year}-01-01", "due_date": f"{world.campaign.year}-12-31"})
+    r = client.post(
+        url,
+        {
+            "title": "集体收入",
+            "star": star.pk,
+            "kind": "quantitative",
+            "start_value": "5",
+            "target_value": "20",
+            "unit": "万元",
+            "weight": "2",
+            "start_date": f"{world.campaign.year}-01-01",
+            "due_date": f"{world.campaign.year}-12-31",
+        },
+    )
     assert r.status_code == 302
     assert ChecklistItem.objects.get().owner == world.org.secretary_a1
 
@@ -96,7 +132,9 @@ def test_generate_and_import_pages(client, world):
 
 def test_report_card_page_and_pdf(client, world, make_item, media):
     item = make_item(target=4, title="召开党员大会")
-    services.checkin_record(actor=None, item=item, value=4, evidence=[as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")])
+    services.checkin_record(
+        actor=None, item=item, value=4, evidence=[as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")]
+    )
     client.force_login(world.users.leader)
     html = client.get(reverse("checklists:report_card", args=[item.branch_id])).content.decode()
     assert "甲一村 · 成绩单" in html and "支部过硬" in html and "甲一书记" in html and 'src="data:image/svg+xml' in html
@@ -129,10 +167,15 @@ def test_report_card_period_shows_the_figures_of_then(client, world, make_item):
 def _more_branches(org, n):
     from wuxing.org.choices import BranchKind
 
-    return [Branch.objects.create(office=org.office_a, code=f"T-x{i}", name=f"新村{i}", kind=BranchKind.RURAL_VILLAGE) for i in range(n)]
+    return [
+        Branch.objects.create(office=org.office_a, code=f"T-x{i}", name=f"新村{i}", kind=BranchKind.RURAL_VILLAGE)
+        for i in range(n)
+    ]
 
 
-def test_progress_table_query_count_does_not_grow_with_branches(client, world, make_item, django_assert_max_num_queries):
+def test_progress_table_query_count_does_not_grow_with_branches(
+    client, world, make_item, django_assert_max_num_queries
+):
     make_item("a1")
     make_item("a2")
     client.force_login(world.users.leader)
@@ -140,8 +183,15 @@ def test_progress_table_query_count_does_not_grow_with_branches(client, world, m
     with django_assert_max_num_queries(25) as small:
         client.get(url)
     for b in _more_branches(world.org, 12):
-        services.item_create(actor=None, branch=b, campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=3)
-    with django_assert_max_num_queries(len(small.captured_queries)) :
+        services.item_create(
+            actor=None,
+            branch=b,
+            campaign=world.campaign,
+            star=world.stars[("rural", "strong_branch")],
+            title="x",
+            target_value=3,
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
         r = client.get(url)
     assert r.content.decode().count('data-branch="') == 15
 
@@ -162,7 +212,9 @@ def test_progress_table_filters_sort_and_export(client, world, make_item):
     r = client.get(url + "?export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == "100%" and rows[2][4] == "50%"
+    assert (
+        rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == "100%" and rows[2][4] == "50%"
+    )
     client.force_login(world.users.cadre)
     r = client.get(url + "?export=xlsx")
     names = [row[2] for row in list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1:]]
@@ -209,7 +261,10 @@ def test_branch_pages_are_light(client, world, make_item):
     """Branch-side pages load no chart library."""
     item = make_item()
     client.force_login(world.users.secretary)
-    for url in (reverse("checklists:branch_checklist", args=[item.branch_id]), reverse("checklists:item_detail", args=[item.pk])):
+    for url in (
+        reverse("checklists:branch_checklist", args=[item.branch_id]),
+        reverse("checklists:item_detail", args=[item.pk]),
+    ):
         assert "echarts" not in client.get(url).content.decode()
 
 
@@ -223,8 +278,12 @@ def test_public_board_links_the_other_public_pages(client, world):
         assert f'href="{url}"' in html
 
 
-@pytest.mark.parametrize("name,login", [("checklists:dashboard", True), ("checklists_public:board", False), ("home", True)])
-def test_office_pages_query_count_does_not_grow_with_branches(client, world, make_item, django_assert_max_num_queries, name, login):
+@pytest.mark.parametrize(
+    "name,login", [("checklists:dashboard", True), ("checklists_public:board", False), ("home", True)]
+)
+def test_office_pages_query_count_does_not_grow_with_branches(
+    client, world, make_item, django_assert_max_num_queries, name, login
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -236,7 +295,14 @@ def test_office_pages_query_count_does_not_grow_with_branches(client, world, mak
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for b in _more_branches(world.org, 10):
-        item = services.item_create(actor=None, branch=b, campaign=world.campaign, star=world.stars[("rural", "strong_branch")], title="x", target_value=3)
+        item = services.item_create(
+            actor=None,
+            branch=b,
+            campaign=world.campaign,
+            star=world.stars[("rural", "strong_branch")],
+            title="x",
+            target_value=3,
+        )
         services.checkin_record(actor=None, item=item, value=1)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
@@ -251,7 +317,7 @@ def test_progress_table_and_report_card_follow_the_target(client, world, make_it
     make_item(target=4)
     client.force_login(world.users.leader)
     html = client.get(reverse("checklists:progress_table")).content.decode()
-    row = html[html.index('data-branch="T-a1"'):]
+    row = html[html.index('data-branch="T-a1"') :]
     row = row[: row.index("</tr>")]
     assert "产业兴旺" in row and "生态宜居" not in row and "★★☆☆☆" in row
     card = client.get(reverse("checklists:report_card", args=[a1.pk])).content.decode()

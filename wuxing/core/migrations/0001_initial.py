@@ -4,70 +4,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='user name')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="user name")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="address")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                ("object_type", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="object type")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="object id")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="object")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'audit record',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit record",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exporter', models.CharField(max_length=200, verbose_name='export')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('params', models.JSONField(default=dict, verbose_name='parameters')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='rows written')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
-                ('file_path', models.CharField(blank=True, max_length=300, verbose_name='file')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exporter", models.CharField(max_length=200, verbose_name="export")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("params", models.JSONField(default=dict, verbose_name="parameters")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="rows written")),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="file name")),
+                ("file_path", models.CharField(blank=True, max_length=300, verbose_name="file")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'exports',
-                'ordering': ['-created_at'],
+                "verbose_name": "export",
+                "verbose_name_plural": "exports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AccountPolicy',
+            name="AccountPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('failed_login_limit', models.PositiveSmallIntegerField(default=5, verbose_name='failed logins before lock-out')),
-                ('lockout_minutes', models.PositiveIntegerField(default=30, verbose_name='lock-out minutes')),
-                ('idle_minutes', models.PositiveIntegerField(default=30, verbose_name='idle session timeout (minutes)')),
-                ('password_min_length', models.PositiveSmallIntegerField(default=10, verbose_name='minimum password length')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "failed_login_limit",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="failed logins before lock-out"),
+                ),
+                ("lockout_minutes", models.PositiveIntegerField(default=30, verbose_name="lock-out minutes")),
+                (
+                    "idle_minutes",
+                    models.PositiveIntegerField(default=30, verbose_name="idle session timeout (minutes)"),
+                ),
+                (
+                    "password_min_length",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="minimum password length"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'account policy',
-                'verbose_name_plural': 'account policy',
-                'constraints': [models.CheckConstraint(condition=models.Q(('failed_login_limit__gte', 1)), name='policy_limit_positive'), models.CheckConstraint(condition=models.Q(('idle_minutes__gte', 1)), name='policy_idle_positive'), models.CheckConstraint(condition=models.Q(('password_min_length__gte', 8)), name='policy_pw_len_min')],
+                "verbose_name": "account policy",
+                "verbose_name_plural": "account policy",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("failed_login_limit__gte", 1)), name="policy_limit_positive"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("idle_minutes__gte", 1)), name="policy_idle_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(("password_min_length__gte", 8)), name="policy_pw_len_min"
+                    ),
+                ],
             },
         ),
     ]

@@ -6,35 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditlog',
-            name='actor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="auditlog",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='exportjob',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="exportjob",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['object_type', 'object_id'], name='audit_object_idx'),
+            model_name="auditlog",
+            index=models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['actor', 'at'], name='audit_actor_at_idx'),
+            model_name="auditlog",
+            index=models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
         ),
         migrations.AddIndex(
-            model_name='exportjob',
-            index=models.Index(fields=['user', 'created_at'], name='export_user_created_idx'),
+            model_name="exportjob",
+            index=models.Index(fields=["user", "created_at"], name="export_user_created_idx"),
         ),
     ]

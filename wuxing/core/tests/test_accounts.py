@@ -55,7 +55,9 @@ def test_success_resets_the_failure_count(client):
 
 def test_lock_limit_is_configurable(client):
     sysadmin = make_user("sys", Role.SYSTEM_ADMIN)
-    account_policy_update(actor=sysadmin, failed_login_limit=2, lockout_minutes=10, idle_minutes=30, password_min_length=10)
+    account_policy_update(
+        actor=sysadmin, failed_login_limit=2, lockout_minutes=10, idle_minutes=30, password_min_length=10
+    )
     make_user("dave", Role.AUDITOR)
     _login(client, "dave", "x")
     assert User.objects.get(username="dave").locked_until is None
@@ -166,12 +168,18 @@ def test_policy_page_only_for_system_admin(client):
     assert client.get(reverse("core:policy")).status_code == 403
     client.force_login(sysadmin)
     assert client.get(reverse("core:policy")).status_code == 200
-    response = client.post(reverse("core:policy"), {"failed_login_limit": 3, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12})
+    response = client.post(
+        reverse("core:policy"),
+        {"failed_login_limit": 3, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12},
+    )
     assert response.status_code == 302
     policy = AccountPolicy.current()
     assert (policy.failed_login_limit, policy.idle_minutes, policy.password_min_length) == (3, 20, 12)
     assert AuditLog.objects.filter(action="account_policy.update").exists()
-    response = client.post(reverse("core:policy"), {"failed_login_limit": 0, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12})
+    response = client.post(
+        reverse("core:policy"),
+        {"failed_login_limit": 0, "lockout_minutes": 15, "idle_minutes": 20, "password_min_length": 12},
+    )
     assert response.status_code == 200
     assert AccountPolicy.current().failed_login_limit == 3
 

@@ -12,7 +12,11 @@ def _import(module, **env):
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = module
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.WUXING_DEMO)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.WUXING_DEMO)",
+        ],
         env=environment,
         capture_output=True,
         text=True,

@@ -7,9 +7,20 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from PIL import Image
 
-from wuxing.core.uploads import as_upload, clean_upload, clean_uploads, evidence_response, sample_jpeg, sample_pdf, sample_png, sniff
+from wuxing.core.uploads import (
+    as_upload,
+    clean_upload,
+    clean_uploads,
+    evidence_response,
+    sample_jpeg,
+    sample_pdf,
+    sample_png,
+    sniff,
+)
 
-SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>'
+SVG_WITH_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>'
+)
 
 
 def _refusal(upload) -> ValidationError:
@@ -68,7 +79,9 @@ def test_a_file_over_the_limit_is_refused_and_the_limit_is_configurable():
 
 def test_a_truncated_image_and_a_pdf_with_javascript_are_refused():
     assert _refusal(as_upload(sample_jpeg()[:200], "cut.jpg")).code == "broken"
-    scripted = sample_pdf().replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+    scripted = sample_pdf().replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+    )
     assert _refusal(as_upload(scripted, "bad.pdf")).code == "active_pdf"
     assert _refusal(as_upload(b"", "empty.jpg")).code == "empty"
 

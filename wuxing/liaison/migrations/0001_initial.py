@@ -9,112 +9,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0003_campaign_result'),
-        ('org', '0001_initial'),
-        ('standards', '0001_initial'),
+        ("campaigns", "0003_campaign_result"),
+        ("org", "0001_initial"),
+        ("standards", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('party_lecture', 'Party lecture'), ('heart_talk', 'Heart-to-heart talk'), ('work_meeting', 'Work meeting'), ('checkin_list', 'Check-in list'), ('target_assessment', 'Target assessment')], max_length=24, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('participants', models.TextField(verbose_name='participants')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_lecture", "Party lecture"),
+                            ("heart_talk", "Heart-to-heart talk"),
+                            ("work_meeting", "Work meeting"),
+                            ("checkin_list", "Check-in list"),
+                            ("target_assessment", "Target assessment"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("participants", models.TextField(verbose_name="participants")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“Five ones” activity',
-                'verbose_name_plural': '“Five ones” activities',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "“Five ones” activity",
+                "verbose_name_plural": "“Five ones” activities",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityEvidence',
+            name="ActivityEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name='file')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name='thumbnail')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=50, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='checksum')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='liaison.activity', verbose_name='activity')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=wuxing.core.models.evidence_upload_path, verbose_name="file"
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=wuxing.core.models.evidence_upload_path,
+                        verbose_name="thumbnail",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=50, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="checksum")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="liaison.activity",
+                        verbose_name="activity",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity evidence',
-                'verbose_name_plural': 'activity evidence',
-                'ordering': ['activity', 'id'],
-                'abstract': False,
+                "verbose_name": "activity evidence",
+                "verbose_name_plural": "activity evidence",
+                "ordering": ["activity", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CampaignAssignment',
+            name="CampaignAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pledged_people', models.PositiveSmallIntegerField(default=0, verbose_name='people pledged')),
-                ('pledged_funds', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funds pledged (10,000 yuan)')),
-                ('pledged_projects', models.TextField(blank=True, verbose_name='projects pledged')),
-                ('delivered_people', models.PositiveSmallIntegerField(default=0, verbose_name='people delivered')),
-                ('delivered_funds', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funds delivered (10,000 yuan)')),
-                ('delivered_projects', models.TextField(blank=True, verbose_name='projects delivered')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaign_assignments', to='org.assignment', verbose_name='assignment')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaison_assignments', to='campaigns.campaign', verbose_name='campaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pledged_people", models.PositiveSmallIntegerField(default=0, verbose_name="people pledged")),
+                (
+                    "pledged_funds",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="funds pledged (10,000 yuan)",
+                    ),
+                ),
+                ("pledged_projects", models.TextField(blank=True, verbose_name="projects pledged")),
+                ("delivered_people", models.PositiveSmallIntegerField(default=0, verbose_name="people delivered")),
+                (
+                    "delivered_funds",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="funds delivered (10,000 yuan)",
+                    ),
+                ),
+                ("delivered_projects", models.TextField(blank=True, verbose_name="projects delivered")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaign_assignments",
+                        to="org.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaison_assignments",
+                        to="campaigns.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign assignment',
-                'verbose_name_plural': 'campaign assignments',
-                'ordering': ['campaign', 'assignment__branch__sort_order', 'assignment__branch__code', 'id'],
+                "verbose_name": "campaign assignment",
+                "verbose_name_plural": "campaign assignments",
+                "ordering": ["campaign", "assignment__branch__sort_order", "assignment__branch__code", "id"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='campaign_assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='liaison.campaignassignment', verbose_name='assignment'),
+            model_name="activity",
+            name="campaign_assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="activities",
+                to="liaison.campaignassignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('strength', 'Strength'), ('weakness', 'Weak point')], max_length=16, verbose_name='kind')),
-                ('source', models.CharField(choices=[('research', 'Research visit'), ('discussion', 'Discussion'), ('visit', 'Home visit'), ('briefing', 'Briefing'), ('one_to_one', 'One-to-one talk'), ('work_meeting', 'Work meeting')], max_length=16, verbose_name='found through')),
-                ('found_on', models.DateField(verbose_name='date')),
-                ('text', models.TextField(verbose_name='finding')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaison_findings', to='org.branch', verbose_name='branch')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaison_findings', to='campaigns.campaign', verbose_name='campaign')),
-                ('campaign_assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='findings', to='liaison.campaignassignment', verbose_name='assignment')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('star', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='standards.star', verbose_name='star')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("strength", "Strength"), ("weakness", "Weak point")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("research", "Research visit"),
+                            ("discussion", "Discussion"),
+                            ("visit", "Home visit"),
+                            ("briefing", "Briefing"),
+                            ("one_to_one", "One-to-one talk"),
+                            ("work_meeting", "Work meeting"),
+                        ],
+                        max_length=16,
+                        verbose_name="found through",
+                    ),
+                ),
+                ("found_on", models.DateField(verbose_name="date")),
+                ("text", models.TextField(verbose_name="finding")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaison_findings",
+                        to="org.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaison_findings",
+                        to="campaigns.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "campaign_assignment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="findings",
+                        to="liaison.campaignassignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "star",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="standards.star",
+                        verbose_name="star",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['branch', 'kind', '-found_on', '-id'],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+                "ordering": ["branch", "kind", "-found_on", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaignassignment',
-            constraint=models.UniqueConstraint(fields=('campaign', 'assignment'), name='liaison_assignment_once_per_campaign'),
+            model_name="campaignassignment",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "assignment"), name="liaison_assignment_once_per_campaign"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['campaign_assignment', 'kind'], name='liaison_activity_kind_idx'),
+            model_name="activity",
+            index=models.Index(fields=["campaign_assignment", "kind"], name="liaison_activity_kind_idx"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['campaign', 'branch', 'kind'], name='liaison_finding_branch_idx'),
+            model_name="finding",
+            index=models.Index(fields=["campaign", "branch", "kind"], name="liaison_finding_branch_idx"),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('liaison', '0001_initial'),
+        ("liaison", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activity',
-            name='kind',
-            field=models.CharField(choices=[('party_lecture', 'Party lecture'), ('heart_talk', 'Heart-to-heart talk'), ('work_meeting', 'Work meeting'), ('checkin_list', 'Check-in list drawn up'), ('target_assessment', 'Target assessment')], max_length=24, verbose_name='kind'),
+            model_name="activity",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("party_lecture", "Party lecture"),
+                    ("heart_talk", "Heart-to-heart talk"),
+                    ("work_meeting", "Work meeting"),
+                    ("checkin_list", "Check-in list drawn up"),
+                    ("target_assessment", "Target assessment"),
+                ],
+                max_length=24,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -35,4 +35,7 @@ def assignments(org, campaign):
     from wuxing.liaison.services import campaign_assignments_sync
 
     rows = campaign_assignments_sync(actor=None, campaign=campaign)
-    return {(r.assignment.branch.code, r.assignment.department.code if r.assignment.department_id else "leader"): r for r in rows}
+    return {
+        (r.assignment.branch.code, r.assignment.department.code if r.assignment.department_id else "leader"): r
+        for r in rows
+    }

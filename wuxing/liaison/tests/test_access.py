@@ -37,7 +37,11 @@ class World:
         self.own = assignments[("T-a1", "A1")]
         self.other = assignments[("T-a3", "A2")]
         self.activity = activity_record(
-            actor=None, campaign_assignment=self.own, kind="party_lecture", held_on=datetime.date.today(), participants="x",
+            actor=None,
+            campaign_assignment=self.own,
+            kind="party_lecture",
+            held_on=datetime.date.today(),
+            participants="x",
             evidence=[as_upload(sample_jpeg("党课"), "a.jpg", "image/jpeg")],
         )
         self.evidence = self.activity.evidence.get()

@@ -22,10 +22,19 @@ def test_record_activity_with_multipart_evidence(api_client, users, assignments)
     api_client.force_authenticate(users.cadre)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    files = [SimpleUploadedFile("a.jpg", sample_jpeg("党课"), "image/jpeg"), SimpleUploadedFile("b.jpg", sample_jpeg("合影"), "image/jpeg")]
+    files = [
+        SimpleUploadedFile("a.jpg", sample_jpeg("党课"), "image/jpeg"),
+        SimpleUploadedFile("b.jpg", sample_jpeg("合影"), "image/jpeg"),
+    ]
     response = api_client.post(
         "/api/v1/assignment-activities/",
-        {"assignment": row.pk, "kind": "party_lecture", "held_on": TODAY, "participants": "全体党员", "evidence": files},
+        {
+            "assignment": row.pk,
+            "kind": "party_lecture",
+            "held_on": TODAY,
+            "participants": "全体党员",
+            "evidence": files,
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -36,9 +45,17 @@ def test_record_activity_with_multipart_evidence(api_client, users, assignments)
 
 def test_unknown_kind_and_out_of_scope_assignment_are_refused(api_client, users, assignments):
     api_client.force_authenticate(users.cadre)
-    bad_kind = api_client.post("/api/v1/assignment-activities/", {"assignment": assignments[("T-a1", "A1")].pk, "kind": "banquet", "held_on": TODAY, "participants": "x"}, format="json")
+    bad_kind = api_client.post(
+        "/api/v1/assignment-activities/",
+        {"assignment": assignments[("T-a1", "A1")].pk, "kind": "banquet", "held_on": TODAY, "participants": "x"},
+        format="json",
+    )
     assert bad_kind.status_code == 400 and "五个一" in str(bad_kind.json())
-    outside = api_client.post("/api/v1/assignment-activities/", {"assignment": assignments[("T-a3", "A2")].pk, "kind": "heart_talk", "held_on": TODAY, "participants": "x"}, format="json")
+    outside = api_client.post(
+        "/api/v1/assignment-activities/",
+        {"assignment": assignments[("T-a3", "A2")].pk, "kind": "heart_talk", "held_on": TODAY, "participants": "x"},
+        format="json",
+    )
     assert outside.status_code == 400 and "assignment" in outside.json()
     from wuxing.liaison.models import Activity
 
@@ -47,13 +64,30 @@ def test_unknown_kind_and_out_of_scope_assignment_are_refused(api_client, users,
 
 def test_create_assignment_through_the_api(api_client, org, users, campaign, assignments):
     api_client.force_authenticate(users.staff)
-    response = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a2"].pk, "department": org.dept_a2.pk, "pledged_people": 2}, format="json")
+    response = api_client.post(
+        "/api/v1/assignments/",
+        {"campaign": campaign.pk, "branch": org.branches["a2"].pk, "department": org.dept_a2.pk, "pledged_people": 2},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["pledged_people"] == 2 and len(response.json()["missing_kinds"]) == 5
-    both = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a1"].pk, "department": org.dept_a2.pk, "leader": org.leader_a.pk}, format="json")
+    both = api_client.post(
+        "/api/v1/assignments/",
+        {
+            "campaign": campaign.pk,
+            "branch": org.branches["a1"].pk,
+            "department": org.dept_a2.pk,
+            "leader": org.leader_a.pk,
+        },
+        format="json",
+    )
     assert both.status_code == 400
     api_client.force_authenticate(users.cadre)
-    refused = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a1"].pk, "department": org.dept_a1.pk}, format="json")
+    refused = api_client.post(
+        "/api/v1/assignments/",
+        {"campaign": campaign.pk, "branch": org.branches["a1"].pk, "department": org.dept_a1.pk},
+        format="json",
+    )
     assert refused.status_code == 403
 
 
@@ -62,7 +96,13 @@ def test_demo_sites_within_scope(api_client, org, users, campaign):
     from wuxing.showcase.models import ProjectKind
 
     site = site_claim(actor=None, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="邻里共治")
-    project_create(actor=None, site=site, kind=ProjectKind.objects.get(office=org.office_a, code="grid"), title="网格", milestones=[("划网格", None)])
+    project_create(
+        actor=None,
+        site=site,
+        kind=ProjectKind.objects.get(office=org.office_a, code="grid"),
+        title="网格",
+        milestones=[("划网格", None)],
+    )
     api_client.force_authenticate(users.cadre)
     data = api_client.get("/api/v1/demo-sites/").json()
     rows = data["results"] if isinstance(data, dict) else data
@@ -77,9 +117,17 @@ def test_demo_sites_within_scope(api_client, org, users, campaign):
 def test_record_deliveries_through_the_api(api_client, users, assignments):
     row = assignments[("T-a1", "A1")]
     api_client.force_authenticate(users.cadre)
-    response = api_client.patch(f"/api/v1/assignments/{row.pk}/", {"delivered_people": 3, "delivered_funds": "4.50"}, format="json")
-    assert response.status_code == 200 and response.json()["delivered_people"] == 3 and response.json()["delivered_funds"] == "4.50"
+    response = api_client.patch(
+        f"/api/v1/assignments/{row.pk}/", {"delivered_people": 3, "delivered_funds": "4.50"}, format="json"
+    )
+    assert (
+        response.status_code == 200
+        and response.json()["delivered_people"] == 3
+        and response.json()["delivered_funds"] == "4.50"
+    )
     bad = api_client.patch(f"/api/v1/assignments/{row.pk}/", {"delivered_funds": "很多"}, format="json")
     assert bad.status_code == 400 and "数字" in str(bad.json())
     other = assignments[("T-a3", "A2")]
-    assert api_client.patch(f"/api/v1/assignments/{other.pk}/", {"delivered_people": 1}, format="json").status_code == 404
+    assert (
+        api_client.patch(f"/api/v1/assignments/{other.pk}/", {"delivered_people": 1}, format="json").status_code == 404
+    )

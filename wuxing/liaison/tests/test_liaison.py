@@ -16,7 +16,9 @@ TODAY = datetime.date.today()
 
 
 def _record(actor, row, kind, **kw):
-    return services.activity_record(actor=actor, campaign_assignment=row, kind=kind, held_on=TODAY, participants="全体两委干部", **kw)
+    return services.activity_record(
+        actor=actor, campaign_assignment=row, kind=kind, held_on=TODAY, participants="全体两委干部", **kw
+    )
 
 
 def test_sync_takes_every_active_assignment_into_the_campaign(org, assignments):
@@ -32,7 +34,10 @@ def test_r9_an_assignment_is_complete_when_all_five_kinds_exist(users, assignmen
     assert selectors.missing_kinds_of(row) == ["target_assessment"]
     _record(users.cadre, row, "target_assessment")
     assert selectors.missing_kinds_of(row) == []
-    tracked = {r["assignment"].pk: r for r in selectors.tracker_rows(selectors.tracker(user=users.leader, campaign=row.campaign))}
+    tracked = {
+        r["assignment"].pk: r
+        for r in selectors.tracker_rows(selectors.tracker(user=users.leader, campaign=row.campaign))
+    }
     assert tracked[row.pk]["complete"] and tracked[row.pk]["cells"][0]["count"] == 2
     assert not tracked[assignments[("T-a2", "A1")].pk]["complete"]
 
@@ -47,9 +52,17 @@ def test_unknown_kind_is_refused_and_nothing_saved(users, assignments):
 def test_future_date_and_missing_participants_are_refused(users, assignments):
     row = assignments[("T-a1", "A1")]
     with pytest.raises(ValidationError):
-        services.activity_record(actor=users.cadre, campaign_assignment=row, kind="heart_talk", held_on=TODAY + datetime.timedelta(days=2), participants="x")
+        services.activity_record(
+            actor=users.cadre,
+            campaign_assignment=row,
+            kind="heart_talk",
+            held_on=TODAY + datetime.timedelta(days=2),
+            participants="x",
+        )
     with pytest.raises(ValidationError):
-        services.activity_record(actor=users.cadre, campaign_assignment=row, kind="heart_talk", held_on=TODAY, participants="  ")
+        services.activity_record(
+            actor=users.cadre, campaign_assignment=row, kind="heart_talk", held_on=TODAY, participants="  "
+        )
     assert Activity.objects.count() == 0
 
 
@@ -91,13 +104,26 @@ def test_activity_with_evidence_strips_nothing_on_failure(users, assignments):
     with pytest.raises(ValidationError):
         _record(users.cadre, row, "party_lecture", evidence=[good, bad])
     assert Activity.objects.count() == 0 and ActivityEvidence.objects.count() == 0
-    activity = _record(users.cadre, row, "party_lecture", evidence=[as_upload(sample_jpeg("党课"), "lecture.jpg", "image/jpeg"), as_upload(sample_pdf(), "minutes.pdf", "application/pdf")])
+    activity = _record(
+        users.cadre,
+        row,
+        "party_lecture",
+        evidence=[
+            as_upload(sample_jpeg("党课"), "lecture.jpg", "image/jpeg"),
+            as_upload(sample_pdf(), "minutes.pdf", "application/pdf"),
+        ],
+    )
     assert activity.evidence.count() == 2
     assert AuditLog.objects.filter(action="liaison.activity_record", object_id=str(activity.pk)).exists()
 
 
 def test_evidence_file_is_served_only_within_scope(client, users, assignments):
-    activity = _record(users.cadre, assignments[("T-a1", "A1")], "party_lecture", evidence=[as_upload(sample_jpeg("党课"), "lecture.jpg", "image/jpeg")])
+    activity = _record(
+        users.cadre,
+        assignments[("T-a1", "A1")],
+        "party_lecture",
+        evidence=[as_upload(sample_jpeg("党课"), "lecture.jpg", "image/jpeg")],
+    )
     evidence = activity.evidence.get()
     url = reverse("liaison:evidence_file", args=[evidence.pk])
     client.force_login(users.leader_b)
@@ -110,27 +136,68 @@ def test_evidence_file_is_served_only_within_scope(client, users, assignments):
 
 def test_contributions_pledged_and_delivered(users, assignments):
     row = assignments[("T-a1", "A1")]
-    services.campaign_assignment_update(actor=users.cadre, campaign_assignment=row, pledged_people=3, pledged_funds="5.5", delivered_people=2, delivered_funds="2", delivered_projects="道路硬化")
+    services.campaign_assignment_update(
+        actor=users.cadre,
+        campaign_assignment=row,
+        pledged_people=3,
+        pledged_funds="5.5",
+        delivered_people=2,
+        delivered_funds="2",
+        delivered_projects="道路硬化",
+    )
     row.refresh_from_db()
-    assert (row.pledged_people, str(row.pledged_funds), row.delivered_people, row.delivered_projects) == (3, "5.50", 2, "道路硬化")
+    assert (row.pledged_people, str(row.pledged_funds), row.delivered_people, row.delivered_projects) == (
+        3,
+        "5.50",
+        2,
+        "道路硬化",
+    )
     with pytest.raises(ValidationError):
         services.campaign_assignment_update(actor=users.cadre, campaign_assignment=row, delivered_funds="-1")
     with pytest.raises(PermissionDenied):
-        services.campaign_assignment_update(actor=users.cadre, campaign_assignment=assignments[("T-a3", "A2")], delivered_people=1)
+        services.campaign_assignment_update(
+            actor=users.cadre, campaign_assignment=assignments[("T-a3", "A2")], delivered_people=1
+        )
     row.refresh_from_db()
     assert str(row.delivered_funds) == "2.00"
 
 
 def test_findings_link_to_the_branch_stars_and_show_on_the_branch_page(client, org, users, campaign, assignments):
     star = campaign.standard.stars.get(star_set=org.branches["a1"].star_set, position=2)
-    finding = services.finding_record(actor=users.cadre, campaign=campaign, branch=org.branches["a1"], kind="weakness", source="research", text="集体经济收入偏低", found_on=TODAY, star=star)
+    finding = services.finding_record(
+        actor=users.cadre,
+        campaign=campaign,
+        branch=org.branches["a1"],
+        kind="weakness",
+        source="research",
+        text="集体经济收入偏低",
+        found_on=TODAY,
+        star=star,
+    )
     assert finding.campaign_assignment == assignments[("T-a1", "A1")]
     urban_star = campaign.standard.stars.get(star_set="urban", position=2)
     if urban_star.star_set != org.branches["a1"].star_set:
         with pytest.raises(ValidationError):
-            services.finding_record(actor=users.leader, campaign=campaign, branch=org.branches["a1"], kind="strength", source="visit", text="x", found_on=TODAY, star=urban_star)
+            services.finding_record(
+                actor=users.leader,
+                campaign=campaign,
+                branch=org.branches["a1"],
+                kind="strength",
+                source="visit",
+                text="x",
+                found_on=TODAY,
+                star=urban_star,
+            )
     with pytest.raises(PermissionDenied):
-        services.finding_record(actor=users.cadre, campaign=campaign, branch=org.branches["a3"], kind="strength", source="visit", text="x", found_on=TODAY)
+        services.finding_record(
+            actor=users.cadre,
+            campaign=campaign,
+            branch=org.branches["a3"],
+            kind="strength",
+            source="visit",
+            text="x",
+            found_on=TODAY,
+        )
     client.force_login(users.secretary)
     page = client.get(reverse("org:branch_detail", args=[org.branches["a1"].pk])).content.decode()
     assert "集体经济收入偏低" in page and star.name in page and "短板" in page
@@ -145,7 +212,9 @@ def test_tracker_filters_by_department_leader_and_state(users, org, assignments)
     assert [r.pk for r in by_leader] == [assignments[("T-a3", "leader")].pk]
     for kind in FIVE_KINDS:
         _record(users.leader, assignments[("T-a2", "A1")], kind)
-    assert [r.pk for r in selectors.tracker(user=users.leader, campaign=campaign, filters={"state": "complete"})] == [assignments[("T-a2", "A1")].pk]
+    assert [r.pk for r in selectors.tracker(user=users.leader, campaign=campaign, filters={"state": "complete"})] == [
+        assignments[("T-a2", "A1")].pk
+    ]
     assert len(selectors.tracker(user=users.leader, campaign=campaign, filters={"state": "missing"})) == 3
 
 
@@ -171,14 +240,21 @@ def _grow(org, campaign, n):
     from wuxing.liaison.models import CampaignAssignment
 
     for i in range(n):
-        branch = Branch.objects.create(office=org.office_a, code=f"T-x{campaign.pk}-{i}-{Branch.objects.count()}", name=f"新村{i}", kind="rural_village")
+        branch = Branch.objects.create(
+            office=org.office_a,
+            code=f"T-x{campaign.pk}-{i}-{Branch.objects.count()}",
+            name=f"新村{i}",
+            kind="rural_village",
+        )
         a = Assignment.objects.create(branch=branch, department=org.dept_a1)
         row = CampaignAssignment.objects.create(campaign=campaign, assignment=a)
         for kind in FIVE_KINDS[: i % 5]:
             Activity.objects.create(campaign_assignment=row, kind=kind, held_on=TODAY, participants="x")
 
 
-def test_tracker_query_count_does_not_grow_with_rows(client, org, users, campaign, assignments, django_assert_max_num_queries):
+def test_tracker_query_count_does_not_grow_with_rows(
+    client, org, users, campaign, assignments, django_assert_max_num_queries
+):
     client.force_login(users.leader)
     url = reverse("liaison:tracker")
     _grow(org, campaign, 3)
@@ -196,10 +272,27 @@ def test_record_activity_through_the_page(client, users, assignments):
     row = assignments[("T-a1", "A1")]
     client.force_login(users.cadre)
     url = reverse("liaison:activity_create", args=[row.pk])
-    response = client.post(url, {"kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "村两委", "notes": "", "evidence": [as_upload(sample_jpeg("谈心"), "talk.jpg", "image/jpeg")]})
+    response = client.post(
+        url,
+        {
+            "kind": "heart_talk",
+            "held_on": TODAY.isoformat(),
+            "participants": "村两委",
+            "notes": "",
+            "evidence": [as_upload(sample_jpeg("谈心"), "talk.jpg", "image/jpeg")],
+        },
+    )
     assert response.status_code == 302
     assert row.activities.get().evidence.count() == 1
-    bad = client.post(url, {"kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "村两委", "evidence": [as_upload(b"%PDF-broken", "x.pdf", "application/pdf")]})
+    bad = client.post(
+        url,
+        {
+            "kind": "heart_talk",
+            "held_on": TODAY.isoformat(),
+            "participants": "村两委",
+            "evidence": [as_upload(b"%PDF-broken", "x.pdf", "application/pdf")],
+        },
+    )
     assert bad.status_code == 200 and row.activities.count() == 1
     detail = client.get(reverse("liaison:assignment_detail", args=[row.pk])).content.decode()
     assert "谈心谈话" in detail
@@ -212,14 +305,28 @@ def test_activity_and_finding_lists_export(client, org, users, campaign, assignm
 
     _record(users.cadre, assignments[("T-a1", "A1")], "work_meeting")
     _record(users.leader, assignments[("T-a3", "A2")], "heart_talk")
-    services.finding_record(actor=users.leader, campaign=campaign, branch=org.branches["a3"], kind="strength", source="visit", text="班子团结", found_on=TODAY)
+    services.finding_record(
+        actor=users.leader,
+        campaign=campaign,
+        branch=org.branches["a3"],
+        kind="strength",
+        source="visit",
+        text="班子团结",
+        found_on=TODAY,
+    )
     client.force_login(users.cadre)
-    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values)
+    rows = list(
+        load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values
+    )
     assert [r[1] for r in rows[1:]] == ["召开一次工作会议"]  # the cadre's own only
     client.force_login(users.leader)
-    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values)
+    rows = list(
+        load_workbook(BytesIO(client.get(reverse("liaison:activity_list") + "?export=xlsx").content)).active.values
+    )
     assert len(rows) == 3
-    rows = list(load_workbook(BytesIO(client.get(reverse("liaison:finding_list") + "?export=xlsx").content)).active.values)
+    rows = list(
+        load_workbook(BytesIO(client.get(reverse("liaison:finding_list") + "?export=xlsx").content)).active.values
+    )
     assert rows[1][0] == "甲三安置村" and rows[1][1] == "优势" and rows[1][5] == "班子团结"
 
 

@@ -2,7 +2,13 @@
 
 import pytest
 
-from wuxing.liaison.rules import FIVE_KINDS, compute_completion, compute_missing_kinds, is_assignment_complete, is_known_kind
+from wuxing.liaison.rules import (
+    FIVE_KINDS,
+    compute_completion,
+    compute_missing_kinds,
+    is_assignment_complete,
+    is_known_kind,
+)
 
 
 def test_the_five_kinds_are_the_five_ones():
@@ -31,7 +37,11 @@ def test_several_activities_of_one_kind_count_once(extra):
 
 
 def test_missing_kinds_keep_the_tracker_order():
-    assert compute_missing_kinds(["target_assessment", "party_lecture"]) == ["heart_talk", "work_meeting", "checkin_list"]
+    assert compute_missing_kinds(["target_assessment", "party_lecture"]) == [
+        "heart_talk",
+        "work_meeting",
+        "checkin_list",
+    ]
 
 
 def test_unknown_kinds_are_not_five_ones():

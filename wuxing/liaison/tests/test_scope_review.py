@@ -21,13 +21,17 @@ def _photo(label="党课"):
 
 
 def _record(actor, row, kind="party_lecture", **kw):
-    return services.activity_record(actor=actor, campaign_assignment=row, kind=kind, held_on=TODAY, participants="全体党员", **kw)
+    return services.activity_record(
+        actor=actor, campaign_assignment=row, kind=kind, held_on=TODAY, participants="全体党员", **kw
+    )
 
 
 @pytest.fixture
 def other_department(org, campaign, assignments):
     """Department A-2 also takes branch a1: the cadre of A-1 sees the branch, not this assignment."""
-    return services.campaign_assignment_create(actor=None, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2)
+    return services.campaign_assignment_create(
+        actor=None, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -63,7 +67,8 @@ def test_no_activity_or_evidence_for_another_departments_assignment(client, api_
     api_client.force_authenticate(users.cadre)
     response = api_client.post(
         "/api/v1/assignment-activities/",
-        {"assignment": other_department.pk, "kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "x"}, format="json",
+        {"assignment": other_department.pk, "kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "x"},
+        format="json",
     )
     assert response.status_code == 400 and "assignment" in response.json()
     client.force_login(users.cadre)
@@ -88,46 +93,103 @@ def test_departments_leaders_and_branches_of_another_office_are_refused(org, use
     dept_b = org.dept_b1
     leader_b = Person.objects.create(office=org.office_b, name="乙书记", position="党工委书记", is_leader=True)
     with pytest.raises(ValidationError):
-        services.campaign_assignment_create(actor=users.district, campaign=campaign, branch=org.branches["a2"], department=dept_b)
+        services.campaign_assignment_create(
+            actor=users.district, campaign=campaign, branch=org.branches["a2"], department=dept_b
+        )
     with pytest.raises(ValidationError):
-        services.campaign_assignment_create(actor=users.district, campaign=campaign, branch=org.branches["a2"], leader=leader_b)
+        services.campaign_assignment_create(
+            actor=users.district, campaign=campaign, branch=org.branches["a2"], leader=leader_b
+        )
     with pytest.raises(ValidationError):
-        services.campaign_assignment_create(actor=users.district, campaign=campaign, branch=org.branches["b1"], department=dept_b)
+        services.campaign_assignment_create(
+            actor=users.district, campaign=campaign, branch=org.branches["b1"], department=dept_b
+        )
     with pytest.raises(PermissionDenied):
-        services.campaign_assignment_create(actor=users.leader_b, campaign=campaign, branch=org.branches["a2"], department=org.dept_a2)
+        services.campaign_assignment_create(
+            actor=users.leader_b, campaign=campaign, branch=org.branches["a2"], department=org.dept_a2
+        )
     assert not Assignment.objects.filter(department=dept_b, branch__office=org.office_a).exists()
     assert not Assignment.objects.filter(leader=leader_b).exists()
     assert CampaignAssignment.objects.count() == 4
 
 
-def test_the_api_refuses_a_department_of_another_office_and_deletes_nothing(api_client, org, users, campaign, assignments):
+def test_the_api_refuses_a_department_of_another_office_and_deletes_nothing(
+    api_client, org, users, campaign, assignments
+):
     api_client.force_authenticate(users.staff)
     dept_b = Department.objects.get(pk=org.dept_b1.pk)
-    response = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["a2"].pk, "department": dept_b.pk}, format="json")
+    response = api_client.post(
+        "/api/v1/assignments/",
+        {"campaign": campaign.pk, "branch": org.branches["a2"].pk, "department": dept_b.pk},
+        format="json",
+    )
     assert response.status_code == 400 and "department" in response.json()
-    response = api_client.post("/api/v1/assignments/", {"campaign": campaign.pk, "branch": org.branches["b1"].pk, "department": org.dept_a2.pk}, format="json")
+    response = api_client.post(
+        "/api/v1/assignments/",
+        {"campaign": campaign.pk, "branch": org.branches["b1"].pk, "department": org.dept_a2.pk},
+        format="json",
+    )
     assert response.status_code == 400 and "branch" in response.json()
     row = assignments[("T-a1", "A1")]
     assert api_client.put(f"/api/v1/assignments/{row.pk}/", {"delivered_people": 1}, format="json").status_code == 405
     assert api_client.delete(f"/api/v1/assignments/{row.pk}/").status_code == 405
     activity = _record(users.leader, row)
     for method in ("put", "patch", "delete"):
-        assert getattr(api_client, method)(f"/api/v1/assignment-activities/{activity.pk}/", {"participants": "改"}, format="json").status_code == 405
+        assert (
+            getattr(api_client, method)(
+                f"/api/v1/assignment-activities/{activity.pk}/", {"participants": "改"}, format="json"
+            ).status_code
+            == 405
+        )
     assert CampaignAssignment.objects.count() == 4 and Activity.objects.filter(participants="全体党员").count() == 1
 
 
-def test_findings_refuse_an_assignment_of_another_branch_and_a_branch_of_another_office(org, users, campaign, assignments, other_department):
+def test_findings_refuse_an_assignment_of_another_branch_and_a_branch_of_another_office(
+    org, users, campaign, assignments, other_department
+):
     a1, a2 = org.branches["a1"], org.branches["a2"]
     with pytest.raises(ValidationError):
-        services.finding_record(actor=users.leader, campaign=campaign, branch=a2, kind="strength", source="visit", text="x", found_on=TODAY,
-                                campaign_assignment=assignments[("T-a1", "A1")])
+        services.finding_record(
+            actor=users.leader,
+            campaign=campaign,
+            branch=a2,
+            kind="strength",
+            source="visit",
+            text="x",
+            found_on=TODAY,
+            campaign_assignment=assignments[("T-a1", "A1")],
+        )
     with pytest.raises(PermissionDenied):
-        services.finding_record(actor=users.cadre, campaign=campaign, branch=a1, kind="strength", source="visit", text="x", found_on=TODAY,
-                                campaign_assignment=other_department)
+        services.finding_record(
+            actor=users.cadre,
+            campaign=campaign,
+            branch=a1,
+            kind="strength",
+            source="visit",
+            text="x",
+            found_on=TODAY,
+            campaign_assignment=other_department,
+        )
     with pytest.raises(ValidationError):
-        services.finding_record(actor=users.district, campaign=campaign, branch=org.branches["b1"], kind="strength", source="visit", text="x", found_on=TODAY)
+        services.finding_record(
+            actor=users.district,
+            campaign=campaign,
+            branch=org.branches["b1"],
+            kind="strength",
+            source="visit",
+            text="x",
+            found_on=TODAY,
+        )
     with pytest.raises(PermissionDenied):
-        services.finding_record(actor=users.leader_b, campaign=campaign, branch=a1, kind="strength", source="visit", text="x", found_on=TODAY)
+        services.finding_record(
+            actor=users.leader_b,
+            campaign=campaign,
+            branch=a1,
+            kind="strength",
+            source="visit",
+            text="x",
+            found_on=TODAY,
+        )
     assert not Finding.objects.exists()
 
 
@@ -139,4 +201,9 @@ def test_the_finding_page_is_not_found_for_a_campaign_of_another_office(client, 
     url = reverse("liaison:finding_create", args=[org.branches["a1"].pk]) + f"?campaign={other.pk}"
     assert client.get(url).status_code == 404
     client.force_login(users.leader)
-    assert client.get(reverse("liaison:finding_create", args=[org.branches["a1"].pk]) + f"?campaign={other.pk}").status_code == 404
+    assert (
+        client.get(
+            reverse("liaison:finding_create", args=[org.branches["a1"].pk]) + f"?campaign={other.pk}"
+        ).status_code
+        == 404
+    )

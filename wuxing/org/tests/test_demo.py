@@ -22,7 +22,20 @@ DEMO_USERNAMES = [spec["username"] for spec in demo.DEMO_ACCOUNTS]
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (OrgUnit, Branch, Department, Person, Assignment, User, RoleAssignment, Campaign, CampaignGroup, GroupMembership, Standard, AuditLog)
+        for model in (
+            OrgUnit,
+            Branch,
+            Department,
+            Person,
+            Assignment,
+            User,
+            RoleAssignment,
+            Campaign,
+            CampaignGroup,
+            GroupMembership,
+            Standard,
+            AuditLog,
+        )
     }
 
 
@@ -40,7 +53,12 @@ def loaded(demo_office):
 def test_org_tree_and_branches(loaded):
     office = loaded
     assert office.level == UnitLevel.OFFICE
-    assert [u.code for u in OrgUnit.objects.filter(code__in=["41", "4101", "410199", "41019901"])] == ["41", "4101", "410199", "41019901"]
+    assert [u.code for u in OrgUnit.objects.filter(code__in=["41", "4101", "410199", "41019901"])] == [
+        "41",
+        "4101",
+        "410199",
+        "41019901",
+    ]
     assert office.path == "/41/4101/410199/41019901/"
     branches = Branch.objects.filter(office=office)
     assert branches.count() == 14
@@ -49,7 +67,9 @@ def test_org_tree_and_branches(loaded):
         BranchKind.RURAL_VILLAGE: 4,
         BranchKind.RESETTLEMENT_VILLAGE: 3,
     }
-    resettlement_sets = Counter(branches.filter(kind=BranchKind.RESETTLEMENT_VILLAGE).values_list("star_set", flat=True))
+    resettlement_sets = Counter(
+        branches.filter(kind=BranchKind.RESETTLEMENT_VILLAGE).values_list("star_set", flat=True)
+    )
     assert resettlement_sets == {StarSet.RURAL: 2, StarSet.URBAN: 1}
     for branch in branches:
         assert branch.code.startswith(office.code)
@@ -69,7 +89,9 @@ def test_departments_each_assigned_two_branches_covering_all(loaded):
     assert departments.count() == 7
     covered = set()
     for department in departments:
-        branch_ids = list(Assignment.objects.filter(department=department, active=True).values_list("branch_id", flat=True))
+        branch_ids = list(
+            Assignment.objects.filter(department=department, active=True).values_list("branch_id", flat=True)
+        )
         assert len(branch_ids) == 2, department.name
         assert department.duties
         assert 2 <= department.members.count() <= 3

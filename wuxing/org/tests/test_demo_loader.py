@@ -23,7 +23,20 @@ DEMO_USERNAMES = [spec["username"] for spec in demo.DEMO_ACCOUNTS]
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (OrgUnit, Branch, Department, Person, Assignment, User, RoleAssignment, Campaign, CampaignGroup, GroupMembership, Standard, AuditLog)
+        for model in (
+            OrgUnit,
+            Branch,
+            Department,
+            Person,
+            Assignment,
+            User,
+            RoleAssignment,
+            Campaign,
+            CampaignGroup,
+            GroupMembership,
+            Standard,
+            AuditLog,
+        )
     }
 
 

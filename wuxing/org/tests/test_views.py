@@ -135,7 +135,9 @@ def test_secretary_starts_on_their_branch(client, org):
 def test_branch_list_pages_at_scale(client, org):
     u = users_for(org)
     for i in range(60):
-        Branch.objects.create(office=org.office_a, code=f"T-p{i:02d}", name=f"分页村{i:02d}", kind=BranchKind.RURAL_VILLAGE)
+        Branch.objects.create(
+            office=org.office_a, code=f"T-p{i:02d}", name=f"分页村{i:02d}", kind=BranchKind.RURAL_VILLAGE
+        )
     client.force_login(u.leader)
     first = client.get(reverse("org:branch_list")).content.decode()
     detail_link = re.compile(r'href="/org/branches/\d+/"')
@@ -172,7 +174,16 @@ def test_branch_edit_scope_and_validation(client, org):
     u = users_for(org)
     a1 = org.branches["a1"]
     url = reverse("org:branch_edit", args=[a1.pk])
-    data = {"name": "甲一村", "kind": "rural_village", "star_set": "rural", "secretary": org.secretary_a1.pk, "party_members": 44, "representatives": 30, "households": 500, "adult_population": 1200}
+    data = {
+        "name": "甲一村",
+        "kind": "rural_village",
+        "star_set": "rural",
+        "secretary": org.secretary_a1.pk,
+        "party_members": 44,
+        "representatives": 30,
+        "households": 500,
+        "adult_population": 1200,
+    }
     assert client.get(url).status_code == 302
     client.force_login(u.secretary)
     assert client.post(url, data).status_code == 403
@@ -192,11 +203,20 @@ def test_assignments_are_managed_from_the_branch_page(client, org):
     u = users_for(org)
     a3 = org.branches["a3"]
     client.force_login(u.cadre)
-    assert client.post(reverse("org:branch_assign", args=[org.branches["a1"].pk]), {"department": org.dept_a2.pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("org:branch_assign", args=[org.branches["a1"].pk]), {"department": org.dept_a2.pk}
+        ).status_code
+        == 403
+    )
     client.force_login(u.staff)
     client.post(reverse("org:branch_assign", args=[a3.pk]), {"department": org.dept_a1.pk})
     assert Assignment.objects.filter(branch=a3, department=org.dept_a1, active=True).exists()
-    response = client.post(reverse("org:branch_assign", args=[a3.pk]), {"department": org.dept_a1.pk, "leader": org.leader_a.pk}, follow=True)
+    response = client.post(
+        reverse("org:branch_assign", args=[a3.pk]),
+        {"department": org.dept_a1.pk, "leader": org.leader_a.pk},
+        follow=True,
+    )
     assert Assignment.objects.filter(branch=a3).count() == 3
     assignment = Assignment.objects.get(branch=a3, department=org.dept_a1)
     client.post(reverse("org:assignment_end", args=[assignment.pk]))
@@ -243,7 +263,11 @@ def test_people_list_masks_numbers_everywhere(client, org, django_assert_max_num
         html = client.get(reverse("org:person_list")).content.decode()
     assert "甲一书记" in html and "410105********1234" in html and "139****5678" in html
     assert "410105199001011234" not in html and "13912345678" not in html
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("org:person_list"), {"export": "xlsx"}).content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(client.get(reverse("org:person_list"), {"export": "xlsx"}).content)).active.iter_rows(
+            values_only=True
+        )
+    )
     assert "410105199001011234" not in str(rows) and "410105********1234" in str(rows)
     client.force_login(u.auditor)
     assert client.get(reverse("org:person_list")).status_code == 403

@@ -36,7 +36,15 @@ def site(org, campaign):
 
     from wuxing.showcase.services import site_claim
 
-    return site_claim(actor=None, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="红色物业·邻里共治", plan="一社区一特色", claimed_on=datetime.date(2026, 3, 1))
+    return site_claim(
+        actor=None,
+        campaign=campaign,
+        branch=org.branches["a2"],
+        leader=org.leader_a,
+        feature="红色物业·邻里共治",
+        plan="一社区一特色",
+        claimed_on=datetime.date(2026, 3, 1),
+    )
 
 
 @pytest.fixture

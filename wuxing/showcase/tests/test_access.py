@@ -30,8 +30,12 @@ COVERED = {p[0] for p in PAGES} | POST_ONLY | {p[0] for p in PUBLIC}
 class World:
     def __init__(self, org, users, site, kinds):
         self.org, self.users, self.site = org, users, site
-        self.project = services.project_create(actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None)])
-        self.evidence = services.project_add_evidence(actor=None, project=self.project, evidence=[as_upload(sample_jpeg("志愿"), "v.jpg", "image/jpeg")])[0]
+        self.project = services.project_create(
+            actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None)]
+        )
+        self.evidence = services.project_add_evidence(
+            actor=None, project=self.project, evidence=[as_upload(sample_jpeg("志愿"), "v.jpg", "image/jpeg")]
+        )[0]
 
 
 @pytest.fixture
@@ -64,7 +68,10 @@ def test_post_only_actions_check_scope(client, world):
     actions = [
         (reverse("showcase:milestone_add", args=[world.project.pk]), {"title": "招募", "weight": 1}),
         (reverse("showcase:milestone_complete", args=[milestone.pk]), {}),
-        (reverse("showcase:project_evidence_add", args=[world.project.pk]), {"evidence": as_upload(sample_jpeg("x"), "x.jpg", "image/jpeg")}),
+        (
+            reverse("showcase:project_evidence_add", args=[world.project.pk]),
+            {"evidence": as_upload(sample_jpeg("x"), "x.jpg", "image/jpeg")},
+        ),
     ]
     for url, data in actions:
         assert client.post(url, data).status_code == 302  # to the sign-in page

@@ -19,11 +19,15 @@ def _xlsx(response):
 
 
 def _volunteers(site, kinds, teams=1, activities=1):
-    project = services.project_create(actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None), ("积分", None)])
+    project = services.project_create(
+        actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None), ("积分", None)]
+    )
     for t in range(teams):
         team = services.team_add(actor=None, project=project, name=f"队{t}")
         for a in range(activities):
-            services.volunteer_activity_add(actor=None, team=team, held_on=D, title=f"活动{a}", volunteer_count=2, hours="3")
+            services.volunteer_activity_add(
+                actor=None, team=team, held_on=D, title=f"活动{a}", volunteer_count=2, hours="3"
+            )
     return project
 
 
@@ -45,7 +49,11 @@ def test_every_list_exports_to_excel(client, users, site, kinds):
 def test_site_and_project_pages_do_not_grow_in_queries(client, users, site, kinds, django_assert_max_num_queries):
     project = _volunteers(site, kinds, teams=1, activities=1)
     client.force_login(users.staff)
-    urls = [reverse("showcase:site_detail", args=[site.pk]), reverse("showcase:project_detail", args=[project.pk]), reverse("showcase:site_list")]
+    urls = [
+        reverse("showcase:site_detail", args=[site.pk]),
+        reverse("showcase:project_detail", args=[project.pk]),
+        reverse("showcase:site_list"),
+    ]
     client.get(urls[0])
     small = []
     for url in urls:
@@ -87,4 +95,10 @@ def test_a_closed_campaign_no_longer_changes(users, site, kinds):
     with pytest.raises(ValidationError):
         services.team_add(actor=users.staff, project=project, name="新队")
     with pytest.raises(ValidationError):
-        services.site_claim(actor=None, campaign=site.campaign, branch=site.branch.office.branches.exclude(pk=site.branch_id).first(), leader=site.leader, feature="x")
+        services.site_claim(
+            actor=None,
+            campaign=site.campaign,
+            branch=site.branch.office.branches.exclude(pk=site.branch_id).first(),
+            leader=site.leader,
+            feature="x",
+        )

@@ -2,7 +2,13 @@
 
 from datetime import date
 
-from wuxing.showcase.rules import SiteTotals, compute_level_change, compute_project_progress, compute_target_rise, is_agreement_in_force
+from wuxing.showcase.rules import (
+    SiteTotals,
+    compute_level_change,
+    compute_project_progress,
+    compute_target_rise,
+    is_agreement_in_force,
+)
 
 
 def test_progress_is_the_done_share_of_milestone_weight():

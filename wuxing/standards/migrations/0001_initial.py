@@ -5,101 +5,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Standard',
+            name="Standard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='code')),
-                ('version', models.CharField(max_length=32, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_example', models.BooleanField(default=False, verbose_name='example standard')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source_sha256', models.CharField(blank=True, max_length=64, verbose_name='file checksum')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='loaded')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, verbose_name="code")),
+                ("version", models.CharField(max_length=32, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("is_example", models.BooleanField(default=False, verbose_name="example standard")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source_sha256", models.CharField(blank=True, max_length=64, verbose_name="file checksum")),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="loaded")),
             ],
             options={
-                'verbose_name': 'standard',
-                'verbose_name_plural': 'standards',
-                'ordering': ['code', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='standard_code_version_unique')],
+                "verbose_name": "standard",
+                "verbose_name_plural": "standards",
+                "ordering": ["code", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code", "version"), name="standard_code_version_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Star',
+            name="Star",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('star_set', models.CharField(choices=[('rural', 'Rural village stars'), ('urban', 'Urban community stars')], max_length=8, verbose_name='star set')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('responsible_department', models.CharField(blank=True, max_length=100, verbose_name='responsible department')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to='standards.standard', verbose_name='standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "star_set",
+                    models.CharField(
+                        choices=[("rural", "Rural village stars"), ("urban", "Urban community stars")],
+                        max_length=8,
+                        verbose_name="star set",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("code", models.CharField(max_length=32, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "responsible_department",
+                    models.CharField(blank=True, max_length=100, verbose_name="responsible department"),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stars",
+                        to="standards.standard",
+                        verbose_name="standard",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'star',
-                'verbose_name_plural': 'stars',
-                'ordering': ['standard', 'star_set', 'position'],
+                "verbose_name": "star",
+                "verbose_name_plural": "stars",
+                "ordering": ["standard", "star_set", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=48, verbose_name='code')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('kind', models.CharField(choices=[('yes_no', 'Yes / no'), ('quantitative', 'Quantitative')], max_length=16, verbose_name='kind')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('comparison', models.CharField(blank=True, choices=[('gte', '≥'), ('lte', '≤'), ('eq', '=')], max_length=4, verbose_name='comparison')),
-                ('threshold', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='threshold')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='weight')),
-                ('evidence_required', models.BooleanField(default=True, verbose_name='evidence required')),
-                ('responsible_department', models.CharField(blank=True, max_length=100, verbose_name='responsible department')),
-                ('veto', models.BooleanField(default=False, help_text='Failing it loses the star.', verbose_name='veto')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('star', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='standards.star', verbose_name='star')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=48, verbose_name="code")),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("yes_no", "Yes / no"), ("quantitative", "Quantitative")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                (
+                    "comparison",
+                    models.CharField(
+                        blank=True,
+                        choices=[("gte", "≥"), ("lte", "≤"), ("eq", "=")],
+                        max_length=4,
+                        verbose_name="comparison",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="threshold"
+                    ),
+                ),
+                ("weight", models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name="weight")),
+                ("evidence_required", models.BooleanField(default=True, verbose_name="evidence required")),
+                (
+                    "responsible_department",
+                    models.CharField(blank=True, max_length=100, verbose_name="responsible department"),
+                ),
+                (
+                    "veto",
+                    models.BooleanField(default=False, help_text="Failing it loses the star.", verbose_name="veto"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "star",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="standards.star",
+                        verbose_name="star",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['star', 'position'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["star", "position"],
             },
         ),
         migrations.CreateModel(
-            name='StarRule',
+            name="StarRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('star_set', models.CharField(choices=[('rural', 'Rural village stars'), ('urban', 'Urban community stars')], max_length=8, verbose_name='star set')),
-                ('kind', models.CharField(choices=[('requires', 'Star requires another star'), ('veto', 'Failed indicator loses the star')], max_length=16, verbose_name='kind')),
-                ('star_code', models.CharField(max_length=32, verbose_name='star')),
-                ('requires_star_code', models.CharField(blank=True, max_length=32, verbose_name='required star')),
-                ('indicator_code', models.CharField(blank=True, max_length=48, verbose_name='indicator')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='standards.standard', verbose_name='standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "star_set",
+                    models.CharField(
+                        choices=[("rural", "Rural village stars"), ("urban", "Urban community stars")],
+                        max_length=8,
+                        verbose_name="star set",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("requires", "Star requires another star"),
+                            ("veto", "Failed indicator loses the star"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("star_code", models.CharField(max_length=32, verbose_name="star")),
+                ("requires_star_code", models.CharField(blank=True, max_length=32, verbose_name="required star")),
+                ("indicator_code", models.CharField(blank=True, max_length=48, verbose_name="indicator")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="description")),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="standards.standard",
+                        verbose_name="standard",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'star rule',
-                'verbose_name_plural': 'star rules',
-                'ordering': ['standard', 'star_set', 'id'],
+                "verbose_name": "star rule",
+                "verbose_name_plural": "star rules",
+                "ordering": ["standard", "star_set", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='star',
-            constraint=models.UniqueConstraint(fields=('standard', 'star_set', 'code'), name='star_code_unique'),
+            model_name="star",
+            constraint=models.UniqueConstraint(fields=("standard", "star_set", "code"), name="star_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='star',
-            constraint=models.UniqueConstraint(fields=('standard', 'star_set', 'position'), name='star_position_unique'),
+            model_name="star",
+            constraint=models.UniqueConstraint(
+                fields=("standard", "star_set", "position"), name="star_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('star', 'code'), name='indicator_code_unique'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(fields=("star", "code"), name="indicator_code_unique"),
         ),
     ]

@@ -6,7 +6,13 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from wuxing.standards.fileformat import StandardFileError, parse_standard, standard_export, standard_load, standard_rules
+from wuxing.standards.fileformat import (
+    StandardFileError,
+    parse_standard,
+    standard_export,
+    standard_load,
+    standard_rules,
+)
 from wuxing.standards.models import Indicator, Standard, Star
 from wuxing.standards.rules import apply_star_rules
 
@@ -36,7 +42,12 @@ def test_example_round_trips():
     assert standard.stars.count() == 10
     exported = standard_export(standard)
     assert parse_standard(exported) == parse_standard(example_text())
-    again = standard_load(actor=None, text=exported.replace('version: "2026.1"', 'version: "2026.2"').replace("version: '2026.1'", "version: '2026.2'"))
+    again = standard_load(
+        actor=None,
+        text=exported.replace('version: "2026.1"', 'version: "2026.2"').replace(
+            "version: '2026.1'", "version: '2026.2'"
+        ),
+    )
     assert standard_export(again).replace("2026.2", "2026.1") == exported
 
 
@@ -64,7 +75,9 @@ def test_bad_kind_is_refused_whole_naming_line_and_field():
     with pytest.raises(StandardFileError) as err:
         standard_load(actor=None, text=text)
     line = _line_of(text, "kind: percentage")
-    assert any(f"第 {line} 行" in e and "star_sets.rural.stars[1].indicators[0].kind" in e for e in err.value.errors), err.value.errors
+    assert any(f"第 {line} 行" in e and "star_sets.rural.stars[1].indicators[0].kind" in e for e in err.value.errors), (
+        err.value.errors
+    )
     assert Standard.objects.count() == 0 and Star.objects.count() == 0 and Indicator.objects.count() == 0
 
 
@@ -119,7 +132,9 @@ def test_upload_page_refuses_a_bad_file_with_messages(client, org):
     response = client.post(reverse("standards:standard_list"), {"file": SimpleUploadedFile("s.yaml", text.encode())})
     assert response.status_code == 200
     assert "weight" in response.content.decode() and Standard.objects.count() == 0
-    response = client.post(reverse("standards:standard_list"), {"file": SimpleUploadedFile("s.yaml", example_text().encode())})
+    response = client.post(
+        reverse("standards:standard_list"), {"file": SimpleUploadedFile("s.yaml", example_text().encode())}
+    )
     standard = Standard.objects.get()
     assert response.status_code == 302
     detail = client.get(reverse("standards:standard_detail", args=[standard.pk])).content.decode()

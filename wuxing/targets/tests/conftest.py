@@ -32,8 +32,16 @@ def tc(org, standard):
         return [by_code[c] for c in codes]
 
     return SimpleNamespace(
-        org=org, users=users, campaign=campaign, standard=standard, stars=stars,
-        a1=org.branches["a1"], a2=org.branches["a2"], a3=org.branches["a3"], b1=org.branches["b1"], today=date(2026, 11, 20),
+        org=org,
+        users=users,
+        campaign=campaign,
+        standard=standard,
+        stars=stars,
+        a1=org.branches["a1"],
+        a2=org.branches["a2"],
+        a3=org.branches["a3"],
+        b1=org.branches["b1"],
+        today=date(2026, 11, 20),
     )
 
 
@@ -45,29 +53,93 @@ def world(tc):
     from wuxing.targets import services
     from wuxing.targets.choices import MeetingForm, Step
 
-    sets = {"rural": ["strong_branch", "industry", "eco_livable", "safety_rule_of_law"], "urban": ["strong_branch", "co_building", "business_friendly"]}
+    sets = {
+        "rural": ["strong_branch", "industry", "eco_livable", "safety_rule_of_law"],
+        "urban": ["strong_branch", "co_building", "business_friendly"],
+    }
     targets = {}
     for key, branch, level in [("a1", tc.a1, 4), ("a2", tc.a2, 3), ("a3", tc.a3, 2)]:
-        target = services.target_submit(actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *sets[branch.star_set][:level]), reason="基础较好")
+        target = services.target_submit(
+            actor=None,
+            campaign=tc.campaign,
+            branch=branch,
+            stars=tc.stars(branch.star_set, *sets[branch.star_set][:level]),
+            reason="基础较好",
+        )
         services.target_agree(actor=None, target=target)
         targets[key] = target
     services.targets_confirm(actor=None, campaign=tc.campaign)
     a1 = targets["a1"]
     a1.refresh_from_db()
-    measure = services.measure_save(actor=None, target=a1, star=a1.stars.order_by("position").first(), title="规范组织生活", responsible=[tc.org.secretary_a1])
-    milestone = services.milestone_add(actor=None, measure=measure, title="完成党员积分制管理", due_on=date(2027, 6, 30))
+    measure = services.measure_save(
+        actor=None,
+        target=a1,
+        star=a1.stars.order_by("position").first(),
+        title="规范组织生活",
+        responsible=[tc.org.secretary_a1],
+    )
+    milestone = services.milestone_add(
+        actor=None, measure=measure, title="完成党员积分制管理", due_on=date(2027, 6, 30)
+    )
     pledge = services.pledge_generate(actor=None, target=a1)
-    indicators = list(Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by("star__position", "position"))
-    baseline = services.baseline_save(actor=None, campaign=tc.campaign, branch=tc.a1, surveyed_on=date(2026, 10, 8), ratings={i.pk: "met" for i in indicators[:6]})
-    evidence = services.baseline_add_evidence(actor=None, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg"))
+    indicators = list(
+        Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by(
+            "star__position", "position"
+        )
+    )
+    baseline = services.baseline_save(
+        actor=None,
+        campaign=tc.campaign,
+        branch=tc.a1,
+        surveyed_on=date(2026, 10, 8),
+        ratings={i.pk: "met" for i in indicators[:6]},
+    )
+    evidence = services.baseline_add_evidence(
+        actor=None, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")
+    )
     deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="2027年创星目标", target=a1)
-    step = services.step_record(actor=None, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 2), chair="甲一书记", attachments=[as_upload(sample_jpeg("会议"), "minutes.jpg", "image/jpeg")])
+    step = services.step_record(
+        actor=None,
+        deliberation=deliberation,
+        step=Step.PROPOSE,
+        held_on=date(2026, 11, 2),
+        chair="甲一书记",
+        attachments=[as_upload(sample_jpeg("会议"), "minutes.jpg", "image/jpeg")],
+    )
     community = services.deliberation_create(actor=None, branch=tc.a2, subject="社区停车改造", matter="project")
     for i, s in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
         services.step_record(actor=None, deliberation=community, step=s, held_on=date(2026, 11, 1 + i))
-    services.step_record(actor=None, deliberation=community, step=Step.RESIDENTS_RESOLVE, held_on=date(2026, 11, 5), meeting_form=MeetingForm.REPRESENTATIVES, should_attend=25, attended=20, yes=18, no=1, abstain=1)
-    notice = services.step_record(actor=None, deliberation=community, step=Step.RESOLUTION_PUBLISHED, held_on=date(2026, 11, 6), minutes="经居民代表会议表决通过，实施停车位改造。")
+    services.step_record(
+        actor=None,
+        deliberation=community,
+        step=Step.RESIDENTS_RESOLVE,
+        held_on=date(2026, 11, 5),
+        meeting_form=MeetingForm.REPRESENTATIVES,
+        should_attend=25,
+        attended=20,
+        yes=18,
+        no=1,
+        abstain=1,
+    )
+    notice = services.step_record(
+        actor=None,
+        deliberation=community,
+        step=Step.RESOLUTION_PUBLISHED,
+        held_on=date(2026, 11, 6),
+        minutes="经居民代表会议表决通过，实施停车位改造。",
+    )
     return SimpleNamespace(
-        tc=tc, targets=targets, target=a1, measure=measure, milestone=milestone, pledge=pledge, baseline=baseline, evidence=evidence,
-        deliberation=deliberation, step=step, attachment=step.attachments.first(), community=community, notice=notice,
+        tc=tc,
+        targets=targets,
+        target=a1,
+        measure=measure,
+        milestone=milestone,
+        pledge=pledge,
+        baseline=baseline,
+        evidence=evidence,
+        deliberation=deliberation,
+        step=step,
+        attachment=step.attachments.first(),
+        community=community,
+        notice=notice,
     )

@@ -4,13 +4,35 @@ import pytest
 from django.urls import reverse
 
 COVERED = {
-    "targets:target_list", "targets:target_detail", "targets:target_review", "targets:plan_detail", "targets:plan_measure_add",
-    "targets:pledge_generate", "targets:targets_confirm", "targets:target_apply", "targets:target_require", "targets:baseline_edit",
-    "targets:plan_measure_delete", "targets:plan_milestone_add", "targets:plan_milestone_delete", "targets:baseline_matrix",
-    "targets:baseline_evidence", "targets:deliberation_list", "targets:deliberation_create", "targets:deliberation_detail",
-    "targets:deliberation_step", "targets:deliberation_implementation", "targets:deliberation_close", "targets:step_attachment",
-    "targets:procedure_settings", "targets:pledge_list", "targets:pledge_detail", "targets:pledge_pdf", "targets:pledge_confirm",
-    "targets_public:notice_list", "targets_public:notice_detail",
+    "targets:target_list",
+    "targets:target_detail",
+    "targets:target_review",
+    "targets:plan_detail",
+    "targets:plan_measure_add",
+    "targets:pledge_generate",
+    "targets:targets_confirm",
+    "targets:target_apply",
+    "targets:target_require",
+    "targets:baseline_edit",
+    "targets:plan_measure_delete",
+    "targets:plan_milestone_add",
+    "targets:plan_milestone_delete",
+    "targets:baseline_matrix",
+    "targets:baseline_evidence",
+    "targets:deliberation_list",
+    "targets:deliberation_create",
+    "targets:deliberation_detail",
+    "targets:deliberation_step",
+    "targets:deliberation_implementation",
+    "targets:deliberation_close",
+    "targets:step_attachment",
+    "targets:procedure_settings",
+    "targets:pledge_list",
+    "targets:pledge_detail",
+    "targets:pledge_pdf",
+    "targets:pledge_confirm",
+    "targets_public:notice_list",
+    "targets_public:notice_detail",
 }
 
 # (url name, args from the world, method, insider role, outsider role, outsider status)
@@ -45,7 +67,9 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "method", "insider", "outsider", "outsider_status"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(
+    ("name", "args", "method", "insider", "outsider", "outsider_status"), PAGES, ids=[p[0] for p in PAGES]
+)
 def test_page_access(client, world, name, args, method, insider, outsider, outsider_status):
     url = reverse(name, args=args(world))
     call = getattr(client, method)
@@ -69,6 +93,11 @@ def test_public_pages_need_no_login_and_show_no_numbers(client, world):
     assert detail.status_code == 200 and "经居民代表会议表决通过" in detail.content.decode()
     assert "13800001111" not in detail.content.decode()
     # a notice of another office is not found under this office's site
-    assert client.get(reverse("targets_public:notice_detail", args=[world.tc.org.office_b.code, world.notice.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("targets_public:notice_detail", args=[world.tc.org.office_b.code, world.notice.pk])
+        ).status_code
+        == 404
+    )
     # a step that is not a publication is never public
     assert client.get(reverse("targets_public:notice_detail", args=[office.code, world.step.pk])).status_code == 404

@@ -28,7 +28,11 @@ def test_anonymous_gets_401(api_client, tc):
 
 def test_branch_drafts_and_submits_then_office_agrees(api_client, tc):
     client = as_user(api_client, tc.users.secretary)
-    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch", "industry"], "reason": "基础好"}, format="json")
+    response = client.post(
+        f"{API}/targets/",
+        {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch", "industry"], "reason": "基础好"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "draft" and body["level"] == 2 and body["stars"] == ["strong_branch", "industry"]
@@ -46,7 +50,11 @@ def test_branch_drafts_and_submits_then_office_agrees(api_client, tc):
 
 def test_r2_refused_with_the_ui_message(api_client, tc):
     client = as_user(api_client, tc.users.secretary)
-    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["co_building"], "reason": "x"}, format="json")
+    response = client.post(
+        f"{API}/targets/",
+        {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["co_building"], "reason": "x"},
+        format="json",
+    )
     assert response.status_code == 400
     with translation.override("zh-hans"):
         expected = rules.problem_message(rules.Problem("star_outside_set", {"stars": "共建共享"}))
@@ -66,7 +74,11 @@ def test_out_of_scope_target_is_not_found(api_client, world):
 def test_return_and_confirm_targets_r4(api_client, world):
     client = as_user(api_client, world.tc.users.leader)
     target = world.targets["a2"]
-    response = client.post(f"{API}/targets/{target.pk}/return/", {"reason": "调整", "stars": ["strong_branch", "co_building"]}, format="json")
+    response = client.post(
+        f"{API}/targets/{target.pk}/return/",
+        {"reason": "调整", "stars": ["strong_branch", "co_building"]},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "returned" and response.json()["level"] == 2
     response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
     assert response.status_code == 400
@@ -77,7 +89,12 @@ def test_return_and_confirm_targets_r4(api_client, world):
     target.stars.set(world.tc.stars("urban", "strong_branch", "co_building", "business_friendly"))
     response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
     assert response.status_code == 200 and response.json()["confirmed"] == 1
-    assert as_user(api_client, world.tc.users.leader_b).post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/").status_code == 404
+    assert (
+        as_user(api_client, world.tc.users.leader_b)
+        .post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
+        .status_code
+        == 404
+    )
 
 
 def test_deliberation_steps_through_the_api(api_client, world):
@@ -87,7 +104,15 @@ def test_deliberation_steps_through_the_api(api_client, world):
     assert response.status_code == 400 and "R5" in response.json()["detail"][0]  # the consultation comes first
     response = client.post(url, {"step": "committees_consult", "held_on": "2026-11-03"}, format="json")
     assert response.status_code == 201, response.content
-    bad = {"step": "party_meeting_review", "held_on": "2026-11-05", "should_attend": 30, "attended": 20, "yes": 15, "no": 5, "abstain": 0}
+    bad = {
+        "step": "party_meeting_review",
+        "held_on": "2026-11-05",
+        "should_attend": 30,
+        "attended": 20,
+        "yes": 15,
+        "no": 5,
+        "abstain": 0,
+    }
     response = client.post(url, bad, format="json")
     assert response.status_code == 400
     message = response.json()["detail"][0]
@@ -102,10 +127,18 @@ def test_deliberation_steps_through_the_api(api_client, world):
 
 def test_create_deliberation_and_r8(api_client, world):
     client = as_user(api_client, world.tc.users.secretary)
-    response = client.post(f"{API}/deliberations/", {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "collective_funds"}, format="json")
+    response = client.post(
+        f"{API}/deliberations/",
+        {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "collective_funds"},
+        format="json",
+    )
     assert response.status_code == 201 and response.json()["procedure"] == "four_two"
     pk = response.json()["id"]
-    response = client.post(f"{API}/deliberations/{pk}/implementation/", {"implemented_on": "2026-11-20", "implementation": "x"}, format="json")
+    response = client.post(
+        f"{API}/deliberations/{pk}/implementation/",
+        {"implemented_on": "2026-11-20", "implementation": "x"},
+        format="json",
+    )
     assert response.status_code == 400 and "R8" in response.json()["detail"][0]
     assert client.post(f"{API}/deliberations/{pk}/close/").status_code == 400
 
@@ -120,6 +153,10 @@ def test_pledges_have_a_pdf_url(api_client, world):
 
 def test_applying_for_a_branch_outside_the_scope_is_refused(api_client, tc):
     client = as_user(api_client, tc.users.secretary)
-    response = client.post(f"{API}/targets/", {"campaign": tc.campaign.pk, "branch": tc.a2.code, "stars": ["strong_branch"], "reason": "x"}, format="json")
+    response = client.post(
+        f"{API}/targets/",
+        {"campaign": tc.campaign.pk, "branch": tc.a2.code, "stars": ["strong_branch"], "reason": "x"},
+        format="json",
+    )
     assert response.status_code == 400 and "数据范围" in response.json()["branch"][0]
     assert not Target.objects.exists()

@@ -58,20 +58,31 @@ def test_secretary_records_a_step_with_attachments(api_client, world, media):
     client = as_user(api_client, world.tc.users.secretary)
     photo = as_upload(sample_jpeg("签到表", exif_gps=True), "签到表.jpg", "image/jpeg")
     minutes = as_upload(sample_pdf("Minutes"), "minutes.pdf", "application/pdf")
-    response = client.post(f"{API}/deliberations/{world.deliberation.pk}/steps/", consult(attachments=[photo, minutes]), format="multipart")
+    response = client.post(
+        f"{API}/deliberations/{world.deliberation.pk}/steps/", consult(attachments=[photo, minutes]), format="multipart"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["step"] == "committees_consult"
     files = body["attachments"]
-    assert [(f["name"], f["content_type"]) for f in files] == [("签到表.jpg", "image/jpeg"), ("minutes.pdf", "application/pdf")]
+    assert [(f["name"], f["content_type"]) for f in files] == [
+        ("签到表.jpg", "image/jpeg"),
+        ("minutes.pdf", "application/pdf"),
+    ]
     assert all(f["size"] > 0 and f["url"].startswith("http") for f in files)
     step = DeliberationStep.objects.get(pk=body["id"])
     stored = list(step.attachments.order_by("uploaded_at", "id"))
-    assert [a.original_name for a in stored] == ["签到表.jpg", "minutes.pdf"] and stored[0].uploaded_by == world.tc.users.secretary
+    assert [a.original_name for a in stored] == ["签到表.jpg", "minutes.pdf"] and stored[
+        0
+    ].uploaded_by == world.tc.users.secretary
     assert_no_exif(stored[0].file)
 
     download = client.get(files[0]["url"])
-    assert download.status_code == 200 and download["Content-Type"] == "image/jpeg" and download["X-Content-Type-Options"] == "nosniff"
+    assert (
+        download.status_code == 200
+        and download["Content-Type"] == "image/jpeg"
+        and download["X-Content-Type-Options"] == "nosniff"
+    )
     assert b"WuxingCam" not in b"".join(download.streaming_content)
     assert client.get(files[0]["url"] + "?thumb=1").status_code == 200
 
@@ -93,10 +104,14 @@ def test_out_of_scope_or_without_permission_nothing_is_recorded(api_client, worl
     url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
     before = stored_files(media)
     outsider = as_user(api_client, world.tc.users.leader_b)
-    response = outsider.post(url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart")
+    response = outsider.post(
+        url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart"
+    )
     assert response.status_code == 404
     leader = as_user(api_client, world.tc.users.leader)  # sees the branch but does not record its deliberations
-    response = leader.post(url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart")
+    response = leader.post(
+        url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart"
+    )
     assert response.status_code == 403
     assert DeliberationStep.objects.filter(deliberation=world.deliberation).count() == 1
     assert StepAttachment.objects.count() == 1 and stored_files(media) == before
@@ -114,7 +129,9 @@ def test_a_refused_file_refuses_the_step(api_client, world, media, name, data, c
     client = as_user(api_client, world.tc.users.secretary)
     good = as_upload(sample_jpeg("好"), "ok.jpg", "image/jpeg")
     response = client.post(
-        f"{API}/deliberations/{world.deliberation.pk}/steps/", consult(attachments=[good, as_upload(data, name, content_type)]), format="multipart",
+        f"{API}/deliberations/{world.deliberation.pk}/steps/",
+        consult(attachments=[good, as_upload(data, name, content_type)]),
+        format="multipart",
     )
     assert response.status_code == 400
     message = response.json()["attachments"][0]
@@ -150,7 +167,10 @@ def test_secretary_adds_baseline_evidence(api_client, world, media):
     client = as_user(api_client, world.tc.users.secretary)
     shown = client.get(url).json()
     assert shown["branch"] == world.tc.a1.code and [f["name"] for f in shown["evidence"]] == ["ledger.jpg"]
-    photos = [as_upload(sample_jpeg("台账", exif_gps=True), "台账1.jpg", "image/jpeg"), as_upload(sample_pdf(), "记录.pdf", "application/pdf")]
+    photos = [
+        as_upload(sample_jpeg("台账", exif_gps=True), "台账1.jpg", "image/jpeg"),
+        as_upload(sample_pdf(), "记录.pdf", "application/pdf"),
+    ]
     response = client.post(url, {"evidence": photos}, format="multipart")
     assert response.status_code == 201, response.content
     files = response.json()["evidence"]
@@ -170,14 +190,24 @@ def test_baseline_evidence_scope_and_refusals(api_client, world, media):
     before = stored_files(media)
     outsider = as_user(api_client, world.tc.users.leader_b)
     assert outsider.get(url).status_code == 404
-    assert outsider.post(url, {"evidence": [as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]}, format="multipart").status_code == 404
+    assert (
+        outsider.post(
+            url, {"evidence": [as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]}, format="multipart"
+        ).status_code
+        == 404
+    )
     cadre = as_user(api_client, world.tc.users.cadre)  # sees the baseline, does not record it
-    assert cadre.post(url, {"evidence": [as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]}, format="multipart").status_code == 403
+    assert (
+        cadre.post(url, {"evidence": [as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]}, format="multipart").status_code
+        == 403
+    )
     client = as_user(api_client, world.tc.users.secretary)
     response = client.post(url, {}, format="multipart")
     assert response.status_code == 400 and response.json()["evidence"] == ["请至少选择一个文件。"]
     for bad in (as_upload(SVG, "x.svg", "image/svg+xml"), as_upload(sample_jpeg(), "ledger.pdf", "application/pdf")):
-        response = client.post(url, {"evidence": [as_upload(sample_jpeg(), "ok.jpg", "image/jpeg"), bad]}, format="multipart")
+        response = client.post(
+            url, {"evidence": [as_upload(sample_jpeg(), "ok.jpg", "image/jpeg"), bad]}, format="multipart"
+        )
         assert response.status_code == 400 and bad.name in response.json()["evidence"][0]
     assert BaselineEvidence.objects.count() == 1 and stored_files(media) == before
 

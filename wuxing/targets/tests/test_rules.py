@@ -37,11 +37,17 @@ def test_r4_quotas_must_match_exactly():
     assert rules.quota_problems([5] * 2 + [4] * 7 + [3] * 5, quotas) == []
     # one branch too many at 5★ (quota + 1) and one too few at 4★ (quota − 1)
     problems = rules.quota_problems([5] * 3 + [4] * 6 + [3] * 5, quotas)
-    assert problems == [Problem("quota_mismatch", {"level": 5, "agreed": 3, "quota": 2}), Problem("quota_mismatch", {"level": 4, "agreed": 6, "quota": 7})]
+    assert problems == [
+        Problem("quota_mismatch", {"level": 5, "agreed": 3, "quota": 2}),
+        Problem("quota_mismatch", {"level": 4, "agreed": 6, "quota": 7}),
+    ]
     message = rules.problem_message(problems[0])
     assert "5★" in message and "3" in message and "2" in message
     # a level without a quota must have no agreed branch
-    assert codes(rules.quota_problems([5] * 2 + [4] * 7 + [3] * 4 + [2], quotas)) == ["quota_mismatch", "quota_mismatch"]
+    assert codes(rules.quota_problems([5] * 2 + [4] * 7 + [3] * 4 + [2], quotas)) == [
+        "quota_mismatch",
+        "quota_mismatch",
+    ]
     assert codes(rules.quota_problems([5] * 2 + [4] * 7 + [3] * 5, quotas, pending=["柳营村"])) == ["not_agreed"]
 
 
@@ -61,12 +67,14 @@ def test_baseline_classification(ratings, expected):
 
 
 def test_baseline_suggestion_keeps_order_and_honours_vetoes():
-    suggestion = rules.suggest_stars({
-        "strong_branch": [("met", False), ("met", False)],
-        "industry": [("met", False), ("near", False)],
-        "eco_livable": [("near", False), ("far", False)],
-        "safety_rule_of_law": [("met", False), ("far", True)],
-    })
+    suggestion = rules.suggest_stars(
+        {
+            "strong_branch": [("met", False), ("met", False)],
+            "industry": [("met", False), ("near", False)],
+            "eco_livable": [("near", False), ("far", False)],
+            "safety_rule_of_law": [("met", False), ("far", True)],
+        }
+    )
     assert suggestion == ["strong_branch", "industry"]
 
 
@@ -90,18 +98,30 @@ def test_r5_steps_in_order_none_skipped():
 
 def test_r5_merge_only_with_one_shoulder():
     p = Procedure.FOUR_TWO
-    assert codes(rules.step_order_problems(p, [], Step.PROPOSE, merged=True, secretary_chairs=False)) == ["merge_not_allowed"]
+    assert codes(rules.step_order_problems(p, [], Step.PROPOSE, merged=True, secretary_chairs=False)) == [
+        "merge_not_allowed"
+    ]
     assert rules.step_order_problems(p, [], Step.PROPOSE, merged=True, secretary_chairs=True) == []
     # the merged proposal covers the consultation: the party meeting comes next
     assert rules.step_order_problems(p, [(Step.PROPOSE, True)], Step.PARTY_MEETING_REVIEW) == []
     assert codes(rules.step_order_problems(p, [(Step.PROPOSE, True)], Step.COMMITTEES_CONSULT)) == ["already_recorded"]
-    assert codes(rules.step_order_problems(Procedure.ONE_THREE_TWO, [(Step.SOLICIT_OPINIONS, False)], Step.COMMITTEES_CONSULT, merged=True, secretary_chairs=True)) == ["merge_only_propose"]
+    assert codes(
+        rules.step_order_problems(
+            Procedure.ONE_THREE_TWO,
+            [(Step.SOLICIT_OPINIONS, False)],
+            Step.COMMITTEES_CONSULT,
+            merged=True,
+            secretary_chairs=True,
+        )
+    ) == ["merge_only_propose"]
 
 
 def test_r5_dates_never_go_back():
     d = date(2026, 11, 10)
     assert rules.step_order_problems(Procedure.FOUR_TWO, [], Step.PROPOSE, held_on=d, last_held_on=d) == []
-    problems = rules.step_order_problems(Procedure.FOUR_TWO, [(Step.PROPOSE, False)], Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 9), last_held_on=d)
+    problems = rules.step_order_problems(
+        Procedure.FOUR_TWO, [(Step.PROPOSE, False)], Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 9), last_held_on=d
+    )
     assert codes(problems) == ["date_before_previous"]
 
 
@@ -137,7 +157,9 @@ def test_r6_party_meeting_majority_of_those_who_should_attend():
 
 
 def reps(should, attended, yes, **kw):
-    return rules.quorum_problems(Step.VILLAGERS_RESOLVE, Counts(should, attended, yes, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES), **kw)
+    return rules.quorum_problems(
+        Step.VILLAGERS_RESOLVE, Counts(should, attended, yes, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES), **kw
+    )
 
 
 def test_r6_representatives_meeting_edges():
@@ -145,14 +167,29 @@ def test_r6_representatives_meeting_edges():
     assert codes(reps(30, 19, 19)) == ["reps_quorum"]
     assert codes(reps(30, 20, 10)) == ["present_majority"]  # 10 is not more than half of 20 present
     # configurable R7 quorum: 3/4 of 20 is 15
-    assert rules.quorum_problems(Step.RESIDENTS_RESOLVE, Counts(20, 15, 8, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES), quorum=(3, 4), rule="R7") == []
-    problems = rules.quorum_problems(Step.RESIDENTS_RESOLVE, Counts(20, 14, 8, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES), quorum=(3, 4), rule="R7")
+    assert (
+        rules.quorum_problems(
+            Step.RESIDENTS_RESOLVE,
+            Counts(20, 15, 8, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES),
+            quorum=(3, 4),
+            rule="R7",
+        )
+        == []
+    )
+    problems = rules.quorum_problems(
+        Step.RESIDENTS_RESOLVE,
+        Counts(20, 14, 8, 0, 0, meeting_form=MeetingForm.REPRESENTATIVES),
+        quorum=(3, 4),
+        rule="R7",
+    )
     assert codes(problems) == ["reps_quorum"] and "R7" in rules.problem_message(problems[0])
 
 
 def assembly(adults, attended, yes, households=300, represented=0):
     return rules.quorum_problems(
-        Step.VILLAGERS_RESOLVE, Counts(adults, attended, yes, 0, 0, households_represented=represented, meeting_form=MeetingForm.ASSEMBLY), households=households,
+        Step.VILLAGERS_RESOLVE,
+        Counts(adults, attended, yes, 0, 0, households_represented=represented, meeting_form=MeetingForm.ASSEMBLY),
+        households=households,
     )
 
 
@@ -178,8 +215,17 @@ def test_r8_publication_implementation_and_closing():
     assert codes(rules.implementation_problems({Step.PROPOSE})) == ["implementation_before_resolution"]
     assert rules.implementation_problems({Step.RESOLUTION_PUBLISHED}) == []
     published = date(2026, 11, 10)
-    assert rules.implementation_problems({Step.RESOLUTION_PUBLISHED}, resolution_published_on=published, implemented_on=published) == []
-    assert codes(rules.implementation_problems({Step.RESOLUTION_PUBLISHED}, resolution_published_on=published, implemented_on=date(2026, 11, 9))) == ["implementation_date"]
+    assert (
+        rules.implementation_problems(
+            {Step.RESOLUTION_PUBLISHED}, resolution_published_on=published, implemented_on=published
+        )
+        == []
+    )
+    assert codes(
+        rules.implementation_problems(
+            {Step.RESOLUTION_PUBLISHED}, resolution_published_on=published, implemented_on=date(2026, 11, 9)
+        )
+    ) == ["implementation_date"]
     assert codes(rules.result_publication_problems(False)) == ["result_before_implementation"]
     assert codes(rules.close_problems({Step.RESOLUTION_PUBLISHED})) == ["close_before_result"]
     assert rules.close_problems({Step.RESULT_PUBLISHED}) == []

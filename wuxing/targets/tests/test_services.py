@@ -15,7 +15,9 @@ from wuxing.targets.selectors import targets_by_branch
 
 def apply(tc, branch, codes, actor=None, reason="基础较好"):
     star_set = branch.star_set
-    return services.target_submit(actor=actor, campaign=tc.campaign, branch=branch, stars=tc.stars(star_set, *codes), reason=reason)
+    return services.target_submit(
+        actor=actor, campaign=tc.campaign, branch=branch, stars=tc.stars(star_set, *codes), reason=reason
+    )
 
 
 def test_secretary_applies_with_stars_of_own_set(tc):
@@ -27,13 +29,21 @@ def test_secretary_applies_with_stars_of_own_set(tc):
 
 def test_r2_refuses_stars_of_the_other_set(tc):
     with pytest.raises(ValidationError) as err:
-        services.target_submit(actor=tc.users.secretary, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("urban", "co_building"), reason="x")
+        services.target_submit(
+            actor=tc.users.secretary,
+            campaign=tc.campaign,
+            branch=tc.a1,
+            stars=tc.stars("urban", "co_building"),
+            reason="x",
+        )
     assert "R2" in err.value.messages[0] and "共建共享" in err.value.messages[0]
     assert not Target.objects.exists()
 
 
 def test_codes_are_read_in_the_branch_set(tc):
-    target = services.target_submit(actor=None, campaign=tc.campaign, branch=tc.a2, stars=["strong_branch", "co_building"], reason="x")
+    target = services.target_submit(
+        actor=None, campaign=tc.campaign, branch=tc.a2, stars=["strong_branch", "co_building"], reason="x"
+    )
     assert {s.star_set for s in target.stars.all()} == {"urban"}
 
 
@@ -55,7 +65,12 @@ def test_secretary_cannot_apply_for_another_branch_or_decide(tc):
 
 def test_return_with_adjusted_stars_keeps_history(tc):
     target = apply(tc, tc.a1, ["strong_branch", "industry"], actor=tc.users.secretary)
-    services.target_return(actor=tc.users.leader, target=target, reason="基础好，可再加一星", stars=tc.stars("rural", "strong_branch", "industry", "eco_livable"))
+    services.target_return(
+        actor=tc.users.leader,
+        target=target,
+        reason="基础好，可再加一星",
+        stars=tc.stars("rural", "strong_branch", "industry", "eco_livable"),
+    )
     target.refresh_from_db()
     assert target.status == TargetStatus.RETURNED and target.level == 3
     with pytest.raises(ValidationError):
@@ -67,7 +82,9 @@ def test_return_with_adjusted_stars_keeps_history(tc):
 
 
 def test_required_stars_must_be_in_the_application(tc):
-    services.target_require_stars(actor=tc.users.staff, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "industry"))
+    services.target_require_stars(
+        actor=tc.users.staff, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "industry")
+    )
     with pytest.raises(ValidationError) as err:
         apply(tc, tc.a1, ["strong_branch"])
     assert "产业兴旺" in err.value.messages[0]
@@ -75,7 +92,10 @@ def test_required_stars_must_be_in_the_application(tc):
 
 
 def agree_all(tc, levels):
-    sets = {"rural": ["strong_branch", "industry", "eco_livable", "safety_rule_of_law", "civility"], "urban": ["strong_branch", "co_building", "business_friendly", "safety_rule_of_law", "harmony"]}
+    sets = {
+        "rural": ["strong_branch", "industry", "eco_livable", "safety_rule_of_law", "civility"],
+        "urban": ["strong_branch", "co_building", "business_friendly", "safety_rule_of_law", "harmony"],
+    }
     targets = []
     for branch, level in zip([tc.a1, tc.a2, tc.a3], levels, strict=True):
         target = apply(tc, branch, sets[branch.star_set][:level])
@@ -120,8 +140,12 @@ def confirmed_target(tc):
 
 def test_pledge_both_sides_freeze_and_change_voids(tc):
     target = confirmed_target(tc)
-    measure = services.measure_save(actor=tc.users.secretary, target=target, star=target.stars.first(), title="规范三会一课")
-    services.milestone_add(actor=tc.users.secretary, measure=measure, title="完成支部标准化建设", due_on=date(2027, 6, 30))
+    measure = services.measure_save(
+        actor=tc.users.secretary, target=target, star=target.stars.first(), title="规范三会一课"
+    )
+    services.milestone_add(
+        actor=tc.users.secretary, measure=measure, title="完成支部标准化建设", due_on=date(2027, 6, 30)
+    )
     pledge = services.pledge_generate(actor=tc.users.staff, target=target)
     assert pledge.content["milestones"][0]["title"] == "完成支部标准化建设"
     with pytest.raises(PermissionDenied):
@@ -147,10 +171,23 @@ def test_plan_measures_serve_targeted_stars(tc):
     target = apply(tc, tc.a1, ["strong_branch", "industry"])
     with pytest.raises(ValidationError):
         services.measure_save(actor=tc.users.secretary, target=target, star=tc.stars("rural", "civility")[0], title="x")
-    measure = services.measure_save(actor=tc.users.secretary, target=target, star=tc.stars("rural", "industry")[0], title="发展一村一品", responsible=[tc.org.secretary_a1])
+    measure = services.measure_save(
+        actor=tc.users.secretary,
+        target=target,
+        star=tc.stars("rural", "industry")[0],
+        title="发展一村一品",
+        responsible=[tc.org.secretary_a1],
+    )
     with pytest.raises(ValidationError):
         services.milestone_add(actor=tc.users.secretary, measure=measure, title="x", due_on=date(2030, 1, 1))
-    services.milestone_add(actor=tc.users.secretary, measure=measure, title="集体收入10万元", due_on=date(2027, 12, 1), target_value=10, unit="万元")
+    services.milestone_add(
+        actor=tc.users.secretary,
+        measure=measure,
+        title="集体收入10万元",
+        due_on=date(2027, 12, 1),
+        target_value=10,
+        unit="万元",
+    )
     assert measure.milestones.count() == 1
     with pytest.raises(PermissionDenied):
         services.measure_save(actor=tc.users.leader_b, target=target, star=tc.stars("rural", "industry")[0], title="y")
@@ -162,9 +199,17 @@ def test_baseline_save_and_suggest(tc):
 
     indicators = list(Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural"))
     ratings = {i.pk: ("met" if i.star.code == "strong_branch" else "far") for i in indicators}
-    services.baseline_save(actor=tc.users.secretary, campaign=tc.campaign, branch=tc.a1, surveyed_on=date(2026, 10, 1), ratings=ratings)
+    services.baseline_save(
+        actor=tc.users.secretary, campaign=tc.campaign, branch=tc.a1, surveyed_on=date(2026, 10, 1), ratings=ratings
+    )
     with pytest.raises(ValidationError):
-        services.baseline_save(actor=tc.users.secretary, campaign=tc.campaign, branch=tc.a1, surveyed_on=date(2026, 10, 1), ratings={indicators[0].pk: "maybe"})
+        services.baseline_save(
+            actor=tc.users.secretary,
+            campaign=tc.campaign,
+            branch=tc.a1,
+            surveyed_on=date(2026, 10, 1),
+            ratings={indicators[0].pk: "maybe"},
+        )
     matrix = baseline_matrix(user=tc.users.leader, campaign=tc.campaign)
     row = next(r for r in matrix.rows if r.branch.pk == tc.a1.pk)
     assert row.suggested == ["strong_branch"]
@@ -174,19 +219,40 @@ def test_baseline_save_and_suggest(tc):
 
 
 def full_four_two(tc, branch, actor, *, start=date(2026, 11, 2), stop_before=None):
-    deliberation = services.deliberation_create(actor=actor, branch=branch, subject="2027年创星目标", campaign=tc.campaign)
+    deliberation = services.deliberation_create(
+        actor=actor, branch=branch, subject="2027年创星目标", campaign=tc.campaign
+    )
     members, reps = branch.party_members, branch.representatives
     plan = [
         (Step.PROPOSE, {}),
         (Step.COMMITTEES_CONSULT, {}),
-        (Step.PARTY_MEETING_REVIEW, {"should_attend": members, "attended": members, "yes": members, "no": 0, "abstain": 0}),
-        (Step.VILLAGERS_RESOLVE, {"meeting_form": MeetingForm.REPRESENTATIVES, "should_attend": reps, "attended": reps, "yes": reps, "no": 0, "abstain": 0}),
+        (
+            Step.PARTY_MEETING_REVIEW,
+            {"should_attend": members, "attended": members, "yes": members, "no": 0, "abstain": 0},
+        ),
+        (
+            Step.VILLAGERS_RESOLVE,
+            {
+                "meeting_form": MeetingForm.REPRESENTATIVES,
+                "should_attend": reps,
+                "attended": reps,
+                "yes": reps,
+                "no": 0,
+                "abstain": 0,
+            },
+        ),
         (Step.RESOLUTION_PUBLISHED, {}),
     ]
     for i, (step, kw) in enumerate(plan):
         if step == stop_before:
             return deliberation
-        services.step_record(actor=actor, deliberation=deliberation, step=step, held_on=date(start.year, start.month, start.day + i), **kw)
+        services.step_record(
+            actor=actor,
+            deliberation=deliberation,
+            step=step,
+            held_on=date(start.year, start.month, start.day + i),
+            **kw,
+        )
     return deliberation
 
 
@@ -195,16 +261,26 @@ def test_deliberation_four_two_through_r8(tc):
     deliberation = full_four_two(tc, tc.a1, secretary, stop_before=Step.RESOLUTION_PUBLISHED)
     assert deliberation.procedure == Procedure.FOUR_TWO
     with pytest.raises(ValidationError) as err:
-        services.deliberation_record_implementation(actor=secretary, deliberation=deliberation, implemented_on=date(2026, 11, 10), implementation="x")
+        services.deliberation_record_implementation(
+            actor=secretary, deliberation=deliberation, implemented_on=date(2026, 11, 10), implementation="x"
+        )
     assert "R8" in err.value.messages[0]
-    published = services.step_record(actor=secretary, deliberation=deliberation, step=Step.RESOLUTION_PUBLISHED, held_on=date(2026, 11, 10))
+    published = services.step_record(
+        actor=secretary, deliberation=deliberation, step=Step.RESOLUTION_PUBLISHED, held_on=date(2026, 11, 10)
+    )
     assert published.published_until == date(2026, 11, 16)
     with pytest.raises(ValidationError):
-        services.step_record(actor=secretary, deliberation=deliberation, step=Step.RESULT_PUBLISHED, held_on=date(2026, 11, 20))
+        services.step_record(
+            actor=secretary, deliberation=deliberation, step=Step.RESULT_PUBLISHED, held_on=date(2026, 11, 20)
+        )
     with pytest.raises(ValidationError):
         services.deliberation_close(actor=secretary, deliberation=deliberation)
-    services.deliberation_record_implementation(actor=secretary, deliberation=deliberation, implemented_on=date(2026, 11, 17), implementation="已按决议实施")
-    services.step_record(actor=secretary, deliberation=deliberation, step=Step.RESULT_PUBLISHED, held_on=date(2026, 11, 20))
+    services.deliberation_record_implementation(
+        actor=secretary, deliberation=deliberation, implemented_on=date(2026, 11, 17), implementation="已按决议实施"
+    )
+    services.step_record(
+        actor=secretary, deliberation=deliberation, step=Step.RESULT_PUBLISHED, held_on=date(2026, 11, 20)
+    )
     services.deliberation_close(actor=secretary, deliberation=deliberation)
     deliberation.refresh_from_db()
     assert deliberation.status == "closed"
@@ -214,40 +290,102 @@ def test_step_refused_names_rule_and_changes_nothing(tc):
     secretary = tc.users.secretary
     deliberation = full_four_two(tc, tc.a1, secretary, stop_before=Step.PARTY_MEETING_REVIEW)
     with pytest.raises(ValidationError) as err:
-        services.step_record(actor=secretary, deliberation=deliberation, step=Step.PARTY_MEETING_REVIEW, held_on=date(2026, 11, 5), should_attend=30, attended=19, yes=19, no=0, abstain=0)
+        services.step_record(
+            actor=secretary,
+            deliberation=deliberation,
+            step=Step.PARTY_MEETING_REVIEW,
+            held_on=date(2026, 11, 5),
+            should_attend=30,
+            attended=19,
+            yes=19,
+            no=0,
+            abstain=0,
+        )
     assert "R6" in err.value.messages[0] and "20" in err.value.messages[0]
     assert DeliberationStep.objects.filter(deliberation=deliberation).count() == 2
     with pytest.raises(ValidationError) as err:
-        services.step_record(actor=secretary, deliberation=deliberation, step=Step.VILLAGERS_RESOLVE, held_on=date(2026, 11, 5))
+        services.step_record(
+            actor=secretary, deliberation=deliberation, step=Step.VILLAGERS_RESOLVE, held_on=date(2026, 11, 5)
+        )
     assert "R5" in err.value.messages[0]
 
 
 def test_merge_needs_one_shoulder(tc):
     deliberation = services.deliberation_create(actor=tc.users.secretary, branch=tc.a1, subject="x")
     with pytest.raises(ValidationError):
-        services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 1), merged=True)
+        services.step_record(
+            actor=tc.users.secretary,
+            deliberation=deliberation,
+            step=Step.PROPOSE,
+            held_on=date(2026, 11, 1),
+            merged=True,
+        )
     Branch.objects.filter(pk=tc.a1.pk).update(secretary_chairs_committee=True)
     deliberation.branch.refresh_from_db()
-    services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 1), merged=True)
-    services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.PARTY_MEETING_REVIEW, held_on=date(2026, 11, 2), should_attend=30, attended=20, yes=16, no=4, abstain=0)
+    services.step_record(
+        actor=tc.users.secretary, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 1), merged=True
+    )
+    services.step_record(
+        actor=tc.users.secretary,
+        deliberation=deliberation,
+        step=Step.PARTY_MEETING_REVIEW,
+        held_on=date(2026, 11, 2),
+        should_attend=30,
+        attended=20,
+        yes=16,
+        no=4,
+        abstain=0,
+    )
 
 
 def test_community_procedure_and_configurable_quorum(tc):
-    services.procedure_setting_save(actor=tc.users.leader, office=tc.org.office_a, branch_kind="urban_community", procedure=Procedure.ONE_THREE_TWO, publication_days=5, quorum_numerator=3, quorum_denominator=4)
+    services.procedure_setting_save(
+        actor=tc.users.leader,
+        office=tc.org.office_a,
+        branch_kind="urban_community",
+        procedure=Procedure.ONE_THREE_TWO,
+        publication_days=5,
+        quorum_numerator=3,
+        quorum_denominator=4,
+    )
     deliberation = services.deliberation_create(actor=None, branch=tc.a2, subject="社区停车改造", matter="project")
     assert deliberation.procedure == Procedure.ONE_THREE_TWO and deliberation.publication_days == 5
     for i, step in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
         services.step_record(actor=None, deliberation=deliberation, step=step, held_on=date(2026, 11, 1 + i))
     with pytest.raises(ValidationError) as err:
-        services.step_record(actor=None, deliberation=deliberation, step=Step.RESIDENTS_RESOLVE, held_on=date(2026, 11, 5), meeting_form=MeetingForm.REPRESENTATIVES, should_attend=20, attended=14, yes=14, no=0, abstain=0)
+        services.step_record(
+            actor=None,
+            deliberation=deliberation,
+            step=Step.RESIDENTS_RESOLVE,
+            held_on=date(2026, 11, 5),
+            meeting_form=MeetingForm.REPRESENTATIVES,
+            should_attend=20,
+            attended=14,
+            yes=14,
+            no=0,
+            abstain=0,
+        )
     assert "R7" in err.value.messages[0] and "3/4" in err.value.messages[0]
-    services.step_record(actor=None, deliberation=deliberation, step=Step.RESIDENTS_RESOLVE, held_on=date(2026, 11, 5), meeting_form=MeetingForm.REPRESENTATIVES, should_attend=20, attended=15, yes=8, no=7, abstain=0)
+    services.step_record(
+        actor=None,
+        deliberation=deliberation,
+        step=Step.RESIDENTS_RESOLVE,
+        held_on=date(2026, 11, 5),
+        meeting_form=MeetingForm.REPRESENTATIVES,
+        should_attend=20,
+        attended=15,
+        yes=8,
+        no=7,
+        abstain=0,
+    )
 
 
 def test_member_of_another_branch_cannot_record(tc):
     deliberation = services.deliberation_create(actor=None, branch=tc.a2, subject="x")
     with pytest.raises(PermissionDenied):
-        services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.SOLICIT_OPINIONS, held_on=date(2026, 11, 1))
+        services.step_record(
+            actor=tc.users.secretary, deliberation=deliberation, step=Step.SOLICIT_OPINIONS, held_on=date(2026, 11, 1)
+        )
     with pytest.raises(PermissionDenied):
         services.deliberation_create(actor=tc.users.leader, branch=tc.a1, subject="x")
 
@@ -256,8 +394,20 @@ def test_step_attachment_is_cleaned(tc):
     from wuxing.core.uploads import as_upload, sample_jpeg
 
     deliberation = services.deliberation_create(actor=tc.users.secretary, branch=tc.a1, subject="x")
-    step = services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 1), attachments=[as_upload(sample_jpeg("会议", exif_gps=True), "minutes.jpg", "image/jpeg")])
+    step = services.step_record(
+        actor=tc.users.secretary,
+        deliberation=deliberation,
+        step=Step.PROPOSE,
+        held_on=date(2026, 11, 1),
+        attachments=[as_upload(sample_jpeg("会议", exif_gps=True), "minutes.jpg", "image/jpeg")],
+    )
     assert step.attachments.count() == 1
     with pytest.raises(ValidationError):
-        services.step_record(actor=tc.users.secretary, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 2), attachments=[as_upload(b"<html></html>", "x.jpg", "image/jpeg")])
+        services.step_record(
+            actor=tc.users.secretary,
+            deliberation=deliberation,
+            step=Step.COMMITTEES_CONSULT,
+            held_on=date(2026, 11, 2),
+            attachments=[as_upload(b"<html></html>", "x.jpg", "image/jpeg")],
+        )
     assert deliberation.steps.count() == 1

@@ -42,8 +42,14 @@ def test_r2_refused_in_the_form_and_nothing_saved(client, tc):
 
 
 def test_review_and_r4_refusal_shown_in_chinese(client, tc):
-    for branch, codes in [(tc.a1, ["strong_branch", "industry", "eco_livable", "civility"]), (tc.a2, ["strong_branch", "co_building", "business_friendly"]), (tc.a3, ["strong_branch", "industry", "eco_livable"])]:
-        services.target_submit(actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x")
+    for branch, codes in [
+        (tc.a1, ["strong_branch", "industry", "eco_livable", "civility"]),
+        (tc.a2, ["strong_branch", "co_building", "business_friendly"]),
+        (tc.a3, ["strong_branch", "industry", "eco_livable"]),
+    ]:
+        services.target_submit(
+            actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x"
+        )
     client.force_login(tc.users.leader)
     for target in Target.objects.all():
         assert client.post(reverse("targets:target_review", args=[target.pk]), {"decision": "agree"}).status_code == 302
@@ -54,10 +60,23 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
     assert not Target.objects.filter(status=TargetStatus.CONFIRMED).exists()
     # the office adjusts a3 down to 2★ and sends it back; the branch accepts; the office agrees; now it confirms
     a3 = Target.objects.get(branch=tc.a3)
-    client.post(reverse("targets:target_review", args=[a3.pk]), {"decision": "return", "reason": "基础薄弱，先创两星", "stars": [s.pk for s in tc.stars("rural", "strong_branch", "industry")]})
+    client.post(
+        reverse("targets:target_review", args=[a3.pk]),
+        {
+            "decision": "return",
+            "reason": "基础薄弱，先创两星",
+            "stars": [s.pk for s in tc.stars("rural", "strong_branch", "industry")],
+        },
+    )
     a3.refresh_from_db()
     assert a3.status == TargetStatus.RETURNED and a3.level == 2
-    services.target_submit(actor=tc.users.secretary if False else None, campaign=tc.campaign, branch=tc.a3, stars=tc.stars("rural", "strong_branch", "industry"), reason="同意")
+    services.target_submit(
+        actor=tc.users.secretary if False else None,
+        campaign=tc.campaign,
+        branch=tc.a3,
+        stars=tc.stars("rural", "strong_branch", "industry"),
+        reason="同意",
+    )
     client.post(reverse("targets:target_review", args=[a3.pk]), {"decision": "agree"})
     response = client.post(reverse("targets:targets_confirm", args=[tc.campaign.pk]), follow=True)
     assert "3" in text(response)
@@ -72,7 +91,15 @@ def test_step_refused_in_the_form_names_the_rule(client, tc):
     services.step_record(actor=None, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
     client.force_login(tc.users.secretary)
     url = reverse("targets:deliberation_step", args=[deliberation.pk])
-    data = {"step": "party_meeting_review", "held_on": "2026-11-05", "should_attend": 30, "attended": 19, "yes": 19, "no": 0, "abstain": 0}
+    data = {
+        "step": "party_meeting_review",
+        "held_on": "2026-11-05",
+        "should_attend": 30,
+        "attended": 19,
+        "yes": 19,
+        "no": 0,
+        "abstain": 0,
+    }
     response = client.post(url, data)
     assert response.status_code == 400
     assert "党员大会" in text(response) and "20" in text(response)
@@ -104,7 +131,9 @@ def test_lists_export_to_excel(client, world):
     client.force_login(world.tc.users.leader)
     for name in ["targets:target_list", "targets:baseline_matrix", "targets:deliberation_list", "targets:pledge_list"]:
         response = client.get(reverse(name), {"export": "xlsx", "campaign": world.tc.campaign.pk})
-        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats"), name
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats"), (
+            name
+        )
     response = client.get(reverse("targets:plan_detail", args=[world.target.pk]), {"export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -121,13 +150,30 @@ def _more_branches(tc, n):
     from wuxing.targets.services import target_submit
 
     for i in range(n):
-        branch = Branch.objects.create(office=tc.org.office_a, code=f"T-x{i}", name=f"新增村{i}", kind="rural_village", party_members=30, representatives=25, households=300, adult_population=800)
-        target_submit(actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars("rural", "strong_branch", "industry"), reason="x")
+        branch = Branch.objects.create(
+            office=tc.org.office_a,
+            code=f"T-x{i}",
+            name=f"新增村{i}",
+            kind="rural_village",
+            party_members=30,
+            representatives=25,
+            households=300,
+            adult_population=800,
+        )
+        target_submit(
+            actor=None,
+            campaign=tc.campaign,
+            branch=branch,
+            stars=tc.stars("rural", "strong_branch", "industry"),
+            reason="x",
+        )
         d = services.deliberation_create(actor=None, branch=branch, subject=f"议题{i}")
         services.step_record(actor=None, deliberation=d, step=Step.PROPOSE, held_on=date(2026, 11, 1))
 
 
-@pytest.mark.parametrize("name", ["targets:target_list", "targets:baseline_matrix", "targets:deliberation_list", "targets:pledge_list"])
+@pytest.mark.parametrize(
+    "name", ["targets:target_list", "targets:baseline_matrix", "targets:deliberation_list", "targets:pledge_list"]
+)
 def test_query_counts_do_not_grow_with_rows(client, world, django_assert_max_num_queries, name):
     client.force_login(world.tc.users.leader)
     url = reverse(name)
@@ -154,7 +200,19 @@ def test_secretary_can_keep_a_draft(client, tc):
 def test_out_of_order_step_posted_by_hand_is_refused(client, tc):
     deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="x")
     client.force_login(tc.users.secretary)
-    response = client.post(reverse("targets:deliberation_step", args=[deliberation.pk]), {"step": "villagers_resolve", "held_on": "2026-11-05", "meeting_form": "representatives", "should_attend": 25, "attended": 25, "yes": 25, "no": 0, "abstain": 0})
+    response = client.post(
+        reverse("targets:deliberation_step", args=[deliberation.pk]),
+        {
+            "step": "villagers_resolve",
+            "held_on": "2026-11-05",
+            "meeting_form": "representatives",
+            "should_attend": 25,
+            "attended": 25,
+            "yes": 25,
+            "no": 0,
+            "abstain": 0,
+        },
+    )
     assert response.status_code == 400 and "R5" in text(response)
     assert not deliberation.steps.exists()
 
@@ -163,21 +221,42 @@ def test_baseline_form_saves_ratings_and_evidence(client, tc):
     from wuxing.core.uploads import as_upload, sample_jpeg
     from wuxing.standards.models import Indicator
 
-    indicator = Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by("star__position", "position").first()
+    indicator = (
+        Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural")
+        .order_by("star__position", "position")
+        .first()
+    )
     client.force_login(tc.users.secretary)
     url = reverse("targets:baseline_edit", args=[tc.campaign.pk, tc.a1.pk])
     from django.utils.html import escape
 
     assert escape(indicator.text) in text(client.get(url))
     upload = as_upload(sample_jpeg("台账", exif_gps=True), "ledger.jpg", "image/jpeg")
-    response = client.post(url, {"surveyed_on": "2026-11-03", "branch_consulted": "on", f"rating_{indicator.pk}": "met", f"file_{indicator.pk}": upload})
+    response = client.post(
+        url,
+        {
+            "surveyed_on": "2026-11-03",
+            "branch_consulted": "on",
+            f"rating_{indicator.pk}": "met",
+            f"file_{indicator.pk}": upload,
+        },
+    )
     assert response.status_code == 302
     baseline = tc.a1.baselines.get()
     entry = baseline.entries.get()
     assert entry.rating == "met" and entry.evidence.count() == 1 and baseline.branch_consulted
     # evidence without a rating is refused, and nothing of the post is kept
-    other = Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").exclude(pk=indicator.pk).first()
-    response = client.post(url, {"surveyed_on": "2026-11-04", f"rating_{indicator.pk}": "far", f"file_{other.pk}": as_upload(sample_jpeg(), "x.jpg", "image/jpeg")})
+    other = (
+        Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").exclude(pk=indicator.pk).first()
+    )
+    response = client.post(
+        url,
+        {
+            "surveyed_on": "2026-11-04",
+            f"rating_{indicator.pk}": "far",
+            f"file_{other.pk}": as_upload(sample_jpeg(), "x.jpg", "image/jpeg"),
+        },
+    )
     assert response.status_code == 200
     entry.refresh_from_db()
     assert entry.rating == "met" and tc.a1.baselines.get().surveyed_on == date(2026, 11, 3)
@@ -188,7 +267,9 @@ def test_no_letter_for_a_closed_campaign(tc):
 
     from wuxing.campaigns.services import campaign_set_status
 
-    target = services.target_record_past(actor=None, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录")
+    target = services.target_record_past(
+        actor=None, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录"
+    )
     campaign_set_status(actor=None, campaign=tc.campaign, status="closed")
     target.campaign.refresh_from_db()
     with pytest.raises(ValidationError):
@@ -204,10 +285,14 @@ def test_detail_query_counts_are_bounded(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(30) as small:
         assert client.get(url).status_code == 200
     # more measures, milestones and steps: the count stays the same
-    measure = services.measure_save(actor=None, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施")
+    measure = services.measure_save(
+        actor=None, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施"
+    )
     for month in (3, 6, 9):
         services.milestone_add(actor=None, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
-    services.step_record(actor=None, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
+    services.step_record(
+        actor=None, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3)
+    )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
 

@@ -35,7 +35,9 @@ class LiveApp(str):
     manage_command: list
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run([*self.manage_command, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [*self.manage_command, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
         return done.stdout
 
 
@@ -96,7 +98,11 @@ class PageWatch:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if not (u.startswith("http://127.0.0.1:") or u.startswith("data:") or u.startswith("blob:"))]
+        return [
+            u
+            for u in self.requests
+            if not (u.startswith("http://127.0.0.1:") or u.startswith("data:") or u.startswith("blob:"))
+        ]
 
 
 @pytest.fixture

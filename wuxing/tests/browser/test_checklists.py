@@ -76,7 +76,9 @@ def test_secretary_checks_in_with_a_photo_on_a_phone(live_app, open_page, tmp_pa
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # Lazy thumbnails load once scrolled to; then every image, the QR code included, must have loaded.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)", timeout=10_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)", timeout=10_000
+    )
     screenshot(page, "report-card-375")
     assert watch.foreign_requests() == []
     assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
@@ -109,7 +111,9 @@ def test_public_board_and_report_card_render_chinese(live_app, open_page):
     assert page.locator("img.wx-qr").count() == 1
     # The QR code and the published photos load (images that fail to load have no natural width).
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)", timeout=10_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)", timeout=10_000
+    )
     assert_renders_chinese(page, "#report-title")
     screenshot(page, "public-report-card")
     phone, _ = open_page(width=375, height=800)

@@ -33,7 +33,10 @@ def test_cadre_records_an_activity_with_evidence_and_the_tracker_changes(live_ap
     page.locator(f"li[data-kind='{kind}'] a").click()
     page.fill("input[name=held_on]", datetime.date.today().isoformat())
     page.fill("textarea[name=participants]", "分包部门干部；村两委干部")
-    page.set_input_files("input[name=evidence]", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg("五个一 现场")}])
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg("五个一 现场")}],
+    )
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert "活动已记录" in page.inner_text("body")

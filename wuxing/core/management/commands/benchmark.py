@@ -14,7 +14,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext, setup_databases, setup_test_environment, teardown_databases, teardown_test_environment
+from django.test.utils import (
+    CaptureQueriesContext,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
 from django.utils import timezone
 
 YEAR = 2026
@@ -46,7 +52,10 @@ class Command(BaseCommand):
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         # Pages link static files by name: without collectstatic's manifest the production storage refuses every
         # page, so the benchmark uses the plain storage (the lookup costs the same).
-        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         old = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(STORAGES=storages):
@@ -77,7 +86,11 @@ class Command(BaseCommand):
 
         leader, office_leader = data["leader"], data["office_leader"]
         first_office, first_branch = data["offices"][0], data["branches"][data["offices"][0].pk][0]
-        progress, dashboard, tracker = reverse("checklists:progress_table"), reverse("checklists:dashboard"), reverse("liaison:tracker")
+        progress, dashboard, tracker = (
+            reverse("checklists:progress_table"),
+            reverse("checklists:dashboard"),
+            reverse("liaison:tracker"),
+        )
         board = reverse("checklists_public:board", args=[first_office.code])
         branch_page = reverse("org:branch_detail", args=[first_branch.pk])
         cases = [
@@ -118,7 +131,16 @@ class Command(BaseCommand):
                 client.get(url)
                 _current, peak = tracemalloc.get_traced_memory()
                 tracemalloc.stop()
-            results.append((label, statistics.median(times), max(times), len(queries.captured_queries), peak / 1024 / 1024, len(response.content) / 1024))
+            results.append(
+                (
+                    label,
+                    statistics.median(times),
+                    max(times),
+                    len(queries.captured_queries),
+                    peak / 1024 / 1024,
+                    len(response.content) / 1024,
+                )
+            )
             self.stdout.write(f"      {label}: {statistics.median(times):.1f} ms")
         self.stdout.write(f"[8/8] results ({offices} offices × {branches} branches, {connection.vendor})")
         self.stdout.write(f"{'page':45} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak MiB':>9} {'KiB':>7}")
@@ -136,21 +158,44 @@ class Command(BaseCommand):
         from wuxing.org.rules import unit_path
 
         self._step(f"[1/8] organisation: {offices} offices × {branches} branches …")
-        province = OrgUnit.objects.create(code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41"))
-        city = OrgUnit.objects.create(code="B4101", name="基准市", level=UnitLevel.CITY, parent=province, path=unit_path(province.path, "B4101"))
-        district = OrgUnit.objects.create(code="B410101", name="基准区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "B410101"))
+        province = OrgUnit.objects.create(
+            code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41")
+        )
+        city = OrgUnit.objects.create(
+            code="B4101", name="基准市", level=UnitLevel.CITY, parent=province, path=unit_path(province.path, "B4101")
+        )
+        district = OrgUnit.objects.create(
+            code="B410101", name="基准区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "B410101")
+        )
         kinds = [BranchKind.URBAN_COMMUNITY, BranchKind.RURAL_VILLAGE, BranchKind.RESETTLEMENT_VILLAGE]
         data = {"offices": [], "branches": {}, "assignments": {}, "leaders": {}}
         for o in range(offices):
             code = f"B410101{o:02d}"
-            office = OrgUnit.objects.create(code=code, name=f"基准街道{o}", level=UnitLevel.OFFICE, parent=district, path=unit_path(district.path, code))
-            depts = Department.objects.bulk_create(Department(office=office, code=f"D{d}", name=f"部门{d}") for d in range(7))
+            office = OrgUnit.objects.create(
+                code=code,
+                name=f"基准街道{o}",
+                level=UnitLevel.OFFICE,
+                parent=district,
+                path=unit_path(district.path, code),
+            )
+            depts = Department.objects.bulk_create(
+                Department(office=office, code=f"D{d}", name=f"部门{d}") for d in range(7)
+            )
             created = Branch.objects.bulk_create(
-                Branch(office=office, code=f"{code}{b:03d}", name=f"支部{o}-{b}", kind=kinds[b % 3], star_set="urban" if b % 3 == 0 else "rural") for b in range(branches)
+                Branch(
+                    office=office,
+                    code=f"{code}{b:03d}",
+                    name=f"支部{o}-{b}",
+                    kind=kinds[b % 3],
+                    star_set="urban" if b % 3 == 0 else "rural",
+                )
+                for b in range(branches)
             )
             data["offices"].append(office)
             data["branches"][office.pk] = created
-            data["assignments"][office.pk] = Assignment.objects.bulk_create(Assignment(branch=br, department=depts[i % 7]) for i, br in enumerate(created))
+            data["assignments"][office.pk] = Assignment.objects.bulk_create(
+                Assignment(branch=br, department=depts[i % 7]) for i, br in enumerate(created)
+            )
             data["leaders"][office.pk] = Person.objects.bulk_create(
                 Person(office=office, name=f"领导{o}-{p}", position="党工委委员", is_leader=True) for p in range(2)
             )
@@ -174,10 +219,18 @@ class Command(BaseCommand):
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
         standard = standard_load(actor=None, text=text)
         stars = {}
-        for star in Star.objects.filter(standard=standard).prefetch_related("indicators").order_by("star_set", "position"):
+        for star in (
+            Star.objects.filter(standard=standard).prefetch_related("indicators").order_by("star_set", "position")
+        ):
             stars.setdefault(star.star_set, []).append(star)
         campaigns = Campaign.objects.bulk_create(
-            Campaign(office=office, year=YEAR, name=f"{office.name}{YEAR}年五星支部创建", standard=standard, status=CampaignStatus.RUNNING)
+            Campaign(
+                office=office,
+                year=YEAR,
+                name=f"{office.name}{YEAR}年五星支部创建",
+                standard=standard,
+                status=CampaignStatus.RUNNING,
+            )
             for office in data["offices"]
         )
         data.update(standard=standard, stars=stars, campaigns={c.office_id: c for c in campaigns})
@@ -200,15 +253,26 @@ class Command(BaseCommand):
                 chosen = data["stars"][branch.star_set][:level]
                 data["targeted"][branch.pk] = chosen
                 per_level[level] += 1
-                targets.append(Target(
-                    campaign=campaign, branch=branch, level=level, status=TargetStatus.CONFIRMED, reason="基准数据",
-                    submitted_at=now, agreed_at=now, confirmed_at=now,
-                ))
+                targets.append(
+                    Target(
+                        campaign=campaign,
+                        branch=branch,
+                        level=level,
+                        status=TargetStatus.CONFIRMED,
+                        reason="基准数据",
+                        submitted_at=now,
+                        agreed_at=now,
+                        confirmed_at=now,
+                    )
+                )
             quotas.extend(Quota(campaign=campaign, level=level, count=count) for level, count in per_level.items())
         targets = Target.objects.bulk_create(targets, batch_size=BATCH)
         Quota.objects.bulk_create(quotas, batch_size=BATCH)
         for target in targets:
-            links.extend(Target.stars.through(target_id=target.pk, star_id=star.pk) for star in data["targeted"][target.branch_id])
+            links.extend(
+                Target.stars.through(target_id=target.pk, star_id=star.pk)
+                for star in data["targeted"][target.branch_id]
+            )
         Target.stars.through.objects.bulk_create(links, batch_size=BATCH)
         self._done(f"{len(targets)} targets, {len(links)} target stars, {len(quotas)} quotas")
 
@@ -229,15 +293,25 @@ class Command(BaseCommand):
                     generated = ind.pk not in used
                     used.add(ind.pk)
                     quantitative = ind.kind == ItemKind.QUANTITATIVE
-                    items.append(ChecklistItem(
-                        campaign=campaign, branch=branch, star=ind.star, indicator=ind, title=ind.text[:200],
-                        kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO,
-                        start_value=Decimal("0"), target_value=(ind.threshold or Decimal("10")) if quantitative else None, unit=ind.unit,
-                        weight=ind.weight, start_date=date(YEAR, 1, 1),
-                        # A few fall due mid-year, so the dashboard has overdue items to list.
-                        due_date=date(YEAR, 6, 30) if i == 0 else date(YEAR, 12, 31),
-                        source=ItemSource.INDICATOR if generated else ItemSource.MANUAL, source_key=f"indicator:{ind.code}" if generated else "",
-                    ))
+                    items.append(
+                        ChecklistItem(
+                            campaign=campaign,
+                            branch=branch,
+                            star=ind.star,
+                            indicator=ind,
+                            title=ind.text[:200],
+                            kind=ItemKind.QUANTITATIVE if quantitative else ItemKind.YES_NO,
+                            start_value=Decimal("0"),
+                            target_value=(ind.threshold or Decimal("10")) if quantitative else None,
+                            unit=ind.unit,
+                            weight=ind.weight,
+                            start_date=date(YEAR, 1, 1),
+                            # A few fall due mid-year, so the dashboard has overdue items to list.
+                            due_date=date(YEAR, 6, 30) if i == 0 else date(YEAR, 12, 31),
+                            source=ItemSource.INDICATOR if generated else ItemSource.MANUAL,
+                            source_key=f"indicator:{ind.code}" if generated else "",
+                        )
+                    )
         items = ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
         # Check-ins on about half the items (two on some); the item keeps the latest as its cached figure,
         # as checklists.services.checkin_record does.
@@ -256,7 +330,9 @@ class Command(BaseCommand):
                     item.current_value, item.done = None, k == len(days)
                 item.last_checkin_on = day
         CheckIn.objects.bulk_create(checkins, batch_size=BATCH)
-        ChecklistItem.objects.bulk_update([i for i in items if i.last_checkin_on], ["current_value", "done", "last_checkin_on"], batch_size=BATCH)
+        ChecklistItem.objects.bulk_update(
+            [i for i in items if i.last_checkin_on], ["current_value", "done", "last_checkin_on"], batch_size=BATCH
+        )
         self._done(f"{len(items)} items, {len(checkins)} check-ins")
 
     def _build_liaison(self, data):
@@ -266,16 +342,30 @@ class Command(BaseCommand):
         self._step(f"[5/8] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
         rows = CampaignAssignment.objects.bulk_create(
             (
-                CampaignAssignment(campaign=data["campaigns"][office.pk], assignment=a, pledged_people=2, pledged_funds=Decimal("5"), delivered_people=1, delivered_funds=Decimal("2"))
-                for office in data["offices"] for a in data["assignments"][office.pk]
+                CampaignAssignment(
+                    campaign=data["campaigns"][office.pk],
+                    assignment=a,
+                    pledged_people=2,
+                    pledged_funds=Decimal("5"),
+                    delivered_people=1,
+                    delivered_funds=Decimal("2"),
+                )
+                for office in data["offices"]
+                for a in data["assignments"][office.pk]
             ),
             batch_size=BATCH,
         )
         kinds = list(ActivityKind.values)
         activities = Activity.objects.bulk_create(
             (
-                Activity(campaign_assignment=row, kind=kinds[(n + k) % len(kinds)], held_on=date(YEAR, 2 + k, 10), participants="部门干部、支部委员")
-                for n, row in enumerate(rows) for k in range(ACTIVITIES_PER_ASSIGNMENT)
+                Activity(
+                    campaign_assignment=row,
+                    kind=kinds[(n + k) % len(kinds)],
+                    held_on=date(YEAR, 2 + k, 10),
+                    participants="部门干部、支部委员",
+                )
+                for n, row in enumerate(rows)
+                for k in range(ACTIVITIES_PER_ASSIGNMENT)
             ),
             batch_size=BATCH,
         )
@@ -288,11 +378,24 @@ class Command(BaseCommand):
         self._step("[6/8] one demonstration site in the first office …")
         office = data["offices"][0]
         campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
-        site = site_claim(actor=None, campaign=campaign, branch=branch, leader=data["leaders"][office.pk][0], feature="基准特色", claimed_on=date(YEAR, 2, 1))
+        site = site_claim(
+            actor=None,
+            campaign=campaign,
+            branch=branch,
+            leader=data["leaders"][office.pk][0],
+            feature="基准特色",
+            claimed_on=date(YEAR, 2, 1),
+        )
         kind = ProjectKind.objects.filter(office=office).order_by("sort_order").first()
-        project = FeatureProject.objects.create(site=site, kind=kind, title="基准项目", started_on=date(YEAR, 2, 1), due_on=date(YEAR, 12, 1))
-        Milestone.objects.bulk_create([
-            Milestone(project=project, title="启动", due_on=date(YEAR, 3, 1), done_on=date(YEAR, 3, 1), sort_order=1),
-            Milestone(project=project, title="完成", due_on=date(YEAR, 12, 1), sort_order=2),
-        ])
+        project = FeatureProject.objects.create(
+            site=site, kind=kind, title="基准项目", started_on=date(YEAR, 2, 1), due_on=date(YEAR, 12, 1)
+        )
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    project=project, title="启动", due_on=date(YEAR, 3, 1), done_on=date(YEAR, 3, 1), sort_order=1
+                ),
+                Milestone(project=project, title="完成", due_on=date(YEAR, 12, 1), sort_order=2),
+            ]
+        )
         self._done()
