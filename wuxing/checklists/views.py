@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core.exports import ExportSpec, export_response, exporter, xlsx_response
-from wuxing.core.uploads import evidence_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import branch_get, department_list
 

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -18,11 +18,10 @@ from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
-from .scopes import scope_for
 from .choices import BranchKind
 from .forms import AccountCreateForm, AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
-
+from .scopes import scope_for
 
 BRANCHES_PER_PAGE = 50
 OVERVIEW_ROWS = 30

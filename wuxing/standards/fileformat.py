@@ -140,7 +140,7 @@ class _Checker:
 def parse_standard(text: str) -> dict:
     """Validate a standard file and return its data as plain dicts, or raise StandardFileError."""
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0

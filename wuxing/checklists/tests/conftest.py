@@ -1,6 +1,5 @@
 """Fixtures of the check-in list tests: the small test organisation with the example standard and a campaign."""
 
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 

@@ -1,10 +1,10 @@
 """The API: items with progress flags, check-ins with evidence and corrections, a branch's progress; same rules as the pages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from wuxing.checklists.models import CheckIn, ChecklistItem

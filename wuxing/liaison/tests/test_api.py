@@ -92,8 +92,8 @@ def test_create_assignment_through_the_api(api_client, org, users, campaign, ass
 
 
 def test_demo_sites_within_scope(api_client, org, users, campaign):
-    from wuxing.showcase.services import project_create, site_claim
     from wuxing.showcase.models import ProjectKind
+    from wuxing.showcase.services import project_create, site_claim
 
     site = site_claim(actor=None, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="邻里共治")
     project_create(

@@ -235,9 +235,8 @@ def test_tracker_page_highlights_missing_and_exports(client, users, assignments)
 
 
 def _grow(org, campaign, n):
-    from wuxing.org.models import Assignment, Branch
-
     from wuxing.liaison.models import CampaignAssignment
+    from wuxing.org.models import Assignment, Branch
 
     for i in range(n):
         branch = Branch.objects.create(

@@ -13,7 +13,6 @@ from wuxing.targets import services
 from wuxing.targets.choices import PledgeStatus
 from wuxing.targets.models import Deliberation, PlanMeasure, ProcedureSetting
 
-
 # ---------------------------------------------------------------------------------------------------------
 # Holes found in the review
 # ---------------------------------------------------------------------------------------------------------
