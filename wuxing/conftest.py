@@ -49,15 +49,16 @@ def demo_module(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test import override_settings
 
-    from wuxing.org import demo
+    from wuxing.org.demo import OFFICE_CODE
     from wuxing.org.models import OrgUnit
+    from wuxing.portal.demo import load_demo
 
     with django_db_blocker.unblock(), override_settings(WUXING_DEMO=True):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            demo.load_demo()
-            yield OrgUnit.objects.get(code=demo.OFFICE_CODE)
+            load_demo()
+            yield OrgUnit.objects.get(code=OFFICE_CODE)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

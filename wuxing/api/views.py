@@ -1,7 +1,7 @@
-"""REST endpoints. They read through the same selectors as the HTML pages, so scope cannot drift."""
+"""Shared DRF plumbing and the core endpoints (token, audit log). Each app serves its own endpoints from its
+`api.py` through the same selectors and services as its pages, so scope cannot drift."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -10,12 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.campaigns.selectors import campaign_list
 from wuxing.core.selectors import audit_list
 from wuxing.core.services import account_authenticate
-from wuxing.org.selectors import branch_list, department_list
-from wuxing.standards.models import Indicator, Star
-from wuxing.standards.selectors import standard_list
 
 from . import serializers as s
 from .permissions import ModelViewPermission
@@ -51,40 +47,13 @@ class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelViewPermission]
 
 
-class BranchViewSet(ScopedReadViewSet):
-    serializer_class = s.BranchSerializer
-
-    def get_queryset(self):
-        return branch_list(user=self.request.user, filters=self.request.query_params)
-
-
-class DepartmentViewSet(ScopedReadViewSet):
-    serializer_class = s.DepartmentSerializer
-
-    def get_queryset(self):
-        return department_list(user=self.request.user)
-
-
-class CampaignViewSet(ScopedReadViewSet):
-    serializer_class = s.CampaignSerializer
-
-    def get_queryset(self):
-        return campaign_list(user=self.request.user)
-
-
-class StandardViewSet(ScopedReadViewSet):
-    serializer_class = s.StandardSerializer
-
-    def get_queryset(self):
-        stars = Star.objects.order_by("star_set", "position").prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
-        )
-        return standard_list(user=self.request.user).prefetch_related(Prefetch("stars", queryset=stars), "rules")
-
-
 class AuditLogViewSet(ScopedReadViewSet):
     serializer_class = s.AuditLogSerializer
 
     def get_queryset(self):
         filters = {k: self.request.query_params.get(k) for k in ("user", "action", "object_type", "object_id")}
         return audit_list(user=self.request.user, filters=filters)
+
+
+def register(router):
+    router.register("audit-log", AuditLogViewSet, basename="auditlog")

@@ -1,8 +1,22 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+_BUSINESS = ("office_leader", "campaign_staff", "department_cadre", "branch_secretary", "branch_member", "reviewer")
 
 
 class CampaignsConfig(AppConfig):
     name = "wuxing.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    role_permissions: dict[str, set[str]] = {
+        **{role: {"campaigns.view_campaign"} for role in _BUSINESS},
+        "office_leader": {"campaigns.view_campaign", "campaigns.change_campaign"},
+        "campaign_staff": {"campaigns.view_campaign", "campaigns.change_campaign"},
+    }
+
+    def nav_items(self, user):
+        if user.has_perm("campaigns.view_campaign"):
+            return [("campaigns", _("Campaigns"), reverse("campaigns:campaign_list"))]
+        return []

@@ -3,8 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.querysets import RestrictedManager, prefix_q
+from wuxing.core.querysets import prefix_q
 from wuxing.org.models import OrgUnit, Person
+from wuxing.org.querysets import RestrictedManager
 from wuxing.standards.models import Standard
 
 from .choices import CampaignStatus, GroupKind, MemberRole
@@ -37,6 +38,11 @@ class Campaign(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(OrgUnit.scope_filter(scope), "office__")
+
+    @property
+    def is_open(self) -> bool:
+        """Open campaigns take new records; a closed one is the year's record and no longer changes."""
+        return self.status != CampaignStatus.CLOSED
 
     def quota_map(self) -> dict[int, int]:
         return {q.level: q.count for q in self.quotas.all()}

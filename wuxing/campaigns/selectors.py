@@ -3,6 +3,7 @@
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
+from .choices import CampaignStatus
 from .models import Campaign, CampaignGroup, GroupMembership
 
 
@@ -49,20 +50,44 @@ def campaign_get(*, user, pk: int) -> Campaign:
 
 
 def campaign_current(*, user, office=None):
-    """The campaign a user works in by default: the latest running one in scope (or of the office)."""
+    """The campaign a user works in by default: the latest one in scope (of the office, when given) that has
+    started, else the latest one in preparation."""
     qs = campaign_list(user=user)
     if office is not None:
         qs = qs.filter(office=office)
-    return qs.exclude(status="preparing").first() or qs.first()
+    return qs.exclude(status=CampaignStatus.PREPARING).first() or qs.first()
+
+
+def campaign_for(*, user, request=None, params=None, office=None):
+    """The campaign a page or an endpoint is about; the one rule every view uses.
+
+    `?campaign=<pk>` (from `params`, else the request's query string) when given, a 404 if it is not in the user's
+    scope (or not of `office`); otherwise the user's current campaign (`campaign_current`). None when the user
+    has no campaign at all. Memoised on the request, so the panels of one page share one query.
+    """
+    if params is None and request is not None:
+        params = request.GET
+    raw = str((params or {}).get("campaign") or "")
+    key = ("campaign_for", raw, office.pk if office is not None else None)
+    memo = getattr(request, "_wuxing_memo", None) if request is not None else None
+    if memo is not None and key in memo:
+        return memo[key]
+    if raw:
+        qs = campaign_list(user=user)
+        if office is not None:
+            qs = qs.filter(office=office)
+        campaign = qs.filter(pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0).first()
+        if campaign is None:
+            raise Http404
+    else:
+        campaign = campaign_current(user=user, office=office)
+    if request is not None:
+        if memo is None:
+            memo = request._wuxing_memo = {}
+        memo[key] = campaign
+    return campaign
 
 
 def campaign_chosen(*, user, params):
-    """The campaign a page is about: `?campaign=<pk>` when given (404 if it is not in the user's scope), else the
-    user's current one; None when the user has no campaign at all."""
-    pk = str(params.get("campaign") or "")
-    if pk:
-        campaign = campaign_list(user=user).filter(pk=int(pk) if pk.isdigit() else 0).first()
-        if campaign is None:
-            raise Http404
-        return campaign
-    return campaign_current(user=user)
+    """Deprecated spelling of `campaign_for(user=, params=)`."""
+    return campaign_for(user=user, params=params)

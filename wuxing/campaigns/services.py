@@ -1,11 +1,11 @@
 """Writes to campaigns: creating one, setting quotas, staffing its groups."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.services import ensure_in_scope
+from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import OrgUnit, Person
 
@@ -16,17 +16,16 @@ from .rules import quota_problems
 
 def ensure_campaign_open(campaign: Campaign) -> None:
     """A closed campaign is the year's record: nothing recorded in it changes any more."""
-    if campaign.status == CampaignStatus.CLOSED:
+    if not campaign.is_open:
         raise ValidationError(_("The campaign is closed; its records can no longer change."))
 
 
 def _check_office(actor, office: OrgUnit):
     if office.level != UnitLevel.OFFICE:
         raise ValidationError({"office": _("A campaign belongs to a township or sub-district office.")})
-    if actor is not None:
-        if not actor.has_perm("campaigns.change_campaign"):
-            raise PermissionDenied(_("You may not manage campaigns."))
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor, "campaigns.change_campaign", office, action="view", message=_("You may not manage campaigns.")
+    )
 
 
 @transaction.atomic
@@ -45,6 +44,7 @@ def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = 
     )
     for kind in GroupKind:
         CampaignGroup.objects.create(campaign=campaign, kind=kind)
+    ensure_in_scope(campaign, actor=actor, action="view")
     audit_record(actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign))
     return campaign
 

@@ -27,7 +27,7 @@ class ChecklistsConfig(AppConfig):
     }
 
     def nav_items(self, user):
-        """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         items = []
         if not user.has_perm("checklists.view_checklistitem"):
             return items

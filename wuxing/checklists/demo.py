@@ -1,4 +1,4 @@
-"""This app's part of the demo office: a year of check-ins, loaded by wuxing.org.demo after the organisation and campaigns.
+"""This app's part of the demo office: a year of check-ins, loaded by wuxing.portal.demo after the organisation and campaigns.
 
 Every branch gets items from the standard's indicators of its target stars (or of its whole star set), with
 due dates spread over the year, and from the milestones of its plan (一村一策) where the targets demo made one, and check-ins every month or two up to today at a pace of its own: some
@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+
+from wuxing.core.actors import DEMO
 
 # Pace per branch (code suffix → how fast it works compared with the straight line); the rest are near 1.
 PACE = {"001": 1.25, "008": 1.15, "004": 1.2, "006": 0.55, "012": 0.5, "010": 0.7}
@@ -77,7 +79,7 @@ def load(*, office, say):
                 start_value, target = ind.threshold * 3 + 3, ind.threshold
             items.append(
                 services.item_build(
-                    actor=None,
+                    actor=DEMO,
                     branch=branch,
                     campaign=campaign,
                     star=ind.star,
@@ -99,7 +101,7 @@ def load(*, office, say):
             if code in codes and code in star_by_code:
                 items.append(
                     services.item_build(
-                        actor=None,
+                        actor=DEMO,
                         branch=branch,
                         campaign=campaign,
                         star=star_by_code[code],
@@ -111,9 +113,9 @@ def load(*, office, say):
                         due_date=date(year, month, day),
                     )
                 )
-        items = services.items_save(actor=None, branch=branch, items=items, action="checklist.items_demo")
+        items = services.items_save(actor=DEMO, branch=branch, items=items, action="checklist.items_demo")
         # The branch's 一村一策 milestones become items too, as the "generate" button does.
-        items += services.items_generate(actor=None, branch=branch, campaign=campaign)
+        items += services.items_generate(actor=DEMO, branch=branch, campaign=campaign)
         for item in items:
             span = (item.due_date - item.start_date).days or 1
             lag = rng.uniform(-0.1, 0.12)
@@ -149,7 +151,7 @@ def load(*, office, say):
                 publish = bool(evidence) and photos % 2 == 0
                 published += publish
                 last = services.checkin_record(
-                    actor=None,
+                    actor=DEMO,
                     item=item,
                     value=value,
                     done=done,
@@ -161,7 +163,7 @@ def load(*, office, say):
                 if item.kind == ItemKind.QUANTITATIVE and corrections < 6 and checkins % 97 == 0:
                     wrong = last
                     last = services.checkin_record(
-                        actor=None,
+                        actor=DEMO,
                         item=item,
                         value=value + 1,
                         corrects=wrong,
@@ -172,3 +174,6 @@ def load(*, office, say):
         f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
         f"{photos} 张现场照片（公开 {published} 张）"
     )
+
+
+STEPS = [("打卡清单", load)]

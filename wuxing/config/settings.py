@@ -30,6 +30,19 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 
+# The project's own apps in layer order, bottom to top (docs/architecture.md; checked by import-linter). This is
+# the one registry: INSTALLED_APPS, the URLs, the API router, the demo loader, the menu and the access tests
+# read it. A new domain app is added to WUXING_DOMAIN_APPS and nowhere else.
+WUXING_FOUNDATION_APPS = ("wuxing.core", "wuxing.api", "wuxing.org", "wuxing.standards", "wuxing.campaigns")
+WUXING_DOMAIN_APPS = (
+    "wuxing.targets",
+    "wuxing.checklists",
+    "wuxing.liaison",
+    "wuxing.showcase",
+)
+WUXING_TOP_APP = "wuxing.portal"
+WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,15 +56,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "wuxing.core",
-    "wuxing.org",
-    "wuxing.standards",
-    "wuxing.campaigns",
-    "wuxing.targets",
-    "wuxing.checklists",
-    "wuxing.liaison",
-    "wuxing.showcase",
-    "wuxing.api",
+    *WUXING_APPS,
 ]
 
 MIDDLEWARE = [
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wuxing.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wuxing.core.middleware.RefusalMessageMiddleware",
     "wuxing.core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -86,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wuxing.core.context_processors.navigation",
+                "wuxing.portal.context_processors.navigation",
             ],
             "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
         },

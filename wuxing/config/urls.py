@@ -1,26 +1,27 @@
+"""The site's URLs: sign-in and home, then every project app's `urls.py` under `/<app label>/` and
+`public_urls.py` under `/public/<office code>/`, in layer order from the registry (settings.WUXING_APPS)."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from wuxing.core import views as core_views
+from wuxing.portal import views as portal_views
+from wuxing.portal.registry import contributions
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("accounts/login/", core_views.login_view, name="login"),
-    path("accounts/logout/", core_views.logout_view, name="logout"),
+    path("", portal_views.home, name="home"),
+    path("accounts/login/", portal_views.login_view, name="login"),
+    path("accounts/logout/", portal_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("core/", include("wuxing.core.urls")),
-    path("org/", include("wuxing.org.urls")),
-    path("standards/", include("wuxing.standards.urls")),
-    path("campaigns/", include("wuxing.campaigns.urls")),
-    path("targets/", include("wuxing.targets.urls")),
-    path("checklists/", include("wuxing.checklists.urls")),
-    path("liaison/", include("wuxing.liaison.urls")),
-    path("showcase/", include("wuxing.showcase.urls")),
+]
+for config, module in contributions("urls"):
+    # The top app's pages keep the addresses they had in the apps they are made of (see portal/urls.py).
+    prefix = "" if config.label == "portal" else f"{config.label}/"
+    urlpatterns.append(path(prefix, include(module)))
+for _config, module in contributions("public_urls"):
     # The public site of an office (no sign-in): each app adds its own pages under the office's code.
-    path("public/<str:office_code>/", include("wuxing.checklists.public_urls")),
-    path("public/<str:office_code>/", include("wuxing.targets.public_urls")),
-    path("public/<str:office_code>/", include("wuxing.showcase.public_urls")),
-    path("api/v1/", include("wuxing.api.urls")),
+    urlpatterns.append(path("public/<str:office_code>/", include(module)))
+urlpatterns += [
+    path("api/v1/", include("wuxing.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,16 @@ class CoreConfig(AppConfig):
     name = "wuxing.core"
     label = "core"
     verbose_name = _("Core")
+
+    role_permissions: dict[str, set[str]] = {
+        "auditor": {"core.view_auditlog"},
+        "system_admin": {"core.view_accountpolicy", "core.change_accountpolicy"},
+    }
+
+    def nav_items(self, user):
+        items = []
+        if user.has_perm("core.view_auditlog"):
+            items.append(("audit", _("Audit log"), reverse("core:audit_list")))
+        if user.has_perm("core.view_accountpolicy"):
+            items.append(("settings", _("System settings"), reverse("core:policy")))
+        return items

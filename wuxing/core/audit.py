@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 
+from .actors import require_actor
 from .models import AuditLog
 from .rules import mask_id_number, mask_phone
 
@@ -60,10 +61,11 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)[:200]
-    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
+    require_actor(actor)
+    actor_ok = getattr(actor, "is_authenticated", False)
     return AuditLog.objects.create(
         actor=actor if actor_ok else None,
-        actor_name=(actor.get_username() if actor_ok else "")[:150],
+        actor_name=actor.get_username()[:150],
         ip_address=current_ip.get(),
         action=action,
         object_type=object_type,

@@ -5,12 +5,16 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import current_ip
+from .forms import flash_errors
 from .models import AccountPolicy
 from .rules import is_session_idle
 
@@ -69,3 +73,34 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefusalMessageMiddleware:
+    """The one way a page answers a service's refusal: a ValidationError that a view lets through becomes the
+    error messages of the page the user came from, never a 500.
+
+    Views that redisplay a form bind the error to it instead (`form.add_error(None, exc)`); actions that redirect
+    (confirm, delete, generate, …) just call the service. The API has its own mapping (api.exceptions).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ValidationError) or request.path.startswith("/api/"):
+            return None
+        flash_errors(request, exception)
+        target = request.headers.get("referer") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = settings.LOGIN_REDIRECT_URL
+        response = redirect(target)
+        if request.headers.get("HX-Request"):
+            # htmx follows a redirect in place; a full reload shows the message where the user is.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(target)
+        return response

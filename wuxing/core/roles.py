@@ -1,6 +1,7 @@
 """The roles of SPEC §1 and the permissions each one carries.
 
-Permissions are plain Django permission strings, so `user.has_perm()` works in views, templates and DRF
+Each app declares what it gives each role (`role_permissions` on its AppConfig). Permissions are plain Django
+permission strings, so `user.has_perm()` works in views, templates and DRF
 alike; the auth backend derives them from a user's role assignments instead of storing them per user.
 """
 
@@ -33,49 +34,10 @@ BRANCH_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_MEMBER})
 # Roles whose scope is the branches assigned (联系分包) to their department or to them.
 ASSIGNED_ROLES = frozenset({Role.DEPARTMENT_CADRE})
 
-_READ_ORG = {
-    "org.view_branch",
-    "org.view_department",
-    "org.view_orgunit",
-    "org.view_person",
-    "org.view_assignment",
-    "campaigns.view_campaign",
-    "standards.view_standard",
-}
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OFFICE_LEADER: frozenset(
-        _READ_ORG
-        | {
-            "org.change_branch",
-            "org.change_assignment",
-            "org.reveal_personal",
-            "campaigns.change_campaign",
-            "standards.change_standard",
-        }
-    ),
-    Role.CAMPAIGN_STAFF: frozenset(
-        _READ_ORG
-        | {
-            "org.change_branch",
-            "org.change_assignment",
-            "campaigns.change_campaign",
-            "standards.change_standard",
-        }
-    ),
-    Role.DEPARTMENT_CADRE: frozenset(_READ_ORG),
-    Role.BRANCH_SECRETARY: frozenset(_READ_ORG),
-    Role.BRANCH_MEMBER: frozenset(_READ_ORG),
-    Role.REVIEWER: frozenset({"org.view_branch", "campaigns.view_campaign", "standards.view_standard"}),
-    Role.AUDITOR: frozenset({"core.view_auditlog"}),
-    Role.SECURITY_ADMIN: frozenset({"org.view_user", "org.change_user", "org.assign_role"}),
-    Role.SYSTEM_ADMIN: frozenset({"core.view_accountpolicy", "core.change_accountpolicy"}),
-}
-
 
 @functools.cache
 def _app_role_permissions() -> dict[str, frozenset[str]]:
-    """Permissions the domain apps add to each role (`role_permissions` on their AppConfig)."""
+    """The permissions each app gives each role (`role_permissions` on its AppConfig), merged."""
     merged: dict[str, set[str]] = {}
     for config in apps.get_app_configs():
         for role, perms in getattr(config, "role_permissions", {}).items():
@@ -84,7 +46,7 @@ def _app_role_permissions() -> dict[str, frozenset[str]]:
 
 
 def role_permissions(role) -> frozenset[str]:
-    return ROLE_PERMISSIONS.get(role, frozenset()) | _app_role_permissions().get(role, frozenset())
+    return _app_role_permissions().get(role, frozenset())
 
 
 def permissions_for_roles(roles) -> frozenset[str]:

@@ -7,16 +7,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .actors import SystemActor
 from .audit import audit_record, snapshot
 from .models import AccountPolicy
 from .rules import compute_lock_after_failure, is_locked
 
-
-def ensure_in_scope(obj, *, actor, action: str = "change") -> None:
-    """Re-check inside the transaction that `actor` may still `action` this object; roll back otherwise."""
-    model = type(obj)
-    if not model.objects.restrict(actor, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied(_("You do not have permission to change this record."))
+# Failed sign-ins are recorded by the sign-in itself: nobody is signed in yet.
+SIGN_IN = SystemActor("sign-in")
 
 
 def account_authenticate(*, request, username: str, password: str):
@@ -48,10 +45,10 @@ def account_authenticate(*, request, username: str, password: str):
             lock = compute_lock_after_failure(
                 user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes
             )
-            audit_record(actor=None, action="account.login_failed", obj=user, note=str(user.failed_logins))
+            audit_record(actor=SIGN_IN, action="account.login_failed", obj=user, note=str(user.failed_logins))
             if lock:
                 User.objects.filter(pk=user.pk).update(locked_until=lock, failed_logins=0)
-                audit_record(actor=None, action="account.locked", obj=user, after={"locked_until": lock})
+                audit_record(actor=SIGN_IN, action="account.locked", obj=user, after={"locked_until": lock})
         if lock:
             raise ValidationError(
                 _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")

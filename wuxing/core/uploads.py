@@ -21,6 +21,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from .actors import user_or_none
 from .audit import audit_record
 
 # content type → the extensions a file of that type may carry
@@ -195,7 +196,7 @@ def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
         content_type=clean.content_type,
         size=len(clean.data),
         sha256=hashlib.sha256(clean.data).hexdigest(),
-        uploaded_by=actor,
+        uploaded_by=user_or_none(actor),
     )
     evidence.file.save("upload" + clean.extension, ContentFile(clean.data), save=False)
     if clean.thumbnail is not None:

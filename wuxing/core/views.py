@@ -1,71 +1,21 @@
-"""Core pages: sign-in/out, the home page by role, the audit log, the account policy."""
+"""Core pages: the audit log, the account policy, export jobs."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .exports import XLSX, ExportSpec, export_response, exporter
-from .forms import AccountPolicyForm, AuditFilterForm, LoginForm
+from .forms import AccountPolicyForm, AuditFilterForm
 from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
-
-
-def login_view(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    if request.method == "POST":
-        form = LoginForm(request, data=request.POST)
-        if form.is_valid():
-            login(request, form.user)
-            return redirect(next_url or "home")
-    else:
-        form = LoginForm(request)
-    context = {"form": form, "next": next_url}
-    if settings.WUXING_DEMO:
-        from wuxing.org.demo import DEMO_ACCOUNTS
-
-        context["demo_accounts"] = [(spec["username"], spec["label"]) for spec in DEMO_ACCOUNTS]
-        context["demo_password"] = settings.WUXING_DEMO_PASSWORD
-    return render(request, "core/login.html", context)
-
-
-@require_POST
-def logout_view(request):
-    logout(request)
-    return redirect("login")
-
-
-@login_required
-def home(request):
-    user = request.user
-    if user.has_perm("core.view_auditlog"):
-        return redirect("core:audit_list")
-    if user.has_perm("org.view_user"):
-        return redirect("org:user_list")
-    if user.has_perm("core.view_accountpolicy"):
-        return redirect("core:policy")
-    from wuxing.org.scopes import scope_for
-    from wuxing.org.views import office_overview
-
-    scope = scope_for(user)
-    # Someone whose whole scope is one branch (a secretary) starts on that branch's page.
-    if not scope.everything and not scope.unit_paths and len(scope.branch_ids) == 1:
-        return redirect("org:branch_detail", pk=next(iter(scope.branch_ids)))
-    return office_overview(request)
 
 
 @exporter

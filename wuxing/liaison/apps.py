@@ -35,7 +35,7 @@ class LiaisonConfig(AppConfig):
     }
 
     def nav_items(self, user):
-        """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         from django.urls import reverse
 
         if not user.has_perm("liaison.view_campaignassignment"):

@@ -4,6 +4,8 @@
 import datetime
 import random
 
+from wuxing.core.actors import DEMO
+
 ACTIVITY_NOTES = {
     "party_lecture": "以“五星”支部创建为主题讲授专题党课，结合本村（社区）实际解读创建标准。",
     "heart_talk": "与支部书记和两委干部逐一谈心谈话，了解思想动态和工作困难。",
@@ -50,14 +52,14 @@ def load(*, office, say):
     rng = random.Random(20260526)
     today = datetime.date.today()
     rows = sorted(
-        campaign_assignments_sync(actor=None, campaign=campaign),
+        campaign_assignments_sync(actor=DEMO, campaign=campaign),
         key=lambda r: (r.assignment.branch.sort_order, r.assignment.branch.code, r.pk),
     )
     activities = 0
     for i, row in enumerate(rows):
         leader = row.assignment.leader
         campaign_assignment_update(
-            actor=None,
+            actor=DEMO,
             campaign_assignment=row,
             pledged_people=rng.randint(1, 4),
             pledged_funds=rng.choice([0, 2, 3, 5, 8, 10]),
@@ -83,7 +85,7 @@ def load(*, office, say):
                 else []
             )
             activity_record(
-                actor=None,
+                actor=DEMO,
                 campaign_assignment=row,
                 kind=kind,
                 held_on=held_on,
@@ -100,7 +102,7 @@ def load(*, office, say):
         own = next((r for r in rows if r.assignment.branch_id == branch.pk), None)
         for kind, (position, good, bad) in (("strength", strength), ("weakness", weakness)):
             finding_record(
-                actor=None,
+                actor=DEMO,
                 campaign=campaign,
                 branch=branch,
                 kind=kind,
@@ -115,3 +117,6 @@ def load(*, office, say):
     say(
         f"      联系分包 {len(rows)} 个：“五个一”活动 {activities} 次，{complete} 个已完成、{len(INCOMPLETE)} 个仍有缺项；优势短板 {findings} 条"
     )
+
+
+STEPS = [("各部门认领任务", load)]

@@ -8,8 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.models import EvidenceFileBase
-from wuxing.core.querysets import RestrictedManager, prefix_q
+from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch
+from wuxing.org.querysets import RestrictedManager
 
 from .choices import ActivityKind, FindingKind, FindingSource
 

@@ -348,7 +348,7 @@ def finding_create(request, branch_pk: int):
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("The finding was recorded."))
-            return redirect("org:branch_detail", pk=branch.pk)
+            return redirect("portal:branch_detail", pk=branch.pk)
     return render(request, "liaison/finding_form.html", {"form": form, "branch": branch, "campaign": campaign})
 
 

@@ -1,8 +1,34 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+_READ = {"org.view_branch", "org.view_department", "org.view_orgunit", "org.view_person", "org.view_assignment"}
+_WRITE = {"org.change_branch", "org.change_assignment"}
 
 
 class OrgConfig(AppConfig):
     name = "wuxing.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _READ | _WRITE | {"org.reveal_personal"},
+        "campaign_staff": _READ | _WRITE,
+        "department_cadre": set(_READ),
+        "branch_secretary": set(_READ),
+        "branch_member": set(_READ),
+        "reviewer": {"org.view_branch"},
+        "security_admin": {"org.view_user", "org.change_user", "org.assign_role"},
+    }
+
+    def nav_items(self, user):
+        items = []
+        if user.has_perm("org.view_branch"):
+            items.append(("branches", _("Branches"), reverse("org:branch_list")))
+        if user.has_perm("org.view_department"):
+            items.append(("departments", _("Departments"), reverse("org:department_list")))
+        if user.has_perm("org.view_person"):
+            items.append(("people", _("People"), reverse("org:person_list")))
+        if user.has_perm("org.view_user"):
+            items.append(("users", _("Accounts & roles"), reverse("org:user_list")))
+        return items

@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.querysets import RestrictedManager, RestrictedQuerySet, prefix_q
+from wuxing.core.querysets import prefix_q
 from wuxing.core.roles import Role
 
 from .choices import BranchKind, StarSet, UnitLevel
+from .querysets import RestrictedManager, RestrictedQuerySet
 from .rules import default_star_set
 
 

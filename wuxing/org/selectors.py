@@ -1,5 +1,7 @@
 """Reads of the organisation, always narrowed to what the user may see."""
 
+from typing import NamedTuple
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
@@ -66,3 +68,17 @@ def public_office(code: str) -> OrgUnit:
     if office is None:
         raise Http404
     return office
+
+
+class Responsible(NamedTuple):
+    """Who answers for a branch (联系分包): departments and leaders, each as one 、-joined line."""
+
+    departments: str
+    leaders: str
+
+
+def branch_responsible(branch) -> Responsible:
+    """From the branch's prefetched `active_assignments` (see branch_list / branch_get)."""
+    departments = [a.department.name for a in branch.active_assignments if a.department_id]
+    leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
+    return Responsible("、".join(departments), "、".join(leaders))

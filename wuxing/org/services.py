@@ -7,21 +7,15 @@ from django.utils.translation import gettext as _
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
 from wuxing.core.rules import conflicting_admin_role
-from wuxing.core.services import ensure_in_scope
 
+from .access import ensure_allowed, ensure_in_scope
 from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from .rules import can_be_child, default_star_set, unit_path
 
 
-def _require(actor, perm: str, message: str):
-    if actor is None or not actor.has_perm(perm):
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
 def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit | None = None) -> OrgUnit:
-    if actor is not None:
-        _require(actor, "org.change_branch", _("You may not change the organisation tree."))
+    ensure_allowed(actor, "org.change_branch", message=_("You may not change the organisation tree."))
     if not can_be_child(parent.level if parent else None, level):
         raise ValidationError({"level": _("A unit of this level cannot sit under the chosen parent.")})
     unit = OrgUnit(
@@ -29,42 +23,46 @@ def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit |
     )
     unit.full_clean()
     unit.save()
+    ensure_in_scope(unit, actor=actor, action="view")
     audit_record(actor=actor, action="orgunit.create", obj=unit, after=snapshot(unit))
     return unit
 
 
 @transaction.atomic
 def branch_create(*, actor, office: OrgUnit, code: str, name: str, kind: str, **fields) -> Branch:
-    if actor is not None:
-        _require(actor, "org.change_branch", _("You may not change the organisation tree."))
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
+    )
     branch = Branch(office=office, code=code, name=name, kind=kind, **fields)
     branch.full_clean()
     branch.save()
+    ensure_in_scope(branch, actor=actor, action="view")
     audit_record(actor=actor, action="branch.create", obj=branch, after=snapshot(branch))
     return branch
 
 
 @transaction.atomic
 def department_create(*, actor, office: OrgUnit, code: str, name: str, duties: str = "") -> Department:
-    if actor is not None:
-        _require(actor, "org.change_branch", _("You may not change the organisation tree."))
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
+    )
     department = Department(office=office, code=code, name=name, duties=duties)
     department.full_clean()
     department.save()
+    ensure_in_scope(department, actor=actor, action="view")
     audit_record(actor=actor, action="department.create", obj=department, after=snapshot(department))
     return department
 
 
 @transaction.atomic
 def person_create(*, actor, office: OrgUnit, name: str, **fields) -> Person:
-    if actor is not None:
-        _require(actor, "org.change_branch", _("You may not change the organisation tree."))
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
+    )
     person = Person(office=office, name=name, **fields)
     person.full_clean()
     person.save()
+    ensure_in_scope(person, actor=actor, action="view")
     audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person))
     return person
 
@@ -72,9 +70,7 @@ def person_create(*, actor, office: OrgUnit, name: str, **fields) -> Person:
 @transaction.atomic
 def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     """Edit a branch's details; the edit is re-checked against the actor's scope before it commits."""
-    # actor=None is the system itself (data loaders); people always go through their scope.
-    rows = Branch.objects.restrict(actor, "change") if actor is not None else Branch.objects.all()
-    branch = rows.select_for_update(of=("self",)).filter(pk=branch.pk).first()
+    branch = Branch.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=branch.pk).first()
     if branch is None:
         raise PermissionDenied(_("You do not have permission to change this branch."))
     before = snapshot(branch)
@@ -102,8 +98,7 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
         branch.star_set = default_star_set(branch.kind)
     branch.full_clean()
     branch.save()
-    if actor is not None:
-        ensure_in_scope(branch, actor=actor)
+    ensure_in_scope(branch, actor=actor)
     audit_record(actor=actor, action="branch.update", obj=branch, before=before, after=snapshot(branch))
     return branch
 
@@ -113,10 +108,9 @@ def role_assign(
     *, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None
 ) -> RoleAssignment:
     """Give `user` a role. The three administrator roles are never held by one account (三员分立)."""
-    if actor is not None:
-        _require(actor, "org.assign_role", _("Only the security administrator assigns roles."))
-        if actor.pk == user.pk:
-            raise PermissionDenied(_("You may not change your own roles."))
+    ensure_allowed(actor, "org.assign_role", message=_("Only the security administrator assigns roles."))
+    if actor.pk is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("You may not change your own roles."))
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     # Lock the account row so two concurrent grants cannot both pass the separation check.
@@ -156,7 +150,7 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    _require(actor, "org.assign_role", _("Only the security administrator assigns roles."))
+    ensure_allowed(actor, "org.assign_role", message=_("Only the security administrator assigns roles."))
     if actor.pk == assignment.user_id:
         raise PermissionDenied(_("You may not change your own roles."))
     audit_record(actor=actor, action="role.revoke", obj=assignment.user, before={"role": assignment.role})
@@ -167,8 +161,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 def user_create(*, actor, username: str, password: str, person: Person | None = None, email: str = "") -> User:
     from django.contrib.auth.password_validation import validate_password
 
-    if actor is not None:
-        _require(actor, "org.change_user", _("Only the security administrator manages accounts."))
+    ensure_allowed(actor, "org.change_user", message=_("Only the security administrator manages accounts."))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     user = User(username=username, person=person, email=email)
@@ -182,7 +175,7 @@ def user_create(*, actor, username: str, password: str, person: Person | None = 
 
 @transaction.atomic
 def user_unlock(*, actor, user: User) -> User:
-    _require(actor, "org.change_user", _("Only the security administrator unlocks accounts."))
+    ensure_allowed(actor, "org.change_user", message=_("Only the security administrator unlocks accounts."))
     before = snapshot(user, ["failed_logins", "locked_until"])
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     user.refresh_from_db()
@@ -201,19 +194,15 @@ def person_reveal(*, actor, person: Person, field: str) -> str:
     """The unmasked phone or ID number, for holders of the reveal permission; every reveal is logged (R16)."""
     if field not in {"phone", "id_number"}:
         raise ValidationError(_("Only phone and ID numbers can be revealed."))
-    if not actor.has_perm("org.reveal_personal"):
-        raise PermissionDenied(_("You may not reveal personal data."))
-    if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
-        raise PermissionDenied(_("This person is outside your scope."))
+    ensure_allowed(actor, "org.reveal_personal", message=_("You may not reveal personal data."))
+    ensure_in_scope(person, actor=actor, action="view", message=_("This person is outside your scope."))
     audit_record(actor=actor, action=f"person.reveal_{field}", obj=person)
     return getattr(person, field)
 
 
 @transaction.atomic
 def assignment_create(*, actor, branch: Branch, department=None, leader: Person | None = None) -> Assignment:
-    if actor is not None:
-        _require(actor, "org.change_assignment", _("You may not assign branches."))
-        ensure_in_scope(branch, actor=actor, action="change")
+    ensure_allowed(actor, "org.change_assignment", branch, action="change", message=_("You may not assign branches."))
     if (department is None) == (leader is None):
         raise ValidationError(_("Assign a branch either to a department or to a leader."))
     if department is not None and department.office_id != branch.office_id:
@@ -226,6 +215,7 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
     if not created and not assignment.active:
         assignment.active = True
         assignment.save(update_fields=["active"])
+    ensure_in_scope(assignment, actor=actor, action="view")
     audit_record(actor=actor, action="assignment.create", obj=assignment, after=snapshot(assignment))
     return assignment
 
@@ -233,7 +223,7 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
 @transaction.atomic
 def assignment_end(*, actor, assignment: Assignment) -> Assignment:
     """End an assignment (联系分包); it stays on record, inactive."""
-    _require(actor, "org.change_assignment", _("You may not assign branches."))
+    ensure_allowed(actor, "org.change_assignment", message=_("You may not assign branches."))
     assignment = (
         Assignment.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=assignment.pk).first()
     )

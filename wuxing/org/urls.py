@@ -5,7 +5,6 @@ from . import views
 app_name = "org"
 urlpatterns = [
     path("branches/", views.branch_list, name="branch_list"),
-    path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),
     path("branches/<int:pk>/edit/", views.branch_edit, name="branch_edit"),
     path("branches/<int:pk>/assignments/", views.branch_assign, name="branch_assign"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),

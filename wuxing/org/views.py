@@ -1,10 +1,9 @@
-"""Organisation pages: the office overview, branches, departments, accounts and roles."""
+"""Organisation pages: branches, departments, accounts and roles."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -13,54 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import ExportSpec, export_response, exporter
-from wuxing.core.extensions import app_panels
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
-from .choices import BranchKind
 from .forms import AccountCreateForm, AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
-from .scopes import scope_for
 
 BRANCHES_PER_PAGE = 50
-OVERVIEW_ROWS = 30
 
 
-def _responsible(branch):
-    departments = [a.department.name for a in branch.active_assignments if a.department_id]
-    leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
-    return "、".join(departments), "、".join(leaders)
-
-
-def _branch_rows(branches):
+def branch_rows(branches):
     rows = []
     for b in branches:
-        departments, leaders = _responsible(b)
+        departments, leaders = selectors.branch_responsible(b)
         rows.append({"branch": b, "departments": departments, "leaders": leaders})
     return rows
-
-
-@login_required
-@permission_required("org.view_branch", raise_exception=True)
-def office_overview(request):
-    """The office at a glance: branches with their kind, secretary and who is assigned to them."""
-    from wuxing.campaigns.selectors import campaign_current
-
-    branches = selectors.branch_list(user=request.user)
-    counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
-    total = sum(counts.values())
-    offices = list(selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path"))
-    context = {
-        "offices": offices if len(offices) > 1 else [],
-        "rows": _branch_rows(branches[:OVERVIEW_ROWS]),
-        "campaign": campaign_current(user=request.user),
-        "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
-        "total": total,
-        "more": max(0, total - OVERVIEW_ROWS),
-    }
-    context["panels"] = app_panels("overview_panels", request, campaign=context["campaign"], branches=branches)
-    return render(request, "org/office_overview.html", context)
 
 
 def _branch_filter_form(user, params):
@@ -72,7 +39,7 @@ def _branch_filter_form(user, params):
 @exporter
 def branches_export(user, params) -> ExportSpec:
     form = _branch_filter_form(user, params)
-    rows = _branch_rows(selectors.branch_list(user=user, filters=form.cleaned_data if form.is_valid() else {}))
+    rows = branch_rows(selectors.branch_list(user=user, filters=form.cleaned_data if form.is_valid() else {}))
     return ExportSpec(
         filename="branches.xlsx",
         title=_("Branches"),
@@ -122,27 +89,10 @@ def branch_list(request):
     response = render(
         request,
         "org/_branch_table.html" if fragment else "org/branch_list.html",
-        {"form": form, "rows": _branch_rows(page), "page": page},
+        {"form": form, "rows": branch_rows(page), "page": page},
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-@login_required
-@permission_required("org.view_branch", raise_exception=True)
-def branch_detail(request, pk: int):
-    branch = selectors.branch_get(user=request.user, pk=pk)
-    from wuxing.campaigns.selectors import campaign_current
-
-    departments, leaders = _responsible(branch)
-    campaign = campaign_current(user=request.user, office=branch.office)
-    stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
-    context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
-    context["panels"] = app_panels("branch_panels", request, branch=branch, campaign=campaign)
-    context["work_first"] = branch.pk in scope_for(request.user).branch_ids
-    if request.user.has_perm("org.change_assignment"):
-        context["assignment_form"] = AssignmentForm(branch=branch)
-    return render(request, "org/branch_detail.html", context)
 
 
 BRANCH_FIELDS = [
@@ -171,7 +121,7 @@ def branch_edit(request, pk: int):
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("The branch was saved."))
-                return redirect("org:branch_detail", pk=branch.pk)
+                return redirect("portal:branch_detail", pk=branch.pk)
     else:
         form = BranchForm(initial={f: getattr(branch, f) for f in BRANCH_FIELDS}, branch=branch)
     return render(request, "org/branch_form.html", {"branch": branch, "form": form})
@@ -193,7 +143,7 @@ def branch_assign(request, pk: int):
     else:
         for message in form.non_field_errors():
             messages.error(request, message)
-    return redirect("org:branch_detail", pk=branch.pk)
+    return redirect("portal:branch_detail", pk=branch.pk)
 
 
 @login_required
@@ -202,7 +152,7 @@ def assignment_end(request, pk: int):
     assignment = get_object_or_404(Assignment.objects.restrict(request.user, "view"), pk=pk)
     services.assignment_end(actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was ended."))
-    return redirect("org:branch_detail", pk=assignment.branch_id)
+    return redirect("portal:branch_detail", pk=assignment.branch_id)
 
 
 def _department_rows(user):

@@ -3,6 +3,8 @@ resettlement village, each with a tailored plan of feature projects in progress 
 
 import datetime
 
+from wuxing.core.actors import DEMO
+
 D = datetime.date
 
 SITES = [
@@ -214,7 +216,7 @@ def load(*, office, say):
         leader = Person.objects.get(office=office, name=leaders[spec["leader"]], is_leader=True)
         branch = Branch.objects.get(code=branch_code(spec["branch"]))
         site = services.site_claim(
-            actor=None,
+            actor=DEMO,
             campaign=campaign,
             branch=branch,
             leader=leader,
@@ -225,7 +227,7 @@ def load(*, office, say):
         kinds = {k.code: k for k in ProjectKind.objects.filter(office=office)}
         for code, title, goal, start, due, milestones in spec["projects"]:
             project = services.project_create(
-                actor=None,
+                actor=DEMO,
                 site=site,
                 kind=kinds[code],
                 title=title,
@@ -238,12 +240,12 @@ def load(*, office, say):
             for milestone, (_title, done) in zip(project.milestones.order_by("sort_order"), milestones):
                 if done:
                     services.milestone_complete(
-                        actor=None,
+                        actor=DEMO,
                         milestone=milestone,
                         done_on=past(start + datetime.timedelta(days=20 * milestone.sort_order)),
                     )
             services.project_add_evidence(
-                actor=None,
+                actor=DEMO,
                 project=project,
                 evidence=[as_upload(sample_jpeg(f"{branch.name} {title}"), f"{code}.jpg", "image/jpeg")],
                 caption=title,
@@ -258,16 +260,16 @@ def _records(services, project, code, branch_suffix, past):
     if code == "co_building":
         for partner, content, signed, term_end in AGREEMENTS:
             services.agreement_add(
-                actor=None, project=project, partner=partner, content=content, signed_on=past(signed), term_end=term_end
+                actor=DEMO, project=project, partner=partner, content=content, signed_on=past(signed), term_end=term_end
             )
     elif code == "in_service_members":
         for i, (name, employer) in enumerate(MEMBERS):
             member = services.member_register(
-                actor=None, project=project, name=name, employer=employer, registered_on=past(D(2026, 3, 20 + i))
+                actor=DEMO, project=project, name=name, employer=employer, registered_on=past(D(2026, 3, 20 + i))
             )
             for k in range(1 + i % 3):
                 services.service_record_add(
-                    actor=None,
+                    actor=DEMO,
                     member=member,
                     served_on=past(D(2026, 4 + k, 10 + i)),
                     content=["政策宣讲", "结对帮扶", "文明劝导"][k],
@@ -276,7 +278,7 @@ def _records(services, project, code, branch_suffix, past):
     elif code == "tea_house":
         for held_on, issues, count, answers, follow_up in SESSIONS:
             services.tea_session_add(
-                actor=None,
+                actor=DEMO,
                 project=project,
                 held_on=past(held_on),
                 issues=issues,
@@ -286,23 +288,26 @@ def _records(services, project, code, branch_suffix, past):
             )
     elif code == "volunteers":
         for name, captain, volunteers, activities in TEAMS[branch_suffix]:
-            team = services.team_add(actor=None, project=project, name=name, captain=captain)
+            team = services.team_add(actor=DEMO, project=project, name=name, captain=captain)
             for i, volunteer in enumerate(volunteers):
-                services.volunteer_add(actor=None, team=team, name=volunteer, joined_on=past(D(2026, 3, 10 + i)))
+                services.volunteer_add(actor=DEMO, team=team, name=volunteer, joined_on=past(D(2026, 3, 10 + i)))
             for held_on, title, count, hours in activities:
                 services.volunteer_activity_add(
-                    actor=None, team=team, held_on=past(held_on), title=title, volunteer_count=count, hours=hours
+                    actor=DEMO, team=team, held_on=past(held_on), title=title, volunteer_count=count, hours=hours
                 )
     elif code == "grid":
         for name, area, households, workers, incidents in GRIDS:
-            grid = services.grid_add(actor=None, project=project, name=name, area=area, households=households)
+            grid = services.grid_add(actor=DEMO, project=project, name=name, area=area, households=households)
             for worker, role in workers:
-                services.grid_worker_add(actor=None, grid=grid, name=worker, role=role)
+                services.grid_worker_add(actor=DEMO, grid=grid, name=worker, role=role)
             for reported, category, description, closed in incidents:
                 incident = services.incident_report(
-                    actor=None, grid=grid, reported_on=past(reported), category=category, description=description
+                    actor=DEMO, grid=grid, reported_on=past(reported), category=category, description=description
                 )
                 if closed:
                     services.incident_close(
-                        actor=None, incident=incident, closed_on=past(closed), result="已处置，群众满意"
+                        actor=DEMO, incident=incident, closed_on=past(closed), result="已处置，群众满意"
                     )
+
+
+STEPS = [("示范点引领", load)]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.services import ensure_in_scope
 from wuxing.core.uploads import clean_uploads, store_evidence
+from wuxing.org.access import ensure_in_scope
 
 from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
 from .models import (

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wuxing.core.audit import audit_record
+from wuxing.org.access import ensure_allowed
 from wuxing.org.choices import StarSet
 
 from .choices import STAR_CODES, Comparison, IndicatorKind, RuleKind
@@ -283,10 +284,7 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
 @transaction.atomic
 def standard_load(*, actor, text: str) -> Standard:
     """Parse and store a standard file as a new version; a version already loaded is refused."""
-    from django.core.exceptions import PermissionDenied
-
-    if actor is not None and not actor.has_perm("standards.change_standard"):
-        raise PermissionDenied(_("You may not load standards."))
+    ensure_allowed(actor, "standards.change_standard", message=_("You may not load standards."))
     data = parse_standard(text)
     if Standard.objects.filter(code=data["code"], version=data["version"]).exists():
         raise StandardFileError(

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.querysets import RestrictedManager
 from wuxing.org.choices import StarSet
+from wuxing.org.querysets import RestrictedManager
 
 from .choices import Comparison, IndicatorKind, RuleKind
 

@@ -43,7 +43,7 @@ class TargetsConfig(AppConfig):
     }
 
     def nav_items(self, user):
-        """Menu entries (key, label, url) this app adds for the user; see wuxing.core.context_processors."""
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         from django.urls import reverse
 
         items = []

@@ -1,9 +1,9 @@
-"""This app's part of the demo office, loaded by wuxing.org.demo after the organisation and campaigns.
+"""This app's part of the demo office, loaded by wuxing.portal.demo after the organisation and campaigns.
 
 Late November 2026: the 2025 campaign is closed with its targets on record; every 2026 target is confirmed,
 planned (一村一策), decided by 四议两公开 / 一征三议两公开 and pledged (one letter still awaiting the office
 leader); the 2027 campaign is in preparation — most applications agreed, a few mid-procedure, one returned, so
-confirming it is still refused. Everything goes through the services with actor=None (or the demo accounts,
+confirming it is still refused. Everything goes through the services with actor=DEMO (or the demo accounts,
 where they exist, for the letters' confirmations). Deterministic: one seeded random.Random.
 """
 
@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from wuxing.campaigns.models import Campaign
+from wuxing.core.actors import DEMO
 from wuxing.org.models import Assignment, Branch, User
 from wuxing.standards.models import Indicator, Star
 
@@ -189,7 +190,7 @@ def _baseline(campaign, branch, target_level, rng, surveyed_on):
             rating = rng.choice(["near", "far", "far"])
         ratings[indicator.pk] = (rating, "")
     return services.baseline_save(
-        actor=None,
+        actor=DEMO,
         campaign=campaign,
         branch=branch,
         surveyed_on=surveyed_on,
@@ -215,7 +216,7 @@ def _deliberate(
 ):
     """Record a deliberation step by step (R5–R8), stopping before `until` if given."""
     deliberation = services.deliberation_create(
-        actor=None, branch=branch, subject=subject, matter=matter, campaign=campaign, target=target
+        actor=DEMO, branch=branch, subject=subject, matter=matter, campaign=campaign, target=target
     )
     secretary = branch.secretary.name if branch.secretary_id else ""
     merged = branch.secretary_chairs_committee and rng.random() < 0.6
@@ -270,17 +271,17 @@ def _deliberate(
             if implementation is None:
                 return deliberation
             services.deliberation_record_implementation(
-                actor=None,
+                actor=DEMO,
                 deliberation=deliberation,
                 implemented_on=day + timedelta(days=7),
                 implementation=implementation,
             )
             day = result_on or day + timedelta(days=14)
             kwargs.update(place="村（居）务公开栏", minutes=f"实施结果公开：{implementation}")
-        services.step_record(actor=None, deliberation=deliberation, step=step, held_on=day, **kwargs)
+        services.step_record(actor=DEMO, deliberation=deliberation, step=step, held_on=day, **kwargs)
         day += timedelta(days=rng.randint(2, 5))
     if close:
-        services.deliberation_close(actor=None, deliberation=deliberation)
+        services.deliberation_close(actor=DEMO, deliberation=deliberation)
     return deliberation
 
 
@@ -290,7 +291,7 @@ def _plan(target, branch, people, rng, year):
             MEASURES.get(star.code, [])[: 1 + (star.position == 1)], start=1
         ):
             measure = services.measure_save(
-                actor=None,
+                actor=DEMO,
                 target=target,
                 star=star,
                 title=title,
@@ -301,7 +302,7 @@ def _plan(target, branch, people, rng, year):
             )
             for ms_title, month, day, value, unit in milestones:
                 services.milestone_add(
-                    actor=None,
+                    actor=DEMO,
                     measure=measure,
                     title=ms_title,
                     due_on=date(year, month, day),
@@ -332,7 +333,7 @@ def load(*, office, say):
     for suffix, level in TARGETS_2025.items():
         branch = branches[suffix]
         services.target_record_past(
-            actor=None,
+            actor=DEMO,
             campaign=c2025,
             branch=branch,
             stars=_stars(c2025.standard, branch, level),
@@ -347,7 +348,7 @@ def load(*, office, say):
         branch = branches[suffix]
         _baseline(c2026, branch, level, rng, date(2026, 1, 8 + i % 5))
         target = services.target_save_draft(
-            actor=None,
+            actor=DEMO,
             campaign=c2026,
             branch=branch,
             stars=_stars(c2026.standard, branch, level),
@@ -365,20 +366,20 @@ def load(*, office, say):
             close=True,
         )
         services.target_submit(
-            actor=None, campaign=c2026, branch=branch, stars=_stars(c2026.standard, branch, level), reason=target.reason
+            actor=DEMO, campaign=c2026, branch=branch, stars=_stars(c2026.standard, branch, level), reason=target.reason
         )
-        services.target_agree(actor=None, target=target)
-    services.targets_confirm(actor=None, campaign=c2026)
+        services.target_agree(actor=DEMO, target=target)
+    services.targets_confirm(actor=DEMO, campaign=c2026)
     pledges = 0
     for suffix in sorted(TARGETS_2026):
         branch = branches[suffix]
         target = c2026.targets.get(branch=branch)
         _plan(target, branch, _responsible(branch), rng, 2026)
-        pledge = services.pledge_generate(actor=None, target=target)
+        pledge = services.pledge_generate(actor=DEMO, target=target)
         secretary = secretary_user if secretary_user and suffix == WALKTHROUGH_2027 else None
-        services.pledge_confirm(actor=secretary, pledge=pledge, side="secretary")
+        services.pledge_confirm(actor=secretary or DEMO, pledge=pledge, side="secretary")
         if suffix != AWAITING_LEADER_2026:
-            services.pledge_confirm(actor=leader_user, pledge=pledge, side="leader")
+            services.pledge_confirm(actor=leader_user or DEMO, pledge=pledge, side="leader")
         pledges += 1
     say(f"        14 个目标已确认，{pledges} 份责任书（{branches[AWAITING_LEADER_2026].name}待党工委书记确认）")
 
@@ -402,7 +403,7 @@ def load(*, office, say):
     for i, (suffix, level) in enumerate(sorted(AGREED_2027.items())):
         branch = branches[suffix]
         target = services.target_save_draft(
-            actor=None,
+            actor=DEMO,
             campaign=c2027,
             branch=branch,
             stars=_stars(c2027.standard, branch, level),
@@ -417,13 +418,13 @@ def load(*, office, say):
             target=target,
         )
         services.target_submit(
-            actor=None, campaign=c2027, branch=branch, stars=_stars(c2027.standard, branch, level), reason=target.reason
+            actor=DEMO, campaign=c2027, branch=branch, stars=_stars(c2027.standard, branch, level), reason=target.reason
         )
-        services.target_agree(actor=None, target=target)
+        services.target_agree(actor=DEMO, target=target)
     for i, (suffix, level) in enumerate(sorted({**DRAFT_2027, **SUBMITTED_2027}.items())):
         branch = branches[suffix]
         target = services.target_save_draft(
-            actor=None,
+            actor=DEMO,
             campaign=c2027,
             branch=branch,
             stars=_stars(c2027.standard, branch, level),
@@ -450,7 +451,7 @@ def load(*, office, say):
         )
         if suffix in SUBMITTED_2027:
             services.target_submit(
-                actor=None,
+                actor=DEMO,
                 campaign=c2027,
                 branch=branch,
                 stars=_stars(c2027.standard, branch, level),
@@ -459,13 +460,13 @@ def load(*, office, say):
     suffix, applied, adjusted, why = RETURNED_2027
     branch = branches[suffix]
     target = services.target_submit(
-        actor=None,
+        actor=DEMO,
         campaign=c2027,
         branch=branch,
         stars=_stars(c2027.standard, branch, applied),
         reason="群众要求高，争创四星。",
     )
-    services.target_return(actor=None, target=target, reason=why, stars=_stars(c2027.standard, branch, adjusted))
+    services.target_return(actor=DEMO, target=target, reason=why, stars=_stars(c2027.standard, branch, adjusted))
     walkthrough = branches[WALKTHROUGH_2027]
     _deliberate(
         walkthrough,
@@ -479,3 +480,6 @@ def load(*, office, say):
     say(
         f"        已同意 {len(AGREED_2027)} 个，程序进行中 {len(DRAFT_2027) + len(SUBMITTED_2027) + 1} 个，退回 1 个；确认尚不满足：{len(problems)} 项"
     )
+
+
+STEPS = [("党支部申领目标", load)]

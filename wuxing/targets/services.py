@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core.actors import SYSTEM, is_system
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import Role
 from wuxing.core.uploads import clean_uploads, store_evidence
@@ -211,7 +212,7 @@ def _void_pledges(target, reason):
     for pledge in target.pledges.exclude(status=PledgeStatus.VOID):
         pledge.status, pledge.void_reason, pledge.voided_at = PledgeStatus.VOID, reason[:300], now
         pledge.save(update_fields=["status", "void_reason", "voided_at"])
-        audit_record(actor=None, action="pledge.void", obj=pledge, note=reason)
+        audit_record(actor=SYSTEM, action="pledge.void", obj=pledge, note=reason)
 
 
 def _target_for(campaign, branch):
@@ -591,7 +592,7 @@ def procedure_setting_save(
     if actor is not None:
         if not actor.has_perm("targets.decide_target"):
             raise PermissionDenied(_("Only the office decides targets."))
-        from wuxing.core.services import ensure_in_scope
+        from wuxing.org.access import ensure_in_scope
 
         ensure_in_scope(office, actor=actor, action="view")
     if publication_days < 1:
@@ -900,7 +901,7 @@ def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
         raise ValidationError(
             _("This letter is “%(status)s” and can no longer be confirmed.") % {"status": pledge.get_status_display()}
         )
-    sides = pledge_sides(actor, pledge) if actor is not None else {"secretary", "leader"}
+    sides = {"secretary", "leader"} if is_system(actor) else pledge_sides(actor, pledge)
     if side is None:
         open_sides = [s for s in ("secretary", "leader") if s in sides and not getattr(pledge, f"{s}_confirmed_at")]
         side = open_sides[0] if open_sides else (sorted(sides)[0] if sides else None)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from wuxing.campaigns.services import campaign_create
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import ExportJob
 from wuxing.standards.fileformat import standard_load
 from wuxing.testing import users_for
@@ -21,7 +22,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-
 PAGES = [
     ("home", lambda w: [], "leader", [("nobody", 403)]),
     ("org:branch_list", lambda w: [], "cadre", [("auditor", 403), ("security", 403)]),
-    ("org:branch_detail", lambda w: [w.org.branches["a1"].pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("portal:branch_detail", lambda w: [w.org.branches["a1"].pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("org:branch_edit", lambda w: [w.org.branches["a1"].pk], "staff", [("leader_b", 404), ("secretary", 403)]),
     ("org:department_list", lambda w: [], "leader", [("auditor", 403)]),
     ("org:person_list", lambda w: [], "leader", [("auditor", 403), ("sysadmin", 403)]),
@@ -57,8 +58,8 @@ class World:
     def __init__(self, org):
         self.org = org
         self.users = users_for(org)
-        self.standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
-        self.campaign = campaign_create(actor=None, office=org.office_a, year=2026, standard=self.standard)
+        self.standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
+        self.campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=self.standard)
         self.job = ExportJob.objects.create(
             user=self.users.leader, exporter="wuxing.org.views.branches_export", params={}
         )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from wuxing.campaigns.services import campaign_create, campaign_set_quotas
+from wuxing.core.actors import SYSTEM
 from wuxing.org.choices import BranchKind
 from wuxing.org.models import Branch
 from wuxing.standards.fileformat import standard_load
@@ -67,7 +68,7 @@ def test_campaign_quotas_shape(api_client, org):
     users = users_for(org)
     for i in range(11):
         Branch.objects.create(office=org.office_a, code=f"T-q{i}", name=f"补充村{i}", kind=BranchKind.RURAL_VILLAGE)
-    standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+    standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
     campaign = campaign_create(actor=users.staff, office=org.office_a, year=2026, standard=standard)
     campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 2, 4: 7, 3: 5})
     token = token_for(api_client, "t-cadre")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from wuxing.campaigns.choices import GroupKind
 from wuxing.campaigns.rules import quota_problems, quotas_as_api
 from wuxing.campaigns.services import campaign_create, campaign_set_quotas, group_add_member
+from wuxing.core.actors import SYSTEM
 from wuxing.org.choices import BranchKind
 from wuxing.org.models import Branch
 from wuxing.standards.fileformat import standard_load
@@ -26,7 +27,7 @@ def test_quota_rules():
 
 @pytest.fixture
 def standard(db):
-    return standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+    return standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from wuxing.campaigns.selectors import campaign_chosen
 from wuxing.campaigns.services import campaign_create, campaign_set_status
+from wuxing.core.actors import SYSTEM
 from wuxing.standards.fileformat import standard_load
 from wuxing.testing import users_for
 
@@ -16,14 +17,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-
 @pytest.mark.django_db
 def test_campaign_chosen(org):
     users = users_for(org)
-    standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+    standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
     running = campaign_set_status(
-        actor=None,
-        campaign=campaign_create(actor=None, office=org.office_a, year=2026, standard=standard),
+        actor=SYSTEM,
+        campaign=campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=standard),
         status="running",
     )
-    upcoming = campaign_create(actor=None, office=org.office_a, year=2027, standard=standard)
-    other = campaign_create(actor=None, office=org.office_b, year=2026, standard=standard)
+    upcoming = campaign_create(actor=SYSTEM, office=org.office_a, year=2027, standard=standard)
+    other = campaign_create(actor=SYSTEM, office=org.office_b, year=2026, standard=standard)
     assert campaign_chosen(user=users.leader, params={}) == running
     assert campaign_chosen(user=users.leader, params={"campaign": str(upcoming.pk)}) == upcoming
     for bad in (str(other.pk), "abc", "999999"):

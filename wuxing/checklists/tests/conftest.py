@@ -6,6 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from wuxing.core.actors import SYSTEM
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
 
 
@@ -16,11 +18,11 @@ def world(org):
     from wuxing.standards.models import Star
     from wuxing.testing import users_for
 
-    standard = standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
-    campaign = campaign_create(actor=None, office=org.office_a, year=timezone.localdate().year, standard=standard)
-    campaign_set_status(actor=None, campaign=campaign, status="running")
-    campaign_b = campaign_create(actor=None, office=org.office_b, year=timezone.localdate().year, standard=standard)
-    campaign_set_status(actor=None, campaign=campaign_b, status="running")
+    standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
+    campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=timezone.localdate().year, standard=standard)
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="running")
+    campaign_b = campaign_create(actor=SYSTEM, office=org.office_b, year=timezone.localdate().year, standard=standard)
+    campaign_set_status(actor=SYSTEM, campaign=campaign_b, status="running")
     stars = {(s.star_set, s.code): s for s in Star.objects.filter(standard=standard)}
     return SimpleNamespace(
         org=org, users=users_for(org), standard=standard, campaign=campaign, campaign_b=campaign_b, stars=stars
@@ -45,7 +47,7 @@ def make_item(world):
         branch = world.org.branches[branch_code]
         campaign = world.campaign if branch.office_id == world.org.office_a.pk else world.campaign_b
         return item_create(
-            actor=None,
+            actor=SYSTEM,
             branch=branch,
             campaign=campaign,
             star=world.stars[(branch.star_set, star)],

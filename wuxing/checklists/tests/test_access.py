@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from wuxing.checklists import services
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 
 # url name, args (from the world), method, in-scope user, [(outsider, expected status)], in-scope status
@@ -79,11 +80,11 @@ def access_world(world, make_item, settings, tmp_path):
     world.a1 = world.org.branches["a1"]
     world.item = make_item("a1", target=4)
     checkin = services.checkin_record(
-        actor=None, item=world.item, value=1, evidence=[as_upload(sample_jpeg("会议"), "a.jpg", "image/jpeg")]
+        actor=SYSTEM, item=world.item, value=1, evidence=[as_upload(sample_jpeg("会议"), "a.jpg", "image/jpeg")]
     )
     world.evidence = checkin.evidence.get()
     published = services.checkin_record(
-        actor=None,
+        actor=SYSTEM,
         item=world.item,
         value=2,
         evidence=[as_upload(sample_jpeg("公开"), "b.jpg", "image/jpeg")],

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from wuxing.checklists.models import CheckIn, ChecklistItem
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import sample_jpeg
 
 
@@ -144,8 +145,8 @@ def test_branch_progress_counts_and_scope(api_client, world, make_item):
     past = timezone.localdate() - timedelta(days=30)
     overdue = make_item(target=10, start_date=past - timedelta(days=30), due_date=past)
     done = make_item(kind="yes_no", title="公开", start_date=past - timedelta(days=30), due_date=past)
-    checkin_record(actor=None, item=done, done=True)
-    checkin_record(actor=None, item=overdue, value=2)
+    checkin_record(actor=SYSTEM, item=done, done=True)
+    checkin_record(actor=SYSTEM, item=overdue, value=2)
     auth(api_client, world.users.cadre)
     body = api_client.get(f"/api/v1/branches/{overdue.branch_id}/progress/").json()
     assert (body["done"], body["overdue"], body["behind"]) == (1, 1, 0)

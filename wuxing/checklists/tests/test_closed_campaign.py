@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from wuxing.campaigns.services import campaign_set_status
 from wuxing.checklists.models import CheckIn, CheckInEvidence, ChecklistItem
 from wuxing.checklists.services import checkin_record, item_create
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def _stored_files() -> set[Path]:
 
 def test_no_item_and_no_check_in_once_the_campaign_is_closed(world, make_item):
     item = make_item()
-    campaign_set_status(actor=None, campaign=world.campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
     with pytest.raises(ValidationError) as caught:
         checkin_record(actor=world.users.secretary, item=item, value=2)
     assert "已结束" in str(caught.value)

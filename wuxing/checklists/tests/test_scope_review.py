@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from wuxing.checklists import services
 from wuxing.checklists.models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.org.models import Person
 
@@ -198,8 +199,8 @@ def test_a_correction_of_another_items_check_in_is_refused_everywhere(client, ap
     mine = make_item("a1", title="党员大会")
     theirs = make_item("a1", title="主题党日")
     foreign = make_item("b1", title="乙一社区事项")
-    other = services.checkin_record(actor=None, item=theirs, value=2)
-    far = services.checkin_record(actor=None, item=foreign, value=3)
+    other = services.checkin_record(actor=SYSTEM, item=theirs, value=2)
+    far = services.checkin_record(actor=SYSTEM, item=foreign, value=3)
     for corrects in (other, far):
         with pytest.raises(ValidationError) as exc:
             services.checkin_record(actor=world.users.secretary, item=mine, value=1, corrects=corrects, reason="更正")
@@ -237,7 +238,7 @@ def test_check_ins_for_another_branch_are_refused(api_client, world, make_item):
 @pytest.fixture
 def a2_evidence(world, make_item):
     item = make_item("a2")
-    checkin = services.checkin_record(actor=None, item=item, value=1, evidence=[_photo()])
+    checkin = services.checkin_record(actor=SYSTEM, item=item, value=1, evidence=[_photo()])
     return checkin.evidence.get()
 
 
@@ -300,9 +301,9 @@ def test_the_tolerance_of_another_office_cannot_be_set(world):
 
 def test_the_public_board_shows_published_evidence_of_its_own_office_only(client, world, make_item):
     item = make_item("a1")
-    checkin = services.checkin_record(actor=None, item=item, value=1, evidence=[_photo("公开"), _photo("内部")])
+    checkin = services.checkin_record(actor=SYSTEM, item=item, value=1, evidence=[_photo("公开"), _photo("内部")])
     shown, hidden = list(checkin.evidence.order_by("id"))
-    services.evidence_set_published(actor=None, evidence=shown, published=True)
+    services.evidence_set_published(actor=SYSTEM, evidence=shown, published=True)
     code_a, code_b = world.org.office_a.code, world.org.office_b.code
     assert client.get(reverse("checklists_public:evidence_thumb", args=[code_a, shown.pk])).status_code == 200
     assert client.get(reverse("checklists_public:evidence_thumb", args=[code_a, hidden.pk])).status_code == 404
@@ -313,7 +314,7 @@ def test_the_public_board_shows_published_evidence_of_its_own_office_only(client
     board_b = client.get(reverse("checklists_public:board", args=[code_b])).content.decode()
     assert "甲一村" not in board_b
     # A superseded check-in's evidence leaves the public site.
-    services.checkin_record(actor=None, item=item, value=2, corrects=checkin, reason="更正")
+    services.checkin_record(actor=SYSTEM, item=item, value=2, corrects=checkin, reason="更正")
     assert client.get(reverse("checklists_public:evidence_thumb", args=[code_a, shown.pk])).status_code == 404
 
 

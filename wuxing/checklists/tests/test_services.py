@@ -13,6 +13,7 @@ from PIL import Image
 
 from wuxing.checklists import selectors, services
 from wuxing.checklists.models import CheckIn, CheckInEvidence, ChecklistItem
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf, sample_png
 
@@ -36,7 +37,7 @@ def test_item_star_must_be_of_the_branch_star_set(world):
     # R2: a rural branch cannot work on an urban-only star.
     with pytest.raises(ValidationError) as exc:
         services.item_create(
-            actor=None,
+            actor=SYSTEM,
             branch=world.org.branches["a1"],
             star=world.stars[("urban", "co_building")],
             title="共建",
@@ -58,7 +59,7 @@ def test_item_star_must_be_of_the_branch_star_set(world):
 def test_bad_items_are_refused(world, fields, field):
     with pytest.raises(ValidationError) as exc:
         services.item_create(
-            actor=None,
+            actor=SYSTEM,
             branch=world.org.branches["a1"],
             star=world.stars[("rural", "strong_branch")],
             title="x",
@@ -146,7 +147,7 @@ def test_import_is_all_or_nothing_with_row_messages(world):
 
 def test_import_refuses_a_file_that_is_not_a_workbook(world):
     with pytest.raises(ValidationError) as exc:
-        services.items_import(actor=None, branch=world.org.branches["a1"], data=b"name,star\n")
+        services.items_import(actor=SYSTEM, branch=world.org.branches["a1"], data=b"name,star\n")
     assert "Excel" in exc.value.messages[0]
 
 
@@ -189,12 +190,12 @@ def test_checkin_figures_are_checked(world, make_item):
     item = make_item()
     yes_no = make_item(kind="yes_no", title="公开")
     with pytest.raises(ValidationError):
-        services.checkin_record(actor=None, item=item, value=None)
+        services.checkin_record(actor=SYSTEM, item=item, value=None)
     with pytest.raises(ValidationError):
-        services.checkin_record(actor=None, item=yes_no)
+        services.checkin_record(actor=SYSTEM, item=yes_no)
     with pytest.raises(ValidationError):
-        services.checkin_record(actor=None, item=item, value=1, effective_on=timezone.localdate() + timedelta(days=1))
-    services.checkin_record(actor=None, item=yes_no, done=True)
+        services.checkin_record(actor=SYSTEM, item=item, value=1, effective_on=timezone.localdate() + timedelta(days=1))
+    services.checkin_record(actor=SYSTEM, item=yes_no, done=True)
     yes_no.refresh_from_db()
     assert yes_no.done is True
     assert not CheckIn.objects.filter(item=item).exists()
@@ -255,8 +256,8 @@ def test_branch_progress_selector(world, make_item):
     a = make_item(target=10, weight=3)
     b = make_item(kind="yes_no", title="公开", weight=1)
     make_item(star="industry", target=20, title="集体收入", weight=2)
-    services.checkin_record(actor=None, item=a, value=5)
-    services.checkin_record(actor=None, item=b, done=True)
+    services.checkin_record(actor=SYSTEM, item=a, value=5)
+    services.checkin_record(actor=SYSTEM, item=b, done=True)
     p = selectors.branch_progress(branch=world.org.branches["a1"], campaign=world.campaign)
     assert p.by_star["strong_branch"] == pytest.approx((3 * 0.5 + 1) / 4)
     assert p.by_star["industry"] == 0
@@ -267,7 +268,7 @@ def test_branch_progress_selector(world, make_item):
 def test_tolerance_is_configurable_per_office(world, make_item):
     start = timezone.localdate() - timedelta(days=50)
     item = make_item(target=100, start_date=start, due_date=start + timedelta(days=100))
-    services.checkin_record(actor=None, item=item, value=35)  # expected 50%, at 35%
+    services.checkin_record(actor=SYSTEM, item=item, value=35)  # expected 50%, at 35%
     assert selectors.branch_progress(branch=item.branch, campaign=item.campaign).behind == 1
     with pytest.raises(PermissionDenied):
         services.policy_set(actor=world.users.secretary, office=world.org.office_a, behind_tolerance="0.2")

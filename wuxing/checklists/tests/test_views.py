@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from wuxing.checklists import services
 from wuxing.checklists.models import CheckIn, ChecklistItem
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.org.models import Branch
 
@@ -58,7 +59,7 @@ def test_bad_checkin_shows_the_chinese_error_and_changes_nothing(client, world, 
 
 def test_correction_from_the_page_keeps_the_old_figure(client, world, make_item):
     item = make_item(target=10)
-    first = services.checkin_record(actor=None, item=item, value=7)
+    first = services.checkin_record(actor=SYSTEM, item=item, value=7)
     client.force_login(world.users.secretary)
     form = client.get(reverse("checklists:item_detail", args=[item.pk]) + f"?corrects={first.pk}").content.decode()
     assert "更正打卡记录" in form and "更正原因" in form
@@ -133,7 +134,7 @@ def test_generate_and_import_pages(client, world):
 def test_report_card_page_and_pdf(client, world, make_item, media):
     item = make_item(target=4, title="召开党员大会")
     services.checkin_record(
-        actor=None, item=item, value=4, evidence=[as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")]
+        actor=SYSTEM, item=item, value=4, evidence=[as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg")]
     )
     client.force_login(world.users.leader)
     html = client.get(reverse("checklists:report_card", args=[item.branch_id])).content.decode()
@@ -152,10 +153,10 @@ def test_report_card_page_and_pdf(client, world, make_item, media):
 def test_report_card_period_shows_the_figures_of_then(client, world, make_item):
     year = world.campaign.year
     item = make_item(target=10, title="党员大会")
-    services.checkin_record(actor=None, item=item, value=2, effective_on=date(year, 1, 15))
+    services.checkin_record(actor=SYSTEM, item=item, value=2, effective_on=date(year, 1, 15))
     if timezone.localdate() < date(year, 2, 1):
         pytest.skip("needs a later date in the campaign year")
-    services.checkin_record(actor=None, item=item, value=8)
+    services.checkin_record(actor=SYSTEM, item=item, value=8)
     client.force_login(world.users.leader)
     url = reverse("checklists:report_card", args=[item.branch_id])
     january = client.get(url + "?period=m01").content.decode()
@@ -184,7 +185,7 @@ def test_progress_table_query_count_does_not_grow_with_branches(
         client.get(url)
     for b in _more_branches(world.org, 12):
         services.item_create(
-            actor=None,
+            actor=SYSTEM,
             branch=b,
             campaign=world.campaign,
             star=world.stars[("rural", "strong_branch")],
@@ -199,8 +200,8 @@ def test_progress_table_query_count_does_not_grow_with_branches(
 def test_progress_table_filters_sort_and_export(client, world, make_item):
     a1 = make_item("a1", target=10)
     a2 = make_item("a2", target=10)
-    services.checkin_record(actor=None, item=a1, value=5)
-    services.checkin_record(actor=None, item=a2, value=10)
+    services.checkin_record(actor=SYSTEM, item=a1, value=5)
+    services.checkin_record(actor=SYSTEM, item=a2, value=10)
     client.force_login(world.users.leader)
     url = reverse("checklists:progress_table")
     html = client.get(url).content.decode()
@@ -251,7 +252,7 @@ def test_dashboard_tolerance_form(client, world):
 def test_panels_on_the_branch_page_and_overview(client, world, make_item):
     make_item(target=4)
     client.force_login(world.users.leader)
-    html = client.get(reverse("org:branch_detail", args=[world.org.branches["a1"].pk])).content.decode()
+    html = client.get(reverse("portal:branch_detail", args=[world.org.branches["a1"].pk])).content.decode()
     assert 'id="checklists-panel"' in html and "共1项" in html
     html = client.get(reverse("home")).content.decode()
     assert 'id="checklists-overview"' in html
@@ -296,14 +297,14 @@ def test_office_pages_query_count_does_not_grow_with_branches(
         assert client.get(url).status_code == 200
     for b in _more_branches(world.org, 10):
         item = services.item_create(
-            actor=None,
+            actor=SYSTEM,
             branch=b,
             campaign=world.campaign,
             star=world.stars[("rural", "strong_branch")],
             title="x",
             target_value=3,
         )
-        services.checkin_record(actor=None, item=item, value=1)
+        services.checkin_record(actor=SYSTEM, item=item, value=1)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
 
@@ -327,8 +328,8 @@ def test_progress_table_and_report_card_follow_the_target(client, world, make_it
 def test_history_and_flagged_exports(client, world, make_item):
     past = timezone.localdate() - timedelta(days=5)
     item = make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
-    first = services.checkin_record(actor=None, item=item, value=3, effective_on=past - timedelta(days=10))
-    services.checkin_record(actor=None, item=item, value=2, corrects=first, reason="重复统计")
+    first = services.checkin_record(actor=SYSTEM, item=item, value=3, effective_on=past - timedelta(days=10))
+    services.checkin_record(actor=SYSTEM, item=item, value=2, corrects=first, reason="重复统计")
     client.force_login(world.users.secretary)
     r = client.get(reverse("checklists:item_detail", args=[item.pk]) + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
@@ -361,7 +362,7 @@ def test_branch_checklist_filters_by_state(client, world, make_item):
     past = timezone.localdate() - timedelta(days=5)
     late = make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
     done = make_item(kind="yes_no", title="已办事项")
-    services.checkin_record(actor=None, item=done, done=True)
+    services.checkin_record(actor=SYSTEM, item=done, done=True)
     client.force_login(world.users.secretary)
     url = reverse("checklists:branch_checklist", args=[late.branch_id])
     html = client.get(url + "?state=overdue").content.decode()

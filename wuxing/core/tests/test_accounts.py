@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AccountPolicy, AuditLog
 from wuxing.core.roles import Role
 from wuxing.core.services import account_policy_update
@@ -122,10 +123,10 @@ def test_active_session_slides(client):
 
 def test_password_complexity_is_enforced():
     with pytest.raises(ValidationError) as err:
-        user_create(actor=None, username="weak", password="password")
+        user_create(actor=SYSTEM, username="weak", password="password")
     assert any("至少" in m for m in err.value.messages)
     assert not User.objects.filter(username="weak").exists()
-    user_create(actor=None, username="strong", password="Strong-pass-2026")
+    user_create(actor=SYSTEM, username="strong", password="Strong-pass-2026")
 
 
 def test_three_admin_roles_never_on_one_account():

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.liaison.services import activity_record
 
@@ -37,7 +38,7 @@ class World:
         self.own = assignments[("T-a1", "A1")]
         self.other = assignments[("T-a3", "A2")]
         self.activity = activity_record(
-            actor=None,
+            actor=SYSTEM,
             campaign_assignment=self.own,
             kind="party_lecture",
             held_on=datetime.date.today(),

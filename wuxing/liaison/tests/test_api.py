@@ -2,6 +2,7 @@
 
 import datetime
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import sample_jpeg
 
 TODAY = datetime.date.today().isoformat()
@@ -95,9 +96,11 @@ def test_demo_sites_within_scope(api_client, org, users, campaign):
     from wuxing.showcase.models import ProjectKind
     from wuxing.showcase.services import project_create, site_claim
 
-    site = site_claim(actor=None, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="邻里共治")
+    site = site_claim(
+        actor=SYSTEM, campaign=campaign, branch=org.branches["a2"], leader=org.leader_a, feature="邻里共治"
+    )
     project_create(
-        actor=None,
+        actor=SYSTEM,
         site=site,
         kind=ProjectKind.objects.get(office=org.office_a, code="grid"),
         title="网格",

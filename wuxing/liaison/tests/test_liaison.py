@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.liaison import selectors, services
@@ -77,7 +78,9 @@ def test_department_cadre_sees_and_records_only_its_own_assignments(users, assig
 def test_department_cadre_does_not_see_other_departments_on_its_branches(org, users, campaign, assignments):
     from wuxing.liaison.services import campaign_assignment_create
 
-    other = campaign_assignment_create(actor=None, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2)
+    other = campaign_assignment_create(
+        actor=SYSTEM, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2
+    )
     _record(users.leader, other, "work_meeting")
     assert other.pk not in {r.pk for r in selectors.assignment_list(user=users.cadre)}
     assert not selectors.activity_list(user=users.cadre).exists()
@@ -199,7 +202,7 @@ def test_findings_link_to_the_branch_stars_and_show_on_the_branch_page(client, o
             found_on=TODAY,
         )
     client.force_login(users.secretary)
-    page = client.get(reverse("org:branch_detail", args=[org.branches["a1"].pk])).content.decode()
+    page = client.get(reverse("portal:branch_detail", args=[org.branches["a1"].pk])).content.decode()
     assert "集体经济收入偏低" in page and star.name in page and "短板" in page
     assert Finding.objects.count() == 1
 
@@ -332,7 +335,7 @@ def test_activity_and_finding_lists_export(client, org, users, campaign, assignm
 def test_a_closed_campaign_no_longer_changes(users, campaign, assignments):
     from wuxing.campaigns.services import campaign_set_status
 
-    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     with pytest.raises(ValidationError):
         _record(users.cadre, assignments[("T-a1", "A1")], "heart_talk")
     assert not Activity.objects.exists()

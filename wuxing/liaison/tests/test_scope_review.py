@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.liaison import services
 from wuxing.liaison.models import Activity, ActivityEvidence, CampaignAssignment, Finding
@@ -30,7 +31,7 @@ def _record(actor, row, kind="party_lecture", **kw):
 def other_department(org, campaign, assignments):
     """Department A-2 also takes branch a1: the cadre of A-1 sees the branch, not this assignment."""
     return services.campaign_assignment_create(
-        actor=None, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2
+        actor=SYSTEM, campaign=campaign, branch=org.branches["a1"], department=org.dept_a2
     )
 
 
@@ -43,7 +44,7 @@ def test_no_evidence_is_added_once_the_campaign_is_closed(client, users, campaig
     from wuxing.campaigns.services import campaign_set_status
 
     activity = _record(users.cadre, assignments[("T-a1", "A1")])
-    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     with pytest.raises(ValidationError) as exc:
         services.activity_add_evidence(actor=users.cadre, activity=activity, evidence=[_photo()])
     assert "已结束" in str(exc.value)
@@ -196,7 +197,7 @@ def test_findings_refuse_an_assignment_of_another_branch_and_a_branch_of_another
 def test_the_finding_page_is_not_found_for_a_campaign_of_another_office(client, org, users, campaign):
     from wuxing.campaigns.services import campaign_create
 
-    other = campaign_create(actor=None, office=org.office_b, year=2026, standard=campaign.standard)
+    other = campaign_create(actor=SYSTEM, office=org.office_b, year=2026, standard=campaign.standard)
     client.force_login(users.district)
     url = reverse("liaison:finding_create", args=[org.branches["a1"].pk]) + f"?campaign={other.pk}"
     assert client.get(url).status_code == 404

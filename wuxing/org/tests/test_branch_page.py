@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def _positions(client, username, branch):
     client.force_login(User.objects.get(username=username))
-    html = client.get(reverse("org:branch_detail", args=[branch.pk])).content.decode()
+    html = client.get(reverse("portal:branch_detail", args=[branch.pk])).content.decode()
     return html.index("打卡清单"), html.index("支部基本情况")
 
 

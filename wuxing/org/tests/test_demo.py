@@ -12,6 +12,7 @@ from wuxing.core.roles import ADMIN_ROLES, Role
 from wuxing.org import demo
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+from wuxing.portal.demo import load_demo
 from wuxing.standards.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,7 @@ def test_scopes_of_demo_accounts(loaded):
 def test_second_run_changes_nothing(loaded):
     before = _counts()
     out = StringIO()
-    assert demo.load_demo(stdout=out) is False
+    assert load_demo(stdout=out) is False
     assert "演示数据已存在，跳过" in out.getvalue()
     assert _counts() == before
 

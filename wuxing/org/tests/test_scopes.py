@@ -78,12 +78,12 @@ def test_change_needs_permission_and_scope(org):
 
 def test_edit_is_rechecked_after_saving(org, monkeypatch):
     """An edit that would end outside the actor's scope is rolled back whole, audit row included."""
-    from wuxing.core import services as core_services
+    from wuxing.org import access
 
     u = users_for(org)
     before = AuditLog.objects.count()
 
-    def deny(obj, *, actor, action="change"):
+    def deny(obj, *, actor, action="change", message=None):
         raise PermissionDenied("moved out of scope")
 
     monkeypatch.setattr("wuxing.org.services.ensure_in_scope", deny)
@@ -91,7 +91,7 @@ def test_edit_is_rechecked_after_saving(org, monkeypatch):
         branch_update(actor=u.leader, branch=org.branches["a1"], name="改名")
     assert Branch.objects.get(pk=org.branches["a1"].pk).name == "甲一村"
     assert AuditLog.objects.count() == before
-    assert core_services.ensure_in_scope is not deny
+    assert access.ensure_in_scope is not deny
 
 
 def test_kind_change_resets_the_default_star_set(org):

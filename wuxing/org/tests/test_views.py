@@ -18,7 +18,7 @@ def test_anonymous_goes_to_login(client, org):
     for url in (
         reverse("home"),
         reverse("org:branch_list"),
-        reverse("org:branch_detail", args=[org.branches["a1"].pk]),
+        reverse("portal:branch_detail", args=[org.branches["a1"].pk]),
         reverse("org:department_list"),
         reverse("org:user_list"),
     ):
@@ -30,13 +30,13 @@ def test_branch_detail_scope(client, org):
     u = users_for(org)
     a1, b1 = org.branches["a1"].pk, org.branches["b1"].pk
     client.force_login(u.secretary)
-    assert client.get(reverse("org:branch_detail", args=[a1])).status_code == 200
-    assert client.get(reverse("org:branch_detail", args=[org.branches["a2"].pk])).status_code == 404
+    assert client.get(reverse("portal:branch_detail", args=[a1])).status_code == 200
+    assert client.get(reverse("portal:branch_detail", args=[org.branches["a2"].pk])).status_code == 404
     client.force_login(u.leader)
-    assert client.get(reverse("org:branch_detail", args=[a1])).status_code == 200
-    assert client.get(reverse("org:branch_detail", args=[b1])).status_code == 404
+    assert client.get(reverse("portal:branch_detail", args=[a1])).status_code == 200
+    assert client.get(reverse("portal:branch_detail", args=[b1])).status_code == 404
     client.force_login(u.cadre)
-    assert client.get(reverse("org:branch_detail", args=[org.branches["a3"].pk])).status_code == 404
+    assert client.get(reverse("portal:branch_detail", args=[org.branches["a3"].pk])).status_code == 404
 
 
 def test_branch_list_shows_only_scope_and_masks_phones(client, org):
@@ -129,7 +129,7 @@ def test_secretary_starts_on_their_branch(client, org):
     client.force_login(u.secretary)
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("org:branch_detail", args=[org.branches["a1"].pk])
+    assert response["Location"] == reverse("portal:branch_detail", args=[org.branches["a1"].pk])
 
 
 def test_branch_list_pages_at_scale(client, org):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.showcase import services
 
@@ -31,10 +32,10 @@ class World:
     def __init__(self, org, users, site, kinds):
         self.org, self.users, self.site = org, users, site
         self.project = services.project_create(
-            actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None)]
+            actor=SYSTEM, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None)]
         )
         self.evidence = services.project_add_evidence(
-            actor=None, project=self.project, evidence=[as_upload(sample_jpeg("志愿"), "v.jpg", "image/jpeg")]
+            actor=SYSTEM, project=self.project, evidence=[as_upload(sample_jpeg("志愿"), "v.jpg", "image/jpeg")]
         )[0]
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from wuxing.core.actors import SYSTEM
 from wuxing.showcase import services
 
 D = datetime.date(2026, 4, 1)
@@ -20,13 +21,13 @@ def _xlsx(response):
 
 def _volunteers(site, kinds, teams=1, activities=1):
     project = services.project_create(
-        actor=None, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None), ("积分", None)]
+        actor=SYSTEM, site=site, kind=kinds["volunteers"], title="志愿服务", milestones=[("组队", None), ("积分", None)]
     )
     for t in range(teams):
-        team = services.team_add(actor=None, project=project, name=f"队{t}")
+        team = services.team_add(actor=SYSTEM, project=project, name=f"队{t}")
         for a in range(activities):
             services.volunteer_activity_add(
-                actor=None, team=team, held_on=D, title=f"活动{a}", volunteer_count=2, hours="3"
+                actor=SYSTEM, team=team, held_on=D, title=f"活动{a}", volunteer_count=2, hours="3"
             )
     return project
 
@@ -73,16 +74,16 @@ def test_site_and_project_pages_do_not_grow_in_queries(client, users, site, kind
 def test_branch_page_panels_stay_cheap(client, org, users, site, kinds, django_assert_max_num_queries):
     from wuxing.liaison.services import activity_record, campaign_assignments_sync
 
-    rows = campaign_assignments_sync(actor=None, campaign=site.campaign)
+    rows = campaign_assignments_sync(actor=SYSTEM, campaign=site.campaign)
     client.force_login(users.leader)
-    url = reverse("org:branch_detail", args=[org.branches["a2"].pk])
+    url = reverse("portal:branch_detail", args=[org.branches["a2"].pk])
     client.get(url)
     with django_assert_max_num_queries(60) as before:
         page = client.get(url).content.decode()
     assert "晋位提升" in page and "示范点" in page and "“五个一”" in page
     for row in rows:
         for kind in ("party_lecture", "heart_talk", "work_meeting"):
-            activity_record(actor=None, campaign_assignment=row, kind=kind, held_on=D, participants="x")
+            activity_record(actor=SYSTEM, campaign_assignment=row, kind=kind, held_on=D, participants="x")
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
 
@@ -91,12 +92,12 @@ def test_a_closed_campaign_no_longer_changes(users, site, kinds):
     from wuxing.campaigns.services import campaign_set_status
 
     project = _volunteers(site, kinds)
-    campaign_set_status(actor=None, campaign=site.campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=site.campaign, status="closed")
     with pytest.raises(ValidationError):
         services.team_add(actor=users.staff, project=project, name="新队")
     with pytest.raises(ValidationError):
         services.site_claim(
-            actor=None,
+            actor=SYSTEM,
             campaign=site.campaign,
             branch=site.branch.office.branches.exclude(pk=site.branch_id).first(),
             leader=site.leader,

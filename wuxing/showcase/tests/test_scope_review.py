@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.org.models import Person
 from wuxing.showcase import services
@@ -22,16 +23,16 @@ def office_b(org, standard):
     from wuxing.campaigns.services import campaign_create, campaign_set_status
 
     campaign = campaign_set_status(
-        actor=None,
-        campaign=campaign_create(actor=None, office=org.office_b, year=2026, standard=standard),
+        actor=SYSTEM,
+        campaign=campaign_create(actor=SYSTEM, office=org.office_b, year=2026, standard=standard),
         status="running",
     )
     leader = Person.objects.create(office=org.office_b, name="乙书记", position="党工委书记", is_leader=True)
     site = services.site_claim(
-        actor=None, campaign=campaign, branch=org.branches["b1"], leader=leader, feature="乙方特色", claimed_on=D
+        actor=SYSTEM, campaign=campaign, branch=org.branches["b1"], leader=leader, feature="乙方特色", claimed_on=D
     )
     kind = ProjectKind.objects.get(office=org.office_b, code="co_building")
-    project = services.project_create(actor=None, site=site, kind=kind, title="乙方共建", milestones=[("签约", None)])
+    project = services.project_create(actor=SYSTEM, site=site, kind=kind, title="乙方共建", milestones=[("签约", None)])
     return type("OfficeB", (), {"campaign": campaign, "leader": leader, "site": site, "kind": kind, "project": project})
 
 
@@ -43,7 +44,7 @@ def office_b(org, standard):
 def test_no_project_is_added_to_a_site_of_a_closed_campaign(client, users, campaign, site, kinds):
     from wuxing.campaigns.services import campaign_set_status
 
-    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     site.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.project_create(actor=users.staff, site=site, kind=kinds["grid"], title="网格")
@@ -60,7 +61,7 @@ def test_no_project_is_added_to_a_site_of_a_closed_campaign(client, users, campa
 def test_the_plan_of_a_site_of_a_closed_campaign_no_longer_changes(client, users, campaign, site):
     from wuxing.campaigns.services import campaign_set_status
 
-    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     with pytest.raises(ValidationError):
         services.site_update(actor=users.leader, site=site, feature="改过的特色", plan="改过的方案")
     client.force_login(users.leader)
@@ -119,7 +120,7 @@ def test_a_site_refuses_a_leader_or_branch_of_another_office(org, users, campaig
 
 
 def test_records_of_a_project_outside_the_scope_are_refused(client, users, org, site, kinds, office_b):
-    ours = services.project_create(actor=None, site=site, kind=kinds["tea_house"], title="民情茶馆")
+    ours = services.project_create(actor=SYSTEM, site=site, kind=kinds["tea_house"], title="民情茶馆")
     with pytest.raises(PermissionDenied):
         services.agreement_add(actor=users.staff, project=office_b.project, partner="x", content="x", signed_on=D)
     with pytest.raises(PermissionDenied):
@@ -160,7 +161,7 @@ def test_records_of_a_project_outside_the_scope_are_refused(client, users, org, 
 
 def test_project_evidence_of_another_office_is_not_found(client, users, office_b):
     files = services.project_add_evidence(
-        actor=None, project=office_b.project, evidence=[as_upload(sample_jpeg("签约"), "a.jpg", "image/jpeg")]
+        actor=SYSTEM, project=office_b.project, evidence=[as_upload(sample_jpeg("签约"), "a.jpg", "image/jpeg")]
     )
     url = reverse("showcase:evidence_file", args=[files[0].pk])
     for user in (users.leader, users.secretary, users.cadre):
@@ -201,9 +202,9 @@ def test_public_sites_are_of_the_office_in_the_address_and_of_started_campaigns(
     assert client.get(reverse("showcase_public:site_detail", args=[code_b, site.pk])).status_code == 404
     listing = client.get(reverse("showcase_public:site_list", args=[code_b])).content.decode()
     assert "乙一社区" in listing and "甲二社区" not in listing and org.leader_a.name not in listing
-    preparing = campaign_create(actor=None, office=org.office_a, year=2027, standard=standard)
+    preparing = campaign_create(actor=SYSTEM, office=org.office_a, year=2027, standard=standard)
     hidden = services.site_claim(
-        actor=None, campaign=preparing, branch=org.branches["a3"], leader=org.leader_a, feature="尚未公开的特色"
+        actor=SYSTEM, campaign=preparing, branch=org.branches["a3"], leader=org.leader_a, feature="尚未公开的特色"
     )
     assert client.get(reverse("showcase_public:site_detail", args=[code_a, hidden.pk])).status_code == 404
     assert "尚未公开的特色" not in client.get(reverse("showcase_public:site_list", args=[code_a])).content.decode()

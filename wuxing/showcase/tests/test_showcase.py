@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.showcase import selectors, services
 from wuxing.showcase.models import DemoSite, VolunteerActivity
@@ -23,9 +24,11 @@ def test_claiming_fills_the_catalogue_with_the_nine_default_kinds(org, site, kin
 def test_only_leaders_claim_and_one_site_per_leader(org, users, campaign, site):
     cadre = org.cadre_a1
     with pytest.raises(ValidationError):
-        services.site_claim(actor=None, campaign=campaign, branch=org.branches["a3"], leader=cadre, feature="x")
+        services.site_claim(actor=SYSTEM, campaign=campaign, branch=org.branches["a3"], leader=cadre, feature="x")
     with pytest.raises(ValidationError):
-        services.site_claim(actor=None, campaign=campaign, branch=org.branches["a3"], leader=org.leader_a, feature="x")
+        services.site_claim(
+            actor=SYSTEM, campaign=campaign, branch=org.branches["a3"], leader=org.leader_a, feature="x"
+        )
     with pytest.raises(PermissionDenied):
         services.site_claim(
             actor=users.staff, campaign=campaign, branch=org.branches["a3"], leader=org.leader_a, feature="x"
@@ -194,15 +197,15 @@ def test_scope_secretary_of_another_branch_and_other_office(org, users, site, ki
 def test_levels_last_year_target_and_rated(org, users, site, standard, campaign):
     from wuxing.campaigns.services import campaign_create, campaign_record_result
 
-    previous = campaign_create(actor=None, office=org.office_a, year=2025, standard=standard)
+    previous = campaign_create(actor=SYSTEM, office=org.office_a, year=2025, standard=standard)
     campaign_record_result(
-        actor=None, campaign=previous, branch=org.branches["a2"], level=3, rated_on=datetime.date(2025, 12, 20)
+        actor=SYSTEM, campaign=previous, branch=org.branches["a2"], level=3, rated_on=datetime.date(2025, 12, 20)
     )
     board = selectors.level_board(campaign, [org.branches["a2"].pk, org.branches["a3"].pk])
     assert board[org.branches["a2"].pk]["last"] == 3 and board[org.branches["a2"].pk]["rated"] is None
     assert board[org.branches["a3"].pk]["last"] is None
     campaign_record_result(
-        actor=None, campaign=campaign, branch=org.branches["a2"], level=4, rated_on=datetime.date(2026, 12, 20)
+        actor=SYSTEM, campaign=campaign, branch=org.branches["a2"], level=4, rated_on=datetime.date(2026, 12, 20)
     )
     board = selectors.level_board(campaign, [org.branches["a2"].pk])
     assert board[org.branches["a2"].pk]["rated"] == 4 and board[org.branches["a2"].pk]["change"] == 1

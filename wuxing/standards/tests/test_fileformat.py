@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.standards.fileformat import (
     StandardFileError,
     parse_standard,
@@ -38,12 +39,12 @@ def test_example_is_labelled_and_has_3_to_6_indicators_per_star():
 
 @pytest.mark.django_db
 def test_example_round_trips():
-    standard = standard_load(actor=None, text=example_text())
+    standard = standard_load(actor=SYSTEM, text=example_text())
     assert standard.stars.count() == 10
     exported = standard_export(standard)
     assert parse_standard(exported) == parse_standard(example_text())
     again = standard_load(
-        actor=None,
+        actor=SYSTEM,
         text=exported.replace('version: "2026.1"', 'version: "2026.2"').replace(
             "version: '2026.1'", "version: '2026.2'"
         ),
@@ -53,7 +54,7 @@ def test_example_round_trips():
 
 @pytest.mark.django_db
 def test_loaded_rules_drive_the_pure_rule_functions():
-    standard = standard_load(actor=None, text=example_text())
+    standard = standard_load(actor=SYSTEM, text=example_text())
     rules = standard_rules(standard, "rural")
     kept, lost = apply_star_rules({"strong_branch", "safety_rule_of_law"}, {"r_sf_zero_case"}, rules)
     assert kept == {"strong_branch"} and "safety_rule_of_law" in lost
@@ -73,7 +74,7 @@ def _line_of(text, needle):
 def test_bad_kind_is_refused_whole_naming_line_and_field():
     text = _broken(lambda d: d["star_sets"]["rural"]["stars"][1]["indicators"][0].update(kind="percentage"))
     with pytest.raises(StandardFileError) as err:
-        standard_load(actor=None, text=text)
+        standard_load(actor=SYSTEM, text=text)
     line = _line_of(text, "kind: percentage")
     assert any(f"第 {line} 行" in e and "star_sets.rural.stars[1].indicators[0].kind" in e for e in err.value.errors), (
         err.value.errors
@@ -111,9 +112,9 @@ def test_malformed_files(text, needle):
 
 @pytest.mark.django_db
 def test_same_version_cannot_be_loaded_twice():
-    standard_load(actor=None, text=example_text())
+    standard_load(actor=SYSTEM, text=example_text())
     with pytest.raises(StandardFileError):
-        standard_load(actor=None, text=example_text())
+        standard_load(actor=SYSTEM, text=example_text())
     assert Standard.objects.count() == 1
 
 

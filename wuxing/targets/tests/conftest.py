@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from wuxing.campaigns.services import campaign_create, campaign_set_quotas
+from wuxing.core.actors import SYSTEM
 from wuxing.standards.fileformat import standard_load
 from wuxing.standards.models import Star
 from wuxing.testing import users_for
@@ -16,15 +17,15 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-
 
 @pytest.fixture
 def standard(db):
-    return standard_load(actor=None, text=EXAMPLE.read_text(encoding="utf-8"))
+    return standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
 def tc(org, standard):
     """office A (a1 rural 一肩挑 off, a2 urban, a3 resettlement) with a 2027 campaign, quotas 4★1 3★1 2★1."""
     users = users_for(org)
-    campaign = campaign_create(actor=None, office=org.office_a, year=2027, standard=standard)
-    campaign_set_quotas(actor=None, campaign=campaign, quotas={4: 1, 3: 1, 2: 1})
+    campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2027, standard=standard)
+    campaign_set_quotas(actor=SYSTEM, campaign=campaign, quotas={4: 1, 3: 1, 2: 1})
 
     def stars(star_set, *codes):
         qs = Star.objects.filter(standard=standard, star_set=star_set)
@@ -60,57 +61,57 @@ def world(tc):
     targets = {}
     for key, branch, level in [("a1", tc.a1, 4), ("a2", tc.a2, 3), ("a3", tc.a3, 2)]:
         target = services.target_submit(
-            actor=None,
+            actor=SYSTEM,
             campaign=tc.campaign,
             branch=branch,
             stars=tc.stars(branch.star_set, *sets[branch.star_set][:level]),
             reason="基础较好",
         )
-        services.target_agree(actor=None, target=target)
+        services.target_agree(actor=SYSTEM, target=target)
         targets[key] = target
-    services.targets_confirm(actor=None, campaign=tc.campaign)
+    services.targets_confirm(actor=SYSTEM, campaign=tc.campaign)
     a1 = targets["a1"]
     a1.refresh_from_db()
     measure = services.measure_save(
-        actor=None,
+        actor=SYSTEM,
         target=a1,
         star=a1.stars.order_by("position").first(),
         title="规范组织生活",
         responsible=[tc.org.secretary_a1],
     )
     milestone = services.milestone_add(
-        actor=None, measure=measure, title="完成党员积分制管理", due_on=date(2027, 6, 30)
+        actor=SYSTEM, measure=measure, title="完成党员积分制管理", due_on=date(2027, 6, 30)
     )
-    pledge = services.pledge_generate(actor=None, target=a1)
+    pledge = services.pledge_generate(actor=SYSTEM, target=a1)
     indicators = list(
         Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by(
             "star__position", "position"
         )
     )
     baseline = services.baseline_save(
-        actor=None,
+        actor=SYSTEM,
         campaign=tc.campaign,
         branch=tc.a1,
         surveyed_on=date(2026, 10, 8),
         ratings={i.pk: "met" for i in indicators[:6]},
     )
     evidence = services.baseline_add_evidence(
-        actor=None, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")
+        actor=SYSTEM, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")
     )
-    deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="2027年创星目标", target=a1)
+    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a1, subject="2027年创星目标", target=a1)
     step = services.step_record(
-        actor=None,
+        actor=SYSTEM,
         deliberation=deliberation,
         step=Step.PROPOSE,
         held_on=date(2026, 11, 2),
         chair="甲一书记",
         attachments=[as_upload(sample_jpeg("会议"), "minutes.jpg", "image/jpeg")],
     )
-    community = services.deliberation_create(actor=None, branch=tc.a2, subject="社区停车改造", matter="project")
+    community = services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="社区停车改造", matter="project")
     for i, s in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
-        services.step_record(actor=None, deliberation=community, step=s, held_on=date(2026, 11, 1 + i))
+        services.step_record(actor=SYSTEM, deliberation=community, step=s, held_on=date(2026, 11, 1 + i))
     services.step_record(
-        actor=None,
+        actor=SYSTEM,
         deliberation=community,
         step=Step.RESIDENTS_RESOLVE,
         held_on=date(2026, 11, 5),
@@ -122,7 +123,7 @@ def world(tc):
         abstain=1,
     )
     notice = services.step_record(
-        actor=None,
+        actor=SYSTEM,
         deliberation=community,
         step=Step.RESOLUTION_PUBLISHED,
         held_on=date(2026, 11, 6),

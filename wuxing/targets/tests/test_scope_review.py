@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from wuxing.core.actors import SYSTEM
 from wuxing.org.models import Person
 from wuxing.standards.models import Indicator, Star
 from wuxing.targets import services
@@ -66,7 +67,7 @@ def test_a_deliberation_refuses_a_target_of_another_campaign(world):
     from wuxing.campaigns.services import campaign_create
 
     tc = world.tc
-    other = campaign_create(actor=None, office=tc.org.office_a, year=2028, standard=tc.standard)
+    other = campaign_create(actor=SYSTEM, office=tc.org.office_a, year=2028, standard=tc.standard)
     with pytest.raises(ValidationError) as exc:
         services.deliberation_create(
             actor=tc.users.secretary, branch=tc.a1, subject="2028年目标", campaign=other, target=world.target
@@ -218,12 +219,12 @@ def test_no_baseline_is_recorded_once_the_campaign_is_closed(org):
         encoding="utf-8"
     )
     campaign = campaign_create(
-        actor=None, office=org.office_a, year=2025, standard=standard_load(actor=None, text=text)
+        actor=SYSTEM, office=org.office_a, year=2025, standard=standard_load(actor=SYSTEM, text=text)
     )
-    campaign_set_status(actor=None, campaign=campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     with pytest.raises(ValidationError) as caught:
         baseline_save(
-            actor=None, campaign=campaign, branch=org.branches["a1"], surveyed_on=date(2025, 3, 1), ratings={}
+            actor=SYSTEM, campaign=campaign, branch=org.branches["a1"], surveyed_on=date(2025, 3, 1), ratings={}
         )
     assert "已结束" in str(caught.value)
     assert not Baseline.objects.exists()

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.org.models import Branch
 from wuxing.targets import services
@@ -13,7 +14,7 @@ from wuxing.targets.models import DeliberationStep, Target
 from wuxing.targets.selectors import targets_by_branch
 
 
-def apply(tc, branch, codes, actor=None, reason="基础较好"):
+def apply(tc, branch, codes, actor=SYSTEM, reason="基础较好"):
     star_set = branch.star_set
     return services.target_submit(
         actor=actor, campaign=tc.campaign, branch=branch, stars=tc.stars(star_set, *codes), reason=reason
@@ -42,7 +43,7 @@ def test_r2_refuses_stars_of_the_other_set(tc):
 
 def test_codes_are_read_in_the_branch_set(tc):
     target = services.target_submit(
-        actor=None, campaign=tc.campaign, branch=tc.a2, stars=["strong_branch", "co_building"], reason="x"
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a2, stars=["strong_branch", "co_building"], reason="x"
     )
     assert {s.star_set for s in target.stars.all()} == {"urban"}
 
@@ -134,7 +135,7 @@ def test_confirm_all_when_quotas_match_and_only_by_whole_office(tc):
 
 def confirmed_target(tc):
     agree_all(tc, [4, 3, 2])
-    services.targets_confirm(actor=None, campaign=tc.campaign)
+    services.targets_confirm(actor=SYSTEM, campaign=tc.campaign)
     return Target.objects.get(branch=tc.a1)
 
 
@@ -348,13 +349,13 @@ def test_community_procedure_and_configurable_quorum(tc):
         quorum_numerator=3,
         quorum_denominator=4,
     )
-    deliberation = services.deliberation_create(actor=None, branch=tc.a2, subject="社区停车改造", matter="project")
+    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="社区停车改造", matter="project")
     assert deliberation.procedure == Procedure.ONE_THREE_TWO and deliberation.publication_days == 5
     for i, step in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
-        services.step_record(actor=None, deliberation=deliberation, step=step, held_on=date(2026, 11, 1 + i))
+        services.step_record(actor=SYSTEM, deliberation=deliberation, step=step, held_on=date(2026, 11, 1 + i))
     with pytest.raises(ValidationError) as err:
         services.step_record(
-            actor=None,
+            actor=SYSTEM,
             deliberation=deliberation,
             step=Step.RESIDENTS_RESOLVE,
             held_on=date(2026, 11, 5),
@@ -367,7 +368,7 @@ def test_community_procedure_and_configurable_quorum(tc):
         )
     assert "R7" in err.value.messages[0] and "3/4" in err.value.messages[0]
     services.step_record(
-        actor=None,
+        actor=SYSTEM,
         deliberation=deliberation,
         step=Step.RESIDENTS_RESOLVE,
         held_on=date(2026, 11, 5),
@@ -381,7 +382,7 @@ def test_community_procedure_and_configurable_quorum(tc):
 
 
 def test_member_of_another_branch_cannot_record(tc):
-    deliberation = services.deliberation_create(actor=None, branch=tc.a2, subject="x")
+    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="x")
     with pytest.raises(PermissionDenied):
         services.step_record(
             actor=tc.users.secretary, deliberation=deliberation, step=Step.SOLICIT_OPINIONS, held_on=date(2026, 11, 1)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from wuxing.core.actors import SYSTEM
 from wuxing.org.models import Branch
 from wuxing.targets import services
 from wuxing.targets.choices import Step, TargetStatus
@@ -48,7 +49,7 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
         (tc.a3, ["strong_branch", "industry", "eco_livable"]),
     ]:
         services.target_submit(
-            actor=None, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x"
+            actor=SYSTEM, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x"
         )
     client.force_login(tc.users.leader)
     for target in Target.objects.all():
@@ -71,7 +72,7 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
     a3.refresh_from_db()
     assert a3.status == TargetStatus.RETURNED and a3.level == 2
     services.target_submit(
-        actor=tc.users.secretary if False else None,
+        actor=SYSTEM,
         campaign=tc.campaign,
         branch=tc.a3,
         stars=tc.stars("rural", "strong_branch", "industry"),
@@ -86,9 +87,11 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
 
 
 def test_step_refused_in_the_form_names_the_rule(client, tc):
-    deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="2027年创星目标")
-    services.step_record(actor=None, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 2))
-    services.step_record(actor=None, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3))
+    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a1, subject="2027年创星目标")
+    services.step_record(actor=SYSTEM, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 2))
+    services.step_record(
+        actor=SYSTEM, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3)
+    )
     client.force_login(tc.users.secretary)
     url = reverse("targets:deliberation_step", args=[deliberation.pk])
     data = {
@@ -140,7 +143,7 @@ def test_lists_export_to_excel(client, world):
 
 def test_panels_on_branch_page_and_overview(client, world):
     client.force_login(world.tc.users.leader)
-    page = client.get(reverse("org:branch_detail", args=[world.tc.a1.pk]))
+    page = client.get(reverse("portal:branch_detail", args=[world.tc.a1.pk]))
     assert 'id="targets-panel"' in text(page)
     overview = client.get("/")
     assert 'id="targets-overview"' in text(overview)
@@ -161,14 +164,14 @@ def _more_branches(tc, n):
             adult_population=800,
         )
         target_submit(
-            actor=None,
+            actor=SYSTEM,
             campaign=tc.campaign,
             branch=branch,
             stars=tc.stars("rural", "strong_branch", "industry"),
             reason="x",
         )
-        d = services.deliberation_create(actor=None, branch=branch, subject=f"议题{i}")
-        services.step_record(actor=None, deliberation=d, step=Step.PROPOSE, held_on=date(2026, 11, 1))
+        d = services.deliberation_create(actor=SYSTEM, branch=branch, subject=f"议题{i}")
+        services.step_record(actor=SYSTEM, deliberation=d, step=Step.PROPOSE, held_on=date(2026, 11, 1))
 
 
 @pytest.mark.parametrize(
@@ -198,7 +201,7 @@ def test_secretary_can_keep_a_draft(client, tc):
 
 
 def test_out_of_order_step_posted_by_hand_is_refused(client, tc):
-    deliberation = services.deliberation_create(actor=None, branch=tc.a1, subject="x")
+    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a1, subject="x")
     client.force_login(tc.users.secretary)
     response = client.post(
         reverse("targets:deliberation_step", args=[deliberation.pk]),
@@ -268,12 +271,12 @@ def test_no_letter_for_a_closed_campaign(tc):
     from wuxing.campaigns.services import campaign_set_status
 
     target = services.target_record_past(
-        actor=None, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录"
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录"
     )
-    campaign_set_status(actor=None, campaign=tc.campaign, status="closed")
+    campaign_set_status(actor=SYSTEM, campaign=tc.campaign, status="closed")
     target.campaign.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.pledge_generate(actor=None, target=target)
+        services.pledge_generate(actor=SYSTEM, target=target)
 
 
 @pytest.mark.parametrize("name", ["targets:target_detail", "targets:plan_detail", "targets:deliberation_detail"])
@@ -286,12 +289,12 @@ def test_detail_query_counts_are_bounded(client, world, django_assert_max_num_qu
         assert client.get(url).status_code == 200
     # more measures, milestones and steps: the count stays the same
     measure = services.measure_save(
-        actor=None, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施"
+        actor=SYSTEM, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施"
     )
     for month in (3, 6, 9):
-        services.milestone_add(actor=None, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
+        services.milestone_add(actor=SYSTEM, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
     services.step_record(
-        actor=None, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3)
+        actor=SYSTEM, deliberation=world.deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3)
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200

@@ -117,6 +117,7 @@ def test_branch_side_target_pages_stay_light(live_app, open_page):
 # quotas that the agreed levels will meet once that one is agreed too. Printed: the branch left to agree.
 EVE_OF_CONFIRMATION = """
 from collections import Counter
+from wuxing.core.actors import SYSTEM
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.services import campaign_set_quotas
 from wuxing.org.models import Branch
@@ -129,10 +130,10 @@ for branch in open_ones:
     target = Target.objects.filter(campaign=campaign, branch=branch).first()
     stars = [s.code for s in target.stars.all()] if target and target.stars.exists() else [
         s.code for s in campaign.standard.stars.filter(star_set=branch.star_set).order_by("position")[:3]]
-    target = services.target_submit(actor=None, campaign=campaign, branch=branch, stars=stars, reason="已完成民主程序")
+    target = services.target_submit(actor=SYSTEM, campaign=campaign, branch=branch, stars=stars, reason="已完成民主程序")
     if branch != open_ones[-1]:
-        services.target_agree(actor=None, target=target)
-campaign_set_quotas(actor=None, campaign=campaign, quotas=dict(Counter(Target.objects.filter(campaign=campaign).values_list("level", flat=True))))
+        services.target_agree(actor=SYSTEM, target=target)
+campaign_set_quotas(actor=SYSTEM, campaign=campaign, quotas=dict(Counter(Target.objects.filter(campaign=campaign).values_list("level", flat=True))))
 print(open_ones[-1].name)
 """
 

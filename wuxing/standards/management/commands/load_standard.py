@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wuxing.core.actors import SystemActor
 from wuxing.standards.fileformat import StandardFileError, standard_load
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, **options):
         try:
-            standard = standard_load(actor=None, text=path.read_text(encoding="utf-8"))
+            standard = standard_load(actor=SystemActor("command:load_standard"), text=path.read_text(encoding="utf-8"))
         except StandardFileError as exc:
             raise CommandError("\n".join(exc.errors)) from exc
         self.stdout.write(f"loaded {standard.code} {standard.version}: {standard.stars.count()} stars")

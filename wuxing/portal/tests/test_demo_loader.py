@@ -6,12 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from wuxing.campaigns.models import Campaign, CampaignGroup, GroupMembership
+from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.core.roles import Role
 from wuxing.org import demo
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.services import orgunit_create, user_create
+from wuxing.portal.demo import load_demo
+from wuxing.standards.demo import EXAMPLE_STANDARD_PATH
 from wuxing.standards.fileformat import standard_load
 from wuxing.standards.models import Standard
 
@@ -47,14 +50,14 @@ def demo_on(settings):
 
 
 def test_a_fresh_load_reports_true_and_a_second_false(demo_on):
-    assert demo.load_demo(extensions=False) is True
-    assert demo.load_demo(extensions=False) is False
+    assert load_demo(extensions=False) is True
+    assert load_demo(extensions=False) is False
 
 
 def test_existing_province_and_city_are_reused(demo_on):
-    province = orgunit_create(actor=None, code="41", name="河南省", level=UnitLevel.PROVINCE)
-    city = orgunit_create(actor=None, code="4101", name="郑州市", level=UnitLevel.CITY, parent=province)
-    assert demo.load_demo(extensions=False) is True
+    province = orgunit_create(actor=SYSTEM, code="41", name="河南省", level=UnitLevel.PROVINCE)
+    city = orgunit_create(actor=SYSTEM, code="4101", name="郑州市", level=UnitLevel.CITY, parent=province)
+    assert load_demo(extensions=False) is True
     district = OrgUnit.objects.get(code="410199")
     assert district.parent == city
     assert OrgUnit.objects.filter(code__in=["41", "4101"]).count() == 2
@@ -63,7 +66,7 @@ def test_existing_province_and_city_are_reused(demo_on):
 def test_demo_mode_off_creates_no_accounts(settings):
     settings.WUXING_DEMO = False
     out = StringIO()
-    assert demo.load_demo(stdout=out, extensions=False) is True
+    assert load_demo(stdout=out, extensions=False) is True
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
     assert Branch.objects.count() == 14
     assert "不创建演示账号" in out.getvalue()
@@ -71,13 +74,13 @@ def test_demo_mode_off_creates_no_accounts(settings):
 
 def test_turning_demo_mode_on_later_adds_missing_accounts(settings):
     settings.WUXING_DEMO = False
-    demo.load_demo(extensions=False)
+    load_demo(extensions=False)
     # One demo account already exists (made by hand); it is left as it is.
-    existing = user_create(actor=None, username="demo-reviewer", password="Another-pass-2026")
+    existing = user_create(actor=SYSTEM, username="demo-reviewer", password="Another-pass-2026")
     before = _counts()
     settings.WUXING_DEMO = True
     out = StringIO()
-    assert demo.load_demo(stdout=out) is False
+    assert load_demo(stdout=out) is False
     assert "演示数据已存在，跳过" in out.getvalue()
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 8
     assert "demo-leader" in out.getvalue() and "demo-reviewer" not in out.getvalue()
@@ -92,8 +95,8 @@ def test_turning_demo_mode_on_later_adds_missing_accounts(settings):
 
 
 def test_an_already_loaded_standard_is_reused(demo_on):
-    standard = standard_load(actor=None, text=demo.EXAMPLE_STANDARD_PATH.read_text(encoding="utf-8"))
-    demo.load_demo(extensions=False)
+    standard = standard_load(actor=SYSTEM, text=EXAMPLE_STANDARD_PATH.read_text(encoding="utf-8"))
+    load_demo(extensions=False)
     assert Standard.objects.count() == 1
     assert Campaign.objects.get(year=2026).standard == standard
 

@@ -23,6 +23,8 @@ from django.test.utils import (
 )
 from django.utils import timezone
 
+from wuxing.core.actors import SystemActor
+
 YEAR = 2026
 ITEMS_PER_BRANCH = 8
 ACTIVITIES_PER_ASSIGNMENT = 2
@@ -33,6 +35,9 @@ def _pad(text: str, width: int) -> str:
     """Left-justify to a terminal width, Chinese characters counting two columns."""
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - used)
+
+
+BENCHMARK = SystemActor("benchmark")
 
 
 class Command(BaseCommand):
@@ -92,7 +97,7 @@ class Command(BaseCommand):
             reverse("liaison:tracker"),
         )
         board = reverse("checklists_public:board", args=[first_office.code])
-        branch_page = reverse("org:branch_detail", args=[first_branch.pk])
+        branch_page = reverse("portal:branch_detail", args=[first_branch.pk])
         cases = [
             ("district leader: branch list", leader, "/org/branches/"),
             ("district leader: API branches (limit 500)", leader, "/api/v1/branches/?limit=500"),
@@ -217,7 +222,7 @@ class Command(BaseCommand):
 
         self._step("[2/8] standard and campaigns …")
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
-        standard = standard_load(actor=None, text=text)
+        standard = standard_load(actor=BENCHMARK, text=text)
         stars = {}
         for star in (
             Star.objects.filter(standard=standard).prefetch_related("indicators").order_by("star_set", "position")
@@ -379,7 +384,7 @@ class Command(BaseCommand):
         office = data["offices"][0]
         campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
         site = site_claim(
-            actor=None,
+            actor=BENCHMARK,
             campaign=campaign,
             branch=branch,
             leader=data["leaders"][office.pk][0],

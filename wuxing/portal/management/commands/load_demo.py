@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from wuxing.org.demo import load_demo
+from wuxing.portal.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The top layer: pages made of several apps (home, the office overview, the branch page, later the district
+    view and the command screen), the demo orchestrator and the benchmark."""
+
+    name = "wuxing.portal"
+    label = "portal"
+    verbose_name = _("Portal")

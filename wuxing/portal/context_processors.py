@@ -1,0 +1,31 @@
+"""Navigation by role: the menu collects each app's `nav_items(user)`, in layer order, after the home page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .registry import project_apps
+
+# Set-up pages used now and then: shown under one "Management" menu so the daily pages fit on one line.
+MANAGEMENT_KEYS = ("campaigns", "standards", "departments", "people")
+
+
+def _items(user):
+    items = []
+    if user.has_perm("org.view_branch"):
+        items.append(("home", _("Overview"), reverse("home")))
+    for config in project_apps():
+        if hasattr(config, "nav_items"):
+            items.extend(config.nav_items(user))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_more": []}
+    items = _items(user)
+    more = sorted((item for item in items if item[0] in MANAGEMENT_KEYS), key=lambda i: MANAGEMENT_KEYS.index(i[0]))
+    main = [item for item in items if item[0] not in MANAGEMENT_KEYS]
+    if len(more) == 1:
+        main, more = items, []
+    return {"nav_items": main, "nav_more": more}

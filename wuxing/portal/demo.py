@@ -1,0 +1,68 @@
+"""The demo office (SPEC §5), loaded step by step from every project app's `demo.py` in layer order.
+
+Each app's demo module lists its `STEPS`: (label, function(office=, say=)). The organisation's first step
+creates the office and returns it; the others add to it. Every write goes through the apps' services as the
+named system actor `system:demo`, so the audit log tells demo data from real work.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from wuxing.core.actors import DEMO
+from wuxing.core.audit import audit_record
+from wuxing.org.demo import DEMO_ACCOUNTS, OFFICE_CODE, create_demo_accounts
+from wuxing.org.models import Assignment, OrgUnit, User
+
+from .registry import contributions, domain_apps, project_apps
+
+
+def demo_steps(*, extensions: bool = True) -> list[tuple[str, object]]:
+    """(label, function) of every app's demo, foundation first; without `extensions`, the foundation only."""
+    domain = {config.label for config in domain_apps()}
+    steps = []
+    for config, module in contributions("demo", project_apps()):
+        if config.label == "portal":
+            continue
+        if extensions or config.label not in domain:
+            steps.extend(module.STEPS)
+    return steps
+
+
+def load_demo(*, stdout=None, extensions: bool = True) -> bool:
+    """Load the demo office; False (and nothing changed) if it is already there.
+
+    Demo accounts are created only when settings.WUXING_DEMO is on; with demo mode on, accounts missing from an
+    office loaded earlier are added, so demo mode can be switched on later. Without `extensions`, only the
+    organisation, the standard, the campaigns and the accounts are loaded, not the year's work in them.
+    """
+
+    def say(line: str):
+        if stdout is not None:
+            stdout.write(line + "\n")
+
+    with transaction.atomic():
+        office = OrgUnit.objects.filter(code=OFFICE_CODE).first()
+        if office is not None:
+            say("演示数据已存在，跳过")
+            if settings.WUXING_DEMO:
+                created = create_demo_accounts(office, say)
+                if created:
+                    say(f"补建演示账号 {len(created)} 个：{'、'.join(created)}")
+            return False
+        steps = demo_steps(extensions=extensions)
+        for number, (label, step) in enumerate(steps, start=1):
+            say(f"[{number}/{len(steps)}] {label}…")
+            office = step(office=office, say=say) or office
+        counts = {
+            "branches": office.branches.count(),
+            "departments": office.departments.count(),
+            "people": office.people.count(),
+            "assignments": Assignment.objects.filter(branch__office=office).count(),
+            "accounts": User.objects.filter(username__in=[spec["username"] for spec in DEMO_ACCOUNTS]).count(),
+        }
+        audit_record(actor=DEMO, action="demo.load", obj=office, after=counts)
+        say(
+            f"完成：{counts['branches']} 个村（社区）、{counts['departments']} 个部门、{counts['people']} 人、"
+            f"{counts['assignments']} 条分包关系、{counts['accounts']} 个演示账号"
+        )
+    return True
