@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export WUXING_DEMO ?= 1
 
-.PHONY: run test test-browser install migrate demo static messages benchmark clean
+.PHONY: run test lint test-browser install migrate demo static messages benchmark clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -43,7 +43,13 @@ run: demo static
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn wuxing.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
-test: messages
+# Style and the layer contracts of docs/architecture.md (import-linter, configured in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check wuxing
+	$(VENV)/bin/ruff format --check wuxing
+	$(VENV)/bin/lint-imports --no-cache
+
+test: messages lint
 	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from wuxing.api.views import ScopedReadViewSet
 from wuxing.core.rules import mask_phone
 
+from .filtersets import BranchFilterSet
 from .models import Branch, Department
 from .selectors import branch_list, department_list
 
@@ -61,10 +62,11 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class BranchViewSet(ScopedReadViewSet):
+    filterset_class = BranchFilterSet
     serializer_class = BranchSerializer
 
     def get_queryset(self):
-        return branch_list(user=self.request.user, filters=self.request.query_params)
+        return branch_list(user=self.request.user)
 
 
 class DepartmentViewSet(ScopedReadViewSet):

@@ -9,27 +9,6 @@ from .choices import BranchKind, StarSet
 from .models import Branch, Department, OrgUnit, Person
 
 
-class BranchFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + BranchKind.choices)
-    star_set = forms.ChoiceField(
-        label=_("Star set"), required=False, choices=[("", _("All star sets"))] + StarSet.choices
-    )
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
-    office = forms.ChoiceField(label=_("Office"), required=False)
-
-    def __init__(self, *args, departments=(), offices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        offices = list(offices)
-        several = len(offices) > 1
-        self.fields["department"].choices = [("", _("All departments"))] + [
-            (d.pk, f"{d.office.name} · {d.name}" if several else d.name) for d in departments
-        ]
-        self.fields["office"].choices = [("", _("All offices"))] + [(o.code, o.name) for o in offices]
-        # One office in scope: the filter would only ever have one answer.
-        self.show_office = len(offices) > 1
-
-
 class _BranchChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.office.name} · {obj.name}"

@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from .choices import UnitLevel
@@ -17,24 +17,14 @@ def _assignment_prefetch():
     )
 
 
-def branch_list(*, user, filters: dict | None = None):
-    filters = filters or {}
-    qs = (
+def branch_list(*, user):
+    """The branches the user may see; lists filter them with filtersets.BranchFilterSet."""
+    return (
         Branch.objects.restrict(user, "view")
         .select_related("office", "secretary")
         .prefetch_related(_assignment_prefetch())
+        .order_by("office__path", "sort_order", "code")
     )
-    if filters.get("office"):
-        qs = qs.filter(office__code=filters["office"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("star_set"):
-        qs = qs.filter(star_set=filters["star_set"])
-    if filters.get("department"):
-        qs = qs.filter(assignments__department_id=filters["department"], assignments__active=True)
-    if filters.get("q"):
-        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(code__icontains=filters["q"]))
-    return qs.distinct().order_by("office__path", "sort_order", "code")
 
 
 def branch_get(*, user, pk: int) -> Branch:

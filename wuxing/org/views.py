@@ -16,7 +16,8 @@ from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
-from .forms import AccountCreateForm, AssignmentForm, BranchFilterForm, BranchForm, RoleAssignForm
+from .filtersets import BranchFilterSet
+from .forms import AccountCreateForm, AssignmentForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
 
 BRANCHES_PER_PAGE = 50
@@ -30,16 +31,9 @@ def branch_rows(branches):
     return rows
 
 
-def _branch_filter_form(user, params):
-    return BranchFilterForm(
-        params or None, departments=selectors.department_list(user=user), offices=selectors.office_list(user=user)
-    )
-
-
 @exporter
 def branches_export(user, params) -> ExportSpec:
-    form = _branch_filter_form(user, params)
-    rows = branch_rows(selectors.branch_list(user=user, filters=form.cleaned_data if form.is_valid() else {}))
+    rows = branch_rows(BranchFilterSet(params, selectors.branch_list(user=user), user=user).qs)
     return ExportSpec(
         filename="branches.xlsx",
         title=_("Branches"),
@@ -79,17 +73,14 @@ def branches_export(user, params) -> ExportSpec:
 def branch_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, branches_export)
-    form = _branch_filter_form(request.user, request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.branch_list(user=request.user, filters=filters), BRANCHES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filterset = BranchFilterSet(request.GET, selectors.branch_list(user=request.user), user=request.user)
+    page = Paginator(filterset.qs, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
     # A history restore after a cache miss needs the whole page, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(
         request,
         "org/_branch_table.html" if fragment else "org/branch_list.html",
-        {"form": form, "rows": branch_rows(page), "page": page},
+        {"form": filterset.form, "filterset": filterset, "rows": branch_rows(page), "page": page},
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
