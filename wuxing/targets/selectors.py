@@ -343,3 +343,77 @@ def public_notice_get(*, office, pk: int) -> DeliberationStep:
     if step is None:
         raise Http404
     return step
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reads for other apps: plain rows, so no other app touches this app's models.
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """A branch's target in a campaign, as other apps need it."""
+
+    branch_id: int
+    status: str
+    level: int
+    star_codes: frozenset[str]
+
+    @property
+    def agreed(self) -> bool:
+        """Both sides agreed (agreed or confirmed): only then is it the year's target; a draft is not."""
+        return self.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
+
+
+def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
+    """branch id → its target in the campaign (no user scope: callers pass the branches they may see)."""
+    qs = Target.objects.filter(campaign=campaign).prefetch_related(_stars())
+    if branch_ids is not None:
+        qs = qs.filter(branch_id__in=list(branch_ids))
+    return {
+        t.branch_id: TargetSummary(
+            branch_id=t.branch_id,
+            status=t.status,
+            level=t.level or 0,
+            star_codes=frozenset(s.code for s in t.stars.all()),
+        )
+        for t in qs
+    }
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A plan milestone (一村一策) as the check-in list turns it into an item."""
+
+    pk: int
+    title: str
+    due_on: object
+    star_code: str | None
+    target_value: object
+    unit: str
+    owner_id: int | None
+
+
+def plan_milestone_rows(*, campaign, branch) -> list[MilestoneRow]:
+    """The branch's plan milestones in the campaign, by due date (no user scope: the caller checked the branch)."""
+    milestones = (
+        PlanMilestone.objects.filter(measure__target__branch=branch, measure__target__campaign=campaign)
+        .select_related("measure", "measure__star")
+        .prefetch_related("measure__responsible")
+        .order_by("due_on", "id")
+    )
+    rows = []
+    for m in milestones:
+        responsible = list(m.measure.responsible.all())
+        rows.append(
+            MilestoneRow(
+                pk=m.pk,
+                title=f"{m.measure.title}：{m.title}",
+                due_on=m.due_on,
+                star_code=m.measure.star.code if m.measure.star_id else None,
+                target_value=m.target_value,
+                unit=m.unit or "",
+                owner_id=responsible[0].pk if responsible else None,
+            )
+        )
+    return rows
