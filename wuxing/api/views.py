@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wuxing.core.filtersets import AuditLogFilterSet
 from wuxing.core.selectors import audit_list
 from wuxing.core.services import account_authenticate
 
@@ -49,10 +50,10 @@ class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AuditLogViewSet(ScopedReadViewSet):
     serializer_class = s.AuditLogSerializer
+    filterset_class = AuditLogFilterSet
 
     def get_queryset(self):
-        filters = {k: self.request.query_params.get(k) for k in ("user", "action", "object_type", "object_id")}
-        return audit_list(user=self.request.user, filters=filters)
+        return audit_list(user=self.request.user)
 
 
 def register(router):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.querysets import prefix_q
-from wuxing.org.models import OrgUnit, Person
+from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.org.querysets import RestrictedManager
 from wuxing.standards.models import Standard
 
@@ -135,6 +135,4 @@ class CampaignResult(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        from wuxing.org.models import Branch
-
         return prefix_q(Branch.scope_filter(scope), "branch__")

@@ -95,6 +95,7 @@ def export_response(request, func: Callable, params: dict | None = None):
     spec = func(request.user, params)
     if spec.total <= settings.WUXING_SYNC_EXPORT_ROWS:
         return xlsx_response(spec.filename, spec.title, spec.headers, spec.rows)
+    # services → tasks → exports: the task module imports this one, so the service is imported on use.
     from .services import export_enqueue
 
     job = export_enqueue(
@@ -105,7 +106,7 @@ def export_response(request, func: Callable, params: dict | None = None):
 
 def export_run(job_id: int) -> None:
     """Run one export job: write the file, updating progress as rows are written."""
-    from .models import ExportJob
+    from .models import ExportJob  # imported with the task at start-up, before the app registry is ready
 
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)

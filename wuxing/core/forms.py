@@ -1,6 +1,7 @@
 """Forms of the core pages: sign-in, audit log filters, account policy."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -35,21 +36,6 @@ class LoginForm(forms.Form):
         return cleaned
 
 
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(label=_("User"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False)
-    object_id = forms.CharField(label=_("Object id"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            raise ValidationError(_("The start date is after the end date."))
-        return cleaned
-
-
 class AccountPolicyForm(forms.Form):
     failed_login_limit = forms.IntegerField(label=_("Failed sign-ins before lock-out"), min_value=1, max_value=20)
     lockout_minutes = forms.IntegerField(label=_("Lock-out minutes"), min_value=1, max_value=7 * 24 * 60)
@@ -62,8 +48,6 @@ def flash_errors(request, source) -> None:
 
     `source` is a form that failed validation (its field and non-field errors) or a ValidationError / PermissionDenied.
     """
-    from django.contrib import messages
-
     if isinstance(source, Exception):
         texts = getattr(source, "messages", [str(source)])
     else:

@@ -1,8 +1,12 @@
 """Core records: the append-only audit log and the account policy the system administrator sets."""
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,11 +142,6 @@ class ExportJob(models.Model):
 
 def evidence_upload_path(instance, filename: str) -> str:
     """Stored under a random name: the uploader's file name is kept only as data, never as a path."""
-    import uuid
-    from pathlib import PurePosixPath
-
-    from django.utils import timezone
-
     now = timezone.now()
     suffix = PurePosixPath(filename).suffix.lower()
     return f"evidence/{instance._meta.app_label}/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"

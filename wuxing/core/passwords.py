@@ -8,7 +8,7 @@ from .rules import password_problems
 
 class ComplexityValidator:
     def validate(self, password, user=None):
-        from .models import AccountPolicy
+        from .models import AccountPolicy  # validators are built from settings before the app registry is ready
 
         min_length = AccountPolicy.current().password_min_length
         problems = password_problems(password, min_length)

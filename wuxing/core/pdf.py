@@ -19,7 +19,7 @@ CJK_FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "We
 
 
 def _fetcher_class():
-    from weasyprint import URLFetcher
+    from weasyprint import URLFetcher  # WeasyPrint is heavy to import: loaded when a PDF is first made
 
     class LocalOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -38,7 +38,7 @@ def _fetcher_class():
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """Render a template to PDF bytes. The template sets its own @page rules; CJK_FONT_FAMILY is in context."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # see above
 
     html = render_to_string(template_name, {**context, "cjk_font_family": CJK_FONT_FAMILY}, request=request)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()).write_pdf()

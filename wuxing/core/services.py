@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .actors import SystemActor
 from .audit import audit_record, snapshot
-from .models import AccountPolicy
+from .models import AccountPolicy, ExportJob
 from .rules import compute_lock_after_failure, is_locked
 
 # Failed sign-ins are recorded by the sign-in itself: nobody is signed in yet.
@@ -98,8 +98,7 @@ def account_policy_update(
 @transaction.atomic
 def export_enqueue(*, actor, exporter_path: str, params: dict, title: str = ""):
     """Create an export job and queue its task once the job row is committed."""
-    from .models import ExportJob
-    from .tasks import run_export
+    from .tasks import run_export  # tasks → exports → services: imported on use
 
     job = ExportJob.objects.create(user=actor, exporter=exporter_path, params=params, title=title[:200])
     audit_record(actor=actor, action="export.request", obj=job, after={"exporter": exporter_path, "params": params})

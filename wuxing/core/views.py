@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .exports import XLSX, ExportSpec, export_response, exporter
-from .forms import AccountPolicyForm, AuditFilterForm
+from .filtersets import AuditLogFilterSet
+from .forms import AccountPolicyForm
 from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
@@ -20,8 +21,7 @@ from .services import account_policy_update
 
 @exporter
 def audit_export(user, params) -> ExportSpec:
-    form = AuditFilterForm(params)
-    qs = audit_list(user=user, filters=form.cleaned_data if form.is_valid() else {})
+    qs = AuditLogFilterSet(params, audit_list(user=user), user=user).qs
     return ExportSpec(
         filename="audit-log.xlsx",
         title=_("Audit log"),
@@ -59,9 +59,8 @@ def audit_export(user, params) -> ExportSpec:
 @login_required
 @permission_required("core.view_auditlog", raise_exception=True)
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = audit_list(user=request.user, filters=filters)
+    filterset = AuditLogFilterSet(request.GET, audit_list(user=request.user), user=request.user)
+    form, qs = filterset.form, filterset.qs
     if request.GET.get("export") == "xlsx":
         return export_response(request, audit_export)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -10,6 +10,17 @@ from wuxing.core.actors import DEMO
 from wuxing.core.roles import Role
 
 from .choices import BranchKind, StarSet, UnitLevel
+from .models import Assignment, Branch, Department, OrgUnit, Person, User
+from .services import (
+    assignment_create,
+    branch_create,
+    branch_update,
+    department_create,
+    orgunit_create,
+    person_create,
+    role_assign,
+    user_create,
+)
 
 # ---------------------------------------------------------------------------------------------------------
 # Fictional people
@@ -284,8 +295,6 @@ def person_name(ref: str) -> str:
 
 def load_units(*, office, say):
     """The tree down to the office, and its branches; returns the office."""
-    from .models import OrgUnit
-    from .services import branch_create, orgunit_create
 
     parent = None
     for unit in UNITS:
@@ -302,8 +311,6 @@ def load_units(*, office, say):
 
 
 def load_people(*, office, say):
-    from .models import Branch
-    from .services import branch_update, department_create, person_create
 
     count = 0
     for data in LEADERS:
@@ -334,8 +341,6 @@ def load_people(*, office, say):
 
 
 def load_assignments(*, office, say):
-    from .models import Assignment, Branch, Department, Person
-    from .services import assignment_create
 
     for data in DEPARTMENTS:
         department = Department.objects.get(office=office, code=data["code"])
@@ -365,8 +370,6 @@ STEPS = [
 
 def create_demo_accounts(office, say) -> list[str]:
     """Create the demo accounts that do not exist yet; returns their user names."""
-    from .models import Branch, Person, User
-    from .services import role_assign, user_create
 
     created = []
     for spec in DEMO_ACCOUNTS:

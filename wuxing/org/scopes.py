@@ -20,6 +20,7 @@ class Scope:
 
 
 def compute_scope(user) -> Scope:
+    # org.models → querysets → scopes: the models are imported when a scope is first computed.
     from .models import Assignment, Branch
 
     if user.is_superuser:

@@ -1,5 +1,6 @@
 """Writes to the organisation: accounts, roles (三员分立), branches, assignments, revealing personal data."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -159,8 +160,6 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, person: Person | None = None, email: str = "") -> User:
-    from django.contrib.auth.password_validation import validate_password
-
     ensure_allowed(actor, "org.change_user", message=_("Only the security administrator manages accounts."))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})

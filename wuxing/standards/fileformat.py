@@ -16,6 +16,7 @@ from wuxing.org.choices import StarSet
 
 from .choices import STAR_CODES, Comparison, IndicatorKind, RuleKind
 from .models import Indicator, Standard, Star, StarRule
+from .rules import RuleData
 
 FORMAT = "wuxing-standard/1"
 
@@ -401,8 +402,6 @@ def standard_export(standard: Standard) -> str:
 
 def standard_rules(standard: Standard, star_set: str):
     """The standard's rules for one star set, as data for the pure rule functions."""
-    from .rules import RuleData
-
     return [
         RuleData(
             kind=r.kind,
