@@ -5,6 +5,7 @@ or the last test fails.
 """
 
 from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wuxing.campaigns.services import campaign_create
 from wuxing.core.actors import SYSTEM
 from wuxing.core.models import ExportJob
+from wuxing.portal.registry import domain_apps
 from wuxing.standards.fileformat import standard_load
 from wuxing.testing import users_for
 
@@ -94,17 +96,11 @@ def _names(resolver, prefix=""):
 
 # The domain apps keep their own access tables in <app>/tests/test_access.py, each listing the url names it
 # covers (pages, POST-only actions and public pages) in a set named COVERED.
-APP_ACCESS_MODULES = ["targets", "checklists", "liaison", "showcase"]
-
-
 def _app_covered() -> set[str]:
     covered = set()
-    for label in APP_ACCESS_MODULES:
-        try:
-            module = import_module(f"wuxing.{label}.tests.test_access")
-        except ModuleNotFoundError:
-            continue
-        covered |= set(module.COVERED)
+    for config in domain_apps():
+        assert find_spec(f"{config.name}.tests.test_access"), f"{config.label} has no tests/test_access.py"
+        covered |= set(import_module(f"{config.name}.tests.test_access").COVERED)
     return covered
 
 
