@@ -21,9 +21,26 @@ from django.test.utils import (
     teardown_databases,
     teardown_test_environment,
 )
+from django.urls import reverse
 from django.utils import timezone
 
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.models import Campaign, Quota
+from wuxing.checklists.choices import ItemKind, ItemSource
+from wuxing.checklists.models import CheckIn, ChecklistItem
 from wuxing.core.actors import SystemActor
+from wuxing.core.roles import Role
+from wuxing.liaison.choices import ActivityKind
+from wuxing.liaison.models import Activity, CampaignAssignment
+from wuxing.org.choices import BranchKind, UnitLevel
+from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+from wuxing.org.rules import unit_path
+from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
+from wuxing.showcase.services import site_claim
+from wuxing.standards.fileformat import standard_load
+from wuxing.standards.models import Star
+from wuxing.targets.choices import TargetStatus
+from wuxing.targets.models import Target
 
 YEAR = 2026
 ITEMS_PER_BRANCH = 8
@@ -78,7 +95,6 @@ class Command(BaseCommand):
         self.stdout.write(f"      {text}{' ' if text else ''}({time.perf_counter() - self._step_started:.2f} s)")
 
     def _run(self, offices, branches, repeat):
-        from django.urls import reverse
 
         started = time.perf_counter()
         data = self._build_org(offices, branches)
@@ -157,10 +173,6 @@ class Command(BaseCommand):
     # filled the way the services fill them, cached figures included, so every page reads valid data.
 
     def _build_org(self, offices, branches):
-        from wuxing.core.roles import Role
-        from wuxing.org.choices import BranchKind, UnitLevel
-        from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
-        from wuxing.org.rules import unit_path
 
         self._step(f"[1/8] organisation: {offices} offices × {branches} branches …")
         province = OrgUnit.objects.create(
@@ -215,10 +227,6 @@ class Command(BaseCommand):
         return data
 
     def _build_campaigns(self, data):
-        from wuxing.campaigns.choices import CampaignStatus
-        from wuxing.campaigns.models import Campaign
-        from wuxing.standards.fileformat import standard_load
-        from wuxing.standards.models import Star
 
         self._step("[2/8] standard and campaigns …")
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
@@ -242,9 +250,6 @@ class Command(BaseCommand):
         self._done(f"{len(campaigns)} campaigns")
 
     def _build_targets(self, data):
-        from wuxing.campaigns.models import Quota
-        from wuxing.targets.choices import TargetStatus
-        from wuxing.targets.models import Target
 
         self._step("[3/8] confirmed targets and quotas …")
         now = timezone.now()
@@ -282,8 +287,6 @@ class Command(BaseCommand):
         self._done(f"{len(targets)} targets, {len(links)} target stars, {len(quotas)} quotas")
 
     def _build_checklists(self, data):
-        from wuxing.checklists.choices import ItemKind, ItemSource
-        from wuxing.checklists.models import CheckIn, ChecklistItem
 
         self._step(f"[4/8] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
         items = []
@@ -341,8 +344,6 @@ class Command(BaseCommand):
         self._done(f"{len(items)} items, {len(checkins)} check-ins")
 
     def _build_liaison(self, data):
-        from wuxing.liaison.choices import ActivityKind
-        from wuxing.liaison.models import Activity, CampaignAssignment
 
         self._step(f"[5/8] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
         rows = CampaignAssignment.objects.bulk_create(
@@ -377,8 +378,6 @@ class Command(BaseCommand):
         self._done(f"{len(rows)} assignments, {len(activities)} activities")
 
     def _build_showcase(self, data):
-        from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
-        from wuxing.showcase.services import site_claim
 
         self._step("[6/8] one demonstration site in the first office …")
         office = data["offices"][0]
