@@ -53,6 +53,7 @@ def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = 
 def campaign_set_quotas(*, actor, campaign: Campaign, quotas: dict[int, int]) -> Campaign:
     """Replace the campaign's quotas (how many branches should aim for each level)."""
     _check_office(actor, campaign.office)
+    ensure_campaign_open(campaign)
     quotas = {int(k): int(v) for k, v in quotas.items()}
     branch_count = campaign.office.branches.count()
     problems = quota_problems(quotas, branch_count)
@@ -84,6 +85,7 @@ def group_add_member(
     *, actor, campaign: Campaign, kind: str, person: Person, role: str = MemberRole.MEMBER, duty: str = ""
 ) -> GroupMembership:
     _check_office(actor, campaign.office)
+    ensure_campaign_open(campaign)
     if person.office_id != campaign.office_id:
         raise ValidationError(_("Only people of the campaign's office can join its groups."))
     group = CampaignGroup.objects.get(campaign=campaign, kind=kind)
@@ -119,6 +121,7 @@ def campaign_record_result(
 ) -> CampaignResult:
     """Record (or replace) the level a branch was rated at in a campaign."""
     _check_office(actor, campaign.office)
+    ensure_campaign_open(campaign)
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
     stars = list(stars)

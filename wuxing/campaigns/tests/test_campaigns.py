@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from wuxing.campaigns.choices import GroupKind
+from wuxing.campaigns.choices import CampaignStatus, GroupKind
+from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.rules import quota_problems, quotas_as_api
 from wuxing.campaigns.services import campaign_create, campaign_set_quotas, group_add_member
 from wuxing.core.actors import SYSTEM
@@ -113,3 +114,23 @@ def test_quota_page_scope_and_refusal(client, campaign, org):
     assert client.post(url, {**data, "level_5": -1}).status_code == 200
     assert client.post(url, data).status_code == 302
     assert campaign.quota_map() == {5: 2, 4: 7, 3: 5}
+
+
+def test_a_closed_campaign_keeps_its_quotas_groups_and_results(campaign, org, client):
+    campaign, users = campaign
+    campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 2, 4: 7, 3: 5})
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    campaign.refresh_from_db()
+    before = campaign.quota_map()
+    with pytest.raises(ValidationError):
+        campaign_set_quotas(actor=users.staff, campaign=campaign, quotas={5: 1})
+    with pytest.raises(ValidationError):
+        group_add_member(actor=users.staff, campaign=campaign, kind=GroupKind.LEADERSHIP, person=org.leader_a)
+    # The quota page answers with the refusal on the form, not a server error, and changes nothing.
+    client.force_login(users.leader)
+    data = {f"level_{level}": 1 for level in range(1, 6)}
+    response = client.post(reverse("campaigns:campaign_quotas", args=[campaign.pk]), data)
+    assert response.status_code == 200
+    assert "创建活动已结束" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.quota_map() == before
