@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from .choices import UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person
+from .models import Assignment, Branch, Department, OrgUnit, Person, User
 
 
 def _assignment_prefetch():
@@ -72,3 +72,28 @@ def branch_responsible(branch) -> Responsible:
     departments = [a.department.name for a in branch.active_assignments if a.department_id]
     leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
     return Responsible("、".join(departments), "、".join(leaders))
+
+
+def branch_rows(branches) -> list[dict]:
+    """Rows of a branch table: the branch with its departments and leaders as text."""
+    rows = []
+    for b in branches:
+        departments, leaders = branch_responsible(b)
+        rows.append({"branch": b, "departments": departments, "leaders": leaders})
+    return rows
+
+
+def department_rows(*, user):
+    """Each department the user may see with the branches assigned to it."""
+    departments = department_list(user=user).prefetch_related("assignments__branch")
+    return [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
+
+
+def user_list(*, user):
+    """The accounts the user may see (the security administrator's list), with their roles."""
+    return (
+        User.objects.restrict(user, "view")
+        .select_related("person")
+        .prefetch_related("role_assignments__unit", "role_assignments__branch")
+        .order_by("username")
+    )

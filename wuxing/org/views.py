@@ -11,61 +11,16 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.exports import ExportSpec, export_response, exporter
+from wuxing.core.exports import export_response
 from wuxing.core.roles import Role
-from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors, services
+from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
 from .forms import AccountCreateForm, AssignmentForm, BranchForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
 
 BRANCHES_PER_PAGE = 50
-
-
-def branch_rows(branches):
-    rows = []
-    for b in branches:
-        departments, leaders = selectors.branch_responsible(b)
-        rows.append({"branch": b, "departments": departments, "leaders": leaders})
-    return rows
-
-
-@exporter
-def branches_export(user, params) -> ExportSpec:
-    rows = branch_rows(BranchFilterSet(params, selectors.branch_list(user=user), user=user).qs)
-    return ExportSpec(
-        filename="branches.xlsx",
-        title=_("Branches"),
-        headers=[
-            _("Code"),
-            _("Name"),
-            _("Office"),
-            _("Kind"),
-            _("Star set"),
-            _("Secretary"),
-            _("Phone"),
-            _("Departments"),
-            _("Leaders"),
-            _("Party members"),
-        ],
-        rows=(
-            (
-                r["branch"].code,
-                r["branch"].name,
-                r["branch"].office.name,
-                r["branch"].get_kind_display(),
-                r["branch"].get_star_set_display(),
-                r["branch"].secretary.name if r["branch"].secretary else "",
-                mask_phone(r["branch"].secretary.phone) if r["branch"].secretary else "",
-                r["departments"],
-                r["leaders"],
-                r["branch"].party_members,
-            )
-            for r in rows
-        ),
-        total=len(rows),
-    )
 
 
 @login_required
@@ -80,7 +35,7 @@ def branch_list(request):
     response = render(
         request,
         "org/_branch_table.html" if fragment else "org/branch_list.html",
-        {"form": filterset.form, "filterset": filterset, "rows": branch_rows(page), "page": page},
+        {"form": filterset.form, "filterset": filterset, "rows": selectors.branch_rows(page), "page": page},
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -146,52 +101,12 @@ def assignment_end(request, pk: int):
     return redirect("portal:branch_detail", pk=assignment.branch_id)
 
 
-def _department_rows(user):
-    departments = selectors.department_list(user=user).prefetch_related("assignments__branch")
-    return [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
-
-
-@exporter
-def departments_export(user, params) -> ExportSpec:
-    rows = _department_rows(user)
-    return ExportSpec(
-        filename="departments.xlsx",
-        title=_("Departments"),
-        headers=[_("Code"), _("Name"), _("Office"), _("Assigned branches")],
-        rows=((d.code, d.name, d.office.name, "、".join(b.name for b in bs)) for d, bs in rows),
-        total=len(rows),
-    )
-
-
 @login_required
 @permission_required("org.view_department", raise_exception=True)
 def department_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, departments_export)
-    return render(request, "org/department_list.html", {"rows": _department_rows(request.user)})
-
-
-@exporter
-def people_export(user, params) -> ExportSpec:
-    people = list(selectors.person_list(user=user).select_related("office"))
-    return ExportSpec(
-        filename="people.xlsx",
-        title=_("People"),
-        headers=[_("Full name"), _("Position"), _("Office"), _("Department"), _("Branch"), _("Phone"), _("ID number")],
-        rows=(
-            (
-                p.name,
-                p.position,
-                p.office.name,
-                p.department.name if p.department else "",
-                p.branch.name if p.branch else "",
-                mask_phone(p.phone),
-                mask_id_number(p.id_number),
-            )
-            for p in people
-        ),
-        total=len(people),
-    )
+    return render(request, "org/department_list.html", {"rows": selectors.department_rows(user=request.user)})
 
 
 @login_required
@@ -220,42 +135,14 @@ def person_reveal(request, pk: int, field: str):
     return HttpResponse(f'<span class="font-monospace">{escape(value)}</span>')
 
 
-def _accounts(user):
-    return (
-        User.objects.restrict(user, "view")
-        .select_related("person")
-        .prefetch_related("role_assignments__unit", "role_assignments__branch")
-        .order_by("username")
-    )
-
-
-@exporter
-def accounts_export(user, params) -> ExportSpec:
-    users = list(_accounts(user))
-    return ExportSpec(
-        filename="accounts.xlsx",
-        title=_("Accounts"),
-        headers=[_("User name"), _("Full name"), _("Roles"), _("Active"), _("Locked until")],
-        rows=(
-            (
-                u.username,
-                u.display_name,
-                "、".join(ra.get_role_display() for ra in u.role_assignments.all()),
-                u.is_active,
-                u.locked_until,
-            )
-            for u in users
-        ),
-        total=len(users),
-    )
-
-
 @login_required
 @permission_required("org.view_user", raise_exception=True)
 def user_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, accounts_export)
-    return render(request, "org/user_list.html", {"users": _accounts(request.user), "form": RoleAssignForm()})
+    return render(
+        request, "org/user_list.html", {"users": selectors.user_list(user=request.user), "form": RoleAssignForm()}
+    )
 
 
 @login_required

@@ -16,7 +16,6 @@ from wuxing.org.choices import BranchKind
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.scopes import scope_for
-from wuxing.org.views import branch_rows
 
 OVERVIEW_ROWS = 30
 
@@ -77,7 +76,7 @@ def office_overview(request):
     campaign = campaign_for(user=request.user, request=request, params={})
     context = {
         "offices": offices if len(offices) > 1 else [],
-        "rows": branch_rows(branches[:OVERVIEW_ROWS]),
+        "rows": org_selectors.branch_rows(branches[:OVERVIEW_ROWS]),
         "campaign": campaign,
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
         "total": total,

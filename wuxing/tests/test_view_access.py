@@ -63,7 +63,7 @@ class World:
         self.standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
         self.campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=self.standard)
         self.job = ExportJob.objects.create(
-            user=self.users.leader, exporter="wuxing.org.views.branches_export", params={}
+            user=self.users.leader, exporter="wuxing.org.exports.branches_export", params={}
         )
 
 

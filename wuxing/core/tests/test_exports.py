@@ -48,7 +48,7 @@ def test_large_list_runs_as_a_task_with_progress(client, org, settings, django_c
 def test_export_job_uses_the_requesting_users_scope(org, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     u = users_for(org)
-    job = ExportJob.objects.create(user=u.secretary, exporter="wuxing.org.views.branches_export", params={})
+    job = ExportJob.objects.create(user=u.secretary, exporter="wuxing.org.exports.branches_export", params={})
     export_run(job.pk)
     job.refresh_from_db()
     with open(job.file_path, "rb") as f:
