@@ -6,35 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from wuxing.core.exports import ExportSpec, export_response, exporter
+from wuxing.core.exports import export_response
 
 from .choices import GroupKind
+from .exports import campaigns_export
 from .forms import QuotaForm
 from .models import Campaign
 from .selectors import campaign_get, campaign_list
 from .services import campaign_set_quotas
-
-
-@exporter
-def campaigns_export(user, params) -> ExportSpec:
-    campaigns = list(campaign_list(user=user))
-    return ExportSpec(
-        filename="campaigns.xlsx",
-        title=_("Campaigns"),
-        headers=[_("Year"), _("Name"), _("Office"), _("Status"), _("Standard"), _("Quotas")],
-        rows=(
-            (
-                c.year,
-                c.name,
-                c.office.name,
-                c.get_status_display(),
-                str(c.standard),
-                " ".join(f"{q.level}★×{q.count}" for q in c.quotas.all()),
-            )
-            for c in campaigns
-        ),
-        total=len(campaigns),
-    )
 
 
 @login_required

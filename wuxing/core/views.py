@@ -11,49 +11,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .exports import XLSX, ExportSpec, export_response, exporter
+from .exports import XLSX, audit_export, export_response
 from .filtersets import AuditLogFilterSet
 from .forms import AccountPolicyForm
 from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
-
-
-@exporter
-def audit_export(user, params) -> ExportSpec:
-    qs = AuditLogFilterSet(params, audit_list(user=user), user=user).qs
-    return ExportSpec(
-        filename="audit-log.xlsx",
-        title=_("Audit log"),
-        headers=[
-            _("Time"),
-            _("User"),
-            _("Address"),
-            _("Action"),
-            _("Object type"),
-            _("Object id"),
-            _("Object"),
-            _("Before"),
-            _("After"),
-            _("Note"),
-        ],
-        rows=(
-            (
-                r.at,
-                r.actor_name,
-                r.ip_address,
-                r.action,
-                r.object_type,
-                r.object_id,
-                r.object_repr,
-                r.before,
-                r.after,
-                r.note,
-            )
-            for r in qs.iterator(chunk_size=2000)
-        ),
-        total=qs.count(),
-    )
 
 
 @login_required

@@ -3,6 +3,8 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
+from wuxing.org.choices import StarSet
+
 from .models import Indicator, Standard, Star
 
 
@@ -28,3 +30,15 @@ def standard_get(*, user, pk: int) -> Standard:
     if standard is None:
         raise Http404
     return standard
+
+
+def star_sets(standard) -> list[dict]:
+    """The standard's stars and rules grouped by star set, for its page and its indicator export."""
+    sets = []
+    for value, label in StarSet.choices:
+        stars = [s for s in standard.stars.all() if s.star_set == value]
+        rules = [r for r in standard.rules.all() if r.star_set == value]
+        sets.append(
+            {"code": value, "label": label, "stars": stars, "rules": rules, "names": {s.code: s.name for s in stars}}
+        )
+    return sets
