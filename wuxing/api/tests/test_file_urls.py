@@ -5,6 +5,8 @@ office's leader and secretary, collects every value of a field whose name ends i
 token alone: it must answer 200 with the file, never the sign-in page.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
@@ -53,7 +55,11 @@ def test_every_file_url_of_the_api_downloads_with_the_token(demo_office, usernam
         if response.status_code == 200:
             _urls(response.json(), found)
     assert found, "the demo office's API hands out no file address at all"
+    # Three of each kind of address (same path once the ids are taken out) are enough.
+    by_shape = {}
     for url in sorted(found):
+        by_shape.setdefault(re.sub(r"\d+", "N", url), []).append(url)
+    for url in [u for urls in by_shape.values() for u in urls[:3]]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert not response["Content-Type"].startswith("text/html"), (url, response["Content-Type"])
