@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from wuxing.api.views import ScopedReadViewSet
 
+from .filtersets import CampaignFilterSet
 from .models import Campaign
 from .rules import quotas_as_api
 from .selectors import campaign_list
@@ -27,6 +28,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class CampaignViewSet(ScopedReadViewSet):
     serializer_class = CampaignSerializer
+    filterset_class = CampaignFilterSet
 
     def get_queryset(self):
         return campaign_list(user=self.request.user)

@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.exports import ExportSpec, exporter
 
+from .filtersets import CampaignFilterSet
 from .selectors import campaign_list
 
 
 @exporter
 def campaigns_export(user, params) -> ExportSpec:
-    campaigns = list(campaign_list(user=user))
+    campaigns = list(CampaignFilterSet(params, campaign_list(user=user), user=user).qs)
     return ExportSpec(
         filename="campaigns.xlsx",
         title=_("Campaigns"),

@@ -10,6 +10,7 @@ from wuxing.core.exports import export_response
 
 from .choices import GroupKind
 from .exports import campaigns_export
+from .filtersets import CampaignFilterSet
 from .forms import QuotaForm
 from .models import Campaign
 from .selectors import campaign_get, campaign_list
@@ -21,7 +22,8 @@ from .services import campaign_set_quotas
 def campaign_index(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, campaigns_export)
-    return render(request, "campaigns/campaign_list.html", {"campaigns": campaign_list(user=request.user)})
+    campaigns = CampaignFilterSet(request.GET, campaign_list(user=request.user), user=request.user).qs
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
 
 
 @login_required

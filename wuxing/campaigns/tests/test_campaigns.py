@@ -1,5 +1,6 @@
 """Campaigns: one per office and year, quotas (压担子), the leadership group and 一办四组."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,23 @@ def test_a_closed_campaign_keeps_its_quotas_groups_and_results(campaign, org, cl
     assert "创建活动已结束" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.quota_map() == before
+
+
+def test_the_campaign_list_filters_alike_on_the_page_the_export_and_the_api(campaign, org, client, api_client):
+    from openpyxl import load_workbook
+    from rest_framework.authtoken.models import Token
+
+    campaign, users = campaign
+    standard = campaign.standard
+    campaign_create(actor=SYSTEM, office=org.office_a, year=2025, standard=standard)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.leader).key}")
+    years = [c["year"] for c in api_client.get("/api/v1/campaigns/", {"year": 2025}).json()["results"]]
+    assert years == [2025]
+    # A year out of range or a 30-digit number is refused as JSON, not a server error.
+    assert api_client.get("/api/v1/campaigns/", {"year": 10**30}).status_code == 400
+    client.force_login(users.leader)
+    page = client.get(reverse("campaigns:campaign_list"), {"year": 2025}).content.decode()
+    assert "2025" in page and "2026年度" not in page
+    export = client.get(reverse("campaigns:campaign_list"), {"year": 2025, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[2:] if r and r[0]] == [2025]
