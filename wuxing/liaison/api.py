@@ -1,43 +1,40 @@
-"""This app's part of /api/v1/: `assignments` and `assignment-activities`, through the same services as the pages."""
+"""This app's part of /api/v1/: `assignments`, `assignment-activities` and their evidence files, through the same
+selectors, services and FilterSets as the pages."""
 
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from wuxing.api.fields import ScopedPrimaryKeyRelatedField
 from wuxing.api.permissions import ModelViewPermission
+from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.uploads import evidence_response
+from wuxing.org.selectors import branch_list, department_list, person_list
 
 from . import selectors, services
+from .filtersets import ActivityFilterSet, AssignmentFilterSet
 from .models import Activity, CampaignAssignment
-
-urlpatterns = []
-
 
 _ScopedPK = ScopedPrimaryKeyRelatedField
 
 
 def _campaigns(user):
-    from wuxing.campaigns.selectors import campaign_list
-
     return campaign_list(user=user)
 
 
 def _branches(user):
-    from wuxing.org.selectors import branch_list
-
     return branch_list(user=user)
 
 
 def _departments(user):
-    from wuxing.org.selectors import department_list
-
     return department_list(user=user)
 
 
 def _leaders(user):
-    from wuxing.org.models import Person
-
-    return Person.objects.restrict(user, "view").filter(is_leader=True)
+    return person_list(user=user).filter(is_leader=True)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -89,11 +86,12 @@ class AssignmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     queryset = CampaignAssignment.objects.none()  # for the schema; get_queryset scopes the real one
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    filterset_class = AssignmentFilterSet
+
     def get_queryset(self):
-        qs = selectors.with_kind_counts(selectors.assignment_list(user=self.request.user))
-        if self.request.query_params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=int(self.request.query_params["campaign"]))
-        return qs.order_by("campaign_id", "assignment__branch__sort_order", "assignment__branch__code", "id")
+        return selectors.tracker(user=self.request.user).order_by(
+            "campaign_id", "assignment__branch__sort_order", "assignment__branch__code", "id"
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -131,9 +129,8 @@ class EvidenceSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:
-        from django.urls import reverse
-
-        return reverse("liaison:evidence_file", args=[obj.pk])
+        """Downloads with the caller's token (or session); `?thumb=1` for an image's thumbnail."""
+        return reverse("api-liaison-evidence", args=[obj.pk])
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -165,12 +162,10 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelViewPermission]
     queryset = Activity.objects.none()  # for the schema; get_queryset scopes the real one
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_class = ActivityFilterSet
 
     def get_queryset(self):
-        qs = selectors.activity_list(user=self.request.user)
-        if self.request.query_params.get("assignment", "").isdigit():
-            qs = qs.filter(campaign_assignment_id=int(self.request.query_params["assignment"]))
-        return qs.order_by("-held_on", "-id")
+        return selectors.activity_list(user=self.request.user).order_by("-held_on", "-id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -189,6 +184,21 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(
             self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED
         )
+
+
+class EvidenceDownloadView(APIView):
+    """An activity's evidence file, for users who may see the activity (token or session); `?thumb=1` for the
+    thumbnail. The same scoped selector as the page's download."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        return evidence_response(evidence, thumbnail=request.query_params.get("thumb") == "1")
+
+
+urlpatterns = [
+    path("liaison/evidence/<int:pk>/", EvidenceDownloadView.as_view(), name="api-liaison-evidence"),
+]
 
 
 def register(router):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _VIEW = {
@@ -36,30 +37,18 @@ class LiaisonConfig(AppConfig):
 
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
-        from django.urls import reverse
-
         if not user.has_perm("liaison.view_campaignassignment"):
             return []
         return [("liaison", _("“Five ones” tracker"), reverse("liaison:tracker"))]
 
+    # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
+
     def branch_panels(self, request, branch, campaign):
-        """The branch's assignments with their 五个一, and its findings (优势/短板) by star."""
-        from django.template.loader import render_to_string
+        from .panels import branch_panels
 
-        from . import selectors
-
-        if campaign is None or not request.user.has_perm("liaison.view_campaignassignment"):
-            return []
-        context = selectors.branch_panel_context(user=request.user, branch=branch, campaign=campaign)
-        return [render_to_string("liaison/_branch_panel.html", context, request=request)]
+        return branch_panels(request, branch, campaign)
 
     def overview_panels(self, request, campaign, branches):
-        """How many assignments are complete (R9) and which kinds are missing most often."""
-        from django.template.loader import render_to_string
+        from .panels import overview_panels
 
-        from . import selectors
-
-        if campaign is None or not request.user.has_perm("liaison.view_campaignassignment"):
-            return []
-        context = selectors.overview_context(user=request.user, campaign=campaign)
-        return [render_to_string("liaison/_overview_panel.html", context, request=request)]
+        return overview_panels(request, campaign, branches)

@@ -3,53 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Department, Person
 
 from .choices import ActivityKind, FindingKind, FindingSource
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files at once; their content is checked by the service (wuxing.core.uploads)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-class TrackerFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
-    )
-    leader = forms.ModelChoiceField(
-        label=_("Leader"), queryset=Person.objects.none(), required=False, empty_label=_("All leaders")
-    )
-    state = forms.ChoiceField(
-        label=_("“Five ones”"),
-        required=False,
-        choices=[("", _("All assignments")), ("missing", _("Something missing")), ("complete", _("Complete"))],
-    )
-
-    def __init__(self, *args, campaign=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if campaign is not None:
-            self.fields["department"].queryset = Department.objects.filter(office_id=campaign.office_id).order_by(
-                "code"
-            )
-            self.fields["leader"].queryset = Person.objects.filter(
-                office_id=campaign.office_id, is_leader=True
-            ).order_by("id")
+EVIDENCE_TYPES = {"accept": "image/jpeg,image/png,image/webp,application/pdf"}
 
 
 class ActivityForm(forms.Form):
@@ -57,11 +16,15 @@ class ActivityForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    evidence = MultipleFileField(label=_("Evidence"), help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once."))
+    evidence = MultipleFileField(
+        label=_("Evidence"),
+        help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once."),
+        widget=MultipleFileInput(attrs=EVIDENCE_TYPES),
+    )
 
 
 class EvidenceForm(forms.Form):
-    evidence = MultipleFileField(label=_("Evidence"), required=True)
+    evidence = MultipleFileField(label=_("Evidence"), required=True, widget=MultipleFileInput(attrs=EVIDENCE_TYPES))
 
 
 class ContributionForm(forms.Form):
@@ -119,15 +82,3 @@ class FindingForm(forms.Form):
     def __init__(self, *args, campaign, branch, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["star"].queryset = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position")
-
-
-class FindingFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Strengths and weak points"))] + FindingKind.choices
-    )
-
-
-class ActivityFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Activity"), required=False, choices=[("", _("All activities"))] + ActivityKind.choices
-    )

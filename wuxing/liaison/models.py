@@ -13,6 +13,7 @@ from wuxing.org.models import Branch
 from wuxing.org.querysets import RestrictedManager
 
 from .choices import ActivityKind, FindingKind, FindingSource
+from .querysets import OwnAssignmentManager
 
 
 class CampaignAssignment(models.Model):
@@ -48,7 +49,8 @@ class CampaignAssignment(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = RestrictedManager()
+    objects = OwnAssignmentManager()
+    own_prefix = ""
 
     class Meta:
         ordering = ["campaign", "assignment__branch__sort_order", "assignment__branch__code", "id"]
@@ -95,7 +97,8 @@ class Activity(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    objects = RestrictedManager()
+    objects = OwnAssignmentManager()
+    own_prefix = "campaign_assignment__"
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -116,7 +119,8 @@ class ActivityEvidence(EvidenceFileBase):
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="evidence"
     )
 
-    objects = RestrictedManager()
+    objects = OwnAssignmentManager()
+    own_prefix = "activity__campaign_assignment__"
 
     class Meta(EvidenceFileBase.Meta):
         ordering = ["activity", "id"]

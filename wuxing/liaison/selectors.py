@@ -1,41 +1,19 @@
 """Reads of assignments, activities and findings, always scoped to the user.
 
-A department cadre's branch scope covers every assignment of its branches; here it is narrowed further to the
-assignments of its own department or of itself, so it sees and records only its own work.
+`restrict()` of these models narrows a department cadre to its own assignments (see querysets.py); the lists are
+filtered by the FilterSets of filtersets.py, shared by the pages, their exports and the API.
 """
 
 from django.db.models import Count, Q
-
-from wuxing.core.roles import ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES
+from django.http import Http404
 
 from .choices import ActivityKind, FindingKind
 from .models import Activity, ActivityEvidence, CampaignAssignment, Finding
 from .rules import FIVE_KINDS, compute_missing_kinds
 
 
-def only_own_assignments(user) -> bool:
-    """True for a user whose only way to these records is being assigned (a department cadre)."""
-    if user.is_superuser:
-        return False
-    roles = set(user.role_codes())
-    return bool(roles & ASSIGNED_ROLES) and not roles & (SUBTREE_ROLES | BRANCH_ROLES)
-
-
-def own_q(user, prefix: str = "") -> Q:
-    """Rows of the user's own assignments (its department's or its own as a leader)."""
-    person = user.person
-    if person is None:
-        return Q(pk__in=[])
-    q = Q(**{f"{prefix}assignment__leader_id": person.pk})
-    if person.department_id:
-        q |= Q(**{f"{prefix}assignment__department_id": person.department_id})
-    return q
-
-
 def assignment_list(*, user, campaign=None, action: str = "view"):
     qs = CampaignAssignment.objects.restrict(user, action)
-    if only_own_assignments(user):
-        qs = qs.filter(own_q(user))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.select_related("campaign", "assignment__branch", "assignment__department", "assignment__leader")
@@ -50,31 +28,19 @@ def recorded_kinds(row) -> list[str]:
     return [kind for kind in FIVE_KINDS if getattr(row, f"n_{kind}", 0)]
 
 
-def tracker(*, user, campaign, filters=None):
-    """Assignments of the campaign with their 五个一 counts, filtered by department, leader, branch or completeness."""
-    filters = filters or {}
-    qs = assignment_list(user=user, campaign=campaign)
-    if filters.get("department"):
-        qs = qs.filter(assignment__department=filters["department"])
-    if filters.get("leader"):
-        qs = qs.filter(assignment__leader=filters["leader"])
-    if filters.get("branch"):
-        qs = qs.filter(assignment__branch=filters["branch"])
-    qs = with_kind_counts(qs).order_by(
+def tracker(*, user, campaign=None):
+    """Assignments (of the campaign, when given) with their 五个一 counts, in the tracker's order."""
+    return with_kind_counts(assignment_list(user=user, campaign=campaign)).order_by(
         "assignment__branch__sort_order",
         "assignment__branch__code",
         "assignment__department__code",
         "assignment__leader__name",
         "id",
     )
-    if filters.get("state") == "missing":
-        qs = qs.filter(_any_missing_q())
-    elif filters.get("state") == "complete":
-        qs = qs.exclude(_any_missing_q())
-    return qs
 
 
-def _any_missing_q() -> Q:
+def any_kind_missing_q() -> Q:
+    """Rows of `with_kind_counts` that miss at least one of the five kinds (R9)."""
     q = Q()
     for kind in FIVE_KINDS:
         q |= Q(**{f"n_{kind}": 0})
@@ -107,8 +73,6 @@ def tracker_rows(rows) -> list[dict]:
 
 
 def assignment_get(*, user, pk: int, action: str = "view") -> CampaignAssignment:
-    from django.http import Http404
-
     row = with_kind_counts(assignment_list(user=user, action=action)).filter(pk=pk).first()
     if row is None:
         raise Http404
@@ -122,21 +86,12 @@ def missing_kinds_of(assignment) -> list[str]:
     return compute_missing_kinds(assignment.activities.values_list("kind", flat=True).distinct())
 
 
-def activity_list(*, user, campaign=None, assignment=None, filters=None):
-    filters = filters or {}
+def activity_list(*, user, campaign=None, assignment=None):
     qs = Activity.objects.restrict(user, "view")
-    if only_own_assignments(user):
-        qs = qs.filter(own_q(user, "campaign_assignment__"))
     if campaign is not None:
         qs = qs.filter(campaign_assignment__campaign=campaign)
     if assignment is not None:
         qs = qs.filter(campaign_assignment=assignment)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("department"):
-        qs = qs.filter(campaign_assignment__assignment__department=filters["department"])
-    if filters.get("leader"):
-        qs = qs.filter(campaign_assignment__assignment__leader=filters["leader"])
     return qs.select_related(
         "campaign_assignment__assignment__branch",
         "campaign_assignment__assignment__department",
@@ -145,28 +100,19 @@ def activity_list(*, user, campaign=None, assignment=None, filters=None):
 
 
 def evidence_get(*, user, pk: int) -> ActivityEvidence:
-    from django.http import Http404
-
-    qs = ActivityEvidence.objects.restrict(user, "view")
-    if only_own_assignments(user):
-        qs = qs.filter(own_q(user, "activity__campaign_assignment__"))
-    evidence = qs.filter(pk=pk).first()
+    """An activity's evidence file the user may see (the page and the API serve it alike)."""
+    evidence = ActivityEvidence.objects.restrict(user, "view").filter(pk=pk).first()
     if evidence is None:
         raise Http404
     return evidence
 
 
-def finding_list(*, user, campaign=None, branch=None, filters=None):
-    filters = filters or {}
+def finding_list(*, user, campaign=None, branch=None):
     qs = Finding.objects.restrict(user, "view")
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if branch is not None:
         qs = qs.filter(branch=branch)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("star"):
-        qs = qs.filter(star=filters["star"])
     return qs.select_related(
         "branch", "star", "campaign_assignment__assignment__department", "campaign_assignment__assignment__leader"
     ).order_by("branch__sort_order", "branch__code", "kind", "star__position", "-found_on", "-id")
@@ -174,7 +120,7 @@ def finding_list(*, user, campaign=None, branch=None, filters=None):
 
 def branch_panel_context(*, user, branch, campaign) -> dict:
     """The branch page's section: its assignments' 五个一 and its findings grouped by kind."""
-    rows = tracker_rows(tracker(user=user, campaign=campaign, filters={"branch": branch}))
+    rows = tracker_rows(tracker(user=user, campaign=campaign).filter(assignment__branch=branch))
     findings = list(finding_list(user=user, campaign=campaign, branch=branch))
     return {
         "branch": branch,

@@ -12,36 +12,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.services import ensure_campaign_open
+from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import clean_uploads, store_evidence
-from wuxing.org.access import ensure_in_scope
+from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Assignment
+from wuxing.org.services import assignment_create
 
 from .choices import FindingKind, FindingSource
 from .models import Activity, ActivityEvidence, CampaignAssignment, Finding
+from .querysets import only_own_assignments
 from .rules import is_known_kind
 from .selectors import assignment_list
 
 MAX_EVIDENCE_FILES = 10
 
 
-def _require(actor, perm: str, message: str):
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(message)
+def _outside() -> str:
+    return _("This assignment is outside your scope.")
 
 
-def _ensure_assignment_allowed(actor, campaign_assignment: CampaignAssignment, action: str = "view"):
-    """The actor may work on this assignment: in scope and, for a department cadre, its own."""
-    if actor is None:
-        return
-    if not assignment_list(user=actor, action=action).filter(pk=campaign_assignment.pk).exists():
-        raise PermissionDenied(_("This assignment is outside your scope."))
-
-
-def _check_campaign(campaign, branch):
+def _ensure_branch_of_campaign(campaign, branch) -> None:
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
-    ensure_campaign_open(campaign)
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -78,13 +71,11 @@ def campaign_assignment_create(
     note: str = "",
 ) -> CampaignAssignment:
     """A department or a leader takes a branch for the campaign (creating the standing 联系分包 if needed)."""
-    from wuxing.org.services import assignment_create
-
-    _require(actor, "liaison.add_campaignassignment", _("You may not assign branches."))
-    _check_campaign(campaign, branch)
-    if actor is not None:
-        ensure_in_scope(branch, actor=actor, action="view")
-        ensure_in_scope(campaign, actor=actor, action="view")
+    ensure_allowed(actor, "liaison.add_campaignassignment", message=_("You may not assign branches."))
+    ensure_allowed(actor, obj=branch, action="view")
+    ensure_allowed(actor, obj=campaign, action="view")
+    _ensure_branch_of_campaign(campaign, branch)
+    ensure_campaign_open(campaign)
     assignment = assignment_create(actor=actor, branch=branch, department=department, leader=leader)
     if CampaignAssignment.objects.filter(campaign=campaign, assignment=assignment).exists():
         raise ValidationError(
@@ -99,6 +90,7 @@ def campaign_assignment_create(
         pledged_projects=(pledged_projects or "").strip(),
         note=(note or "").strip(),
     )
+    ensure_in_scope(row, actor=actor, action="change", message=_outside())
     audit_record(actor=actor, action="liaison.assignment_create", obj=row, after=snapshot(row))
     return row
 
@@ -117,7 +109,7 @@ CONTRIBUTION_FIELDS = [
 @transaction.atomic
 def campaign_assignment_update(*, actor, campaign_assignment: CampaignAssignment, **fields) -> CampaignAssignment:
     """Record what an assignment pledges and delivered ("有人出人、有力出力")."""
-    _require(actor, "liaison.change_campaignassignment", _("You may not change this assignment."))
+    ensure_allowed(actor, "liaison.change_campaignassignment", message=_("You may not change this assignment."))
     unknown = set(fields) - set(CONTRIBUTION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -126,8 +118,8 @@ def campaign_assignment_update(*, actor, campaign_assignment: CampaignAssignment
         .select_related("campaign", "assignment__branch")
         .get(pk=campaign_assignment.pk)
     )
-    _ensure_assignment_allowed(actor, row, "change")
-    _check_campaign(row.campaign, row.assignment.branch)
+    ensure_allowed(actor, obj=row, action="change", message=_outside())
+    ensure_campaign_open(row.campaign)
     before = snapshot(row)
     for name, value in fields.items():
         if name.endswith("_people"):
@@ -138,6 +130,7 @@ def campaign_assignment_update(*, actor, campaign_assignment: CampaignAssignment
             value = (value or "").strip()
         setattr(row, name, value)
     row.save()
+    ensure_in_scope(row, actor=actor, action="change", message=_outside())
     audit_record(actor=actor, action="liaison.assignment_update", obj=row, before=before, after=snapshot(row))
     return row
 
@@ -167,14 +160,14 @@ def activity_record(
     evidence=(),
 ) -> Activity:
     """R9: record one of the 五个一 for an assignment, with its evidence files (all or nothing)."""
-    _require(actor, "liaison.add_activity", _("You may not record activities."))
+    ensure_allowed(actor, "liaison.add_activity", message=_("You may not record activities."))
     if not is_known_kind(kind):
         raise ValidationError(
             {"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}}
         )
     row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(pk=campaign_assignment.pk)
-    _ensure_assignment_allowed(actor, row)
-    _check_campaign(row.campaign, row.assignment.branch)
+    ensure_allowed(actor, obj=row, action="view", message=_outside())
+    ensure_campaign_open(row.campaign)
     held_on = _clean_held_on(held_on)
     participants = (participants or "").strip()
     if not participants:
@@ -189,9 +182,10 @@ def activity_record(
         held_on=held_on,
         participants=participants,
         notes=(notes or "").strip(),
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=user_or_none(actor),
     )
     files = [_store(activity, upload, actor) for upload in evidence]
+    ensure_in_scope(activity, actor=actor, action="view", message=_outside())
     audit_record(
         actor=actor,
         action="liaison.activity_record",
@@ -207,18 +201,17 @@ def _store(activity, upload, actor):
 
 @transaction.atomic
 def activity_add_evidence(*, actor, activity: Activity, evidence) -> list[ActivityEvidence]:
-    _require(actor, "liaison.add_activity", _("You may not record activities."))
-    row = CampaignAssignment.objects.select_related("campaign", "assignment__branch").get(
-        pk=activity.campaign_assignment_id
-    )
-    _ensure_assignment_allowed(actor, row)
-    _check_campaign(row.campaign, row.assignment.branch)
+    ensure_allowed(actor, "liaison.add_activity", message=_("You may not record activities."))
+    activity = Activity.objects.select_related("campaign_assignment__campaign").get(pk=activity.pk)
+    ensure_allowed(actor, obj=activity, action="view", message=_outside())
+    ensure_campaign_open(activity.campaign_assignment.campaign)
     evidence = list(evidence or [])
     if not evidence:
         raise ValidationError({"evidence": _("Choose at least one file.")})
     if activity.evidence.count() + len(evidence) > MAX_EVIDENCE_FILES:
         raise ValidationError({"evidence": _("At most %(n)d files per activity.") % {"n": MAX_EVIDENCE_FILES}})
-    files = [_store(activity, upload, actor) for upload in evidence]
+    files = [_store(activity, upload, actor) for upload in clean_uploads(evidence, field="evidence")]
+    ensure_in_scope(activity, actor=actor, action="view", message=_outside())
     audit_record(
         actor=actor,
         action="liaison.activity_evidence",
@@ -242,10 +235,10 @@ def finding_record(
     campaign_assignment: CampaignAssignment | None = None,
 ) -> Finding:
     """A strength or weak point of a branch (优势/短板), linked to one of its stars."""
-    _require(actor, "liaison.add_finding", _("You may not record findings."))
-    _check_campaign(campaign, branch)
-    if actor is not None:
-        ensure_in_scope(branch, actor=actor, action="view")
+    ensure_allowed(actor, "liaison.add_finding", message=_("You may not record findings."))
+    ensure_allowed(actor, obj=branch, action="view")
+    _ensure_branch_of_campaign(campaign, branch)
+    ensure_campaign_open(campaign)
     if kind not in FindingKind.values:
         raise ValidationError({"kind": _("A finding is either a strength or a weak point.")})
     if source not in FindingSource.values:
@@ -258,13 +251,12 @@ def finding_record(
     if campaign_assignment is not None:
         if campaign_assignment.assignment.branch_id != branch.pk or campaign_assignment.campaign_id != campaign.pk:
             raise ValidationError(_("The assignment is for another branch or campaign."))
-        _ensure_assignment_allowed(actor, campaign_assignment)
-    elif actor is not None and _is_cadre_only(actor):
+        ensure_allowed(actor, obj=campaign_assignment, action="view", message=_outside())
+    elif only_own_assignments(actor):
         # A department cadre records findings through its own assignment of the branch.
-        own = assignment_list(user=actor, campaign=campaign).filter(assignment__branch=branch).first()
-        if own is None:
-            raise PermissionDenied(_("This assignment is outside your scope."))
-        campaign_assignment = own
+        campaign_assignment = assignment_list(user=actor, campaign=campaign).filter(assignment__branch=branch).first()
+        if campaign_assignment is None:
+            raise PermissionDenied(_outside())
     if isinstance(found_on, str):
         found_on = _clean_held_on(found_on)
     finding = Finding.objects.create(
@@ -276,15 +268,11 @@ def finding_record(
         source=source,
         found_on=found_on,
         text=text,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=user_or_none(actor),
     )
+    ensure_in_scope(finding, actor=actor, action="view")
     audit_record(actor=actor, action="liaison.finding_record", obj=finding, after=snapshot(finding))
     return finding
-
-
-class _NoBranch:
-    def __init__(self, office_id):
-        self.office_id = office_id
 
 
 def standing_not_in_campaign(campaign) -> int:
@@ -293,19 +281,15 @@ def standing_not_in_campaign(campaign) -> int:
     return Assignment.objects.filter(branch__office_id=campaign.office_id, active=True).exclude(pk__in=taken).count()
 
 
-def _is_cadre_only(actor) -> bool:
-    from .selectors import only_own_assignments
-
-    return only_own_assignments(actor)
-
-
 @transaction.atomic
 def campaign_assignments_sync(*, actor, campaign) -> list[CampaignAssignment]:
-    """Bring every active 联系分包 of the campaign's office into the campaign (when it starts, or after new ones)."""
-    _require(actor, "liaison.add_campaignassignment", _("You may not assign branches."))
-    _check_campaign(campaign, campaign.office.branches.first() or _NoBranch(campaign.office_id))
-    if actor is not None:
-        ensure_in_scope(campaign, actor=actor, action="view")
+    """Bring every active 联系分包 of the campaign's office into the campaign (when it starts, or after new ones).
+
+    Each assignment is taken in by `campaign_assignment_create`, which checks and re-checks it.
+    """
+    ensure_allowed(actor, "liaison.add_campaignassignment", message=_("You may not assign branches."))
+    ensure_allowed(actor, obj=campaign, action="view")
+    ensure_campaign_open(campaign)
     created = []
     existing = set(CampaignAssignment.objects.filter(campaign=campaign).values_list("assignment_id", flat=True))
     for assignment in Assignment.objects.filter(branch__office=campaign.office, active=True).select_related(

@@ -10,73 +10,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_chosen
-from wuxing.core.exports import ExportSpec, export_response, exporter
-from wuxing.org.selectors import branch_list
+from wuxing.campaigns.selectors import campaign_for
+from wuxing.core.exports import export_response
+from wuxing.core.uploads import evidence_response
+from wuxing.org.selectors import branch_get, branch_list
 
 from . import selectors, services
-from .choices import ActivityKind
-from .forms import (
-    ActivityFilterForm,
-    ActivityForm,
-    AssignmentCreateForm,
-    ContributionForm,
-    EvidenceForm,
-    FindingFilterForm,
-    FindingForm,
-    TrackerFilterForm,
-)
+from .exports import KIND_LABELS, activities_export, findings_export, tracker_export
+from .filtersets import activity_filterset, finding_filterset, tracker_filterset
+from .forms import ActivityForm, AssignmentCreateForm, ContributionForm, EvidenceForm, FindingForm
+from .querysets import only_own_assignments
 from .rules import FIVE_KINDS
 
 TRACKER_PER_PAGE = 100
-KIND_LABELS = dict(ActivityKind.choices)
-
-
-def _campaign(user, params):
-    return campaign_chosen(user=user, params=params)
-
-
-def _tracker_filters(user, campaign, params):
-    form = TrackerFilterForm(params or None, campaign=campaign)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-def _responsible_label(row) -> str:
-    a = row.assignment
-    return a.department.name if a.department_id else f"{a.leader.name}（{a.leader.position}）"
-
-
-@exporter
-def tracker_export(user, params) -> ExportSpec:
-    campaign = _campaign(user, params)
-    rows = []
-    if campaign is not None:
-        _form, filters = _tracker_filters(user, campaign, params)
-        rows = selectors.tracker_rows(selectors.tracker(user=user, campaign=campaign, filters=filters))
-    return ExportSpec(
-        filename="five-ones-tracker.xlsx",
-        title=_("“Five ones” tracker"),
-        headers=[
-            _("Branch"),
-            _("Department or leader"),
-            *[KIND_LABELS[k] for k in FIVE_KINDS],
-            _("Missing"),
-            _("People delivered"),
-            _("Funds delivered (10,000 yuan)"),
-        ],
-        rows=(
-            (
-                r["assignment"].assignment.branch.name,
-                _responsible_label(r["assignment"]),
-                *[c["count"] if c["count"] else _("Missing") for c in r["cells"]],
-                "、".join(str(KIND_LABELS[k]) for k in r["missing"]) or _("Complete"),
-                r["assignment"].delivered_people,
-                float(r["assignment"].delivered_funds),
-            )
-            for r in rows
-        ),
-        total=len(rows),
-    )
+LIST_PER_PAGE = 50
 
 
 @login_required
@@ -85,34 +32,38 @@ def tracker(request):
     """Assignments × the five kinds, missing ones highlighted (R9)."""
     if request.GET.get("export") == "xlsx":
         return export_response(request, tracker_export)
-    campaign = _campaign(request.user, request.GET)
+    campaign = campaign_for(user=request.user, request=request)
     context = {"campaign": campaign, "kinds": [(k, KIND_LABELS[k]) for k in FIVE_KINDS]}
     if campaign is not None:
-        form, filters = _tracker_filters(request.user, campaign, request.GET)
-        qs = selectors.tracker(user=request.user, campaign=campaign, filters=filters)
-        page = Paginator(qs, TRACKER_PER_PAGE).get_page(request.GET.get("page"))
+        filterset = tracker_filterset(request.user, campaign, request.GET)
+        page = Paginator(filterset.qs, TRACKER_PER_PAGE).get_page(request.GET.get("page"))
         rows = selectors.tracker_rows(page)
+        can_assign = request.user.has_perm("liaison.add_campaignassignment") and campaign.is_open
         context.update(
-            form=form,
+            form=filterset.form,
+            filterset=filterset,
             page=page,
             rows=rows,
             complete=sum(1 for r in rows if r["complete"]),
-            own_only=selectors.only_own_assignments(request.user),
+            own_only=only_own_assignments(request.user),
+            can_assign=can_assign,
+            not_taken=services.standing_not_in_campaign(campaign) if can_assign else 0,
         )
-        context["can_assign"] = request.user.has_perm("liaison.add_campaignassignment") and campaign.status != "closed"
-        if context["can_assign"]:
-            context["not_taken"] = services.standing_not_in_campaign(campaign)
     return render(request, "liaison/tracker.html", context)
+
+
+def _campaign_or_404(request, **kwargs):
+    campaign = campaign_for(user=request.user, request=request, **kwargs)
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 @login_required
 @permission_required("liaison.add_campaignassignment", raise_exception=True)
 def assignment_create(request):
-    campaign = _campaign(request.user, request.GET)
-    if campaign is None:
-        raise Http404
-    branches = branch_list(user=request.user)
-    form = AssignmentCreateForm(request.POST or None, campaign=campaign, branches=branches)
+    campaign = _campaign_or_404(request)
+    form = AssignmentCreateForm(request.POST or None, campaign=campaign, branches=branch_list(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
             row = services.campaign_assignment_create(actor=request.user, campaign=campaign, **form.cleaned_data)
@@ -129,16 +80,9 @@ def assignment_create(request):
 @require_POST
 def assignment_sync(request):
     """Bring the office's standing 联系分包 made since the campaign started into it."""
-    campaign = _campaign(request.user, request.GET)
-    if campaign is None:
-        raise Http404
-    try:
-        created = services.campaign_assignments_sync(actor=request.user, campaign=campaign)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("%(n)d assignments were taken into the campaign.") % {"n": len(created)})
+    campaign = _campaign_or_404(request)
+    created = services.campaign_assignments_sync(actor=request.user, campaign=campaign)
+    messages.success(request, _("%(n)d assignments were taken into the campaign.") % {"n": len(created)})
     return redirect(f"{reverse('liaison:tracker')}?campaign={campaign.pk}")
 
 
@@ -157,7 +101,7 @@ def assignment_detail(request, pk: int):
     by_kind = {k: [a for a in activities if a.kind == k] for k in FIVE_KINDS}
     missing = selectors.missing_kinds_of(row)
     findings = list(selectors.finding_list(user=request.user, campaign=row.campaign, branch=row.assignment.branch))
-    can_record = request.user.has_perm("liaison.add_activity") and row.campaign.status != "closed"
+    is_open = row.campaign.is_open
     context = {
         "row": row,
         "branch": row.assignment.branch,
@@ -167,9 +111,9 @@ def assignment_detail(request, pk: int):
         "missing": missing,
         "findings": findings,
         "checklist_url": _checklist_url(row.assignment.branch),
-        "can_record": can_record,
-        "can_edit": request.user.has_perm("liaison.change_campaignassignment") and row.campaign.status != "closed",
-        "can_find": request.user.has_perm("liaison.add_finding") and row.campaign.status != "closed",
+        "can_record": request.user.has_perm("liaison.add_activity") and is_open,
+        "can_edit": request.user.has_perm("liaison.change_campaignassignment") and is_open,
+        "can_find": request.user.has_perm("liaison.add_finding") and is_open,
     }
     return render(request, "liaison/assignment_detail.html", context)
 
@@ -231,92 +175,16 @@ def activity_evidence_add(request, pk: int):
     return render(request, "liaison/evidence_form.html", {"form": form, "activity": activity})
 
 
-def _activity_filters(params):
-    form = ActivityFilterForm(params or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-@exporter
-def activities_export(user, params) -> ExportSpec:
-    campaign = _campaign(user, params)
-    _form, filters = _activity_filters(params)
-    activities = list(selectors.activity_list(user=user, campaign=campaign, filters=filters)) if campaign else []
-    return ExportSpec(
-        filename="five-ones-activities.xlsx",
-        title=_("“Five ones” activities"),
-        headers=[
-            _("Date"),
-            _("Activity"),
-            _("Branch"),
-            _("Department or leader"),
-            _("Participants"),
-            _("Notes"),
-            _("Evidence files"),
-        ],
-        rows=(
-            (
-                a.held_on,
-                a.get_kind_display(),
-                a.campaign_assignment.assignment.branch.name,
-                _responsible_label(a.campaign_assignment),
-                a.participants,
-                a.notes,
-                len(a.evidence.all()),
-            )
-            for a in activities
-        ),
-        total=len(activities),
-    )
-
-
 @login_required
 @permission_required("liaison.view_activity", raise_exception=True)
 def activity_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, activities_export)
-    campaign = _campaign(request.user, request.GET)
-    form, filters = _activity_filters(request.GET)
-    qs = selectors.activity_list(user=request.user, campaign=campaign, filters=filters) if campaign else []
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "liaison/activity_list.html", {"campaign": campaign, "form": form, "page": page})
-
-
-def _finding_filters(params):
-    form = FindingFilterForm(params or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-@exporter
-def findings_export(user, params) -> ExportSpec:
-    campaign = _campaign(user, params)
-    _form, filters = _finding_filters(params)
-    findings = list(selectors.finding_list(user=user, campaign=campaign, filters=filters)) if campaign else []
-    return ExportSpec(
-        filename="findings.xlsx",
-        title=_("Strengths and weak points"),
-        headers=[
-            _("Branch"),
-            _("Kind"),
-            _("Star"),
-            _("Found through"),
-            _("Date"),
-            _("Finding"),
-            _("Department or leader"),
-        ],
-        rows=(
-            (
-                f.branch.name,
-                f.get_kind_display(),
-                f.star.name if f.star else "",
-                f.get_source_display(),
-                f.found_on,
-                f.text,
-                _responsible_label(f.campaign_assignment) if f.campaign_assignment else "",
-            )
-            for f in findings
-        ),
-        total=len(findings),
-    )
+    campaign = campaign_for(user=request.user, request=request)
+    filterset = activity_filterset(request.user, campaign, request.GET)
+    qs = filterset.qs if campaign is not None else []
+    page = Paginator(qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "liaison/activity_list.html", {"campaign": campaign, "form": filterset.form, "page": page})
 
 
 @login_required
@@ -324,28 +192,27 @@ def findings_export(user, params) -> ExportSpec:
 def finding_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, findings_export)
-    campaign = _campaign(request.user, request.GET)
-    form, filters = _finding_filters(request.GET)
-    qs = selectors.finding_list(user=request.user, campaign=campaign, filters=filters) if campaign else []
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "liaison/finding_list.html", {"campaign": campaign, "form": form, "page": page})
+    campaign = campaign_for(user=request.user, request=request)
+    filterset = finding_filterset(request.user, campaign, request.GET)
+    qs = filterset.qs if campaign is not None else []
+    page = Paginator(qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "liaison/finding_list.html", {"campaign": campaign, "form": filterset.form, "page": page})
 
 
 @login_required
 @permission_required("liaison.add_finding", raise_exception=True)
 def finding_create(request, branch_pk: int):
-    from wuxing.org.selectors import branch_get
-
     branch = branch_get(user=request.user, pk=branch_pk)
-    campaign = _campaign(request.user, request.GET)
-    if campaign is None or campaign.office_id != branch.office_id:
-        raise Http404
+    campaign = _campaign_or_404(request, office=branch.office)
     form = FindingForm(request.POST or None, campaign=campaign, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
             services.finding_record(actor=request.user, campaign=campaign, branch=branch, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            # A cadre whose assignment of this branch is not in the campaign: say so on the form.
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("The finding was recorded."))
             return redirect("portal:branch_detail", pk=branch.pk)
@@ -355,8 +222,6 @@ def finding_create(request, branch_pk: int):
 @login_required
 def evidence_file(request, pk: int, thumbnail: bool = False):
     """An activity's evidence file, after checking the user may see the activity."""
-    from wuxing.core.uploads import evidence_response
-
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     if thumbnail and not evidence.thumbnail:
         raise Http404

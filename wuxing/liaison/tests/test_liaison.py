@@ -10,6 +10,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.liaison import selectors, services
+from wuxing.liaison.filtersets import tracker_filterset
 from wuxing.liaison.models import Activity, ActivityEvidence, CampaignAssignment, Finding
 from wuxing.liaison.rules import FIVE_KINDS
 
@@ -209,16 +210,18 @@ def test_findings_link_to_the_branch_stars_and_show_on_the_branch_page(client, o
 
 def test_tracker_filters_by_department_leader_and_state(users, org, assignments):
     campaign = assignments[("T-a1", "A1")].campaign
-    by_dept = selectors.tracker(user=users.leader, campaign=campaign, filters={"department": org.dept_a2})
+
+    def tracker(**filters):
+        return tracker_filterset(users.leader, campaign, filters).qs
+
+    by_dept = tracker(department=org.dept_a2.pk)
     assert [r.pk for r in by_dept] == [assignments[("T-a3", "A2")].pk]
-    by_leader = selectors.tracker(user=users.leader, campaign=campaign, filters={"leader": org.leader_a})
+    by_leader = tracker(leader=org.leader_a.pk)
     assert [r.pk for r in by_leader] == [assignments[("T-a3", "leader")].pk]
     for kind in FIVE_KINDS:
         _record(users.leader, assignments[("T-a2", "A1")], kind)
-    assert [r.pk for r in selectors.tracker(user=users.leader, campaign=campaign, filters={"state": "complete"})] == [
-        assignments[("T-a2", "A1")].pk
-    ]
-    assert len(selectors.tracker(user=users.leader, campaign=campaign, filters={"state": "missing"})) == 3
+    assert [r.pk for r in tracker(state="complete")] == [assignments[("T-a2", "A1")].pk]
+    assert len(tracker(state="missing")) == 3
 
 
 def test_tracker_page_highlights_missing_and_exports(client, users, assignments):
