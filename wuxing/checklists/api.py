@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from wuxing.api.fields import ScopedPrimaryKeyRelatedField, restricted
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch, Person
 from wuxing.org.selectors import branch_get
@@ -24,6 +25,7 @@ from wuxing.standards.models import Indicator, Star
 
 from . import rules, selectors, services
 from .choices import ItemKind
+from .filtersets import CheckInFilterSet, ChecklistItemFilterSet
 from .models import CheckIn, CheckInEvidence, ChecklistItem
 
 
@@ -132,23 +134,14 @@ class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
 
     serializer_class = ChecklistItemSerializer
     permission_classes = [ModelViewPermission]
+    filterset_class = ChecklistItemFilterSet
 
     def get_queryset(self):
-        qs = (
+        return (
             ChecklistItem.objects.restrict(self.request.user, "view")
             .select_related("star", "indicator", "owner", "branch")
             .order_by("branch_id", "star__position", "due_date", "id")
         )
-        params = self.request.query_params
-        for key, lookup in (("branch", "branch_id"), ("campaign", "campaign_id")):
-            value = params.get(key)
-            if value:
-                if not str(value).isdigit():
-                    return qs.none()
-                qs = qs.filter(**{lookup: value})
-        if params.get("star"):
-            qs = qs.filter(star__code=params["star"])
-        return qs
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -157,7 +150,7 @@ class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         branch = Branch.objects.restrict(request.user, "view").filter(pk=data["branch"].pk).first()
         if branch is None:
             _err("branch", _("You may not change this branch's check-in list."))
-        campaign = data.get("campaign") or services.default_campaign(branch)
+        campaign = data.get("campaign") or campaign_for(user=request.user, params={}, office=branch.office)
         fields = _resolve_item_fields(data, branch=branch, campaign=campaign)
         fields = {k: v for k, v in fields.items() if v is not None or k in ("indicator",)}
         item = services.item_create(actor=request.user, branch=branch, campaign=campaign, **fields)
@@ -228,18 +221,15 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CheckInSerializer
     permission_classes = [ModelViewPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_class = CheckInFilterSet
 
     def get_queryset(self):
-        qs = (
+        return (
             CheckIn.objects.restrict(self.request.user, "view")
             .annotate(is_superseded=Exists(CheckIn.objects.filter(corrects=OuterRef("pk"))))
             .prefetch_related("evidence")
             .order_by("-effective_on", "-id")
         )
-        item = self.request.query_params.get("item")
-        if item:
-            qs = qs.filter(item_id=item) if str(item).isdigit() else qs.none()
-        return qs
 
     @extend_schema(request={"multipart/form-data": CheckInSerializer})
     def create(self, request, *args, **kwargs):
@@ -305,10 +295,7 @@ class BranchProgressView(APIView):
                 {"detail": _("You may not change this branch's check-in list.")}, status=status.HTTP_403_FORBIDDEN
             )
         branch = branch_get(user=request.user, pk=pk)
-        campaign = None
-        if str(request.query_params.get("campaign", "")).isdigit():
-            campaign = Campaign.objects.filter(pk=request.query_params["campaign"], office_id=branch.office_id).first()
-        campaign = campaign or services.default_campaign(branch)
+        campaign = campaign_for(user=request.user, params=request.query_params, office=branch.office)
         if campaign is None:
             raise Http404
         progress = selectors.branch_progress(branch=branch, campaign=campaign)

@@ -1,6 +1,10 @@
+"""The check-in lists (打卡清单) as an app: its role permissions, menu entries and panels."""
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from wuxing.org.scopes import scope_for
 
 _VIEW = {"checklists.view_checklistitem", "checklists.view_checkin", "checklists.view_checkinevidence"}
 _WRITE = {
@@ -31,8 +35,6 @@ class ChecklistsConfig(AppConfig):
         items = []
         if not user.has_perm("checklists.view_checklistitem"):
             return items
-        from wuxing.org.scopes import scope_for
-
         scope = scope_for(user)
         if scope.unit_paths or scope.everything:
             # One entry: the dashboard links to the progress table.
@@ -48,7 +50,7 @@ class ChecklistsConfig(AppConfig):
         """Rendered sections this app adds to the branch page (see wuxing.core.extensions)."""
         if campaign is None or not request.user.has_perm("checklists.view_checklistitem"):
             return []
-        from .views import branch_panel
+        from .panels import branch_panel  # apps.py is imported before the models are ready
 
         return [branch_panel(request, branch, campaign)]
 
@@ -56,6 +58,6 @@ class ChecklistsConfig(AppConfig):
         """Rendered sections this app adds to the office overview (see wuxing.core.extensions)."""
         if campaign is None or not request.user.has_perm("checklists.view_checklistitem"):
             return []
-        from .views import overview_panel
+        from .panels import overview_panel  # apps.py is imported before the models are ready
 
         return [overview_panel(request, campaign)]

@@ -13,7 +13,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
+from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.org.models import Branch
+from wuxing.standards.models import Indicator, Star
+
+from . import services
+from .choices import ItemKind, ItemSource
+from .models import ChecklistItem
+from .selectors import target_stars_by_branch
 
 # Pace per branch (code suffix → how fast it works compared with the straight line); the rest are near 1.
 PACE = {"001": 1.25, "008": 1.15, "004": 1.2, "006": 0.55, "012": 0.5, "010": 0.7}
@@ -34,18 +44,11 @@ def _value(start: Decimal, target: Decimal, fraction: float) -> Decimal:
 
 def load(*, office, say):
     """Add demo data for `office`; `say` prints a progress line."""
-    from wuxing.campaigns.models import Campaign
-    from wuxing.core.uploads import as_upload, sample_jpeg
-    from wuxing.org.models import Branch
-    from wuxing.standards.models import Indicator, Star
-
-    from . import services
-    from .choices import ItemKind, ItemSource
-    from .models import ChecklistItem
-    from .selectors import target_stars_by_branch
-
     campaign = (
-        Campaign.objects.filter(office=office, status="running").select_related("standard").order_by("-year").first()
+        Campaign.objects.filter(office=office, status=CampaignStatus.RUNNING)
+        .select_related("standard")
+        .order_by("-year")
+        .first()
     )
     if campaign is None:
         say("      没有进行中的创建活动，跳过")

@@ -1,9 +1,11 @@
-"""Forms of the check-in lists: items, check-ins (with evidence files and corrections), import, filters."""
+"""Forms of the check-in lists: items, check-ins (with evidence files and corrections), import, the tolerance,
+the report card's period. The lists' filters are in filtersets.py."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.org.choices import BranchKind
+from wuxing.core.filters import MAX_ID
+from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Person
 from wuxing.standards.models import Indicator, Star
 
@@ -17,25 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (the API and the page both call the field `evidence`)."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class ItemForm(forms.Form):
@@ -93,7 +76,7 @@ class CheckInForm(forms.Form):
         label=_("Evidence (photos or PDF)"), widget=MultipleFileInput(attrs={"accept": ACCEPT})
     )
     publish = forms.BooleanField(label=_("Show the photos on the public board"), required=False)
-    corrects = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    corrects = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput())
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300, required=False)
 
     def __init__(self, *args, item, **kwargs):
@@ -115,32 +98,6 @@ class PolicyForm(forms.Form):
     behind_tolerance = forms.DecimalField(
         label=_("Tolerance before “behind” (0–1)"), min_value=0, max_value=1, max_digits=4, decimal_places=2
     )
-
-
-class ProgressFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *BranchKind.choices])
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    state = forms.ChoiceField(
-        label=_("Which branches"),
-        required=False,
-        choices=[("", _("All branches")), ("behind", _("With items behind")), ("overdue", _("With overdue items"))],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("rank", _("Rank")),
-            ("name", _("Name")),
-            ("code", _("Code")),
-            ("behind", _("Most behind")),
-            ("overdue", _("Most overdue")),
-        ],
-    )
-
-    def __init__(self, *args, departments=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All departments")), *[(str(d.pk), d.name) for d in departments]]
 
 
 class PeriodForm(forms.Form):

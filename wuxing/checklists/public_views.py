@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.models import Campaign
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
@@ -18,10 +20,10 @@ from .views import report_context
 
 
 def _public_campaign(office):
-    from wuxing.campaigns.models import Campaign
-
+    """The campaign the public board shows (no user, so no campaign_for): the running one, else the latest that
+    has started."""
     qs = Campaign.objects.filter(office=office).select_related("standard").order_by("-year")
-    return qs.filter(status="running").first() or qs.exclude(status="preparing").first()
+    return qs.filter(status=CampaignStatus.RUNNING).first() or qs.exclude(status=CampaignStatus.PREPARING).first()
 
 
 def _other_public_pages(office) -> list[tuple[str, str]]:

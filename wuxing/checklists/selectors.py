@@ -10,7 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from wuxing.org.models import Assignment, Branch
+from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
+from wuxing.targets.selectors import target_summaries
 
 from . import rules
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
@@ -107,41 +109,23 @@ def item_rows(items, today: date, tolerance: float) -> list[ItemRow]:
     return [ItemRow(item=i, status=rules.item_status(item_facts(i), today, tolerance)) for i in items]
 
 
-def _targets(campaign) -> dict:
-    """branch id → its Target in the campaign, when the targets app provides them (one query and its prefetch)."""
-    try:
-        from wuxing.targets.selectors import targets_by_branch
-    except ImportError:
-        return {}
-    try:
-        return dict(targets_by_branch(campaign=campaign))
-    except Exception:  # the plan's tables are not there yet
-        return {}
+def _targets(campaign, branch_ids=None) -> dict:
+    """branch id → the summary of its target in the campaign, whatever the target's status (one query and its
+    prefetch); a branch without a target is not in it."""
+    return target_summaries(campaign=campaign, branch_ids=branch_ids)
 
 
 def _target_stars(targets: dict) -> dict[int, set[str]]:
-    result = {}
-    for branch_id, target in targets.items():
-        stars = getattr(target, "stars", None)
-        if stars is None:
-            continue
-        codes = {s.code for s in stars.all()} if hasattr(stars, "all") else {getattr(s, "code", s) for s in stars}
-        if codes:
-            result[getattr(branch_id, "pk", branch_id)] = codes
-    return result
+    return {branch_id: set(t.star_codes) for branch_id, t in targets.items() if t.star_codes}
 
 
 def _target_levels(targets: dict) -> dict[int, int]:
-    return {getattr(k, "pk", k): t.level for k, t in targets.items() if getattr(t, "level", None)}
+    return {branch_id: t.level for branch_id, t in targets.items() if t.level}
 
 
-def target_stars_by_branch(campaign) -> dict[int, set[str]]:
+def target_stars_by_branch(campaign, branch_ids=None) -> dict[int, set[str]]:
     """branch id → the star codes of its target in the campaign (only branches that have a target)."""
-    return _target_stars(_targets(campaign))
-
-
-def target_levels_by_branch(campaign) -> dict[int, int]:
-    return _target_levels(_targets(campaign))
+    return _target_stars(_targets(campaign, branch_ids))
 
 
 def branch_progress(*, branch, campaign, today: date | None = None, tolerance: float | None = None) -> rules.Progress:
@@ -149,7 +133,7 @@ def branch_progress(*, branch, campaign, today: date | None = None, tolerance: f
     today = today or timezone.localdate()
     tolerance = tolerance_for(branch.office_id) if tolerance is None else tolerance
     items = list(ChecklistItem.objects.filter(branch=branch, campaign=campaign).select_related("star"))
-    star_codes = target_stars_by_branch(campaign).get(branch.pk) or [i.star.code for i in items]
+    star_codes = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk) or [i.star.code for i in items]
     return rules.compute_progress([item_facts(i) for i in items], today, tolerance, stars=star_codes)
 
 
@@ -170,12 +154,6 @@ class BranchRow:
     departments: str = ""
     weight: float = 0.0
     rows: list = field(default_factory=list)  # ItemRow, for the dashboard's behind/overdue list
-
-
-def _responsible(branch) -> tuple[str, str]:
-    departments = [a.department.name for a in branch.active_assignments if a.department_id]
-    leaders = [a.leader.name for a in branch.active_assignments if a.leader_id]
-    return "、".join(leaders), "、".join(departments)
 
 
 def branches_of(campaign, branch_qs=None):
@@ -208,7 +186,7 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
         items = items.select_related("owner")
     for item in items.order_by("due_date", "id"):
         items_by_branch[item.branch_id].append(item)
-    targets = _targets(campaign)
+    targets = _targets(campaign, [b.pk for b in branches])
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
     for branch in branches:
@@ -217,15 +195,15 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
         codes = targeted.get(branch.pk) or {s.code for s in star_list}
         shown = [s for s in star_list if s.code in codes]
         progress = rules.compute_progress([item_facts(i) for i in own], today, tolerance, stars=[s.code for s in shown])
-        leaders, departments = _responsible(branch)
+        responsible = branch_responsible(branch)
         row = BranchRow(
             branch=branch,
             progress=progress,
             stars=[(s, progress.by_star.get(s.code)) for s in shown],
             target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
             secretary=branch.secretary.name if branch.secretary_id else "",
-            leaders=leaders,
-            departments=departments,
+            leaders=responsible.leaders,
+            departments=responsible.departments,
             weight=sum(float(i.weight) for i in own),
         )
         if with_items:
@@ -245,27 +223,21 @@ SORTS = {
 }
 
 
-def progress_table(*, user, campaign, filters: dict | None = None, today: date | None = None) -> list[BranchRow]:
-    """The progress table for the branches of the campaign's office that the user may see, filtered and sorted."""
-    filters = filters or {}
-    branch_qs = Branch.objects.restrict(user, "view")
-    if filters.get("kind"):
-        branch_qs = branch_qs.filter(kind=filters["kind"])
-    if filters.get("q"):
-        branch_qs = branch_qs.filter(name__icontains=filters["q"])
-    if filters.get("department"):
-        branch_qs = branch_qs.filter(
-            assignments__department_id=filters["department"], assignments__active=True
-        ).distinct()
-    rows = progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
-    if filters.get("state") == "behind":
-        rows = [r for r in rows if r.progress.behind]
-    elif filters.get("state") == "overdue":
-        rows = [r for r in rows if r.progress.overdue]
-    sort = filters.get("sort") or "rank"
-    key = SORTS.get(sort.lstrip("-"), SORTS["rank"])
-    rows.sort(key=key, reverse=sort.startswith("-"))
-    return rows
+def progress_table(*, user, campaign, branches=None, today: date | None = None) -> list[BranchRow]:
+    """The progress table for the branches of the campaign's office that the user may see, ranked, in branch
+    order; `branches` narrows them (filtersets.ProgressFilterSet, which also filters and sorts the rows)."""
+    branch_qs = (branches if branches is not None else Branch.objects.all()).restrict(user, "view")
+    return progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
+
+
+def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, list[BranchRow], list[tuple]]:
+    """The dashboard's reads: the branches in scope, their progress rows with items, and every item behind or
+    overdue as (branch, ItemRow), overdue first, then by due date."""
+    branches = list(branches_of(campaign, Branch.objects.restrict(user, "view")))
+    rows = progress_rows(campaign=campaign, branches=branches, today=today, with_items=True)
+    flagged = [(row.branch, r) for row in rows for r in row.rows if r.status.behind or r.status.overdue]
+    flagged.sort(key=lambda pair: (not pair[1].status.overdue, pair[1].item.due_date, pair[0].sort_order))
+    return branches, rows, flagged
 
 
 def office_trend(*, campaign, branches, today: date | None = None) -> dict:
@@ -382,7 +354,7 @@ def report_card(
     star_list = list(
         Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set).order_by("position")
     )
-    targets = _targets(campaign)
+    targets = _targets(campaign, [branch.pk])
     targeted = _target_stars(targets).get(branch.pk)
     shown = [s for s in star_list if (s.code in targeted if targeted else True)]
     progress = rules.compute_progress(facts, as_of, tolerance, stars=[s.code for s in shown])

@@ -1,24 +1,30 @@
 """Writes to the check-in lists: items (by hand, generated, imported), check-ins with evidence, the policy."""
 
+import io
+import zipfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
-from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.selectors import campaign_for
 from wuxing.campaigns.services import ensure_campaign_open
+from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import clean_uploads, store_evidence
-from wuxing.org.access import ensure_in_scope
+from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.standards.models import Indicator, Star
+from wuxing.targets.selectors import plan_milestone_rows
 
 from . import rules
 from .choices import ItemKind, ItemSource
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
+from .selectors import target_stars_by_branch
 
 ITEM_FIELDS = [
     "title",
@@ -46,20 +52,14 @@ def _item_messages():
     }
 
 
-def _check_branch(actor, branch: Branch, perm: str):
-    if actor is None:
-        return
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You may not change this branch's check-in list."))
-    ensure_in_scope(branch, actor=actor, action="view")
+def _ensure_branch_allowed(actor, branch: Branch, perm: str) -> None:
+    ensure_allowed(actor, perm, branch, action="view", message=_("You may not change this branch's check-in list."))
 
 
-def default_campaign(branch: Branch):
-    """The branch's current campaign: its office's latest running one, else the latest that is not closed."""
-    from wuxing.campaigns.models import Campaign
-
-    qs = Campaign.objects.filter(office_id=branch.office_id).select_related("standard").order_by("-year")
-    return qs.filter(status="running").first() or qs.exclude(status="closed").first() or qs.first()
+def default_campaign(*, actor, branch: Branch):
+    """The campaign a write for the branch is about when the caller names none: the one `campaign_for` picks for
+    the actor in the branch's office (its current campaign). Pages and the API pass the campaign they show."""
+    return campaign_for(user=actor, office=branch.office)
 
 
 def _validate_item(
@@ -74,7 +74,7 @@ def _validate_item(
         add("campaign", _("The branch's office has no campaign yet."))
     elif campaign.office_id != branch.office_id:
         add("campaign", _("The campaign belongs to another office."))
-    elif campaign.status == CampaignStatus.CLOSED:
+    elif not campaign.is_open:
         add("campaign", _("The campaign is closed; its records can no longer change."))
     if star is None:
         add("star", _("Choose a star."))
@@ -115,7 +115,7 @@ def item_build(
     source_key="",
 ) -> ChecklistItem:
     """A checked, unsaved item with the defaults filled in; ValidationError (field → Chinese message) if it is wrong."""
-    campaign = campaign or default_campaign(branch)
+    campaign = campaign or default_campaign(actor=actor, branch=branch)
     if campaign is not None:
         start_date = start_date or date(campaign.year, 1, 1)
         due_date = due_date or date(campaign.year, 12, 31)
@@ -156,16 +156,20 @@ def item_build(
         due_date=due_date,
         source=source,
         source_key=source_key,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=user_or_none(actor),
     )
 
 
 @transaction.atomic
 def item_create(*, actor, branch: Branch, star: Star, title: str, campaign=None, **fields) -> ChecklistItem:
     """Add one item to a branch's check-in list (by hand, from the API, from generation or import)."""
-    _check_branch(actor, branch, "checklists.add_checklistitem")
+    _ensure_branch_allowed(actor, branch, "checklists.add_checklistitem")
+    campaign = campaign or default_campaign(actor=actor, branch=branch)
+    if campaign is not None and campaign.office_id == branch.office_id:
+        ensure_campaign_open(campaign)
     item = item_build(actor=actor, branch=branch, campaign=campaign, star=star, title=title, **fields)
     item.save()
+    ensure_in_scope(item, actor=actor, action="change")
     audit_record(actor=actor, action="checklist.item_create", obj=item, after=snapshot(item))
     return item
 
@@ -173,8 +177,15 @@ def item_create(*, actor, branch: Branch, star: Star, title: str, campaign=None,
 @transaction.atomic
 def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     """Change an item's definition; its check-ins stay as they are (R11)."""
-    _check_branch(actor, item.branch, "checklists.change_checklistitem")
+    ensure_allowed(
+        actor,
+        "checklists.change_checklistitem",
+        item,
+        action="change",
+        message=_("You may not change this branch's check-in list."),
+    )
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("branch", "campaign").get(pk=item.pk)
+    ensure_campaign_open(item.campaign)
     before = snapshot(item)
     values = {f: getattr(item, f) for f in ITEM_FIELDS}
     values.update({k: v for k, v in fields.items() if k in ITEM_FIELDS})
@@ -189,15 +200,14 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     for f in ITEM_FIELDS:
         setattr(item, f, getattr(built, f))
     item.save()
+    ensure_in_scope(item, actor=actor, action="change")
     audit_record(actor=actor, action="checklist.item_update", obj=item, before=before, after=snapshot(item))
     return item
 
 
 def target_star_codes(branch: Branch, campaign) -> list[str]:
     """The stars a branch works on: its target's stars when it has a target, else every star of its set."""
-    from .selectors import target_stars_by_branch
-
-    targeted = target_stars_by_branch(campaign).get(branch.pk)
+    targeted = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk)
     if targeted:
         return sorted(targeted)
     return list(
@@ -207,21 +217,15 @@ def target_star_codes(branch: Branch, campaign) -> list[str]:
     )
 
 
-def _plan_milestones(branch, campaign):
-    """The branch's plan milestones (一村一策), when the targets app provides them."""
-    try:
-        from wuxing.targets.models import PlanMilestone
-    except ImportError:
-        return []
-    try:
-        return list(
-            PlanMilestone.objects.filter(measure__target__branch=branch, measure__target__campaign=campaign)
-            .select_related("measure", "measure__star")
-            .prefetch_related("measure__responsible")
-            .order_by("due_on", "id")
-        )
-    except Exception:  # the plan's models are not in this database yet
-        return []
+def _campaign_for_items(*, actor, branch: Branch, campaign):
+    """The campaign items are added to: the one given, else the branch's default; refused once it is closed."""
+    campaign = campaign or default_campaign(actor=actor, branch=branch)
+    if campaign is None:
+        raise ValidationError(_("The branch's office has no campaign yet."))
+    if campaign.office_id != branch.office_id:
+        raise ValidationError(_("The campaign belongs to another office."))
+    ensure_campaign_open(campaign)
+    return campaign
 
 
 @transaction.atomic
@@ -230,10 +234,8 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
 
     Generating again adds only what is new; items already generated from the same source are kept.
     """
-    _check_branch(actor, branch, "checklists.add_checklistitem")
-    campaign = campaign or default_campaign(branch)
-    if campaign is None:
-        raise ValidationError(_("The branch's office has no campaign yet."))
+    _ensure_branch_allowed(actor, branch, "checklists.add_checklistitem")
+    campaign = _campaign_for_items(actor=actor, branch=branch, campaign=campaign)
     existing = set(
         ChecklistItem.objects.filter(branch=branch, campaign=campaign)
         .exclude(source_key="")
@@ -245,13 +247,13 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
         for s in Star.objects.filter(standard_id=campaign.standard_id, star_set=branch.star_set, code__in=codes)
     }
     created = []
-    for milestone in _plan_milestones(branch, campaign):
+    milestones = plan_milestone_rows(campaign=campaign, branch=branch)
+    owners = Person.objects.in_bulk({m.owner_id for m in milestones if m.owner_id})
+    for milestone in milestones:
         key = f"milestone:{milestone.pk}"
-        star = milestone.measure.star
-        if key in existing or star is None or star.code not in stars:
+        if key in existing or milestone.star_code not in stars:
             continue
-        target = getattr(milestone, "target_value", None)
-        responsible = list(milestone.measure.responsible.all())
+        target = milestone.target_value
         start = date(campaign.year, 1, 1)
         due = milestone.due_on or date(campaign.year, 12, 31)
         created.append(
@@ -259,12 +261,12 @@ def items_generate(*, actor, branch: Branch, campaign=None) -> list[ChecklistIte
                 actor=actor,
                 branch=branch,
                 campaign=campaign,
-                star=star,
-                title=f"{milestone.measure.title}：{milestone.title}",
+                star=stars[milestone.star_code],
+                title=milestone.title,
                 kind=ItemKind.QUANTITATIVE if target not in (None, "", 0) else ItemKind.YES_NO,
                 target_value=target or None,
-                unit=getattr(milestone, "unit", "") or "",
-                owner=responsible[0] if responsible else None,
+                unit=milestone.unit,
+                owner=owners.get(milestone.owner_id),
                 start_date=min(start, due),
                 due_date=due,
                 source=ItemSource.PLAN,
@@ -302,10 +304,12 @@ def items_save(
     *, actor, branch: Branch, items: list[ChecklistItem], action: str = "checklist.items_add"
 ) -> list[ChecklistItem]:
     """Save items made by item_build for one branch in one go, with one audit row listing them."""
-    _check_branch(actor, branch, "checklists.add_checklistitem")
+    _ensure_branch_allowed(actor, branch, "checklists.add_checklistitem")
     if any(i.branch_id != branch.pk for i in items):
         raise ValueError("items_save saves the items of one branch")
     saved = ChecklistItem.objects.bulk_create(items)
+    # The items' scope is their branch's: one re-check covers the batch.
+    ensure_in_scope(branch, actor=actor, action="view")
     audit_record(
         actor=actor, action=action, obj=branch, after={"created": len(saved), "titles": [i.title for i in saved][:50]}
     )
@@ -371,11 +375,6 @@ def _parse_date(value):
 
 def read_import_rows(data: bytes) -> list[tuple]:
     """The data rows of an uploaded .xlsx file (header row skipped), or a ValidationError if it is not one."""
-    import io
-    import zipfile
-
-    from openpyxl import load_workbook
-
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -397,10 +396,8 @@ def read_import_rows(data: bytes) -> list[tuple]:
 @transaction.atomic
 def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[ChecklistItem]:
     """Import items from the template; if any row is wrong, nothing is imported and every wrong row is named."""
-    _check_branch(actor, branch, "checklists.add_checklistitem")
-    campaign = campaign or default_campaign(branch)
-    if campaign is None:
-        raise ValidationError(_("The branch's office has no campaign yet."))
+    _ensure_branch_allowed(actor, branch, "checklists.add_checklistitem")
+    campaign = _campaign_for_items(actor=actor, branch=branch, campaign=campaign)
     rows = read_import_rows(data)
     if not rows:
         raise ValidationError(_("The file has no rows to import."))
@@ -533,10 +530,7 @@ def checkin_record(
     publish: bool = False,
 ) -> CheckIn:
     """Record a new figure for an item, or a correction superseding an earlier one; never edits a check-in."""
-    if actor is not None:
-        if not actor.has_perm("checklists.add_checkin"):
-            raise PermissionDenied(_("You may not record check-ins."))
-        ensure_in_scope(item, actor=actor, action="view")
+    ensure_allowed(actor, "checklists.add_checkin", item, action="view", message=_("You may not record check-ins."))
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=item.pk)
     ensure_campaign_open(item.campaign)
     files = clean_uploads(evidence or [], field="evidence")
@@ -563,9 +557,7 @@ def checkin_record(
     if code:
         field, message = messages[code]
         raise ValidationError({field: message})
-    name = ""
-    if actor is not None and actor.is_authenticated:
-        name = actor.display_name[:50]
+    recorder = user_or_none(actor)
     checkin = CheckIn.objects.create(
         item=item,
         value=value,
@@ -574,11 +566,12 @@ def checkin_record(
         effective_on=effective_on,
         corrects=corrects,
         reason=(reason or "").strip()[:300],
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-        recorded_by_name=name,
+        recorded_by=recorder,
+        recorded_by_name=recorder.display_name[:50] if recorder is not None else "",
     )
     for f in files:
         store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
+    ensure_in_scope(checkin, actor=actor, action="view")
     _refresh_item_cache(item)
     audit_record(
         actor=actor,
@@ -592,14 +585,25 @@ def checkin_record(
 
 @transaction.atomic
 def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool) -> CheckInEvidence:
-    """Show an evidence file on the public board, or take it off."""
-    if actor is not None:
-        if not actor.has_perm("checklists.change_checklistitem"):
-            raise PermissionDenied(_("You may not publish evidence."))
-        ensure_in_scope(evidence, actor=actor, action="view")
+    """Show an evidence file on the public board, or take it off.
+
+    Once the campaign is closed a file is no longer put on the board, but it may still be taken off (a photo
+    shown by mistake must not stay public because the year is over).
+    """
+    ensure_allowed(
+        actor, "checklists.change_checklistitem", evidence, action="view", message=_("You may not publish evidence.")
+    )
+    evidence = (
+        CheckInEvidence.objects.select_for_update(of=("self",))
+        .select_related("checkin__item__campaign")
+        .get(pk=evidence.pk)
+    )
+    if published:
+        ensure_campaign_open(evidence.checkin.item.campaign)
     before = {"published": evidence.published}
-    CheckInEvidence.objects.filter(pk=evidence.pk).update(published=published)
     evidence.published = published
+    evidence.save(update_fields=["published"])
+    ensure_in_scope(evidence, actor=actor, action="view")
     audit_record(
         actor=actor, action="checklist.evidence_publish", obj=evidence, before=before, after={"published": published}
     )
@@ -609,10 +613,13 @@ def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool)
 @transaction.atomic
 def policy_set(*, actor, office: OrgUnit, behind_tolerance) -> ProgressPolicy:
     """Set how far below the straight line an item may fall before it is flagged as behind."""
-    if actor is not None:
-        if not actor.has_perm("checklists.change_progresspolicy"):
-            raise PermissionDenied(_("You may not change the progress settings."))
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor,
+        "checklists.change_progresspolicy",
+        office,
+        action="view",
+        message=_("You may not change the progress settings."),
+    )
     try:
         tolerance = Decimal(str(behind_tolerance))
     except InvalidOperation as exc:
@@ -623,5 +630,6 @@ def policy_set(*, actor, office: OrgUnit, behind_tolerance) -> ProgressPolicy:
     before = snapshot(policy)
     policy.behind_tolerance = tolerance
     policy.save()
+    ensure_in_scope(policy, actor=actor, action="change")
     audit_record(actor=actor, action="checklist.policy_set", obj=policy, before=before, after=snapshot(policy))
     return policy

@@ -1,52 +1,60 @@
-"""Pages of the check-in lists: a branch's list, items and their check-ins, report cards, the progress table,
-the office dashboard, and the panels on the branch page and the office overview."""
+"""Pages of the check-in lists: a branch's list, items and their check-ins, report cards, the progress table and
+the office dashboard. Exports are in exports.py, the sections of other apps' pages in panels.py."""
 
 import base64
 from datetime import date
+from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.models import Campaign
-from wuxing.core.exports import ExportSpec, export_response, exporter, xlsx_response
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.selectors import campaign_for, campaign_list
+from wuxing.campaigns.services import ensure_campaign_open
+from wuxing.core.exports import export_response, xlsx_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
-from wuxing.org.selectors import branch_get, department_list
+from wuxing.org.selectors import branch_get
 
 from . import selectors, services
 from .choices import ItemKind, ItemState
-from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm, ProgressFilterForm
-from .models import CheckIn
+from .exports import checklist_export, flagged_export, history_export, progress_export
+from .filtersets import ChecklistFilterSet, ProgressFilterSet
+from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm
+from .models import CheckIn, ChecklistItem
+from .rules import office_progress
 
 
-def _campaign_for(branch, request=None):
-    """The campaign a branch page shows: ?campaign=<pk> of the branch's office, else its current one."""
-    pk = request.GET.get("campaign") if request is not None else None
-    if pk and str(pk).isdigit():
-        campaign = Campaign.objects.filter(pk=pk, office_id=branch.office_id).select_related("standard").first()
-        if campaign is not None:
-            return campaign
-    return services.default_campaign(branch)
+def _branch_campaign(request, branch):
+    """The campaign a branch's page is about: ?campaign=<pk> of the branch's office (404 for any other), else the
+    user's current campaign there."""
+    return campaign_for(user=request.user, request=request, office=branch.office)
 
 
-def _fmt(value):
-    if value is None:
-        return ""
-    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _keeping_campaign(request, url: str = "", **params) -> str:
+    """`url` with `params` and the campaign the user chose (?campaign=), if they chose one."""
+    if request.GET.get("campaign"):
+        params["campaign"] = request.GET["campaign"]
+    return f"{url}?{urlencode(params)}" if params else url
 
 
-def _state_label(status) -> str:
-    return str(ItemState(status.state).label)
+def _bind_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the redisplayed form: on its field where the form has one, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 # -------------------------------------------------------------------------------------------------------
@@ -54,103 +62,41 @@ def _state_label(status) -> str:
 # -------------------------------------------------------------------------------------------------------
 
 
-@exporter
-def checklist_export(user, params) -> ExportSpec:
-    branch = branch_get(user=user, pk=int(params.get("branch", 0) or 0))
-    campaign = _campaign_for(branch)
-    today = timezone.localdate()
-    rows = (
-        selectors.item_rows(
-            selectors.item_list(user=user, branch=branch, campaign=campaign),
-            today,
-            selectors.tolerance_for(branch.office_id),
-        )
-        if campaign
-        else []
-    )
-    return ExportSpec(
-        filename=f"checklist-{branch.code}.xlsx",
-        title=_("Check-in list"),
-        headers=[
-            _("Star"),
-            _("Title"),
-            _("Kind"),
-            _("Start value"),
-            _("Current value"),
-            _("Target value"),
-            _("Unit"),
-            _("Weight"),
-            _("Owner"),
-            _("Start date"),
-            _("Due date"),
-            _("Progress"),
-            _("Expected"),
-            _("State"),
-        ],
-        rows=(
-            (
-                r.item.star.name,
-                r.item.title,
-                r.item.get_kind_display(),
-                _fmt(r.item.start_value) if r.item.is_quantitative else "",
-                _fmt(r.item.current_value)
-                if r.item.is_quantitative
-                else (_("Done") if r.item.done else _("Not done yet")),
-                _fmt(r.item.target_value),
-                r.item.unit,
-                _fmt(r.item.weight),
-                r.item.owner.name if r.item.owner else "",
-                r.item.start_date,
-                r.item.due_date,
-                f"{round(r.status.progress * 100)}%",
-                f"{round(r.status.expected * 100)}%",
-                _state_label(r.status),
-            )
-            for r in rows
-        ),
-        total=len(rows),
-    )
-
-
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def branch_checklist(request, pk: int):
-    """打卡清单: the branch's items for the current campaign with their progress; check in from here."""
+    """打卡清单: the branch's items for the campaign with their progress; check in from here."""
     branch = branch_get(user=request.user, pk=pk)
     if request.GET.get("export") == "xlsx":
-        return export_response(request, checklist_export, {"branch": str(branch.pk)})
-    campaign = _campaign_for(branch, request)
+        return export_response(request, checklist_export, {**request.GET.dict(), "branch": str(branch.pk)})
+    campaign = _branch_campaign(request, branch)
     today = timezone.localdate()
-    rows, progress = [], None
+    rows, progress, star_names = [], None, {}
+    items = ChecklistItem.objects.none()
+    if campaign is not None:
+        items = selectors.item_list(user=request.user, branch=branch, campaign=campaign)
+    filterset = ChecklistFilterSet(request.GET, items, user=request.user)
     if campaign is not None:
         tolerance = selectors.tolerance_for(branch.office_id)
-        rows = selectors.item_rows(
-            selectors.item_list(user=request.user, branch=branch, campaign=campaign), today, tolerance
-        )
+        rows = selectors.item_rows(filterset.qs, today, tolerance)
         progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
-    counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
-    state = request.GET.get("state")
-    if state in ItemState.values:
-        rows = [r for r in rows if r.status.state == state]
-    else:
-        state = ""
-    can_edit = request.user.has_perm("checklists.add_checklistitem")
-    star_names = {}
-    if campaign is not None:
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
+    counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
+    open_ = campaign is not None and campaign.is_open
     return render(
         request,
         "checklists/branch_checklist.html",
         {
             "branch": branch,
             "campaign": campaign,
-            "rows": rows,
+            "rows": filterset.filter_rows(rows),
             "progress": progress,
-            "can_edit": can_edit,
+            "can_edit": open_ and request.user.has_perm("checklists.add_checklistitem"),
             "today": today,
-            "state": state,
+            "state": filterset.value("state"),
             "state_filters": [(value, label, counts.get(value, 0)) for value, label in ItemState.choices],
-            "can_checkin": request.user.has_perm("checklists.add_checkin"),
+            "can_checkin": open_ and request.user.has_perm("checklists.add_checkin"),
+            "campaign_query": _keeping_campaign(request),
             "star_progress": [
                 (star_names.get(code, code), value) for code, value in (progress.by_star.items() if progress else [])
             ],
@@ -169,10 +115,12 @@ def _item_form_initial(branch, campaign):
 
 
 def _editable_branch(request, pk):
+    """The branch and the campaign its items are added to; a closed campaign is refused with a message."""
     branch = branch_get(user=request.user, pk=pk)
-    campaign = services.default_campaign(branch)
+    campaign = _branch_campaign(request, branch)
     if campaign is None:
         raise Http404
+    ensure_campaign_open(campaign)
     return branch, campaign
 
 
@@ -187,7 +135,7 @@ def item_create(request, pk: int):
         try:
             item = services.item_create(actor=request.user, branch=branch, campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _bind_errors(form, exc)
         else:
             messages.success(request, _("The item was added."))
             return redirect("checklists:item_detail", pk=item.pk)
@@ -199,13 +147,14 @@ def item_create(request, pk: int):
 def item_edit(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk)
     branch, campaign = item.branch, item.campaign
+    ensure_campaign_open(campaign)
     initial = {f: getattr(item, f) for f in services.ITEM_FIELDS}
     form = ItemForm(request.POST or None, branch=branch, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.item_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _bind_errors(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("checklists:item_detail", pk=item.pk)
@@ -226,7 +175,11 @@ def items_generate(request, pk: int):
         )
     else:
         messages.info(request, _("Nothing new to add: every indicator and milestone already has an item."))
-    return redirect("checklists:branch_checklist", pk=branch.pk)
+    return _to_checklist(request, branch)
+
+
+def _to_checklist(request, branch):
+    return redirect(_keeping_campaign(request, reverse("checklists:branch_checklist", args=[branch.pk])))
 
 
 @login_required
@@ -249,7 +202,7 @@ def items_import(request, pk: int):
                 errors = exc.messages
             else:
                 messages.success(request, _("%(count)d items were imported.") % {"count": len(created)})
-                return redirect("checklists:branch_checklist", pk=branch.pk)
+                return _to_checklist(request, branch)
     return render(
         request, "checklists/item_import.html", {"branch": branch, "campaign": campaign, "form": form, "errors": errors}
     )
@@ -302,49 +255,11 @@ def _item_context(request, item, form=None):
         "history": list(reversed(history)),
         "form": form,
         "corrects": corrects,
-        "can_checkin": request.user.has_perm("checklists.add_checkin"),
-        "can_edit": request.user.has_perm("checklists.change_checklistitem"),
+        "can_checkin": item.campaign.is_open and request.user.has_perm("checklists.add_checkin"),
+        "can_edit": item.campaign.is_open and request.user.has_perm("checklists.change_checklistitem"),
+        "can_publish": request.user.has_perm("checklists.change_checklistitem"),
+        "campaign_open": item.campaign.is_open,
     }
-
-
-@exporter
-def history_export(user, params) -> ExportSpec:
-    item = selectors.item_get(user=user, pk=int(params.get("item", 0) or 0))
-    history = selectors.checkin_history(item)
-    return ExportSpec(
-        filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
-        title=_("History"),
-        headers=[
-            _("Date"),
-            _("Value") if item.is_quantitative else _("Done?"),
-            _("Unit"),
-            _("Note"),
-            _("Correction"),
-            _("Reason for the correction"),
-            _("Corrected"),
-            _("Current"),
-            _("Recorded by"),
-            _("Recorded at"),
-            _("Evidence"),
-        ],
-        rows=(
-            (
-                c.effective_on,
-                _fmt(c.value) if c.done is None else (_("Done") if c.done else _("Not done yet")),
-                item.unit,
-                c.note,
-                bool(c.corrects_id),
-                c.reason,
-                c.superseded,
-                c.is_current,
-                c.recorded_by_name or _("System"),
-                c.recorded_at,
-                "、".join(e.original_name for e in c.evidence.all()),
-            )
-            for c in history
-        ),
-        total=len(history),
-    )
 
 
 @login_required
@@ -361,6 +276,7 @@ def item_detail(request, pk: int):
 @permission_required("checklists.add_checkin", raise_exception=True)
 def checkin_create(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk)
+    ensure_campaign_open(item.campaign)
     form = CheckInForm(request.POST, request.FILES, item=item)
     if form.is_valid():
         data = form.cleaned_data
@@ -384,11 +300,7 @@ def checkin_create(request, pk: int):
                     publish=data.get("publish", False),
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error("evidence" if "evidence" in form.fields else None, exc)
+                _bind_errors(form, exc)
             else:
                 messages.success(request, _("The check-in was recorded."))
                 return redirect("checklists:item_detail", pk=item.pk)
@@ -449,14 +361,12 @@ def public_report_url(request, branch) -> str:
 
 
 def qr_svg_data_uri(url: str) -> str:
-    import segno
-
     return segno.make(url, error="m").svg_data_uri(scale=4, dark="#111")
 
 
 def report_context(request, branch, *, campaign=None, published_only=False):
     """What a report card shows (成绩单): the signed-in page, its print version and the public page alike."""
-    campaign = campaign or _campaign_for(branch, request)
+    campaign = campaign or _branch_campaign(request, branch)
     if campaign is None:
         raise Http404
     today = timezone.localdate()
@@ -505,8 +415,6 @@ def _thumb_data_uri(evidence) -> str | None:
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def report_card_pdf(request, pk: int):
-    from wuxing.core.pdf import pdf_response, render_pdf
-
     branch = branch_get(user=request.user, pk=pk)
     context = report_context(request, branch)
     context["thumbs"] = [(e, _thumb_data_uri(e)) for e in context["card"].evidence]
@@ -519,74 +427,10 @@ def report_card_pdf(request, pk: int):
 # -------------------------------------------------------------------------------------------------------
 
 
-def _office_campaign(request):
-    """The campaign the office pages show: ?campaign=<pk> in scope, else the user's current one."""
-    from wuxing.campaigns.selectors import campaign_chosen
-
-    return campaign_chosen(user=request.user, params=request.GET)
-
-
 def _campaign_choices(request, campaign):
     """Other campaigns in scope to switch to (a district sees several offices; every office has several years)."""
-    from wuxing.campaigns.selectors import campaign_list
-
-    campaigns = list(campaign_list(user=request.user).exclude(status="preparing"))
+    campaigns = list(campaign_list(user=request.user).exclude(status=CampaignStatus.PREPARING))
     return campaigns if len(campaigns) > 1 else []
-
-
-def _progress_filters(user, params):
-    form = ProgressFilterForm(params or None, departments=department_list(user=user))
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-@exporter
-def progress_export(user, params) -> ExportSpec:
-    from wuxing.campaigns.selectors import campaign_current, campaign_list
-
-    campaign = None
-    if str(params.get("campaign", "")).isdigit():
-        campaign = campaign_list(user=user).filter(pk=params["campaign"]).first()
-    campaign = campaign or campaign_current(user=user)
-    _form, filters = _progress_filters(user, params)
-    rows = selectors.progress_table(user=user, campaign=campaign, filters=filters) if campaign else []
-    return ExportSpec(
-        filename="progress-table.xlsx",
-        title=_("Progress table"),
-        headers=[
-            _("Rank"),
-            _("Code"),
-            _("Branch"),
-            _("Target level"),
-            _("Overall progress"),
-            _("Progress per star"),
-            _("Items"),
-            _("Done"),
-            _("Behind"),
-            _("Overdue"),
-            _("Secretary"),
-            _("Leaders"),
-            _("Departments"),
-        ],
-        rows=(
-            (
-                r.rank,
-                r.branch.code,
-                r.branch.name,
-                r.target_level,
-                "" if r.progress.overall is None else f"{round(r.progress.overall * 100)}%",
-                "；".join(f"{s.name} {'—' if v is None else str(round(v * 100)) + '%'}" for s, v in r.stars),
-                r.progress.items,
-                r.progress.done,
-                r.progress.behind,
-                r.progress.overdue,
-                r.secretary,
-                r.leaders,
-                r.departments,
-            )
-            for r in rows
-        ),
-        total=len(rows),
-    )
 
 
 @login_required
@@ -595,13 +439,23 @@ def progress_table(request):
     """进度表: every branch in scope × its targeted stars, ranked; sortable, filterable, exportable."""
     if request.GET.get("export") == "xlsx":
         return export_response(request, progress_export)
-    campaign = _office_campaign(request)
-    form, filters = _progress_filters(request.user, request.GET)
-    rows = selectors.progress_table(user=request.user, campaign=campaign, filters=filters) if campaign else []
+    campaign = campaign_for(user=request.user, request=request)
+    filterset = ProgressFilterSet(request.GET, Branch.objects.all(), user=request.user)
+    rows = []
+    if campaign is not None:
+        rows = filterset.filter_rows(
+            selectors.progress_table(user=request.user, campaign=campaign, branches=filterset.qs)
+        )
     return render(
         request,
         "checklists/progress_table.html",
-        {"campaign": campaign, "rows": rows, "form": form, "campaigns": _campaign_choices(request, campaign)},
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "form": filterset.form,
+            "filterset": filterset,
+            "campaigns": _campaign_choices(request, campaign),
+        },
     )
 
 
@@ -623,66 +477,21 @@ def _chart_data(campaign, rows, trend):
     }
 
 
-def _flagged(campaign, user):
-    branches = list(selectors.branches_of(campaign, Branch.objects.restrict(user, "view")))
-    rows = selectors.progress_rows(campaign=campaign, branches=branches, with_items=True)
-    flagged = [(row.branch, r) for row in rows for r in row.rows if r.status.behind or r.status.overdue]
-    flagged.sort(key=lambda pair: (not pair[1].status.overdue, pair[1].item.due_date, pair[0].sort_order))
-    return branches, rows, flagged
-
-
-@exporter
-def flagged_export(user, params) -> ExportSpec:
-    from wuxing.campaigns.selectors import campaign_current, campaign_list
-
-    campaign = None
-    if str(params.get("campaign", "")).isdigit():
-        campaign = campaign_list(user=user).filter(pk=params["campaign"]).first()
-    campaign = campaign or campaign_current(user=user)
-    flagged = _flagged(campaign, user)[2] if campaign else []
-    return ExportSpec(
-        filename="behind-and-overdue.xlsx",
-        title=_("Behind and overdue"),
-        headers=[
-            _("Branch"),
-            _("Star"),
-            _("Item"),
-            _("State"),
-            _("Progress"),
-            _("Expected"),
-            _("Due date"),
-            _("Owner"),
-        ],
-        rows=(
-            (
-                b.name,
-                r.item.star.name,
-                r.item.title,
-                _state_label(r.status),
-                f"{round(r.status.progress * 100)}%",
-                f"{round(r.status.expected * 100)}%",
-                r.item.due_date,
-                r.item.owner.name if r.item.owner else "",
-            )
-            for b, r in flagged
-        ),
-        total=len(flagged),
-    )
-
-
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
 def dashboard(request):
     """全局一张图: progress by star and by branch, who is behind, what is overdue, the trend over the year."""
     if request.GET.get("export") == "xlsx":
         return export_response(request, flagged_export)
-    campaign = _office_campaign(request)
-    context = {"campaign": campaign, "campaigns": _campaign_choices(request, campaign)}
+    campaign = campaign_for(user=request.user, request=request)
+    context = {
+        "campaign": campaign,
+        "campaigns": _campaign_choices(request, campaign),
+        "export_url": _keeping_campaign(request, export="xlsx"),
+    }
     if campaign is not None:
-        branches, rows, flagged = _flagged(campaign, request.user)
+        branches, rows, flagged = selectors.flagged_items(user=request.user, campaign=campaign)
         overall = [(r.progress.overall, r.weight) for r in rows]
-        from .rules import office_progress
-
         context.update(
             {
                 "rows": rows,
@@ -704,59 +513,16 @@ def dashboard(request):
 @require_POST
 @permission_required("checklists.change_progresspolicy", raise_exception=True)
 def policy_update(request):
-    campaign = _office_campaign(request)
+    """The office's tolerance before an item counts as behind; the office is the campaign's (?campaign=)."""
+    campaign = campaign_for(user=request.user, request=request)
     if campaign is None:
         raise Http404
     form = PolicyForm(request.POST)
     if form.is_valid():
-        try:
-            services.policy_set(
-                actor=request.user, office=campaign.office, behind_tolerance=form.cleaned_data["behind_tolerance"]
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("The tolerance was saved."))
+        services.policy_set(
+            actor=request.user, office=campaign.office, behind_tolerance=form.cleaned_data["behind_tolerance"]
+        )
+        messages.success(request, _("The tolerance was saved."))
     else:
         flash_errors(request, form)
-    return redirect("checklists:dashboard")
-
-
-# -------------------------------------------------------------------------------------------------------
-# Panels on pages other apps own
-# -------------------------------------------------------------------------------------------------------
-
-
-def branch_panel(request, branch, campaign) -> str:
-    progress = selectors.branch_progress(branch=branch, campaign=campaign)
-    names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
-    return render_to_string(
-        "checklists/_branch_panel.html",
-        {
-            "branch": branch,
-            "campaign": campaign,
-            "progress": progress,
-            "star_progress": [(names.get(code, code), value) for code, value in progress.by_star.items()],
-        },
-        request=request,
-    )
-
-
-def overview_panel(request, campaign) -> str:
-    branches = list(selectors.branches_of(campaign, Branch.objects.restrict(request.user, "view")))
-    rows = selectors.progress_rows(campaign=campaign, branches=branches)
-    from .rules import office_progress
-
-    ranked = sorted([r for r in rows if r.progress.overall is not None], key=lambda r: r.rank)
-    return render_to_string(
-        "checklists/_overview_panel.html",
-        {
-            "campaign": campaign,
-            "office_overall": office_progress([(r.progress.overall, r.weight) for r in rows]),
-            "top": ranked[:3],
-            "bottom": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
-            "behind": sum(r.progress.behind for r in rows),
-            "overdue": sum(r.progress.overdue for r in rows),
-        },
-        request=request,
-    )
+    return redirect(_keeping_campaign(request, reverse("checklists:dashboard")))

@@ -3,6 +3,10 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from wuxing.core.formatting import plain_number
+
+from ..choices import ItemState
+
 register = template.Library()
 
 TONES = {"done": "green", "on_track": "blue", "behind": "amber", "overdue": "red"}
@@ -15,8 +19,6 @@ def state_tone(status) -> str:
 
 @register.filter
 def state_label(status) -> str:
-    from ..choices import ItemState
-
     try:
         return str(ItemState(getattr(status, "state", status)).label)
     except ValueError:
@@ -28,10 +30,7 @@ def figure(value) -> str:
     """12.50 → 12.5, 4.00 → 4; None → —."""
     if value is None or value == "":
         return "—"
-    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return plain_number(value)
 
 
 @register.filter

@@ -1,0 +1,209 @@
+"""Excel exports of the check-in lists: a branch's list, an item's history, the progress table and the dashboard's
+behind-and-overdue list. Each reads through the same scoped selectors and FilterSets as its page."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.campaigns.selectors import campaign_for
+from wuxing.core.exports import ExportSpec, exporter
+from wuxing.core.formatting import plain_number
+from wuxing.org.models import Branch
+from wuxing.org.selectors import branch_get
+
+from . import selectors
+from .choices import ItemState
+from .filtersets import ChecklistFilterSet, ProgressFilterSet
+
+
+def _state_label(status) -> str:
+    return str(ItemState(status.state).label)
+
+
+def _pk(params, name: str) -> int:
+    value = str(params.get(name) or "")
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
+def _percent(value) -> str:
+    return f"{round(value * 100)}%"
+
+
+@exporter
+def checklist_export(user, params) -> ExportSpec:
+    """A branch's list (?branch=, ?campaign=, ?state=), as on its page."""
+    branch = branch_get(user=user, pk=_pk(params, "branch"))
+    campaign = campaign_for(user=user, params=params, office=branch.office)
+    rows = []
+    if campaign is not None:
+        filterset = ChecklistFilterSet(
+            params, selectors.item_list(user=user, branch=branch, campaign=campaign), user=user
+        )
+        rows = filterset.filter_rows(
+            selectors.item_rows(filterset.qs, timezone.localdate(), selectors.tolerance_for(branch.office_id))
+        )
+    return ExportSpec(
+        filename=f"checklist-{branch.code}.xlsx",
+        title=_("Check-in list"),
+        headers=[
+            _("Star"),
+            _("Title"),
+            _("Kind"),
+            _("Start value"),
+            _("Current value"),
+            _("Target value"),
+            _("Unit"),
+            _("Weight"),
+            _("Owner"),
+            _("Start date"),
+            _("Due date"),
+            _("Progress"),
+            _("Expected"),
+            _("State"),
+        ],
+        rows=(
+            (
+                r.item.star.name,
+                r.item.title,
+                r.item.get_kind_display(),
+                plain_number(r.item.start_value) if r.item.is_quantitative else "",
+                plain_number(r.item.current_value)
+                if r.item.is_quantitative
+                else (_("Done") if r.item.done else _("Not done yet")),
+                plain_number(r.item.target_value),
+                r.item.unit,
+                plain_number(r.item.weight),
+                r.item.owner.name if r.item.owner else "",
+                r.item.start_date,
+                r.item.due_date,
+                _percent(r.status.progress),
+                _percent(r.status.expected),
+                _state_label(r.status),
+            )
+            for r in rows
+        ),
+        total=len(rows),
+    )
+
+
+@exporter
+def history_export(user, params) -> ExportSpec:
+    """An item's check-ins (?item=), corrections included."""
+    item = selectors.item_get(user=user, pk=_pk(params, "item"))
+    history = selectors.checkin_history(item)
+    return ExportSpec(
+        filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
+        title=_("History"),
+        headers=[
+            _("Date"),
+            _("Value") if item.is_quantitative else _("Done?"),
+            _("Unit"),
+            _("Note"),
+            _("Correction"),
+            _("Reason for the correction"),
+            _("Corrected"),
+            _("Current"),
+            _("Recorded by"),
+            _("Recorded at"),
+            _("Evidence"),
+        ],
+        rows=(
+            (
+                c.effective_on,
+                plain_number(c.value) if c.done is None else (_("Done") if c.done else _("Not done yet")),
+                item.unit,
+                c.note,
+                bool(c.corrects_id),
+                c.reason,
+                c.superseded,
+                c.is_current,
+                c.recorded_by_name or _("System"),
+                c.recorded_at,
+                "、".join(e.original_name for e in c.evidence.all()),
+            )
+            for c in history
+        ),
+        total=len(history),
+    )
+
+
+@exporter
+def progress_export(user, params) -> ExportSpec:
+    """The progress table (?campaign= and the filters of ProgressFilterSet), as on its page."""
+    campaign = campaign_for(user=user, params=params)
+    rows = []
+    if campaign is not None:
+        filterset = ProgressFilterSet(params, Branch.objects.all(), user=user)
+        rows = filterset.filter_rows(selectors.progress_table(user=user, campaign=campaign, branches=filterset.qs))
+    return ExportSpec(
+        filename="progress-table.xlsx",
+        title=_("Progress table"),
+        headers=[
+            _("Rank"),
+            _("Code"),
+            _("Branch"),
+            _("Target level"),
+            _("Overall progress"),
+            _("Progress per star"),
+            _("Items"),
+            _("Done"),
+            _("Behind"),
+            _("Overdue"),
+            _("Secretary"),
+            _("Leaders"),
+            _("Departments"),
+        ],
+        rows=(
+            (
+                r.rank,
+                r.branch.code,
+                r.branch.name,
+                r.target_level,
+                "" if r.progress.overall is None else _percent(r.progress.overall),
+                "；".join(f"{s.name} {'—' if v is None else _percent(v)}" for s, v in r.stars),
+                r.progress.items,
+                r.progress.done,
+                r.progress.behind,
+                r.progress.overdue,
+                r.secretary,
+                r.leaders,
+                r.departments,
+            )
+            for r in rows
+        ),
+        total=len(rows),
+    )
+
+
+@exporter
+def flagged_export(user, params) -> ExportSpec:
+    """The dashboard's items behind or overdue (?campaign=)."""
+    campaign = campaign_for(user=user, params=params)
+    flagged = selectors.flagged_items(user=user, campaign=campaign)[2] if campaign is not None else []
+    return ExportSpec(
+        filename="behind-and-overdue.xlsx",
+        title=_("Behind and overdue"),
+        headers=[
+            _("Branch"),
+            _("Star"),
+            _("Item"),
+            _("State"),
+            _("Progress"),
+            _("Expected"),
+            _("Due date"),
+            _("Owner"),
+        ],
+        rows=(
+            (
+                b.name,
+                r.item.star.name,
+                r.item.title,
+                _state_label(r.status),
+                _percent(r.status.progress),
+                _percent(r.status.expected),
+                r.item.due_date,
+                r.item.owner.name if r.item.owner else "",
+            )
+            for b, r in flagged
+        ),
+        total=len(flagged),
+    )
