@@ -175,9 +175,8 @@ class CheckInEvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "sha256", "published", "url"]
 
     def get_url(self, obj) -> str:
-        request = self.context.get("request")
-        url = reverse("api-checklists-evidence", args=[obj.pk])
-        return request.build_absolute_uri(url) if request else url
+        """Downloads with the caller's token (or session); `?thumb=1` for an image's thumbnail."""
+        return reverse("api-checklists-evidence", args=[obj.pk])
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -259,13 +258,15 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class EvidenceDownloadView(APIView):
-    """An evidence file, for users who may see its check-in (token or session)."""
+    """An evidence file, for users who may see its check-in (token or session); `?thumb=1` for the thumbnail.
+    The same scoped selector as the page's download."""
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk: int):
         if not request.user.has_perm("checklists.view_checkinevidence"):
             raise Http404
-        return evidence_response(selectors.evidence_get(user=request.user, pk=pk))
+        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        return evidence_response(evidence, thumbnail=request.query_params.get("thumb") == "1")
 
 
 class BranchProgressView(APIView):

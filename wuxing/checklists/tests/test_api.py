@@ -174,3 +174,97 @@ def test_item_update_through_the_api(api_client, world, make_item):
     assert api_client.patch(f"/api/v1/checklist-items/{item.pk}/", {"weight": "2"}, format="json").status_code == 403
     item.refresh_from_db()
     assert item.weight == 1 and item.target_value == 6
+
+
+def test_evidence_downloads_with_the_token_alone(api_client, world, make_item, settings, tmp_path):
+    """Every file address the API hands out is an /api/v1/ path that the same token downloads; another office's
+    token gets 404."""
+    from wuxing.checklists.services import checkin_record
+    from wuxing.core.uploads import as_upload, sample_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item(target=10)
+    checkin_record(
+        actor=SYSTEM,
+        item=item,
+        value=1,
+        evidence=[
+            as_upload(sample_jpeg("会议"), "m.jpg", "image/jpeg"),
+            as_upload(sample_pdf(), "minutes.pdf", "application/pdf"),
+        ],
+    )
+    auth(api_client, world.users.secretary)
+    files = api_client.get("/api/v1/checkins/", {"item": item.pk}).json()["results"][0]["evidence"]
+    by_type = {f["content_type"]: f["url"] for f in files}
+    assert set(by_type) == {"image/jpeg", "application/pdf"}
+    for content_type, url in by_type.items():
+        assert url.startswith("/api/v1/checklists/evidence/"), url
+        r = api_client.get(url)
+        assert r.status_code == 200 and r["Content-Type"] == content_type
+    thumb = api_client.get(by_type["image/jpeg"], {"thumb": "1"})
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    auth(api_client, world.users.leader_b)
+    for url in by_type.values():
+        assert api_client.get(url).status_code == 404
+    api_client.credentials()
+    assert api_client.get(by_type["image/jpeg"]).status_code == 401
+
+
+def test_list_filters_keep_their_names_and_check_their_ids(api_client, world, make_item):
+    from wuxing.checklists.services import checkin_record
+
+    a1 = make_item("a1", title="甲一事项")
+    a2 = make_item("a2", title="甲二事项")
+    industry = make_item("a1", title="产业事项", star="industry")
+    b1 = make_item("b1", title="乙一事项")
+    auth(api_client, world.users.leader)
+
+    def ids(**params):
+        r = api_client.get("/api/v1/checklist-items/", params)
+        assert r.status_code == 200, r.content
+        return sorted(i["id"] for i in r.json()["results"])
+
+    assert ids(branch=a1.branch_id) == sorted([a1.pk, industry.pk])
+    assert ids(campaign=world.campaign.pk) == sorted([a1.pk, a2.pk, industry.pk])
+    assert ids(branch=a1.branch_id, star="industry") == [industry.pk]
+    # Ids out of scope, unknown, malformed or too long are refused, never a 500.
+    for params in ({"branch": b1.branch_id}, {"campaign": world.campaign_b.pk}, {"branch": "x"}, {"branch": "9" * 30}):
+        assert api_client.get("/api/v1/checklist-items/", params).status_code == 400, params
+    first = checkin_record(actor=SYSTEM, item=a1, value=1)
+    checkin_record(actor=SYSTEM, item=a2, value=2)
+    r = api_client.get("/api/v1/checkins/", {"item": a1.pk})
+    assert [c["id"] for c in r.json()["results"]] == [first.pk]
+    assert api_client.get("/api/v1/checkins/", {"item": b1.pk}).status_code == 400
+    assert api_client.get("/api/v1/checkins/", {"item": "9" * 30}).status_code == 400
+
+
+def test_api_lists_query_count_does_not_grow_with_rows(api_client, world, make_item, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxing.checklists.services import checkin_record
+
+    checkin_record(actor=SYSTEM, item=make_item("a1"), value=1)
+    auth(api_client, world.users.leader)
+    small = {}
+    for url in ("/api/v1/checklist-items/", "/api/v1/checkins/"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api_client.get(url).status_code == 200
+        small[url] = len(ctx.captured_queries)
+    assert small == {"/api/v1/checklist-items/": 5, "/api/v1/checkins/": 5}
+    for code in ("a1", "a2", "a3"):
+        for n in range(4):
+            checkin_record(actor=SYSTEM, item=make_item(code, title=f"事项{n}"), value=1)
+    for url, count in small.items():
+        with django_assert_max_num_queries(count):
+            assert api_client.get(url).status_code == 200
+
+
+def test_branch_progress_campaign_of_another_office_is_not_found(api_client, world, make_item):
+    item = make_item("a1")
+    auth(api_client, world.users.leader)
+    url = f"/api/v1/branches/{item.branch_id}/progress/"
+    assert api_client.get(url, {"campaign": world.campaign.pk}).json()["campaign"] == world.campaign.pk
+    assert api_client.get(url, {"campaign": world.campaign_b.pk}).status_code == 404
+    auth(api_client, world.users.district)
+    assert api_client.get(url, {"campaign": world.campaign_b.pk}).status_code == 404  # not the branch's office

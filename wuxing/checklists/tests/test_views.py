@@ -370,3 +370,49 @@ def test_branch_checklist_filters_by_state(client, world, make_item):
     html = client.get(url + "?state=done").content.decode()
     assert "已办事项" in html and "逾期事项" not in html
     assert "逾期事项" in client.get(url + "?state=bogus").content.decode()
+
+
+def test_progress_table_filters_by_department_and_state(client, world, make_item):
+    from wuxing.org.models import Department
+
+    past = timezone.localdate() - timedelta(days=5)
+    make_item("a1")
+    make_item("a3", title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
+    client.force_login(world.users.leader)
+    url = reverse("checklists:progress_table")
+    zongzhi = Department.objects.get(office=world.org.office_a, code="A2")
+    html = client.get(url, {"department": zongzhi.pk}).content.decode()
+    assert 'data-branch="T-a3"' in html and 'data-branch="T-a1"' not in html and 'data-branch="T-a2"' not in html
+    html = client.get(url, {"state": "overdue"}).content.decode()
+    assert html.count('data-branch="') == 1 and 'data-branch="T-a3"' in html
+    # A department of another office, an unknown or malformed one filters nothing and breaks nothing.
+    other = Department.objects.get(office=world.org.office_b)
+    for value in (other.pk, "x", "9" * 30):
+        r = client.get(url, {"department": value})
+        assert r.status_code == 200 and r.content.decode().count('data-branch="') == 3
+    export = client.get(url, {"department": zongzhi.pk, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["T-a3"]
+
+
+def test_branch_checklist_export_follows_the_state_filter(client, world, make_item):
+    past = timezone.localdate() - timedelta(days=5)
+    make_item(target=10, title="逾期事项", start_date=past - timedelta(days=60), due_date=past)
+    make_item(kind="yes_no", title="另一事项")
+    client.force_login(world.users.secretary)
+    url = reverse("checklists:branch_checklist", args=[world.org.branches["a1"].pk])
+    page = client.get(url, {"state": "overdue"}).content.decode()
+    assert "export=xlsx" in page and "state=overdue" in page[page.index("export=xlsx") - 40 :]
+    export = client.get(url, {"state": "overdue", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["逾期事项"]
+
+
+def test_branch_pages_refuse_a_campaign_of_another_office(client, world, make_item):
+    item = make_item("a1")
+    client.force_login(world.users.district)
+    for name in ("checklists:branch_checklist", "checklists:report_card", "checklists:item_create"):
+        url = reverse(name, args=[item.branch_id])
+        assert client.get(url, {"campaign": world.campaign_b.pk}).status_code == 404, name
+        assert client.get(url, {"campaign": "x"}).status_code == 404, name
+    assert client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).status_code == 200
