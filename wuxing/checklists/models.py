@@ -8,14 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
+from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
 
 from .choices import ItemKind, ItemSource
 
 
 def _branch_q(scope, prefix: str):
-    from wuxing.org.models import Branch
-
     return prefix_q(Branch.scope_filter(scope), prefix)
 
 
@@ -188,6 +187,4 @@ class ProgressPolicy(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        from wuxing.org.models import OrgUnit
-
         return prefix_q(OrgUnit.scope_filter(scope), "office__")
