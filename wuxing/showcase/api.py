@@ -1,15 +1,24 @@
-"""This app's part of /api/v1/: `demo-sites` with their feature projects, levels and totals, within scope."""
+"""This app's part of /api/v1/: `demo-sites` with their feature projects, levels, totals and evidence files, within
+scope, through the same selectors and FilterSet as the pages."""
 
 from dataclasses import asdict
 
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
+from wuxing.core.uploads import evidence_response
 
 from . import selectors
+from .filtersets import DemoSiteFilterSet
 from .models import DemoSite
 
-urlpatterns = []
+
+def evidence_url(evidence) -> str:
+    """Downloads with the caller's token (or session); `?thumb=1` for an image's thumbnail."""
+    return reverse("api-showcase-evidence", args=[evidence.pk])
 
 
 class DemoSiteSerializer(serializers.ModelSerializer):
@@ -53,6 +62,17 @@ class DemoSiteSerializer(serializers.ModelSerializer):
                     {"title": m.title, "due_on": m.due_on, "done_on": m.done_on, "weight": m.weight}
                     for m in p.milestones.all()
                 ],
+                "evidence": [
+                    {
+                        "id": e.pk,
+                        "name": e.original_name,
+                        "caption": e.caption,
+                        "content_type": e.content_type,
+                        "size": e.size,
+                        "url": evidence_url(e),
+                    }
+                    for e in p.evidence.all()
+                ],
             }
             for p in selectors.decorate_projects(obj)
         ]
@@ -76,12 +96,10 @@ class DemoSiteSerializer(serializers.ModelSerializer):
 class DemoSiteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DemoSiteSerializer
     permission_classes = [ModelViewPermission]
+    filterset_class = DemoSiteFilterSet
 
     def get_queryset(self):
-        qs = selectors.site_list(user=self.request.user)
-        if self.request.query_params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=int(self.request.query_params["campaign"]))
-        return qs
+        return selectors.site_list(user=self.request.user).prefetch_related("projects__evidence")
 
     def get_serializer(self, *args, **kwargs):
         if args and not kwargs.get("data"):
@@ -97,6 +115,21 @@ class DemoSiteViewSet(viewsets.ReadOnlyModelViewSet):
             kwargs["context"]["levels"] = levels
             args = (items if kwargs.get("many") else items[0],) + args[1:]
         return super().get_serializer(*args, **kwargs)
+
+
+class EvidenceDownloadView(APIView):
+    """A feature project's evidence file, for users who may see the project (token or session); `?thumb=1` for the
+    thumbnail. The same scoped selector as the page's download."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        return evidence_response(evidence, thumbnail=request.query_params.get("thumb") == "1")
+
+
+urlpatterns = [
+    path("showcase/evidence/<int:pk>/", EvidenceDownloadView.as_view(), name="api-showcase-evidence"),
+]
 
 
 def register(router):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _VIEW = {
@@ -33,32 +34,18 @@ class ShowcaseConfig(AppConfig):
     }
 
     def nav_items(self, user):
-        from django.urls import reverse
-
         if not user.has_perm("showcase.view_demosite"):
             return []
         return [("showcase", _("Demonstration sites"), reverse("showcase:site_list"))]
 
+    # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
+
     def branch_panels(self, request, branch, campaign):
-        """晋位提升 of the branch (last year's level, this year's target and rated level) and its site, if it is one."""
-        from django.template.loader import render_to_string
+        from .panels import branch_panels
 
-        from . import selectors
-
-        if campaign is None:
-            return []
-        context = selectors.branch_panel_context(user=request.user, branch=branch, campaign=campaign)
-        return [render_to_string("showcase/_branch_panel.html", context, request=request)]
+        return branch_panels(request, branch, campaign)
 
     def overview_panels(self, request, campaign, branches):
-        """The demonstration sites with their projects' progress."""
-        from django.template.loader import render_to_string
+        from .panels import overview_panels
 
-        from . import selectors
-
-        if campaign is None or not request.user.has_perm("showcase.view_demosite"):
-            return []
-        context = selectors.overview_context(user=request.user, campaign=campaign)
-        if not context["sites"]:
-            return []
-        return [render_to_string("showcase/_overview_panel.html", context, request=request)]
+        return overview_panels(request, campaign, branches)

@@ -1,15 +1,18 @@
 """Forms of the demonstration site pages."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.liaison.forms import MultipleFileField
+from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Person
 
 from .choices import GridWorkerRole, RecordStructure
 from .models import ProjectKind
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+EVIDENCE_TYPES = {"accept": "image/jpeg,image/png,image/webp,application/pdf"}
 
 
 class SiteClaimForm(forms.Form):
@@ -53,8 +56,6 @@ class ProjectForm(forms.Form):
         self.fields["kind"].queryset = ProjectKind.objects.filter(office=office).order_by("sort_order", "id")
 
     def clean_milestones(self):
-        import datetime
-
         rows = []
         for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), start=1):
             if not line.strip():
@@ -79,7 +80,10 @@ class MilestoneForm(forms.Form):
 
 class ProjectEvidenceForm(forms.Form):
     evidence = MultipleFileField(
-        label=_("Evidence"), required=True, help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once.")
+        label=_("Evidence"),
+        required=True,
+        help_text=_("Photos (JPEG, PNG, WebP) or PDF, several at once."),
+        widget=MultipleFileInput(attrs=EVIDENCE_TYPES),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 

@@ -6,6 +6,10 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.models import Campaign, CampaignResult
+from wuxing.targets.selectors import target_summaries
+
 from .models import (
     Agreement,
     DemoSite,
@@ -14,6 +18,7 @@ from .models import (
     GridIncident,
     InServiceMember,
     Milestone,
+    ProjectEvidence,
     ProjectKind,
     ServiceRecord,
     TeaSession,
@@ -78,6 +83,19 @@ def project_get(*, user, pk: int, action: str = "view") -> FeatureProject:
     if project is None:
         raise Http404
     return project
+
+
+def projects_to_change(*, user):
+    """The feature projects whose records the user may keep (the record pages look their parents up in these)."""
+    return FeatureProject.objects.restrict(user, "change")
+
+
+def evidence_get(*, user, pk: int) -> ProjectEvidence:
+    """A project's evidence file the user may see (the page and the API serve it alike)."""
+    evidence = ProjectEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence
 
 
 def project_kinds(*, user, office=None):
@@ -186,8 +204,6 @@ def site_totals(site_ids) -> dict[int, SiteTotals]:
 
 def level_board(campaign, branch_ids) -> dict[int, dict]:
     """晋位提升 per branch: last year's rated level, this year's target (targets app) and this year's rated level."""
-    from wuxing.campaigns.models import Campaign, CampaignResult
-
     branch_ids = list(branch_ids)
     previous = Campaign.objects.filter(office_id=campaign.office_id, year=campaign.year - 1).first()
     last = (
@@ -214,22 +230,11 @@ def level_board(campaign, branch_ids) -> dict[int, dict]:
     return board
 
 
-TARGET_AGREED = ("agreed", "confirmed")
-
-
 def _target_levels(campaign, branch_ids) -> dict[int, int]:
-    """This year's target levels; the targets app may not be installed or migrated, then there are none."""
-    try:
-        from wuxing.targets.models import Target
-    except ImportError:
-        return {}
-    if not hasattr(Target, "level"):
-        return {}
-    # Only a target both sides agreed on counts; a draft or returned application is not yet the year's target.
-    rows = Target.objects.filter(
-        campaign=campaign, branch_id__in=branch_ids, level__gt=0, status__in=TARGET_AGREED
-    ).values_list("branch_id", "level")
-    return dict(rows)
+    """This year's target levels. Only a target both sides agreed on counts: a draft or returned application is
+    not yet the year's target."""
+    summaries = target_summaries(campaign=campaign, branch_ids=branch_ids)
+    return {pk: t.level for pk, t in summaries.items() if t.agreed and t.level > 0}
 
 
 def branch_panel_context(*, user, branch, campaign) -> dict:
@@ -249,22 +254,28 @@ def branch_panel_context(*, user, branch, campaign) -> dict:
     }
 
 
-def overview_context(*, user, campaign) -> dict:
-    sites = list(site_list(user=user, campaign=campaign))
+def decorate_sites(sites, campaign) -> list[DemoSite]:
+    """The campaign's sites with their projects' progress, record totals and levels, in a fixed number of queries."""
+    sites = list(sites)
     totals = site_totals(s.pk for s in sites)
-    board = level_board(campaign, [s.branch_id for s in sites])
+    board = level_board(campaign, [s.branch_id for s in sites]) if sites else {}
     for s in sites:
         s.project_list = decorate_projects(s)
         s.totals = totals[s.pk]
         s.levels = board[s.branch_id]
-    return {"campaign": campaign, "sites": sites}
+        s.progress = sum(p.progress for p in s.project_list) / len(s.project_list) if s.project_list else 0
+    return sites
+
+
+def overview_context(*, user, campaign) -> dict:
+    return {"campaign": campaign, "sites": decorate_sites(site_list(user=user, campaign=campaign), campaign)}
 
 
 def public_sites(*, office):
     """Sites of an office's running or closed campaigns, for the public site (no sign-in)."""
     return (
         DemoSite.objects.filter(campaign__office=office)
-        .exclude(campaign__status="preparing")
+        .exclude(campaign__status=CampaignStatus.PREPARING)
         .select_related("campaign", "branch", "leader")
         .prefetch_related(_projects_prefetch())
         .order_by("-campaign__year", "branch__sort_order", "branch__code")

@@ -7,7 +7,7 @@ audit row. The HTML pages and the API call these same functions.
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import clean_uploads, store_evidence
-from wuxing.org.access import ensure_in_scope
+from wuxing.org.access import ensure_allowed, ensure_in_scope
 
 from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
 from .models import (
@@ -37,11 +37,6 @@ from .models import (
 )
 
 MAX_EVIDENCE_FILES = 10
-
-
-def _require(actor, perm: str, message: str):
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(message)
 
 
 def _text(value, field: str, *, required: bool = True, max_length: int | None = None) -> str:
@@ -78,16 +73,16 @@ def _hours(value, field: str) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
-def _actor_user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 # --- catalogue ------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def catalogue_ensure_defaults(*, actor, office) -> list[ProjectKind]:
-    """Add the nine default kinds of feature project the office's catalogue does not have yet."""
+    """Add the nine default kinds of feature project the office's catalogue does not have yet.
+
+    Part of claiming a site (the claim checks the permission); here only the office's scope is checked.
+    """
+    ensure_allowed(actor, obj=office, action="view")
     existing = set(ProjectKind.objects.filter(office=office).values_list("code", flat=True))
     created = []
     for position, (code, name, structure) in enumerate(DEFAULT_PROJECT_KINDS, start=1):
@@ -97,6 +92,8 @@ def catalogue_ensure_defaults(*, actor, office) -> list[ProjectKind]:
                     office=office, code=code, name=str(name), structure=structure, sort_order=position * 10
                 )
             )
+    for kind in created:
+        ensure_in_scope(kind, actor=actor, action="view")
     if created:
         audit_record(
             actor=actor, action="showcase.catalogue_defaults", obj=office, after={"kinds": [k.code for k in created]}
@@ -109,9 +106,12 @@ def project_kind_create(
     *, actor, office, code: str, name: str, structure: str = RecordStructure.GENERIC, description: str = ""
 ) -> ProjectKind:
     """The office extends its catalogue with its own kind of feature project."""
-    _require(actor, "showcase.add_projectkind", _("You may not change the catalogue of feature projects."))
-    if actor is not None:
-        ensure_in_scope(office, actor=actor, action="view")
+    ensure_allowed(
+        actor,
+        "showcase.add_projectkind",
+        message=_("You may not change the catalogue of feature projects."),
+    )
+    ensure_allowed(actor, obj=office, action="view")
     code = _text(code, "code", max_length=32).lower()
     if not code.replace("_", "").replace("-", "").isalnum() or not code.isascii():
         raise ValidationError({"code": _("Use letters, digits, “-” and “_” only.")})
@@ -131,6 +131,7 @@ def project_kind_create(
         description=(description or "").strip(),
         sort_order=last + 10,
     )
+    ensure_in_scope(kind, actor=actor, action="view")
     audit_record(actor=actor, action="showcase.kind_create", obj=kind, after=snapshot(kind))
     return kind
 
@@ -141,10 +142,9 @@ def project_kind_create(
 @transaction.atomic
 def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "", claimed_on=None) -> DemoSite:
     """A leader claims a branch as a demonstration site for the campaign (既挂帅、又出征)."""
-    _require(actor, "showcase.add_demosite", _("Only office leaders claim demonstration sites."))
-    if actor is not None:
-        ensure_in_scope(branch, actor=actor, action="view")
-        ensure_in_scope(campaign, actor=actor, action="view")
+    ensure_allowed(actor, "showcase.add_demosite", message=_("Only office leaders claim demonstration sites."))
+    ensure_allowed(actor, obj=branch, action="view")
+    ensure_allowed(actor, obj=campaign, action="view")
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
     ensure_campaign_open(campaign)
@@ -166,6 +166,7 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
         plan=(plan or "").strip(),
         claimed_on=_date(claimed_on, "claimed_on", required=False) or timezone.localdate(),
     )
+    ensure_in_scope(site, actor=actor, action="change")
     catalogue_ensure_defaults(actor=actor, office=campaign.office)
     audit_record(actor=actor, action="showcase.site_claim", obj=site, after=snapshot(site))
     return site
@@ -173,15 +174,16 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
 
 @transaction.atomic
 def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
-    _require(actor, "showcase.change_demosite", _("You may not change this demonstration site."))
+    message = _("You may not change this demonstration site.")
+    ensure_allowed(actor, "showcase.change_demosite", message=message)
     site = DemoSite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=site.pk)
-    if actor is not None:
-        ensure_in_scope(site, actor=actor, action="change")
+    ensure_allowed(actor, obj=site, action="change", message=message)
     ensure_campaign_open(site.campaign)
     before = snapshot(site)
     site.feature = _text(feature, "feature", max_length=100)
     site.plan = (plan or "").strip()
     site.save(update_fields=["feature", "plan"])
+    ensure_in_scope(site, actor=actor, action="change", message=message)
     audit_record(actor=actor, action="showcase.site_update", obj=site, before=before, after=snapshot(site))
     return site
 
@@ -190,10 +192,11 @@ def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
 
 
 def _project_for_change(actor, project: FeatureProject, structure: str | None = None) -> FeatureProject:
-    _require(actor, "showcase.change_featureproject", _("You may not change this feature project."))
+    """The project, freshly read, after the checks every change of it or its records makes."""
+    message = _("You may not change this feature project.")
+    ensure_allowed(actor, "showcase.change_featureproject", message=message)
     project = FeatureProject.objects.select_related("kind", "site__campaign").get(pk=project.pk)
-    if actor is not None:
-        ensure_in_scope(project, actor=actor, action="change")
+    ensure_allowed(actor, obj=project, action="change", message=message)
     ensure_campaign_open(project.site.campaign)
     if structure is not None and project.kind.structure != structure:
         raise ValidationError(_("A “%(kind)s” project does not keep these records.") % {"kind": project.kind.name})
@@ -214,9 +217,8 @@ def project_create(
     milestones=(),
 ) -> FeatureProject:
     """Add a feature project to a site's tailored plan, with its milestones [(title, due_on), …]."""
-    _require(actor, "showcase.add_featureproject", _("You may not add feature projects."))
-    if actor is not None:
-        ensure_in_scope(site, actor=actor, action="view")
+    ensure_allowed(actor, "showcase.add_featureproject", message=_("You may not add feature projects."))
+    ensure_allowed(actor, obj=site, action="view")
     if kind.office_id != site.campaign.office_id:
         raise ValidationError({"kind": _("The kind is not in this office's catalogue.")})
     ensure_campaign_open(site.campaign)
@@ -243,6 +245,7 @@ def project_create(
             due_on=_date(m_due, "milestones", required=False),
             sort_order=position,
         )
+    ensure_in_scope(project, actor=actor, action="change")
     audit_record(
         actor=actor,
         action="showcase.project_create",
@@ -265,6 +268,7 @@ def milestone_add(*, actor, project: FeatureProject, title: str, due_on=None, we
         weight=int(weight),
         sort_order=last + 1,
     )
+    ensure_in_scope(project, actor=actor, action="change")
     audit_record(actor=actor, action="showcase.milestone_add", obj=project, after=snapshot(milestone))
     return milestone
 
@@ -282,6 +286,7 @@ def milestone_complete(*, actor, milestone: Milestone, done_on=None) -> Mileston
     status = ProjectStatus.IN_PROGRESS if open_left else ProjectStatus.DONE
     if project.status != status:
         FeatureProject.objects.filter(pk=project.pk).update(status=status)
+    ensure_in_scope(project, actor=actor, action="change")
     audit_record(
         actor=actor,
         action="showcase.milestone_complete",
@@ -304,6 +309,7 @@ def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: s
         store_evidence(ProjectEvidence, upload, actor=actor, project=project, caption=(caption or "").strip()[:200])
         for upload in cleaned
     ]
+    ensure_in_scope(project, actor=actor, action="change")
     audit_record(
         actor=actor,
         action="showcase.project_evidence",
@@ -317,6 +323,8 @@ def project_add_evidence(*, actor, project: FeatureProject, evidence, caption: s
 
 
 def _record(actor, project, obj, action):
+    """Re-check the project after writing one of its records, inside the service's transaction, and audit it."""
+    ensure_in_scope(project, actor=actor, action="change")
     audit_record(
         actor=actor, action=f"showcase.{action}", obj=project, after={"record": obj._meta.model_name, **snapshot(obj)}
     )

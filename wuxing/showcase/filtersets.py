@@ -1,0 +1,28 @@
+"""Filters of the demonstration sites' lists: one FilterSet per list, shared by the page, its export and the API."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+
+from . import selectors
+from .models import DemoSite
+
+
+def _campaigns(request):
+    return campaign_list(user=request.user)
+
+
+class DemoSiteFilterSet(ScopedFilterSet):
+    """Demonstration sites: the page, its Excel export and /api/v1/demo-sites/."""
+
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+
+    class Meta:
+        model = DemoSite
+        fields = ["campaign"]
+
+
+def site_filterset(user, campaign, params) -> DemoSiteFilterSet:
+    """The campaign's sites in scope, then the user's filters (as the page and its export read them)."""
+    return DemoSiteFilterSet(params, selectors.site_list(user=user, campaign=campaign), user=user)
