@@ -3,7 +3,7 @@
 import datetime
 
 from wuxing.core.actors import SYSTEM
-from wuxing.core.uploads import sample_jpeg
+from wuxing.core.uploads import as_upload, sample_jpeg
 
 TODAY = datetime.date.today().isoformat()
 
@@ -134,3 +134,114 @@ def test_record_deliveries_through_the_api(api_client, users, assignments):
     assert (
         api_client.patch(f"/api/v1/assignments/{other.pk}/", {"delivered_people": 1}, format="json").status_code == 404
     )
+
+
+def _token(api_client, user):
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_evidence_urls_download_with_the_token(api_client, users, assignments):
+    from wuxing.liaison.services import activity_record
+
+    row = assignments[("T-a1", "A1")]
+    activity_record(
+        actor=SYSTEM,
+        campaign_assignment=row,
+        kind="party_lecture",
+        held_on=datetime.date.today(),
+        participants="全体党员",
+        evidence=[as_upload(sample_jpeg("党课"), "lecture.jpg", "image/jpeg")],
+    )
+    _token(api_client, users.cadre)
+    listed = api_client.get(f"/api/v1/assignment-activities/?assignment={row.pk}").json()
+    files = listed["results"][0]["evidence_files"]
+    url = files[0]["url"]
+    assert url.startswith("/api/v1/")
+    response = api_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    thumbnail = api_client.get(url + "?thumb=1")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    _token(api_client, users.leader_b)  # another office
+    assert api_client.get(url).status_code == 404
+    api_client.credentials()
+    assert api_client.get(url).status_code == 401
+
+
+def test_evidence_of_another_departments_activity_is_not_found_through_the_api(api_client, org, users, assignments):
+    from wuxing.liaison.services import activity_record
+
+    theirs = activity_record(
+        actor=SYSTEM,
+        campaign_assignment=assignments[("T-a3", "A2")],
+        kind="heart_talk",
+        held_on=datetime.date.today(),
+        participants="x",
+        evidence=[as_upload(sample_jpeg("谈心"), "talk.jpg", "image/jpeg")],
+    )
+    url = f"/api/v1/liaison/evidence/{theirs.evidence.get().pk}/"
+    _token(api_client, users.cadre)  # department A-1's cadre: not its assignment
+    assert api_client.get(url).status_code == 404
+    _token(api_client, users.leader)
+    assert api_client.get(url).status_code == 200
+
+
+def test_the_api_lists_filter_like_the_pages(api_client, org, users, campaign, assignments):
+    from wuxing.liaison.services import activity_record
+
+    for kind in ("party_lecture", "heart_talk", "work_meeting", "checkin_list", "target_assessment"):
+        activity_record(
+            actor=SYSTEM,
+            campaign_assignment=assignments[("T-a2", "A1")],
+            kind=kind,
+            held_on=datetime.date.today(),
+            participants="x",
+        )
+    _token(api_client, users.leader)
+
+    def ids(url):
+        data = api_client.get(url).json()
+        return {r["id"] for r in data["results"]}
+
+    assert ids("/api/v1/assignments/?state=complete") == {assignments[("T-a2", "A1")].pk}
+    assert ids(f"/api/v1/assignments/?department={org.dept_a2.pk}") == {assignments[("T-a3", "A2")].pk}
+    assert ids(f"/api/v1/assignments/?leader={org.leader_a.pk}") == {assignments[("T-a3", "leader")].pk}
+    assert len(ids(f"/api/v1/assignments/?campaign={campaign.pk}")) == 4
+    assert len(ids("/api/v1/assignment-activities/?kind=heart_talk")) == 1
+    assert len(ids(f"/api/v1/assignment-activities/?assignment={assignments[('T-a1', 'A1')].pk}")) == 0
+    # An id outside the caller's scope reads as unknown, and a malformed one is refused, not a database error.
+    _token(api_client, users.leader_b)
+    assert api_client.get(f"/api/v1/assignments/?campaign={campaign.pk}").status_code == 400
+    assert api_client.get("/api/v1/assignments/?campaign=99999999999999999999999").status_code == 400
+
+
+def test_the_api_lists_do_not_grow_in_queries(
+    api_client, org, users, campaign, assignments, django_assert_max_num_queries
+):
+    from wuxing.liaison.services import activity_record
+
+    def grow():
+        for row in assignments.values():
+            activity_record(
+                actor=SYSTEM,
+                campaign_assignment=row,
+                kind="party_lecture",
+                held_on=datetime.date.today(),
+                participants="x",
+                evidence=[as_upload(sample_jpeg("党课"), "a.jpg", "image/jpeg")],
+            )
+
+    _token(api_client, users.leader)
+    grow()
+    counts = {}
+    for url in ("/api/v1/assignments/", "/api/v1/assignment-activities/"):
+        with django_assert_max_num_queries(20) as captured:
+            assert api_client.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    grow()
+    grow()
+    for url, before in counts.items():
+        with django_assert_max_num_queries(before):
+            api_client.get(url)
