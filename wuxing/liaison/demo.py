@@ -4,7 +4,13 @@
 import datetime
 import random
 
+from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
+from wuxing.core.uploads import as_upload, sample_jpeg
+
+from .choices import ActivityKind
+from .rules import FIVE_KINDS
+from .services import activity_record, campaign_assignment_update, campaign_assignments_sync, finding_record
 
 ACTIVITY_NOTES = {
     "party_lecture": "以“五星”支部创建为主题讲授专题党课，结合本村（社区）实际解读创建标准。",
@@ -39,13 +45,6 @@ INCOMPLETE = {
 
 def load(*, office, say):
     """Add demo data for `office`; `say` prints a progress line."""
-    from wuxing.campaigns.models import Campaign
-    from wuxing.core.uploads import as_upload, sample_jpeg
-
-    from .choices import ActivityKind
-    from .rules import FIVE_KINDS
-    from .services import activity_record, campaign_assignment_update, campaign_assignments_sync, finding_record
-
     campaign = Campaign.objects.filter(office=office, year=2026).select_related("standard").first()
     if campaign is None:
         return

@@ -3,7 +3,14 @@ resettlement village, each with a tailored plan of feature projects in progress 
 
 import datetime
 
+from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
+from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.org.demo import LEADERS, branch_code
+from wuxing.org.models import Branch, Person
+
+from . import services
+from .models import ProjectKind
 
 D = datetime.date
 
@@ -195,14 +202,6 @@ GRIDS = [
 
 def load(*, office, say):
     """Add demo data for `office`; `say` prints a progress line."""
-    from wuxing.campaigns.models import Campaign
-    from wuxing.core.uploads import as_upload, sample_jpeg
-    from wuxing.org.demo import LEADERS, branch_code
-    from wuxing.org.models import Branch, Person
-
-    from . import services
-    from .models import ProjectKind
-
     campaign = Campaign.objects.filter(office=office, year=2026).first()
     if campaign is None:
         return
@@ -250,13 +249,13 @@ def load(*, office, say):
                 evidence=[as_upload(sample_jpeg(f"{branch.name} {title}"), f"{code}.jpg", "image/jpeg")],
                 caption=title,
             )
-            _records(services, project, code, spec["branch"], past)
+            _records(project, code, spec["branch"], past)
         say(
             f"      示范点：{branch.name}（{leader.position}{leader.name}认领，{spec['feature']}），特色项目 {len(spec['projects'])} 个"
         )
 
 
-def _records(services, project, code, branch_suffix, past):
+def _records(project, code, branch_suffix, past):
     if code == "co_building":
         for partner, content, signed, term_end in AGREEMENTS:
             services.agreement_add(
