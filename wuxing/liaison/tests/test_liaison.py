@@ -342,3 +342,42 @@ def test_a_closed_campaign_no_longer_changes(users, campaign, assignments):
     with pytest.raises(ValidationError):
         _record(users.cadre, assignments[("T-a1", "A1")], "heart_talk")
     assert not Activity.objects.exists()
+
+
+def test_activity_and_finding_lists_filter_and_do_not_grow_in_queries(
+    client, org, users, campaign, assignments, django_assert_max_num_queries
+):
+    def grow():
+        for row in assignments.values():
+            _record(users.leader, row, "heart_talk", evidence=[as_upload(sample_jpeg("谈心"), "a.jpg", "image/jpeg")])
+            services.finding_record(
+                actor=users.leader,
+                campaign=campaign,
+                branch=row.assignment.branch,
+                kind="weakness",
+                source="visit",
+                text="短板",
+                found_on=TODAY,
+            )
+
+    _record(users.leader, assignments[("T-a1", "A1")], "work_meeting")
+    client.force_login(users.leader)
+    activities, findings = reverse("liaison:activity_list"), reverse("liaison:finding_list")
+    grow()
+    client.get(activities)
+    counts = {}
+    for url in (activities, findings):
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    grow()
+    grow()
+    for url, before in counts.items():
+        with django_assert_max_num_queries(before):
+            client.get(url)
+    page = client.get(activities + "?kind=work_meeting")
+    assert page.context["page"].paginator.count == 1
+    assert client.get(findings + "?kind=strength").context["page"].paginator.count == 0
+    assert client.get(findings + "?kind=weakness").context["page"].paginator.count == 12
+    # A malformed filter is ignored on the page, as before, never a database error.
+    assert client.get(activities + "?department=99999999999999999999999").status_code == 200
