@@ -11,7 +11,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .exports import XLSX, audit_export, export_response
+from .audit_export import audit_export
+from .exports import XLSX, export_response
 from .filtersets import AuditLogFilterSet
 from .forms import AccountPolicyForm
 from .models import AccountPolicy, ExportJob
