@@ -381,3 +381,14 @@ def test_activity_and_finding_lists_filter_and_do_not_grow_in_queries(
     assert client.get(findings + "?kind=weakness").context["page"].paginator.count == 12
     # A malformed filter is ignored on the page, as before, never a database error.
     assert client.get(activities + "?department=99999999999999999999999").status_code == 200
+
+
+def test_the_system_actor_sees_every_assignment_and_a_cadre_only_its_own(users, assignments):
+    from wuxing.liaison.querysets import only_own_assignments
+
+    activity = _record(SYSTEM, assignments[("T-a3", "A2")], "heart_talk")
+    assert not only_own_assignments(SYSTEM) and only_own_assignments(users.cadre)
+    assert selectors.assignment_list(user=SYSTEM).count() == 4
+    assert Activity.objects.restrict(SYSTEM, "view").filter(pk=activity.pk).exists()
+    assert not Activity.objects.restrict(users.cadre, "view").filter(pk=activity.pk).exists()
+    assert activity.recorded_by is None  # a system actor is no account
