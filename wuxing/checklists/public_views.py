@@ -30,7 +30,7 @@ def _other_public_pages(office) -> list[tuple[str, str]]:
     """Links to the other apps' public pages, where those apps provide them."""
     links = []
     for name, label in [
-        ("targets_public:notice_list", _("Public notices")),
+        ("deliberations_public:notice_list", _("Public notices")),
         ("showcase_public:site_list", _("Demonstration sites")),
     ]:
         try:

@@ -18,8 +18,8 @@ from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, OrgUnit, Person
+from wuxing.plans.selectors import plan_milestone_rows
 from wuxing.standards.models import Indicator, Star
-from wuxing.targets.selectors import plan_milestone_rows
 
 from . import rules
 from .choices import ItemKind, ItemSource

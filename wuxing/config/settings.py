@@ -36,6 +36,8 @@ if TESTING:
 WUXING_FOUNDATION_APPS = ("wuxing.core", "wuxing.api", "wuxing.org", "wuxing.standards", "wuxing.campaigns")
 WUXING_DOMAIN_APPS = (
     "wuxing.targets",
+    "wuxing.deliberations",
+    "wuxing.plans",
     "wuxing.checklists",
     "wuxing.liaison",
     "wuxing.showcase",

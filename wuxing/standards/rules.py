@@ -56,6 +56,6 @@ def stars_outside_set(star_codes: Iterable[str], allowed_codes: Iterable[str]) -
     return [code for code in star_codes if code not in allowed]
 
 
-def compute_level(confirmed_star_codes: Iterable[str]) -> int:
-    """R1: a branch's level is the number of its confirmed stars (0–5)."""
-    return min(5, len(set(confirmed_star_codes)))
+def compute_level(star_codes: Iterable[str]) -> int:
+    """R1/R4: a level is the number of distinct stars (0–5): the stars confirmed in a rating, or targeted."""
+    return min(5, len(set(star_codes)))

@@ -1,1 +1,1 @@
-"""目标申领: baseline survey, targets, 四议两公开 deliberations, responsibility letters, 一村一策 plans."""
+"""目标申领: the baseline survey (对表摸排), the branches' applications and the two-way target setting, confirmation."""

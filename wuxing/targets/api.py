@@ -1,39 +1,28 @@
-"""This app's part of /api/v1/: targets (+ submit / return / agree), confirm-targets, deliberations with steps, letters.
+"""This app's part of /api/v1/: targets (+ submit / return / agree), confirm-targets, baseline entries and evidence.
 
-Files (a step's attachments, a baseline entry's evidence) are uploaded as multipart through the same services as
-the pages (`wuxing.core.uploads.store_evidence`) and downloaded from API routes that check scope through the
-selectors.
+Evidence files are uploaded as multipart through the same services as the pages (`wuxing.core.uploads.store_evidence`)
+and downloaded, with the caller's token, from API routes that check scope through the same selectors as the pages.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
-from wuxing.campaigns.selectors import campaign_list
+from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.core.uploads import clean_uploads, evidence_response
 from wuxing.org.models import Branch
 
-from . import rules, selectors, services
-from .choices import MatterKind, MeetingForm, Step
-from .models import (
-    BaselineEntry,
-    BaselineEvidence,
-    Deliberation,
-    DeliberationStep,
-    Pledge,
-    StepAttachment,
-    Target,
-    TargetRound,
-)
+from . import selectors, services
+from .filtersets import TargetFilterSet
+from .models import BaselineEntry, BaselineEvidence, Target, TargetRound
 
 
 def _absolute(request, url: str) -> str:
@@ -113,19 +102,10 @@ class TargetViewSet(
     serializer_class = TargetSerializer
     permission_classes = [ModelViewPermission]
 
+    filterset_class = TargetFilterSet
+
     def get_queryset(self):
-        qs = (
-            Target.objects.restrict(self.request.user, "view")
-            .select_related("branch", "campaign")
-            .prefetch_related("stars", "required_stars", "rounds")
-            .order_by("campaign__year", "branch__sort_order", "branch__code")
-        )
-        params = self.request.query_params
-        if params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=int(params["campaign"]))
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        return qs
+        return selectors.target_list(user=self.request.user)
 
     def _campaign(self, pk):
         campaign = campaign_list(user=self.request.user).filter(pk=pk).first()
@@ -208,7 +188,7 @@ class ConfirmTargetsView(APIView):
 
     @extend_schema(request=None, responses=ConfirmResultSerializer)
     def post(self, request, pk: int):
-        campaign = get_object_or_404(campaign_list(user=request.user), pk=pk)
+        campaign = campaign_for(user=request.user, request=request, params={"campaign": str(pk)})
         count = services.targets_confirm(actor=request.user, campaign=campaign)
         return Response({"confirmed": count, "campaign": campaign.pk})
 
@@ -228,253 +208,11 @@ class _FileSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), reverse(self.url_name, args=[obj.pk]))
 
 
-class StepAttachmentSerializer(_FileSerializer):
-    url_name = "api-targets-step-attachment"
-
-    class Meta(_FileSerializer.Meta):
-        model = StepAttachment
-
-
 class BaselineEvidenceSerializer(_FileSerializer):
     url_name = "api-targets-baseline-evidence"
 
     class Meta(_FileSerializer.Meta):
         model = BaselineEvidence
-
-
-class StepSerializer(serializers.ModelSerializer):
-    step = serializers.ChoiceField(choices=Step.choices)
-    meeting_form = serializers.ChoiceField(choices=MeetingForm.choices, required=False, allow_blank=True)
-    attachments = StepAttachmentSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = DeliberationStep
-        fields = [
-            "id",
-            "step",
-            "position",
-            "merged",
-            "held_on",
-            "place",
-            "chair",
-            "meeting_form",
-            "should_attend",
-            "attended",
-            "households_represented",
-            "yes",
-            "no",
-            "abstain",
-            "minutes",
-            "published_until",
-            "recorded_at",
-            "attachments",
-        ]
-        read_only_fields = ["position", "published_until", "recorded_at"]
-
-
-class StepUploadSerializer(StepSerializer):
-    """A step recorded as multipart: the step's fields and its files in the repeatable field `attachments`."""
-
-    attachments = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        write_only=True,
-        help_text="Files of the step (JPEG, PNG, WebP or PDF), repeatable; a refused file refuses the step.",
-    )
-
-
-class DeliberationSerializer(serializers.ModelSerializer):
-    branch = serializers.CharField(help_text="Branch code (or id)")
-    matter = serializers.ChoiceField(choices=MatterKind.choices, default=MatterKind.TARGET)
-    campaign = serializers.IntegerField(source="campaign_id", required=False, allow_null=True)
-    steps = StepSerializer(many=True, read_only=True)
-    next_step = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Deliberation
-        fields = [
-            "id",
-            "branch",
-            "subject",
-            "matter",
-            "campaign",
-            "procedure",
-            "publication_days",
-            "status",
-            "implementation",
-            "implemented_on",
-            "steps",
-            "next_step",
-            "created_at",
-            "closed_at",
-        ]
-        read_only_fields = [
-            "procedure",
-            "publication_days",
-            "status",
-            "implementation",
-            "implemented_on",
-            "created_at",
-            "closed_at",
-        ]
-
-    def to_representation(self, obj):
-        data = super().to_representation(obj)
-        data["branch"] = obj.branch.code
-        return data
-
-    def get_next_step(self, obj) -> str | None:
-        return rules.next_step(obj.procedure, [(s.step, s.merged) for s in obj.steps.all()])
-
-
-class ImplementationSerializer(serializers.Serializer):
-    implemented_on = serializers.DateField()
-    implementation = serializers.CharField()
-
-
-class DeliberationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
-    serializer_class = DeliberationSerializer
-    permission_classes = [ModelViewPermission]
-
-    def get_queryset(self):
-        return (
-            selectors.deliberation_list(user=self.request.user, filters=self.request.query_params)
-            .select_related(None)
-            .select_related("branch")
-            .prefetch_related("steps__attachments")
-        )
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        branch = _branch(request.user, data["branch"])
-        campaign = (
-            campaign_list(user=request.user).filter(pk=data.get("campaign_id")).first()
-            if data.get("campaign_id")
-            else None
-        )
-        target = (
-            Target.objects.filter(campaign=campaign, branch=branch).first()
-            if campaign and data["matter"] == MatterKind.TARGET
-            else None
-        )
-        deliberation = services.deliberation_create(
-            actor=request.user,
-            branch=branch,
-            subject=data["subject"],
-            matter=data["matter"],
-            campaign=campaign,
-            target=target,
-        )
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data, status=status.HTTP_201_CREATED
-        )
-
-    @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": StepUploadSerializer, "application/json": StepSerializer},
-        responses={201: StepSerializer},
-        description="Record the next step. As multipart, files go in the repeatable field `attachments`; "
-        "a refused file refuses the step (400) and nothing is stored.",
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
-        pagination_class=None,
-    )
-    def steps(self, request, pk=None):
-        deliberation = self.get_object()
-        context = self.get_serializer_context()
-        if request.method == "GET":
-            return Response(StepSerializer(deliberation.steps.all(), many=True, context=context).data)
-        body = StepSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        files = request.FILES.getlist("attachments")
-        if files and not request.user.has_perm("targets.record_deliberation"):
-            raise PermissionDenied(_("Only the branch records its deliberations."))
-        step = services.step_record(actor=request.user, deliberation=deliberation, attachments=files, **data)
-        step = DeliberationStep.objects.prefetch_related("attachments").get(pk=step.pk)
-        return Response(StepSerializer(step, context=context).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ImplementationSerializer, responses=DeliberationSerializer)
-    @action(detail=True, methods=["post"])
-    def implementation(self, request, pk=None):
-        deliberation = self.get_object()
-        body = ImplementationSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.deliberation_record_implementation(
-            actor=request.user, deliberation=deliberation, **body.validated_data
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
-
-    @extend_schema(request=None, responses=DeliberationSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        deliberation = self.get_object()
-        services.deliberation_close(actor=request.user, deliberation=deliberation)
-        return Response(self.get_serializer(self.get_queryset().get(pk=deliberation.pk)).data)
-
-
-class PledgeSerializer(serializers.ModelSerializer):
-    target = serializers.IntegerField(source="target_id", read_only=True)
-    branch = serializers.CharField(source="target.branch.code", read_only=True)
-    pdf_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Pledge
-        fields = [
-            "id",
-            "target",
-            "branch",
-            "number",
-            "status",
-            "content",
-            "content_sha256",
-            "secretary_confirmed_at",
-            "leader_confirmed_at",
-            "void_reason",
-            "created_at",
-            "pdf_url",
-        ]
-        read_only_fields = fields
-
-    def get_pdf_url(self, obj) -> str:
-        url = reverse("targets:pledge_pdf", args=[obj.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
-
-
-class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = PledgeSerializer
-    permission_classes = [ModelViewPermission]
-
-    def get_queryset(self):
-        return selectors.pledge_list(user=self.request.user)
-
-    @extend_schema(request=None, responses=PledgeSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        pledge = self.get_object()
-        side = request.data.get("side") or None
-        pledge = services.pledge_confirm(
-            actor=request.user, pledge=pledge, side=side if side in ("secretary", "leader") else None
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=pledge.pk)).data)
-
-
-class StepAttachmentDownloadView(APIView):
-    """A deliberation step's attachment, for users who may see the deliberation (token or session); `?thumb=1` for the thumbnail."""
-
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    def get(self, request, pk: int):
-        attachment = selectors.step_attachment_get(user=request.user, pk=pk)
-        return evidence_response(attachment, thumbnail=request.query_params.get("thumb") == "1")
 
 
 class BaselineEvidenceDownloadView(APIView):
@@ -547,9 +285,6 @@ class BaselineEntryEvidenceView(APIView):
 urlpatterns = [
     path("campaigns/<int:pk>/confirm-targets/", ConfirmTargetsView.as_view(), name="campaign-confirm-targets"),
     path(
-        "deliberation-attachments/<int:pk>/", StepAttachmentDownloadView.as_view(), name="api-targets-step-attachment"
-    ),
-    path(
         "baseline-entries/<int:pk>/evidence/", BaselineEntryEvidenceView.as_view(), name="api-baseline-entry-evidence"
     ),
     path("baseline-evidence/<int:pk>/", BaselineEvidenceDownloadView.as_view(), name="api-targets-baseline-evidence"),
@@ -559,5 +294,3 @@ urlpatterns = [
 def register(router):
     """Register this app's viewsets on the shared API router."""
     router.register("targets", TargetViewSet, basename="target")
-    router.register("deliberations", DeliberationViewSet, basename="deliberation")
-    router.register("pledges", PledgeViewSet, basename="pledge")

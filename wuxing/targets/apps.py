@@ -1,30 +1,12 @@
+"""The targets app (目标申领): its role permissions, menu entry and the sections it adds to other pages."""
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = {
-    "targets.view_baseline",
-    "targets.view_baselineevidence",
-    "targets.view_target",
-    "targets.view_planmeasure",
-    "targets.view_planmilestone",
-    "targets.view_deliberation",
-    "targets.view_deliberationstep",
-    "targets.view_stepattachment",
-    "targets.view_pledge",
-}
-_OFFICE = _VIEW | {
-    "targets.change_baseline",
-    "targets.decide_target",
-    "targets.change_planmeasure",
-    "targets.change_pledge",
-}
-_BRANCH = _VIEW | {
-    "targets.change_baseline",
-    "targets.apply_target",
-    "targets.change_planmeasure",
-    "targets.add_deliberation",
-    "targets.record_deliberation",
-}
+_VIEW = {"targets.view_baseline", "targets.view_baselineevidence", "targets.view_target"}
+_OFFICE = _VIEW | {"targets.change_baseline", "targets.decide_target"}
+_BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
 
 
 class TargetsConfig(AppConfig):
@@ -34,33 +16,28 @@ class TargetsConfig(AppConfig):
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {
-        "office_leader": _OFFICE | {"targets.sign_pledge"},
+        "office_leader": set(_OFFICE),
         "campaign_staff": set(_OFFICE),
         "department_cadre": set(_VIEW),
-        "branch_secretary": _BRANCH | {"targets.sign_pledge"},
+        "branch_secretary": set(_BRANCH),
         "branch_member": set(_BRANCH),
         "reviewer": {"targets.view_target", "targets.view_baseline"},
     }
 
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
-        from django.urls import reverse
-
-        items = []
         if user.has_perm("targets.view_target"):
-            items.append(("targets", _("Targets"), reverse("targets:target_list")))
-        if user.has_perm("targets.view_deliberation"):
-            items.append(("deliberations", _("Deliberations"), reverse("targets:deliberation_list")))
-        return items
+            return [("targets", _("Targets"), reverse("targets:target_list"))]
+        return []
 
     def branch_panels(self, request, branch, campaign):
         """Rendered sections this app adds to the branch page (see wuxing.core.extensions)."""
-        from .panels import branch_panel
+        from .panels import branch_panel  # apps.py is imported before the models are ready
 
         return branch_panel(request, branch, campaign)
 
     def overview_panels(self, request, campaign, branches):
         """Rendered sections this app adds to the office overview (see wuxing.core.extensions)."""
-        from .panels import overview_panel
+        from .panels import overview_panel  # apps.py is imported before the models are ready
 
         return overview_panel(request, campaign, branches)

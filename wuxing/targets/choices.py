@@ -1,4 +1,4 @@
-"""Choices of the targets app: target states, baseline ratings, deliberation procedures and their steps."""
+"""Choices of the targets app: target states, the actions of a round, baseline ratings."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,42 +24,3 @@ class BaselineRating(models.TextChoices):
     MET = "met", _("Met")
     NEAR = "near", _("Within reach")
     FAR = "far", _("Far")
-
-
-class Procedure(models.TextChoices):
-    FOUR_TWO = "four_two", _("Four deliberations, two disclosures")
-    ONE_THREE_TWO = "one_three_two", _("One solicitation, three deliberations, two disclosures")
-
-
-class Step(models.TextChoices):
-    SOLICIT_OPINIONS = "solicit_opinions", _("Solicit residents' opinions")
-    PROPOSE = "propose", _("Party organisation proposes")
-    COMMITTEES_CONSULT = "committees_consult", _("Two committees consult")
-    PARTY_MEETING_REVIEW = "party_meeting_review", _("Party members' meeting reviews")
-    VILLAGERS_RESOLVE = "villagers_resolve", _("Villagers (representatives) resolve")
-    RESIDENTS_RESOLVE = "residents_resolve", _("Residents (representatives) resolve")
-    RESOLUTION_PUBLISHED = "resolution_published", _("Resolution published")
-    RESULT_PUBLISHED = "result_published", _("Implementation result published")
-
-
-class MeetingForm(models.TextChoices):
-    REPRESENTATIVES = "representatives", _("Representatives' meeting")
-    ASSEMBLY = "assembly", _("Meeting of all villagers / residents")
-
-
-class MatterKind(models.TextChoices):
-    TARGET = "target", _("Star target")
-    PROJECT = "project", _("Project")
-    COLLECTIVE_FUNDS = "collective_funds", _("Use of collective funds")
-    OTHER = "other", _("Other major matter")
-
-
-class DeliberationStatus(models.TextChoices):
-    OPEN = "open", _("In progress")
-    CLOSED = "closed", _("Closed")
-
-
-class PledgeStatus(models.TextChoices):
-    AWAITING = "awaiting", _("Awaiting confirmation")
-    FROZEN = "frozen", _("Confirmed by both sides")
-    VOID = "void", _("Void")

@@ -2,8 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from .choices import PledgeStatus
-from .models import PlanMilestone, Target
+from .models import Target
 from .selectors import target_board
 
 
@@ -13,28 +12,16 @@ def branch_panel(request, branch, campaign) -> list[str]:
     target = (
         Target.objects.restrict(request.user, "view")
         .filter(campaign=campaign, branch=branch)
-        .prefetch_related("stars", "pledges")
+        .prefetch_related("stars")
         .first()
     )
     context = {
         "branch": branch,
         "campaign": campaign,
         "target": target,
-        "can_apply": request.user.has_perm("targets.apply_target"),
+        "can_apply": request.user.has_perm("targets.apply_target") and campaign.is_open,
     }
-    if target is not None:
-        context["pledge"] = next((p for p in target.pledges.all() if p.status != PledgeStatus.VOID), None)
-        context["measure_count"] = target.measures.count()
-        milestones = PlanMilestone.objects.filter(measure__target=target).order_by("due_on")
-        context["milestone_count"] = milestones.count()
-        context["next_milestone"] = milestones.filter(due_on__gte=campaign_today()).first()
     return [render_to_string("targets/_branch_panel.html", context, request=request)]
-
-
-def campaign_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def overview_panel(request, campaign, branches) -> list[str]:

@@ -1,29 +1,16 @@
-"""Reads of targets, baselines, plans, deliberations and letters, scoped to the user."""
+"""Reads of targets and baselines, scoped to the user; and plain rows of targets for the apps built on them."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 
 from wuxing.org.models import Branch
 from wuxing.standards.models import Indicator, Star
 
 from . import rules
-from .choices import PledgeStatus, Step, TargetStatus
-from .models import (
-    Baseline,
-    BaselineEntry,
-    BaselineEvidence,
-    Deliberation,
-    DeliberationStep,
-    PlanMeasure,
-    PlanMilestone,
-    Pledge,
-    StepAttachment,
-    Target,
-    TargetRound,
-)
+from .choices import TargetStatus
+from .models import Baseline, BaselineEntry, BaselineEvidence, Target, TargetRound
 
 
 def _stars():
@@ -36,20 +23,14 @@ def targets_by_branch(*, campaign) -> dict[int, Target]:
     return {t.branch_id: t for t in qs}
 
 
-def target_list(*, user, campaign, filters=None):
-    qs = (
+def target_list(*, user):
+    """The targets the user may see, by campaign and branch (filtered by `filtersets.TargetFilterSet`)."""
+    return (
         Target.objects.restrict(user, "view")
-        .filter(campaign=campaign)
-        .select_related("branch", "branch__secretary")
-        .prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))
-        .order_by("branch__sort_order", "branch__code")
+        .select_related("branch", "campaign")
+        .prefetch_related(_stars(), Prefetch("required_stars", queryset=Star.objects.order_by("position")), "rounds")
+        .order_by("campaign__year", "branch__sort_order", "branch__code")
     )
-    filters = filters or {}
-    if filters.get("status") in TargetStatus.values:
-        qs = qs.filter(status=filters["status"])
-    if filters.get("level", "").isdigit():
-        qs = qs.filter(level=int(filters["level"]))
-    return qs
 
 
 def target_get(*, user, pk: int) -> Target:
@@ -63,24 +44,6 @@ def target_get(*, user, pk: int) -> Target:
             _stars(),
             Prefetch("required_stars", queryset=Star.objects.order_by("position")),
             Prefetch("rounds", queryset=TargetRound.objects.order_by("at", "id")),
-            Prefetch(
-                "measures",
-                queryset=PlanMeasure.objects.select_related("star")
-                .prefetch_related(
-                    "responsible", Prefetch("milestones", queryset=PlanMilestone.objects.order_by("due_on", "id"))
-                )
-                .order_by("star__position", "position", "id"),
-            ),
-            Prefetch(
-                "pledges",
-                queryset=Pledge.objects.select_related(
-                    "secretary_confirmed_by",
-                    "leader_confirmed_by",
-                    "secretary_confirmed_by__person",
-                    "leader_confirmed_by__person",
-                ).order_by("-number"),
-            ),
-            Prefetch("deliberations", queryset=Deliberation.objects.prefetch_related("steps").order_by("-created_at")),
         )
         .first()
     )
@@ -127,9 +90,7 @@ def target_board(*, user, campaign, branches=None) -> Board:
     branches = list(branches)
     targets = {
         t.branch_id: t
-        for t in Target.objects.restrict(user, "view")
-        .filter(campaign=campaign)
-        .prefetch_related(_stars(), Prefetch("pledges", queryset=Pledge.objects.exclude(status=PledgeStatus.VOID)))
+        for t in Target.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(_stars())
     }
     quota_map = campaign.quota_map()
     levels = sorted(set(quota_map) | {t.level for t in targets.values() if t.level}, reverse=True)
@@ -170,7 +131,7 @@ class BaselineMatrix:
     rows: list
 
 
-def _stars_with_indicators(standard):
+def stars_with_indicators(standard):
     stars = (
         Star.objects.filter(standard=standard)
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
@@ -198,7 +159,7 @@ def classify_baseline(baseline, stars) -> tuple[list, list]:
 
 def baseline_matrix(*, user, campaign) -> BaselineMatrix:
     """Branches × stars from the baseline survey: met / realistic / stretch per star, and the suggested stars."""
-    by_set = _stars_with_indicators(campaign.standard)
+    by_set = stars_with_indicators(campaign.standard)
     branches = Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).order_by("sort_order", "code")
     baselines = {
         b.branch_id: b
@@ -245,107 +206,6 @@ def baseline_evidence_get(*, user, pk: int) -> BaselineEvidence:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Deliberations and letters
-# ---------------------------------------------------------------------------------------------------------
-
-
-def deliberation_list(*, user, filters=None):
-    qs = (
-        Deliberation.objects.restrict(user, "view")
-        .select_related("branch", "campaign")
-        .prefetch_related("steps")
-        .order_by("-created_at", "-id")
-    )
-    filters = filters or {}
-    if str(filters.get("branch", "")).isdigit():
-        qs = qs.filter(branch_id=int(filters["branch"]))
-    if filters.get("status") in ("open", "closed"):
-        qs = qs.filter(status=filters["status"])
-    return qs
-
-
-def deliberation_get(*, user, pk: int) -> Deliberation:
-    deliberation = (
-        Deliberation.objects.restrict(user, "view")
-        .filter(pk=pk)
-        .select_related("branch", "campaign", "target")
-        .prefetch_related(
-            Prefetch("steps", queryset=DeliberationStep.objects.prefetch_related("attachments").order_by("position"))
-        )
-        .first()
-    )
-    if deliberation is None:
-        raise Http404
-    return deliberation
-
-
-def step_attachment_get(*, user, pk: int) -> StepAttachment:
-    attachment = StepAttachment.objects.restrict(user, "view").filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
-def deliberation_progress(deliberation) -> list[tuple[str, object]]:
-    """Every step of the procedure with its record (or None), a merged proposal standing for the consultation."""
-    recorded = {s.step: s for s in deliberation.steps.all()}
-    merged = recorded.get(Step.PROPOSE) if recorded.get(Step.PROPOSE) and recorded[Step.PROPOSE].merged else None
-    out = []
-    for step in rules.procedure_steps(deliberation.procedure):
-        record = recorded.get(step) or (merged if step == Step.COMMITTEES_CONSULT else None)
-        out.append((step, record))
-    return out
-
-
-def pledge_list(*, user, campaign=None):
-    qs = (
-        Pledge.objects.restrict(user, "view")
-        .select_related("target", "target__branch", "target__campaign", "secretary_confirmed_by", "leader_confirmed_by")
-        .order_by("target__branch__sort_order", "target__branch__code", "-number")
-    )
-    if campaign is not None:
-        qs = qs.filter(target__campaign=campaign)
-    return qs
-
-
-def pledge_get(*, user, pk: int) -> Pledge:
-    pledge = (
-        pledge_list(user=user)
-        .select_related("target__campaign__office", "secretary_confirmed_by__person", "leader_confirmed_by__person")
-        .filter(pk=pk)
-        .first()
-    )
-    if pledge is None:
-        raise Http404
-    return pledge
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Public site: published resolutions and results (names and titles only)
-# ---------------------------------------------------------------------------------------------------------
-
-
-def public_notices(*, office, current_only: bool = False):
-    qs = (
-        DeliberationStep.objects.filter(
-            deliberation__branch__office=office, step__in=[Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED]
-        )
-        .select_related("deliberation", "deliberation__branch")
-        .order_by("-held_on", "-id")
-    )
-    if current_only:
-        qs = qs.filter(published_until__gte=timezone.localdate())
-    return qs
-
-
-def public_notice_get(*, office, pk: int) -> DeliberationStep:
-    step = public_notices(office=office).filter(pk=pk).first()
-    if step is None:
-        raise Http404
-    return step
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Reads for other apps: plain rows, so no other app touches this app's models.
 # ---------------------------------------------------------------------------------------------------------
 
@@ -358,6 +218,8 @@ class TargetSummary:
     status: str
     level: int
     star_codes: frozenset[str]
+    pk: int | None = None
+    campaign_id: int | None = None
 
     @property
     def agreed(self) -> bool:
@@ -376,44 +238,13 @@ def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
             status=t.status,
             level=t.level or 0,
             star_codes=frozenset(s.code for s in t.stars.all()),
+            pk=t.pk,
+            campaign_id=t.campaign_id,
         )
         for t in qs
     }
 
 
-@dataclass(frozen=True)
-class MilestoneRow:
-    """A plan milestone (一村一策) as the check-in list turns it into an item."""
-
-    pk: int
-    title: str
-    due_on: object
-    star_code: str | None
-    target_value: object
-    unit: str
-    owner_id: int | None
-
-
-def plan_milestone_rows(*, campaign, branch) -> list[MilestoneRow]:
-    """The branch's plan milestones in the campaign, by due date (no user scope: the caller checked the branch)."""
-    milestones = (
-        PlanMilestone.objects.filter(measure__target__branch=branch, measure__target__campaign=campaign)
-        .select_related("measure", "measure__star")
-        .prefetch_related("measure__responsible")
-        .order_by("due_on", "id")
-    )
-    rows = []
-    for m in milestones:
-        responsible = list(m.measure.responsible.all())
-        rows.append(
-            MilestoneRow(
-                pk=m.pk,
-                title=f"{m.measure.title}：{m.title}",
-                due_on=m.due_on,
-                star_code=m.measure.star.code if m.measure.star_id else None,
-                target_value=m.target_value,
-                unit=m.unit or "",
-                owner_id=responsible[0].pk if responsible else None,
-            )
-        )
-    return rows
+def target_is_confirmed(target) -> bool:
+    """Confirmed by the office (R4 held for the whole campaign): what a plan's letter is generated from."""
+    return target.status == TargetStatus.CONFIRMED

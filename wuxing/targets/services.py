@@ -1,41 +1,30 @@
-"""Writes of the targets app. HTML views, the API and the demo loader all come through here.
+"""Writes of the targets app: the baseline survey, applications, the two-way target setting and confirmation.
 
-Each service is keyword-only, takes `actor` (None = the system / demo loader), checks the permission and the
-branch's scope, runs in one transaction and writes one audit row. Refusals raise ValidationError with the
-Chinese message of the rule that failed (see rules.problem_message).
+HTML views, the API and the demo loader all come through here. Each service is keyword-only, takes `actor`,
+checks the permission and the branch's scope, runs in one transaction and writes one audit row. Refusals raise
+ValidationError with the Chinese message of the rule that failed (see rules.problem_message).
 """
 
-import hashlib
-import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core.actors import SYSTEM, is_system
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.roles import Role
-from wuxing.core.uploads import clean_uploads, store_evidence
+from wuxing.core.uploads import store_evidence
 from wuxing.org.models import Branch
+from wuxing.standards.rules import compute_level
 
 from . import rules
-from .choices import DeliberationStatus, MatterKind, PledgeStatus, RoundAction, Step, TargetStatus
-from .models import (
-    Baseline,
-    BaselineEntry,
-    BaselineEvidence,
-    Deliberation,
-    DeliberationStep,
-    PlanMeasure,
-    PlanMilestone,
-    Pledge,
-    ProcedureSetting,
-    StepAttachment,
-    Target,
-    TargetRound,
-)
+from .choices import RoundAction, TargetStatus
+from .models import Baseline, BaselineEntry, BaselineEvidence, Target, TargetRound
+
+# Sent by `target_return`, inside its transaction, when a confirmed target is sent back (`target`, `reason`): what
+# was built on the confirmed target no longer holds. The plans app voids the target's responsibility letter.
+target_reopened = Signal()
 
 
 def _refuse(problems):
@@ -64,6 +53,16 @@ def _check_campaign_open(campaign):
 
 def _lock(model, pk):
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def target_lock(*, pk: int) -> Target:
+    """The target, locked to the end of the caller's transaction: for another app's write that depends on its status
+    (a letter is generated only from a confirmed target, and not while the office sends it back)."""
+    return (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("branch", "branch__secretary", "campaign", "campaign__office")
+        .get(pk=pk)
+    )
 
 
 def _actor_name(actor):
@@ -207,14 +206,6 @@ def _round(target, action, actor, reason="", stars=None):
     )
 
 
-def _void_pledges(target, reason):
-    now = timezone.now()
-    for pledge in target.pledges.exclude(status=PledgeStatus.VOID):
-        pledge.status, pledge.void_reason, pledge.voided_at = PledgeStatus.VOID, reason[:300], now
-        pledge.save(update_fields=["status", "void_reason", "voided_at"])
-        audit_record(actor=SYSTEM, action="pledge.void", obj=pledge, note=reason)
-
-
 def _target_for(campaign, branch):
     target, _created = Target.objects.get_or_create(campaign=campaign, branch=branch)
     return _lock(Target, target.pk)
@@ -268,7 +259,7 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
         _refuse(problems)
     before = snapshot(target, ["status", "level", "reason"])
     target.stars.set(star_objs)
-    target.level = rules.compute_level(s.code for s in star_objs)
+    target.level = compute_level(s.code for s in star_objs)
     target.status, target.reason, target.submitted_at = TargetStatus.SUBMITTED, reason.strip(), timezone.now()
     target.save()
     _round(target, RoundAction.SUBMIT, actor, target.reason, star_objs)
@@ -300,7 +291,7 @@ def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Ta
         )
     before = snapshot(target, ["level", "reason"])
     target.stars.set(star_objs)
-    target.level = rules.compute_level(s.code for s in star_objs)
+    target.level = compute_level(s.code for s in star_objs)
     target.reason = (reason or "").strip()
     target.save()
     audit_record(
@@ -335,9 +326,13 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
         if problems:
             _refuse(problems)
         target.stars.set(star_objs)
-        target.level = rules.compute_level(s.code for s in star_objs)
+        target.level = compute_level(s.code for s in star_objs)
     if target.status == TargetStatus.CONFIRMED:
-        _void_pledges(target, _("The target was changed after confirmation: %(reason)s") % {"reason": reason.strip()})
+        target_reopened.send(
+            sender=Target,
+            target=target,
+            reason=_("The target was changed after confirmation: %(reason)s") % {"reason": reason.strip()},
+        )
     target.status, target.office_note = TargetStatus.RETURNED, reason.strip()
     target.agreed_at = target.confirmed_at = None
     target.save()
@@ -392,7 +387,7 @@ def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note
         raise ValidationError(_("This branch already has a target for the campaign."))
     now = timezone.now()
     target.stars.set(star_objs)
-    target.level = rules.compute_level(s.code for s in star_objs)
+    target.level = compute_level(s.code for s in star_objs)
     target.status, target.reason, target.office_note = TargetStatus.CONFIRMED, reason, note
     target.submitted_at = target.agreed_at = target.confirmed_at = now
     target.save()
@@ -459,473 +454,3 @@ def targets_confirm(*, actor, campaign) -> int:
         },
     )
     return len(to_confirm)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# 一村(社区)一策
-# ---------------------------------------------------------------------------------------------------------
-
-
-def _check_plan(actor, target):
-    _check(actor, "targets.change_planmeasure", target.branch, _("You may not edit this branch's plan."))
-    _check_campaign_open(target.campaign)
-
-
-@transaction.atomic
-def measure_save(
-    *,
-    actor,
-    target: Target,
-    star,
-    title: str,
-    description: str = "",
-    resources: str = "",
-    responsible=(),
-    position: int | None = None,
-    measure: PlanMeasure | None = None,
-) -> PlanMeasure:
-    """Create (or, with `measure`, update) a measure of the plan for one of the target's stars."""
-    _check_plan(actor, target)
-    if measure is not None and measure.target_id != target.pk:
-        raise ValidationError(_("The measure belongs to another target."))
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the measure a title.")})
-    if not target.stars.filter(pk=star.pk).exists():
-        raise ValidationError(
-            {
-                "star": _("A measure must serve one of the target's stars (%(stars)s).")
-                % {"stars": "、".join(s.name for s in target.stars.all()) or "—"}
-            }
-        )
-    responsible = list(responsible)
-    if any(p.office_id != target.branch.office_id for p in responsible):
-        raise ValidationError({"responsible": _("Responsible persons must belong to the branch's office.")})
-    before = snapshot(measure) if measure else None
-    if measure is None:
-        measure = PlanMeasure(target=target)
-        if position is None:
-            position = target.measures.count() + 1
-    measure.star, measure.title, measure.description, measure.resources = star, title.strip(), description, resources
-    if position is not None:
-        measure.position = position
-    measure.save()
-    measure.responsible.set(responsible)
-    audit_record(
-        actor=actor,
-        action="plan.measure_save",
-        obj=measure,
-        before=before,
-        after={**snapshot(measure), "responsible": [p.name for p in responsible]},
-    )
-    return measure
-
-
-@transaction.atomic
-def measure_delete(*, actor, measure: PlanMeasure) -> None:
-    _check_plan(actor, measure.target)
-    before = snapshot(measure)
-    audit_record(actor=actor, action="plan.measure_delete", obj=measure, before=before)
-    measure.delete()
-
-
-@transaction.atomic
-def milestone_add(
-    *, actor, measure: PlanMeasure, title: str, due_on: date, target_value=None, unit: str = ""
-) -> PlanMilestone:
-    _check_plan(actor, measure.target)
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the milestone a title.")})
-    if due_on is None:
-        raise ValidationError({"due_on": _("Give the milestone a due date.")})
-    year = measure.target.campaign.year
-    if not (year - 1 <= due_on.year <= year + 1):
-        raise ValidationError(
-            {
-                "due_on": _("A milestone of the %(year)d campaign must fall between %(start)d and %(end)d.")
-                % {"year": year, "start": year - 1, "end": year + 1}
-            }
-        )
-    if target_value is not None and not unit:
-        raise ValidationError({"unit": _("Give the unit of the target value.")})
-    milestone = PlanMilestone.objects.create(
-        measure=measure, title=title.strip(), due_on=due_on, target_value=target_value, unit=unit
-    )
-    audit_record(actor=actor, action="plan.milestone_add", obj=milestone, after=snapshot(milestone))
-    return milestone
-
-
-@transaction.atomic
-def milestone_delete(*, actor, milestone: PlanMilestone) -> None:
-    _check_plan(actor, milestone.measure.target)
-    audit_record(actor=actor, action="plan.milestone_delete", obj=milestone, before=snapshot(milestone))
-    milestone.delete()
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Deliberations (四议两公开 / 一征三议两公开)
-# ---------------------------------------------------------------------------------------------------------
-
-
-def procedure_for(branch) -> ProcedureSetting:
-    """The office's setting for this kind of branch, or the default (unsaved) one."""
-    setting = ProcedureSetting.objects.filter(office_id=branch.office_id, branch_kind=branch.kind).first()
-    if setting is None:
-        setting = ProcedureSetting(
-            office_id=branch.office_id,
-            branch_kind=branch.kind,
-            procedure=rules.default_procedure(branch.kind, branch.star_set),
-        )
-    return setting
-
-
-@transaction.atomic
-def procedure_setting_save(
-    *,
-    actor,
-    office,
-    branch_kind: str,
-    procedure: str,
-    publication_days: int = 7,
-    quorum_numerator: int = 2,
-    quorum_denominator: int = 3,
-) -> ProcedureSetting:
-    if actor is not None:
-        if not actor.has_perm("targets.decide_target"):
-            raise PermissionDenied(_("Only the office decides targets."))
-        from wuxing.org.access import ensure_in_scope
-
-        ensure_in_scope(office, actor=actor, action="view")
-    if publication_days < 1:
-        _refuse([rules.Problem("publication_days", {"given": publication_days})])
-    if not (0 < quorum_numerator <= quorum_denominator):
-        raise ValidationError(_("The quorum must be a fraction between 0 and 1."))
-    setting, _created = ProcedureSetting.objects.update_or_create(
-        office=office,
-        branch_kind=branch_kind,
-        defaults={
-            "procedure": procedure,
-            "publication_days": publication_days,
-            "quorum_numerator": quorum_numerator,
-            "quorum_denominator": quorum_denominator,
-        },
-    )
-    audit_record(actor=actor, action="deliberation.procedure_setting", obj=setting, after=snapshot(setting))
-    return setting
-
-
-@transaction.atomic
-def deliberation_create(
-    *, actor, branch, subject: str, matter: str = MatterKind.TARGET, campaign=None, target: Target | None = None
-) -> Deliberation:
-    _check(actor, "targets.add_deliberation", branch, _("Only the branch records its deliberations."))
-    if not (subject or "").strip():
-        raise ValidationError({"subject": _("Say what is being decided.")})
-    if matter not in MatterKind.values:
-        raise ValidationError({"matter": _("Unknown kind of matter.")})
-    if target is not None and target.branch_id != branch.pk:
-        raise ValidationError({"target": _("The target belongs to another branch.")})
-    if target is not None and campaign is not None and target.campaign_id != campaign.pk:
-        raise ValidationError({"target": _("The target belongs to another campaign.")})
-    if campaign is not None:
-        _check_campaign_branch(campaign, branch)
-    setting = procedure_for(branch)
-    deliberation = Deliberation.objects.create(
-        branch=branch,
-        campaign=campaign or (target.campaign if target else None),
-        target=target,
-        subject=subject.strip(),
-        matter=matter,
-        procedure=setting.procedure,
-        publication_days=setting.publication_days,
-        quorum_numerator=setting.quorum_numerator,
-        quorum_denominator=setting.quorum_denominator,
-    )
-    audit_record(actor=actor, action="deliberation.create", obj=deliberation, after=snapshot(deliberation))
-    return deliberation
-
-
-def step_problems(
-    deliberation: Deliberation,
-    recorded: list[DeliberationStep],
-    *,
-    step: str,
-    held_on: date,
-    merged: bool,
-    counts: rules.Counts,
-) -> list[rules.Problem]:
-    branch = deliberation.branch
-    problems = rules.step_order_problems(
-        deliberation.procedure,
-        [(s.step, s.merged) for s in recorded],
-        step,
-        merged=merged,
-        secretary_chairs=branch.secretary_chairs_committee,
-        held_on=held_on,
-        last_held_on=max((s.held_on for s in recorded), default=None),
-    )
-    if problems:
-        return problems
-    if step == Step.RESULT_PUBLISHED:
-        problems = rules.result_publication_problems(bool(deliberation.implemented_on))
-        if problems:
-            return problems
-    community = step == Step.RESIDENTS_RESOLVE
-    return rules.quorum_problems(
-        step,
-        counts,
-        households=branch.households,
-        quorum=(deliberation.quorum_numerator, deliberation.quorum_denominator) if community else (2, 3),
-        rule="R7" if community else "R6",
-    )
-
-
-@transaction.atomic
-def step_record(
-    *,
-    actor,
-    deliberation: Deliberation,
-    step: str,
-    held_on: date,
-    place: str = "",
-    chair: str = "",
-    merged: bool = False,
-    meeting_form: str = "",
-    should_attend=None,
-    attended=None,
-    households_represented=None,
-    yes=None,
-    no=None,
-    abstain=None,
-    minutes: str = "",
-    attachments=(),
-) -> DeliberationStep:
-    """Record the next step of a deliberation after checking order (R5/R7), quorum (R6/R7) and publication (R8)."""
-    _check(actor, "targets.record_deliberation", deliberation.branch, _("Only the branch records its deliberations."))
-    deliberation = _lock(Deliberation, deliberation.pk)
-    if deliberation.status == DeliberationStatus.CLOSED:
-        raise ValidationError(_("The deliberation is closed."))
-    if held_on is None:
-        raise ValidationError({"held_on": _("Give the date of the step.")})
-    attachments = clean_uploads(attachments or [], field="attachments")
-    counts = rules.Counts(should_attend, attended, yes, no, abstain, households_represented, meeting_form or "")
-    recorded = list(deliberation.steps.all())
-    problems = step_problems(deliberation, recorded, step=step, held_on=held_on, merged=merged, counts=counts)
-    if problems:
-        _refuse(problems)
-    voting = step in rules.VOTING_STEPS
-    record = DeliberationStep.objects.create(
-        deliberation=deliberation,
-        step=step,
-        position=rules.procedure_steps(deliberation.procedure).index(step) + 1,
-        merged=merged,
-        held_on=held_on,
-        place=place,
-        chair=chair,
-        meeting_form=meeting_form if step in rules.RESOLVE_STEPS else "",
-        should_attend=should_attend,
-        attended=attended,
-        households_represented=households_represented if step in rules.RESOLVE_STEPS else None,
-        yes=yes if voting else None,
-        no=no if voting else None,
-        abstain=abstain if voting else None,
-        minutes=minutes,
-        published_until=rules.publication_end(held_on, deliberation.publication_days)
-        if step in rules.PUBLICATION_STEPS
-        else None,
-        recorded_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-    )
-    for upload in attachments:
-        store_evidence(StepAttachment, upload, actor=actor, step=record)
-    audit_record(actor=actor, action="deliberation.step", obj=record, after=snapshot(record))
-    return record
-
-
-@transaction.atomic
-def deliberation_record_implementation(
-    *, actor, deliberation: Deliberation, implemented_on: date, implementation: str
-) -> Deliberation:
-    """R8: implementation is recorded only after the resolution is published."""
-    _check(actor, "targets.record_deliberation", deliberation.branch, _("Only the branch records its deliberations."))
-    deliberation = _lock(Deliberation, deliberation.pk)
-    if not (implementation or "").strip() or implemented_on is None:
-        raise ValidationError({"implementation": _("Describe what was implemented and when.")})
-    steps = {s.step: s for s in deliberation.steps.all()}
-    done = rules.steps_done([(s.step, s.merged) for s in steps.values()])
-    published = steps.get(Step.RESOLUTION_PUBLISHED)
-    problems = rules.implementation_problems(
-        done, resolution_published_on=published.held_on if published else None, implemented_on=implemented_on
-    )
-    if problems:
-        _refuse(problems)
-    if Step.RESULT_PUBLISHED in done:
-        raise ValidationError(_("The result has already been published."))
-    before = snapshot(deliberation, ["implementation", "implemented_on"])
-    deliberation.implementation, deliberation.implemented_on = implementation.strip(), implemented_on
-    deliberation.save(update_fields=["implementation", "implemented_on"])
-    audit_record(
-        actor=actor,
-        action="deliberation.implementation",
-        obj=deliberation,
-        before=before,
-        after=snapshot(deliberation, ["implementation", "implemented_on"]),
-    )
-    return deliberation
-
-
-@transaction.atomic
-def deliberation_close(*, actor, deliberation: Deliberation) -> Deliberation:
-    """R8: a deliberation closes only once its result is published."""
-    _check(actor, "targets.record_deliberation", deliberation.branch, _("Only the branch records its deliberations."))
-    deliberation = _lock(Deliberation, deliberation.pk)
-    if deliberation.status == DeliberationStatus.CLOSED:
-        raise ValidationError(_("The deliberation is closed."))
-    problems = rules.close_problems(rules.steps_done([(s.step, s.merged) for s in deliberation.steps.all()]))
-    if problems:
-        _refuse(problems)
-    deliberation.status, deliberation.closed_at = DeliberationStatus.CLOSED, timezone.now()
-    deliberation.save(update_fields=["status", "closed_at"])
-    audit_record(
-        actor=actor,
-        action="deliberation.close",
-        obj=deliberation,
-        after=snapshot(deliberation, ["status", "closed_at"]),
-    )
-    return deliberation
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Responsibility letters (责任书)
-# ---------------------------------------------------------------------------------------------------------
-
-DEFAULT_COMMITMENTS = (
-    "党工委明确一名班子成员和一个职能部门联系分包，落实“五个一”；在政策、资金、项目上向创建任务倾斜；"
-    "每月观摩、每季评比，及时协调解决创建中的困难和问题。"
-)
-
-
-# The letter is a Chinese document (its template is Chinese whatever the UI language), so is its procedure name.
-PROCEDURE_NAMES = {"four_two": "四议两公开", "one_three_two": "一征三议两公开"}
-
-
-def _figure(value) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def pledge_content(target: Target, office_commitments: str) -> dict:
-    """What the letter says, as data: frozen with the letter, hashed once both sides confirm."""
-    branch, campaign = target.branch, target.campaign
-    stars = list(target.stars.order_by("position"))
-    measures = (
-        target.measures.select_related("star")
-        .prefetch_related("milestones")
-        .order_by("star__position", "position", "id")
-    )
-    return {
-        "campaign": campaign.name,
-        "year": campaign.year,
-        "office": campaign.office.name,
-        "branch": branch.name,
-        "branch_code": branch.code,
-        "secretary": branch.secretary.name if branch.secretary_id else "",
-        "secretary_position": branch.secretary.position if branch.secretary_id else "",
-        "level": target.level,
-        "stars": [s.name for s in stars],
-        "procedure": PROCEDURE_NAMES[
-            next((d.procedure for d in target.deliberations.order_by("-created_at")), None)
-            or rules.default_procedure(branch.kind, branch.star_set)
-        ],
-        "milestones": [
-            {
-                "star": m.star.name,
-                "measure": m.title,
-                "title": ms.title,
-                "due_on": ms.due_on.isoformat(),
-                "target_value": _figure(ms.target_value),
-                "unit": ms.unit,
-            }
-            for m in measures
-            for ms in m.milestones.all()
-        ],
-        "office_commitments": office_commitments,
-    }
-
-
-def content_hash(content: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
-
-
-@transaction.atomic
-def pledge_generate(*, actor, target: Target, office_commitments: str = "") -> Pledge:
-    """A new letter from the confirmed target; an earlier letter not yet frozen is voided."""
-    _check(actor, "targets.change_pledge", target.branch, _("Only the office issues responsibility letters."))
-    _check_campaign_open(target.campaign)
-    target = _lock(Target, target.pk)
-    if target.status != TargetStatus.CONFIRMED:
-        raise ValidationError(
-            _("A responsibility letter is generated from a confirmed target; this one is “%(status)s”.")
-            % {"status": target.get_status_display()}
-        )
-    if target.pledges.filter(status=PledgeStatus.FROZEN).exists():
-        raise ValidationError(_("Both sides have already confirmed this target's letter."))
-    _void_pledges(target, _("Replaced by a new letter."))
-    number = (target.pledges.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    commitments = (office_commitments or "").strip() or DEFAULT_COMMITMENTS
-    pledge = Pledge.objects.create(
-        target=target, number=number, content=pledge_content(target, commitments), office_commitments=commitments
-    )
-    audit_record(actor=actor, action="pledge.generate", obj=pledge, after={"number": number, "level": target.level})
-    return pledge
-
-
-def pledge_sides(user, pledge: Pledge) -> set[str]:
-    """Which side(s) of the letter `user` may confirm: the branch's secretary, an office leader of its office."""
-    sides = set()
-    branch = pledge.target.branch
-    for ra in user.cached_role_assignments():
-        if ra.role == Role.BRANCH_SECRETARY and ra.branch_id == branch.pk:
-            sides.add("secretary")
-        # The letter is between the branch and its own office: a leader of the district above signs no side of it.
-        if ra.role == Role.OFFICE_LEADER and ra.unit_id == branch.office_id:
-            sides.add("leader")
-    return sides
-
-
-@transaction.atomic
-def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
-    """The secretary or the office leader confirms the letter; once both have, it is frozen with its hash."""
-    _check(actor, "targets.sign_pledge", pledge.target.branch, _("You may not confirm responsibility letters."))
-    pledge = _lock(Pledge, pledge.pk)
-    if pledge.status != PledgeStatus.AWAITING:
-        raise ValidationError(
-            _("This letter is “%(status)s” and can no longer be confirmed.") % {"status": pledge.get_status_display()}
-        )
-    sides = {"secretary", "leader"} if is_system(actor) else pledge_sides(actor, pledge)
-    if side is None:
-        open_sides = [s for s in ("secretary", "leader") if s in sides and not getattr(pledge, f"{s}_confirmed_at")]
-        side = open_sides[0] if open_sides else (sorted(sides)[0] if sides else None)
-    if side not in sides:
-        raise PermissionDenied(_("Only the branch's secretary and an office leader confirm its responsibility letter."))
-    if getattr(pledge, f"{side}_confirmed_at"):
-        raise ValidationError(_("You have already confirmed this letter."))
-    now = timezone.now()
-    by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    setattr(pledge, f"{side}_confirmed_by", by)
-    setattr(pledge, f"{side}_confirmed_at", now)
-    if pledge.secretary_confirmed_at and pledge.leader_confirmed_at:
-        pledge.status = PledgeStatus.FROZEN
-        pledge.content = {
-            **pledge.content,
-            "secretary_confirmed_at": pledge.secretary_confirmed_at.isoformat(),
-            "leader_confirmed_at": pledge.leader_confirmed_at.isoformat(),
-        }
-        pledge.content_sha256 = content_hash(pledge.content)
-    pledge.save()
-    audit_record(
-        actor=actor,
-        action=f"pledge.confirm_{side}",
-        obj=pledge,
-        after={"status": pledge.status, "sha256": pledge.content_sha256},
-    )
-    return pledge

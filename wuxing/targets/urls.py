@@ -1,37 +1,44 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "targets"
 
+
+def moved(pattern_name: str):
+    """An address from before deliberations and plans became apps of their own: a permanent redirect, query kept."""
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+
+
 urlpatterns = [
     path("", views.target_list, name="target_list"),
     path("<int:pk>/", views.target_detail, name="target_detail"),
     path("<int:pk>/review/", views.target_review, name="target_review"),
-    path("<int:pk>/plan/", views.plan_detail, name="plan_detail"),
-    path("<int:pk>/plan/measures/", views.plan_measure_add, name="plan_measure_add"),
-    path("<int:pk>/letter/", views.pledge_generate, name="pledge_generate"),
     path("campaign/<int:campaign_pk>/confirm/", views.targets_confirm, name="targets_confirm"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/apply/", views.target_apply, name="target_apply"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/require/", views.target_require, name="target_require"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/baseline/", views.baseline_edit, name="baseline_edit"),
-    path("measures/<int:pk>/delete/", views.plan_measure_delete, name="plan_measure_delete"),
-    path("measures/<int:pk>/milestones/", views.plan_milestone_add, name="plan_milestone_add"),
-    path("milestones/<int:pk>/delete/", views.plan_milestone_delete, name="plan_milestone_delete"),
     path("baseline/", views.baseline_matrix, name="baseline_matrix"),
     path("baseline/evidence/<int:pk>/", views.baseline_evidence, name="baseline_evidence"),
-    path("deliberations/", views.deliberation_list, name="deliberation_list"),
-    path("deliberations/new/", views.deliberation_create, name="deliberation_create"),
-    path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
-    path("deliberations/<int:pk>/step/", views.deliberation_step, name="deliberation_step"),
-    path(
-        "deliberations/<int:pk>/implementation/", views.deliberation_implementation, name="deliberation_implementation"
-    ),
-    path("deliberations/<int:pk>/close/", views.deliberation_close, name="deliberation_close"),
-    path("deliberations/attachments/<int:pk>/", views.step_attachment, name="step_attachment"),
-    path("procedures/", views.procedure_settings, name="procedure_settings"),
-    path("letters/", views.pledge_list, name="pledge_list"),
-    path("letters/<int:pk>/", views.pledge_detail, name="pledge_detail"),
-    path("letters/<int:pk>/pdf/", views.pledge_pdf, name="pledge_pdf"),
-    path("letters/<int:pk>/confirm/", views.pledge_confirm, name="pledge_confirm"),
+    # Moved to /plans/ and /deliberations/; the old addresses (bookmarks, printed links) answer 301. Unnamed: every
+    # link the site makes goes to the new address.
+    path("<int:pk>/plan/", moved("plans:plan_detail")),
+    path("<int:pk>/plan/measures/", moved("plans:plan_measure_add")),
+    path("<int:pk>/letter/", moved("plans:pledge_generate")),
+    path("measures/<int:pk>/delete/", moved("plans:plan_measure_delete")),
+    path("measures/<int:pk>/milestones/", moved("plans:plan_milestone_add")),
+    path("milestones/<int:pk>/delete/", moved("plans:plan_milestone_delete")),
+    path("letters/", moved("plans:pledge_list")),
+    path("letters/<int:pk>/", moved("plans:pledge_detail")),
+    path("letters/<int:pk>/pdf/", moved("plans:pledge_pdf")),
+    path("letters/<int:pk>/confirm/", moved("plans:pledge_confirm")),
+    path("deliberations/", moved("deliberations:deliberation_list")),
+    path("deliberations/new/", moved("deliberations:deliberation_create")),
+    path("deliberations/<int:pk>/", moved("deliberations:deliberation_detail")),
+    path("deliberations/<int:pk>/step/", moved("deliberations:deliberation_step")),
+    path("deliberations/<int:pk>/implementation/", moved("deliberations:deliberation_implementation")),
+    path("deliberations/<int:pk>/close/", moved("deliberations:deliberation_close")),
+    path("deliberations/attachments/<int:pk>/", moved("deliberations:step_attachment")),
+    path("procedures/", moved("deliberations:procedure_settings")),
 ]

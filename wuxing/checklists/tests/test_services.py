@@ -279,7 +279,8 @@ def test_tolerance_is_configurable_per_office(world, make_item):
 
 
 def test_generation_uses_the_plan_and_only_the_target_stars(world):
-    from wuxing.targets.models import PlanMeasure, PlanMilestone, Target
+    from wuxing.plans.models import PlanMeasure, PlanMilestone
+    from wuxing.targets.models import Target
 
     branch = world.org.branches["a1"]
     strong, industry = world.stars[("rural", "strong_branch")], world.stars[("rural", "industry")]

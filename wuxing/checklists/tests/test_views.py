@@ -271,7 +271,7 @@ def test_branch_pages_are_light(client, world, make_item):
 
 def test_public_board_links_the_other_public_pages(client, world):
     html = client.get(reverse("checklists_public:board", args=[world.org.office_a.code])).content.decode()
-    for name in ("targets_public:notice_list", "showcase_public:site_list"):
+    for name in ("deliberations_public:notice_list", "showcase_public:site_list"):
         try:
             url = reverse(name, args=[world.org.office_a.code])
         except NoReverseMatch:  # that app has no such page

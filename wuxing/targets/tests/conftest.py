@@ -1,4 +1,8 @@
-"""Fixtures of the targets app: a campaign of office A on the example standard, with users of every role."""
+"""Fixtures of target setting: a campaign of office A on the example standard, with users of every role, and a world
+of confirmed targets with their plan, letter, baseline and deliberations.
+
+The deliberations and plans apps build on these targets; their tests take the same fixtures (their conftest imports
+them from here)."""
 
 from datetime import date
 from pathlib import Path
@@ -8,8 +12,13 @@ import pytest
 
 from wuxing.campaigns.services import campaign_create, campaign_set_quotas
 from wuxing.core.actors import SYSTEM
+from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.deliberations import services as deliberation_services
+from wuxing.deliberations.choices import MeetingForm, Step
+from wuxing.plans import services as plan_services
 from wuxing.standards.fileformat import standard_load
-from wuxing.standards.models import Star
+from wuxing.standards.models import Indicator, Star
+from wuxing.targets import services
 from wuxing.testing import users_for
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
@@ -49,10 +58,6 @@ def tc(org, standard):
 @pytest.fixture
 def world(tc):
     """tc with confirmed targets (a1 4★, a2 3★, a3 2★), a letter, a plan, a baseline with evidence, deliberations."""
-    from wuxing.core.uploads import as_upload, sample_jpeg
-    from wuxing.standards.models import Indicator
-    from wuxing.targets import services
-    from wuxing.targets.choices import MeetingForm, Step
 
     sets = {
         "rural": ["strong_branch", "industry", "eco_livable", "safety_rule_of_law"],
@@ -72,17 +77,17 @@ def world(tc):
     services.targets_confirm(actor=SYSTEM, campaign=tc.campaign)
     a1 = targets["a1"]
     a1.refresh_from_db()
-    measure = services.measure_save(
+    measure = plan_services.measure_save(
         actor=SYSTEM,
         target=a1,
         star=a1.stars.order_by("position").first(),
         title="规范组织生活",
         responsible=[tc.org.secretary_a1],
     )
-    milestone = services.milestone_add(
+    milestone = plan_services.milestone_add(
         actor=SYSTEM, measure=measure, title="完成党员积分制管理", due_on=date(2027, 6, 30)
     )
-    pledge = services.pledge_generate(actor=SYSTEM, target=a1)
+    pledge = plan_services.pledge_generate(actor=SYSTEM, target=a1)
     indicators = list(
         Indicator.objects.filter(star__standard=tc.standard, star__star_set="rural").order_by(
             "star__position", "position"
@@ -98,8 +103,10 @@ def world(tc):
     evidence = services.baseline_add_evidence(
         actor=SYSTEM, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")
     )
-    deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a1, subject="2027年创星目标", target=a1)
-    step = services.step_record(
+    deliberation = deliberation_services.deliberation_create(
+        actor=SYSTEM, branch=tc.a1, subject="2027年创星目标", target=a1
+    )
+    step = deliberation_services.step_record(
         actor=SYSTEM,
         deliberation=deliberation,
         step=Step.PROPOSE,
@@ -107,10 +114,12 @@ def world(tc):
         chair="甲一书记",
         attachments=[as_upload(sample_jpeg("会议"), "minutes.jpg", "image/jpeg")],
     )
-    community = services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="社区停车改造", matter="project")
+    community = deliberation_services.deliberation_create(
+        actor=SYSTEM, branch=tc.a2, subject="社区停车改造", matter="project"
+    )
     for i, s in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
-        services.step_record(actor=SYSTEM, deliberation=community, step=s, held_on=date(2026, 11, 1 + i))
-    services.step_record(
+        deliberation_services.step_record(actor=SYSTEM, deliberation=community, step=s, held_on=date(2026, 11, 1 + i))
+    deliberation_services.step_record(
         actor=SYSTEM,
         deliberation=community,
         step=Step.RESIDENTS_RESOLVE,
@@ -122,7 +131,7 @@ def world(tc):
         no=1,
         abstain=1,
     )
-    notice = services.step_record(
+    notice = deliberation_services.step_record(
         actor=SYSTEM,
         deliberation=community,
         step=Step.RESOLUTION_PUBLISHED,

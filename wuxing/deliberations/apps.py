@@ -1,0 +1,36 @@
+"""The deliberations app (四议两公开 / 一征三议两公开): its role permissions, menu entry and the sections it adds."""
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = {"deliberations.view_deliberation", "deliberations.view_deliberationstep", "deliberations.view_stepattachment"}
+_OFFICE = _VIEW | {"deliberations.view_proceduresetting", "deliberations.change_proceduresetting"}
+_BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_deliberation"}
+
+
+class DeliberationsConfig(AppConfig):
+    name = "wuxing.deliberations"
+    label = "deliberations"
+    verbose_name = _("Deliberations")
+
+    # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": set(_OFFICE),
+        "campaign_staff": set(_OFFICE),
+        "department_cadre": set(_VIEW),
+        "branch_secretary": set(_BRANCH),
+        "branch_member": set(_BRANCH),
+    }
+
+    def nav_items(self, user):
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
+        if user.has_perm("deliberations.view_deliberation"):
+            return [("deliberations", _("Deliberations"), reverse("deliberations:deliberation_list"))]
+        return []
+
+    def target_panels(self, request, target):
+        """Rendered sections this app adds to a target's page (see wuxing.core.extensions): its deliberations."""
+        from .panels import target_panel  # apps.py is imported before the models are ready
+
+        return target_panel(request, target)

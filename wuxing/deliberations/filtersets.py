@@ -1,0 +1,28 @@
+"""Filters of the deliberations list: one FilterSet shared by its page, its Excel export and /api/v1/deliberations/."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+from wuxing.org.models import Branch
+
+from .choices import DeliberationStatus
+from .models import Deliberation
+
+
+def _branches(request):
+    return Branch.objects.restrict(request.user, "view").order_by("sort_order", "code").only("id", "name")
+
+
+class DeliberationFilterSet(ScopedFilterSet):
+    branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DeliberationStatus.choices, empty_label=_("All"))
+
+    class Meta:
+        model = Deliberation
+        fields = ["branch", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One branch in scope (a secretary): a branch filter would only ever have one answer.
+        self.show_branch = self.request is not None and _branches(self.request)[:2].count() > 1

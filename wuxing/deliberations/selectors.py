@@ -1,0 +1,113 @@
+"""Reads of deliberations, their steps and attachments, scoped to the user; the public notices of an office; and
+what the apps built on deliberations need of them."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from . import rules
+from .choices import Step
+from .models import Deliberation, DeliberationStep, ProcedureSetting, StepAttachment
+
+
+def deliberation_list(*, user):
+    """The deliberations the user may see, newest first (filtered by `filtersets.DeliberationFilterSet`)."""
+    return (
+        Deliberation.objects.restrict(user, "view")
+        .select_related("branch", "campaign")
+        .prefetch_related("steps")
+        .order_by("-created_at", "-id")
+    )
+
+
+def deliberation_get(*, user, pk: int) -> Deliberation:
+    deliberation = (
+        Deliberation.objects.restrict(user, "view")
+        .filter(pk=pk)
+        .select_related("branch", "campaign", "target")
+        .prefetch_related(
+            Prefetch("steps", queryset=DeliberationStep.objects.prefetch_related("attachments").order_by("position"))
+        )
+        .first()
+    )
+    if deliberation is None:
+        raise Http404
+    return deliberation
+
+
+def step_attachment_get(*, user, pk: int) -> StepAttachment:
+    attachment = StepAttachment.objects.restrict(user, "view").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def deliberation_progress(deliberation) -> list[tuple[str, object]]:
+    """Every step of the procedure with its record (or None), a merged proposal standing for the consultation."""
+    recorded = {s.step: s for s in deliberation.steps.all()}
+    merged = recorded.get(Step.PROPOSE) if recorded.get(Step.PROPOSE) and recorded[Step.PROPOSE].merged else None
+    out = []
+    for step in rules.procedure_steps(deliberation.procedure):
+        record = recorded.get(step) or (merged if step == Step.COMMITTEES_CONSULT else None)
+        out.append((step, record))
+    return out
+
+
+def procedure_for(branch) -> ProcedureSetting:
+    """The office's setting for this kind of branch, or the default (unsaved) one."""
+    setting = ProcedureSetting.objects.filter(office_id=branch.office_id, branch_kind=branch.kind).first()
+    if setting is None:
+        setting = ProcedureSetting(
+            office_id=branch.office_id,
+            branch_kind=branch.kind,
+            procedure=rules.default_procedure(branch.kind, branch.star_set),
+        )
+    return setting
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public site: published resolutions and results (names and titles only)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def public_notices(*, office, current_only: bool = False):
+    qs = (
+        DeliberationStep.objects.filter(
+            deliberation__branch__office=office, step__in=[Step.RESOLUTION_PUBLISHED, Step.RESULT_PUBLISHED]
+        )
+        .select_related("deliberation", "deliberation__branch")
+        .order_by("-held_on", "-id")
+    )
+    if current_only:
+        qs = qs.filter(published_until__gte=timezone.localdate())
+    return qs
+
+
+def public_notice_get(*, office, pk: int) -> DeliberationStep:
+    step = public_notices(office=office).filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    return step
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reads for the apps built on deliberations
+# ---------------------------------------------------------------------------------------------------------
+
+
+def target_deliberations(*, user, target) -> list[Deliberation]:
+    """The deliberations that decided `target` which the user may see, newest first, with their steps."""
+    return list(
+        Deliberation.objects.restrict(user, "view")
+        .filter(target=target)
+        .prefetch_related("steps")
+        .order_by("-created_at", "-id")
+    )
+
+
+def target_procedure(*, target) -> str:
+    """The procedure by which `target` was decided: its latest deliberation's, else the one its branch follows."""
+    procedure = (
+        Deliberation.objects.filter(target=target).order_by("-created_at", "-id").values_list("procedure", flat=True)
+    ).first()
+    return procedure or procedure_for(target.branch).procedure

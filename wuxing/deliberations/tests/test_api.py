@@ -1,0 +1,66 @@
+"""API: the same services, so the same refusals (400, same Chinese message as the UI) and the same scope."""
+
+import pytest
+from django.utils import translation
+
+from wuxing.deliberations.models import DeliberationStep
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def as_user(api_client, user):
+    api_client.force_authenticate(user)
+    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    return api_client
+
+
+def test_deliberation_steps_through_the_api(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
+    response = client.post(url, {"step": "party_meeting_review", "held_on": "2026-11-05"}, format="json")
+    assert response.status_code == 400 and "R5" in response.json()["detail"][0]  # the consultation comes first
+    response = client.post(url, {"step": "committees_consult", "held_on": "2026-11-03"}, format="json")
+    assert response.status_code == 201, response.content
+    bad = {
+        "step": "party_meeting_review",
+        "held_on": "2026-11-05",
+        "should_attend": 30,
+        "attended": 20,
+        "yes": 15,
+        "no": 5,
+        "abstain": 0,
+    }
+    response = client.post(url, bad, format="json")
+    assert response.status_code == 400
+    message = response.json()["detail"][0]
+    assert "R6" in message and "16" in message and "15" in message
+    assert DeliberationStep.objects.filter(deliberation=world.deliberation).count() == 2
+    bad["yes"], bad["no"] = 16, 4
+    assert client.post(url, bad, format="json").status_code == 201
+    body = client.get(f"{API}/deliberations/{world.deliberation.pk}/").json()
+    assert body["next_step"] == "villagers_resolve" and len(body["steps"]) == 3
+    assert as_user(api_client, world.tc.users.leader).post(url, bad, format="json").status_code == 403
+
+
+def test_create_deliberation_and_r8(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    response = client.post(
+        f"{API}/deliberations/",
+        {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "collective_funds"},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["procedure"] == "four_two"
+    pk = response.json()["id"]
+    response = client.post(
+        f"{API}/deliberations/{pk}/implementation/",
+        {"implemented_on": "2026-11-20", "implementation": "x"},
+        format="json",
+    )
+    assert response.status_code == 400 and "R8" in response.json()["detail"][0]
+    assert client.post(f"{API}/deliberations/{pk}/close/").status_code == 400

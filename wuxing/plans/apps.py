@@ -1,0 +1,43 @@
+"""The plans app (一村一策 and 责任书): its role permissions, menu entry and the sections it adds to other pages."""
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledge"}
+
+
+class PlansConfig(AppConfig):
+    name = "wuxing.plans"
+    label = "plans"
+    verbose_name = _("Plans and responsibility letters")
+
+    # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _VIEW | {"plans.change_planmeasure", "plans.change_pledge", "plans.sign_pledge"},
+        "campaign_staff": _VIEW | {"plans.change_planmeasure", "plans.change_pledge"},
+        "department_cadre": set(_VIEW),
+        "branch_secretary": _VIEW | {"plans.change_planmeasure", "plans.sign_pledge"},
+        "branch_member": _VIEW | {"plans.change_planmeasure"},
+    }
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects to the targets app's signals)
+
+    def nav_items(self, user):
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
+        if user.has_perm("plans.view_pledge"):
+            return [("plans", _("Responsibility letters"), reverse("plans:pledge_list"))]
+        return []
+
+    def branch_panels(self, request, branch, campaign):
+        """Rendered sections this app adds to the branch page (see wuxing.core.extensions)."""
+        from .panels import branch_panel  # apps.py is imported before the models are ready
+
+        return branch_panel(request, branch, campaign)
+
+    def target_panels(self, request, target):
+        """Rendered sections this app adds to a target's page: its plan and its responsibility letter."""
+        from .panels import target_panel  # apps.py is imported before the models are ready
+
+        return target_panel(request, target)

@@ -1,0 +1,53 @@
+"""HTML pages: the plan and the letter, printed and as a PDF; nothing is generated for a closed campaign."""
+
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from wuxing.core.actors import SYSTEM
+from wuxing.plans import services
+from wuxing.targets import services as target_services
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_pledge_print_page_and_pdf_text(client, world):
+    pledge = world.pledge
+    client.force_login(world.tc.users.secretary)
+    page = client.get(reverse("plans:pledge_detail", args=[pledge.pk]))
+    assert "甲一村" in text(page) and "支部过硬" in text(page)
+    assert client.post(reverse("plans:pledge_confirm", args=[pledge.pk]), {"side": "secretary"}).status_code == 302
+    client.force_login(world.tc.users.leader)
+    client.post(reverse("plans:pledge_confirm", args=[pledge.pk]), {"side": "leader"})
+    pledge.refresh_from_db()
+    assert pledge.status == "frozen"
+    response = client.get(reverse("plans:pledge_pdf", args=[pledge.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    extracted = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    for expected in ["甲一村", "支部过硬", "产业兴旺", "生态宜居", "平安法治", pledge.content_sha256[:16]]:
+        assert expected in extracted
+
+
+def test_no_letter_for_a_closed_campaign(tc):
+    from django.core.exceptions import ValidationError
+
+    from wuxing.campaigns.services import campaign_set_status
+
+    target = target_services.target_record_past(
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), note="补录"
+    )
+    campaign_set_status(actor=SYSTEM, campaign=tc.campaign, status="closed")
+    target.campaign.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.pledge_generate(actor=SYSTEM, target=target)
