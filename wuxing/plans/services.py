@@ -263,6 +263,7 @@ def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
     ensure_allowed(
         actor, "plans.sign_pledge", pledge.target.branch, message=_("You may not confirm responsibility letters.")
     )
+    ensure_campaign_open(pledge.target.campaign)
     pledge = Pledge.objects.select_for_update(of=("self",)).get(pk=pledge.pk)
     if pledge.status != PledgeStatus.AWAITING:
         raise ValidationError(

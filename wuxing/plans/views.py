@@ -137,7 +137,9 @@ def pledge_detail(request, pk: int):
     pledge = selectors.pledge_get(user=request.user, pk=pk)
     sides = (
         services.pledge_sides(request.user, pledge)
-        if pledge.status == PledgeStatus.AWAITING and request.user.has_perm("plans.sign_pledge")
+        if pledge.status == PledgeStatus.AWAITING
+        and pledge.target.campaign.is_open
+        and request.user.has_perm("plans.sign_pledge")
         else set()
     )
     return render(request, "plans/pledge_detail.html", {"pledge": pledge, "c": pledge.content, "sides": sides})

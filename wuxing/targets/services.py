@@ -1,8 +1,9 @@
 """Writes of the targets app: the baseline survey, applications, the two-way target setting and confirmation.
 
 HTML views, the API and the demo loader all come through here. Each service is keyword-only, takes `actor`,
-checks the permission and the branch's scope, runs in one transaction and writes one audit row. Refusals raise
-ValidationError with the Chinese message of the rule that failed (see rules.problem_message).
+checks permission and scope (`ensure_allowed`), refuses a closed campaign, runs in one transaction, re-checks the
+scope of what it wrote (`ensure_in_scope`) and writes one audit row. Refusals raise ValidationError with the
+Chinese message of the rule that failed (see rules.problem_message).
 """
 
 from datetime import date
@@ -13,13 +14,18 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.services import ensure_campaign_open
+from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import store_evidence
+from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch
-from wuxing.standards.rules import compute_level
+from wuxing.standards.fileformat import standard_rules
+from wuxing.standards.models import Indicator, Star
+from wuxing.standards.rules import compute_level, unmet_prerequisites
 
 from . import rules
-from .choices import RoundAction, TargetStatus
+from .choices import BaselineRating, RoundAction, TargetStatus
 from .models import Baseline, BaselineEntry, BaselineEvidence, Target, TargetRound
 
 # Sent by `target_return`, inside its transaction, when a confirmed target is sent back (`target`, `reason`): what
@@ -31,24 +37,9 @@ def _refuse(problems):
     raise ValidationError([rules.problem_message(p) for p in problems])
 
 
-def _check(actor, perm: str, branch: Branch, message: str):
-    """Permission first, then the branch must be inside the actor's scope."""
-    if actor is None:
-        return
-    if not actor.has_perm(perm):
-        raise PermissionDenied(message)
-    if not Branch.objects.restrict(actor, "view").filter(pk=branch.pk).exists():
-        raise PermissionDenied(_("This branch is outside your scope."))
-
-
 def _check_campaign_branch(campaign, branch):
     if branch.office_id != campaign.office_id:
         raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
-
-
-def _check_campaign_open(campaign):
-    if campaign.status == "closed":
-        raise ValidationError(_("The campaign is closed; its targets can no longer change."))
 
 
 def _lock(model, pk):
@@ -65,8 +56,9 @@ def target_lock(*, pk: int) -> Target:
     )
 
 
-def _actor_name(actor):
-    return actor.display_name if actor is not None and getattr(actor, "is_authenticated", False) else _("System")
+def _actor_name(actor) -> str:
+    """The name a round shows: the user's, or "System" for the demo loader and commands."""
+    return _("System") if is_system(actor) else actor.display_name
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -79,11 +71,9 @@ def baseline_save(
     *, actor, campaign, branch, surveyed_on: date, ratings: dict, branch_consulted: bool = False, note: str = ""
 ) -> Baseline:
     """Create or update the branch's baseline; `ratings` maps indicator id → rating or (rating, note)."""
-    _check(actor, "targets.change_baseline", branch, _("You may not record baseline surveys."))
+    ensure_allowed(actor, "targets.change_baseline", branch, message=_("You may not record baseline surveys."))
     _check_campaign_branch(campaign, branch)
-    _check_campaign_open(campaign)
-    from wuxing.standards.models import Indicator
-
+    ensure_campaign_open(campaign)
     indicators = {
         i.pk: i for i in Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)
     }
@@ -95,7 +85,7 @@ def baseline_save(
             continue
         if int(key) not in indicators:
             errors.append(_("Indicator %(id)s is not part of this branch's standard.") % {"id": key})
-        elif rating not in ("met", "near", "far"):
+        elif rating not in BaselineRating.values:
             errors.append(_("Unknown rating “%(rating)s”.") % {"rating": rating})
         else:
             clean[int(key)] = (rating, (entry_note or "")[:300])
@@ -122,6 +112,7 @@ def baseline_save(
         elif (entry.rating, entry.note) != (rating, entry_note):
             entry.rating, entry.note = rating, entry_note
             entry.save(update_fields=["rating", "note"])
+    ensure_in_scope(baseline, actor=actor, action="change")
     audit_record(
         actor=actor,
         action="baseline.save",
@@ -134,9 +125,13 @@ def baseline_save(
 
 @transaction.atomic
 def baseline_add_evidence(*, actor, entry: BaselineEntry, upload) -> BaselineEvidence:
-    _check(actor, "targets.change_baseline", entry.baseline.branch, _("You may not record baseline surveys."))
-    _check_campaign_open(entry.baseline.campaign)
-    return store_evidence(BaselineEvidence, upload, actor=actor, entry=entry)
+    ensure_allowed(
+        actor, "targets.change_baseline", entry.baseline.branch, message=_("You may not record baseline surveys.")
+    )
+    ensure_campaign_open(entry.baseline.campaign)
+    evidence = store_evidence(BaselineEvidence, upload, actor=actor, entry=entry)
+    ensure_in_scope(evidence, actor=actor, action="view")
+    return evidence
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -150,8 +145,6 @@ def _star_objects(campaign, stars, star_set: str = ""):
     Codes are read in `star_set` first (支部过硬 exists in both sets); a code found only in the other set is
     returned from there, so R2 can name it.
     """
-    from wuxing.standards.models import Star
-
     stars = [s for s in (stars or []) if s not in ("", None)]
     found, unknown = [], []
     by_code = {}
@@ -177,9 +170,6 @@ def _star_objects(campaign, stars, star_set: str = ""):
 
 
 def _star_problems(campaign, branch, star_objs):
-    from wuxing.standards.fileformat import standard_rules
-    from wuxing.standards.rules import unmet_prerequisites
-
     problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
     if problems:
         return problems
@@ -201,7 +191,7 @@ def _round(target, action, actor, reason="", stars=None):
         star_codes=[s.code for s in stars],
         star_names=[s.name for s in stars],
         reason=reason,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=user_or_none(actor),
         actor_name=_actor_name(actor),
     )
 
@@ -214,9 +204,9 @@ def _target_for(campaign, branch):
 @transaction.atomic
 def target_require_stars(*, actor, campaign, branch, stars, reason: str = "") -> Target:
     """The office marks stars it requires of this branch (压担子); the branch's application must include them."""
-    _check(actor, "targets.decide_target", branch, _("Only the office decides targets."))
+    ensure_allowed(actor, "targets.decide_target", branch, message=_("Only the office decides targets."))
     _check_campaign_branch(campaign, branch)
-    _check_campaign_open(campaign)
+    ensure_campaign_open(campaign)
     star_objs = _star_objects(campaign, stars, branch.star_set)
     if star_objs:
         problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
@@ -226,6 +216,8 @@ def target_require_stars(*, actor, campaign, branch, stars, reason: str = "") ->
     before = sorted(target.required_stars.values_list("code", flat=True))
     target.required_stars.set(star_objs)
     _round(target, RoundAction.REQUIRE, actor, reason, star_objs)
+    # Targets have no change permission: each role acts through its own (apply, decide); it must see the target.
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="target.require_stars",
@@ -239,9 +231,9 @@ def target_require_stars(*, actor, campaign, branch, stars, reason: str = "") ->
 @transaction.atomic
 def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target:
     """The branch applies (做选择): stars of its own set (R2), level = number of stars (R4), with a reason."""
-    _check(actor, "targets.apply_target", branch, _("Only the branch applies for its target."))
+    ensure_allowed(actor, "targets.apply_target", branch, message=_("Only the branch applies for its target."))
     _check_campaign_branch(campaign, branch)
-    _check_campaign_open(campaign)
+    ensure_campaign_open(campaign)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the branch chooses these stars.")})
     star_objs = _star_objects(campaign, stars, branch.star_set)
@@ -263,6 +255,7 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
     target.status, target.reason, target.submitted_at = TargetStatus.SUBMITTED, reason.strip(), timezone.now()
     target.save()
     _round(target, RoundAction.SUBMIT, actor, target.reason, star_objs)
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="target.submit",
@@ -276,9 +269,9 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
 @transaction.atomic
 def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Target:
     """The branch keeps a choice without sending it yet; R2 is checked already, the rest on submission."""
-    _check(actor, "targets.apply_target", branch, _("Only the branch applies for its target."))
+    ensure_allowed(actor, "targets.apply_target", branch, message=_("Only the branch applies for its target."))
     _check_campaign_branch(campaign, branch)
-    _check_campaign_open(campaign)
+    ensure_campaign_open(campaign)
     star_objs = _star_objects(campaign, stars, branch.star_set)
     if star_objs:
         problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
@@ -294,6 +287,7 @@ def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Ta
     target.level = compute_level(s.code for s in star_objs)
     target.reason = (reason or "").strip()
     target.save()
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="target.save_draft",
@@ -310,8 +304,8 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
 
     A confirmed target may be sent back too: its responsibility letter becomes void and a new one is needed.
     """
-    _check(actor, "targets.decide_target", target.branch, _("Only the office decides targets."))
-    _check_campaign_open(target.campaign)
+    ensure_allowed(actor, "targets.decide_target", target.branch, message=_("Only the office decides targets."))
+    ensure_campaign_open(target.campaign)
     target = _lock(Target, target.pk)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the target is sent back.")})
@@ -337,6 +331,7 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
     target.agreed_at = target.confirmed_at = None
     target.save()
     _round(target, RoundAction.RETURN, actor, target.office_note)
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="target.return",
@@ -349,8 +344,8 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
 
 @transaction.atomic
 def target_agree(*, actor, target: Target, note: str = "") -> Target:
-    _check(actor, "targets.decide_target", target.branch, _("Only the office decides targets."))
-    _check_campaign_open(target.campaign)
+    ensure_allowed(actor, "targets.decide_target", target.branch, message=_("Only the office decides targets."))
+    ensure_campaign_open(target.campaign)
     target = _lock(Target, target.pk)
     if target.status != TargetStatus.SUBMITTED:
         raise ValidationError(
@@ -363,6 +358,7 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
         target.office_note = note
     target.save()
     _round(target, RoundAction.AGREE, actor, note)
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(actor=actor, action="target.agree", obj=target, before=before, after=snapshot(target, ["status"]))
     return target
 
@@ -374,9 +370,7 @@ def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note
     R2 still holds; the rounds show submit, agree and confirm by whoever records it, with `note` saying where
     the record comes from.
     """
-    if actor is not None and not actor.has_perm("targets.decide_target"):
-        raise PermissionDenied(_("Only the office decides targets."))
-    _check(actor, "targets.decide_target", branch, _("Only the office decides targets."))
+    ensure_allowed(actor, "targets.decide_target", branch, message=_("Only the office decides targets."))
     _check_campaign_branch(campaign, branch)
     star_objs = _star_objects(campaign, stars, branch.star_set)
     problems = rules.star_set_problems(branch.star_set, [(s.name, s.star_set) for s in star_objs])
@@ -393,6 +387,7 @@ def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note
     target.save()
     for action in (RoundAction.SUBMIT, RoundAction.AGREE, RoundAction.CONFIRM):
         _round(target, action, actor, note if action == RoundAction.CONFIRM else "", star_objs)
+    ensure_in_scope(target, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="target.record_past",
@@ -418,20 +413,13 @@ def confirm_problems(campaign) -> list[rules.Problem]:
 @transaction.atomic
 def targets_confirm(*, actor, campaign) -> int:
     """The office confirms every agreed target of the campaign at once, only if R4 holds; returns how many."""
-    if actor is not None:
-        if not actor.has_perm("targets.decide_target"):
-            raise PermissionDenied(_("Only the office decides targets."))
-        from wuxing.campaigns.models import Campaign
-
-        if not Campaign.objects.restrict(actor, "view").filter(pk=campaign.pk).exists():
-            raise PermissionDenied(_("This campaign is outside your scope."))
+    ensure_allowed(actor, "targets.decide_target", campaign, message=_("Only the office decides targets."))
+    if not is_system(actor):
         office_branches = Branch.objects.filter(office_id=campaign.office_id)
-        if (
-            Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id).count()
-            != office_branches.count()
-        ):
+        in_scope = Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id)
+        if in_scope.count() != office_branches.count():
             raise PermissionDenied(_("Only someone responsible for the whole office can confirm its targets."))
-    _check_campaign_open(campaign)
+    ensure_campaign_open(campaign)
     list(Target.objects.select_for_update(of=("self",)).filter(campaign=campaign))
     problems = confirm_problems(campaign)
     if problems:
@@ -444,6 +432,7 @@ def targets_confirm(*, actor, campaign) -> int:
         target.status, target.confirmed_at = TargetStatus.CONFIRMED, now
         target.save(update_fields=["status", "confirmed_at", "updated_at"])
         _round(target, RoundAction.CONFIRM, actor)
+    ensure_in_scope(campaign, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="targets.confirm",

@@ -64,3 +64,27 @@ def test_create_deliberation_and_r8(api_client, world):
     )
     assert response.status_code == 400 and "R8" in response.json()["detail"][0]
     assert client.post(f"{API}/deliberations/{pk}/close/").status_code == 400
+
+
+def test_the_list_filters_by_branch_and_status_with_their_old_names(api_client, world):
+    client = as_user(api_client, world.tc.users.leader)
+    url = f"{API}/deliberations/"
+    subjects = {d["subject"] for d in client.get(url, {"branch": world.tc.a2.pk}).json()["results"]}
+    assert subjects == {"社区停车改造"}
+    assert client.get(url, {"status": "open"}).json()["count"] == 2
+    assert client.get(url, {"status": "closed"}).json()["count"] == 0
+    # a branch of another office, a 30-digit id or an unknown status: 400, not every row nor a server error
+    for params in ({"branch": world.tc.b1.pk}, {"branch": "9" * 30}, {"status": "maybe"}):
+        assert client.get(url, params).status_code == 400, params
+
+
+def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_num_queries):
+    from wuxing.targets.tests.test_views import _more_branches
+
+    client = as_user(api_client, world.tc.users.leader)
+    client.get(f"{API}/deliberations/")
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(f"{API}/deliberations/").status_code == 200
+    _more_branches(world.tc, 5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"{API}/deliberations/").json()["count"] == 7

@@ -11,6 +11,7 @@ from wuxing.deliberations.choices import MeetingForm, Procedure, Step
 from wuxing.deliberations.models import DeliberationStep
 from wuxing.org.models import Branch
 
+
 def full_four_two(tc, branch, actor, *, start=date(2026, 11, 2), stop_before=None):
     deliberation = services.deliberation_create(
         actor=actor, branch=branch, subject="2027年创星目标", campaign=tc.campaign

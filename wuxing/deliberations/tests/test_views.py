@@ -1,10 +1,12 @@
 """HTML pages: the same rules reach the user in Chinese, nothing changes on refusal, query counts stay flat."""
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from wuxing.core.actors import SYSTEM
 from wuxing.deliberations import services
@@ -66,3 +68,20 @@ def test_out_of_order_step_posted_by_hand_is_refused(client, tc):
     )
     assert response.status_code == 400 and "R5" in text(response)
     assert not deliberation.steps.exists()
+
+
+def test_the_list_filters_by_branch_and_status(client, world):
+    client.force_login(world.tc.users.leader)
+    url = reverse("deliberations:deliberation_list")
+    page = client.get(url)
+    assert page.context["filterset"].show_branch and "社区停车改造" in text(page) and "2027年创星目标" in text(page)
+    body = text(client.get(url, {"branch": world.tc.a2.pk}))
+    assert "社区停车改造" in body and "2027年创星目标" not in body
+    assert "社区停车改造" not in text(client.get(url, {"status": "closed"}))
+    # the export takes the same filter
+    export = client.get(url, {"branch": world.tc.a2.pk, "export": "xlsx"})
+    rows = [r for r in load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True) if r and r[0]]
+    assert any("社区停车改造" in str(r) for r in rows) and not any("2027年创星目标" in str(r) for r in rows)
+    # a secretary has one branch: no branch filter to choose from
+    client.force_login(world.tc.users.secretary)
+    assert not client.get(url).context["filterset"].show_branch

@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wuxing.core.actors import SYSTEM
+from wuxing.plans import services
 
 API = "/api/v1"
 
@@ -62,3 +63,19 @@ def test_letters_filter_by_campaign(world):
     other_office = campaign_create(actor=SYSTEM, office=world.tc.org.office_b, year=2027, standard=world.tc.standard)
     assert client.get(f"{API}/pledges/", {"campaign": other_office.pk}).status_code == 400
     assert client.get(f"{API}/pledges/", {"campaign": "9" * 30}).status_code == 400
+
+
+def test_the_list_query_count_stays_flat(world, django_assert_max_num_queries):
+    from wuxing.targets import services as target_services
+
+    client = with_token(world.tc.users.leader)
+    client.get(f"{API}/pledges/")
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(f"{API}/pledges/").status_code == 200
+    for key in ("a2", "a3"):
+        target = world.targets[key]
+        target.refresh_from_db()
+        services.pledge_generate(actor=SYSTEM, target=target)
+    target_services.target_return(actor=SYSTEM, target=world.targets["a2"], reason="调整")  # a void letter too
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"{API}/pledges/").json()["count"] == 3

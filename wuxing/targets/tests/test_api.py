@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from wuxing.core.actors import SYSTEM
 from wuxing.targets import rules
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
@@ -106,3 +107,30 @@ def test_applying_for_a_branch_outside_the_scope_is_refused(api_client, tc):
     )
     assert response.status_code == 400 and "数据范围" in response.json()["branch"][0]
     assert not Target.objects.exists()
+
+
+def test_the_list_filters_by_campaign_status_and_level(api_client, world):
+    from wuxing.campaigns.services import campaign_create
+
+    client = as_user(api_client, world.tc.users.leader)
+    url = f"{API}/targets/"
+    assert client.get(url, {"campaign": world.tc.campaign.pk}).json()["count"] == 3
+    assert client.get(url, {"level": 4}).json()["results"][0]["branch"] == world.tc.a1.code
+    assert client.get(url, {"status": "confirmed", "level": 2}).json()["count"] == 1
+    assert client.get(url, {"status": "draft"}).json()["count"] == 0
+    # Another office's campaign is not a choice; nor is a 30-digit id or an unknown status: 400, not a server error.
+    other = campaign_create(actor=SYSTEM, office=world.tc.org.office_b, year=2027, standard=world.tc.standard)
+    for params in ({"campaign": other.pk}, {"campaign": "9" * 30}, {"status": "maybe"}, {"level": "x"}):
+        assert client.get(url, params).status_code == 400, params
+
+
+def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_num_queries):
+    from wuxing.targets.tests.test_views import _more_branches
+
+    client = as_user(api_client, world.tc.users.leader)
+    client.get(f"{API}/targets/")
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(f"{API}/targets/").status_code == 200
+    _more_branches(world.tc, 5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"{API}/targets/").json()["count"] == 8

@@ -6,6 +6,8 @@ import io
 import pytest
 from django.utils import translation
 from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.targets.models import BaselineEvidence
@@ -30,6 +32,12 @@ def as_user(api_client, user):
     api_client.force_authenticate(user)
     api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     return api_client
+
+
+def with_token(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
 
 
 def stored_files(root):
@@ -107,3 +115,14 @@ def test_baseline_evidence_download_only_within_scope(api_client, world):
     assert as_user(api_client, world.tc.users.secretary).get(url).status_code == 200
     for user in (world.tc.users.leader_b, world.tc.users.reviewer, world.tc.users.auditor):
         assert as_user(api_client, user).get(url).status_code == 404, user
+
+
+def test_the_evidence_address_listed_downloads_with_the_token_alone(world):
+    """The address the API lists is an /api/v1/ path that serves the file to the token's holder (issue 9)."""
+    client = with_token(world.tc.users.secretary)
+    listed = client.get(f"{API}/baseline-entries/{world.evidence.entry_id}/evidence/").json()["evidence"]
+    url = listed[0]["url"]
+    assert f"/api/v1/baseline-evidence/{world.evidence.pk}/" in url
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert with_token(world.tc.users.leader_b).get(url).status_code == 404

@@ -242,3 +242,25 @@ def test_lists_show_only_the_users_scope(client, world):
     body = text(client.get(reverse("targets:target_list"), {"campaign": world.tc.campaign.pk}))
     assert "甲一村" in body and "甲二社区" in body and "甲三安置村" not in body
     assert "确认全部目标" not in body and "申领目标" not in body
+
+
+def test_the_target_page_shows_the_plan_the_letter_and_the_deliberations(client, world):
+    """The sections of the apps built on the target (plans, deliberations) come through their target_panels."""
+    client.force_login(world.tc.users.staff)
+    body = text(client.get(reverse("targets:target_detail", args=[world.target.pk])))
+    assert 'id="plans-target-plan"' in body and "规范组织生活" in body
+    assert 'id="plans-target-letter"' in body and reverse("plans:pledge_detail", args=[world.pledge.pk]) in body
+    assert reverse("plans:pledge_generate", args=[world.target.pk]) in body  # awaiting: the office may replace it
+    assert 'id="deliberations-target-panel"' in body and "2027年创星目标" in body
+    # a reviewer sees the target but neither plans nor deliberations: no section, no error
+    client.force_login(world.tc.users.reviewer)
+    body = text(client.get(reverse("targets:target_detail", args=[world.target.pk])))
+    assert "plans-target" not in body and "deliberations-target-panel" not in body
+
+
+def test_the_branch_page_shows_the_plan_and_the_letter(client, world):
+    client.force_login(world.tc.users.secretary)
+    body = text(client.get(reverse("portal:branch_detail", args=[world.tc.a1.pk]), {"campaign": world.tc.campaign.pk}))
+    assert 'id="targets-panel"' in body and 'id="plans-panel"' in body
+    assert reverse("plans:pledge_detail", args=[world.pledge.pk]) in body
+    assert "1 项措施，1 个节点" in body or "1 measures, 1 milestones" in body
