@@ -52,10 +52,17 @@ def campaign_get(*, user, pk: int) -> Campaign:
 def campaign_current(*, user, office=None):
     """The campaign a user works in by default: the latest one in scope (of the office, when given) that has
     started, else the latest one in preparation."""
-    qs = campaign_list(user=user)
+    qs = _campaigns_in_scope(user)
     if office is not None:
         qs = qs.filter(office=office)
     return qs.exclude(status=CampaignStatus.PREPARING).first() or qs.first()
+
+
+def _campaigns_in_scope(user):
+    """Like campaign_list, without the quotas: picking one campaign should cost one query."""
+    return (
+        Campaign.objects.restrict(user, "view").select_related("office", "standard").order_by("-year", "office__path")
+    )
 
 
 def campaign_for(*, user, request=None, params=None, office=None):
@@ -73,7 +80,7 @@ def campaign_for(*, user, request=None, params=None, office=None):
     if memo is not None and key in memo:
         return memo[key]
     if raw:
-        qs = campaign_list(user=user)
+        qs = _campaigns_in_scope(user)
         if office is not None:
             qs = qs.filter(office=office)
         campaign = qs.filter(pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0).first()
