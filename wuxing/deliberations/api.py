@@ -6,7 +6,6 @@ Attachments are uploaded as multipart with a step, through the same service as t
 through the same selector as the page.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -209,8 +208,6 @@ class DeliberationViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         files = request.FILES.getlist("attachments")
-        if files and not request.user.has_perm("deliberations.record_deliberation"):
-            raise PermissionDenied(_("Only the branch records its deliberations."))
         step = services.step_record(actor=request.user, deliberation=deliberation, attachments=files, **data)
         step = DeliberationStep.objects.prefetch_related("attachments").get(pk=step.pk)
         return Response(StepSerializer(step, context=context).data, status=status.HTTP_201_CREATED)

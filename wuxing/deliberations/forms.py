@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wuxing.core.forms import MultipleFileField
+
 from .choices import MatterKind, MeetingForm, Procedure, Step
 
 
@@ -33,7 +35,7 @@ class StepForm(forms.Form):
     no = forms.IntegerField(label=pgettext_lazy("votes", "No"), min_value=0, required=False)
     abstain = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"))
 
     COUNT_FIELDS = ["should_attend", "attended", "households_represented", "yes", "no", "abstain"]
 

@@ -131,11 +131,8 @@ def deliberation_step(request, pk: int):
     form = _step_form(deliberation, upcoming, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        upload = data.pop("attachment", None)
         try:
-            services.step_record(
-                actor=request.user, deliberation=deliberation, attachments=[upload] if upload else [], **data
-            )
+            services.step_record(actor=request.user, deliberation=deliberation, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

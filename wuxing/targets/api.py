@@ -4,8 +4,6 @@ Evidence files are uploaded as multipart through the same services as the pages 
 and downloaded, with the caller's token, from API routes that check scope through the same selectors as the pages.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -17,7 +15,7 @@ from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_for, campaign_list
-from wuxing.core.uploads import clean_uploads, evidence_response
+from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 
 from . import selectors, services
@@ -267,15 +265,10 @@ class BaselineEntryEvidenceView(APIView):
     )
     def post(self, request, pk: int):
         entry = selectors.baseline_entry_get(user=request.user, pk=pk)
-        if not request.user.has_perm("targets.change_baseline"):
-            raise PermissionDenied(_("You may not record baseline surveys."))
         files = request.FILES.getlist("evidence")
         if not files:
             raise serializers.ValidationError({"evidence": [_("Choose at least one file.")]})
-        files = clean_uploads(files, field="evidence")  # all checked before any is stored
-        with transaction.atomic():
-            for upload in files:
-                services.baseline_add_evidence(actor=request.user, entry=entry, upload=upload)
+        services.baseline_add_evidence(actor=request.user, entry=entry, uploads=files)
         entry = selectors.baseline_entry_get(user=request.user, pk=pk)
         return Response(
             BaselineEntrySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED

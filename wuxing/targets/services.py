@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.uploads import store_evidence
+from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch
 from wuxing.standards.fileformat import standard_rules
@@ -124,14 +124,19 @@ def baseline_save(
 
 
 @transaction.atomic
-def baseline_add_evidence(*, actor, entry: BaselineEntry, upload) -> BaselineEvidence:
+def baseline_add_evidence(*, actor, entry: BaselineEntry, uploads) -> list[BaselineEvidence]:
+    """Evidence files of one baseline entry; every file is checked before any is stored, one refused refuses all."""
     ensure_allowed(
         actor, "targets.change_baseline", entry.baseline.branch, message=_("You may not record baseline surveys.")
     )
     ensure_campaign_open(entry.baseline.campaign)
-    evidence = store_evidence(BaselineEvidence, upload, actor=actor, entry=entry)
-    ensure_in_scope(evidence, actor=actor, action="view")
-    return evidence
+    stored = [
+        store_evidence(BaselineEvidence, upload, actor=actor, entry=entry)
+        for upload in clean_uploads(uploads, field="evidence")
+    ]
+    for evidence in stored:
+        ensure_in_scope(evidence, actor=actor, action="view")
+    return stored
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -33,8 +33,13 @@ def _campaign_in_path(request, campaign_pk: int):
     return campaign_for(user=request.user, request=request, params={"campaign": str(campaign_pk)})
 
 
-def _branch(user, pk):
-    return get_object_or_404(Branch.objects.restrict(user, "view").select_related("office", "secretary"), pk=pk)
+def _branch(user, pk, campaign):
+    """The branch named in the address, in the user's scope and of the campaign's office (404 otherwise)."""
+    return get_object_or_404(
+        Branch.objects.restrict(user, "view").select_related("office", "secretary"),
+        pk=pk,
+        office_id=campaign.office_id,
+    )
 
 
 def _branch_stars(campaign, branch):
@@ -109,7 +114,7 @@ def target_detail(request, pk: int):
 @permission_required("targets.apply_target", raise_exception=True)
 def target_apply(request, campaign_pk: int, branch_pk: int):
     campaign = _campaign_in_path(request, campaign_pk)
-    branch = _branch(request.user, branch_pk)
+    branch = _branch(request.user, branch_pk, campaign)
     target = (
         Target.objects.filter(campaign=campaign, branch=branch)
         .prefetch_related("stars", "required_stars", "rounds")
@@ -185,7 +190,7 @@ def target_review(request, pk: int):
 @permission_required("targets.decide_target", raise_exception=True)
 def target_require(request, campaign_pk: int, branch_pk: int):
     campaign = _campaign_in_path(request, campaign_pk)
-    branch = _branch(request.user, branch_pk)
+    branch = _branch(request.user, branch_pk, campaign)
     target = Target.objects.filter(campaign=campaign, branch=branch).first()
     stars = _branch_stars(campaign, branch)
     if request.method == "POST":
@@ -232,7 +237,7 @@ def baseline_matrix(request):
 @permission_required("targets.change_baseline", raise_exception=True)
 def baseline_edit(request, campaign_pk: int, branch_pk: int):
     campaign = _campaign_in_path(request, campaign_pk)
-    branch = _branch(request.user, branch_pk)
+    branch = _branch(request.user, branch_pk, campaign)
     indicators = list(
         Indicator.objects.filter(star__standard=campaign.standard, star__star_set=branch.star_set)
         .select_related("star")
@@ -258,9 +263,10 @@ def baseline_edit(request, campaign_pk: int, branch_pk: int):
                     for indicator_id, upload in form.uploads().items():
                         if indicator_id not in saved:
                             raise ValidationError(_("Rate the indicator before adding evidence to it."))
-                        services.baseline_add_evidence(actor=request.user, entry=saved[indicator_id], upload=upload)
+                        services.baseline_add_evidence(actor=request.user, entry=saved[indicator_id], uploads=[upload])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                # The refusals of the survey and of its evidence are about the whole form, not one of its fields.
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("The baseline survey was saved."))
                 return redirect(f"{reverse('targets:baseline_matrix')}?campaign={campaign.pk}")

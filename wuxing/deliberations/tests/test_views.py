@@ -9,6 +9,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from wuxing.core.actors import SYSTEM
+from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.deliberations import services
 from wuxing.deliberations.choices import Step
 from wuxing.deliberations.models import DeliberationStep
@@ -85,3 +86,18 @@ def test_the_list_filters_by_branch_and_status(client, world):
     # a secretary has one branch: no branch filter to choose from
     client.force_login(world.tc.users.secretary)
     assert not client.get(url).context["filterset"].show_branch
+
+
+def test_the_step_form_takes_several_attachments_and_shows_a_refused_one(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(world.tc.users.secretary)
+    url = reverse("deliberations:deliberation_step", args=[world.deliberation.pk])
+    step = {"step": "committees_consult", "held_on": "2026-11-03"}
+    svg = as_upload(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "notice.svg", "image/svg+xml")
+    response = client.post(url, {**step, "attachments": [as_upload(sample_jpeg(), "ok.jpg", "image/jpeg"), svg]})
+    assert response.status_code == 400 and "notice.svg" in text(response)  # on the form, not a server error
+    assert world.deliberation.steps.count() == 1
+    files = [as_upload(sample_jpeg("签到"), "sign-in.jpg", "image/jpeg"), as_upload(sample_pdf(), "minutes.pdf")]
+    assert client.post(url, {**step, "attachments": files}).status_code == 302
+    recorded = world.deliberation.steps.get(step="committees_consult")
+    assert sorted(a.original_name for a in recorded.attachments.all()) == ["minutes.pdf", "sign-in.jpg"]

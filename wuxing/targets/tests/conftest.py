@@ -100,8 +100,10 @@ def world(tc):
         surveyed_on=date(2026, 10, 8),
         ratings={i.pk: "met" for i in indicators[:6]},
     )
-    evidence = services.baseline_add_evidence(
-        actor=SYSTEM, entry=baseline.entries.first(), upload=as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")
+    (evidence,) = services.baseline_add_evidence(
+        actor=SYSTEM,
+        entry=baseline.entries.first(),
+        uploads=[as_upload(sample_jpeg("台账"), "ledger.jpg", "image/jpeg")],
     )
     deliberation = deliberation_services.deliberation_create(
         actor=SYSTEM, branch=tc.a1, subject="2027年创星目标", target=a1

@@ -264,3 +264,12 @@ def test_the_branch_page_shows_the_plan_and_the_letter(client, world):
     assert 'id="targets-panel"' in body and 'id="plans-panel"' in body
     assert reverse("plans:pledge_detail", args=[world.pledge.pk]) in body
     assert "1 项措施，1 个节点" in body or "1 measures, 1 milestones" in body
+
+
+def test_a_branch_of_another_office_is_not_found_under_a_campaign(client, world):
+    """/campaign/<a>/branch/<b>/…: a branch outside the campaign's office is an address that does not exist."""
+    client.force_login(world.tc.users.district)
+    for name in ("targets:target_apply", "targets:target_require", "targets:baseline_edit"):
+        url = reverse(name, args=[world.tc.campaign.pk, world.tc.b1.pk])
+        assert client.get(url).status_code in (403, 404), name
+        assert client.post(url, {"reason": "x"}).status_code in (403, 404), name
