@@ -1,5 +1,8 @@
 """How the domain apps add to pages they do not own.
 
+`public_links(office)` on an AppConfig returns (label, url) pairs of the app's public pages for an office; the
+public board lists them (`app_links`).
+
 A domain app's AppConfig may define `branch_panels(request, branch, campaign)` (sections of the branch page)
 and `overview_panels(request, campaign, branches)` (sections of the office overview), each returning a list
 of rendered HTML fragments. The pages show them in INSTALLED_APPS order.
@@ -16,3 +19,13 @@ def app_panels(hook: str, request, **kwargs) -> list[str]:
         if method is not None:
             panels.extend(mark_safe(html) for html in method(request, **kwargs))
     return panels
+
+
+def app_links(hook: str, **kwargs) -> list[tuple[str, str]]:
+    """(label, url) pairs that the apps contribute through `hook` on their AppConfig, in INSTALLED_APPS order."""
+    links = []
+    for config in apps.get_app_configs():
+        method = getattr(config, hook, None)
+        if method is not None:
+            links.extend(method(**kwargs))
+    return links

@@ -23,6 +23,10 @@ class DeliberationsConfig(AppConfig):
         "branch_member": set(_BRANCH),
     }
 
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [(_("Public notices"), reverse("deliberations_public:notice_list", args=[office.code]))]
+
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("deliberations.view_deliberation"):

@@ -33,6 +33,10 @@ class ShowcaseConfig(AppConfig):
         "reviewer": set(_VIEW),
     }
 
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [(_("Demonstration sites"), reverse("showcase_public:site_list", args=[office.code]))]
+
     def nav_items(self, user):
         if not user.has_perm("showcase.view_demosite"):
             return []
