@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,12 +165,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-try:
-    import xstatic.pkg.bootstrap as _xs_bootstrap
-
-    STATICFILES_DIRS.append(("vendor/bootstrap", _xs_bootstrap.BASE_DIR))
-except ImportError:  # pragma: no cover - the package is a hard dependency
-    pass
+STATICFILES_DIRS.append(("vendor/bootstrap", xstatic_bootstrap.BASE_DIR))
 # Apache ECharts, from the npm registry at install time (`make install` copies it here); only chart pages load it.
 ECHARTS_DIR = PROJECT_DIR / "build" / "vendor" / "echarts"
 if ECHARTS_DIR.is_dir():

@@ -135,7 +135,9 @@ def export_run(job_id: int) -> None:
             file_path=str(path),
             finished_at=timezone.now(),
         )
-    except Exception as exc:  # the status page shows the failure instead of spinning forever
+    except (
+        Exception
+    ) as exc:  # recorded for the status page (instead of spinning forever), then re-raised; no transaction is open here
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
