@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.filters import MAX_ID
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.targets.selectors import target_summaries
@@ -29,7 +30,9 @@ from .models import Deliberation, DeliberationStep, StepAttachment
 
 def _branch(user, value):
     qs = Branch.objects.restrict(user, "view")
-    branch = qs.filter(code=str(value)).first() or (qs.filter(pk=int(value)).first() if str(value).isdigit() else None)
+    value = str(value)
+    is_id = value.isdigit() and len(value) < 19  # a longer number is no id (and would overflow the database's)
+    branch = qs.filter(code=value).first() or (qs.filter(pk=int(value)).first() if is_id else None)
     if branch is None:
         raise serializers.ValidationError({"branch": [_("Unknown branch, or outside your scope.")]})
     return branch
@@ -96,7 +99,9 @@ class StepUploadSerializer(StepSerializer):
 class DeliberationSerializer(serializers.ModelSerializer):
     branch = serializers.CharField(help_text="Branch code (or id)")
     matter = serializers.ChoiceField(choices=MatterKind.choices, default=MatterKind.TARGET)
-    campaign = serializers.IntegerField(source="campaign_id", required=False, allow_null=True)
+    campaign = serializers.IntegerField(
+        source="campaign_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     steps = StepSerializer(many=True, read_only=True)
     next_step = serializers.SerializerMethodField()
 
@@ -163,11 +168,11 @@ class DeliberationViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         branch = _branch(request.user, data["branch"])
-        campaign = (
-            campaign_list(user=request.user).filter(pk=data.get("campaign_id")).first()
-            if data.get("campaign_id")
-            else None
-        )
+        campaign = None
+        if data.get("campaign_id"):
+            campaign = campaign_list(user=request.user).filter(pk=data["campaign_id"]).first()
+            if campaign is None:
+                raise serializers.ValidationError({"campaign": [_("Unknown campaign, or outside your scope.")]})
         target = (
             target_summaries(campaign=campaign, branch_ids=[branch.pk]).get(branch.pk)
             if campaign and data["matter"] == MatterKind.TARGET

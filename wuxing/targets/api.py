@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_for, campaign_list
+from wuxing.core.filters import MAX_ID
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 
@@ -29,7 +30,9 @@ def _absolute(request, url: str) -> str:
 
 def _branch(user, value):
     qs = Branch.objects.restrict(user, "view")
-    branch = qs.filter(code=str(value)).first() or (qs.filter(pk=int(value)).first() if str(value).isdigit() else None)
+    value = str(value)
+    is_id = value.isdigit() and len(value) < 19  # a longer number is no id (and would overflow the database's)
+    branch = qs.filter(code=value).first() or (qs.filter(pk=int(value)).first() if is_id else None)
     if branch is None:
         raise serializers.ValidationError({"branch": [_("Unknown branch, or outside your scope.")]})
     return branch
@@ -46,7 +49,7 @@ class RoundSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     branch = serializers.CharField(help_text="Branch code (or id)")
     branch_name = serializers.CharField(source="branch.name", read_only=True)
-    campaign = serializers.IntegerField(source="campaign_id")
+    campaign = serializers.IntegerField(source="campaign_id", min_value=1, max_value=MAX_ID)
     stars = serializers.ListField(
         child=serializers.CharField(), write_only=True, help_text="Star codes of the branch's star set"
     )

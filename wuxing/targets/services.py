@@ -144,6 +144,10 @@ def baseline_add_evidence(*, actor, entry: BaselineEntry, uploads) -> list[Basel
 # ---------------------------------------------------------------------------------------------------------
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
 def _star_objects(campaign, stars, star_set: str = ""):
     """Stars given as objects, ids or codes → Star objects of the campaign's standard (unknown ones refused).
 
@@ -153,17 +157,18 @@ def _star_objects(campaign, stars, star_set: str = ""):
     stars = [s for s in (stars or []) if s not in ("", None)]
     found, unknown = [], []
     by_code = {}
-    codes = [s for s in stars if isinstance(s, str) and not s.isdigit()]
+    codes = [s for s in stars if isinstance(s, str) and not _is_id(s)]
     if codes:
         for star in Star.objects.filter(standard=campaign.standard, code__in=codes):
             if star.code not in by_code or star.star_set == star_set:
                 by_code[star.code] = star
-    ids = {int(s) for s in stars if isinstance(s, int) or (isinstance(s, str) and s.isdigit())}
+    # An id beyond the database's range is unknown (not an error of the database).
+    ids = {int(s) for s in stars if _is_id(s) and 0 < int(s) < 2**63}
     by_id = {s.pk: s for s in Star.objects.filter(standard=campaign.standard, pk__in=ids)} if ids else {}
     for item in stars:
         if isinstance(item, Star):
             (found if item.standard_id == campaign.standard_id else unknown).append(item)
-        elif isinstance(item, int) or (isinstance(item, str) and item.isdigit()):
+        elif _is_id(item):
             star = by_id.get(int(item))
             (found.append(star) if star else unknown.append(item))
         else:

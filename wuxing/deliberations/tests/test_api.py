@@ -88,3 +88,13 @@ def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_nu
     _more_branches(world.tc, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"{API}/deliberations/").json()["count"] == 7
+
+
+def test_an_unknown_campaign_or_branch_is_refused_not_a_server_error(api_client, world):
+    client = as_user(api_client, world.tc.users.secretary)
+    base = {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "target"}
+    for campaign in (10**30, 999999):
+        response = client.post(f"{API}/deliberations/", {**base, "campaign": campaign}, format="json")
+        assert response.status_code == 400 and "campaign" in response.json(), campaign
+    response = client.post(f"{API}/deliberations/", {**base, "branch": "9" * 30}, format="json")
+    assert response.status_code == 400 and "branch" in response.json()

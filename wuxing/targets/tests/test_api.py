@@ -134,3 +134,13 @@ def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_nu
     _more_branches(world.tc, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"{API}/targets/").json()["count"] == 8
+
+
+def test_ids_out_of_range_are_refused_not_a_server_error(api_client, tc):
+    client = as_user(api_client, tc.users.secretary)
+    body = {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch"], "reason": "x"}
+    assert client.post(f"{API}/targets/", {**body, "campaign": 10**30}, format="json").status_code == 400
+    assert client.post(f"{API}/targets/", {**body, "branch": "9" * 30}, format="json").status_code == 400
+    response = client.post(f"{API}/targets/", {**body, "stars": ["9" * 30]}, format="json")
+    assert response.status_code == 400 and "stars" in response.json()
+    assert not Target.objects.exists()
