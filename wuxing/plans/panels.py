@@ -4,26 +4,21 @@ plan and letter; on a target's page, its plan and its letter."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from wuxing.targets.selectors import target_is_confirmed, target_summaries
+from wuxing.targets.selectors import target_is_confirmed
 
 from .choices import PledgeStatus
 from .forms import PledgeForm
-from .selectors import current_pledge, plan_measures, plan_summary, target_pledges
+from .selectors import branch_plan, current_pledge, plan_measures, target_pledges
 
 
 def branch_panel(request, branch, campaign) -> list[str]:
     user = request.user
     if campaign is None or not user.has_perm("plans.view_planmeasure"):
         return []
-    target = target_summaries(campaign=campaign, branch_ids=[branch.pk]).get(branch.pk)
-    if target is None:
+    plan = branch_plan(user=user, campaign=campaign, branch=branch, today=timezone.localdate())
+    if plan is None:
         return []
-    context = {
-        "plan": plan_summary(user=user, target=target.pk, today=timezone.localdate()),
-        "pledge": current_pledge(target_pledges(user=user, target=target.pk)),
-        "target_id": target.pk,
-    }
-    return [render_to_string("plans/_branch_panel.html", context, request=request)]
+    return [render_to_string("plans/_branch_panel.html", {"plan": plan}, request=request)]
 
 
 def target_panel(request, target) -> list[str]:
