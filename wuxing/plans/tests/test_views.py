@@ -1,8 +1,11 @@
 """HTML pages: the plan and the letter, printed and as a PDF; nothing is generated for a closed campaign."""
 
 import subprocess
+from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -51,3 +54,18 @@ def test_no_letter_for_a_closed_campaign(tc):
     target.campaign.refresh_from_db()
     with pytest.raises(ValidationError):
         services.pledge_generate(actor=SYSTEM, target=target)
+
+
+def test_the_branch_page_section_costs_the_same_with_more_measures(client, world, django_assert_max_num_queries):
+    client.force_login(world.tc.users.leader)
+    url = reverse("portal:branch_detail", args=[world.tc.a1.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert 'id="plans-panel"' in text(client.get(url))
+    measure = services.measure_save(
+        actor=SYSTEM, target=world.target, star=world.target.stars.order_by("position")[1], title="另一项措施"
+    )
+    for month in (3, 6, 9):
+        services.milestone_add(actor=SYSTEM, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert "2 项措施，4 个节点" in text(client.get(url))
