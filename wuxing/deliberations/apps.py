@@ -33,6 +33,12 @@ class DeliberationsConfig(AppConfig):
             return [("deliberations", _("Deliberations"), reverse("deliberations:deliberation_list"))]
         return []
 
+    def branch_panels(self, request, branch, campaign):
+        """Rendered sections this app adds to the branch page (see wuxing.core.extensions): what is being decided."""
+        from .panels import branch_panel  # apps.py is imported before the models are ready
+
+        return branch_panel(request, branch, campaign)
+
     def target_panels(self, request, target):
         """Rendered sections this app adds to a target's page (see wuxing.core.extensions): its deliberations."""
         from .panels import target_panel  # apps.py is imported before the models are ready

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import rules
-from .choices import Step
+from .choices import DeliberationStatus, Step
 from .models import Deliberation, DeliberationStep, ProcedureSetting, StepAttachment
 
 
@@ -93,6 +93,17 @@ def public_notice_get(*, office, pk: int) -> DeliberationStep:
 # ---------------------------------------------------------------------------------------------------------
 # Reads for the apps built on deliberations
 # ---------------------------------------------------------------------------------------------------------
+
+
+def branch_open_deliberations(*, user, branch) -> list[tuple[Deliberation, str | None]]:
+    """The branch's deliberations still in progress that the user may see, newest first, each with its next step."""
+    open_ = (
+        Deliberation.objects.restrict(user, "view")
+        .filter(branch=branch, status=DeliberationStatus.OPEN)
+        .prefetch_related("steps")
+        .order_by("-created_at", "-id")
+    )
+    return [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in open_]
 
 
 def target_deliberations(*, user, target) -> list[Deliberation]:

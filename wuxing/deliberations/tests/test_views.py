@@ -101,3 +101,15 @@ def test_the_step_form_takes_several_attachments_and_shows_a_refused_one(client,
     assert client.post(url, {**step, "attachments": files}).status_code == 302
     recorded = world.deliberation.steps.get(step="committees_consult")
     assert sorted(a.original_name for a in recorded.attachments.all()) == ["minutes.pdf", "sign-in.jpg"]
+
+
+def test_the_branch_page_shows_what_is_being_decided(client, world, django_assert_max_num_queries):
+    client.force_login(world.tc.users.secretary)
+    url = reverse("portal:branch_detail", args=[world.tc.a1.pk])
+    body = text(client.get(url))
+    assert 'id="deliberations-panel"' in body and "2027年创星目标" in body and "“两委”会商议" in body
+    assert f"{reverse('deliberations:deliberation_list')}?branch={world.tc.a1.pk}" in body
+    # another branch's deliberation is not on this branch's page; a branch with none shows no section
+    assert "社区停车改造" not in body
+    client.force_login(world.tc.users.leader)
+    assert 'id="deliberations-panel"' not in text(client.get(reverse("portal:branch_detail", args=[world.tc.a3.pk])))
