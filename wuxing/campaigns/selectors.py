@@ -92,6 +92,9 @@ def campaign_for(*, user, request=None, params=None, office=None):
         if memo is None:
             memo = request._wuxing_memo = {}
         memo[key] = campaign
+        if campaign is not None:
+            # Reads of this request may memoise on it (targets.selectors.target_summaries).
+            campaign.request_memo = True
     return campaign
 
 

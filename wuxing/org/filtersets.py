@@ -37,15 +37,18 @@ class BranchFilterSet(ScopedFilterSet):
         model = Branch
         fields = ["q", "office", "kind", "star_set", "department"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        offices = list(self.filters["office"].get_queryset(self.request)) if self.request is not None else []
-        # One office in scope: the office filter would only ever have one answer.
+    def display_form(self):
+        """The form as the branch list shows it: the office choices from one query (the office filter only when
+        several offices are in scope), departments named with their office when there are several offices.
+        Exports and the API filter without it."""
+        offices = list(_offices(self.request))
         self.show_office = len(offices) > 1
-        several = self.show_office
-        self.form.fields["department"].label_from_instance = (
-            (lambda d: f"{d.office.name} · {d.name}") if several else (lambda d: d.name)
+        form = self.form
+        form.fields["office"].choices = [("", _("All offices"))] + [(o.code, o.name) for o in offices]
+        form.fields["department"].label_from_instance = (
+            (lambda d: f"{d.office.name} · {d.name}") if self.show_office else (lambda d: d.name)
         )
+        return form
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))

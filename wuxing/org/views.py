@@ -35,7 +35,7 @@ def branch_list(request):
     response = render(
         request,
         "org/_branch_table.html" if fragment else "org/branch_list.html",
-        {"form": filterset.form, "filterset": filterset, "rows": selectors.branch_rows(page), "page": page},
+        {"form": filterset.display_form(), "filterset": filterset, "rows": selectors.branch_rows(page), "page": page},
     )
     patch_vary_headers(response, ["HX-Request"])
     return response

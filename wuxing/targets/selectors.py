@@ -228,21 +228,30 @@ class TargetSummary:
 
 
 def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
-    """branch id → its target in the campaign (no user scope: callers pass the branches they may see)."""
-    qs = Target.objects.filter(campaign=campaign).prefetch_related(_stars())
-    if branch_ids is not None:
-        qs = qs.filter(branch_id__in=list(branch_ids))
-    return {
-        t.branch_id: TargetSummary(
-            branch_id=t.branch_id,
-            status=t.status,
-            level=t.level or 0,
-            star_codes=frozenset(s.code for s in t.stars.all()),
-            pk=t.pk,
-            campaign_id=t.campaign_id,
-        )
-        for t in qs
-    }
+    """branch id → its target in the campaign (no user scope: callers pass the branches they may see).
+
+    Read once per request: the panels of one page share the campaign that campaign_for memoised for the request
+    (it marks it `request_memo`), so the check-in list and the showcase panels cost two queries together, not four.
+    Any other campaign instance (a service, the demo) reads afresh.
+    """
+    summaries = getattr(campaign, "_target_summaries", None)
+    if summaries is None or not getattr(campaign, "request_memo", False):
+        summaries = {
+            t.branch_id: TargetSummary(
+                branch_id=t.branch_id,
+                status=t.status,
+                level=t.level or 0,
+                star_codes=frozenset(s.code for s in t.stars.all()),
+                pk=t.pk,
+                campaign_id=t.campaign_id,
+            )
+            for t in Target.objects.filter(campaign=campaign).prefetch_related(_stars())
+        }
+        campaign._target_summaries = summaries
+    if branch_ids is None:
+        return dict(summaries)
+    wanted = {getattr(b, "pk", b) for b in branch_ids}
+    return {pk: summary for pk, summary in summaries.items() if pk in wanted}
 
 
 def target_is_confirmed(target) -> bool:
