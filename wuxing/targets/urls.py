@@ -1,3 +1,4 @@
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -6,9 +7,24 @@ from . import views
 app_name = "targets"
 
 
+class Moved(RedirectView):
+    """An address from before deliberations and plans became apps of their own: a permanent redirect, query kept.
+
+    A page answers 301; a form posted to an old address (a page left open across the update) answers 308, so the
+    browser posts it again, to the new address, instead of turning it into a GET.
+    """
+
+    permanent = True
+    query_string = True
+
+    def post(self, request, *args, **kwargs):
+        response = HttpResponseRedirect(self.get_redirect_url(*args, **kwargs))
+        response.status_code = 308
+        return response
+
+
 def moved(pattern_name: str):
-    """An address from before deliberations and plans became apps of their own: a permanent redirect, query kept."""
-    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+    return Moved.as_view(pattern_name=pattern_name)
 
 
 urlpatterns = [

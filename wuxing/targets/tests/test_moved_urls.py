@@ -1,4 +1,5 @@
-"""The addresses from before deliberations and plans became apps of their own answer 301 with the new address."""
+"""The addresses from before deliberations and plans became apps of their own answer 301 (308 for a post) with
+the new address."""
 
 import pytest
 
@@ -32,6 +33,9 @@ def test_an_old_address_is_a_permanent_redirect_to_the_new_one(client, old, new)
     # The query string comes along (a campaign, a filter, an export).
     response = client.get(old, {"campaign": "3", "export": "xlsx"})
     assert response.status_code == 301 and response["Location"] == f"{new}?campaign=3&export=xlsx"
+    # A form posted to the old address is sent on with its method (308), not turned into a GET.
+    response = client.post(old, {"reason": "x"})
+    assert response.status_code == 308 and response["Location"] == new
 
 
 def test_pages_that_stayed_do_not_move(client):

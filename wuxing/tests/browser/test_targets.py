@@ -36,7 +36,7 @@ def test_secretary_applies_and_records_a_step_then_leader_agrees(live_app, open_
     body = page.inner_text("main")
     assert "已申报" in body and "申领已报送街道" in page.inner_text("body")
 
-    page.goto(f"{live_app}/targets/deliberations/")
+    page.goto(f"{live_app}/deliberations/")
     page.get_by_role("link", name="柳营村2027年度“五星”支部创建目标").click()
     page.wait_for_load_state("networkidle")
     assert "党员大会审议" in page.inner_text("#record-step")
@@ -87,7 +87,7 @@ def test_secretary_applies_and_records_a_step_then_leader_agrees(live_app, open_
 def test_leader_confirms_the_awaiting_letter_and_reads_the_pdf(live_app, open_page):
     page, watch = open_page()
     login(page, live_app, "demo-leader")
-    page.goto(f"{live_app}/targets/letters/")
+    page.goto(f"{live_app}/plans/letters/")
     page.get_by_role("link", name="安居新村").click()
     page.wait_for_load_state("networkidle")
     assert "待确认" in page.inner_text("main")
@@ -101,7 +101,7 @@ def test_leader_confirms_the_awaiting_letter_and_reads_the_pdf(live_app, open_pa
 
 def test_branch_side_target_pages_stay_light(live_app, open_page):
     """First load with an empty cache of the secretary's target pages: all they fetch, gzipped, under 150 KB."""
-    for path in ("/targets/", "/targets/deliberations/"):
+    for path in ("/targets/", "/deliberations/"):
         page, watch = open_page(width=375, height=800)
         login(page, live_app, "demo-secretary")
         watch.responses.clear()
