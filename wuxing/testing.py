@@ -1,8 +1,12 @@
 """Test helpers: build a small organisation and users with roles, without going through the demo loader."""
 
+import io
 from types import SimpleNamespace
 
 from django.conf import settings
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from wuxing.core.roles import Role
 from wuxing.org.choices import BranchKind, UnitLevel
@@ -100,3 +104,32 @@ def users_for(org):
         sysadmin=make_user("t-sysadmin", Role.SYSTEM_ADMIN),
         nobody=make_user("t-nobody"),
     )
+
+
+def api_as(api_client, user):
+    """The API client signed in as `user` (session-free), answering in Chinese."""
+    api_client.force_authenticate(user)
+    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    return api_client
+
+
+def api_with_token(user):
+    """A fresh API client that authenticates with `user`'s token only, as an outside client would."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def stored_files(root):
+    """Every file under a media root, to show that a refused upload left nothing behind."""
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def assert_no_exif(field_file):
+    """The stored image carries no camera make or model, no EXIF and no GPS block."""
+    with field_file.open("rb") as fh:
+        data = fh.read()
+    assert b"WuxingCam" not in data and b"Field Model 1" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        assert not exif and not exif.get_ifd(0x8825)

@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from wuxing.deliberations.models import DeliberationStep
+from wuxing.testing import api_as
 
 API = "/api/v1"
 
@@ -14,14 +15,8 @@ def _chinese():
         yield
 
 
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    return api_client
-
-
 def test_deliberation_steps_through_the_api(api_client, world):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
     response = client.post(url, {"step": "party_meeting_review", "held_on": "2026-11-05"}, format="json")
     assert response.status_code == 400 and "R5" in response.json()["detail"][0]  # the consultation comes first
@@ -45,11 +40,11 @@ def test_deliberation_steps_through_the_api(api_client, world):
     assert client.post(url, bad, format="json").status_code == 201
     body = client.get(f"{API}/deliberations/{world.deliberation.pk}/").json()
     assert body["next_step"] == "villagers_resolve" and len(body["steps"]) == 3
-    assert as_user(api_client, world.tc.users.leader).post(url, bad, format="json").status_code == 403
+    assert api_as(api_client, world.tc.users.leader).post(url, bad, format="json").status_code == 403
 
 
 def test_create_deliberation_and_r8(api_client, world):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     response = client.post(
         f"{API}/deliberations/",
         {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "collective_funds"},
@@ -67,7 +62,7 @@ def test_create_deliberation_and_r8(api_client, world):
 
 
 def test_the_list_filters_by_branch_and_status_with_their_old_names(api_client, world):
-    client = as_user(api_client, world.tc.users.leader)
+    client = api_as(api_client, world.tc.users.leader)
     url = f"{API}/deliberations/"
     subjects = {d["subject"] for d in client.get(url, {"branch": world.tc.a2.pk}).json()["results"]}
     assert subjects == {"社区停车改造"}
@@ -81,7 +76,7 @@ def test_the_list_filters_by_branch_and_status_with_their_old_names(api_client, 
 def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_num_queries):
     from wuxing.targets.tests.test_views import _more_branches
 
-    client = as_user(api_client, world.tc.users.leader)
+    client = api_as(api_client, world.tc.users.leader)
     client.get(f"{API}/deliberations/")
     with django_assert_max_num_queries(12) as small:
         assert client.get(f"{API}/deliberations/").status_code == 200
@@ -91,7 +86,7 @@ def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_nu
 
 
 def test_an_unknown_campaign_or_branch_is_refused_not_a_server_error(api_client, world):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     base = {"branch": world.tc.a1.code, "subject": "村集体资金使用", "matter": "target"}
     for campaign in (10**30, 999999):
         response = client.post(f"{API}/deliberations/", {**base, "campaign": campaign}, format="json")

@@ -1,16 +1,12 @@
 """API files: a deliberation step's attachments, uploaded as multipart through the same service as the page, refused
 whole when one file is refused, served back only within scope."""
 
-import io
-
 import pytest
 from django.utils import translation
-from PIL import Image
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.deliberations.models import DeliberationStep, StepAttachment
+from wuxing.testing import api_as, api_with_token, assert_no_exif, stored_files
 
 API = "/api/v1"
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
@@ -28,31 +24,6 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    return api_client
-
-
-def with_token(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def stored_files(root):
-    return sorted(p for p in root.rglob("*") if p.is_file())
-
-
-def assert_no_exif(field_file):
-    with field_file.open("rb") as fh:
-        data = fh.read()
-    assert b"WuxingCam" not in data and b"Field Model 1" not in data
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-        assert not exif and not exif.get_ifd(0x8825)
-
-
 def consult(**extra):
     return {"step": "committees_consult", "held_on": "2026-11-03", "chair": "甲一书记", **extra}
 
@@ -63,7 +34,7 @@ def consult(**extra):
 
 
 def test_secretary_records_a_step_with_attachments(api_client, world, media):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     photo = as_upload(sample_jpeg("签到表", exif_gps=True), "签到表.jpg", "image/jpeg")
     minutes = as_upload(sample_pdf("Minutes"), "minutes.pdf", "application/pdf")
     response = client.post(
@@ -103,7 +74,7 @@ def test_secretary_records_a_step_with_attachments(api_client, world, media):
 
 
 def test_a_step_without_files_still_records_as_json(api_client, world, media):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     response = client.post(f"{API}/deliberations/{world.deliberation.pk}/steps/", consult(), format="json")
     assert response.status_code == 201 and response.json()["attachments"] == []
 
@@ -111,12 +82,12 @@ def test_a_step_without_files_still_records_as_json(api_client, world, media):
 def test_out_of_scope_or_without_permission_nothing_is_recorded(api_client, world, media):
     url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
     before = stored_files(media)
-    outsider = as_user(api_client, world.tc.users.leader_b)
+    outsider = api_as(api_client, world.tc.users.leader_b)
     response = outsider.post(
         url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart"
     )
     assert response.status_code == 404
-    leader = as_user(api_client, world.tc.users.leader)  # sees the branch but does not record its deliberations
+    leader = api_as(api_client, world.tc.users.leader)  # sees the branch but does not record its deliberations
     response = leader.post(
         url, consult(attachments=[as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]), format="multipart"
     )
@@ -134,7 +105,7 @@ def test_out_of_scope_or_without_permission_nothing_is_recorded(api_client, worl
 )
 def test_a_refused_file_refuses_the_step(api_client, world, media, name, data, content_type, expected):
     before = stored_files(media)
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     good = as_upload(sample_jpeg("好"), "ok.jpg", "image/jpeg")
     response = client.post(
         f"{API}/deliberations/{world.deliberation.pk}/steps/",
@@ -153,24 +124,24 @@ def test_step_attachment_download_only_within_scope(api_client, world):
     url = f"{API}/deliberation-attachments/{world.attachment.pk}/"
     assert api_client.get(url).status_code == 401
     for user in (world.tc.users.secretary, world.tc.users.leader, world.tc.users.cadre):
-        response = as_user(api_client, user).get(url)
+        response = api_as(api_client, user).get(url)
         assert response.status_code == 200, user
         assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     for user in (world.tc.users.leader_b, world.tc.users.auditor, world.tc.users.reviewer):
-        assert as_user(api_client, user).get(url).status_code == 404, user
+        assert api_as(api_client, user).get(url).status_code == 404, user
     # the address listed with the step is this route
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     listed = client.get(f"{API}/deliberations/{world.deliberation.pk}/").json()["steps"][0]["attachments"]
     assert listed[0]["url"].endswith(url)
 
 
 def test_the_attachment_address_listed_downloads_with_the_token_alone(world):
     """The address the API lists is an /api/v1/ path that serves the file to the token's holder (issue 9)."""
-    client = with_token(world.tc.users.secretary)
+    client = api_with_token(world.tc.users.secretary)
     steps = client.get(f"{API}/deliberations/{world.deliberation.pk}/steps/").json()
     url = steps[0]["attachments"][0]["url"]
     assert f"/api/v1/deliberation-attachments/{world.attachment.pk}/" in url
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert with_token(world.tc.users.leader).get(url).status_code == 200
-    assert with_token(world.tc.users.leader_b).get(url).status_code == 404
+    assert api_with_token(world.tc.users.leader).get(url).status_code == 200
+    assert api_with_token(world.tc.users.leader_b).get(url).status_code == 404

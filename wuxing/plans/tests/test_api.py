@@ -2,11 +2,11 @@
 
 import pytest
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wuxing.core.actors import SYSTEM
 from wuxing.plans import services
+from wuxing.testing import api_as, api_with_token
 
 API = "/api/v1"
 
@@ -17,45 +17,32 @@ def _chinese():
         yield
 
 
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    return api_client
-
-
 def test_pledges_have_a_pdf_url(api_client, world):
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     body = client.get(f"{API}/pledges/").json()["results"]
     # The letter's PDF is an API route: it downloads with the token that listed the letter (issue 9).
     assert len(body) == 1 and body[0]["pdf_url"].endswith(f"/api/v1/pledges/{world.pledge.pk}/pdf/")
     assert client.post(f"{API}/pledges/{world.pledge.pk}/confirm/").json()["secretary_confirmed_at"]
-    assert as_user(api_client, world.tc.users.leader_b).get(f"{API}/pledges/{world.pledge.pk}/").status_code == 404
-
-
-def with_token(user):
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    assert api_as(api_client, world.tc.users.leader_b).get(f"{API}/pledges/{world.pledge.pk}/").status_code == 404
 
 
 def test_the_letter_pdf_downloads_with_the_token_alone(world):
-    client = with_token(world.tc.users.secretary)
+    client = api_with_token(world.tc.users.secretary)
     url = client.get(f"{API}/pledges/").json()["results"][0]["pdf_url"]
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content if response.streaming else [response.content]).startswith(b"%PDF")
     assert "attachment" not in response["Content-Disposition"] and ".pdf" in response["Content-Disposition"]
     # The office's leader reads it too; another office's token does not find it; no token is 401, not a sign-in page.
-    assert with_token(world.tc.users.leader).get(url).status_code == 200
-    assert with_token(world.tc.users.leader_b).get(url).status_code == 404
+    assert api_with_token(world.tc.users.leader).get(url).status_code == 200
+    assert api_with_token(world.tc.users.leader_b).get(url).status_code == 404
     assert APIClient().get(url).status_code == 401
 
 
 def test_letters_filter_by_campaign(world):
     from wuxing.campaigns.services import campaign_create
 
-    client = with_token(world.tc.users.leader)
+    client = api_with_token(world.tc.users.leader)
     assert client.get(f"{API}/pledges/", {"campaign": world.tc.campaign.pk}).json()["count"] == 1
     other = campaign_create(actor=SYSTEM, office=world.tc.org.office_a, year=2028, standard=world.tc.standard)
     assert client.get(f"{API}/pledges/", {"campaign": other.pk}).json()["count"] == 0
@@ -68,7 +55,7 @@ def test_letters_filter_by_campaign(world):
 def test_the_list_query_count_stays_flat(world, django_assert_max_num_queries):
     from wuxing.targets import services as target_services
 
-    client = with_token(world.tc.users.leader)
+    client = api_with_token(world.tc.users.leader)
     client.get(f"{API}/pledges/")
     with django_assert_max_num_queries(12) as small:
         assert client.get(f"{API}/pledges/").status_code == 200

@@ -7,6 +7,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.targets import rules
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
+from wuxing.testing import api_as
 
 API = "/api/v1"
 
@@ -17,18 +18,12 @@ def _chinese():
         yield
 
 
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    return api_client
-
-
 def test_anonymous_gets_401(api_client, tc):
     assert api_client.get(f"{API}/targets/").status_code == 401
 
 
 def test_branch_drafts_and_submits_then_office_agrees(api_client, tc):
-    client = as_user(api_client, tc.users.secretary)
+    client = api_as(api_client, tc.users.secretary)
     response = client.post(
         f"{API}/targets/",
         {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch", "industry"], "reason": "基础好"},
@@ -43,14 +38,14 @@ def test_branch_drafts_and_submits_then_office_agrees(api_client, tc):
     assert Target.objects.get(pk=pk).status == TargetStatus.DRAFT and Target.objects.get(pk=pk).level == 2
     assert client.post(f"{API}/targets/{pk}/submit/", {}, format="json").json()["status"] == "submitted"
     assert client.post(f"{API}/targets/{pk}/agree/", {}, format="json").status_code == 403
-    office = as_user(api_client, tc.users.leader)
+    office = api_as(api_client, tc.users.leader)
     assert office.post(f"{API}/targets/{pk}/agree/", {}, format="json").json()["status"] == "agreed"
     rounds = office.get(f"{API}/targets/{pk}/").json()["rounds"]
     assert [r["action"] for r in rounds] == ["submit", "agree"]
 
 
 def test_r2_refused_with_the_ui_message(api_client, tc):
-    client = as_user(api_client, tc.users.secretary)
+    client = api_as(api_client, tc.users.secretary)
     response = client.post(
         f"{API}/targets/",
         {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["co_building"], "reason": "x"},
@@ -64,16 +59,16 @@ def test_r2_refused_with_the_ui_message(api_client, tc):
 
 
 def test_out_of_scope_target_is_not_found(api_client, world):
-    client = as_user(api_client, world.tc.users.leader_b)
+    client = api_as(api_client, world.tc.users.leader_b)
     assert client.get(f"{API}/targets/{world.target.pk}/").status_code == 404
     assert client.get(f"{API}/targets/").json()["count"] == 0
-    secretary = as_user(api_client, world.tc.users.secretary)
+    secretary = api_as(api_client, world.tc.users.secretary)
     codes = {t["branch"] for t in secretary.get(f"{API}/targets/").json()["results"]}
     assert codes == {world.tc.a1.code}
 
 
 def test_return_and_confirm_targets_r4(api_client, world):
-    client = as_user(api_client, world.tc.users.leader)
+    client = api_as(api_client, world.tc.users.leader)
     target = world.targets["a2"]
     response = client.post(
         f"{API}/targets/{target.pk}/return/",
@@ -84,14 +79,14 @@ def test_return_and_confirm_targets_r4(api_client, world):
     response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
     assert response.status_code == 400
     assert any("R4" in m for m in response.json()["detail"])
-    as_user(api_client, world.tc.users.leader)
+    api_as(api_client, world.tc.users.leader)
     Target.objects.filter(pk=target.pk).update(status=TargetStatus.SUBMITTED, level=3)
     client.post(f"{API}/targets/{target.pk}/agree/", {}, format="json")
     target.stars.set(world.tc.stars("urban", "strong_branch", "co_building", "business_friendly"))
     response = client.post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
     assert response.status_code == 200 and response.json()["confirmed"] == 1
     assert (
-        as_user(api_client, world.tc.users.leader_b)
+        api_as(api_client, world.tc.users.leader_b)
         .post(f"{API}/campaigns/{world.tc.campaign.pk}/confirm-targets/")
         .status_code
         == 404
@@ -99,7 +94,7 @@ def test_return_and_confirm_targets_r4(api_client, world):
 
 
 def test_applying_for_a_branch_outside_the_scope_is_refused(api_client, tc):
-    client = as_user(api_client, tc.users.secretary)
+    client = api_as(api_client, tc.users.secretary)
     response = client.post(
         f"{API}/targets/",
         {"campaign": tc.campaign.pk, "branch": tc.a2.code, "stars": ["strong_branch"], "reason": "x"},
@@ -112,7 +107,7 @@ def test_applying_for_a_branch_outside_the_scope_is_refused(api_client, tc):
 def test_the_list_filters_by_campaign_status_and_level(api_client, world):
     from wuxing.campaigns.services import campaign_create
 
-    client = as_user(api_client, world.tc.users.leader)
+    client = api_as(api_client, world.tc.users.leader)
     url = f"{API}/targets/"
     assert client.get(url, {"campaign": world.tc.campaign.pk}).json()["count"] == 3
     assert client.get(url, {"level": 4}).json()["results"][0]["branch"] == world.tc.a1.code
@@ -127,7 +122,7 @@ def test_the_list_filters_by_campaign_status_and_level(api_client, world):
 def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_num_queries):
     from wuxing.targets.tests.test_views import _more_branches
 
-    client = as_user(api_client, world.tc.users.leader)
+    client = api_as(api_client, world.tc.users.leader)
     client.get(f"{API}/targets/")
     with django_assert_max_num_queries(12) as small:
         assert client.get(f"{API}/targets/").status_code == 200
@@ -137,7 +132,7 @@ def test_the_list_query_count_stays_flat(api_client, world, django_assert_max_nu
 
 
 def test_ids_out_of_range_are_refused_not_a_server_error(api_client, tc):
-    client = as_user(api_client, tc.users.secretary)
+    client = api_as(api_client, tc.users.secretary)
     body = {"campaign": tc.campaign.pk, "branch": tc.a1.code, "stars": ["strong_branch"], "reason": "x"}
     assert client.post(f"{API}/targets/", {**body, "campaign": 10**30}, format="json").status_code == 400
     assert client.post(f"{API}/targets/", {**body, "branch": "9" * 30}, format="json").status_code == 400

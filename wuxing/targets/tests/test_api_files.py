@@ -1,16 +1,12 @@
 """API files: a baseline entry's evidence, uploaded as multipart through the same service as the page, refused whole
 when one file is refused, served back only within scope."""
 
-import io
-
 import pytest
 from django.utils import translation
-from PIL import Image
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.targets.models import BaselineEvidence
+from wuxing.testing import api_as, api_with_token, assert_no_exif, stored_files
 
 API = "/api/v1"
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
@@ -28,31 +24,6 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    return api_client
-
-
-def with_token(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def stored_files(root):
-    return sorted(p for p in root.rglob("*") if p.is_file())
-
-
-def assert_no_exif(field_file):
-    with field_file.open("rb") as fh:
-        data = fh.read()
-    assert b"WuxingCam" not in data and b"Field Model 1" not in data
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-        assert not exif and not exif.get_ifd(0x8825)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Baseline evidence
 # ---------------------------------------------------------------------------------------------------------
@@ -61,7 +32,7 @@ def assert_no_exif(field_file):
 def test_secretary_adds_baseline_evidence(api_client, world, media):
     entry = world.evidence.entry
     url = f"{API}/baseline-entries/{entry.pk}/evidence/"
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     shown = client.get(url).json()
     assert shown["branch"] == world.tc.a1.code and [f["name"] for f in shown["evidence"]] == ["ledger.jpg"]
     photos = [
@@ -77,15 +48,15 @@ def test_secretary_adds_baseline_evidence(api_client, world, media):
     assert_no_exif(added.file)
     download = client.get(files[1]["url"])
     assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
-    assert as_user(api_client, world.tc.users.leader).get(files[1]["url"]).status_code == 200
-    assert as_user(api_client, world.tc.users.leader_b).get(files[1]["url"]).status_code == 404
+    assert api_as(api_client, world.tc.users.leader).get(files[1]["url"]).status_code == 200
+    assert api_as(api_client, world.tc.users.leader_b).get(files[1]["url"]).status_code == 404
 
 
 def test_baseline_evidence_scope_and_refusals(api_client, world, media):
     entry = world.evidence.entry
     url = f"{API}/baseline-entries/{entry.pk}/evidence/"
     before = stored_files(media)
-    outsider = as_user(api_client, world.tc.users.leader_b)
+    outsider = api_as(api_client, world.tc.users.leader_b)
     assert outsider.get(url).status_code == 404
     assert (
         outsider.post(
@@ -93,12 +64,12 @@ def test_baseline_evidence_scope_and_refusals(api_client, world, media):
         ).status_code
         == 404
     )
-    cadre = as_user(api_client, world.tc.users.cadre)  # sees the baseline, does not record it
+    cadre = api_as(api_client, world.tc.users.cadre)  # sees the baseline, does not record it
     assert (
         cadre.post(url, {"evidence": [as_upload(sample_jpeg(), "a.jpg", "image/jpeg")]}, format="multipart").status_code
         == 403
     )
-    client = as_user(api_client, world.tc.users.secretary)
+    client = api_as(api_client, world.tc.users.secretary)
     response = client.post(url, {}, format="multipart")
     assert response.status_code == 400 and response.json()["evidence"] == ["请至少选择一个文件。"]
     for bad in (as_upload(SVG, "x.svg", "image/svg+xml"), as_upload(sample_jpeg(), "ledger.pdf", "application/pdf")):
@@ -112,17 +83,17 @@ def test_baseline_evidence_scope_and_refusals(api_client, world, media):
 def test_baseline_evidence_download_only_within_scope(api_client, world):
     url = f"{API}/baseline-evidence/{world.evidence.pk}/"
     assert api_client.get(url).status_code == 401
-    assert as_user(api_client, world.tc.users.secretary).get(url).status_code == 200
+    assert api_as(api_client, world.tc.users.secretary).get(url).status_code == 200
     for user in (world.tc.users.leader_b, world.tc.users.reviewer, world.tc.users.auditor):
-        assert as_user(api_client, user).get(url).status_code == 404, user
+        assert api_as(api_client, user).get(url).status_code == 404, user
 
 
 def test_the_evidence_address_listed_downloads_with_the_token_alone(world):
     """The address the API lists is an /api/v1/ path that serves the file to the token's holder (issue 9)."""
-    client = with_token(world.tc.users.secretary)
+    client = api_with_token(world.tc.users.secretary)
     listed = client.get(f"{API}/baseline-entries/{world.evidence.entry_id}/evidence/").json()["evidence"]
     url = listed[0]["url"]
     assert f"/api/v1/baseline-evidence/{world.evidence.pk}/" in url
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert with_token(world.tc.users.leader_b).get(url).status_code == 404
+    assert api_with_token(world.tc.users.leader_b).get(url).status_code == 404
