@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
         "system_admin": {"core.view_accountpolicy", "core.change_accountpolicy"},
     }
 
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the audit retention check)
+
     def nav_items(self, user):
         items = []
         if user.has_perm("core.view_auditlog"):

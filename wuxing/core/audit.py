@@ -4,11 +4,13 @@ import contextvars
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import models
 
 from .actors import require_actor
-from .models import AuditLog
+from .models import CHAIN_FIELDS, GENESIS_HASH, AuditChainHead, AuditLog, chain_hash
 from .rules import mask_id_number, mask_phone
 
 # Set by RequestContextMiddleware so services need not carry the request around.
@@ -75,3 +77,61 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         note=note[:500],
     )
+
+
+@dataclass
+class ChainReport:
+    """The result of walking the audit chain: `ok`, the rows checked, the head hash, or the first broken row."""
+
+    ok: bool
+    rows: int
+    head_hash: str
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str = ""
+
+
+def chain_head(using: str = "default") -> tuple[int, str]:
+    """The sequence number and hash of the last audit row (the genesis value when there is none)."""
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def verify_chain(
+    *, using: str = "default", progress: Callable[[int, int], None] | None = None, every: int = 10000
+) -> ChainReport:
+    """Walk the audit rows in sequence order, recomputing each hash and its link to the row before.
+
+    An edited row fails its own hash; a deleted row leaves a gap in the sequence and a broken link; an inserted row
+    has no place in the sequence or a link that does not match; a deleted last row no longer matches the head.
+    """
+    total = AuditLog.objects.using(using).count()
+    expected_seq, prev = 0, GENESIS_HASH
+    fields = ["id", "hash", *CHAIN_FIELDS]
+    rows = AuditLog.objects.using(using).order_by("seq", "id").values(*fields)
+    checked = 0
+    for row in rows.iterator(chunk_size=5000):
+        expected_seq += 1
+        problem = ""
+        if row["seq"] != expected_seq:
+            problem = f"sequence {row['seq']} where {expected_seq} was expected (a row was deleted or inserted)"
+        elif row["prev_hash"] != prev:
+            problem = "link to the previous row does not match (a row was deleted or inserted)"
+        elif chain_hash(row, row["prev_hash"]) != row["hash"]:
+            problem = "hash does not match the row's content (the row was edited)"
+        if problem:
+            return ChainReport(False, checked, prev, broken_seq=expected_seq, broken_id=row["id"], reason=problem)
+        prev = row["hash"]
+        checked += 1
+        if progress and checked % every == 0:
+            progress(checked, total)
+    head_seq, head_hash = chain_head(using)
+    if (head_seq, head_hash) != (checked, prev):
+        return ChainReport(
+            False,
+            checked,
+            prev,
+            broken_seq=checked + 1,
+            reason=f"the chain ends at row {checked} but its head records row {head_seq} (rows were removed at the end)",
+        )
+    return ChainReport(True, checked, prev)

@@ -1,13 +1,104 @@
 """Core records: the append-only audit log and the account policy the system administrator sets."""
 
+import datetime
+import hashlib
+import ipaddress
+import json
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The audit chain: each row stores the hash of the row before it (`prev_hash`) and its own hash over a canonical
+# serialisation of its fields plus `prev_hash`. The first row chains from GENESIS_HASH. AuditChainHead holds the
+# last sequence number and hash; writers lock it, so rows are chained in the order they commit.
+GENESIS_HASH = hashlib.sha256(b"wuxing audit chain genesis").hexdigest()
+AUDIT_RETENTION_MIN_DAYS = 180
+CHAIN_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "ip_address",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "note",
+    "prev_hash",
+)
+
+
+def audit_retention_days() -> int:
+    """The configured retention (setting WUXING_AUDIT_RETENTION_DAYS), never below the 180-day minimum."""
+    return max(
+        int(getattr(settings, "WUXING_AUDIT_RETENTION_DAYS", AUDIT_RETENTION_MIN_DAYS)), AUDIT_RETENTION_MIN_DAYS
+    )
+
+
+def refuse_audit_deletion(rows) -> None:
+    """Audit rows are never deleted by the application; rows inside the retention period are refused explicitly."""
+    cutoff = timezone.now() - datetime.timedelta(days=audit_retention_days())
+    if isinstance(rows, models.QuerySet):
+        young = rows.filter(at__gt=cutoff).exists()
+    else:
+        young = any(r.at is None or r.at > cutoff for r in rows)
+    if young:
+        raise PermissionDenied(
+            _("Audit records must be kept for at least %(days)s days and cannot be deleted.")
+            % {"days": audit_retention_days()}
+        )
+    raise PermissionDenied(_("The audit log is append-only."))
+
+
+def canonical_value(name: str, value):
+    if value is None:
+        return None
+    if name == "at":
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if name == "ip_address":
+        return str(ipaddress.ip_address(value))
+    if name in ("before", "after"):
+        # The value as it reads back from the database (JSON round trip), so writer and verifier agree.
+        return json.loads(json.dumps(value))
+    return value
+
+
+def chain_hash(values: dict, prev_hash: str) -> str:
+    """sha256 over the canonical JSON of the row's chained fields (prev_hash included)."""
+    data = {name: canonical_value(name, values.get(name)) for name in CHAIN_FIELDS}
+    data["prev_hash"] = prev_hash
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """One row: the sequence number and hash of the last audit row. Locked by every audit write."""
+
+    seq = models.BigIntegerField(_("sequence"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
+
+    @classmethod
+    def locked(cls, using: str) -> "AuditChainHead":
+        """The head row, locked until the surrounding transaction ends (SQLite serialises writers instead)."""
+        head = cls.objects.using(using).select_for_update().filter(pk=1).first()
+        if head is None:
+            cls.objects.using(using).get_or_create(pk=1)
+            head = cls.objects.using(using).select_for_update().get(pk=1)
+        return head
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -15,7 +106,13 @@ class AuditLogQuerySet(models.QuerySet):
         raise PermissionDenied(_("The audit log is append-only."))
 
     def delete(self):
-        raise PermissionDenied(_("The audit log is append-only."))
+        refuse_audit_deletion(self)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Each row must be chained to the one before it, so rows are written one by one.
+        for obj in objs:
+            obj.save(using=self.db)
+        return list(objs)
 
     def restrict(self, user, action: str = "view"):
         if action != "view" or not (user and user.is_authenticated and user.has_perm("core.view_auditlog")):
@@ -26,7 +123,7 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """Who did what, when, from where, to which object, with the values before and after (R17)."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -45,6 +142,9 @@ class AuditLog(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    seq = models.BigIntegerField(_("sequence"), null=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -60,13 +160,25 @@ class AuditLog(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, using=None, **kwargs):
         if self.pk is not None:
             raise PermissionDenied(_("The audit log is append-only."))
-        super().save(*args, **kwargs)
+        using = using or "default"
+        with transaction.atomic(using=using):
+            head = AuditChainHead.locked(using)
+            self.at = self.at or timezone.now()
+            self.seq = head.seq + 1
+            self.prev_hash = head.hash
+            self.hash = self.compute_hash()
+            super().save(*args, using=using, **kwargs)
+            head.seq, head.hash = self.seq, self.hash
+            head.save(using=using, update_fields=["seq", "hash"])
+
+    def compute_hash(self) -> str:
+        return chain_hash({name: getattr(self, name) for name in CHAIN_FIELDS}, self.prev_hash)
 
     def delete(self, *args, **kwargs):
-        raise PermissionDenied(_("The audit log is append-only."))
+        refuse_audit_deletion([self])
 
 
 class AccountPolicy(models.Model):
@@ -121,7 +233,9 @@ class ExportJob(models.Model):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     file_path = models.CharField(_("file"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -75,7 +75,7 @@ def test_auditor_reads_filters_and_exports_but_sees_no_branch(org, client):
     export = client.get(reverse("core:audit_list"), {"action": "branch.update", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][3] == "branch.update"
+    assert len(rows) == 3 and rows[2][3] == "branch.update"
     assert client.get(reverse("org:branch_list")).status_code == 403
     assert client.get(reverse("portal:branch_detail", args=[org.branches["a1"].pk])).status_code == 403
     assert client.get(reverse("home")).status_code == 302

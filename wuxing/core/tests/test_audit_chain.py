@@ -1,0 +1,152 @@
+"""The audit chain: every row is hash-linked to the one before; `audit_verify` finds an edited, deleted or inserted
+row on SQLite and PostgreSQL; rows younger than the retention period are never deleted."""
+
+import contextlib
+import datetime
+import io
+
+import pytest
+from django.core.checks import run_checks
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from wuxing.core.actors import SYSTEM
+from wuxing.core.audit import audit_record, chain_head, verify_chain
+from wuxing.core.models import GENESIS_HASH, AuditLog
+from wuxing.testing import users_for
+
+pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def triggers_lifted():
+    """Lift the append-only triggers inside the test's transaction (rolled back with it), as an intruder with
+    database access would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER core_auditlog_no_update")
+            cursor.execute("DROP TRIGGER core_auditlog_no_delete")
+        else:
+            cursor.execute("ALTER TABLE core_auditlog DISABLE TRIGGER core_auditlog_no_change")
+        yield cursor
+
+
+def write_rows(n=5):
+    return [
+        audit_record(actor=SYSTEM, action="test.chain", note=f"row {i}", after={"n": i, "名": "值"}) for i in range(n)
+    ]
+
+
+def verify_output():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("audit_verify", stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_rows_are_linked_and_verify_reports_count_and_head():
+    rows = write_rows()
+    first_seq = rows[0].seq
+    assert [r.seq for r in rows] == list(range(first_seq, first_seq + 5))
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert chain_head() == (rows[-1].seq, rows[-1].hash)
+    total = AuditLog.objects.count()
+    assert f"Audit chain OK: {total} rows, head hash {rows[-1].hash}" in verify_output()
+
+
+def test_the_first_row_chains_from_the_genesis_value():
+    rows = write_rows(1)
+    first = AuditLog.objects.order_by("seq").first()
+    assert first.seq == 1 and first.prev_hash == GENESIS_HASH
+    assert rows[0].hash == AuditLog.objects.get(pk=rows[0].pk).compute_hash()
+
+
+def test_an_edited_row_is_found():
+    rows = write_rows()
+    with triggers_lifted() as cursor:
+        cursor.execute("UPDATE core_auditlog SET note = 'nothing happened' WHERE id = %s", [rows[2].pk])
+    report = verify_chain()
+    assert not report.ok and report.broken_id == rows[2].pk and "edited" in report.reason
+    with pytest.raises(CommandError, match=f"seq={rows[2].seq}"):
+        verify_output()
+
+
+def test_an_edited_before_value_is_found():
+    rows = write_rows()
+    with triggers_lifted() as cursor:
+        cursor.execute("UPDATE core_auditlog SET actor_name = 'someone' WHERE id = %s", [rows[0].pk])
+    assert verify_chain().broken_id == rows[0].pk
+
+
+def test_a_deleted_row_is_found():
+    rows = write_rows()
+    with triggers_lifted() as cursor:
+        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [rows[1].pk])
+    report = verify_chain()
+    assert not report.ok and report.broken_seq == rows[1].seq and report.broken_id == rows[2].pk
+    with pytest.raises(CommandError, match="BROKEN"):
+        verify_output()
+
+
+def test_a_deleted_last_row_is_found_through_the_head():
+    rows = write_rows()
+    with triggers_lifted() as cursor:
+        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [rows[-1].pk])
+    report = verify_chain()
+    assert not report.ok and "head" in report.reason
+
+
+def test_an_inserted_row_is_found():
+    rows = write_rows()
+    forged = AuditLog(action="test.chain", note="forged", seq=rows[2].seq, prev_hash=rows[1].hash)
+    forged.at = timezone.now()
+    forged.hash = forged.compute_hash()
+    with triggers_lifted() as cursor:
+        # Renumber the rows after it to make room, as a careful intruder would; their links no longer match.
+        cursor.execute("UPDATE core_auditlog SET seq = seq + 1000000 WHERE seq >= %s", [rows[2].seq])
+        cursor.execute("UPDATE core_auditlog SET seq = seq - 1000000 + 1 WHERE seq >= 1000000")
+        cursor.execute(
+            "INSERT INTO core_auditlog (at, actor_name, action, object_type, object_id, object_repr, note, seq, "
+            "prev_hash, hash) VALUES (%s, '', 'test.chain', '', '', '', 'forged', %s, %s, %s)",
+            [forged.at, forged.seq, forged.prev_hash, forged.hash],
+        )
+    report = verify_chain()
+    assert not report.ok and report.broken_seq == rows[2].seq + 1 and report.broken_id == rows[2].pk
+    with pytest.raises(CommandError):
+        verify_output()
+
+
+def test_rows_younger_than_the_retention_are_never_deleted():
+    row = audit_record(actor=SYSTEM, action="test.retention")
+    with pytest.raises(PermissionDenied, match="180"):
+        row.delete()
+    with pytest.raises(PermissionDenied, match="180"):
+        AuditLog.objects.filter(pk=row.pk).delete()
+    old = AuditLog(action="test.old", at=timezone.now() - datetime.timedelta(days=400))
+    old.save()
+    with pytest.raises(PermissionDenied):  # older rows too: the application has no deletion job at all
+        AuditLog.objects.filter(pk=old.pk).delete()
+    assert AuditLog.objects.filter(pk__in=[row.pk, old.pk]).count() == 2
+
+
+def test_a_retention_setting_below_180_days_is_refused(settings):
+    settings.WUXING_AUDIT_RETENTION_DAYS = 30
+    assert "core.E180" in {m.id for m in run_checks()}
+    settings.WUXING_AUDIT_RETENTION_DAYS = 365
+    assert "core.E180" not in {m.id for m in run_checks()}
+
+
+def test_the_auditor_export_carries_the_chain_head(org, client):
+    users = users_for(org)
+    rows = write_rows(3)
+    client.force_login(users.auditor)
+    export = client.get(reverse("core:audit_list"), {"action": "test.chain", "export": "xlsx"})
+    lines = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    seq, head = lines[1][-2:]  # the head when the export started (the export itself may be audited after)
+    assert seq >= rows[-1].seq and AuditLog.objects.get(seq=seq).hash == head
+    assert head[:12] in export["Content-Disposition"]
+    assert {line[-1] for line in lines[2:]} == {r.hash for r in rows}
