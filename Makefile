@@ -36,10 +36,11 @@ demo: migrate
 static: install
 	$(PY) manage.py collectstatic --noinput -v 0
 
-# The task worker (exports) runs beside the web server and stops with it.
+# The task worker (exports) runs beside the web server and stops with it; scripts/run-worker.sh starts it again
+# whenever it dies.
 run: demo static
 	@echo "Serving http://127.0.0.1:$(PORT)/ (demo accounts are listed on the login page)"
-	@$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@PY=$(PY) scripts/run-worker.sh -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn wuxing.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 

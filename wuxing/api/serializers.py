@@ -21,3 +21,10 @@ class AuditLogSerializer(serializers.ModelSerializer):
             "after",
             "note",
         ]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """The token endpoint's input: two strings, of a length a user name and a password can have."""
+
+    username = serializers.CharField(max_length=150, allow_blank=True, trim_whitespace=False)
+    password = serializers.CharField(max_length=1024, allow_blank=True, trim_whitespace=False)

@@ -1,10 +1,12 @@
 """Shared DRF plumbing and the core endpoints (token, audit log). Each app serves its own endpoints from its
 `api.py` through the same selectors and services as its pages, so scope cannot drift."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,6 +18,7 @@ from wuxing.core.services import account_authenticate
 
 from . import serializers as s
 from .permissions import ModelViewPermission
+from .serializers import TokenRequestSerializer
 
 
 class TokenView(APIView):
@@ -23,6 +26,16 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        """Only two short strings get as far as the sign-in check; a list, an object or a 100,000-character name
+        is a 400 here."""
+        super().initial(request, *args, **kwargs)
+        if not isinstance(request.data, Mapping):
+            raise exceptions.ValidationError({"detail": [_("Enter the user name and the password.")]})
+        TokenRequestSerializer(data={k: request.data.get(k, "") for k in ("username", "password")}).is_valid(
+            raise_exception=True
+        )
 
     @extend_schema(
         request=inline_serializer(

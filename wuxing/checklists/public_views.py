@@ -51,4 +51,4 @@ def evidence_thumb(request, office_code: str, pk: int):
     ).first()
     if evidence is None or not evidence.thumbnail:
         raise Http404
-    return evidence_response(evidence, thumbnail=True)
+    return evidence_response(evidence, thumbnail=True, public=True)

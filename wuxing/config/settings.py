@@ -192,11 +192,17 @@ REST_FRAMEWORK = {
     # Token first, so an anonymous call is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "wuxing.api.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # `limit` capped, `offset` range-checked; JSON bodies bounded in size and depth (wuxing.api.parsers).
+    "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "wuxing.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     # Lists filter with the same FilterSet as their page and export (`filterset_class` on the viewset).
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -210,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and its browser are for signed-in users (session or token), like the API itself.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "kind"; name each choice set after its meaning.
     "ENUM_NAME_OVERRIDES": {
@@ -234,9 +242,24 @@ WUXING_IMAGE_MAX_EDGE = 2560
 WUXING_THUMBNAIL_EDGE = 320
 WUXING_SYNC_EXPORT_ROWS = int(os.environ.get("WUXING_SYNC_EXPORT_ROWS", "2000"))
 
+# Request bodies: form fields and JSON up to this many bytes (files are bounded by WUXING_UPLOAD_MAX_MB);
+# JSON nested at most wuxing.api.parsers.MAX_DEPTH deep.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("WUXING_BODY_MAX_BYTES", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+CSRF_FAILURE_VIEW = "wuxing.api.errors.csrf_failure"
+
+# Behind a reverse proxy (docs/deployment.md): the origins a browser posts from, the header carrying the original
+# scheme, and the proxies whose X-Forwarded-For is believed (addresses or networks; empty: none, use the peer).
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+_proxy_ssl_header = os.environ.get("WUXING_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_ssl_header.upper().replace('-', '_')}", "https") if _proxy_ssl_header else None
+WUXING_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("WUXING_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Client errors (403, 404, CSRF, suspicious requests) log one line; only server errors carry a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_client_errors": {"()": "wuxing.core.logfilters.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -25,3 +25,9 @@ urlpatterns += [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Errors outside the API's views: JSON under /api/, the site's pages elsewhere (wuxing.api.errors).
+handler400 = "wuxing.api.errors.bad_request"
+handler403 = "wuxing.api.errors.permission_denied"
+handler404 = "wuxing.api.errors.page_not_found"
+handler500 = "wuxing.api.errors.server_error"

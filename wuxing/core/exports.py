@@ -92,15 +92,25 @@ def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Itera
 def export_response(request, func: Callable, params: dict | None = None):
     """Download at once when the list is small, else queue an export job and show its status page."""
     params = {k: v for k, v in (params if params is not None else request.GET.dict()).items() if k != "export"}
+    from .audit import audit_record  # the task imports this module before the app registry is ready
+
     spec = func(request.user, params)
+    exporter_path = f"{func.__module__}.{func.__qualname__}"
     if spec.total <= settings.WUXING_SYNC_EXPORT_ROWS:
-        return xlsx_response(spec.filename, spec.title, spec.headers, spec.rows)
+        response = xlsx_response(spec.filename, spec.title, spec.headers, spec.rows)
+        # Every export is audited whatever its size; a queued one is audited when the job is created.
+        audit_record(
+            actor=request.user,
+            action="export.download",
+            object_type="core.export",
+            object_repr=str(spec.title),
+            after={"exporter": exporter_path, "params": params, "rows": spec.total},
+        )
+        return response
     # services → tasks → exports: the task module imports this one, so the service is imported on use.
     from .services import export_enqueue
 
-    job = export_enqueue(
-        actor=request.user, exporter_path=f"{func.__module__}.{func.__qualname__}", params=params, title=str(spec.title)
-    )
+    job = export_enqueue(actor=request.user, exporter_path=exporter_path, params=params, title=str(spec.title))
     return redirect("core:export_detail", pk=job.pk)
 
 

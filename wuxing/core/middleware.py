@@ -1,5 +1,7 @@
 """Request-scoped context for services (client address), the idle-session rule (R18), the UI language."""
 
+import functools
+import ipaddress
 import time
 
 from django.conf import settings
@@ -20,7 +22,35 @@ from .rules import is_session_idle
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer's, unless the peer is a trusted proxy (WUXING_TRUSTED_PROXIES); then the
+    X-Forwarded-For entries are read from the right, past the trusted proxies, and the first other one is the
+    client. Entries left of it could be forged by the client and are never believed."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_networks(tuple(getattr(settings, "WUXING_TRUSTED_PROXIES", ())))
+    if peer is None or not _is_trusted(peer, trusted):
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer
+        if not _is_trusted(hop, trusted):
+            return hop
+    return peer
+
+
+@functools.cache
+def _trusted_networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 class RequestContextMiddleware:

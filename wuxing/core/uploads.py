@@ -216,7 +216,7 @@ def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
     return evidence
 
 
-def evidence_response(evidence, *, thumbnail: bool = False) -> FileResponse:
+def evidence_response(evidence, *, thumbnail: bool = False, public: bool = False) -> FileResponse:
     """Serve a stored file; the caller has checked that the user may see it. Never rendered as a page."""
     if thumbnail and evidence.thumbnail:
         response = FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
@@ -226,7 +226,8 @@ def evidence_response(evidence, *, thumbnail: bool = False) -> FileResponse:
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Personal evidence is never kept in a cache; only what the office's public site shows may be, for an hour.
+    response["Cache-Control"] = "private, max-age=3600" if public else "private, no-store"
     return response
 
 

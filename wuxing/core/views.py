@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .audit_export import audit_export
+from .export_jobs import export_failure_message, export_retry, fail_stale_exports
 from .exports import XLSX, export_response
 from .filtersets import AuditLogFilterSet
 from .forms import AccountPolicyForm
@@ -57,8 +59,20 @@ def policy(request):
 def export_detail(request, pk: int):
     """The status page of an export job; htmx polls the status fragment until the file is ready."""
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING) and fail_stale_exports(job=job):
+        job.refresh_from_db()
     template = "core/_export_status.html" if request.htmx else "core/export_detail.html"
-    return render(request, template, {"job": job})
+    failure = export_failure_message(job) if job.status == ExportJob.Status.FAILED else ""
+    return render(request, template, {"job": job, "failure": failure})
+
+
+@login_required
+@require_POST
+def export_retry_view(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    export_retry(actor=request.user, job=job)
+    messages.success(request, _("The export was queued again."))
+    return redirect("core:export_detail", pk=job.pk)
 
 
 @login_required

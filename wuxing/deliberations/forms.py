@@ -19,6 +19,10 @@ class DeliberationForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
+# People or households at one meeting; a larger figure is a typing error (and would not fit the database).
+MAX_COUNT = 10_000_000
+
+
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
     merged = forms.BooleanField(label=_("Merged with the two committees' consultation (一肩挑)"), required=False)
@@ -28,12 +32,14 @@ class StepForm(forms.Form):
     meeting_form = forms.ChoiceField(
         label=_("Meeting form"), choices=[("", "—")] + list(MeetingForm.choices), required=False
     )
-    should_attend = forms.IntegerField(label=_("Should attend"), min_value=0, required=False)
-    attended = forms.IntegerField(label=_("Attended"), min_value=0, required=False)
-    households_represented = forms.IntegerField(label=_("Households represented"), min_value=0, required=False)
-    yes = forms.IntegerField(label=pgettext_lazy("votes", "Yes"), min_value=0, required=False)
-    no = forms.IntegerField(label=pgettext_lazy("votes", "No"), min_value=0, required=False)
-    abstain = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
+    should_attend = forms.IntegerField(label=_("Should attend"), min_value=0, max_value=MAX_COUNT, required=False)
+    attended = forms.IntegerField(label=_("Attended"), min_value=0, max_value=MAX_COUNT, required=False)
+    households_represented = forms.IntegerField(
+        label=_("Households represented"), min_value=0, max_value=MAX_COUNT, required=False
+    )
+    yes = forms.IntegerField(label=pgettext_lazy("votes", "Yes"), min_value=0, max_value=MAX_COUNT, required=False)
+    no = forms.IntegerField(label=pgettext_lazy("votes", "No"), min_value=0, max_value=MAX_COUNT, required=False)
+    abstain = forms.IntegerField(label=_("Abstain"), min_value=0, max_value=MAX_COUNT, required=False)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     attachments = MultipleFileField(label=_("Attachments"))
 

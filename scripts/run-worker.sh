@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the background task worker (manage.py export_worker) and starts it again whenever it exits: a crash, an
+# unhandled database error, kill -9. Each start first marks failed the export jobs the dead worker left "running"
+# (this is the only worker, so nothing else can still be running them); their owners retry them from the status page.
+# Arguments are passed to the worker. TERM or INT stops the worker and this loop.
+set -u
+PY=${PY:-.venv/bin/python}
+DELAY=${WORKER_RESTART_DELAY:-1}
+child=""
+stop() {
+    [ -n "$child" ] && kill "$child" 2>/dev/null && wait "$child" 2>/dev/null
+    exit 0
+}
+trap stop TERM INT
+delay=$DELAY
+while true; do
+    started=$SECONDS
+    "$PY" manage.py export_worker --no-reload --stale-minutes 0 "$@" &
+    child=$!
+    wait "$child"
+    status=$?
+    child=""
+    # A worker that ran a while restarts at once; one that keeps dying backs off, up to 30 s.
+    if (( SECONDS - started > 60 )); then delay=$DELAY; fi
+    echo "task worker exited with status $status; restarting in ${delay} s" >&2
+    sleep "$delay" &
+    wait $!
+    delay=$(awk -v d="$delay" 'BEGIN { d = d * 2; print (d > 30 ? 30 : d) }')
+done
