@@ -252,7 +252,9 @@ CSRF_FAILURE_VIEW = "wuxing.api.errors.csrf_failure"
 # scheme, and the proxies whose X-Forwarded-For is believed (addresses or networks; empty: none, use the peer).
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 _proxy_ssl_header = os.environ.get("WUXING_PROXY_SSL_HEADER", "").strip()
-SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_ssl_header.upper().replace('-', '_')}", "https") if _proxy_ssl_header else None
+SECURE_PROXY_SSL_HEADER = (
+    (f"HTTP_{_proxy_ssl_header.upper().replace('-', '_')}", "https") if _proxy_ssl_header else None
+)
 WUXING_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("WUXING_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Client errors (403, 404, CSRF, suspicious requests) log one line; only server errors carry a traceback.
