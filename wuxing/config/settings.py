@@ -237,7 +237,7 @@ WUXING_DEMO_PASSWORD = "Wuxing-demo-2026"
 # Evidence uploads: images (JPEG, PNG, WebP) and PDFs up to this size; checked by content, never by name.
 WUXING_UPLOAD_MAX_MB = int(os.environ.get("WUXING_UPLOAD_MAX_MB", "10"))
 # Images larger than this many pixels are refused (decompression bombs); stored images are scaled to fit this edge.
-WUXING_UPLOAD_MAX_PIXELS = 40_000_000
+WUXING_UPLOAD_MAX_PIXELS = int(os.environ.get("WUXING_UPLOAD_MAX_PIXELS", "25000000"))
 WUXING_IMAGE_MAX_EDGE = 2560
 WUXING_THUMBNAIL_EDGE = 320
 WUXING_SYNC_EXPORT_ROWS = int(os.environ.get("WUXING_SYNC_EXPORT_ROWS", "2000"))

@@ -5,11 +5,19 @@ another type is refused, as is anything else (SVG, HTML, executables, archives).
 re-encoded, which drops EXIF (GPS position, camera serial) and anything hidden after the image data; a
 thumbnail is made for lists. PDFs carrying JavaScript or auto-run actions are refused. Files are stored under
 random names outside the static files and served only by views that have checked the user's scope.
+
+Images are decoded only after their header shows a size within WUXING_UPLOAD_MAX_PIXELS, and are re-encoded from
+their pixels alone: a new image gets the pixel data and nothing else (no EXIF, comment, text chunk or colour
+profile; a profile is applied to the pixels, converting them to sRGB, before it is dropped). PDFs are parsed
+(pypdf) and every object is walked, with names decoded by the parser so that escapes like `/Java#53cript` do not
+hide them; a file that does not parse, has no page, or carries anything that acts on its own is refused. PDFs are
+always served as downloads, never shown in the browser.
 """
 
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -19,7 +27,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .actors import user_or_none
 from .audit import audit_record
@@ -32,7 +42,36 @@ TYPES = {
     "application/pdf": {".pdf"},
 }
 PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|OpenAction|AA|EmbeddedFile|RichMedia|XFA)\b")
+# A quick look at the raw bytes first (it also sees objects no cross-reference table points to), then the parsed tree.
+PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|OpenAction|AA|EmbeddedFiles?|RichMedia|XFA|AcroForm)\b")
+# Names (as keys or values) that make a PDF act on its own: scripts, automatic and launch actions, embedded files,
+# multimedia, forms (AcroForm and XFA can carry scripts and submit data).
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/AcroForm",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToE",
+    }
+)
+# The walk over a PDF's objects stops (and refuses the file) after this many dictionaries, arrays and references,
+# so that a hostile file cannot keep it running; real evidence documents have a few thousand.
+PDF_MAX_OBJECTS = 100_000
+# Markup a browser would render if it ever sniffed the file as a page: a PDF carrying it is a polyglot.
+PDF_MARKUP = re.compile(rb"<\s*(script|html|!doctype|iframe|svg|body)\b", re.IGNORECASE)
+
+# Pillow's own decompression-bomb guard, at the upload limit's default; the limit itself is checked (with a clear
+# message) from the header before any pixel is decoded.
+Image.MAX_IMAGE_PIXELS = settings.WUXING_UPLOAD_MAX_PIXELS
 
 
 @dataclass(frozen=True)
@@ -112,56 +151,183 @@ def clean_upload(uploaded_file, *, limit: int | None = None) -> CleanFile:
 
 
 def _clean_pdf(data: bytes, name: str) -> bytes:
+    active = ValidationError(
+        _("“%(name)s” contains scripts, embedded files or automatic actions; save it again as a plain PDF.")
+        % {"name": name},
+        code="active_pdf",
+    )
+    broken = ValidationError(_("“%(name)s” is not a complete PDF document.") % {"name": name}, code="broken")
     if PDF_ACTIVE_CONTENT.search(data):
+        raise active
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        raise broken
+    if data[end + 5 :].strip(b"\r\n\t \x00") or PDF_MARKUP.search(data):
         raise ValidationError(
-            _("“%(name)s” contains scripts, embedded files or automatic actions; save it again as a plain PDF.")
+            _(
+                "“%(name)s” carries content that is not part of a PDF document (such as a web page); save it again as a plain PDF."
+            )
             % {"name": name},
-            code="active_pdf",
+            code="polyglot",
         )
-    if b"%%EOF" not in data[-2048:]:
-        raise ValidationError(_("“%(name)s” is not a complete PDF document.") % {"name": name}, code="broken")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("“%(name)s” is protected by a password; save it again without one.") % {"name": name},
+                code="encrypted",
+            )
+        if len(reader.pages) < 1:
+            raise broken
+        found = _pdf_active_name(reader)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - a hostile file may break the parser in any way; all of them mean "refused"
+        raise broken from None
+    if found:
+        raise active
     return data
+
+
+class _PdfTooComplex(Exception):
+    pass
+
+
+def _pdf_active_name(reader: PdfReader) -> str | None:
+    """The first active-content name anywhere among the PDF's objects, or None.
+
+    Starts from the trailer and from every object the cross-reference tables list (including those inside
+    compressed object streams), so an object that nothing refers to is looked at too. Raises _PdfTooComplex past
+    PDF_MAX_OBJECTS containers.
+    """
+    stack: list = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        stack.extend(IndirectObject(number, generation, reader) for number in numbers)
+    stack.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
+    seen: set[tuple[int, int]] = set()
+    steps = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        if isinstance(obj, NameObject):
+            if obj in PDF_ACTIVE_NAMES:
+                return str(obj)
+            continue
+        if not isinstance(obj, DictionaryObject | ArrayObject):
+            continue
+        steps += 1
+        if steps > PDF_MAX_OBJECTS:
+            raise _PdfTooComplex
+        # dict.items() and list iteration give the raw values: references are followed here, once each.
+        for key, value in obj.items() if isinstance(obj, DictionaryObject) else enumerate(obj):
+            if isinstance(key, NameObject) and key in PDF_ACTIVE_NAMES:
+                return str(key)
+            if isinstance(value, NameObject):
+                if value in PDF_ACTIVE_NAMES:
+                    return str(value)
+            elif isinstance(value, IndirectObject | DictionaryObject | ArrayObject):
+                stack.append(value)
+    return None
+
+
+def _too_many_pixels(name: str, size: tuple[int, int] | None) -> ValidationError:
+    limit = settings.WUXING_UPLOAD_MAX_PIXELS
+    if size:
+        message = _("The image “%(name)s” is too large (%(width)d × %(height)d pixels, at most %(limit)s pixels).") % {
+            "name": name,
+            "width": size[0],
+            "height": size[1],
+            "limit": f"{limit:,}",
+        }
+    else:
+        message = _("The image “%(name)s” is too large (more than %(limit)s pixels).") % {
+            "name": name,
+            "limit": f"{limit:,}",
+        }
+    return ValidationError(message, code="too_many_pixels")
 
 
 def _clean_image(data: bytes, name: str, content_type: str) -> tuple[bytes, bytes]:
     broken = ValidationError(_("“%(name)s” is not a readable image.") % {"name": name}, code="broken")
+    edge = settings.WUXING_IMAGE_MAX_EDGE
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if PIL_FORMATS.get(probe.format) != content_type:
-                raise broken
-            if probe.width * probe.height > settings.WUXING_UPLOAD_MAX_PIXELS:
-                raise ValidationError(
-                    _("“%(name)s” is %(width)d × %(height)d pixels, too large an image.")
-                    % {"name": name, "width": probe.width, "height": probe.height},
-                    code="too_many_pixels",
-                )
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            # Turn the picture upright by its EXIF orientation before EXIF is dropped.
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((settings.WUXING_IMAGE_MAX_EDGE, settings.WUXING_IMAGE_MAX_EDGE))
-            cleaned = _encode(image, content_type)
-            thumb = image.copy()
-            thumb.thumbnail((settings.WUXING_THUMBNAIL_EDGE, settings.WUXING_THUMBNAIL_EDGE))
-            thumbnail = _encode(thumb, "image/jpeg")
+        with warnings.catch_warnings():
+            # The size is checked below against our own limit, with a message that says so.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if PIL_FORMATS.get(probe.format) != content_type:
+                    raise broken
+                # Opening reads the header only: the size is known before any pixel is decoded.
+                if probe.width * probe.height > settings.WUXING_UPLOAD_MAX_PIXELS:
+                    raise _too_many_pixels(name, probe.size)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format == "JPEG":
+                    # Decode a large JPEG straight at a reduced scale (never below the stored size).
+                    image.draft(None, (edge, edge))
+                image.load()
+                # Turn the picture upright by its EXIF orientation before EXIF is dropped.
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail((edge, edge))
+                pixels = _pixels_only(image)
+        cleaned = _encode(pixels, content_type)
+        thumb = pixels.copy()
+        thumb.thumbnail((settings.WUXING_THUMBNAIL_EDGE, settings.WUXING_THUMBNAIL_EDGE))
+        thumbnail = _encode(thumb, "image/jpeg")
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(name, None) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise broken from None
     return cleaned, thumbnail
 
 
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels of `image`, in sRGB when it carried a colour profile.
+
+    Saving an image again keeps some of what it was read with (a JPEG comment, an ICC profile); a new image
+    has nothing to keep.
+    """
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        mode = image.mode
+    elif image.mode in ("P", "PA"):
+        mode = "RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB"
+    elif image.mode == "1":
+        mode = "L"
+    else:
+        mode = "RGB"
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            image = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                ImageCms.createProfile("sRGB"),
+                outputMode=mode if mode in ("RGB", "RGBA") else "RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # an unusable profile: the pixels are kept as they are, the profile is dropped all the same
+    if image.mode != mode:
+        image = image.convert(mode)
+    fresh = Image.new(mode, image.size)
+    fresh.paste(image, (0, 0))
+    return fresh
+
+
 def _encode(image: Image.Image, content_type: str) -> bytes:
-    """Re-encode pixels only: no EXIF, XMP, ICC profile or comments are carried over."""
+    """Encode an image made by _pixels_only; nothing but pixels is written."""
     out = io.BytesIO()
     if content_type == "image/jpeg":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.save(out, "JPEG", quality=85, optimize=True)
     elif content_type == "image/png":
-        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            image = image.convert("RGBA")
         image.save(out, "PNG", optimize=True)
     else:
         image.save(out, "WEBP", quality=85)
@@ -217,12 +383,18 @@ def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
 
 
 def evidence_response(evidence, *, thumbnail: bool = False, public: bool = False) -> FileResponse:
-    """Serve a stored file; the caller has checked that the user may see it. Never rendered as a page."""
+    """Serve a stored file; the caller has checked that the user may see it. Never rendered as a page.
+
+    Images are shown inline; PDFs are always downloads (a browser's PDF viewer runs whatever the file carries).
+    """
     if thumbnail and evidence.thumbnail:
         response = FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
     else:
         response = FileResponse(
-            evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.original_name
+            evidence.file.open("rb"),
+            content_type=evidence.content_type,
+            filename=evidence.original_name,
+            as_attachment=evidence.content_type == "application/pdf",
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
