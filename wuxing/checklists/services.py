@@ -373,29 +373,98 @@ def _parse_date(value):
         raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}) from exc
 
 
+# An import is read in one request: its size is bounded before anything is parsed, so that a small file cannot
+# unpack to gigabytes or hold a worker for long.
+IMPORT_MAX_ROWS = 2000
+IMPORT_MAX_COLUMNS = 30
+# Rows read (blank ones included) before the reading stops: a sheet may have some blank rows between items.
+IMPORT_MAX_SHEET_ROWS = 5 * IMPORT_MAX_ROWS
+# What the workbook's parts may unpack to, together: the template filled with 2,000 rows unpacks to about 1 MB.
+# (openpyxl reads a whole sheet once when it does not declare its dimensions, so this also bounds that read.)
+IMPORT_MAX_UNPACKED_BYTES = 10 * 1024 * 1024
+# Wrong rows named one by one; the rest are counted.
+IMPORT_MAX_ROW_ERRORS = 20
+IMPORT_MAX_ROW_ERROR_CHARS = 300
+
+
 def read_import_rows(data: bytes) -> list[tuple]:
-    """The data rows of an uploaded .xlsx file (header row skipped), or a ValidationError if it is not one."""
+    """The data rows of an uploaded .xlsx file (header row skipped), or a ValidationError if it is not one.
+
+    The workbook is streamed (read-only, values only) and refused past IMPORT_MAX_ROWS rows or
+    IMPORT_MAX_COLUMNS columns, or if its parts unpack to more than IMPORT_MAX_UNPACKED_BYTES.
+    """
+    not_xlsx = ValidationError(
+        _("The file is not an Excel workbook (.xlsx); download the template and fill it in."), code="not_xlsx"
+    )
+    too_many_rows = ValidationError(
+        _("The file has more than %(limit)d rows; import at most %(limit)d items at a time.")
+        % {"limit": IMPORT_MAX_ROWS},
+        code="too_many_rows",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # The sizes the archive declares are enforced while reading: a part that unpacks to more fails its check.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise not_xlsx from None
+    if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _("The workbook is too large; import at most %(limit)d items at a time.") % {"limit": IMPORT_MAX_ROWS},
+            code="too_large",
+        )
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationError(
-            _("The file is not an Excel workbook (.xlsx); download the template and fill it in.")
-        ) from exc
-    ws = wb.worksheets[0]
+    except Exception:  # noqa: BLE001 - a broken or hostile workbook fails in many ways; each means "not a workbook"
+        raise not_xlsx from None
     rows = []
-    for i, row in enumerate(ws.iter_rows(values_only=True)):
-        if i == 0:
-            continue
-        if row is None or all(v in (None, "") for v in row):
-            continue
-        rows.append((i + 1, tuple(row) + (None,) * (len(IMPORT_COLUMNS) - len(row))))
-    wb.close()
+    try:
+        if not wb.worksheets:
+            raise not_xlsx
+        # Bounded reads: a sheet's declared dimensions (which pad every row and fill every gap) are not trusted.
+        sheet_rows = wb.worksheets[0].iter_rows(
+            max_row=IMPORT_MAX_SHEET_ROWS + 1, max_col=IMPORT_MAX_COLUMNS + 1, values_only=True
+        )
+        for number, row in enumerate(sheet_rows, start=1):
+            if number > IMPORT_MAX_SHEET_ROWS:
+                raise too_many_rows
+            if len(row) > IMPORT_MAX_COLUMNS and any(v not in (None, "") for v in row[IMPORT_MAX_COLUMNS:]):
+                raise ValidationError(
+                    _("Row %(row)d has more than %(limit)d columns; use the template's columns only.")
+                    % {"row": number, "limit": IMPORT_MAX_COLUMNS},
+                    code="too_many_columns",
+                )
+            if number == 1 or all(v in (None, "") for v in row):
+                continue
+            if len(rows) == IMPORT_MAX_ROWS:
+                raise too_many_rows
+            row = tuple(row[: len(IMPORT_COLUMNS)])
+            rows.append((number, row + (None,) * (len(IMPORT_COLUMNS) - len(row))))
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - malformed sheet XML surfaces only while streaming
+        raise not_xlsx from None
+    finally:
+        wb.close()
     return rows
+
+
+def _import_error_summary(errors: list[str]) -> list[str]:
+    """At most IMPORT_MAX_ROW_ERRORS row messages, each shortened, and a count of the other wrong rows."""
+    shown = [
+        m if len(m) <= IMPORT_MAX_ROW_ERROR_CHARS else m[: IMPORT_MAX_ROW_ERROR_CHARS - 1] + "…"
+        for m in errors[:IMPORT_MAX_ROW_ERRORS]
+    ]
+    if len(errors) > IMPORT_MAX_ROW_ERRORS:
+        shown.append(_("%(count)d more rows have errors.") % {"count": len(errors) - IMPORT_MAX_ROW_ERRORS})
+    return shown
 
 
 @transaction.atomic
 def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[ChecklistItem]:
-    """Import items from the template; if any row is wrong, nothing is imported and every wrong row is named."""
+    """Import items from the template; if any row is wrong, nothing is imported and the wrong rows are named.
+
+    The first IMPORT_MAX_ROW_ERRORS wrong rows are named with what is wrong; the others are counted.
+    """
     _ensure_branch_allowed(actor, branch, "checklists.add_checklistitem")
     campaign = _campaign_for_items(actor=actor, branch=branch, campaign=campaign)
     rows = read_import_rows(data)
@@ -483,7 +552,7 @@ def items_import(*, actor, branch: Branch, data: bytes, campaign=None) -> list[C
                 _("Row %(row)d: %(problems)s") % {"row": number, "problems": "；".join(str(p) for p in problems)}
             )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(_import_error_summary(errors))
     return items_save(actor=actor, branch=branch, items=items, action="checklist.items_import")
 
 
