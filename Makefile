@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export WUXING_DEMO ?= 1
 
-.PHONY: run test lint test-browser install migrate demo static messages benchmark clean
+.PHONY: run test lint test-browser install migrate demo static messages benchmark clean backup restore
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -56,6 +56,16 @@ test: messages lint
 
 test-browser: messages
 	$(PY) -m pytest -m browser --require-browser $(PYTEST_ARGS)
+
+# One archive under var/backups/: the database (SQLite online backup API, or pg_dump -Fc) and the evidence files,
+# with a manifest of row counts and sha256 hashes. `make restore FILE=var/backups/wuxing-backup-….tar.gz` checks every
+# hash, replaces the database and the files, then compares the row counts. Stop the site before restoring.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/wuxing-backup-....tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 benchmark: migrate
 	$(PY) manage.py benchmark
