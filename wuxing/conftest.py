@@ -96,3 +96,12 @@ def api_client():
 @pytest.fixture
 def demo_password():
     return settings.WUXING_DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the sign-in address limit counts failures there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

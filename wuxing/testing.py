@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wuxing.core.roles import Role
@@ -113,10 +112,17 @@ def api_as(api_client, user):
     return api_client
 
 
+def api_token(user) -> str:
+    """A newly issued API token of `user`, as the token endpoint issues it."""
+    from wuxing.core.tokens import token_issue
+
+    return token_issue(user=user)
+
+
 def api_with_token(user):
     """A fresh API client that authenticates with `user`'s token only, as an outside client would."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

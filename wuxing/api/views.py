@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 from wuxing.core.filtersets import AuditLogFilterSet
 from wuxing.core.selectors import audit_list
 from wuxing.core.services import account_authenticate
+from wuxing.core.tokens import token_issue
 
 from . import serializers as s
 from .permissions import ModelViewPermission
@@ -22,7 +22,8 @@ from .serializers import TokenRequestSerializer
 
 
 class TokenView(APIView):
-    """Exchange user name and password for a token; failed attempts count toward the lock-out (R18)."""
+    """Exchange user name and password for a new token (hashed, expiring); failed attempts count toward the
+    lock-out and the address limit (R18)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -51,10 +52,13 @@ class TokenView(APIView):
         try:
             user = account_authenticate(request=request._request, username=username, password=password)
         except DjangoValidationError as exc:
-            code = status.HTTP_403_FORBIDDEN if getattr(exc, "code", None) == "locked" else status.HTTP_400_BAD_REQUEST
+            code = (
+                status.HTTP_429_TOO_MANY_REQUESTS
+                if getattr(exc, "code", None) == "throttled"
+                else status.HTTP_400_BAD_REQUEST
+            )
             return Response({"detail": " ".join(exc.messages)}, status=code)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user)})
 
 
 class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):

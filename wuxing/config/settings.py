@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +19,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
 
 
 DEV_SECRET_KEY = "dev-insecure-wuxing-key-change-me"
@@ -57,7 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     *WUXING_APPS,
@@ -191,7 +197,7 @@ TASKS = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous call is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wuxing.core.auth.ExpiringTokenAuthentication",
         "wuxing.api.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -208,6 +214,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "wuxing.api.exceptions.exception_handler",
 }
+# API tokens: hashed, 8 idle hours, 7 days at most (R18); revoked on lock-out, password or role change.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("WUXING_TOKEN_IDLE_HOURS", 8)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env_int("WUXING_TOKEN_MAX_DAYS", 7)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Failed sign-ins per client address (login page and token endpoint together) within the window, in seconds.
+WUXING_SIGN_IN_ADDRESS_LIMIT = env_int("WUXING_SIGN_IN_ADDRESS_LIMIT", 20)
+WUXING_SIGN_IN_ADDRESS_WINDOW = 600
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wuxing API",
     "DESCRIPTION": "五星支部创建管理平台 REST API",

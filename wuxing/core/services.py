@@ -1,68 +1,116 @@
-"""Core services: sign-in with lock-out (R18), the account policy, scope re-checks for edits."""
+"""Core services: sign-in with lock-out and address throttling (R18), the account policy, scope re-checks for edits."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import SystemActor
 from .audit import audit_record, snapshot
 from .models import AccountPolicy, ExportJob
-from .rules import compute_lock_after_failure, is_locked
+from .rules import compute_lock_after_failure
 
 # Failed sign-ins are recorded by the sign-in itself: nobody is signed in yet.
 SIGN_IN = SystemActor("sign-in")
 
 
+def _refused():
+    # One answer for an unknown name, a wrong password and a locked account, so none of them tells an account
+    # exists; the owner who knows the password still learns that a lock may be the cause.
+    return ValidationError(
+        _("Wrong user name or password, or the account is locked for a while after too many failed sign-ins."),
+        code="invalid_login",
+    )
+
+
+def _address_key(request) -> str | None:
+    address = (request.META.get("REMOTE_ADDR") if request is not None else None) or None
+    return f"wuxing:sign-in-failures:{address}" if address else None
+
+
+def _address_throttled(key: str | None) -> bool:
+    return key is not None and (cache.get(key) or 0) >= settings.WUXING_SIGN_IN_ADDRESS_LIMIT
+
+
+def _address_failed(key: str | None) -> None:
+    if key is None:
+        return
+    # A fixed window opened by the first failure; add() then incr() is atomic in every cache backend.
+    cache.add(key, 0, timeout=settings.WUXING_SIGN_IN_ADDRESS_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=settings.WUXING_SIGN_IN_ADDRESS_WINDOW)
+
+
+def _reserve_attempt(user, limit: int, now) -> int | None:
+    """Count one attempt against the account before its password is checked, atomically.
+
+    The conditional UPDATE admits at most `limit` attempts per lock period however many arrive at once: each takes
+    the row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE transactions) and re-reads the count. None when
+    the account is locked or its attempts are used up.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        admitted = (
+            User.objects.filter(pk=user.pk, failed_logins__lt=limit)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+            .update(failed_logins=F("failed_logins") + 1)
+        )
+        if not admitted:
+            return None
+        return User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).get()
+
+
 def account_authenticate(*, request, username: str, password: str):
     """The user for these credentials, or a ValidationError with a clear Chinese message.
 
-    Used by the login page and the API token endpoint alike, so both lock out in the same way.
+    Used by the login page and the API token endpoint alike, so both lock out and throttle in the same way: a
+    per-account lock after the policy's number of consecutive failures, and a per-address limit on failures.
     """
+    from .tokens import tokens_revoke_all  # tokens → knox models: loaded on use, after the app registry
+
     User = get_user_model()
     policy = AccountPolicy.current()
     now = timezone.now()
-    user = User.objects.filter(username__iexact=(username or "").strip()).first()
-    if user is not None and is_locked(user.locked_until, now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    username = (username or "").strip()[:150]
+    address = _address_key(request)
+    if _address_throttled(address):
+        audit_record(actor=SIGN_IN, action="account.login_throttled", note=username)
         raise ValidationError(
-            _(
-                "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes or ask the security administrator to unlock it."
-            )
-            % {"minutes": minutes},
-            code="locked",
+            _("Too many failed sign-ins from this address. Try again in %(minutes)d minutes.")
+            % {"minutes": max(1, settings.WUXING_SIGN_IN_ADDRESS_WINDOW // 60)},
+            code="throttled",
         )
-    authed = authenticate(request, username=user.username if user else username, password=password)
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    if user is None:
+        # Check a password anyway so an unknown name takes as long as a known one.
+        authenticate(request, username=username, password=password)
+        _address_failed(address)
+        audit_record(actor=SIGN_IN, action="account.login_failed", note=username, object_type="org.user")
+        raise _refused()
+    count = _reserve_attempt(user, policy.failed_login_limit, now)
+    if count is None:
+        _address_failed(address)
+        audit_record(actor=SIGN_IN, action="account.login_refused_locked", obj=user)
+        raise _refused()
+    authed = authenticate(request, username=user.username, password=password)
     if authed is None:
-        if user is None:
-            raise ValidationError(_("Wrong user name or password."), code="invalid_login")
-        # Count the failure in its own transaction: the error raised below must not roll it back.
+        _address_failed(address)
         with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            user.refresh_from_db(fields=["failed_logins"])
-            lock = compute_lock_after_failure(
-                user.failed_logins, policy.failed_login_limit, now, policy.lockout_minutes
-            )
-            audit_record(actor=SIGN_IN, action="account.login_failed", obj=user, note=str(user.failed_logins))
+            audit_record(actor=SIGN_IN, action="account.login_failed", obj=user, note=str(count))
+            lock = compute_lock_after_failure(count, policy.failed_login_limit, now, policy.lockout_minutes)
             if lock:
                 User.objects.filter(pk=user.pk).update(locked_until=lock, failed_logins=0)
                 audit_record(actor=SIGN_IN, action="account.locked", obj=user, after={"locked_until": lock})
-        if lock:
-            raise ValidationError(
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
-                % {"minutes": policy.lockout_minutes},
-                code="locked",
-            )
-        left = policy.failed_login_limit - user.failed_logins
-        raise ValidationError(
-            _("Wrong user name or password. %(left)d attempts left before the account is locked.") % {"left": left},
-            code="invalid_login",
-        )
-    if authed.failed_logins or authed.locked_until:
-        User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
-        authed.failed_logins, authed.locked_until = 0, None
+                tokens_revoke_all(actor=SIGN_IN, user=user, reason="locked")
+        raise _refused()
+    User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
+    authed.failed_logins, authed.locked_until = 0, None
     audit_record(actor=authed, action="account.login", obj=authed)
     return authed
 

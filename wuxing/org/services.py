@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
 from wuxing.core.rules import conflicting_admin_role
+from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
 from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
@@ -146,6 +147,7 @@ def role_assign(
             obj=user,
             after={"role": role, "unit": unit.code if unit else None, "branch": branch.code if branch else None},
         )
+        tokens_revoke_all(actor=actor, user=user, reason="role.assign")
     return ra
 
 
@@ -156,6 +158,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         raise PermissionDenied(_("You may not change your own roles."))
     audit_record(actor=actor, action="role.revoke", obj=assignment.user, before={"role": assignment.role})
     assignment.delete()
+    tokens_revoke_all(actor=actor, user=assignment.user, reason="role.revoke")
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wuxing.org.models import User
+from wuxing.testing import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,7 @@ def _urls(value, found):
 @pytest.mark.parametrize("username", ["demo-leader", "demo-secretary"])
 def test_every_file_url_of_the_api_downloads_with_the_token(demo_office, username):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(User.objects.get(username=username))}")
     paths = sorted(set(_list_paths()))
     assert len(paths) >= 10, paths
     found = set()

@@ -15,7 +15,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.org.choices import BranchKind
 from wuxing.org.models import Branch
 from wuxing.standards.fileformat import standard_load
-from wuxing.testing import users_for
+from wuxing.testing import api_token, users_for
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
 
@@ -139,12 +139,11 @@ def test_a_closed_campaign_keeps_its_quotas_groups_and_results(campaign, org, cl
 
 def test_the_campaign_list_filters_alike_on_the_page_the_export_and_the_api(campaign, org, client, api_client):
     from openpyxl import load_workbook
-    from rest_framework.authtoken.models import Token
 
     campaign, users = campaign
     standard = campaign.standard
     campaign_create(actor=SYSTEM, office=org.office_a, year=2025, standard=standard)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.leader).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(users.leader)}")
     years = [c["year"] for c in api_client.get("/api/v1/campaigns/", {"year": 2025}).json()["results"]]
     assert years == [2025]
     # A year out of range or a 30-digit number is refused as JSON, not a server error.

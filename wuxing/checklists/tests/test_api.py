@@ -5,16 +5,15 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from wuxing.checklists.models import CheckIn, ChecklistItem
 from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import sample_jpeg
+from wuxing.testing import api_token
 
 
 def auth(api_client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 def test_item_create_defaults_and_progress_fields(api_client, world):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 
 from wuxing.campaigns.services import campaign_set_status
 from wuxing.checklists import services, urls
@@ -18,6 +17,7 @@ from wuxing.checklists.models import CheckIn, CheckInEvidence, ChecklistItem
 from wuxing.checklists.services import checkin_record, item_create
 from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.testing import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -222,8 +222,7 @@ def test_the_pages_of_a_closed_campaign_offer_no_write(client, closed):
 
 def test_the_api_answers_a_closed_campaign_with_400(api_client, closed):
     w = closed
-    token, _ = Token.objects.get_or_create(user=w.users.secretary)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(w.users.secretary)}")
     before = _state()
     r = api_client.post(
         "/api/v1/checklist-items/",

@@ -35,7 +35,8 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client):
     make_user("bob", Role.AUDITOR)
     for attempt in range(1, 5):
         response = _login(client, "bob", "wrong-password")
-        assert "还可尝试" in response.content.decode(), attempt
+        assert "还可尝试" not in response.content.decode(), attempt
+        assert User.objects.get(username="bob").locked_until is None
     response = _login(client, "bob", "wrong-password")
     assert "锁定" in response.content.decode()
     assert User.objects.get(username="bob").locked_until is not None
@@ -72,9 +73,12 @@ def test_api_token_endpoint_counts_failures_and_locks(api_client):
     for _ in range(4):
         assert api_client.post(url, {"username": "erin", "password": "bad"}).status_code == 400
     response = api_client.post(url, {"username": "erin", "password": "bad"})
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert User.objects.get(username="erin").locked_until is not None
+    # Locked: even the right password is refused, with the one answer that does not tell the account exists.
+    response = api_client.post(url, {"username": "erin", "password": PASSWORD})
+    assert response.status_code == 400
     assert "锁定" in response.json()["detail"]
-    assert api_client.post(url, {"username": "erin", "password": PASSWORD}).status_code == 403
 
 
 def test_security_admin_unlocks(client):

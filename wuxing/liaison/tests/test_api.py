@@ -4,6 +4,7 @@ import datetime
 
 from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.testing import api_token
 
 TODAY = datetime.date.today().isoformat()
 
@@ -137,10 +138,8 @@ def test_record_deliveries_through_the_api(api_client, users, assignments):
 
 
 def _token(api_client, user):
-    from rest_framework.authtoken.models import Token
 
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 def test_evidence_urls_download_with_the_token(api_client, users, assignments):

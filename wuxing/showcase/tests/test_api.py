@@ -4,18 +4,17 @@ another office's token refused, query counts that do not grow with the sites' pr
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.showcase import services
+from wuxing.testing import api_token
 
 D = datetime.date(2026, 4, 1)
 
 
 def _token(api_client, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 @pytest.fixture
