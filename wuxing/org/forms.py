@@ -76,3 +76,25 @@ class AccountCreateForm(forms.Form):
         self.fields["person"].label_from_instance = lambda p: (
             f"{p.office.name} · {p.name}（{p.position}）" if p.position else f"{p.office.name} · {p.name}"
         )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password2"):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return cleaned

@@ -236,3 +236,25 @@ def assignment_end(*, actor, assignment: Assignment) -> Assignment:
     assignment.save(update_fields=["active"])
     audit_record(actor=actor, action="assignment.end", obj=assignment, before=before, after=snapshot(assignment))
     return assignment
+
+
+@transaction.atomic
+def password_change(*, actor: User, old_password: str, new_password: str) -> User:
+    """The signed-in user changes their own password; every API token of the account is revoked."""
+    if not actor.check_password(old_password or ""):
+        raise ValidationError({"old_password": _("The current password is wrong.")})
+    if old_password == new_password:
+        raise ValidationError({"new_password": _("Choose a password different from the current one.")})
+    validate_password(new_password, actor)
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_change", obj=actor)
+    tokens_revoke_all(actor=actor, user=actor, reason="password_change")
+    return actor
+
+
+@transaction.atomic
+def account_sign_out_everywhere(*, actor: User) -> int:
+    """End every API token of the actor's account (the page signs the browser out too)."""
+    audit_record(actor=actor, action="user.sign_out_everywhere", obj=actor)
+    return tokens_revoke_all(actor=actor, user=actor, reason="sign_out_everywhere")

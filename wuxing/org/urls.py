@@ -16,4 +16,7 @@ urlpatterns = [
     path("accounts/<int:pk>/roles/", views.user_role_assign, name="user_role_assign"),
     path("accounts/roles/<int:pk>/revoke/", views.user_role_revoke, name="user_role_revoke"),
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("me/", views.my_account, name="my_account"),
+    path("me/tokens/<str:key>/revoke/", views.my_token_revoke, name="my_token_revoke"),
+    path("me/sign-out-everywhere/", views.my_sign_out_everywhere, name="my_sign_out_everywhere"),
 ]

@@ -1,6 +1,7 @@
 """Organisation pages: branches, departments, accounts and roles."""
 
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import export_response
 from wuxing.core.roles import Role
+from wuxing.core.tokens import token_list, token_revoke
 
 from . import selectors, services
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
-from .forms import AccountCreateForm, AssignmentForm, BranchForm, RoleAssignForm
+from .forms import AccountCreateForm, AssignmentForm, BranchForm, PasswordChangeForm, RoleAssignForm
 from .models import Assignment, Branch, Person, RoleAssignment, User
 
 BRANCHES_PER_PAGE = 50
@@ -198,3 +200,41 @@ def user_unlock(request, pk: int):
     services.user_unlock(actor=request.user, user=user)
     messages.success(request, _("%(user)s is unlocked.") % {"user": user.username})
     return redirect("org:user_list")
+
+
+@login_required
+def my_account(request):
+    """The signed-in user's own account: change the password, see and revoke API tokens, sign out everywhere."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed; your API tokens are revoked."))
+            return redirect("org:my_account")
+    context = {"form": form, "tokens": token_list(user=request.user)}
+    return render(request, "org/account_detail.html", context)
+
+
+@login_required
+@require_POST
+def my_token_revoke(request, key: str):
+    if token_revoke(actor=request.user, token_key=key):
+        messages.success(request, _("The token is revoked."))
+    return redirect("org:my_account")
+
+
+@login_required
+@require_POST
+def my_sign_out_everywhere(request):
+    services.account_sign_out_everywhere(actor=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out everywhere: every API token of your account is revoked."))
+    return redirect("login")

@@ -1,0 +1,75 @@
+"""The user's own account page: change the password, see and revoke API tokens, sign out everywhere."""
+
+import pytest
+from django.urls import reverse
+from knox.models import AuthToken
+
+from wuxing.core.models import AuditLog
+from wuxing.core.roles import Role
+from wuxing.org.models import User
+from wuxing.testing import PASSWORD, api_token, api_with_token, make_user
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Another-Pass-2026"
+
+
+def test_user_sees_and_revokes_only_their_own_tokens(client):
+    uma = make_user("uma", Role.AUDITOR)
+    other = make_user("vera", Role.AUDITOR)
+    api_token(uma)
+    api_token(other)
+    mine = AuthToken.objects.get(user=uma)
+    theirs = AuthToken.objects.get(user=other)
+    client.force_login(uma)
+    page = client.get(reverse("org:my_account")).content.decode()
+    assert mine.token_key in page and theirs.token_key not in page
+    client.post(reverse("org:my_token_revoke", args=[theirs.token_key]))
+    assert AuthToken.objects.filter(pk=theirs.pk).exists()
+    client.post(reverse("org:my_token_revoke", args=[mine.token_key]))
+    assert not AuthToken.objects.filter(pk=mine.pk).exists()
+    assert AuditLog.objects.filter(action="token.revoke", actor=uma).count() == 1
+
+
+def test_sign_out_everywhere_revokes_every_token(client):
+    wade = make_user("wade", Role.AUDITOR)
+    api = api_with_token(wade)
+    api_token(wade)
+    client.force_login(wade)
+    response = client.post(reverse("org:my_sign_out_everywhere"))
+    assert response.status_code == 302
+    assert not AuthToken.objects.filter(user=wade).exists()
+    assert api.get("/api/v1/audit-log/").status_code == 401
+    assert "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action="user.sign_out_everywhere").exists()
+
+
+def test_password_change_keeps_the_session_and_revokes_tokens(client):
+    xena = make_user("xena", Role.AUDITOR)
+    api = api_with_token(xena)
+    client.force_login(xena)
+    data = {"old_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    response = client.post(reverse("org:my_account"), data)
+    assert response.status_code == 302
+    assert User.objects.get(pk=xena.pk).check_password(NEW_PASSWORD)
+    assert client.get(reverse("org:my_account")).status_code == 200  # still signed in
+    assert api.get("/api/v1/audit-log/").status_code == 401
+    assert AuditLog.objects.filter(action="user.password_change", actor=xena).exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "message"),
+    [
+        ("wrong-one", NEW_PASSWORD, NEW_PASSWORD, "当前密码"),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "两次"),
+        (PASSWORD, "short", "short", "密码"),
+    ],
+)
+def test_a_refused_password_change_changes_nothing(client, old, new, again, message):
+    yuri = make_user("yuri", Role.AUDITOR)
+    client.force_login(yuri)
+    data = {"old_password": old, "new_password": new, "new_password2": again}
+    response = client.post(reverse("org:my_account"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.get(pk=yuri.pk).check_password(PASSWORD)
