@@ -54,6 +54,7 @@ POST_ONLY = {
     "org:branch_assign": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "org:assignment_end": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "core:export_download": "core/tests/test_exports.py::test_large_list_runs_as_a_task_with_progress",
+    "core:export_retry": "core/tests/test_export_worker.py::test_a_stuck_job_shows_a_chinese_failure_and_its_owner_retries_it",
 }
 # Not pages of the product: the sign-in page, Django's language switch, and the API (tested in api/tests).
 NOT_PAGES = {"login", "set_language", "api-schema", "api-docs"}
