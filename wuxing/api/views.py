@@ -58,6 +58,11 @@ class TokenView(APIView):
                 else status.HTTP_400_BAD_REQUEST
             )
             return Response({"detail": " ".join(exc.messages)}, status=code)
+        if user.must_change_password:
+            # The initial password is changed on the account page first; no token is issued for it.
+            return Response(
+                {"detail": _("Change your initial password before you continue.")}, status=status.HTTP_403_FORBIDDEN
+            )
         return Response({"token": token_issue(user=user)})
 
 

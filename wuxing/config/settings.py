@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "wuxing.core.middleware.RefusalMessageMiddleware",
     "wuxing.core.middleware.IdleSessionMiddleware",
+    "wuxing.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -224,6 +225,8 @@ REST_KNOX = {
 # Failed sign-ins per client address (login page and token endpoint together) within the window, in seconds.
 WUXING_SIGN_IN_ADDRESS_LIMIT = env_int("WUXING_SIGN_IN_ADDRESS_LIMIT", 20)
 WUXING_SIGN_IN_ADDRESS_WINDOW = 600
+# The page an account with an initial password is sent to until it chooses its own.
+WUXING_PASSWORD_CHANGE_URL = "org:my_account"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wuxing API",
     "DESCRIPTION": "五星支部创建管理平台 REST API",

@@ -1,4 +1,5 @@
-"""Request-scoped context for services (client address), the idle-session rule (R18), the UI language."""
+"""Request-scoped context for services (client address), the idle-session rule (R18), the forced change of an
+initial password, the UI language."""
 
 import functools
 import ipaddress
@@ -8,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -134,3 +136,25 @@ class RefusalMessageMiddleware:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = resolve_url(target)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account with an initial password reaches only the password change (and sign-out) until it is changed."""
+
+    ALLOWED_NAMES = ("logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            change_url = reverse(settings.WUXING_PASSWORD_CHANGE_URL)
+            allowed = {change_url, *(reverse(name) for name in self.ALLOWED_NAMES)}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                message = _("Change your initial password before you continue.")
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": message}, status=403)
+                messages.warning(request, message)
+                return redirect(change_url)
+        return self.get_response(request)

@@ -171,6 +171,8 @@ class User(AbstractUser):
     )
     failed_logins = models.PositiveSmallIntegerField(_("consecutive failed sign-ins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # Set for an account a person created with an initial password: nothing but the change is reachable until then.
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     objects = AccountManager()
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuxing.core.actors import is_system
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
 from wuxing.core.rules import conflicting_admin_role
@@ -166,7 +167,8 @@ def user_create(*, actor, username: str, password: str, person: Person | None = 
     ensure_allowed(actor, "org.change_user", message=_("Only the security administrator manages accounts."))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
-    user = User(username=username, person=person, email=email)
+    # A person's choice is an initial password the new user replaces at first sign-in; the system's are final.
+    user = User(username=username, person=person, email=email, must_change_password=not is_system(actor))
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -247,7 +249,8 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
         raise ValidationError({"new_password": _("Choose a password different from the current one.")})
     validate_password(new_password, actor)
     actor.set_password(new_password)
-    actor.save(update_fields=["password"])
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
     audit_record(actor=actor, action="user.password_change", obj=actor)
     tokens_revoke_all(actor=actor, user=actor, reason="password_change")
     return actor

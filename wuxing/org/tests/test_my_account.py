@@ -73,3 +73,31 @@ def test_a_refused_password_change_changes_nothing(client, old, new, again, mess
     assert response.status_code == 200
     assert message in response.content.decode()
     assert User.objects.get(pk=yuri.pk).check_password(PASSWORD)
+
+
+def test_an_account_created_by_a_person_must_change_its_initial_password(client, api_client):
+    from wuxing.org.services import user_create
+
+    security = make_user("sec3", Role.SECURITY_ADMIN)
+    user_create(actor=security, username="zoe", password=PASSWORD)
+    assert client.post(reverse("login"), {"username": "zoe", "password": PASSWORD}).status_code == 302
+    # Nothing else is reachable: pages redirect to the change, the session API answers 403, no token is issued.
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("org:my_account")
+    assert client.get("/api/v1/audit-log/").status_code == 403
+    response = api_client.post(reverse("api-token"), {"username": "zoe", "password": PASSWORD})
+    assert response.status_code == 403 and "初始密码" in response.json()["detail"]
+    data = {"old_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post(reverse("org:my_account"), data).status_code == 302
+    assert not User.objects.get(username="zoe").must_change_password
+    assert client.get(reverse("home")).status_code != 302 or client.get(reverse("home"))["Location"] != reverse(
+        "org:my_account"
+    )
+
+
+def test_accounts_created_by_the_system_need_no_change():
+    from wuxing.core.actors import SystemActor
+    from wuxing.org.services import user_create
+
+    user = user_create(actor=SystemActor("demo"), username="ada", password=PASSWORD)
+    assert not user.must_change_password
