@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import SystemActor
-from .audit import audit_record, snapshot
+from .audit import audit_record, current_ip, snapshot
 from .models import AccountPolicy, ExportJob
 from .rules import compute_lock_after_failure
 
@@ -28,7 +28,9 @@ def _refused():
 
 
 def _address_key(request) -> str | None:
-    address = (request.META.get("REMOTE_ADDR") if request is not None else None) or None
+    # The client's address as the request middleware resolved it (through trusted proxies only, see
+    # middleware.client_ip), so users behind the office's reverse proxy do not share one counter.
+    address = current_ip.get() or (request.META.get("REMOTE_ADDR") if request is not None else None) or None
     return f"wuxing:sign-in-failures:{address}" if address else None
 
 

@@ -72,6 +72,25 @@ def test_an_address_is_throttled_on_the_page_and_the_token_endpoint_together(cli
     assert _login(client, "jade", PASSWORD, address="10.0.0.2").status_code == 302
 
 
+@override_settings(WUXING_SIGN_IN_ADDRESS_LIMIT=2, WUXING_TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_the_reverse_proxy_each_client_address_has_its_own_limit(client):
+    make_user("kate", Role.AUDITOR)
+
+    def through_proxy(username, password, forwarded):
+        return client.post(
+            reverse("login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    through_proxy("a-name", "x1", "10.0.0.7")
+    through_proxy("b-name", "x2", "10.0.0.7")
+    assert "此地址" in through_proxy("kate", PASSWORD, "10.0.0.7").content.decode()
+    # Another client behind the same proxy is not held back by the first one's failures.
+    assert through_proxy("kate", PASSWORD, "10.0.0.8").status_code == 302
+
+
 def test_successes_do_not_count_toward_the_address_limit(client):
     make_user("kira", Role.AUDITOR)
     with override_settings(WUXING_SIGN_IN_ADDRESS_LIMIT=2):
