@@ -463,8 +463,13 @@ def sample_pdf(text: str = "Evidence") -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_from_objects(*objects)
+
+
+def pdf_from_objects(*objects: bytes, header: bytes = b"%PDF-1.4\n") -> bytes:
+    """A PDF of the given object bodies with a classic cross-reference table; object 1 is the catalog (tests)."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
+    out.write(header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())

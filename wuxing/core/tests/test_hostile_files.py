@@ -14,7 +14,7 @@ from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from wuxing.core import uploads
-from wuxing.core.uploads import as_upload, clean_upload, evidence_response, sample_jpeg, sample_pdf
+from wuxing.core.uploads import as_upload, clean_upload, evidence_response, pdf_from_objects, sample_jpeg, sample_pdf
 
 SECRET = b"WX-SECRET-7731"
 
@@ -31,22 +31,6 @@ def _refusal(data: bytes, name: str) -> ValidationError:
 
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
-
-
-def _pdf(*objects: bytes, header: bytes = b"%PDF-1.4\n") -> bytes:
-    """A PDF with a classic cross-reference table; object 1 is the catalog."""
-    out = io.BytesIO()
-    out.write(header)
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def _pdf_with_object_stream(catalog: bytes, action: bytes) -> bytes:
@@ -90,7 +74,7 @@ def _pdf_with_object_stream(catalog: bytes, action: bytes) -> bytes:
 
 def test_the_pdf_builders_make_files_the_parser_accepts():
     # Without active content both builders give valid PDFs: the refusals below are for what they carry.
-    assert clean_upload(as_upload(_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE), "a.pdf"))
+    assert clean_upload(as_upload(pdf_from_objects(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE), "a.pdf"))
     plain = _pdf_with_object_stream(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /S /GoTo /D [3 0 R /Fit] >>")
     assert clean_upload(as_upload(plain, "b.pdf")).data == plain
 
@@ -106,7 +90,7 @@ def test_the_pdf_builders_make_files_the_parser_accepts():
     ],
 )
 def test_escaped_names_do_not_hide_active_content(catalog):
-    data = _pdf(catalog, PAGES, PAGE, b"<< /S /Rich#4Dedia >>")
+    data = pdf_from_objects(catalog, PAGES, PAGE, b"<< /S /Rich#4Dedia >>")
     assert not uploads.PDF_ACTIVE_CONTENT.search(data), "the escapes must defeat a byte search for this test"
     assert _refusal(data, "escaped.pdf").code == "active_pdf"
 
@@ -120,7 +104,7 @@ def test_javascript_in_a_compressed_object_stream_is_refused():
 
 
 def test_active_content_in_an_object_nothing_refers_to_is_refused():
-    data = _pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, b"<< /S /Java#53cript /J#53 (x) >>")
+    data = pdf_from_objects(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, b"<< /S /Java#53cript /J#53 (x) >>")
     assert _refusal(data, "orphan.pdf").code == "active_pdf"
 
 
@@ -137,7 +121,7 @@ def test_html_behind_a_pdf_header_is_refused():
 def test_pdf_and_html_polyglots_are_refused():
     after_the_end = sample_pdf() + b"<html><script>fetch('/api/v1/')</script></html>\n"
     assert _refusal(after_the_end, "poly.pdf").code == "polyglot"
-    in_a_stream = _pdf(
+    in_a_stream = pdf_from_objects(
         b"<< /Type /Catalog /Pages 2 0 R >>",
         PAGES,
         PAGE,
@@ -147,7 +131,7 @@ def test_pdf_and_html_polyglots_are_refused():
 
 
 def test_a_pdf_without_pages_is_refused():
-    empty = _pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>")
+    empty = pdf_from_objects(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>")
     assert _refusal(empty, "empty.pdf").code == "broken"
 
 
@@ -156,7 +140,9 @@ def test_the_walk_over_a_pdf_is_bounded(monkeypatch):
     assert _refusal(sample_pdf(), "deep.pdf").code == "broken"
     # Deeply nested arrays break no limit of the process: refused, not a crash.
     monkeypatch.undo()
-    nested = _pdf(b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * 50_000 + b"]" * 50_000 + b" >>", PAGES, PAGE)
+    nested = pdf_from_objects(
+        b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * 50_000 + b"]" * 50_000 + b" >>", PAGES, PAGE
+    )
     assert _refusal(nested, "nested.pdf").code in {"broken", "active_pdf"}
 
 
