@@ -98,11 +98,6 @@ def campaign_for(*, user, request=None, params=None, office=None):
     return campaign
 
 
-def campaign_chosen(*, user, params):
-    """Deprecated spelling of `campaign_for(user=, params=)`."""
-    return campaign_for(user=user, params=params)
-
-
 def campaign_public(*, office):
     """The campaign an office's public site shows (no user, no ?campaign=): the running one, else the latest that
     has started; None before the first one starts."""

@@ -50,7 +50,7 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def bound_numbers(filters) -> None:
-    """Range-check every number and id filter of a FilterSet instance (declared or generated)."""
+    """Range-check every number and id filter of a FilterSet (declared or generated)."""
     for f in filters.values():
         if isinstance(f, django_filters.NumberFilter):
             f.extra.setdefault("min_value", -MAX_ID)
@@ -68,14 +68,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         if request is None and user is not None:
             request = SimpleNamespace(user=user)
         super().__init__(data if data is not None else {}, queryset, request=request, **kwargs)
-        bound_numbers(self.filters)
 
-    @property
-    def user(self):
-        return self.request.user
-
-    @property
-    def filters_applied(self) -> dict:
-        """The valid, non-empty filter values (for an export's title or a "filtered" badge)."""
-        self.form.is_valid()
-        return {k: v for k, v in getattr(self.form, "cleaned_data", {}).items() if v not in (None, "", [])}
+    @classmethod
+    def get_filters(cls):
+        # Once per class, when django-filter builds `base_filters`; every instance copies them.
+        filters = super().get_filters()
+        bound_numbers(filters)
+        return filters

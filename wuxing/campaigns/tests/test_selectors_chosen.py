@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.http import Http404
 
-from wuxing.campaigns.selectors import campaign_chosen
+from wuxing.campaigns.selectors import campaign_for
 from wuxing.campaigns.services import campaign_create, campaign_set_status
 from wuxing.core.actors import SYSTEM
 from wuxing.standards.fileformat import standard_load
@@ -15,7 +15,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-
 
 
 @pytest.mark.django_db
-def test_campaign_chosen(org):
+def test_campaign_for(org):
     users = users_for(org)
     standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
     running = campaign_set_status(
@@ -25,9 +25,9 @@ def test_campaign_chosen(org):
     )
     upcoming = campaign_create(actor=SYSTEM, office=org.office_a, year=2027, standard=standard)
     other = campaign_create(actor=SYSTEM, office=org.office_b, year=2026, standard=standard)
-    assert campaign_chosen(user=users.leader, params={}) == running
-    assert campaign_chosen(user=users.leader, params={"campaign": str(upcoming.pk)}) == upcoming
+    assert campaign_for(user=users.leader, params={}) == running
+    assert campaign_for(user=users.leader, params={"campaign": str(upcoming.pk)}) == upcoming
     for bad in (str(other.pk), "abc", "999999"):
         with pytest.raises(Http404):
-            campaign_chosen(user=users.leader, params={"campaign": bad})
-    assert campaign_chosen(user=users.nobody, params={}) is None
+            campaign_for(user=users.leader, params={"campaign": bad})
+    assert campaign_for(user=users.nobody, params={}) is None
