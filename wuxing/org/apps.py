@@ -12,13 +12,14 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     role_permissions: dict[str, set[str]] = {
-        "office_leader": _READ | _WRITE | {"org.reveal_personal"},
+        "office_leader": _READ | _WRITE | {"org.reveal_personal", "org.approve_rolegrant"},
         "campaign_staff": _READ | _WRITE,
         "department_cadre": set(_READ),
         "branch_secretary": set(_READ),
         "branch_member": set(_READ),
         "reviewer": {"org.view_branch"},
-        "security_admin": {"org.view_user", "org.change_user", "org.assign_role"},
+        "security_admin": {"org.view_user", "org.change_user", "org.assign_role", "org.view_rolegrant"},
+        "system_admin": {"org.approve_rolegrant"},
     }
 
     def nav_items(self, user):
@@ -31,4 +32,6 @@ class OrgConfig(AppConfig):
             items.append(("people", _("People"), reverse("org:person_list")))
         if user.has_perm("org.view_user"):
             items.append(("users", _("Accounts & roles"), reverse("org:user_list")))
+        if user.has_perm("org.view_rolegrant") or user.has_perm("org.approve_rolegrant"):
+            items.append(("role_grants", _("Role approvals"), reverse("org:role_grant_list")))
         return items

@@ -21,3 +21,11 @@ class BranchKind(models.TextChoices):
 class StarSet(models.TextChoices):
     RURAL = "rural", _("Rural village stars")
     URBAN = "urban", _("Urban community stars")
+
+
+class GrantStatus(models.TextChoices):
+    """A role grant asked for by the security administrator waits for a second person (两人审批)."""
+
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

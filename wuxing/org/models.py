@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.querysets import prefix_q
 from wuxing.core.roles import Role
 
-from .choices import BranchKind, StarSet, UnitLevel
+from .choices import BranchKind, GrantStatus, StarSet, UnitLevel
 from .querysets import RestrictedManager, RestrictedQuerySet
 from .rules import default_star_set
 
@@ -228,6 +228,60 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class RoleGrant(models.Model):
+    """A role the security administrator asked to give; it becomes a RoleAssignment when a second person approves.
+
+    Office leaders approve business roles within their unit, the system administrator administrator roles, so
+    one administrator can never give an account (their own second account included) powers on their own.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=GrantStatus.choices, default=GrantStatus.PENDING)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        permissions = [("approve_rolegrant", "Can approve role grants asked for by the security administrator")]
+        indexes = [models.Index(fields=["status", "role"], name="role_grant_status_idx")]
+        constraints = [
+            # One open request per user, role and place: asking twice does not make two approvals possible.
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "branch"],
+                condition=Q(status="pending"),
+                name="role_grant_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.get_status_display()}"
+
+    def target_path(self) -> str | None:
+        """The org path the granted role would cover: its unit, its branch's office, or the grantee's office."""
+        if self.unit_id:
+            return self.unit.path
+        if self.branch_id:
+            return self.branch.office.path
+        person = self.user.person
+        return person.office.path if person else None
 
 
 class Assignment(models.Model):

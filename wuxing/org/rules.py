@@ -1,5 +1,7 @@
 """Pure rules of the organisation: the tree's levels, star-set defaults, scope paths."""
 
+from wuxing.core.roles import ADMIN_ROLES, Role
+
 from .choices import LEVEL_ORDER, BranchKind, StarSet
 
 
@@ -21,3 +23,40 @@ def unit_path(parent_path: str | None, code: str) -> str:
 
 def path_in_subtrees(path: str, roots) -> bool:
     return any(path.startswith(root) for root in roots)
+
+
+def grant_approver_role(role: str) -> str:
+    """Who must approve a role grant asked for by the security administrator (三员分立 across accounts).
+
+    An administrator role (auditor, security or system administrator) is approved by the system administrator;
+    a business role by the office leader whose unit covers the grant.
+    """
+    return Role.SYSTEM_ADMIN if role in ADMIN_ROLES else Role.OFFICE_LEADER
+
+
+def can_approve_grant(
+    *,
+    approver_id: int,
+    approver_roles: list[tuple[str, str | None]],
+    requester_id: int | None,
+    grantee_id: int,
+    role: str,
+    target_path: str | None,
+) -> bool:
+    """Whether an account may approve a grant: a second person, not the grantee, holding the approving role.
+
+    `approver_roles` are (role, unit path) pairs; `target_path` is the org path the granted role covers (its
+    unit, its branch's office, or the grantee's office for a department cadre). A business grant is approved
+    only by an office leader whose subtree contains that path.
+    """
+    if approver_id in (requester_id, grantee_id):
+        return False
+    needed = grant_approver_role(role)
+    for held, path in approver_roles:
+        if held != needed:
+            continue
+        if needed == Role.SYSTEM_ADMIN:
+            return True
+        if path and target_path and target_path.startswith(path):
+            return True
+    return False

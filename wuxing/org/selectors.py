@@ -2,11 +2,13 @@
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from .choices import UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person, User
+from wuxing.core.roles import ADMIN_ROLES, Role
+
+from .choices import GrantStatus, UnitLevel
+from .models import Assignment, Branch, Department, OrgUnit, Person, RoleGrant, User
 
 
 def _assignment_prefetch():
@@ -94,6 +96,40 @@ def user_list(*, user):
     return (
         User.objects.restrict(user, "view")
         .select_related("person")
-        .prefetch_related("role_assignments__unit", "role_assignments__branch")
+        .prefetch_related(
+            "role_assignments__unit",
+            "role_assignments__branch",
+            Prefetch(
+                "role_grants",
+                queryset=RoleGrant.objects.filter(status=GrantStatus.PENDING).select_related("unit", "branch"),
+                to_attr="pending_grants",
+            ),
+        )
         .order_by("username")
     )
+
+
+def role_grant_list(*, user):
+    """Role grants the user may see: all for the security administrator who asks for them; for an approver, the
+    grants they would decide (administrator roles for the system administrator, business roles within an office
+    leader's units)."""
+    grants = RoleGrant.objects.select_related(
+        "user__person__office", "unit", "branch__office", "requested_by", "decided_by"
+    ).order_by("-requested_at", "-pk")
+    if user.has_perm("org.view_rolegrant"):
+        return grants
+    if not user.has_perm("org.approve_rolegrant"):
+        return grants.none()
+    q = Q(pk__in=[])
+    roles = user.cached_role_assignments()
+    if any(ra.role == Role.SYSTEM_ADMIN for ra in roles):
+        q |= Q(role__in=ADMIN_ROLES)
+    for ra in roles:
+        if ra.role == Role.OFFICE_LEADER and ra.unit_id:
+            path = ra.unit.path
+            q |= ~Q(role__in=ADMIN_ROLES) & (
+                Q(unit__path__startswith=path)
+                | Q(branch__office__path__startswith=path)
+                | Q(unit__isnull=True, branch__isnull=True, user__person__office__path__startswith=path)
+            )
+    return grants.filter(q).exclude(user=user)

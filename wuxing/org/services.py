@@ -3,17 +3,19 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core.actors import is_system
+from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
+from wuxing.core.roles import ADMIN_ROLES, ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
 from wuxing.core.rules import conflicting_admin_role
 from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
-from .rules import can_be_child, default_star_set, unit_path
+from .choices import GrantStatus
+from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, RoleGrant, User
+from .rules import can_approve_grant, can_be_child, default_star_set, grant_approver_role, unit_path
 
 
 @transaction.atomic
@@ -106,14 +108,8 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     return branch
 
 
-@transaction.atomic
-def role_assign(
-    *, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None
-) -> RoleAssignment:
-    """Give `user` a role. The three administrator roles are never held by one account (三员分立)."""
-    ensure_allowed(actor, "org.assign_role", message=_("Only the security administrator assigns roles."))
-    if actor.pk is not None and actor.pk == user.pk:
-        raise PermissionDenied(_("You may not change your own roles."))
+def _ensure_assignable(*, user: User, role: str, unit: OrgUnit | None, branch: Branch | None) -> None:
+    """The checks every grant passes, when it is asked for and again when it takes effect."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     # Lock the account row so two concurrent grants cannot both pass the separation check.
@@ -135,6 +131,15 @@ def role_assign(
         raise ValidationError({"unit": _("This role needs the unit whose data it covers.")})
     if role in BRANCH_ROLES and branch is None:
         raise ValidationError({"branch": _("This role needs the branch it belongs to.")})
+    if role in ASSIGNED_ROLES and not (user.person_id and user.person.department_id):
+        raise ValidationError(
+            _(
+                "A department cadre's account must be linked to a person of a department: the department decides the scope."
+            )
+        )
+
+
+def _assignment_create(*, actor, user: User, role: str, unit, branch) -> RoleAssignment:
     ra, created = RoleAssignment.objects.get_or_create(
         user=user,
         role=role,
@@ -150,6 +155,127 @@ def role_assign(
         )
         tokens_revoke_all(actor=actor, user=user, reason="role.assign")
     return ra
+
+
+@transaction.atomic
+def role_assign(
+    *, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None
+) -> RoleAssignment:
+    """Give `user` a role at once: only the system itself does this (setting up, the demo office).
+
+    A person asks with `role_grant_request`, and a second person approves (`role_grant_approve`).
+    """
+    if not is_system(actor):
+        raise PermissionDenied(_("A role is given only when a second person approves the request."))
+    _ensure_assignable(user=user, role=role, unit=unit, branch=branch)
+    return _assignment_create(actor=actor, user=user, role=role, unit=unit, branch=branch)
+
+
+@transaction.atomic
+def role_grant_request(
+    *, actor, user: User, role: str, unit: OrgUnit | None = None, branch: Branch | None = None
+) -> RoleGrant:
+    """The security administrator asks to give `user` a role; it takes effect when the approver agrees.
+
+    The three administrator roles are never held by one account (三员分立), and no administrator can give an
+    account powers alone: business roles wait for the office leader, administrator roles for the system
+    administrator.
+    """
+    ensure_allowed(actor, "org.assign_role", message=_("Only the security administrator assigns roles."))
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("You may not change your own roles."))
+    _ensure_assignable(user=user, role=role, unit=unit, branch=branch)
+    unit = unit if role in SUBTREE_ROLES else None
+    branch = branch if role in BRANCH_ROLES else None
+    if RoleAssignment.objects.filter(user=user, role=role, unit=unit, branch=branch).exists():
+        raise ValidationError(_("%(user)s already holds this role.") % {"user": user.username})
+    if RoleGrant.objects.filter(user=user, role=role, unit=unit, branch=branch, status=GrantStatus.PENDING).exists():
+        raise ValidationError(_("This role is already awaiting approval for %(user)s.") % {"user": user.username})
+    grant = RoleGrant.objects.create(user=user, role=role, unit=unit, branch=branch, requested_by=user_or_none(actor))
+    audit_record(
+        actor=actor,
+        action="role_grant.request",
+        obj=user,
+        after={
+            "grant": grant.pk,
+            "role": role,
+            "unit": unit.code if unit else None,
+            "branch": branch.code if branch else None,
+            "approver": grant_approver_role(role),
+        },
+    )
+    return grant
+
+
+def _ensure_may_decide(actor, grant: RoleGrant) -> None:
+    ensure_allowed(actor, "org.approve_rolegrant", message=_("You may not approve role grants."))
+    roles = [(ra.role, ra.unit.path if ra.unit_id else None) for ra in actor.cached_role_assignments()]
+    if not can_approve_grant(
+        approver_id=actor.pk,
+        approver_roles=roles,
+        requester_id=grant.requested_by_id,
+        grantee_id=grant.user_id,
+        role=grant.role,
+        target_path=grant.target_path(),
+    ):
+        if actor.pk in (grant.requested_by_id, grant.user_id):
+            raise PermissionDenied(
+                _("A role grant is approved by a second person, not by the one who asked or receives it.")
+            )
+        raise PermissionDenied(
+            _("This grant is approved by the %(approver)s responsible for it.")
+            % {"approver": Role(grant_approver_role(grant.role)).label}
+        )
+
+
+def _locked_pending(grant: RoleGrant) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.select_for_update()
+        .select_related("user__person__office", "unit", "branch__office")
+        .get(pk=grant.pk)
+    )
+    if grant.status != GrantStatus.PENDING:
+        raise ValidationError(
+            _("This request has already been decided (%(status)s).") % {"status": grant.get_status_display()}
+        )
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, actor, grant: RoleGrant) -> RoleAssignment:
+    """The second person agrees: the role takes effect, with every check run again."""
+    grant = _locked_pending(grant)
+    _ensure_may_decide(actor, grant)
+    _ensure_assignable(user=grant.user, role=grant.role, unit=grant.unit, branch=grant.branch)
+    grant.status = GrantStatus.APPROVED
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="role_grant.approve",
+        obj=grant.user,
+        after={"grant": grant.pk, "role": grant.role, "asked_by": grant.requested_by_id},
+    )
+    return _assignment_create(actor=actor, user=grant.user, role=grant.role, unit=grant.unit, branch=grant.branch)
+
+
+@transaction.atomic
+def role_grant_reject(*, actor, grant: RoleGrant, note: str = "") -> RoleGrant:
+    grant = _locked_pending(grant)
+    _ensure_may_decide(actor, grant)
+    grant.status = GrantStatus.REJECTED
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.note = note[:500]
+    grant.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    audit_record(
+        actor=actor,
+        action="role_grant.reject",
+        obj=grant.user,
+        after={"grant": grant.pk, "role": grant.role, "note": grant.note},
+    )
+    return grant
 
 
 @transaction.atomic

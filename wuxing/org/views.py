@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,9 @@ from . import selectors, services
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
 from .forms import AccountCreateForm, AssignmentForm, BranchForm, PasswordChangeForm, RoleAssignForm
-from .models import Assignment, Branch, Person, RoleAssignment, User
+from .choices import GrantStatus
+from .models import Assignment, Branch, Person, RoleAssignment, RoleGrant, User
+from .rules import grant_approver_role
 
 BRANCHES_PER_PAGE = 50
 
@@ -165,23 +167,67 @@ def user_create(request):
 @login_required
 @require_POST
 def user_role_assign(request, pk: int):
+    """The security administrator asks for a role; it takes effect when the approver agrees (两人审批)."""
     user = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     form = RoleAssignForm(request.POST)
     if form.is_valid():
         try:
-            services.role_assign(actor=request.user, user=user, **form.cleaned_data)
+            grant = services.role_grant_request(actor=request.user, user=user, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
             messages.success(
                 request,
-                _("Role “%(role)s” given to %(user)s.")
-                % {"role": Role(form.cleaned_data["role"]).label, "user": user.username},
+                _("Role “%(role)s” for %(user)s is asked for; it takes effect when the %(approver)s approves it.")
+                % {
+                    "role": grant.get_role_display(),
+                    "user": user.username,
+                    "approver": Role(grant_approver_role(grant.role)).label,
+                },
             )
     else:
         messages.error(request, _("Choose a role."))
     return redirect("org:user_list")
+
+
+@login_required
+def role_grant_list(request):
+    if not (request.user.has_perm("org.view_rolegrant") or request.user.has_perm("org.approve_rolegrant")):
+        raise PermissionDenied
+    grants = list(selectors.role_grant_list(user=request.user)[:200])
+    pending = [g for g in grants if g.status == GrantStatus.PENDING]
+    decided = [g for g in grants if g.status != GrantStatus.PENDING]
+    may_decide = request.user.has_perm("org.approve_rolegrant")
+    return render(
+        request, "org/role_grant_list.html", {"pending": pending, "decided": decided, "may_decide": may_decide}
+    )
+
+
+def _grant_for_decision(request, pk: int) -> RoleGrant:
+    return get_object_or_404(selectors.role_grant_list(user=request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def role_grant_approve(request, pk: int):
+    grant = _grant_for_decision(request, pk)
+    services.role_grant_approve(actor=request.user, grant=grant)
+    messages.success(
+        request,
+        _("Approved: %(user)s now holds “%(role)s”.") % {"user": grant.user.username, "role": grant.get_role_display()},
+    )
+    return redirect("org:role_grant_list")
+
+
+@login_required
+@require_POST
+def role_grant_reject(request, pk: int):
+    grant = _grant_for_decision(request, pk)
+    note = (request.POST.get("note") or "").strip()[:500]
+    services.role_grant_reject(actor=request.user, grant=grant, note=note)
+    messages.success(request, _("Rejected the request for %(user)s.") % {"user": grant.user.username})
+    return redirect("org:role_grant_list")
 
 
 @login_required

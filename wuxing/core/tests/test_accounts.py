@@ -11,7 +11,7 @@ from wuxing.core.models import AccountPolicy, AuditLog
 from wuxing.core.roles import Role
 from wuxing.core.services import account_policy_update
 from wuxing.org.models import User
-from wuxing.org.services import role_assign, user_create, user_unlock
+from wuxing.org.services import role_assign, role_grant_request, user_create, user_unlock
 from wuxing.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -137,24 +137,26 @@ def test_three_admin_roles_never_on_one_account():
     security = make_user("sec2", Role.SECURITY_ADMIN)
     target = make_user("jack", Role.AUDITOR)
     with pytest.raises(ValidationError) as err:
-        role_assign(actor=security, user=target, role=Role.SYSTEM_ADMIN)
+        role_grant_request(actor=security, user=target, role=Role.SYSTEM_ADMIN)
     assert "审计员" in err.value.messages[0]
     assert list(target.role_assignments.values_list("role", flat=True)) == [Role.AUDITOR]
     with pytest.raises(ValidationError):
-        role_assign(actor=security, user=target, role=Role.SECURITY_ADMIN)
+        role_grant_request(actor=security, user=target, role=Role.SECURITY_ADMIN)
+    with pytest.raises(ValidationError):
+        role_assign(actor=SYSTEM, user=target, role=Role.SECURITY_ADMIN)
 
 
 def test_security_admin_cannot_grant_themselves_a_role():
     security = make_user("sec3", Role.SECURITY_ADMIN)
     with pytest.raises(PermissionDenied):
-        role_assign(actor=security, user=security, role=Role.SECURITY_ADMIN)
+        role_grant_request(actor=security, user=security, role=Role.SECURITY_ADMIN)
 
 
 def test_only_security_admin_assigns_roles(org):
     leader = make_user("lead", Role.OFFICE_LEADER, unit=org.office_a)
     target = make_user("kate")
     with pytest.raises(PermissionDenied):
-        role_assign(actor=leader, user=target, role=Role.CAMPAIGN_STAFF, unit=org.office_a)
+        role_grant_request(actor=leader, user=target, role=Role.CAMPAIGN_STAFF, unit=org.office_a)
 
 
 def test_role_assign_page_shows_the_refusal(client):

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from wuxing.core.models import AuditLog
 from wuxing.core.roles import Role
 from wuxing.org.models import User
-from wuxing.org.services import role_assign, role_revoke
+from wuxing.org.services import role_grant_approve, role_grant_request, role_revoke
 from wuxing.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -93,5 +93,7 @@ def test_role_change_revokes_tokens():
     role_revoke(actor=security, assignment=tina.role_assignments.get())
     assert _get(token).status_code == 401
     token = _token("tina")
-    role_assign(actor=security, user=tina, role=Role.AUDITOR)
+    grant = role_grant_request(actor=security, user=tina, role=Role.AUDITOR)
+    assert AuthToken.objects.filter(user=tina).exists()  # asking changes nothing yet
+    role_grant_approve(actor=make_user("sys-approver", Role.SYSTEM_ADMIN), grant=grant)
     assert not AuthToken.objects.filter(user=tina).exists()
