@@ -72,6 +72,8 @@ class StepSerializer(serializers.ModelSerializer):
             "chair",
             "meeting_form",
             "should_attend",
+            "should_attend_reason",
+            "attendance_flagged",
             "attended",
             "households_represented",
             "yes",
@@ -82,7 +84,7 @@ class StepSerializer(serializers.ModelSerializer):
             "recorded_at",
             "attachments",
         ]
-        read_only_fields = ["position", "published_until", "recorded_at"]
+        read_only_fields = ["position", "published_until", "recorded_at", "attendance_flagged"]
 
 
 class StepUploadSerializer(StepSerializer):

@@ -1,13 +1,14 @@
 """Filters of the deliberations list: one FilterSet shared by its page, its Excel export and /api/v1/deliberations/."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
 from wuxing.org.models import Branch
 
 from .choices import DeliberationStatus
-from .models import Deliberation
+from .models import Deliberation, DeliberationStep
 
 
 def _branches(request):
@@ -17,10 +18,21 @@ def _branches(request):
 class DeliberationFilterSet(ScopedFilterSet):
     branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DeliberationStatus.choices, empty_label=_("All"))
+    flagged = django_filters.BooleanFilter(
+        label=_("Attendance differs from records"), method="filter_flagged", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Deliberation
-        fields = ["branch", "status"]
+        fields = ["branch", "status", "flagged"]
+
+    def filter_flagged(self, queryset, name, value):
+        # R6: a "should attend" figure other than the branch's records, with its reason, for the office to check.
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=DeliberationStep.objects.filter(attendance_flagged=True).values("deliberation_id")
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

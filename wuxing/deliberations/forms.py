@@ -32,7 +32,14 @@ class StepForm(forms.Form):
     meeting_form = forms.ChoiceField(
         label=_("Meeting form"), choices=[("", "—")] + list(MeetingForm.choices), required=False
     )
-    should_attend = forms.IntegerField(label=_("Should attend"), min_value=0, max_value=MAX_COUNT, required=False)
+    should_attend = forms.IntegerField(
+        label=_("Should attend"),
+        min_value=0,
+        max_value=MAX_COUNT,
+        required=False,
+        help_text=_("From the branch's records; a different figure needs a reason."),
+    )
+    should_attend_reason = forms.CharField(label=_("Reason for a different figure"), max_length=200, required=False)
     attended = forms.IntegerField(label=_("Attended"), min_value=0, max_value=MAX_COUNT, required=False)
     households_represented = forms.IntegerField(
         label=_("Households represented"), min_value=0, max_value=MAX_COUNT, required=False

@@ -91,6 +91,11 @@ class Deliberation(models.Model):
     def __str__(self):
         return self.subject
 
+    @property
+    def attendance_flagged(self) -> bool:
+        """R6: a step's "should attend" differs from the branch's records (reads prefetched steps)."""
+        return any(step.attendance_flagged for step in self.steps.all())
+
     @classmethod
     def scope_filter(cls, scope):
         return _branch_scope(scope)
@@ -111,6 +116,9 @@ class DeliberationStep(models.Model):
     chair = models.CharField(_("chair"), max_length=50, blank=True)
     meeting_form = models.CharField(_("meeting form"), max_length=16, choices=MeetingForm.choices, blank=True)
     should_attend = models.PositiveIntegerField(_("should attend"), null=True, blank=True)
+    # R6: the figure comes from the branch's records; a different one carries its reason and is flagged.
+    should_attend_reason = models.CharField(_("reason for the number who should attend"), max_length=200, blank=True)
+    attendance_flagged = models.BooleanField(_("differs from the branch's records"), default=False)
     attended = models.PositiveIntegerField(_("attended"), null=True, blank=True)
     households_represented = models.PositiveIntegerField(_("households represented"), null=True, blank=True)
     yes = models.PositiveIntegerField(_("yes"), null=True, blank=True)

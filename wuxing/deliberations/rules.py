@@ -53,6 +53,12 @@ def problem_message(problem: Problem) -> str:
         # counts
         "missing_count": _("“%(step)s” needs the number who should attend, attended and the yes / no / abstain votes."),
         "attended_exceeds": _("Attended (%(given)d) cannot exceed those who should attend (%(required)d)."),
+        "should_attend_differs": _(
+            "R6: the branch's records say %(required)d should attend, not %(given)d; give the reason for the different figure (it is shown with the record and flagged to the office)."
+        ),
+        "should_attend_unrecorded": _(
+            "R6: the branch's records hold no figure for who should attend this meeting; give the basis of %(given)d, or ask the office to complete the branch's records."
+        ),
         "votes_exceed": _("The votes (%(given)d) cannot exceed the number attending (%(required)d)."),
         "missing_form": _(
             "“%(step)s” must say whether it was a representatives' meeting or a meeting of all villagers / residents."
@@ -208,6 +214,38 @@ class Counts:
     abstain: int | None = None
     households_represented: int | None = None
     meeting_form: str = ""
+
+
+def expected_attendance(
+    step: str, meeting_form: str, *, party_members: int, representatives: int, adult_population: int
+) -> int | None:
+    """R6: how many should attend a voting step, by the branch's records — or None where the records say nothing.
+
+    Party members' meeting: the branch's party members; representatives' meeting: its villager / resident
+    representatives; meeting of all: its adult villagers / residents.
+    """
+    if step not in VOTING_STEPS:
+        return None
+    if step == Step.PARTY_MEETING_REVIEW:
+        figure = party_members
+    elif meeting_form == MeetingForm.REPRESENTATIVES:
+        figure = representatives
+    elif meeting_form == MeetingForm.ASSEMBLY:
+        figure = adult_population
+    else:
+        return None
+    return figure or None
+
+
+def attendance_basis_problems(should_attend: int | None, expected: int | None, reason: str) -> list[Problem]:
+    """R6: "should attend" is the branch's recorded figure; any other figure (or none on record) needs a reason."""
+    if should_attend is None or reason.strip():
+        return []
+    if expected is None:
+        return [Problem("should_attend_unrecorded", {"given": should_attend})]
+    if should_attend != expected:
+        return [Problem("should_attend_differs", {"required": expected, "given": should_attend})]
+    return []
 
 
 def quorum_problems(

@@ -172,6 +172,7 @@ def step_record(
     merged: bool = False,
     meeting_form: str = "",
     should_attend=None,
+    should_attend_reason: str = "",
     attended=None,
     households_represented=None,
     yes=None,
@@ -190,9 +191,20 @@ def step_record(
     counts = rules.Counts(should_attend, attended, yes, no, abstain, households_represented, meeting_form or "")
     recorded = list(deliberation.steps.all())
     problems = step_problems(deliberation, recorded, step=step, held_on=held_on, merged=merged, counts=counts)
+    voting = step in rules.VOTING_STEPS
+    branch = deliberation.branch
+    expected = rules.expected_attendance(
+        step,
+        meeting_form or "",
+        party_members=branch.party_members,
+        representatives=branch.representatives,
+        adult_population=branch.adult_population,
+    )
+    should_attend_reason = (should_attend_reason or "").strip() if voting else ""
+    if not problems and voting:
+        problems = rules.attendance_basis_problems(should_attend, expected, should_attend_reason)
     if problems:
         _refuse(problems)
-    voting = step in rules.VOTING_STEPS
     record = DeliberationStep.objects.create(
         deliberation=deliberation,
         step=step,
@@ -203,6 +215,8 @@ def step_record(
         chair=chair,
         meeting_form=meeting_form if step in rules.RESOLVE_STEPS else "",
         should_attend=should_attend,
+        should_attend_reason=should_attend_reason,
+        attendance_flagged=voting and should_attend is not None and should_attend != expected,
         attended=attended,
         households_represented=households_represented if step in rules.RESOLVE_STEPS else None,
         yes=yes if voting else None,

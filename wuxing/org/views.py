@@ -17,10 +17,10 @@ from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
 from . import selectors, services
+from .choices import GrantStatus
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
 from .forms import AccountCreateForm, AssignmentForm, BranchForm, PasswordChangeForm, RoleAssignForm
-from .choices import GrantStatus
 from .models import Assignment, Branch, Person, RoleAssignment, RoleGrant, User
 from .rules import grant_approver_role
 

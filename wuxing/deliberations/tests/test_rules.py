@@ -162,3 +162,20 @@ def test_r8_publication_implementation_and_closing():
     assert codes(rules.result_publication_problems(False)) == ["result_before_implementation"]
     assert codes(rules.close_problems({Step.RESOLUTION_PUBLISHED})) == ["close_before_result"]
     assert rules.close_problems({Step.RESULT_PUBLISHED}) == []
+
+
+def test_r6_should_attend_comes_from_the_branch_records():
+    figures = {"party_members": 52, "representatives": 31, "adult_population": 900}
+    assert rules.expected_attendance(Step.PARTY_MEETING_REVIEW, "", **figures) == 52
+    assert rules.expected_attendance(Step.VILLAGERS_RESOLVE, MeetingForm.REPRESENTATIVES, **figures) == 31
+    assert rules.expected_attendance(Step.VILLAGERS_RESOLVE, MeetingForm.ASSEMBLY, **figures) == 900
+    assert rules.expected_attendance(Step.PROPOSE, "", **figures) is None
+    assert rules.expected_attendance(Step.PARTY_MEETING_REVIEW, "", **{**figures, "party_members": 0}) is None
+    # The probe's case: 52 members, "should attend 3" — refused without a reason, accepted with one.
+    [problem] = rules.attendance_basis_problems(3, 52, "")
+    assert problem.code == "should_attend_differs" and problem.params == {"required": 52, "given": 3}
+    assert rules.attendance_basis_problems(3, 52, "  ") != []
+    assert rules.attendance_basis_problems(50, 52, "2 名党员长期外出务工，经党委批准不计入") == []
+    assert rules.attendance_basis_problems(52, 52, "") == []
+    assert [p.code for p in rules.attendance_basis_problems(30, None, "")] == ["should_attend_unrecorded"]
+    assert rules.attendance_basis_problems(None, 52, "") == []

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from wuxing.core.actors import SYSTEM
 from wuxing.deliberations import services
@@ -142,6 +143,8 @@ def test_community_procedure_and_configurable_quorum(tc):
         quorum_numerator=3,
         quorum_denominator=4,
     )
+    tc.a2.representatives = 20  # the branch's records: who should attend a representatives' meeting (R6)
+    tc.a2.save(update_fields=["representatives"])
     deliberation = services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="社区停车改造", matter="project")
     assert deliberation.procedure == Procedure.ONE_THREE_TWO and deliberation.publication_days == 5
     for i, step in enumerate([Step.SOLICIT_OPINIONS, Step.PROPOSE, Step.COMMITTEES_CONSULT]):
@@ -205,3 +208,36 @@ def test_step_attachment_is_cleaned(tc):
             attachments=[as_upload(b"<html></html>", "x.jpg", "image/jpeg")],
         )
     assert deliberation.steps.count() == 1
+
+
+def test_r6_should_attend_other_than_the_records_needs_a_reason_and_is_flagged(tc, client):
+    """The probe's case: a branch of 52 party members recorded "should attend 3, attended 3, yes 2"."""
+    Branch.objects.filter(pk=tc.a1.pk).update(party_members=52)
+    tc.a1.refresh_from_db()
+    secretary = tc.users.secretary
+    deliberation = full_four_two(tc, tc.a1, secretary, stop_before=Step.PARTY_MEETING_REVIEW)
+    counts = {"should_attend": 3, "attended": 3, "yes": 2, "no": 0, "abstain": 0}
+    args = {"actor": secretary, "deliberation": deliberation, "step": Step.PARTY_MEETING_REVIEW}
+    with pytest.raises(ValidationError) as err:
+        services.step_record(held_on=date(2026, 11, 4), **args, **counts)
+    assert "52" in err.value.messages[0] and "理由" in err.value.messages[0]
+    assert not DeliberationStep.objects.filter(deliberation=deliberation, step=Step.PARTY_MEETING_REVIEW).exists()
+    # With a reason the quorum is still counted against the figure given: 3 attending of 3 passes, so a reason
+    # is what lets it through — and the record carries the reason and the flag for the office.
+    reason = "49 名党员组织关系已转出，待档案更新"
+    step = services.step_record(held_on=date(2026, 11, 4), should_attend_reason=reason, **args, **counts)
+    assert step.attendance_flagged and step.should_attend_reason == reason
+    client.force_login(tc.users.leader)
+    page = client.get(reverse("deliberations:deliberation_list") + "?flagged=true").content.decode()
+    assert deliberation.subject in page and "应到人数与档案不符" in page
+    detail = client.get(reverse("deliberations:deliberation_detail", args=[deliberation.pk])).content.decode()
+    assert reason in detail and "应到人数与档案不符" in detail
+
+
+def test_r6_figure_from_the_records_is_not_flagged(tc, client):
+    deliberation = full_four_two(tc, tc.a1, tc.users.secretary, stop_before=Step.RESOLUTION_PUBLISHED)
+    steps = DeliberationStep.objects.filter(deliberation=deliberation, should_attend__isnull=False)
+    assert steps.count() == 2 and not steps.filter(attendance_flagged=True).exists()
+    client.force_login(tc.users.leader)
+    page = client.get(reverse("deliberations:deliberation_list") + "?flagged=true").content.decode()
+    assert deliberation.subject not in page
