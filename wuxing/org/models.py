@@ -119,7 +119,18 @@ class Department(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        return prefix_q(OrgUnit.scope_filter(scope), "office__")
+        # A unit's roles see its departments; a branch's secretary and a department cadre only the departments
+        # assigned to their branches (联系分包), not the office's whole list.
+        q = Q(pk__in=[])
+        for root in scope.unit_paths:
+            q |= Q(office__path__startswith=root)
+        if scope.branch_ids:
+            q |= Q(pk__in=_active_assignments(scope.branch_ids).values("department_id"))
+        return q
+
+
+def _active_assignments(branch_ids):
+    return Assignment.objects.filter(branch_id__in=branch_ids, active=True)
 
 
 class Person(models.Model):
@@ -156,7 +167,20 @@ class Person(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        return prefix_q(OrgUnit.scope_filter(scope), "office__")
+        # A unit's roles see its people. A branch-scoped role (the secretary, a department cadre) sees the people of
+        # its branches and those who help them: the assigned leaders and the assigned departments' members (R16
+        # still masks their phone and ID numbers).
+        q = Q(pk__in=[])
+        for root in scope.unit_paths:
+            q |= Q(office__path__startswith=root)
+        if scope.branch_ids:
+            active = _active_assignments(scope.branch_ids)
+            q |= (
+                Q(branch_id__in=scope.branch_ids)
+                | Q(pk__in=active.filter(leader__isnull=False).values("leader_id"))
+                | Q(department_id__in=active.filter(department__isnull=False).values("department_id"))
+            )
+        return q
 
 
 class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):

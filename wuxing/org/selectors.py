@@ -87,8 +87,13 @@ def branch_rows(branches) -> list[dict]:
 
 def department_rows(*, user):
     """Each department the user may see with the branches assigned to it."""
-    departments = department_list(user=user).prefetch_related("assignments__branch")
-    return [(d, [a.branch for a in d.assignments.all() if a.active]) for d in departments]
+    # Each department's assignments narrowed to the user's branches: a secretary sees who helps their branch,
+    # not every branch the department helps.
+    assignments = Assignment.objects.restrict(user, "view").filter(active=True).select_related("branch")
+    departments = department_list(user=user).prefetch_related(
+        Prefetch("assignments", queryset=assignments, to_attr="visible_assignments")
+    )
+    return [(d, [a.branch for a in d.visible_assignments]) for d in departments]
 
 
 def user_list(*, user):

@@ -58,7 +58,12 @@ def test_inactive_assignment_leaves_the_scope(org):
 
 def test_related_models_follow_the_branch_scope(org):
     u = users_for(org)
-    assert set(Department.objects.restrict(u.secretary).values_list("code", flat=True)) == {"A1", "A2"}
+    # A branch's roles see the departments and people that help their branches, not the office's whole lists.
+    assert set(Department.objects.restrict(u.secretary).values_list("code", flat=True)) == {"A1"}
+    assert set(Department.objects.restrict(u.leader).values_list("code", flat=True)) == {"A1", "A2"}
+    assert set(Person.objects.restrict(u.secretary).values_list("name", flat=True)) == {"甲一书记", "甲干部"}
+    assert set(Person.objects.restrict(u.cadre).values_list("name", flat=True)) == {"甲一书记", "甲干部"}
+    assert set(Person.objects.restrict(u.leader).values_list("name", flat=True)) == {"甲书记", "甲一书记", "甲干部"}
     assert Department.objects.restrict(u.leader_b).count() == 1
     assert Person.objects.restrict(u.leader_b).count() == 0
     assert set(Assignment.objects.restrict(u.cadre).values_list("branch__code", flat=True)) == {"T-a1", "T-a2"}

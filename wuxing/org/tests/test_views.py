@@ -271,3 +271,19 @@ def test_people_list_masks_numbers_everywhere(client, org, django_assert_max_num
     assert "410105199001011234" not in str(rows) and "410105********1234" in str(rows)
     client.force_login(u.auditor)
     assert client.get(reverse("org:person_list")).status_code == 403
+
+
+def test_secretary_and_cadre_lists_are_narrowed_to_their_branches(org, client):
+    """The people and departments pages of a branch-scoped role show who helps their branches, nothing more."""
+    u = users_for(org)
+    Assignment.objects.create(branch=org.branches["a3"], department=org.dept_a1)  # A-1 also helps a3
+    client.force_login(u.secretary)
+    people = client.get(reverse("org:person_list")).content.decode()
+    assert "甲一书记" in people and "甲干部" in people and "甲书记" not in people
+    departments = client.get(reverse("org:department_list")).content.decode()
+    assert "党建办" in departments and "综治办" not in departments
+    # Department A-1 helps a1, a2 and a3; the secretary of a1 sees only their own branch among its assignments.
+    assert org.branches["a1"].name in departments and org.branches["a3"].name not in departments
+    client.force_login(u.leader)
+    departments = client.get(reverse("org:department_list")).content.decode()
+    assert "综治办" in departments and org.branches["a3"].name in departments
