@@ -10,6 +10,7 @@ from wuxing.org.models import Person
 from wuxing.standards.models import Indicator, Star
 
 from .choices import ItemKind
+from .rules import MAX_NOTE_LENGTH
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 
@@ -71,7 +72,9 @@ class CheckInForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Date"), required=False, widget=DateInput(), help_text=_("The day the figure is for; empty: today.")
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     evidence = MultipleFileField(
         label=_("Evidence (photos or PDF)"), widget=MultipleFileInput(attrs={"accept": ACCEPT})
     )

@@ -215,14 +215,49 @@ def correction_problem(
     return None
 
 
-def checkin_problem(*, kind: str, value, done, effective_on: date, today: date) -> str | None:
-    """Why a check-in's figure is unacceptable, as a code: "value_missing", "done_missing", "future"."""
+# Bounds of what a check-in may say: the largest figure the column holds, and the length of its texts.
+MAX_CHECKIN_VALUE = Decimal("999999999999.99")
+MAX_NOTE_LENGTH = 2000
+MAX_REASON_LENGTH = 300
+
+
+def checkin_problem(
+    *,
+    kind: str,
+    value,
+    done,
+    effective_on: date,
+    today: date,
+    campaign_year: int | None = None,
+    start=None,
+    target=None,
+    note: str = "",
+    reason: str = "",
+) -> str | None:
+    """Why a check-in is unacceptable, as a code.
+
+    "value_missing" / "done_missing": the figure the item's kind needs; "future"; "outside_campaign": dated outside
+    the campaign's year; "negative": below zero on an item whose start and target are not negative (counts,
+    households, amounts); "too_large": beyond what can be stored; "note_too_long" / "reason_too_long".
+    """
     if kind == QUANTITATIVE and value is None:
         return "value_missing"
     if kind == YES_NO and done is None:
         return "done_missing"
     if effective_on > today:
         return "future"
+    if campaign_year is not None and effective_on.year != campaign_year:
+        return "outside_campaign"
+    if kind == QUANTITATIVE:
+        if abs(value) > MAX_CHECKIN_VALUE:
+            return "too_large"
+        floors = [v for v in (start, target) if v is not None]
+        if value < 0 and all(v >= 0 for v in floors):
+            return "negative"
+    if len(note or "") > MAX_NOTE_LENGTH:
+        return "note_too_long"
+    if len(reason or "") > MAX_REASON_LENGTH:
+        return "reason_too_long"
     return None
 
 

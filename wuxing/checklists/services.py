@@ -566,6 +566,17 @@ def _checkin_messages():
         "value_missing": ("value", _("Enter the new value.")),
         "done_missing": ("done", _("Say whether the item is done.")),
         "future": ("effective_on", _("The date of a check-in cannot be in the future.")),
+        "outside_campaign": ("effective_on", _("The date of a check-in must fall within the campaign's year.")),
+        "negative": ("value", _("The value cannot be negative for this item.")),
+        "too_large": ("value", _("The value is too large.")),
+        "note_too_long": (
+            "note",
+            _("The note is too long (at most %(limit)d characters).") % {"limit": rules.MAX_NOTE_LENGTH},
+        ),
+        "reason_too_long": (
+            "reason",
+            _("The reason is too long (at most %(limit)d characters).") % {"limit": rules.MAX_REASON_LENGTH},
+        ),
         "reason": ("reason", _("A correction needs a reason.")),
         "superseded": ("corrects", _("That check-in has already been corrected; correct the latest version.")),
         "other_item": ("corrects", _("The check-in to correct belongs to another item.")),
@@ -613,10 +624,24 @@ def checkin_record(
         done = None if done is None else bool(done)
     else:
         done = None
-        value = None if value in (None, "") else Decimal(str(value))
+        try:
+            value = None if value in (None, "") else Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise ValidationError({"value": _("Enter a number.")}) from None
+        if value is not None and not value.is_finite():
+            raise ValidationError({"value": _("Enter a number.")})
     messages = _checkin_messages()
     code = rules.checkin_problem(
-        kind=item.kind, value=value, done=done, effective_on=effective_on, today=today
+        kind=item.kind,
+        value=value,
+        done=done,
+        effective_on=effective_on,
+        today=today,
+        campaign_year=item.campaign.year,
+        start=item.start_value,
+        target=item.target_value,
+        note=note,
+        reason=reason,
     ) or rules.correction_problem(
         is_correction=corrects is not None,
         reason=reason,

@@ -1,6 +1,7 @@
 """R10 and R11 at their edges, without a database."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -167,3 +168,22 @@ def test_report_card_periods():
     assert r.period_bounds("m02", 2026, today) == (date(2026, 2, 1), date(2026, 2, 28))
     assert r.period_bounds("m12", 2025, today) == (date(2025, 12, 1), date(2025, 12, 31))
     assert r.period_bounds("bogus", 2025, today) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_checkin_is_bounded_by_the_campaign_the_kind_and_text_lengths():
+    today = date(2026, 11, 29)
+    ok = {"kind": "quantitative", "done": None, "today": today, "campaign_year": 2026, "start": 0, "target": 10}
+    assert r.checkin_problem(value=3, effective_on=today, **ok) is None
+    assert r.checkin_problem(value=3, effective_on=date(2025, 12, 31), **ok) == "outside_campaign"
+    assert r.checkin_problem(value=3, effective_on=date(2026, 1, 1), **ok) is None
+    assert r.checkin_problem(value=-1, effective_on=today, **ok) == "negative"
+    # An item that starts below zero (a deficit to close) may record negative figures.
+    assert r.checkin_problem(value=-1, effective_on=today, **{**ok, "start": -20, "target": 0}) is None
+    assert r.checkin_problem(value=Decimal("1e13"), effective_on=today, **ok) == "too_large"
+    assert r.checkin_problem(value=3, effective_on=today, note="x" * 2001, **ok) == "note_too_long"
+    assert r.checkin_problem(value=3, effective_on=today, note="x" * 2000, **ok) is None
+    assert r.checkin_problem(value=3, effective_on=today, reason="x" * 301, **ok) == "reason_too_long"
+    yes_no = {**ok, "kind": "yes_no", "done": True}
+    assert r.checkin_problem(value=None, effective_on=date(2027, 1, 1), **{**yes_no, "today": date(2027, 1, 2)}) == (
+        "outside_campaign"
+    )

@@ -306,3 +306,20 @@ def test_generation_uses_the_plan_and_only_the_target_stars(world):
     progress = selectors.branch_progress(branch=branch, campaign=world.campaign)
     assert set(progress.by_star) == {"strong_branch", "industry"}
     assert services.items_generate(actor=world.users.secretary, branch=branch) == []
+
+
+def test_checkins_outside_the_campaign_negative_or_oversized_change_nothing(world, make_item):
+    item = make_item()
+    year = item.campaign.year
+    refusals = [
+        ({"value": 1, "effective_on": date(year - 1, 12, 31)}, "effective_on", "年份"),
+        ({"value": -3}, "value", "负数"),
+        ({"value": "1e15"}, "value", "过大"),
+        ({"value": "NaN"}, "value", "数"),
+        ({"value": 1, "note": "长" * 200_000}, "note", "2000"),
+    ]
+    for kwargs, field, words in refusals:
+        with pytest.raises(ValidationError) as err:
+            services.checkin_record(actor=SYSTEM, item=item, **kwargs)
+        assert field in err.value.message_dict and words in err.value.message_dict[field][0], kwargs
+    assert not CheckIn.objects.filter(item=item).exists()
