@@ -58,6 +58,11 @@ def campaign_current(*, user, office=None):
     return qs.exclude(status=CampaignStatus.PREPARING).first() or qs.first()
 
 
+def campaigns_open(*, user, limit: int = 6) -> list[Campaign]:
+    """The campaigns in scope that still take work (preparing, running or rating), latest first."""
+    return list(_campaigns_in_scope(user).exclude(status=CampaignStatus.CLOSED)[:limit])
+
+
 def _campaigns_in_scope(user):
     """Like campaign_list, without the quotas: picking one campaign should cost one query."""
     return (

@@ -61,3 +61,9 @@ class ChecklistsConfig(AppConfig):
         from .panels import overview_panel  # apps.py is imported before the models are ready
 
         return [overview_panel(request, campaign)]
+
+    def todo_items(self, user, campaign):
+        """This app's 待办 for the user (see wuxing.core.todos)."""
+        from .todos import todo_items  # apps.py is imported before the models are ready
+
+        return todo_items(user, campaign)

@@ -52,3 +52,9 @@ class LiaisonConfig(AppConfig):
         from .panels import overview_panels
 
         return overview_panels(request, campaign, branches)
+
+    def todo_items(self, user, campaign):
+        """This app's 待办 for the user (see wuxing.core.todos)."""
+        from .todos import todo_items  # apps.py is imported before the models are ready
+
+        return todo_items(user, campaign)

@@ -35,3 +35,9 @@ class OrgConfig(AppConfig):
         if user.has_perm("org.view_rolegrant") or user.has_perm("org.approve_rolegrant"):
             items.append(("role_grants", _("Role approvals"), reverse("org:role_grant_list")))
         return items
+
+    def todo_items(self, user, campaign):
+        """This app's 待办 for the user (see wuxing.core.todos)."""
+        from .todos import todo_items  # apps.py is imported before the models are ready
+
+        return todo_items(user, campaign)

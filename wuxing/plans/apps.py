@@ -41,3 +41,9 @@ class PlansConfig(AppConfig):
         from .panels import target_panel  # apps.py is imported before the models are ready
 
         return target_panel(request, target)
+
+    def todo_items(self, user, campaign):
+        """This app's 待办 for the user (see wuxing.core.todos)."""
+        from .todos import todo_items  # apps.py is imported before the models are ready
+
+        return todo_items(user, campaign)

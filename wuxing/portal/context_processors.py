@@ -13,6 +13,7 @@ def _items(user):
     items = []
     if user.has_perm("org.view_branch"):
         items.append(("home", _("Overview"), reverse("home")))
+        items.append(("todos", _("To-do"), reverse("portal:todos")))
     for config in project_apps():
         if hasattr(config, "nav_items"):
             items.extend(config.nav_items(user))

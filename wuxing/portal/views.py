@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_for, campaigns_open
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
+from wuxing.core.todos import todo_total, todos_for
 from wuxing.org import selectors as org_selectors
 from wuxing.org.choices import BranchKind
 from wuxing.org.demo import DEMO_ACCOUNTS
@@ -100,3 +101,23 @@ def branch_detail(request, pk: int):
     if request.user.has_perm("org.change_assignment"):
         context["assignment_form"] = AssignmentForm(branch=branch)
     return render(request, "portal/branch_detail.html", context)
+
+
+@login_required
+def todos(request):
+    """待办: what the user must do now, from every app, most urgent first. On the home pages it loads by htmx as
+    a card (the fragment); without JavaScript the card's link opens this page."""
+    items = todos_for(request.user, campaigns_open(user=request.user))
+    campaign = campaign_for(user=request.user, request=request, params={})
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "portal/_todos.html" if fragment else "portal/todos.html"
+    return render(request, template, {"todos": items, "campaign": campaign, "total": todo_total(items)})
+
+
+@login_required
+def todo_badge(request):
+    """The menu's count of things to do, loaded after the page so that no page waits for it."""
+    total = todo_total(todos_for(request.user, campaigns_open(user=request.user)))
+    response = render(request, "portal/_todo_badge.html", {"total": total})
+    response["Cache-Control"] = "private, no-store"
+    return response

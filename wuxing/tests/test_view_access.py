@@ -32,6 +32,8 @@ PAGES = [
     ("org:user_create", lambda w: [], "security", [("leader", 403), ("auditor", 403)]),
     ("org:role_grant_list", lambda w: [], "leader", [("secretary", 403), ("auditor", 403)]),
     ("org:my_account", lambda w: [], "secretary", []),
+    ("portal:todos", lambda w: [], "secretary", []),
+    ("portal:todo_badge", lambda w: [], "leader", []),
     ("standards:standard_list", lambda w: [], "secretary", [("auditor", 403)]),
     ("standards:standard_detail", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
     ("standards:standard_download", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
