@@ -51,5 +51,6 @@ def todos_for(user, campaigns) -> list[Todo]:
 
 
 def todo_total(todos) -> int:
-    """What the menu's badge counts: things to do now (waiting rows are not the user's move)."""
-    return sum(t.count for t in todos if t.urgency != WAITING)
+    """What the menu's badge counts: the rows to act on now (a row of "29 items overdue" is one thing to do;
+    waiting rows are not the user's move)."""
+    return sum(1 for t in todos if t.urgency != WAITING)
