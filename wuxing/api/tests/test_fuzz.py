@@ -90,7 +90,7 @@ def test_the_check_flags_server_errors_html_and_english():
             verify=False,
         )
 
-    assert _problem(answer(500, "application/json", b'{"detail": "\u670d\u52a1\u5668"}')).startswith("server error")
+    assert _problem(answer(500, "application/json", '{"detail": "服务器错误"}'.encode())).startswith("server error")
     assert "text/html" in _problem(answer(404, "text/html", b"<h1>Not Found</h1>"))
     assert "Chinese" in _problem(answer(404, "application/json", b'{"detail": "Not found."}'))
     assert _problem(answer(404, "application/json", '{"detail": "未找到。"}'.encode())) is None
