@@ -14,6 +14,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 
 from wuxing.config.wsgi import application
@@ -47,8 +49,21 @@ def _problem(response) -> str | None:
     return None
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The real WSGI handler closes the database connection around each request when it is not in autocommit
+    mode, which on PostgreSQL would end the test's transaction; Django's own test client holds these back too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("username", ["demo-leader", "demo-secretary"])
-def test_every_operation_answers_without_server_errors_and_errors_as_chinese_json(demo_office, username):
+def test_every_operation_answers_without_server_errors_and_errors_as_chinese_json(
+    demo_office, keep_test_connection, username
+):
     headers = {"Authorization": f"Token {api_token(User.objects.get(username=username))}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=headers)
     problems: list[str] = []
