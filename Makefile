@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export WUXING_DEMO ?= 1
 
-.PHONY: run test lint test-browser install migrate demo static messages benchmark clean backup restore
+.PHONY: run test lint test-browser install migrate demo static messages benchmark clean backup restore loadtest audit-deps
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -69,6 +69,16 @@ restore: install
 
 benchmark: migrate
 	$(PY) manage.py benchmark
+
+# Known vulnerabilities in the installed dependencies (pip-audit, scripts/audit-deps.sh). Skipped with a warning when
+# the vulnerability service cannot be reached; AUDIT_DEPS_REQUIRED=1 makes that a failure.
+audit-deps: install
+	PY=$(PY) scripts/audit-deps.sh
+
+# Locust against gunicorn on a scratch PostgreSQL database with the demo (scripts/loadtest.sh; LOADTEST_USERS,
+# LOADTEST_DURATION, LOADTEST_PORT, LOADTEST_PG override the defaults). Fails on any error.
+loadtest: install messages
+	PY=$(PY) scripts/loadtest.sh
 
 clean:
 	rm -rf $(VENV) staticfiles build node_modules

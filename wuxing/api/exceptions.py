@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -36,6 +37,9 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError()
+    elif isinstance(exc, Http404):
+        # get_object_or_404's message is English and names the model ("No Branch matches the given query.").
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None or settings.DEBUG:
         return response

@@ -200,6 +200,23 @@ def current_checkin(checkins: Sequence[CheckInFacts], as_of: date | None = None)
     return max(live, key=lambda c: (c.effective_on, c.id))
 
 
+def progress_at(checkins: Sequence[CheckInFacts], points: Sequence[date], kind: str, start, target) -> list[float]:
+    """An item's progress at each of the ascending `points`: what current_checkin(as_of=point) gives, read from
+    the live check-ins sorted once (the trend chart asks this for every item and month)."""
+    gone = superseded_ids(checkins)
+    live = sorted((c for c in checkins if c.id not in gone), key=lambda c: (c.effective_on, c.id))
+    values, i, current = [], 0, None
+    progress = item_progress(kind=kind, start=start, target=target)
+    for point in points:
+        moved = False
+        while i < len(live) and live[i].effective_on <= point:
+            current, i, moved = live[i], i + 1, True
+        if moved:
+            progress = item_progress(kind=kind, start=start, target=target, current=current.value, done=current.done)
+        values.append(progress)
+    return values
+
+
 def correction_problem(
     *, is_correction: bool, reason: str, corrected_is_superseded: bool = False, same_item: bool = True
 ) -> str | None:

@@ -153,7 +153,7 @@ class BranchRow:
     leaders: str = ""
     departments: str = ""
     weight: float = 0.0
-    rows: list = field(default_factory=list)  # ItemRow, for the dashboard's behind/overdue list
+    statuses: list = field(default_factory=list)  # (item id, due date, ItemStatus), for the dashboard
 
 
 def branches_of(campaign, branch_qs=None):
@@ -172,29 +172,73 @@ def branches_of(campaign, branch_qs=None):
     )
 
 
+# The columns the rules read, fetched as tuples: the office pages rank every item of the office on each request,
+# and building a model instance per item (with its star) cost more than the rules themselves.
+FACT_COLUMNS = (
+    "pk",
+    "branch_id",
+    "star_id",
+    "kind",
+    "weight",
+    "start_date",
+    "due_date",
+    "start_value",
+    "target_value",
+    "current_value",
+    "done",
+)
+
+
 def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
-    """One row per branch: progress overall and per targeted star, target level, rank, responsible persons."""
+    """One row per branch: progress overall and per targeted star, target level, rank, responsible persons.
+
+    With `with_items`, each row's `statuses` holds (item id, due date, ItemStatus) for every item of the branch;
+    flagged_items turns the flagged ones into ItemRows."""
     today = today or timezone.localdate()
     branches = list(branches)
     tolerance = tolerance_for(campaign.office_id)
     stars_by_set: dict[str, list[Star]] = defaultdict(list)
-    for star in Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"):
+    all_stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
+    for star in all_stars:
         stars_by_set[star.star_set].append(star)
-    items_by_branch: dict[int, list] = defaultdict(list)
-    items = ChecklistItem.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches]).select_related("star")
-    if with_items:
-        items = items.select_related("owner")
-    for item in items.order_by("due_date", "id"):
-        items_by_branch[item.branch_id].append(item)
+    # Items reference the stars of the campaign's standard; any other is read on demand.
+    codes_by_id = {s.pk: s.code for s in all_stars}
+    facts_by_branch: dict[int, list] = defaultdict(list)
+    values = (
+        ChecklistItem.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches])
+        .order_by("due_date", "id")
+        .values_list(*FACT_COLUMNS)
+    )
+    rows_read = list(values)
+    missing = {r[2] for r in rows_read} - codes_by_id.keys()
+    if missing:
+        codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
+    for pk, branch_id, star_id, kind, weight, start_date, due_date, start, target, current, done in rows_read:
+        facts_by_branch[branch_id].append(
+            (
+                pk,
+                rules.ItemFacts(
+                    kind=kind,
+                    star=codes_by_id[star_id],
+                    weight=float(weight),
+                    start_date=start_date,
+                    due_date=due_date,
+                    start=start,
+                    target=target,
+                    current=current,
+                    done=done,
+                ),
+            )
+        )
     targets = _targets(campaign, [b.pk for b in branches])
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
     for branch in branches:
-        own = items_by_branch.get(branch.pk, [])
+        own = facts_by_branch.get(branch.pk, [])
         star_list = stars_by_set.get(branch.star_set, [])
         codes = targeted.get(branch.pk) or {s.code for s in star_list}
         shown = [s for s in star_list if s.code in codes]
-        progress = rules.compute_progress([item_facts(i) for i in own], today, tolerance, stars=[s.code for s in shown])
+        progress = rules.compute_progress([f for _pk, f in own], today, tolerance, stars=[s.code for s in shown])
         responsible = branch_responsible(branch)
         row = BranchRow(
             branch=branch,
@@ -204,10 +248,10 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
             secretary=branch.secretary.name if branch.secretary_id else "",
             leaders=responsible.leaders,
             departments=responsible.departments,
-            weight=sum(float(i.weight) for i in own),
+            weight=sum(f.weight for _pk, f in own),
         )
         if with_items:
-            row.rows = [ItemRow(item=i, status=s) for i, s in zip(own, progress.statuses)]
+            row.statuses = [(pk, f.due_date, s) for (pk, f), s in zip(own, progress.statuses)]
         rows.append(row)
     for row, rank in zip(rows, rules.competition_ranks([r.progress.overall for r in rows])):
         row.rank = rank
@@ -231,50 +275,56 @@ def progress_table(*, user, campaign, branches=None, today: date | None = None) 
 
 
 def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, list[BranchRow], list[tuple]]:
-    """The dashboard's reads: the branches in scope, their progress rows with items, and every item behind or
-    overdue as (branch, ItemRow), overdue first, then by due date."""
+    """The dashboard's reads: the branches in scope, their progress rows, and every item behind or overdue as
+    (branch, ItemRow), overdue first, then by due date. Only the flagged items are read as model instances."""
     branches = list(branches_of(campaign, Branch.objects.restrict(user, "view")))
     rows = progress_rows(campaign=campaign, branches=branches, today=today, with_items=True)
-    flagged = [(row.branch, r) for row in rows for r in row.rows if r.status.behind or r.status.overdue]
-    flagged.sort(key=lambda pair: (not pair[1].status.overdue, pair[1].item.due_date, pair[0].sort_order))
+    picked = [
+        (row.branch, pk, due, status)
+        for row in rows
+        for pk, due, status in row.statuses
+        if status.behind or status.overdue
+    ]
+    picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order))
+    items = ChecklistItem.objects.select_related("star", "owner").in_bulk([p[1] for p in picked])
+    flagged = [(branch, ItemRow(item=items[pk], status=status)) for branch, pk, _due, status in picked]
     return branches, rows, flagged
 
 
 def office_trend(*, campaign, branches, today: date | None = None) -> dict:
-    """The office's progress at each month end of the campaign year so far, from the check-in history (R11)."""
+    """The office's progress at each month end of the campaign year so far, from the check-in history (R11).
+
+    Each item's live check-ins (R11: corrections replace what they correct) are sorted once and each month end
+    reads the last one on or before it, so the cost is items × months plus one sort, not a scan per point."""
     today = today or timezone.localdate()
     start = date(campaign.year, 1, 1)
     end = min(today, date(campaign.year, 12, 31))
     if end < start:
         return {"dates": [], "values": []}
-    branch_ids = [b.pk for b in branches]
-    items = list(ChecklistItem.objects.filter(campaign=campaign, branch_id__in=branch_ids).select_related("star"))
+    items = list(
+        ChecklistItem.objects.filter(campaign=campaign, branch_id__in=[b.pk for b in branches])
+        .order_by("id")
+        .values_list("pk", "kind", "start_value", "target_value", "weight")
+    )
     history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
-    for c in CheckIn.objects.filter(item__in=[i.pk for i in items]).values(
-        "pk", "item_id", "effective_on", "corrects_id", "value", "done"
-    ):
-        history[c["item_id"]].append(
-            rules.CheckInFacts(
-                id=c["pk"], effective_on=c["effective_on"], corrects=c["corrects_id"], value=c["value"], done=c["done"]
-            )
+    for pk, item_id, effective_on, corrects, value, done in CheckIn.objects.filter(
+        item__campaign=campaign, item__branch_id__in=[b.pk for b in branches]
+    ).values_list("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
+        history[item_id].append(
+            rules.CheckInFacts(id=pk, effective_on=effective_on, corrects=corrects, value=value, done=done)
         )
-    dates, values = [], []
-    for point in rules.trend_dates(start, end):
-        pairs = []
-        for item in items:
-            current = rules.current_checkin(history.get(item.pk, []), as_of=point)
-            progress = rules.item_progress(
-                kind=item.kind,
-                start=item.start_value,
-                target=item.target_value,
-                current=current.value if current else None,
-                done=current.done if current else None,
-            )
-            pairs.append((progress, float(item.weight)))
-        mean = rules.weighted_mean(pairs)
-        dates.append(point.isoformat())
-        values.append(None if mean is None else round(mean, 4))
-    return {"dates": dates, "values": values}
+    points = rules.trend_dates(start, end)
+    totals = [0.0] * len(points)
+    weights = 0.0
+    for pk, kind, start_value, target_value, weight in items:
+        w = float(weight)
+        if w <= 0:
+            continue
+        weights += w
+        for i, progress in enumerate(rules.progress_at(history.get(pk, []), points, kind, start_value, target_value)):
+            totals[i] += w * progress
+    values = [None if weights == 0 else round(t / weights, 4) for t in totals]
+    return {"dates": [p.isoformat() for p in points], "values": values}
 
 
 def latest_evidence(*, branch, campaign, limit: int = 6, published_only: bool = False) -> list[CheckInEvidence]:

@@ -109,6 +109,12 @@ def test_unknown_route_wrong_method_and_csrf_answer_json(org, plain):
     assert "CSRF" in detail
 
 
+def test_an_object_not_found_answers_in_chinese_without_naming_the_model(org, plain):
+    plain.force_login(users_for(org).leader)
+    detail = assert_json_error(plain.get("/api/v1/branches/999999/"), 404)["detail"]
+    assert "Branch" not in detail
+
+
 def test_throttling_answers_in_chinese():
     response = exception_handler(exceptions.Throttled(wait=30), {})
     assert response.status_code == 429 and has_chinese(str(response.data["detail"]))

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wuxing.checklists import rules as r
 
@@ -187,3 +189,40 @@ def test_checkin_is_bounded_by_the_campaign_the_kind_and_text_lengths():
     assert r.checkin_problem(value=None, effective_on=date(2027, 1, 1), **{**yes_no, "today": date(2027, 1, 2)}) == (
         "outside_campaign"
     )
+
+
+@st.composite
+def _histories(draw):
+    """Check-ins on random days, some correcting an earlier one (ids ascend as they are recorded)."""
+    checkins = []
+    for n in range(1, draw(st.integers(0, 8)) + 1):
+        corrects = draw(st.one_of(st.none(), st.sampled_from([c.id for c in checkins]))) if checkins else None
+        checkins.append(
+            r.CheckInFacts(
+                id=n,
+                effective_on=date(2026, draw(st.integers(1, 12)), draw(st.integers(1, 28))),
+                corrects=corrects,
+                value=draw(st.integers(0, 12)),
+                done=draw(st.booleans()),
+            )
+        )
+    return checkins
+
+
+@settings(max_examples=200, deadline=None)
+@given(history=_histories(), kind=st.sampled_from([r.QUANTITATIVE, r.YES_NO]))
+def test_progress_at_each_point_is_what_the_current_checkin_gives(history, kind):
+    points = r.trend_dates(D0, D1)
+    expected = []
+    for point in points:
+        current = r.current_checkin(history, as_of=point)
+        expected.append(
+            r.item_progress(
+                kind=kind,
+                start=2,
+                target=10,
+                current=current.value if current else None,
+                done=current.done if current else None,
+            )
+        )
+    assert r.progress_at(history, points, kind, 2, 10) == expected

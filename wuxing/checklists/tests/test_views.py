@@ -416,3 +416,19 @@ def test_branch_pages_refuse_a_campaign_of_another_office(client, world, make_it
         assert client.get(url, {"campaign": world.campaign_b.pk}).status_code == 404, name
         assert client.get(url, {"campaign": "x"}).status_code == 404, name
     assert client.get(reverse("checklists:branch_checklist", args=[item.branch_id])).status_code == 200
+
+
+# The office pages' query counts, pinned: a change is a reviewed diff here. The office leader lands on the
+# overview (home) and the dashboard; the counts do not depend on the number of branches, items or check-ins
+# (test_office_pages_query_count_does_not_grow_with_branches).
+OFFICE_PAGE_QUERIES = {"checklists:dashboard": 20, "home": 25}
+
+
+@pytest.mark.parametrize("name", sorted(OFFICE_PAGE_QUERIES))
+def test_office_pages_query_counts_are_pinned(client, world, make_item, django_assert_max_num_queries, name):
+    item = make_item("a1", target=10)
+    services.checkin_record(actor=SYSTEM, item=item, value=4)
+    client.force_login(world.users.leader)
+    client.get(reverse(name))  # the session settles on the first request
+    with django_assert_max_num_queries(OFFICE_PAGE_QUERIES[name]):
+        assert client.get(reverse(name)).status_code == 200
