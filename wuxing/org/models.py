@@ -25,6 +25,8 @@ class OrgUnit(models.Model):
     )
     # Materialised path of codes ("/41/4101/410199/…/"): subtree queries are a prefix match on any database.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    # Never deleted: a retired unit is hidden from pickers but history keeps pointing at it.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -69,6 +71,7 @@ class Branch(models.Model):
         _("secretary also chairs the village / resident committee"), default=False
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -105,6 +108,7 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     duties = models.TextField(_("duties"), blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -142,6 +146,8 @@ class Person(models.Model):
         Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     is_leader = models.BooleanField(_("leadership member"), default=False, help_text=_("党工委班子成员"))
+    party_member = models.BooleanField(_("party member"), default=False)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
