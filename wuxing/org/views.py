@@ -146,10 +146,7 @@ def person_list(request):
     people = selectors.person_list(user=request.user, include_retired=show_retired)
     if show_retired:
         people = people.filter(retired_at__isnull=False)
-    people = (
-        people.select_related("office")
-        .order_by("office__path", "-is_leader", "department__code", "name")
-    )
+    people = people.select_related("office").order_by("office__path", "-is_leader", "department__code", "name")
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     return render(request, "org/person_list.html", {"page": page, "show_retired": show_retired})
 
