@@ -213,3 +213,7 @@ class PersonForm(forms.Form):
                 if not data.get(key):
                     data.pop(key, None)
         return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

@@ -275,3 +275,38 @@ class Assignment(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
+def _import_upload_path(instance, filename):
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class OrgImport(models.Model):
+    """An uploaded organisation workbook: previewed first (nothing written), applied once confirmed, kept."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+
+    file = models.FileField(_("file"), upload_to=_import_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    # What the import did (or the preview found): counts per sheet and action, and the number of row errors.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+
+    def __str__(self):
+        return self.original_name

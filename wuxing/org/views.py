@@ -1,5 +1,7 @@
 """Organisation pages: units, branches, departments and people (created, edited, retired), accounts and roles."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,11 +15,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.exports import export_response
+from wuxing.core.exports import XLSX, export_response
 from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
-from . import selectors, services
+from . import imports, selectors, services
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
 from .forms import (
@@ -27,12 +29,13 @@ from .forms import (
     BranchForm,
     BranchMoveForm,
     DepartmentForm,
+    ImportUploadForm,
     OrgUnitForm,
     PasswordChangeForm,
     PersonForm,
     RoleAssignForm,
 )
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+from .models import Assignment, Branch, Department, OrgImport, OrgUnit, Person, RoleAssignment, User
 
 BRANCHES_PER_PAGE = 50
 
@@ -523,3 +526,80 @@ def person_retire(request, pk: int):
     services.person_set_retired(actor=request.user, person=person, retired=retired)
     messages.success(request, _("The person was retired.") if retired else _("The person is active again."))
     return redirect("org:person_list")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Importing the organisation from a workbook: upload (kept, previewed), then confirm
+# ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            try:
+                record, _plan = imports.import_upload(actor=request.user, data=upload.read(), name=upload.name)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("org:import_preview", pk=record.pk)
+    recent = OrgImport.objects.filter(uploaded_by=request.user)[:10]
+    return render(
+        request, "org/import_upload.html", {"form": form, "recent": recent, "max_rows": imports.IMPORT_MAX_ROWS}
+    )
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_template(request):
+    response = HttpResponse(imports.template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("组织机构导入模板.xlsx")
+    return response
+
+
+def _my_import(request, pk):
+    return get_object_or_404(OrgImport.objects.filter(uploaded_by=request.user), pk=pk)
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_preview(request, pk: int):
+    record = _my_import(request, pk)
+    plan = imports.import_plan_for(actor=request.user, record=record)
+    counts = plan.counts()
+    sheets = [(imports.SHEET_LABELS[key], counts[key]) for key in imports.SHEETS]
+    rows = [r for r in plan.rows if r.action != "unchanged"][:500]
+    return render(
+        request,
+        "org/import_preview.html",
+        {
+            "record": record,
+            "plan": plan,
+            "sheets": sheets,
+            "rows": rows,
+            "errors": [str(e) for e in plan.errors[:200]],
+            "more_errors": max(0, len(plan.errors) - 200),
+            "sheet_titles": imports.SHEET_TITLES,
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_branch", raise_exception=True)
+def import_confirm(request, pk: int):
+    record = _my_import(request, pk)
+    try:
+        plan = imports.import_apply(actor=request.user, record=record)
+    except ValidationError as exc:
+        for message in exc.messages[:10]:
+            messages.error(request, message)
+        return redirect("org:import_preview", pk=record.pk)
+    total = sum(c["create"] + c["change"] for c in plan.counts().values())
+    messages.success(request, _("The import is done: %(count)d rows created or changed.") % {"count": total})
+    return redirect("org:unit_list")

@@ -14,9 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wuxing.campaigns.services import campaign_create
 from wuxing.core.actors import SYSTEM
 from wuxing.core.models import ExportJob
+from wuxing.org.imports import import_upload
 from wuxing.portal.registry import domain_apps
 from wuxing.standards.fileformat import standard_load
-from wuxing.testing import users_for
+from wuxing.testing import users_for, xlsx_of
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-standard.yaml"
 
@@ -27,6 +28,9 @@ PAGES = [
     ("portal:branch_detail", lambda w: [w.org.branches["a1"].pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("org:branch_edit", lambda w: [w.org.branches["a1"].pk], "staff", [("leader_b", 404), ("secretary", 403)]),
     ("org:department_list", lambda w: [], "leader", [("auditor", 403)]),
+    ("org:import_upload", lambda w: [], "leader", [("secretary", 403), ("security", 403)]),
+    ("org:import_template", lambda w: [], "staff", [("cadre", 403), ("auditor", 403)]),
+    ("org:import_preview", lambda w: [w.org_import.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
     ("org:unit_list", lambda w: [], "leader", [("auditor", 403), ("security", 403)]),
     ("org:unit_create", lambda w: [], "district", [("staff", 403), ("auditor", 403)]),
     ("org:unit_edit", lambda w: [w.org.office_a.pk], "district", [("leader", 404), ("staff", 403)]),
@@ -60,6 +64,7 @@ POST_ONLY = {
     "org:user_unlock": "core/tests/test_accounts.py::test_security_admin_unlocks",
     "org:my_token_revoke": "org/tests/test_my_account.py::test_user_sees_and_revokes_only_their_own_tokens",
     "org:my_sign_out_everywhere": "org/tests/test_my_account.py::test_sign_out_everywhere_revokes_every_token",
+    "org:import_confirm": "org/tests/test_imports.py::test_pages_upload_preview_and_confirm",
     "org:unit_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
     "org:branch_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
     "org:department_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
@@ -79,6 +84,11 @@ class World:
         self.users = users_for(org)
         self.standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
         self.campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=self.standard)
+        self.org_import, _plan = import_upload(
+            actor=self.users.leader,
+            data=xlsx_of({"部门": [["所属办事处编码"], [org.office_a.code, "Z1", "新部门", ""]]}),
+            name="org.xlsx",
+        )
         self.job = ExportJob.objects.create(
             user=self.users.leader, exporter="wuxing.org.exports.branches_export", params={}
         )
