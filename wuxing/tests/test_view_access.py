@@ -16,7 +16,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.core.models import ExportJob
 from wuxing.org.imports import import_upload
 from wuxing.portal.registry import domain_apps
-from wuxing.standards.fileformat import standard_load
+from wuxing.standards.fileformat import standard_draft_create, standard_load
 from wuxing.testing import users_for, xlsx_of
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-standard.yaml"
@@ -47,6 +47,8 @@ PAGES = [
     ("standards:standard_list", lambda w: [], "secretary", [("auditor", 403)]),
     ("standards:standard_detail", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
     ("standards:standard_download", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("standards:standard_download_xlsx", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("standards:draft_detail", lambda w: [w.draft.pk], "staff", [("leader", 404), ("secretary", 403)]),
     ("campaigns:campaign_list", lambda w: [], "secretary", [("auditor", 403)]),
     ("campaigns:campaign_detail", lambda w: [w.campaign.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("campaigns:campaign_quotas", lambda w: [w.campaign.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
@@ -91,6 +93,9 @@ class World:
         self.users = users_for(org)
         self.standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
         self.campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=self.standard)
+        self.draft = standard_draft_create(
+            actor=self.users.staff, text=EXAMPLE.read_text(encoding="utf-8").replace('"2026.1"', '"2099.1"')
+        )
         self.org_import, _plan = import_upload(
             actor=self.users.leader,
             data=xlsx_of({"部门": [["所属办事处编码"], [org.office_a.code, "Z1", "新部门", ""]]}),
