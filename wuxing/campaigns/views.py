@@ -235,7 +235,9 @@ def campaign_prepare_next(request, pk: int):
         .order_by("branch__sort_order", "branch__code", "pk")
     )
     form = PrepareNextForm(
-        request.POST or None, assignments=assignments, initial={"assignments": [str(a.pk) for a in assignments]}
+        request.POST if request.method == "POST" else None,
+        assignments=assignments,
+        initial={"assignments": [str(a.pk) for a in assignments]},
     )
     next_exists = Campaign.objects.filter(office=campaign.office, year=campaign.year + 1).first()
     if request.method == "POST" and form.is_valid():

@@ -160,3 +160,31 @@ def test_rollover_keeps_assignments_groups_and_quotas_seeds_baselines_refuses_tw
     assert Campaign.objects.filter(office=tc.org.office_a).count() == 2
     with pytest.raises(PermissionDenied):
         services.campaign_prepare_next(actor=u.leader_b, campaign=campaign_2026)
+
+
+def test_a_closed_campaign_refuses_every_write_page_with_a_message(client, tc):  # noqa: F811
+    services.group_add_member(actor=SYSTEM, campaign=tc.campaign, kind="leadership", person=tc.org.leader_a)
+    membership = GroupMembership.objects.get(group__campaign=tc.campaign)
+    services.campaign_set_status(actor=SYSTEM, campaign=tc.campaign, status="closed")
+    client.force_login(tc.users.leader)
+    pk = tc.campaign.pk
+    posts = [
+        ("campaigns:campaign_edit", [pk], {"name": "改名", "standard": tc.standard.pk, "work_plan": "x"}),
+        ("campaigns:campaign_groups", [pk], {"form": "duties", "kind": "guidance", "duties": "x"}),
+        ("campaigns:campaign_status", [pk], {"status": "running"}),
+        ("campaigns:group_member_remove", [membership.pk], {}),
+        ("campaigns:campaign_quotas", [pk], {f"level_{n}": 0 for n in range(1, 6)}),
+    ]
+    for name, args, data in posts:
+        response = client.post(reverse(name, args=args), data, follow=True)
+        assert response.status_code == 200, name
+        assert "已结束" in response.content.decode() or "不能" in response.content.decode(), name
+    campaign = Campaign.objects.get(pk=pk)
+    assert (
+        campaign.status == "closed"
+        and campaign.name != "改名"
+        and GroupMembership.objects.filter(pk=membership.pk).exists()
+    )
+    # Next year is prepared from a closed campaign: that is when it is done.
+    client.post(reverse("campaigns:campaign_prepare_next", args=[pk]), {})
+    assert Campaign.objects.filter(office=tc.org.office_a, year=2028).exists()
