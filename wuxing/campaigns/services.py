@@ -65,7 +65,7 @@ def campaign_set_quotas(*, actor, campaign: Campaign, quotas: dict[int, int]) ->
     _check_office(actor, campaign.office)
     ensure_campaign_open(campaign)
     quotas = {int(k): int(v) for k, v in quotas.items()}
-    branch_count = campaign.office.branches.count()
+    branch_count = campaign.office.branches.filter(retired_at__isnull=True).count()
     problems = quota_problems(quotas, branch_count)
     messages = {
         "level_range": _("A quota level must be between 1 and 5 stars."),

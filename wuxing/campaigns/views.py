@@ -92,7 +92,11 @@ def campaign_quotas(request, pk: int):
     return render(
         request,
         "campaigns/campaign_quotas.html",
-        {"campaign": campaign, "form": form, "branch_count": campaign.office.branches.count()},
+        {
+            "campaign": campaign,
+            "form": form,
+            "branch_count": campaign.office.branches.filter(retired_at__isnull=True).count(),
+        },
     )
 
 

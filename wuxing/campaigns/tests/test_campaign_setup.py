@@ -188,3 +188,18 @@ def test_a_closed_campaign_refuses_every_write_page_with_a_message(client, tc): 
     # Next year is prepared from a closed campaign: that is when it is done.
     client.post(reverse("campaigns:campaign_prepare_next", args=[pk]), {})
     assert Campaign.objects.filter(office=tc.org.office_a, year=2028).exists()
+
+
+def test_a_retired_branch_leaves_the_quota_count_and_the_targets_of_a_campaign_it_has_none_in(tc):  # noqa: F811
+    from wuxing.org.services import branch_set_retired
+    from wuxing.targets.selectors import target_board
+    from wuxing.targets.services import confirm_problems
+
+    branch_set_retired(actor=tc.users.leader, branch=tc.a3, retired=True)
+    with pytest.raises(ValidationError, match="2"):
+        services.campaign_set_quotas(actor=tc.users.leader, campaign=tc.campaign, quotas={4: 1, 3: 1, 2: 1})
+    services.campaign_set_quotas(actor=tc.users.leader, campaign=tc.campaign, quotas={4: 1, 3: 1})
+    pending = [p for p in confirm_problems(tc.campaign) if "甲三安置村" in str(p)]
+    assert pending == []
+    board = target_board(user=tc.users.leader, campaign=tc.campaign)
+    assert tc.a3 not in [b for b, _t in board.rows]
