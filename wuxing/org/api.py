@@ -14,7 +14,7 @@ from wuxing.api.views import ScopedReadViewSet
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import imports, selectors, services
-from .choices import BranchKind, StarSet
+from .choices import BranchKind, StarSet, UnitLevel
 from .filtersets import BranchFilterSet
 from .models import Branch, Department, OrgUnit, Person
 from .selectors import branch_list, department_list, person_list
@@ -242,6 +242,50 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRead
         return Response(PersonSerializer(person).data)
 
 
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", read_only=True, default=None)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "level", "parent", "retired_at"]
+
+
+class OrgUnitWriteSerializer(serializers.Serializer):
+    parent = serializers.CharField(max_length=32, required=False)
+    code = serializers.CharField(max_length=32, required=False)
+    name = serializers.CharField(max_length=100, required=False)
+    level = serializers.ChoiceField(choices=UnitLevel.choices, required=False)
+
+
+class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadViewSet):
+    """组织单位. POST {parent (code), code, name, level} below a unit in scope; PATCH {name} (by the unit above)."""
+
+    serializer_class = OrgUnitSerializer
+    http_method_names = _WRITE_METHODS
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return OrgUnitWriteSerializer if self.request.method in ("POST", "PATCH") else OrgUnitSerializer
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(OrgUnitWriteSerializer, request.data, required=("parent", "code", "name", "level"))
+        parent = selectors.units_editable(user=request.user).filter(code=data.pop("parent")).first()
+        if parent is None:
+            raise serializers.ValidationError({"parent": [_("Unknown office or outside your scope.")]})
+        unit = services.orgunit_create(actor=request.user, parent=parent, **data)
+        return Response(OrgUnitSerializer(unit).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        unit = self.get_object()
+        data = _valid(OrgUnitWriteSerializer, request.data, required=("name",))
+        if set(data) - {"name"}:
+            raise serializers.ValidationError({"name": [_("This field cannot be changed here.")]})
+        unit = services.orgunit_update(actor=request.user, unit=unit, name=data["name"])
+        return Response(OrgUnitSerializer(unit).data)
+
+
 def _valid(serializer_class, data, required=()):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -312,6 +356,7 @@ urlpatterns = [
 
 
 def register(router):
+    router.register("units", OrgUnitViewSet, basename="unit")
     router.register("branches", BranchViewSet, basename="branch")
     router.register("departments", DepartmentViewSet, basename="department")
     router.register("people", PersonViewSet, basename="person")

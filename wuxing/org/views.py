@@ -573,7 +573,16 @@ def import_preview(request, pk: int):
     plan = imports.import_plan_for(actor=request.user, record=record)
     counts = plan.counts()
     sheets = [(imports.SHEET_LABELS[key], counts[key]) for key in imports.SHEETS]
-    rows = [r for r in plan.rows if r.action != "unchanged"][:500]
+    headers = {key: dict(columns) for key, (_names, columns) in imports.SHEETS.items()}
+    rows = [
+        {
+            "row": r,
+            "sheet": imports.SHEET_TITLES[r.sheet],
+            "changes": "、".join(headers[r.sheet].get(c, _("brought back")) for c in r.changes),
+        }
+        for r in plan.rows
+        if r.action != "unchanged"
+    ][:500]
     return render(
         request,
         "org/import_preview.html",
@@ -584,7 +593,6 @@ def import_preview(request, pk: int):
             "rows": rows,
             "errors": [str(e) for e in plan.errors[:200]],
             "more_errors": max(0, len(plan.errors) - 200),
-            "sheet_titles": imports.SHEET_TITLES,
         },
     )
 

@@ -123,3 +123,27 @@ def test_organisation_import_with_dry_run(org):
         api_as(APIClient(), u.secretary).post("/api/v1/imports/organisation/", {}, format="multipart").status_code
         == 403
     )
+
+
+def test_units_are_created_below_and_renamed_by_the_unit_above(org):
+    from rest_framework.test import APIClient
+
+    from wuxing.org.models import OrgUnit
+
+    u = users_for(org)
+    api = api_as(APIClient(), u.district)
+    response = api.post(
+        "/api/v1/units/",
+        {"parent": org.district.code, "code": "T41010188", "name": "新街道", "level": "office"},
+        format="json",
+    )
+    assert response.status_code == 201 and OrgUnit.objects.get(code="T41010188").parent == org.district
+    unit = OrgUnit.objects.get(code="T41010188")
+    assert api.patch(f"/api/v1/units/{unit.pk}/", {"name": "新街道办事处"}, format="json").status_code == 200
+    leader = api_as(APIClient(), u.leader)
+    response = leader.post(
+        "/api/v1/units/", {"parent": org.district.code, "code": "T9", "name": "越权", "level": "office"}, format="json"
+    )
+    assert response.status_code == 400 and not OrgUnit.objects.filter(code="T9").exists()
+    assert leader.patch(f"/api/v1/units/{org.office_a.pk}/", {"name": "自改"}, format="json").status_code == 403
+    assert {r["code"] for r in leader.get("/api/v1/units/").json()["results"]} == {org.office_a.code}
