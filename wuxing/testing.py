@@ -139,3 +139,51 @@ def assert_no_exif(field_file):
     with Image.open(io.BytesIO(data)) as image:
         exif = image.getexif()
         assert not exif and not exif.get_ifd(0x8825)
+
+
+def xlsx_of(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with these sheets (name → rows, the first row the headers)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def organisation_rows(
+    *, district_code: str, offices: int = 1, branches: int = 12, departments: int = 6, people: int = 40
+):
+    """The sheets of an organisation workbook as the template lays them out: `offices` offices under the district (codes district + 51, 52, …),
+    each with `branches` branches, `departments` departments and `people` people (a secretary for each branch
+    first, then department cadres, then leaders)."""
+    from wuxing.org.imports import SHEETS
+
+    headers = {key: [h for _c, h in columns] for key, (_names, columns) in SHEETS.items()}
+    sheets = {key: [headers[key]] for key in SHEETS}
+    kinds = ["农村（行政村）", "城市社区", "安置村"]
+    for o in range(1, offices + 1):
+        office = f"{district_code}{o + 50:02d}"
+        sheets["units"].append([office, f"第{o}街道办事处", "乡镇（街道）", district_code])
+        for b in range(1, branches + 1):
+            kind = kinds[b % 3]
+            sheets["branches"].append(
+                [f"{office}{b:03d}", f"{o}-{b}村", office, kind, "", 40 + b, 25, 1500 + b, 400 + b, "否"]
+            )
+        for d in range(1, departments + 1):
+            sheets["departments"].append([office, f"D{d:02d}", f"第{d}部门", "负责相关工作"])
+        for p in range(1, people + 1):
+            phone = f"139{o:04d}{p:04d}"
+            if p <= branches:
+                row = [office, f"书记{o}-{p}", "村党支部书记", "", f"{office}{p:03d}", phone, "", "是", "否", "是"]
+            elif p <= people - 5:
+                row = [office, f"干部{o}-{p}", "干事", f"D{(p % departments) + 1:02d}", "", phone, "", "是", "否", "否"]
+            else:
+                row = [office, f"领导{o}-{p}", "党工委委员", "", "", phone, "", "是", "是", "否"]
+            sheets["people"].append(row)
+    return {SHEETS[key][0][0]: rows for key, rows in sheets.items()}

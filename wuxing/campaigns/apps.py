@@ -11,9 +11,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     role_permissions: dict[str, set[str]] = {
-        **{role: {"campaigns.view_campaign"} for role in _BUSINESS},
-        "office_leader": {"campaigns.view_campaign", "campaigns.change_campaign"},
-        "campaign_staff": {"campaigns.view_campaign", "campaigns.change_campaign"},
+        **{role: {"campaigns.view_campaign", "campaigns.view_campaignattachment"} for role in _BUSINESS},
+        "office_leader": {"campaigns.view_campaign", "campaigns.change_campaign", "campaigns.view_campaignattachment"},
+        "campaign_staff": {"campaigns.view_campaign", "campaigns.change_campaign", "campaigns.view_campaignattachment"},
     }
 
     def nav_items(self, user):

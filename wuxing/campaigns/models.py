@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.org.querysets import RestrictedManager
@@ -136,3 +137,25 @@ class CampaignResult(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
+class CampaignAttachment(EvidenceFileBase):
+    """A file of the campaign's 工作方案 (the signed plan as a PDF, a scanned notice)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["campaign", "uploaded_at"]
+        verbose_name = _("work plan attachment")
+        verbose_name_plural = _("work plan attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "campaign__office__")

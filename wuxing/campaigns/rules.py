@@ -18,3 +18,27 @@ def quota_problems(quotas: Mapping[int, int], branch_count: int) -> list[str]:
 def quotas_as_api(quotas: Mapping[int, int]) -> dict[str, int]:
     """{"5": 2, "4": 7, "3": 5}: highest level first, zero quotas left out."""
     return {str(level): count for level, count in sorted(quotas.items(), reverse=True) if count}
+
+
+# The campaign's course: prepared, run, rated, closed. A step back is allowed before it closes; a closed
+# campaign is the year's record and does not reopen.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "preparing": frozenset({"running"}),
+    "running": frozenset({"preparing", "rating"}),
+    "rating": frozenset({"running", "closed"}),
+    "closed": frozenset(),
+}
+
+
+def transition_allowed(current: str, new: str) -> bool:
+    return new in TRANSITIONS.get(current, frozenset())
+
+
+def start_problems(quota_total: int, has_group_head: bool) -> list[str]:
+    """Why a campaign cannot start yet (English keys): its quotas and its leadership group's head."""
+    problems = []
+    if quota_total <= 0:
+        problems.append("no_quotas")
+    if not has_group_head:
+        problems.append("no_group_head")
+    return problems

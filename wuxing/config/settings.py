@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "ItemKindEnum": "wuxing.checklists.choices.ItemKind",
         "ActivityKindEnum": "wuxing.liaison.choices.ActivityKind",
         "BranchKindEnum": "wuxing.org.choices.BranchKind",
+        "CampaignStatusEnum": "wuxing.campaigns.choices.CampaignStatus",
     },
 }
 

@@ -29,3 +29,14 @@ def app_links(hook: str, **kwargs) -> list[tuple[str, str]]:
         if method is not None:
             links.extend(method(**kwargs))
     return links
+
+
+def app_problems(hook: str, **kwargs) -> list[str]:
+    """Reasons the apps give through `hook` on their AppConfig why something may not happen yet (e.g.
+    `campaign_close_problems(campaign)`: a lower app asks the apps above it without importing them)."""
+    problems = []
+    for config in apps.get_app_configs():
+        method = getattr(config, hook, None)
+        if method is not None:
+            problems.extend(method(**kwargs))
+    return problems

@@ -35,6 +35,9 @@ class LiaisonConfig(AppConfig):
         "branch_member": set(_VIEW),
     }
 
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects to the campaigns app's signals)
+
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if not user.has_perm("liaison.view_campaignassignment"):

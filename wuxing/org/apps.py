@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _READ = {"org.view_branch", "org.view_department", "org.view_orgunit", "org.view_person", "org.view_assignment"}
-_WRITE = {"org.change_branch", "org.change_assignment"}
+_WRITE = {"org.change_branch", "org.change_assignment", "org.change_department", "org.change_person"}
 
 
 class OrgConfig(AppConfig):
@@ -12,7 +12,8 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     role_permissions: dict[str, set[str]] = {
-        "office_leader": _READ | _WRITE | {"org.reveal_personal", "org.approve_rolegrant"},
+        # A unit's leaders also shape the tree below their unit (offices under a district, and so on).
+        "office_leader": _READ | _WRITE | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
         "campaign_staff": _READ | _WRITE,
         "department_cadre": set(_READ),
         "branch_secretary": set(_READ),
@@ -24,6 +25,8 @@ class OrgConfig(AppConfig):
 
     def nav_items(self, user):
         items = []
+        if user.has_perm("org.change_orgunit"):
+            items.append(("units", _("Organisation units"), reverse("org:unit_list")))
         if user.has_perm("org.view_branch"):
             items.append(("branches", _("Branches"), reverse("org:branch_list")))
         if user.has_perm("org.view_department"):

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.roles import Role
+from wuxing.core.rules import mask_id_number, mask_phone
 
-from .choices import BranchKind, StarSet
+from .choices import BranchKind, StarSet, UnitLevel
 from .models import Branch, Department, OrgUnit, Person
 
 
@@ -43,7 +44,9 @@ class BranchForm(forms.Form):
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["secretary"].queryset = Person.objects.filter(office_id=branch.office_id).order_by("name")
+        self.fields["secretary"].queryset = Person.objects.filter(
+            office_id=branch.office_id, retired_at__isnull=True
+        ).order_by("name")
 
 
 class AssignmentForm(forms.Form):
@@ -52,8 +55,12 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(office_id=branch.office_id)
-        self.fields["leader"].queryset = Person.objects.filter(office_id=branch.office_id, is_leader=True)
+        self.fields["department"].queryset = Department.objects.filter(
+            office_id=branch.office_id, retired_at__isnull=True
+        )
+        self.fields["leader"].queryset = Person.objects.filter(
+            office_id=branch.office_id, is_leader=True, retired_at__isnull=True
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -98,3 +105,115 @@ class PasswordChangeForm(forms.Form):
         if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password2"):
             self.add_error("new_password2", _("The two new passwords differ."))
         return cleaned
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Creating and editing the organisation (the services check permission, scope and the rules again)
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class OrgUnitForm(forms.Form):
+    parent = _UnitChoice(label=_("Parent unit"), queryset=OrgUnit.objects.none())
+    level = forms.ChoiceField(label=_("Level"), choices=UnitLevel.choices)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+    def __init__(self, *args, units, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = units
+        if unit is not None:
+            # The code is the unit's identity and the path of everything below it: only the name changes.
+            for key in ("parent", "level", "code"):
+                del self.fields[key]
+
+
+class BranchCreateForm(BranchForm):
+    office = _UnitChoice(label=_("Office"), queryset=OrgUnit.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=32, help_text=_("Unique; the import matches branches by it."))
+    field_order = ["office", "code", "name"]
+
+    def __init__(self, *args, offices, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["office"].queryset = offices
+        # The secretary is chosen once the branch's people exist.
+        del self.fields["secretary"]
+
+
+class BranchMoveForm(forms.Form):
+    office = _UnitChoice(label=_("New office"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class DepartmentForm(forms.Form):
+    office = _UnitChoice(label=_("Office"), queryset=OrgUnit.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    duties = forms.CharField(label=_("Duties"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, offices=None, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if department is not None:
+            del self.fields["office"], self.fields["code"]
+        else:
+            self.fields["office"].queryset = offices
+
+
+class PersonForm(forms.Form):
+    office = _UnitChoice(label=_("Office"), queryset=OrgUnit.objects.none())
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    branch = _BranchChoice(label=_("Branch"), queryset=Branch.objects.none(), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    party_member = forms.BooleanField(label=_("Party member"), required=False)
+    is_leader = forms.BooleanField(label=_("Leadership member (党工委班子成员)"), required=False)
+
+    def __init__(self, *args, offices, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        office_ids = [person.office_id] if person else offices.values("pk")
+        self.fields["department"].queryset = Department.objects.filter(
+            office_id__in=office_ids, retired_at__isnull=True
+        ).select_related("office")
+        self.fields["branch"].queryset = Branch.objects.filter(
+            office_id__in=office_ids, retired_at__isnull=True
+        ).select_related("office")
+        if person is not None:
+            del self.fields["office"]
+            # Never shown unmasked here (R16): blank keeps the number on record.
+            for key, masked in (("phone", mask_phone(person.phone)), ("id_number", mask_id_number(person.id_number))):
+                self.fields[key].help_text = _("On record: %(value)s. Leave blank to keep it.") % {
+                    "value": masked or "—"
+                }
+        else:
+            self.fields["office"].queryset = offices
+
+    def clean(self):
+        cleaned = super().clean()
+        office = cleaned.get("office") or (self.person.office if self.person else None)
+        for key in ("department", "branch"):
+            other = cleaned.get(key)
+            if office is not None and other is not None and other.office_id != office.pk:
+                self.add_error(key, _("Choose one of the person's own office."))
+        return cleaned
+
+    def values(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "office"}
+        if self.person is not None:
+            for key in ("phone", "id_number"):
+                if not data.get(key):
+                    data.pop(key, None)
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

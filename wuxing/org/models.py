@@ -25,6 +25,8 @@ class OrgUnit(models.Model):
     )
     # Materialised path of codes ("/41/4101/410199/…/"): subtree queries are a prefix match on any database.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    # Never deleted: a retired unit is hidden from pickers but history keeps pointing at it.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -69,6 +71,7 @@ class Branch(models.Model):
         _("secretary also chairs the village / resident committee"), default=False
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -105,6 +108,7 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     duties = models.TextField(_("duties"), blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -153,6 +157,8 @@ class Person(models.Model):
         Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     is_leader = models.BooleanField(_("leadership member"), default=False, help_text=_("党工委班子成员"))
+    party_member = models.BooleanField(_("party member"), default=False)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -347,3 +353,38 @@ class Assignment(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
+def _import_upload_path(instance, filename):
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class OrgImport(models.Model):
+    """An uploaded organisation workbook: previewed first (nothing written), applied once confirmed, kept."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+
+    file = models.FileField(_("file"), upload_to=_import_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    # What the import did (or the preview found): counts per sheet and action, and the number of row errors.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+
+    def __str__(self):
+        return self.original_name

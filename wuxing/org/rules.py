@@ -1,4 +1,6 @@
-"""Pure rules of the organisation: the tree's levels, star-set defaults, scope paths."""
+"""Pure rules of the organisation: the tree's levels, star-set defaults, scope paths, phone and ID numbers."""
+
+import re
 
 from wuxing.core.roles import ADMIN_ROLES, Role
 
@@ -60,3 +62,40 @@ def can_approve_grant(
         if path and target_path and target_path.startswith(path):
             return True
     return False
+
+
+def star_set_allowed(kind: str, star_set: str) -> bool:
+    """A community takes the urban stars, a village the rural ones; a resettlement village may take either."""
+    if kind == BranchKind.RESETTLEMENT_VILLAGE:
+        return star_set in (StarSet.RURAL, StarSet.URBAN)
+    return star_set == default_star_set(kind)
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def phone_valid(phone: str) -> bool:
+    """An 11-digit mobile number (1[3-9]…) or a landline with its area code (0371-12345678); blank is allowed."""
+    phone = (phone or "").strip()
+    return not phone or bool(_MOBILE.match(phone) or _LANDLINE.match(phone))
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_valid(value: str) -> bool:
+    """An 18-character resident ID number with a correct check character (GB 11643); blank is allowed."""
+    value = (value or "").strip().upper()
+    if not value:
+        return True
+    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def unit_can_retire(active_children: int, active_branches: int) -> bool:
+    """A unit is retired only once nothing active hangs below it."""
+    return active_children == 0 and active_branches == 0

@@ -19,13 +19,19 @@ def _assignment_prefetch():
     )
 
 
-def branch_list(*, user):
+def _active(qs, include_retired: bool):
+    """Retired rows stay in history (and on their own pages) but leave lists and pickers unless asked for."""
+    return qs if include_retired else qs.filter(retired_at__isnull=True)
+
+
+def branch_list(*, user, include_retired: bool = False):
     """The branches the user may see; lists filter them with filtersets.BranchFilterSet."""
-    return (
+    return _active(
         Branch.objects.restrict(user, "view")
         .select_related("office", "secretary")
         .prefetch_related(_assignment_prefetch())
-        .order_by("office__path", "sort_order", "code")
+        .order_by("office__path", "sort_order", "code"),
+        include_retired,
     )
 
 
@@ -42,16 +48,30 @@ def branch_get(*, user, pk: int) -> Branch:
     return branch
 
 
-def department_list(*, user):
-    return Department.objects.restrict(user, "view").select_related("office").order_by("office__path", "code")
+def department_list(*, user, include_retired: bool = False):
+    return _active(
+        Department.objects.restrict(user, "view").select_related("office").order_by("office__path", "code"),
+        include_retired,
+    )
 
 
-def office_list(*, user):
-    return OrgUnit.objects.restrict(user, "view").filter(level="office")
+def office_list(*, user, include_retired: bool = False):
+    return _active(OrgUnit.objects.restrict(user, "view").filter(level="office"), include_retired)
 
 
-def person_list(*, user):
-    return Person.objects.restrict(user, "view").select_related("department", "branch")
+def unit_list(*, user, include_retired: bool = False):
+    """The units of the tree the user may see, in tree order."""
+    return _active(OrgUnit.objects.restrict(user, "view").select_related("parent").order_by("path"), include_retired)
+
+
+def person_list(*, user, include_retired: bool = False):
+    return _active(Person.objects.restrict(user, "view").select_related("department", "branch"), include_retired)
+
+
+def units_editable(*, user, level: str | None = None):
+    """Units below which `user` may create or edit (the pickers of the create forms), active only."""
+    qs = OrgUnit.objects.restrict(user, "view").filter(retired_at__isnull=True).order_by("path")
+    return qs.filter(level=level) if level else qs
 
 
 def public_office(code: str) -> OrgUnit:
@@ -85,12 +105,12 @@ def branch_rows(branches) -> list[dict]:
     return rows
 
 
-def department_rows(*, user):
+def department_rows(*, user, include_retired: bool = False):
     """Each department the user may see with the branches assigned to it."""
     # Each department's assignments narrowed to the user's branches: a secretary sees who helps their branch,
     # not every branch the department helps.
     assignments = Assignment.objects.restrict(user, "view").filter(active=True).select_related("branch")
-    departments = department_list(user=user).prefetch_related(
+    departments = department_list(user=user, include_retired=include_retired).prefetch_related(
         Prefetch("assignments", queryset=assignments, to_attr="visible_assignments")
     )
     return [(d, [a.branch for a in d.visible_assignments]) for d in departments]

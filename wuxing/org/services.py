@@ -1,30 +1,107 @@
-"""Writes to the organisation: accounts, roles (三员分立), branches, assignments, revealing personal data."""
+"""Writes to the organisation: units, branches, departments, people (created, edited, retired — never deleted),
+accounts, roles (三员分立), assignments, revealing personal data."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import ADMIN_ROLES, ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
-from wuxing.core.rules import conflicting_admin_role
+from wuxing.core.rules import conflicting_admin_role, mask_phone
 from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
-from .choices import GrantStatus
+from .choices import BranchKind, GrantStatus, StarSet, UnitLevel
 from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, RoleGrant, User
-from .rules import can_approve_grant, can_be_child, default_star_set, grant_approver_role, unit_path
+from .rules import (
+    can_approve_grant,
+    can_be_child,
+    default_star_set,
+    grant_approver_role,
+    id_number_valid,
+    phone_valid,
+    star_set_allowed,
+    unit_can_retire,
+    unit_path,
+)
+
+_TREE_MESSAGE = _lazy("You may not change the organisation tree.")
+
+
+def _clean_text(value) -> str:
+    return str(value or "").strip()
+
+
+def _check_person_fields(*, office: OrgUnit, fields: dict) -> None:
+    """Phone and ID number well formed (R16 masks them, it does not check them); department and branch of the
+    person's own office and still active."""
+    errors = {}
+    if "phone" in fields and not phone_valid(fields["phone"]):
+        errors["phone"] = _("“%(value)s” is not a phone number (an 11-digit mobile or 0371-12345678).") % {
+            "value": mask_phone(fields["phone"])
+        }
+    if "id_number" in fields:
+        fields["id_number"] = _clean_text(fields["id_number"]).upper()
+        if not id_number_valid(fields["id_number"]):
+            errors["id_number"] = _("The ID number is not a valid 18-character resident ID number.")
+    for key in ("department", "branch"):
+        other = fields.get(key)
+        if other is not None and (other.office_id != office.pk or other.retired_at is not None):
+            errors[key] = _("Choose an active department or branch of the person's own office.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_star_set(kind: str, star_set: str) -> None:
+    if star_set and not star_set_allowed(kind, star_set):
+        raise ValidationError(
+            {
+                "star_set": _("The star set “%(set)s” does not fit a branch of the kind “%(kind)s”.")
+                % {"set": StarSet(star_set).label, "kind": BranchKind(kind).label}
+            }
+        )
+
+
+def _check_active_office(office: OrgUnit) -> None:
+    if office.level != UnitLevel.OFFICE:
+        raise ValidationError({"office": _("Choose a township or sub-district office.")})
+    if office.retired_at is not None:
+        raise ValidationError({"office": _("The office %(name)s is retired.") % {"name": office.name}})
+
+
+def _locked(model, actor, obj, message):
+    """The row, locked, if the actor may change it (permission and scope); else PermissionDenied."""
+    row = model.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=obj.pk).first()
+    if row is None:
+        raise PermissionDenied(message)
+    return row
 
 
 @transaction.atomic
 def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit | None = None) -> OrgUnit:
-    ensure_allowed(actor, "org.change_branch", message=_("You may not change the organisation tree."))
+    """A unit under `parent`; a leader creates units below their own (a root unit only the system creates)."""
+    if parent is None:
+        if not is_system(actor) and not getattr(actor, "is_superuser", False):
+            raise PermissionDenied(_("Only the bootstrap command creates a top-level unit."))
+    else:
+        ensure_allowed(actor, "org.change_orgunit", parent, action="view", message=_TREE_MESSAGE)
+        if parent.retired_at is not None:
+            raise ValidationError({"parent": _("The unit %(name)s is retired.") % {"name": parent.name}})
     if not can_be_child(parent.level if parent else None, level):
         raise ValidationError({"level": _("A unit of this level cannot sit under the chosen parent.")})
+    code = _clean_text(code)
+    if OrgUnit.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("The code %(code)s is already used.") % {"code": code}})
     unit = OrgUnit(
-        code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code)
+        code=code,
+        name=_clean_text(name),
+        level=level,
+        parent=parent,
+        path=unit_path(parent.path if parent else None, code),
     )
     unit.full_clean()
     unit.save()
@@ -33,12 +110,82 @@ def orgunit_create(*, actor, code: str, name: str, level: str, parent: OrgUnit |
     return unit
 
 
+def _ensure_below(actor, unit: OrgUnit) -> None:
+    """A unit is edited by the leaders of the unit above it (a leader edits below, not their own unit)."""
+    if unit.parent_id is None:
+        if not is_system(actor) and not getattr(actor, "is_superuser", False):
+            raise PermissionDenied(_("Only the bootstrap command changes a top-level unit."))
+        return
+    ensure_allowed(actor, "org.change_orgunit", unit.parent, action="view", message=_TREE_MESSAGE)
+
+
+@transaction.atomic
+def orgunit_update(*, actor, unit: OrgUnit, name: str) -> OrgUnit:
+    """Rename a unit. Its code is its identity (the path of everything below it) and does not change."""
+    _ensure_below(actor, unit)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit)
+    unit.name = _clean_text(name)
+    unit.full_clean()
+    unit.save(update_fields=["name"])
+    audit_record(actor=actor, action="orgunit.update", obj=unit, before=before, after=snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def orgunit_set_retired(*, actor, unit: OrgUnit, retired: bool) -> OrgUnit:
+    """Retire a unit (hidden from pickers, kept in history) or bring it back; never deleted."""
+    _ensure_below(actor, unit)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, ["retired_at"])
+    if retired:
+        children = OrgUnit.objects.filter(parent=unit, retired_at__isnull=True).count()
+        branches = Branch.objects.filter(office=unit, retired_at__isnull=True).count()
+        if not unit_can_retire(children, branches):
+            raise ValidationError(
+                _("%(name)s still has %(units)d active units and %(branches)d active branches; retire them first.")
+                % {"name": unit.name, "units": children, "branches": branches}
+            )
+    elif unit.parent_id and unit.parent.retired_at is not None:
+        raise ValidationError(_("Bring back the unit above it first."))
+    unit.retired_at = (unit.retired_at or timezone.now()) if retired else None
+    unit.save(update_fields=["retired_at"])
+    audit_record(
+        actor=actor,
+        action="orgunit.retire" if retired else "orgunit.reinstate",
+        obj=unit,
+        before=before,
+        after=snapshot(unit, ["retired_at"]),
+    )
+    return unit
+
+
+BRANCH_FIELDS = (
+    "name",
+    "kind",
+    "star_set",
+    "party_members",
+    "representatives",
+    "households",
+    "adult_population",
+    "secretary_chairs_committee",
+    "secretary",
+    "sort_order",
+)
+
+
 @transaction.atomic
 def branch_create(*, actor, office: OrgUnit, code: str, name: str, kind: str, **fields) -> Branch:
-    ensure_allowed(
-        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
-    )
-    branch = Branch(office=office, code=code, name=name, kind=kind, **fields)
+    ensure_allowed(actor, "org.change_branch", office, action="view", message=_TREE_MESSAGE)
+    _check_active_office(office)
+    unknown = set(fields) - set(BRANCH_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_star_set(kind, fields.get("star_set") or "")
+    secretary = fields.get("secretary")
+    if secretary is not None and secretary.office_id != office.pk:
+        raise ValidationError({"secretary": _("The secretary must be a person of the branch's office.")})
+    branch = Branch(office=office, code=_clean_text(code), name=_clean_text(name), kind=kind, **fields)
     branch.full_clean()
     branch.save()
     ensure_in_scope(branch, actor=actor, action="view")
@@ -47,50 +194,11 @@ def branch_create(*, actor, office: OrgUnit, code: str, name: str, kind: str, **
 
 
 @transaction.atomic
-def department_create(*, actor, office: OrgUnit, code: str, name: str, duties: str = "") -> Department:
-    ensure_allowed(
-        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
-    )
-    department = Department(office=office, code=code, name=name, duties=duties)
-    department.full_clean()
-    department.save()
-    ensure_in_scope(department, actor=actor, action="view")
-    audit_record(actor=actor, action="department.create", obj=department, after=snapshot(department))
-    return department
-
-
-@transaction.atomic
-def person_create(*, actor, office: OrgUnit, name: str, **fields) -> Person:
-    ensure_allowed(
-        actor, "org.change_branch", office, action="view", message=_("You may not change the organisation tree.")
-    )
-    person = Person(office=office, name=name, **fields)
-    person.full_clean()
-    person.save()
-    ensure_in_scope(person, actor=actor, action="view")
-    audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person))
-    return person
-
-
-@transaction.atomic
 def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     """Edit a branch's details; the edit is re-checked against the actor's scope before it commits."""
-    branch = Branch.objects.restrict(actor, "change").select_for_update(of=("self",)).filter(pk=branch.pk).first()
-    if branch is None:
-        raise PermissionDenied(_("You do not have permission to change this branch."))
+    branch = _locked(Branch, actor, branch, _("You do not have permission to change this branch."))
     before = snapshot(branch)
-    allowed = {
-        "name",
-        "kind",
-        "star_set",
-        "party_members",
-        "representatives",
-        "households",
-        "adult_population",
-        "secretary_chairs_committee",
-        "secretary",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(BRANCH_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     secretary = fields.get("secretary")
@@ -101,11 +209,171 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
         setattr(branch, key, value)
     if kind_changed and "star_set" not in fields:
         branch.star_set = default_star_set(branch.kind)
+    _check_star_set(branch.kind, branch.star_set)
     branch.full_clean()
     branch.save()
     ensure_in_scope(branch, actor=actor)
     audit_record(actor=actor, action="branch.update", obj=branch, before=before, after=snapshot(branch))
     return branch
+
+
+@transaction.atomic
+def branch_move(*, actor, branch: Branch, office: OrgUnit) -> Branch:
+    """Move a branch to another office. Its history (results, targets, plans, check-ins) stays with it; its
+    assignments to the old office's departments and leaders end, since they belong to the old office."""
+    branch = _locked(Branch, actor, branch, _("You do not have permission to change this branch."))
+    ensure_allowed(actor, "org.change_branch", office, action="view", message=_TREE_MESSAGE)
+    _check_active_office(office)
+    if office.pk == branch.office_id:
+        raise ValidationError({"office": _("The branch already belongs to this office.")})
+    before = {"office": branch.office.code, "secretary": branch.secretary_id}
+    ended = list(Assignment.objects.filter(branch=branch, active=True).values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=ended).update(active=False)
+    branch.office = office
+    if branch.secretary_id and branch.secretary.office_id != office.pk:
+        branch.secretary = None
+    branch.save(update_fields=["office", "secretary"])
+    ensure_in_scope(branch, actor=actor)
+    audit_record(
+        actor=actor,
+        action="branch.move",
+        obj=branch,
+        before=before,
+        after={"office": office.code, "secretary": branch.secretary_id, "assignments_ended": ended},
+    )
+    return branch
+
+
+def _set_retired(*, actor, model, obj, retired: bool, action: str, message: str):
+    obj = _locked(model, actor, obj, message)
+    before = snapshot(obj, ["retired_at"])
+    obj.retired_at = (obj.retired_at or timezone.now()) if retired else None
+    obj.save(update_fields=["retired_at"])
+    ensure_in_scope(obj, actor=actor)
+    audit_record(
+        actor=actor,
+        action=f"{action}.retire" if retired else f"{action}.reinstate",
+        obj=obj,
+        before=before,
+        after=snapshot(obj, ["retired_at"]),
+    )
+    return obj
+
+
+@transaction.atomic
+def branch_set_retired(*, actor, branch: Branch, retired: bool) -> Branch:
+    """Retire a branch (it takes no part in new campaigns and leaves the pickers; its history stays)."""
+    if not retired and branch.office.retired_at is not None:
+        raise ValidationError(_("Bring back the office first."))
+    branch = _set_retired(
+        actor=actor,
+        model=Branch,
+        obj=branch,
+        retired=retired,
+        action="branch",
+        message=_("You do not have permission to change this branch."),
+    )
+    if retired:
+        Assignment.objects.filter(branch=branch, active=True).update(active=False)
+    return branch
+
+
+@transaction.atomic
+def department_create(*, actor, office: OrgUnit, code: str, name: str, duties: str = "") -> Department:
+    ensure_allowed(actor, "org.change_department", office, action="view", message=_TREE_MESSAGE)
+    _check_active_office(office)
+    code = _clean_text(code)
+    if Department.objects.filter(office=office, code=code).exists():
+        raise ValidationError({"code": _("The code %(code)s is already used in this office.") % {"code": code}})
+    department = Department(office=office, code=code, name=_clean_text(name), duties=duties)
+    department.full_clean()
+    department.save()
+    ensure_in_scope(department, actor=actor, action="view")
+    audit_record(actor=actor, action="department.create", obj=department, after=snapshot(department))
+    return department
+
+
+@transaction.atomic
+def department_update(*, actor, department: Department, **fields) -> Department:
+    department = _locked(Department, actor, department, _("You do not have permission to change this department."))
+    unknown = set(fields) - {"name", "duties"}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = snapshot(department)
+    for key, value in fields.items():
+        setattr(department, key, value)
+    department.full_clean()
+    department.save()
+    ensure_in_scope(department, actor=actor)
+    audit_record(actor=actor, action="department.update", obj=department, before=before, after=snapshot(department))
+    return department
+
+
+@transaction.atomic
+def department_set_retired(*, actor, department: Department, retired: bool) -> Department:
+    department = _set_retired(
+        actor=actor,
+        model=Department,
+        obj=department,
+        retired=retired,
+        action="department",
+        message=_("You do not have permission to change this department."),
+    )
+    if retired:
+        Assignment.objects.filter(department=department, active=True).update(active=False)
+    return department
+
+
+PERSON_FIELDS = ("name", "position", "phone", "id_number", "department", "branch", "is_leader", "party_member")
+
+
+@transaction.atomic
+def person_create(*, actor, office: OrgUnit, name: str, **fields) -> Person:
+    ensure_allowed(actor, "org.change_person", office, action="view", message=_TREE_MESSAGE)
+    _check_active_office(office)
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_person_fields(office=office, fields=fields)
+    person = Person(office=office, name=_clean_text(name), **fields)
+    person.full_clean()
+    person.save()
+    ensure_in_scope(person, actor=actor, action="view")
+    audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **fields) -> Person:
+    """Edit a person; phone and ID number change only when given (the form never shows them unmasked)."""
+    person = _locked(Person, actor, person, _("You do not have permission to change this person."))
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_person_fields(office=person.office, fields=fields)
+    before = snapshot(person)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    person.full_clean()
+    person.save()
+    ensure_in_scope(person, actor=actor)
+    audit_record(actor=actor, action="person.update", obj=person, before=before, after=snapshot(person))
+    return person
+
+
+@transaction.atomic
+def person_set_retired(*, actor, person: Person, retired: bool) -> Person:
+    person = _set_retired(
+        actor=actor,
+        model=Person,
+        obj=person,
+        retired=retired,
+        action="person",
+        message=_("You do not have permission to change this person."),
+    )
+    if retired:
+        Assignment.objects.filter(leader=person, active=True).update(active=False)
+    return person
 
 
 def _ensure_assignable(*, user: User, role: str, unit: OrgUnit | None, branch: Branch | None) -> None:

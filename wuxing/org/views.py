@@ -1,4 +1,6 @@
-"""Organisation pages: branches, departments, accounts and roles."""
+"""Organisation pages: units, branches, departments and people (created, edited, retired), accounts and roles."""
+
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -7,21 +9,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.exports import export_response
+from wuxing.core.exports import XLSX, export_response
 from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
-from . import selectors, services
+from . import imports, selectors, services
 from .choices import GrantStatus
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet
-from .forms import AccountCreateForm, AssignmentForm, BranchForm, PasswordChangeForm, RoleAssignForm
-from .models import Assignment, Branch, Person, RoleAssignment, RoleGrant, User
+from .forms import (
+    AccountCreateForm,
+    AssignmentForm,
+    BranchCreateForm,
+    BranchForm,
+    BranchMoveForm,
+    DepartmentForm,
+    ImportUploadForm,
+    OrgUnitForm,
+    PasswordChangeForm,
+    PersonForm,
+    RoleAssignForm,
+)
+from .models import Assignment, Branch, Department, OrgImport, OrgUnit, Person, RoleAssignment, RoleGrant, User
 from .rules import grant_approver_role
 
 BRANCHES_PER_PAGE = 50
@@ -32,14 +47,24 @@ BRANCHES_PER_PAGE = 50
 def branch_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, branches_export)
-    filterset = BranchFilterSet(request.GET, selectors.branch_list(user=request.user), user=request.user)
+    show_retired = request.GET.get("retired") == "1"
+    branches = selectors.branch_list(user=request.user, include_retired=show_retired)
+    if show_retired:
+        branches = branches.filter(retired_at__isnull=False)
+    filterset = BranchFilterSet(request.GET, branches, user=request.user)
     page = Paginator(filterset.qs, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
     # A history restore after a cache miss needs the whole page, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(
         request,
         "org/_branch_table.html" if fragment else "org/branch_list.html",
-        {"form": filterset.display_form(), "filterset": filterset, "rows": selectors.branch_rows(page), "page": page},
+        {
+            "form": filterset.display_form(),
+            "filterset": filterset,
+            "rows": selectors.branch_rows(page),
+            "page": page,
+            "show_retired": show_retired,
+        },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -110,7 +135,11 @@ def assignment_end(request, pk: int):
 def department_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, departments_export)
-    return render(request, "org/department_list.html", {"rows": selectors.department_rows(user=request.user)})
+    show_retired = request.GET.get("retired") == "1"
+    rows = selectors.department_rows(user=request.user, include_retired=show_retired)
+    if show_retired:
+        rows = [(d, branches) for d, branches in rows if d.retired_at is not None]
+    return render(request, "org/department_list.html", {"rows": rows, "show_retired": show_retired})
 
 
 @login_required
@@ -118,13 +147,13 @@ def department_list(request):
 def person_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, people_export)
-    people = (
-        selectors.person_list(user=request.user)
-        .select_related("office")
-        .order_by("office__path", "-is_leader", "department__code", "name")
-    )
+    show_retired = request.GET.get("retired") == "1"
+    people = selectors.person_list(user=request.user, include_retired=show_retired)
+    if show_retired:
+        people = people.filter(retired_at__isnull=False)
+    people = people.select_related("office").order_by("office__path", "-is_leader", "department__code", "name")
     page = Paginator(people, 100).get_page(request.GET.get("page"))
-    return render(request, "org/person_list.html", {"page": page})
+    return render(request, "org/person_list.html", {"page": page, "show_retired": show_retired})
 
 
 @login_required
@@ -284,3 +313,347 @@ def my_sign_out_everywhere(request):
     logout(request)
     messages.success(request, _("You are signed out everywhere: every API token of your account is revoked."))
     return redirect("login")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Creating, editing and retiring units, branches, departments and people (never deleted)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _save(request, form, call, success: str):
+    """Run a service with the form's values; a refusal is bound to the form, success is announced."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _retired_flag(request) -> bool:
+    return request.POST.get("retired") != "0"
+
+
+@login_required
+@permission_required("org.view_orgunit", raise_exception=True)
+def unit_list(request):
+    show_retired = request.GET.get("retired") == "1"
+    units = selectors.unit_list(user=request.user, include_retired=True)
+    if not show_retired:
+        units = units.filter(retired_at__isnull=True)
+    return render(request, "org/unit_list.html", {"units": units, "show_retired": show_retired})
+
+
+@login_required
+@permission_required("org.change_orgunit", raise_exception=True)
+def unit_create(request):
+    form = OrgUnitForm(request.POST or None, units=selectors.units_editable(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        unit = _save(
+            request,
+            form,
+            lambda: services.orgunit_create(actor=request.user, **form.cleaned_data),
+            _("The unit was created."),
+        )
+        if unit is not None:
+            return redirect("org:unit_list")
+    return render(request, "org/object_form.html", {"form": form, "title": _("New unit"), "back": "org:unit_list"})
+
+
+@login_required
+@permission_required("org.change_orgunit", raise_exception=True)
+def unit_edit(request, pk: int):
+    # Edited by the leaders of the unit above: the parent must be in scope (the service checks it again).
+    unit = get_object_or_404(
+        OrgUnit.objects.filter(parent__in=selectors.units_editable(user=request.user)).select_related("parent"), pk=pk
+    )
+    form = OrgUnitForm(request.POST or None, units=None, unit=unit, initial={"name": unit.name})
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            request,
+            form,
+            lambda: services.orgunit_update(actor=request.user, unit=unit, **form.cleaned_data),
+            _("The unit was saved."),
+        ):
+            return redirect("org:unit_list")
+    return render(
+        request,
+        "org/object_form.html",
+        {
+            "form": form,
+            "title": _("Edit unit"),
+            "subtitle": f"{unit.name}（{unit.code}）",
+            "back": "org:unit_list",
+            "obj": unit,
+            "retire_url": reverse("org:unit_retire", args=[unit.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_orgunit", raise_exception=True)
+def unit_retire(request, pk: int):
+    unit = get_object_or_404(OrgUnit.objects.filter(parent__in=selectors.units_editable(user=request.user)), pk=pk)
+    retired = _retired_flag(request)
+    services.orgunit_set_retired(actor=request.user, unit=unit, retired=retired)
+    messages.success(request, _("The unit was retired.") if retired else _("The unit is active again."))
+    return redirect("org:unit_list")
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def branch_create(request):
+    offices = selectors.units_editable(user=request.user, level="office")
+    form = BranchCreateForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        branch = _save(
+            request,
+            form,
+            lambda: services.branch_create(actor=request.user, **data),
+            _("The branch was created."),
+        )
+        if branch is not None:
+            return redirect("portal:branch_detail", pk=branch.pk)
+    return render(request, "org/object_form.html", {"form": form, "title": _("New branch"), "back": "org:branch_list"})
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def branch_move(request, pk: int):
+    branch = get_object_or_404(Branch.objects.restrict(request.user, "change").select_related("office"), pk=pk)
+    offices = selectors.units_editable(user=request.user, level="office").exclude(pk=branch.office_id)
+    form = BranchMoveForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            request,
+            form,
+            lambda: services.branch_move(actor=request.user, branch=branch, office=form.cleaned_data["office"]),
+            _("The branch was moved; its history goes with it."),
+        ):
+            return redirect("portal:branch_detail", pk=branch.pk)
+    return render(
+        request,
+        "org/object_form.html",
+        {
+            "form": form,
+            "title": _("Move branch to another office"),
+            "subtitle": f"{branch.office.name} · {branch.name}",
+            "back": "org:branch_list",
+            "note": _("Its assignments to the old office's departments and leaders end; its history stays with it."),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_branch", raise_exception=True)
+def branch_retire(request, pk: int):
+    branch = get_object_or_404(Branch.objects.restrict(request.user, "change").select_related("office"), pk=pk)
+    retired = _retired_flag(request)
+    services.branch_set_retired(actor=request.user, branch=branch, retired=retired)
+    messages.success(request, _("The branch was retired.") if retired else _("The branch is active again."))
+    return redirect("org:branch_list")
+
+
+@login_required
+@permission_required("org.change_department", raise_exception=True)
+def department_create(request):
+    form = DepartmentForm(request.POST or None, offices=selectors.units_editable(user=request.user, level="office"))
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            request,
+            form,
+            lambda: services.department_create(actor=request.user, **form.cleaned_data),
+            _("The department was created."),
+        ):
+            return redirect("org:department_list")
+    return render(
+        request, "org/object_form.html", {"form": form, "title": _("New department"), "back": "org:department_list"}
+    )
+
+
+@login_required
+@permission_required("org.change_department", raise_exception=True)
+def department_edit(request, pk: int):
+    department = get_object_or_404(Department.objects.restrict(request.user, "change").select_related("office"), pk=pk)
+    form = DepartmentForm(
+        request.POST or None, department=department, initial={"name": department.name, "duties": department.duties}
+    )
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            request,
+            form,
+            lambda: services.department_update(actor=request.user, department=department, **form.cleaned_data),
+            _("The department was saved."),
+        ):
+            return redirect("org:department_list")
+    return render(
+        request,
+        "org/object_form.html",
+        {
+            "form": form,
+            "title": _("Edit department"),
+            "subtitle": f"{department.office.name} · {department.code}",
+            "back": "org:department_list",
+            "obj": department,
+            "retire_url": reverse("org:department_retire", args=[department.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_department", raise_exception=True)
+def department_retire(request, pk: int):
+    department = get_object_or_404(Department.objects.restrict(request.user, "change"), pk=pk)
+    retired = _retired_flag(request)
+    services.department_set_retired(actor=request.user, department=department, retired=retired)
+    messages.success(request, _("The department was retired.") if retired else _("The department is active again."))
+    return redirect("org:department_list")
+
+
+@login_required
+@permission_required("org.change_person", raise_exception=True)
+def person_create(request):
+    form = PersonForm(request.POST or None, offices=selectors.units_editable(user=request.user, level="office"))
+    if request.method == "POST" and form.is_valid():
+        office = form.cleaned_data["office"]
+        if _save(
+            request,
+            form,
+            lambda: services.person_create(actor=request.user, office=office, **form.values()),
+            _("The person was added."),
+        ):
+            return redirect("org:person_list")
+    return render(request, "org/object_form.html", {"form": form, "title": _("New person"), "back": "org:person_list"})
+
+
+@login_required
+@permission_required("org.change_person", raise_exception=True)
+def person_edit(request, pk: int):
+    person = get_object_or_404(Person.objects.restrict(request.user, "change").select_related("office"), pk=pk)
+    initial = {f: getattr(person, f) for f in ("name", "position", "department", "branch", "party_member", "is_leader")}
+    form = PersonForm(request.POST or None, offices=None, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            request,
+            form,
+            lambda: services.person_update(actor=request.user, person=person, **form.values()),
+            _("The person was saved."),
+        ):
+            return redirect("org:person_list")
+    return render(
+        request,
+        "org/object_form.html",
+        {
+            "form": form,
+            "title": _("Edit person"),
+            "subtitle": f"{person.office.name} · {person.name}",
+            "back": "org:person_list",
+            "obj": person,
+            "retire_url": reverse("org:person_retire", args=[person.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_person", raise_exception=True)
+def person_retire(request, pk: int):
+    person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=pk)
+    retired = _retired_flag(request)
+    services.person_set_retired(actor=request.user, person=person, retired=retired)
+    messages.success(request, _("The person was retired.") if retired else _("The person is active again."))
+    return redirect("org:person_list")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Importing the organisation from a workbook: upload (kept, previewed), then confirm
+# ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > imports.IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            try:
+                record, _plan = imports.import_upload(actor=request.user, data=upload.read(), name=upload.name)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("org:import_preview", pk=record.pk)
+    recent = OrgImport.objects.filter(uploaded_by=request.user)[:10]
+    return render(
+        request, "org/import_upload.html", {"form": form, "recent": recent, "max_rows": imports.IMPORT_MAX_ROWS}
+    )
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_template(request):
+    response = HttpResponse(imports.template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("组织机构导入模板.xlsx")
+    return response
+
+
+def _my_import(request, pk):
+    return get_object_or_404(OrgImport.objects.filter(uploaded_by=request.user), pk=pk)
+
+
+@login_required
+@permission_required("org.change_branch", raise_exception=True)
+def import_preview(request, pk: int):
+    record = _my_import(request, pk)
+    plan = imports.import_plan_for(actor=request.user, record=record)
+    counts = plan.counts()
+    sheets = [(imports.SHEET_LABELS[key], counts[key]) for key in imports.SHEETS]
+    headers = {key: dict(columns) for key, (_names, columns) in imports.SHEETS.items()}
+    rows = [
+        {
+            "row": r,
+            "sheet": imports.SHEET_TITLES[r.sheet],
+            "changes": "、".join(headers[r.sheet].get(c, _("brought back")) for c in r.changes),
+        }
+        for r in plan.rows
+        if r.action != "unchanged"
+    ][:500]
+    return render(
+        request,
+        "org/import_preview.html",
+        {
+            "record": record,
+            "plan": plan,
+            "sheets": sheets,
+            "rows": rows,
+            "errors": [str(e) for e in plan.errors[:200]],
+            "more_errors": max(0, len(plan.errors) - 200),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("org.change_branch", raise_exception=True)
+def import_confirm(request, pk: int):
+    record = _my_import(request, pk)
+    try:
+        plan = imports.import_apply(actor=request.user, record=record)
+    except ValidationError as exc:
+        for message in exc.messages[:10]:
+            messages.error(request, message)
+        return redirect("org:import_preview", pk=record.pk)
+    total = sum(c["create"] + c["change"] for c in plan.counts().values())
+    messages.success(request, _("The import is done: %(count)d rows created or changed.") % {"count": total})
+    return redirect("org:unit_list")

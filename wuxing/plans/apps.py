@@ -24,6 +24,20 @@ class PlansConfig(AppConfig):
     def ready(self):
         from . import receivers  # noqa: F401  (connects to the targets app's signals)
 
+    def campaign_close_problems(self, campaign):
+        """Why the campaign may not close yet (asked by campaigns.services through core.extensions.app_problems):
+        responsibility letters still awaiting a confirmation, named by branch."""
+        from django.utils.translation import gettext as _t
+
+        from .selectors import unsigned_letter_branches
+
+        names = unsigned_letter_branches(campaign=campaign)
+        if not names:
+            return []
+        return [
+            _t("Responsibility letters not yet confirmed by both sides: %(branches)s.") % {"branches": "、".join(names)}
+        ]
+
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("plans.view_pledge"):

@@ -185,3 +185,14 @@ def plan_milestone_rows(*, campaign, branch) -> list[MilestoneRow]:
             )
         )
     return rows
+
+
+def unsigned_letter_branches(*, campaign) -> list[str]:
+    """Names of the campaign's branches whose letter in force still awaits a confirmation (no user: the
+    campaign's own check before it closes)."""
+    return list(
+        Pledge.objects.filter(target__campaign=campaign, status=PledgeStatus.AWAITING)
+        .order_by("target__branch__sort_order", "target__branch__code")
+        .values_list("target__branch__name", flat=True)
+        .distinct()
+    )

@@ -10,13 +10,14 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record
 from wuxing.org.access import ensure_allowed
 from wuxing.org.choices import StarSet
 
 from .choices import STAR_CODES, Comparison, IndicatorKind, RuleKind
-from .models import Indicator, Standard, Star, StarRule
-from .rules import RuleData
+from .models import Indicator, Standard, StandardDraft, Star, StarRule
+from .rules import RuleData, indicator_diff
 
 FORMAT = "wuxing-standard/1"
 
@@ -412,3 +413,220 @@ def standard_rules(standard: Standard, star_set: str):
         )
         for r in standard.rules.filter(star_set=star_set)
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Comparing a file with the previous version, drafts published after the comparison, the Excel form
+# ---------------------------------------------------------------------------------------------------------
+
+
+def indicators_of(data: dict) -> dict:
+    """{(star set, indicator code): fields} of parsed standard data (parse_standard's result)."""
+    result = {}
+    for set_code, sdata in data["star_sets"].items():
+        for star in sdata["stars"]:
+            for ind in star["indicators"]:
+                result[(set_code, ind["code"])] = {**ind, "star": star["code"]}
+    return result
+
+
+def previous_version(code: str) -> Standard | None:
+    """The version of standard `code` loaded last."""
+    return Standard.objects.filter(code=code).order_by("-loaded_at", "-pk").first()
+
+
+def draft_comparison(draft) -> tuple[Standard | None, dict]:
+    """The previous version of the draft's standard and what the draft adds, removes and changes."""
+    previous = previous_version(draft.code)
+    old = indicators_of(parse_standard(standard_export(previous))) if previous else {}
+    return previous, indicator_diff(old, indicators_of(parse_standard(draft.text)))
+
+
+@transaction.atomic
+def standard_draft_create(*, actor, text: str, name: str = ""):
+    """Keep an uploaded standard file, checked whole, to be compared and then published; nothing is loaded."""
+    ensure_allowed(actor, "standards.change_standard", message=_("You may not load standards."))
+    data = parse_standard(text)
+    if Standard.objects.filter(code=data["code"], version=data["version"]).exists():
+        raise StandardFileError(
+            [_("Standard %(code)s version %(version)s is already loaded; give the file a new version.") % data]
+        )
+    draft = StandardDraft.objects.create(
+        text=text,
+        source_name=(name or "standard.yaml")[:200],
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        code=data["code"],
+        version=data["version"],
+        uploaded_by=user_or_none(actor),
+    )
+    audit_record(actor=actor, action="standard.draft", obj=draft, after={"code": draft.code, "version": draft.version})
+    return draft
+
+
+@transaction.atomic
+def standard_draft_publish(*, actor, draft) -> Standard:
+    """Publish a compared draft: it is loaded as a new version (checked again whole)."""
+    draft = StandardDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.standard_id:
+        raise StandardFileError([_("This file has been published already.")])
+    standard = standard_load(actor=actor, text=draft.text)
+    draft.standard = standard
+    draft.save(update_fields=["standard"])
+    return standard
+
+
+# The Excel form: the same content as the YAML file, one indicator a row.
+XLSX_META = [("code", "编码"), ("version", "版本"), ("name", "名称"), ("example", "示例标准"), ("description", "说明")]
+XLSX_INDICATORS = [
+    ("star_set", "星级类别"),
+    ("star_code", "星代码"),
+    ("star_position", "星序号"),
+    ("star_name", "星名称"),
+    ("star_description", "星说明"),
+    ("star_department", "星责任部门"),
+    ("code", "指标代码"),
+    ("text", "指标内容"),
+    ("kind", "类型"),
+    ("unit", "单位"),
+    ("comparison", "比较"),
+    ("threshold", "阈值"),
+    ("weight", "权重"),
+    ("evidence_required", "需要佐证"),
+    ("responsible_department", "责任部门"),
+    ("veto", "一票否决"),
+]
+XLSX_RULES = [
+    ("star_set", "星级类别"),
+    ("kind", "规则类型"),
+    ("star", "星代码"),
+    ("requires", "前置星代码"),
+    ("indicator", "指标代码"),
+    ("description", "说明"),
+]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _flag(value) -> bool:
+    return str(_cell(value)).lower() in ("是", "true", "yes", "1", "y")
+
+
+def standard_text_from_xlsx(data: bytes) -> str:
+    """The YAML text of a standard filled in on the Excel form; parse_standard then checks it like any file."""
+    from wuxing.core.xlsx_import import read_sheets
+
+    sheets = read_sheets(
+        data,
+        {
+            "meta": (("标准", "standard"), 2),
+            "indicators": (("指标", "indicators"), len(XLSX_INDICATORS)),
+            "rules": (("规则", "rules"), len(XLSX_RULES)),
+        },
+        max_rows=2000,
+    )
+    meta = {}
+    labels = {label: key for key, label in XLSX_META}
+    for _number, (label, value) in sheets["meta"]:
+        key = labels.get(str(_cell(label)), str(_cell(label)))
+        meta[key] = _cell(value)
+    sets: dict = {}
+    stars: dict = {}
+    for _number, row in sheets["indicators"]:
+        r = dict(zip([k for k, _label in XLSX_INDICATORS], (_cell(v) for v in row)))
+        sdef = sets.setdefault(str(r["star_set"]), {"stars": [], "rules": []})
+        key = (str(r["star_set"]), str(r["star_code"]))
+        if key not in stars:
+            stars[key] = {
+                "code": r["star_code"],
+                "position": r["star_position"],
+                "name": r["star_name"],
+                "description": r["star_description"],
+                "responsible_department": r["star_department"],
+                "indicators": [],
+            }
+            sdef["stars"].append(stars[key])
+        indicator = {"code": r["code"], "text": r["text"], "kind": r["kind"]}
+        if r["unit"] != "":
+            indicator["unit"] = r["unit"]
+        if r["kind"] == IndicatorKind.QUANTITATIVE:
+            indicator["comparison"] = r["comparison"] or Comparison.GTE
+            indicator["threshold"] = r["threshold"] if r["threshold"] != "" else None
+        indicator.update(
+            weight=r["weight"] if r["weight"] != "" else 1,
+            evidence_required=_flag(r["evidence_required"]),
+            responsible_department=r["responsible_department"],
+            veto=_flag(r["veto"]),
+        )
+        stars[key]["indicators"].append(indicator)
+    for _number, row in sheets["rules"]:
+        r = dict(zip([k for k, _label in XLSX_RULES], (_cell(v) for v in row)))
+        entry = {"kind": r["kind"], "star": r["star"], "description": r["description"]}
+        entry["requires" if r["kind"] == RuleKind.REQUIRES else "indicator"] = (
+            r["requires"] if r["kind"] == RuleKind.REQUIRES else r["indicator"]
+        )
+        sets.setdefault(str(r["star_set"]), {"stars": [], "rules": []})["rules"].append(entry)
+    doc = {
+        "format": FORMAT,
+        "code": str(meta.get("code", "")),
+        "version": str(meta.get("version", "")),
+        "name": meta.get("name", ""),
+        "example": _flag(meta.get("example", "")),
+        "description": meta.get("description", ""),
+        "star_sets": sets,
+    }
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
+
+
+def standard_xlsx(standard: Standard) -> bytes:
+    """The standard on the Excel form (to edit and upload again as a new version)."""
+    import io
+
+    from openpyxl import Workbook
+
+    data = parse_standard(standard_export(standard))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "标准"
+    ws.append(["字段", "值"])
+    for key, label in XLSX_META:
+        value = data["example"] if key == "example" else data[key]
+        ws.append([label, ("是" if value else "否") if key == "example" else value])
+    ws = wb.create_sheet("指标")
+    ws.append([label for _key, label in XLSX_INDICATORS])
+    for set_code, sdata in data["star_sets"].items():
+        for star in sdata["stars"]:
+            for ind in star["indicators"]:
+                ws.append(
+                    [
+                        set_code,
+                        star["code"],
+                        star["position"],
+                        star["name"],
+                        star["description"],
+                        star["responsible_department"],
+                        ind["code"],
+                        ind["text"],
+                        ind["kind"],
+                        ind["unit"],
+                        ind["comparison"],
+                        _num(ind["threshold"]),
+                        _num(ind["weight"]),
+                        "是" if ind["evidence_required"] else "否",
+                        ind["responsible_department"],
+                        "是" if ind["veto"] else "否",
+                    ]
+                )
+    ws = wb.create_sheet("规则")
+    ws.append([label for _key, label in XLSX_RULES])
+    for set_code, sdata in data["star_sets"].items():
+        for rule in sdata["rules"]:
+            ws.append([set_code, rule["kind"], rule["star"], rule["requires"], rule["indicator"], rule["description"]])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -102,3 +102,34 @@ class StarRule(models.Model):
 
     def __str__(self):
         return self.description or f"{self.kind} {self.star_code}"
+
+
+class StandardDraft(models.Model):
+    """An uploaded standard file waiting to be published: its comparison with the previous version is shown
+    first; publishing loads it as a new version (fileformat.standard_load)."""
+
+    text = models.TextField(_("file text"))
+    source_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    code = models.CharField(_("code"), max_length=64)
+    version = models.CharField(_("version"), max_length=32)
+    uploaded_by = models.ForeignKey(
+        "org.User", verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("published as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("standard draft")
+        verbose_name_plural = _("standard drafts")
+
+    def __str__(self):
+        return f"{self.code} {self.version}"

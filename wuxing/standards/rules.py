@@ -59,3 +59,41 @@ def stars_outside_set(star_codes: Iterable[str], allowed_codes: Iterable[str]) -
 def compute_level(star_codes: Iterable[str]) -> int:
     """R1/R4: a level is the number of distinct stars (0–5): the stars confirmed in a rating, or targeted."""
     return min(5, len(set(star_codes)))
+
+
+# What a change of an indicator is made of, in the order a comparison names them.
+INDICATOR_FIELDS = (
+    "star",
+    "text",
+    "kind",
+    "unit",
+    "comparison",
+    "threshold",
+    "weight",
+    "evidence_required",
+    "responsible_department",
+    "veto",
+)
+
+
+def indicator_diff(old: dict, new: dict) -> dict:
+    """Compare two standards' indicators, each {(star set, indicator code): {field: value}}: which were added,
+    removed, and changed (with the fields that differ), each sorted by key."""
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    changed = []
+    for key in sorted(set(old) & set(new)):
+        fields = [f for f in INDICATOR_FIELDS if _same(old[key].get(f)) != _same(new[key].get(f))]
+        if fields:
+            changed.append((key, fields))
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+def _same(value):
+    """Values compared as the file means them: 4, 4.0 and Decimal("4.00") are one threshold."""
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)

@@ -3,14 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from wuxing.core.exports import export_response
+from wuxing.core.exports import XLSX, export_response
 
 from .exports import indicators_export, standards_export
-from .fileformat import StandardFileError, standard_export, standard_load
+from .fileformat import (
+    StandardFileError,
+    draft_comparison,
+    standard_draft_create,
+    standard_draft_publish,
+    standard_export,
+    standard_xlsx,
+)
 from .forms import StandardUploadForm
+from .models import StandardDraft
 from .selectors import standard_get, standard_list, star_sets
 
 
@@ -26,12 +34,13 @@ def standard_index(request):
         form = StandardUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                standard = standard_load(actor=request.user, text=form.cleaned_data["file"])
+                draft = standard_draft_create(
+                    actor=request.user, text=form.cleaned_data["file"], name=request.FILES["file"].name
+                )
             except StandardFileError as exc:
                 errors = exc.errors
             else:
-                messages.success(request, _("Standard %(name)s loaded.") % {"name": standard})
-                return redirect("standards:standard_detail", pk=standard.pk)
+                return redirect("standards:draft_detail", pk=draft.pk)
     return render(
         request,
         "standards/standard_list.html",
@@ -55,3 +64,35 @@ def standard_download(request, pk: int):
     response = HttpResponse(standard_export(standard), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{standard.code}-{standard.version}.yaml"'
     return response
+
+
+@login_required
+@permission_required("standards.view_standard", raise_exception=True)
+def standard_download_xlsx(request, pk: int):
+    """The standard on the Excel form, for offices that do not write YAML."""
+    standard = standard_get(user=request.user, pk=pk)
+    response = HttpResponse(standard_xlsx(standard), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{standard.code}-{standard.version}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("standards.change_standard", raise_exception=True)
+def draft_detail(request, pk: int):
+    """An uploaded file compared with the previous version (indicators added, removed, changed), then published."""
+    draft = get_object_or_404(StandardDraft.objects.filter(uploaded_by=request.user), pk=pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            standard = standard_draft_publish(actor=request.user, draft=draft)
+        except StandardFileError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Standard %(name)s loaded.") % {"name": standard})
+            return redirect("standards:standard_detail", pk=standard.pk)
+    previous, diff = draft_comparison(draft)
+    return render(
+        request,
+        "standards/draft_detail.html",
+        {"draft": draft, "previous": previous, "diff": diff, "errors": errors},
+    )

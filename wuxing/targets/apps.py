@@ -24,6 +24,9 @@ class TargetsConfig(AppConfig):
         "reviewer": {"targets.view_target", "targets.view_baseline"},
     }
 
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects to the campaigns app's signals)
+
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("targets.view_target"):

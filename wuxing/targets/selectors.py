@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from wuxing.org.models import Branch
@@ -84,6 +84,8 @@ def target_board(*, user, campaign, branches=None) -> Board:
         branches = (
             Branch.objects.restrict(user, "view")
             .filter(office_id=campaign.office_id)
+            # A retired branch stays on the board of a campaign it has a target in, and leaves the others.
+            .filter(Q(retired_at__isnull=True) | Q(pk__in=Target.objects.filter(campaign=campaign).values("branch_id")))
             .select_related("secretary")
             .order_by("sort_order", "code")
         )

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -411,7 +412,10 @@ def confirm_problems(campaign) -> list[rules.Problem]:
     """R4 for a whole campaign: what stops its targets from being confirmed now."""
     targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign)}
     agreed, pending = [], []
-    for branch in Branch.objects.filter(office_id=campaign.office_id).order_by("sort_order", "code"):
+    branches = Branch.objects.filter(office_id=campaign.office_id).filter(
+        Q(retired_at__isnull=True) | Q(pk__in=list(targets))
+    )
+    for branch in branches.order_by("sort_order", "code"):
         t = targets.get(branch.pk)
         if t is not None and t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
             agreed.append(t.level)
@@ -425,8 +429,8 @@ def targets_confirm(*, actor, campaign) -> int:
     """The office confirms every agreed target of the campaign at once, only if R4 holds; returns how many."""
     ensure_allowed(actor, "targets.decide_target", campaign, message=_("Only the office decides targets."))
     if not is_system(actor):
-        office_branches = Branch.objects.filter(office_id=campaign.office_id)
-        in_scope = Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id)
+        office_branches = Branch.objects.filter(office_id=campaign.office_id, retired_at__isnull=True)
+        in_scope = Branch.objects.restrict(actor, "view").filter(office_id=campaign.office_id, retired_at__isnull=True)
         if in_scope.count() != office_branches.count():
             raise PermissionDenied(_("Only someone responsible for the whole office can confirm its targets."))
     ensure_campaign_open(campaign)

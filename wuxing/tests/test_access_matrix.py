@@ -12,16 +12,19 @@ foreign; to the three administrators, every business object is.
 """
 
 import io
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
 from rest_framework.test import APIClient
 
-from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.models import Campaign, CampaignAttachment, GroupMembership
+from wuxing.campaigns.services import campaign_add_attachments
 from wuxing.checklists.models import CheckIn, CheckInEvidence, ChecklistItem
 from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog, ExportJob
@@ -36,6 +39,7 @@ from wuxing.org.models import (
     Assignment,
     Branch,
     Department,
+    OrgImport,
     OrgUnit,
     Person,
     RoleAssignment,
@@ -45,7 +49,7 @@ from wuxing.org.models import (
 from wuxing.org.rules import unit_path
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
-from wuxing.standards.models import Standard
+from wuxing.standards.models import Standard, StandardDraft
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
 from wuxing.targets.services import baseline_add_evidence
 from wuxing.testing import make_user
@@ -56,6 +60,16 @@ PAGE_OBJECTS = {
     "core:export_retry": {"pk": ExportJob},
     "core:export_download": {"pk": ExportJob},
     "org:branch_edit": {"pk": Branch},
+    "org:branch_move": {"pk": Branch},
+    "org:branch_retire": {"pk": Branch},
+    "org:unit_edit": {"pk": OrgUnit},
+    "org:unit_retire": {"pk": OrgUnit},
+    "org:department_edit": {"pk": Department},
+    "org:department_retire": {"pk": Department},
+    "org:person_edit": {"pk": Person},
+    "org:person_retire": {"pk": Person},
+    "org:import_preview": {"pk": OrgImport},
+    "org:import_confirm": {"pk": OrgImport},
     "org:branch_assign": {"pk": Branch},
     "org:assignment_end": {"pk": Assignment},
     "org:person_reveal": {"pk": Person},
@@ -67,8 +81,16 @@ PAGE_OBJECTS = {
     "org:my_token_revoke": {},
     "standards:standard_detail": {"pk": Standard},
     "standards:standard_download": {"pk": Standard},
+    "standards:standard_download_xlsx": {"pk": Standard},
+    "standards:draft_detail": {"pk": StandardDraft},
     "campaigns:campaign_detail": {"pk": Campaign},
     "campaigns:campaign_quotas": {"pk": Campaign},
+    "campaigns:campaign_edit": {"pk": Campaign},
+    "campaigns:campaign_groups": {"pk": Campaign},
+    "campaigns:campaign_status": {"pk": Campaign},
+    "campaigns:campaign_prepare_next": {"pk": Campaign},
+    "campaigns:group_member_remove": {"pk": GroupMembership},
+    "campaigns:attachment_download": {"pk": CampaignAttachment},
     "targets:target_detail": {"pk": Target},
     "targets:target_review": {"pk": Target},
     "targets:targets_confirm": {"campaign_pk": Campaign},
@@ -137,6 +159,8 @@ API_OBJECTS = {
     "audit-log": AuditLog,
     "branches": Branch,
     "departments": Department,
+    "people": Person,
+    "units": OrgUnit,
     "standards": Standard,
     "campaigns": Campaign,
     "targets": Target,
@@ -188,6 +212,8 @@ def foreign(model, user, world):
     """An object of `model` the user may not see (None: everything of this kind is theirs to see)."""
     if model is ExportJob:
         return ExportJob.objects.exclude(user=user).first()
+    if model in (OrgImport, StandardDraft):  # an upload awaiting its uploader's confirmation
+        return model.objects.exclude(uploaded_by=user).first()
     if model is RoleAssignment:
         return None if user.has_perm("org.assign_role") else RoleAssignment.objects.exclude(user=user).first()
     if model is RoleGrant:
@@ -217,6 +243,8 @@ def _scoped_parent(model):
 
 
 def visible(model, user):
+    if model in (OrgImport, StandardDraft):
+        return model.objects.filter(uploaded_by=user).first()
     if _restricted(model):
         return model.objects.restrict(user, "view").order_by("pk").first()
     parent = _scoped_parent(model)
@@ -269,6 +297,22 @@ def world(demo_office):
     token_issue(user=demo["demo-leader"])
     entry = BaselineEntry.objects.exclude(baseline__campaign__status="closed").order_by("pk").first()
     baseline_add_evidence(actor=SYSTEM, entry=entry, uploads=[_photo()])
+    campaign_add_attachments(
+        actor=SYSTEM, campaign=Campaign.objects.exclude(status="closed").order_by("pk").first(), files=[_photo()]
+    )
+    leader = demo["demo-leader"]
+    OrgImport.objects.create(
+        file=ContentFile(b"PK", name="org.xlsx"), original_name="组织.xlsx", size=2, sha256="0" * 64, uploaded_by=leader
+    )
+    example = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-standard.yaml"
+    StandardDraft.objects.create(
+        text=example.read_text(encoding="utf-8"),
+        source_name=example.name,
+        sha256="0" * 64,
+        code="example",
+        version="9",
+        uploaded_by=leader,
+    )
     # Evidence of every kind on records of the demo office (the demo keeps its files few).
     for model, field, parent in [
         (StepAttachment, "step", DeliberationStep),

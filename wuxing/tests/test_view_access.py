@@ -14,9 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wuxing.campaigns.services import campaign_create
 from wuxing.core.actors import SYSTEM
 from wuxing.core.models import ExportJob
+from wuxing.org.imports import import_upload
 from wuxing.portal.registry import domain_apps
-from wuxing.standards.fileformat import standard_load
-from wuxing.testing import users_for
+from wuxing.standards.fileformat import standard_draft_create, standard_load
+from wuxing.testing import users_for, xlsx_of
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "standards" / "data" / "example-standard.yaml"
 
@@ -27,6 +28,18 @@ PAGES = [
     ("portal:branch_detail", lambda w: [w.org.branches["a1"].pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("org:branch_edit", lambda w: [w.org.branches["a1"].pk], "staff", [("leader_b", 404), ("secretary", 403)]),
     ("org:department_list", lambda w: [], "leader", [("auditor", 403)]),
+    ("org:import_upload", lambda w: [], "leader", [("secretary", 403), ("security", 403)]),
+    ("org:import_template", lambda w: [], "staff", [("cadre", 403), ("auditor", 403)]),
+    ("org:import_preview", lambda w: [w.org_import.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("org:unit_list", lambda w: [], "leader", [("auditor", 403), ("security", 403)]),
+    ("org:unit_create", lambda w: [], "district", [("staff", 403), ("auditor", 403)]),
+    ("org:unit_edit", lambda w: [w.org.office_a.pk], "district", [("leader", 404), ("staff", 403)]),
+    ("org:branch_create", lambda w: [], "staff", [("secretary", 403), ("security", 403)]),
+    ("org:branch_move", lambda w: [w.org.branches["a1"].pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("org:department_create", lambda w: [], "staff", [("cadre", 403), ("auditor", 403)]),
+    ("org:department_edit", lambda w: [w.org.dept_a1.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
+    ("org:person_create", lambda w: [], "staff", [("secretary", 403), ("security", 403)]),
+    ("org:person_edit", lambda w: [w.org.cadre_a1.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
     ("org:person_list", lambda w: [], "leader", [("auditor", 403), ("sysadmin", 403)]),
     ("org:user_list", lambda w: [], "security", [("leader", 403), ("auditor", 403), ("sysadmin", 403)]),
     ("org:user_create", lambda w: [], "security", [("leader", 403), ("auditor", 403)]),
@@ -37,9 +50,15 @@ PAGES = [
     ("standards:standard_list", lambda w: [], "secretary", [("auditor", 403)]),
     ("standards:standard_detail", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
     ("standards:standard_download", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("standards:standard_download_xlsx", lambda w: [w.standard.pk], "secretary", [("auditor", 403)]),
+    ("standards:draft_detail", lambda w: [w.draft.pk], "staff", [("leader", 404), ("secretary", 403)]),
     ("campaigns:campaign_list", lambda w: [], "secretary", [("auditor", 403)]),
     ("campaigns:campaign_detail", lambda w: [w.campaign.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("campaigns:campaign_quotas", lambda w: [w.campaign.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("campaigns:campaign_create", lambda w: [], "staff", [("secretary", 403), ("security", 403)]),
+    ("campaigns:campaign_edit", lambda w: [w.campaign.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("campaigns:campaign_groups", lambda w: [w.campaign.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
+    ("campaigns:campaign_prepare_next", lambda w: [w.campaign.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
     ("core:audit_list", lambda w: [], "auditor", [("leader", 403), ("security", 403), ("sysadmin", 403)]),
     ("core:policy", lambda w: [], "sysadmin", [("auditor", 403), ("security", 403), ("leader", 403)]),
     ("core:export_detail", lambda w: [w.job.pk], "leader", [("staff", 404)]),
@@ -56,6 +75,14 @@ POST_ONLY = {
     "org:user_unlock": "core/tests/test_accounts.py::test_security_admin_unlocks",
     "org:my_token_revoke": "org/tests/test_my_account.py::test_user_sees_and_revokes_only_their_own_tokens",
     "org:my_sign_out_everywhere": "org/tests/test_my_account.py::test_sign_out_everywhere_revokes_every_token",
+    "campaigns:campaign_status": "campaigns/tests/test_campaign_setup.py::test_the_course_is_checked_step_by_step",
+    "campaigns:group_member_remove": "campaigns/tests/test_campaign_setup.py::test_work_plan_attachments_and_groups",
+    "campaigns:attachment_download": "campaigns/tests/test_campaign_setup.py::test_work_plan_attachments_and_groups",
+    "org:import_confirm": "org/tests/test_imports.py::test_pages_upload_preview_and_confirm",
+    "org:unit_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
+    "org:branch_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
+    "org:department_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
+    "org:person_retire": "org/tests/test_org_setup.py::test_retire_posts_need_scope",
     "org:branch_assign": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "org:assignment_end": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "core:export_download": "core/tests/test_exports.py::test_large_list_runs_as_a_task_with_progress",
@@ -71,6 +98,14 @@ class World:
         self.users = users_for(org)
         self.standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
         self.campaign = campaign_create(actor=SYSTEM, office=org.office_a, year=2026, standard=self.standard)
+        self.draft = standard_draft_create(
+            actor=self.users.staff, text=EXAMPLE.read_text(encoding="utf-8").replace('"2026.1"', '"2099.1"')
+        )
+        self.org_import, _plan = import_upload(
+            actor=self.users.leader,
+            data=xlsx_of({"部门": [["所属办事处编码"], [org.office_a.code, "Z1", "新部门", ""]]}),
+            name="org.xlsx",
+        )
         self.job = ExportJob.objects.create(
             user=self.users.leader, exporter="wuxing.org.exports.branches_export", params={}
         )

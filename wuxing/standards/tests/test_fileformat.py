@@ -136,6 +136,8 @@ def test_upload_page_refuses_a_bad_file_with_messages(client, org):
     response = client.post(
         reverse("standards:standard_list"), {"file": SimpleUploadedFile("s.yaml", example_text().encode())}
     )
+    assert response.status_code == 302 and Standard.objects.count() == 0  # compared first, then published
+    response = client.post(response["Location"])
     standard = Standard.objects.get()
     assert response.status_code == 302
     detail = client.get(reverse("standards:standard_detail", args=[standard.pk])).content.decode()

@@ -31,7 +31,7 @@ def test_leader_sees_the_whole_office_and_nothing_leaves_the_machine(live_app, o
         page.goto(f"{live_app}{path}")
         page.wait_for_load_state("networkidle")
     page.goto(f"{live_app}/campaigns/")
-    page.locator("main a[href^='/campaigns/']").first.click()
+    page.locator("main table a[href^='/campaigns/']").first.click()
     page.wait_for_load_state("networkidle")
     assert "领导小组" in page.inner_text("body")
     screenshot(page, "campaign-detail")
