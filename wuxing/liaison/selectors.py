@@ -144,3 +144,24 @@ def overview_context(*, user, campaign) -> dict:
         "complete": sum(1 for r in rows if r["complete"]),
         "missing_by_kind": [(ActivityKind(kind).label, n) for kind, n in missing_by_kind.items()],
     }
+
+
+def activity_rows_on(*, branch_ids, day) -> dict[int, list[dict]]:
+    """branch id → plain rows of the 五个一 activities held on `day`, for another app's daily report."""
+    rows: dict[int, list[dict]] = {}
+    activities = (
+        Activity.objects.filter(campaign_assignment__assignment__branch_id__in=list(branch_ids), held_on=day)
+        .select_related("campaign_assignment__assignment__department", "campaign_assignment__assignment__leader")
+        .order_by("id")
+    )
+    for a in activities:
+        assignment = a.campaign_assignment.assignment
+        rows.setdefault(assignment.branch_id, []).append(
+            {
+                "kind": "activity",
+                "title": str(ActivityKind(a.kind).label),
+                "value": str(assignment.department or assignment.leader or ""),
+                "id": a.pk,
+            }
+        )
+    return rows
