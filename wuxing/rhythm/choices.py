@@ -14,11 +14,11 @@ class EventKind(models.TextChoices):
 class ReportStatus(models.TextChoices):
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
-    MISSING = "missing", _("Missing")
+    MISSING = "missing", _("Not reported")
 
 
 class HelpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Waiting for an answer")
     ANSWERED = "answered", _("Answered")
 
 
@@ -29,8 +29,8 @@ class MeetingKind(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", _("In progress")
+    DONE = "done", _("Completed")
 
 
 class Channel(models.TextChoices):
@@ -40,5 +40,5 @@ class Channel(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    SENT = "sent", _("Delivered")
+    SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

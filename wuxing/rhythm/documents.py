@@ -54,7 +54,7 @@ def meeting_sections(meeting, agenda, actions) -> list[tuple[str, list[str]]]:
         (_("Absent"), meeting.absentees),
         (_("Participants"), meeting.participants),
         (_("Documents"), meeting.documents),
-        (_("Minutes"), meeting.minutes),
+        (_("Meeting minutes"), meeting.minutes),
     ]
     for heading, text in record:
         if text:

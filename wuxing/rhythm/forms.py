@@ -71,12 +71,12 @@ class MinutesForm(forms.Form):
         label=_("Documents"), widget=forms.Textarea(attrs={"rows": 1}), required=False, max_length=5000
     )
     minutes = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000
+        label=_("Meeting minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000
     )
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Decision"), max_length=300)
+    title = forms.CharField(label=_("Meeting decision"), max_length=300)
     owner_department = forms.ModelChoiceField(
         label=_("Owner department"), queryset=Department.objects.none(), required=False
     )

@@ -298,7 +298,7 @@ class Meeting(models.Model):
     absentees = models.TextField(_("absent"), blank=True)
     participants = models.TextField(_("participants"), blank=True)
     documents = models.TextField(_("documents"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     held = models.BooleanField(_("held"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -326,7 +326,7 @@ class Action(models.Model):
         "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rhythm_actions"
     )
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("decision"), max_length=300)
+    title = models.CharField(_("meeting decision"), max_length=300)
     owner_department = models.ForeignKey(
         "org.Department",
         verbose_name=_("owner department"),
@@ -369,8 +369,8 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["status", "due_on", "id"]
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
+        verbose_name = _("supervised action")
+        verbose_name_plural = _("supervised actions")
         indexes = [models.Index(fields=["campaign", "status", "due_on"], name="rhythm_action_due_idx")]
 
     def __str__(self):
@@ -431,7 +431,7 @@ class Delivery(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("delivered to"), max_length=200, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
