@@ -16,7 +16,6 @@ named by its dotted path in WUXING_SMS_BACKEND.
 """
 
 import logging
-import sys
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,13 +26,14 @@ from .choices import Channel, DeliveryStatus
 from .models import Delivery, Notification
 
 logger = logging.getLogger(__name__)
+sms_logger = logging.getLogger("wuxing.rhythm.sms")
 
 
 class ConsoleSMSBackend:
-    """Writes the SMS to standard output instead of sending it (the default)."""
+    """Writes the SMS to the log (logger `wuxing.rhythm.sms`) instead of sending it (the default)."""
 
     def send(self, phone: str, text: str) -> None:
-        sys.stdout.write(f"[SMS to {phone}] {text}\n")
+        sms_logger.info("SMS to %s: %s", phone, text)
 
 
 class LocmemSMSBackend:

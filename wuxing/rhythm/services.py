@@ -248,6 +248,49 @@ def report_submit(*, actor, branch, day, progress: str = "", problems: str = "",
     return report
 
 
+@transaction.atomic
+def reports_load_history(*, actor, campaign, rows: list[dict]) -> int:
+    """Load past daily reports with the times they were submitted (the demo, or reports moved in from another
+    system): `rows` of {branch, day, submitted_at, progress, problems}. The status follows the office's deadline
+    as for a report written in the app. Only a system actor may; one audit row for the load."""
+    if not is_system(actor):
+        raise PermissionDenied(_("You may not load report history."))
+    ensure_campaign_open(campaign)
+    deadline = policy_for(campaign.office).report_deadline
+    days = sorted({row["day"] for row in rows})
+    branch_ids = sorted({row["branch"].pk for row in rows})
+    recorded = {}
+    for day in days:
+        checkins = checkin_rows_on(branch_ids=branch_ids, day=day)
+        activities = activity_rows_on(branch_ids=branch_ids, day=day)
+        for branch_id in branch_ids:
+            recorded[(branch_id, day)] = checkins.get(branch_id, []) + activities.get(branch_id, [])
+    reports = []
+    for row in rows:
+        day, at = row["day"], row["submitted_at"]
+        if row["branch"].office_id != campaign.office_id or day.year != campaign.year:
+            raise ValidationError(_("The branch does not belong to the campaign's office."))
+        if not rules.is_working_day(day):
+            refusal = rules.report_refusal(day=day, today=day, working=False, locked=False)
+            raise ValidationError(_(refusal) % {"day": day.isoformat()})
+        reports.append(
+            DailyReport(
+                campaign=campaign,
+                branch=row["branch"],
+                day=day,
+                status=rules.report_status(timezone.localtime(at), day, deadline),
+                auto_summary=recorded.get((row["branch"].pk, day), []),
+                progress=_text(row.get("progress"), "progress"),
+                problems=_text(row.get("problems"), "problems"),
+                submitted_at=at,
+                updated_at=at,
+            )
+        )
+    DailyReport.objects.bulk_create(reports, batch_size=500)
+    audit_record(actor=actor, action="rhythm.reports_load_history", obj=campaign, after={"reports": len(reports)})
+    return len(reports)
+
+
 def _assignment_of(branch):
     return (
         Assignment.objects.filter(branch=branch, active=True)
@@ -433,7 +476,7 @@ def remind_missing(*, actor, campaign, day=None) -> int:
                 title=_("Today's daily report is not in yet"),
                 body=_("Please submit the daily report of %(day)s before %(time)s.")
                 % {"day": day.isoformat(), "time": deadline.strftime("%H:%M")},
-                url=reverse("rhythm:report_today"),
+                url=reverse("rhythm:report_today") + f"?day={day.isoformat()}",
                 key=rules.notification_key("report-reminder", day.isoformat(), branch.pk, user.pk),
             ):
                 sent += 1

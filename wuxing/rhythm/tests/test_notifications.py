@@ -116,7 +116,7 @@ def test_the_bell_counts_unread_and_the_list_marks_read(client, world, secretari
     assert ">1<" in client.get(reverse("rhythm:notification_badge")).content.decode()
     notification = Notification.objects.get(user=world.users.secretary)
     response = client.post(reverse("rhythm:notification_read"), {"id": notification.pk})
-    assert response.status_code == 302 and response["Location"] == reverse("rhythm:report_today")
+    assert response.status_code == 302 and response["Location"] == reverse("rhythm:report_today") + "?day=2026-11-25"
     assert 'id="wx-bell-count"></span>' in client.get(reverse("rhythm:notification_badge")).content.decode()
     # Someone else's notification is not found.
     other = Notification.objects.exclude(user=world.users.secretary).first()

@@ -4,9 +4,11 @@ Runs beside `manage.py export_worker` (scripts/run-worker.sh starts both): every
 which jobs are due and queues those not queued yet today. `--once` checks once and exits (cron-style use).
 """
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from wuxing.rhythm.scheduler import tick
 
@@ -20,8 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: int, once: bool, **options):
         while True:
-            for job in tick():
-                self.stdout.write(f"queued {job}")
+            close_old_connections()
+            try:
+                for job in tick():
+                    self.stdout.write(f"queued {job}")
+            except DatabaseError:
+                # The database is away for a moment: try again at the next check rather than dying.
+                logging.getLogger(__name__).exception("rhythm scheduler tick failed")
             if once:
                 return
             time.sleep(max(5, interval))
