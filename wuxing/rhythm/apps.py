@@ -27,17 +27,15 @@ class RhythmConfig(AppConfig):
     }
 
     def nav_items(self, user):
-        if not user.has_perm("rhythm.view_dailyreport"):
+        """One menu entry: the office's daily digest (which links the meetings and the calendar), the secretary's
+        daily report, or the calendar for those who only read."""
+        if not user.has_perm("rhythm.view_calendarevent"):
             return []
         if user.has_perm("rhythm.add_meeting"):
-            return [
-                ("rhythm", _("Daily digest"), reverse("rhythm:digest")),
-                ("rhythm-meetings", _("Meetings"), reverse("rhythm:meeting_list")),
-                ("rhythm-calendar", _("Calendar"), reverse("rhythm:calendar")),
-            ]
+            return [("rhythm", _("Reports & meetings"), reverse("rhythm:digest"))]
         if user.has_perm("rhythm.add_dailyreport"):
             return [("rhythm", _("Daily report"), reverse("rhythm:report_today"))]
-        return [("rhythm-calendar", _("Calendar"), reverse("rhythm:calendar"))]
+        return [("rhythm", _("Meetings"), reverse("rhythm:meeting_list"))]
 
     def nav_tools(self, user):
         """Links beside the user's name, (key, label, url, badge url): the bell. The unread count is fetched by
