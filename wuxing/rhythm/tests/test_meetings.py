@@ -216,3 +216,37 @@ def test_the_agenda_page_pins_its_queries(client, world, week, django_assert_max
         with django_assert_max_num_queries(30):
             page = client.get(reverse("rhythm:week_agenda") + "?week=2026-11-23").content.decode()
     assert "完善阵地建设" in page and "整改事项" in page
+
+
+def test_the_agenda_costs_the_same_queries_for_more_branches_and_actions(client, world, week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxing.org.models import Branch
+
+    url = reverse("rhythm:week_agenda") + "?week=2026-11-23"
+
+    def count():
+        client.force_login(world.users.staff)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    with frozen(datetime.datetime(2026, 11, 23, 10, 0)):
+        before = count()
+        meeting = services.meeting_create(actor=SYSTEM, campaign=world.campaign, kind="weekly", held_on=D(2026, 11, 2))
+        for i in range(5):
+            branch = Branch.objects.create(
+                office=world.org.office_a, code=f"T-y{i}", name=f"甲新{i}村", kind="rural_village"
+            )
+            services.help_ask(actor=SYSTEM, branch=branch, text="求助")
+            services.action_create(
+                actor=SYSTEM,
+                meeting=meeting,
+                title=f"事项{i}",
+                due_on=D(2026, 11, 20),
+                owner_department=world.org.dept_a1,
+                branch=branch,
+            )
+        assert count() == before

@@ -194,3 +194,44 @@ def test_bad_input_on_the_page_shows_the_chinese_error(client, world):
         response = client.post(reverse("rhythm:report_today") + "?day=2026-11-26", {"progress": "x"})
     assert response.status_code == 200 and "尚未到来" in response.content.decode()
     assert DailyReport.objects.count() == 0
+
+
+def _more_branches(world, n):
+    from wuxing.org.models import Branch
+
+    return [
+        Branch.objects.create(office=world.org.office_a, code=f"T-x{i}", name=f"甲加{i}村", kind="rural_village")
+        for i in range(n)
+    ]
+
+
+def test_the_digest_costs_the_same_queries_for_more_branches(client, world, submit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxing.rhythm.models import DailyReport
+
+    submit(at=datetime.time(17, 0), problems="问题")
+    client.force_login(world.users.staff)
+    url = reverse("rhythm:digest") + f"?day={WORKDAY.isoformat()}"
+
+    def count():
+        client.get(url)  # the session and the account policy settle first
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    with frozen(datetime.datetime(2026, 11, 25, 19, 0)):
+        before = count()
+        for branch in _more_branches(world, 6):
+            DailyReport.objects.create(
+                campaign=world.campaign,
+                branch=branch,
+                day=WORKDAY,
+                status="late",
+                problems="问题",
+                submitted_at=datetime.datetime(2026, 11, 25, 11, 0, tzinfo=datetime.UTC),
+                updated_at=datetime.datetime(2026, 11, 25, 11, 0, tzinfo=datetime.UTC),
+            )
+            services.help_ask(actor=SYSTEM, branch=branch, text="求助")
+        assert count() == before
