@@ -96,3 +96,18 @@ class CloseForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence of completion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class NarrativeForm(forms.Form):
+    overview = forms.CharField(
+        label=_("Overall situation"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    highlights = forms.CharField(
+        label=_("Highlights"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    problems = forms.CharField(
+        label=_("Problems"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    next_year = forms.CharField(
+        label=_("Next year"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )

@@ -385,6 +385,57 @@ class Action(models.Model):
         return str(self.owner_department or self.owner_person or "")
 
 
+class AnnualSummary(models.Model):
+    """年总结 of the office (no branch) or of one branch: the generated figures and the editable narrative kept
+    apart (regenerating keeps the narrative); frozen with a content hash when the office finalises it."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="annual_summaries"
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+    narrative = models.JSONField(_("narrative"), default=dict)
+    final = models.BooleanField(_("finalised"), default=False)
+    generated_at = models.DateTimeField(_("generated at"))
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["campaign", "branch__sort_order", "branch__code"]
+        verbose_name = _("annual summary")
+        verbose_name_plural = _("annual summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign"], condition=models.Q(branch__isnull=True), name="rhythm_summary_office_once"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "branch"],
+                condition=models.Q(branch__isnull=False),
+                name="rhythm_summary_branch_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.branch or self.campaign.office}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        # The office's summary is read by those who see the office; a branch's by those who see the branch.
+        return (models.Q(branch__isnull=True) & _office_q(scope, "campaign__office__")) | _branch_q(scope, "branch__")
+
+
 class ScheduledRun(models.Model):
     """A scheduled job done for a day (the 16:00 reminder, the 18:00 digest): the scheduler queues each once."""
 

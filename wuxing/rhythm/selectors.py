@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps as django_apps
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wuxing.checklists.selectors import checkin_rows_on, flagged_items
 from wuxing.liaison.selectors import activity_rows_on
@@ -16,7 +17,17 @@ from wuxing.org.models import Branch
 
 from . import rules
 from .choices import ActionStatus, HelpStatus, ReportStatus
-from .models import Action, CalendarEvent, CalendarToken, DailyReport, DayLock, HelpRequest, Meeting, Notification
+from .models import (
+    Action,
+    AnnualSummary,
+    CalendarEvent,
+    CalendarToken,
+    DailyReport,
+    DayLock,
+    HelpRequest,
+    Meeting,
+    Notification,
+)
 from .services import policy_for
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ def month_grid(*, user, campaign, year: int, month: int) -> dict:
     weeks, day = [], grid_start
     while day <= grid_end:
         week = []
-        for _ in range(7):
+        for _weekday in range(7):
             week.append(
                 Day(
                     day=day,
@@ -127,8 +138,6 @@ def feed_events(*, user, today: datetime.date | None = None) -> list[rules.IcsEv
         branch = Branch.objects.restrict(user, "view").select_related("office").first()
         if branch is not None:
             deadline = policy_for(branch.office).report_deadline
-            from django.utils.translation import gettext as _
-
             for day in rules.working_days(today, datetime.date(today.year, 12, 31)):
                 out.append(
                     rules.IcsEvent(
@@ -301,7 +310,7 @@ def agenda(*, user, campaign, week: datetime.date, today: datetime.date | None =
     week_end = week + datetime.timedelta(days=6)
     # The figures stand as of the meeting's week: the week's last day, or today while it runs.
     as_of = min(week_end, today)
-    _, _, flagged = flagged_items(user=user, campaign=campaign, today=as_of)
+    flagged = flagged_items(user=user, campaign=campaign, today=as_of)[2]
     branches = list(
         Branch.objects.restrict(user, "view").filter(office_id=campaign.office_id).order_by("sort_order", "code")
     )
@@ -330,3 +339,123 @@ def agenda(*, user, campaign, week: datetime.date, today: datetime.date | None =
         "actions": carried_actions(campaign=campaign, before=week, today=today),
         "extensions": agenda_extensions(campaign, week),
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Annual summary
+# ---------------------------------------------------------------------------------------------------------------
+
+NARRATIVE_SECTIONS = ("overview", "highlights", "problems", "next_year")
+
+
+def _pct(value) -> float | None:
+    return None if value is None else round(float(value) * 100, 1)
+
+
+def summary_rankings(campaign, rows) -> list[dict]:
+    """The year's rankings: the check-in progress ranking, then what other apps add through
+    `AppConfig.summary_rankings(campaign)` → [{"title", "rows": [[rank, branch name, score]]}] (the quarterly
+    evaluation, when it exists)."""
+    rankings = [
+        {
+            "title": str(_("Check-in progress")),
+            "rows": [[r["rank"], r["name"], r["overall"]] for r in sorted(rows, key=lambda r: r["rank"] or 999)],
+        }
+    ]
+    for config in django_apps.get_app_configs():
+        hook = getattr(config, "summary_rankings", None)
+        if callable(hook):
+            rankings.extend(hook(campaign) or [])
+    return rankings
+
+
+def summary_figures(*, campaign, branch=None, today: datetime.date | None = None) -> dict:
+    """The generated figures of the office's (or one branch's) year, as plain JSON: targets and progress per star,
+    check-in list completion, 五个一 per department, meetings and actions, daily reports, demonstration sites,
+    rankings, highlights and problems."""
+    from django.db.models import Count as _Count
+
+    from wuxing.checklists.selectors import branches_of, progress_rows
+    from wuxing.liaison.selectors import five_ones_by_responsible
+    from wuxing.showcase.selectors import site_rows
+
+    today = today or timezone.localdate()
+    as_of = min(today, datetime.date(campaign.year, 12, 31))
+    qs = Branch.objects.filter(pk=branch.pk) if branch is not None else Branch.objects.all()
+    progress = progress_rows(campaign=campaign, branches=branches_of(campaign, qs), today=as_of)
+    rows = [
+        {
+            "name": r.branch.name,
+            "code": r.branch.code,
+            "target_level": r.target_level,
+            "stars": [{"name": s.name, "progress": _pct(v)} for s, v in r.stars],
+            "overall": _pct(r.progress.overall),
+            "items": r.progress.items,
+            "done": r.progress.done,
+            "behind": r.progress.behind,
+            "overdue": r.progress.overdue,
+            "rank": r.rank,
+        }
+        for r in progress
+    ]
+    ids = [r.branch.pk for r in progress]
+    items = sum(r["items"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    meetings = dict(Meeting.objects.filter(campaign=campaign).values_list("kind").annotate(n=_Count("id")).order_by())
+    actions = Action.objects.filter(campaign=campaign)
+    if branch is not None:
+        actions = actions.filter(branch=branch)
+    reports = dict(
+        DailyReport.objects.filter(campaign=campaign, branch_id__in=ids)
+        .values_list("status")
+        .annotate(n=_Count("id"))
+        .order_by()
+    )
+    due = len(rules.working_days(datetime.date(campaign.year, 1, 1), as_of)) * len(ids)
+    on_time, late = reports.get(ReportStatus.ON_TIME, 0), reports.get(ReportStatus.LATE, 0)
+    ranked = sorted((r for r in rows if r["overall"] is not None), key=lambda r: -r["overall"])
+    return {
+        "office": campaign.office.name,
+        "branch": branch.name if branch is not None else "",
+        "year": campaign.year,
+        "campaign": campaign.name,
+        "as_of": as_of.isoformat(),
+        "branches": rows,
+        "checklist": {
+            "items": items,
+            "done": done,
+            "behind": sum(r["behind"] for r in rows),
+            "overdue": sum(r["overdue"] for r in rows),
+            "completion": round(done * 100 / items, 1) if items else None,
+        },
+        "five_ones": five_ones_by_responsible(campaign=campaign, branch_ids=ids if branch is not None else None),
+        "meetings": {kind: meetings.get(kind, 0) for kind in ("weekly", "mobilisation", "progress")},
+        "actions": {
+            "total": actions.count(),
+            "closed": actions.filter(status=ActionStatus.DONE).count(),
+            "overdue": actions.filter(status=ActionStatus.OPEN, due_on__lt=as_of).count(),
+        },
+        "reports": {"on_time": on_time, "late": late, "missing": max(due - on_time - late, 0)},
+        "sites": site_rows(campaign=campaign, branch_ids=ids if branch is not None else None),
+        "rankings": summary_rankings(campaign, rows),
+        "highlights": [f"{r['name']} {r['overall']}%" for r in ranked[:3]],
+        "problems": [f"{r['name']}: {r['overdue']}" for r in rows if r["overdue"]],
+    }
+
+
+def summary_list(*, user, campaign):
+    return (
+        AnnualSummary.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .select_related("branch", "campaign__office")
+        .order_by(F("branch__sort_order").asc(nulls_first=True), "branch__code")
+    )
+
+
+def summary_get(*, user, pk: int, action: str = "view") -> AnnualSummary:
+    row = (
+        AnnualSummary.objects.restrict(user, action).select_related("campaign__office", "branch").filter(pk=pk).first()
+    )
+    if row is None:
+        raise Http404
+    return row

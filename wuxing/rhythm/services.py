@@ -25,6 +25,7 @@ from .choices import ActionStatus, EventKind, HelpStatus, MeetingKind
 from .delivery import deliver
 from .models import (
     Action,
+    AnnualSummary,
     CalendarEvent,
     CalendarToken,
     DailyReport,
@@ -692,3 +693,84 @@ def action_close(*, actor, action: Action, evidence: str) -> Action:
     action.save()
     audit_record(actor=actor, action="rhythm.action_close", obj=action, before=before, after=snapshot(action))
     return action
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Annual summary
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _summary_payload(summary: AnnualSummary) -> dict:
+    return {"figures": summary.figures, "narrative": summary.narrative}
+
+
+@transaction.atomic
+def summary_generate(*, actor, campaign, branch=None) -> AnnualSummary:
+    """Generate (or regenerate) the year's figures of the office or of one branch; the narrative is kept."""
+    from .selectors import NARRATIVE_SECTIONS, summary_figures
+
+    ensure_allowed(actor, "rhythm.add_annualsummary", campaign, message=_("You may not write annual summaries."))
+    ensure_campaign_open(campaign)
+    if branch is not None and branch.office_id != campaign.office_id:
+        raise ValidationError(_("The branch does not belong to the campaign's office."))
+    summary = AnnualSummary.objects.select_for_update().filter(campaign=campaign, branch=branch).first()
+    if summary is not None and summary.final:
+        raise ValidationError(_("The annual summary is finalised and can no longer change."))
+    figures = summary_figures(campaign=campaign, branch=branch)
+    if summary is None:
+        summary = AnnualSummary.objects.create(
+            campaign=campaign,
+            branch=branch,
+            figures=figures,
+            narrative={key: "" for key in NARRATIVE_SECTIONS},
+            generated_at=timezone.now(),
+        )
+    else:
+        summary.figures, summary.generated_at = figures, timezone.now()
+        summary.save(update_fields=["figures", "generated_at"])
+    ensure_in_scope(summary, actor=actor, action="change")
+    audit_record(actor=actor, action="rhythm.summary_generate", obj=summary, after={"as_of": figures["as_of"]})
+    return summary
+
+
+@transaction.atomic
+def summary_edit(*, actor, summary: AnnualSummary, **sections) -> AnnualSummary:
+    """Write the narrative sections (kept apart from the generated figures)."""
+    from .selectors import NARRATIVE_SECTIONS
+
+    ensure_allowed(actor, "rhythm.change_annualsummary", message=_("You may not write annual summaries."))
+    summary = AnnualSummary.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=summary.pk)
+    ensure_allowed(actor, obj=summary, action="change")
+    ensure_campaign_open(summary.campaign)
+    if summary.final:
+        raise ValidationError(_("The annual summary is finalised and can no longer change."))
+    unknown = set(sections) - set(NARRATIVE_SECTIONS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    before = dict(summary.narrative)
+    summary.narrative = {**summary.narrative, **{k: _text(v, k) for k, v in sections.items()}}
+    summary.save(update_fields=["narrative"])
+    audit_record(actor=actor, action="rhythm.summary_edit", obj=summary, before=before, after=summary.narrative)
+    return summary
+
+
+@transaction.atomic
+def summary_finalise(*, actor, summary: AnnualSummary) -> AnnualSummary:
+    """Freeze the summary: no more regeneration or edits; the SHA-256 of figures and narrative is recorded."""
+    ensure_allowed(actor, "rhythm.change_annualsummary", message=_("You may not write annual summaries."))
+    summary = AnnualSummary.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=summary.pk)
+    ensure_allowed(actor, obj=summary, action="change")
+    ensure_campaign_open(summary.campaign)
+    if summary.final:
+        raise ValidationError(_("The annual summary is finalised and can no longer change."))
+    summary.final = True
+    summary.content_hash = rules.content_hash(_summary_payload(summary))
+    summary.finalised_at, summary.finalised_by = timezone.now(), user_or_none(actor)
+    summary.save(update_fields=["final", "content_hash", "finalised_at", "finalised_by"])
+    audit_record(actor=actor, action="rhythm.summary_finalise", obj=summary, after={"hash": summary.content_hash})
+    return summary
+
+
+def summary_intact(summary: AnnualSummary) -> bool:
+    """A finalised summary's content still hashes to what was recorded when it was finalised."""
+    return bool(summary.final) and rules.content_hash(_summary_payload(summary)) == summary.content_hash

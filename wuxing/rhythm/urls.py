@@ -31,4 +31,12 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("summaries/", views.summary_list, name="summary_list"),
+    path("summaries/generate/", views.summary_generate, name="summary_generate"),
+    path("summaries/<int:pk>/", views.summary_detail, name="summary_detail"),
+    path("summaries/<int:pk>/edit/", views.summary_edit, name="summary_edit"),
+    path("summaries/<int:pk>/finalise/", views.summary_finalise, name="summary_finalise"),
+    path("summaries/<int:pk>/summary.pdf", views.summary_document, {"fmt": "pdf"}, name="summary_pdf"),
+    path("summaries/<int:pk>/summary.docx", views.summary_document, {"fmt": "docx"}, name="summary_docx"),
+    path("summaries/<int:pk>/summary.xlsx", views.summary_document, {"fmt": "xlsx"}, name="summary_xlsx"),
 ]

@@ -20,7 +20,17 @@ from wuxing.org.models import Branch
 
 from . import documents, rules, selectors, services
 from .choices import EventKind, MeetingKind
-from .forms import ActionForm, AnswerForm, CloseForm, EventForm, MeetingForm, MinutesForm, MoveForm, ReportForm
+from .forms import (
+    ActionForm,
+    AnswerForm,
+    CloseForm,
+    EventForm,
+    MeetingForm,
+    MinutesForm,
+    MoveForm,
+    NarrativeForm,
+    ReportForm,
+)
 from .models import CalendarToken
 
 PER_PAGE = 50
@@ -488,3 +498,110 @@ def action_detail(request, pk: int):
                 messages.success(request, _("The action is closed."))
                 return redirect("rhythm:action_detail", pk=action.pk)
     return render(request, "rhythm/action_detail.html", {"action": action, "form": form, "can_close": can_close})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Annual summary
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("rhythm.view_annualsummary", raise_exception=True)
+def summary_list(request):
+    campaign = _campaign_or_404(request)
+    summaries = list(selectors.summary_list(user=request.user, campaign=campaign))
+    done = {s.branch_id for s in summaries}
+    can_generate = request.user.has_perm("rhythm.add_annualsummary") and campaign.is_open
+    branches = (
+        [
+            b
+            for b in Branch.objects.restrict(request.user, "view").filter(office_id=campaign.office_id)
+            if b.pk not in done
+        ]
+        if can_generate
+        else []
+    )
+    context = {
+        "campaign": campaign,
+        "summaries": summaries,
+        "can_generate": can_generate,
+        "office_missing": can_generate and None not in done,
+        "branches": branches,
+    }
+    return render(request, "rhythm/summary_list.html", context)
+
+
+@login_required
+@permission_required("rhythm.add_annualsummary", raise_exception=True)
+@require_POST
+def summary_generate(request):
+    campaign = _campaign_or_404(request)
+    raw = request.POST.get("branch") or ""
+    branch = None
+    if raw:
+        if not (raw.isdigit() and len(raw) < 19):
+            raise Http404
+        branch = Branch.objects.restrict(request.user, "view").filter(pk=int(raw), office_id=campaign.office_id).first()
+        if branch is None:
+            raise Http404
+    summary = services.summary_generate(actor=request.user, campaign=campaign, branch=branch)
+    messages.success(request, _("The figures were generated; the narrative was kept."))
+    return redirect("rhythm:summary_detail", pk=summary.pk)
+
+
+@login_required
+@permission_required("rhythm.view_annualsummary", raise_exception=True)
+def summary_detail(request, pk: int):
+    summary = selectors.summary_get(user=request.user, pk=pk)
+    figures = summary.figures
+    chart = {
+        "names": [b["name"] for b in figures["branches"]],
+        "values": [b["overall"] for b in figures["branches"]],
+        "label": _("Overall %"),
+    }
+    can_edit = request.user.has_perm("rhythm.change_annualsummary") and summary.campaign.is_open and not summary.final
+    context = {
+        "summary": summary,
+        "figures": figures,
+        "title": documents.summary_title(summary),
+        "facts": documents.summary_facts(figures),
+        "tables": documents.summary_tables(figures),
+        "narrative": [(label, summary.narrative.get(key) or "") for key, label in documents.NARRATIVE_LABELS.items()],
+        "chart": chart,
+        "can_edit": can_edit,
+        "intact": services.summary_intact(summary),
+    }
+    return render(request, "rhythm/summary_detail.html", context)
+
+
+@login_required
+@permission_required("rhythm.change_annualsummary", raise_exception=True)
+def summary_edit(request, pk: int):
+    summary = selectors.summary_get(user=request.user, pk=pk, action="change")
+    form = NarrativeForm(request.POST or None, initial=summary.narrative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.summary_edit(actor=request.user, summary=summary, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The narrative was saved."))
+            return redirect("rhythm:summary_detail", pk=summary.pk)
+    return render(request, "rhythm/summary_edit.html", {"form": form, "summary": summary})
+
+
+@login_required
+@permission_required("rhythm.change_annualsummary", raise_exception=True)
+@require_POST
+def summary_finalise(request, pk: int):
+    summary = selectors.summary_get(user=request.user, pk=pk, action="change")
+    services.summary_finalise(actor=request.user, summary=summary)
+    messages.success(request, _("The annual summary is finalised."))
+    return redirect("rhythm:summary_detail", pk=summary.pk)
+
+
+@login_required
+@permission_required("rhythm.view_annualsummary", raise_exception=True)
+def summary_document(request, pk: int, fmt: str):
+    summary = selectors.summary_get(user=request.user, pk=pk)
+    return documents.summary_response(summary, fmt=fmt, request=request)

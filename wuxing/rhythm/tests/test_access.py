@@ -33,6 +33,13 @@ PAGES = [
     ("rhythm:action_create", lambda w: [w.meeting.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
     ("rhythm:action_list", lambda w: [], "cadre", [("auditor", 403)]),
     ("rhythm:action_detail", lambda w: [w.action.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
+    ("rhythm:summary_list", lambda w: [], "secretary", [("auditor", 403), ("nobody", 403)]),
+    ("rhythm:summary_detail", lambda w: [w.summary.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("rhythm:summary_detail", lambda w: [w.summary_a2.pk], "staff", [("secretary", 404), ("leader_b", 404)]),
+    ("rhythm:summary_edit", lambda w: [w.summary.pk], "staff", [("leader_b", 404), ("secretary", 403)]),
+    ("rhythm:summary_pdf", lambda w: [w.summary.pk], "leader", [("leader_b", 404), ("auditor", 403)]),
+    ("rhythm:summary_docx", lambda w: [w.summary.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("rhythm:summary_xlsx", lambda w: [w.summary.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
 ]
 
 # POST-only actions and the feed (its token is the credential) with the tests covering them.
@@ -43,6 +50,8 @@ POST_ONLY = {
     "rhythm:digest_remind": "test_reports.py::test_remind_the_missing_sends_once_per_branch_and_day",
     "rhythm:day_lock": "test_lock_is_for_the_office_only",
     "rhythm:notification_read": "test_notifications.py::test_the_bell_counts_unread_and_the_list_marks_read",
+    "rhythm:summary_generate": "test_summary.py::test_the_summary_page_draws_its_chart_and_the_list_generates",
+    "rhythm:summary_finalise": "test_summary.py::test_the_secretary_reads_the_branch_summary_only",
 }
 
 COVERED = {p[0] for p in PAGES} | set(POST_ONLY)
@@ -66,6 +75,10 @@ class World:
         self.meeting = services.meeting_create(actor=SYSTEM, campaign=world.campaign, kind="weekly", held_on=WORKDAY)
         self.action = services.action_create(
             actor=SYSTEM, meeting=self.meeting, title="整改", due_on=WORKDAY, owner_department=world.org.dept_a1
+        )
+        self.summary = services.summary_generate(actor=SYSTEM, campaign=world.campaign, branch=world.org.branches["a1"])
+        self.summary_a2 = services.summary_generate(
+            actor=SYSTEM, campaign=world.campaign, branch=world.org.branches["a2"]
         )
 
 

@@ -10,7 +10,16 @@ from django.urls import reverse
 from wuxing.campaigns.services import campaign_set_status
 from wuxing.core.actors import SYSTEM
 from wuxing.rhythm import services, urls
-from wuxing.rhythm.models import Action, CalendarEvent, DailyReport, DayLock, HelpRequest, Meeting, Notification
+from wuxing.rhythm.models import (
+    Action,
+    AnnualSummary,
+    CalendarEvent,
+    DailyReport,
+    DayLock,
+    HelpRequest,
+    Meeting,
+    Notification,
+)
 
 from .conftest import WORKDAY, frozen
 
@@ -31,6 +40,11 @@ READ_ONLY = {
     "meeting_pdf",
     "meeting_docx",
     "action_list",
+    "summary_list",
+    "summary_detail",
+    "summary_pdf",
+    "summary_docx",
+    "summary_xlsx",
 }
 NOT_CAMPAIGN_WRITES = {"calendar_token_reset", "notification_read"}
 
@@ -46,6 +60,7 @@ def closed(world):
     action = services.action_create(
         actor=SYSTEM, meeting=meeting, title="整改", due_on=WORKDAY, owner_department=world.org.dept_a1
     )
+    summary = services.summary_generate(actor=SYSTEM, campaign=world.campaign)
     campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
     world.campaign.refresh_from_db()
     return type(
@@ -59,6 +74,7 @@ def closed(world):
             "help": report.help_requests.get(),
             "meeting": meeting,
             "action": action,
+            "summary": summary,
         },
     )
 
@@ -88,6 +104,9 @@ WRITES = {
         lambda w: {"title": "新事项", "due_on": "2026-12-30", "owner_department": w.org.dept_a1.pk},
     ),
     "action_detail": ("cadre", lambda w: ([w.action.pk], ""), lambda w: {"evidence": "已完成"}),
+    "summary_generate": ("staff", lambda w: ([], f"?campaign={w.campaign.pk}"), lambda w: {"branch": ""}),
+    "summary_edit": ("staff", lambda w: ([w.summary.pk], ""), lambda w: {"overview": "改"}),
+    "summary_finalise": ("leader", lambda w: ([w.summary.pk], ""), lambda w: {}),
 }
 
 
@@ -110,6 +129,8 @@ def _state(closed):
         closed.report.progress,
         closed.meeting.minutes,
         closed.event.day,
+        AnnualSummary.objects.filter(final=True).count(),
+        AnnualSummary.objects.get().narrative,
     )
 
 
