@@ -327,9 +327,12 @@ class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # The page the notification is about (a page of the app, not a file the token downloads).
+    link = serializers.CharField(source="url", read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
 
 
 class MarkedSerializer(serializers.Serializer):

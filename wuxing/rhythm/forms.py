@@ -111,3 +111,12 @@ class NarrativeForm(forms.Form):
     next_year = forms.CharField(
         label=_("Next year"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
+
+
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday"))]
+
+
+class PolicyForm(forms.Form):
+    report_deadline = forms.TimeField(label=_("Daily report deadline"), widget=_TIME)
+    meeting_weekday = forms.TypedChoiceField(label=_("Weekly meeting day"), choices=WEEKDAYS, coerce=int)
+    meeting_time = forms.TimeField(label=_("Weekly meeting time"), widget=_TIME)

@@ -774,3 +774,21 @@ def summary_finalise(*, actor, summary: AnnualSummary) -> AnnualSummary:
 def summary_intact(summary: AnnualSummary) -> bool:
     """A finalised summary's content still hashes to what was recorded when it was finalised."""
     return bool(summary.final) and rules.content_hash(_summary_payload(summary)) == summary.content_hash
+
+
+@transaction.atomic
+def policy_set(*, actor, office, report_deadline, meeting_weekday: int, meeting_time) -> RhythmPolicy:
+    """The office's own daily report deadline and weekly meeting day and time (used from the next generation of
+    the calendar and for reports written from now on)."""
+    ensure_allowed(actor, "rhythm.change_rhythmpolicy", office, message=_("You may not change the rhythm settings."))
+    if not isinstance(meeting_weekday, int) or not 0 <= meeting_weekday <= 4:
+        raise ValidationError({"meeting_weekday": _("The weekly meeting is held Monday to Friday.")})
+    if report_deadline is None or meeting_time is None:
+        raise ValidationError(_("Enter the deadline and the meeting time."))
+    policy = RhythmPolicy.objects.select_for_update().filter(office=office).first() or RhythmPolicy(office=office)
+    before = snapshot(policy) if policy.pk else None
+    policy.report_deadline, policy.meeting_weekday, policy.meeting_time = report_deadline, meeting_weekday, meeting_time
+    policy.save()
+    ensure_in_scope(policy, actor=actor, action="change")
+    audit_record(actor=actor, action="rhythm.policy_set", obj=policy, before=before, after=snapshot(policy))
+    return policy

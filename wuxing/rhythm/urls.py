@@ -16,6 +16,7 @@ urlpatterns = [
     path("digest/", views.digest, name="digest"),
     path("digest/remind/", views.digest_remind, name="digest_remind"),
     path("digest/lock/", views.day_lock, name="day_lock"),
+    path("settings/", views.policy_edit, name="policy_edit"),
     path("help/", views.help_list, name="help_list"),
     path("help/<int:pk>/", views.help_detail, name="help_detail"),
     path("notifications/", views.notification_list, name="notification_list"),

@@ -29,6 +29,7 @@ from .forms import (
     MinutesForm,
     MoveForm,
     NarrativeForm,
+    PolicyForm,
     ReportForm,
 )
 from .models import CalendarToken
@@ -605,3 +606,22 @@ def summary_finalise(request, pk: int):
 def summary_document(request, pk: int, fmt: str):
     summary = selectors.summary_get(user=request.user, pk=pk)
     return documents.summary_response(summary, fmt=fmt, request=request)
+
+
+@login_required
+@permission_required("rhythm.change_rhythmpolicy", raise_exception=True)
+def policy_edit(request):
+    """The office's daily report deadline and weekly meeting day (the office of the campaign in view)."""
+    campaign = _campaign_or_404(request)
+    policy = services.policy_for(campaign.office)
+    initial = {f: getattr(policy, f) for f in PolicyForm.base_fields}
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_set(actor=request.user, office=campaign.office, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect(f"{reverse('rhythm:digest')}?campaign={campaign.pk}")
+    return render(request, "rhythm/policy_form.html", {"form": form, "campaign": campaign})

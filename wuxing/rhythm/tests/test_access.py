@@ -33,6 +33,7 @@ PAGES = [
     ("rhythm:action_create", lambda w: [w.meeting.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
     ("rhythm:action_list", lambda w: [], "cadre", [("auditor", 403)]),
     ("rhythm:action_detail", lambda w: [w.action.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
+    ("rhythm:policy_edit", lambda w: [], "staff", [("secretary", 403), ("cadre", 403), ("reviewer", 403)]),
     ("rhythm:summary_list", lambda w: [], "secretary", [("auditor", 403), ("nobody", 403)]),
     ("rhythm:summary_detail", lambda w: [w.summary.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("rhythm:summary_detail", lambda w: [w.summary_a2.pk], "staff", [("secretary", 404), ("leader_b", 404)]),

@@ -25,7 +25,8 @@ from .conftest import WORKDAY, frozen
 
 CLOSED = "已结束"
 
-# Pages that only read, and writes that record nothing of a campaign (the user's feed address, read marks).
+# Pages that only read, and writes that record nothing of a campaign (the user's feed address, read marks, the
+# office's settings).
 READ_ONLY = {
     "calendar",
     "calendar_feed",
@@ -46,7 +47,7 @@ READ_ONLY = {
     "summary_docx",
     "summary_xlsx",
 }
-NOT_CAMPAIGN_WRITES = {"calendar_token_reset", "notification_read"}
+NOT_CAMPAIGN_WRITES = {"calendar_token_reset", "notification_read", "policy_edit"}
 
 
 @pytest.fixture
