@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for
+from wuxing.core.exports import export_response
 from wuxing.org.models import Branch
 
-from . import documents, rules, selectors, services
+from . import documents, exports, rules, selectors, services
 from .choices import EventKind, MeetingKind
+from .filtersets import ActionFilterSet, HelpFilterSet, MeetingFilterSet
 from .forms import (
     ActionForm,
     AnswerForm,
@@ -212,6 +214,8 @@ def report_detail(request, pk: int):
 @permission_required("rhythm.add_meeting", raise_exception=True)
 def digest(request):
     """The office's daily digest: reported / late / missing per branch, problems, open help requests."""
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, exports.digest_export)
     campaign = _campaign_or_404(request)
     day = _day(request, default=rules.last_working_day(timezone.localdate()))
     context = {
@@ -250,10 +254,12 @@ def day_lock(request):
 @login_required
 @permission_required("rhythm.view_helprequest", raise_exception=True)
 def help_list(request):
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, exports.help_export)
     campaign = _campaign_or_404(request)
     status = request.GET.get("status") or ""
-    qs = selectors.help_list(
-        user=request.user, campaign=campaign, status=status if status in ("open", "answered") else None
+    qs = exports.filtered(
+        HelpFilterSet, selectors.help_list(user=request.user, campaign=campaign), request.user, request.GET
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "rhythm/help_list.html", {"campaign": campaign, "page": page, "status": status})
@@ -329,11 +335,13 @@ def notification_read(request):
 @login_required
 @permission_required("rhythm.view_meeting", raise_exception=True)
 def meeting_list(request):
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, exports.meetings_export)
     campaign = _campaign_or_404(request)
     kind = request.GET.get("kind") or ""
-    qs = selectors.meeting_list(user=request.user, campaign=campaign)
-    if kind in MeetingKind.values:
-        qs = qs.filter(kind=kind)
+    qs = exports.filtered(
+        MeetingFilterSet, selectors.meeting_list(user=request.user, campaign=campaign), request.user, request.GET
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     open_actions = selectors.action_list(user=request.user, campaign=campaign).filter(status="open")
     context = {
@@ -459,11 +467,15 @@ def action_create(request, pk: int):
 @login_required
 @permission_required("rhythm.view_action", raise_exception=True)
 def action_list(request):
+    params = request.GET.copy()
+    params.setdefault("status", "open")
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, exports.actions_export, params.dict())
     campaign = _campaign_or_404(request)
-    status = request.GET.get("status") or "open"
-    qs = selectors.action_list(user=request.user, campaign=campaign)
-    if status in ("open", "done"):
-        qs = qs.filter(status=status)
+    status = params["status"]
+    qs = exports.filtered(
+        ActionFilterSet, selectors.action_list(user=request.user, campaign=campaign), request.user, params
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for action in page:

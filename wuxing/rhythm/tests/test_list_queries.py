@@ -58,3 +58,30 @@ def test_a_list_page_costs_the_same_queries_for_more_rows(client, world, name, u
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    "name,username,query,expected",
+    [
+        ("rhythm:action_list", "staff", "", "事项0"),
+        ("rhythm:help_list", "cadre", "?status=open", "求助0"),
+        ("rhythm:meeting_list", "leader", "?kind=weekly", "周例会"),
+        ("rhythm:digest", "staff", f"?day={WORKDAY.isoformat()}", "甲二社区"),
+    ],
+)
+def test_every_list_exports_to_excel_with_its_filters(client, world, name, username, query, expected):
+    import io
+
+    from openpyxl import load_workbook
+
+    _add(world, 2)
+    client.force_login(getattr(world.users, username))
+    url = reverse(name) + (query + "&" if query else "?") + "export=xlsx"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert any(expected in c for c in cells), cells[:20]
+    client.force_login(world.users.leader_b)
+    other = load_workbook(io.BytesIO(client.get(url).content)).active
+    assert not any(expected in str(c.value) for row in other.iter_rows() for c in row)
