@@ -1,14 +1,16 @@
 """The demo office's rhythm of 2026 since the year's start: daily reports on every working day (some late, a few
 missing; on the last working day three branches, the demo secretary's among them, have not reported), help requests,
 the weekly meetings of the generated calendar with their decisions (most closed, some open, two overdue), one
-动员部署会 and two 推进会, and notifications for each role."""
+动员部署会 and two 推进会, notifications for each role, and last year's annual summary finalised."""
 
 import datetime
 import random
 
 from django.utils import timezone
 
+from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.services import campaign_set_status
 from wuxing.core.actors import DEMO
 from wuxing.org.demo import branch_code
 from wuxing.org.models import Branch, Department, User
@@ -163,6 +165,30 @@ def load(*, office, say):
             key=rules.notification_key("demo-agenda", user.pk),
         )
     say(f"      会议 {meetings} 次，督办事项未办结 {len(open_actions)} 项")
+    _last_years_summary(office, say)
+
+
+def _last_years_summary(office, say):
+    """Last year's office summary, finalised. The office wrote it before it closed that year; the demo, which
+    creates 2025 already closed, reopens it for that moment only (every step audited) and closes it again."""
+    previous = Campaign.objects.filter(office=office, year=2025).select_related("office").first()
+    if previous is None:
+        return
+    status = previous.status
+    if not previous.is_open:
+        campaign_set_status(actor=DEMO, campaign=previous, status=CampaignStatus.RUNNING)
+    summary = services.summary_generate(actor=DEMO, campaign=previous)
+    services.summary_edit(
+        actor=DEMO,
+        summary=summary,
+        overview="2025年，街道党工委以“五星”支部创建为抓手，14个村（社区）全部参与创建，评定结果已公示命名。",
+        highlights="示范引领作用明显，支部过硬星全覆盖；产业发展和平安法治两项进步较快。",
+        problems="部分村集体经济增收渠道单一；个别社区服务阵地面积不足。",
+        next_year="2026年建立日报告、周例会机制，推动晋位提升。",
+    )
+    services.summary_finalise(actor=DEMO, summary=summary)
+    campaign_set_status(actor=DEMO, campaign=previous, status=status)
+    say(f"      {previous.year}年度总结已定稿")
 
 
 STEPS = [("日报告、周例会与督办", load)]

@@ -112,6 +112,8 @@ def summary_tables(figures: dict) -> list[tuple[str, list[str], list[list]]]:
         [
             b["name"],
             b["target_level"] or "",
+            b.get("rated_level") if b.get("rated_level") is not None else "",
+            "、".join(b.get("rated_stars") or []),
             "、".join(f"{s['name']} {s['progress'] if s['progress'] is not None else '—'}%" for s in b["stars"]),
             b["overall"] if b["overall"] is not None else "",
             f"{b['done']}/{b['items']}",
@@ -152,8 +154,9 @@ def summary_facts(figures: dict) -> list[str]:
         _("Check-in items: %(done)d of %(items)d done, %(overdue)d overdue.") % c,
         _("Meetings: %(weekly)d weekly, %(mobilisation)d mobilisation, %(progress)d progress meetings.") % m,
         _("Actions: %(closed)d of %(total)d closed, %(overdue)d overdue.") % a,
-        _("Daily reports: %(on_time)d on time, %(late)d late, %(missing)d missing.") % r,
     ]
+    if r is not None:
+        facts.append(_("Daily reports: %(on_time)d on time, %(late)d late, %(missing)d missing.") % r)
     if figures["sites"]:
         facts.append(
             _("Demonstration sites: %(sites)s.")

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.models import CampaignResult
 from wuxing.checklists.selectors import checkin_rows_on, flagged_items
 from wuxing.liaison.selectors import activity_rows_on
 from wuxing.org.models import Branch
@@ -383,11 +384,17 @@ def summary_figures(*, campaign, branch=None, today: datetime.date | None = None
     as_of = min(today, datetime.date(campaign.year, 12, 31))
     qs = Branch.objects.filter(pk=branch.pk) if branch is not None else Branch.objects.all()
     progress = progress_rows(campaign=campaign, branches=branches_of(campaign, qs), today=as_of)
+    rated = {
+        result.branch_id: result
+        for result in CampaignResult.objects.filter(campaign=campaign).prefetch_related("stars")
+    }
     rows = [
         {
             "name": r.branch.name,
             "code": r.branch.code,
             "target_level": r.target_level,
+            "rated_level": rated[r.branch.pk].level if r.branch.pk in rated else None,
+            "rated_stars": [s.name for s in rated[r.branch.pk].stars.all()] if r.branch.pk in rated else [],
             "stars": [{"name": s.name, "progress": _pct(v)} for s, v in r.stars],
             "overall": _pct(r.progress.overall),
             "items": r.progress.items,
@@ -435,7 +442,8 @@ def summary_figures(*, campaign, branch=None, today: datetime.date | None = None
             "closed": actions.filter(status=ActionStatus.DONE).count(),
             "overdue": actions.filter(status=ActionStatus.OPEN, due_on__lt=as_of).count(),
         },
-        "reports": {"on_time": on_time, "late": late, "missing": max(due - on_time - late, 0)},
+        # A year before the app kept daily reports has none to count.
+        "reports": {"on_time": on_time, "late": late, "missing": max(due - on_time - late, 0)} if reports else None,
         "sites": site_rows(campaign=campaign, branch_ids=ids if branch is not None else None),
         "rankings": summary_rankings(campaign, rows),
         "highlights": [f"{r['name']} {r['overall']}%" for r in ranked[:3]],

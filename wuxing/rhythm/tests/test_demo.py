@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wuxing.org.models import User
-from wuxing.rhythm import rules
-from wuxing.rhythm.models import Action, DailyReport, Meeting, Notification
+from wuxing.rhythm import rules, services
+from wuxing.rhythm.models import Action, AnnualSummary, DailyReport, Meeting, Notification
 
 
 def test_the_demo_shows_the_rhythm(demo_office, client):
@@ -24,6 +24,9 @@ def test_the_demo_shows_the_rhythm(demo_office, client):
     assert open_actions.count() == 4 and open_actions.filter(due_on__lt=today).count() == 2
     for username in ["demo-leader", "demo-staff", "demo-dept", "demo-secretary", "demo-reviewer"]:
         assert Notification.objects.filter(user__username=username).exists(), username
+    last_year = AnnualSummary.objects.get(campaign__office=demo_office, campaign__year=2025, branch__isnull=True)
+    assert last_year.final and services.summary_intact(last_year) and not last_year.campaign.is_open
+    assert all(b["rated_level"] for b in last_year.figures["branches"]) and last_year.figures["reports"] is None
     client.force_login(User.objects.get(username="demo-staff"))
     page = client.get(reverse("rhythm:digest")).content.decode()
     assert page.count('data-status="missing"') == 3
