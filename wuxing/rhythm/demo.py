@@ -45,9 +45,11 @@ DECISIONS = [
 
 
 def _submitted_at(day, rng, late: bool):
+    """A plausible submission time; never later than now (the demo may be loaded during the last working day)."""
     minutes = rng.randint(0, 150)
     at = datetime.datetime.combine(day, datetime.time(19, 0) if late else datetime.time(15, 30))
-    return timezone.make_aware(at + datetime.timedelta(minutes=minutes if late else min(minutes, 145)))
+    at = timezone.make_aware(at + datetime.timedelta(minutes=minutes if late else min(minutes, 145)))
+    return min(at, timezone.now() - datetime.timedelta(minutes=rng.randint(5, 60)))
 
 
 def load(*, office, say):
