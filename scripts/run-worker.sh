@@ -2,18 +2,29 @@
 # Runs the background task worker (manage.py export_worker) and starts it again whenever it exits: a crash, an
 # unhandled database error, kill -9. Each start first marks failed the export jobs the dead worker left "running"
 # (this is the only worker, so nothing else can still be running them); their owners retry them from the status page.
-# Arguments are passed to the worker. TERM or INT stops the worker and this loop.
+# Arguments are passed to the worker. Beside it runs the rhythm's scheduler (manage.py rhythm_scheduler), which
+# queues the 16:00 reminder and the 18:00 digest for this worker; it is started again with the worker if it died.
+# TERM or INT stops both and this loop.
 set -u
 PY=${PY:-.venv/bin/python}
 DELAY=${WORKER_RESTART_DELAY:-1}
 child=""
+scheduler=""
+start_scheduler() {
+    if [ -z "$scheduler" ] || ! kill -0 "$scheduler" 2>/dev/null; then
+        "$PY" manage.py rhythm_scheduler &
+        scheduler=$!
+    fi
+}
 stop() {
+    [ -n "$scheduler" ] && kill "$scheduler" 2>/dev/null
     [ -n "$child" ] && kill "$child" 2>/dev/null && wait "$child" 2>/dev/null
     exit 0
 }
 trap stop TERM INT
 delay=$DELAY
 while true; do
+    start_scheduler
     started=$SECONDS
     "$PY" manage.py export_worker --no-reload --stale-minutes 0 "$@" &
     child=$!

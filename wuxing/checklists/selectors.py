@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -428,3 +428,21 @@ def report_card(
         leaders=[a.leader for a in assignments if a.leader_id],
         departments=[a.department for a in assignments if a.department_id],
     )
+
+
+def checkin_rows_on(*, branch_ids, day: date) -> dict[int, list[dict]]:
+    """branch id → plain rows of the check-ins recorded on `day` (local date), for another app's daily report."""
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    rows: dict[int, list[dict]] = defaultdict(list)
+    checkins = (
+        CheckIn.objects.filter(item__branch_id__in=list(branch_ids), recorded_at__gte=start)
+        .filter(recorded_at__lt=start + timedelta(days=1))
+        .select_related("item")
+        .order_by("recorded_at", "id")
+    )
+    for c in checkins:
+        figure = c.figure
+        if isinstance(figure, bool):
+            figure = "✓" if figure else "✗"
+        rows[c.item.branch_id].append({"kind": "checkin", "title": c.item.title, "value": str(figure), "id": c.pk})
+    return dict(rows)

@@ -144,3 +144,45 @@ def overview_context(*, user, campaign) -> dict:
         "complete": sum(1 for r in rows if r["complete"]),
         "missing_by_kind": [(ActivityKind(kind).label, n) for kind, n in missing_by_kind.items()],
     }
+
+
+def activity_rows_on(*, branch_ids, day) -> dict[int, list[dict]]:
+    """branch id → plain rows of the 五个一 activities held on `day`, for another app's daily report."""
+    rows: dict[int, list[dict]] = {}
+    activities = (
+        Activity.objects.filter(campaign_assignment__assignment__branch_id__in=list(branch_ids), held_on=day)
+        .select_related("campaign_assignment__assignment__department", "campaign_assignment__assignment__leader")
+        .order_by("id")
+    )
+    for a in activities:
+        assignment = a.campaign_assignment.assignment
+        rows.setdefault(assignment.branch_id, []).append(
+            {
+                "kind": "activity",
+                "title": str(ActivityKind(a.kind).label),
+                "value": str(assignment.department or assignment.leader or ""),
+                "id": a.pk,
+            }
+        )
+    return rows
+
+
+def five_ones_by_responsible(*, campaign, branch_ids=None) -> list[dict]:
+    """Per department (or leader): its assignments in the campaign, how many have all five kinds (R9), and the
+    activities recorded — plain rows for another app's annual summary."""
+    qs = with_kind_counts(
+        CampaignAssignment.objects.filter(campaign=campaign).select_related(
+            "assignment__department", "assignment__leader"
+        )
+    )
+    if branch_ids is not None:
+        qs = qs.filter(assignment__branch_id__in=list(branch_ids))
+    out: dict[str, dict] = {}
+    for row in qs.order_by("assignment__department__code", "assignment__leader__name", "id"):
+        name = str(row.assignment.department or row.assignment.leader)
+        entry = out.setdefault(name, {"responsible": name, "assignments": 0, "complete": 0, "activities": 0})
+        kinds = recorded_kinds(row)
+        entry["assignments"] += 1
+        entry["complete"] += int(not compute_missing_kinds(kinds))
+        entry["activities"] += sum(getattr(row, f"n_{kind}", 0) for kind in FIVE_KINDS)
+    return list(out.values())

@@ -280,3 +280,14 @@ def public_sites(*, office):
         .prefetch_related(_projects_prefetch())
         .order_by("-campaign__year", "branch__sort_order", "branch__code")
     )
+
+
+def site_rows(*, campaign, branch_ids=None) -> list[dict]:
+    """The campaign's demonstration sites as plain rows (branch and feature), for another app's annual summary."""
+    qs = DemoSite.objects.filter(campaign=campaign).select_related("branch", "leader")
+    if branch_ids is not None:
+        qs = qs.filter(branch_id__in=list(branch_ids))
+    return [
+        {"branch": s.branch.name, "feature": s.feature, "leader": s.leader.name}
+        for s in qs.order_by("branch__sort_order", "branch__code")
+    ]

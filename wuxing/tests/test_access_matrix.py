@@ -48,6 +48,15 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
+from wuxing.rhythm.models import (
+    Action,
+    AnnualSummary,
+    CalendarEvent,
+    DailyReport,
+    HelpRequest,
+    Meeting,
+    Notification,
+)
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
 from wuxing.standards.models import Standard, StandardDraft
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
@@ -143,6 +152,21 @@ PAGE_OBJECTS = {
     "showcase:evidence_file": {"pk": ProjectEvidence},
     "showcase:evidence_thumbnail": {"pk": ProjectEvidence},
     "portal:branch_detail": {"pk": Branch},
+    "rhythm:event_move": {"pk": CalendarEvent},
+    "rhythm:report_detail": {"pk": DailyReport},
+    "rhythm:help_detail": {"pk": HelpRequest},
+    "rhythm:meeting_detail": {"pk": Meeting},
+    "rhythm:meeting_minutes": {"pk": Meeting},
+    "rhythm:meeting_pdf": {"pk": Meeting},
+    "rhythm:meeting_docx": {"pk": Meeting},
+    "rhythm:action_create": {"pk": Meeting},
+    "rhythm:action_detail": {"pk": Action},
+    "rhythm:summary_detail": {"pk": AnnualSummary},
+    "rhythm:summary_edit": {"pk": AnnualSummary},
+    "rhythm:summary_finalise": {"pk": AnnualSummary},
+    "rhythm:summary_pdf": {"pk": AnnualSummary},
+    "rhythm:summary_docx": {"pk": AnnualSummary},
+    "rhythm:summary_xlsx": {"pk": AnnualSummary},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -177,6 +201,12 @@ API_OBJECTS = {
     "checklists": CheckInEvidence,
     "liaison": ActivityEvidence,
     "showcase": ProjectEvidence,
+    "actions": Action,
+    "calendar-events": CalendarEvent,
+    "daily-reports": DailyReport,
+    "help-requests": HelpRequest,
+    "meetings": Meeting,
+    "notifications": Notification,
 }
 DENIED = {302, 400, 403, 404, 405}
 
@@ -214,6 +244,8 @@ def foreign(model, user, world):
         return ExportJob.objects.exclude(user=user).first()
     if model in (OrgImport, StandardDraft):  # an upload awaiting its uploader's confirmation
         return model.objects.exclude(uploaded_by=user).first()
+    if model is Notification:  # one's own
+        return Notification.objects.exclude(user=user).first()
     if model is RoleAssignment:
         return None if user.has_perm("org.assign_role") else RoleAssignment.objects.exclude(user=user).first()
     if model is RoleGrant:
@@ -245,6 +277,8 @@ def _scoped_parent(model):
 def visible(model, user):
     if model in (OrgImport, StandardDraft):
         return model.objects.filter(uploaded_by=user).first()
+    if model is Notification:
+        return Notification.objects.filter(user=user).first()
     if _restricted(model):
         return model.objects.restrict(user, "view").order_by("pk").first()
     parent = _scoped_parent(model)
@@ -262,6 +296,8 @@ def string_arguments(name, world, user):
         return {"key": world.leader_token_key}
     if name == "showcase:record_add":
         return {"record": "agreement"}
+    if name == "rhythm:calendar_feed":
+        return {"token": "not-a-token"}
     return {}
 
 

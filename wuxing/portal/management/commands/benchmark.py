@@ -6,7 +6,8 @@ import tracemalloc
 import unicodedata
 import warnings
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
+from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +36,8 @@ from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.rules import unit_path
+from wuxing.rhythm import rules as rhythm_rules
+from wuxing.rhythm.models import Action, DailyReport, HelpRequest, Meeting
 from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
 from wuxing.showcase.services import site_claim
 from wuxing.standards.fileformat import standard_load
@@ -46,6 +49,7 @@ YEAR = 2026
 ITEMS_PER_BRANCH = 8
 ACTIVITIES_PER_ASSIGNMENT = 2
 BATCH = 500
+RHYTHM_DAYS = 20
 
 
 def _pad(text: str, width: int) -> str:
@@ -103,6 +107,7 @@ class Command(BaseCommand):
         self._build_checklists(data)
         self._build_liaison(data)
         self._build_showcase(data)
+        self._build_rhythm(data)
         self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
         leader, office_leader = data["leader"], data["office_leader"]
@@ -130,9 +135,16 @@ class Command(BaseCommand):
             ("office leader: dashboard", office_leader, dashboard),
             ("office leader: 五个一 tracker", office_leader, tracker),
             ("office leader: branch page", office_leader, branch_page),
+            ("office leader: daily digest", office_leader, f"{reverse('rhythm:digest')}?day={data['rhythm_day']}"),
+            (
+                "office leader: weekly agenda",
+                office_leader,
+                f"{reverse('rhythm:week_agenda')}?week={data['rhythm_week']}",
+            ),
+            ("office leader: weekly meeting", office_leader, reverse("rhythm:meeting_detail", args=[data["meeting"]])),
             ("anonymous: public board", None, board),
         ]
-        self.stdout.write(f"[7/8] timing {len(cases)} pages × {repeat} …")
+        self.stdout.write(f"[8/9] timing {len(cases)} pages × {repeat} …")
         results = []
         for label, user, url in cases:
             client = Client()
@@ -163,7 +175,7 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(f"      {label}: {statistics.median(times):.1f} ms")
-        self.stdout.write(f"[8/8] results ({offices} offices × {branches} branches, {connection.vendor})")
+        self.stdout.write(f"[9/9] results ({offices} offices × {branches} branches, {connection.vendor})")
         self.stdout.write(f"{'page':45} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak MiB':>9} {'KiB':>7}")
         for label, median, worst, queries, peak, size in results:
             self.stdout.write(f"{_pad(label, 45)} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.1f} {size:7.1f}")
@@ -174,7 +186,7 @@ class Command(BaseCommand):
 
     def _build_org(self, offices, branches):
 
-        self._step(f"[1/8] organisation: {offices} offices × {branches} branches …")
+        self._step(f"[1/9] organisation: {offices} offices × {branches} branches …")
         province = OrgUnit.objects.create(
             code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41")
         )
@@ -228,7 +240,7 @@ class Command(BaseCommand):
 
     def _build_campaigns(self, data):
 
-        self._step("[2/8] standard and campaigns …")
+        self._step("[2/9] standard and campaigns …")
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
         standard = standard_load(actor=BENCHMARK, text=text)
         stars = {}
@@ -251,7 +263,7 @@ class Command(BaseCommand):
 
     def _build_targets(self, data):
 
-        self._step("[3/8] confirmed targets and quotas …")
+        self._step("[3/9] confirmed targets and quotas …")
         now = timezone.now()
         targets, quotas, links = [], [], []
         data["targeted"] = {}
@@ -288,7 +300,7 @@ class Command(BaseCommand):
 
     def _build_checklists(self, data):
 
-        self._step(f"[4/8] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
+        self._step(f"[4/9] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
         items = []
         for office in data["offices"]:
             campaign = data["campaigns"][office.pk]
@@ -345,7 +357,7 @@ class Command(BaseCommand):
 
     def _build_liaison(self, data):
 
-        self._step(f"[5/8] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
+        self._step(f"[5/9] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
         rows = CampaignAssignment.objects.bulk_create(
             (
                 CampaignAssignment(
@@ -377,9 +389,63 @@ class Command(BaseCommand):
         )
         self._done(f"{len(rows)} assignments, {len(activities)} activities")
 
+    def _build_rhythm(self, data):
+
+        self._step(f"[7/9] daily reports of the last {RHYTHM_DAYS} working days, help requests, weekly meetings …")
+        last = rhythm_rules.last_working_day(min(timezone.localdate(), date(YEAR, 12, 31)))
+        days = [d for d in rhythm_rules.working_days(date(YEAR, 1, 1), last)][-RHYTHM_DAYS:]
+        now = timezone.now()
+        reports, helps = [], []
+        for office in data["offices"]:
+            campaign = data["campaigns"][office.pk]
+            for b, branch in enumerate(data["branches"][office.pk]):
+                for d, day in enumerate(days):
+                    if (b + d) % 11 == 0:
+                        continue  # missing
+                    at = timezone.make_aware(datetime.combine(day, time_of_day(19 if (b * d) % 7 == 0 else 16)))
+                    reports.append(
+                        DailyReport(
+                            campaign=campaign,
+                            branch=branch,
+                            day=day,
+                            status="late" if (b * d) % 7 == 0 else "on_time",
+                            progress="基准进展",
+                            problems="基准问题" if b % 5 == 0 else "",
+                            submitted_at=at,
+                            updated_at=at,
+                        )
+                    )
+                if b % 4 == 0:
+                    helps.append(HelpRequest(campaign=campaign, branch=branch, text="基准求助", created_at=now))
+        DailyReport.objects.bulk_create(reports, batch_size=BATCH)
+        HelpRequest.objects.bulk_create(helps, batch_size=BATCH)
+        office = data["offices"][0]
+        campaign = data["campaigns"][office.pk]
+        department = Department.objects.filter(office=office).order_by("code").first()
+        meetings = Meeting.objects.bulk_create(
+            Meeting(campaign=campaign, kind="weekly", title="周例会", held_on=day, held=True)
+            for day in sorted({rhythm_rules.week_start(d) for d in days})
+        )
+        Action.objects.bulk_create(
+            Action(
+                campaign=campaign,
+                meeting=m,
+                title=f"督办事项{m.pk}-{k}",
+                owner_department=department,
+                branch=data["branches"][office.pk][k],
+                due_on=m.held_on,
+            )
+            for m in meetings
+            for k in range(5)
+        )
+        data.update(
+            rhythm_day=last.isoformat(), rhythm_week=rhythm_rules.week_start(last).isoformat(), meeting=meetings[-1].pk
+        )
+        self._done(f"{len(reports)} reports, {len(helps)} help requests, {len(meetings)} meetings")
+
     def _build_showcase(self, data):
 
-        self._step("[6/8] one demonstration site in the first office …")
+        self._step("[6/9] one demonstration site in the first office …")
         office = data["offices"][0]
         campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
         site = site_claim(

@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_MODELS = ("calendarevent", "dailyreport", "helprequest", "meeting", "action", "rhythmpolicy", "annualsummary")
+_VIEW = {f"rhythm.view_{m}" for m in _MODELS}
+# The office does not write a branch's daily report for it.
+_MANAGE = {f"rhythm.{verb}_{m}" for m in _MODELS for verb in ("add", "change") if m != "dailyreport"} | {
+    "rhythm.add_daylock"
+}
+
+
+class RhythmConfig(AppConfig):
+    name = "wuxing.rhythm"
+    label = "rhythm"
+    verbose_name = _("Rhythm")
+
+    # The office runs the calendar, meetings and summaries; a branch writes its daily report and asks for help;
+    # a department cadre answers the help requests of its branches and closes the actions it owns.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _VIEW | _MANAGE,
+        "campaign_staff": _VIEW | _MANAGE,
+        "department_cadre": _VIEW | {"rhythm.change_helprequest", "rhythm.change_action"},
+        "branch_secretary": _VIEW | {"rhythm.add_dailyreport", "rhythm.change_dailyreport", "rhythm.add_helprequest"},
+        "branch_member": set(_VIEW),
+        "reviewer": set(_VIEW),
+    }
+
+    def nav_items(self, user):
+        """One menu entry: the office's daily digest (which links the meetings and the calendar), the secretary's
+        daily report, or the calendar for those who only read."""
+        if not user.has_perm("rhythm.view_calendarevent"):
+            return []
+        if user.has_perm("rhythm.add_meeting"):
+            return [("rhythm", _("Reports & meetings"), reverse("rhythm:digest"))]
+        if user.has_perm("rhythm.add_dailyreport"):
+            return [("rhythm", _("Daily report"), reverse("rhythm:report_today"))]
+        return [("rhythm", _("Meetings"), reverse("rhythm:meeting_list"))]
+
+    def nav_tools(self, user):
+        """Links beside the user's name, (key, label, url, badge url): the bell. The unread count is fetched by
+        htmx from the badge url after the page loads, so no page pays a query for it."""
+        return [("bell", _("Notifications"), reverse("rhythm:notification_list"), reverse("rhythm:notification_badge"))]

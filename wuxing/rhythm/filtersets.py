@@ -1,0 +1,75 @@
+"""Filters of the rhythm's lists: one FilterSet per list, shared by the page, its export and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+from wuxing.org.selectors import branch_list
+
+from .choices import ActionStatus, EventKind, HelpStatus, MeetingKind, ReportStatus
+from .models import Action, CalendarEvent, DailyReport, HelpRequest, Meeting
+
+
+def _campaigns(request):
+    return campaign_list(user=request.user)
+
+
+def _branches(request):
+    return branch_list(user=request.user)
+
+
+class ReportFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
+    date = django_filters.DateFilter(label=_("Date"), field_name="day")
+    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(ReportStatus.ON_TIME, ReportStatus.ON_TIME.label), (ReportStatus.LATE, ReportStatus.LATE.label)],
+    )
+
+    class Meta:
+        model = DailyReport
+        fields = ["campaign", "branch", "date", "date_from", "date_to", "status"]
+
+
+class HelpFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=HelpStatus.choices)
+
+    class Meta:
+        model = HelpRequest
+        fields = ["campaign", "branch", "status"]
+
+
+class MeetingFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
+
+    class Meta:
+        model = Meeting
+        fields = ["campaign", "kind"]
+
+
+class ActionFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
+
+    class Meta:
+        model = Action
+        fields = ["campaign", "branch", "status"]
+
+
+class EventFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EventKind.choices)
+    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte")
+
+    class Meta:
+        model = CalendarEvent
+        fields = ["campaign", "kind", "date_from", "date_to"]
