@@ -1,0 +1,1 @@
+"""Supervision: monthly observations, quarterly evaluations, inspections, rectifications (models added with their pages)."""
