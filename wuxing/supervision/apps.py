@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _VIEW = {
+    "supervision.view_activitytag",
     "supervision.view_scoresheet",
     "supervision.view_observation",
     "supervision.view_scorecard",
@@ -24,6 +26,7 @@ _MANAGE = {
     "supervision.add_finding",
     "supervision.change_finding",
     "supervision.add_rectification",
+    "supervision.change_rectification",
     "supervision.verify_rectification",
     "supervision.view_publicreport",
 }
@@ -48,3 +51,41 @@ class SupervisionConfig(AppConfig):
         "branch_member": set(_VIEW),
         "reviewer": set(_VIEW),
     }
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the escalation task)
+
+    def nav_items(self, user):
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
+        if not user.has_perm("supervision.view_observation"):
+            return []
+        return [("supervision", _("Observation and inspection"), reverse("supervision:home"))]
+
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [
+            (_("Rankings"), reverse("supervision_public:rankings", args=[office.code])),
+            (_("Report a problem"), reverse("supervision_public:report", args=[office.code])),
+        ]
+
+    def agenda_items(self, campaign, week):
+        """Rows for a weekly agenda (R15: overdue rectifications are shown on the next weekly agenda).
+
+        `week` is the Monday (a date) of the agenda's week. Returns plain dicts, no model instances, so an app
+        above this one (the work rhythm's weekly agenda) can list them without importing this app's models.
+        """
+        from .selectors import agenda_rows
+
+        return agenda_rows(campaign=campaign, week=week)
+
+    # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
+
+    def branch_panels(self, request, branch, campaign):
+        from .panels import branch_panels
+
+        return branch_panels(request, branch, campaign)
+
+    def overview_panels(self, request, campaign, branches):
+        from .panels import overview_panels
+
+        return overview_panels(request, campaign, branches)

@@ -1,0 +1,70 @@
+"""Choices of supervision: inspection modes, the four checks, severities, rectification states, 问责 decisions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+
+
+class InspectionMode(models.TextChoices):
+    OFFICE_ON_SITE = "on_site", _("On-site office work")
+    FIELD_CHECK = "field_check", _("Field verification")
+    VILLAGE_TOUR = "village_tour", _("Branch-by-branch observation")
+    UNANNOUNCED = "unannounced", _("Unannounced visit")
+
+
+class FindingCategory(models.TextChoices):
+    """查进度、查效果、查原因、查责任: what an inspection checks."""
+
+    PROGRESS = "progress", _("Progress")
+    EFFECT = "effect", _("Effect")
+    CAUSE = "cause", _("Causes")
+    RESPONSIBILITY = "responsibility", _("Responsibility")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Minor")
+    MEDIUM = "medium", _("Moderate")
+    HIGH = "high", _("Serious")
+
+
+class FindingSource(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection")
+    PUBLIC = "public", _("Public report")
+
+
+class Triage(models.TextChoices):
+    """A finding from the public waits for the office to accept (it becomes a finding to rectify) or dismiss it."""
+
+    PENDING = "pending", _("Awaiting triage")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class RectificationState(models.TextChoices):
+    OPEN = rules.OPEN, _("Open")
+    IN_PROGRESS = rules.IN_PROGRESS, _("In progress")
+    SUBMITTED = rules.SUBMITTED, _("Submitted")
+    VERIFIED = rules.VERIFIED, _("Verified and closed")
+    RETURNED = rules.RETURNED, _("Returned")
+
+
+class Decision(models.TextChoices):
+    """问责 decisions, mildest first."""
+
+    REMINDER = "reminder", _("Reminder talk")
+    INTERVIEW = "interview", _("Interview (约谈)")
+    CIRCULAR = "circular", _("Circulated criticism (通报)")
+    ADMONITION = "admonition", _("Admonishing talk (诫勉谈话)")
+    ORGANISATIONAL = "organisational", _("Organisational measures")
+    OTHER = "other", _("Other")
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Board(models.TextChoices):
+    RED = "red", _("Red list")
+    BLACK = "black", _("Black list")
