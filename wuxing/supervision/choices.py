@@ -16,10 +16,10 @@ class InspectionMode(models.TextChoices):
 class FindingCategory(models.TextChoices):
     """查进度、查效果、查原因、查责任: what an inspection checks."""
 
-    PROGRESS = "progress", _("Progress")
-    EFFECT = "effect", _("Effect")
-    CAUSE = "cause", _("Causes")
-    RESPONSIBILITY = "responsibility", _("Responsibility")
+    PROGRESS = "progress", _("Check progress")
+    EFFECT = "effect", _("Check effect")
+    CAUSE = "cause", _("Check causes")
+    RESPONSIBILITY = "responsibility", _("Check responsibility")
 
 
 class Severity(models.TextChoices):

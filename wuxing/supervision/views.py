@@ -409,7 +409,9 @@ def evaluation_compute(request, pk: int):
     rows = selectors.evaluation_rows(evaluation)
     branches = sorted((r.branch for r in rows), key=lambda b: (b.sort_order, b.code))
     form = SatisfactionForm(
-        request.POST or None, branches=branches, current={r.branch_id: r.satisfaction for r in rows}
+        request.POST if request.method == "POST" else None,
+        branches=branches,
+        current={r.branch_id: r.satisfaction for r in rows},
     )
     if request.method == "POST" and form.is_valid():
         try:
