@@ -292,9 +292,8 @@ def card_save(*, actor, card: ScoreCard, points: dict, comment: str = "", photos
                 _("Score every criterion before submitting; missing: %(names)s.") % {"names": "、".join(missing)}
             )
     clean = _photos(photos)
-    Score.objects.filter(card=card).exclude(criterion_id__in=values).delete()
-    for criterion_id, value in values.items():
-        Score.objects.update_or_create(card=card, criterion_id=criterion_id, defaults={"points": value})
+    Score.objects.filter(card=card).delete()
+    Score.objects.bulk_create(Score(card=card, criterion_id=pk, points=value) for pk, value in values.items())
     for upload in clean:
         store_evidence(ScorePhoto, upload, actor=actor, card=card)
     before = snapshot(card, ["total", "comment", "submitted_at"])
