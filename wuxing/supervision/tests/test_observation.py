@@ -205,3 +205,35 @@ def test_observation_list_query_count_is_constant(client, world, django_assert_m
         assert client.get(reverse("supervision:observation_list")).status_code == 200
     with django_assert_max_num_queries(22):
         assert client.get(reverse("supervision:observation_detail", args=[world.observation.pk])).status_code == 200
+
+
+def test_plan_page_orders_the_route_and_names_the_observers(client, world):
+    client.force_login(world.users.staff)
+    a1, a2, a3 = (world.org.branches[c] for c in ("a1", "a2", "a3"))
+    response = client.post(
+        reverse("supervision:observation_create"),
+        {
+            "title": "六月观摩",
+            "held_on": timezone.localdate().isoformat(),
+            "branches": [a1.pk, a2.pk, a3.pk],
+            "order": f"{a3.code}，{a1.code} {a2.code}",
+            "observers": [world.users.leader.pk, world.users.secretary.pk],
+            "drop_extremes": "on",
+            "drop_from": 5,
+        },
+    )
+    assert response.status_code == 302
+    obs = selectors.observation_list(user=world.users.staff).get(title="六月观摩")
+    assert [s.branch for s in selectors.route(obs)] == [a3, a1, a2]
+    assert obs.cards.count() == 5  # the secretary has no card for a1
+    response = client.post(reverse("supervision:observation_create"), {"title": "x", "held_on": "", "drop_from": 2})
+    assert response.status_code == 200 and "invalid-feedback" in response.content.decode()
+    assert selectors.observation_list(user=world.users.staff).count() == 2
+
+
+def test_branch_page_and_overview_show_the_supervision_panels(client, world):
+    client.force_login(world.users.secretary)
+    page = client.get(reverse("portal:branch_detail", args=[world.org.branches["a1"].pk])).content.decode()
+    assert 'id="supervision-branch"' in page and "补齐台账" in page
+    client.force_login(world.users.leader)
+    assert 'id="supervision-overview"' in client.get(reverse("home")).content.decode()
