@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -338,18 +339,20 @@ def evaluation_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            evaluation = services.evaluation_create(
-                actor=request.user,
-                campaign=campaign,
-                quarter=data["quarter"],
-                title=data["title"],
-                weights=form.weights(),
-                top_n=data["top_n"],
-                bottom_n=data["bottom_n"],
-                tags=list(data["tags"]),
-                public=data["public"],
-            )
-            services.evaluation_compute(actor=request.user, evaluation=evaluation)
+            # Created and computed together: a refusal of either leaves nothing behind.
+            with transaction.atomic():
+                evaluation = services.evaluation_create(
+                    actor=request.user,
+                    campaign=campaign,
+                    quarter=data["quarter"],
+                    title=data["title"],
+                    weights=form.weights(),
+                    top_n=data["top_n"],
+                    bottom_n=data["bottom_n"],
+                    tags=list(data["tags"]),
+                    public=data["public"],
+                )
+                services.evaluation_compute(actor=request.user, evaluation=evaluation)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
