@@ -16,7 +16,7 @@ from django.utils import timezone
 from wuxing.org.models import Branch
 
 from . import rules
-from .choices import FindingCategory, RectificationState, Triage
+from .choices import FindingCategory, FindingSource, RectificationState, Triage
 from .models import (
     Accountability,
     ActivityTag,
@@ -296,9 +296,13 @@ def inspection_get(*, user, pk: int) -> Inspection:
 
 
 def finding_list(*, user, campaign=None, action: str = "view"):
+    """Findings in scope. A report from the public is the office's to triage: until it is accepted only holders of
+    `supervision.view_publicreport` see it (not the branch it is about)."""
     qs = Finding.objects.restrict(user, action).select_related(
         "branch", "inspection", "star", "indicator", "responsible_department"
     )
+    if not user.has_perm("supervision.view_publicreport"):
+        qs = qs.exclude(source=FindingSource.PUBLIC, triage__in=[Triage.PENDING, Triage.DISMISSED])
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.prefetch_related("photos").order_by("-found_on", "-id")

@@ -143,3 +143,19 @@ def test_contact_is_masked_and_revealed_only_with_the_permission(client, world, 
     assert client.post(reveal).status_code == 404
     client.logout()
     assert client.post(reveal).status_code == 302
+
+
+def test_the_branch_sees_a_report_about_it_only_once_the_office_accepts_it(client, world, form_url):
+    client.post(form_url, {"branch": world.org.branches["a1"].pk, "text": "书记不在岗"})
+    finding = Finding.objects.get(source="public")
+    detail = reverse("supervision:finding_detail", args=[finding.pk])
+    client.force_login(world.users.secretary)
+    assert client.get(detail).status_code == 404
+    assert "书记不在岗" not in client.get(reverse("supervision:finding_list")).content.decode()
+    client.force_login(world.users.staff)
+    client.post(
+        reverse("supervision:finding_triage", args=[finding.pk]),
+        {"accept": "1", "category": "responsibility", "severity": "high"},
+    )
+    client.force_login(world.users.secretary)
+    assert client.get(detail).status_code == 200
