@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import rules
 
@@ -42,11 +43,11 @@ class Triage(models.TextChoices):
 
 
 class RectificationState(models.TextChoices):
-    OPEN = rules.OPEN, _("Open")
-    IN_PROGRESS = rules.IN_PROGRESS, _("In progress")
-    SUBMITTED = rules.SUBMITTED, _("Submitted")
-    VERIFIED = rules.VERIFIED, _("Verified and closed")
-    RETURNED = rules.RETURNED, _("Returned")
+    OPEN = rules.OPEN, pgettext_lazy("rectification", "Open")
+    IN_PROGRESS = rules.IN_PROGRESS, pgettext_lazy("rectification", "In progress")
+    SUBMITTED = rules.SUBMITTED, pgettext_lazy("rectification", "Submitted")
+    VERIFIED = rules.VERIFIED, pgettext_lazy("rectification", "Verified and closed")
+    RETURNED = rules.RETURNED, pgettext_lazy("rectification", "Returned")
 
 
 class Decision(models.TextChoices):

@@ -106,7 +106,7 @@ def inspections_export(user, params) -> ExportSpec:
             _("Inspectors"),
             _("Branches visited"),
             _("Activities"),
-            _("Findings"),
+            _("Problems found"),
         ],
         rows=(
             (
@@ -213,7 +213,7 @@ def boards_export(user, params) -> ExportSpec:
         title=_("Supervision board"),
         headers=[
             _("Name"),
-            _("Findings"),
+            _("Problems found"),
             _("Open rectifications"),
             _("Overdue"),
             _("Verified and closed"),
@@ -236,7 +236,7 @@ def accountability_export(user, params) -> ExportSpec:
             _("Branch"),
             _("Person held accountable"),
             _("Position"),
-            _("Decision"),
+            _("Accountability decision"),
             _("What for"),
         ],
         rows=(

@@ -250,7 +250,7 @@ class FindingForm(forms.Form):
 
 class TriageForm(forms.Form):
     accept = forms.TypedChoiceField(
-        label=_("Decision"),
+        label=_("Accountability decision"),
         choices=[("1", _("Accept as a finding")), ("0", _("Dismiss"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
@@ -289,7 +289,7 @@ class RescheduleForm(forms.Form):
 class AccountabilityForm(forms.Form):
     person_name = forms.CharField(label=_("Person held accountable"), max_length=50)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    decision = forms.ChoiceField(label=_("Accountability decision"), choices=Decision.choices)
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
     reason = forms.CharField(label=_("What for"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

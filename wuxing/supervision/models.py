@@ -460,7 +460,7 @@ class Finding(models.Model):
 
 
 class FindingPhoto(EvidenceFileBase):
-    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="photos")
+    finding = models.ForeignKey(Finding, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="photos")
 
     objects = RestrictedManager()
 
@@ -480,7 +480,7 @@ class PublicReport(models.Model):
 
     office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
     finding = models.OneToOneField(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="public_report"
+        Finding, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="public_report"
     )
     text = models.TextField(_("report"))
     name = models.CharField(_("name"), max_length=50, blank=True)
@@ -508,7 +508,7 @@ class Rectification(models.Model):
     """整改 of a finding (R15): open → in progress → submitted → verified, or returned (back to in progress)."""
 
     finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="rectifications"
+        Finding, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="rectifications"
     )
     task = models.TextField(_("what must be done"))
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
@@ -629,7 +629,7 @@ class Accountability(models.Model):
     """问责 decided on a 查责任 finding: who, what for, the decision. Seen by office leaders only."""
 
     finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="accountabilities"
+        Finding, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="accountabilities"
     )
     person_name = models.CharField(_("person held accountable"), max_length=50)
     position = models.CharField(_("position"), max_length=100, blank=True)

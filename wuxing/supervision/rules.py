@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 # ---------------------------------------------------------------------------------------------------------------
 # R12: monthly observation score
@@ -207,11 +208,11 @@ OFFICE_TRANSITIONS = frozenset({(SUBMITTED, VERIFIED), (SUBMITTED, RETURNED)})
 
 def state_label(state: str) -> str:
     return {
-        OPEN: _("Open"),
-        IN_PROGRESS: _("In progress"),
-        SUBMITTED: _("Submitted"),
-        VERIFIED: _("Verified and closed"),
-        RETURNED: _("Returned"),
+        OPEN: pgettext("rectification", "Open"),
+        IN_PROGRESS: pgettext("rectification", "In progress"),
+        SUBMITTED: pgettext("rectification", "Submitted"),
+        VERIFIED: pgettext("rectification", "Verified and closed"),
+        RETURNED: pgettext("rectification", "Returned"),
     }.get(state, state)
 
 

@@ -625,7 +625,7 @@ def finding_record(
     photos=(),
 ) -> Finding:
     """A problem an inspection found at one of the branches it visited (查进度、查效果、查原因、查责任)."""
-    ensure_allowed(actor, "supervision.add_finding", message=_("You may not record findings."))
+    ensure_allowed(actor, "supervision.add_finding", message=_("You may not record problems."))
     inspection = Inspection.objects.select_related("campaign").get(pk=inspection.pk)
     ensure_allowed(actor, obj=inspection, action="view")
     ensure_allowed(actor, obj=branch, action="view")

@@ -570,14 +570,14 @@ def finding_create(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The finding was recorded."))
+            messages.success(request, _("The problem was recorded."))
             return redirect("supervision:finding_detail", pk=finding.pk)
     return render(
         request,
         "supervision/form.html",
         {
             "form": form,
-            "title": _("Record a finding"),
+            "title": _("Record a problem"),
             "subtitle": str(inspection),
             "cancel": reverse("supervision:inspection_detail", args=[inspection.pk]),
             "multipart": True,
