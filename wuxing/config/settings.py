@@ -49,6 +49,7 @@ WUXING_DOMAIN_APPS = (
     "wuxing.liaison",
     "wuxing.showcase",
     "wuxing.rhythm",
+    "wuxing.supervision",
 )
 WUXING_TOP_APP = "wuxing.portal"
 WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)

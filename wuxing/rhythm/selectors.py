@@ -297,9 +297,23 @@ def agenda_extensions(campaign, week: datetime.date) -> list[dict]:
     sections = []
     for config in django_apps.get_app_configs():
         hook = getattr(config, "agenda_items", None)
-        if callable(hook):
-            sections.extend(hook(campaign, week) or [])
+        if not callable(hook):
+            continue
+        rows = hook(campaign, week) or []
+        if rows and all("items" not in row for row in rows):
+            # An app may answer plain rows (branch, title, due_on, days_overdue): one section under its name.
+            rows = [{"title": str(config.verbose_name), "items": [_agenda_line(row) for row in rows]}]
+        sections.extend(rows)
     return sections
+
+
+def _agenda_line(row: dict) -> str:
+    parts = [str(row.get(key)) for key in ("branch", "title") if row.get(key)]
+    if row.get("due_on"):
+        parts.append(_("due %(date)s") % {"date": row["due_on"]})
+    if row.get("days_overdue"):
+        parts.append(_("%(n)d days overdue") % {"n": row["days_overdue"]})
+    return " · ".join(parts)
 
 
 def agenda(*, user, campaign, week: datetime.date, today: datetime.date | None = None) -> dict:

@@ -59,6 +59,18 @@ from wuxing.rhythm.models import (
 )
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
 from wuxing.standards.models import Standard, StandardDraft
+from wuxing.supervision.models import (
+    Evaluation,
+    Finding,
+    FindingPhoto,
+    Inspection,
+    Observation,
+    PublicReport,
+    Rectification,
+    RectificationEvidence,
+    ScoreCard,
+    ScorePhoto,
+)
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
 from wuxing.targets.services import baseline_add_evidence
 from wuxing.testing import make_user
@@ -152,6 +164,28 @@ PAGE_OBJECTS = {
     "showcase:evidence_file": {"pk": ProjectEvidence},
     "showcase:evidence_thumbnail": {"pk": ProjectEvidence},
     "portal:branch_detail": {"pk": Branch},
+    "supervision:observation_detail": {"pk": Observation},
+    "supervision:observation_public": {"pk": Observation},
+    "supervision:card_score": {"pk": ScoreCard},
+    "supervision:photo_file": {"pk": ScorePhoto},
+    "supervision:photo_thumbnail": {"pk": ScorePhoto},
+    "supervision:evaluation_detail": {"pk": Evaluation},
+    "supervision:evaluation_compute": {"pk": Evaluation},
+    "supervision:evaluation_publish": {"pk": Evaluation},
+    "supervision:inspection_detail": {"pk": Inspection},
+    "supervision:finding_create": {"pk": Inspection},
+    "supervision:finding_detail": {"pk": Finding},
+    "supervision:finding_triage": {"pk": Finding},
+    "supervision:rectification_create": {"pk": Finding},
+    "supervision:accountability_create": {"pk": Finding},
+    "supervision:finding_photo": {"pk": FindingPhoto},
+    "supervision:finding_thumbnail": {"pk": FindingPhoto},
+    "supervision:rectification_detail": {"pk": Rectification},
+    "supervision:rectification_transition": {"pk": Rectification},
+    "supervision:rectification_reschedule": {"pk": Rectification},
+    "supervision:rectification_evidence": {"pk": RectificationEvidence},
+    "supervision:rectification_thumbnail": {"pk": RectificationEvidence},
+    "supervision:public_report_reveal": {"pk": PublicReport},
     "rhythm:event_move": {"pk": CalendarEvent},
     "rhythm:report_detail": {"pk": DailyReport},
     "rhythm:help_detail": {"pk": HelpRequest},
@@ -173,6 +207,8 @@ PUBLIC_OBJECTS = {
     "deliberations_public:notice_detail": DeliberationStep,
     "checklists_public:evidence_thumb": CheckInEvidence,
     "showcase_public:site_detail": DemoSite,
+    "supervision_public:evaluation": Evaluation,
+    "supervision_public:observation": Observation,
 }
 # Not pages of the product: Django's language switch, the API (tested below from its schema) and its docs.
 NOT_PAGES = {"set_language", "api-schema", "api-docs", "api-root", "api-token"}
@@ -207,6 +243,11 @@ API_OBJECTS = {
     "help-requests": HelpRequest,
     "meetings": Meeting,
     "notifications": Notification,
+    "observations": Observation,
+    "evaluations": Evaluation,
+    "inspections": Inspection,
+    "inspection-findings": Finding,
+    "rectifications": Rectification,
 }
 DENIED = {302, 400, 403, 404, 405}
 
@@ -355,6 +396,9 @@ def world(demo_office):
         (ActivityEvidence, "activity", Activity),
         (ProjectEvidence, "project", FeatureProject),
         (CheckInEvidence, "checkin", CheckIn),
+        (ScorePhoto, "card", ScoreCard),
+        (FindingPhoto, "finding", Finding),
+        (RectificationEvidence, "rectification", Rectification),
     ]:
         if not model.objects.exists():
             store_evidence(model, _photo(), actor=SYSTEM, **{field: parent.objects.order_by("pk").first()})

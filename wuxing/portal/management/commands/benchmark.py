@@ -6,7 +6,7 @@ import tracemalloc
 import unicodedata
 import warnings
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
@@ -42,12 +42,28 @@ from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
 from wuxing.showcase.services import site_claim
 from wuxing.standards.fileformat import standard_load
 from wuxing.standards.models import Star
+from wuxing.supervision.models import (
+    Criterion,
+    Evaluation,
+    EvaluationRow,
+    Finding,
+    Inspection,
+    Observation,
+    Observer,
+    Rectification,
+    RouteStop,
+    ScoreCard,
+    ScoreSheet,
+)
+from wuxing.supervision.rules import competition_ranks, compute_boards
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
 
 YEAR = 2026
 ITEMS_PER_BRANCH = 8
 ACTIVITIES_PER_ASSIGNMENT = 2
+OBSERVERS = 6
+RECTIFICATIONS_PER_BRANCH = 2
 BATCH = 500
 RHYTHM_DAYS = 20
 
@@ -108,6 +124,7 @@ class Command(BaseCommand):
         self._build_liaison(data)
         self._build_showcase(data)
         self._build_rhythm(data)
+        self._build_supervision(data)
         self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
         leader, office_leader = data["leader"], data["office_leader"]
@@ -119,6 +136,9 @@ class Command(BaseCommand):
         )
         board = reverse("checklists_public:board", args=[first_office.code])
         branch_page = reverse("portal:branch_detail", args=[first_branch.pk])
+        ranking = reverse("supervision:observation_detail", args=[data["observation"].pk])
+        evaluation = reverse("supervision:evaluation_detail", args=[data["evaluation"].pk])
+        overdue, by_branch = reverse("supervision:overdue_board"), reverse("supervision:board")
         cases = [
             ("district leader: branch list", leader, "/org/branches/"),
             ("district leader: API branches (limit 500)", leader, "/api/v1/branches/?limit=500"),
@@ -142,9 +162,16 @@ class Command(BaseCommand):
                 f"{reverse('rhythm:week_agenda')}?week={data['rhythm_week']}",
             ),
             ("office leader: weekly meeting", office_leader, reverse("rhythm:meeting_detail", args=[data["meeting"]])),
+            ("office leader: observation ranking", office_leader, ranking),
+            ("office leader: evaluation ranking", office_leader, evaluation),
+            ("office leader: overdue board", office_leader, overdue),
+            ("office leader: board per branch", office_leader, by_branch),
+            ("district leader: overdue board", leader, overdue),
+            ("district leader: board per inspector", leader, f"{by_branch}?by=inspector"),
+            ("district leader: API evaluations", leader, "/api/v1/evaluations/?limit=50"),
             ("anonymous: public board", None, board),
         ]
-        self.stdout.write(f"[8/9] timing {len(cases)} pages × {repeat} …")
+        self.stdout.write(f"[9/10] timing {len(cases)} pages × {repeat} …")
         results = []
         for label, user, url in cases:
             client = Client()
@@ -175,7 +202,7 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(f"      {label}: {statistics.median(times):.1f} ms")
-        self.stdout.write(f"[9/9] results ({offices} offices × {branches} branches, {connection.vendor})")
+        self.stdout.write(f"[10/10] results ({offices} offices × {branches} branches, {connection.vendor})")
         self.stdout.write(f"{'page':45} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak MiB':>9} {'KiB':>7}")
         for label, median, worst, queries, peak, size in results:
             self.stdout.write(f"{_pad(label, 45)} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.1f} {size:7.1f}")
@@ -186,7 +213,7 @@ class Command(BaseCommand):
 
     def _build_org(self, offices, branches):
 
-        self._step(f"[1/9] organisation: {offices} offices × {branches} branches …")
+        self._step(f"[1/10] organisation: {offices} offices × {branches} branches …")
         province = OrgUnit.objects.create(
             code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41")
         )
@@ -240,7 +267,7 @@ class Command(BaseCommand):
 
     def _build_campaigns(self, data):
 
-        self._step("[2/9] standard and campaigns …")
+        self._step("[2/10] standard and campaigns …")
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
         standard = standard_load(actor=BENCHMARK, text=text)
         stars = {}
@@ -263,7 +290,7 @@ class Command(BaseCommand):
 
     def _build_targets(self, data):
 
-        self._step("[3/9] confirmed targets and quotas …")
+        self._step("[3/10] confirmed targets and quotas …")
         now = timezone.now()
         targets, quotas, links = [], [], []
         data["targeted"] = {}
@@ -300,7 +327,7 @@ class Command(BaseCommand):
 
     def _build_checklists(self, data):
 
-        self._step(f"[4/9] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
+        self._step(f"[4/10] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
         items = []
         for office in data["offices"]:
             campaign = data["campaigns"][office.pk]
@@ -357,7 +384,7 @@ class Command(BaseCommand):
 
     def _build_liaison(self, data):
 
-        self._step(f"[5/9] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
+        self._step(f"[5/10] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
         rows = CampaignAssignment.objects.bulk_create(
             (
                 CampaignAssignment(
@@ -391,7 +418,7 @@ class Command(BaseCommand):
 
     def _build_rhythm(self, data):
 
-        self._step(f"[7/9] daily reports of the last {RHYTHM_DAYS} working days, help requests, weekly meetings …")
+        self._step(f"[7/10] daily reports of the last {RHYTHM_DAYS} working days, help requests, weekly meetings …")
         last = rhythm_rules.last_working_day(min(timezone.localdate(), date(YEAR, 12, 31)))
         days = [d for d in rhythm_rules.working_days(date(YEAR, 1, 1), last)][-RHYTHM_DAYS:]
         now = timezone.now()
@@ -443,9 +470,107 @@ class Command(BaseCommand):
         )
         self._done(f"{len(reports)} reports, {len(helps)} help requests, {len(meetings)} meetings")
 
+    def _build_supervision(self, data):
+
+        self._step(
+            f"[8/10] supervision: an observation of every branch by {OBSERVERS} observers, an evaluation and "
+            f"{RECTIFICATIONS_PER_BRANCH} rectifications per branch (half overdue) in every office …"
+        )
+        observers = User.objects.bulk_create(
+            User(username=f"bench-observer-{i}", password="!") for i in range(OBSERVERS)
+        )
+        today = timezone.localdate()
+        cards = rows = rects = 0
+        for o, office in enumerate(data["offices"]):
+            campaign, branches = data["campaigns"][office.pk], data["branches"][office.pk]
+            sheet = ScoreSheet.objects.create(office=office, version=1, name="评分表")
+            Criterion.objects.bulk_create(
+                Criterion(sheet=sheet, position=i + 1, text=f"评分项{i + 1}", max_points=20) for i in range(5)
+            )
+            observation = Observation.objects.create(
+                campaign=campaign, title="观摩", held_on=date(YEAR, 5, 15), sheet=sheet
+            )
+            RouteStop.objects.bulk_create(
+                RouteStop(observation=observation, position=i + 1, branch=b) for i, b in enumerate(branches)
+            )
+            Observer.objects.bulk_create(Observer(observation=observation, user=u) for u in observers)
+            cards += len(
+                ScoreCard.objects.bulk_create(
+                    (
+                        ScoreCard(
+                            observation=observation,
+                            branch=b,
+                            observer=u,
+                            total=Decimal(60 + (i * 7 + k * 3) % 40),
+                            submitted_at=timezone.now(),
+                        )
+                        for i, b in enumerate(branches)
+                        for k, u in enumerate(observers)
+                    ),
+                    batch_size=BATCH,
+                )
+            )
+            evaluation = Evaluation.objects.create(
+                campaign=campaign,
+                quarter=2,
+                title="第二季度评比",
+                weights={"observation": "50", "checklist": "50"},
+                computed_at=timezone.now(),
+            )
+            scores = [Decimal(50 + (i * 13) % 50) for i in range(len(branches))]
+            ranks = competition_ranks(scores)
+            boards = compute_boards(ranks, top=3, bottom=3)
+            rows += len(
+                EvaluationRow.objects.bulk_create(
+                    EvaluationRow(
+                        evaluation=evaluation,
+                        branch=b,
+                        observation=scores[i],
+                        checklist=scores[i],
+                        score=scores[i],
+                        rank=ranks[i],
+                        board=boards[i],
+                        missing=["punctuality", "rectification", "satisfaction"],
+                    )
+                    for i, b in enumerate(branches)
+                )
+            )
+            inspection = Inspection.objects.create(
+                campaign=campaign, mode="field_check", held_on=date(YEAR, 4, 1), title="实地查验"
+            )
+            inspection.inspectors.set(data["leaders"][office.pk])
+            inspection.branches.set(branches)
+            findings = Finding.objects.bulk_create(
+                Finding(
+                    campaign=campaign,
+                    inspection=inspection,
+                    branch=b,
+                    category=["progress", "effect", "cause", "responsibility"][(i + k) % 4],
+                    description="基准问题",
+                    found_on=date(YEAR, 4, 1),
+                )
+                for i, b in enumerate(branches)
+                for k in range(RECTIFICATIONS_PER_BRANCH)
+            )
+            rects += len(
+                Rectification.objects.bulk_create(
+                    Rectification(
+                        finding=f,
+                        task="基准整改",
+                        due_on=today - timedelta(days=10) if n % 2 else today + timedelta(days=10),
+                        state=["open", "in_progress", "submitted", "returned"][n % 4],
+                        leader=data["leaders"][office.pk][n % 2],
+                    )
+                    for n, f in enumerate(findings)
+                )
+            )
+            if o == 0:
+                data.update(observation=observation, evaluation=evaluation)
+        self._done(f"{cards} score cards, {rows} evaluation rows, {rects} rectifications")
+
     def _build_showcase(self, data):
 
-        self._step("[6/9] one demonstration site in the first office …")
+        self._step("[6/10] one demonstration site in the first office …")
         office = data["offices"][0]
         campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
         site = site_claim(

@@ -1,0 +1,91 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = {
+    "supervision.view_activitytag",
+    "supervision.view_scoresheet",
+    "supervision.view_observation",
+    "supervision.view_scorecard",
+    "supervision.view_scorephoto",
+    "supervision.view_evaluation",
+    "supervision.view_inspection",
+    "supervision.view_finding",
+    "supervision.view_findingphoto",
+    "supervision.view_rectification",
+    "supervision.view_rectificationevidence",
+}
+_MANAGE = {
+    "supervision.add_scoresheet",
+    "supervision.add_observation",
+    "supervision.change_observation",
+    "supervision.add_evaluation",
+    "supervision.change_evaluation",
+    "supervision.add_inspection",
+    "supervision.change_inspection",
+    "supervision.add_finding",
+    "supervision.change_finding",
+    "supervision.add_rectification",
+    "supervision.change_rectification",
+    "supervision.verify_rectification",
+    "supervision.view_publicreport",
+}
+# 问责 is seen and recorded by the office's leaders only (the auditor reads each record in the audit log).
+_ACCOUNTABILITY = {"supervision.view_accountability", "supervision.add_accountability"}
+
+
+class SupervisionConfig(AppConfig):
+    name = "wuxing.supervision"
+    label = "supervision"
+    verbose_name = _("Supervision")
+
+    # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
+    # The office plans observations, evaluations and inspections and verifies rectifications; the responsible side
+    # (the branch secretary, the assigned department) works on its rectifications and submits them; observers
+    # (any signed-in role that is named on a visit plan) score on their own sheets.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _VIEW | _MANAGE | _ACCOUNTABILITY | {"supervision.reveal_contact"},
+        "campaign_staff": _VIEW | _MANAGE,
+        "department_cadre": _VIEW | {"supervision.change_rectification"},
+        "branch_secretary": _VIEW | {"supervision.change_rectification"},
+        "branch_member": set(_VIEW),
+        "reviewer": set(_VIEW),
+    }
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the escalation task)
+
+    def nav_items(self, user):
+        """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
+        if not user.has_perm("supervision.view_observation"):
+            return []
+        return [("supervision", _("Observation and inspection"), reverse("supervision:home"))]
+
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [
+            (_("Rankings"), reverse("supervision_public:rankings", args=[office.code])),
+            (_("Report a problem"), reverse("supervision_public:report", args=[office.code])),
+        ]
+
+    def agenda_items(self, campaign, week):
+        """Rows for a weekly agenda (R15: overdue rectifications are shown on the next weekly agenda).
+
+        `week` is the Monday (a date) of the agenda's week. Returns plain dicts, no model instances, so an app
+        above this one (the work rhythm's weekly agenda) can list them without importing this app's models.
+        """
+        from .selectors import agenda_rows
+
+        return agenda_rows(campaign=campaign, week=week)
+
+    # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
+
+    def branch_panels(self, request, branch, campaign):
+        from .panels import branch_panels
+
+        return branch_panels(request, branch, campaign)
+
+    def overview_panels(self, request, campaign, branches):
+        from .panels import overview_panels
+
+        return overview_panels(request, campaign, branches)

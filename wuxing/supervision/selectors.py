@@ -1,0 +1,507 @@
+"""Reads of supervision, always scoped to the user (observers read their own score cards by being named on them).
+
+Rankings and boards are computed from a few grouped queries whatever the number of branches, so their pages keep a
+constant query count (pinned in the tests and measured by the benchmark).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from wuxing.org.models import Branch
+
+from . import rules
+from .choices import FindingCategory, FindingSource, RectificationState, Triage
+from .models import (
+    Accountability,
+    ActivityTag,
+    Escalation,
+    Evaluation,
+    EvaluationRow,
+    Finding,
+    FindingPhoto,
+    Inspection,
+    Observation,
+    Observer,
+    PublicReport,
+    Rectification,
+    RectificationEvent,
+    RectificationEvidence,
+    RouteStop,
+    ScoreCard,
+    ScorePhoto,
+    ScoreSheet,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tags and sheets
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def tag_list(*, office_id: int | None):
+    return ActivityTag.objects.filter(Q(office__isnull=True) | Q(office_id=office_id)).order_by("office_id", "name")
+
+
+def sheet_list(*, user, office=None):
+    qs = ScoreSheet.objects.restrict(user, "view").select_related("office").prefetch_related("criteria")
+    if office is not None:
+        qs = qs.filter(office=office)
+    return qs.order_by("office__path", "-version")
+
+
+def sheet_current(*, user, office) -> ScoreSheet | None:
+    return sheet_list(user=user, office=office).first()
+
+
+def sheet_get(*, user, pk: int) -> ScoreSheet:
+    sheet = sheet_list(user=user).filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 月观摩
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def observation_list(*, user, campaign=None):
+    qs = Observation.objects.restrict(user, "view").select_related("campaign__office", "sheet")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.annotate(
+        n_stops=Count("stops", distinct=True),
+        n_observers=Count("observers", distinct=True),
+        n_cards=Count("cards", distinct=True),
+        n_submitted=Count("cards", filter=Q(cards__submitted_at__isnull=False), distinct=True),
+    ).order_by("-held_on", "-id")
+
+
+def observation_get(*, user, pk: int) -> Observation:
+    observation = (
+        Observation.objects.restrict(user, "view")
+        .select_related("campaign__office", "campaign__standard", "sheet")
+        .filter(pk=pk)
+        .first()
+    )
+    if observation is None:
+        raise Http404
+    return observation
+
+
+def observation_for_observer(*, user, pk: int) -> Observation:
+    """An observation the user may see, or is named on as an observer (a secretary observing other branches)."""
+    observation = (
+        Observation.objects.filter(
+            Q(pk=pk), Q(observers__user=user) | Q(pk__in=Observation.objects.restrict(user, "view").values("pk"))
+        )
+        .select_related("campaign__office", "sheet")
+        .distinct()
+        .first()
+    )
+    if observation is None:
+        raise Http404
+    return observation
+
+
+def route(observation) -> list[RouteStop]:
+    return list(observation.stops.select_related("branch").order_by("position"))
+
+
+def observers_of(observation) -> list[Observer]:
+    return list(observation.observers.select_related("user__person", "peer_branch").order_by("id"))
+
+
+def my_cards(*, user, observation) -> list[ScoreCard]:
+    """The user's score cards of an observation, in the route's order."""
+    order = {s.branch_id: s.position for s in observation.stops.all()}
+    cards = list(
+        ScoreCard.objects.filter(observation=observation, observer=user)
+        .select_related("branch")
+        .annotate(n_scores=Count("scores"))
+    )
+    return sorted(cards, key=lambda c: order.get(c.branch_id, 0))
+
+
+def my_open_observations(*, user, limit: int = 10) -> list[Observation]:
+    """Observations where the user still has a card to submit (for the observer's landing list)."""
+    return list(
+        Observation.objects.filter(cards__observer=user, cards__submitted_at__isnull=True)
+        .select_related("campaign")
+        .distinct()
+        .order_by("-held_on")[:limit]
+    )
+
+
+def card_for_observer(*, user, pk: int) -> ScoreCard:
+    """A score card, for the observer named on it only."""
+    card = (
+        ScoreCard.objects.filter(pk=pk, observer=user)
+        .select_related("observation__campaign", "observation__sheet", "branch")
+        .prefetch_related("scores", "photos")
+        .first()
+    )
+    if card is None:
+        raise Http404
+    return card
+
+
+def photo_get(*, user, pk: int) -> ScorePhoto:
+    """An observation photo: for its observer, or for users whose scope covers the branch."""
+    photo = ScorePhoto.objects.filter(
+        Q(pk=pk), Q(card__observer=user) | Q(pk__in=ScorePhoto.objects.restrict(user, "view").values("pk"))
+    ).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def observation_scores(observation) -> dict[int, rules.ObservationScore]:
+    """R12 for every branch of an observation, from the submitted cards only (one query)."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    for branch_id, total in ScoreCard.objects.filter(observation=observation, submitted_at__isnull=False).values_list(
+        "branch_id", "total"
+    ):
+        totals[branch_id].append(total)
+    return {
+        branch_id: rules.compute_observation_score(
+            values, drop_extremes=observation.drop_extremes, drop_from=observation.drop_from
+        )
+        for branch_id, values in totals.items()
+    }
+
+
+@dataclass
+class RankRow:
+    branch: Branch
+    position: int
+    score: Decimal | None
+    percent: Decimal | None
+    submitted: int
+    expected: int
+    dropped: tuple = ()
+    rank: int | None = None
+
+
+def observation_ranking(observation) -> list[RankRow]:
+    """The ranking of an observation (R12; ties share a rank), with how many observers have submitted."""
+    stops = route(observation)
+    scores = observation_scores(observation)
+    expected = dict(
+        ScoreCard.objects.filter(observation=observation)
+        .values("branch_id")
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "n")
+    )
+    max_total = observation.sheet.max_total
+    rows = []
+    for stop in stops:
+        result = scores.get(stop.branch_id)
+        score = result.score if result else None
+        rows.append(
+            RankRow(
+                branch=stop.branch,
+                position=stop.position,
+                score=score,
+                percent=rules.as_percent(score, max_total),
+                submitted=result.observers if result else 0,
+                expected=expected.get(stop.branch_id, 0),
+                dropped=result.dropped if result else (),
+            )
+        )
+    for row, rank in zip(rows, rules.competition_ranks([r.score for r in rows]), strict=True):
+        row.rank = rank
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.position))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 季评比
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def evaluation_list(*, user, campaign=None, tag=None):
+    qs = (
+        Evaluation.objects.restrict(user, "view")
+        .select_related("campaign__office")
+        .prefetch_related("tags")
+        .order_by("-campaign__year", "-quarter", "-id")
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if tag is not None:
+        qs = qs.filter(tags=tag)
+    return qs
+
+
+def evaluation_get(*, user, pk: int) -> Evaluation:
+    evaluation = evaluation_list(user=user).filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+def evaluation_rows(evaluation) -> list[EvaluationRow]:
+    return list(
+        evaluation.rows.select_related("branch").order_by(
+            F("rank").asc(nulls_last=True), "branch__sort_order", "branch__code"
+        )
+    )
+
+
+def evaluation_intact(evaluation) -> bool | None:
+    """Whether a published evaluation still matches its content hash (None for a draft)."""
+    from .services import evaluation_payload
+
+    if not evaluation.is_published:
+        return None
+    return rules.content_hash(evaluation_payload(evaluation)) == evaluation.content_hash
+
+
+def any_reweighted(rows) -> list[str]:
+    """The inputs missing for at least one branch (the page says their weight went to the others)."""
+    missing = set()
+    for row in rows:
+        missing.update(row.missing or [])
+    return [k for k in rules.INPUTS if k in missing]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 督导检查, findings, rectifications
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def inspection_list(*, user, campaign=None):
+    qs = (
+        Inspection.objects.restrict(user, "view")
+        .select_related("campaign__office")
+        .prefetch_related("inspectors", "branches", "tags")
+        .annotate(n_findings=Count("findings", distinct=True))
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.order_by("-held_on", "-id")
+
+
+def inspection_get(*, user, pk: int) -> Inspection:
+    inspection = inspection_list(user=user).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404
+    return inspection
+
+
+def finding_list(*, user, campaign=None, action: str = "view"):
+    """Findings in scope. A report from the public is the office's to triage: until it is accepted only holders of
+    `supervision.view_publicreport` see it (not the branch it is about)."""
+    qs = Finding.objects.restrict(user, action).select_related(
+        "branch", "inspection", "star", "indicator", "responsible_department"
+    )
+    if not user.has_perm("supervision.view_publicreport"):
+        qs = qs.exclude(source=FindingSource.PUBLIC, triage__in=[Triage.PENDING, Triage.DISMISSED])
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.prefetch_related("photos").order_by("-found_on", "-id")
+
+
+def finding_get(*, user, pk: int, action: str = "view") -> Finding:
+    finding = (
+        finding_list(user=user, action=action)
+        .select_related("campaign__office", "campaign__standard", "inspection")
+        .prefetch_related(
+            Prefetch(
+                "rectifications", queryset=Rectification.objects.select_related("leader", "responsible_department")
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    return finding
+
+
+def finding_photo_get(*, user, pk: int) -> FindingPhoto:
+    photo = FindingPhoto.objects.restrict(user, "view").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def rectification_list(*, user, campaign=None, action: str = "view"):
+    qs = Rectification.objects.restrict(user, action).select_related(
+        "finding__branch", "finding__inspection", "responsible_department", "leader"
+    )
+    if campaign is not None:
+        qs = qs.filter(finding__campaign=campaign)
+    return qs.order_by("due_on", "id")
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(due_on__lt=today) & ~Q(state=RectificationState.VERIFIED)
+
+
+def rectification_get(*, user, pk: int) -> Rectification:
+    row = (
+        rectification_list(user=user)
+        .select_related("finding__campaign")
+        .prefetch_related(
+            Prefetch("events", queryset=RectificationEvent.objects.select_related("by")),
+            "evidence",
+            "escalations__leader",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def rectification_evidence_get(*, user, pk: int) -> RectificationEvidence:
+    evidence = RectificationEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def accountability_list(*, user, campaign=None):
+    qs = Accountability.objects.restrict(user, "view").select_related("finding__branch", "finding__inspection")
+    if campaign is not None:
+        qs = qs.filter(finding__campaign=campaign)
+    return qs.order_by("-decided_on", "-id")
+
+
+def public_report_list(*, user, campaign=None):
+    qs = PublicReport.objects.restrict(user, "view").select_related("finding__branch", "office")
+    if campaign is not None:
+        qs = qs.filter(finding__campaign=campaign)
+    return qs.order_by("-received_at", "-id")
+
+
+BOARDS = ("branch", "inspector", "category")
+
+
+def boards(*, user, campaign, by: str, today: datetime.date | None = None) -> list[rules.BoardRow]:
+    """Findings and their rectifications counted per branch, per inspector or per check: three grouped queries."""
+    today = today or timezone.localdate()
+    findings = finding_list(user=user, campaign=campaign).filter(triage=Triage.ACCEPTED).order_by()
+    rects = rectification_list(user=user, campaign=campaign).filter(finding__triage=Triage.ACCEPTED).order_by()
+    if by == "branch":
+        key, label, prefix = "branch_id", "branch__name", "finding__"
+        order = "branch__sort_order"
+    elif by == "inspector":
+        key, label, prefix = "inspection__inspectors__id", "inspection__inspectors__name", "finding__"
+        order = "inspection__inspectors__name"
+        findings = findings.filter(inspection__isnull=False)
+        rects = rects.filter(finding__inspection__isnull=False)
+    else:
+        key, label, prefix = "category", "category", "finding__"
+        order = "category"
+    rows: dict = {}
+    for values in findings.values(key, label).annotate(n=Count("id", distinct=True)).order_by(order, key):
+        k = values[key]
+        text = FindingCategory(k).label if by == "category" and k else values[label]
+        rows[k] = rules.BoardRow(key=str(k), label=str(text), findings=values["n"])
+    for values in rects.values(prefix + key, "state").annotate(n=Count("id", distinct=True)):
+        row = rows.get(values[prefix + key])
+        if row is None:
+            continue
+        row.states[values["state"]] = values["n"]
+        if values["state"] == RectificationState.VERIFIED:
+            row.verified += values["n"]
+        else:
+            row.open += values["n"]
+    for values in rects.filter(overdue_q(today)).values(prefix + key).annotate(n=Count("id", distinct=True)):
+        row = rows.get(values[prefix + key])
+        if row is not None:
+            row.overdue = values["n"]
+    return list(rows.values())
+
+
+def agenda_rows(*, campaign, week: datetime.date) -> list[dict]:
+    """Rows for the weekly agenda of `week` (its Monday): rectifications escalated before that week and still not
+    verified, with the branch, the task, the due date, the days overdue and the leader told. Plain dicts."""
+    rows = (
+        Escalation.objects.filter(rectification__finding__campaign=campaign, escalated_on__lt=week)
+        .exclude(rectification__state=RectificationState.VERIFIED)
+        .select_related("rectification__finding__branch", "leader")
+        .order_by("rectification__due_on", "rectification_id")
+    )
+    seen, out = set(), []
+    for e in rows:
+        r = e.rectification
+        if r.pk in seen or e.due_on != r.due_on:
+            continue
+        seen.add(r.pk)
+        out.append(
+            {
+                "kind": "rectification_overdue",
+                "id": r.pk,
+                "branch": r.finding.branch.name,
+                "branch_id": r.finding.branch_id,
+                "title": r.task,
+                "due_on": r.due_on,
+                "days_overdue": rules.days_overdue(r.due_on, week),
+                "leader": e.leader.name if e.leader else "",
+                "state": r.state,
+                "url": f"/supervision/rectifications/{r.pk}/",
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Panels
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BranchSummary:
+    findings: int = 0
+    open: int = 0
+    overdue: int = 0
+    verified: int = 0
+    latest_rank: int | None = None
+    latest_observation: Observation | None = None
+    rows: list = field(default_factory=list)
+
+
+def branch_summary(*, user, branch, campaign) -> BranchSummary:
+    today = timezone.localdate()
+    summary = BranchSummary()
+    summary.findings = finding_list(user=user, campaign=campaign).filter(branch=branch, triage=Triage.ACCEPTED).count()
+    rects = rectification_list(user=user, campaign=campaign).filter(finding__branch=branch)
+    counts = rects.aggregate(
+        open=Count("id", filter=~Q(state=RectificationState.VERIFIED)),
+        verified=Count("id", filter=Q(state=RectificationState.VERIFIED)),
+        overdue=Count("id", filter=overdue_q(today)),
+    )
+    summary.open, summary.verified, summary.overdue = counts["open"], counts["verified"], counts["overdue"]
+    summary.rows = list(rects.exclude(state=RectificationState.VERIFIED)[:5])
+    latest = observation_list(user=user, campaign=campaign).filter(stops__branch=branch, n_submitted__gt=0).first()
+    if latest is not None:
+        summary.latest_observation = latest
+        rank = next((r for r in observation_ranking(latest) if r.branch.pk == branch.pk), None)
+        summary.latest_rank = rank.rank if rank else None
+    return summary
+
+
+def overview_counts(*, user, campaign) -> dict:
+    today = timezone.localdate()
+    rects = rectification_list(user=user, campaign=campaign).order_by()
+    counts = rects.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(state=RectificationState.VERIFIED)),
+        overdue=Count("id", filter=overdue_q(today)),
+        verified=Count("id", filter=Q(state=RectificationState.VERIFIED)),
+    )
+    counts["pending_reports"] = (
+        finding_list(user=user, campaign=campaign).filter(triage=Triage.PENDING).order_by().count()
+    )
+    counts["closure"] = rules.as_percent(counts["verified"], counts["total"])
+    return counts

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sheets/", views.sheet_list, name="sheet_list"),
+    path("sheets/new/", views.sheet_create, name="sheet_create"),
+    path("observations/", views.observation_list, name="observation_list"),
+    path("observations/new/", views.observation_create, name="observation_create"),
+    path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
+    path("observations/<int:pk>/public/", views.observation_public, name="observation_public"),
+    path("cards/<int:pk>/", views.card_score, name="card_score"),
+    path("photos/<int:pk>/", views.photo_file, name="photo_file"),
+    path("photos/<int:pk>/thumbnail/", views.photo_file, {"thumbnail": True}, name="photo_thumbnail"),
+    path("evaluations/", views.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", views.evaluation_create, name="evaluation_create"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/compute/", views.evaluation_compute, name="evaluation_compute"),
+    path("evaluations/<int:pk>/publish/", views.evaluation_publish, name="evaluation_publish"),
+    path("activities/new/", views.tag_create, name="tag_create"),
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/findings/new/", views.finding_create, name="finding_create"),
+    path("findings/", views.finding_list, name="finding_list"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/triage/", views.finding_triage, name="finding_triage"),
+    path("findings/<int:pk>/rectifications/new/", views.rectification_create, name="rectification_create"),
+    path("findings/<int:pk>/accountability/new/", views.accountability_create, name="accountability_create"),
+    path("finding-photos/<int:pk>/", views.finding_photo, name="finding_photo"),
+    path("finding-photos/<int:pk>/thumbnail/", views.finding_photo, {"thumbnail": True}, name="finding_thumbnail"),
+    path("rectifications/", views.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),
+    path("rectifications/<int:pk>/transition/", views.rectification_transition, name="rectification_transition"),
+    path("rectifications/<int:pk>/reschedule/", views.rectification_reschedule, name="rectification_reschedule"),
+    path("rectification-evidence/<int:pk>/", views.rectification_evidence, name="rectification_evidence"),
+    path(
+        "rectification-evidence/<int:pk>/thumbnail/",
+        views.rectification_evidence,
+        {"thumbnail": True},
+        name="rectification_thumbnail",
+    ),
+    path("boards/", views.board, name="board"),
+    path("boards/overdue/", views.overdue_board, name="overdue_board"),
+    path("accountability/", views.accountability_list, name="accountability_list"),
+    path("reports/", views.public_report_list, name="public_report_list"),
+    path("reports/<int:pk>/reveal/", views.public_report_reveal, name="public_report_reveal"),
+]
