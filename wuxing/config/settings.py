@@ -48,6 +48,7 @@ WUXING_DOMAIN_APPS = (
     "wuxing.checklists",
     "wuxing.liaison",
     "wuxing.showcase",
+    "wuxing.rating",
 )
 WUXING_TOP_APP = "wuxing.portal"
 WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)
