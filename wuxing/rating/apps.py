@@ -36,4 +36,3 @@ class RatingConfig(AppConfig):
         if not user.has_perm("rating.view_rating"):
             return []
         return [("rating", _("Rating"), reverse("rating:home"))]
-

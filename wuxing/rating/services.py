@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.models import CampaignResult
 from wuxing.campaigns.services import campaign_record_result, ensure_campaign_open
 from wuxing.checklists.selectors import evidence_rows
 from wuxing.core.actors import SystemActor, is_system, user_or_none
@@ -602,12 +601,3 @@ def department_reviewer_add(*, actor, user, unit, department: str) -> Department
     reviewer, _created = DepartmentReviewer.objects.get_or_create(user=user, unit=unit, department=department)
     audit_record(actor=actor, action="rating.reviewer_add", obj=reviewer, after={"department": department})
     return reviewer
-
-
-def last_year_levels(campaign, branch_ids) -> dict[int, int]:
-    """branch id → its rated level in the office's campaign of the year before."""
-    return dict(
-        CampaignResult.objects.filter(
-            campaign__office_id=campaign.office_id, campaign__year=campaign.year - 1, branch_id__in=list(branch_ids)
-        ).values_list("branch_id", "level")
-    )
