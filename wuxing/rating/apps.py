@@ -36,3 +36,12 @@ class RatingConfig(AppConfig):
         if not user.has_perm("rating.view_rating"):
             return []
         return [("rating", _("Rating"), reverse("rating:home"))]
+
+    def branch_panels(self, request, branch, campaign):
+        from .panels import branch_panels
+
+        return branch_panels(request, branch, campaign)
+
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]

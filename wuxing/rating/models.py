@@ -13,6 +13,17 @@ from wuxing.org.querysets import RestrictedManager
 from .choices import Decision, ObjectionDecision, ObjectionStatus, StarResult, StarState, Step
 from .rules import DEFAULT_PUBLICITY_DAYS
 
+STATE_TONES = {
+    StarState.CLAIMED: "blue",
+    StarState.OFFICE_PASSED: "teal",
+    StarState.DISTRICT_PASSED: "teal",
+    StarState.PUBLICITY: "amber",
+    StarState.NAMED: "green",
+    StarState.RETURNED: "amber",
+    StarState.FAILED: "red",
+    StarState.VETOED: "red",
+}
+
 
 def _branch_q(scope, prefix: str):
     return prefix_q(Branch.scope_filter(scope), prefix)
@@ -80,6 +91,11 @@ class RatingStar(models.Model):
 
     def __str__(self):
         return f"{self.rating} · {self.star}"
+
+    @property
+    def tone(self) -> str:
+        """The colour its stage is shown in."""
+        return STATE_TONES.get(self.state, "grey")
 
     @classmethod
     def scope_filter(cls, scope):

@@ -74,3 +74,46 @@ def world(org):
 
 def star_of(rating, code):
     return rating.stars.select_related("star").get(star__code=code)
+
+
+def push_to_publicity(world, rating, codes=("strong_branch",), start=None):
+    """Claim, submit and pass both reviews for `codes` of `rating`, then start its publicity."""
+    from wuxing.rating import services
+    from wuxing.rating.choices import Decision, Step
+
+    for code in codes:
+        services.star_self_evaluate(actor=SYSTEM, rating_star=star_of(rating, code), claimed=True, statement="达到标准")
+    services.rating_submit(actor=SYSTEM, rating=rating, committee_decided_on=datetime.date(2026, 9, 1))
+    for code in codes:
+        for step in (Step.OFFICE_REVIEW, Step.DISTRICT_REVIEW):
+            services.star_review(actor=SYSTEM, rating_star=star_of(rating, code), step=step, decision=Decision.PASS)
+    return services.rating_publicity_start(actor=SYSTEM, rating=rating, start=start)
+
+
+@pytest.fixture
+def full(world):
+    """`world` plus: a1's rating in publicity with an open objection, a3 named, and a veto event of a2."""
+    from wuxing.core.uploads import as_upload, sample_jpeg
+    from wuxing.rating import services
+
+    push_to_publicity(world, world.rating)
+    world.rating.refresh_from_db()
+    world.objection = services.objection_submit(
+        rating=world.rating,
+        text="会议次数不实",
+        contact="13800001234",
+        rating_star=star_of(world.rating, "strong_branch"),
+    )
+    named = services.rating_open(actor=SYSTEM, campaign=world.campaign, branch=world.org.branches["a3"])
+    push_to_publicity(world, named, start=datetime.date(2026, 9, 30))
+    world.named = services.rating_name(actor=SYSTEM, rating=named, today=datetime.date(2026, 10, 13))
+    world.veto = services.veto_record(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        branch=world.org.branches["a2"],
+        indicator_code="u_sf_zero_case",
+        occurred_on=datetime.date(2026, 3, 1),
+        description="发生刑事案件",
+        evidence=as_upload(sample_jpeg("案件"), "case.jpg", "image/jpeg"),
+    )
+    return world
