@@ -294,7 +294,7 @@ def rating_publicity_start(*, actor, rating: Rating, start=None, days: int | Non
     if rules.publicity_days_problem(days):
         raise ValidationError({"days": _("The publicity lasts between 1 and 30 working days.")})
     stars = list(rating.stars.select_related("star"))
-    problem = rules.publicity_problem([s.state for s in stars if s.claimed or s.state != StarState.DRAFT])
+    problem = rules.publicity_problem([s.state for s in stars if s.claimed])
     if problem == "stars_in_review":
         raise ValidationError(_("Some claimed stars are still in review; the publicity waits for all of them."))
     if problem == "nothing_passed":

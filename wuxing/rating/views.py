@@ -144,7 +144,7 @@ def rating_detail(request, pk: int):
         is_open
         and user.has_perm("rating.name_rating")
         and office_or_district
-        and rules.publicity_problem([s.state for s in stars if s.claimed or s.state != StarState.DRAFT]) is None
+        and rules.publicity_problem([s.state for s in stars if s.claimed]) is None
     )
     objections = (
         list(selectors.objection_list(user=user).filter(rating=rating))
