@@ -44,6 +44,7 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
+from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
 from wuxing.standards.models import Standard
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
@@ -121,12 +122,24 @@ PAGE_OBJECTS = {
     "showcase:evidence_file": {"pk": ProjectEvidence},
     "showcase:evidence_thumbnail": {"pk": ProjectEvidence},
     "portal:branch_detail": {"pk": Branch},
+    "rating:branch_readiness": {"pk": Branch},
+    "rating:rating_open": {"pk": Branch},
+    "rating:rating_detail": {"pk": Rating},
+    "rating:rating_submit": {"pk": Rating},
+    "rating:publicity_start": {"pk": Rating},
+    "rating:rating_name": {"pk": Rating},
+    "rating:certificate_pdf": {"pk": Rating},
+    "rating:star_evaluate": {"pk": RatingStar},
+    "rating:star_review": {"pk": RatingStar},
+    "rating:objection_close": {"pk": Objection},
+    "rating:veto_file": {"pk": VetoEvent},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
     "deliberations_public:notice_detail": DeliberationStep,
     "checklists_public:evidence_thumb": CheckInEvidence,
     "showcase_public:site_detail": DemoSite,
+    "rating_public:result": Rating,
 }
 # Not pages of the product: Django's language switch, the API (tested below from its schema) and its docs.
 NOT_PAGES = {"set_language", "api-schema", "api-docs", "api-root", "api-token"}
@@ -153,6 +166,8 @@ API_OBJECTS = {
     "checklists": CheckInEvidence,
     "liaison": ActivityEvidence,
     "showcase": ProjectEvidence,
+    "ratings": Rating,
+    "objections": Objection,
 }
 DENIED = {302, 400, 403, 404, 405}
 

@@ -18,7 +18,7 @@ PAGES = [
     ("rating:branch_readiness", lambda w: [w.branch.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("rating:rating_detail", lambda w: [w.rating.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("rating:rating_detail", lambda w: [w.rating.pk], "dept_org", [("leader_b", 404)]),
-    ("rating:certificate", lambda w: [w.named.pk], "staff", [("leader_b", 404), ("auditor", 403)]),
+    ("rating:certificate_pdf", lambda w: [w.named.pk], "staff", [("leader_b", 404), ("auditor", 403)]),
     ("rating:star_evaluate", lambda w: [star_of(w.rating, "industry").pk], "secretary", [("staff", 403)]),
     ("rating:queue", lambda w: [], "staff", [("auditor", 403)]),
     ("rating:objection_list", lambda w: [], "staff", [("secretary", 403), ("auditor", 403)]),
@@ -132,7 +132,7 @@ def test_publicity_and_naming_from_the_pages(client, world):
     client.post(reverse("rating:rating_name", args=[world.rating.pk]))
     world.rating.refresh_from_db()
     assert world.rating.level == 1
-    pdf = client.get(reverse("rating:certificate", args=[world.rating.pk]))
+    pdf = client.get(reverse("rating:certificate_pdf", args=[world.rating.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 

@@ -1,0 +1,75 @@
+"""Rating pages in detail: the certificate's text read back, readiness and district pages with pinned queries,
+the branch's page showing a returned star's reason."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from wuxing.core.actors import SYSTEM
+from wuxing.rating import services
+from wuxing.rating.choices import Decision, Step
+
+from .conftest import star_of
+
+
+def test_certificate_text_read_back_with_pdftotext(client, full):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    client.force_login(full.users.district)
+    response = client.get(reverse("rating:certificate_pdf", args=[full.named.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "荣誉证书" in text
+    assert full.named.branch.name in text
+    assert "2026年度“1星”支部" in text
+    assert "支部过硬" in text
+    assert "测试区" in text and "2026年10月13日" in text
+    assert f"/public/{full.org.office_a.code}/rating/{full.named.pk}/" in text
+    # A rating not yet named has no certificate.
+    assert client.get(reverse("rating:certificate_pdf", args=[full.rating.pk])).status_code == 404
+
+
+def test_returned_reason_shows_on_the_branch_pages(client, world):
+    rs = star_of(world.rating, "strong_branch")
+    services.star_self_evaluate(actor=SYSTEM, rating_star=rs, claimed=True, statement="好")
+    services.rating_submit(actor=SYSTEM, rating=world.rating)
+    services.star_review(
+        actor=SYSTEM, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.RETURN, reason="请补充会议记录照片"
+    )
+    client.force_login(world.users.secretary)
+    assert "请补充会议记录照片" in client.get(reverse("rating:rating_detail", args=[world.rating.pk])).content.decode()
+    branch_page = client.get(reverse("portal:branch_detail", args=[world.branch.pk])).content.decode()
+    assert "请补充会议记录照片" in branch_page and 'id="rating-panel"' in branch_page
+
+
+def test_readiness_pages_show_what_is_missing_with_links(client, world):
+    client.force_login(world.users.secretary)
+    page = client.get(reverse("rating:branch_readiness", args=[world.branch.pk])).content.decode()
+    assert "尚无打卡事项对应" in page
+    assert reverse("checklists:branch_checklist", args=[world.branch.pk]) in page
+    assert "须先评定“支部过硬”星" in page
+    client.force_login(world.users.staff)
+    matrix = client.get(reverse("rating:readiness")).content.decode()
+    assert world.branch.name in matrix and world.org.branches["a2"].name in matrix
+    export = client.get(reverse("rating:readiness") + "?export=xlsx")
+    assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
+    results = client.get(reverse("rating:home") + "?export=xlsx")
+    assert results.status_code == 200 and "spreadsheetml" in results["Content-Type"]
+
+
+def test_list_pages_keep_their_query_counts(client, full, django_assert_max_num_queries):
+    client.force_login(full.users.district)
+    for name in ("rating:readiness", "rating:district_summary", "rating:home", "rating:queue"):
+        with django_assert_max_num_queries(30):
+            assert client.get(reverse(name) + f"?campaign={full.campaign.pk}").status_code == 200
+
+
+def test_district_summary_counts_levels_per_office(client, full):
+    client.force_login(full.users.district)
+    page = client.get(reverse("rating:district_summary") + "?year=2026").content.decode()
+    assert full.org.office_a.name in page and full.org.office_b.name in page
+    client.force_login(full.users.staff)
+    assert client.get(reverse("rating:district_summary")).status_code == 200
