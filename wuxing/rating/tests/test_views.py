@@ -73,3 +73,37 @@ def test_district_summary_counts_levels_per_office(client, full):
     assert full.org.office_a.name in page and full.org.office_b.name in page
     client.force_login(full.users.staff)
     assert client.get(reverse("rating:district_summary")).status_code == 200
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(client, full):
+    """The same number of queries with more branches, ratings and indicators' check-ins in scope."""
+    from wuxing.org.models import Branch
+
+    client.force_login(full.users.district)
+    urls = [
+        reverse("rating:readiness") + f"?campaign={full.campaign.pk}",
+        reverse("rating:district_summary") + "?year=2026",
+        reverse("rating:home") + f"?campaign={full.campaign.pk}",
+    ]
+    for url in urls:  # warm the session and the permission caches
+        client.get(url)
+    before = [_count_queries(client, url) for url in urls]
+    for i in range(6):
+        branch = Branch.objects.create(
+            office=full.org.office_a if i % 2 else full.org.office_b,
+            code=f"T-x{i}",
+            name=f"新增村{i}",
+            kind="rural_village",
+        )
+        campaign = full.campaign if i % 2 else full.campaign_b
+        services.rating_open(actor=SYSTEM, campaign=campaign, branch=branch)
+    assert [_count_queries(client, url) for url in urls] == before

@@ -35,6 +35,8 @@ from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.rules import unit_path
+from wuxing.rating.choices import StarState
+from wuxing.rating.models import Rating, RatingStar
 from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
 from wuxing.showcase.services import site_claim
 from wuxing.standards.fileformat import standard_load
@@ -103,6 +105,7 @@ class Command(BaseCommand):
         self._build_checklists(data)
         self._build_liaison(data)
         self._build_showcase(data)
+        self._build_rating(data)
         self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
         leader, office_leader = data["leader"], data["office_leader"]
@@ -131,6 +134,10 @@ class Command(BaseCommand):
             ("office leader: 五个一 tracker", office_leader, tracker),
             ("office leader: branch page", office_leader, branch_page),
             ("anonymous: public board", None, board),
+            ("district leader: rating readiness matrix", leader, reverse("rating:readiness")),
+            ("district leader: rating district summary", leader, reverse("rating:district_summary")),
+            ("office leader: rating readiness matrix", office_leader, reverse("rating:readiness")),
+            ("office leader: ratings", office_leader, reverse("rating:home")),
         ]
         self.stdout.write(f"[7/8] timing {len(cases)} pages × {repeat} …")
         results = []
@@ -376,6 +383,22 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         self._done(f"{len(rows)} assignments, {len(activities)} activities")
+
+    def _build_rating(self, data):
+
+        self._step("[6/8] ratings: every branch, its stars at every stage …")
+        stages = [StarState.DRAFT, StarState.CLAIMED, StarState.OFFICE_PASSED, StarState.DISTRICT_PASSED]
+        ratings = Rating.objects.bulk_create(
+            Rating(campaign=data["campaigns"][office.pk], branch=branch)
+            for office in data["offices"]
+            for branch in data["branches"][office.pk]
+        )
+        RatingStar.objects.bulk_create(
+            RatingStar(rating=rating, star=star, claimed=i % 4 != 0, state=stages[(rating.pk + i) % 4])
+            for rating in ratings
+            for i, star in enumerate(data["stars"][rating.branch.star_set])
+        )
+        self._done(f"{len(ratings)} ratings")
 
     def _build_showcase(self, data):
 
