@@ -18,7 +18,7 @@ _OFFICE = _VIEW | {
 class RatingConfig(AppConfig):
     name = "wuxing.rating"
     label = "rating"
-    verbose_name = _("Rating")
+    verbose_name = _("Star rating")
 
     # An office's leader and staff review for the office; the same roles on a district unit start publicity and
     # name (the services tell the two apart by the unit's level). A reviewer on a district unit reviews the stars
@@ -35,7 +35,7 @@ class RatingConfig(AppConfig):
     def nav_items(self, user):
         if not user.has_perm("rating.view_rating"):
             return []
-        return [("rating", _("Rating"), reverse("rating:home"))]
+        return [("rating", _("Star rating"), reverse("rating:home"))]
 
     def branch_panels(self, request, branch, campaign):
         from .panels import branch_panels

@@ -43,8 +43,8 @@ class StarResult(models.TextChoices):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", _("Awaiting answer")
+    CLOSED = "closed", _("Answered and closed")
 
 
 class ObjectionDecision(models.TextChoices):

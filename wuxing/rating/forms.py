@@ -33,7 +33,7 @@ class SubmitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    decision = forms.ChoiceField(label=_("Review decision"), choices=Decision.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
 
@@ -57,7 +57,7 @@ class ObjectionForm(forms.Form):
 
 
 class ObjectionCloseForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=ObjectionDecision.choices)
+    decision = forms.ChoiceField(label=_("Decision on the objection"), choices=ObjectionDecision.choices)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 

@@ -51,8 +51,8 @@ class Rating(models.Model):
 
     class Meta:
         ordering = ["campaign", "branch__sort_order", "branch__code"]
-        verbose_name = _("rating")
-        verbose_name_plural = _("ratings")
+        verbose_name = _("star rating")
+        verbose_name_plural = _("star ratings")
         constraints = [models.UniqueConstraint(fields=["campaign", "branch"], name="rating_one_per_branch")]
         permissions = [
             ("review_office_rating", "Can review ratings for the office"),
@@ -76,7 +76,7 @@ class RatingStar(models.Model):
     claimed = models.BooleanField(_("claimed"), default=False)
     statement = models.TextField(_("statement"), blank=True, max_length=2000)
     state = models.CharField(_("state"), max_length=16, choices=StarState.choices, default=StarState.DRAFT)
-    result = models.CharField(_("result"), max_length=16, choices=StarResult.choices, default=StarResult.PENDING)
+    result = models.CharField(_("rating result"), max_length=16, choices=StarResult.choices, default=StarResult.PENDING)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

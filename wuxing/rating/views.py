@@ -191,7 +191,11 @@ def star_evaluate(request, pk: int):
     """自评: the secretary claims a star or not, writes a statement and picks evidence from the check-ins."""
     rating_star = selectors.rating_star_get(user=request.user, pk=pk)
     rating = rating_star.rating
-    available = evidence_rows(user=request.user, branch=rating.branch, campaign=rating.campaign)
+    # The star's own check-ins' evidence first, then the rest of the branch's.
+    available = sorted(
+        evidence_rows(user=request.user, branch=rating.branch, campaign=rating.campaign),
+        key=lambda row: row.star_id != rating_star.star_id,
+    )
     linked = [str(e.ref_id) for e in rating_star.evidence_links.all()]
     form = SelfEvaluationForm(
         request.POST or None,
