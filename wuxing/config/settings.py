@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "ItemKindEnum": "wuxing.checklists.choices.ItemKind",
         "ActivityKindEnum": "wuxing.liaison.choices.ActivityKind",
         "BranchKindEnum": "wuxing.org.choices.BranchKind",
+        "StepEnum": "wuxing.deliberations.choices.Step",
+        "RatingStepEnum": "wuxing.rating.choices.Step",
+        "RatingDecisionEnum": "wuxing.rating.choices.Decision",
+        "ObjectionDecisionEnum": "wuxing.rating.choices.ObjectionDecision",
     },
 }
 

@@ -54,7 +54,7 @@ class RatingSerializer(serializers.ModelSerializer):
 
 class AdvanceSerializer(serializers.Serializer):
     star = serializers.CharField(max_length=32, help_text="The star's code, e.g. strong_branch.")
-    step = serializers.ChoiceField(choices=[s for s in Step.values if s != Step.VETO])
+    step = serializers.ChoiceField(choices=Step.choices, help_text="veto is recorded as an event, not a step.")
     decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
