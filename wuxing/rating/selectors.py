@@ -158,6 +158,8 @@ class StarLine:
     indicators: list[IndicatorLine] = field(default_factory=list)
     vetoes: list[VetoEvent] = field(default_factory=list)
     prerequisites: list[str] = field(default_factory=list)
+    earned: bool = False  # confirmed last year or already this year: under watch (一次创一直成)
+    warning: bool = False  # earned, and now not ready or hit by a veto event
 
 
 @dataclass
@@ -165,6 +167,24 @@ class ReadinessRow:
     branch: Branch
     stars: list[StarLine]
     counts: dict = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[StarLine]:
+        return [line for line in self.stars if line.warning]
+
+
+def earned_stars(campaign, branch_ids) -> dict[int, set[str]]:
+    """branch id → the stars it holds: confirmed in last year's result or already named this year (two queries)."""
+    earned = defaultdict(set)
+    for result in CampaignResult.objects.filter(
+        campaign__office_id=campaign.office_id, campaign__year=campaign.year - 1, branch_id__in=list(branch_ids)
+    ).prefetch_related("stars"):
+        earned[result.branch_id] |= {s.code for s in result.stars.all()}
+    for branch_id, code in RatingStar.objects.filter(
+        rating__campaign=campaign, rating__branch_id__in=list(branch_ids), result=StarResult.CONFIRMED
+    ).values_list("rating__branch_id", "star__code"):
+        earned[branch_id].add(code)
+    return earned
 
 
 def _rule_rows(standard_id) -> dict[str, list[RuleData]]:
@@ -191,6 +211,7 @@ def readiness_rows(*, campaign, branches) -> list[ReadinessRow]:
     for event in VetoEvent.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches]):
         vetoes[(event.branch_id, event.star_code)].append(event)
     rule_rows = _rule_rows(campaign.standard_id)
+    earned = earned_stars(campaign, [b.pk for b in branches])
     out = []
     for branch in branches:
         lines = []
@@ -235,6 +256,9 @@ def readiness_rows(*, campaign, branches) -> list[ReadinessRow]:
                 line.readiness = rules.star_readiness(
                     line.star.code, indicator_facts, vetoed=bool(line.vetoes), missing_prerequisites=missing
                 )
+        for line in lines:
+            line.earned = line.star.code in earned.get(branch.pk, ())
+            line.warning = line.earned and (bool(line.vetoes) or line.readiness.status == Readiness.NOT_READY)
         out.append(ReadinessRow(branch=branch, stars=lines, counts=Counter(line.readiness.status for line in lines)))
     return out
 

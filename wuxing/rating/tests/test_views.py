@@ -107,3 +107,33 @@ def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(cli
         campaign = full.campaign if i % 2 else full.campaign_b
         services.rating_open(actor=SYSTEM, campaign=campaign, branch=branch)
     assert [_count_queries(client, url) for url in urls] == before
+
+
+def test_stars_held_from_last_year_are_watched_and_warn_when_they_slip(client, world):
+    """一次创一直成: a star rated last year that is not ready this year, or hit by a veto, shows a warning."""
+    import datetime
+
+    from wuxing.campaigns.services import campaign_create, campaign_record_result
+    from wuxing.core.uploads import as_upload, sample_jpeg
+
+    last = campaign_create(actor=SYSTEM, office=world.org.office_a, year=2025, standard=world.standard)
+    held = [world.stars[("rural", "strong_branch")], world.stars[("rural", "safety_rule_of_law")]]
+    campaign_record_result(
+        actor=SYSTEM, campaign=last, branch=world.branch, level=2, stars=held, rated_on=datetime.date(2025, 12, 26)
+    )
+    services.veto_record(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        branch=world.branch,
+        indicator_code="r_sf_zero_accident",
+        occurred_on=datetime.date(2026, 8, 2),
+        description="发生一起伤人安全事故",
+        evidence=as_upload(sample_jpeg("事故"), "a.jpg", "image/jpeg"),
+    )
+    client.force_login(world.users.staff)
+    matrix = client.get(reverse("rating:readiness")).content.decode()
+    assert 'data-warning="safety_rule_of_law"' in matrix and 'data-warning="strong_branch"' in matrix
+    assert 'data-warning="industry"' not in matrix  # not held: no watch
+    client.force_login(world.users.secretary)
+    page = client.get(reverse("rating:branch_readiness", args=[world.branch.pk])).content.decode()
+    assert 'id="watch-warnings"' in page and "发生一起伤人安全事故" in page
