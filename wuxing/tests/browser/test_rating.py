@@ -80,3 +80,23 @@ def test_rating_from_self_evaluation_to_certificate(live_app, open_page):
     with open(pdf.path(), "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     assert watch.foreign_requests() == [] and district_watch.foreign_requests() == []
+
+
+def test_district_accounts_on_login_and_public_objection_on_a_phone(live_app, open_page):
+    page, watch = open_page(width=375, height=800)
+    page.goto(f"{live_app}/accounts/login/")
+    body = page.inner_text("body")
+    assert "demo-district" in body and "demo-district-dept" in body
+    page.goto(f"{live_app}/public/41019901/rating/")
+    assert "明湖社区" in page.inner_text("body")
+    page.locator("main a", has_text="明湖社区").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#objection-form").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert "13700005678" not in page.content()  # the demo objection's contact stays private
+    page.fill("#objection-form textarea[name=text]", "该社区公示材料中的会议照片与实际不符。")
+    page.locator("#objection-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "您的异议已收到" in page.inner_text("body")
+    screenshot(page, "rating-public-375")
+    assert watch.foreign_requests() == []
