@@ -1,12 +1,11 @@
 """The rating on an office's public site (no sign-in): the announcement of results and publicity, each branch's
 result with its stars, and the objection form during publicity. Names only; an objection's contact is never shown."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
@@ -90,8 +89,8 @@ def result(request, office_code: str, pk: int):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Your objection was received; the office will check it and answer."))
-                return redirect("rating_public:result", office_code=office.code, pk=rating.pk)
+                # The public site shows no flash messages: the page says it was received.
+                return redirect(reverse("rating_public:result", args=[office.code, rating.pk]) + "?sent=1")
     return render(
         request,
         "rating/public/result.html",
@@ -101,6 +100,7 @@ def result(request, office_code: str, pk: int):
             "stars": stars,
             "form": form,
             "open_for_objections": open_for_objections,
+            "sent": request.GET.get("sent") == "1",
             "calendar_covered": rules.calendar_covers(rating.publicity_start.year) if rating.publicity_start else True,
         },
     )
