@@ -332,7 +332,9 @@ class OfficeSummary:
 
 def district_summary(*, user, year: int) -> list[OfficeSummary]:
     """Per office in the user's scope: branches per level this year against the quotas and last year (R1)."""
-    offices = list(OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE).order_by("path"))
+    offices = list(
+        OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE).select_related("parent").order_by("path")
+    )
     ids = [o.pk for o in offices]
     campaigns = {
         c.office_id: c for c in Campaign.objects.filter(office_id__in=ids, year=year).prefetch_related("quotas")

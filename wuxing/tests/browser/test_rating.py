@@ -80,6 +80,8 @@ def test_rating_from_self_evaluation_to_certificate(live_app, open_page):
     with open(pdf.path(), "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     assert watch.foreign_requests() == [] and district_watch.foreign_requests() == []
+    for w in (watch, district_watch):
+        assert [e for e in w.errors if "Content Security Policy" in e or "Refused" in e] == []
 
 
 def test_district_accounts_on_login_and_public_objection_on_a_phone(live_app, open_page):
@@ -100,3 +102,4 @@ def test_district_accounts_on_login_and_public_objection_on_a_phone(live_app, op
     assert "您的异议已收到" in page.inner_text("body")
     screenshot(page, "rating-public-375")
     assert watch.foreign_requests() == []
+    assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
