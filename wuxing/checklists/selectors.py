@@ -446,3 +446,71 @@ def checkin_rows_on(*, branch_ids, day: date) -> dict[int, list[dict]]:
             figure = "✓" if figure else "✗"
         rows[c.item.branch_id].append({"kind": "checkin", "title": c.item.title, "value": str(figure), "id": c.pk})
     return dict(rows)
+
+
+# -------------------------------------------------------------------------------------------------------
+# For the rating app: each indicator's progress (R10) and whether evidence backs it, as plain rows
+# -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorProgressRow:
+    branch_id: int
+    indicator_id: int
+    item_id: int
+    progress: float
+    has_evidence: bool
+
+
+def indicator_progress_rows(*, campaign, branch_ids) -> list[IndicatorProgressRow]:
+    """One row per check-in item measuring a standard's indicator, for the given branches (two queries)."""
+    items = list(
+        ChecklistItem.objects.filter(campaign=campaign, branch_id__in=list(branch_ids), indicator__isnull=False)
+        .only("id", "branch_id", "indicator_id", "kind", "start_value", "target_value", "current_value", "done")
+        .order_by("id")
+    )
+    evidenced = set(
+        CheckInEvidence.objects.filter(
+            checkin__item__in=[i.pk for i in items], checkin__corrected_by__isnull=True
+        ).values_list("checkin__item_id", flat=True)
+    )
+    return [
+        IndicatorProgressRow(
+            branch_id=i.branch_id,
+            indicator_id=i.indicator_id,
+            item_id=i.pk,
+            progress=rules.item_progress(
+                kind=i.kind, start=i.start_value, target=i.target_value, current=i.current_value, done=i.done
+            ),
+            has_evidence=i.pk in evidenced,
+        )
+        for i in items
+    ]
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    id: int
+    label: str
+    star_id: int
+    item_id: int
+
+
+def evidence_rows(*, user, branch, campaign) -> list[EvidenceRow]:
+    """The branch's check-in evidence in the campaign that the user may see (every one for `user=None`, the
+    system), for linking to a rated star."""
+    qs = CheckInEvidence.objects.all() if user is None else CheckInEvidence.objects.restrict(user, "view")
+    qs = (
+        qs.filter(checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True)
+        .select_related("checkin__item")
+        .order_by("checkin__item__star__position", "-checkin__effective_on", "-id")
+    )
+    return [
+        EvidenceRow(
+            id=e.pk,
+            label=f"{e.checkin.item.title} · {e.checkin.effective_on:%Y-%m-%d} · {e.original_name}"[:200],
+            star_id=e.checkin.item.star_id,
+            item_id=e.checkin.item_id,
+        )
+        for e in qs
+    ]

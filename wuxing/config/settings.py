@@ -50,6 +50,7 @@ WUXING_DOMAIN_APPS = (
     "wuxing.showcase",
     "wuxing.rhythm",
     "wuxing.supervision",
+    "wuxing.rating",
 )
 WUXING_TOP_APP = "wuxing.portal"
 WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)
@@ -246,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "wuxing.liaison.choices.ActivityKind",
         "BranchKindEnum": "wuxing.org.choices.BranchKind",
         "CampaignStatusEnum": "wuxing.campaigns.choices.CampaignStatus",
+        "StepEnum": "wuxing.deliberations.choices.Step",
+        "RatingStepEnum": "wuxing.rating.choices.Step",
+        "RatingDecisionEnum": "wuxing.rating.choices.Decision",
+        "ObjectionDecisionEnum": "wuxing.rating.choices.ObjectionDecision",
     },
 }
 

@@ -48,6 +48,7 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
+from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
     Action,
     AnnualSummary,
@@ -201,6 +202,17 @@ PAGE_OBJECTS = {
     "rhythm:summary_pdf": {"pk": AnnualSummary},
     "rhythm:summary_docx": {"pk": AnnualSummary},
     "rhythm:summary_xlsx": {"pk": AnnualSummary},
+    "rating:branch_readiness": {"pk": Branch},
+    "rating:rating_open": {"pk": Branch},
+    "rating:rating_detail": {"pk": Rating},
+    "rating:rating_submit": {"pk": Rating},
+    "rating:publicity_start": {"pk": Rating},
+    "rating:rating_name": {"pk": Rating},
+    "rating:certificate_pdf": {"pk": Rating},
+    "rating:star_evaluate": {"pk": RatingStar},
+    "rating:star_review": {"pk": RatingStar},
+    "rating:objection_close": {"pk": Objection},
+    "rating:veto_file": {"pk": VetoEvent},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -209,6 +221,7 @@ PUBLIC_OBJECTS = {
     "showcase_public:site_detail": DemoSite,
     "supervision_public:evaluation": Evaluation,
     "supervision_public:observation": Observation,
+    "rating_public:result": Rating,
 }
 # Not pages of the product: Django's language switch, the API (tested below from its schema) and its docs.
 NOT_PAGES = {"set_language", "api-schema", "api-docs", "api-root", "api-token"}
@@ -248,6 +261,8 @@ API_OBJECTS = {
     "inspections": Inspection,
     "inspection-findings": Finding,
     "rectifications": Rectification,
+    "ratings": Rating,
+    "objections": Objection,
 }
 DENIED = {302, 400, 403, 404, 405}
 

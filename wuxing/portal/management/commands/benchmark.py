@@ -36,6 +36,8 @@ from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.rules import unit_path
+from wuxing.rating.choices import StarState
+from wuxing.rating.models import Rating, RatingStar
 from wuxing.rhythm import rules as rhythm_rules
 from wuxing.rhythm.models import Action, DailyReport, HelpRequest, Meeting
 from wuxing.showcase.models import FeatureProject, Milestone, ProjectKind
@@ -125,6 +127,7 @@ class Command(BaseCommand):
         self._build_showcase(data)
         self._build_rhythm(data)
         self._build_supervision(data)
+        self._build_rating(data)
         self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
         leader, office_leader = data["leader"], data["office_leader"]
@@ -170,8 +173,12 @@ class Command(BaseCommand):
             ("district leader: board per inspector", leader, f"{by_branch}?by=inspector"),
             ("district leader: API evaluations", leader, "/api/v1/evaluations/?limit=50"),
             ("anonymous: public board", None, board),
+            ("district leader: rating readiness matrix", leader, reverse("rating:readiness")),
+            ("district leader: rating district summary", leader, reverse("rating:district_summary")),
+            ("office leader: rating readiness matrix", office_leader, reverse("rating:readiness")),
+            ("office leader: ratings", office_leader, reverse("rating:home")),
         ]
-        self.stdout.write(f"[9/10] timing {len(cases)} pages × {repeat} …")
+        self.stdout.write(f"[10/11] timing {len(cases)} pages × {repeat} …")
         results = []
         for label, user, url in cases:
             client = Client()
@@ -202,7 +209,7 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(f"      {label}: {statistics.median(times):.1f} ms")
-        self.stdout.write(f"[10/10] results ({offices} offices × {branches} branches, {connection.vendor})")
+        self.stdout.write(f"[11/11] results ({offices} offices × {branches} branches, {connection.vendor})")
         self.stdout.write(f"{'page':45} {'median ms':>10} {'max ms':>8} {'queries':>8} {'peak MiB':>9} {'KiB':>7}")
         for label, median, worst, queries, peak, size in results:
             self.stdout.write(f"{_pad(label, 45)} {median:10.1f} {worst:8.1f} {queries:8d} {peak:9.1f} {size:7.1f}")
@@ -213,7 +220,7 @@ class Command(BaseCommand):
 
     def _build_org(self, offices, branches):
 
-        self._step(f"[1/10] organisation: {offices} offices × {branches} branches …")
+        self._step(f"[1/11] organisation: {offices} offices × {branches} branches …")
         province = OrgUnit.objects.create(
             code="B41", name="基准省", level=UnitLevel.PROVINCE, path=unit_path(None, "B41")
         )
@@ -267,7 +274,7 @@ class Command(BaseCommand):
 
     def _build_campaigns(self, data):
 
-        self._step("[2/10] standard and campaigns …")
+        self._step("[2/11] standard and campaigns …")
         text = (Path(settings.BASE_DIR) / "standards" / "data" / "example-standard.yaml").read_text(encoding="utf-8")
         standard = standard_load(actor=BENCHMARK, text=text)
         stars = {}
@@ -290,7 +297,7 @@ class Command(BaseCommand):
 
     def _build_targets(self, data):
 
-        self._step("[3/10] confirmed targets and quotas …")
+        self._step("[3/11] confirmed targets and quotas …")
         now = timezone.now()
         targets, quotas, links = [], [], []
         data["targeted"] = {}
@@ -327,7 +334,7 @@ class Command(BaseCommand):
 
     def _build_checklists(self, data):
 
-        self._step(f"[4/10] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
+        self._step(f"[4/11] check-in lists ({ITEMS_PER_BRANCH} items per branch) and check-ins …")
         items = []
         for office in data["offices"]:
             campaign = data["campaigns"][office.pk]
@@ -384,7 +391,7 @@ class Command(BaseCommand):
 
     def _build_liaison(self, data):
 
-        self._step(f"[5/10] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
+        self._step(f"[5/11] campaign assignments and {ACTIVITIES_PER_ASSIGNMENT} 五个一 activities each …")
         rows = CampaignAssignment.objects.bulk_create(
             (
                 CampaignAssignment(
@@ -418,7 +425,7 @@ class Command(BaseCommand):
 
     def _build_rhythm(self, data):
 
-        self._step(f"[7/10] daily reports of the last {RHYTHM_DAYS} working days, help requests, weekly meetings …")
+        self._step(f"[7/11] daily reports of the last {RHYTHM_DAYS} working days, help requests, weekly meetings …")
         last = rhythm_rules.last_working_day(min(timezone.localdate(), date(YEAR, 12, 31)))
         days = [d for d in rhythm_rules.working_days(date(YEAR, 1, 1), last)][-RHYTHM_DAYS:]
         now = timezone.now()
@@ -473,7 +480,7 @@ class Command(BaseCommand):
     def _build_supervision(self, data):
 
         self._step(
-            f"[8/10] supervision: an observation of every branch by {OBSERVERS} observers, an evaluation and "
+            f"[8/11] supervision: an observation of every branch by {OBSERVERS} observers, an evaluation and "
             f"{RECTIFICATIONS_PER_BRANCH} rectifications per branch (half overdue) in every office …"
         )
         observers = User.objects.bulk_create(
@@ -568,9 +575,25 @@ class Command(BaseCommand):
                 data.update(observation=observation, evaluation=evaluation)
         self._done(f"{cards} score cards, {rows} evaluation rows, {rects} rectifications")
 
+    def _build_rating(self, data):
+
+        self._step("[9/11] ratings: every branch, its stars at every stage …")
+        stages = [StarState.DRAFT, StarState.CLAIMED, StarState.OFFICE_PASSED, StarState.DISTRICT_PASSED]
+        ratings = Rating.objects.bulk_create(
+            Rating(campaign=data["campaigns"][office.pk], branch=branch)
+            for office in data["offices"]
+            for branch in data["branches"][office.pk]
+        )
+        RatingStar.objects.bulk_create(
+            RatingStar(rating=rating, star=star, claimed=i % 4 != 0, state=stages[(rating.pk + i) % 4])
+            for rating in ratings
+            for i, star in enumerate(data["stars"][rating.branch.star_set])
+        )
+        self._done(f"{len(ratings)} ratings")
+
     def _build_showcase(self, data):
 
-        self._step("[6/10] one demonstration site in the first office …")
+        self._step("[6/11] one demonstration site in the first office …")
         office = data["offices"][0]
         campaign, branch = data["campaigns"][office.pk], data["branches"][office.pk][0]
         site = site_claim(

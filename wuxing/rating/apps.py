@@ -1,0 +1,47 @@
+"""评星定级 as an app: its role permissions, menu entries, branch panel and public pages."""
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = {"rating.view_rating", "rating.view_ratingstar", "rating.view_reviewstep", "rating.view_starevidence"}
+_OFFICE = _VIEW | {
+    "rating.review_office_rating",
+    "rating.name_rating",
+    "rating.view_vetoevent",
+    "rating.add_vetoevent",
+    "rating.view_objection",
+    "rating.change_objection",
+}
+
+
+class RatingConfig(AppConfig):
+    name = "wuxing.rating"
+    label = "rating"
+    verbose_name = _("Star rating")
+
+    # An office's leader and staff review for the office; the same roles on a district unit start publicity and
+    # name (the services tell the two apart by the unit's level). A reviewer on a district unit reviews the stars
+    # of the departments it is registered for (DepartmentReviewer). The secretary evaluates its own branch.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": set(_OFFICE),
+        "campaign_staff": set(_OFFICE),
+        "department_cadre": set(_VIEW),
+        "branch_secretary": _VIEW | {"rating.change_rating", "rating.change_ratingstar", "rating.view_vetoevent"},
+        "branch_member": set(_VIEW),
+        "reviewer": _VIEW | {"rating.review_district_rating", "rating.view_vetoevent"},
+    }
+
+    def nav_items(self, user):
+        if not user.has_perm("rating.view_rating"):
+            return []
+        return [("rating", _("Star rating"), reverse("rating:home"))]
+
+    def branch_panels(self, request, branch, campaign):
+        from .panels import branch_panels
+
+        return branch_panels(request, branch, campaign)
+
+    def public_links(self, office):
+        """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
+        return [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]

@@ -1,0 +1,58 @@
+"""Choices of the rating app: where a claimed star stands in the review chain (R14), and what it came to."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StarState(models.TextChoices):
+    """The stage of one star of a branch's rating; the review chain of R14, star by star."""
+
+    DRAFT = "draft", _("Not submitted")
+    CLAIMED = "claimed", _("Awaiting office review")
+    OFFICE_PASSED = "office_passed", _("Awaiting district review")
+    DISTRICT_PASSED = "district_passed", _("Awaiting publicity")
+    PUBLICITY = "publicity", _("In publicity")
+    NAMED = "named", _("Named")
+    RETURNED = "returned", _("Returned to the branch")
+    FAILED = "failed", _("Not passed")
+    VETOED = "vetoed", _("Lost by a veto")
+
+
+class Step(models.TextChoices):
+    """A step taken on a star: the branch's submission, the two reviews, publicity and naming."""
+
+    SUBMIT = "submit", _("Self-evaluation submitted")
+    OFFICE_REVIEW = "office_review", _("Office review")
+    DISTRICT_REVIEW = "district_review", _("District review")
+    PUBLICITY = "publicity", _("Publicity")
+    NAME = "name", _("Naming")
+    VETO = "veto", _("Veto")
+
+
+class Decision(models.TextChoices):
+    PASS = "pass", _("Pass")
+    RETURN = "return", _("Return to the branch")
+    FAIL = "fail", _("Fail")
+
+
+class StarResult(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    NOT_CLAIMED = "not_claimed", _("Not claimed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting answer")
+    CLOSED = "closed", _("Answered and closed")
+
+
+class ObjectionDecision(models.TextChoices):
+    UPHELD = "upheld", _("Upheld: the star is withdrawn")
+    DISMISSED = "dismissed", _("Dismissed after checking")
+
+
+class Readiness(models.TextChoices):
+    READY = "ready", _("Ready")
+    AT_RISK = "at_risk", _("At risk")
+    NOT_READY = "not_ready", _("Not ready")

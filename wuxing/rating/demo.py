@@ -1,0 +1,197 @@
+"""This app's part of the demo office: last year rated and named through the whole chain, this year in review.
+
+2025: every branch self-evaluated the stars it was rated at, passed both reviews, five working days of publicity,
+named by the district (the levels the campaigns demo recorded). 2026: most branches past the office review, several
+stars in the district review with one returned, one branch in publicity with an open objection (naming blocked),
+one 平安法治 veto event, two branches waiting for the office, and the demo secretary's branch still to evaluate.
+Everything goes through the services as the demo actor; only the dates of last year's steps are set afterwards,
+so the record reads as it happened in 2025.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from wuxing.campaigns.choices import CampaignStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.services import campaign_set_status
+from wuxing.checklists.selectors import evidence_rows, item_queryset
+from wuxing.checklists.services import checkin_record
+from wuxing.core.actors import DEMO
+from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.org.models import Branch, User
+from wuxing.targets.selectors import target_summaries
+
+from . import services
+from .choices import Decision, Step
+from .models import Rating, ReviewStep
+
+LAST_YEAR_DATES = {
+    Step.SUBMIT: datetime.date(2025, 11, 20),
+    Step.OFFICE_REVIEW: datetime.date(2025, 11, 28),
+    Step.DISTRICT_REVIEW: datetime.date(2025, 12, 5),
+    Step.PUBLICITY: datetime.date(2025, 12, 10),
+    Step.NAME: datetime.date(2025, 12, 26),
+}
+DISTRICT_DEPARTMENT = "区委政法委"
+
+# Branch code suffix → how far its 2026 rating got.
+IN_PUBLICITY = "001"
+AWAITING_PUBLICITY = {"002", "003"}
+AWAITING_OFFICE = {"013", "014"}
+SECRETARY_TO_EVALUATE = "008"
+RETURNED = ("009", "industry", "村集体经济收入台账与银行流水不一致，请补充2026年度审计报告后重新申报。")
+VETO = ("010", "r_sf_zero_case", datetime.date(2026, 7, 14), "村内发生一起盗窃刑事案件，已由公安机关立案侦查。")
+
+
+def _stars(rating):
+    return {s.star.code: s for s in rating.stars.select_related("star")}
+
+
+def _claim(rating, codes, statement="对照创建标准逐项自查，各项指标均已达到，佐证材料已关联打卡记录。"):
+    stars = _stars(rating)
+    evidence = evidence_rows(user=None, branch=rating.branch, campaign=rating.campaign)
+    for code in codes:
+        rs = stars[code]
+        linked = [row.id for row in evidence if row.star_id == rs.star_id][:3]
+        services.star_self_evaluate(actor=DEMO, rating_star=rs, claimed=True, statement=statement, evidence_ids=linked)
+
+
+def _review(rating, codes, step, decision=Decision.PASS, reason=""):
+    stars = _stars(rating)
+    for code in codes:
+        services.star_review(actor=DEMO, rating_star=stars[code], step=step, decision=decision, reason=reason)
+
+
+def load_last_year(*, office, say):
+    previous = Campaign.objects.filter(office=office, year=2025).first()
+    if previous is None:
+        say("      没有上一年度的创建活动，跳过")
+        return
+    status = previous.status
+    campaign_set_status(actor=DEMO, campaign=previous, status=CampaignStatus.RUNNING)
+    results = {r.branch_id: r for r in previous.results.prefetch_related("stars")}
+    named = 0
+    for branch in Branch.objects.filter(office=office).order_by("sort_order", "code"):
+        result = results.get(branch.pk)
+        codes = [s.code for s in result.stars.all()] if result else []
+        if not codes:
+            continue
+        rating = services.rating_open(actor=DEMO, campaign=previous, branch=branch)
+        _claim(rating, codes)
+        services.rating_submit(
+            actor=DEMO, rating=rating, committee_decided_on=datetime.date(2025, 11, 18), committee_attendance=7
+        )
+        _review(rating, codes, Step.OFFICE_REVIEW)
+        _review(rating, codes, Step.DISTRICT_REVIEW)
+        services.rating_publicity_start(actor=DEMO, rating=rating, start=LAST_YEAR_DATES[Step.PUBLICITY])
+        services.rating_name(actor=DEMO, rating=rating, today=LAST_YEAR_DATES[Step.NAME])
+        named += 1
+    campaign_set_status(actor=DEMO, campaign=previous, status=status)
+    # The steps were taken now; date them as the 2025 record has them.
+    for step, day in LAST_YEAR_DATES.items():
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        ReviewStep.objects.filter(rating_star__rating__campaign=previous, step=step).update(acted_at=at)
+    Rating.objects.filter(campaign=previous).update(
+        submitted_at=timezone.make_aware(datetime.datetime.combine(LAST_YEAR_DATES[Step.SUBMIT], datetime.time(9)))
+    )
+    say(f"      2025年度：{named} 个村（社区）经自评、初审、联审、公示后命名")
+
+
+def _ensure_evidence(campaign, branch, star_code):
+    """The demo secretary's branch gets a photo on its 平安法治 check-ins, to link in its self-evaluation."""
+    rows = evidence_rows(user=None, branch=branch, campaign=campaign)
+    stars = {s.star.code: s.star_id for s in Rating.objects.get(campaign=campaign, branch=branch).stars.all()}
+    if any(row.star_id == stars.get(star_code) for row in rows):
+        return
+    item = item_queryset().filter(campaign=campaign, branch=branch, star__code=star_code).order_by("id").first()
+    if item is None:
+        return
+    checkin_record(
+        actor=DEMO,
+        item=item,
+        value=item.target_value if item.kind == "quantitative" else None,
+        done=True if item.kind != "quantitative" else None,
+        effective_on=min(timezone.localdate(), datetime.date(campaign.year, 11, 20)),
+        note="矛盾纠纷排查化解台账",
+        evidence=[
+            as_upload(sample_jpeg(f"{branch.name} · 平安法治", size=(320, 240)), "平安建设台账.jpg", "image/jpeg")
+        ],
+    )
+
+
+def load_this_year(*, office, say):
+    campaign = Campaign.objects.filter(office=office, status=CampaignStatus.RUNNING).order_by("-year").first()
+    if campaign is None:
+        say("      没有进行中的创建活动，跳过")
+        return
+    targets = target_summaries(campaign=campaign)
+    branches = list(Branch.objects.filter(office=office).order_by("sort_order", "code"))
+    ratings = {}
+    for branch in branches:
+        ratings[branch.code[-3:]] = services.rating_open(actor=DEMO, campaign=campaign, branch=branch)
+    counts = {"publicity": 0, "district": 0, "office": 0}
+    for suffix, rating in ratings.items():
+        if suffix == SECRETARY_TO_EVALUATE:
+            _ensure_evidence(campaign, rating.branch, "safety_rule_of_law")
+            continue
+        target = targets.get(rating.branch_id)
+        stars = _stars(rating)
+        codes = [c for c in stars if target and c in target.star_codes] or list(stars)[:3]
+        _claim(rating, codes)
+        services.rating_submit(
+            actor=DEMO, rating=rating, committee_decided_on=datetime.date(campaign.year, 11, 10), committee_attendance=7
+        )
+        if suffix in AWAITING_OFFICE:
+            counts["office"] += 1
+            continue
+        _review(rating, codes, Step.OFFICE_REVIEW)
+        if suffix == IN_PUBLICITY or suffix in AWAITING_PUBLICITY:
+            _review(rating, codes, Step.DISTRICT_REVIEW)
+            if suffix == IN_PUBLICITY:
+                rating = services.rating_publicity_start(actor=DEMO, rating=rating)
+                stars = _stars(rating)
+                services.objection_submit(
+                    rating=rating,
+                    rating_star=stars[codes[-1]],
+                    text="听说该社区部分活动记录是补拍的，请核实相关佐证材料的真实性。",
+                    contact="13700005678",
+                )
+                counts["publicity"] += 1
+            continue
+        # In the district review: the party-building stars already passed, the rest waiting for their department.
+        passed = [c for c in codes if c == "strong_branch"]
+        _review(rating, passed, Step.DISTRICT_REVIEW)
+        if suffix == RETURNED[0] and RETURNED[1] in codes:
+            _review(rating, [RETURNED[1]], Step.DISTRICT_REVIEW, Decision.RETURN, RETURNED[2])
+        counts["district"] += 1
+    suffix, indicator, day, description = VETO
+    services.veto_record(
+        actor=DEMO,
+        campaign=campaign,
+        branch=ratings[suffix].branch,
+        indicator_code=indicator,
+        occurred_on=day,
+        description=description,
+        evidence=as_upload(sample_jpeg("立案告知书", size=(320, 240)), "立案告知书.jpg", "image/jpeg"),
+    )
+    say(
+        f"      {campaign.year}年度：{counts['office']} 个待街道初审，{counts['district']} 个在区县联审（1 颗星被退回），"
+        f"{len(AWAITING_PUBLICITY)} 个待公示，{counts['publicity']} 个公示中（有 1 条异议待处理），1 起平安法治否决事项"
+    )
+
+
+def load_reviewers(*, office, say):
+    """The district department reviewer account reviews the stars its department is responsible for."""
+    user = User.objects.filter(username="demo-district-dept").first()
+    if user is None or office.parent is None:
+        return
+    services.department_reviewer_add(actor=DEMO, user=user, unit=office.parent, department=DISTRICT_DEPARTMENT)
+    say(f"      demo-district-dept：{office.parent.name}{DISTRICT_DEPARTMENT}（平安法治星联审）")
+
+
+STEPS = [
+    ("评星定级：2025年度命名", load_last_year),
+    ("评星定级：2026年度审核", load_this_year),
+    ("评星定级：区县联审账号", load_reviewers),
+]

@@ -1,0 +1,74 @@
+"""Excel exports of the rating: all results, and the readiness matrix; same campaign and scope as their pages."""
+
+from django.utils.translation import gettext as _
+
+from wuxing.campaigns.selectors import campaign_for
+from wuxing.core.exports import ExportSpec, exporter
+
+from . import selectors
+from .choices import Readiness
+
+READINESS = dict(Readiness.choices)
+VS = {"met": "达标", "not_met": "未达标", "up": "晋位", "same": "保持", "down": "降星"}
+
+
+@exporter
+def results_export(user, params) -> ExportSpec:
+    campaign = campaign_for(user=user, params=params)
+    rows = (
+        selectors.result_rows(campaign=campaign, ratings=selectors.rating_list(user=user, campaign=campaign))
+        if campaign is not None
+        else []
+    )
+    return ExportSpec(
+        filename="rating-results.xlsx",
+        title=_("Rating results"),
+        headers=[
+            _("Branch"),
+            *[_("Star %(n)d") % {"n": n} for n in range(1, 6)],
+            _("Level"),
+            _("Target level"),
+            _("Against the target"),
+            _("Last year"),
+            _("Against last year"),
+            _("Named on"),
+        ],
+        rows=(
+            (
+                r.rating.branch.name,
+                *[f"{s.star.name}：{s.get_state_display()}" for s in r.rating.stars.all()][:5],
+                r.rating.level,
+                r.target_level,
+                VS.get(r.vs_target, ""),
+                r.last_level,
+                VS.get(r.vs_last, ""),
+                r.rating.named_on,
+            )
+            for r in rows
+        ),
+        total=len(rows),
+    )
+
+
+@exporter
+def readiness_export(user, params) -> ExportSpec:
+    campaign = campaign_for(user=user, params=params)
+    rows = selectors.readiness_table(user=user, campaign=campaign) if campaign is not None else []
+    return ExportSpec(
+        filename="rating-readiness.xlsx",
+        title=_("Readiness"),
+        headers=[_("Branch"), *[_("Star %(n)d") % {"n": n} for n in range(1, 6)], _("Ready"), _("At risk")],
+        rows=(
+            (
+                row.branch.name,
+                *[
+                    f"{line.star.name}：{READINESS[line.readiness.status]}（{line.readiness.met}/{line.readiness.total}）"
+                    for line in row.stars
+                ][:5],
+                row.counts.get(Readiness.READY, 0),
+                row.counts.get(Readiness.AT_RISK, 0),
+            )
+            for row in rows
+        ),
+        total=len(rows),
+    )

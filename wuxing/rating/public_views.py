@@ -1,0 +1,106 @@
+"""The rating on an office's public site (no sign-in): the announcement of results and publicity, each branch's
+result with its stars, and the objection form during publicity. Names only; an objection's contact is never shown."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from wuxing.campaigns.selectors import campaign_public
+from wuxing.core.extensions import app_links
+from wuxing.org.selectors import public_office
+
+from . import rules, services
+from .choices import StarState
+from .forms import ObjectionForm
+from .models import Rating, RatingStar
+
+PUBLIC_STATES = (StarState.PUBLICITY, StarState.NAMED)
+
+
+def _public_ratings(office):
+    campaign = campaign_public(office=office)
+    qs = (
+        Rating.objects.filter(branch__office=office, stars__state__in=PUBLIC_STATES)
+        .distinct()
+        .select_related("branch", "campaign")
+        .order_by("-campaign__year", "branch__sort_order", "branch__code")
+    )
+    return campaign, qs
+
+
+def announcement(request, office_code: str):
+    office = public_office(office_code)
+    campaign, qs = _public_ratings(office)
+    ratings = list(qs.prefetch_related("stars__star"))
+    today = timezone.localdate()
+    in_publicity = [
+        r
+        for r in ratings
+        if r.publicity_end
+        and not rules.publicity_over(r.publicity_end, today)
+        and any(s.state == StarState.PUBLICITY for s in r.stars.all())
+    ]
+    named = [r for r in ratings if r.named_on]
+    return render(
+        request,
+        "rating/public/announcement.html",
+        {
+            "office": office,
+            "campaign": campaign,
+            "in_publicity": in_publicity,
+            "named": named,
+            "links": app_links("public_links", office=office),
+        },
+    )
+
+
+def result(request, office_code: str, pk: int):
+    office = public_office(office_code)
+    _campaign, qs = _public_ratings(office)
+    rating = qs.filter(pk=pk).first()
+    if rating is None:
+        raise Http404
+    stars = [
+        s
+        for s in RatingStar.objects.filter(rating=rating).select_related("star").order_by("star__position")
+        if s.state in PUBLIC_STATES or s.claimed
+    ]
+    today = timezone.localdate()
+    open_for_objections = any(s.state == StarState.PUBLICITY for s in stars) and not rules.publicity_over(
+        rating.publicity_end, today
+    )
+    publicity_stars = [s for s in stars if s.state == StarState.PUBLICITY]
+    form = ObjectionForm(request.POST or None, stars=publicity_stars) if open_for_objections else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            star_id = form.cleaned_data["rating_star"]
+            rating_star = next((s for s in publicity_stars if str(s.pk) == star_id), None)
+            try:
+                services.objection_submit(
+                    rating=rating,
+                    text=form.cleaned_data["text"],
+                    contact=form.cleaned_data["contact"],
+                    rating_star=rating_star,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                # The public site shows no flash messages: the page says it was received.
+                return redirect(reverse("rating_public:result", args=[office.code, rating.pk]) + "?sent=1")
+    return render(
+        request,
+        "rating/public/result.html",
+        {
+            "office": office,
+            "rating": rating,
+            "stars": stars,
+            "form": form,
+            "open_for_objections": open_for_objections,
+            "sent": request.GET.get("sent") == "1",
+            "calendar_covered": rules.calendar_covers(rating.publicity_start.year) if rating.publicity_start else True,
+        },
+    )

@@ -1,0 +1,299 @@
+"""Pure rules of the annual rating: the review chain (R14), working days, level (R1), prerequisites and vetoes (R3),
+readiness, and the result against the target and last year. No ORM, no request."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+from wuxing.standards.rules import RuleData, apply_star_rules, compute_level
+
+from .choices import Decision, Readiness, StarState, Step
+
+DEFAULT_PUBLICITY_DAYS = 5
+MAX_PUBLICITY_DAYS = 30
+
+# ---------------------------------------------------------------------------------------------------------
+# The official working calendar
+# ---------------------------------------------------------------------------------------------------------
+
+
+def calendar_covers(year: int) -> bool:
+    """Whether the installed official calendar (chinese_calendar) has the State Council's holidays of `year`."""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """A working day on the official calendar (holidays off, make-up Saturdays and Sundays on).
+
+    For a year the calendar does not cover yet, Monday to Friday count: an approximation, flagged on the
+    publicity page by `calendar_covers`.
+    """
+    if calendar_covers(day.year):
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
+def last_working_day(
+    start: datetime.date, days: int, is_workday: Callable[[datetime.date], bool] = is_working_day
+) -> datetime.date:
+    """The last day of a period of `days` working days beginning on `start` (which counts if it is one)."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    day = start
+    counted = 0
+    while True:
+        if is_workday(day):
+            counted += 1
+            if counted == days:
+                return day
+        day += datetime.timedelta(days=1)
+
+
+def publicity_over(end: datetime.date | None, today: datetime.date) -> bool:
+    """The publicity period is over once its last day has passed."""
+    return end is not None and today > end
+
+
+def publicity_days_problem(days) -> str | None:
+    if not isinstance(days, int) or not 1 <= days <= MAX_PUBLICITY_DAYS:
+        return "publicity_days"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The review chain (R14), star by star
+# ---------------------------------------------------------------------------------------------------------
+
+# (state, step, decision) → the next state. Nothing else is allowed: no step is skipped or repeated.
+TRANSITIONS: dict[tuple[str, str, str], str] = {
+    (StarState.DRAFT, Step.SUBMIT, ""): StarState.CLAIMED,
+    (StarState.RETURNED, Step.SUBMIT, ""): StarState.CLAIMED,
+    (StarState.CLAIMED, Step.OFFICE_REVIEW, Decision.PASS): StarState.OFFICE_PASSED,
+    (StarState.CLAIMED, Step.OFFICE_REVIEW, Decision.RETURN): StarState.RETURNED,
+    (StarState.CLAIMED, Step.OFFICE_REVIEW, Decision.FAIL): StarState.FAILED,
+    (StarState.OFFICE_PASSED, Step.DISTRICT_REVIEW, Decision.PASS): StarState.DISTRICT_PASSED,
+    (StarState.OFFICE_PASSED, Step.DISTRICT_REVIEW, Decision.RETURN): StarState.RETURNED,
+    (StarState.OFFICE_PASSED, Step.DISTRICT_REVIEW, Decision.FAIL): StarState.FAILED,
+    (StarState.DISTRICT_PASSED, Step.PUBLICITY, ""): StarState.PUBLICITY,
+    (StarState.PUBLICITY, Step.NAME, ""): StarState.NAMED,
+}
+
+# A confirmed veto event takes the star for the year, whatever stage it reached.
+VETOABLE = frozenset(
+    {
+        StarState.DRAFT,
+        StarState.CLAIMED,
+        StarState.OFFICE_PASSED,
+        StarState.DISTRICT_PASSED,
+        StarState.PUBLICITY,
+        StarState.NAMED,
+        StarState.RETURNED,
+    }
+)
+
+# The step each state waits for, to say what should come next when a step is refused.
+EXPECTED_STEP = {
+    StarState.DRAFT: Step.SUBMIT,
+    StarState.RETURNED: Step.SUBMIT,
+    StarState.CLAIMED: Step.OFFICE_REVIEW,
+    StarState.OFFICE_PASSED: Step.DISTRICT_REVIEW,
+    StarState.DISTRICT_PASSED: Step.PUBLICITY,
+    StarState.PUBLICITY: Step.NAME,
+}
+
+REVIEW_STEPS = frozenset({Step.OFFICE_REVIEW, Step.DISTRICT_REVIEW})
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """The outcome of asking for a step: the new state, or the reason it is refused (a problem code)."""
+
+    new_state: str | None = None
+    problem: str | None = None
+    expected: str | None = None  # the step the star waits for, when out of order
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def check_step(
+    state: str,
+    step: str,
+    decision: str = "",
+    *,
+    reason: str = "",
+    claimed: bool = True,
+    objection_open: bool = False,
+    publicity_ended: bool = True,
+) -> StepCheck:
+    """Whether `step` (with `decision` for a review) may be taken on a star in `state`, and where it leads.
+
+    Problems: "unknown_step", "decision_needed", "not_claimed", "out_of_order", "reason_needed",
+    "objection_open", "publicity_running".
+    """
+    if step not in Step.values or step == Step.VETO:
+        return StepCheck(problem="unknown_step")
+    if step in REVIEW_STEPS:
+        if decision not in Decision.values:
+            return StepCheck(problem="decision_needed")
+    else:
+        decision = ""
+    if step == Step.SUBMIT and not claimed:
+        return StepCheck(problem="not_claimed")
+    new_state = TRANSITIONS.get((state, step, decision))
+    if new_state is None:
+        return StepCheck(problem="out_of_order", expected=EXPECTED_STEP.get(state))
+    if decision in (Decision.RETURN, Decision.FAIL) and not reason.strip():
+        return StepCheck(problem="reason_needed")
+    if step == Step.NAME:
+        if objection_open:
+            return StepCheck(problem="objection_open")
+        if not publicity_ended:
+            return StepCheck(problem="publicity_running")
+    return StepCheck(new_state=new_state)
+
+
+def can_veto(state: str) -> bool:
+    return state in VETOABLE
+
+
+def publicity_problem(states: Iterable[str]) -> str | None:
+    """A branch goes to publicity once, with all its claimed stars through the district review.
+
+    Every star still in the chain (claimed, returned, reviewed by the office only) holds it back; at least one
+    star must have passed.
+    """
+    states = list(states)
+    if any(s in (StarState.CLAIMED, StarState.OFFICE_PASSED, StarState.RETURNED) for s in states):
+        return "stars_in_review"
+    if not any(s == StarState.DISTRICT_PASSED for s in states):
+        return "nothing_passed"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Level (R1), prerequisites and vetoes (R3), results
+# ---------------------------------------------------------------------------------------------------------
+
+
+def confirmed_stars(
+    named: Iterable[str], vetoed_indicators: Iterable[str], rules: Iterable[RuleData]
+) -> tuple[set[str], dict[str, str]]:
+    """The stars confirmed for the year: those named, less those a veto or an unmet prerequisite takes (R3)."""
+    return apply_star_rules(named, vetoed_indicators, rules)
+
+
+def rating_level(confirmed: Iterable[str]) -> int:
+    """R1: the level is the number of stars confirmed that year."""
+    return compute_level(confirmed)
+
+
+def result_vs_target(level: int, target_level: int | None) -> str | None:
+    """达标 (met) when the level reaches the agreed target, 未达标 otherwise; None without a target."""
+    if target_level is None:
+        return None
+    return "met" if level >= target_level else "not_met"
+
+
+def result_vs_last_year(level: int, last_level: int | None) -> str | None:
+    """晋位 (up), 保持 (same) or 降星 (down) against last year's rated level; None without one."""
+    if last_level is None:
+        return None
+    if level > last_level:
+        return "up"
+    if level < last_level:
+        return "down"
+    return "same"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Readiness (对标自查)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    code: str
+    evidence_required: bool
+    progress: float | None  # R10 progress of the check-in items measuring it; None when no item measures it
+    has_evidence: bool
+    veto: bool = False
+
+
+@dataclass
+class StarReadiness:
+    code: str
+    status: str
+    met: int = 0
+    total: int = 0
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (problem, indicator or star code)
+
+
+def indicator_met(facts: IndicatorFacts) -> bool:
+    return facts.progress is not None and facts.progress >= 1.0
+
+
+def star_readiness(
+    code: str,
+    indicators: Iterable[IndicatorFacts],
+    *,
+    vetoed: bool = False,
+    missing_prerequisites: Iterable[str] = (),
+) -> StarReadiness:
+    """How ready a star is for self-evaluation, indicator by indicator.
+
+    Ready: every indicator met and evidenced, no veto, prerequisites in place. Not ready: a veto event this year,
+    or fewer than half of the indicators met. At risk: anything between.
+    """
+    indicators = list(indicators)
+    missing: list[tuple[str, str]] = []
+    met = 0
+    for ind in indicators:
+        if ind.progress is None:
+            missing.append(("no_item", ind.code))
+        elif not indicator_met(ind):
+            missing.append(("not_met", ind.code))
+        else:
+            met += 1
+        if ind.evidence_required and not ind.has_evidence:
+            missing.append(("no_evidence", ind.code))
+    for required in missing_prerequisites:
+        missing.append(("prerequisite", required))
+    if vetoed:
+        missing.insert(0, ("vetoed", code))
+    total = len(indicators)
+    if vetoed or (total and met * 2 < total):
+        status = Readiness.NOT_READY
+    elif missing:
+        status = Readiness.AT_RISK
+    else:
+        status = Readiness.READY
+    return StarReadiness(code=code, status=status, met=met, total=total, missing=missing)
+
+
+def missing_prerequisites(star_code: str, ready_codes: Iterable[str], rules: Iterable[RuleData]) -> list[str]:
+    """The stars `star_code` requires (R3) that are not among `ready_codes`."""
+    ready = set(ready_codes)
+    return [
+        r.requires_star_code
+        for r in rules
+        if r.kind == "requires" and r.star_code == star_code and r.requires_star_code not in ready
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Objections: rate limit
+# ---------------------------------------------------------------------------------------------------------
+
+OBJECTIONS_PER_ADDRESS_PER_DAY = 3
+
+
+def objection_allowed(count_today: int, limit: int = OBJECTIONS_PER_ADDRESS_PER_DAY) -> bool:
+    return count_today < limit

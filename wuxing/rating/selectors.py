@@ -1,0 +1,374 @@
+"""Reads of the rating, scoped to the user: ratings, queues, readiness (对标自查) and the district summary."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from wuxing.campaigns.models import Campaign, CampaignResult
+from wuxing.checklists.selectors import indicator_progress_rows
+from wuxing.org.choices import UnitLevel
+from wuxing.org.models import Branch, OrgUnit
+from wuxing.standards.models import Indicator, Star, StarRule
+from wuxing.standards.rules import RuleData
+from wuxing.targets.selectors import target_summaries
+
+from . import rules
+from .choices import ObjectionStatus, Readiness, StarResult, StarState
+from .models import DepartmentReviewer, Objection, Rating, RatingStar, ReviewStep, VetoEvent
+
+
+def _stars_prefetch():
+    return Prefetch(
+        "stars",
+        queryset=RatingStar.objects.select_related("star")
+        .prefetch_related("evidence_links")
+        .order_by("star__position"),
+    )
+
+
+def rating_list(*, user, campaign=None):
+    qs = Rating.objects.restrict(user, "view").select_related("branch", "campaign", "campaign__office")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.prefetch_related(_stars_prefetch()).order_by("campaign__year", "branch__sort_order", "branch__code")
+
+
+def rating_get(*, user, pk: int) -> Rating:
+    rating = rating_list(user=user).filter(pk=pk).first()
+    if rating is None:
+        raise Http404
+    return rating
+
+
+def rating_for(*, user, campaign, branch) -> Rating | None:
+    return rating_list(user=user, campaign=campaign).filter(branch=branch).first()
+
+
+def rating_star_get(*, user, pk: int) -> RatingStar:
+    rating_star = (
+        RatingStar.objects.restrict(user, "view")
+        .select_related("rating__branch__office", "rating__campaign", "star")
+        .filter(pk=pk)
+        .first()
+    )
+    if rating_star is None:
+        raise Http404
+    return rating_star
+
+
+def star_steps(rating) -> dict[int, list[ReviewStep]]:
+    steps = defaultdict(list)
+    for step in ReviewStep.objects.filter(rating_star__rating=rating).order_by("acted_at", "id"):
+        steps[step.rating_star_id].append(step)
+    return steps
+
+
+def objection_list(*, user, campaign=None):
+    qs = Objection.objects.restrict(user, "view").select_related("rating__branch", "rating_star__star", "closed_by")
+    if campaign is not None:
+        qs = qs.filter(rating__campaign=campaign)
+    return qs.order_by("status", "-received_at", "-id")
+
+
+def objection_get(*, user, pk: int) -> Objection:
+    objection = objection_list(user=user).filter(pk=pk).first()
+    if objection is None:
+        raise Http404
+    return objection
+
+
+def veto_list(*, user, campaign):
+    return VetoEvent.objects.restrict(user, "view").filter(campaign=campaign).select_related("branch")
+
+
+def veto_get(*, user, pk: int) -> VetoEvent:
+    event = VetoEvent.objects.restrict(user, "view").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def open_objection_ids(ratings) -> set[int]:
+    return set(
+        Objection.objects.filter(rating__in=list(ratings), status=ObjectionStatus.OPEN).values_list(
+            "rating_id", flat=True
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Review queues
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _queue_qs(user):
+    return (
+        RatingStar.objects.restrict(user, "view")
+        .select_related("rating__branch__office", "rating__campaign", "star")
+        .prefetch_related("evidence_links")
+        .order_by("rating__branch__office__path", "rating__branch__sort_order", "star__position")
+    )
+
+
+def office_queue(*, user, campaign):
+    """Stars awaiting 街道初审 in the campaign, within the user's scope."""
+    return _queue_qs(user).filter(rating__campaign=campaign, state=StarState.CLAIMED)
+
+
+def reviewer_rows(user) -> list[DepartmentReviewer]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(DepartmentReviewer.objects.filter(user=user).select_related("unit"))
+
+
+def district_queue(*, user):
+    """Stars awaiting 区县联审 that the user's department is responsible for, across the district's offices."""
+    qs = _queue_qs(user).filter(state=StarState.OFFICE_PASSED)
+    rows = reviewer_rows(user)
+    if not rows:
+        return qs.none()
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for row in rows:
+        q |= Q(star__responsible_department=row.department, rating__branch__office__path__startswith=row.unit.path)
+    return qs.filter(q)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Readiness (对标自查): branches × stars, indicator by indicator, in a fixed number of queries
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    progress: float | None
+    has_evidence: bool
+    item_id: int | None
+    met: bool
+
+
+@dataclass
+class StarLine:
+    star: Star
+    readiness: rules.StarReadiness
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    vetoes: list[VetoEvent] = field(default_factory=list)
+    prerequisites: list[str] = field(default_factory=list)
+    earned: bool = False  # confirmed last year or already this year: under watch (一次创一直成)
+    warning: bool = False  # earned, and now not ready or hit by a veto event
+
+
+@dataclass
+class ReadinessRow:
+    branch: Branch
+    stars: list[StarLine]
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[StarLine]:
+        return [line for line in self.stars if line.warning]
+
+
+def earned_stars(campaign, branch_ids) -> dict[int, set[str]]:
+    """branch id → the stars it holds: confirmed in last year's result or already named this year (two queries)."""
+    earned = defaultdict(set)
+    for result in CampaignResult.objects.filter(
+        campaign__office_id=campaign.office_id, campaign__year=campaign.year - 1, branch_id__in=list(branch_ids)
+    ).prefetch_related("stars"):
+        earned[result.branch_id] |= {s.code for s in result.stars.all()}
+    for branch_id, code in RatingStar.objects.filter(
+        rating__campaign=campaign, rating__branch_id__in=list(branch_ids), result=StarResult.CONFIRMED
+    ).values_list("rating__branch_id", "star__code"):
+        earned[branch_id].add(code)
+    return earned
+
+
+def _rule_rows(standard_id) -> dict[str, list[RuleData]]:
+    out = defaultdict(list)
+    for r in StarRule.objects.filter(standard_id=standard_id):
+        out[r.star_set].append(RuleData(r.kind, r.star_code, r.requires_star_code, r.indicator_code, r.description))
+    return out
+
+
+def readiness_rows(*, campaign, branches) -> list[ReadinessRow]:
+    """Each branch, star by star: its indicators met by check-ins (R10), evidence present, vetoes, prerequisites."""
+    branches = list(branches)
+    stars_by_set = defaultdict(list)
+    for star in (
+        Star.objects.filter(standard_id=campaign.standard_id)
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+        .order_by("star_set", "position")
+    ):
+        stars_by_set[star.star_set].append(star)
+    progress = defaultdict(list)  # (branch, indicator) → rows
+    for row in indicator_progress_rows(campaign=campaign, branch_ids=[b.pk for b in branches]):
+        progress[(row.branch_id, row.indicator_id)].append(row)
+    vetoes = defaultdict(list)
+    for event in VetoEvent.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches]):
+        vetoes[(event.branch_id, event.star_code)].append(event)
+    rule_rows = _rule_rows(campaign.standard_id)
+    earned = earned_stars(campaign, [b.pk for b in branches])
+    out = []
+    for branch in branches:
+        lines = []
+        for star in stars_by_set.get(branch.star_set, []):
+            indicator_lines = []
+            facts = []
+            for ind in star.indicators.all():
+                found = progress.get((branch.pk, ind.pk), [])
+                value = min((r.progress for r in found), default=None) if found else None
+                evidence = any(r.has_evidence for r in found)
+                fact = rules.IndicatorFacts(
+                    code=ind.code, evidence_required=ind.evidence_required, progress=value, has_evidence=evidence
+                )
+                facts.append(fact)
+                indicator_lines.append(
+                    IndicatorLine(
+                        indicator=ind,
+                        progress=value,
+                        has_evidence=evidence,
+                        item_id=found[0].item_id if found else None,
+                        met=rules.indicator_met(fact),
+                    )
+                )
+            lines.append(
+                StarLine(
+                    star=star,
+                    readiness=rules.star_readiness(star.code, facts, vetoed=bool(vetoes.get((branch.pk, star.code)))),
+                    indicators=indicator_lines,
+                    vetoes=vetoes.get((branch.pk, star.code), []),
+                )
+            )
+        # R3 prerequisites: a star needing another that is not ready is at risk at best.
+        ready = {line.star.code for line in lines if line.readiness.status == Readiness.READY}
+        for line in lines:
+            missing = rules.missing_prerequisites(line.star.code, ready, rule_rows.get(branch.star_set, []))
+            if missing:
+                line.prerequisites = missing
+                indicator_facts = [
+                    rules.IndicatorFacts(i.indicator.code, i.indicator.evidence_required, i.progress, i.has_evidence)
+                    for i in line.indicators
+                ]
+                line.readiness = rules.star_readiness(
+                    line.star.code, indicator_facts, vetoed=bool(line.vetoes), missing_prerequisites=missing
+                )
+        for line in lines:
+            line.earned = line.star.code in earned.get(branch.pk, ())
+            line.warning = line.earned and (bool(line.vetoes) or line.readiness.status == Readiness.NOT_READY)
+        out.append(ReadinessRow(branch=branch, stars=lines, counts=Counter(line.readiness.status for line in lines)))
+    return out
+
+
+def readiness_table(*, user, campaign, branches=None) -> list[ReadinessRow]:
+    qs = (branches if branches is not None else Branch.objects.all()).restrict(user, "view")
+    return readiness_rows(
+        campaign=campaign, branches=qs.filter(office_id=campaign.office_id).order_by("sort_order", "code")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results and the district summary
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    rating: Rating
+    target_level: int | None
+    last_level: int | None
+    vs_target: str | None
+    vs_last: str | None
+    open_objections: bool
+
+
+def result_rows(*, campaign, ratings) -> list[ResultRow]:
+    ratings = list(ratings)
+    branch_ids = [r.branch_id for r in ratings]
+    targets = target_summaries(campaign=campaign, branch_ids=branch_ids)
+    last = last_year_levels(campaign, branch_ids)
+    blocked = open_objection_ids(ratings)
+    rows = []
+    for rating in ratings:
+        target = targets.get(rating.branch_id)
+        target_level = target.level if target and target.level else None
+        level = rating.level if rating.level is not None else None
+        rows.append(
+            ResultRow(
+                rating=rating,
+                target_level=target_level,
+                last_level=last.get(rating.branch_id),
+                vs_target=rules.result_vs_target(level, target_level) if level is not None else None,
+                vs_last=rules.result_vs_last_year(level, last.get(rating.branch_id)) if level is not None else None,
+                open_objections=rating.pk in blocked,
+            )
+        )
+    return rows
+
+
+def last_year_levels(campaign, branch_ids) -> dict[int, int]:
+    """branch id → its rated level in the office's campaign of the year before."""
+    return dict(
+        CampaignResult.objects.filter(
+            campaign__office_id=campaign.office_id, campaign__year=campaign.year - 1, branch_id__in=list(branch_ids)
+        ).values_list("branch_id", "level")
+    )
+
+
+@dataclass
+class OfficeSummary:
+    office: OrgUnit
+    campaign: Campaign | None
+    counts: dict  # level → branches rated at it this year
+    last_counts: dict  # level → last year
+    quotas: dict  # level → quota
+    in_review: int = 0
+    named: int = 0
+    branches: int = 0
+
+
+def district_summary(*, user, year: int) -> list[OfficeSummary]:
+    """Per office in the user's scope: branches per level this year against the quotas and last year (R1)."""
+    offices = list(
+        OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE).select_related("parent").order_by("path")
+    )
+    ids = [o.pk for o in offices]
+    campaigns = {
+        c.office_id: c for c in Campaign.objects.filter(office_id__in=ids, year=year).prefetch_related("quotas")
+    }
+    counts = defaultdict(Counter)
+    last_counts = defaultdict(Counter)
+    for office_id, y, level in CampaignResult.objects.filter(
+        campaign__office_id__in=ids, campaign__year__in=[year, year - 1]
+    ).values_list("campaign__office_id", "campaign__year", "level"):
+        (counts if y == year else last_counts)[office_id][level] += 1
+    states = defaultdict(Counter)
+    for office_id, state in RatingStar.objects.filter(
+        rating__campaign__office_id__in=ids, rating__campaign__year=year
+    ).values_list("rating__campaign__office_id", "state"):
+        states[office_id][state] += 1
+    branches = Counter(Branch.objects.filter(office_id__in=ids).values_list("office_id", flat=True))
+    out = []
+    for office in offices:
+        campaign = campaigns.get(office.pk)
+        s = states[office.pk]
+        out.append(
+            OfficeSummary(
+                office=office,
+                campaign=campaign,
+                counts=dict(counts[office.pk]),
+                last_counts=dict(last_counts[office.pk]),
+                quotas={q.level: q.count for q in campaign.quotas.all()} if campaign else {},
+                in_review=s[StarState.CLAIMED] + s[StarState.OFFICE_PASSED] + s[StarState.DISTRICT_PASSED],
+                named=s[StarState.NAMED],
+                branches=branches[office.pk],
+            )
+        )
+    return out
+
+
+def confirmed_codes(rating) -> list[str]:
+    return [s.star.code for s in rating.stars.all() if s.result == StarResult.CONFIRMED]

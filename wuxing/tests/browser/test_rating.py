@@ -1,0 +1,105 @@
+"""End to end in Chromium: the secretary self-evaluates 平安法治 with linked evidence on a phone, the office passes
+it, the district department (区委政法委) passes it, publicity runs, the district names the branch and the
+certificate downloads."""
+
+import pytest
+
+from .conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+
+STAR = "#star-safety_rule_of_law"
+
+
+def _review(page, url, decision="pass"):
+    page.goto(url)
+    form = page.locator(f"{STAR} form.wx-review-form")
+    form.locator("select[name=decision]").select_option(decision)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "审核意见已记录" in page.inner_text("body")
+
+
+def test_rating_from_self_evaluation_to_certificate(live_app, open_page):
+    page, watch = open_page(width=375, height=800)
+    login(page, live_app, "demo-secretary")
+    page.goto(f"{live_app}/rating/")
+    page.locator("main table a", has_text="柳营村").first.click()
+    page.wait_for_load_state("networkidle")
+    rating_url = page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator(f"{STAR} a", has_text="自评").click()
+    page.check("input[name=claimed]")
+    page.fill("textarea[name=statement]", "全年无刑事案件、无安全事故、无越级上访，矛盾纠纷化解在村内。")
+    page.locator("input[name=evidence]").first.check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "该星的自评已保存" in page.inner_text("body")
+    assert page.locator(f"{STAR} a[href*='/checklists/evidence/']").count() >= 1
+    page.fill("#submit-form input[name=committee_decided_on]", "2026-11-20")
+    page.fill("#submit-form input[name=committee_attendance]", "7")
+    page.locator("#submit-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "自评已提交街道" in page.inner_text("body")
+    assert page.locator(f"{STAR} [data-state='claimed']").count() == 1
+    screenshot(page, "rating-secretary-375")
+
+    page, _ = open_page()
+    login(page, live_app, "demo-staff")
+    _review(page, rating_url)
+    assert page.locator(f"{STAR} [data-state='office_passed']").count() == 1
+
+    page, _ = open_page()
+    login(page, live_app, "demo-district-dept")
+    page.goto(f"{live_app}/rating/queue/")
+    assert "柳营村" in page.inner_text("main")
+    _review(page, rating_url)
+    assert page.locator(f"{STAR} [data-state='district_passed']").count() == 1
+
+    page, _ = open_page()
+    login(page, live_app, "demo-staff")
+    page.goto(rating_url)
+    page.fill("#publicity-form input[name=start]", "2026-09-30")
+    page.fill("#publicity-form input[name=days]", "5")
+    page.locator("#publicity-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "2026-10-12" in page.inner_text("body")  # five working days across 国庆
+
+    page, district_watch = open_page()
+    login(page, live_app, "demo-district")
+    page.goto(rating_url)
+    page.locator("#name-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "已命名" in page.inner_text("body")
+    assert page.locator(f"{STAR} [data-state='named']").count() == 1
+    screenshot(page, "rating-named")
+    with page.expect_download() as download:
+        page.locator("#certificate-link").click()
+    pdf = download.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    with open(pdf.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    assert watch.foreign_requests() == [] and district_watch.foreign_requests() == []
+    for w in (watch, district_watch):
+        assert [e for e in w.errors if "Content Security Policy" in e or "Refused" in e] == []
+
+
+def test_district_accounts_on_login_and_public_objection_on_a_phone(live_app, open_page):
+    page, watch = open_page(width=375, height=800)
+    page.goto(f"{live_app}/accounts/login/")
+    body = page.inner_text("body")
+    assert "demo-district" in body and "demo-district-dept" in body
+    page.goto(f"{live_app}/public/41019901/rating/")
+    assert "明湖社区" in page.inner_text("body")
+    page.locator("main a", has_text="明湖社区").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#objection-form").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert "13700005678" not in page.content()  # the demo objection's contact stays private
+    page.fill("#objection-form textarea[name=text]", "该社区公示材料中的会议照片与实际不符。")
+    page.locator("#objection-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "您的异议已收到" in page.inner_text("body")
+    screenshot(page, "rating-public-375")
+    assert watch.foreign_requests() == []
+    assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
