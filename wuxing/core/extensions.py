@@ -21,6 +21,18 @@ def app_panels(hook: str, request, **kwargs) -> list[str]:
     return panels
 
 
+def send_notice(*, person, kind: str, title: str, url: str = "", key: str | None = None) -> int:
+    """Hand a notice for `person` to every app that delivers notices (`AppConfig.deliver_notice`, e.g. the work
+    rhythm's notification centre); how many took it. Without such an app, nothing is sent and the caller's own
+    record (its audit row, its page) is what remains."""
+    taken = 0
+    for config in apps.get_app_configs():
+        method = getattr(config, "deliver_notice", None)
+        if method is not None and method(person=person, kind=kind, title=title, url=url, key=key):
+            taken += 1
+    return taken
+
+
 def app_links(hook: str, **kwargs) -> list[tuple[str, str]]:
     """(label, url) pairs that the apps contribute through `hook` on their AppConfig, in INSTALLED_APPS order."""
     links = []

@@ -41,3 +41,19 @@ class RhythmConfig(AppConfig):
         """Links beside the user's name, (key, label, url, badge url): the bell. The unread count is fetched by
         htmx from the badge url after the page loads, so no page pays a query for it."""
         return [("bell", _("Notifications"), reverse("rhythm:notification_list"), reverse("rhythm:notification_badge"))]
+
+    def daily_report_punctuality(self, campaign, start, end, branch_ids):
+        """Daily report punctuality per branch (0–100), for an evaluation that weighs it (see supervision)."""
+        from .selectors import report_punctuality  # apps.py is imported before the models are ready
+
+        return report_punctuality(campaign, start, end, branch_ids)
+
+    def deliver_notice(self, *, person, kind, title, url="", key=None):
+        """Another app's notice for a person (e.g. an overdue rectification for its leader): into the notification
+        centre of the person's account, sent once per key. False when the person has no account."""
+        from .services import notify  # apps.py is imported before the models are ready
+
+        user = getattr(person, "user", None) if person is not None else None
+        if user is None or not user.is_active:
+            return False
+        return notify(user=user, kind=kind, title=title, url=url, key=key) is not None

@@ -108,6 +108,13 @@ def report_refusal(*, day: datetime.date, today: datetime.date, working: bool, l
     return None
 
 
+def punctuality_percent(on_time: int, working_days_elapsed: int) -> float | None:
+    """Daily report punctuality: the share of the working days so far reported on time, 0–100 (None: no day yet)."""
+    if working_days_elapsed <= 0:
+        return None
+    return round(100 * min(on_time, working_days_elapsed) / working_days_elapsed, 1)
+
+
 def is_action_overdue(*, due_on: datetime.date | None, done: bool, today: datetime.date) -> bool:
     return bool(due_on) and not done and due_on < today
 

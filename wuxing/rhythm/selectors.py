@@ -481,3 +481,19 @@ def summary_get(*, user, pk: int, action: str = "view") -> AnnualSummary:
     if row is None:
         raise Http404
     return row
+
+
+def report_punctuality(campaign, start: datetime.date, end: datetime.date, branch_ids) -> dict[int, float | None]:
+    """branch id → the share (0–100) of the working days from `start` to `end` (or today) reported on time; for
+    the quarterly evaluation (R13) of the supervision app, which asks through `AppConfig.daily_report_punctuality`."""
+    end = min(end, timezone.localdate())
+    elapsed = len(rules.working_days(start, end)) if end >= start else 0
+    on_time = dict(
+        DailyReport.objects.filter(
+            campaign=campaign, branch_id__in=list(branch_ids), day__range=(start, end), status=ReportStatus.ON_TIME
+        )
+        .values("branch_id")
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "n")
+    )
+    return {branch_id: rules.punctuality_percent(on_time.get(branch_id, 0), elapsed) for branch_id in branch_ids}

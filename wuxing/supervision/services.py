@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.checklists.selectors import branches_of, progress_rows
 from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.extensions import send_notice
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, Department, Person
@@ -836,6 +838,15 @@ def rectifications_escalate(*, actor, today: datetime.date | None = None, office
                 "branch": row.finding.branch.name,
             },
         )
+        if leader is not None:
+            send_notice(
+                person=leader,
+                kind="rectification_overdue",
+                title=_("Rectification overdue: %(branch)s — %(task)s (due %(date)s)")
+                % {"branch": row.finding.branch.name, "task": row.task[:80], "date": row.due_on.isoformat()},
+                url=reverse("supervision:rectification_detail", args=[row.pk]),
+                key=f"supervision:escalation:{row.pk}:{row.due_on.isoformat()}",
+            )
         created.append(escalation)
     return created
 

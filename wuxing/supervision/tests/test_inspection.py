@@ -323,3 +323,17 @@ def test_finding_page_with_a_photo(client, world):
     )
     assert response.status_code == 200 and "不能早于" in response.content.decode()
     assert not Rectification.objects.filter(finding=finding).exists()
+
+
+def test_an_escalation_reaches_the_leaders_notifications_once(world):
+    """R15: the leader told about an overdue rectification finds it in the notification centre (the work rhythm's),
+    once per due date however often the daily task runs."""
+    from wuxing.rhythm.models import Notification
+
+    overdue = _rect(world, due_in_days=1, branch="a2")
+    Rectification.objects.filter(pk=overdue.pk).update(leader=world.org.leader_a)  # 甲书记: the account t-leader
+    later = TODAY + datetime.timedelta(days=3)
+    services.rectifications_escalate(actor=SYSTEM, today=later)
+    services.rectifications_escalate(actor=SYSTEM, today=later + datetime.timedelta(days=1))
+    [notice] = Notification.objects.filter(user=world.users.leader, kind="rectification_overdue")
+    assert "甲二社区" in notice.title and notice.url == reverse("supervision:rectification_detail", args=[overdue.pk])
