@@ -74,7 +74,9 @@ class AccountCreateForm(forms.Form):
     password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput(render_value=False))
     person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=Person.objects.filter(user__isnull=True).select_related("office").order_by("office__path", "name"),
+        queryset=Person.objects.filter(user__isnull=True, retired_at__isnull=True)
+        .select_related("office")
+        .order_by("office__path", "name"),
         required=False,
     )
 

@@ -287,3 +287,14 @@ def test_secretary_and_cadre_lists_are_narrowed_to_their_branches(org, client):
     client.force_login(u.leader)
     departments = client.get(reverse("org:department_list")).content.decode()
     assert "综治办" in departments and org.branches["a3"].name in departments
+
+
+def test_a_retired_person_is_not_offered_for_a_new_account(org):
+    from django.utils import timezone
+
+    from wuxing.org.forms import AccountCreateForm
+    from wuxing.org.models import Person
+
+    Person.objects.filter(pk=org.cadre_a1.pk).update(retired_at=timezone.now())
+    offered = set(AccountCreateForm().fields["person"].queryset.values_list("pk", flat=True))
+    assert org.cadre_a1.pk not in offered and org.secretary_a1.pk in offered
