@@ -2,7 +2,16 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-_MODELS = ("calendarevent", "dailyreport", "helprequest", "meeting", "action", "rhythmpolicy", "annualsummary")
+_MODELS = (
+    "calendarevent",
+    "dailyreport",
+    "helprequest",
+    "meeting",
+    "action",
+    "actionevidence",
+    "rhythmpolicy",
+    "annualsummary",
+)
 _VIEW = {f"rhythm.view_{m}" for m in _MODELS}
 # The office does not write a branch's daily report for it.
 _MANAGE = {f"rhythm.{verb}_{m}" for m in _MODELS for verb in ("add", "change") if m != "dailyreport"} | {

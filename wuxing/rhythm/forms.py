@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Department, Person
 
 from .choices import EventKind, MeetingKind
@@ -95,6 +96,11 @@ class ActionForm(forms.Form):
 class CloseForm(forms.Form):
     evidence = forms.CharField(
         label=_("Evidence of completion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    files = MultipleFileField(
+        label=_("Photos or PDFs"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
 
 

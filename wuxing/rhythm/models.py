@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
@@ -383,6 +384,23 @@ class Action(models.Model):
     @property
     def owner(self) -> str:
         return str(self.owner_department or self.owner_person or "")
+
+
+class ActionEvidence(EvidenceFileBase):
+    """A photo or PDF showing an action (督办事项) done, uploaded when it is closed."""
+
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="files")
+
+    objects = RestrictedManager()
+
+    class Meta(EvidenceFileBase.Meta):
+        ordering = ["action", "id"]
+        verbose_name = _("action evidence")
+        verbose_name_plural = _("action evidence")
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _office_q(scope, "action__campaign__office__")
 
 
 class AnnualSummary(models.Model):

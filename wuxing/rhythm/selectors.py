@@ -20,6 +20,7 @@ from . import rules
 from .choices import ActionStatus, HelpStatus, ReportStatus
 from .models import (
     Action,
+    ActionEvidence,
     AnnualSummary,
     CalendarEvent,
     CalendarToken,
@@ -497,3 +498,11 @@ def report_punctuality(campaign, start: datetime.date, end: datetime.date, branc
         .values_list("branch_id", "n")
     )
     return {branch_id: rules.punctuality_percent(on_time.get(branch_id, 0), elapsed) for branch_id in branch_ids}
+
+
+def action_evidence_get(*, user, pk: int) -> ActionEvidence:
+    """A file of an action the user may see (the page and the API serve it alike)."""
+    evidence = ActionEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence

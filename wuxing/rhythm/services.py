@@ -16,6 +16,7 @@ from wuxing.checklists.selectors import checkin_rows_on
 from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import Role
+from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.liaison.selectors import activity_rows_on
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Assignment, Branch, User
@@ -25,6 +26,7 @@ from .choices import ActionStatus, EventKind, HelpStatus, MeetingKind
 from .delivery import deliver
 from .models import (
     Action,
+    ActionEvidence,
     AnnualSummary,
     CalendarEvent,
     CalendarToken,
@@ -676,8 +678,9 @@ def _may_close(actor, action: Action) -> bool:
 
 
 @transaction.atomic
-def action_close(*, actor, action: Action, evidence: str) -> Action:
-    """Close an action with the evidence of what was done (by its owner or the office)."""
+def action_close(*, actor, action: Action, evidence: str, files=()) -> Action:
+    """Close an action with the evidence of what was done (by its owner or the office): a description and, where
+    there are, photos or PDFs (checked and cleaned like all evidence; one refused file refuses the closing)."""
     ensure_allowed(actor, "rhythm.change_action", message=_("You may not close actions."))
     action = Action.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=action.pk)
     ensure_allowed(actor, obj=action, action="view")
@@ -687,10 +690,13 @@ def action_close(*, actor, action: Action, evidence: str) -> Action:
     if action.status == ActionStatus.DONE:
         raise ValidationError(_("This action is already closed."))
     evidence = _text(evidence, "evidence", required=True, message=_("Describe what was done (the evidence)."))
+    files = clean_uploads(files or [], field="files")
     before = snapshot(action)
     action.status, action.evidence = ActionStatus.DONE, evidence
     action.done_at, action.done_by = timezone.now(), user_or_none(actor)
     action.save()
+    for upload in files:
+        store_evidence(ActionEvidence, upload, actor=actor, action=action)
     audit_record(actor=actor, action="rhythm.action_close", obj=action, before=before, after=snapshot(action))
     return action
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 
 from . import documents, exports, rules, selectors, services
@@ -485,6 +486,16 @@ def action_list(request):
 
 @login_required
 @permission_required("rhythm.view_action", raise_exception=True)
+def action_file(request, pk: int, thumbnail: bool = False):
+    """A file of a closed action, after checking the user may see the action."""
+    evidence = selectors.action_evidence_get(user=request.user, pk=pk)
+    if thumbnail and not evidence.thumbnail:
+        raise Http404
+    return evidence_response(evidence, thumbnail=thumbnail)
+
+
+@login_required
+@permission_required("rhythm.view_action", raise_exception=True)
 def action_detail(request, pk: int):
     action = selectors.action_get(user=request.user, pk=pk)
     action.overdue = rules.is_action_overdue(
@@ -496,13 +507,18 @@ def action_detail(request, pk: int):
         and action.campaign.is_open
         and services._may_close(request.user, action)
     )
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not request.user.has_perm("rhythm.change_action"):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.action_close(actor=request.user, action=action, evidence=form.cleaned_data["evidence"])
+                services.action_close(
+                    actor=request.user,
+                    action=action,
+                    evidence=form.cleaned_data["evidence"],
+                    files=form.cleaned_data["files"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             except PermissionDenied as exc:

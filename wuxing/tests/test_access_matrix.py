@@ -51,6 +51,7 @@ from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
     Action,
+    ActionEvidence,
     AnnualSummary,
     CalendarEvent,
     DailyReport,
@@ -196,6 +197,8 @@ PAGE_OBJECTS = {
     "rhythm:meeting_docx": {"pk": Meeting},
     "rhythm:action_create": {"pk": Meeting},
     "rhythm:action_detail": {"pk": Action},
+    "rhythm:action_file": {"pk": ActionEvidence},
+    "rhythm:action_thumbnail": {"pk": ActionEvidence},
     "rhythm:summary_detail": {"pk": AnnualSummary},
     "rhythm:summary_edit": {"pk": AnnualSummary},
     "rhythm:summary_finalise": {"pk": AnnualSummary},
@@ -414,6 +417,7 @@ def world(demo_office):
         (ScorePhoto, "card", ScoreCard),
         (FindingPhoto, "finding", Finding),
         (RectificationEvidence, "rectification", Rectification),
+        (ActionEvidence, "action", Action),
     ]:
         if not model.objects.exists():
             store_evidence(model, _photo(), actor=SYSTEM, **{field: parent.objects.order_by("pk").first()})

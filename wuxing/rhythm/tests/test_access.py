@@ -53,6 +53,8 @@ POST_ONLY = {
     "rhythm:notification_read": "test_notifications.py::test_the_bell_counts_unread_and_the_list_marks_read",
     "rhythm:summary_generate": "test_summary.py::test_the_summary_page_draws_its_chart_and_the_list_generates",
     "rhythm:summary_finalise": "test_summary.py::test_the_secretary_reads_the_branch_summary_only",
+    "rhythm:action_file": "test_meetings.py::test_an_action_is_closed_with_photos_served_only_in_scope",
+    "rhythm:action_thumbnail": "test_meetings.py::test_an_action_is_closed_with_photos_served_only_in_scope",
 }
 
 COVERED = {p[0] for p in PAGES} | set(POST_ONLY)

@@ -250,3 +250,37 @@ def test_the_agenda_costs_the_same_queries_for_more_branches_and_actions(client,
                 branch=branch,
             )
         assert count() == before
+
+
+def test_an_action_is_closed_with_photos_served_only_in_scope(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuxing.core.uploads import sample_jpeg
+    from wuxing.rhythm.models import ActionEvidence
+
+    meeting = services.meeting_create(actor=SYSTEM, campaign=world.campaign, kind="weekly", held_on=D(2026, 11, 2))
+    action = services.action_create(
+        actor=world.users.staff,
+        meeting=meeting,
+        title="修缮活动室",
+        due_on=D(2026, 11, 20),
+        owner_department=world.org.dept_a1,
+    )
+    client.force_login(world.users.cadre)
+    url = reverse("rhythm:action_detail", args=[action.pk])
+    disguised = SimpleUploadedFile("照片.jpg", b"<html>not an image</html>", content_type="image/jpeg")
+    response = client.post(url, {"evidence": "已修缮", "files": [disguised]})
+    assert response.status_code == 200 and not ActionEvidence.objects.exists()
+    action.refresh_from_db()
+    assert action.status == "open"  # a refused file refuses the closing
+    photo = SimpleUploadedFile("现场.jpg", sample_jpeg("修缮完成"), content_type="image/jpeg")
+    response = client.post(url, {"evidence": "已修缮", "files": [photo]})
+    assert response.status_code == 302
+    [evidence] = ActionEvidence.objects.filter(action=action)
+    page = client.get(url).content.decode()
+    assert reverse("rhythm:action_thumbnail", args=[evidence.pk]) in page
+    assert client.get(reverse("rhythm:action_file", args=[evidence.pk])).status_code == 200
+    client.force_login(world.users.leader_b)
+    assert client.get(reverse("rhythm:action_file", args=[evidence.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("rhythm:action_file", args=[evidence.pk])).status_code == 302
