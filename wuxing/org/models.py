@@ -157,7 +157,7 @@ class Person(models.Model):
         Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     is_leader = models.BooleanField(_("leadership member"), default=False, help_text=_("党工委班子成员"))
-    party_member = models.BooleanField(_("party member"), default=False)
+    party_member = models.BooleanField(_("party member"), default=False, db_default=False)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = RestrictedManager()

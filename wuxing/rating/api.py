@@ -166,7 +166,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
         return mask_phone(obj.contact) if obj.contact else ""
 
 
-class CloseSerializer(serializers.Serializer):
+class ObjectionCloseSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ObjectionDecision.choices)
     answer = serializers.CharField(max_length=2000)
 
@@ -183,14 +183,14 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.objection_list(user=self.request.user).order_by("-received_at", "-id")
 
     @extend_schema(
-        request=CloseSerializer,
+        request=ObjectionCloseSerializer,
         responses=ObjectionSerializer,
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Answer and close the objection with a decision (dismissed, or upheld: its star is failed)."""
         objection = self.get_object()
-        body = CloseSerializer(data=request.data)
+        body = ObjectionCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.objection_close(actor=request.user, objection=objection, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=objection.pk)).data)

@@ -486,7 +486,8 @@ def summary_get(*, user, pk: int, action: str = "view") -> AnnualSummary:
 
 def report_punctuality(campaign, start: datetime.date, end: datetime.date, branch_ids) -> dict[int, float | None]:
     """branch id → the share (0–100) of the working days from `start` to `end` (or today) reported on time; for
-    the quarterly evaluation (R13) of the supervision app, which asks through `AppConfig.daily_report_punctuality`."""
+    the quarterly evaluation (R13) of the supervision app, which asks through `AppConfig.daily_report_punctuality`.
+    Empty when the office kept no daily report in the period."""
     end = min(end, timezone.localdate())
     elapsed = len(rules.working_days(start, end)) if end >= start else 0
     on_time = dict(
@@ -497,6 +498,10 @@ def report_punctuality(campaign, start: datetime.date, end: datetime.date, branc
         .annotate(n=Count("id"))
         .values_list("branch_id", "n")
     )
+    # An office that keeps no daily reports in the period is not measured (the evaluation re-weights the others);
+    # one that does counts a branch without reports as 0.
+    if not DailyReport.objects.filter(campaign=campaign, day__range=(start, end)).exists():
+        return {}
     return {branch_id: rules.punctuality_percent(on_time.get(branch_id, 0), elapsed) for branch_id in branch_ids}
 
 

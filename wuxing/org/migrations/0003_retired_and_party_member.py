@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="person",
             name="party_member",
-            field=models.BooleanField(default=False, verbose_name="party member"),
+            field=models.BooleanField(db_default=False, default=False, verbose_name="party member"),
         ),
         migrations.AddField(
             model_name="person",

@@ -31,3 +31,9 @@ def test_the_hook_counts_on_time_reports_over_working_days(world):
     on_time = len(range(0, len(days), 2))
     assert result[branch.pk] == round(100 * on_time / len(days), 1)
     assert result[other.pk] == 0.0
+
+
+def test_an_office_without_daily_reports_is_not_measured(world):
+    hook = apps.get_app_config("rhythm").daily_report_punctuality
+    branch = world.org.branches["a1"]
+    assert hook(world.campaign, datetime.date(2026, 9, 28), datetime.date(2026, 10, 9), [branch.pk]) == {}

@@ -24,8 +24,10 @@ BEFORE_SPLIT = [("targets", "0001_initial")]
 
 
 @pytest.fixture
-def scratch_db(django_db_setup, django_db_blocker):
-    """A fresh test database under its own alias, fully migrated, dropped afterwards."""
+def scratch_db(django_db_setup, django_db_blocker, db):
+    """A fresh test database under its own alias, fully migrated, dropped afterwards.
+
+    `db` first: a data step of django-tasks-db's migrations reads the default database, whatever alias migrates."""
     base = connections["default"].settings_dict
     config = copy.deepcopy(base)
     sqlite = base["ENGINE"].endswith("sqlite3")
