@@ -28,6 +28,8 @@ CLOSED = "已结束"
 # Pages that only read, and writes that record nothing of a campaign (the user's feed address, read marks, the
 # office's settings).
 READ_ONLY = {
+    "action_file",
+    "action_thumbnail",
     "calendar",
     "calendar_feed",
     "report_detail",
