@@ -155,6 +155,9 @@ class PasswordChangeRequiredMiddleware:
                 message = _("Change your initial password before you continue.")
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": message}, status=403)
+                if request.headers.get("HX-Request"):
+                    # A fragment a page loads by itself (a badge): nothing to swap in, the page says what to do.
+                    return HttpResponse(status=204)
                 messages.warning(request, message)
                 return redirect(change_url)
         return self.get_response(request)

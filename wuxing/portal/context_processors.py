@@ -33,7 +33,8 @@ def _tools(user):
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # Until an initial password is changed, nothing but the change is reachable: no menu, no badges.
+    if user is None or not user.is_authenticated or getattr(user, "must_change_password", False):
         return {"nav_items": [], "nav_more": [], "nav_tools": []}
     items = _items(user)
     more = sorted((item for item in items if item[0] in MANAGEMENT_KEYS), key=lambda i: MANAGEMENT_KEYS.index(i[0]))

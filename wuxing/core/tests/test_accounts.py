@@ -215,3 +215,15 @@ def test_only_the_security_admin_revokes_roles(client, org):
     assert client.post(url).status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
     assert AuditLog.objects.filter(action="role.revoke", object_id=str(target.pk)).exists()
+
+
+def test_a_page_fragment_asked_for_before_the_initial_password_is_changed_gets_nothing(client):
+    """Badges load by htmx; redirected to the change page they would swap a whole page (and its badges) in."""
+    user = make_user("fresh-badge", Role.AUDITOR)
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    client.force_login(user)
+    assert client.get("/todos/count/", HTTP_HX_REQUEST="true").status_code == 204
+    page = client.get("/todos/count/")
+    assert page.status_code == 302
+    change = client.get(page["Location"]).content.decode()
+    assert "/todos/count/" not in change  # no menu, no badge on the change page

@@ -1,4 +1,7 @@
-"""End to end in Chromium: each role finds its first to-do on the home page, one click from doing it."""
+"""End to end in Chromium: each role finds its first to-do on the home page, one click from doing it.
+
+The module's name puts it first among the browser tests that share the demo server: later ones confirm the
+waiting letter and review the waiting application, which are the leader's and the staff's to-dos here."""
 
 import pytest
 
