@@ -498,7 +498,7 @@ def _ensure_may_decide(actor, grant: RoleGrant) -> None:
 
 def _locked_pending(grant: RoleGrant) -> RoleGrant:
     grant = (
-        RoleGrant.objects.select_for_update()
+        RoleGrant.objects.select_for_update(of=("self",))
         .select_related("user__person__office", "unit", "branch__office")
         .get(pk=grant.pk)
     )

@@ -719,7 +719,7 @@ def summary_generate(*, actor, campaign, branch=None) -> AnnualSummary:
     ensure_campaign_open(campaign)
     if branch is not None and branch.office_id != campaign.office_id:
         raise ValidationError(_("The branch does not belong to the campaign's office."))
-    summary = AnnualSummary.objects.select_for_update().filter(campaign=campaign, branch=branch).first()
+    summary = AnnualSummary.objects.select_for_update(of=("self",)).filter(campaign=campaign, branch=branch).first()
     if summary is not None and summary.final:
         raise ValidationError(_("The annual summary is finalised and can no longer change."))
     figures = summary_figures(campaign=campaign, branch=branch)
