@@ -502,7 +502,7 @@ def dashboard(request):
                     k: sum(getattr(r.progress, k) for r in rows) for k in ("items", "done", "behind", "overdue")
                 },
                 "chart": _chart_data(campaign, rows, selectors.office_trend(campaign=campaign, branches=branches)),
-                "policy_form": PolicyForm(initial={"behind_tolerance": selectors.tolerance_for(campaign.office_id)}),
+                "policy_form": PolicyForm.for_tolerance(selectors.tolerance_for(campaign.office_id)),
                 "can_set_policy": request.user.has_perm("checklists.change_progresspolicy"),
             }
         )

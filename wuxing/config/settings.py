@@ -168,6 +168,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# ISO dates first in every date input (wuxing/formats/zh_Hans); the rest of the locale as Django has it.
+FORMAT_MODULE_PATH = ["wuxing.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

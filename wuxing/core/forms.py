@@ -73,3 +73,13 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (Chinese in a Chinese browser, the page being lang="zh-Hans"), holding the value as
+    YYYY-MM-DD, the only form a date input reads: any other shows blank and is not sent back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -242,10 +242,15 @@ def test_dashboard_has_the_chart_data_and_flags(client, world, make_item):
 
 def test_dashboard_tolerance_form(client, world):
     client.force_login(world.users.leader)
-    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "0.25"}, follow=True)
+    # The tolerance is entered as a percentage and shown as one.
+    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "25"}, follow=True)
     assert "容差已保存。" in r.content.decode()
     from wuxing.checklists.selectors import tolerance_for
 
+    assert tolerance_for(world.org.office_a.pk) == 0.25
+    html = client.get(reverse("checklists:dashboard")).content.decode()
+    assert 'name="behind_tolerance" value="25"' in html and "（%）" in html
+    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "150"}, follow=True)
     assert tolerance_for(world.org.office_a.pk) == 0.25
 
 
