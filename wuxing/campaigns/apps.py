@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _BUSINESS = ("office_leader", "campaign_staff", "department_cadre", "branch_secretary", "branch_member", "reviewer")
 
 
@@ -9,6 +11,7 @@ class CampaignsConfig(AppConfig):
     name = "wuxing.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     role_permissions: dict[str, set[str]] = {
         **{role: {"campaigns.view_campaign", "campaigns.view_campaignattachment"} for role in _BUSINESS},

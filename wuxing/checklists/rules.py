@@ -253,6 +253,8 @@ def value_bounds(*, unit: str, start=None, target=None) -> tuple[Decimal | None,
     if unit in COUNT_UNITS or all(v >= 0 for v in figures):
         return Decimal(0), None
     return None, None
+
+
 MAX_NOTE_LENGTH = 2000
 MAX_REASON_LENGTH = 300
 

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"deliberations.view_deliberation", "deliberations.view_deliberationstep", "deliberations.view_stepattachment"}
 _OFFICE = _VIEW | {"deliberations.view_proceduresetting", "deliberations.change_proceduresetting"}
 _BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_deliberation"}
@@ -13,6 +15,7 @@ class DeliberationsConfig(AppConfig):
     name = "wuxing.deliberations"
     label = "deliberations"
     verbose_name = _("Deliberations")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledge"}
 
 
@@ -11,6 +13,7 @@ class PlansConfig(AppConfig):
     name = "wuxing.plans"
     label = "plans"
     verbose_name = _("Plans and responsibility letters")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

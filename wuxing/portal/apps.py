@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 
 class PortalConfig(AppConfig):
     """The top layer: pages made of several apps (home, the office overview, the branch page, later the district
@@ -9,3 +11,4 @@ class PortalConfig(AppConfig):
     name = "wuxing.portal"
     label = "portal"
     verbose_name = _("Portal")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"rating.view_rating", "rating.view_ratingstar", "rating.view_reviewstep", "rating.view_starevidence"}
 _OFFICE = _VIEW | {
     "rating.review_office_rating",
@@ -19,6 +21,7 @@ class RatingConfig(AppConfig):
     name = "wuxing.rating"
     label = "rating"
     verbose_name = _("Star rating")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # An office's leader and staff review for the office; the same roles on a district unit start publicity and
     # name (the services tell the two apart by the unit's level). A reviewer on a district unit reviews the stars

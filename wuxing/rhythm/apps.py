@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _MODELS = (
     "calendarevent",
     "dailyreport",
@@ -23,6 +25,7 @@ class RhythmConfig(AppConfig):
     name = "wuxing.rhythm"
     label = "rhythm"
     verbose_name = _("Rhythm")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # The office runs the calendar, meetings and summaries; a branch writes its daily report and asks for help;
     # a department cadre answers the help requests of its branches and closes the actions it owns.

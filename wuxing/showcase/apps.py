@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "showcase.view_demosite",
     "showcase.view_featureproject",
@@ -21,6 +23,7 @@ class ShowcaseConfig(AppConfig):
     name = "wuxing.showcase"
     label = "showcase"
     verbose_name = _("Demonstration sites")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     # Office leaders claim sites; the campaign staff and the site branch's own secretary keep the projects' records.

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "supervision.view_activitytag",
     "supervision.view_scoresheet",
@@ -38,6 +40,7 @@ class SupervisionConfig(AppConfig):
     name = "wuxing.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     # The office plans observations, evaluations and inspections and verifies rectifications; the responsible side

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"targets.view_baseline", "targets.view_baselineevidence", "targets.view_target"}
 _OFFICE = _VIEW | {"targets.change_baseline", "targets.decide_target"}
 _BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
@@ -13,6 +15,7 @@ class TargetsConfig(AppConfig):
     name = "wuxing.targets"
     label = "targets"
     verbose_name = _("Targets")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

@@ -22,11 +22,14 @@ def _form_classes():
                 if issubclass(value, forms.BaseForm):
                     yield value.__name__, value.base_fields
                 elif issubclass(value, django_filters.FilterSet):
-                    yield value.__name__, {
-                        name: f.field_class(**f.extra)
-                        for name, f in value.base_filters.items()
-                        if isinstance(f, django_filters.DateFilter)
-                    }
+                    yield (
+                        value.__name__,
+                        {
+                            name: f.field_class(**f.extra)
+                            for name, f in value.base_filters.items()
+                            if isinstance(f, django_filters.DateFilter)
+                        },
+                    )
 
 
 def test_every_date_field_is_a_date_picker_showing_its_iso_value():

@@ -1,0 +1,37 @@
+"""What the audit log calls this app's actions (the audit log page, its filter and its export)."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "assignment.create": _("Liaison assignment added"),
+    "assignment.end": _("Liaison assignment ended"),
+    "branch.create": _("Branch added"),
+    "branch.move": _("Branch moved"),
+    "branch.update": _("Branch changed"),
+    "branch.retire": _("Branch retired"),
+    "branch.reinstate": _("Branch reinstated"),
+    "department.create": _("Department added"),
+    "department.update": _("Department changed"),
+    "department.retire": _("Department retired"),
+    "department.reinstate": _("Department reinstated"),
+    "org.import": _("Organisation imported"),
+    "orgunit.create": _("Unit added"),
+    "orgunit.update": _("Unit changed"),
+    "orgunit.retire": _("Unit retired"),
+    "orgunit.reinstate": _("Unit reinstated"),
+    "person.create": _("Person added"),
+    "person.update": _("Person changed"),
+    "person.retire": _("Person retired"),
+    "person.reinstate": _("Person reinstated"),
+    "person.reveal_phone": _("Phone number viewed in full"),
+    "person.reveal_id_number": _("ID number viewed in full"),
+    "role.assign": _("Role given"),
+    "role.revoke": _("Role revoked"),
+    "role_grant.approve": _("Role request approved"),
+    "role_grant.reject": _("Role request rejected"),
+    "role_grant.request": _("Role requested"),
+    "user.create": _("Account created"),
+    "user.password_change": _("Password changed"),
+    "user.sign_out_everywhere": _("Signed out everywhere"),
+    "user.unlock": _("Account unlocked"),
+}
