@@ -108,3 +108,10 @@ def campaign_public(*, office):
     has started; None before the first one starts."""
     qs = Campaign.objects.filter(office=office).select_related("office", "standard").order_by("-year")
     return qs.filter(status=CampaignStatus.RUNNING).first() or qs.exclude(status=CampaignStatus.PREPARING).first()
+
+
+def campaign_context(campaign) -> tuple:
+    """What a list of the campaign is of, for an export's file name: the office and the year (明湖街道, 2026)."""
+    if campaign is None:
+        return ()
+    return (campaign.office.name, campaign.year)

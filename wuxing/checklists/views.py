@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.campaigns.services import ensure_campaign_open
-from wuxing.core.exports import export_response, xlsx_response
+from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
@@ -225,7 +225,8 @@ def import_template(request):
         f"{timezone.localdate().year}-01-01",
         f"{timezone.localdate().year}-12-31",
     ]
-    return xlsx_response("checklist-import-template.xlsx", _("Check-in list"), services.import_headers(), [example])
+    name = download_name(_("Check-in list"), [_("Import template")])
+    return xlsx_response(name, _("Check-in list"), services.import_headers(), [example])
 
 
 # -------------------------------------------------------------------------------------------------------

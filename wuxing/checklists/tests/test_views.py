@@ -2,6 +2,7 @@
 table (query count pinned), exports, the dashboard and the panels."""
 
 import io
+from urllib.parse import quote
 import re
 import shutil
 import subprocess
@@ -213,9 +214,12 @@ def test_progress_table_filters_sort_and_export(client, world, make_item):
     r = client.get(url + "?export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert (
-        rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == "100%" and rows[2][4] == "50%"
-    )
+    # Percentages are numbers formatted as percentages; the header stays in view; the file is named in Chinese.
+    assert rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == 1 and rows[2][4] == 0.5
+    assert ws["E2"].number_format == "0%" and ws.freeze_panes == "A2"
+    campaign = world.campaign
+    name = f"进度表-{campaign.office.name}-{campaign.year}.xlsx"
+    assert quote(name) in r["Content-Disposition"] and "filename*=UTF-8''" in r["Content-Disposition"]
     client.force_login(world.users.cadre)
     r = client.get(url + "?export=xlsx")
     names = [row[2] for row in list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1:]]
@@ -338,7 +342,7 @@ def test_history_and_flagged_exports(client, world, make_item):
     client.force_login(world.users.secretary)
     r = client.get(reverse("checklists:item_detail", args=[item.pk]) + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
-    assert [row[1] for row in rows[1:]] == ["3", "2"] and rows[2][5] == "重复统计" and rows[1][6] == "是"
+    assert [row[1] for row in rows[1:]] == [3, 2] and rows[2][5] == "重复统计" and rows[1][6] == "是"
     client.force_login(world.users.leader)
     r = client.get(reverse("checklists:dashboard") + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
