@@ -3,6 +3,7 @@ behind-and-overdue list. Each reads through the same scoped selectors and Filter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
@@ -94,7 +95,7 @@ def history_export(user, params) -> ExportSpec:
     return ExportSpec(
         filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
         context=(item.branch.name, item.title),
-        title=_("History"),
+        title=pgettext("check-ins", "History"),
         headers=[
             _("Date"),
             _("Value") if item.is_quantitative else _("Done?"),

@@ -63,9 +63,9 @@ def download_name(title, context: Sequence = ()) -> str:
 
 def content_disposition(filename: str) -> str:
     """An attachment header that every browser reads: an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
-    fallback = "".join(c for c in filename if c.isascii() and (c.isalnum() or c in ".-_")).strip(".-_")
-    if not any(c.isalnum() for c in fallback.removesuffix(".xlsx")):
-        fallback = "export.xlsx"
+    stem, _dot, suffix = filename.rpartition(".")
+    fallback = "".join(c for c in stem if c.isascii() and (c.isalnum() or c in "-_")).strip("-_")
+    fallback = f"{fallback or 'export'}.{suffix or 'xlsx'}"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 

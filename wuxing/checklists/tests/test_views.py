@@ -2,11 +2,11 @@
 table (query count pinned), exports, the dashboard and the panels."""
 
 import io
-from urllib.parse import quote
 import re
 import shutil
 import subprocess
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import NoReverseMatch, reverse

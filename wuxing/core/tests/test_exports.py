@@ -74,7 +74,9 @@ def test_every_sheet_freezes_its_header_sizes_its_columns_and_keeps_figures_as_n
         ("甲一村党支部委员会", "89%", "12.5", "008", "13800138000", datetime.date(2026, 1, 10), "=SUM(A1)", -5),
         ("乙", "7.5%", "3", "0", "a_b", None, "-x", 0),
     ]
-    ws = load_workbook(io.BytesIO(xlsx_bytes("表", ["支部", "进度", "数值", "编号", "电话", "日期", "备注", "差"], rows))).active
+    ws = load_workbook(
+        io.BytesIO(xlsx_bytes("表", ["支部", "进度", "数值", "编号", "电话", "日期", "备注", "差"], rows))
+    ).active
     assert ws.freeze_panes == "A2"
     assert ws["A1"].font.b
     # Wide enough for the longest Chinese text (two units per character), a short column stays narrow.
@@ -95,7 +97,10 @@ def test_the_download_is_named_in_the_users_words(client, org):
     assert download_name("进度表", ["明湖街道", 2026]) == "进度表-明湖街道-2026.xlsx"
     assert download_name("a/b:c", []) == "abc.xlsx"
     header = content_disposition("进度表-明湖街道-2026.xlsx")
-    assert header.startswith('attachment; filename="') and f"filename*=UTF-8''{quote('进度表-明湖街道-2026.xlsx')}" in header
+    assert (
+        header.startswith('attachment; filename="')
+        and f"filename*=UTF-8''{quote('进度表-明湖街道-2026.xlsx')}" in header
+    )
     u = users_for(org)
     client.force_login(u.cadre)
     response = client.get(reverse("org:branch_list"), {"export": "xlsx"})

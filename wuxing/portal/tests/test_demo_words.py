@@ -22,8 +22,12 @@ SKIP_NAMES = {"logout", "set_language"}
 SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout")
 SKIP_PARAMS = ("export=", "format=", "download")
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z]+\.[a-z]+_[a-z_]+\b|\b[a-z]{3,}\.[a-z]{3,}\b")
+# Rule numbers of the specification (R6, (R8)) are codes too, as are English phrases left untranslated.
+RULE_ID = re.compile(r"\bR\d{1,2}\b")
+ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){1,}\b")
 # Words that are not identifiers although they match (addresses, domains shown on purpose).
 ALLOWED = {"example.com"}
+ALLOWED_ENGLISH = {"Apache ECharts", "Noto Sans"}
 
 
 class _Text(HTMLParser):
@@ -58,7 +62,9 @@ class _Text(HTMLParser):
 def identifiers(html: str) -> set[str]:
     parser = _Text()
     parser.feed(html)
-    found = set(IDENTIFIER.findall(" ".join(parser.text)))
+    text = " ".join(parser.text)
+    found = set(IDENTIFIER.findall(text)) | set(RULE_ID.findall(text))
+    found |= {phrase for phrase in ENGLISH.findall(text) if phrase not in ALLOWED_ENGLISH}
     return {word for word in found if word not in ALLOWED}
 
 
@@ -67,6 +73,8 @@ def test_identifier_pattern():
     assert identifiers("<td>showcase.milestone_complete</td>") == {"showcase.milestone_complete"}
     assert identifiers('<a href="/x/r_cv/" title="a_b">党员大会</a><script>var a_b = 1;</script>') == set()
     assert identifiers("<p>2026.01 进度 89%</p>") == set()
+    assert identifiers("<p>R6 党员大会（R8）</p>") == {"R6", "R8"}
+    assert identifiers("<option>- Select an option -</option>") == {"Select an option"}
 
 
 def _crawl(client, user):
