@@ -48,6 +48,19 @@ class DeliberationsConfig(AppConfig):
 
         return target_panel(request, target)
 
+    def target_agree_warnings(self, target):
+        """Why agreeing `target` now deserves a second look: its deliberation is not through (see
+        core.extensions.app_problems)."""
+        from django.utils.translation import gettext as _
+
+        from .selectors import target_open_deliberations  # apps.py is imported before the models are ready
+
+        return [
+            _("The deliberation “%(subject)s” is not finished: %(done)d of %(total)d steps recorded, next “%(next)s”.")
+            % {"subject": d.subject, "done": d.done, "total": d.total, "next": d.next_label or "—"}
+            for d in target_open_deliberations(target=target)
+        ]
+
     def todo_items(self, user, campaign):
         """This app's 待办 for the user (see wuxing.core.todos)."""
         from .todos import todo_items  # apps.py is imported before the models are ready
