@@ -40,7 +40,14 @@ def site_list(request):
     if campaign is not None:
         sites = selectors.decorate_sites(site_filterset(request.user, campaign, request.GET).qs, campaign)
     can_claim = campaign is not None and request.user.has_perm("showcase.add_demosite") and campaign.is_open
-    return render(request, "showcase/site_list.html", {"campaign": campaign, "sites": sites, "can_claim": can_claim})
+    # None in the user's scope (a secretary whose branch is not a site): say which sites the office has (they are
+    # on its public site anyway) rather than "none claimed yet".
+    office_sites = selectors.site_rows(campaign=campaign) if campaign is not None and not sites else []
+    return render(
+        request,
+        "showcase/site_list.html",
+        {"campaign": campaign, "sites": sites, "can_claim": can_claim, "office_sites": office_sites},
+    )
 
 
 @login_required

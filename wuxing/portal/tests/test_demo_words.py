@@ -81,17 +81,20 @@ def _crawl(client, user):
     client.force_login(user)
     seen: set[str] = set()
     per_name: Counter = Counter()
-    queue = ["/"]
+    queue = [("/", "")]
     problems: dict[str, set[str]] = {}
+    refused: dict[str, set[str]] = {}
     while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
+        url, origin = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
         response = client.get(url)
         assert response.status_code < 500, (user.username, url)
+        if response.status_code in (403, 404) and origin:
+            refused.setdefault(origin, set()).add(url)
         if response.status_code in (301, 302) and response["Location"].startswith("/"):
-            queue.append(response["Location"])
+            queue.append((response["Location"], ""))
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -118,13 +121,20 @@ def _crawl(client, user):
             if per_name[key] >= PER_PATTERN:
                 continue
             per_name[key] += 1
-            queue.append(href)
-    return seen, problems
+            queue.append((href, url))
+    return seen, problems, refused
 
 
 @pytest.mark.parametrize("username", [spec["username"] for spec in DEMO_ACCOUNTS])
 def test_no_identifier_in_visible_text(client, demo_office, username):
     user = User.objects.get(username=username)
-    seen, problems = _crawl(client, user)
+    seen, problems, _refused = _crawl(client, user)
     assert len(seen) > 1
     assert not problems, "\n".join(f"{url}: {sorted(words)}" for url, words in problems.items())
+
+
+@pytest.mark.parametrize("username", ["demo-dept", "demo-secretary"])
+def test_a_page_links_only_to_what_the_user_may_open(client, demo_office, username):
+    """A branch-scoped role is not shown links it would be refused (the department page listing 9 foreign branches)."""
+    _seen, _problems, refused = _crawl(client, User.objects.get(username=username))
+    assert not refused, "\n".join(f"{page} → {sorted(urls)}" for page, urls in refused.items())
