@@ -105,11 +105,12 @@ def _field(model, key):
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         if key.endswith("_id"):
             return _field(model, key[:-3])
         return None
+    return field if field.concrete else None  # a reverse relation is no column of the record
 
 
 def _text(value, field, codes) -> str:
@@ -121,7 +122,7 @@ def _text(value, field, codes) -> str:
         return "、".join(_text(v, field, codes) for v in value) or "—"
     if isinstance(value, dict):
         return "；".join(f"{key_label(k, None)}：{_text(v, None, codes)}" for k, v in value.items())
-    if field is not None and field.choices:
+    if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.is_relation:
         return f"#{value}"
