@@ -12,7 +12,7 @@ from wuxing.org.models import Person
 from wuxing.standards.models import Indicator, Star
 
 from .choices import ItemKind
-from .rules import MAX_NOTE_LENGTH
+from .rules import MAX_NOTE_LENGTH, value_bounds
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 
@@ -93,6 +93,12 @@ class CheckInForm(forms.Form):
             del self.fields["done"]
             if item.unit:
                 self.fields["value"].label = _("New value (%(unit)s)") % {"unit": item.unit}
+            # The browser checks the figure against the item's unit too (the service decides: rules.value_bounds).
+            low, high = value_bounds(unit=item.unit, start=item.start_value, target=item.target_value)
+            if low is not None:
+                self.fields["value"].widget.attrs["min"] = low
+            if high is not None:
+                self.fields["value"].widget.attrs["max"] = high
 
 
 class ImportForm(forms.Form):

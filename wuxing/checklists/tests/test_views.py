@@ -442,3 +442,16 @@ def test_office_pages_query_counts_are_pinned(client, world, make_item, django_a
     client.get(reverse(name))  # the session settles on the first request
     with django_assert_max_num_queries(OFFICE_PAGE_QUERIES[name]):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_percentage_item_refuses_minus_five_on_its_page_and_keeps_its_progress(client, world, make_item):
+    item = make_item(unit="%", start=60, target=95)
+    services.checkin_record(actor=SYSTEM, item=item, value=89)
+    client.force_login(world.users.secretary)
+    url = reverse("checklists:item_detail", args=[item.pk])
+    html = client.get(url).content.decode()
+    assert 'min="0"' in html and 'max="100"' in html
+    response = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "-5"}, follow=True)
+    assert "负数" in response.content.decode()
+    item.refresh_from_db()
+    assert item.current_value == 89
