@@ -7,7 +7,9 @@ from wuxing.core.forms import error_texts
 
 
 class _Review(forms.Form):
-    decision = forms.ChoiceField(label="决定", choices=[("agree", "同意"), ("return", "退回")], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="决定", choices=[("agree", "同意"), ("return", "退回")], widget=forms.RadioSelect
+    )
     reason = forms.CharField(label="理由")
     count = forms.IntegerField(label="人数", min_value=0, max_value=10, required=False)
 
