@@ -65,19 +65,19 @@ def problem_message(problem: Problem) -> str:
         ),
         # R6 / R7 quorum
         "party_quorum": _(
-            "R6 party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."
+            "Party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."
         ),
         "party_majority": _(
-            "R6 party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."
+            "Party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."
         ),
         "reps_quorum": _(
-            "%(rule)s representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."
+            "Representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."
         ),
         "assembly_quorum": _(
-            "%(rule)s meeting of all: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
+            "Meeting of all villagers or residents: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
         ),
         "present_majority": _(
-            "%(rule)s: “yes” must exceed half of those present — required %(required)d, given %(given)d."
+            "“Yes” must exceed half of those present — required %(required)d, given %(given)d."
         ),
         # R8
         "implementation_before_resolution": _("Implementation cannot be recorded before the resolution is published."),
