@@ -76,9 +76,7 @@ def problem_message(problem: Problem) -> str:
         "assembly_quorum": _(
             "Meeting of all villagers or residents: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
         ),
-        "present_majority": _(
-            "“Yes” must exceed half of those present — required %(required)d, given %(given)d."
-        ),
+        "present_majority": _("“Yes” must exceed half of those present — required %(required)d, given %(given)d."),
         # R8
         "implementation_before_resolution": _("Implementation cannot be recorded before the resolution is published."),
         "result_before_implementation": _(

@@ -36,7 +36,9 @@ def test_r2_refuses_stars_of_the_other_set(tc):
             stars=tc.stars("urban", "co_building"),
             reason="x",
         )
-    assert "星系列" in err.value.messages[0] and "共建共享" in err.value.messages[0] and "R2" not in err.value.messages[0]
+    assert (
+        "星系列" in err.value.messages[0] and "共建共享" in err.value.messages[0] and "R2" not in err.value.messages[0]
+    )
     assert not Target.objects.exists()
 
 

@@ -62,7 +62,9 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
     assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.AGREED}
     response = client.post(reverse("targets:targets_confirm", args=[tc.campaign.pk]), follow=True)
     body = text(response)
-    assert "指标要求" in body and "R4" not in body and "3★" in body and "2★" in body  # 3★: 2 agreed, quota 1; 2★: 0 agreed, quota 1
+    assert (
+        "指标要求" in body and "R4" not in body and "3★" in body and "2★" in body
+    )  # 3★: 2 agreed, quota 1; 2★: 0 agreed, quota 1
     assert not Target.objects.filter(status=TargetStatus.CONFIRMED).exists()
     # the office adjusts a3 down to 2★ and sends it back; the branch accepts; the office agrees; now it confirms
     a3 = Target.objects.get(branch=tc.a3)
