@@ -12,9 +12,11 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -35,7 +37,16 @@ from .filtersets import (
 )
 from .models import ActivityTag, Evaluation, EvaluationRow, Finding, Inspection, Observation, Rectification
 
-_ScopedPK = ScopedPrimaryKeyRelatedField
+
+@extend_schema_field(OpenApiTypes.INT)
+class _ScopedPK(ScopedPrimaryKeyRelatedField):
+    """An id among the objects the caller may see (the write serializers have no model to derive the type from)."""
+
+
+def _require(request, perm: str) -> None:
+    """Refuse (403) before reading the body when the caller may not do this at all; the service checks again."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied()
 
 
 def _campaigns(user):
@@ -91,6 +102,7 @@ class RankingRowSerializer(serializers.Serializer):
     expected = serializers.IntegerField()
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
 class PointsField(serializers.Field):
     """Criterion id → points, as a JSON object (or, in a multipart body, its JSON text)."""
 
@@ -304,6 +316,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=EvaluationWriteSerializer, responses=EvaluationSerializer)
     def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_evaluation")
         body = EvaluationWriteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -315,6 +328,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SatisfactionSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def compute(self, request, pk=None):
+        _require(request, "supervision.change_evaluation")
         evaluation = self.get_object()
         body = SatisfactionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -330,6 +344,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
+        _require(request, "supervision.change_evaluation")
         evaluation = self.get_object()
         services.evaluation_publish(actor=request.user, evaluation=evaluation)
         return self._answer(evaluation.pk)
@@ -381,6 +396,7 @@ class InspectionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     @extend_schema(request=InspectionWriteSerializer, responses=InspectionSerializer)
     def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_inspection")
         body = InspectionWriteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -400,6 +416,7 @@ class InspectionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     @extend_schema(request=InspectionWriteSerializer, responses=InspectionSerializer)
     def update(self, request, *args, **kwargs):
+        _require(request, "supervision.change_inspection")
         inspection = selectors.inspection_get(user=request.user, pk=kwargs["pk"], action="change")
         body = InspectionWriteSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -504,6 +521,7 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     @extend_schema(request=FindingWriteSerializer, responses=FindingSerializer)
     def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_finding")
         body = FindingWriteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         finding = services.finding_record(actor=request.user, **body.validated_data)
@@ -511,6 +529,7 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     @extend_schema(request=FindingEditSerializer, responses=FindingSerializer)
     def update(self, request, *args, **kwargs):
+        _require(request, "supervision.change_finding")
         finding = selectors.finding_get(user=request.user, pk=kwargs["pk"], action="change")
         body = FindingEditSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -533,6 +552,7 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @extend_schema(request=DeleteSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="delete")
     def delete_finding(self, request, pk=None):
+        _require(request, "supervision.change_finding")
         finding = selectors.finding_get(user=request.user, pk=pk, action="change")
         body = DeleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -542,6 +562,7 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @extend_schema(request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
+        _require(request, "supervision.change_finding")
         if not str(pk).isdigit() or selectors.deleted_finding(user=request.user, pk=int(pk)) is None:
             raise Http404
         services.finding_restore(actor=request.user, finding_id=int(pk))
@@ -550,6 +571,7 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @extend_schema(request=TriageSerializer, responses=FindingSerializer)
     @action(detail=True, methods=["post"])
     def triage(self, request, pk=None):
+        _require(request, "supervision.change_finding")
         finding = selectors.finding_get(user=request.user, pk=pk, action="change")
         body = TriageSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -632,6 +654,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(request=RectificationWriteSerializer, responses=RectificationSerializer)
     def create(self, request, *args, **kwargs):
         """Assign a rectification to a finding (R15: it starts open)."""
+        _require(request, "supervision.add_rectification")
         body = RectificationWriteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         row = services.rectification_create(actor=request.user, **body.validated_data)
@@ -641,6 +664,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         """The office moves the due date, with the reason."""
+        _require(request, "supervision.verify_rectification")
         row = self.get_object()
         body = RescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -57,7 +57,10 @@ def flagged(world):
     a1_star = star_of(world.org.branches["a1"])
     world.indicator = a1_star.indicators.order_by("position").first()
     world.overdue_item = make(
-        "a1", "建设党群服务阵地", TODAY - datetime.timedelta(days=60), TODAY - datetime.timedelta(days=2),
+        "a1",
+        "建设党群服务阵地",
+        TODAY - datetime.timedelta(days=60),
+        TODAY - datetime.timedelta(days=2),
         indicator=world.indicator,
     )
     world.behind_item = make(
@@ -86,9 +89,9 @@ def test_the_plan_page_lists_branches_with_behind_or_overdue_items_in_scope(clie
     groups = selectors.behind_branches(user=flagged.users.staff, campaign=flagged.campaign)
     assert [(g.name, g.overdue, g.behind) for g in groups] == [(a1.name, 1, 0), (a2.name, 0, 1)]
     # The secretary of a1 sees a1's items only; another office's leader sees none of them.
-    assert [g.branch_id for g in selectors.behind_branches(user=flagged.users.secretary, campaign=flagged.campaign)] == [
-        a1.pk
-    ]
+    assert [
+        g.branch_id for g in selectors.behind_branches(user=flagged.users.secretary, campaign=flagged.campaign)
+    ] == [a1.pk]
     assert selectors.behind_branches(user=flagged.users.leader_b, campaign=flagged.campaign) == []
     client.force_login(flagged.users.secretary)
     assert client.get(reverse("supervision:inspection_plan")).status_code == 403
@@ -139,9 +142,7 @@ def test_the_service_refuses_items_not_behind_or_of_another_branch(flagged):
     assert "落后或逾期" in str(exc.value)
     done = flagged.org.branches["a3"]
     with pytest.raises(ValidationError):  # an item on track
-        services.inspection_create(
-            **args, branches=[done], progress_items=[done.checklist_items.get().pk]
-        )
+        services.inspection_create(**args, branches=[done], progress_items=[done.checklist_items.get().pk])
     assert Inspection.objects.count() == before
     inspection = services.inspection_create(**args, branches=[a2], progress_items=[flagged.behind_item.pk])
     finding = inspection.findings.get()
