@@ -27,7 +27,7 @@ from wuxing.org.selectors import branch_list, department_list, person_list
 from wuxing.standards.models import Indicator, Star
 
 from . import rules, selectors, services
-from .choices import FindingCategory, InspectionMode, Severity
+from .choices import Decision, FindingCategory, InspectionMode, Severity
 from .filtersets import (
     EvaluationFilterSet,
     FindingFilterSet,
@@ -184,8 +184,29 @@ class ObservationDetailSerializer(ObservationSerializer):
         return RankingRowSerializer(selectors.observation_ranking(obj), many=True).data
 
 
-class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Monthly observations; one observation carries its scoring sheet and its ranking (R12, shared ranks)."""
+class ObservationWriteSerializer(serializers.Serializer):
+    campaign = _ScopedPK(scoped=_campaigns)
+    title = serializers.CharField(max_length=100)
+    held_on = serializers.DateField()
+    route = _ScopedPK(scoped=_branches, many=True, help_text="The branches in visiting order.")
+    observers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        max_length=50,
+        help_text="Accounts (user ids) of the office's people who observe.",
+    )
+    drop_extremes = serializers.BooleanField(default=True)
+    drop_from = serializers.IntegerField(min_value=3, max_value=50, default=rules.DEFAULT_DROP_FROM)
+    public = serializers.BooleanField(default=False)
+
+
+class PublicSerializer(serializers.Serializer):
+    public = serializers.BooleanField()
+
+
+class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly observations; one observation carries its scoring sheet and its ranking (R12, shared ranks).
+    `POST` plans one with the office's current scoring sheet; `POST {id}/public/` shows or hides its ranking on
+    the public site."""
 
     permission_classes = [ModelViewPermission]
     queryset = Observation.objects.none()  # for the schema; get_queryset scopes the real one
@@ -196,6 +217,45 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.observation_list(user=self.request.user).prefetch_related("sheet__criteria")
+
+    @extend_schema(request=ObservationWriteSerializer, responses=ObservationDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_observation")
+        body = ObservationWriteSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        campaign = data.pop("campaign")
+        sheet = selectors.sheet_current(user=request.user, office=campaign.office)
+        if sheet is None:
+            raise serializers.ValidationError({"campaign": [_("Make the office's scoring sheet first.")]})
+        ids = data.pop("observers")
+        observers = list(selectors.observer_choices(campaign.office).filter(pk__in=ids))
+        if len(observers) != len(set(ids)):
+            raise serializers.ValidationError({"observers": [_("Choose observers among the office's people.")]})
+        observation = services.observation_create(
+            actor=request.user,
+            campaign=campaign,
+            sheet=sheet,
+            branches=data.pop("route"),
+            observers=observers,
+            **data,
+        )
+        answer = (
+            selectors.observation_list(user=request.user).prefetch_related("sheet__criteria").get(pk=observation.pk)
+        )
+        return Response(ObservationDetailSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PublicSerializer, responses=ObservationSerializer)
+    @action(detail=True, methods=["post"])
+    def public(self, request, pk=None):
+        _require(request, "supervision.change_observation")
+        observation = self.get_object()
+        body = PublicSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.observation_set_public(
+            actor=request.user, observation=observation, public=body.validated_data["public"]
+        )
+        return Response(ObservationSerializer(self.get_queryset().get(pk=observation.pk)).data)
 
     @extend_schema(request=CardWriteSerializer, responses=CardSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
@@ -496,6 +556,15 @@ class TriageSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, max_length=500, default="")
 
 
+class AccountabilitySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    person_name = serializers.CharField(max_length=50)
+    position = serializers.CharField(max_length=100, allow_blank=True, default="")
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    decided_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
 class DeleteSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
@@ -567,6 +636,17 @@ class FindingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
             raise Http404
         services.finding_restore(actor=request.user, finding_id=int(pk))
         return self._answer(int(pk))
+
+    @extend_schema(request=AccountabilitySerializer, responses=AccountabilitySerializer)
+    @action(detail=True, methods=["post"])
+    def accountability(self, request, pk=None):
+        """问责 on a 查责任 finding, by the office's leaders."""
+        _require(request, "supervision.add_accountability")
+        finding = selectors.finding_get(user=request.user, pk=pk)
+        body = AccountabilitySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = services.accountability_record(actor=request.user, finding=finding, **body.validated_data)
+        return Response(AccountabilitySerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TriageSerializer, responses=FindingSerializer)
     @action(detail=True, methods=["post"])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.checklists.selectors import flagged_item_rows
 from wuxing.core.models import AuditLog
-from wuxing.org.models import Branch
+from wuxing.org.models import Branch, User
 
 from . import rules
 from .choices import FindingCategory, FindingSource, RectificationState, Severity, Triage
@@ -110,6 +110,15 @@ def observation_for_observer(*, user, pk: int) -> Observation:
     if observation is None:
         raise Http404
     return observation
+
+
+def observer_choices(office):
+    """Accounts of the office's people who can observe: leaders, department cadres, branch secretaries."""
+    return (
+        User.objects.filter(is_active=True, person__office=office)
+        .select_related("person")
+        .order_by("-person__is_leader", "person__department_id", "person__branch_id", "person__name")
+    )
 
 
 def route(observation) -> list[RouteStop]:

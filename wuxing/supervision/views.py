@@ -20,7 +20,6 @@ from wuxing.core.audit import audit_record
 from wuxing.core.exports import export_response
 from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import evidence_response
-from wuxing.org.models import User
 from wuxing.org.selectors import branch_list, person_list
 
 from . import rules, selectors, services
@@ -159,15 +158,6 @@ def observation_list(request):
     )
 
 
-def _observer_choices(office):
-    """Accounts of the office's people who can observe: leaders, department cadres, branch secretaries."""
-    return (
-        User.objects.filter(is_active=True, person__office=office)
-        .select_related("person")
-        .order_by("-person__is_leader", "person__department_id", "person__branch_id", "person__name")
-    )
-
-
 @login_required
 @permission_required("supervision.add_observation", raise_exception=True)
 def observation_create(request):
@@ -179,7 +169,7 @@ def observation_create(request):
     form = ObservationForm(
         request.POST or None,
         branches=branch_list(user=request.user).filter(office=campaign.office).order_by("sort_order", "code"),
-        observers=_observer_choices(campaign.office),
+        observers=selectors.observer_choices(campaign.office),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

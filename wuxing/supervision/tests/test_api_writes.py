@@ -276,3 +276,47 @@ def test_rectifications_are_assigned_and_rescheduled(api_client, world, audit):
     _chinese_400(staff.post(url, {"due_on": due}, format="json"))
     response = staff.post(url, {"due_on": due, "note": "汛期顺延"}, format="json")
     assert response.status_code == 200 and response.json()["due_on"] == due
+
+
+def test_observations_are_planned_and_made_public(api_client, world, audit):
+    staff = api_as(api_client, world.users.staff)
+    a1, a2 = world.org.branches["a1"], world.org.branches["a2"]
+    body = {
+        "campaign": world.campaign.pk,
+        "title": "六月观摩",
+        "held_on": TODAY.isoformat(),
+        "route": [a2.pk, a1.pk],
+        "observers": [world.users.leader.pk, world.users.secretary.pk],
+    }
+    n, a = ScoreCard.objects.count(), audit()
+    _chinese_400(staff.post("/api/v1/observations/", {**body, "route": []}, format="json"))
+    _chinese_400(staff.post("/api/v1/observations/", {**body, "observers": [world.users.leader_b.pk]}, format="json"))
+    _chinese_400(staff.post("/api/v1/observations/", {**body, "drop_from": 2}, format="json"))
+    assert (
+        api_as(api_client, world.users.secretary).post("/api/v1/observations/", body, format="json").status_code == 403
+    )
+    assert ScoreCard.objects.count() == n and audit() == a
+    staff = api_as(api_client, world.users.staff)
+    response = staff.post("/api/v1/observations/", body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert [r["branch"] for r in created["ranking"]] == [a2.pk, a1.pk] and created["cards"] == 3  # not a1's own
+    url = f"/api/v1/observations/{created['id']}/public/"
+    _chinese_400(staff.post(url, {}, format="json"))
+    assert staff.post(url, {"public": True}, format="json").json()["public"] is True
+    other = api_as(api_client, world.users.leader_b)
+    assert other.post(url, {"public": False}, format="json").status_code == 404
+
+
+def test_accountability_is_recorded_by_leaders_only(api_client, world, audit):
+    url = f"/api/v1/inspection-findings/{world.finding.pk}/accountability/"
+    body = {"person_name": "张某", "decision": "interview", "decided_on": TODAY.isoformat(), "reason": "台账不全"}
+    a = audit()
+    assert api_as(api_client, world.users.staff).post(url, body, format="json").status_code == 403
+    leader = api_as(api_client, world.users.leader)
+    _chinese_400(leader.post(url, {**body, "decision": "firing"}, format="json"))
+    _chinese_400(leader.post(url, {**body, "reason": ""}, format="json"))
+    assert audit() == a
+    response = leader.post(url, body, format="json")
+    assert response.status_code == 201 and response.json()["decision"] == "interview"
+    assert api_as(api_client, world.users.leader_b).post(url, body, format="json").status_code == 404
