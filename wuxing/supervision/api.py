@@ -1,4 +1,4 @@
-"""Supervision's part of /api/v1/: `observations` (with their sheets and rankings; planned by `POST`,
+"""Supervision's part of /api/v1/: `score-sheets` and `activity-tags` (list, add), `observations` (with their sheets and rankings; planned by `POST`,
 `POST {id}/score/` for an observer's card, `public/`), `evaluations` (ranking rows with `rank`; create,
 `compute/`, `publish/`), `inspections` (create, change), `inspection-findings` (record, change, delete with an
 undo, triage, 问责) and `rectifications` (assign, `POST …/{id}/transition/`, `reschedule/`); the same scoped
@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from wuxing.api.fields import ScopedPrimaryKeyRelatedField
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_list
+from wuxing.org.models import OrgUnit
 from wuxing.org.selectors import branch_list, department_list, person_list
 from wuxing.standards.models import Indicator, Star
 
@@ -35,7 +36,16 @@ from .filtersets import (
     ObservationFilterSet,
     RectificationFilterSet,
 )
-from .models import ActivityTag, Evaluation, EvaluationRow, Finding, Inspection, Observation, Rectification
+from .models import (
+    ActivityTag,
+    Evaluation,
+    EvaluationRow,
+    Finding,
+    Inspection,
+    Observation,
+    Rectification,
+    ScoreSheet,
+)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -83,6 +93,12 @@ class CriterionSerializer(serializers.Serializer):
     text = serializers.CharField()
     max_points = serializers.IntegerField()
     guidance = serializers.CharField()
+
+
+class CriterionWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200)
+    max_points = serializers.IntegerField(min_value=1, max_value=100)
+    guidance = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
 class SheetSerializer(serializers.Serializer):
@@ -763,8 +779,74 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
 
 
+class SheetWriteSerializer(serializers.Serializer):
+    office = _ScopedPK(scoped=lambda user: OrgUnit.objects.restrict(user, "view"))
+    name = serializers.CharField(max_length=100)
+    criteria = serializers.ListField(
+        child=CriterionWriteSerializer(), min_length=1, max_length=30, help_text="In the sheet's order."
+    )
+
+
+class SheetListSerializer(SheetSerializer):
+    office = serializers.IntegerField(source="office_id")
+
+
+class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The offices' observation scoring sheets, newest version first; `POST` makes the office's next version (the
+    sheets of past observations never change)."""
+
+    serializer_class = SheetListSerializer
+    permission_classes = [ModelViewPermission]
+    queryset = ScoreSheet.objects.none()
+
+    def get_queryset(self):
+        return selectors.sheet_list(user=self.request.user)
+
+    @extend_schema(request=SheetWriteSerializer, responses=SheetListSerializer)
+    def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_scoresheet")
+        body = SheetWriteSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        sheet = services.sheet_create(
+            actor=request.user, office=data["office"], name=data["name"], criteria=[dict(c) for c in data["criteria"]]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=sheet.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class TagSerializer(serializers.ModelSerializer):
+    office = _ScopedPK(scoped=lambda user: OrgUnit.objects.restrict(user, "view"), write_only=True)
+
+    class Meta:
+        model = ActivityTag
+        fields = ["id", "name", "office"]
+
+
+class ActivityTagViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Activities an evaluation or inspection is tagged with (能力作风建设年, 三标, 亮赛比 and the office's own);
+    `POST` adds one for an office."""
+
+    serializer_class = TagSerializer
+    permission_classes = [ModelViewPermission]
+    queryset = ActivityTag.objects.none()
+
+    def get_queryset(self):
+        return ActivityTag.objects.restrict(self.request.user, "view").order_by("office_id", "name")
+
+    def create(self, request, *args, **kwargs):
+        _require(request, "supervision.add_evaluation")
+        body = TagSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        tag = services.tag_create(
+            actor=request.user, office=body.validated_data["office"], name=body.validated_data["name"]
+        )
+        return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
     """Register this app's viewsets on the shared API router."""
+    router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
+    router.register("activity-tags", ActivityTagViewSet, basename="activity-tag")
     router.register("observations", ObservationViewSet, basename="observation")
     router.register("evaluations", EvaluationViewSet, basename="evaluation")
     router.register("inspections", InspectionViewSet, basename="inspection")

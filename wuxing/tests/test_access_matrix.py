@@ -62,6 +62,7 @@ from wuxing.rhythm.models import (
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
 from wuxing.standards.models import Standard, StandardDraft
 from wuxing.supervision.models import (
+    ActivityTag,
     Evaluation,
     Finding,
     FindingPhoto,
@@ -72,6 +73,7 @@ from wuxing.supervision.models import (
     RectificationEvidence,
     ScoreCard,
     ScorePhoto,
+    ScoreSheet,
 )
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
 from wuxing.targets.services import baseline_add_evidence
@@ -263,6 +265,8 @@ API_OBJECTS = {
     "help-requests": HelpRequest,
     "meetings": Meeting,
     "notifications": Notification,
+    "score-sheets": ScoreSheet,
+    "activity-tags": ActivityTag,
     "observations": Observation,
     "evaluations": Evaluation,
     "inspections": Inspection,

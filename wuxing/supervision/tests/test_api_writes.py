@@ -320,3 +320,45 @@ def test_accountability_is_recorded_by_leaders_only(api_client, world, audit):
     response = leader.post(url, body, format="json")
     assert response.status_code == 201 and response.json()["decision"] == "interview"
     assert api_as(api_client, world.users.leader_b).post(url, body, format="json").status_code == 404
+
+
+def test_a_scoring_sheet_version_and_an_activity_are_added(api_client, world, audit):
+    from wuxing.supervision.models import ActivityTag, ScoreSheet
+
+    staff = api_as(api_client, world.users.staff)
+    office = world.org.office_a.pk
+    criteria = [{"text": "班子建设", "max_points": 10}, {"text": "群众满意", "max_points": 20, "guidance": "随机访谈"}]
+    n, a = ScoreSheet.objects.count(), audit()
+    _chinese_400(staff.post("/api/v1/score-sheets/", {"office": office, "name": "x", "criteria": []}, format="json"))
+    _chinese_400(
+        staff.post(
+            "/api/v1/score-sheets/",
+            {"office": office, "name": "x", "criteria": [{"text": "x", "max_points": 101}]},
+            format="json",
+        )
+    )
+    body = {"office": world.org.office_b.pk, "name": "x", "criteria": criteria}
+    _chinese_400(staff.post("/api/v1/score-sheets/", body, format="json"))  # another office: not among the caller's
+    secretary = api_as(api_client, world.users.secretary)
+    assert secretary.post("/api/v1/score-sheets/", {**body, "office": office}, format="json").status_code == 403
+    assert ScoreSheet.objects.count() == n and audit() == a
+    staff = api_as(api_client, world.users.staff)
+    response = staff.post(
+        "/api/v1/score-sheets/", {"office": office, "name": "观摩评分表", "criteria": criteria}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["version"] == 2 and [c["max_points"] for c in created["criteria"]] == [10, 20]
+    assert api_as(api_client, world.users.leader_b).get(f"/api/v1/score-sheets/{created['id']}/").status_code == 404
+
+    n = ActivityTag.objects.count()
+    staff = api_as(api_client, world.users.staff)
+    _chinese_400(staff.post("/api/v1/activity-tags/", {"office": office, "name": "亮赛比"}, format="json"))  # exists
+    _chinese_400(staff.post("/api/v1/activity-tags/", {"office": office, "name": ""}, format="json"))
+    assert ActivityTag.objects.count() == n
+    response = staff.post("/api/v1/activity-tags/", {"office": office, "name": "清廉村居"}, format="json")
+    assert response.status_code == 201 and response.json()["name"] == "清廉村居"
+    names = [
+        t["name"] for t in api_as(api_client, world.users.leader_b).get("/api/v1/activity-tags/").json()["results"]
+    ]
+    assert "清廉村居" not in names and "亮赛比" in names
