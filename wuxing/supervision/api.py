@@ -1,9 +1,9 @@
-"""Supervision's part of /api/v1/: `score-sheets` and `activity-tags` (list, add), `observations` (with their sheets and rankings; planned by `POST`,
-`POST {id}/score/` for an observer's card, `public/`), `evaluations` (ranking rows with `rank`; create,
-`compute/`, `publish/`), `inspections` (create, change), `inspection-findings` (record, change, delete with an
-undo, triage, 问责) and `rectifications` (assign, `POST …/{id}/transition/`, `reschedule/`); the same scoped
-selectors, FilterSets and services as the pages. A refusal answers 400 (bad input, with the reason in Chinese),
-403 (not allowed) or 404 (outside the caller's scope) and changes nothing."""
+"""Supervision's part of /api/v1/: `score-sheets` and `activity-tags` (list, add), `observations` (with their
+sheets and rankings; planned by `POST`, `POST {id}/score/` for an observer's card, `public/`), `evaluations`
+(ranking rows with `rank`; create, `compute/`, `publish/`), `inspections` (create, change), `inspection-findings`
+(record, change, delete with an undo, triage, 问责) and `rectifications` (assign, `POST …/{id}/transition/`,
+`reschedule/`); the same scoped selectors, FilterSets and services as the pages. A refusal answers 400 (bad input,
+with the reason in Chinese), 403 (not allowed) or 404 (outside the caller's scope) and changes nothing."""
 
 import json
 
