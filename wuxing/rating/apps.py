@@ -4,7 +4,15 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = {"rating.view_rating", "rating.view_ratingstar", "rating.view_reviewstep", "rating.view_starevidence"}
+_VIEW = {
+    "rating.view_rating",
+    "rating.view_ratingstar",
+    "rating.view_reviewstep",
+    "rating.view_starevidence",
+    "rating.view_withdrawal",
+    "rating.view_withdrawalrecord",
+    "rating.view_starwarning",
+}
 _OFFICE = _VIEW | {
     "rating.review_office_rating",
     "rating.name_rating",
@@ -12,6 +20,7 @@ _OFFICE = _VIEW | {
     "rating.add_vetoevent",
     "rating.view_objection",
     "rating.change_objection",
+    "rating.view_objectionevidence",
 }
 
 

@@ -63,7 +63,7 @@ def test_secretary_opens_evaluates_and_submits(client, world):
     rs = star_of(rating, "strong_branch")
     page = client.post(
         reverse("rating:star_evaluate", args=[rs.pk]),
-        {"claimed": "on", "statement": "全年召开党员大会4次", "evidence": [str(world.evidence.pk)]},
+        {"claimed": "on", "statement": "全年召开党员大会4次", "evidence": [f"checkin_evidence:{world.evidence.pk}"]},
     )
     assert page.status_code == 302
     assert rs.evidence_links.get().ref_id == world.evidence.pk
