@@ -38,7 +38,7 @@ def _stars_prefetch():
     return Prefetch(
         "stars",
         queryset=RatingStar.objects.select_related("star")
-        .prefetch_related("evidence_links")
+        .prefetch_related("evidence_links", "withdrawals")
         .order_by("star__position"),
     )
 
