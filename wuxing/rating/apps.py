@@ -53,4 +53,9 @@ class RatingConfig(AppConfig):
 
     def public_links(self, office):
         """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
-        return [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]
+        links = [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]
+        if office.parent is not None and office.parent.level == "district":
+            links.append(
+                (_("District results"), reverse("rating_public:district_announcement", args=[office.parent.code]))
+            )
+        return links
