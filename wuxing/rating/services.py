@@ -948,11 +948,14 @@ def warnings_raise(*, actor, campaign, branches=None, today=None) -> list[StarWa
 
     ensure_allowed(actor, "rating.review_office_rating", message=_("You may not raise warnings."))
     today = today or timezone.localdate()
-    if branches is None:
-        from wuxing.org.models import Branch
+    from wuxing.org.models import Branch
 
-        branches = Branch.objects.filter(office_id=campaign.office_id).order_by("sort_order", "code")
-    rows = readiness_rows(campaign=campaign, branches=branches)
+    qs = Branch.objects.filter(office_id=campaign.office_id)
+    if branches is not None:
+        qs = qs.filter(pk__in=[b.pk for b in branches])
+    if not is_system(actor):
+        qs = qs.restrict(actor, "view")
+    rows = readiness_rows(campaign=campaign, branches=qs.order_by("sort_order", "code"))
     done = set(
         StarWarning.objects.filter(campaign=campaign, branch__in=[r.branch for r in rows]).values_list(
             "branch_id", "star_id", "cause"

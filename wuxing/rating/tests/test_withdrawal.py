@@ -76,9 +76,13 @@ def test_withdrawal_rules_at_their_edges():
         == "not_held"
     )
     for state in (StarState.PUBLICITY, StarState.VETOED, StarState.WITHDRAWN):
-        assert rules.withdrawal_start_problem(state, StarResult.CONFIRMED, open_withdrawal=False, reason="x") == "not_held"
+        assert (
+            rules.withdrawal_start_problem(state, StarResult.CONFIRMED, open_withdrawal=False, reason="x") == "not_held"
+        )
     # A decision is needed for the reviews and the district's decision; keeping the star needs a reason.
-    assert rules.check_withdrawal_step(WithdrawalState.STARTED, WithdrawalStep.OFFICE_REVIEW).problem == "decision_needed"
+    assert (
+        rules.check_withdrawal_step(WithdrawalState.STARTED, WithdrawalStep.OFFICE_REVIEW).problem == "decision_needed"
+    )
     assert (
         rules.check_withdrawal_step(WithdrawalState.STARTED, WithdrawalStep.OFFICE_REVIEW, DISAGREE, reason=" ").problem
         == "reason_needed"
@@ -107,13 +111,14 @@ def _named_star(full):
     return rs
 
 
-def _to_publicity(full, start=D(2026, 9, 30)):
+PUBLICITY_START = D(2026, 9, 30)
+
+
+def _to_publicity(full, start=PUBLICITY_START):
     users = full.users
     w = services.withdrawal_start(actor=users.district, rating_star=_named_star(full), reason="连续三月未开支委会")
     services.withdrawal_advance(actor=users.staff, withdrawal=w, step=WithdrawalStep.OFFICE_REVIEW, decision=AGREE)
-    services.withdrawal_advance(
-        actor=users.dept_org, withdrawal=w, step=WithdrawalStep.DISTRICT_REVIEW, decision=AGREE
-    )
+    services.withdrawal_advance(actor=users.dept_org, withdrawal=w, step=WithdrawalStep.DISTRICT_REVIEW, decision=AGREE)
     return services.withdrawal_advance(actor=users.staff, withdrawal=w, step=WithdrawalStep.PUBLICITY, start=start)
 
 
@@ -135,7 +140,9 @@ def test_a_withdrawal_runs_the_whole_chain_and_removes_the_star_from_the_result(
     w.refresh_from_db()
     assert w.state == WithdrawalState.WITHDRAWN and w.decided_on is not None
     rs = star_of(full.named, "strong_branch")
-    assert rs.state == StarState.WITHDRAWN and rs.result == StarResult.NOT_CONFIRMED and rs.reason == "连续三月未开支委会"
+    assert (
+        rs.state == StarState.WITHDRAWN and rs.result == StarResult.NOT_CONFIRMED and rs.reason == "连续三月未开支委会"
+    )
     full.named.refresh_from_db()
     assert full.named.level == 0 and full.named.reissued_on == D(2026, 10, 13)
     result = CampaignResult.objects.get(campaign=full.campaign, branch=full.named.branch)
@@ -228,34 +235,30 @@ def test_the_decision_is_blocked_while_an_objection_to_the_withdrawal_is_open(fu
     assert w.state == WithdrawalState.DROPPED and full.named.stars.get(star__code="strong_branch").result == "confirmed"
 
 
-def test_a_veto_drops_a_withdrawal_under_way_and_lowers_the_level(full):
-    rs = star_of(full.named, "strong_branch")
-    # a3 is a resettlement village: its strong_branch star has no veto rule; give it one held star with one.
-    w = services.withdrawal_start(actor=full.users.district, rating_star=rs, reason="指标下滑")
-    rs.state, rs.result = StarState.NAMED, StarResult.CONFIRMED
+def test_a_veto_drops_a_withdrawal_under_way_and_reissues_the_certificate(world):
+    from .conftest import push_to_publicity
+
+    push_to_publicity(world, world.rating, codes=("strong_branch", "safety_rule_of_law"), start=D(2026, 9, 30))
+    rating = services.rating_name(actor=world.users.district, rating=world.rating, today=D(2026, 10, 13))
+    assert rating.level == 2 and rating.reissued_on is None
+    w = services.withdrawal_start(
+        actor=world.users.district, rating_star=star_of(rating, "safety_rule_of_law"), reason="治安纠纷未化解"
+    )
     services.veto_record(
-        actor=full.users.staff,
-        campaign=full.campaign,
-        branch=full.named.branch,
-        indicator_code=next(
-            r.indicator_code
-            for r in services.rule_data(full.campaign.standard_id, full.named.branch.star_set)
-            if r.kind == "veto"
-        ),
+        actor=world.users.staff,
+        campaign=world.campaign,
+        branch=world.branch,
+        indicator_code="r_sf_zero_case",
         occurred_on=D(2026, 11, 1),
-        description="发生刑事案件",
+        description="发生一起刑事案件",
         evidence=as_upload(sample_jpeg("案件"), "c.jpg", "image/jpeg"),
     )
     w.refresh_from_db()
-    vetoed_star = next(
-        r.star_code
-        for r in services.rule_data(full.campaign.standard_id, full.named.branch.star_set)
-        if r.kind == "veto"
-    )
-    if vetoed_star == "strong_branch":
-        assert w.state == WithdrawalState.DROPPED
-    else:
-        assert w.state == WithdrawalState.STARTED
+    assert w.state == WithdrawalState.DROPPED and w.steps.last().reason == "该星已因一票否决事项失去。"
+    rating.refresh_from_db()
+    assert rating.level == 1 and rating.reissued_on is not None
+    assert star_of(rating, "safety_rule_of_law").state == StarState.VETOED
+    assert CampaignResult.objects.get(campaign=world.campaign, branch=world.branch).level == 1
 
 
 def test_closed_campaign_refuses_a_withdrawal(full):
