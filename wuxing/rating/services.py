@@ -868,7 +868,7 @@ def withdrawal_advance(
         withdrawal.publicity_end = rules.last_working_day(start, days)
         withdrawal.save(update_fields=["publicity_days", "publicity_start", "publicity_end"])
     before = withdrawal.state
-    _withdrawal_move(actor, withdrawal, step, check_decision(step, decision), check.new_state, reason, department)
+    _withdrawal_move(actor, withdrawal, step, _decision_of(step, decision), check.new_state, reason, department)
     if check.new_state == WithdrawalState.WITHDRAWN:
         rating_star.state = StarState.WITHDRAWN
         rating_star.result = StarResult.NOT_CONFIRMED
@@ -886,7 +886,7 @@ def withdrawal_advance(
     return withdrawal
 
 
-def check_decision(step, decision) -> str:
+def _decision_of(step, decision) -> str:
     return decision if step in rules.WITHDRAWAL_DECIDING else ""
 
 
