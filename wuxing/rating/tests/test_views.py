@@ -62,7 +62,7 @@ def test_readiness_pages_show_what_is_missing_with_links(client, world):
 
 def test_list_pages_keep_their_query_counts(client, full, django_assert_max_num_queries):
     client.force_login(full.users.district)
-    for name in ("rating:readiness", "rating:district_summary", "rating:home", "rating:queue"):
+    for name in ("rating:readiness", "rating:district_summary", "rating:city_summary", "rating:home", "rating:queue"):
         with django_assert_max_num_queries(30):
             assert client.get(reverse(name) + f"?campaign={full.campaign.pk}").status_code == 200
 
