@@ -48,7 +48,7 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
-from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
+from wuxing.rating.models import Objection, ObjectionEvidence, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
     Action,
     ActionEvidence,
@@ -222,6 +222,8 @@ PAGE_OBJECTS = {
     "rating:star_review": {"pk": RatingStar},
     "rating:objection_close": {"pk": Objection},
     "rating:veto_file": {"pk": VetoEvent},
+    "rating:star_withdrawal": {"pk": RatingStar},
+    "rating:objection_file": {"pk": ObjectionEvidence},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -274,6 +276,7 @@ API_OBJECTS = {
     "rectifications": Rectification,
     "ratings": Rating,
     "objections": Objection,
+    "objection-files": ObjectionEvidence,
 }
 DENIED = {302, 400, 403, 404, 405}
 
