@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 KEY_LABELS = {
     "after": gettext_lazy("After"),
     "assignments_ended": gettext_lazy("Assignments ended"),
+    "checkin_evidence": gettext_lazy("Check-in evidence"),
     "claimed": gettext_lazy("Claimed"),
     "committee": gettext_lazy("Committee decision"),
     "corrects": gettext_lazy("Corrects"),
@@ -129,6 +130,9 @@ def _text(value, field, codes) -> str:
     if isinstance(value, str):
         if value in codes:
             return str(codes[value])
+        kind, _sep, ref = value.partition(":")
+        if ref.isdigit() and kind in codes:  # a reference such as "checkin_evidence:12"
+            return f"{codes[kind]} #{ref}"
         if ISO_MOMENT.match(value):  # a stored date or time, shown the way the pages show dates
             try:
                 moment = datetime.datetime.fromisoformat(value)

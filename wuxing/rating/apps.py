@@ -32,6 +32,12 @@ class RatingConfig(AppConfig):
     verbose_name = _("Star rating")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
+    def audit_value_labels(self):
+        """The kinds of evidence a star links ("checkin_evidence:12"), named in audit rows."""
+        from .models import EVIDENCE_SOURCES  # apps.py is imported before the models are ready
+
+        return EVIDENCE_SOURCES
+
     # An office's leader and staff review for the office; the same roles on a district unit start publicity and
     # name (the services tell the two apart by the unit's level). A reviewer on a district unit reviews the stars
     # of the departments it is registered for (DepartmentReviewer). The secretary evaluates its own branch.

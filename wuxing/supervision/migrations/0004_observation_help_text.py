@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0003_finding_soft_delete'),
+        ("supervision", "0003_finding_soft_delete"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='observation',
-            name='drop_extremes',
-            field=models.BooleanField(default=True, help_text='With enough observers, the highest and the lowest total are left out.', verbose_name='drop the highest and the lowest total'),
+            model_name="observation",
+            name="drop_extremes",
+            field=models.BooleanField(
+                default=True,
+                help_text="With enough observers, the highest and the lowest total are left out.",
+                verbose_name="drop the highest and the lowest total",
+            ),
         ),
     ]
