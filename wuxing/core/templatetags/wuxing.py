@@ -126,6 +126,11 @@ def icon(name, label="", css=""):
     classes = f"wx-icon {css}".strip()
     if label:
         return format_html(
-            '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>', classes, label, href
+            '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
         )
-    return format_html('<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', classes, href)
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', classes, href
+    )
