@@ -33,6 +33,8 @@ class BranchFilterSet(ScopedFilterSet):
         empty_label=_("All departments"),
     )
 
+    sort_fields = (("name", _("Name")), ("code", _("Code")))
+
     class Meta:
         model = Branch
         fields = ["q", "office", "kind", "star_set", "department"]

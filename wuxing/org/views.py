@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import XLSX, export_response
+from wuxing.core.lists import paginate
 from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
@@ -52,7 +53,7 @@ def branch_list(request):
     if show_retired:
         branches = branches.filter(retired_at__isnull=False)
     filterset = BranchFilterSet(request.GET, branches, user=request.user)
-    page = Paginator(filterset.qs, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, BRANCHES_PER_PAGE)
     # A history restore after a cache miss needs the whole page, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(

@@ -33,13 +33,20 @@ def _tools(user):
     return tools
 
 
+def _section(url: str) -> str:
+    return url.strip("/").split("/", 1)[0]
+
+
 def _active(path: str, items: list[NavItem]) -> NavItem | None:
-    """The entry the page lies under: the longest URL the path starts with (the home URL matches only itself)."""
+    """The entry the page lies under: the longest URL the path starts with (the home URL matches only itself),
+    else the entry of the same app (the progress table lies under the dashboard's entry)."""
     best = None
     for item in items:
         hit = path == item.url if item.url == "/" else path.startswith(item.url)
         if hit and (best is None or len(item.url) > len(best.url)):
             best = item
+    if best is None and _section(path):
+        best = next((item for item in items if _section(item.url) == _section(path)), None)
     return best
 
 

@@ -105,7 +105,7 @@ def test_a_branch_side_first_load_stays_within_the_page_weight_budget(live_app, 
         try:
             fresh = context.new_page()
             responses = []
-            fresh.on("response", responses.append)
+            fresh.on("response", lambda r, seen=responses: seen.append(r))
             fresh.goto(url)
             fresh.wait_for_load_state("networkidle")
             sizes = {r.url: len(gzip.compress(r.body())) for r in responses if r.status == 200}
