@@ -240,6 +240,22 @@ def digest_remind(request):
 
 
 @login_required
+@permission_required("rhythm.add_meeting", raise_exception=True)
+@require_POST
+def actions_remind(request):
+    """The supervised actions ticked on the list: their owners reminded in one go."""
+    campaign = _campaign_or_404(request)
+    ids = [int(v) for v in request.POST.getlist("action") if v.isdigit() and len(v) < 19]
+    back = f"{reverse('rhythm:action_list')}?campaign={campaign.pk}"
+    if not ids:
+        messages.error(request, _("Tick the actions whose owners should be reminded first."))
+        return redirect(back)
+    sent = services.remind_actions(actor=request.user, campaign=campaign, action_ids=ids)
+    messages.success(request, _("%(n)d reminders were sent.") % {"n": sent})
+    return redirect(back)
+
+
+@login_required
 @permission_required("rhythm.add_daylock", raise_exception=True)
 @require_POST
 def day_lock(request):
@@ -483,10 +499,11 @@ def action_list(request):
     today = timezone.localdate()
     for action in page:
         action.overdue = rules.is_action_overdue(due_on=action.due_on, done=action.status == "done", today=today)
+    can_remind = status == "open" and campaign.is_open and request.user.has_perm("rhythm.add_meeting")
     return render(
         request,
         "rhythm/action_list.html",
-        {"campaign": campaign, "page": page, "status": status, "form": filterset.form},
+        {"campaign": campaign, "page": page, "status": status, "form": filterset.form, "can_remind": can_remind},
     )
 
 
