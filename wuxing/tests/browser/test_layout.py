@@ -51,7 +51,7 @@ def test_no_page_scrolls_sideways_on_a_phone(live_app, open_page, username):
         if scroll > inner:
             screenshot(page, f"layout-overflow-{username}-{path.strip('/').replace('/', '-') or 'home'}")
             wide.append((path, scroll))
-    assert seen >= 3
+    assert seen >= 2  # the auditor opens the audit log and its home only
     assert wide == [], wide
     assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
     assert watch.foreign_requests() == []
