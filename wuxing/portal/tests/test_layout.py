@@ -102,3 +102,28 @@ def test_the_secretarys_long_checklist_folds_by_star_with_the_late_items_first(c
     assert not any(g.is_open for g in groups[1:])
     html = response.content.decode()
     assert html.index('data-group="urgent" open') < html.index('data-group="star-')
+
+
+def test_the_sprite_holds_the_listed_icons_only_and_refuses_an_unknown_name(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_icons", ROOT / "scripts" / "build-icons.py")
+    build_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_icons)
+    package = tmp_path / "bootstrap-icons"
+    (package / "icons").mkdir(parents=True)
+    (package / "LICENSE").write_text("MIT")
+    for name in ("bell", "house", "unused"):
+        (package / "icons" / f"{name}.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M{len(name)} 0h1"/></svg>'
+        )
+    target = build_icons.build(package, tmp_path / "out", ["bell", "house"])
+    sprite = target.read_text()
+    assert sprite.count("<symbol") == 2 and 'id="bell"' in sprite and 'id="house"' in sprite
+    assert "unused" not in sprite and (tmp_path / "out" / "LICENSE").is_file()
+    try:
+        build_icons.build(package, tmp_path / "out", ["bell", "no-such-icon"])
+    except SystemExit as exc:
+        assert "no-such-icon" in str(exc)
+    else:
+        raise AssertionError("an unknown icon name was accepted")
