@@ -42,6 +42,8 @@ class AuditLogFilterSet(ScopedFilterSet):
     date_from = django_filters.DateFilter(label=_("From"), method="from_day", widget=DateInput())
     date_to = django_filters.DateFilter(label=_("To"), method="to_day", widget=DateInput())
 
+    search_fields = ("object_repr", "note")
+
     class Meta:
         model = AuditLog
         fields = ["user", "action", "object_type", "object_id", "date_from", "date_to"]

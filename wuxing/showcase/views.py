@@ -37,16 +37,24 @@ def site_list(request):
         return export_response(request, sites_export)
     campaign = campaign_for(user=request.user, request=request)
     sites = []
+    filterset = site_filterset(request.user, campaign, request.GET)
     if campaign is not None:
-        sites = selectors.decorate_sites(site_filterset(request.user, campaign, request.GET).qs, campaign)
+        sites = selectors.decorate_sites(filterset.qs, campaign)
     can_claim = campaign is not None and request.user.has_perm("showcase.add_demosite") and campaign.is_open
-    # None in the user's scope (a secretary whose branch is not a site): say which sites the office has (they are
-    # on its public site anyway) rather than "none claimed yet".
-    office_sites = selectors.site_rows(campaign=campaign) if campaign is not None and not sites else []
+    # None in the user's scope, no filter set (a secretary whose branch is not a site): say which sites the office
+    # has (they are on its public site anyway) rather than "none claimed yet".
+    filtered = any(request.GET.get(name) for name in filterset.form.fields)
+    office_sites = selectors.site_rows(campaign=campaign) if campaign is not None and not sites and not filtered else []
     return render(
         request,
         "showcase/site_list.html",
-        {"campaign": campaign, "sites": sites, "can_claim": can_claim, "office_sites": office_sites},
+        {
+            "campaign": campaign,
+            "sites": sites,
+            "can_claim": can_claim,
+            "form": filterset.form,
+            "office_sites": office_sites,
+        },
     )
 
 
