@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IssueState(models.TextChoices):
+    RECEIVED = "received", _("Received, awaiting triage")
+    DISPATCHED = "dispatched", _("Being handled")
+    ANSWERED = "answered", _("Answered, awaiting the resident")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged as a duplicate")
+    REJECTED = "rejected", _("Not accepted")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+class Triage(models.TextChoices):
+    ACCEPT = "accept", _("Accept and dispatch")
+    MERGE = "merge", _("Merge as a duplicate")
+    REJECT = "reject", _("Reject with a public reason")
+
+
+# The categories an office starts with (code, name, working days to answer); the office may change them.
+DEFAULT_CATEGORIES = [
+    ("environment", _("Environment and sanitation"), 3),
+    ("safety", _("Safety hazards"), 2),
+    ("services", _("Public services"), 5),
+    ("disputes", _("Neighbourhood disputes"), 5),
+    ("creation", _("The branch's creation work"), 5),
+    ("other", _("Other"), 5),
+]

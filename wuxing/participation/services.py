@@ -1,0 +1,385 @@
+"""Writes of residents' issues (随手拍): the resident's report and verdict (no account, by tracking code), the
+office's triage and dispatch, the handler's notes and answer, the categories, and the overdue escalation.
+
+The public pages, the staff pages, the API, the escalation task and the demo call these same functions.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.campaigns.selectors import campaign_public
+from wuxing.campaigns.services import ensure_campaign_open
+from wuxing.core.actors import SystemActor, user_or_none
+from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.extensions import send_notice
+from wuxing.core.uploads import clean_uploads, store_evidence
+from wuxing.org.access import ensure_allowed, ensure_in_scope
+from wuxing.org.models import Branch, Department, Person
+from wuxing.rhythm.selectors import is_working_day
+
+from . import rules
+from .choices import DEFAULT_CATEGORIES
+from .models import Issue, IssueCategory, IssueEvent, IssuePhoto
+
+RESIDENT = SystemActor("resident")
+MAX_TEXT = 2000
+
+
+def _text(value, field: str, *, required: bool = True, limit: int = MAX_TEXT, message: str | None = None) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: message or _("This field is required.")})
+    if len(value) > limit:
+        raise ValidationError({field: _("At most %(n)d characters.") % {"n": limit}})
+    return value
+
+
+def _phone(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) < 7 or len(value) > 20 or any(not (ch.isdigit() or ch in " -+") for ch in value):
+        raise ValidationError({"phone": _("Enter a phone number (digits only), or leave it empty.")})
+    return value
+
+
+def _photos(photos, field: str = "photos"):
+    photos = [p for p in (photos or []) if p]
+    if len(photos) > rules.MAX_PHOTOS:
+        raise ValidationError({field: _("At most %(n)d photos.") % {"n": rules.MAX_PHOTOS}})
+    return clean_uploads(photos, field=field)
+
+
+def issues_per_day() -> int:
+    return int(getattr(settings, "WUXING_PUBLIC_ISSUES_PER_DAY", rules.DEFAULT_ISSUES_PER_DAY))
+
+
+def address_hash(address: str | None) -> str:
+    """The sender's address is kept only as a keyed hash, enough to count its reports."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|resident-issue|{address or '-'}".encode()).hexdigest()
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def due_date(start: datetime.date, days: int) -> datetime.date:
+    """`days` official working days after `start` (the work rhythm's calendar: holidays off, 调休 days on)."""
+    return rules.add_working_days(start, days, is_working_day)
+
+
+def _event(issue: Issue, *, kind: str, before: str, actor, note: str = "") -> IssueEvent:
+    return IssueEvent.objects.create(
+        issue=issue, kind=kind, from_state=before, to_state=issue.state, note=note, by=user_or_none(actor)
+    )
+
+
+def _move(issue: Issue, action: str) -> str:
+    target = rules.next_state(issue.state, action, reopened_count=issue.reopened_count)
+    if target is None:
+        raise ValidationError(_(rules.refusal(issue.state, action, reopened_count=issue.reopened_count)))
+    return target
+
+
+def _locked(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update(of=("self",)).select_related("campaign", "category").get(pk=issue.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Categories
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def ensure_categories(office) -> list[IssueCategory]:
+    """The office's categories; the default ones are created the first time they are asked for."""
+    rows = list(IssueCategory.objects.filter(office=office).order_by("sort_order", "id"))
+    if rows:
+        return rows
+    try:
+        with transaction.atomic():
+            IssueCategory.objects.bulk_create(
+                [
+                    IssueCategory(office=office, code=code, name=str(name), due_days=days, sort_order=i)
+                    for i, (code, name, days) in enumerate(DEFAULT_CATEGORIES)
+                ]
+            )
+    except IntegrityError:  # created at the same moment by another request
+        pass
+    return list(IssueCategory.objects.filter(office=office).order_by("sort_order", "id"))
+
+
+@transaction.atomic
+def category_save(
+    *, actor, office, name: str, due_days: int, active: bool = True, category: IssueCategory | None = None
+) -> IssueCategory:
+    """Add a category, or change one's name, working days to answer and whether residents are offered it."""
+    ensure_allowed(actor, "participation.change_issuecategory", office, message=_("You may not change categories."))
+    name = _text(name, "name", limit=50)
+    try:
+        due_days = int(due_days)
+    except (TypeError, ValueError):
+        raise ValidationError({"due_days": _("Enter a number of working days from 1 to 60.")}) from None
+    if not 1 <= due_days <= 60:
+        raise ValidationError({"due_days": _("Enter a number of working days from 1 to 60.")})
+    before = None
+    if category is None:
+        existing = ensure_categories(office)
+        category = IssueCategory(
+            office=office, code=f"c{len(existing) + 1}-{timezone.now():%H%M%S}", sort_order=len(existing)
+        )
+    else:
+        if category.office_id != office.pk:
+            raise ValidationError(_("Choose a category of this office."))
+        before = snapshot(category)
+    category.name, category.due_days, category.active = name, due_days, bool(active)
+    category.save()
+    ensure_in_scope(category, actor=actor)
+    audit_record(actor=actor, action="participation.category_save", obj=category, before=before, after=snapshot(category))
+    return category
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# From the resident (no account)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_submit(
+    *,
+    office,
+    category: IssueCategory,
+    branch: Branch,
+    description: str,
+    address: str | None,
+    place_text: str = "",
+    phone: str = "",
+    photos=(),
+) -> Issue:
+    """A resident's issue on the office's public site; the tracking code is the resident's only key to it. At most
+    WUXING_PUBLIC_ISSUES_PER_DAY (5) issues a day from one address; the phone is kept private (R16)."""
+    campaign = campaign_public(office=office)
+    if campaign is None or not campaign.is_open:
+        raise ValidationError(_("The office takes no issues now."))
+    if branch is None or branch.office_id != office.pk or branch.retired_at is not None:
+        raise ValidationError({"branch": _("Choose a village or community of this office.")})
+    if category is None or category.office_id != office.pk or not category.active:
+        raise ValidationError({"category": _("Choose a category.")})
+    sender = address_hash(address)
+    sent = Issue.objects.filter(address_hash=sender, received_at__gte=_day_start(timezone.localdate())).count()
+    if rules.is_flooding(sent, limit=issues_per_day()):
+        raise ValidationError(_("Too many issues from your network today. Please try again tomorrow."))
+    description = _text(description, "description", message=_("Describe the issue."))
+    place_text = _text(place_text, "place_text", required=False, limit=100)
+    phone = _phone(phone)
+    clean = _photos(photos)
+    for _attempt in range(5):
+        code = rules.new_tracking_code()
+        if not Issue.objects.filter(tracking_code=code).exists():
+            break
+    issue = Issue.objects.create(
+        campaign=campaign,
+        office=office,
+        tracking_code=code,
+        category=category,
+        description=description,
+        branch=branch,
+        place_text=place_text,
+        phone=phone,
+        address_hash=sender,
+        received_at=timezone.now(),
+    )
+    for upload in clean:
+        store_evidence(IssuePhoto, upload, actor=RESIDENT, issue=issue)
+    _event(issue, kind="received", before="", actor=RESIDENT)
+    audit_record(actor=RESIDENT, action="participation.issue_submit", obj=issue, after=snapshot(issue))
+    return issue
+
+
+def issue_for_code(*, office, code: str) -> Issue | None:
+    """The resident's issue by its tracking code (on that office's site only)."""
+    code = rules.normalise_code(code)
+    if len(code) != rules.CODE_LENGTH:
+        return None
+    return Issue.objects.filter(office=office, tracking_code=code).select_related("category", "branch").first()
+
+
+@transaction.atomic
+def issue_confirm(*, office, code: str, satisfied: bool, comment: str = "") -> Issue:
+    """The resident's verdict on the answer, by tracking code: satisfied closes the order; not satisfied sends it
+    back to the handler once (with a new due date), and closes it the second time."""
+    found = issue_for_code(office=office, code=code)
+    if found is None:
+        raise ValidationError(_("No issue has this tracking code."))
+    issue = _locked(found)
+    ensure_campaign_open(issue.campaign)
+    action = rules.SATISFIED if satisfied else rules.NOT_SATISFIED
+    before = issue.state
+    issue.state = _move(issue, action)
+    now = timezone.now()
+    comment = _text(comment, "comment", required=False, limit=500)
+    if issue.state == rules.CLOSED:
+        issue.closed_at = now
+        issue.satisfaction = "satisfied" if satisfied else "not_satisfied"
+    else:  # reopened
+        issue.reopened_count += 1
+        issue.answered_at = None
+        issue.due_on = due_date(timezone.localdate(), issue.category.due_days)
+    issue.save()
+    _event(issue, kind=action, before=before, actor=RESIDENT, note=comment)
+    audit_record(
+        actor=RESIDENT,
+        action="participation.issue_confirm",
+        obj=issue,
+        after={"state": issue.state, "satisfied": satisfied, "reopened_count": issue.reopened_count},
+    )
+    return issue
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The office and the handlers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_triage(
+    *,
+    actor,
+    issue: Issue,
+    decision: str,
+    department: Department | None = None,
+    branch: Branch | None = None,
+    duplicate_of: Issue | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Issue:
+    """The office's triage of a received issue: accept and dispatch it to the place's branch (or another branch of
+    the office) or to a department, due in the category's working days; merge it into an earlier issue; or reject
+    it with a reason the resident reads."""
+    ensure_allowed(actor, "participation.triage_issue", issue, message=_("You may not triage residents' issues."))
+    issue = _locked(issue)
+    ensure_campaign_open(issue.campaign)
+    before_snapshot = snapshot(issue)
+    before = issue.state
+    if decision == "accept":
+        issue.state = _move(issue, rules.ACCEPT)
+        if branch is not None:
+            if branch.office_id != issue.office_id:
+                raise ValidationError({"branch": _("Choose a branch of this office.")})
+            issue.branch = branch
+        if department is not None and department.office_id != issue.office_id:
+            raise ValidationError({"department": _("Choose a department of this office.")})
+        issue.department = department
+        issue.dispatched_at = timezone.now()
+        issue.due_on = due_date(timezone.localdate(), issue.category.due_days)
+    elif decision == "merge":
+        if duplicate_of is None or duplicate_of.pk == issue.pk or duplicate_of.office_id != issue.office_id:
+            raise ValidationError({"duplicate_of": _("Enter the tracking code of the earlier issue of this office.")})
+        if duplicate_of.state in (rules.MERGED, rules.REJECTED):
+            raise ValidationError({"duplicate_of": _("The earlier issue was itself merged or rejected.")})
+        issue.state = _move(issue, rules.MERGE)
+        issue.merged_into = duplicate_of
+        issue.public_reason = _("The same issue was reported before (tracking code %(code)s); it is handled there.") % {
+            "code": duplicate_of.tracking_code
+        }
+        issue.closed_at = timezone.now()
+    elif decision == "reject":
+        issue.state = _move(issue, rules.REJECT)
+        issue.public_reason = _text(reason, "reason", limit=500, message=_("Give the reason the resident will read."))
+        issue.closed_at = timezone.now()
+    else:
+        raise ValidationError({"decision": _("Choose the decision.")})
+    issue.triaged_by = user_or_none(actor)
+    issue.save()
+    _event(issue, kind=decision, before=before, actor=actor, note=_text(note, "note", required=False))
+    ensure_in_scope(issue, actor=actor, action="view")
+    audit_record(
+        actor=actor, action="participation.issue_triage", obj=issue, before=before_snapshot, after=snapshot(issue)
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_note(*, actor, issue: Issue, note: str, photos=()) -> IssueEvent:
+    """A handling note (what was done), with up to three photos, on a dispatched order."""
+    ensure_allowed(actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue."))
+    issue = _locked(issue)
+    ensure_campaign_open(issue.campaign)
+    _move(issue, rules.NOTE)
+    note = _text(note, "note", message=_("Write what was done."))
+    clean = _photos(photos)
+    event = _event(issue, kind=rules.NOTE, before=issue.state, actor=actor, note=note)
+    for upload in clean:
+        store_evidence(IssuePhoto, upload, actor=actor, issue=issue, handling=True)
+    ensure_in_scope(issue, actor=actor)
+    audit_record(actor=actor, action="participation.issue_note", obj=issue, after={"note": note, "photos": len(clean)})
+    return event
+
+
+@transaction.atomic
+def issue_answer(*, actor, issue: Issue, answer: str, photos=()) -> Issue:
+    """The answer published to the resident (and, once closed, on the public list of closed issues)."""
+    ensure_allowed(actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue."))
+    issue = _locked(issue)
+    ensure_campaign_open(issue.campaign)
+    before = issue.state
+    issue.state = _move(issue, rules.ANSWER)
+    issue.answer = _text(answer, "answer", message=_("Write the answer for the resident."))
+    clean = _photos(photos)
+    issue.answered_at = timezone.now()
+    issue.save()
+    for upload in clean:
+        store_evidence(IssuePhoto, upload, actor=actor, issue=issue, handling=True)
+    _event(issue, kind=rules.ANSWER, before=before, actor=actor, note=issue.answer)
+    ensure_in_scope(issue, actor=actor)
+    audit_record(actor=actor, action="participation.issue_answer", obj=issue, after={"answer": issue.answer})
+    return issue
+
+
+def _people_told(issue: Issue) -> list[Person]:
+    """Who hears of an overdue order: the handling department's leaders (else its people), or the branch's
+    secretary and the leaders assigned to the branch."""
+    if issue.department_id:
+        people = list(Person.objects.filter(department_id=issue.department_id, is_leader=True).order_by("id"))
+        return people or list(Person.objects.filter(department_id=issue.department_id).order_by("id")[:3])
+    people = list(
+        Person.objects.filter(assignments__branch_id=issue.branch_id, assignments__active=True, is_leader=True)
+        .order_by("id")
+        .distinct()
+    )
+    if issue.branch.secretary_id:
+        people.insert(0, issue.branch.secretary)
+    return people
+
+
+def issues_escalate(*, actor, today: datetime.date | None = None) -> int:
+    """Every dispatched order past its due date, told to the people responsible (through the notification centre),
+    once per order and due date. Run daily by the `escalate_overdue_issues` task; returns the orders told of."""
+    ensure_allowed(actor, "participation.triage_issue", message=_("You may not escalate residents' issues."))
+    today = today or timezone.localdate()
+    qs = (
+        Issue.objects.restrict(actor, "view")
+        .filter(state=rules.DISPATCHED, due_on__lt=today)
+        .exclude(campaign__status="closed")
+        .select_related("branch__secretary", "category")
+        .order_by("due_on", "id")
+    )
+    told = 0
+    for issue in qs:
+        title = _("Resident issue overdue: %(place)s — %(category)s (due %(date)s)") % {
+            "place": issue.branch.name,
+            "category": issue.category.name,
+            "date": issue.due_on.isoformat(),
+        }
+        url = reverse("participation:issue_detail", args=[issue.pk])
+        key = f"participation:overdue:{issue.pk}:{issue.due_on.isoformat()}"
+        sent = sum(send_notice(person=p, kind="issue_overdue", title=title, url=url, key=key) for p in _people_told(issue))
+        told += 1 if sent else 0
+    return told

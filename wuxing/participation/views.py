@@ -1,0 +1,235 @@
+"""Pages of residents' issues as the office and the handlers see them: the work-order list, one order with its
+triage, handling notes and answer, the figures per branch and department, and the categories."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.campaigns.selectors import campaign_for
+from wuxing.core.audit import audit_record
+from wuxing.core.exports import export_response
+from wuxing.core.rules import mask_phone
+from wuxing.core.uploads import evidence_response
+
+from . import rules, selectors, services
+from .exports import issues_export
+from .filtersets import issue_filterset
+from .forms import AnswerForm, CategoryForm, NoteForm, TriageForm
+from .models import Issue
+
+PER_PAGE = 50
+
+
+def _bind_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@permission_required("participation.view_issue", raise_exception=True)
+def issue_list(request):
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, issues_export)
+    campaign = campaign_for(user=request.user, request=request)
+    filterset = issue_filterset(request.user, campaign, request.GET) if campaign else None
+    rows = filterset.qs if filterset is not None else Issue.objects.none()
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participation/issue_list.html",
+        {"campaign": campaign, "filter": filterset, "page": page, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def issue_detail(request, pk: int):
+    issue = selectors.issue_get(user=request.user, pk=pk)
+    user = request.user
+    can_triage = issue.state == rules.RECEIVED and user.has_perm("participation.triage_issue")
+    can_handle = issue.state == rules.DISPATCHED and user.has_perm("participation.change_issue")
+    return render(
+        request,
+        "participation/issue_detail.html",
+        {
+            "issue": issue,
+            "events": list(issue.events.select_related("by").order_by("at", "id")),
+            "photos": list(issue.photos.all()),
+            "can_triage": can_triage,
+            "can_handle": can_handle,
+            "triage_form": TriageForm(issue=issue) if can_triage else None,
+            "note_form": NoteForm() if can_handle else None,
+            "answer_form": AnswerForm() if can_handle else None,
+            "overdue": rules.is_overdue(issue.state, issue.due_on, timezone.localdate()),
+        },
+    )
+
+
+def _form_page(request, *, issue, form, title, submit, multipart=False):
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": f"{issue.tracking_code} · {issue.branch.name} · {issue.category.name}",
+            "quote": issue.description,
+            "submit": submit,
+            "multipart": multipart,
+            "cancel": reverse("participation:issue_detail", args=[issue.pk]),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.triage_issue", raise_exception=True)
+def issue_triage(request, pk: int):
+    issue = selectors.issue_get(user=request.user, pk=pk, action="change")
+    form = TriageForm(request.POST or None, issue=issue)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicate = None
+        if data["decision"] == "merge":
+            duplicate = services.issue_for_code(office=issue.office, code=data["duplicate_of"])
+        try:
+            services.issue_triage(
+                actor=request.user,
+                issue=issue,
+                decision=data["decision"],
+                branch=data["branch"],
+                department=data["department"],
+                duplicate_of=duplicate,
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The issue was triaged."))
+            return redirect("participation:issue_detail", pk=pk)
+    return _form_page(request, issue=issue, form=form, title=_("Triage an issue"), submit=_("Save"))
+
+
+@login_required
+@permission_required("participation.change_issue", raise_exception=True)
+def issue_note(request, pk: int):
+    issue = selectors.issue_get(user=request.user, pk=pk, action="change")
+    form = NoteForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_note(actor=request.user, issue=issue, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The note was added."))
+            return redirect("participation:issue_detail", pk=pk)
+    return _form_page(request, issue=issue, form=form, title=_("Add a handling note"), submit=_("Add"), multipart=True)
+
+
+@login_required
+@permission_required("participation.change_issue", raise_exception=True)
+def issue_answer(request, pk: int):
+    issue = selectors.issue_get(user=request.user, pk=pk, action="change")
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_answer(actor=request.user, issue=issue, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The answer was published to the resident."))
+            return redirect("participation:issue_detail", pk=pk)
+    return _form_page(request, issue=issue, form=form, title=_("Answer the resident"), submit=_("Publish"), multipart=True)
+
+
+@login_required
+@permission_required("participation.reveal_contact", raise_exception=True)
+@require_POST
+def issue_reveal(request, pk: int):
+    """R16: the resident's phone in full, for the reveal permission only; each reveal is logged."""
+    issue = selectors.issue_list(user=request.user).filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action="participation.issue_reveal",
+        obj=issue,
+        after={"field": "phone", "masked": mask_phone(issue.phone)},
+    )
+    return HttpResponse(format_html('<span class="wx-mono">{}</span>', issue.phone or "—"))
+
+
+@login_required
+def photo_file(request, pk: int, thumbnail: bool = False):
+    photo = selectors.photo_get(user=request.user, pk=pk)
+    if thumbnail and not photo.thumbnail:
+        raise Http404
+    return evidence_response(photo, thumbnail=thumbnail)
+
+
+@login_required
+@permission_required("participation.view_issue", raise_exception=True)
+def figures(request):
+    campaign = campaign_for(user=request.user, request=request)
+    data = selectors.figures(user=request.user, campaign=campaign) if campaign else {"branches": [], "departments": []}
+    return render(request, "participation/figures.html", {"campaign": campaign, **data})
+
+
+@login_required
+@permission_required("participation.view_issuecategory", raise_exception=True)
+def category_list(request):
+    """The office's categories and their working days to answer; the office's staff add and change them."""
+    campaign = campaign_for(user=request.user, request=request)
+    if campaign is None:
+        raise Http404
+    office = campaign.office
+    rows = services.ensure_categories(office)
+    can_change = request.user.has_perm("participation.change_issuecategory")
+    form = CategoryForm(request.POST or None) if can_change else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.category_save(actor=request.user, office=office, **form.cleaned_data)
+            except ValidationError as exc:
+                _bind_error(form, exc)
+            else:
+                messages.success(request, _("The category was saved."))
+                return redirect("participation:category_list")
+    return render(
+        request, "participation/category_list.html", {"office": office, "rows": rows, "form": form, "can_change": can_change}
+    )
+
+
+@login_required
+@permission_required("participation.change_issuecategory", raise_exception=True)
+def category_edit(request, pk: int):
+    category = selectors.category_list(user=request.user).filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    initial = {"name": category.name, "due_days": category.due_days, "active": category.active}
+    form = CategoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_save(actor=request.user, office=category.office, category=category, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The category was saved."))
+            return redirect("participation:category_list")
+    return render(
+        request,
+        "participation/form.html",
+        {"form": form, "title": _("Change a category"), "submit": _("Save"), "cancel": reverse("participation:category_list")},
+    )
