@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IssueState(models.TextChoices):
     RECEIVED = "received", _("Received, awaiting triage")
     DISPATCHED = "dispatched", _("Being handled")
     ANSWERED = "answered", _("Answered, awaiting the resident")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("issue", "Closed")
     MERGED = "merged", _("Merged as a duplicate")
     REJECTED = "rejected", _("Not accepted")
 

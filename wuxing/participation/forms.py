@@ -70,7 +70,7 @@ class VerdictForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Triage.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Triage decision"), choices=Triage.choices, widget=forms.RadioSelect)
     branch = forms.ModelChoiceField(
         label=_("Handled by the branch"), queryset=Branch.objects.none(), required=False, empty_label=_("The place's branch")
     )

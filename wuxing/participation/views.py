@@ -149,7 +149,7 @@ def issue_answer(request, pk: int):
         else:
             messages.success(request, _("The answer was published to the resident."))
             return redirect("participation:issue_detail", pk=pk)
-    return _form_page(request, issue=issue, form=form, title=_("Answer the resident"), submit=_("Publish"), multipart=True)
+    return _form_page(request, issue=issue, form=form, title=_("Answer the resident"), submit=_("Publish the answer"), multipart=True)
 
 
 @login_required
