@@ -40,7 +40,9 @@ class IssueFilterSet(ScopedFilterSet):
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign is not None:
-            self.form.fields["branch"].queryset = self.form.fields["branch"].queryset.filter(office_id=campaign.office_id)
+            self.form.fields["branch"].queryset = self.form.fields["branch"].queryset.filter(
+                office_id=campaign.office_id
+            )
             self.form.fields["category"].queryset = self.form.fields["category"].queryset.filter(
                 office_id=campaign.office_id
             )

@@ -30,9 +30,7 @@ class IssueForm(forms.Form):
     branch = forms.ModelChoiceField(
         label=_("Where? (village or community)"), queryset=Branch.objects.none(), empty_label=_("Choose the place")
     )
-    place_text = forms.CharField(
-        label=_("Address or landmark (optional)"), max_length=100, required=False
-    )
+    place_text = forms.CharField(label=_("Address or landmark (optional)"), max_length=100, required=False)
     photos = _photos_field(_("Photos (up to 3, optional)"))
     phone = forms.CharField(
         label=_("Your phone (optional)"),
@@ -66,27 +64,40 @@ class VerdictForm(forms.Form):
         choices=[("satisfied", _("Satisfied")), ("not_satisfied", _("Not satisfied"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TriageForm(forms.Form):
     decision = forms.ChoiceField(label=_("Triage decision"), choices=Triage.choices, widget=forms.RadioSelect)
     branch = forms.ModelChoiceField(
-        label=_("Handled by the branch"), queryset=Branch.objects.none(), required=False, empty_label=_("The place's branch")
+        label=_("Handled by the branch"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=_("The place's branch"),
     )
     department = forms.ModelChoiceField(
-        label=_("Or by a department"), queryset=Department.objects.none(), required=False, empty_label=_("No department")
+        label=_("Or by a department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("No department"),
     )
     duplicate_of = forms.CharField(label=_("Tracking code of the earlier issue"), max_length=20, required=False)
     reason = forms.CharField(
-        label=_("Reason (the resident reads it)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason (the resident reads it)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(label=_("Note for the handler"), max_length=2000, required=False)
 
     def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = Branch.objects.filter(office_id=issue.office_id, retired_at__isnull=True)
-        self.fields["department"].queryset = Department.objects.filter(office_id=issue.office_id, retired_at__isnull=True)
+        self.fields["department"].queryset = Department.objects.filter(
+            office_id=issue.office_id, retired_at__isnull=True
+        )
 
 
 class NoteForm(forms.Form):

@@ -4,7 +4,7 @@ department, answered, and confirmed by the resident with a tracking code (no acc
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.models import EvidenceFileBase
@@ -44,7 +44,7 @@ class IssueCategory(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        return _office_q(scope, "office__") | Q(office_id__in=scope.office_ids)
+        return _office_q(scope, "office__")
 
 
 class Issue(models.Model):
@@ -85,7 +85,11 @@ class Issue(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("triaged by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triaged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -109,20 +113,25 @@ class Issue(models.Model):
 
     @classmethod
     def scope_filter(cls, scope):
-        return _office_q(scope, "office__") | Q(branch_id__in=scope.branch_ids)
+        # The office's roles see every issue of its branches; a secretary or a department cadre those of its branches.
+        return prefix_q(Branch.scope_filter(scope), "branch__")
 
 
 class IssueEvent(models.Model):
     """One step of an issue's history: a triage, a dispatch, a handling note, the answer, the resident's verdict."""
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=16)
     from_state = models.CharField(_("from"), max_length=12, blank=True)
     to_state = models.CharField(_("to"), max_length=12, blank=True)
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -42,7 +42,9 @@ def issue_submit(request, office_code: str):
         except ValidationError as exc:
             _bind_error(form, exc)
         else:
-            return redirect(reverse("participation_public:issue_status", args=[office.code, issue.tracking_code]) + "?new=1")
+            return redirect(
+                reverse("participation_public:issue_status", args=[office.code, issue.tracking_code]) + "?new=1"
+            )
     return render(
         request,
         "participation/public/submit.html",

@@ -125,7 +125,9 @@ def public_board(*, office) -> dict:
     """Open issues (received or being handled) counted by place and by category, for the map-free board."""
     open_states = [rules.RECEIVED, rules.DISPATCHED, rules.ANSWERED]
     qs = Issue.objects.filter(office=office, state__in=open_states, campaign__status="running")
-    by_place = list(qs.values("branch__name", "branch__sort_order").annotate(n=Count("id")).order_by("-n", "branch__sort_order"))
+    by_place = list(
+        qs.values("branch__name", "branch__sort_order").annotate(n=Count("id")).order_by("-n", "branch__sort_order")
+    )
     by_category = list(qs.values("category__name").annotate(n=Count("id")).order_by("-n", "category__name"))
     recent = list(
         qs.select_related("branch", "category").only(

@@ -142,7 +142,9 @@ def category_save(
     category.name, category.due_days, category.active = name, due_days, bool(active)
     category.save()
     ensure_in_scope(category, actor=actor)
-    audit_record(actor=actor, action="participation.category_save", obj=category, before=before, after=snapshot(category))
+    audit_record(
+        actor=actor, action="participation.category_save", obj=category, before=before, after=snapshot(category)
+    )
     return category
 
 
@@ -309,7 +311,9 @@ def issue_triage(
 @transaction.atomic
 def issue_note(*, actor, issue: Issue, note: str, photos=()) -> IssueEvent:
     """A handling note (what was done), with up to three photos, on a dispatched order."""
-    ensure_allowed(actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue."))
+    ensure_allowed(
+        actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue.")
+    )
     issue = _locked(issue)
     ensure_campaign_open(issue.campaign)
     _move(issue, rules.NOTE)
@@ -326,7 +330,9 @@ def issue_note(*, actor, issue: Issue, note: str, photos=()) -> IssueEvent:
 @transaction.atomic
 def issue_answer(*, actor, issue: Issue, answer: str, photos=()) -> Issue:
     """The answer published to the resident (and, once closed, on the public list of closed issues)."""
-    ensure_allowed(actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue."))
+    ensure_allowed(
+        actor, "participation.change_issue", issue, action="change", message=_("You may not handle this issue.")
+    )
     issue = _locked(issue)
     ensure_campaign_open(issue.campaign)
     before = issue.state
@@ -380,6 +386,8 @@ def issues_escalate(*, actor, today: datetime.date | None = None) -> int:
         }
         url = reverse("participation:issue_detail", args=[issue.pk])
         key = f"participation:overdue:{issue.pk}:{issue.due_on.isoformat()}"
-        sent = sum(send_notice(person=p, kind="issue_overdue", title=title, url=url, key=key) for p in _people_told(issue))
+        sent = sum(
+            send_notice(person=p, kind="issue_overdue", title=title, url=url, key=key) for p in _people_told(issue)
+        )
         told += 1 if sent else 0
     return told

@@ -149,7 +149,9 @@ def issue_answer(request, pk: int):
         else:
             messages.success(request, _("The answer was published to the resident."))
             return redirect("participation:issue_detail", pk=pk)
-    return _form_page(request, issue=issue, form=form, title=_("Answer the resident"), submit=_("Publish the answer"), multipart=True)
+    return _form_page(
+        request, issue=issue, form=form, title=_("Answer the resident"), submit=_("Publish the answer"), multipart=True
+    )
 
 
 @login_required
@@ -208,7 +210,9 @@ def category_list(request):
                 messages.success(request, _("The category was saved."))
                 return redirect("participation:category_list")
     return render(
-        request, "participation/category_list.html", {"office": office, "rows": rows, "form": form, "can_change": can_change}
+        request,
+        "participation/category_list.html",
+        {"office": office, "rows": rows, "form": form, "can_change": can_change},
     )
 
 
@@ -231,5 +235,10 @@ def category_edit(request, pk: int):
     return render(
         request,
         "participation/form.html",
-        {"form": form, "title": _("Change a category"), "submit": _("Save"), "cancel": reverse("participation:category_list")},
+        {
+            "form": form,
+            "title": _("Change a category"),
+            "submit": _("Save"),
+            "cancel": reverse("participation:category_list"),
+        },
     )

@@ -47,6 +47,7 @@ from wuxing.org.models import (
     User,
 )
 from wuxing.org.rules import unit_path
+from wuxing.participation.models import Issue, IssueCategory, IssuePhoto
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
@@ -216,6 +217,14 @@ PAGE_OBJECTS = {
     "rating:star_review": {"pk": RatingStar},
     "rating:objection_close": {"pk": Objection},
     "rating:veto_file": {"pk": VetoEvent},
+    "participation:category_edit": {"pk": IssueCategory},
+    "participation:issue_detail": {"pk": Issue},
+    "participation:issue_triage": {"pk": Issue},
+    "participation:issue_note": {"pk": Issue},
+    "participation:issue_answer": {"pk": Issue},
+    "participation:issue_reveal": {"pk": Issue},
+    "participation:photo_file": {"pk": IssuePhoto},
+    "participation:photo_thumbnail": {"pk": IssuePhoto},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -266,6 +275,7 @@ API_OBJECTS = {
     "rectifications": Rectification,
     "ratings": Rating,
     "objections": Objection,
+    "work-orders": Issue,
 }
 DENIED = {302, 400, 403, 404, 405}
 
@@ -418,6 +428,7 @@ def world(demo_office):
         (FindingPhoto, "finding", Finding),
         (RectificationEvidence, "rectification", Rectification),
         (ActionEvidence, "action", Action),
+        (IssuePhoto, "issue", Issue),
     ]:
         if not model.objects.exists():
             store_evidence(model, _photo(), actor=SYSTEM, **{field: parent.objects.order_by("pk").first()})
@@ -538,6 +549,11 @@ def test_public_pages_show_one_office_only(client, world):
         kwargs = {"office_code": code}
         if "<str:branch_code>" in route:
             kwargs["branch_code"] = world.office.branches.order_by("pk").first().code
+        if name == "participation_public:issue_status":  # a resident's issue, by its tracking code
+            code = Issue.objects.filter(office=world.office).order_by("pk").first().tracking_code
+            other = client.get(reverse(name, kwargs={"office_code": world.office_b.code, "code": code}))
+            assert other.status_code == 404, (name, other.status_code)
+            kwargs["code"] = code
         model = PUBLIC_OBJECTS.get(name)
         if model is not None:
             obj = model.objects.order_by("pk").first()

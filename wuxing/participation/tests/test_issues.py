@@ -162,7 +162,9 @@ def test_public_form_status_and_verdict(client, org, campaign):
 def test_public_form_refusals_are_clear_and_in_chinese(client, org, campaign, settings):
     settings.WUXING_PUBLIC_ISSUES_PER_DAY = 1
     url = reverse("participation_public:issue_submit", args=[org.office_a.code])
-    category = IssueCategory.objects.get(office=org.office_a, code="environment") if IssueCategory.objects.exists() else None
+    category = (
+        IssueCategory.objects.get(office=org.office_a, code="environment") if IssueCategory.objects.exists() else None
+    )
     client.get(url)
     category = IssueCategory.objects.get(office=org.office_a, code="environment")
     data = {"category": category.pk, "description": "积水", "branch": org.branches["a1"].pk}
@@ -209,9 +211,8 @@ def test_phone_masked_in_pages_and_exports_and_revealed_only_with_the_permission
 
 def test_overdue_orders_are_told_once_through_the_notification_centre(world, make_user):
     from wuxing.core.roles import Role
-    from wuxing.rhythm.models import Notification
-
     from wuxing.org.models import Person
+    from wuxing.rhythm.models import Notification
 
     a2 = world.org.branches["a2"]
     person = Person.objects.create(office=world.org.office_a, name="甲二书记", branch=a2)

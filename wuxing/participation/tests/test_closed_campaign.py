@@ -1,0 +1,66 @@
+"""Every write page of residents' issues on a closed campaign: the refusal is a message (the form redisplayed),
+never a 500, and nothing changes; the public form and the verdict are refused too."""
+
+import pytest
+from django.urls import reverse
+
+from wuxing.campaigns.services import campaign_set_status
+from wuxing.core.actors import SYSTEM
+from wuxing.participation import urls
+from wuxing.participation.models import Issue, IssueEvent
+
+CLOSED = "已结束"
+
+# Pages that read, or that change nothing recorded in a campaign (the office's categories, the phone reveal).
+NOT_CAMPAIGN_WRITES = {
+    "issue_list",
+    "figures",
+    "category_list",
+    "category_edit",
+    "issue_detail",
+    "issue_reveal",
+    "photo_file",
+    "photo_thumbnail",
+}
+
+WRITES = {
+    "participation:issue_triage": (lambda w: w.received, lambda w: {"decision": "reject", "reason": "不属于受理范围"}),
+    "participation:issue_note": (lambda w: w.dispatched, lambda w: {"note": "已到现场"}),
+    "participation:issue_answer": (lambda w: w.dispatched, lambda w: {"answer": "已处理"}),
+}
+
+
+@pytest.fixture
+def closed(world):
+    campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
+    world.campaign.refresh_from_db()
+    return world
+
+
+def test_every_write_page_is_driven():
+    names = {p.name for p in urls.urlpatterns}
+    assert NOT_CAMPAIGN_WRITES <= names
+    assert {f"participation:{n}" for n in names - NOT_CAMPAIGN_WRITES} == set(WRITES)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_write_on_a_closed_campaign_is_refused_with_a_message(client, closed, name):
+    obj, data = WRITES[name]
+    issue = obj(closed)
+    before = (issue.state, IssueEvent.objects.count())
+    client.force_login(closed.users.leader)
+    response = client.post(reverse(name, args=[issue.pk]), data(closed), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert CLOSED in response.content.decode()
+    issue.refresh_from_db()
+    assert (issue.state, IssueEvent.objects.count()) == before
+
+
+def test_the_public_form_and_the_verdict_are_refused_on_a_closed_campaign(client, closed):
+    office = closed.org.office_a
+    page = client.get(reverse("participation_public:issue_submit", args=[office.code])).content.decode()
+    assert 'id="issue-form"' not in page and "不受理" in page
+    status = reverse("participation_public:issue_status", args=[office.code, closed.answered.tracking_code])
+    response = client.post(status, {"verdict": "satisfied"})
+    assert response.status_code == 200 and CLOSED in response.content.decode()
+    assert Issue.objects.get(pk=closed.answered.pk).state == "answered"
