@@ -248,3 +248,25 @@ def test_figures_page_and_satisfaction_hook(client, world):
     assert hook(world.campaign, today, today, [world.org.branches["a1"].pk]) == {world.org.branches["a1"].pk: 100.0}
     client.force_login(world.users.leader)
     assert client.get(reverse("participation:figures")).status_code == 200
+
+
+def test_the_quarterly_evaluation_reads_residents_satisfaction_unless_entered_by_hand(world):
+    from decimal import Decimal
+
+    from wuxing.supervision import services as supervision
+
+    a1 = world.org.branches["a1"]
+    services.issue_confirm(office=world.org.office_a, code=world.answered.tracking_code, satisfied=True)  # a1
+    today = timezone.localdate()
+    evaluation = supervision.evaluation_create(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        quarter=(today.month - 1) // 3 + 1,
+        title="本季度评比",
+        weights={"observation": 50, "satisfaction": 50},
+    )
+    inputs = supervision.evaluation_inputs(evaluation=evaluation)
+    assert inputs[a1.pk]["satisfaction"] == Decimal("100.00")
+    assert inputs[world.org.branches["a3"].pk]["satisfaction"] is None  # no verdict: not measured
+    manual = supervision.evaluation_inputs(evaluation=evaluation, satisfaction={a1.pk: Decimal("80")})
+    assert manual[a1.pk]["satisfaction"] == Decimal("80")
