@@ -270,3 +270,38 @@ def test_the_quarterly_evaluation_reads_residents_satisfaction_unless_entered_by
     assert inputs[world.org.branches["a3"].pk]["satisfaction"] is None  # no verdict: not measured
     manual = supervision.evaluation_inputs(evaluation=evaluation, satisfaction={a1.pk: Decimal("80")})
     assert manual[a1.pk]["satisfaction"] == Decimal("80")
+
+
+def test_lists_and_figures_read_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.users.leader)
+    urls = [
+        reverse("participation:issue_list"),
+        reverse("participation:figures"),
+        reverse("participation_public:board", args=[world.org.office_a.code]),
+        reverse("participation_public:closed", args=[world.org.office_a.code]),
+    ]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as q:
+                assert client.get(url).status_code == 200
+            # the session's own writes (a refreshed expiry) are not the page's reads
+            out.append(
+                sum(1 for x in q.captured_queries if "django_session" not in x["sql"] and "SAVEPOINT" not in x["sql"])
+            )
+        return out
+
+    counts()  # the first request of a session writes the account policy and the session
+    before = counts()
+    for n in range(8):
+        issue = submit(world.org, branch=("a1", "a2", "a3")[n % 3], address=f"10.7.0.{n}")
+        services.issue_triage(
+            actor=SYSTEM, issue=issue, decision="accept", department=world.org.dept_a2 if n % 2 else None
+        )
+        services.issue_answer(actor=SYSTEM, issue=issue, answer="已处理")
+        services.issue_confirm(office=world.org.office_a, code=issue.tracking_code, satisfied=n % 3 != 0)
+    assert counts() == before
