@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 _VIEW = {"participation.view_issue", "participation.view_issuephoto", "participation.view_issuecategory"}
 _HANDLE = {"participation.change_issue"}
 _OFFICE = {"participation.triage_issue", "participation.change_issuecategory", "participation.add_issuecategory"}
+_SURVEY_VIEW = {"participation.view_survey", "participation.view_surveycode"}
+_SURVEY = _SURVEY_VIEW | {"participation.add_survey", "participation.change_survey"}
 
 
 class ParticipationConfig(AppConfig):
@@ -15,12 +17,12 @@ class ParticipationConfig(AppConfig):
     # The office triages residents' issues and dispatches them; the branch (its secretary) or the assigned
     # department's cadre handles and answers its own. The resident's phone is revealed to the office's leaders only.
     role_permissions: dict[str, set[str]] = {
-        "office_leader": _VIEW | _HANDLE | _OFFICE | {"participation.reveal_contact"},
-        "campaign_staff": _VIEW | _HANDLE | _OFFICE,
+        "office_leader": _VIEW | _HANDLE | _OFFICE | _SURVEY | {"participation.reveal_contact"},
+        "campaign_staff": _VIEW | _HANDLE | _OFFICE | _SURVEY,
         "department_cadre": _VIEW | _HANDLE,
         "branch_secretary": _VIEW | _HANDLE,
         "branch_member": set(_VIEW),
-        "reviewer": set(_VIEW),
+        "reviewer": _VIEW | _SURVEY_VIEW,
     }
 
     def ready(self):

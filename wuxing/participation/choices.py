@@ -32,3 +32,19 @@ DEFAULT_CATEGORIES = [
     ("creation", _("The branch's creation work"), 5),
     ("other", _("Other"), 5),
 ]
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open for answers")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", _("Scale of 1 to 5")
+    CHOICE = "choice", _("One choice")
+
+
+class CodeHolder(models.TextChoices):
+    HOUSEHOLD = "household", _("Household")
+    MEMBER = "member", _("Party member")

@@ -8,7 +8,7 @@ from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Department
 
 from . import rules
-from .choices import Triage
+from .choices import CodeHolder, Triage
 from .models import IssueCategory
 
 PHOTO_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
@@ -116,3 +116,63 @@ class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     due_days = forms.IntegerField(label=_("Working days to answer"), min_value=1, max_value=60, initial=3)
     active = forms.BooleanField(label=_("Offered to residents"), required=False, initial=True)
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    intro = forms.CharField(
+        label=_("Introduction (shown to those who answer)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    questions = forms.CharField(
+        label=_("Questions, one a line"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "A line is a 1–5 scale question; a line with answers after “|” is a one-choice question, "
+            "e.g. “What should come first? | roads | lighting | sanitation”."
+        ),
+    )
+
+    def clean_questions(self):
+        rows = []
+        for line in self.cleaned_data["questions"].splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if not parts[0]:
+                continue
+            if len(parts) > 1:
+                rows.append({"kind": "choice", "text": parts[0], "choices": parts[1:]})
+            else:
+                rows.append({"kind": "scale", "text": parts[0]})
+        return rows
+
+
+class CodesForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    holder = forms.ChoiceField(label=_("For"), choices=CodeHolder.choices)
+    count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=rules.MAX_CODES_PER_PRINT, initial=30)
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.filter(office_id=survey.office_id, retired_at__isnull=True)
+
+
+class SurveyAnswerForm(forms.Form):
+    """The questions of a survey as radio buttons, and one optional comment."""
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        for q in survey.questions.order_by("position"):
+            if q.kind == "scale":
+                choices = [(str(v), str(v)) for v in rules.SCALE]
+            else:
+                choices = [(c, c) for c in q.choices]
+            self.fields[f"q{q.pk}"] = forms.ChoiceField(label=q.text, choices=choices, widget=forms.RadioSelect)
+        self.fields["comment"] = forms.CharField(
+            label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    def answers(self) -> dict:
+        return {k[1:]: v for k, v in self.cleaned_data.items() if k.startswith("q")}

@@ -4,6 +4,7 @@ department, answered, and confirmed by the resident with a tracking code (no acc
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
 
-from .choices import IssueState, Satisfaction
+from .choices import CodeHolder, IssueState, QuestionKind, Satisfaction, SurveyStatus
 
 
 def _office_q(scope, prefix: str):
@@ -157,3 +158,83 @@ class IssuePhoto(EvidenceFileBase):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(Issue.scope_filter(scope), "issue__")
+
+
+class Survey(models.Model):
+    """满意度测评: a questionnaire answered once per one-time code, printed per household or party member."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="surveys"
+    )
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=100)
+    intro = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "office__") if scope.unit_paths else Q(pk__in=[])
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=200)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+
+
+class SurveyCode(models.Model):
+    """A one-time code for one household or party member of a branch; used by its one answer."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="codes")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    holder = models.CharField(_("for"), max_length=10, choices=CodeHolder.choices, default=CodeHolder.HOUSEHOLD)
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["survey", "branch", "id"]
+        verbose_name = _("survey code")
+        verbose_name_plural = _("survey codes")
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Survey.scope_filter(scope), "survey__")
+
+
+class SurveyResponse(models.Model):
+    """One answer, hashed into the survey's chain (each hash covers the previous one): an edited answer breaks it."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
+    code = models.OneToOneField(SurveyCode, verbose_name=_("code"), on_delete=models.PROTECT, related_name="response")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(_("answers"), default=dict)
+    comment = models.TextField(_("comment"), blank=True)
+    address_hash = models.CharField(_("sender"), max_length=64, db_index=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        ordering = ["survey", "id"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("issues/closed/", public_views.closed, name="closed"),
     path("issues/find/", public_views.find, name="find"),
     path("issues/<str:code>/", public_views.issue_status, name="issue_status"),
+    path("surveys/", public_views.survey_entry, name="survey_entry"),
+    path("surveys/<str:code>/", public_views.survey_answer, name="survey_answer"),
 ]

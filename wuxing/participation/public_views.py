@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
@@ -16,7 +17,7 @@ from wuxing.core.middleware import client_ip
 from wuxing.org.selectors import public_office
 
 from . import rules, selectors, services
-from .forms import IssueForm, LookupForm, VerdictForm
+from .forms import IssueForm, LookupForm, SurveyAnswerForm, VerdictForm
 
 PUBLIC_EVENTS = {"received", "accept", "merge", "reject", "answer", "satisfied", "not_satisfied"}
 
@@ -65,7 +66,7 @@ def find(request, office_code: str):
         issue = services.issue_for_code(office=office, code=form.cleaned_data["code"])
         if issue is not None:
             return redirect("participation_public:issue_status", office.code, issue.tracking_code)
-        form.add_error("code", ValidationError("No issue has this tracking code."))
+        form.add_error("code", _("No issue has this tracking code."))
     return render(request, "participation/public/find.html", {"office": office, "lookup": form})
 
 
@@ -120,4 +121,50 @@ def closed(request, office_code: str):
     office = public_office(office_code)
     return render(
         request, "participation/public/closed.html", {"office": office, "rows": selectors.public_closed(office=office)}
+    )
+
+
+def survey_entry(request, office_code: str):
+    """满意度测评: the code printed on the sheet (or scanned from its QR code) opens the questionnaire."""
+    office = public_office(office_code)
+    form = LookupForm(request.GET or None)
+    if form.is_valid():
+        found = services.survey_code_for(office=office, code=form.cleaned_data["code"])
+        if found is not None:
+            return redirect("participation_public:survey_answer", office.code, found.code)
+        form.add_error("code", _("This code is not valid. Check the code on your sheet."))
+    return render(request, "participation/public/survey_entry.html", {"office": office, "lookup": form})
+
+
+def survey_answer(request, office_code: str, code: str):
+    office = public_office(office_code)
+    found = services.survey_code_for(office=office, code=code)
+    if found is None:
+        raise Http404
+    survey = found.survey
+    done = request.GET.get("thanks") == "1"
+    form = None
+    if found.used_at is None and survey.status == "open":
+        form = SurveyAnswerForm(request.POST or None, survey=survey)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.survey_answer(
+                    office=office,
+                    code=found.code,
+                    answers=form.answers(),
+                    comment=form.cleaned_data["comment"],
+                    address=client_ip(request),
+                )
+            except ValidationError as exc:
+                _bind_error(form, exc)
+            else:
+                return redirect(
+                    reverse("participation_public:survey_answer", args=[office.code, found.code]) + "?thanks=1"
+                )
+    elif request.method == "POST":
+        form = None
+    return render(
+        request,
+        "participation/public/survey_answer.html",
+        {"office": office, "survey": survey, "code": found, "form": form, "done": done},
     )

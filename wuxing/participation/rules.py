@@ -151,3 +151,60 @@ def figures(rows: Iterable[OrderRow]) -> Figures:
         median_hours_to_close=median,
         satisfaction=percent(sum(1 for v in verdicts if v == "satisfied"), len(verdicts)),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 满意度测评: answers per one-time code, hashed into a chain
+# ---------------------------------------------------------------------------------------------------------------
+
+SCALE = (1, 2, 3, 4, 5)
+MAX_CODES_PER_PRINT = 2000
+MAX_QUESTIONS = 20
+
+
+def answer_refusal(kind: str, choices: list[str], value: str) -> str | None:
+    """Why `value` is not an answer to a question (an English msgid), or None."""
+    if value in (None, ""):
+        return gettext_noop("Answer every question.")
+    if kind == "scale":
+        return None if str(value).isdigit() and int(value) in SCALE else gettext_noop("Choose from 1 to 5.")
+    return None if value in choices else gettext_noop("Choose one of the answers offered.")
+
+
+def response_payload(*, survey_id: int, code: str, branch_id: int, answers: dict, comment: str, submitted: str) -> str:
+    """The canonical text of one answer, which its hash covers."""
+    import json
+
+    data = {
+        "survey": survey_id,
+        "code": code,
+        "branch": branch_id,
+        "answers": {str(k): str(v) for k, v in sorted(answers.items(), key=lambda kv: str(kv[0]))},
+        "comment": comment,
+        "submitted": submitted,
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain_hash(prev_hash: str, payload: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+
+
+def first_broken(links: Iterable[tuple[str, str, str]]) -> int | None:
+    """The position of the first answer whose (payload, prev_hash, hash) does not hold in the chain, or None."""
+    prev = ""
+    for i, (payload, prev_hash, stored) in enumerate(links):
+        if prev_hash != prev or chain_hash(prev, payload) != stored:
+            return i
+        prev = stored
+    return None
+
+
+def scale_percent(values: list[int]) -> Decimal | None:
+    """The mean of 1–5 answers as 0–100 (1 → 0, 5 → 100)."""
+    if not values:
+        return None
+    mean = Decimal(sum(values)) / len(values)
+    return ((mean - 1) * 25).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)

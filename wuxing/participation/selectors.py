@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.utils import timezone
 from wuxing.org.models import Branch, Department
 
 from . import rules
-from .models import Issue, IssueCategory, IssuePhoto
+from .models import Issue, IssueCategory, IssuePhoto, Survey, SurveyCode, SurveyResponse
 
 
 def issue_list(*, user, campaign=None, action: str = "view"):
@@ -145,3 +146,80 @@ def public_closed(*, office, limit: int = 50):
         .only("tracking_code", "closed_at", "branch__name", "category__name", "description", "answer", "satisfaction")
         .order_by("-closed_at", "-id")[:limit]
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 满意度测评
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def survey_list(*, user, campaign=None, action: str = "view"):
+    qs = Survey.objects.restrict(user, action).select_related("campaign")
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def survey_get(*, user, pk: int, action: str = "view") -> Survey:
+    found = survey_list(user=user, action=action).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class SurveyBranchRow:
+    pk: int
+    name: str
+    codes: int
+    answered: int
+    response_rate: Decimal | None
+    satisfaction: Decimal | None
+
+
+def survey_results(survey: Survey) -> dict:
+    """Per branch: codes printed, answers, response rate and satisfaction (the mean of the 1–5 questions as
+    0–100); per question: the mean or the count of each choice; the comments (never the code)."""
+    questions = list(survey.questions.order_by("position"))
+    codes = dict(SurveyCode.objects.filter(survey=survey).values_list("branch_id").annotate(n=Count("id")))
+    scale_ids = {str(q.pk) for q in questions if q.kind == "scale"}
+    per_branch: dict[int, list[int]] = {}
+    answered: dict[int, int] = {}
+    per_question: dict[str, list[str]] = {str(q.pk): [] for q in questions}
+    comments = []
+    for branch_id, answers, comment in SurveyResponse.objects.filter(survey=survey).values_list(
+        "branch_id", "answers", "comment"
+    ):
+        answered[branch_id] = answered.get(branch_id, 0) + 1
+        for key, value in answers.items():
+            per_question.setdefault(key, []).append(value)
+            if key in scale_ids:
+                per_branch.setdefault(branch_id, []).append(int(value))
+        if comment:
+            comments.append(comment)
+    names = dict(Branch.objects.filter(pk__in=set(codes) | set(answered)).values_list("pk", "name"))
+    branches = [
+        SurveyBranchRow(
+            pk=b,
+            name=names.get(b, ""),
+            codes=codes.get(b, 0),
+            answered=answered.get(b, 0),
+            response_rate=rules.percent(answered.get(b, 0), codes.get(b, 0)),
+            satisfaction=rules.scale_percent(per_branch.get(b, [])),
+        )
+        for b in sorted(names, key=lambda pk: names[pk])
+    ]
+    summary = []
+    for q in questions:
+        values = per_question.get(str(q.pk), [])
+        if q.kind == "scale":
+            summary.append({"question": q, "mean": rules.scale_percent([int(v) for v in values]), "counts": []})
+        else:
+            summary.append({"question": q, "mean": None, "counts": [(c, values.count(c)) for c in q.choices]})
+    total_codes, total_answered = sum(codes.values()), sum(answered.values())
+    return {
+        "branches": branches,
+        "questions": summary,
+        "comments": comments,
+        "codes": total_codes,
+        "answered": total_answered,
+        "response_rate": rules.percent(total_answered, total_codes),
+    }

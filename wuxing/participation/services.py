@@ -26,7 +26,7 @@ from wuxing.rhythm.selectors import is_working_day
 
 from . import rules
 from .choices import DEFAULT_CATEGORIES
-from .models import Issue, IssueCategory, IssueEvent, IssuePhoto
+from .models import Issue, IssueCategory, IssueEvent, IssuePhoto, Survey, SurveyCode, SurveyQuestion, SurveyResponse
 
 RESIDENT = SystemActor("resident")
 MAX_TEXT = 2000
@@ -391,3 +391,177 @@ def issues_escalate(*, actor, today: datetime.date | None = None) -> int:
         )
         told += 1 if sent else 0
     return told
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 满意度测评: questionnaires, one-time codes, answers in a hash chain
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def answers_per_day() -> int:
+    return int(getattr(settings, "WUXING_PUBLIC_SURVEY_ANSWERS_PER_DAY", 30))
+
+
+@transaction.atomic
+def survey_create(*, actor, campaign, title: str, questions: list[dict], intro: str = "") -> Survey:
+    """A questionnaire of scale (1–5) and one-choice questions; each answer may carry one optional comment."""
+    ensure_allowed(actor, "participation.add_survey", campaign.office, message=_("You may not prepare surveys."))
+    ensure_campaign_open(campaign)
+    title = _text(title, "title", limit=100)
+    rows = [q for q in questions or [] if (q.get("text") or "").strip()]
+    if not rows:
+        raise ValidationError({"questions": _("Add at least one question.")})
+    if len(rows) > rules.MAX_QUESTIONS:
+        raise ValidationError({"questions": _("At most %(n)d questions.") % {"n": rules.MAX_QUESTIONS}})
+    survey = Survey.objects.create(
+        campaign=campaign, office=campaign.office, title=title, intro=_text(intro, "intro", required=False)
+    )
+    for i, q in enumerate(rows, start=1):
+        kind = q.get("kind") or "scale"
+        choices = [c.strip() for c in q.get("choices") or [] if c and c.strip()]
+        if kind not in ("scale", "choice"):
+            raise ValidationError({"questions": _("Choose the kind of each question.")})
+        if kind == "choice" and len(choices) < 2:
+            raise ValidationError({"questions": _("A choice question needs at least two answers to choose from.")})
+        SurveyQuestion.objects.create(
+            survey=survey,
+            position=i,
+            kind=kind,
+            text=_text(q["text"], "questions", limit=200),
+            choices=choices if kind == "choice" else [],
+        )
+    ensure_in_scope(survey, actor=actor)
+    audit_record(actor=actor, action="participation.survey_create", obj=survey, after=snapshot(survey))
+    return survey
+
+
+@transaction.atomic
+def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
+    """Open a prepared survey for answers, or close it (a closed survey takes no more answers)."""
+    ensure_allowed(
+        actor, "participation.change_survey", survey, action="change", message=_("You may not change surveys.")
+    )
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=survey.pk)
+    ensure_campaign_open(survey.campaign)
+    allowed = {"draft": {"open"}, "open": {"closed"}, "closed": set()}
+    if status not in allowed.get(survey.status, set()):
+        raise ValidationError(_("A survey goes from being prepared to open, then to closed."))
+    before = survey.status
+    survey.status = status
+    survey.save(update_fields=["status"])
+    ensure_in_scope(survey, actor=actor)
+    audit_record(
+        actor=actor,
+        action="participation.survey_status",
+        obj=survey,
+        before={"status": before},
+        after={"status": status},
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_codes_issue(*, actor, survey: Survey, branch: Branch, count: int, holder: str = "household") -> int:
+    """Print `count` one-time codes for households (or party members) of a branch."""
+    ensure_allowed(
+        actor, "participation.change_survey", survey, action="change", message=_("You may not change surveys.")
+    )
+    ensure_campaign_open(survey.campaign)
+    if branch is None or branch.office_id != survey.office_id:
+        raise ValidationError({"branch": _("Choose a branch of this office.")})
+    if holder not in ("household", "member"):
+        raise ValidationError({"holder": _("Choose households or party members.")})
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        count = 0
+    if not 1 <= count <= rules.MAX_CODES_PER_PRINT:
+        raise ValidationError({"count": _("Print from 1 to %(n)d codes at a time.") % {"n": rules.MAX_CODES_PER_PRINT}})
+    codes = set()
+    while len(codes) < count:
+        codes |= {rules.new_tracking_code() for _ in range(count - len(codes))}
+        codes -= set(SurveyCode.objects.filter(code__in=codes).values_list("code", flat=True))
+    SurveyCode.objects.bulk_create(
+        [SurveyCode(survey=survey, branch=branch, holder=holder, code=c) for c in sorted(codes)], batch_size=1000
+    )
+    audit_record(
+        actor=actor,
+        action="participation.survey_codes",
+        obj=survey,
+        after={"branch": branch.name, "holder": holder, "count": count},
+    )
+    return count
+
+
+def survey_code_for(*, office, code: str) -> SurveyCode | None:
+    code = rules.normalise_code(code)
+    if len(code) != rules.CODE_LENGTH:
+        return None
+    return (
+        SurveyCode.objects.filter(survey__office=office, code=code).select_related("survey__campaign", "branch").first()
+    )
+
+
+def _response_payload(row: SurveyResponse, code: str) -> str:
+    return rules.response_payload(
+        survey_id=row.survey_id,
+        code=code,
+        branch_id=row.branch_id,
+        answers=row.answers,
+        comment=row.comment,
+        submitted=row.submitted_at.isoformat(),
+    )
+
+
+@transaction.atomic
+def survey_answer(*, office, code: str, answers: dict, comment: str = "", address: str | None = None) -> SurveyResponse:
+    """One answer per one-time code (a code used twice is refused), hashed onto the end of the survey's chain."""
+    found = survey_code_for(office=office, code=code)
+    if found is None:
+        raise ValidationError(_("This code is not valid. Check the code on your sheet."))
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=found.survey_id)
+    ensure_campaign_open(survey.campaign)
+    if survey.status != "open":
+        raise ValidationError(_("This survey takes no answers now."))
+    slot = SurveyCode.objects.select_for_update().get(pk=found.pk)
+    if slot.used_at is not None:
+        raise ValidationError(_("This code has already been used; each code answers once."))
+    sender = address_hash(address)
+    sent = SurveyResponse.objects.filter(
+        address_hash=sender, submitted_at__gte=_day_start(timezone.localdate())
+    ).count()
+    if rules.is_flooding(sent, limit=answers_per_day()):
+        raise ValidationError(_("Too many answers from your network today. Please try again tomorrow."))
+    clean = {}
+    for q in survey.questions.order_by("position"):
+        value = str((answers or {}).get(str(q.pk), "") or "").strip()
+        problem = rules.answer_refusal(q.kind, q.choices, value)
+        if problem:
+            raise ValidationError({f"q{q.pk}": _(problem)})
+        clean[str(q.pk)] = value
+    now = timezone.now()
+    last = SurveyResponse.objects.filter(survey=survey).order_by("-id").values_list("hash", flat=True).first() or ""
+    row = SurveyResponse(
+        survey=survey,
+        code=slot,
+        branch_id=slot.branch_id,
+        answers=clean,
+        comment=_text(comment, "comment", required=False, limit=500),
+        address_hash=sender,
+        submitted_at=now,
+        prev_hash=last,
+    )
+    row.hash = rules.chain_hash(last, _response_payload(row, slot.code))
+    row.save()
+    slot.used_at = now
+    slot.save(update_fields=["used_at"])
+    audit_record(actor=RESIDENT, action="participation.survey_answer", obj=survey, after={"branch": slot.branch_id})
+    return row
+
+
+def survey_chain_problem(survey: Survey) -> int | None:
+    """The id of the first answer that does not hold in the survey's hash chain (edited, removed or inserted), or
+    None when the chain is intact."""
+    rows = list(SurveyResponse.objects.filter(survey=survey).select_related("code").order_by("id"))
+    broken = rules.first_broken((_response_payload(r, r.code.code), r.prev_hash, r.hash) for r in rows)
+    return None if broken is None else rows[broken].pk

@@ -14,6 +14,11 @@ urlpatterns = [
     path("issues/<int:pk>/note/", views.issue_note, name="issue_note"),
     path("issues/<int:pk>/answer/", views.issue_answer, name="issue_answer"),
     path("issues/<int:pk>/reveal/", views.issue_reveal, name="issue_reveal"),
+    path("surveys/", views.survey_list, name="survey_list"),
+    path("surveys/new/", views.survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/status/", views.survey_status, name="survey_status"),
+    path("surveys/<int:pk>/codes.pdf", views.survey_codes_pdf, name="survey_codes_pdf"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("photos/<int:pk>/thumbnail/", views.photo_file, {"thumbnail": True}, name="photo_thumbnail"),
 ]

@@ -3,7 +3,7 @@ triage, handling notes and answer, the figures per branch and department, and th
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +22,8 @@ from wuxing.core.uploads import evidence_response
 from . import rules, selectors, services
 from .exports import issues_export
 from .filtersets import issue_filterset
-from .forms import AnswerForm, CategoryForm, NoteForm, TriageForm
-from .models import Issue
+from .forms import AnswerForm, CategoryForm, CodesForm, NoteForm, SurveyForm, TriageForm
+from .models import Issue, SurveyCode
 
 PER_PAGE = 50
 
@@ -242,3 +242,102 @@ def category_edit(request, pk: int):
             "cancel": reverse("participation:category_list"),
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 满意度测评
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("participation.view_survey", raise_exception=True)
+def survey_list(request):
+    campaign = campaign_for(user=request.user, request=request)
+    rows = list(selectors.survey_list(user=request.user, campaign=campaign)) if campaign else []
+    return render(request, "participation/survey_list.html", {"campaign": campaign, "rows": rows})
+
+
+@login_required
+@permission_required("participation.add_survey", raise_exception=True)
+def survey_create(request):
+    campaign = campaign_for(user=request.user, request=request)
+    if campaign is None:
+        raise Http404
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The survey was prepared."))
+            return redirect("participation:survey_detail", pk=survey.pk)
+    return render(
+        request,
+        "participation/form.html",
+        {"form": form, "title": _("Prepare a satisfaction survey"), "cancel": reverse("participation:survey_list")},
+    )
+
+
+@login_required
+@permission_required("participation.view_survey", raise_exception=True)
+def survey_detail(request, pk: int):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    can_change = request.user.has_perm("participation.change_survey")
+    form = CodesForm(request.POST or None, survey=survey) if can_change else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.survey_codes_issue(actor=request.user, survey=survey, **form.cleaned_data)
+            except ValidationError as exc:
+                _bind_error(form, exc)
+            else:
+                messages.success(request, _("The codes were made; print them as a PDF."))
+                return redirect("participation:survey_detail", pk=pk)
+    return render(
+        request,
+        "participation/survey_detail.html",
+        {
+            "survey": survey,
+            "questions": list(survey.questions.order_by("position")),
+            "results": selectors.survey_results(survey),
+            "form": form,
+            "can_change": can_change,
+            "intact": services.survey_chain_problem(survey) is None,
+        },
+    )
+
+
+@login_required
+@permission_required("participation.change_survey", raise_exception=True)
+@require_POST
+def survey_status(request, pk: int):
+    survey = selectors.survey_get(user=request.user, pk=pk, action="change")
+    services.survey_set_status(actor=request.user, survey=survey, status=request.POST.get("status", ""))
+    messages.success(request, _("The survey's status was changed."))
+    return redirect("participation:survey_detail", pk=pk)
+
+
+@login_required
+@permission_required("participation.change_survey", raise_exception=True)
+def survey_codes_pdf(request, pk: int):
+    """A4 sheets of QR codes (12 a page), one per household or party member; `?branch=` for one branch."""
+    import segno
+
+    from wuxing.core.pdf import pdf_response, render_pdf
+
+    survey = selectors.survey_get(user=request.user, pk=pk, action="change")
+    codes = SurveyCode.objects.filter(survey=survey, used_at__isnull=True).select_related("branch")
+    branch = str(request.GET.get("branch") or "")
+    if branch.isdigit() and len(branch) < 12:
+        codes = codes.filter(branch_id=int(branch))
+    codes = list(codes.order_by("branch__sort_order", "branch__code", "id")[:2000])
+    base = request.build_absolute_uri(reverse("participation_public:survey_entry", args=[survey.office.code]))
+    cards = [
+        {"code": c, "url": f"{base}{c.code}/", "qr": segno.make(f"{base}{c.code}/", error="m").svg_data_uri(scale=3)}
+        for c in codes
+    ]
+    data = render_pdf("participation/survey_codes_pdf.html", {"survey": survey, "cards": cards, "entry": base})
+    return pdf_response(data, f"survey-{survey.pk}-codes.pdf", inline=False)

@@ -47,7 +47,7 @@ from wuxing.org.models import (
     User,
 )
 from wuxing.org.rules import unit_path
-from wuxing.participation.models import Issue, IssueCategory, IssuePhoto
+from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Survey, SurveyCode
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
@@ -225,6 +225,9 @@ PAGE_OBJECTS = {
     "participation:issue_reveal": {"pk": Issue},
     "participation:photo_file": {"pk": IssuePhoto},
     "participation:photo_thumbnail": {"pk": IssuePhoto},
+    "participation:survey_detail": {"pk": Survey},
+    "participation:survey_status": {"pk": Survey},
+    "participation:survey_codes_pdf": {"pk": Survey},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -551,6 +554,11 @@ def test_public_pages_show_one_office_only(client, world):
             kwargs["branch_code"] = world.office.branches.order_by("pk").first().code
         if name == "participation_public:issue_status":  # a resident's issue, by its tracking code
             code = Issue.objects.filter(office=world.office).order_by("pk").first().tracking_code
+            other = client.get(reverse(name, kwargs={"office_code": world.office_b.code, "code": code}))
+            assert other.status_code == 404, (name, other.status_code)
+            kwargs["code"] = code
+        if name == "participation_public:survey_answer":  # a one-time code of the office's survey
+            code = SurveyCode.objects.filter(survey__office=world.office).order_by("pk").first().code
             other = client.get(reverse(name, kwargs={"office_code": world.office_b.code, "code": code}))
             assert other.status_code == 404, (name, other.status_code)
             kwargs["code"] = code

@@ -18,6 +18,10 @@ PAGES = [
     ("participation:issue_answer", lambda w: [w.dispatched.pk], "leader", [("reviewer", 403), ("leader_b", 404)]),
     ("participation:photo_file", lambda w: [w.photo.pk], "secretary", [("leader_b", 404), ("auditor", 404)]),
     ("participation:photo_thumbnail", lambda w: [w.handling_photo.pk], "leader", [("leader_b", 404)]),
+    ("participation:survey_list", lambda w: [], "reviewer", [("secretary", 403), ("auditor", 403)]),
+    ("participation:survey_create", lambda w: [], "staff", [("reviewer", 403), ("secretary", 403)]),
+    ("participation:survey_detail", lambda w: [w.survey.pk], "reviewer", [("leader_b", 404), ("secretary", 403)]),
+    ("participation:survey_codes_pdf", lambda w: [w.survey.pk], "staff", [("leader_b", 404), ("reviewer", 403)]),
 ]
 
 PUBLIC = [
@@ -26,10 +30,13 @@ PUBLIC = [
     ("participation_public:closed", lambda w: [w.org.office_a.code]),
     ("participation_public:find", lambda w: [w.org.office_a.code]),
     ("participation_public:issue_status", lambda w: [w.org.office_a.code, w.received.tracking_code]),
+    ("participation_public:survey_entry", lambda w: [w.org.office_a.code]),
+    ("participation_public:survey_answer", lambda w: [w.org.office_a.code, w.survey_code.code]),
 ]
 
 # POST-only actions and the test covering them.
 POST_ONLY = {
+    "participation:survey_status": "test_closed_campaign.py::test_write_on_a_closed_campaign_is_refused_with_a_message",
     "participation:issue_reveal": (
         "test_issues.py::test_phone_masked_in_pages_and_exports_and_revealed_only_with_the_permission"
     ),
@@ -40,9 +47,16 @@ COVERED = {p[0] for p in PAGES} | {p[0] for p in PUBLIC} | set(POST_ONLY)
 
 @pytest.fixture
 def full(world):
+    from wuxing.core.actors import SYSTEM
+    from wuxing.participation import services
     from wuxing.participation.models import IssueCategory
 
     world.category = IssueCategory.objects.filter(office=world.org.office_a).first()
+    world.survey = services.survey_create(
+        actor=SYSTEM, campaign=world.campaign, title="满意度测评", questions=[{"kind": "scale", "text": "满意吗？"}]
+    )
+    services.survey_codes_issue(actor=SYSTEM, survey=world.survey, branch=world.org.branches["a1"], count=2)
+    world.survey_code = world.survey.codes.first()
     return world
 
 

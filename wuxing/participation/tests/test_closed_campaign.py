@@ -7,7 +7,7 @@ from django.urls import reverse
 from wuxing.campaigns.services import campaign_set_status
 from wuxing.core.actors import SYSTEM
 from wuxing.participation import urls
-from wuxing.participation.models import Issue, IssueEvent
+from wuxing.participation.models import Issue, IssueEvent, Survey, SurveyCode
 
 CLOSED = "已结束"
 
@@ -21,9 +21,17 @@ NOT_CAMPAIGN_WRITES = {
     "issue_reveal",
     "photo_file",
     "photo_thumbnail",
+    "survey_list",
+    "survey_codes_pdf",
 }
 
 WRITES = {
+    "participation:survey_create": (None, lambda w: {"title": "测评", "questions": "满意吗？"}),
+    "participation:survey_status": (lambda w: w.survey, lambda w: {"status": "open"}),
+    "participation:survey_detail": (
+        lambda w: w.survey,
+        lambda w: {"branch": w.org.branches["a1"].pk, "holder": "household", "count": 3},
+    ),
     "participation:issue_triage": (lambda w: w.received, lambda w: {"decision": "reject", "reason": "不属于受理范围"}),
     "participation:issue_note": (lambda w: w.dispatched, lambda w: {"note": "已到现场"}),
     "participation:issue_answer": (lambda w: w.dispatched, lambda w: {"answer": "已处理"}),
@@ -32,6 +40,11 @@ WRITES = {
 
 @pytest.fixture
 def closed(world):
+    from wuxing.participation import services
+
+    world.survey = services.survey_create(
+        actor=SYSTEM, campaign=world.campaign, title="满意度测评", questions=[{"kind": "scale", "text": "满意吗？"}]
+    )
     campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
     world.campaign.refresh_from_db()
     return world
@@ -46,14 +59,20 @@ def test_every_write_page_is_driven():
 @pytest.mark.parametrize("name", sorted(WRITES))
 def test_write_on_a_closed_campaign_is_refused_with_a_message(client, closed, name):
     obj, data = WRITES[name]
-    issue = obj(closed)
-    before = (issue.state, IssueEvent.objects.count())
+    target = obj(closed) if obj else None
+    before = (
+        Survey.objects.values_list("status", flat=True).get(),
+        list(Issue.objects.values_list("state", flat=True)),
+    )
+    events = IssueEvent.objects.count()
     client.force_login(closed.users.leader)
-    response = client.post(reverse(name, args=[issue.pk]), data(closed), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    url = reverse(name, args=[target.pk] if target else []) + f"?campaign={closed.campaign.pk}"
+    response = client.post(url, data(closed), HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
     assert response.status_code == 200
     assert CLOSED in response.content.decode()
-    issue.refresh_from_db()
-    assert (issue.state, IssueEvent.objects.count()) == before
+    after = (Survey.objects.values_list("status", flat=True).get(), list(Issue.objects.values_list("state", flat=True)))
+    assert after == before and IssueEvent.objects.count() == events and Survey.objects.count() == 1
+    assert not SurveyCode.objects.exists()
 
 
 def test_the_public_form_and_the_verdict_are_refused_on_a_closed_campaign(client, closed):

@@ -122,3 +122,30 @@ def test_figures_of_nothing_are_not_measured():
     f = rules.figures([])
     assert (f.received, f.closed) == (0, 0)
     assert f.closure_rate is f.on_time_rate is f.median_hours_to_close is f.satisfaction is None
+
+
+def test_the_hash_chain_detects_an_edited_a_removed_or_an_inserted_answer():
+    payloads = [
+        rules.response_payload(survey_id=1, code=f"C{i}", branch_id=2, answers={"1": str(i)}, comment="", submitted="t")
+        for i in range(1, 5)
+    ]
+    links, prev = [], ""
+    for p in payloads:
+        h = rules.chain_hash(prev, p)
+        links.append((p, prev, h))
+        prev = h
+    assert rules.first_broken(links) is None
+    edited = list(links)
+    edited[1] = (payloads[1].replace('"1":"2"', '"1":"5"'), links[1][1], links[1][2])
+    assert rules.first_broken(edited) == 1
+    assert rules.first_broken(links[:1] + links[2:]) == 1  # one removed
+    assert rules.first_broken([links[0], links[0], *links[1:]]) == 1  # one inserted
+
+
+def test_answers_are_checked_and_the_scale_reads_as_percent():
+    assert rules.answer_refusal("scale", [], "5") is None
+    assert rules.answer_refusal("scale", [], "6") and rules.answer_refusal("scale", [], "")
+    assert rules.answer_refusal("choice", ["道路", "照明"], "照明") is None
+    assert rules.answer_refusal("choice", ["道路", "照明"], "别的")
+    assert rules.scale_percent([5, 5, 3]) == Decimal("83.33")
+    assert rules.scale_percent([1]) == Decimal("0.00") and rules.scale_percent([]) is None
