@@ -17,7 +17,7 @@ from wuxing.core.uploads import as_upload, sample_jpeg, store_evidence
 from wuxing.org.models import Branch, Department
 
 from . import rules, services
-from .models import Issue, IssueEvent, IssuePhoto
+from .models import Issue, IssueEvent, IssuePhoto, SurveyCode, SurveyResponse
 
 N_ISSUES = 300
 TEXTS = {
@@ -181,4 +181,73 @@ def load(*, office, say):
     say(f"      群众随手拍：{len(issues)} 件")
 
 
-STEPS = [("群众随手拍", load)]
+SURVEY_QUESTIONS = [
+    {"kind": "scale", "text": "您对本村（社区）党支部班子的工作是否满意？"},
+    {"kind": "scale", "text": "您对党员发挥先锋模范作用是否满意？"},
+    {"kind": "scale", "text": "您对村（社区）环境和公共服务是否满意？"},
+    {
+        "kind": "choice",
+        "text": "您最希望支部下一步先办好哪件事？",
+        "choices": ["道路硬化", "路灯照明", "环境卫生", "养老服务"],
+    },
+]
+CODES_PER_BRANCH = 20
+COMMENTS = ["希望多开展志愿服务活动", "村务公开要及时", "建议增加健身器材", "服务态度好，办事快"]
+
+
+def load_survey(*, office, say):
+    """One satisfaction survey: 20 printed codes per branch (households, and party members in a few branches),
+    about 60 % answered, each answer on the hash chain as `survey_answer` writes it."""
+    campaign = Campaign.objects.filter(office=office, year=2026).first()
+    if campaign is None or not campaign.is_open:
+        return
+    rng = random.Random(20261015)
+    survey = services.survey_create(
+        actor=DEMO,
+        campaign=campaign,
+        title="2026年度党支部群众满意度测评",
+        intro="请根据您的真实感受作答，每个测评码只能答一次。",
+        questions=SURVEY_QUESTIONS,
+    )
+    services.survey_set_status(actor=DEMO, survey=survey, status="open")
+    branches = list(Branch.objects.filter(office=office, retired_at__isnull=True).order_by("sort_order", "code"))
+    for i, branch in enumerate(branches):
+        services.survey_codes_issue(
+            actor=DEMO,
+            survey=survey,
+            branch=branch,
+            count=CODES_PER_BRANCH,
+            holder="member" if i % 4 == 3 else "household",
+        )
+    questions = list(survey.questions.order_by("position"))
+    codes = list(SurveyCode.objects.filter(survey=survey).order_by("id"))
+    answered = [c for c in codes if rng.random() < 0.6]
+    quality = {b.pk: rng.uniform(3.2, 4.7) for b in branches}
+    start = timezone.make_aware(datetime.datetime(campaign.year, 10, 15, 9))
+    rows, prev = [], ""
+    for n, code in enumerate(answered):
+        answers = {}
+        for q in questions:
+            if q.kind == "scale":
+                answers[str(q.pk)] = str(min(5, max(1, round(rng.gauss(quality[code.branch_id], 0.8)))))
+            else:
+                answers[str(q.pk)] = rng.choice(q.choices)
+        row = SurveyResponse(
+            survey=survey,
+            code=code,
+            branch_id=code.branch_id,
+            answers=answers,
+            comment=rng.choice(COMMENTS) if rng.random() < 0.2 else "",
+            submitted_at=start + datetime.timedelta(minutes=17 * n),
+            prev_hash=prev,
+        )
+        row.hash = rules.chain_hash(prev, services.response_payload_of(row, code.code))
+        prev = row.hash
+        rows.append(row)
+        code.used_at = row.submitted_at
+    SurveyResponse.objects.bulk_create(rows, batch_size=500)
+    SurveyCode.objects.bulk_update(answered, ["used_at"], batch_size=500)
+    say(f"      满意度测评：{len(codes)} 个测评码，{len(rows)} 份答卷")
+
+
+STEPS = [("群众随手拍", load), ("满意度测评", load_survey)]

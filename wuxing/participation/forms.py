@@ -119,7 +119,7 @@ class CategoryForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Survey title"), max_length=100)
     intro = forms.CharField(
         label=_("Introduction (shown to those who answer)"),
         max_length=2000,

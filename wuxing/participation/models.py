@@ -189,7 +189,7 @@ class Survey(models.Model):
 
 class SurveyQuestion(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order in the survey"))
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=200)
     choices = models.JSONField(_("choices"), default=list, blank=True)

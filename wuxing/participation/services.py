@@ -502,14 +502,15 @@ def survey_code_for(*, office, code: str) -> SurveyCode | None:
     )
 
 
-def _response_payload(row: SurveyResponse, code: str) -> str:
+def response_payload_of(row: SurveyResponse, code: str) -> str:
+    """The text an answer's hash covers."""
     return rules.response_payload(
         survey_id=row.survey_id,
         code=code,
         branch_id=row.branch_id,
         answers=row.answers,
         comment=row.comment,
-        submitted=row.submitted_at.isoformat(),
+        submitted=row.submitted_at.astimezone(datetime.UTC).isoformat(),
     )
 
 
@@ -551,7 +552,7 @@ def survey_answer(*, office, code: str, answers: dict, comment: str = "", addres
         submitted_at=now,
         prev_hash=last,
     )
-    row.hash = rules.chain_hash(last, _response_payload(row, slot.code))
+    row.hash = rules.chain_hash(last, response_payload_of(row, slot.code))
     row.save()
     slot.used_at = now
     slot.save(update_fields=["used_at"])
@@ -563,5 +564,5 @@ def survey_chain_problem(survey: Survey) -> int | None:
     """The id of the first answer that does not hold in the survey's hash chain (edited, removed or inserted), or
     None when the chain is intact."""
     rows = list(SurveyResponse.objects.filter(survey=survey).select_related("code").order_by("id"))
-    broken = rules.first_broken((_response_payload(r, r.code.code), r.prev_hash, r.hash) for r in rows)
+    broken = rules.first_broken((response_payload_of(r, r.code.code), r.prev_hash, r.hash) for r in rows)
     return None if broken is None else rows[broken].pk

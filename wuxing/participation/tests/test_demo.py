@@ -33,3 +33,14 @@ def test_the_demo_office_has_a_year_of_resident_issues(demo_office, client):
     assert client.get(reverse("participation:issue_list")).status_code == 200
     board = client.get(reverse("participation_public:board", args=[demo_office.code]))
     assert board.status_code == 200
+
+
+def test_the_demo_survey_has_printed_codes_and_about_60_percent_answered(demo_office):
+    from wuxing.participation import selectors, services
+    from wuxing.participation.models import Survey
+
+    survey = Survey.objects.get(office=demo_office)
+    results = selectors.survey_results(survey)
+    assert results["codes"] >= 200 and 50 <= results["response_rate"] <= 70
+    assert services.survey_chain_problem(survey) is None
+    assert all(r.satisfaction is not None for r in results["branches"] if r.answered)
