@@ -6,6 +6,9 @@ _VIEW = {"participation.view_issue", "participation.view_issuephoto", "participa
 _HANDLE = {"participation.change_issue"}
 _OFFICE = {"participation.triage_issue", "participation.change_issuecategory", "participation.add_issuecategory"}
 _SURVEY_VIEW = {"participation.view_survey", "participation.view_surveycode"}
+# 征求意见 is the branch's: it asks its residents and records the summary as its deliberation's first step.
+_SOLICIT_VIEW = {"participation.view_solicitation"}
+_SOLICIT = _SOLICIT_VIEW | {"participation.add_solicitation", "participation.change_solicitation"}
 _SURVEY = _SURVEY_VIEW | {"participation.add_survey", "participation.change_survey"}
 
 
@@ -17,12 +20,12 @@ class ParticipationConfig(AppConfig):
     # The office triages residents' issues and dispatches them; the branch (its secretary) or the assigned
     # department's cadre handles and answers its own. The resident's phone is revealed to the office's leaders only.
     role_permissions: dict[str, set[str]] = {
-        "office_leader": _VIEW | _HANDLE | _OFFICE | _SURVEY | {"participation.reveal_contact"},
-        "campaign_staff": _VIEW | _HANDLE | _OFFICE | _SURVEY,
-        "department_cadre": _VIEW | _HANDLE,
-        "branch_secretary": _VIEW | _HANDLE,
-        "branch_member": set(_VIEW),
-        "reviewer": _VIEW | _SURVEY_VIEW,
+        "office_leader": _VIEW | _HANDLE | _OFFICE | _SURVEY | _SOLICIT_VIEW | {"participation.reveal_contact"},
+        "campaign_staff": _VIEW | _HANDLE | _OFFICE | _SURVEY | _SOLICIT_VIEW,
+        "department_cadre": _VIEW | _HANDLE | _SOLICIT_VIEW,
+        "branch_secretary": _VIEW | _HANDLE | _SOLICIT,
+        "branch_member": _VIEW | _SOLICIT_VIEW,
+        "reviewer": _VIEW | _SURVEY_VIEW | _SOLICIT_VIEW,
     }
 
     def ready(self):
@@ -37,6 +40,7 @@ class ParticipationConfig(AppConfig):
         return [
             (_("Report an issue (随手拍)"), reverse("participation_public:issue_submit", args=[office.code])),
             (_("Residents' issues"), reverse("participation_public:board", args=[office.code])),
+            (_("Proposals open for opinions"), reverse("participation_public:solicitations", args=[office.code])),
         ]
 
     def resident_satisfaction(self, campaign, start, end, branch_ids):

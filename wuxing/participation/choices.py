@@ -48,3 +48,9 @@ class QuestionKind(models.TextChoices):
 class CodeHolder(models.TextChoices):
     HOUSEHOLD = "household", _("Household")
     MEMBER = "member", _("Party member")
+
+
+class Stance(models.TextChoices):
+    SUPPORT = "support", _("I agree")
+    OBJECT = "object", _("I disagree")
+    SUGGEST = "suggest", _("I have a suggestion")

@@ -14,10 +14,11 @@ from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.audit import audit_record
 from wuxing.core.uploads import as_upload, sample_jpeg, store_evidence
+from wuxing.org.demo import branch_code
 from wuxing.org.models import Branch, Department
 
 from . import rules, services
-from .models import Issue, IssueEvent, IssuePhoto, SurveyCode, SurveyResponse
+from .models import Issue, IssueEvent, IssuePhoto, Opinion, SurveyCode, SurveyResponse
 
 N_ISSUES = 300
 TEXTS = {
@@ -250,4 +251,57 @@ def load_survey(*, office, say):
     say(f"      满意度测评：{len(codes)} 个测评码，{len(rows)} 份答卷")
 
 
-STEPS = [("群众随手拍", load), ("满意度测评", load_survey)]
+SOLICITATIONS = [
+    ("社区广场改造方案", "拟对社区广场进行改造：增设健身器材和休息座椅，更换照明，划定停车区域。", True),
+    ("老旧小区加装电梯意见征集", "拟在 3 栋、5 栋试点加装电梯，费用由政府补贴和住户分摊，分摊方案附后。", False),
+]
+OPINIONS = [
+    ("support", "早就该改造了"),
+    ("support", ""),
+    ("support", "支持，希望尽快施工"),
+    ("object", "担心施工噪音影响休息"),
+    ("suggest", "建议多种树，少铺硬化地面"),
+    ("suggest", "低楼层住户的分摊比例要合理"),
+]
+
+
+def load_solicitations(*, office, say):
+    """Two 征求意见 of communities' deliberations (一征三议两公开): one closed and recorded as the deliberation's
+    first step, one still open on the public site."""
+    from wuxing.deliberations.services import deliberation_create
+
+    campaign = Campaign.objects.filter(office=office, year=2026).first()
+    if campaign is None or not campaign.is_open:
+        return
+    rng = random.Random(20260601)
+    communities = list(
+        Branch.objects.filter(office=office, kind="urban_community", retired_at__isnull=True).order_by(
+            "sort_order", "code"
+        )
+    )
+    today = timezone.localdate()
+    made = 0
+    for (title, proposal, closed), branch in zip(SOLICITATIONS, communities[:2], strict=False):
+        deliberation = deliberation_create(
+            actor=DEMO, branch=branch, subject=title, matter="project", campaign=campaign
+        )
+        row = services.solicitation_create(
+            actor=DEMO,
+            deliberation_id=deliberation.pk,
+            title=f"{title}征求意见",
+            proposal=proposal,
+            deadline=today + datetime.timedelta(days=7),
+        )
+        Opinion.objects.bulk_create(
+            [
+                Opinion(solicitation=row, stance=stance, text=text)
+                for stance, text in rng.sample(OPINIONS, k=len(OPINIONS))
+            ]
+        )
+        if closed:
+            services.solicitation_close(actor=DEMO, solicitation=row, held_on=today)
+        made += 1
+    say(f"      征求意见：{made} 项")
+
+
+STEPS = [("群众随手拍", load), ("满意度测评", load_survey), ("征求意见", load_solicitations)]

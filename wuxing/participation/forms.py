@@ -8,7 +8,7 @@ from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Department
 
 from . import rules
-from .choices import CodeHolder, Triage
+from .choices import CodeHolder, Stance, Triage
 from .models import IssueCategory
 
 PHOTO_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
@@ -176,3 +176,24 @@ class SurveyAnswerForm(forms.Form):
 
     def answers(self) -> dict:
         return {k[1:]: v for k, v in self.cleaned_data.items() if k.startswith("q")}
+
+
+class SolicitationForm(forms.Form):
+    deliberation = forms.ChoiceField(label=_("Deliberation"))
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    proposal = forms.CharField(label=_("Proposal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(label=_("Opinions until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, deliberations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliberation"].choices = [(d.pk, f"{d.branch.name} · {d.subject}") for d in deliberations]
+
+
+class OpinionForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Your opinion"), choices=Stance.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("What you would like to say (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -13,7 +13,7 @@ from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
 
-from .choices import CodeHolder, IssueState, QuestionKind, Satisfaction, SurveyStatus
+from .choices import CodeHolder, IssueState, QuestionKind, Satisfaction, Stance, SurveyStatus
 
 
 def _office_q(scope, prefix: str):
@@ -238,3 +238,48 @@ class SurveyResponse(models.Model):
         ordering = ["survey", "id"]
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
+
+
+class Solicitation(models.Model):
+    """征求意见: a proposal of a branch put to the residents before its deliberation (一征三议两公开), with a deadline;
+    when closed, the summary of the opinions is recorded as the deliberation's 征求意见 step."""
+
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    deliberation = models.ForeignKey(
+        "deliberations.Deliberation", verbose_name=_("deliberation"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("topic"), max_length=200)
+    proposal = models.TextField(_("proposal"))
+    deadline = models.DateField(_("opinions until"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("opinion solicitation")
+        verbose_name_plural = _("opinion solicitations")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
+class Opinion(models.Model):
+    solicitation = models.ForeignKey(
+        Solicitation, verbose_name=_("opinion solicitation"), on_delete=models.CASCADE, related_name="opinions"
+    )
+    stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices)
+    text = models.TextField(_("opinion"), blank=True)
+    address_hash = models.CharField(_("sender"), max_length=64, db_index=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["solicitation", "id"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")

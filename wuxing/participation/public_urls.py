@@ -12,6 +12,8 @@ urlpatterns = [
     path("issues/closed/", public_views.closed, name="closed"),
     path("issues/find/", public_views.find, name="find"),
     path("issues/<str:code>/", public_views.issue_status, name="issue_status"),
+    path("opinions/", public_views.solicitations, name="solicitations"),
+    path("opinions/<int:pk>/", public_views.solicitation, name="solicitation"),
     path("surveys/", public_views.survey_entry, name="survey_entry"),
     path("surveys/<str:code>/", public_views.survey_answer, name="survey_answer"),
 ]

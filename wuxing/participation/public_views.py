@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.selectors import campaign_public
@@ -17,7 +18,8 @@ from wuxing.core.middleware import client_ip
 from wuxing.org.selectors import public_office
 
 from . import rules, selectors, services
-from .forms import IssueForm, LookupForm, SurveyAnswerForm, VerdictForm
+from .forms import IssueForm, LookupForm, OpinionForm, SurveyAnswerForm, VerdictForm
+from .models import Solicitation
 
 PUBLIC_EVENTS = {"received", "accept", "merge", "reject", "answer", "satisfied", "not_satisfied"}
 
@@ -167,4 +169,35 @@ def survey_answer(request, office_code: str, code: str):
         request,
         "participation/public/survey_answer.html",
         {"office": office, "survey": survey, "code": found, "form": form, "done": done},
+    )
+
+
+def solicitations(request, office_code: str):
+    office = public_office(office_code)
+    return render(
+        request,
+        "participation/public/solicitations.html",
+        {"office": office, "rows": selectors.public_solicitations(office=office)},
+    )
+
+
+def solicitation(request, office_code: str, pk: int):
+    """征求意见 on one proposal: the proposal, its deadline and a short form (a few a day from one address)."""
+    office = public_office(office_code)
+    row = Solicitation.objects.filter(office=office, pk=pk).select_related("branch").first()
+    if row is None:
+        raise Http404
+    open_now = row.closed_at is None and row.deadline >= timezone.localdate()
+    form = OpinionForm(request.POST or None) if open_now else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.opinion_submit(solicitation=row, address=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            return redirect(reverse("participation_public:solicitation", args=[office.code, row.pk]) + "?thanks=1")
+    return render(
+        request,
+        "participation/public/solicitation.html",
+        {"office": office, "row": row, "form": form, "thanks": request.GET.get("thanks") == "1"},
     )

@@ -208,3 +208,30 @@ def scale_percent(values: list[int]) -> Decimal | None:
         return None
     mean = Decimal(sum(values)) / len(values)
     return ((mean - 1) * 25).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 征求意见
+# ---------------------------------------------------------------------------------------------------------------
+
+STANCES = ("support", "object", "suggest")
+
+
+def opinion_refusal(*, deadline: datetime.date, today: datetime.date, closed: bool) -> str | None:
+    if closed or today > deadline:
+        return gettext_noop("Opinions on this proposal are no longer taken.")
+    return None
+
+
+def opinion_summary(opinions: Iterable[tuple[str, str]]) -> dict:
+    """Counts per stance and the comments grouped by stance, from (stance, text) pairs."""
+    counts = dict.fromkeys(STANCES, 0)
+    comments: dict[str, list[str]] = {s: [] for s in STANCES}
+    for stance, text in opinions:
+        if stance not in counts:
+            continue
+        counts[stance] += 1
+        text = (text or "").strip()
+        if text:
+            comments[stance].append(text)
+    return {"counts": counts, "comments": comments, "total": sum(counts.values())}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wuxing.org.models import Branch, Department
 
 from . import rules
-from .models import Issue, IssueCategory, IssuePhoto, Survey, SurveyCode, SurveyResponse
+from .models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode, SurveyResponse
 
 
 def issue_list(*, user, campaign=None, action: str = "view"):
@@ -223,3 +223,33 @@ def survey_results(survey: Survey) -> dict:
         "answered": total_answered,
         "response_rate": rules.percent(total_answered, total_codes),
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 征求意见
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def solicitation_list(*, user, action: str = "view"):
+    return Solicitation.objects.restrict(user, action).select_related("branch").annotate(n_opinions=Count("opinions"))
+
+
+def solicitation_get(*, user, pk: int, action: str = "view") -> Solicitation:
+    found = solicitation_list(user=user, action=action).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def solicitation_summary(solicitation: Solicitation) -> dict:
+    return rules.opinion_summary(solicitation.opinions.values_list("stance", "text"))
+
+
+def public_solicitations(*, office):
+    """The proposals of the office's branches open for opinions today (public: the proposal and its deadline)."""
+    today = timezone.localdate()
+    return list(
+        Solicitation.objects.filter(office=office, closed_at__isnull=True, deadline__gte=today)
+        .select_related("branch")
+        .order_by("deadline", "id")
+    )

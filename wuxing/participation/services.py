@@ -20,15 +20,29 @@ from wuxing.core.actors import SystemActor, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.extensions import send_notice
 from wuxing.core.uploads import clean_uploads, store_evidence
+from wuxing.deliberations.selectors import deliberation_get, deliberation_progress
+from wuxing.deliberations.services import step_record
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, Department, Person
 from wuxing.rhythm.selectors import is_working_day
 
 from . import rules
 from .choices import DEFAULT_CATEGORIES
-from .models import Issue, IssueCategory, IssueEvent, IssuePhoto, Survey, SurveyCode, SurveyQuestion, SurveyResponse
+from .models import (
+    Issue,
+    IssueCategory,
+    IssueEvent,
+    IssuePhoto,
+    Opinion,
+    Solicitation,
+    Survey,
+    SurveyCode,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 RESIDENT = SystemActor("resident")
+SOLICIT_STEP = "solicit_opinions"  # the 征求意见 step of 一征三议两公开 (deliberations.choices.Step)
 MAX_TEXT = 2000
 
 
@@ -566,3 +580,103 @@ def survey_chain_problem(survey: Survey) -> int | None:
     rows = list(SurveyResponse.objects.filter(survey=survey).select_related("code").order_by("id"))
     broken = rules.first_broken((response_payload_of(r, r.code.code), r.prev_hash, r.hash) for r in rows)
     return None if broken is None else rows[broken].pk
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 征求意见: a branch's proposal put to the residents, recorded as its deliberation's first step
+# ---------------------------------------------------------------------------------------------------------------
+
+STANCE_LABELS = {"support": _("I agree"), "object": _("I disagree"), "suggest": _("I have a suggestion")}
+
+
+@transaction.atomic
+def solicitation_create(*, actor, deliberation_id: int, title: str, proposal: str, deadline) -> Solicitation:
+    """Put a proposal of the branch to its residents until `deadline`, for a deliberation by 一征三议两公开 whose
+    征求意见 step is not yet recorded."""
+    ensure_allowed(actor, "participation.add_solicitation", message=_("Only the branch asks its residents."))
+    deliberation = deliberation_get(user=actor, pk=deliberation_id)
+    progress = dict(deliberation_progress(deliberation))
+    if SOLICIT_STEP not in progress:
+        raise ValidationError({"deliberation": _("This deliberation follows a procedure without 征求意见.")})
+    if progress[SOLICIT_STEP] is not None:
+        raise ValidationError({"deliberation": _("The deliberation's 征求意见 is already recorded.")})
+    if deliberation.campaign_id is not None:
+        ensure_campaign_open(deliberation.campaign)
+    if not isinstance(deadline, datetime.date) or deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("Give a deadline from today on.")})
+    row = Solicitation.objects.create(
+        office_id=deliberation.branch.office_id,
+        branch=deliberation.branch,
+        deliberation_id=deliberation.pk,
+        title=_text(title, "title", limit=200),
+        proposal=_text(proposal, "proposal", limit=5000),
+        deadline=deadline,
+    )
+    ensure_in_scope(row, actor=actor, action="view")
+    audit_record(actor=actor, action="participation.solicitation_create", obj=row, after=snapshot(row))
+    return row
+
+
+@transaction.atomic
+def opinion_submit(*, solicitation: Solicitation, stance: str, text: str = "", address: str | None = None) -> Opinion:
+    """A resident's opinion on the public page, until the deadline; at most WUXING_PUBLIC_OPINIONS_PER_DAY (5) a
+    day from one address."""
+    row = Solicitation.objects.select_for_update(of=("self",)).get(pk=solicitation.pk)
+    problem = rules.opinion_refusal(deadline=row.deadline, today=timezone.localdate(), closed=row.closed_at is not None)
+    if problem:
+        raise ValidationError(_(problem))
+    if stance not in rules.STANCES:
+        raise ValidationError({"stance": _("Choose your stance.")})
+    sender = address_hash(address)
+    limit = int(getattr(settings, "WUXING_PUBLIC_OPINIONS_PER_DAY", rules.DEFAULT_ISSUES_PER_DAY))
+    sent = Opinion.objects.filter(address_hash=sender, submitted_at__gte=_day_start(timezone.localdate())).count()
+    if rules.is_flooding(sent, limit=limit):
+        raise ValidationError(_("Too many opinions from your network today. Please try again tomorrow."))
+    opinion = Opinion.objects.create(
+        solicitation=row, stance=stance, text=_text(text, "text", required=False, limit=1000), address_hash=sender
+    )
+    audit_record(actor=RESIDENT, action="participation.opinion", obj=row, after={"stance": stance})
+    return opinion
+
+
+def summary_text(solicitation: Solicitation) -> str:
+    """The summary recorded as the 征求意见 step's minutes: counts, then the comments grouped by stance."""
+    summary = rules.opinion_summary(solicitation.opinions.values_list("stance", "text"))
+    lines = [
+        _("Opinions on “%(title)s” until %(deadline)s: %(total)d.")
+        % {"title": solicitation.title, "deadline": solicitation.deadline.isoformat(), "total": summary["total"]}
+    ]
+    for stance in rules.STANCES:
+        lines.append(f"{STANCE_LABELS[stance]}：{summary['counts'][stance]}")
+        lines.extend(f"  · {c}" for c in summary["comments"][stance])
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def solicitation_close(*, actor, solicitation: Solicitation, held_on: datetime.date | None = None) -> Solicitation:
+    """Close the solicitation and record its summary as the deliberation's 征求意见 step, for the two committees."""
+    ensure_allowed(
+        actor,
+        "participation.change_solicitation",
+        solicitation,
+        action="change",
+        message=_("Only the branch asks its residents."),
+    )
+    row = Solicitation.objects.select_for_update(of=("self",)).get(pk=solicitation.pk)
+    if row.closed_at is not None:
+        raise ValidationError(_("The solicitation is already closed."))
+    deliberation = deliberation_get(user=actor, pk=row.deliberation_id)
+    step_record(
+        actor=actor,
+        deliberation=deliberation,
+        step=SOLICIT_STEP,
+        held_on=held_on or min(timezone.localdate(), row.deadline),
+        minutes=summary_text(row),
+    )
+    row.closed_at = timezone.now()
+    row.save(update_fields=["closed_at"])
+    ensure_in_scope(row, actor=actor)
+    audit_record(
+        actor=actor, action="participation.solicitation_close", obj=row, after={"opinions": row.opinions.count()}
+    )
+    return row

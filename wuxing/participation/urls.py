@@ -19,6 +19,10 @@ urlpatterns = [
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/status/", views.survey_status, name="survey_status"),
     path("surveys/<int:pk>/codes.pdf", views.survey_codes_pdf, name="survey_codes_pdf"),
+    path("opinions/", views.solicitation_list, name="solicitation_list"),
+    path("opinions/new/", views.solicitation_create, name="solicitation_create"),
+    path("opinions/<int:pk>/", views.solicitation_detail, name="solicitation_detail"),
+    path("opinions/<int:pk>/close/", views.solicitation_close, name="solicitation_close"),
     path("photos/<int:pk>/", views.photo_file, name="photo_file"),
     path("photos/<int:pk>/thumbnail/", views.photo_file, {"thumbnail": True}, name="photo_thumbnail"),
 ]

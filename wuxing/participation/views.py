@@ -18,12 +18,13 @@ from wuxing.core.audit import audit_record
 from wuxing.core.exports import export_response
 from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import evidence_response
+from wuxing.deliberations.selectors import deliberation_list
 
 from . import rules, selectors, services
 from .exports import issues_export
 from .filtersets import issue_filterset
-from .forms import AnswerForm, CategoryForm, CodesForm, NoteForm, SurveyForm, TriageForm
-from .models import Issue, SurveyCode
+from .forms import AnswerForm, CategoryForm, CodesForm, NoteForm, SolicitationForm, SurveyForm, TriageForm
+from .models import Issue, Solicitation, SurveyCode
 
 PER_PAGE = 50
 
@@ -341,3 +342,76 @@ def survey_codes_pdf(request, pk: int):
     ]
     data = render_pdf("participation/survey_codes_pdf.html", {"survey": survey, "cards": cards, "entry": base})
     return pdf_response(data, f"survey-{survey.pk}-codes.pdf", inline=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 征求意见
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _open_deliberations(user):
+    """The user's open deliberations by 一征三议两公开 whose 征求意见 is not yet recorded or asked for."""
+    asked = set(Solicitation.objects.values_list("deliberation_id", flat=True))
+    out = []
+    for d in deliberation_list(user=user).filter(status="open", procedure="one_three_two")[:200]:
+        if d.pk not in asked and not any(s.step == services.SOLICIT_STEP for s in d.steps.all()):
+            out.append(d)
+    return out
+
+
+@login_required
+@permission_required("participation.view_solicitation", raise_exception=True)
+def solicitation_list(request):
+    rows = list(selectors.solicitation_list(user=request.user)[:200])
+    return render(request, "participation/solicitation_list.html", {"rows": rows, "today": timezone.localdate()})
+
+
+@login_required
+@permission_required("participation.add_solicitation", raise_exception=True)
+def solicitation_create(request):
+    form = SolicitationForm(request.POST or None, deliberations=_open_deliberations(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.solicitation_create(
+                actor=request.user,
+                deliberation_id=int(data["deliberation"]),
+                title=data["title"],
+                proposal=data["proposal"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The proposal is on the public site for opinions."))
+            return redirect("participation:solicitation_detail", pk=row.pk)
+    return render(
+        request,
+        "participation/form.html",
+        {"form": form, "title": _("Ask residents for opinions"), "cancel": reverse("participation:solicitation_list")},
+    )
+
+
+@login_required
+@permission_required("participation.view_solicitation", raise_exception=True)
+def solicitation_detail(request, pk: int):
+    row = selectors.solicitation_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "participation/solicitation_detail.html",
+        {
+            "row": row,
+            "summary": selectors.solicitation_summary(row),
+            "can_close": row.closed_at is None and request.user.has_perm("participation.change_solicitation"),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.change_solicitation", raise_exception=True)
+@require_POST
+def solicitation_close(request, pk: int):
+    row = selectors.solicitation_get(user=request.user, pk=pk, action="change")
+    services.solicitation_close(actor=request.user, solicitation=row)
+    messages.success(request, _("The opinions were summarised and recorded as the deliberation's 征求意见 step."))
+    return redirect("participation:solicitation_detail", pk=pk)

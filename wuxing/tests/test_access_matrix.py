@@ -47,7 +47,7 @@ from wuxing.org.models import (
     User,
 )
 from wuxing.org.rules import unit_path
-from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Survey, SurveyCode
+from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
@@ -228,6 +228,8 @@ PAGE_OBJECTS = {
     "participation:survey_detail": {"pk": Survey},
     "participation:survey_status": {"pk": Survey},
     "participation:survey_codes_pdf": {"pk": Survey},
+    "participation:solicitation_detail": {"pk": Solicitation},
+    "participation:solicitation_close": {"pk": Solicitation},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -237,6 +239,7 @@ PUBLIC_OBJECTS = {
     "supervision_public:evaluation": Evaluation,
     "supervision_public:observation": Observation,
     "rating_public:result": Rating,
+    "participation_public:solicitation": Solicitation,
 }
 # Not pages of the product: Django's language switch, the API (tested below from its schema) and its docs.
 NOT_PAGES = {"set_language", "api-schema", "api-docs", "api-root", "api-token"}

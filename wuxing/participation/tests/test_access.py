@@ -3,6 +3,7 @@ pages without sign-in and without the resident's phone."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from .conftest import PHONE
 
@@ -22,6 +23,14 @@ PAGES = [
     ("participation:survey_create", lambda w: [], "staff", [("reviewer", 403), ("secretary", 403)]),
     ("participation:survey_detail", lambda w: [w.survey.pk], "reviewer", [("leader_b", 404), ("secretary", 403)]),
     ("participation:survey_codes_pdf", lambda w: [w.survey.pk], "staff", [("leader_b", 404), ("reviewer", 403)]),
+    ("participation:solicitation_list", lambda w: [], "cadre", [("auditor", 403)]),
+    ("participation:solicitation_create", lambda w: [], "secretary", [("staff", 403), ("leader", 403)]),
+    (
+        "participation:solicitation_detail",
+        lambda w: [w.solicitation.pk],
+        "leader",
+        [("leader_b", 404), ("auditor", 403)],
+    ),
 ]
 
 PUBLIC = [
@@ -31,11 +40,16 @@ PUBLIC = [
     ("participation_public:find", lambda w: [w.org.office_a.code]),
     ("participation_public:issue_status", lambda w: [w.org.office_a.code, w.received.tracking_code]),
     ("participation_public:survey_entry", lambda w: [w.org.office_a.code]),
+    ("participation_public:solicitations", lambda w: [w.org.office_a.code]),
+    ("participation_public:solicitation", lambda w: [w.org.office_a.code, w.solicitation.pk]),
     ("participation_public:survey_answer", lambda w: [w.org.office_a.code, w.survey_code.code]),
 ]
 
 # POST-only actions and the test covering them.
 POST_ONLY = {
+    "participation:solicitation_close": (
+        "test_solicitations.py::test_closing_records_the_summary_as_the_deliberation_step"
+    ),
     "participation:survey_status": "test_closed_campaign.py::test_write_on_a_closed_campaign_is_refused_with_a_message",
     "participation:issue_reveal": (
         "test_issues.py::test_phone_masked_in_pages_and_exports_and_revealed_only_with_the_permission"
@@ -57,6 +71,14 @@ def full(world):
     )
     services.survey_codes_issue(actor=SYSTEM, survey=world.survey, branch=world.org.branches["a1"], count=2)
     world.survey_code = world.survey.codes.first()
+    from wuxing.deliberations.services import deliberation_create
+
+    deliberation = deliberation_create(
+        actor=SYSTEM, branch=world.org.branches["a2"], subject="改造广场", matter="project", campaign=world.campaign
+    )
+    world.solicitation = services.solicitation_create(
+        actor=SYSTEM, deliberation_id=deliberation.pk, title="广场改造", proposal="方案", deadline=timezone.localdate()
+    )
     return world
 
 

@@ -44,3 +44,15 @@ def test_the_demo_survey_has_printed_codes_and_about_60_percent_answered(demo_of
     assert results["codes"] >= 200 and 50 <= results["response_rate"] <= 70
     assert services.survey_chain_problem(survey) is None
     assert all(r.satisfaction is not None for r in results["branches"] if r.answered)
+
+
+def test_the_demo_has_two_solicitations_attached_to_deliberations(demo_office):
+    from wuxing.deliberations.models import DeliberationStep
+    from wuxing.participation.models import Solicitation
+
+    rows = list(Solicitation.objects.filter(office=demo_office))
+    assert len(rows) == 2 and all(r.opinions.count() == 6 for r in rows)
+    closed = [r for r in rows if r.closed_at]
+    assert len(closed) == 1
+    step = DeliberationStep.objects.get(deliberation_id=closed[0].deliberation_id, step="solicit_opinions")
+    assert "担心施工噪音" in step.minutes
