@@ -14,7 +14,6 @@ from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.audit import audit_record
 from wuxing.core.uploads import as_upload, sample_jpeg, store_evidence
-from wuxing.org.demo import branch_code
 from wuxing.org.models import Branch, Department
 
 from . import rules, services
