@@ -40,6 +40,9 @@ def test_resident_reports_an_issue_follows_it_and_confirms_satisfied(live_app, o
     cadre, _ = open_page(width=1280, height=900)
     login(cadre, live_app, "demo-leader")
     cadre.goto(f"{live_app}/participation/")
+    # the menu, with this app's entry, still fits one line at 1280 px
+    assert cadre.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert cadre.evaluate("document.querySelector('.wx-navbar').getBoundingClientRect().height") < 80
     cadre.locator("#issue-list a", has_text=TEXT[:20]).first.click()
     cadre.wait_for_load_state("networkidle")
     assert cadre.locator("img.wx-thumb").count() == 1
