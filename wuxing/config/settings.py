@@ -51,6 +51,7 @@ WUXING_DOMAIN_APPS = (
     "wuxing.rhythm",
     "wuxing.supervision",
     "wuxing.rating",
+    "wuxing.participation",
 )
 WUXING_TOP_APP = "wuxing.portal"
 WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)

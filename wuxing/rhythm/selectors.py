@@ -511,3 +511,9 @@ def action_evidence_get(*, user, pk: int) -> ActionEvidence:
     if evidence is None:
         raise Http404
     return evidence
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Whether `day` is an official working day (holidays off, 调休 weekend days on): the calendar other apps count
+    their due dates on (e.g. a resident's work order due in three working days)."""
+    return rules.is_working_day(day)
