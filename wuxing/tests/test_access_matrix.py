@@ -144,6 +144,8 @@ PAGE_OBJECTS = {
     "checklists:report_card_pdf": {"pk": Branch},
     "checklists:item_detail": {"pk": ChecklistItem},
     "checklists:item_edit": {"pk": ChecklistItem},
+    "checklists:item_retire": {"pk": ChecklistItem},
+    "checklists:item_unretire": {"pk": ChecklistItem},
     "checklists:checkin_create": {"pk": ChecklistItem},
     "checklists:evidence_file": {"pk": CheckInEvidence},
     "checklists:evidence_thumb": {"pk": CheckInEvidence},
