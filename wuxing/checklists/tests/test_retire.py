@@ -92,3 +92,17 @@ def test_only_who_may_change_the_list_retires_in_scope(client, world, two_items)
         )
     behind.refresh_from_db()
     assert behind.retired_at is None
+
+
+def test_the_api_retires_and_unretires_through_the_same_services(api_client, world, two_items, clock):
+    _done, behind = two_items
+    api_client.force_authenticate(world.users.secretary)
+    url = f"/api/v1/checklist-items/{behind.pk}/"
+    assert api_client.post(f"{url}retire/", {}, format="json").status_code == 400
+    response = api_client.post(f"{url}retire/", {"reason": "重复"}, format="json")
+    assert response.status_code == 200 and response.json()["retired_at"]
+    clock.now += datetime.timedelta(seconds=3)
+    response = api_client.post(f"{url}unretire/", format="json")
+    assert response.status_code == 200 and response.json()["retired_at"] is None
+    api_client.force_authenticate(world.users.cadre)
+    assert api_client.post(f"{url}retire/", {"reason": "x"}, format="json").status_code in (403, 404)
