@@ -11,7 +11,7 @@ import json
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,10 +62,14 @@ def restore(*, model: type[models.Model], object_id) -> tuple[models.Model, Dele
     if model._default_manager.filter(pk=object_id).exists():
         raise ValidationError(_("There is no deletion to undo."))
     restored = None
-    for item in serializers.deserialize("python", entry.payload):
-        item.save()
-        if restored is None:
-            restored = item.object
+    try:
+        with transaction.atomic():
+            for item in serializers.deserialize("python", entry.payload):
+                item.save()
+                if restored is None:
+                    restored = item.object
+    except IntegrityError:
+        raise ValidationError(_("The record cannot be put back: another record has taken its place.")) from None
     entry.restored_at = now
     entry.save(update_fields=["restored_at"])
     return model._default_manager.get(pk=restored.pk), entry
