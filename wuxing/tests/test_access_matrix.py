@@ -59,7 +59,7 @@ from wuxing.rhythm.models import (
     Meeting,
     Notification,
 )
-from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
+from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence, TeaSession
 from wuxing.standards.models import Standard, StandardDraft
 from wuxing.supervision.models import (
     Evaluation,
@@ -172,6 +172,9 @@ PAGE_OBJECTS = {
     "showcase:milestone_complete": {"pk": Milestone},
     "showcase:project_evidence_add": {"pk": FeatureProject},
     "showcase:record_add": {"parent": FeatureProject},
+    "showcase:record_edit": {"pk": TeaSession},
+    "showcase:record_delete": {"pk": TeaSession},
+    "showcase:record_restore": {"pk": TeaSession},
     "showcase:evidence_file": {"pk": ProjectEvidence},
     "showcase:evidence_thumbnail": {"pk": ProjectEvidence},
     "portal:branch_detail": {"pk": Branch},
@@ -364,6 +367,8 @@ def string_arguments(name, world, user):
         return {"key": world.leader_token_key}
     if name == "showcase:record_add":
         return {"record": "agreement"}
+    if name in ("showcase:record_edit", "showcase:record_delete", "showcase:record_restore"):
+        return {"record": "session"}
     if name == "rhythm:calendar_feed":
         return {"token": "not-a-token"}
     return {}
