@@ -12,8 +12,10 @@ class CampaignsConfig(AppConfig):
 
     role_permissions: dict[str, set[str]] = {
         # The rated results (评星定级) are read with the campaign, each within the user's branch scope.
-        **{role: {"campaigns.view_campaign", "campaigns.view_campaignattachment", "campaigns.view_campaignresult"}
-           for role in _BUSINESS},
+        **{
+            role: {"campaigns.view_campaign", "campaigns.view_campaignattachment", "campaigns.view_campaignresult"}
+            for role in _BUSINESS
+        },
         "office_leader": {
             "campaigns.view_campaign",
             "campaigns.change_campaign",

@@ -67,7 +67,9 @@ def load(*, office, say):
     branches = list(Branch.objects.filter(office=office).select_related("secretary").order_by("sort_order", "code"))
     photo_every = 8
     # Who reported: the branch's secretary (with the account, where the demo has one), at a working hour of the day.
-    accounts = {u.person_id: u for u in User.objects.filter(person__in=[b.secretary_id for b in branches if b.secretary_id])}
+    accounts = {
+        u.person_id: u for u in User.objects.filter(person__in=[b.secretary_id for b in branches if b.secretary_id])
+    }
     now = timezone.now()
     dated = []
 
@@ -190,7 +192,9 @@ def load(*, office, say):
     # year long, so each check-in gets the day it reports and the secretary who reported it.
     for checkin, moment, reporter, name in dated:
         checkin.recorded_at, checkin.recorded_by, checkin.recorded_by_name = moment, reporter, name[:50]
-    CheckIn.objects.bulk_update([d[0] for d in dated], ["recorded_at", "recorded_by", "recorded_by_name"], batch_size=500)
+    CheckIn.objects.bulk_update(
+        [d[0] for d in dated], ["recorded_at", "recorded_by", "recorded_by_name"], batch_size=500
+    )
     say(
         f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
         f"{photos} 张现场照片（公开 {published} 张）"

@@ -84,7 +84,9 @@ def branch_checklist(request, pk: int):
         rows = selectors.item_rows(filterset.qs, today, tolerance)
         progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
-    retired = [] if campaign is None else list(selectors.retired_items(user=request.user, branch=branch, campaign=campaign))
+    retired = (
+        [] if campaign is None else list(selectors.retired_items(user=request.user, branch=branch, campaign=campaign))
+    )
     counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
     open_ = campaign is not None and campaign.is_open
     return render(

@@ -6,8 +6,8 @@ with their choice labels, so no identifier reaches the page.
 """
 
 import datetime
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
@@ -65,16 +65,16 @@ def changes_between(model: type[models.Model], before: dict | None, after: dict 
             continue
         if before[name] == after[name]:
             continue
-        rows.append(Change(str(model_field.verbose_name), _show(model_field, before[name]), _show(model_field, after[name])))
+        rows.append(
+            Change(str(model_field.verbose_name), _show(model_field, before[name]), _show(model_field, after[name]))
+        )
     return rows
 
 
 def record_history(model: type[models.Model], object_id, *, actions: dict[str, str]) -> list[HistoryEntry]:
     """The audit rows of this record whose action is in `actions`, oldest first, made readable."""
     rows = (
-        AuditLog.objects.filter(
-            object_type=model._meta.label_lower, object_id=str(object_id), action__in=list(actions)
-        )
+        AuditLog.objects.filter(object_type=model._meta.label_lower, object_id=str(object_id), action__in=list(actions))
         .select_related("actor__person")
         .order_by("at", "id")
     )

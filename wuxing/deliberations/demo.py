@@ -11,10 +11,10 @@ attendance, the votes and the days between steps come from one seeded random.Ran
 import random
 from datetime import date, datetime, time, timedelta
 
-from wuxing.campaigns.models import Campaign
-from wuxing.core.actors import DEMO
 from django.utils import timezone
 
+from wuxing.campaigns.models import Campaign
+from wuxing.core.actors import DEMO
 from wuxing.org.models import Branch, User
 from wuxing.targets.selectors import target_summaries
 

@@ -239,7 +239,9 @@ def activity_update(*, actor, activity: Activity, kind: str, held_on, participan
     """Correct an activity's kind, date, participants or notes; the audit row keeps what it was."""
     row = _activity_for_change(actor, activity, "liaison.change_activity", _("You may not edit activities."))
     if not is_known_kind(kind):
-        raise ValidationError({"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}})
+        raise ValidationError(
+            {"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}}
+        )
     participants = (participants or "").strip()
     if not participants:
         raise ValidationError({"participants": _("Enter who took part.")})

@@ -173,13 +173,33 @@ def browser_label(user_agent: str) -> str:
     """A short name for a browser from its user agent ("Chrome · Windows"), "" when unknown."""
     agent = user_agent or ""
     browser = next(
-        (name for key, name in (("Edg/", "Edge"), ("MicroMessenger", "微信"), ("DingTalk", "钉钉"), ("Firefox", "Firefox"),
-                                ("Chrome", "Chrome"), ("Safari", "Safari")) if key in agent),
+        (
+            name
+            for key, name in (
+                ("Edg/", "Edge"),
+                ("MicroMessenger", "微信"),
+                ("DingTalk", "钉钉"),
+                ("Firefox", "Firefox"),
+                ("Chrome", "Chrome"),
+                ("Safari", "Safari"),
+            )
+            if key in agent
+        ),
         "",
     )
     system = next(
-        (name for key, name in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
-                                ("Mac OS", "macOS"), ("Linux", "Linux")) if key in agent),
+        (
+            name
+            for key, name in (
+                ("Android", "Android"),
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Windows", "Windows"),
+                ("Mac OS", "macOS"),
+                ("Linux", "Linux"),
+            )
+            if key in agent
+        ),
         "",
     )
     return " · ".join(x for x in (browser, system) if x)

@@ -127,7 +127,9 @@ SIGNING_2026 = (date(2026, 3, 16), date(2026, 3, 31))
 def _signing_days(number: int) -> tuple[date, date]:
     """The secretary's and the office leader's day for the `number`-th letter, inside SIGNING_2026."""
     first, last = SIGNING_2026
-    days = [first + timedelta(days=d) for d in range((last - first).days - 1) if (first + timedelta(days=d)).weekday() < 5]
+    days = [
+        first + timedelta(days=d) for d in range((last - first).days - 1) if (first + timedelta(days=d)).weekday() < 5
+    ]
     secretary = days[number % len(days)]
     leader = secretary + timedelta(days=1 + number % 2)
     return secretary, min(leader, last)

@@ -8,9 +8,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -543,7 +542,7 @@ def record_kind(kind: str):
 
 def record_project(record) -> FeatureProject:
     """The feature project a record belongs to."""
-    for kind, (model, path, _structure, _fields) in RECORD_KINDS.items():
+    for model, path, _structure, _fields in RECORD_KINDS.values():
         if isinstance(record, model):
             obj = record
             for step in path.split("__"):
@@ -573,7 +572,9 @@ def _clean_record_value(model, name: str, value):
             raise ValidationError({name: _("Enter a whole number.")}) from None
         low, high = rules.RECORD_NUMBER_BOUNDS.get(name, (0, 1000000))
         if not low <= number <= high:
-            raise ValidationError({name: _("Enter a number between %(low)d and %(high)d.") % {"low": low, "high": high}})
+            raise ValidationError(
+                {name: _("Enter a number between %(low)d and %(high)d.") % {"low": low, "high": high}}
+            )
         return number
     if field.choices:
         if value not in dict(field.flatchoices):

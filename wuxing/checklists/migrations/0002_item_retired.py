@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checklists', '0001_initial'),
+        ("checklists", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checklistitem',
-            name='retire_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='reason for retiring'),
+            model_name="checklistitem",
+            name="retire_reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="reason for retiring"),
         ),
         migrations.AddField(
-            model_name='checklistitem',
-            name='retired_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='retired'),
+            model_name="checklistitem",
+            name="retired_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="retired"),
         ),
         migrations.AddField(
-            model_name='checklistitem',
-            name='retired_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='retired by'),
+            model_name="checklistitem",
+            name="retired_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="retired by",
+            ),
         ),
     ]

@@ -7,31 +7,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_chain'),
+        ("core", "0004_audit_chain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeletedRecord',
+            name="DeletedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_type', models.CharField(max_length=64, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
-                ('payload', models.JSONField(verbose_name='content')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('deleted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='deleted')),
-                ('restored_at', models.DateTimeField(blank=True, null=True, verbose_name='restored')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deleted by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_type", models.CharField(max_length=64, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="object")),
+                ("payload", models.JSONField(verbose_name="content")),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                ("deleted_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="deleted")),
+                ("restored_at", models.DateTimeField(blank=True, null=True, verbose_name="restored")),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="deleted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deleted record',
-                'verbose_name_plural': 'deleted records',
-                'ordering': ['-deleted_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='deleted_record_object_idx')],
+                "verbose_name": "deleted record",
+                "verbose_name_plural": "deleted records",
+                "ordering": ["-deleted_at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="deleted_record_object_idx")],
             },
         ),
     ]

@@ -45,9 +45,7 @@ def closed(org, campaign, assignments):
     services.activity_delete(actor=SYSTEM, activity=gone, reason="重复录入")
     campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     campaign.refresh_from_db()
-    return type(
-        "Closed", (), {"campaign": campaign, "own": own, "activity": activity, "gone_pk": gone_pk, "org": org}
-    )
+    return type("Closed", (), {"campaign": campaign, "own": own, "activity": activity, "gone_pk": gone_pk, "org": org})
 
 
 # url name → (url args and query from the world, POST data)

@@ -6,26 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0005_merge_0003_role_grant_0004_org_import'),
+        ("org", "0005_merge_0003_role_grant_0004_org_import"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UserSession',
+            name="UserSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(max_length=64, unique=True, verbose_name='session')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signed in')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='browser')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='browser_sessions', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("session_key", models.CharField(max_length=64, unique=True, verbose_name="session")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="signed in")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="address")),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="browser")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="browser_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signed-in session',
-                'verbose_name_plural': 'signed-in sessions',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "signed-in session",
+                "verbose_name_plural": "signed-in sessions",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

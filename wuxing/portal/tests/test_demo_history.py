@@ -64,4 +64,3 @@ def test_the_closed_2025_campaign_shows_its_results_group_plan_and_standard(clie
     assert leader.person.name in page and "还没有" not in page.split("领导小组")[1][:400]
     assert "对标申领" in page  # the work plan
     assert f"{campaign.standard.name} ({campaign.standard.version})" in page
-
