@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.choices import CampaignStatus
@@ -281,10 +281,10 @@ def item_detail(request, pk: int):
 
 
 ITEM_ACTIONS = {
-    "checklist.item_create": _lazy("Added"),
-    "checklist.item_update": _lazy("Edited"),
-    "checklist.item_retire": _lazy("Retired"),
-    "checklist.item_unretire": _lazy("Retirement undone"),
+    "checklist.item_create": pgettext_lazy("history", "Added"),
+    "checklist.item_update": pgettext_lazy("history", "Edited"),
+    "checklist.item_retire": pgettext_lazy("history", "Retired"),
+    "checklist.item_unretire": pgettext_lazy("history", "Retirement undone"),
 }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .formatting import plain_number
 from .models import AuditLog
@@ -42,7 +43,7 @@ def _show(model_field, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
-        return _("yes") if value else _("no")
+        return pgettext("history value", "yes") if value else pgettext("history value", "no")
     if isinstance(model_field, models.DateTimeField):
         parsed = parse_datetime(str(value))
         return f"{parsed:%Y-%m-%d %H:%M}" if parsed else str(value)

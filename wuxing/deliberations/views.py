@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
@@ -221,10 +221,10 @@ def procedure_settings(request):
 
 
 STEP_ACTIONS = {
-    "deliberation.step": _lazy("Recorded"),
-    "deliberation.step_update": _lazy("Corrected"),
-    "deliberation.step_delete": _lazy("Deleted"),
-    "deliberation.step_restore": _lazy("Deletion undone"),
+    "deliberation.step": pgettext_lazy("history", "Recorded"),
+    "deliberation.step_update": pgettext_lazy("history", "Corrected"),
+    "deliberation.step_delete": pgettext_lazy("history", "Deleted"),
+    "deliberation.step_restore": pgettext_lazy("history", "Deletion undone"),
 }
 STEP_EDIT_FIELDS = [f for f in services.STEP_FIELDS if f not in ("attendance_flagged", "published_until")]
 

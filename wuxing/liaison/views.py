@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
@@ -179,11 +179,11 @@ def activity_evidence_add(request, pk: int):
 
 
 ACTIVITY_ACTIONS = {
-    "liaison.activity_record": _lazy("Recorded"),
-    "liaison.activity_evidence": _lazy("Evidence added"),
-    "liaison.activity_update": _lazy("Edited"),
-    "liaison.activity_delete": _lazy("Deleted"),
-    "liaison.activity_restore": _lazy("Deletion undone"),
+    "liaison.activity_record": pgettext_lazy("history", "Recorded"),
+    "liaison.activity_evidence": pgettext_lazy("history", "Evidence added"),
+    "liaison.activity_update": pgettext_lazy("history", "Edited"),
+    "liaison.activity_delete": pgettext_lazy("history", "Deleted"),
+    "liaison.activity_restore": pgettext_lazy("history", "Deletion undone"),
 }
 
 

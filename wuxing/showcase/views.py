@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
@@ -315,9 +315,9 @@ def kind_list(request):
 
 
 RECORD_ACTIONS = {
-    "showcase.record_update": gettext_lazy("Corrected"),
-    "showcase.record_delete": gettext_lazy("Deleted"),
-    "showcase.record_restore": gettext_lazy("Deletion undone"),
+    "showcase.record_update": pgettext_lazy("history", "Corrected"),
+    "showcase.record_delete": pgettext_lazy("history", "Deleted"),
+    "showcase.record_restore": pgettext_lazy("history", "Deletion undone"),
 }
 
 
