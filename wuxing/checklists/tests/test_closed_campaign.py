@@ -149,6 +149,12 @@ WRITES = [
     ("checklists:evidence_publish", lambda w: [w.evidence.pk], "post", lambda w: {"published": "1"}),
     ("checklists:item_retire", lambda w: [w.item.pk], "post", lambda w: {"reason": "重复"}),
     ("checklists:item_unretire", lambda w: [w.item.pk], "post", lambda w: {}),
+    (
+        "checklists:evidence_publish_batch",
+        lambda w: [w.item.pk],
+        "post",
+        lambda w: {"evidence": [w.evidence.pk], "published": "1"},
+    ),
 ]
 
 # Pages that only read, and the writes that stay open on a closed campaign (with why).
