@@ -16,9 +16,23 @@ class CampaignsConfig(AppConfig):
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     role_permissions: dict[str, set[str]] = {
-        **{role: {"campaigns.view_campaign", "campaigns.view_campaignattachment"} for role in _BUSINESS},
-        "office_leader": {"campaigns.view_campaign", "campaigns.change_campaign", "campaigns.view_campaignattachment"},
-        "campaign_staff": {"campaigns.view_campaign", "campaigns.change_campaign", "campaigns.view_campaignattachment"},
+        # The rated results (评星定级) are read with the campaign, each within the user's branch scope.
+        **{
+            role: {"campaigns.view_campaign", "campaigns.view_campaignattachment", "campaigns.view_campaignresult"}
+            for role in _BUSINESS
+        },
+        "office_leader": {
+            "campaigns.view_campaign",
+            "campaigns.change_campaign",
+            "campaigns.view_campaignattachment",
+            "campaigns.view_campaignresult",
+        },
+        "campaign_staff": {
+            "campaigns.view_campaign",
+            "campaigns.change_campaign",
+            "campaigns.view_campaignattachment",
+            "campaigns.view_campaignresult",
+        },
     }
 
     def nav_items(self, user):

@@ -24,6 +24,18 @@ PREVIOUS_CAMPAIGN = {
     "name": "2025年度“五星”支部创建工作",
     "quotas": {4: 4, 3: 6, 2: 4},
     "rated_on": date(2025, 12, 26),
+    "work_plan": (
+        "一、总体目标\n"
+        "全办14个村（社区）全部参与“五星”支部创建，力争创成“四星”支部4个、“三星”支部6个，"
+        "其余村（社区）至少创成“二星”，为下一年度晋位提升打牢基础。\n\n"
+        "二、工作步骤\n"
+        "动员部署（1—2月）：召开动员大会，成立领导小组和“一办四组”；"
+        "对标申领（3月）：各党支部对照标准申领目标，签订目标责任书；"
+        "创建提升（4—11月）：逐项打卡推进，每月观摩、每季评比；"
+        "评星定级（12月）：自评、初审、联审、公示、命名。\n\n"
+        "三、组织保障\n"
+        "党工委书记任领导小组组长，班子成员分包联系村（社区），各职能部门认领任务、下沉到村。"
+    ),
     "levels": {
         "41019901001": 4,
         "41019901002": 3,
@@ -119,6 +131,14 @@ CAMPAIGN = {
 }
 
 
+def _staff_groups(campaign, office):
+    for kind, group in CAMPAIGN["groups"].items():
+        CampaignGroup.objects.filter(campaign=campaign, kind=kind).update(duties=group["duties"])
+        for key, role, duty in group["members"]:
+            person = Person.objects.get(office=office, name=person_name(key))
+            group_add_member(actor=DEMO, campaign=campaign, kind=kind, person=person, role=role, duty=duty)
+
+
 def load_current(*, office, say):
     standard = demo_standard()
     campaign = campaign_create(
@@ -131,11 +151,7 @@ def load_current(*, office, say):
     )
     campaign_set_status(actor=DEMO, campaign=campaign, status=CampaignStatus.RUNNING)
     campaign_set_quotas(actor=DEMO, campaign=campaign, quotas=CAMPAIGN["quotas"])
-    for kind, group in CAMPAIGN["groups"].items():
-        CampaignGroup.objects.filter(campaign=campaign, kind=kind).update(duties=group["duties"])
-        for key, role, duty in group["members"]:
-            person = Person.objects.get(office=office, name=person_name(key))
-            group_add_member(actor=DEMO, campaign=campaign, kind=kind, person=person, role=role, duty=duty)
+    _staff_groups(campaign, office)
     quota_text = "、".join(f"{level}星{count}个" for level, count in sorted(CAMPAIGN["quotas"].items(), reverse=True))
     say(f"      {campaign.name}：进行中，目标 {quota_text}")
 
@@ -143,9 +159,16 @@ def load_current(*, office, say):
 def load_previous_and_next(*, office, say):
     standard = demo_standard()
     previous = campaign_create(
-        actor=DEMO, office=office, year=PREVIOUS_CAMPAIGN["year"], standard=standard, name=PREVIOUS_CAMPAIGN["name"]
+        actor=DEMO,
+        office=office,
+        year=PREVIOUS_CAMPAIGN["year"],
+        standard=standard,
+        name=PREVIOUS_CAMPAIGN["name"],
+        work_plan=PREVIOUS_CAMPAIGN["work_plan"],
     )
     campaign_set_quotas(actor=DEMO, campaign=previous, quotas=PREVIOUS_CAMPAIGN["quotas"])
+    # Last year's leadership group and 一办四组 were the same people as this year's.
+    _staff_groups(previous, office)
     for data in BRANCHES:
         branch = Branch.objects.get(code=data["code"])
         level = PREVIOUS_CAMPAIGN["levels"][data["code"]]

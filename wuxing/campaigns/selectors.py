@@ -4,7 +4,7 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
 from .choices import CampaignStatus
-from .models import Campaign, CampaignGroup, GroupMembership
+from .models import Campaign, CampaignGroup, CampaignResult, GroupMembership
 
 
 def campaign_list(*, user):
@@ -47,6 +47,17 @@ def campaign_get(*, user, pk: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def result_rows(*, user, campaign) -> list[CampaignResult]:
+    """The campaign's rated results (评星定级) the user may see, in the branches' order, with their stars."""
+    return list(
+        CampaignResult.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .select_related("branch")
+        .prefetch_related("stars")
+        .order_by("-level", "branch__sort_order", "branch__code")
+    )
 
 
 def campaign_current(*, user, office=None):

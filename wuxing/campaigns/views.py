@@ -28,7 +28,7 @@ from .forms import (
     QuotaForm,
 )
 from .models import Campaign, CampaignAttachment, GroupMembership
-from .selectors import campaign_get, campaign_list
+from .selectors import campaign_get, campaign_list, result_rows
 from .services import campaign_set_quotas
 
 
@@ -49,6 +49,10 @@ def campaign_detail(request, pk: int):
     leadership = next((g for g in groups if g.kind == GroupKind.LEADERSHIP), None)
     working = [g for g in groups if g.kind != GroupKind.LEADERSHIP]
     quotas = list(campaign.quotas.all())
+    results = result_rows(user=request.user, campaign=campaign)
+    levels = {}
+    for row in results:
+        levels[row.level] = levels.get(row.level, 0) + 1
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -60,6 +64,8 @@ def campaign_detail(request, pk: int):
             "quota_total": sum(q.count for q in quotas),
             "attachments": list(campaign.attachments.all()),
             "next_steps": _next_steps(campaign),
+            "results": results,
+            "result_levels": sorted(levels.items(), reverse=True),
         },
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -73,8 +74,10 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
             "expected",
             "behind",
             "overdue",
+            "retired_at",
+            "retire_reason",
         ]
-        read_only_fields = ["current_value", "done", "last_checkin_on", "source"]
+        read_only_fields = ["current_value", "done", "last_checkin_on", "source", "retired_at", "retire_reason"]
         extra_kwargs = {"start_value": {"required": False}, "weight": {"required": False}, "unit": {"required": False}}
 
     def _status(self, obj) -> rules.ItemStatus:
@@ -164,6 +167,29 @@ class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         fields = _resolve_item_fields(data, branch=item.branch, campaign=item.campaign)
         item = services.item_update(actor=request.user, item=item, **fields)
         return Response(self.get_serializer(item).data)
+
+    @extend_schema(
+        request=inline_serializer("ItemRetire", {"reason": serializers.CharField(max_length=300)}),
+        responses=ChecklistItemSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        """Take the item off the list with a reason (never deleted); `unretire` undoes it within 10 seconds."""
+        item = self.get_object()
+        body = RetireSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.item_retire(actor=request.user, item=item, reason=body.validated_data["reason"])
+        return Response(self.get_serializer(item).data)
+
+    @extend_schema(request=None, responses=ChecklistItemSerializer)
+    @action(detail=True, methods=["post"])
+    def unretire(self, request, pk=None):
+        item = services.item_unretire(actor=request.user, item=self.get_object())
+        return Response(self.get_serializer(item).data)
+
+
+class RetireSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
 
 
 class CheckInEvidenceSerializer(serializers.ModelSerializer):

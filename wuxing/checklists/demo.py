@@ -8,7 +8,7 @@ random generator, and dates fixed in the campaign year.
 """
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,12 +17,12 @@ from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.uploads import as_upload, sample_jpeg
-from wuxing.org.models import Branch
+from wuxing.org.models import Branch, User
 from wuxing.standards.models import Indicator, Star
 
 from . import services
 from .choices import ItemKind, ItemSource
-from .models import ChecklistItem
+from .models import CheckIn, ChecklistItem
 from .selectors import target_stars_by_branch
 
 # Pace per branch (code suffix → how fast it works compared with the straight line); the rest are near 1.
@@ -66,7 +66,20 @@ def load(*, office, say):
     photos = published = corrections = checkins = 0
     branches = list(Branch.objects.filter(office=office).select_related("secretary").order_by("sort_order", "code"))
     photo_every = 8
+    # Who reported: the branch's secretary (with the account, where the demo has one), at a working hour of the day.
+    accounts = {
+        u.person_id: u for u in User.objects.filter(person__in=[b.secretary_id for b in branches if b.secretary_id])
+    }
+    now = timezone.now()
+    dated = []
+
+    def when(day, late_days=0):
+        moment = datetime.combine(day + timedelta(days=late_days), time(rng.randint(8, 18), rng.randint(0, 59)))
+        return min(timezone.make_aware(moment), now)
+
     for branch in branches:
+        reporter = accounts.get(branch.secretary_id)
+        reporter_name = branch.secretary.name if branch.secretary_id else branch.name
         codes = targeted.get(branch.pk) or {s.code for s in stars if s.star_set == branch.star_set}
         pace = PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
         items = []
@@ -163,6 +176,7 @@ def load(*, office, say):
                     publish=publish,
                     note=rng.choice(["", "", "已上传会议记录", "按计划推进", "群众反映良好", "待下月继续推进"]),
                 )
+                dated.append((last, when(day), reporter, reporter_name))
                 if item.kind == ItemKind.QUANTITATIVE and corrections < 6 and checkins % 97 == 0:
                     wrong = last
                     last = services.checkin_record(
@@ -172,7 +186,15 @@ def load(*, office, say):
                         corrects=wrong,
                         reason="统计口径更正，补录漏报一项",
                     )
+                    dated.append((last, when(day, late_days=2), reporter, reporter_name))
                     corrections += 1
+    # The services stamp a check-in with the moment it is written and the demo actor; the demo's history is a
+    # year long, so each check-in gets the day it reports and the secretary who reported it.
+    for checkin, moment, reporter, name in dated:
+        checkin.recorded_at, checkin.recorded_by, checkin.recorded_by_name = moment, reporter, name[:50]
+    CheckIn.objects.bulk_update(
+        [d[0] for d in dated], ["recorded_at", "recorded_by", "recorded_by_name"], batch_size=500
+    )
     say(
         f"      {ChecklistItem.objects.filter(campaign=campaign).count()} 个打卡事项，{checkins} 条打卡记录（其中更正 {corrections} 条），"
         f"{photos} 张现场照片（公开 {published} 张）"

@@ -64,6 +64,17 @@ class ChecklistItem(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Retired: taken off the list (never deleted, its check-ins are the record); out of every progress figure.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retired by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retire_reason = models.CharField(_("reason for retiring"), max_length=300, blank=True)
 
     objects = RestrictedManager()
 

@@ -40,6 +40,11 @@ def item_facts(item: ChecklistItem) -> rules.ItemFacts:
     )
 
 
+# Items still on the list: a retired item is out of every progress figure, report and evidence list (its page and
+# history stay).
+ACTIVE = ChecklistItem.objects.filter(retired_at__isnull=True)
+
+
 def item_queryset():
     return ChecklistItem.objects.select_related("star", "indicator", "owner")
 
@@ -48,8 +53,18 @@ def item_list(*, user, branch, campaign):
     return (
         item_queryset()
         .restrict(user, "view")
-        .filter(branch=branch, campaign=campaign)
+        .filter(branch=branch, campaign=campaign, retired_at__isnull=True)
         .order_by("star__position", "due_date", "id")
+    )
+
+
+def retired_items(*, user, branch, campaign):
+    """Items taken out of the list (retired): out of the progress, still shown with their history."""
+    return (
+        item_queryset()
+        .restrict(user, "view")
+        .filter(branch=branch, campaign=campaign, retired_at__isnull=False)
+        .order_by("-retired_at", "id")
     )
 
 
@@ -132,7 +147,7 @@ def branch_progress(*, branch, campaign, today: date | None = None, tolerance: f
     """R10 for one branch in a campaign: overall, by_star (code → 0..1 or None), and the counts."""
     today = today or timezone.localdate()
     tolerance = tolerance_for(branch.office_id) if tolerance is None else tolerance
-    items = list(ChecklistItem.objects.filter(branch=branch, campaign=campaign).select_related("star"))
+    items = list(ACTIVE.filter(branch=branch, campaign=campaign).select_related("star"))
     star_codes = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk) or [i.star.code for i in items]
     return rules.compute_progress([item_facts(i) for i in items], today, tolerance, stars=star_codes)
 
@@ -205,7 +220,7 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
     codes_by_id = {s.pk: s.code for s in all_stars}
     facts_by_branch: dict[int, list] = defaultdict(list)
     values = (
-        ChecklistItem.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches])
+        ACTIVE.filter(campaign=campaign, branch__in=[b.pk for b in branches])
         .order_by("due_date", "id")
         .values_list(*FACT_COLUMNS)
     )
@@ -360,13 +375,13 @@ def office_trend(*, campaign, branches, today: date | None = None) -> dict:
     if end < start:
         return {"dates": [], "values": []}
     items = list(
-        ChecklistItem.objects.filter(campaign=campaign, branch_id__in=[b.pk for b in branches])
+        ACTIVE.filter(campaign=campaign, branch_id__in=[b.pk for b in branches])
         .order_by("id")
         .values_list("pk", "kind", "start_value", "target_value", "weight")
     )
     history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
     for pk, item_id, effective_on, corrects, value, done in CheckIn.objects.filter(
-        item__campaign=campaign, item__branch_id__in=[b.pk for b in branches]
+        item__campaign=campaign, item__branch_id__in=[b.pk for b in branches], item__retired_at__isnull=True
     ).values_list("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
         history[item_id].append(
             rules.CheckInFacts(id=pk, effective_on=effective_on, corrects=corrects, value=value, done=done)
@@ -387,7 +402,10 @@ def office_trend(*, campaign, branches, today: date | None = None) -> dict:
 
 def latest_evidence(*, branch, campaign, limit: int = 6, published_only: bool = False) -> list[CheckInEvidence]:
     qs = CheckInEvidence.objects.filter(
-        checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True
+        checkin__item__branch=branch,
+        checkin__item__campaign=campaign,
+        checkin__item__retired_at__isnull=True,
+        checkin__corrected_by__isnull=True,
     )
     if published_only:
         qs = qs.filter(published=True)
@@ -430,7 +448,7 @@ def report_card(
     start, as_of = rules.period_bounds(period, campaign.year, today)
     tolerance = tolerance_for(branch.office_id)
     items = list(
-        ChecklistItem.objects.filter(branch=branch, campaign=campaign)
+        ACTIVE.filter(branch=branch, campaign=campaign)
         .select_related("star", "owner")
         .order_by("star__position", "due_date", "id")
     )
@@ -523,7 +541,7 @@ class IndicatorProgressRow:
 def indicator_progress_rows(*, campaign, branch_ids) -> list[IndicatorProgressRow]:
     """One row per check-in item measuring a standard's indicator, for the given branches (two queries)."""
     items = list(
-        ChecklistItem.objects.filter(campaign=campaign, branch_id__in=list(branch_ids), indicator__isnull=False)
+        ACTIVE.filter(campaign=campaign, branch_id__in=list(branch_ids), indicator__isnull=False)
         .only("id", "branch_id", "indicator_id", "kind", "start_value", "target_value", "current_value", "done")
         .order_by("id")
     )
@@ -559,7 +577,12 @@ def evidence_rows(*, user, branch, campaign) -> list[EvidenceRow]:
     system), for linking to a rated star."""
     qs = CheckInEvidence.objects.all() if user is None else CheckInEvidence.objects.restrict(user, "view")
     qs = (
-        qs.filter(checkin__item__branch=branch, checkin__item__campaign=campaign, checkin__corrected_by__isnull=True)
+        qs.filter(
+            checkin__item__branch=branch,
+            checkin__item__campaign=campaign,
+            checkin__item__retired_at__isnull=True,
+            checkin__corrected_by__isnull=True,
+        )
         .select_related("checkin__item")
         .order_by("checkin__item__star__position", "-checkin__effective_on", "-id")
     )

@@ -15,6 +15,7 @@ from wuxing.campaigns.selectors import campaign_for
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.rules import UNDO_SECONDS, undo_still_open
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, OrgUnit, Person
@@ -186,6 +187,7 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     )
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("branch", "campaign").get(pk=item.pk)
     ensure_campaign_open(item.campaign)
+    _ensure_not_retired(item)
     before = snapshot(item)
     values = {f: getattr(item, f) for f in ITEM_FIELDS}
     values.update({k: v for k, v in fields.items() if k in ITEM_FIELDS})
@@ -202,6 +204,71 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
     item.save()
     ensure_in_scope(item, actor=actor, action="change")
     audit_record(actor=actor, action="checklist.item_update", obj=item, before=before, after=snapshot(item))
+    return item
+
+
+RETIRE_FIELDS = ["retired_at", "retired_by", "retire_reason"]
+
+
+def _ensure_not_retired(item: ChecklistItem) -> None:
+    if item.retired_at is not None:
+        raise ValidationError(_("This item is retired: it takes no more check-ins or changes."))
+
+
+def _item_for_change(actor, item: ChecklistItem) -> ChecklistItem:
+    ensure_allowed(
+        actor,
+        "checklists.change_checklistitem",
+        item,
+        action="change",
+        message=_("You may not change this branch's check-in list."),
+    )
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=item.pk)
+    ensure_campaign_open(item.campaign)
+    return item
+
+
+@transaction.atomic
+def item_retire(*, actor, item: ChecklistItem, reason: str) -> ChecklistItem:
+    """Take an item off the list (an item is never deleted: its check-ins are the record, R11). It leaves every
+    progress figure; its page and history stay."""
+    item = _item_for_change(actor, item)
+    _ensure_not_retired(item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the item is retired.")})
+    before = snapshot(item, RETIRE_FIELDS)
+    item.retired_at, item.retired_by, item.retire_reason = timezone.now(), user_or_none(actor), reason[:300]
+    item.save(update_fields=RETIRE_FIELDS)
+    ensure_in_scope(item, actor=actor, action="change")
+    audit_record(
+        actor=actor,
+        action="checklist.item_retire",
+        obj=item,
+        before=before,
+        after=snapshot(item, RETIRE_FIELDS),
+        note=item.retire_reason,
+    )
+    return item
+
+
+@transaction.atomic
+def item_unretire(*, actor, item: ChecklistItem) -> ChecklistItem:
+    """Undo a retirement made moments ago (core.rules.UNDO_SECONDS)."""
+    item = _item_for_change(actor, item)
+    if item.retired_at is None:
+        raise ValidationError(_("This item is not retired."))
+    if not undo_still_open(item.retired_at, timezone.now()):
+        raise ValidationError(
+            _("A retirement can only be undone within %(n)d seconds; this item stays retired.") % {"n": UNDO_SECONDS}
+        )
+    before = snapshot(item, RETIRE_FIELDS)
+    item.retired_at, item.retired_by, item.retire_reason = None, None, ""
+    item.save(update_fields=RETIRE_FIELDS)
+    ensure_in_scope(item, actor=actor, action="change")
+    audit_record(
+        actor=actor, action="checklist.item_unretire", obj=item, before=before, after=snapshot(item, RETIRE_FIELDS)
+    )
     return item
 
 
@@ -614,6 +681,7 @@ def checkin_record(
     ensure_allowed(actor, "checklists.add_checkin", item, action="view", message=_("You may not record check-ins."))
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=item.pk)
     ensure_campaign_open(item.campaign)
+    _ensure_not_retired(item)
     files = clean_uploads(evidence or [], field="evidence")
     today = timezone.localdate()
     if corrects is not None:

@@ -19,7 +19,7 @@ def todo_items(user, campaign) -> list[Todo]:
     today = timezone.localdate()
     items = (
         ChecklistItem.objects.restrict(user, "view")
-        .filter(campaign=campaign, done=False, start_date__lte=today)
+        .filter(campaign=campaign, done=False, start_date__lte=today, retired_at__isnull=True)
         .select_related("branch")
         .order_by("due_date", "branch__sort_order", "pk")
     )

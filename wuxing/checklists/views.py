@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.choices import CampaignStatus
@@ -21,7 +22,9 @@ from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.history import record_history
 from wuxing.core.pdf import pdf_response, render_pdf
+from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import branch_get
@@ -81,6 +84,9 @@ def branch_checklist(request, pk: int):
         rows = selectors.item_rows(filterset.qs, today, tolerance)
         progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
+    retired = (
+        [] if campaign is None else list(selectors.retired_items(user=request.user, branch=branch, campaign=campaign))
+    )
     counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
     open_ = campaign is not None and campaign.is_open
     shown = filterset.filter_rows(rows)
@@ -93,6 +99,7 @@ def branch_checklist(request, pk: int):
             "rows": shown,
             # A long list folds by star, the overdue and behind items first and open (rules.group_rows).
             "groups": group_rows(shown, _("Behind or overdue")),
+            "retired": retired,
             "progress": progress,
             "can_edit": open_ and request.user.has_perm("checklists.add_checklistitem"),
             "today": today,
@@ -245,6 +252,7 @@ def _item_context(request, item, form=None):
     pk = request.GET.get("corrects") or (request.POST.get("corrects") if request.method == "POST" else None)
     if pk and str(pk).isdigit():
         corrects = next((c for c in history if c.pk == int(pk) and not c.superseded), None)
+    active = item.campaign.is_open and item.retired_at is None
     if form is None:
         initial = {"corrects": corrects.pk if corrects else None}
         if corrects is not None:
@@ -259,8 +267,9 @@ def _item_context(request, item, form=None):
         "history": list(reversed(history)),
         "form": form,
         "corrects": corrects,
-        "can_checkin": item.campaign.is_open and request.user.has_perm("checklists.add_checkin"),
-        "can_edit": item.campaign.is_open and request.user.has_perm("checklists.change_checklistitem"),
+        "can_checkin": active and request.user.has_perm("checklists.add_checkin"),
+        "can_edit": active and request.user.has_perm("checklists.change_checklistitem"),
+        "changes": record_history(ChecklistItem, item.pk, actions=ITEM_ACTIONS),
         "can_publish": request.user.has_perm("checklists.change_checklistitem"),
         "campaign_open": item.campaign.is_open,
     }
@@ -273,6 +282,39 @@ def item_detail(request, pk: int):
     if request.GET.get("export") == "xlsx":
         return export_response(request, history_export, {"item": str(item.pk)})
     return render(request, "checklists/item_detail.html", _item_context(request, item))
+
+
+ITEM_ACTIONS = {
+    "checklist.item_create": pgettext_lazy("history", "Added"),
+    "checklist.item_update": pgettext_lazy("history", "Edited"),
+    "checklist.item_retire": pgettext_lazy("history", "Retired"),
+    "checklist.item_unretire": pgettext_lazy("history", "Retirement undone"),
+}
+
+
+@login_required
+@require_POST
+@permission_required("checklists.change_checklistitem", raise_exception=True)
+def item_retire(request, pk: int):
+    """Take an item off the list, with a reason; the message offers to undo it for a few seconds."""
+    item = selectors.item_get(user=request.user, pk=pk)
+    services.item_retire(actor=request.user, item=item, reason=request.POST.get("reason", ""))
+    deleted_message(
+        request,
+        _("The item “%(item)s” was retired: it no longer counts in the progress.") % {"item": item.title},
+        reverse("checklists:item_unretire", args=[item.pk]),
+    )
+    return redirect("checklists:branch_checklist", pk=item.branch_id)
+
+
+@login_required
+@require_POST
+@permission_required("checklists.change_checklistitem", raise_exception=True)
+def item_unretire(request, pk: int):
+    item = selectors.item_get(user=request.user, pk=pk)
+    services.item_unretire(actor=request.user, item=item)
+    messages.success(request, _("The item is back on the list."))
+    return redirect("checklists:item_detail", pk=item.pk)
 
 
 @login_required

@@ -4,6 +4,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from wuxing.org import views as org_views
 from wuxing.portal import views as portal_views
 from wuxing.portal.registry import contributions
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("accounts/login/", portal_views.login_view, name="login"),
     path("accounts/logout/", portal_views.logout_view, name="logout"),
+    path("accounts/password/", org_views.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 for config, module in contributions("urls"):

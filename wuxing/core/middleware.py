@@ -141,7 +141,7 @@ class RefusalMessageMiddleware:
 class PasswordChangeRequiredMiddleware:
     """An account with an initial password reaches only the password change (and sign-out) until it is changed."""
 
-    ALLOWED_NAMES = ("logout", "set_language")
+    ALLOWED_NAMES = ("logout", "set_language", "password_change")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -212,6 +212,39 @@ class AccountPolicy(models.Model):
         return policy
 
 
+class DeletedRecord(models.Model):
+    """A deleted record kept whole for a short while, so its deletion can be undone (`core.trash`).
+
+    `payload` is the record and the rows deleted with it, in Django's JSON serialisation (primary keys kept), so
+    a restore puts back exactly what was deleted. Files on disk are not removed by a deletion.
+    """
+
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    payload = models.JSONField(_("content"))
+    reason = models.CharField(_("reason"), max_length=300)
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        verbose_name = _("deleted record")
+        verbose_name_plural = _("deleted records")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="deleted_record_object_idx")]
+
+    def __str__(self):
+        return self.object_repr
+
+
 class ExportJob(models.Model):
     """An Excel export running as a background task, with progress the user can watch."""
 

@@ -66,3 +66,11 @@ def password_problems(password: str, min_length: int) -> list[str]:
     if sum(classes) < 3:
         problems.append("classes")
     return problems
+
+
+UNDO_SECONDS = 10
+
+
+def undo_still_open(deleted_at: datetime | None, now: datetime, seconds: int = UNDO_SECONDS) -> bool:
+    """A deletion may be undone for `seconds` after it was made (and not before it was made)."""
+    return deleted_at is not None and deleted_at <= now <= deleted_at + timedelta(seconds=seconds)

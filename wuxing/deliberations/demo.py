@@ -9,15 +9,18 @@ attendance, the votes and the days between steps come from one seeded random.Ran
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
-from wuxing.org.models import Branch
+from wuxing.org.models import Branch, User
 from wuxing.targets.selectors import target_summaries
 
 from . import rules, services
 from .choices import MatterKind, MeetingForm, Step
+from .models import DeliberationStep
 
 # Branches (code suffix) whose secretary chairs the committee (一肩挑) and merged the proposal with the two
 # committees' consultation, by campaign year.
@@ -196,6 +199,25 @@ def load(*, office, say):
         until=Step.PARTY_MEETING_REVIEW,
     )
     say(f"      2027年度：{len(agreed)} 个决议已公开，{len(UNTIL_2027) + 1} 个程序进行中")
+    _date_the_steps(office)
+
+
+def _date_the_steps(office):
+    """Each step recorded on the evening of its meeting, by the branch's secretary where the demo gives them an
+    account (the services stamp the moment of loading and no one)."""
+    now = timezone.now()
+    steps = list(
+        DeliberationStep.objects.filter(deliberation__branch__office=office, recorded_by__isnull=True).select_related(
+            "deliberation__branch"
+        )
+    )
+    people = {s.deliberation.branch.secretary_id for s in steps if s.deliberation.branch.secretary_id}
+    accounts = {u.person_id: u for u in User.objects.filter(person__in=people)}
+    for step in steps:
+        moment = timezone.make_aware(datetime.combine(step.held_on, time(17, 30 + step.position * 3 % 30)))
+        step.recorded_at = min(moment, now)
+        step.recorded_by = accounts.get(step.deliberation.branch.secretary_id)
+    DeliberationStep.objects.bulk_update(steps, ["recorded_at", "recorded_by"], batch_size=500)
 
 
 STEPS = [("四议两公开与一征三议两公开", load)]

@@ -53,6 +53,16 @@ class StepForm(forms.Form):
     COUNT_FIELDS = ["should_attend", "attended", "households_represented", "yes", "no", "abstain"]
 
 
+class StepEditForm(StepForm):
+    """Correcting a recorded step: its kind and its attachments stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("step", "merged", "attachments"):
+            del self.fields[name]
+        self.fields["held_on"].widget.format = "%Y-%m-%d"
+
+
 class ImplementationForm(forms.Form):
     implemented_on = forms.DateField(label=_("Implemented on"), widget=forms.DateInput(attrs={"type": "date"}))
     implementation = forms.CharField(label=_("What was implemented"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -341,3 +341,8 @@ def result_publication_problems(implementation_recorded: bool) -> list[Problem]:
 
 def close_problems(done: set[str]) -> list[Problem]:
     return [] if Step.RESULT_PUBLISHED in done else [Problem("close_before_result")]
+
+
+def is_last_step(position: int, recorded_positions) -> bool:
+    """A recorded step may be corrected or deleted only while no later step is recorded on top of it."""
+    return all(p <= position for p in recorded_positions)

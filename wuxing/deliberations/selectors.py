@@ -35,6 +35,19 @@ def deliberation_get(*, user, pk: int) -> Deliberation:
     return deliberation
 
 
+def step_get(*, user, pk: int) -> DeliberationStep:
+    step = (
+        DeliberationStep.objects.restrict(user, "view")
+        .filter(pk=pk)
+        .select_related("deliberation__branch", "deliberation__campaign")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return step
+
+
 def step_attachment_get(*, user, pk: int) -> StepAttachment:
     attachment = StepAttachment.objects.restrict(user, "view").filter(pk=pk).first()
     if attachment is None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.trash import restore, trash
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 
@@ -286,3 +287,118 @@ def deliberation_close(*, actor, deliberation: Deliberation) -> Deliberation:
         after=snapshot(deliberation, ["status", "closed_at"]),
     )
     return deliberation
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Correcting or deleting the last step (before the next one is recorded on it)
+# ---------------------------------------------------------------------------------------------------------
+
+STEP_FIELDS = [
+    "held_on",
+    "place",
+    "chair",
+    "meeting_form",
+    "should_attend",
+    "should_attend_reason",
+    "attendance_flagged",
+    "attended",
+    "households_represented",
+    "yes",
+    "no",
+    "abstain",
+    "minutes",
+    "published_until",
+]
+
+
+def _last_step(actor, step: DeliberationStep) -> tuple[Deliberation, DeliberationStep]:
+    """The step, locked, if it is the last one of an open deliberation the actor records (and its campaign is open)."""
+    row = DeliberationStep.objects.select_related("deliberation").get(pk=step.pk)
+    deliberation = _ensure_recorder(actor, row.deliberation)
+    if deliberation.status == DeliberationStatus.CLOSED:
+        raise ValidationError(_("The deliberation is closed."))
+    row = DeliberationStep.objects.select_for_update(of=("self",)).get(pk=row.pk)
+    positions = deliberation.steps.values_list("position", flat=True)
+    if not rules.is_last_step(row.position, positions):
+        raise ValidationError(_("A later step is already recorded: only the last step can be corrected or deleted."))
+    return deliberation, row
+
+
+@transaction.atomic
+def step_update(
+    *,
+    actor,
+    step: DeliberationStep,
+    held_on: date,
+    place: str = "",
+    chair: str = "",
+    meeting_form: str = "",
+    should_attend=None,
+    should_attend_reason: str = "",
+    attended=None,
+    households_represented=None,
+    yes=None,
+    no=None,
+    abstain=None,
+    minutes: str = "",
+) -> DeliberationStep:
+    """Correct the last recorded step; the same checks as recording it (R5–R8) run again on the new figures."""
+    deliberation, row = _last_step(actor, step)
+    if held_on is None:
+        raise ValidationError({"held_on": _("Give the date of the step.")})
+    counts = rules.Counts(should_attend, attended, yes, no, abstain, households_represented, meeting_form or "")
+    others = [s for s in deliberation.steps.all() if s.pk != row.pk]
+    problems = step_problems(deliberation, others, step=row.step, held_on=held_on, merged=row.merged, counts=counts)
+    voting = row.step in rules.VOTING_STEPS
+    branch = deliberation.branch
+    expected = rules.expected_attendance(
+        row.step,
+        meeting_form or "",
+        party_members=branch.party_members,
+        representatives=branch.representatives,
+        adult_population=branch.adult_population,
+    )
+    should_attend_reason = (should_attend_reason or "").strip() if voting else ""
+    if not problems and voting:
+        problems = rules.attendance_basis_problems(should_attend, expected, should_attend_reason)
+    if problems:
+        _refuse(problems)
+    before = snapshot(row, STEP_FIELDS)
+    row.held_on, row.place, row.chair = held_on, place, chair
+    row.meeting_form = meeting_form if row.step in rules.RESOLVE_STEPS else ""
+    row.should_attend, row.should_attend_reason, row.attended = should_attend, should_attend_reason, attended
+    row.attendance_flagged = voting and should_attend is not None and should_attend != expected
+    row.households_represented = households_represented if row.step in rules.RESOLVE_STEPS else None
+    row.yes, row.no, row.abstain = (yes, no, abstain) if voting else (None, None, None)
+    row.minutes = minutes
+    row.published_until = (
+        rules.publication_end(held_on, deliberation.publication_days) if row.step in rules.PUBLICATION_STEPS else None
+    )
+    row.save(update_fields=STEP_FIELDS)
+    ensure_in_scope(row, actor=actor, action="view")
+    audit_record(
+        actor=actor, action="deliberation.step_update", obj=row, before=before, after=snapshot(row, STEP_FIELDS)
+    )
+    return row
+
+
+@transaction.atomic
+def step_delete(*, actor, step: DeliberationStep, reason: str) -> Deliberation:
+    """Delete the last recorded step (with its attachments) with a reason; undoable for a few seconds."""
+    deliberation, row = _last_step(actor, step)
+    reason = (reason or "").strip()
+    before = {**snapshot(row), "attachments": list(row.attachments.values_list("original_name", flat=True))}
+    audit_record(actor=actor, action="deliberation.step_delete", obj=row, before=before, note=reason)
+    trash(actor=actor, obj=row, related=list(row.attachments.all()), reason=reason)
+    return deliberation
+
+
+@transaction.atomic
+def step_restore(*, actor, pk: int) -> DeliberationStep:
+    """Undo the deletion of a step made moments ago, if it is still the last one and the deliberation is open."""
+    ensure_allowed(actor, "deliberations.record_deliberation", message=_("Only the branch records its deliberations."))
+    row, _entry = restore(model=DeliberationStep, object_id=pk)
+    _deliberation, row = _last_step(actor, row)
+    ensure_in_scope(row, actor=actor, action="view")
+    audit_record(actor=actor, action="deliberation.step_restore", obj=row, after=snapshot(row))
+    return row

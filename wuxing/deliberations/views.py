@@ -8,12 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.history import record_history
 from wuxing.core.lists import paginate
+from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.choices import BranchKind, StarSet
 from wuxing.org.models import Branch
@@ -24,8 +28,8 @@ from . import rules, selectors, services
 from .choices import DeliberationStatus, MatterKind, Step
 from .exports import deliberations_export
 from .filtersets import DeliberationFilterSet
-from .forms import DeliberationForm, ImplementationForm, ProcedureSettingForm, StepForm
-from .models import ProcedureSetting
+from .forms import DeliberationForm, ImplementationForm, ProcedureSettingForm, StepEditForm, StepForm
+from .models import DeliberationStep, ProcedureSetting
 
 
 @login_required
@@ -116,6 +120,7 @@ def deliberation_detail(request, pk: int):
         "upcoming": upcoming,
         "can_record": can_record,
         "can_close": can_record and upcoming is None,
+        "last_position": max((s.position for s in deliberation.steps.all()), default=None),
     }
     if can_record and upcoming:
         context["step_form"] = _step_form(deliberation, upcoming)
@@ -215,3 +220,64 @@ def procedure_settings(request):
                 return redirect("deliberations:procedure_settings")
         rows.append((kind, label, form, ProcedureSetting.objects.filter(office=office, branch_kind=kind).exists()))
     return render(request, "deliberations/procedure_settings.html", {"office": office, "rows": rows})
+
+
+STEP_ACTIONS = {
+    "deliberation.step": pgettext_lazy("history", "Recorded"),
+    "deliberation.step_update": pgettext_lazy("history", "Corrected"),
+    "deliberation.step_delete": pgettext_lazy("history", "Deleted"),
+    "deliberation.step_restore": pgettext_lazy("history", "Deletion undone"),
+}
+STEP_EDIT_FIELDS = [f for f in services.STEP_FIELDS if f not in ("attendance_flagged", "published_until")]
+
+
+@login_required
+@permission_required("deliberations.record_deliberation", raise_exception=True)
+def step_edit(request, pk: int):
+    """Correct the last recorded step of a deliberation (or delete it) while no later step is recorded; its history."""
+    step = selectors.step_get(user=request.user, pk=pk)
+    deliberation = step.deliberation
+    form = StepEditForm(request.POST or None, initial={f: getattr(step, f) for f in STEP_EDIT_FIELDS})
+    form.voting = step.step in rules.VOTING_STEPS
+    form.resolve = step.step in rules.RESOLVE_STEPS
+    form.publication = step.step in rules.PUBLICATION_STEPS
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(actor=request.user, step=step, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The step “%(step)s” was corrected.") % {"step": step.get_step_display()})
+            return redirect("deliberations:deliberation_detail", pk=deliberation.pk)
+    positions = [s.position for s in deliberation.steps.all()]
+    context = {
+        "step": step,
+        "deliberation": deliberation,
+        "form": form,
+        "changeable": _can_record(request.user, deliberation) and rules.is_last_step(step.position, positions),
+        "history": record_history(DeliberationStep, step.pk, actions=STEP_ACTIONS),
+    }
+    return render(request, "deliberations/step_edit.html", context)
+
+
+@login_required
+@permission_required("deliberations.record_deliberation", raise_exception=True)
+@require_POST
+def step_delete(request, pk: int):
+    step = selectors.step_get(user=request.user, pk=pk)
+    deliberation = services.step_delete(actor=request.user, step=step, reason=request.POST.get("reason", ""))
+    deleted_message(
+        request,
+        _("The step “%(step)s” was deleted.") % {"step": step.get_step_display()},
+        reverse("deliberations:step_restore", args=[pk]),
+    )
+    return redirect("deliberations:deliberation_detail", pk=deliberation.pk)
+
+
+@login_required
+@permission_required("deliberations.record_deliberation", raise_exception=True)
+@require_POST
+def step_restore(request, pk: int):
+    step = services.step_restore(actor=request.user, pk=pk)
+    messages.success(request, _("The deletion was undone."))
+    return redirect("deliberations:deliberation_detail", pk=step.deliberation_id)

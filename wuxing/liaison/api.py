@@ -4,6 +4,8 @@ selectors, services and FilterSets as the pages."""
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -155,8 +157,20 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at"]
 
 
+class ActivityChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=24)
+    held_on = serializers.DateField()
+    participants = serializers.CharField(max_length=2000)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DeleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """五个一 activities; evidence files are sent as multipart `evidence` (one or more)."""
+    """五个一 activities; evidence files are sent as multipart `evidence` (one or more). PUT corrects one, DELETE
+    (with a `reason`) removes it, and `restore` undoes the deletion within 10 seconds, as on the pages."""
 
     serializer_class = ActivitySerializer
     permission_classes = [ModelViewPermission]
@@ -184,6 +198,30 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(
             self.get_serializer(self.get_queryset().get(pk=activity.pk)).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=ActivityChangeSerializer, responses=ActivitySerializer)
+    def update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        body = ActivityChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.activity_update(actor=request.user, activity=activity, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
+
+    @extend_schema(request=DeleteSerializer, responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        activity = self.get_object()
+        body = DeleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.activity_delete(actor=request.user, activity=activity, reason=body.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        if not str(pk).isdigit():
+            raise NotFound
+        activity = services.activity_restore(actor=request.user, pk=int(pk))
+        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
 
 
 class EvidenceDownloadView(APIView):

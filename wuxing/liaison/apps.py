@@ -17,6 +17,7 @@ _MANAGE = {
     "liaison.change_campaignassignment",
     "liaison.add_activity",
     "liaison.change_activity",
+    "liaison.delete_activity",
     "liaison.add_finding",
     "liaison.change_finding",
 }
@@ -35,7 +36,13 @@ class LiaisonConfig(AppConfig):
         "office_leader": _VIEW | _MANAGE,
         "campaign_staff": _VIEW | _MANAGE,
         "department_cadre": _VIEW
-        | {"liaison.change_campaignassignment", "liaison.add_activity", "liaison.add_finding"},
+        | {
+            "liaison.change_campaignassignment",
+            "liaison.add_activity",
+            "liaison.change_activity",
+            "liaison.delete_activity",
+            "liaison.add_finding",
+        },
         "branch_secretary": set(_VIEW),
         "branch_member": set(_VIEW),
     }

@@ -23,6 +23,13 @@ class ActivityForm(forms.Form):
     )
 
 
+class ActivityEditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Activity"), choices=ActivityKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+
 class EvidenceForm(forms.Form):
     evidence = MultipleFileField(label=_("Evidence"), required=True, widget=MultipleFileInput(attrs=EVIDENCE_TYPES))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.trash import restore, trash
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Assignment
@@ -219,6 +220,63 @@ def activity_add_evidence(*, actor, activity: Activity, evidence) -> list[Activi
         after={"evidence": [f.original_name for f in files]},
     )
     return files
+
+
+ACTIVITY_FIELDS = ["kind", "held_on", "participants", "notes"]
+
+
+def _activity_for_change(actor, activity: Activity, perm: str, message: str) -> Activity:
+    ensure_allowed(actor, perm, message=message)
+    row = Activity.objects.select_related("campaign_assignment__campaign").select_for_update(of=("self",))
+    row = row.get(pk=activity.pk)
+    ensure_allowed(actor, obj=row, action="change", message=_outside())
+    ensure_campaign_open(row.campaign_assignment.campaign)
+    return row
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, kind: str, held_on, participants: str, notes: str = "") -> Activity:
+    """Correct an activity's kind, date, participants or notes; the audit row keeps what it was."""
+    row = _activity_for_change(actor, activity, "liaison.change_activity", _("You may not edit activities."))
+    if not is_known_kind(kind):
+        raise ValidationError(
+            {"kind": _("Unknown activity kind “%(kind)s”: it must be one of the “five ones”.") % {"kind": kind}}
+        )
+    participants = (participants or "").strip()
+    if not participants:
+        raise ValidationError({"participants": _("Enter who took part.")})
+    before = snapshot(row, ACTIVITY_FIELDS)
+    row.kind, row.held_on, row.participants = kind, _clean_held_on(held_on), participants
+    row.notes = (notes or "").strip()
+    row.save(update_fields=ACTIVITY_FIELDS)
+    ensure_in_scope(row, actor=actor, message=_outside())
+    audit_record(
+        actor=actor, action="liaison.activity_update", obj=row, before=before, after=snapshot(row, ACTIVITY_FIELDS)
+    )
+    return row
+
+
+@transaction.atomic
+def activity_delete(*, actor, activity: Activity, reason: str) -> CampaignAssignment:
+    """Delete an activity with its evidence rows (nothing else depends on it), with a reason; undoable for a while."""
+    row = _activity_for_change(actor, activity, "liaison.delete_activity", _("You may not delete activities."))
+    parent = row.campaign_assignment
+    before = {**snapshot(row), "evidence": list(row.evidence.values_list("original_name", flat=True))}
+    audit_record(actor=actor, action="liaison.activity_delete", obj=row, before=before, note=(reason or "").strip())
+    trash(actor=actor, obj=row, related=list(row.evidence.all()), reason=reason)
+    return parent
+
+
+@transaction.atomic
+def activity_restore(*, actor, pk: int) -> Activity:
+    """Undo a deletion made moments ago (core.rules.UNDO_SECONDS); the same checks as deleting, again."""
+    ensure_allowed(actor, "liaison.delete_activity", message=_("You may not delete activities."))
+    row, _entry = restore(model=Activity, object_id=pk)
+    row = Activity.objects.select_related("campaign_assignment__campaign").get(pk=row.pk)
+    ensure_campaign_open(row.campaign_assignment.campaign)
+    ensure_in_scope(row, actor=actor, message=_outside())
+    audit_record(actor=actor, action="liaison.activity_restore", obj=row, after=snapshot(row))
+    return row
 
 
 @transaction.atomic

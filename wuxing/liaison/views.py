@@ -7,18 +7,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.history import record_history
 from wuxing.core.lists import paginate
+from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
 
 from . import selectors, services
 from .exports import KIND_LABELS, activities_export, findings_export, tracker_export
 from .filtersets import activity_filterset, finding_filterset, tracker_filterset
-from .forms import ActivityForm, AssignmentCreateForm, ContributionForm, EvidenceForm, FindingForm
+from .forms import ActivityEditForm, ActivityForm, AssignmentCreateForm, ContributionForm, EvidenceForm, FindingForm
 from .querysets import only_own_assignments
 from .rules import FIVE_KINDS
 
@@ -173,6 +176,71 @@ def activity_evidence_add(request, pk: int):
             messages.success(request, _("The evidence was added."))
             return redirect("liaison:assignment_detail", pk=activity.campaign_assignment_id)
     return render(request, "liaison/evidence_form.html", {"form": form, "activity": activity})
+
+
+ACTIVITY_ACTIONS = {
+    "liaison.activity_record": pgettext_lazy("history", "Recorded"),
+    "liaison.activity_evidence": pgettext_lazy("history", "Evidence added"),
+    "liaison.activity_update": pgettext_lazy("history", "Edited"),
+    "liaison.activity_delete": pgettext_lazy("history", "Deleted"),
+    "liaison.activity_restore": pgettext_lazy("history", "Deletion undone"),
+}
+
+
+@login_required
+@permission_required("liaison.view_activity", raise_exception=True)
+def activity_detail(request, pk: int):
+    """One activity with its evidence and its history; edit and delete for who may."""
+    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    is_open = activity.campaign_assignment.campaign.is_open
+    context = {
+        "activity": activity,
+        "row": activity.campaign_assignment,
+        "history": record_history(type(activity), activity.pk, actions=ACTIVITY_ACTIONS),
+        "can_change": request.user.has_perm("liaison.change_activity") and is_open,
+        "can_delete": request.user.has_perm("liaison.delete_activity") and is_open,
+    }
+    return render(request, "liaison/activity_detail.html", context)
+
+
+@login_required
+@permission_required("liaison.change_activity", raise_exception=True)
+def activity_edit(request, pk: int):
+    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    initial = {f: getattr(activity, f) for f in ("kind", "held_on", "participants", "notes")}
+    form = ActivityEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("liaison:activity_detail", pk=activity.pk)
+    return render(request, "liaison/activity_edit.html", {"form": form, "activity": activity})
+
+
+@login_required
+@permission_required("liaison.delete_activity", raise_exception=True)
+@require_POST
+def activity_delete(request, pk: int):
+    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    parent = services.activity_delete(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+    deleted_message(
+        request,
+        _("The activity “%(activity)s” was deleted.") % {"activity": activity},
+        reverse("liaison:activity_restore", args=[pk]),
+    )
+    return redirect("liaison:assignment_detail", pk=parent.pk)
+
+
+@login_required
+@permission_required("liaison.delete_activity", raise_exception=True)
+@require_POST
+def activity_restore(request, pk: int):
+    activity = services.activity_restore(actor=request.user, pk=pk)
+    messages.success(request, _("The deletion was undone."))
+    return redirect("liaison:activity_detail", pk=activity.pk)
 
 
 @login_required

@@ -28,6 +28,9 @@ class OrgConfig(AppConfig):
         "system_admin": {"org.approve_rolegrant"},
     }
 
+    def ready(self):
+        from . import receivers  # noqa: F401  (a row per signed-in browser, see receivers.py)
+
     def nav_items(self, user):
         items = []
         if user.has_perm("org.change_orgunit"):

@@ -388,3 +388,24 @@ class OrgImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class UserSession(models.Model):
+    """A browser signed in to an account: kept at sign-in so the user can see and end their other sessions.
+
+    The session itself lives in Django's session store; this row names it, with where and in what it was opened.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(_("session"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,7 +8,7 @@ from django.http import Http404
 from wuxing.core.roles import ADMIN_ROLES, Role
 
 from .choices import GrantStatus, UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleGrant, User
+from .models import Assignment, Branch, Department, OrgUnit, Person, RoleGrant, User, UserSession
 
 
 def _assignment_prefetch():
@@ -158,3 +158,68 @@ def role_grant_list(*, user):
                 | Q(unit__isnull=True, branch__isnull=True, user__person__office__path__startswith=path)
             )
     return grants.filter(q).exclude(user=user)
+
+
+def session_store():
+    """The configured session store's class (the database by default)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def browser_label(user_agent: str) -> str:
+    """A short name for a browser from its user agent ("Chrome · Windows"), "" when unknown."""
+    agent = user_agent or ""
+    browser = next(
+        (
+            name
+            for key, name in (
+                ("Edg/", "Edge"),
+                ("MicroMessenger", "微信"),
+                ("DingTalk", "钉钉"),
+                ("Firefox", "Firefox"),
+                ("Chrome", "Chrome"),
+                ("Safari", "Safari"),
+            )
+            if key in agent
+        ),
+        "",
+    )
+    system = next(
+        (
+            name
+            for key, name in (
+                ("Android", "Android"),
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Windows", "Windows"),
+                ("Mac OS", "macOS"),
+                ("Linux", "Linux"),
+            )
+            if key in agent
+        ),
+        "",
+    )
+    return " · ".join(x for x in (browser, system) if x)
+
+
+def session_list(*, user, current_key: str | None) -> list[dict]:
+    """The user's own signed-in browsers still alive, the current one first (at most 20)."""
+    store = session_store()
+    rows = []
+    for row in UserSession.objects.filter(user=user).order_by("-created_at", "-id")[:20]:
+        if row.session_key != current_key and not store().exists(row.session_key):
+            continue
+        rows.append(
+            {
+                "pk": row.pk,
+                "current": row.session_key == current_key,
+                "created_at": row.created_at,
+                "ip_address": row.ip_address or "",
+                "browser": browser_label(row.user_agent),
+            }
+        )
+    rows.sort(key=lambda r: not r["current"])
+    return rows

@@ -16,7 +16,7 @@ from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
 from .choices import BranchKind, GrantStatus, StarSet, UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, RoleGrant, User
+from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, RoleGrant, User, UserSession
 from .rules import (
     can_approve_grant,
     can_be_child,
@@ -652,6 +652,42 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
 
 @transaction.atomic
 def account_sign_out_everywhere(*, actor: User) -> int:
-    """End every API token of the actor's account (the page signs the browser out too)."""
+    """End every API token and every other signed-in browser of the actor's account (the page signs the browser
+    out too)."""
     audit_record(actor=actor, action="user.sign_out_everywhere", obj=actor)
+    _end_sessions(UserSession.objects.filter(user=actor))
     return tokens_revoke_all(actor=actor, user=actor, reason="sign_out_everywhere")
+
+
+def _end_sessions(rows) -> int:
+    from .selectors import session_store
+
+    store = session_store()
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return len(keys)
+
+
+def session_renamed(*, old_key: str | None, new_key: str | None) -> None:
+    """The browser kept its sign-in under a new session key (after a password change)."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+@transaction.atomic
+def sessions_end(*, actor: User, current_key: str | None, pk: int | None = None) -> int:
+    """Sign the actor's account out of its other browsers (all, or the one `pk` names); never the current one,
+    never another account's."""
+    if is_system(actor) or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Only a signed-in user ends their own sessions."))
+    rows = UserSession.objects.filter(user=actor).exclude(session_key=current_key or "")
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+        if not rows.exists():
+            raise ValidationError(_("That session is not one of your other sessions."))
+    ended = _end_sessions(rows)
+    if ended:
+        audit_record(actor=actor, action="user.sessions_end", obj=actor, after={"count": ended})
+    return ended

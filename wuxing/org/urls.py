@@ -38,5 +38,6 @@ urlpatterns = [
     path("accounts/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("me/", views.my_account, name="my_account"),
     path("me/tokens/<str:key>/revoke/", views.my_token_revoke, name="my_token_revoke"),
+    path("me/sessions/end/", views.my_sessions_end, name="my_sessions_end"),
     path("me/sign-out-everywhere/", views.my_sign_out_everywhere, name="my_sign_out_everywhere"),
 ]

@@ -280,7 +280,21 @@ def user_unlock(request, pk: int):
 
 @login_required
 def my_account(request):
-    """The signed-in user's own account: change the password, see and revoke API tokens, sign out everywhere."""
+    """The signed-in user's own account: change the password, see and end their sessions, see and revoke API
+    tokens, sign out everywhere."""
+    form, done = _password_form(request)
+    if done:
+        return redirect("org:my_account")
+    context = {
+        "form": form,
+        "tokens": token_list(user=request.user),
+        "sessions": selectors.session_list(user=request.user, current_key=request.session.session_key),
+    }
+    return render(request, "org/account_detail.html", context)
+
+
+def _password_form(request):
+    """The password change form, bound on POST; (form, True) once the password is changed."""
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,11 +306,38 @@ def my_account(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password is changed; your API tokens are revoked."))
-            return redirect("org:my_account")
-    context = {"form": form, "tokens": token_list(user=request.user)}
-    return render(request, "org/account_detail.html", context)
+            old_key = request.session.session_key
+            update_session_auth_hash(request, request.user)  # gives this browser a new session key
+            services.session_renamed(old_key=old_key, new_key=request.session.session_key)
+            # The other browsers no longer match the password; their rows go too.
+            services.sessions_end(actor=request.user, current_key=request.session.session_key)
+            messages.success(
+                request, _("Your password is changed; your API tokens are revoked and your other sessions ended.")
+            )
+            return form, True
+    return form, False
+
+
+@login_required
+def password_change(request):
+    """/accounts/password/: the signed-in user changes their own password."""
+    form, done = _password_form(request)
+    if done:
+        return redirect("org:my_account")
+    return render(request, "org/password_change.html", {"form": form})
+
+
+@login_required
+@require_POST
+def my_sessions_end(request):
+    """End the user's other sessions: the one named by `session`, or all of them."""
+    raw = request.POST.get("session", "")
+    pk = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    if raw and pk is None:
+        raise ValidationError(_("That session is not one of your other sessions."))
+    ended = services.sessions_end(actor=request.user, current_key=request.session.session_key, pk=pk)
+    messages.success(request, _("%(n)d other session(s) signed out.") % {"n": ended})
+    return redirect("org:my_account")
 
 
 @login_required

@@ -6,8 +6,10 @@ still awaits the office leader. Everything goes through the services with actor=
 they exist, for the letters' confirmations). Deterministic: no randomness.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
@@ -15,6 +17,7 @@ from wuxing.org.models import Assignment, Branch, User
 from wuxing.targets.selectors import target_get, target_summaries
 
 from . import services
+from .models import Pledge
 
 # Per star code: (measure, description, resources, [(milestone, month, day, target value, unit)])
 MEASURES = {
@@ -116,6 +119,24 @@ MEASURES = {
 
 AWAITING_LEADER_2026 = "012"  # 安居新村: its letter awaits the office leader (confirmed in the walkthrough)
 WALKTHROUGH_SECRETARY = "008"  # 柳营村: its secretary is the demo secretary account
+# When the 2026 letters were signed (the work plan's 对标申领 stage, after the targets' resolutions were published):
+# each branch's secretary on a working day of the second half of March, the office leader a day or two later.
+SIGNING_2026 = (date(2026, 3, 16), date(2026, 3, 31))
+
+
+def _signing_days(number: int) -> tuple[date, date]:
+    """The secretary's and the office leader's day for the `number`-th letter, inside SIGNING_2026."""
+    first, last = SIGNING_2026
+    days = [
+        first + timedelta(days=d) for d in range((last - first).days - 1) if (first + timedelta(days=d)).weekday() < 5
+    ]
+    secretary = days[number % len(days)]
+    leader = secretary + timedelta(days=1 + number % 2)
+    return secretary, min(leader, last)
+
+
+def _at(day: date, hour: int, minute: int):
+    return min(timezone.make_aware(datetime.combine(day, time(hour, minute))), timezone.now())
 
 
 def _plan(target, people, year) -> tuple[int, int]:
@@ -179,6 +200,12 @@ def load(*, office, say):
         services.pledge_confirm(actor=secretary or DEMO, pledge=pledge, side="secretary")
         if suffix != AWAITING_LEADER_2026:
             services.pledge_confirm(actor=leader_user or DEMO, pledge=pledge, side="leader")
+        # The services stamp the moment of loading: the letter carries the days it was really signed.
+        secretary_day, leader_day = _signing_days(pledges)
+        stamps = {"secretary_confirmed_at": _at(secretary_day, 9, 30 + pledges % 20)}
+        if suffix != AWAITING_LEADER_2026:
+            stamps["leader_confirmed_at"] = _at(leader_day, 15, 10 + pledges % 30)
+        Pledge.objects.filter(pk=pledge.pk).update(**stamps)
         pledges += 1
     say(f"      2026年度：一村一策 {measures} 项措施、{milestones} 个节点")
     say(f"        {pledges} 份责任书（{branches[AWAITING_LEADER_2026].name}待党工委书记确认）")

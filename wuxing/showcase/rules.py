@@ -61,3 +61,24 @@ def compute_target_rise(last_level: int | None, target_level: int | None) -> int
     if last_level is None or target_level is None:
         return None
     return target_level - last_level
+
+
+# The records a project keeps that depend on another record (a member's services, a team's volunteers and
+# activities, a grid's workers and incidents): a record with dependants is not deleted.
+RECORD_DEPENDANTS = {"member": ("services",), "team": ("volunteers", "activities"), "grid": ("workers", "incidents")}
+
+# Whole numbers of the records, with their bounds.
+RECORD_NUMBER_BOUNDS = {"issue_count": (1, 500), "volunteer_count": (1, 10000), "households": (0, 1000000)}
+
+
+def record_problems(kind: str, values: dict, *, registered_on: date | None = None) -> dict[str, str]:
+    """What is wrong between the fields of an edited record (field → message id); the single fields are checked
+    one by one in the service, as when the record is added."""
+    problems = {}
+    if kind == "agreement" and values.get("term_end") and values["term_end"] < values["signed_on"]:
+        problems["term_end"] = "agreement_ends_before_signed"
+    if kind == "service" and registered_on and values["served_on"] < registered_on:
+        problems["served_on"] = "service_before_registration"
+    if kind == "volunteer_activity" and values["hours"] > values["volunteer_count"] * 24:
+        problems["hours"] = "hours_beyond_a_day"
+    return problems

@@ -8,15 +8,18 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
+from wuxing.core.trash import restore, trash
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 
+from . import rules
 from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
 from .models import (
     Agreement,
@@ -496,3 +499,129 @@ def incident_close(*, actor, incident: GridIncident, closed_on=None, result: str
     incident.result = _text(result, "result")
     incident.save(update_fields=["closed_on", "result"])
     return _record(actor, project, incident, "incident_close")
+
+
+# --- correcting and deleting records ------------------------------------------------------------------------------
+
+# record kind → (model, path from the record to its project, the structure that keeps it, fields a user edits)
+RECORD_KINDS = {
+    "agreement": (Agreement, "project", RecordStructure.AGREEMENTS, ["partner", "content", "signed_on", "term_end"]),
+    "member": (InServiceMember, "project", RecordStructure.MEMBERS, ["name", "employer", "registered_on"]),
+    "service": (ServiceRecord, "member__project", RecordStructure.MEMBERS, ["served_on", "content", "hours"]),
+    "session": (
+        TeaSession,
+        "project",
+        RecordStructure.SESSIONS,
+        ["held_on", "issues", "issue_count", "answers", "follow_up"],
+    ),
+    "team": (VolunteerTeam, "project", RecordStructure.VOLUNTEERS, ["name", "captain"]),
+    "volunteer": (Volunteer, "team__project", RecordStructure.VOLUNTEERS, ["name", "joined_on"]),
+    "volunteer_activity": (
+        VolunteerActivity,
+        "team__project",
+        RecordStructure.VOLUNTEERS,
+        ["held_on", "title", "volunteer_count", "hours"],
+    ),
+    "grid": (Grid, "project", RecordStructure.GRID, ["name", "area", "households"]),
+    "grid_worker": (GridWorker, "grid__project", RecordStructure.GRID, ["name", "role"]),
+    "incident": (GridIncident, "grid__project", RecordStructure.GRID, ["reported_on", "category", "description"]),
+}
+NOT_FUTURE_EXCEPT = {"term_end"}
+PROBLEM_MESSAGES = {
+    "agreement_ends_before_signed": _lazy("The agreement cannot end before it is signed."),
+    "service_before_registration": _lazy("The service is dated before the member registered with the community."),
+    "hours_beyond_a_day": _lazy("The hours are more than the volunteers can serve in one day."),
+}
+
+
+def record_kind(kind: str):
+    if kind not in RECORD_KINDS:
+        raise ValidationError(_("Unknown kind of record."))
+    return RECORD_KINDS[kind]
+
+
+def record_project(record) -> FeatureProject:
+    """The feature project a record belongs to."""
+    for model, path, _structure, _fields in RECORD_KINDS.values():
+        if isinstance(record, model):
+            obj = record
+            for step in path.split("__"):
+                obj = getattr(obj, step)
+            return obj
+    raise ValidationError(_("Unknown kind of record."))
+
+
+def _record_for_change(actor, kind: str, record):
+    model, path, structure, fields = record_kind(kind)
+    row = model.objects.select_for_update(of=("self",)).get(pk=record.pk)
+    project = _project_for_change(actor, record_project(row), structure)
+    return row, project, fields
+
+
+def _clean_record_value(model, name: str, value):
+    field = model._meta.get_field(name)
+    required = not (field.blank or field.null)
+    if isinstance(field, models.DateField):
+        return _date(value, name, required=required, not_future=name not in NOT_FUTURE_EXCEPT)
+    if isinstance(field, models.DecimalField):
+        return _hours(value, name)
+    if isinstance(field, models.IntegerField):
+        try:
+            number = int(value if value not in (None, "") else 0)
+        except (TypeError, ValueError):
+            raise ValidationError({name: _("Enter a whole number.")}) from None
+        low, high = rules.RECORD_NUMBER_BOUNDS.get(name, (0, 1000000))
+        if not low <= number <= high:
+            raise ValidationError(
+                {name: _("Enter a number between %(low)d and %(high)d.") % {"low": low, "high": high}}
+            )
+        return number
+    if field.choices:
+        if value not in dict(field.flatchoices):
+            raise ValidationError({name: _("Choose one of the options.")})
+        return value
+    return _text(value, name, required=required, max_length=getattr(field, "max_length", None))
+
+
+@transaction.atomic
+def record_update(*, actor, kind: str, record, **values):
+    """Correct a record of a feature project, with the checks of adding it; the audit row keeps what it was."""
+    row, project, fields = _record_for_change(actor, kind, record)
+    model = type(row)
+    cleaned = {name: _clean_record_value(model, name, values.get(name)) for name in fields}
+    registered_on = row.member.registered_on if kind == "service" else None
+    problems = rules.record_problems(kind, cleaned, registered_on=registered_on)
+    if problems:
+        raise ValidationError({field: str(PROBLEM_MESSAGES[code]) for field, code in problems.items()})
+    before = snapshot(row, fields)
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+    row.save(update_fields=fields)
+    ensure_in_scope(project, actor=actor, action="change")
+    audit_record(actor=actor, action="showcase.record_update", obj=row, before=before, after=snapshot(row, fields))
+    return row
+
+
+@transaction.atomic
+def record_delete(*, actor, kind: str, record, reason: str) -> FeatureProject:
+    """Delete a record nothing depends on, with a reason; it can be put back for a few seconds."""
+    row, project, _fields = _record_for_change(actor, kind, record)
+    for related in rules.RECORD_DEPENDANTS.get(kind, ()):
+        if getattr(row, related).exists():
+            raise ValidationError(_("Other records depend on this one: delete them first."))
+    reason = (reason or "").strip()
+    audit_record(actor=actor, action="showcase.record_delete", obj=row, before=snapshot(row), note=reason)
+    trash(actor=actor, obj=row, reason=reason)
+    return project
+
+
+@transaction.atomic
+def record_restore(*, actor, kind: str, pk: int):
+    """Undo a deletion made moments ago (core.rules.UNDO_SECONDS), with the checks of deleting it."""
+    model, _path, structure, _fields = record_kind(kind)
+    ensure_allowed(actor, "showcase.change_featureproject", message=_("You may not change this feature project."))
+    row, _entry = restore(model=model, object_id=pk)
+    project = _project_for_change(actor, record_project(row), structure)
+    ensure_in_scope(project, actor=actor, action="change")
+    audit_record(actor=actor, action="showcase.record_restore", obj=row, after=snapshot(row))
+    return row

@@ -16,6 +16,9 @@ urlpatterns = [
     path("milestones/<int:pk>/done/", views.milestone_complete, name="milestone_complete"),
     path("projects/<int:pk>/evidence/", views.project_evidence_add, name="project_evidence_add"),
     path("records/<str:record>/<int:parent>/new/", views.record_add, name="record_add"),
+    path("records/<str:record>/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<str:record>/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("records/<str:record>/<int:pk>/restore/", views.record_restore, name="record_restore"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/thumbnail/", views.evidence_file, {"thumbnail": True}, name="evidence_thumbnail"),
 ]

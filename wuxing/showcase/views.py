@@ -5,18 +5,21 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.history import record_history
+from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_list
 
 from . import forms as f
-from . import selectors, services
+from . import rules, selectors, services
 from .choices import RecordStructure
 from .exports import kinds_export, project_records_export, site_projects_export, sites_export
 from .filtersets import site_filterset
@@ -324,3 +327,74 @@ def kind_list(request):
             "structures": RecordStructure,
         },
     )
+
+
+RECORD_ACTIONS = {
+    "showcase.record_update": pgettext_lazy("history", "Corrected"),
+    "showcase.record_delete": pgettext_lazy("history", "Deleted"),
+    "showcase.record_restore": pgettext_lazy("history", "Deletion undone"),
+}
+
+
+def _record_to_change(request, record: str, pk: int):
+    """A record (of kind `record`) of a feature project the user may change, or 404."""
+    if record not in services.RECORD_KINDS:
+        raise Http404
+    model, path, _structure, _fields = services.RECORD_KINDS[record]
+    projects = selectors.projects_to_change(user=request.user)
+    return get_object_or_404(model.objects.filter(**{f"{path}__in": projects}), pk=pk)
+
+
+@login_required
+@permission_required("showcase.change_featureproject", raise_exception=True)
+def record_edit(request, record: str, pk: int):
+    """Correct a record of a feature project, or delete it; its history of corrections."""
+    row = _record_to_change(request, record, pk)
+    project = services.record_project(row)
+    fields = services.RECORD_KINDS[record][3]
+    form = RECORDS[record][0](request.POST or None, initial={name: getattr(row, name) for name in fields})
+    for field in form.fields.values():
+        if getattr(field.widget, "input_type", "") == "date":
+            field.widget.format = "%Y-%m-%d"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_update(actor=request.user, kind=record, record=row, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("showcase:project_detail", pk=project.pk)
+    context = {
+        "form": form,
+        "project": project,
+        "row": row,
+        "record": record,
+        "history": record_history(type(row), row.pk, actions=RECORD_ACTIONS),
+        "deletable": not any(getattr(row, r).exists() for r in rules.RECORD_DEPENDANTS.get(record, ())),
+    }
+    return render(request, "showcase/record_edit.html", context)
+
+
+@login_required
+@permission_required("showcase.change_featureproject", raise_exception=True)
+@require_POST
+def record_delete(request, record: str, pk: int):
+    row = _record_to_change(request, record, pk)
+    project = services.record_delete(actor=request.user, kind=record, record=row, reason=request.POST.get("reason", ""))
+    deleted_message(
+        request,
+        _("The record “%(record)s” was deleted.") % {"record": row},
+        reverse("showcase:record_restore", args=[record, pk]),
+    )
+    return redirect("showcase:project_detail", pk=project.pk)
+
+
+@login_required
+@permission_required("showcase.change_featureproject", raise_exception=True)
+@require_POST
+def record_restore(request, record: str, pk: int):
+    if record not in services.RECORD_KINDS:
+        raise Http404
+    row = services.record_restore(actor=request.user, kind=record, pk=pk)
+    messages.success(request, _("The deletion was undone."))
+    return redirect("showcase:project_detail", pk=services.record_project(row).pk)

@@ -60,7 +60,7 @@ from wuxing.rhythm.models import (
     Meeting,
     Notification,
 )
-from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
+from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence, TeaSession
 from wuxing.standards.models import Standard, StandardDraft
 from wuxing.supervision.models import (
     ActivityTag,
@@ -126,6 +126,9 @@ PAGE_OBJECTS = {
     "targets:baseline_evidence": {"pk": BaselineEvidence},
     "deliberations:deliberation_detail": {"pk": Deliberation},
     "deliberations:deliberation_step": {"pk": Deliberation},
+    "deliberations:step_edit": {"pk": DeliberationStep},
+    "deliberations:step_delete": {"pk": DeliberationStep},
+    "deliberations:step_restore": {"pk": DeliberationStep},
     "deliberations:deliberation_implementation": {"pk": Deliberation},
     "deliberations:deliberation_close": {"pk": Deliberation},
     "deliberations:step_attachment": {"pk": StepAttachment},
@@ -147,6 +150,8 @@ PAGE_OBJECTS = {
     "checklists:report_card_pdf": {"pk": Branch},
     "checklists:item_detail": {"pk": ChecklistItem},
     "checklists:item_edit": {"pk": ChecklistItem},
+    "checklists:item_retire": {"pk": ChecklistItem},
+    "checklists:item_unretire": {"pk": ChecklistItem},
     "checklists:checkin_create": {"pk": ChecklistItem},
     "checklists:evidence_file": {"pk": CheckInEvidence},
     "checklists:evidence_thumb": {"pk": CheckInEvidence},
@@ -156,6 +161,10 @@ PAGE_OBJECTS = {
     "liaison:assignment_edit": {"pk": CampaignAssignment},
     "liaison:activity_create": {"pk": CampaignAssignment},
     "liaison:activity_evidence_add": {"pk": Activity},
+    "liaison:activity_detail": {"pk": Activity},
+    "liaison:activity_edit": {"pk": Activity},
+    "liaison:activity_delete": {"pk": Activity},
+    "liaison:activity_restore": {"pk": Activity},
     "liaison:evidence_file": {"pk": ActivityEvidence},
     "liaison:evidence_thumbnail": {"pk": ActivityEvidence},
     "liaison:finding_create": {"branch_pk": Branch},
@@ -167,6 +176,9 @@ PAGE_OBJECTS = {
     "showcase:milestone_complete": {"pk": Milestone},
     "showcase:project_evidence_add": {"pk": FeatureProject},
     "showcase:record_add": {"parent": FeatureProject},
+    "showcase:record_edit": {"pk": TeaSession},
+    "showcase:record_delete": {"pk": TeaSession},
+    "showcase:record_restore": {"pk": TeaSession},
     "showcase:evidence_file": {"pk": ProjectEvidence},
     "showcase:evidence_thumbnail": {"pk": ProjectEvidence},
     "portal:branch_detail": {"pk": Branch},
@@ -383,6 +395,8 @@ def string_arguments(name, world, user):
         return {"key": world.leader_token_key}
     if name == "showcase:record_add":
         return {"record": "agreement"}
+    if name in ("showcase:record_edit", "showcase:record_delete", "showcase:record_restore"):
+        return {"record": "session"}
     if name == "rhythm:calendar_feed":
         return {"token": "not-a-token"}
     return {}

@@ -33,6 +33,9 @@ PAGES = [
     ("checklists:item_detail", lambda w: [w.item.pk], "get", "cadre", [("leader_b", 404), ("auditor", 403)], 200),
     ("checklists:item_edit", lambda w: [w.item.pk], "get", "secretary", [("leader_b", 404), ("cadre", 403)], 200),
     ("checklists:checkin_create", lambda w: [w.item.pk], "post", "secretary", [("leader_b", 404), ("cadre", 403)], 400),
+    # Retiring without a reason is refused with a message (302 back); test_retire.py retires and undoes.
+    ("checklists:item_retire", lambda w: [w.item.pk], "post", "secretary", [("leader_b", 404), ("cadre", 403)], 302),
+    ("checklists:item_unretire", lambda w: [w.item.pk], "post", "secretary", [("leader_b", 404), ("cadre", 403)], 302),
     ("checklists:evidence_file", lambda w: [w.evidence.pk], "get", "cadre", [("leader_b", 404), ("auditor", 403)], 200),
     (
         "checklists:evidence_thumb",

@@ -147,6 +147,8 @@ WRITES = [
         lambda w: {"value": "3", "corrects": w.checkin.pk, "reason": "更正"},
     ),
     ("checklists:evidence_publish", lambda w: [w.evidence.pk], "post", lambda w: {"published": "1"}),
+    ("checklists:item_retire", lambda w: [w.item.pk], "post", lambda w: {"reason": "重复"}),
+    ("checklists:item_unretire", lambda w: [w.item.pk], "post", lambda w: {}),
     (
         "checklists:evidence_publish_batch",
         lambda w: [w.item.pk],
@@ -181,7 +183,7 @@ def test_every_page_of_the_app_is_classified():
 
 def _state():
     return (
-        list(ChecklistItem.objects.order_by("id").values_list("title", "target_value")),
+        list(ChecklistItem.objects.order_by("id").values_list("title", "target_value", "retired_at")),
         CheckIn.objects.count(),
         sorted(CheckInEvidence.objects.values_list("pk", "published")),
     )

@@ -78,3 +78,15 @@ def test_admin_roles_see_no_branch_data():
         perms = permissions_for_roles([role])
         assert "org.view_branch" not in perms
     assert permissions_for_roles([Role.AUDITOR]) == {"core.view_auditlog"}
+
+
+def test_a_deletion_can_be_undone_for_ten_seconds_only():
+    from wuxing.core.rules import UNDO_SECONDS, undo_still_open
+
+    deleted = datetime(2026, 11, 29, 9, 0, 0, tzinfo=UTC)
+    assert UNDO_SECONDS == 10
+    assert undo_still_open(deleted, deleted)
+    assert undo_still_open(deleted, deleted + timedelta(seconds=10))
+    assert not undo_still_open(deleted, deleted + timedelta(seconds=10, microseconds=1))
+    assert not undo_still_open(deleted, deleted - timedelta(seconds=1))  # a clock set back
+    assert not undo_still_open(None, deleted)

@@ -12,6 +12,9 @@ COVERED = {
     "deliberations:deliberation_implementation",
     "deliberations:deliberation_close",
     "deliberations:step_attachment",
+    "deliberations:step_edit",
+    "deliberations:step_delete",
+    "deliberations:step_restore",
     "deliberations:procedure_settings",
     "deliberations_public:notice_list",
     "deliberations_public:notice_detail",
@@ -27,6 +30,10 @@ PAGES = [
     ("deliberations:deliberation_step", lambda w: [w.deliberation.pk], "post", "secretary", "leader", 403),
     ("deliberations:deliberation_implementation", lambda w: [w.deliberation.pk], "post", "secretary", "leader", 403),
     ("deliberations:deliberation_close", lambda w: [w.deliberation.pk], "post", "secretary", "leader", 403),
+    ("deliberations:step_edit", lambda w: [w.step.pk], "get", "secretary", "leader", 403),
+    ("deliberations:step_edit", lambda w: [w.step.pk], "get", "secretary", "leader_b", 403),
+    ("deliberations:step_delete", lambda w: [w.step.pk], "post", "secretary", "leader", 403),
+    ("deliberations:step_restore", lambda w: [w.step.pk], "post", "secretary", "leader", 403),
 ]
 
 

@@ -54,6 +54,39 @@ def test_no_step_is_recorded_once_the_campaign_is_closed(client, closed, name, d
     assert "step_form" not in shown.context and not shown.context["can_record"]
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("deliberations:step_edit", {"held_on": "2026-11-03", "chair": "改"}),
+        ("deliberations:step_delete", {"reason": "录错了"}),
+    ],
+)
+def test_no_step_is_corrected_or_deleted_once_the_campaign_is_closed(client, closed, name, data):
+    before = _state()
+    client.force_login(closed.tc.users.secretary)
+    page = reverse("deliberations:deliberation_detail", args=[closed.deliberation.pk])
+    response = client.post(reverse(name, args=[closed.step.pk]), data, HTTP_REFERER=page)
+    assert response.status_code in (200, 302, 400), name
+    assert _state() == before, name
+    closed.step.refresh_from_db()
+    assert closed.step.chair == "甲一书记"
+    shown = client.get(page)
+    text = response.content.decode() + " ".join(str(m) for m in shown.context["messages"])
+    assert "已结束" in text, name
+
+
+def test_a_deleted_step_is_not_restored_once_the_campaign_is_closed(client, world):
+    pk = world.step.pk
+    services.step_delete(actor=SYSTEM, step=world.step, reason="录错了")
+    campaign_set_status(actor=SYSTEM, campaign=world.tc.campaign, status="closed")
+    client.force_login(world.tc.users.secretary)
+    page = reverse("deliberations:deliberation_detail", args=[world.deliberation.pk])
+    response = client.post(reverse("deliberations:step_restore", args=[pk]), HTTP_REFERER=page)
+    assert response.status_code == 302
+    assert not DeliberationStep.objects.filter(pk=pk).exists()
+    assert "已结束" in " ".join(str(m) for m in client.get(page).context["messages"])
+
+
 def test_no_target_deliberation_is_opened_for_a_closed_campaign(client, closed):
     client.force_login(closed.tc.users.secretary)
     response = client.post(

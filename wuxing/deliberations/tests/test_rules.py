@@ -179,3 +179,11 @@ def test_r6_should_attend_comes_from_the_branch_records():
     assert rules.attendance_basis_problems(52, 52, "") == []
     assert [p.code for p in rules.attendance_basis_problems(30, None, "")] == ["should_attend_unrecorded"]
     assert rules.attendance_basis_problems(None, 52, "") == []
+
+
+def test_only_the_last_recorded_step_may_change():
+    from wuxing.deliberations.rules import is_last_step
+
+    assert is_last_step(3, [1, 2, 3])
+    assert not is_last_step(2, [1, 2, 3])
+    assert is_last_step(1, [1])

@@ -19,6 +19,8 @@ PAGES = [
     ("liaison:activity_create", lambda w: [w.own.pk], "cadre", [("leader_b", 404), ("secretary", 403)]),
     ("liaison:activity_create", lambda w: [w.other.pk], "staff", [("cadre", 404)]),
     ("liaison:activity_list", lambda w: [], "secretary", [("auditor", 403)]),
+    ("liaison:activity_detail", lambda w: [w.activity.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("liaison:activity_edit", lambda w: [w.activity.pk], "cadre", [("leader_b", 404), ("secretary", 403)]),
     ("liaison:activity_evidence_add", lambda w: [w.activity.pk], "cadre", [("leader_b", 404), ("secretary", 403)]),
     ("liaison:evidence_file", lambda w: [w.evidence.pk], "secretary", [("leader_b", 404), ("auditor", 404)]),
     ("liaison:evidence_thumbnail", lambda w: [w.evidence.pk], "leader", [("leader_b", 404)]),
@@ -27,7 +29,11 @@ PAGES = [
 ]
 
 # POST-only actions and the test covering them.
-POST_ONLY = {"liaison:assignment_sync": "test_sync_takes_new_standing_assignments_in_for_staff_only"}
+POST_ONLY = {
+    "liaison:assignment_sync": "test_sync_takes_new_standing_assignments_in_for_staff_only",
+    "liaison:activity_delete": "test_edit_undo.py::test_delete_and_undo_stay_in_scope",
+    "liaison:activity_restore": "test_edit_undo.py::test_delete_and_undo_stay_in_scope",
+}
 
 COVERED = {p[0] for p in PAGES} | set(POST_ONLY)
 

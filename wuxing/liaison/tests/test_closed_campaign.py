@@ -21,6 +21,7 @@ READ_ONLY = {
     "tracker",
     "assignment_detail",
     "activity_list",
+    "activity_detail",
     "finding_list",
     "evidence_file",
     "evidence_thumbnail",
@@ -37,9 +38,14 @@ def closed(org, campaign, assignments):
     activity = services.activity_record(
         actor=SYSTEM, campaign_assignment=own, kind="party_lecture", held_on=TODAY, participants="全体党员"
     )
+    gone = services.activity_record(
+        actor=SYSTEM, campaign_assignment=own, kind="heart_talk", held_on=TODAY, participants="两委"
+    )
+    gone_pk = gone.pk
+    services.activity_delete(actor=SYSTEM, activity=gone, reason="重复录入")
     campaign_set_status(actor=SYSTEM, campaign=campaign, status="closed")
     campaign.refresh_from_db()
-    return type("Closed", (), {"campaign": campaign, "own": own, "activity": activity, "org": org})
+    return type("Closed", (), {"campaign": campaign, "own": own, "activity": activity, "gone_pk": gone_pk, "org": org})
 
 
 # url name → (url args and query from the world, POST data)
@@ -62,6 +68,12 @@ WRITES = {
         lambda w: ([w.own.pk], ""),
         lambda w: {"kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "两委", "evidence": [_photo()]},
     ),
+    "activity_edit": (
+        lambda w: ([w.activity.pk], ""),
+        lambda w: {"kind": "heart_talk", "held_on": TODAY.isoformat(), "participants": "改了"},
+    ),
+    "activity_delete": (lambda w: ([w.activity.pk], ""), lambda w: {"reason": "重复"}),
+    "activity_restore": (lambda w: ([w.gone_pk], ""), lambda w: {}),
     "activity_evidence_add": (lambda w: ([w.activity.pk], ""), lambda w: {"evidence": [_photo()]}),
     "finding_create": (
         lambda w: ([w.org.branches["a1"].pk], f"?campaign={w.campaign.pk}"),

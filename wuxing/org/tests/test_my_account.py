@@ -101,3 +101,60 @@ def test_accounts_created_by_the_system_need_no_change():
 
     user = user_create(actor=SystemActor("demo"), username="ada", password=PASSWORD)
     assert not user.must_change_password
+
+
+def _browser(user, agent):
+    from django.test import Client
+
+    browser = Client(HTTP_USER_AGENT=agent)
+    response = browser.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:300]
+    return browser
+
+
+def test_password_change_at_accounts_password_ends_the_other_sessions(client):
+    yuri = make_user("yuri", Role.AUDITOR)
+    phone = _browser(yuri, "Mozilla/5.0 (iPhone) MicroMessenger")
+    client.force_login(yuri)
+    assert reverse("password_change") == "/accounts/password/"
+    assert "修改密码" in client.get("/accounts/password/").content.decode()
+    data = {"old_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post("/accounts/password/", data).status_code == 302
+    assert User.objects.get(pk=yuri.pk).check_password(NEW_PASSWORD)
+    assert client.get(reverse("org:my_account")).status_code == 200
+    assert phone.get(reverse("org:my_account")).status_code == 302  # the other browser is signed out
+    assert yuri.browser_sessions.count() == 1
+
+
+def test_user_sees_their_sessions_and_signs_out_the_others_only(client):
+    zoe = make_user("zoe", Role.AUDITOR)
+    other = make_user("otto", Role.AUDITOR)
+    phone = _browser(zoe, "Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile")
+    office = _browser(zoe, "Mozilla/5.0 (Windows NT 10.0) Chrome/120")
+    stranger = _browser(other, "Mozilla/5.0 (Windows NT 10.0) Firefox/120")
+    client.force_login(zoe)
+    page = client.get(reverse("org:my_account")).content.decode()
+    assert page.count("退出该会话") == 2 and "当前浏览器" in page
+    assert "Chrome · Android" in page and "Firefox" not in page
+    # Another account's session cannot be named; nothing ends.
+    theirs = other.browser_sessions.get()
+    client.post(reverse("org:my_sessions_end"), {"session": theirs.pk}, HTTP_REFERER="/")
+    assert stranger.get(reverse("org:my_account")).status_code == 200
+    # One of my other sessions, then all of them; this browser stays signed in.
+    mine = zoe.browser_sessions.get(user_agent__contains="Android")
+    client.post(reverse("org:my_sessions_end"), {"session": mine.pk})
+    assert phone.get(reverse("org:my_account")).status_code == 302
+    assert office.get(reverse("org:my_account")).status_code == 200
+    client.post(reverse("org:my_sessions_end"))
+    assert office.get(reverse("org:my_account")).status_code == 302
+    assert client.get(reverse("org:my_account")).status_code == 200
+    assert stranger.get(reverse("org:my_account")).status_code == 200
+    assert AuditLog.objects.filter(action="user.sessions_end", actor=zoe).count() == 2
+
+
+def test_signing_out_removes_the_session_row(client):
+    ada = make_user("ada", Role.AUDITOR)
+    client.force_login(ada)
+    assert ada.browser_sessions.count() == 1
+    client.post(reverse("logout"))
+    assert ada.browser_sessions.count() == 0

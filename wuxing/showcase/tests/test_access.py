@@ -16,10 +16,17 @@ PAGES = [
     ("showcase:project_create", lambda w: [w.site.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
     ("showcase:project_detail", lambda w: [w.project.pk], "reviewer", [("leader_b", 404), ("secretary", 404)]),
     ("showcase:record_add", lambda w: ["team", w.project.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
+    ("showcase:record_edit", lambda w: ["team", w.team.pk], "staff", [("leader_b", 404), ("cadre", 403)]),
     ("showcase:evidence_file", lambda w: [w.evidence.pk], "leader", [("leader_b", 404), ("secretary", 404)]),
     ("showcase:evidence_thumbnail", lambda w: [w.evidence.pk], "staff", [("leader_b", 404)]),
 ]
-POST_ONLY = {"showcase:milestone_add", "showcase:milestone_complete", "showcase:project_evidence_add"}
+POST_ONLY = {
+    "showcase:milestone_add",
+    "showcase:milestone_complete",
+    "showcase:project_evidence_add",
+    "showcase:record_delete",  # test_records_edit.py
+    "showcase:record_restore",  # test_records_edit.py
+}
 PUBLIC = [
     ("showcase_public:site_list", lambda w: [w.org.office_a.code]),
     ("showcase_public:site_detail", lambda w: [w.org.office_a.code, w.site.pk]),
@@ -37,6 +44,7 @@ class World:
         self.evidence = services.project_add_evidence(
             actor=SYSTEM, project=self.project, evidence=[as_upload(sample_jpeg("志愿"), "v.jpg", "image/jpeg")]
         )[0]
+        self.team = services.team_add(actor=SYSTEM, project=self.project, name="红马甲")
 
 
 @pytest.fixture

@@ -81,6 +81,9 @@ class World:
         self.incident = services.incident_report(
             actor=SYSTEM, grid=self.grid, reported_on=D, category="环境", description="垃圾"
         )
+        gone = services.team_add(actor=SYSTEM, project=self.volunteers, name="重复的队")
+        self.gone_pk = gone.pk
+        services.record_delete(actor=SYSTEM, kind="team", record=gone, reason="重复")
         campaign_set_status(actor=SYSTEM, campaign=self.campaign, status="closed")
         self.campaign.refresh_from_db()
 
@@ -137,6 +140,12 @@ WRITES = {
     ),
     "record_add:grid": _record("grid", lambda w: w.grids, {"name": "二网格", "households": 10}),
     "record_add:grid_worker": _record("grid_worker", lambda w: w.grid, {"name": "李某", "role": "worker"}),
+    "record_edit": (
+        lambda w: ["record_edit", ["incident", w.incident.pk], ""],
+        lambda w: {"reported_on": D.isoformat(), "category": "改", "description": "改"},
+    ),
+    "record_delete": (lambda w: ["record_delete", ["incident", w.incident.pk], ""], lambda w: {"reason": "错"}),
+    "record_restore": (lambda w: ["record_restore", ["team", w.gone_pk], ""], lambda w: {}),
     "record_add:incident": _record(
         "incident", lambda w: w.grid, {"reported_on": D.isoformat(), "category": "环境", "description": "积水"}
     ),

@@ -36,3 +36,21 @@ def test_incident_closure():
     totals = SiteTotals(incidents_reported=8, incidents_closed=6)
     assert totals.incidents_open == 2 and totals.incident_closure_rate == 0.75
     assert SiteTotals().incident_closure_rate == 0
+
+
+def test_a_corrected_record_is_checked_across_its_fields():
+    from datetime import date
+    from decimal import Decimal
+
+    from wuxing.showcase.rules import record_problems
+
+    signed = {"signed_on": date(2026, 3, 1), "term_end": date(2026, 2, 1)}
+    assert record_problems("agreement", signed) == {"term_end": "agreement_ends_before_signed"}
+    assert record_problems("agreement", {"signed_on": date(2026, 3, 1), "term_end": None}) == {}
+    served = {"served_on": date(2026, 1, 1)}
+    assert record_problems("service", served, registered_on=date(2026, 2, 1)) == {
+        "served_on": "service_before_registration"
+    }
+    busy = {"volunteer_count": 2, "hours": Decimal("48.5")}
+    assert record_problems("volunteer_activity", busy) == {"hours": "hours_beyond_a_day"}
+    assert record_problems("volunteer_activity", {"volunteer_count": 2, "hours": Decimal("48")}) == {}
