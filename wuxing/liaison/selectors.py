@@ -186,3 +186,16 @@ def five_ones_by_responsible(*, campaign, branch_ids=None) -> list[dict]:
         entry["complete"] += int(not compute_missing_kinds(kinds))
         entry["activities"] += sum(getattr(row, f"n_{kind}", 0) for kind in FIVE_KINDS)
     return list(out.values())
+
+
+def five_ones_completion(*, campaign_ids) -> dict[int, tuple[int, int]]:
+    """campaign id → (assignments with all five kinds of 五个一 recorded (R9), assignments): one grouped query."""
+    out: dict[int, list[int]] = {}
+    qs = with_kind_counts(CampaignAssignment.objects.filter(campaign_id__in=list(campaign_ids))).values_list(
+        "campaign_id", *[f"n_{kind}" for kind in FIVE_KINDS]
+    )
+    for campaign_id, *counts in qs.order_by():
+        entry = out.setdefault(campaign_id, [0, 0])
+        entry[1] += 1
+        entry[0] += int(all(counts))
+    return {k: (v[0], v[1]) for k, v in out.items()}
