@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .registry import project_apps
 
 # Set-up pages used now and then: shown under one "Management" menu so the daily pages fit on one line.
-MANAGEMENT_KEYS = ("campaigns", "standards", "units", "departments", "people", "role_grants")
+MANAGEMENT_KEYS = ("screen", "summary", "campaigns", "standards", "units", "departments", "people", "role_grants")
 
 
 def _items(user):

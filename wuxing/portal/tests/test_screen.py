@@ -107,3 +107,20 @@ def test_a_pass_is_issued_only_within_scope(demo_office):
         kiosk_token_issue(actor=staff, unit=OrgUnit.objects.get(code=NEIGHBOUR_CODES[0]), label="别人的")
     with pytest.raises(PermissionDenied):
         kiosk_token_issue(actor=User.objects.get(username="demo-secretary"), unit=demo_office, label="x")
+
+
+def test_a_pass_is_revoked_from_its_page_within_scope(client, demo_office):
+    token, _text = kiosk_token_issue(actor=User.objects.get(username="demo-leader"), unit=demo_office, label="大屏")
+    url = reverse("org:display_revoke", kwargs={"pk": token.pk})
+    client.force_login(User.objects.get(username="demo-secretary"))
+    assert client.post(url).status_code == 403
+    client.force_login(User.objects.get(username="demo-district-dept"))
+    assert client.post(url).status_code in (403, 404)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    client.force_login(User.objects.get(username="demo-staff"))
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditLog.objects.filter(action="kiosk.revoke").count() == 1
