@@ -186,7 +186,12 @@ def load_neighbours(*, office, say):
         for branch, level in zip(branches, data["last_year"]):
             stars = list(Star.objects.filter(standard=standard, star_set=branch.star_set).order_by("position")[:level])
             campaign_record_result(
-                actor=DEMO, campaign=previous, branch=branch, level=level, stars=stars, rated_on=PREVIOUS_CAMPAIGN["rated_on"]
+                actor=DEMO,
+                campaign=previous,
+                branch=branch,
+                level=level,
+                stars=stars,
+                rated_on=PREVIOUS_CAMPAIGN["rated_on"],
             )
         campaign_set_status(actor=DEMO, campaign=previous, status=CampaignStatus.CLOSED)
         current = campaign_create(

@@ -69,7 +69,9 @@ def load(*, office, say, pace: float | None = None, photos_wanted: bool = True):
     photo_every = 8
     for branch in branches:
         codes = targeted.get(branch.pk) or {s.code for s in stars if s.star_set == branch.star_set}
-        pace_of = pace * rng.uniform(0.9, 1.1) if pace is not None else PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
+        pace_of = (
+            pace * rng.uniform(0.9, 1.1) if pace is not None else PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
+        )
         items = []
         for ind in indicators:
             if ind.star.star_set != branch.star_set or ind.star.code not in codes:

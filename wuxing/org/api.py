@@ -355,7 +355,12 @@ class BoundariesView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("unit", int, required=True, description="the unit whose map to read")],
-        responses={200: inline_serializer("FeatureCollection", {"type": serializers.CharField(), "features": serializers.ListField(child=serializers.DictField())})},
+        responses={
+            200: inline_serializer(
+                "FeatureCollection",
+                {"type": serializers.CharField(), "features": serializers.ListField(child=serializers.DictField())},
+            )
+        },
     )
     def get(self, request):
         user = request.user

@@ -21,7 +21,10 @@ class OrgConfig(AppConfig):
 
     role_permissions: dict[str, set[str]] = {
         # A unit's leaders also shape the tree below their unit (offices under a district, and so on).
-        "office_leader": _READ | _WRITE | _MAPS | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
+        "office_leader": _READ
+        | _WRITE
+        | _MAPS
+        | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
         "campaign_staff": _READ | _WRITE | _MAPS,
         "department_cadre": _READ | {"org.view_boundary"},
         "branch_secretary": _READ | {"org.view_boundary"},

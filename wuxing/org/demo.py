@@ -431,6 +431,7 @@ def neighbour_name(index: int) -> str:
     """The secretaries of the neighbouring offices: another stride through the lists, none of the first 50."""
     return SURNAMES[(index * 11 + 40) % len(SURNAMES)] + GIVEN_NAMES[(index * 17 + 9) % len(GIVEN_NAMES)]
 
+
 # The invented maps: a lattice of cells (about 1.1 km × 1.1 km) north-east of an invented origin, its vertices and
 # edge midpoints nudged by a fixed formula so that neighbouring shapes share their edges exactly. Each office is
 # a block of cells; each branch one cell (the last, two).
@@ -480,11 +481,13 @@ def _rectangle(i: int, j: int, w: int, h: int) -> list[list[float]]:
 def demo_map(office_code: str) -> dict:
     """The invented map of one demo office: its branches' shapes, in order (the last takes the cells left)."""
     i0, j0, w, h = _BLOCKS[office_code]
-    codes = list(Branch.objects.filter(office__code=office_code).order_by("sort_order", "code").values_list("code", "name"))
+    codes = list(
+        Branch.objects.filter(office__code=office_code).order_by("sort_order", "code").values_list("code", "name")
+    )
     cells = [(i0 + c, j0 + r) for r in range(h) for c in range(w)]
     features = []
     for n, (code, name) in enumerate(codes):
-        own = cells[n:n + 1] if n < len(codes) - 1 else cells[n:]
+        own = cells[n : n + 1] if n < len(codes) - 1 else cells[n:]
         polygons = [[_rectangle(i, j, 1, 1)] for i, j in own]
         geometry = (
             {"type": "Polygon", "coordinates": polygons[0]}
@@ -501,7 +504,11 @@ def district_map(codes: list[str]) -> dict:
     for code in codes:
         i, j, w, h = _BLOCKS[code]
         features.append(
-            {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [_rectangle(i, j, w, h)]}}
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [_rectangle(i, j, w, h)]},
+            }
         )
     return {"type": "FeatureCollection", "features": features}
 

@@ -146,7 +146,12 @@ def declared_crs(data) -> str | None:
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value == value
+        and abs(value) != float("inf")
+    )
 
 
 def _ring_problem(ring, crs: str, budget: list[int]) -> str | None:
@@ -200,7 +205,11 @@ def check_boundaries(data, *, crs: str, known: dict[str, str]) -> tuple[list[Fea
     A feature names its branch or office by the `code` property; a grid names its branch's code, a hyphen and
     its own number ("41019901001-03") with `kind` "grid". Every problem is reported, naming the feature (its
     position, and its name or code as given); features are returned only when there is none."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         return [], [_("The file is not a GeoJSON FeatureCollection.")]
     declared = declared_crs(data)
     if declared == "?":

@@ -8,9 +8,9 @@ from django.http import Http404
 from wuxing.core.roles import ADMIN_ROLES, Role
 
 from .choices import GrantStatus, UnitLevel
-from .scopes import scope_for
 from .models import Assignment, Boundary, Branch, Department, KioskToken, OrgUnit, Person, RoleGrant, User
 from .rules import kiosk_digest, path_in_subtrees
+from .scopes import scope_for
 
 
 def _assignment_prefetch():

@@ -715,7 +715,9 @@ def boundaries_upload(*, actor, unit: OrgUnit, upload, crs: str = Crs.WGS84) -> 
     codes = _map_codes(unit)
     checked, problems = check_boundaries(data, crs=crs, known={code: kind for code, (kind, _pk) in codes.items()})
     if problems:
-        raise ValidationError(problems[:20] + ([_("… and %(n)s more.") % {"n": len(problems) - 20}] if len(problems) > 20 else []))
+        raise ValidationError(
+            problems[:20] + ([_("… and %(n)s more.") % {"n": len(problems) - 20}] if len(problems) > 20 else [])
+        )
     before = {"features": unit.boundaries.count()}
     unit.boundaries.all().delete()
     rows = []
@@ -760,7 +762,9 @@ def kiosk_token_issue(*, actor, unit: OrgUnit, label: str) -> tuple[KioskToken, 
         unit=unit, label=label, key=text[:8], digest=kiosk_digest(text), created_by=user_or_none(actor)
     )
     ensure_in_scope(token, actor=actor, action="view")
-    audit_record(actor=actor, action="kiosk.issue", obj=token, after={"unit": unit.code, "label": label, "key": token.key})
+    audit_record(
+        actor=actor, action="kiosk.issue", obj=token, after={"unit": unit.code, "label": label, "key": token.key}
+    )
     return token, text
 
 
@@ -780,4 +784,6 @@ def kiosk_token_opened(*, token: KioskToken, address: str = "") -> None:
     it polls afterwards are not recorded one by one)."""
     now = timezone.now()
     KioskToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    audit_record(actor=SystemActor(f"kiosk:{token.key}"), action="kiosk.open", obj=token, after={"unit": token.unit.code})
+    audit_record(
+        actor=SystemActor(f"kiosk:{token.key}"), action="kiosk.open", obj=token, after={"unit": token.unit.code}
+    )

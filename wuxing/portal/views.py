@@ -144,9 +144,7 @@ def _screen_context(unit, *, kiosk: bool) -> dict:
     if unit.level == UnitLevel.OFFICE:
         context = screen.office_screen(office=unit, kiosk=kiosk)
     else:
-        offices = OrgUnit.objects.filter(
-            level=UnitLevel.OFFICE, retired_at__isnull=True, path__startswith=unit.path
-        )
+        offices = OrgUnit.objects.filter(level=UnitLevel.OFFICE, retired_at__isnull=True, path__startswith=unit.path)
         context = screen.area_screen(unit=unit, offices=offices, kiosk=kiosk)
     context["chart"] = screen.chart_data(context)
     context["poll_seconds"] = SCREEN_POLL_SECONDS
@@ -337,5 +335,9 @@ def summary_export(user, params) -> ExportSpec:
         for r in [*data.rows, data.total]
     ]
     return ExportSpec(
-        filename=f"创建情况汇总-{data.year}.xlsx", title=_("Summary across offices"), headers=headers, rows=rows, total=len(rows)
+        filename=f"创建情况汇总-{data.year}.xlsx",
+        title=_("Summary across offices"),
+        headers=headers,
+        rows=rows,
+        total=len(rows),
     )

@@ -6,51 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0005_merge_0003_role_grant_0004_org_import'),
+        ("org", "0005_merge_0003_role_grant_0004_org_import"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KioskToken',
+            name="KioskToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='display')),
-                ('key', models.CharField(max_length=8, verbose_name='key')),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='issued')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit', verbose_name='unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=100, verbose_name="display")),
+                ("key", models.CharField(max_length=8, verbose_name="key")),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="issued")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'display pass',
-                'verbose_name_plural': 'display passes',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "display pass",
+                "verbose_name_plural": "display passes",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Boundary',
+            name="Boundary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('unit', 'Unit'), ('branch', 'Branch'), ('grid', 'Grid')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(max_length=48, verbose_name='code')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name in the file')),
-                ('geometry', models.JSONField(verbose_name='geometry')),
-                ('crs', models.CharField(choices=[('wgs84', 'WGS-84'), ('gcj02', 'GCJ-02')], default='wgs84', max_length=8, verbose_name='coordinate system')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('branch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.branch', verbose_name='branch')),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit', verbose_name='unit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='boundaries', to='org.orgunit', verbose_name='map of')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("unit", "Unit"), ("branch", "Branch"), ("grid", "Grid")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=48, verbose_name="code")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name in the file")),
+                ("geometry", models.JSONField(verbose_name="geometry")),
+                (
+                    "crs",
+                    models.CharField(
+                        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
+                        default="wgs84",
+                        max_length=8,
+                        verbose_name="coordinate system",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="boundaries",
+                        to="org.orgunit",
+                        verbose_name="map of",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'boundary',
-                'verbose_name_plural': 'boundaries',
-                'ordering': ['unit', 'kind', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'code'), name='boundary_code_unique_in_unit')],
+                "verbose_name": "boundary",
+                "verbose_name_plural": "boundaries",
+                "ordering": ["unit", "kind", "code"],
+                "constraints": [models.UniqueConstraint(fields=("unit", "code"), name="boundary_code_unique_in_unit")],
             },
         ),
     ]

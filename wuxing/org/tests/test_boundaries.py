@@ -56,12 +56,21 @@ def test_a_valid_map_passes_with_polygons_multipolygons_and_grids():
     ("geometry", "expected"),
     [
         ({"type": "Point", "coordinates": [113.7, 34.7]}, "Point"),
-        ({"type": "Polygon", "coordinates": [[[113.7, 34.7], [113.71, 34.7], [113.71, 34.71], [113.7, 34.72]]]}, "not closed"),
-        ({"type": "Polygon", "coordinates": [[[113.7, 34.7], [113.71, 34.7], [113.7, 34.7]]]}, "at least 4"),
-        ({"type": "Polygon", "coordinates": [[[113.7, 34.7], ["x", 34.7], [113.71, 34.71], [113.7, 34.7]]]}, "pair of numbers"),
-        ({"type": "Polygon", "coordinates": [[[213.7, 34.7], [113.71, 34.7], [113.71, 34.71], [213.7, 34.7]]]}, "outside"),
-        ({"type": "Polygon", "coordinates": []}, "no coordinates"),
-        (None, "no geometry"),
+        (
+            {"type": "Polygon", "coordinates": [[[113.7, 34.7], [113.71, 34.7], [113.71, 34.71], [113.7, 34.72]]]},
+            "未闭合",
+        ),
+        ({"type": "Polygon", "coordinates": [[[113.7, 34.7], [113.71, 34.7], [113.7, 34.7]]]}, "至少需要 4 个"),
+        (
+            {"type": "Polygon", "coordinates": [[[113.7, 34.7], ["x", 34.7], [113.71, 34.71], [113.7, 34.7]]]},
+            "不是一对数字",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[213.7, 34.7], [113.71, 34.7], [113.71, 34.71], [213.7, 34.7]]]},
+            "超出了该坐标系的范围",
+        ),
+        ({"type": "Polygon", "coordinates": []}, "没有坐标"),
+        (None, "缺少几何图形"),
     ],
 )
 def test_broken_geometry_is_refused_naming_the_feature(geometry, expected):
@@ -69,14 +78,14 @@ def test_broken_geometry_is_refused_naming_the_feature(geometry, expected):
     checked, problems = check_boundaries(collection(feature("b1"), bad), crs="wgs84", known=KNOWN)
     assert checked == []
     assert len(problems) == 1
-    assert "Feature 2 (乙二村)" in problems[0]
+    assert "第 2 个要素（乙二村）" in problems[0]
     assert expected in problems[0]
 
 
 def test_an_unknown_code_is_refused_naming_the_feature_and_the_code():
     checked, problems = check_boundaries(collection(feature("zz9", name="外村")), crs="wgs84", known=KNOWN)
     assert checked == []
-    assert "Feature 1 (外村)" in problems[0] and "zz9" in problems[0]
+    assert "第 1 个要素（外村）" in problems[0] and "zz9" in problems[0]
 
 
 def test_the_declared_coordinate_system_must_be_wgs84_or_gcj02_and_the_one_chosen():
@@ -85,17 +94,17 @@ def test_the_declared_coordinate_system_must_be_wgs84_or_gcj02_and_the_one_chose
     assert declared_crs(collection(crs={"type": "name", "properties": {"name": "GCJ-02"}})) == "gcj02"
     assert declared_crs(collection(crs={"type": "name", "properties": {"name": "EPSG:3857"}})) == "?"
     _c, problems = check_boundaries(collection(feature("b1"), crs=crs84), crs="gcj02", known=KNOWN)
-    assert "different coordinate system" in problems[0]
+    assert "与所选坐标系不一致" in problems[0]
     # GCJ-02 exists only inside China: a shape off the coast of Africa cannot be GCJ-02.
     far = [[[10.0, 1.0], [10.1, 1.0], [10.1, 1.1], [10.0, 1.0]]]
     _c, problems = check_boundaries(collection(feature("b1", far)), crs="gcj02", known=KNOWN)
-    assert "outside the range" in problems[0]
+    assert "超出了该坐标系的范围" in problems[0]
 
 
 def test_a_code_twice_and_a_missing_code_are_refused():
     _c, problems = check_boundaries(collection(feature("b1"), feature("b1"), feature("")), crs="wgs84", known=KNOWN)
-    assert any("appears twice" in p for p in problems)
-    assert any("no code" in p for p in problems)
+    assert any("重复出现" in p for p in problems)
+    assert any("缺少 code 属性" in p for p in problems)
 
 
 # --- the service and the pages ---------------------------------------------------------------------------------
@@ -136,7 +145,7 @@ def test_a_refused_file_changes_nothing(mapped):
         boundaries_upload(actor=SYSTEM, unit=mapped.office_a, upload=upload(collection(feature("nope"))))
     with pytest.raises(ValidationError) as exc:
         boundaries_upload(actor=SYSTEM, unit=mapped.office_a, upload=upload(b"{not json"))
-    assert "not valid JSON" in exc.value.messages[0]
+    assert "不是有效的 JSON" in exc.value.messages[0]
     assert list(Boundary.objects.values_list("pk", flat=True)) == before
 
 
@@ -184,6 +193,8 @@ def test_api_serves_the_map_as_a_feature_collection_in_scope(api_client, mapped)
     api_client.force_authenticate(leader)
     body = api_client.get(f"/api/v1/boundaries/?unit={mapped.office_a.pk}").json()
     assert body["type"] == "FeatureCollection"
-    assert {f["properties"]["code"] for f in body["features"]} == set(mapped.office_a.branches.values_list("code", flat=True))
+    assert {f["properties"]["code"] for f in body["features"]} == set(
+        mapped.office_a.branches.values_list("code", flat=True)
+    )
     assert api_client.get(f"/api/v1/boundaries/?unit={mapped.office_b.pk}").status_code == 404
     assert api_client.get("/api/v1/boundaries/?unit=x").status_code == 400

@@ -51,8 +51,12 @@ def test_an_office_user_cannot_open_the_summary(client, api_client, demo_office)
 def test_a_district_user_sees_exactly_its_offices(client, district_user):
     # An office of another district, with a campaign, must not appear.
     city = district_user.cached_role_assignments()[0].unit.parent
-    other = OrgUnit.objects.create(code="410188", name="别区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "410188"))
-    OrgUnit.objects.create(code="41018801", name="别街道", level=UnitLevel.OFFICE, parent=other, path=unit_path(other.path, "41018801"))
+    other = OrgUnit.objects.create(
+        code="410188", name="别区", level=UnitLevel.DISTRICT, parent=city, path=unit_path(city.path, "410188")
+    )
+    OrgUnit.objects.create(
+        code="41018801", name="别街道", level=UnitLevel.OFFICE, parent=other, path=unit_path(other.path, "41018801")
+    )
     data = summary_for(user=district_user, year=YEAR)
     assert data.level == UnitLevel.OFFICE
     assert {r.unit.code for r in data.rows} == OFFICES
