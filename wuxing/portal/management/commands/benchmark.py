@@ -175,6 +175,10 @@ class Command(BaseCommand):
             ("anonymous: public board", None, board),
             ("district leader: rating readiness matrix", leader, reverse("rating:readiness")),
             ("district leader: rating district summary", leader, reverse("rating:district_summary")),
+            ("district leader: summary across offices", leader, reverse("portal:summary")),
+            ("district leader: API summary", leader, "/api/v1/summary/?level=office"),
+            ("district leader: command screen", leader, reverse("portal:screen")),
+            ("office leader: command screen", office_leader, reverse("portal:screen")),
             ("office leader: rating readiness matrix", office_leader, reverse("rating:readiness")),
             ("office leader: ratings", office_leader, reverse("rating:home")),
         ]
