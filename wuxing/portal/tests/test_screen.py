@@ -124,3 +124,19 @@ def test_a_pass_is_revoked_from_its_page_within_scope(client, demo_office):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditLog.objects.filter(action="kiosk.revoke").count() == 1
+
+
+def test_the_screen_refreshing_itself_does_not_keep_a_session_alive(client, demo_office):
+    import time
+
+    client.force_login(User.objects.get(username="demo-leader"))
+    session = client.session
+    seen = time.time() - 10 * 60
+    session["_wuxing_last_seen"] = seen
+    session.save()
+    part = reverse("portal:screen_part", kwargs={"part": "data"})
+    assert client.get(part, {"unit": demo_office.pk}, headers={"X-Wuxing-Poll": "1"}).status_code == 200
+    assert client.session["_wuxing_last_seen"] == seen
+    # A person's own request still slides the window.
+    assert client.get(part, {"unit": demo_office.pk}).status_code == 200
+    assert client.session["_wuxing_last_seen"] > seen

@@ -110,6 +110,12 @@
       toggle.textContent = on ? data().labels.charts : data().labels.tables;
       Object.keys(charts).forEach(function (k) { charts[k].resize(); });
     });
+    // A signed-in screen whose session ended (idle, signed out elsewhere) shows the sign-in page, not stale figures.
+    document.body.addEventListener("htmx:beforeSwap", function (e) {
+      var xhr = e.detail.xhr;
+      if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) { e.detail.shouldSwap = false; window.location.reload(); }
+      if (xhr && xhr.status === 404 && e.target && e.target.id === "screen-poll") { e.detail.shouldSwap = false; window.location.reload(); }
+    });
     document.body.addEventListener("htmx:afterSettle", function (e) {
       if (e.target && e.target.id === "screen-poll") { drawBars(); drawMap(); }
     });
