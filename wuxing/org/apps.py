@@ -29,7 +29,7 @@ class OrgConfig(AppConfig):
         "department_cadre": _READ | {"org.view_boundary"},
         "branch_secretary": _READ | {"org.view_boundary"},
         "branch_member": _READ | {"org.view_boundary"},
-        "reviewer": {"org.view_branch"},
+        "reviewer": {"org.view_branch", "org.view_boundary"},
         "security_admin": {"org.view_user", "org.change_user", "org.assign_role", "org.view_rolegrant"},
         "system_admin": {"org.approve_rolegrant"},
     }
