@@ -291,6 +291,64 @@ def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, l
     return branches, rows, flagged
 
 
+@dataclass(frozen=True)
+class FlaggedItemRow:
+    """A checklist item behind or overdue (R10), as a plain row for other apps (supervision plans inspections)."""
+
+    branch_id: int
+    branch_name: str
+    item_id: int
+    title: str
+    star_id: int
+    star_name: str
+    indicator_id: int | None
+    indicator_text: str
+    due_date: date
+    progress: float
+    expected: float
+    overdue: bool
+
+
+def flagged_item_rows(*, user, campaign, today: date | None = None, branch_ids=None) -> list[FlaggedItemRow]:
+    """Every item behind or overdue in the branches of the campaign's office the user may see (optionally only
+    `branch_ids`), overdue first, then by due date and branch order; a fixed number of queries."""
+    branch_qs = Branch.objects.restrict(user, "view")
+    if branch_ids is not None:
+        branch_qs = branch_qs.filter(pk__in=list(branch_ids))
+    branches = list(branches_of(campaign, branch_qs))
+    rows = progress_rows(campaign=campaign, branches=branches, today=today, with_items=True)
+    picked = [
+        (row.branch, pk, due, status)
+        for row in rows
+        for pk, due, status in row.statuses
+        if status.behind or status.overdue
+    ]
+    picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order, p[1]))
+    items = {
+        pk: rest
+        for pk, *rest in ChecklistItem.objects.filter(pk__in=[p[1] for p in picked]).values_list(
+            "pk", "title", "star_id", "star__name", "indicator_id", "indicator__text"
+        )
+    }
+    return [
+        FlaggedItemRow(
+            branch_id=branch.pk,
+            branch_name=branch.name,
+            item_id=pk,
+            title=items[pk][0],
+            star_id=items[pk][1],
+            star_name=items[pk][2],
+            indicator_id=items[pk][3],
+            indicator_text=items[pk][4] or "",
+            due_date=due,
+            progress=status.progress,
+            expected=status.expected,
+            overdue=status.overdue,
+        )
+        for branch, pk, due, status in picked
+    ]
+
+
 def office_trend(*, campaign, branches, today: date | None = None) -> dict:
     """The office's progress at each month end of the campaign year so far, from the check-in history (R11).
 

@@ -270,6 +270,8 @@ WUXING_UPLOAD_MAX_PIXELS = int(os.environ.get("WUXING_UPLOAD_MAX_PIXELS", "25000
 WUXING_IMAGE_MAX_EDGE = 2560
 WUXING_THUMBNAIL_EDGE = 320
 WUXING_SYNC_EXPORT_ROWS = int(os.environ.get("WUXING_SYNC_EXPORT_ROWS", "2000"))
+# The public problem form (supervision) takes at most this many reports a day from one address.
+WUXING_PUBLIC_REPORTS_PER_DAY = env_int("WUXING_PUBLIC_REPORTS_PER_DAY", 10)
 
 # Request bodies: form fields and JSON up to this many bytes (files are bounded by WUXING_UPLOAD_MAX_MB);
 # JSON nested at most wuxing.api.parsers.MAX_DEPTH deep.

@@ -122,3 +122,21 @@ def target_procedure(*, target) -> str:
         Deliberation.objects.filter(target=target).order_by("-created_at", "-id").values_list("procedure", flat=True)
     ).first()
     return procedure or procedure_for(target.branch).procedure
+
+
+def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
+    """The branch's deliberations of the campaign (or not tied to one) that `user` may see (all for `user=None`,
+    the system), as plain rows {id, label, url} for linking to a rated star without uploading anything again."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    qs = Deliberation.objects.all() if user is None else Deliberation.objects.restrict(user, "view")
+    qs = qs.filter(Q(campaign=campaign) | Q(campaign__isnull=True), branch=branch).order_by("-created_at", "-id")
+    return [
+        {
+            "id": d.pk,
+            "label": f"{d.subject} · {d.get_procedure_display()} · {d.get_status_display()}"[:200],
+            "url": reverse("deliberations:deliberation_detail", args=[d.pk]),
+        }
+        for d in qs.only("id", "subject", "procedure", "status", "created_at")
+    ]

@@ -199,3 +199,28 @@ def five_ones_completion(*, campaign_ids) -> dict[int, tuple[int, int]]:
         entry[1] += 1
         entry[0] += int(all(counts))
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
+    """The 五个一 records of the branch in the campaign that `user` may see (all for `user=None`, the system), as
+    plain rows {id, label, url}; the link opens the assignment the record belongs to."""
+    from django.urls import reverse
+
+    qs = Activity.objects.all() if user is None else Activity.objects.restrict(user, "view")
+    qs = (
+        qs.filter(campaign_assignment__campaign=campaign, campaign_assignment__assignment__branch=branch)
+        .select_related("campaign_assignment__assignment__department", "campaign_assignment__assignment__leader")
+        .order_by("-held_on", "-id")
+    )
+    rows = []
+    for a in qs:
+        assignment = a.campaign_assignment.assignment
+        who = assignment.department.name if assignment.department_id else getattr(assignment.leader, "name", "")
+        rows.append(
+            {
+                "id": a.pk,
+                "label": f"{a.get_kind_display()} · {a.held_on:%Y-%m-%d} · {who}"[:200],
+                "url": reverse("liaison:assignment_detail", args=[a.campaign_assignment_id]),
+            }
+        )
+    return rows

@@ -3,17 +3,20 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.rules import mask_phone
+from wuxing.core.uploads import evidence_response
 
 from . import selectors, services
-from .choices import Decision, ObjectionDecision, Step
+from .choices import Decision, ObjectionDecision, Step, WithdrawalDecision, WithdrawalStep
 from .filtersets import ObjectionFilterSet, RatingFilterSet
 from .models import Objection, Rating
 
@@ -27,6 +30,12 @@ class RatingStarSerializer(serializers.Serializer):
     state = serializers.CharField()
     result = serializers.CharField()
     reason = serializers.CharField()
+    withdrawal = serializers.SerializerMethodField()
+
+    def get_withdrawal(self, obj) -> str | None:
+        """The state of the star's latest withdrawal (摘星), if any."""
+        rows = sorted(obj.withdrawals.all(), key=lambda w: (w.started_at, w.pk))
+        return rows[-1].state if rows else None
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -57,6 +66,14 @@ class AdvanceSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=Step.choices, help_text="veto is recorded as an event, not a step.")
     decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class WithdrawalAdvanceSerializer(serializers.Serializer):
+    star = serializers.CharField(max_length=32, help_text="The star's code, e.g. safety_rule_of_law.")
+    step = serializers.ChoiceField(choices=WithdrawalStep.choices)
+    decision = serializers.ChoiceField(choices=WithdrawalDecision.choices, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=30)
 
 
 class ReadinessStarSerializer(serializers.Serializer):
@@ -104,6 +121,28 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
             step=data["step"],
             decision=data.get("decision", ""),
             reason=data.get("reason", ""),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=rating.pk)).data)
+
+    @extend_schema(request=WithdrawalAdvanceSerializer, responses=RatingSerializer)
+    @action(detail=True, methods=["post"])
+    def withdrawal(self, request, pk=None):
+        """摘星 on one named star: start (the district, with a reason), office_review, district_review, publicity,
+        decide (agree withdraws the star, disagree keeps it). A step out of order answers 400 with a Chinese message."""
+        rating = self.get_object()
+        body = WithdrawalAdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        rating_star = rating.stars.filter(star__code=data["star"]).select_related("star", "rating").first()
+        if rating_star is None:
+            raise ValidationError({"star": "该支部的评定中没有这颗星。"})
+        services.star_withdrawal(
+            actor=request.user,
+            rating_star=rating_star,
+            step=data["step"],
+            decision=data.get("decision", ""),
+            reason=data.get("reason", ""),
+            days=data.get("days"),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=rating.pk)).data)
 
@@ -158,8 +197,18 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "decision",
             "answer",
             "closed_at",
+            "withdrawal",
+            "files",
         ]
         read_only_fields = fields
+
+    files = serializers.SerializerMethodField()
+
+    def get_files(self, obj) -> list[str]:
+        """The files sent with the objection, each served (to the same token, in scope) at this path."""
+        from django.urls import reverse
+
+        return [reverse("api-rating-objection-file", args=[f.pk]) for f in obj.files.all()]
 
     def get_contact(self, obj) -> str:
         """Private (R16): masked here; the office reads it in full on the objection's page."""
@@ -194,6 +243,19 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         services.objection_close(actor=request.user, objection=objection, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=objection.pk)).data)
+
+
+class ObjectionFileView(APIView):
+    """A file sent with an objection, for the office and district that answer objections (token or session)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        return evidence_response(selectors.objection_file_get(user=request.user, pk=pk))
+
+
+urlpatterns = [
+    path("objection-files/<int:pk>/", ObjectionFileView.as_view(), name="api-rating-objection-file"),
+]
 
 
 def register(router):

@@ -4,7 +4,15 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = {"rating.view_rating", "rating.view_ratingstar", "rating.view_reviewstep", "rating.view_starevidence"}
+_VIEW = {
+    "rating.view_rating",
+    "rating.view_ratingstar",
+    "rating.view_reviewstep",
+    "rating.view_starevidence",
+    "rating.view_withdrawal",
+    "rating.view_withdrawalrecord",
+    "rating.view_starwarning",
+}
 _OFFICE = _VIEW | {
     "rating.review_office_rating",
     "rating.name_rating",
@@ -12,6 +20,7 @@ _OFFICE = _VIEW | {
     "rating.add_vetoevent",
     "rating.view_objection",
     "rating.change_objection",
+    "rating.view_objectionevidence",
 }
 
 
@@ -44,4 +53,9 @@ class RatingConfig(AppConfig):
 
     def public_links(self, office):
         """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""
-        return [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]
+        links = [(_("Rating results"), reverse("rating_public:announcement", args=[office.code]))]
+        if office.parent is not None and office.parent.level == "district":
+            links.append(
+                (_("District results"), reverse("rating_public:district_announcement", args=[office.parent.code]))
+            )
+        return links

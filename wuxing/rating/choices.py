@@ -16,6 +16,7 @@ class StarState(models.TextChoices):
     RETURNED = "returned", _("Returned to the branch")
     FAILED = "failed", _("Not passed")
     VETOED = "vetoed", _("Lost by a veto")
+    WITHDRAWN = "withdrawn", _("Withdrawn after naming")
 
 
 class Step(models.TextChoices):
@@ -56,3 +57,34 @@ class Readiness(models.TextChoices):
     READY = "ready", _("Ready")
     AT_RISK = "at_risk", _("At risk")
     NOT_READY = "not_ready", _("Not ready")
+
+
+class WithdrawalState(models.TextChoices):
+    """摘星: where the withdrawal of a named star stands; the same reviews and publicity as naming (R14)."""
+
+    STARTED = "started", _("Awaiting office review")
+    OFFICE_AGREED = "office_agreed", _("Awaiting district review")
+    DISTRICT_AGREED = "district_agreed", _("Awaiting publicity")
+    PUBLICITY = "publicity", _("In publicity")
+    WITHDRAWN = "withdrawn", _("Star withdrawn")
+    DROPPED = "dropped", _("Withdrawal dropped: the star is kept")
+
+
+class WithdrawalStep(models.TextChoices):
+    START = "start", _("Withdrawal started")
+    OFFICE_REVIEW = "office_review", _("Office review")
+    DISTRICT_REVIEW = "district_review", _("District review")
+    PUBLICITY = "publicity", _("Publicity")
+    DECIDE = "decide", _("District decision")
+
+
+class WithdrawalDecision(models.TextChoices):
+    AGREE = "agree", _("Agree: withdraw the star")
+    DISAGREE = "disagree", _("Disagree: keep the star")
+
+
+class WarningCause(models.TextChoices):
+    """Why a star held (一次创一直成) is flagged: its indicators slipped below their thresholds, or a veto event."""
+
+    SLIPPED = "slipped", _("Indicators below their thresholds")
+    VETO = "veto", _("Veto event")

@@ -3,7 +3,9 @@
 2025: every branch self-evaluated the stars it was rated at, passed both reviews, five working days of publicity,
 named by the district (the levels the campaigns demo recorded). 2026: most branches past the office review, several
 stars in the district review with one returned, one branch in publicity with an open objection (naming blocked),
-one 平安法治 veto event, two branches waiting for the office, and the demo secretary's branch still to evaluate.
+one 平安法治 veto event, two branches waiting for the office, one branch named early with one of its stars being
+withdrawn (摘星, awaiting the district review), and the demo secretary's branch still to evaluate, with a warning
+on the 2025 star it let slip (一次创一直成).
 Everything goes through the services as the demo actor; only the dates of last year's steps are set afterwards,
 so the record reads as it happened in 2025.
 """
@@ -23,7 +25,7 @@ from wuxing.org.models import Branch, User
 from wuxing.targets.selectors import target_summaries
 
 from . import services
-from .choices import Decision, Step
+from .choices import Decision, Step, WithdrawalDecision, WithdrawalStep
 from .models import Rating, ReviewStep
 
 LAST_YEAR_DATES = {
@@ -37,6 +39,8 @@ DISTRICT_DEPARTMENT = "区委政法委"
 
 # Branch code suffix → how far its 2026 rating got.
 IN_PUBLICITY = "001"
+NAMED_THIS_YEAR = "004"  # named early; one of its stars is being withdrawn (摘星), awaiting the district review
+WITHDRAWAL_REASON = "该社区下半年连续三个月未按期召开支部委员会，支部过硬星指标已低于标准，区创建办启动摘星程序。"
 AWAITING_PUBLICITY = {"002", "003"}
 AWAITING_OFFICE = {"013", "014"}
 SECRETARY_TO_EVALUATE = "008"
@@ -146,6 +150,19 @@ def load_this_year(*, office, say):
             counts["office"] += 1
             continue
         _review(rating, codes, Step.OFFICE_REVIEW)
+        if suffix == NAMED_THIS_YEAR:
+            _review(rating, codes, Step.DISTRICT_REVIEW)
+            start = timezone.localdate() - datetime.timedelta(days=40)
+            services.rating_publicity_start(actor=DEMO, rating=rating, start=start)
+            rating = services.rating_name(actor=DEMO, rating=rating)
+            stars = _stars(rating)
+            code = "strong_branch" if "strong_branch" in codes else codes[0]
+            withdrawal = services.withdrawal_start(actor=DEMO, rating_star=stars[code], reason=WITHDRAWAL_REASON)
+            services.withdrawal_advance(
+                actor=DEMO, withdrawal=withdrawal, step=WithdrawalStep.OFFICE_REVIEW, decision=WithdrawalDecision.AGREE
+            )
+            counts["named"] = counts.get("named", 0) + 1
+            continue
         if suffix == IN_PUBLICITY or suffix in AWAITING_PUBLICITY:
             _review(rating, codes, Step.DISTRICT_REVIEW)
             if suffix == IN_PUBLICITY:
@@ -156,6 +173,7 @@ def load_this_year(*, office, say):
                     rating_star=stars[codes[-1]],
                     text="听说该社区部分活动记录是补拍的，请核实相关佐证材料的真实性。",
                     contact="13700005678",
+                    evidence=as_upload(sample_jpeg("活动现场照片", size=(320, 240)), "现场照片.jpg", "image/jpeg"),
                 )
                 counts["publicity"] += 1
             continue
@@ -177,8 +195,20 @@ def load_this_year(*, office, say):
     )
     say(
         f"      {campaign.year}年度：{counts['office']} 个待街道初审，{counts['district']} 个在区县联审（1 颗星被退回），"
-        f"{len(AWAITING_PUBLICITY)} 个待公示，{counts['publicity']} 个公示中（有 1 条异议待处理），1 起平安法治否决事项"
+        f"{len(AWAITING_PUBLICITY)} 个待公示，{counts['publicity']} 个公示中（有 1 条异议待处理），1 起平安法治否决事项，"
+        f"{counts.get('named', 0)} 个已命名（1 颗星摘星待区县联审）"
     )
+
+
+def load_watch(*, office, say):
+    """一次创一直成: the daily watch, run once for the demo secretary's branch: its 产业兴旺 star, held since 2025,
+    slipped below its thresholds and is warned about (to the branch and the office, in their notifications)."""
+    campaign = Campaign.objects.filter(office=office, status=CampaignStatus.RUNNING).order_by("-year").first()
+    branch = Branch.objects.filter(office=office, code__endswith=SECRETARY_TO_EVALUATE).first()
+    if campaign is None or branch is None:
+        return
+    raised = services.warnings_raise(actor=DEMO, campaign=campaign, branches=[branch])
+    say(f"      星级预警：{branch.name} {len(raised)} 条（{'、'.join(w.star.name for w in raised)}）")
 
 
 def load_reviewers(*, office, say):
@@ -194,4 +224,5 @@ STEPS = [
     ("评星定级：2025年度命名", load_last_year),
     ("评星定级：2026年度审核", load_this_year),
     ("评星定级：区县联审账号", load_reviewers),
+    ("评星定级：星级预警", load_watch),
 ]

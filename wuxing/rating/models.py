@@ -10,7 +10,18 @@ from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
 
-from .choices import Decision, ObjectionDecision, ObjectionStatus, StarResult, StarState, Step
+from .choices import (
+    Decision,
+    ObjectionDecision,
+    ObjectionStatus,
+    StarResult,
+    StarState,
+    Step,
+    WarningCause,
+    WithdrawalDecision,
+    WithdrawalState,
+    WithdrawalStep,
+)
 from .rules import DEFAULT_PUBLICITY_DAYS
 
 STATE_TONES = {
@@ -22,6 +33,7 @@ STATE_TONES = {
     StarState.RETURNED: "amber",
     StarState.FAILED: "red",
     StarState.VETOED: "red",
+    StarState.WITHDRAWN: "red",
 }
 
 
@@ -44,6 +56,8 @@ class Rating(models.Model):
     publicity_start = models.DateField(_("publicity from"), null=True, blank=True)
     publicity_end = models.DateField(_("publicity until"), null=True, blank=True)
     named_on = models.DateField(_("named on"), null=True, blank=True)
+    # Set when the level changed after naming (摘星, a veto): the certificate is reissued and says so.
+    reissued_on = models.DateField(_("certificate reissued on"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -102,8 +116,17 @@ class RatingStar(models.Model):
         return _branch_q(scope, "rating__branch__")
 
 
+EVIDENCE_SOURCES = {
+    "checkin_evidence": _("Check-in"),
+    "deliberation": _("Deliberation"),
+    "activity": _("“Five ones” record"),
+    "project": _("Site project"),
+}
+
+
 class StarEvidence(models.Model):
-    """A record the branch links to a claimed star, by reference (a check-in's evidence file), not re-uploaded."""
+    """A record the branch links to a claimed star, by reference, not re-uploaded: a check-in's evidence file, a
+    deliberation, a 五个一 record or a demonstration site's project (`source`), opened at `url`."""
 
     rating_star = models.ForeignKey(
         RatingStar, verbose_name=_("star"), on_delete=models.CASCADE, related_name="evidence_links"
@@ -111,6 +134,7 @@ class StarEvidence(models.Model):
     source = models.CharField(_("source"), max_length=24, default="checkin_evidence")
     ref_id = models.PositiveIntegerField(_("record"))
     label = models.CharField(_("label"), max_length=200)
+    url = models.CharField(_("link"), max_length=300, blank=True, default="", db_default="")
 
     objects = RestrictedManager()
 
@@ -124,6 +148,18 @@ class StarEvidence(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def source_label(self) -> str:
+        return EVIDENCE_SOURCES.get(self.source, self.source)
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        from django.urls import reverse
+
+        return reverse("checklists:evidence_file", args=[self.ref_id]) if self.source == "checkin_evidence" else ""
 
     @classmethod
     def scope_filter(cls, scope):
@@ -212,6 +248,14 @@ class Objection(models.Model):
         on_delete=models.CASCADE,
         related_name="objections",
     )
+    withdrawal = models.ForeignKey(
+        "rating.Withdrawal",
+        verbose_name=_("withdrawal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
     text = models.TextField(_("objection"), max_length=2000)
     contact = models.CharField(_("contact (kept private)"), max_length=100, blank=True)
     # A keyed hash of the sender's address and the day, for the rate limit; the address itself is not kept.
@@ -271,3 +315,141 @@ class DepartmentReviewer(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(OrgUnit.scope_filter(scope), "unit__")
+
+
+class ObjectionEvidence(EvidenceFileBase):
+    """A file sent with an objection (optional); served only to the office and district that answer it."""
+
+    objection = models.ForeignKey(
+        Objection, verbose_name=_("objection"), on_delete=models.CASCADE, related_name="files"
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["objection", "id"]
+        verbose_name = _("objection evidence")
+        verbose_name_plural = _("objection evidence")
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _branch_q(scope, "objection__rating__branch__")
+
+
+class Withdrawal(models.Model):
+    """摘星: the district withdraws a named star; the office and the star's department review, it is published for
+    objections, and the district decides. Withdrawn, the star leaves the branch's result and the certificate is
+    reissued."""
+
+    rating_star = models.ForeignKey(
+        RatingStar, verbose_name=_("star"), on_delete=models.CASCADE, related_name="withdrawals"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=WithdrawalState.choices, default=WithdrawalState.STARTED
+    )
+    reason = models.CharField(_("reason for the withdrawal"), max_length=300)
+    warning = models.ForeignKey(
+        "rating.StarWarning",
+        verbose_name=_("warning"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="withdrawals",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"))
+    publicity_days = models.PositiveSmallIntegerField(_("publicity (working days)"), default=DEFAULT_PUBLICITY_DAYS)
+    publicity_start = models.DateField(_("publicity from"), null=True, blank=True)
+    publicity_end = models.DateField(_("publicity until"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("star withdrawal")
+        verbose_name_plural = _("star withdrawals")
+        indexes = [models.Index(fields=["state"], name="rating_withdrawal_state_idx")]
+
+    def __str__(self):
+        return f"{self.rating_star} · {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (WithdrawalState.WITHDRAWN, WithdrawalState.DROPPED)
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _branch_q(scope, "rating_star__rating__branch__")
+
+
+class WithdrawalRecord(models.Model):
+    """A step taken on a withdrawal: who, when, what was decided and why."""
+
+    withdrawal = models.ForeignKey(
+        Withdrawal, verbose_name=_("withdrawal"), on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(_("step"), max_length=16, choices=WithdrawalStep.choices)
+    decision = models.CharField(_("decision"), max_length=8, choices=WithdrawalDecision.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    from_state = models.CharField(_("from"), max_length=16, choices=WithdrawalState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, choices=WithdrawalState.choices)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by"), max_length=100, blank=True)
+    acted_at = models.DateTimeField(_("at"))
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["withdrawal", "acted_at", "id"]
+        verbose_name = _("withdrawal step")
+        verbose_name_plural = _("withdrawal steps")
+
+    def __str__(self):
+        return f"{self.withdrawal} · {self.get_step_display()}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _branch_q(scope, "withdrawal__rating_star__rating__branch__")
+
+
+class StarWarning(models.Model):
+    """A warning on a star the branch holds (一次创一直成): raised once per campaign, branch, star and cause, and
+    sent to the branch and the office as notifications."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+    )
+    branch = models.ForeignKey("org.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    star = models.ForeignKey("standards.Star", verbose_name=_("star"), on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(_("cause"), max_length=16, choices=WarningCause.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    raised_on = models.DateField(_("raised on"))
+    notified = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("star warning")
+        verbose_name_plural = _("star warnings")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "branch", "star", "cause"], name="rating_warning_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} · {self.star} · {self.get_cause_display()}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _branch_q(scope, "branch__")

@@ -4,7 +4,7 @@ import segno
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .choices import StarResult
+from .choices import StarResult, StarState
 
 
 def missing_lines(line, branch, star_names=None) -> list[tuple[str, str]]:
@@ -44,6 +44,8 @@ def certificate_context(request, rating) -> dict:
         "district": office.parent,
         "level": rating.level or 0,
         "stars": confirmed,
+        # After naming, stars withdrawn (摘星) or lost by a veto: the reissued certificate names them.
+        "removed": [s.star for s in rating.stars.all() if s.state in (StarState.WITHDRAWN, StarState.VETOED)],
         "url": url,
         "qr": segno.make(url, error="m").svg_data_uri(scale=4, dark="#111"),
     }

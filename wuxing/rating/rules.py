@@ -9,7 +9,9 @@ import chinese_calendar
 
 from wuxing.standards.rules import RuleData, apply_star_rules, compute_level
 
-from .choices import Decision, Readiness, StarState, Step
+from .choices import Decision, Readiness, StarResult, StarState, Step, WarningCause, WithdrawalDecision
+from .choices import WithdrawalState as WS
+from .choices import WithdrawalStep as WStep
 
 DEFAULT_PUBLICITY_DAYS = 5
 MAX_PUBLICITY_DAYS = 30
@@ -286,6 +288,105 @@ def missing_prerequisites(star_code: str, ready_codes: Iterable[str], rules: Ite
         for r in rules
         if r.kind == "requires" and r.star_code == star_code and r.requires_star_code not in ready
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 摘星: withdrawing a named star through the same reviews and publicity
+# ---------------------------------------------------------------------------------------------------------
+
+# (state, step, decision) → the next state. The district starts; the office and the star's department review;
+# publicity; the district decides. A disagreement at any review, or the district keeping the star, drops it.
+WITHDRAWAL_TRANSITIONS: dict[tuple[str, str, str], str] = {
+    (WS.STARTED, WStep.OFFICE_REVIEW, WithdrawalDecision.AGREE): WS.OFFICE_AGREED,
+    (WS.STARTED, WStep.OFFICE_REVIEW, WithdrawalDecision.DISAGREE): WS.DROPPED,
+    (WS.OFFICE_AGREED, WStep.DISTRICT_REVIEW, WithdrawalDecision.AGREE): WS.DISTRICT_AGREED,
+    (WS.OFFICE_AGREED, WStep.DISTRICT_REVIEW, WithdrawalDecision.DISAGREE): WS.DROPPED,
+    (WS.DISTRICT_AGREED, WStep.PUBLICITY, ""): WS.PUBLICITY,
+    (WS.PUBLICITY, WStep.DECIDE, WithdrawalDecision.AGREE): WS.WITHDRAWN,
+    (WS.PUBLICITY, WStep.DECIDE, WithdrawalDecision.DISAGREE): WS.DROPPED,
+}
+WITHDRAWAL_EXPECTED = {
+    WS.STARTED: WStep.OFFICE_REVIEW,
+    WS.OFFICE_AGREED: WStep.DISTRICT_REVIEW,
+    WS.DISTRICT_AGREED: WStep.PUBLICITY,
+    WS.PUBLICITY: WStep.DECIDE,
+}
+WITHDRAWAL_OPEN = frozenset(WITHDRAWAL_EXPECTED)
+WITHDRAWAL_DECIDING = frozenset({WStep.OFFICE_REVIEW, WStep.DISTRICT_REVIEW, WStep.DECIDE})
+
+
+def withdrawal_start_problem(star_state: str, star_result: str, *, open_withdrawal: bool, reason: str) -> str | None:
+    """Only a star named and confirmed can be withdrawn, once at a time, and with the reason given.
+
+    Problems: "not_held", "already_open", "reason_needed".
+    """
+    if star_state != StarState.NAMED or star_result != StarResult.CONFIRMED:
+        return "not_held"
+    if open_withdrawal:
+        return "already_open"
+    if not (reason or "").strip():
+        return "reason_needed"
+    return None
+
+
+def check_withdrawal_step(
+    state: str,
+    step: str,
+    decision: str = "",
+    *,
+    reason: str = "",
+    objection_open: bool = False,
+    publicity_ended: bool = True,
+    star_held: bool = True,
+) -> StepCheck:
+    """Whether `step` may be taken on a withdrawal in `state`, and where it leads.
+
+    Problems: "unknown_step", "decision_needed", "out_of_order", "reason_needed", "objection_open",
+    "publicity_running", "not_held".
+    """
+    if step not in WStep.values or step == WStep.START:
+        return StepCheck(problem="unknown_step")
+    if step in WITHDRAWAL_DECIDING:
+        if decision not in WithdrawalDecision.values:
+            return StepCheck(problem="decision_needed")
+    else:
+        decision = ""
+    new_state = WITHDRAWAL_TRANSITIONS.get((state, step, decision))
+    if new_state is None:
+        return StepCheck(problem="out_of_order", expected=WITHDRAWAL_EXPECTED.get(state))
+    if decision == WithdrawalDecision.DISAGREE and not reason.strip():
+        return StepCheck(problem="reason_needed")
+    if step == WStep.DECIDE:
+        if objection_open:
+            return StepCheck(problem="objection_open")
+        if not publicity_ended:
+            return StepCheck(problem="publicity_running")
+        if decision == WithdrawalDecision.AGREE and not star_held:
+            return StepCheck(problem="not_held")
+    return StepCheck(new_state=new_state)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stars under watch (一次创一直成): warnings
+# ---------------------------------------------------------------------------------------------------------
+
+
+def warning_causes(*, earned: bool, vetoed: bool, readiness: str) -> list[str]:
+    """Why a star the branch holds raises a warning: a veto event this year, or its indicators slipped so far
+    below their thresholds that it is not ready any more. A star not held is not watched."""
+    if not earned:
+        return []
+    causes = []
+    if vetoed:
+        causes.append(WarningCause.VETO)
+    if readiness == Readiness.NOT_READY and not vetoed:
+        causes.append(WarningCause.SLIPPED)
+    return causes
+
+
+def warning_key(campaign_id: int, branch_id: int, star_code: str, cause: str) -> str:
+    """One warning per (campaign, branch, star, cause): a task run twice sends nothing twice."""
+    return f"rating:warning:{campaign_id}:{branch_id}:{star_code}:{cause}"
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,23 +7,38 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from wuxing.campaigns.models import Campaign, CampaignResult
-from wuxing.checklists.selectors import indicator_progress_rows
+from wuxing.checklists.selectors import evidence_rows, indicator_progress_rows
+from wuxing.deliberations.selectors import evidence_record_rows as deliberation_rows
+from wuxing.liaison.selectors import evidence_record_rows as five_ones_rows
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import Branch, OrgUnit
+from wuxing.showcase.selectors import evidence_record_rows as site_project_rows
 from wuxing.standards.models import Indicator, Star, StarRule
 from wuxing.standards.rules import RuleData
 from wuxing.targets.selectors import target_summaries
 
 from . import rules
 from .choices import ObjectionStatus, Readiness, StarResult, StarState
-from .models import DepartmentReviewer, Objection, Rating, RatingStar, ReviewStep, VetoEvent
+from .models import (
+    EVIDENCE_SOURCES,
+    DepartmentReviewer,
+    Objection,
+    ObjectionEvidence,
+    Rating,
+    RatingStar,
+    ReviewStep,
+    StarWarning,
+    VetoEvent,
+    Withdrawal,
+    WithdrawalRecord,
+)
 
 
 def _stars_prefetch():
     return Prefetch(
         "stars",
         queryset=RatingStar.objects.select_related("star")
-        .prefetch_related("evidence_links")
+        .prefetch_related("evidence_links", "withdrawals")
         .order_by("star__position"),
     )
 
@@ -66,7 +81,11 @@ def star_steps(rating) -> dict[int, list[ReviewStep]]:
 
 
 def objection_list(*, user, campaign=None):
-    qs = Objection.objects.restrict(user, "view").select_related("rating__branch", "rating_star__star", "closed_by")
+    qs = (
+        Objection.objects.restrict(user, "view")
+        .select_related("rating__branch", "rating_star__star", "closed_by")
+        .prefetch_related("files")
+    )
     if campaign is not None:
         qs = qs.filter(rating__campaign=campaign)
     return qs.order_by("status", "-received_at", "-id")
@@ -330,11 +349,20 @@ class OfficeSummary:
     branches: int = 0
 
 
-def district_summary(*, user, year: int) -> list[OfficeSummary]:
-    """Per office in the user's scope: branches per level this year against the quotas and last year (R1)."""
-    offices = list(
-        OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE).select_related("parent").order_by("path")
-    )
+def district_get(*, user, pk: int) -> OrgUnit:
+    district = OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.DISTRICT, pk=pk).first()
+    if district is None:
+        raise Http404
+    return district
+
+
+def district_summary(*, user, year: int, district=None) -> list[OfficeSummary]:
+    """Per office in the user's scope (of `district`, if given): branches per level this year against the quotas
+    and last year (R1). Six queries, whatever the number of offices."""
+    offices = OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE)
+    if district is not None:
+        offices = offices.filter(path__startswith=district.path)
+    offices = list(offices.select_related("parent").order_by("path"))
     ids = [o.pk for o in offices]
     campaigns = {
         c.office_id: c for c in Campaign.objects.filter(office_id__in=ids, year=year).prefetch_related("quotas")
@@ -370,5 +398,129 @@ def district_summary(*, user, year: int) -> list[OfficeSummary]:
     return out
 
 
+@dataclass
+class DistrictSummary:
+    district: OrgUnit
+    offices: int = 0
+    branches: int = 0
+    counts: Counter = field(default_factory=Counter)
+    last_counts: Counter = field(default_factory=Counter)
+    quotas: Counter = field(default_factory=Counter)
+    in_review: int = 0
+    named: int = 0
+
+
+def city_summary(*, user, year: int) -> list[DistrictSummary]:
+    """Per district in the user's scope: its offices' figures added up (the same queries as the district summary,
+    grouped in Python, so the count does not grow with the districts)."""
+    out: dict[int, DistrictSummary] = {}
+    for row in district_summary(user=user, year=year):
+        district = row.office.parent
+        if district is None:
+            continue
+        summary = out.setdefault(district.pk, DistrictSummary(district=district))
+        summary.offices += 1
+        summary.branches += row.branches
+        summary.counts.update(row.counts)
+        summary.last_counts.update(row.last_counts)
+        summary.quotas.update(row.quotas)
+        summary.in_review += row.in_review
+        summary.named += row.named
+    return sorted(out.values(), key=lambda s: s.district.path)
+
+
 def confirmed_codes(rating) -> list[str]:
     return [s.star.code for s in rating.stars.all() if s.result == StarResult.CONFIRMED]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evidence to link to a star: picked from the records the branch already has, never uploaded again
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceOption:
+    source: str  # checkin_evidence, deliberation, activity, project (models.EVIDENCE_SOURCES)
+    id: int
+    label: str
+    url: str
+    star_id: int | None = None  # the star a check-in measures; None for the other records
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.id}"
+
+    @property
+    def source_label(self) -> str:
+        return str(EVIDENCE_SOURCES[self.source])
+
+
+def evidence_options(*, user, branch, campaign) -> list[EvidenceOption]:
+    """Everything the branch can link to a rated star in the campaign, within `user`'s scope (all for `user=None`,
+    the system): check-in evidence, deliberations, 五个一 records and demonstration site projects."""
+    from django.urls import reverse
+
+    options = [
+        EvidenceOption(
+            "checkin_evidence", row.id, row.label, reverse("checklists:evidence_file", args=[row.id]), row.star_id
+        )
+        for row in evidence_rows(user=user, branch=branch, campaign=campaign)
+    ]
+    for source, reader in (
+        ("deliberation", deliberation_rows),
+        ("activity", five_ones_rows),
+        ("project", site_project_rows),
+    ):
+        options.extend(
+            EvidenceOption(source, row["id"], row["label"], row["url"])
+            for row in reader(user=user, branch=branch, campaign=campaign)
+        )
+    return options
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 摘星, warnings and objection files
+# ---------------------------------------------------------------------------------------------------------
+
+
+def withdrawals_of(rating) -> dict[int, list[Withdrawal]]:
+    """rating star id → its withdrawals, newest first, each with `record_list` (two queries)."""
+    rows = list(Withdrawal.objects.filter(rating_star__rating=rating).order_by("-started_at", "-id"))
+    records = defaultdict(list)
+    for record in (
+        WithdrawalRecord.objects.filter(withdrawal__in=rows).select_related("actor").order_by("acted_at", "id")
+    ):
+        records[record.withdrawal_id].append(record)
+    out = defaultdict(list)
+    for row in rows:
+        row.record_list = records.get(row.pk, [])
+        out[row.rating_star_id].append(row)
+    return out
+
+
+def withdrawal_list(*, user, campaign=None):
+    qs = Withdrawal.objects.restrict(user, "view").select_related(
+        "rating_star__rating__branch", "rating_star__rating__campaign", "rating_star__star"
+    )
+    if campaign is not None:
+        qs = qs.filter(rating_star__rating__campaign=campaign)
+    return qs
+
+
+def warning_list(*, user, campaign=None, branch=None):
+    qs = StarWarning.objects.restrict(user, "view").select_related("branch", "star", "campaign")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    return qs.order_by("-raised_on", "-id")
+
+
+def objection_file_get(*, user, pk: int) -> ObjectionEvidence:
+    """A file sent with an objection: only for those who answer objections (the office, the district) in scope."""
+    if not user.has_perm("rating.view_objection"):
+        raise Http404
+    row = ObjectionEvidence.objects.restrict(user, "view").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row

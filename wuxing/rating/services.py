@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.services import campaign_record_result, ensure_campaign_open
-from wuxing.checklists.selectors import evidence_rows
 from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, current_ip, snapshot
 from wuxing.core.roles import Role
@@ -27,8 +26,30 @@ from wuxing.standards.models import Star, StarRule
 from wuxing.standards.rules import RuleData
 
 from . import rules
-from .choices import Decision, ObjectionDecision, ObjectionStatus, StarResult, StarState, Step
-from .models import DepartmentReviewer, Objection, Rating, RatingStar, ReviewStep, StarEvidence, VetoEvent
+from .choices import (
+    Decision,
+    ObjectionDecision,
+    ObjectionStatus,
+    StarResult,
+    StarState,
+    Step,
+    WithdrawalState,
+    WithdrawalStep,
+)
+from .models import (
+    EVIDENCE_SOURCES,
+    DepartmentReviewer,
+    Objection,
+    ObjectionEvidence,
+    Rating,
+    RatingStar,
+    ReviewStep,
+    StarEvidence,
+    StarWarning,
+    VetoEvent,
+    Withdrawal,
+    WithdrawalRecord,
+)
 
 PUBLIC = SystemActor("public")
 MAX_STATEMENT = 2000
@@ -59,6 +80,14 @@ def acts_for_office(actor, branch) -> bool:
 def acts_for_district(actor, branch) -> bool:
     """A leader or staff member of the branch's district (or a unit above it)."""
     return is_system(actor) or _units_over(actor, branch, _DISTRICT_LEVELS)
+
+
+def acts_above_office(actor) -> bool:
+    """A leader or staff member of a district or a unit above it: the one who names and reads the summaries."""
+    return is_system(actor) or any(
+        ra.role in _UNIT_ROLES and ra.unit_id and ra.unit.level in _DISTRICT_LEVELS
+        for ra in actor.cached_role_assignments()
+    )
 
 
 def reviewer_departments(actor, branch=None) -> set[str]:
@@ -105,11 +134,27 @@ def _ensure_secretary(actor, rating):
     ensure_campaign_open(rating.campaign)
 
 
+def _evidence_keys(evidence_ids) -> set[str]:
+    """ "source:id" keys; a bare number is a check-in's evidence file (the first kind of evidence linked)."""
+    keys = set()
+    for raw in evidence_ids:
+        raw = str(raw).strip()
+        source, _sep, ref = raw.rpartition(":")
+        source = source or "checkin_evidence"
+        if source not in EVIDENCE_SOURCES or not ref.isdigit():
+            raise ValidationError({"evidence": _("Only the branch's own records of this campaign can be linked.")})
+        keys.add(f"{source}:{int(ref)}")
+    return keys
+
+
 @transaction.atomic
 def star_self_evaluate(
     *, actor, rating_star: RatingStar, claimed: bool, statement: str = "", evidence_ids=()
 ) -> RatingStar:
-    """The branch claims a star (or not), says why in a short statement and links evidence from its check-ins."""
+    """The branch claims a star (or not), says why in a short statement and links evidence it already has: check-in
+    evidence, deliberations, 五个一 records and its demonstration site's projects (picked, never re-uploaded)."""
+    from .selectors import evidence_options
+
     rating = rating_star.rating
     _ensure_secretary(actor, rating)
     if rating_star.state not in (StarState.DRAFT, StarState.RETURNED):
@@ -119,27 +164,30 @@ def star_self_evaluate(
         raise ValidationError({"statement": _("The statement is limited to 2000 characters.")})
     if claimed and not statement:
         raise ValidationError({"statement": _("Say in a short statement why the branch claims this star.")})
-    wanted = {int(i) for i in evidence_ids}
+    wanted = _evidence_keys(evidence_ids)
     if len(wanted) > MAX_EVIDENCE_LINKS:
         raise ValidationError({"evidence": _("Link at most 20 records to a star.")})
     reader = None if is_system(actor) else actor
-    available = {row.id: row for row in evidence_rows(user=reader, branch=rating.branch, campaign=rating.campaign)}
-    unknown = wanted - set(available)
-    if unknown:
-        raise ValidationError(
-            {"evidence": _("Only the branch's own check-in evidence of this campaign can be linked.")}
-        )
-    before = {
-        **snapshot(rating_star, ["claimed", "statement"]),
-        "evidence": sorted(rating_star.evidence_links.values_list("ref_id", flat=True)),
-    }
+    available = {o.key: o for o in evidence_options(user=reader, branch=rating.branch, campaign=rating.campaign)}
+    if wanted - set(available):
+        raise ValidationError({"evidence": _("Only the branch's own records of this campaign can be linked.")})
+    have = {f"{e.source}:{e.ref_id}": e for e in rating_star.evidence_links.all()}
+    before = {**snapshot(rating_star, ["claimed", "statement"]), "evidence": sorted(have)}
     rating_star.claimed = bool(claimed)
     rating_star.statement = statement
     rating_star.save(update_fields=["claimed", "statement", "updated_at"])
-    rating_star.evidence_links.exclude(ref_id__in=wanted).delete()
-    have = set(rating_star.evidence_links.values_list("ref_id", flat=True))
+    gone = [e.pk for key, e in have.items() if key not in wanted]
+    if gone:
+        StarEvidence.objects.filter(pk__in=gone).delete()
     StarEvidence.objects.bulk_create(
-        StarEvidence(rating_star=rating_star, ref_id=i, label=available[i].label) for i in sorted(wanted - have)
+        StarEvidence(
+            rating_star=rating_star,
+            source=available[key].source,
+            ref_id=available[key].id,
+            label=available[key].label[:200],
+            url=available[key].url[:300],
+        )
+        for key in sorted(wanted - set(have))
     )
     ensure_in_scope(rating_star.rating, actor=actor, action="view")
     audit_record(
@@ -337,7 +385,7 @@ def rule_data(standard_id: int, star_set: str) -> list[RuleData]:
     ]
 
 
-def _record_result(actor, rating, named_stars, today):
+def _record_result(actor, rating, named_stars, today, note=None):
     """Write the branch's level through the campaigns service (CampaignResult), confirmed stars only."""
     return campaign_record_result(
         actor=actor,
@@ -346,8 +394,18 @@ def _record_result(actor, rating, named_stars, today):
         level=len(named_stars),
         stars=named_stars,
         rated_on=today,
-        note=_("Named after review and publicity."),
+        note=note or _("Named after review and publicity."),
     )
+
+
+def _relevel(actor, rating, today, note):
+    """After naming, a star left the result (摘星, a veto): the level and the result follow, the certificate is
+    reissued."""
+    confirmed = [s.star for s in rating.stars.select_related("star") if s.result == StarResult.CONFIRMED]
+    rating.level = rules.rating_level(s.code for s in confirmed)
+    rating.reissued_on = today
+    rating.save(update_fields=["level", "reissued_on"])
+    _record_result(actor, rating, confirmed, today, note=note)
 
 
 @transaction.atomic
@@ -479,11 +537,17 @@ def veto_record(*, actor, campaign, branch, indicator_code: str, occurred_on, de
                 actor_label=actor.get_username()[:100],
                 acted_at=timezone.now(),
             )
+            for withdrawal in rating_star.withdrawals.filter(state__in=rules.WITHDRAWAL_OPEN):
+                _withdrawal_move(
+                    actor,
+                    withdrawal,
+                    WithdrawalStep.DECIDE,
+                    "",
+                    WithdrawalState.DROPPED,
+                    _("The star was lost by a veto."),
+                )
             if before == StarState.NAMED and rating.named_on:
-                confirmed = [s.star for s in rating.stars.select_related("star") if s.result == StarResult.CONFIRMED]
-                rating.level = len(confirmed)
-                rating.save(update_fields=["level"])
-                _record_result(actor, rating, confirmed, timezone.localdate())
+                _relevel(actor, rating, timezone.localdate(), _("A star was lost by a veto after naming."))
     ensure_in_scope(event, actor=actor, action="view")
     audit_record(
         actor=actor,
@@ -506,12 +570,22 @@ def sender_key(address: str | None, day) -> str:
 
 
 @transaction.atomic
-def objection_submit(*, actor=PUBLIC, rating: Rating, text: str, contact: str = "", rating_star=None) -> Objection:
-    """Anyone may object during the publicity; at most a few objections a day from one address."""
+def objection_submit(
+    *, actor=PUBLIC, rating: Rating, text: str, contact: str = "", rating_star=None, withdrawal=None, evidence=None
+) -> Objection:
+    """Anyone may object during a publicity (of the rating, or of a star's withdrawal), with an optional file
+    (checked like all evidence); at most a few objections a day from one address."""
     today = timezone.localdate()
-    in_publicity = rating.stars.filter(state=StarState.PUBLICITY).exists()
-    if not in_publicity or rules.publicity_over(rating.publicity_end, today):
-        raise ValidationError(_("Objections are taken only during the publicity period."))
+    if withdrawal is not None:
+        if withdrawal.rating_star.rating_id != rating.pk:
+            raise ValidationError({"withdrawal": _("The withdrawal is not part of this rating.")})
+        if withdrawal.state != WithdrawalState.PUBLICITY or rules.publicity_over(withdrawal.publicity_end, today):
+            raise ValidationError(_("Objections are taken only during the publicity period."))
+        rating_star = withdrawal.rating_star
+    else:
+        in_publicity = rating.stars.filter(state=StarState.PUBLICITY).exists()
+        if not in_publicity or rules.publicity_over(rating.publicity_end, today):
+            raise ValidationError(_("Objections are taken only during the publicity period."))
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise ValidationError({"text": _("Write the objection in at most 2000 characters.")})
@@ -524,10 +598,20 @@ def objection_submit(*, actor=PUBLIC, rating: Rating, text: str, contact: str = 
     if not rules.objection_allowed(Objection.objects.filter(sender_key=key).count()):
         raise ValidationError(_("Too many objections from this address today; please try again tomorrow."))
     objection = Objection.objects.create(
-        rating=rating, rating_star=rating_star, text=text, contact=contact, sender_key=key
+        rating=rating, rating_star=rating_star, withdrawal=withdrawal, text=text, contact=contact, sender_key=key
     )
+    if evidence is not None:
+        from wuxing.core.uploads import store_evidence
+
+        # Refused (type, size, a PDF with scripts): the whole objection is rolled back with the message.
+        store_evidence(ObjectionEvidence, evidence, actor=actor, objection=objection)
     # The contact is private: it is not copied into the audit log either.
-    audit_record(actor=actor, action="rating.objection", obj=objection, after={"text": text[:200]})
+    audit_record(
+        actor=actor,
+        action="rating.objection",
+        obj=objection,
+        after={"text": text[:200], "withdrawal": withdrawal.pk if withdrawal else None},
+    )
     return objection
 
 
@@ -552,7 +636,10 @@ def objection_close(*, actor, objection: Objection, decision: str, answer: str) 
     answer = (answer or "").strip()
     if not answer or len(answer) > 2000:
         raise ValidationError({"answer": _("Write the answer in at most 2000 characters.")})
-    if decision == ObjectionDecision.UPHELD:
+    if objection.withdrawal_id:
+        # An objection to a withdrawal is answered and closed; the district decides the withdrawal afterwards.
+        pass
+    elif decision == ObjectionDecision.UPHELD:
         rating_star = objection.rating_star
         if rating_star is None:
             raise ValidationError({"decision": _("An upheld objection must concern one star.")})
@@ -601,3 +688,318 @@ def department_reviewer_add(*, actor, user, unit, department: str) -> Department
     reviewer, _created = DepartmentReviewer.objects.get_or_create(user=user, unit=unit, department=department)
     audit_record(actor=actor, action="rating.reviewer_add", obj=reviewer, after={"department": department})
     return reviewer
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 摘星: withdrawing a named star through the same reviews and publicity (R14)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def withdrawal_message(check: rules.StepCheck) -> str:
+    messages = {
+        "unknown_step": _("Unknown step."),
+        "decision_needed": _("Choose a decision: agree to withdraw the star, or keep it."),
+        "reason_needed": _("Give the reason for keeping the star."),
+        "objection_open": _("The decision is blocked while an objection is open; answer and close it first."),
+        "publicity_running": _("The publicity period has not ended yet."),
+        "not_held": _("The star is no longer held; there is nothing to withdraw."),
+    }
+    if check.problem == "out_of_order":
+        if check.expected:
+            return _("This step is out of order: the withdrawal is waiting for “%(step)s”.") % {
+                "step": WithdrawalStep(check.expected).label
+            }
+        return _("This step is out of order: the withdrawal has ended.")
+    return messages.get(check.problem, _("This step is not allowed."))
+
+
+def _withdrawal_move(actor, withdrawal, step, decision, new_state, reason="", department="") -> Withdrawal:
+    before = withdrawal.state
+    withdrawal.state = new_state
+    fields = ["state"]
+    if new_state in (WithdrawalState.WITHDRAWN, WithdrawalState.DROPPED):
+        withdrawal.decided_on = timezone.localdate()
+        fields.append("decided_on")
+    withdrawal.save(update_fields=fields)
+    WithdrawalRecord.objects.create(
+        withdrawal=withdrawal,
+        step=step,
+        decision=decision,
+        reason=(reason or "").strip()[:300],
+        from_state=before,
+        to_state=new_state,
+        department=department[:100],
+        actor=user_or_none(actor),
+        actor_label=actor.get_username()[:100],
+        acted_at=timezone.now(),
+    )
+    return withdrawal
+
+
+def _lock_star(rating_star) -> RatingStar:
+    return (
+        RatingStar.objects.select_for_update(of=("self",))
+        .select_related("rating__branch__office", "rating__campaign", "star")
+        .get(pk=rating_star.pk)
+    )
+
+
+@transaction.atomic
+def withdrawal_start(*, actor, rating_star: RatingStar, reason: str, warning=None) -> Withdrawal:
+    """摘星 begins: the district starts withdrawing a star it named, giving the reason (a warning, a veto event, a
+    finding). The star stays named until the district decides after the reviews and the publicity."""
+    rating_star = _lock_star(rating_star)
+    rating = rating_star.rating
+    ensure_allowed(actor, "rating.name_rating", rating, action="view", message=_("You may not withdraw stars."))
+    if not acts_for_district(actor, rating.branch):
+        _refuse(_("A star is withdrawn by the district."))
+    ensure_campaign_open(rating.campaign)
+    reason = (reason or "").strip()
+    problem = rules.withdrawal_start_problem(
+        rating_star.state,
+        rating_star.result,
+        open_withdrawal=rating_star.withdrawals.filter(state__in=rules.WITHDRAWAL_OPEN).exists(),
+        reason=reason,
+    )
+    if problem == "not_held":
+        raise ValidationError(_("Only a star that was named and confirmed can be withdrawn."))
+    if problem == "already_open":
+        raise ValidationError(_("A withdrawal of this star is already under way."))
+    if problem == "reason_needed":
+        raise ValidationError({"reason": _("Give the reason for withdrawing the star.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("The reason is limited to 300 characters.")})
+    if warning is not None and (warning.branch_id != rating.branch_id or warning.star_id != rating_star.star_id):
+        raise ValidationError(_("The warning concerns another star."))
+    withdrawal = Withdrawal.objects.create(
+        rating_star=rating_star,
+        reason=reason,
+        warning=warning,
+        started_by=user_or_none(actor),
+        started_at=timezone.now(),
+    )
+    WithdrawalRecord.objects.create(
+        withdrawal=withdrawal,
+        step=WithdrawalStep.START,
+        reason=reason,
+        to_state=WithdrawalState.STARTED,
+        actor=user_or_none(actor),
+        actor_label=actor.get_username()[:100],
+        acted_at=withdrawal.started_at,
+    )
+    ensure_in_scope(withdrawal, actor=actor, action="view")
+    audit_record(actor=actor, action="rating.withdrawal_start", obj=withdrawal, after={"reason": reason})
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_advance(
+    *,
+    actor,
+    withdrawal: Withdrawal,
+    step: str,
+    decision: str = "",
+    reason: str = "",
+    start=None,
+    days=None,
+    today=None,
+) -> Withdrawal:
+    """The next step of a withdrawal: the office's review, the review of the department responsible for the star,
+    the publicity (`days` working days from `start`), then the district's decision. Withdrawn, the star leaves the
+    result recorded through the campaigns service and the certificate is reissued."""
+    withdrawal = (
+        Withdrawal.objects.select_for_update(of=("self",))
+        .select_related("rating_star__rating__branch__office", "rating_star__rating__campaign", "rating_star__star")
+        .get(pk=withdrawal.pk)
+    )
+    rating_star = withdrawal.rating_star
+    rating = rating_star.rating
+    branch = rating.branch
+    department = ""
+    if step == WithdrawalStep.OFFICE_REVIEW:
+        ensure_allowed(
+            actor, "rating.review_office_rating", rating, action="view", message=_("You may not review ratings.")
+        )
+        if not acts_for_office(actor, branch):
+            _refuse(_("The office review is done by the branch's own office."))
+    elif step == WithdrawalStep.DISTRICT_REVIEW:
+        ensure_allowed(
+            actor, "rating.review_district_rating", rating, action="view", message=_("You may not review ratings.")
+        )
+        department = rating_star.star.responsible_department
+        if not is_system(actor) and department not in reviewer_departments(actor, branch):
+            _refuse(_("This star is reviewed by %(department)s.") % {"department": department or "—"})
+    elif step == WithdrawalStep.PUBLICITY:
+        ensure_allowed(
+            actor, "rating.name_rating", rating, action="view", message=_("You may not start the publicity.")
+        )
+        if not (acts_for_office(actor, branch) or acts_for_district(actor, branch)):
+            _refuse(_("You may not start the publicity."))
+    elif step == WithdrawalStep.DECIDE:
+        ensure_allowed(actor, "rating.name_rating", rating, action="view", message=_("You may not withdraw stars."))
+        if not acts_for_district(actor, branch):
+            _refuse(_("A star is withdrawn by the district."))
+    else:
+        raise ValidationError(_("Unknown step."))
+    ensure_campaign_open(rating.campaign)
+    today = today or timezone.localdate()
+    check = rules.check_withdrawal_step(
+        withdrawal.state,
+        step,
+        decision,
+        reason=reason or "",
+        objection_open=withdrawal.objections.filter(status=ObjectionStatus.OPEN).exists(),
+        publicity_ended=rules.publicity_over(withdrawal.publicity_end, today),
+        star_held=rating_star.state == StarState.NAMED and rating_star.result == StarResult.CONFIRMED,
+    )
+    if not check.ok:
+        raise ValidationError(withdrawal_message(check))
+    if step == WithdrawalStep.PUBLICITY:
+        days = rules.DEFAULT_PUBLICITY_DAYS if days in (None, "") else days
+        try:
+            days = int(days)
+        except (TypeError, ValueError):
+            days = 0
+        if rules.publicity_days_problem(days):
+            raise ValidationError({"days": _("The publicity lasts between 1 and 30 working days.")})
+        start = start or today
+        withdrawal.publicity_days = days
+        withdrawal.publicity_start = start
+        withdrawal.publicity_end = rules.last_working_day(start, days)
+        withdrawal.save(update_fields=["publicity_days", "publicity_start", "publicity_end"])
+    before = withdrawal.state
+    _withdrawal_move(actor, withdrawal, step, _decision_of(step, decision), check.new_state, reason, department)
+    if check.new_state == WithdrawalState.WITHDRAWN:
+        rating_star.state = StarState.WITHDRAWN
+        rating_star.result = StarResult.NOT_CONFIRMED
+        rating_star.reason = withdrawal.reason[:300]
+        rating_star.save(update_fields=["state", "result", "reason", "updated_at"])
+        _relevel(actor, rating, today, _("A star was withdrawn after review and publicity."))
+    ensure_in_scope(withdrawal, actor=actor, action="view")
+    audit_record(
+        actor=actor,
+        action=f"rating.withdrawal_{step}",
+        obj=withdrawal,
+        before={"state": before},
+        after={"state": withdrawal.state, "decision": decision, "reason": (reason or "").strip()[:300]},
+    )
+    return withdrawal
+
+
+def _decision_of(step, decision) -> str:
+    return decision if step in rules.WITHDRAWAL_DECIDING else ""
+
+
+@transaction.atomic
+def star_withdrawal(*, actor, rating_star: RatingStar, step: str, decision: str = "", reason: str = "", days=None):
+    """One entry point for the page and the API: start a withdrawal of the star, or take the next step of the one
+    under way."""
+    if step == WithdrawalStep.START:
+        return withdrawal_start(actor=actor, rating_star=rating_star, reason=reason)
+    if step not in WithdrawalStep.values:
+        raise ValidationError(_("Unknown step."))
+    withdrawal = rating_star.withdrawals.filter(state__in=rules.WITHDRAWAL_OPEN).first()
+    if withdrawal is None:
+        raise ValidationError(_("No withdrawal of this star is under way; the district starts one first."))
+    return withdrawal_advance(
+        actor=actor, withdrawal=withdrawal, step=step, decision=decision, reason=reason, days=days
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stars under watch (一次创一直成): warnings to the branch and the office
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _recipients(branch) -> list:
+    """The people told about a branch's star: its secretaries, and the office's leaders and staff (with accounts)."""
+    from django.db.models import Q
+
+    from wuxing.org.models import RoleAssignment
+
+    rows = (
+        RoleAssignment.objects.filter(
+            Q(role=Role.BRANCH_SECRETARY, branch=branch) | Q(role__in=list(_UNIT_ROLES), unit_id=branch.office_id),
+            user__is_active=True,
+            user__person__isnull=False,
+        )
+        .select_related("user__person")
+        .order_by("user_id")
+    )
+    seen, people = set(), []
+    for row in rows:
+        if row.user_id not in seen:
+            seen.add(row.user_id)
+            people.append(row.user.person)
+    return people
+
+
+@transaction.atomic
+def warnings_raise(*, actor, campaign, branches=None, today=None) -> list[StarWarning]:
+    """Raise a warning for each star a branch holds (confirmed last year or named this year) that slipped below its
+    thresholds or was hit by a veto event, once per (campaign, branch, star, cause); each is sent to the branch and
+    the office through `core.extensions.send_notice` with the same unique key, so a task run twice sends nothing
+    twice. Run daily by the `raise_star_warnings` task."""
+    from django.urls import reverse
+
+    from wuxing.core.extensions import send_notice
+
+    from .selectors import readiness_rows
+
+    ensure_allowed(actor, "rating.review_office_rating", message=_("You may not raise warnings."))
+    today = today or timezone.localdate()
+    from wuxing.org.models import Branch
+
+    qs = Branch.objects.filter(office_id=campaign.office_id)
+    if branches is not None:
+        qs = qs.filter(pk__in=[b.pk for b in branches])
+    if not is_system(actor):
+        qs = qs.restrict(actor, "view")
+    rows = readiness_rows(campaign=campaign, branches=qs.order_by("sort_order", "code"))
+    done = set(
+        StarWarning.objects.filter(campaign=campaign, branch__in=[r.branch for r in rows]).values_list(
+            "branch_id", "star_id", "cause"
+        )
+    )
+    raised = []
+    for row in rows:
+        for line in row.stars:
+            causes = rules.warning_causes(earned=line.earned, vetoed=bool(line.vetoes), readiness=line.readiness.status)
+            for cause in causes:
+                if (row.branch.pk, line.star.pk, cause) in done:
+                    continue
+                detail = line.vetoes[0].description if cause == "veto" else ""
+                if not detail:
+                    detail = _("%(met)d of %(total)d indicators met") % {
+                        "met": line.readiness.met,
+                        "total": line.readiness.total,
+                    }
+                warning = StarWarning.objects.create(
+                    campaign=campaign,
+                    branch=row.branch,
+                    star=line.star,
+                    cause=cause,
+                    detail=detail[:300],
+                    raised_on=today,
+                )
+                title = _("Star under watch: %(branch)s — %(star)s (%(cause)s)") % {
+                    "branch": row.branch.name,
+                    "star": line.star.name,
+                    "cause": warning.get_cause_display(),
+                }
+                url = reverse("rating:branch_readiness", args=[row.branch.pk]) + f"?campaign={campaign.pk}"
+                key = rules.warning_key(campaign.pk, row.branch.pk, line.star.code, cause)
+                warning.notified = sum(
+                    send_notice(person=person, kind="rating_warning", title=title, url=url, key=f"{key}:{person.pk}")
+                    and 1
+                    for person in _recipients(row.branch)
+                )
+                warning.save(update_fields=["notified"])
+                audit_record(
+                    actor=actor,
+                    action="rating.warning",
+                    obj=warning,
+                    after={"star": line.star.code, "cause": cause, "told": warning.notified},
+                )
+                raised.append(warning)
+    return raised

@@ -23,5 +23,8 @@ urlpatterns = [
     path("objections/<int:pk>/close/", views.objection_close, name="objection_close"),
     path("vetoes/", views.veto_list, name="veto_list"),
     path("vetoes/<int:pk>/file/", views.veto_file, name="veto_file"),
+    path("stars/<int:pk>/withdrawal/", views.star_withdrawal, name="star_withdrawal"),
+    path("objection-files/<int:pk>/", views.objection_file, name="objection_file"),
     path("district/", views.district_summary, name="district_summary"),
+    path("city/", views.city_summary, name="city_summary"),
 ]

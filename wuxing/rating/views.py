@@ -3,7 +3,7 @@ veto events, naming, certificates and the district summary. Thin: parse, call a 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,16 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
-from wuxing.checklists.selectors import evidence_rows
 from wuxing.core.exports import export_response
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
 
 from . import rules, selectors, services
-from .choices import ObjectionStatus, StarState, Step
+from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
 from .exports import readiness_export, results_export
-from .forms import ObjectionCloseForm, PublicityForm, ReviewForm, SelfEvaluationForm, SubmitForm, VetoForm
+from .forms import (
+    ObjectionCloseForm,
+    PublicityForm,
+    ReviewForm,
+    SelfEvaluationForm,
+    SubmitForm,
+    VetoForm,
+    WithdrawalForm,
+)
 from .presentation import certificate_context, missing_lines
 
 
@@ -131,12 +138,17 @@ def rating_detail(request, pk: int):
     user = request.user
     departments = services.reviewer_departments(user, rating.branch)
     steps = selectors.star_steps(rating)
+    withdrawals = selectors.withdrawals_of(rating)
+    is_open = rating.campaign.is_open
     stars = []
     for rating_star in rating.stars.all():
         rating_star.step_list = steps.get(rating_star.pk, [])
         rating_star.actions = _star_actions(request, rating, rating_star, departments)
+        rating_star.withdrawal_list = withdrawals.get(rating_star.pk, [])
+        rating_star.withdrawal_actions = (
+            _withdrawal_actions(request, rating, rating_star, departments) if is_open else {}
+        )
         stars.append(rating_star)
-    is_open = rating.campaign.is_open
     office_or_district = services.acts_for_office(user, rating.branch) or services.acts_for_district(
         user, rating.branch
     )
@@ -181,8 +193,62 @@ def rating_detail(request, pk: int):
             "objections": objections,
             "calendar_covered": rules.calendar_covers(rating.publicity_start.year) if rating.publicity_start else True,
             "public_url": reverse("rating_public:result", args=[rating.branch.office.code, rating.pk]),
+            "warnings": list(selectors.warning_list(user=user, branch=rating.branch).filter(campaign=rating.campaign)),
+            "withdrawal_form": WithdrawalForm(),
         },
     )
+
+
+def _withdrawal_actions(request, rating, rating_star, departments) -> dict:
+    """Which step of 摘星 the user may take on this star now (the services check again)."""
+    user = request.user
+    current = next((w for w in rating_star.withdrawal_list if w.is_open), None)
+    district = user.has_perm("rating.name_rating") and services.acts_for_district(user, rating.branch)
+    office = services.acts_for_office(user, rating.branch)
+    state = current.state if current else None
+    return {
+        "start": current is None
+        and district
+        and rating_star.state == StarState.NAMED
+        and rating_star.result == StarResult.CONFIRMED,
+        "office_review": state == WithdrawalState.STARTED and office and user.has_perm("rating.review_office_rating"),
+        "district_review": state == WithdrawalState.OFFICE_AGREED
+        and user.has_perm("rating.review_district_rating")
+        and rating_star.star.responsible_department in departments,
+        "publicity": state == WithdrawalState.DISTRICT_AGREED
+        and user.has_perm("rating.name_rating")
+        and (office or district),
+        "decide": state == WithdrawalState.PUBLICITY and district,
+    }
+
+
+@login_required
+@permission_required("rating.view_rating", raise_exception=True)
+@require_POST
+def star_withdrawal(request, pk: int):
+    """摘星 on one star: the district starts it; the office, the star's department, the publicity and the district's
+    decision follow, each refused out of order with a message."""
+    rating_star = selectors.rating_star_get(user=request.user, pk=pk)
+    form = WithdrawalForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Check the step, the decision and the number of working days."))
+    services.star_withdrawal(
+        actor=request.user,
+        rating_star=rating_star,
+        step=form.cleaned_data["step"],
+        decision=form.cleaned_data["decision"],
+        reason=form.cleaned_data["reason"],
+        days=form.cleaned_data["days"],
+    )
+    messages.success(request, _("The withdrawal step was recorded."))
+    return _back(request, rating_star.rating)
+
+
+@login_required
+@permission_required("rating.view_objection", raise_exception=True)
+def objection_file(request, pk: int):
+    """A file sent with an objection: only for the office and district that answer objections, in scope."""
+    return evidence_response(selectors.objection_file_get(user=request.user, pk=pk))
 
 
 @login_required
@@ -191,15 +257,16 @@ def star_evaluate(request, pk: int):
     """自评: the secretary claims a star or not, writes a statement and picks evidence from the check-ins."""
     rating_star = selectors.rating_star_get(user=request.user, pk=pk)
     rating = rating_star.rating
-    # The star's own check-ins' evidence first, then the rest of the branch's.
+    # The star's own check-ins' evidence first, then the rest of the check-ins, deliberations, 五个一 records and
+    # site projects.
     available = sorted(
-        evidence_rows(user=request.user, branch=rating.branch, campaign=rating.campaign),
-        key=lambda row: row.star_id != rating_star.star_id,
+        selectors.evidence_options(user=request.user, branch=rating.branch, campaign=rating.campaign),
+        key=lambda o: (o.source != "checkin_evidence", o.star_id != rating_star.star_id),
     )
-    linked = [str(e.ref_id) for e in rating_star.evidence_links.all()]
+    linked = [f"{e.source}:{e.ref_id}" for e in rating_star.evidence_links.all()]
     form = SelfEvaluationForm(
         request.POST or None,
-        evidence_rows=available,
+        evidence_options=available,
         initial={"claimed": rating_star.claimed, "statement": rating_star.statement, "evidence": linked},
     )
     if request.method == "POST" and form.is_valid():
@@ -219,7 +286,14 @@ def star_evaluate(request, pk: int):
     return render(
         request,
         "rating/star_evaluate.html",
-        {"rating_star": rating_star, "rating": rating, "form": form, "has_evidence": bool(available)},
+        {
+            "rating_star": rating_star,
+            "rating": rating,
+            "form": form,
+            "has_evidence": bool(available),
+            "options": available,
+            "linked": set(form["evidence"].value() or []),
+        },
     )
 
 
@@ -338,6 +412,12 @@ def objection_list(request):
 def objection_close(request, pk: int):
     objection = selectors.objection_get(user=request.user, pk=pk)
     form = ObjectionCloseForm(request.POST or None)
+    if objection.withdrawal_id:
+        # An objection to a withdrawal does not change it: the district decides after every objection is closed.
+        form.fields["decision"].choices = [
+            (ObjectionDecision.UPHELD, _("Upheld: the district decides with it in view")),
+            (ObjectionDecision.DISMISSED, ObjectionDecision.DISMISSED.label),
+        ]
     if request.method == "POST" and form.is_valid():
         try:
             services.objection_close(actor=request.user, objection=objection, **form.cleaned_data)
@@ -400,21 +480,61 @@ def veto_file(request, pk: int):
     return evidence_response(selectors.veto_get(user=request.user, pk=pk))
 
 
-@login_required
-@permission_required("rating.name_rating", raise_exception=True)
-def district_summary(request):
-    """Per office: branches per level against the quotas and last year (a district or city user's view)."""
+def _summary_year(request) -> int:
     campaign = campaign_for(user=request.user, request=request)
     try:
         year = int(request.GET.get("year") or (campaign.year if campaign else timezone.localdate().year))
     except ValueError:
         year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
-    rows = selectors.district_summary(user=request.user, year=year)
+    return min(max(year, 2000), 2100)
+
+
+def _ensure_above_office(user):
+    if not services.acts_above_office(user):
+        raise PermissionDenied(_("The summaries are for the district and the city."))
+
+
+@login_required
+@permission_required("rating.name_rating", raise_exception=True)
+def district_summary(request):
+    """Per office: branches per level against the quotas and last year (a district or city user's view);
+    `?district=` narrows a city user's view to one district (the drill-down from the city summary)."""
+    _ensure_above_office(request.user)
+    year = _summary_year(request)
+    district = None
+    if request.GET.get("district"):
+        try:
+            district = selectors.district_get(user=request.user, pk=int(request.GET["district"]))
+        except (TypeError, ValueError):
+            raise Http404 from None
+    rows = selectors.district_summary(user=request.user, year=year, district=district)
     totals = {level: sum(r.counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
     last_totals = {level: sum(r.last_counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
     return render(
         request,
         "rating/district_summary.html",
+        {
+            "year": year,
+            "rows": rows,
+            "district": district,
+            "levels": list(range(5, -1, -1)),
+            "totals": totals,
+            "last_totals": last_totals,
+        },
+    )
+
+
+@login_required
+@permission_required("rating.name_rating", raise_exception=True)
+def city_summary(request):
+    """Per district: branches per level against the quotas and last year, each opening its district summary."""
+    _ensure_above_office(request.user)
+    year = _summary_year(request)
+    rows = selectors.city_summary(user=request.user, year=year)
+    totals = {level: sum(r.counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
+    last_totals = {level: sum(r.last_counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
+    return render(
+        request,
+        "rating/city_summary.html",
         {"year": year, "rows": rows, "levels": list(range(5, -1, -1)), "totals": totals, "last_totals": last_totals},
     )

@@ -291,3 +291,24 @@ def site_rows(*, campaign, branch_ids=None) -> list[dict]:
         {"branch": s.branch.name, "feature": s.feature, "leader": s.leader.name}
         for s in qs.order_by("branch__sort_order", "branch__code")
     ]
+
+
+def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
+    """The feature projects of the branch's demonstration site in the campaign that `user` may see (all for
+    `user=None`, the system), as plain rows {id, label, url} for linking to a rated star."""
+    from django.urls import reverse
+
+    qs = FeatureProject.objects.all() if user is None else FeatureProject.objects.restrict(user, "view")
+    qs = (
+        qs.filter(site__branch=branch, site__campaign=campaign)
+        .select_related("kind")
+        .order_by("kind__sort_order", "id")
+    )
+    return [
+        {
+            "id": p.pk,
+            "label": f"{p.kind.name} · {p.title} · {p.get_status_display()}"[:200],
+            "url": reverse("showcase:project_detail", args=[p.pk]),
+        }
+        for p in qs
+    ]

@@ -202,13 +202,31 @@ class InspectionForm(forms.Form):
         label=_("Activities"), queryset=ActivityTag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.TypedMultipleChoiceField(
+        label=_("Checklist items behind or overdue, recorded as progress findings"),
+        choices=[],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, people, branches, tags, **kwargs):
+    def __init__(self, *args, people, branches, tags, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspectors"].queryset = people
         self.fields["inspectors"].label_from_instance = lambda p: f"{p.name}（{p.position}）" if p.position else p.name
         self.fields["branches"].queryset = branches
         self.fields["tags"].queryset = tags
+        items = list(items)
+        if items:
+            self.fields["items"].choices = [(i.item_id, item_label(i)) for i in items]
+        else:
+            del self.fields["items"]
+
+
+def item_label(row) -> str:
+    """A behind or overdue checklist item as listed when planning an inspection."""
+    state = _("overdue") if row.overdue else _("behind")
+    return f"{row.branch_name} · {row.star_name} · {row.title}（{state}，{round(row.progress * 100)}%）"
 
 
 class FindingForm(forms.Form):
@@ -230,8 +248,10 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, inspection, **kwargs):
         super().__init__(*args, **kwargs)
-        campaign = inspection.campaign
         self.fields["branch"].queryset = inspection.branches.all()
+        self.set_campaign(inspection.campaign)
+
+    def set_campaign(self, campaign):
         stars = campaign.standard.stars.order_by("star_set", "position")
         self.fields["star"].queryset = stars
         self.fields["star"].label_from_instance = lambda s: f"{s.get_star_set_display()} · {s.name}"
@@ -246,6 +266,23 @@ class FindingForm(forms.Form):
         self.fields["responsible_department"].queryset = Department.objects.filter(
             office_id=campaign.office_id
         ).order_by("code")
+
+
+class FindingEditForm(FindingForm):
+    """Correcting a finding: what it checks, how serious, the star and indicator, the text and who is responsible
+    (the branch and the photos stay as recorded)."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        del self.fields["branch"]
+        del self.fields["photos"]
+        self.set_campaign(campaign)
+
+
+class FindingDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for deleting"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), required=True
+    )
 
 
 class TriageForm(forms.Form):

@@ -390,8 +390,19 @@ class Inspection(models.Model):
         return _office_q(scope, "campaign__office__")
 
 
+class LiveFindingManager(RestrictedManager):
+    """Findings not deleted: a deleted finding stays in the table (for its audit trail and the short undo) but is
+    gone from every page, list, board, export and the API."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Finding(models.Model):
-    """A problem found by an inspection (or reported by the public, then triaged) about one branch."""
+    """A problem found by an inspection (or reported by the public, then triaged) about one branch.
+
+    Deleting one (only while no rectification or accountability depends on it) marks it deleted, with who, when
+    and why; it can be restored for a few seconds (rules.UNDO_SECONDS)."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="supervision_findings"
@@ -442,10 +453,22 @@ class Finding(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delete_reason = models.CharField(_("reason for deleting"), max_length=500, blank=True)
 
-    objects = RestrictedManager()
+    objects = LiveFindingManager()
+    with_deleted = RestrictedManager()
 
     class Meta:
+        base_manager_name = "with_deleted"
         ordering = ["-found_on", "-id"]
         verbose_name = _("inspection finding")
         verbose_name_plural = _("inspection findings")

@@ -292,3 +292,65 @@ class BoardRow:
     def closure_rate(self) -> Decimal | None:
         total = self.open + self.verified
         return as_percent(self.verified, total) if total else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Findings: deleting (with an undo), edit history, 查进度 findings from the behind/overdue list
+# ---------------------------------------------------------------------------------------------------------------
+
+# A deleted finding can be restored for this many seconds (the "undo" of the message shown after deleting).
+UNDO_SECONDS = 10
+FINDING_EDIT_FIELDS = (
+    "category",
+    "severity",
+    "star",
+    "indicator",
+    "description",
+    "responsible_person",
+    "responsible_department",
+)
+
+
+def finding_delete_problem(*, rectifications: int, accountabilities: int, public: bool, reason: str) -> str | None:
+    """Why a finding may not be deleted, or None. Nothing may depend on it, and the reason is required."""
+    if public:
+        return _("A report from the public is dismissed in triage, not deleted.")
+    if rectifications:
+        return _("A rectification was assigned on this finding; it can no longer be deleted.")
+    if accountabilities:
+        return _("Accountability was recorded on this finding; it can no longer be deleted.")
+    if not (reason or "").strip():
+        return _("Give the reason for deleting the finding.")
+    return None
+
+
+def can_restore(deleted_at: datetime.datetime | None, now: datetime.datetime, seconds: int = UNDO_SECONDS) -> bool:
+    """A deleted finding can be restored within `seconds` of its deletion (exactly at the limit still counts)."""
+    if deleted_at is None:
+        return False
+    return datetime.timedelta(0) <= now - deleted_at <= datetime.timedelta(seconds=seconds)
+
+
+def changed_fields(before: Mapping, after: Mapping) -> list[tuple[str, object, object]]:
+    """(field, before, after) for every field whose value changed, in the order of `after`."""
+    return [(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
+
+
+def progress_severity(overdue: bool) -> str:
+    """A 查进度 finding made from a checklist item: serious when the item is overdue, moderate when behind."""
+    return "high" if overdue else "medium"
+
+
+def progress_description(
+    *, title: str, progress: float, expected: float, due_date: datetime.date, overdue: bool
+) -> str:
+    """The prefilled text of a 查进度 finding made from a behind or overdue checklist item."""
+    values = {
+        "title": title,
+        "progress": round(progress * 100),
+        "expected": round(expected * 100),
+        "due": due_date.isoformat(),
+    }
+    if overdue:
+        return _("Checklist item “%(title)s” is overdue: %(progress)d%% done, due %(due)s.") % values
+    return _("Checklist item “%(title)s” is behind: %(progress)d%% done, %(expected)d%% expected by now.") % values

@@ -12,11 +12,14 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from wuxing.org.models import Branch
+from wuxing.checklists.selectors import flagged_item_rows
+from wuxing.core.models import AuditLog
+from wuxing.org.models import Branch, User
 
 from . import rules
-from .choices import FindingCategory, FindingSource, RectificationState, Triage
+from .choices import FindingCategory, FindingSource, RectificationState, Severity, Triage
 from .models import (
     Accountability,
     ActivityTag,
@@ -107,6 +110,15 @@ def observation_for_observer(*, user, pk: int) -> Observation:
     if observation is None:
         raise Http404
     return observation
+
+
+def observer_choices(office):
+    """Accounts of the office's people who can observe: leaders, department cadres, branch secretaries."""
+    return (
+        User.objects.filter(is_active=True, person__office=office)
+        .select_related("person")
+        .order_by("-person__is_leader", "person__department_id", "person__branch_id", "person__name")
+    )
 
 
 def route(observation) -> list[RouteStop]:
@@ -276,20 +288,51 @@ def any_reweighted(rows) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class BehindBranch:
+    """A branch with checklist items behind or overdue (R10), for planning an inspection."""
+
+    branch_id: int
+    name: str
+    items: list = field(default_factory=list)  # checklists.selectors.FlaggedItemRow
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for i in self.items if i.overdue)
+
+    @property
+    def behind(self) -> int:
+        return sum(1 for i in self.items if not i.overdue)
+
+
+def behind_branches(*, user, campaign, today: datetime.date | None = None, branch_ids=None) -> list[BehindBranch]:
+    """The branches in scope with items behind or overdue, the most overdue first, each with its items; a fixed
+    number of queries (checklists.selectors.flagged_item_rows)."""
+    groups: dict[int, BehindBranch] = {}
+    for row in flagged_item_rows(user=user, campaign=campaign, today=today, branch_ids=branch_ids):
+        group = groups.setdefault(row.branch_id, BehindBranch(branch_id=row.branch_id, name=row.branch_name))
+        group.items.append(row)
+    order = {b: i for i, b in enumerate(groups)}
+    return sorted(groups.values(), key=lambda g: (-g.overdue, -len(g.items), order[g.branch_id]))
+
+
 def inspection_list(*, user, campaign=None):
     qs = (
         Inspection.objects.restrict(user, "view")
         .select_related("campaign__office")
         .prefetch_related("inspectors", "branches", "tags")
-        .annotate(n_findings=Count("findings", distinct=True))
+        .annotate(n_findings=Count("findings", filter=Q(findings__deleted_at__isnull=True), distinct=True))
     )
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.order_by("-held_on", "-id")
 
 
-def inspection_get(*, user, pk: int) -> Inspection:
-    inspection = inspection_list(user=user).filter(pk=pk).first()
+def inspection_get(*, user, pk: int, action: str = "view") -> Inspection:
+    qs = inspection_list(user=user)
+    if action != "view":
+        qs = qs.filter(pk__in=Inspection.objects.restrict(user, action).values("pk"))
+    inspection = qs.filter(pk=pk).first()
     if inspection is None:
         raise Http404
     return inspection
@@ -325,8 +368,77 @@ def finding_get(*, user, pk: int, action: str = "view") -> Finding:
     return finding
 
 
+@dataclass
+class HistoryRow:
+    """One change of a finding as people read it: when, who, what was done, and each field before and after."""
+
+    at: datetime.datetime
+    who: str
+    action: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    note: str = ""
+
+
+def finding_history(finding: Finding) -> list[HistoryRow]:
+    """The finding's history from the audit log (recorded, edited, deleted and restored, triaged), oldest first;
+    one query. The rows name people by their name where the account has a person."""
+    labels = {
+        "supervision.finding_record": _("Recorded"),
+        "supervision.finding_update": _("Changed"),
+        "supervision.finding_delete": _("Deleted"),
+        "supervision.finding_restore": _("Restored"),
+        "supervision.finding_triage": _("Triaged"),
+    }
+    fields = {f.name: str(f.verbose_name) for f in Finding._meta.fields}
+    choices = {
+        "category": dict(FindingCategory.choices),
+        "severity": dict(Severity.choices),
+        "triage": dict(Triage.choices),
+    }
+
+    def show(name, value) -> str:
+        if value in (None, ""):
+            return "—"
+        return str(choices.get(name, {}).get(value, value))
+
+    rows = []
+    for entry in (
+        AuditLog.objects.filter(object_type="supervision.finding", object_id=str(finding.pk))
+        .select_related("actor__person")
+        .order_by("at", "id")
+    ):
+        person = getattr(entry.actor, "person", None) if entry.actor_id else None
+        row = HistoryRow(
+            at=entry.at,
+            who=person.name if person is not None else entry.actor_name,
+            action=labels.get(entry.action, entry.action),
+        )
+        if entry.action in ("supervision.finding_update", "supervision.finding_triage"):
+            before, after = entry.before or {}, entry.after or {}
+            row.changes = [
+                (fields.get(k, k), show(k, before.get(k)), show(k, v))
+                for k, v in after.items()
+                if k in fields and before.get(k) != v
+            ]
+            row.note = str(after.get("note") or "")
+        elif entry.action == "supervision.finding_delete":
+            row.note = str((entry.after or {}).get("reason") or "")
+        rows.append(row)
+    return rows
+
+
+def deleted_finding(*, user, pk: int) -> Finding | None:
+    """A finding the user deleted (for the undo), or None."""
+    return (
+        Finding.with_deleted.restrict(user, "change")
+        .filter(pk=pk, deleted_at__isnull=False, deleted_by=user)
+        .select_related("campaign")
+        .first()
+    )
+
+
 def finding_photo_get(*, user, pk: int) -> FindingPhoto:
-    photo = FindingPhoto.objects.restrict(user, "view").filter(pk=pk).first()
+    photo = FindingPhoto.objects.restrict(user, "view").filter(pk=pk, finding__deleted_at__isnull=True).first()
     if photo is None:
         raise Http404
     return photo

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.campaigns.services import ensure_campaign_open
-from wuxing.checklists.selectors import branches_of, progress_rows
+from wuxing.checklists.selectors import branches_of, flagged_item_rows, progress_rows
 from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.extensions import send_notice
@@ -557,15 +558,11 @@ def evaluation_publish(*, actor, evaluation: Evaluation) -> Evaluation:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def inspection_create(
-    *, actor, campaign, mode: str, held_on, title: str, inspectors, branches, tags=(), notes: str = ""
-) -> Inspection:
-    ensure_allowed(actor, "supervision.add_inspection", campaign, message=_("You may not record inspections."))
-    ensure_campaign_open(campaign)
+def _inspection_fields(campaign, *, mode, held_on, title, inspectors, branches, tags, notes) -> dict:
+    """The checked values of an inspection (create and update alike)."""
     if mode not in InspectionMode.values:
         raise ValidationError({"mode": _("Choose how the inspection was done.")})
-    branches = _branches_of_office(branches, campaign.office_id, "branches")
+    branches = _branches_of_office(branches or [], campaign.office_id, "branches")
     if not branches:
         raise ValidationError({"branches": _("Choose the branches visited.")})
     inspectors = list(inspectors or [])
@@ -573,28 +570,177 @@ def inspection_create(
         raise ValidationError({"inspectors": _("Choose the inspectors.")})
     if any(p.office_id != campaign.office_id for p in inspectors):
         raise ValidationError({"inspectors": _("Every inspector must be of the campaign's office.")})
+    if len({p.pk for p in inspectors}) != len(inspectors):
+        raise ValidationError({"inspectors": _("An inspector is listed twice.")})
+    return {
+        "mode": mode,
+        "held_on": _date(held_on, "held_on"),
+        "title": _text(title, "title", limit=100),
+        "notes": _text(notes, "notes", required=False),
+        "inspectors": inspectors,
+        "branches": branches,
+        "tags": _tags_of_office(tags, campaign.office_id),
+    }
+
+
+def _inspection_state(inspection: Inspection) -> dict:
+    return {
+        **snapshot(inspection, ["mode", "held_on", "title", "notes"]),
+        "inspectors": sorted(p.name for p in inspection.inspectors.all()),
+        "branches": sorted(b.name for b in inspection.branches.all()),
+        "tags": sorted(t.name for t in inspection.tags.all()),
+    }
+
+
+def progress_items_for(*, actor, campaign, branches, item_ids) -> list:
+    """The behind or overdue checklist items (plain rows) among `item_ids`, of the given branches, that the actor
+    sees; an item that is not (any more) behind or overdue, or not of these branches, is refused."""
+    item_ids = {int(i) for i in item_ids or []}
+    if not item_ids:
+        return []
+    rows = [
+        r
+        for r in flagged_item_rows(user=actor, campaign=campaign, branch_ids=[b.pk for b in branches])
+        if r.item_id in item_ids
+    ]
+    if len(rows) != len(item_ids):
+        raise ValidationError(
+            {"items": _("A chosen checklist item is not behind or overdue in the branches visited (any more).")}
+        )
+    return rows
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor,
+    campaign,
+    mode: str,
+    held_on,
+    title: str,
+    inspectors,
+    branches,
+    tags=(),
+    notes: str = "",
+    progress_items=(),
+) -> Inspection:
+    """An inspection (督导检查). Planned from the behind/overdue list, `progress_items` (checklist item ids) become
+    its 查进度 findings at once: linked to the item's star and indicator, with the progress in the description and
+    serious when overdue; the office edits or deletes them after the visit."""
+    ensure_allowed(actor, "supervision.add_inspection", campaign, message=_("You may not record inspections."))
+    ensure_campaign_open(campaign)
+    data = _inspection_fields(
+        campaign,
+        mode=mode,
+        held_on=held_on,
+        title=title,
+        inspectors=inspectors,
+        branches=branches,
+        tags=tags,
+        notes=notes,
+    )
+    items = progress_items_for(actor=actor, campaign=campaign, branches=data["branches"], item_ids=progress_items)
     inspection = Inspection.objects.create(
         campaign=campaign,
-        mode=mode,
-        held_on=_date(held_on, "held_on"),
-        title=_text(title, "title", limit=100),
-        notes=_text(notes, "notes", required=False),
+        mode=data["mode"],
+        held_on=data["held_on"],
+        title=data["title"],
+        notes=data["notes"],
         created_by=user_or_none(actor),
     )
-    inspection.inspectors.set(inspectors)
-    inspection.branches.set(branches)
-    inspection.tags.set(_tags_of_office(tags, campaign.office_id))
+    inspection.inspectors.set(data["inspectors"])
+    inspection.branches.set(data["branches"])
+    inspection.tags.set(data["tags"])
+    findings = Finding.objects.bulk_create(
+        Finding(
+            campaign=campaign,
+            inspection=inspection,
+            branch_id=row.branch_id,
+            category=FindingCategory.PROGRESS,
+            severity=rules.progress_severity(row.overdue),
+            star_id=row.star_id,
+            indicator_id=row.indicator_id,
+            description=rules.progress_description(
+                title=row.title,
+                progress=row.progress,
+                expected=row.expected,
+                due_date=row.due_date,
+                overdue=row.overdue,
+            ),
+            found_on=inspection.held_on,
+            recorded_by=user_or_none(actor),
+        )
+        for row in items
+    )
     ensure_in_scope(inspection, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="supervision.inspection_create",
         obj=inspection,
         after={
-            **snapshot(inspection),
-            "inspectors": [p.name for p in inspectors],
-            "branches": [b.name for b in branches],
-            "tags": [t.name for t in inspection.tags.all()],
+            **_inspection_state(inspection),
+            "progress_items": [r.item_id for r in items],
+            "findings": [f.pk for f in findings],
         },
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_update(
+    *,
+    actor,
+    inspection: Inspection,
+    mode: str,
+    held_on,
+    title: str,
+    inspectors,
+    branches,
+    tags=(),
+    notes: str = "",
+) -> Inspection:
+    """Correct an inspection; a branch with findings of this inspection stays among the branches visited."""
+    ensure_allowed(actor, "supervision.change_inspection", message=_("You may not change inspections."))
+    inspection = Inspection.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=inspection.pk)
+    ensure_allowed(actor, obj=inspection, action="change", message=_("This inspection is outside your scope."))
+    campaign = inspection.campaign
+    ensure_campaign_open(campaign)
+    data = _inspection_fields(
+        campaign,
+        mode=mode,
+        held_on=held_on,
+        title=title,
+        inspectors=inspectors,
+        branches=branches,
+        tags=tags,
+        notes=notes,
+    )
+    kept = {b.pk for b in data["branches"]}
+    dropped = Finding.objects.filter(inspection=inspection).exclude(branch_id__in=kept)
+    names = sorted({f.branch.name for f in dropped.select_related("branch")})
+    if names:
+        raise ValidationError(
+            {
+                "branches": _("Findings were recorded at %(names)s; keep them among the branches visited.")
+                % {"names": "、".join(names)}
+            }
+        )
+    before = _inspection_state(inspection)
+    for key in ("mode", "held_on", "title", "notes"):
+        setattr(inspection, key, data[key])
+    inspection.save(update_fields=["mode", "held_on", "title", "notes"])
+    inspection.inspectors.set(data["inspectors"])
+    inspection.branches.set(data["branches"])
+    inspection.tags.set(data["tags"])
+    ensure_in_scope(inspection, actor=actor, action="change")
+    after = _inspection_state(inspection)
+    changed = rules.changed_fields(before, after)
+    audit_record(
+        actor=actor,
+        action="supervision.inspection_update",
+        obj=inspection,
+        before={k: b for k, b, _a in changed},
+        after={k: a for k, _b, a in changed},
     )
     return inspection
 
@@ -662,6 +808,136 @@ def finding_record(
         store_evidence(FindingPhoto, upload, actor=actor, finding=finding)
     ensure_in_scope(finding, actor=actor, action="view")
     audit_record(actor=actor, action="supervision.finding_record", obj=finding, after=snapshot(finding))
+    return finding
+
+
+def _finding_state(finding: Finding) -> dict:
+    """The editable fields of a finding as people read them (names, not ids), for its history."""
+    return {
+        "category": finding.category,
+        "severity": finding.severity,
+        "star": finding.star.name if finding.star_id else "",
+        "indicator": finding.indicator.text if finding.indicator_id else "",
+        "description": finding.description,
+        "responsible_person": finding.responsible_person,
+        "responsible_department": finding.responsible_department.name if finding.responsible_department_id else "",
+    }
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    actor,
+    finding: Finding,
+    category: str,
+    severity: str,
+    description: str,
+    star=None,
+    indicator=None,
+    responsible_person: str = "",
+    responsible_department: Department | None = None,
+) -> Finding:
+    """Correct a finding; the fields changed, before and after, go to its history (the audit log)."""
+    ensure_allowed(actor, "supervision.change_finding", message=_("You may not change findings."))
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("campaign", "branch", "star", "indicator", "responsible_department")
+        .get(pk=finding.pk)
+    )
+    ensure_allowed(actor, obj=finding, action="change", message=_("This finding is outside your scope."))
+    ensure_campaign_open(finding.campaign)
+    if finding.triage != Triage.ACCEPTED:
+        raise ValidationError(_("Triage the report before changing it."))
+    if category not in FindingCategory.values:
+        raise ValidationError(
+            {"category": _("Choose what the finding checks: progress, effect, causes or responsibility.")}
+        )
+    if severity not in Severity.values:
+        raise ValidationError({"severity": _("Choose the severity.")})
+    if finding.accountabilities.exists() and category != FindingCategory.RESPONSIBILITY:
+        raise ValidationError(
+            {"category": _("Accountability was recorded on this finding; it stays a check of responsibility.")}
+        )
+    _check_star(finding.campaign, finding.branch, star, indicator)
+    _check_department(finding.campaign, responsible_department)
+    before = _finding_state(finding)
+    finding.category = category
+    finding.severity = severity
+    finding.star = star
+    finding.indicator = indicator
+    finding.description = _text(description, "description", message=_("Describe the problem."))
+    finding.responsible_person = _text(responsible_person, "responsible_person", required=False, limit=50)
+    finding.responsible_department = responsible_department
+    changed = rules.changed_fields(before, _finding_state(finding))
+    if not changed:
+        return finding
+    finding.save(update_fields=[f for f in rules.FINDING_EDIT_FIELDS])
+    ensure_in_scope(finding, actor=actor, action="change")
+    audit_record(
+        actor=actor,
+        action="supervision.finding_update",
+        obj=finding,
+        before={k: b for k, b, _a in changed},
+        after={k: a for k, _b, a in changed},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, actor, finding: Finding, reason: str) -> Finding:
+    """Delete a finding nothing depends on yet (no rectification, no accountability; not a public report), with
+    the reason. It is kept marked deleted, so it can be restored within rules.UNDO_SECONDS."""
+    ensure_allowed(actor, "supervision.change_finding", message=_("You may not delete findings."))
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=finding.pk)
+    ensure_allowed(actor, obj=finding, action="change", message=_("This finding is outside your scope."))
+    ensure_campaign_open(finding.campaign)
+    reason = (reason or "").strip()
+    problem = rules.finding_delete_problem(
+        rectifications=finding.rectifications.count(),
+        accountabilities=finding.accountabilities.count(),
+        public=finding.source == FindingSource.PUBLIC,
+        reason=reason,
+    )
+    if problem:
+        raise ValidationError(problem)
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 500}})
+    finding.deleted_at = timezone.now()
+    finding.deleted_by = user_or_none(actor)
+    finding.delete_reason = reason
+    finding.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+    audit_record(
+        actor=actor,
+        action="supervision.finding_delete",
+        obj=finding,
+        before=_finding_state(finding),
+        after={"deleted_at": finding.deleted_at, "reason": reason},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_restore(*, actor, finding_id: int) -> Finding:
+    """The undo of a delete: only the one who deleted it, within rules.UNDO_SECONDS."""
+    ensure_allowed(actor, "supervision.change_finding", message=_("You may not delete findings."))
+    finding = (
+        Finding.with_deleted.restrict(actor, "change")
+        .select_for_update(of=("self",))
+        .select_related("campaign")
+        .filter(pk=finding_id, deleted_at__isnull=False)
+        .first()
+    )
+    if finding is None or (not is_system(actor) and finding.deleted_by_id != actor.pk):
+        raise Http404
+    ensure_campaign_open(finding.campaign)
+    if not rules.can_restore(finding.deleted_at, timezone.now()):
+        raise ValidationError(
+            _("The finding can be restored only within %(n)d seconds of deleting it.") % {"n": rules.UNDO_SECONDS}
+        )
+    before = {"deleted_at": finding.deleted_at, "reason": finding.delete_reason}
+    finding.deleted_at, finding.deleted_by, finding.delete_reason = None, None, ""
+    finding.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+    audit_record(actor=actor, action="supervision.finding_restore", obj=finding, before=before, after={})
     return finding
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +20,10 @@ from wuxing.core.audit import audit_record
 from wuxing.core.exports import export_response
 from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import evidence_response
-from wuxing.org.models import User
 from wuxing.org.selectors import branch_list, person_list
 
 from . import rules, selectors, services
-from .choices import FindingCategory, RectificationState, Triage
+from .choices import FindingCategory, FindingSource, RectificationState, Triage
 from .exports import (
     accountability_export,
     boards_export,
@@ -45,6 +45,8 @@ from .forms import (
     AccountabilityForm,
     CardForm,
     EvaluationForm,
+    FindingDeleteForm,
+    FindingEditForm,
     FindingForm,
     InspectionForm,
     ObservationForm,
@@ -156,15 +158,6 @@ def observation_list(request):
     )
 
 
-def _observer_choices(office):
-    """Accounts of the office's people who can observe: leaders, department cadres, branch secretaries."""
-    return (
-        User.objects.filter(is_active=True, person__office=office)
-        .select_related("person")
-        .order_by("-person__is_leader", "person__department_id", "person__branch_id", "person__name")
-    )
-
-
 @login_required
 @permission_required("supervision.add_observation", raise_exception=True)
 def observation_create(request):
@@ -176,7 +169,7 @@ def observation_create(request):
     form = ObservationForm(
         request.POST or None,
         branches=branch_list(user=request.user).filter(office=campaign.office).order_by("sort_order", "code"),
-        observers=_observer_choices(campaign.office),
+        observers=selectors.observer_choices(campaign.office),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -495,21 +488,66 @@ def inspection_list(request):
     )
 
 
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 12]
+
+
 @login_required
 @permission_required("supervision.add_inspection", raise_exception=True)
-def inspection_create(request):
-    """Plan an inspection; `?branch=` ticks branches in advance (from the behind/overdue list)."""
+def inspection_plan(request):
+    """The behind/overdue list (R10) per branch: tick branches or items and plan an inspection of them."""
     campaign = _campaign_or_404(request)
-    branches = branch_list(user=request.user).filter(office=campaign.office).order_by("sort_order", "code")
-    initial = {"branches": [b for b in request.GET.getlist("branch") if b.isdigit() and len(b) < 12]}
-    form = InspectionForm(
+    groups = selectors.behind_branches(user=request.user, campaign=campaign)
+    return render(
+        request,
+        "supervision/inspection_plan.html",
+        {"campaign": campaign, "groups": groups, "can_plan": campaign.is_open},
+    )
+
+
+def _inspection_form(request, campaign, *, items=(), **kwargs) -> InspectionForm:
+    return InspectionForm(
         request.POST or None,
-        initial=initial,
         people=person_list(user=request.user)
         .filter(office=campaign.office)
         .order_by("-is_leader", "department_id", "id"),
-        branches=branches,
+        branches=branch_list(user=request.user).filter(office=campaign.office).order_by("sort_order", "code"),
         tags=selectors.tag_list(office_id=campaign.office_id),
+        items=items,
+        **kwargs,
+    )
+
+
+def _inspection_values(data) -> dict:
+    return {
+        "mode": data["mode"],
+        "held_on": data["held_on"],
+        "title": data["title"],
+        "inspectors": list(data["inspectors"]),
+        "branches": list(data["branches"]),
+        "tags": list(data["tags"]),
+        "notes": data["notes"],
+    }
+
+
+@login_required
+@permission_required("supervision.add_inspection", raise_exception=True)
+def inspection_create(request):
+    """Plan an inspection. From the behind/overdue list, `?branch=` ticks branches and `?item=` offers the chosen
+    checklist items (ticked) as 查进度 findings, and ticks their branches."""
+    campaign = _campaign_or_404(request)
+    source = request.POST if request.method == "POST" else request.GET
+    item_ids = set(_ids(source.getlist("items" if request.method == "POST" else "item")))
+    items = []
+    if item_ids:
+        groups = selectors.behind_branches(user=request.user, campaign=campaign)
+        items = [i for g in groups for i in g.items if i.item_id in item_ids]
+    branch_ids = set(_ids(request.GET.getlist("branch"))) | {i.branch_id for i in items}
+    form = _inspection_form(
+        request,
+        campaign,
+        items=items,
+        initial={"branches": sorted(branch_ids), "items": [i.item_id for i in items]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -517,13 +555,8 @@ def inspection_create(request):
             inspection = services.inspection_create(
                 actor=request.user,
                 campaign=campaign,
-                mode=data["mode"],
-                held_on=data["held_on"],
-                title=data["title"],
-                inspectors=list(data["inspectors"]),
-                branches=list(data["branches"]),
-                tags=list(data["tags"]),
-                notes=data["notes"],
+                progress_items=data.get("items") or [],
+                **_inspection_values(data),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -544,6 +577,46 @@ def inspection_create(request):
 
 
 @login_required
+@permission_required("supervision.change_inspection", raise_exception=True)
+def inspection_update(request, pk: int):
+    inspection = selectors.inspection_get(user=request.user, pk=pk, action="change")
+    form = _inspection_form(
+        request,
+        inspection.campaign,
+        initial={
+            "title": inspection.title,
+            "mode": inspection.mode,
+            "held_on": inspection.held_on,
+            "inspectors": [p.pk for p in inspection.inspectors.all()],
+            "branches": [b.pk for b in inspection.branches.all()],
+            "tags": [t.pk for t in inspection.tags.all()],
+            "notes": inspection.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(
+                actor=request.user, inspection=inspection, **_inspection_values(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The inspection was saved."))
+            return redirect("supervision:inspection_detail", pk=pk)
+    return render(
+        request,
+        "supervision/form.html",
+        {
+            "form": form,
+            "title": _("Change the inspection"),
+            "subtitle": str(inspection),
+            "cancel": reverse("supervision:inspection_detail", args=[pk]),
+            "wide": True,
+        },
+    )
+
+
+@login_required
 @permission_required("supervision.view_inspection", raise_exception=True)
 def inspection_detail(request, pk: int):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
@@ -555,6 +628,7 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             "findings": findings,
             "can_find": inspection.campaign.is_open and request.user.has_perm("supervision.add_finding"),
+            "can_change": inspection.campaign.is_open and request.user.has_perm("supervision.change_inspection"),
         },
     )
 
@@ -603,6 +677,12 @@ def finding_list(request):
 def finding_detail(request, pk: int):
     finding = selectors.finding_get(user=request.user, pk=pk)
     is_open = finding.campaign.is_open
+    can_edit = (
+        is_open
+        and finding.triage == Triage.ACCEPTED
+        and request.user.has_perm("supervision.change_finding")
+        and selectors.finding_list(user=request.user, action="change").filter(pk=pk).exists()
+    )
     report = getattr(finding, "public_report", None) if request.user.has_perm("supervision.view_publicreport") else None
     accountabilities = (
         list(selectors.accountability_list(user=request.user).filter(finding=finding))
@@ -626,8 +706,105 @@ def finding_detail(request, pk: int):
             "can_hold": is_open
             and finding.category == FindingCategory.RESPONSIBILITY
             and request.user.has_perm("supervision.add_accountability"),
+            "can_edit": can_edit,
+            "can_delete": can_edit
+            and finding.source != FindingSource.PUBLIC
+            and not finding.rectifications.all()
+            and not finding.accountabilities.exists(),
+            "history": selectors.finding_history(finding),
         },
     )
+
+
+@login_required
+@permission_required("supervision.change_finding", raise_exception=True)
+def finding_update(request, pk: int):
+    finding = selectors.finding_get(user=request.user, pk=pk, action="change")
+    form = FindingEditForm(
+        request.POST or None,
+        campaign=finding.campaign,
+        initial={
+            "category": finding.category,
+            "severity": finding.severity,
+            "star": finding.star_id,
+            "indicator": finding.indicator_id,
+            "description": finding.description,
+            "responsible_person": finding.responsible_person,
+            "responsible_department": finding.responsible_department_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The finding was saved; the change is in its history."))
+            return redirect("supervision:finding_detail", pk=pk)
+    return render(
+        request,
+        "supervision/form.html",
+        {
+            "form": form,
+            "title": _("Change the finding"),
+            "subtitle": finding.branch.name,
+            "cancel": reverse("supervision:finding_detail", args=[pk]),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.change_finding", raise_exception=True)
+def finding_delete(request, pk: int):
+    """Delete a finding nothing depends on, with the reason; the message offers an undo for a few seconds."""
+    finding = selectors.finding_get(user=request.user, pk=pk, action="change")
+    form = FindingDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_delete(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                format_html(
+                    '{} <form method="post" action="{}" class="d-inline">'
+                    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                    '<button type="submit" class="btn btn-sm btn-link p-0 align-baseline" id="undo-delete">{}</button>'
+                    "</form>",
+                    _("The finding was deleted; you can undo this within %(n)d seconds.") % {"n": rules.UNDO_SECONDS},
+                    reverse("supervision:finding_restore", args=[pk]),
+                    get_token(request),
+                    _("Undo"),
+                ),
+            )
+            if finding.inspection_id:
+                return redirect("supervision:inspection_detail", pk=finding.inspection_id)
+            return redirect("supervision:finding_list")
+    return render(
+        request,
+        "supervision/form.html",
+        {
+            "form": form,
+            "title": _("Delete the finding"),
+            "subtitle": finding.branch.name,
+            "quote": finding.description,
+            "cancel": reverse("supervision:finding_detail", args=[pk]),
+            "submit": _("Delete"),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.change_finding", raise_exception=True)
+@require_POST
+def finding_restore(request, pk: int):
+    """The undo of a delete, by the one who deleted it, within rules.UNDO_SECONDS."""
+    if selectors.deleted_finding(user=request.user, pk=pk) is None:
+        raise Http404
+    services.finding_restore(actor=request.user, finding_id=pk)
+    messages.success(request, _("The finding was restored."))
+    return redirect("supervision:finding_detail", pk=pk)
 
 
 @login_required

@@ -50,7 +50,7 @@ from wuxing.org.models import (
 from wuxing.org.rules import unit_path
 from wuxing.org.services import kiosk_token_issue
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
-from wuxing.rating.models import Objection, Rating, RatingStar, VetoEvent
+from wuxing.rating.models import Objection, ObjectionEvidence, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
     Action,
     ActionEvidence,
@@ -64,6 +64,7 @@ from wuxing.rhythm.models import (
 from wuxing.showcase.models import DemoSite, FeatureProject, Milestone, ProjectEvidence
 from wuxing.standards.models import Standard, StandardDraft
 from wuxing.supervision.models import (
+    ActivityTag,
     Evaluation,
     Finding,
     FindingPhoto,
@@ -74,6 +75,7 @@ from wuxing.supervision.models import (
     RectificationEvidence,
     ScoreCard,
     ScorePhoto,
+    ScoreSheet,
 )
 from wuxing.targets.models import BaselineEntry, BaselineEvidence, Target
 from wuxing.targets.services import baseline_add_evidence
@@ -181,6 +183,10 @@ PAGE_OBJECTS = {
     "supervision:evaluation_compute": {"pk": Evaluation},
     "supervision:evaluation_publish": {"pk": Evaluation},
     "supervision:inspection_detail": {"pk": Inspection},
+    "supervision:inspection_update": {"pk": Inspection},
+    "supervision:finding_update": {"pk": Finding},
+    "supervision:finding_delete": {"pk": Finding},
+    "supervision:finding_restore": {"pk": Finding},
     "supervision:finding_create": {"pk": Inspection},
     "supervision:finding_detail": {"pk": Finding},
     "supervision:finding_triage": {"pk": Finding},
@@ -222,6 +228,8 @@ PAGE_OBJECTS = {
     "rating:star_review": {"pk": RatingStar},
     "rating:objection_close": {"pk": Objection},
     "rating:veto_file": {"pk": VetoEvent},
+    "rating:star_withdrawal": {"pk": RatingStar},
+    "rating:objection_file": {"pk": ObjectionEvidence},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -265,6 +273,8 @@ API_OBJECTS = {
     "help-requests": HelpRequest,
     "meetings": Meeting,
     "notifications": Notification,
+    "score-sheets": ScoreSheet,
+    "activity-tags": ActivityTag,
     "observations": Observation,
     "evaluations": Evaluation,
     "inspections": Inspection,
@@ -272,6 +282,7 @@ API_OBJECTS = {
     "rectifications": Rectification,
     "ratings": Rating,
     "objections": Objection,
+    "objection-files": ObjectionEvidence,
 }
 DENIED = {302, 400, 403, 404, 405}
 

@@ -433,3 +433,26 @@ def test_office_pages_query_counts_are_pinned(client, world, make_item, django_a
     client.get(reverse(name))  # the session settles on the first request
     with django_assert_max_num_queries(OFFICE_PAGE_QUERIES[name]):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_flagged_item_rows_are_plain_rows_in_scope_overdue_first(world, make_item):
+    from wuxing.checklists.selectors import flagged_item_rows
+
+    today = timezone.localdate()
+    overdue = make_item(
+        "a1", target=10, title="逾期事项", start_date=today - timedelta(days=60), due_date=today - timedelta(days=1)
+    )
+    behind = make_item(
+        "a2", target=10, title="滞后事项", start_date=today - timedelta(days=30), due_date=today + timedelta(days=30)
+    )
+    make_item("a1", kind="yes_no", title="未到期", start_date=today, due_date=today + timedelta(days=90))
+    rows = flagged_item_rows(user=world.users.leader, campaign=world.campaign)
+    assert [(r.item_id, r.overdue) for r in rows] == [(overdue.pk, True), (behind.pk, False)]
+    row = rows[0]
+    assert row.branch_name == overdue.branch.name and row.star_name == overdue.star.name and row.progress == 0
+    assert [r.item_id for r in flagged_item_rows(user=world.users.secretary, campaign=world.campaign)] == [overdue.pk]
+    assert (
+        flagged_item_rows(user=world.users.leader, campaign=world.campaign, branch_ids=[behind.branch_id])[0].item_id
+        == behind.pk
+    )
+    assert flagged_item_rows(user=world.users.leader_b, campaign=world.campaign) == []

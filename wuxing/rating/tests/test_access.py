@@ -25,7 +25,9 @@ PAGES = [
     ("rating:objection_close", lambda w: [w.objection.pk], "staff", [("leader_b", 404), ("secretary", 403)]),
     ("rating:veto_list", lambda w: [], "staff", [("auditor", 403)]),
     ("rating:veto_file", lambda w: [w.veto.pk], "staff", [("leader_b", 404), ("secretary", 404)]),
-    ("rating:district_summary", lambda w: [], "district", [("secretary", 403), ("auditor", 403)]),
+    ("rating:district_summary", lambda w: [], "district", [("secretary", 403), ("auditor", 403), ("staff", 403)]),
+    ("rating:city_summary", lambda w: [], "district", [("secretary", 403), ("auditor", 403), ("leader", 403)]),
+    ("rating:objection_file", lambda w: [w.objection_file.pk], "staff", [("leader_b", 404), ("secretary", 403)]),
 ]
 
 POST_ONLY = {
@@ -34,14 +36,23 @@ POST_ONLY = {
     "rating:star_review": "test_reviews_from_the_pages",
     "rating:publicity_start": "test_publicity_and_naming_from_the_pages",
     "rating:rating_name": "test_publicity_and_naming_from_the_pages",
+    "rating:star_withdrawal": "test_withdrawal.test_withdrawal_from_the_pages_the_public_site_and_the_reissued_certificate",
 }
-PUBLIC = {"rating_public:announcement", "rating_public:result"}
+PUBLIC = {"rating_public:announcement", "rating_public:result", "rating_public:district_announcement"}
 
 COVERED = {p[0] for p in PAGES} | set(POST_ONLY) | PUBLIC
 
 
 @pytest.mark.parametrize("name,args,insider,outsiders", PAGES, ids=[f"{p[0]}-{i}" for i, p in enumerate(PAGES)])
 def test_page_access(client, full, name, args, insider, outsiders):
+    from wuxing.core.uploads import as_upload, sample_jpeg
+    from wuxing.rating.models import ObjectionEvidence
+    from wuxing.rating.services import objection_submit
+
+    with_file = objection_submit(
+        rating=full.rating, text="附照片", evidence=as_upload(sample_jpeg("x"), "x.jpg", "image/jpeg")
+    )
+    full.objection_file = ObjectionEvidence.objects.get(objection=with_file)
     url = reverse(name, args=args(full))
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login")), "anonymous"
@@ -63,7 +74,7 @@ def test_secretary_opens_evaluates_and_submits(client, world):
     rs = star_of(rating, "strong_branch")
     page = client.post(
         reverse("rating:star_evaluate", args=[rs.pk]),
-        {"claimed": "on", "statement": "全年召开党员大会4次", "evidence": [str(world.evidence.pk)]},
+        {"claimed": "on", "statement": "全年召开党员大会4次", "evidence": [f"checkin_evidence:{world.evidence.pk}"]},
     )
     assert page.status_code == 302
     assert rs.evidence_links.get().ref_id == world.evidence.pk
@@ -170,6 +181,11 @@ def test_closed_campaign_refuses_every_write_view_with_a_message(client, full):
             {"decision": "dismissed", "answer": "x"},
         ),
         ("staff", reverse("rating:veto_list"), {}),
+        (
+            "district",
+            reverse("rating:star_withdrawal", args=[star_of(full.named, "strong_branch").pk]),
+            {"step": "start", "reason": "指标下滑"},
+        ),
     ]
     for username, url, data in posts:
         client.force_login(getattr(full.users, username))

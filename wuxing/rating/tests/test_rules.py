@@ -80,7 +80,7 @@ def test_naming_blocked_by_open_objection_then_allowed():
 
 def test_veto_reaches_every_live_state_but_not_a_dead_one():
     for state in StarState.values:
-        assert rules.can_veto(state) == (state not in (StarState.FAILED, StarState.VETOED))
+        assert rules.can_veto(state) == (state not in (StarState.FAILED, StarState.VETOED, StarState.WITHDRAWN))
 
 
 def test_publicity_waits_for_every_star():

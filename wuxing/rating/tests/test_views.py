@@ -62,7 +62,7 @@ def test_readiness_pages_show_what_is_missing_with_links(client, world):
 
 def test_list_pages_keep_their_query_counts(client, full, django_assert_max_num_queries):
     client.force_login(full.users.district)
-    for name in ("rating:readiness", "rating:district_summary", "rating:home", "rating:queue"):
+    for name in ("rating:readiness", "rating:district_summary", "rating:city_summary", "rating:home", "rating:queue"):
         with django_assert_max_num_queries(30):
             assert client.get(reverse(name) + f"?campaign={full.campaign.pk}").status_code == 200
 
@@ -71,8 +71,9 @@ def test_district_summary_counts_levels_per_office(client, full):
     client.force_login(full.users.district)
     page = client.get(reverse("rating:district_summary") + "?year=2026").content.decode()
     assert full.org.office_a.name in page and full.org.office_b.name in page
+    # An office's own leader and staff do not read the district's summary (the office sees its own results).
     client.force_login(full.users.staff)
-    assert client.get(reverse("rating:district_summary")).status_code == 200
+    assert client.get(reverse("rating:district_summary")).status_code == 403
 
 
 def _count_queries(client, url):

@@ -33,6 +33,10 @@ PAGES = [
     ("supervision:tag_create", lambda w: [], "staff", [("secretary", 403), ("leader_b", 404)]),
     ("supervision:inspection_list", lambda w: [], "cadre", [("auditor", 403)]),
     ("supervision:inspection_create", lambda w: [], "staff", [("cadre", 403), ("leader_b", 404)]),
+    ("supervision:inspection_plan", lambda w: [], "staff", [("cadre", 403), ("secretary", 403), ("leader_b", 404)]),
+    ("supervision:inspection_update", lambda w: [w.inspection.pk], "staff", [("cadre", 403), ("leader_b", 404)]),
+    ("supervision:finding_update", lambda w: [w.finding.pk], "staff", [("secretary", 403), ("leader_b", 404)]),
+    ("supervision:finding_delete", lambda w: [w.finding.pk], "leader", [("secretary", 403), ("leader_b", 404)]),
     ("supervision:inspection_detail", lambda w: [w.inspection.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
     ("supervision:finding_create", lambda w: [w.inspection.pk], "staff", [("secretary", 403), ("leader_b", 404)]),
     ("supervision:finding_list", lambda w: [], "secretary", [("auditor", 403)]),
@@ -76,6 +80,7 @@ POST_ONLY = {
     "supervision:evaluation_publish": "test_evaluation.py::test_publishing_freezes_with_a_hash_and_detects_tampering",
     "supervision:rectification_transition": "test_inspection.py::test_transition_page_refuses_a_forbidden_step",
     "supervision:public_report_reveal": "test_public.py::test_contact_is_masked_and_revealed_only_with_the_permission",
+    "supervision:finding_restore": "test_findings.py::test_delete_with_a_reason_and_undo_within_ten_seconds",
 }
 
 COVERED = {p[0] for p in PAGES} | {p[0] for p in PUBLIC} | set(POST_ONLY)

@@ -39,6 +39,7 @@ NOT_CAMPAIGN_WRITES = {
     "evaluation_list",
     "evaluation_detail",
     "inspection_list",
+    "inspection_plan",
     "inspection_detail",
     "finding_list",
     "finding_detail",
@@ -62,6 +63,23 @@ def closed(world):
         office=world.org.office_a, branch=world.org.branches["a1"], text="问题", address="10.0.0.2"
     )
     world.card = card_of(world.observation, world.users.leader, world.org.branches["a1"])
+    world.spare = services.finding_record(
+        actor=SYSTEM,
+        inspection=world.inspection,
+        branch=world.org.branches["a2"],
+        category="effect",
+        severity="low",
+        description="多余的记录",
+    )
+    services.finding_delete(actor=world.users.leader, finding=world.spare, reason="重复")
+    world.loose = services.finding_record(
+        actor=SYSTEM,
+        inspection=world.inspection,
+        branch=world.org.branches["a2"],
+        category="effect",
+        severity="low",
+        description="待删除",
+    )
     campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
     world.campaign.refresh_from_db()
     return world
@@ -114,6 +132,22 @@ WRITES = {
         lambda w: ([w.inspection.pk], ""),
         lambda w: {"branch": w.org.branches["a1"].pk, "category": "progress", "severity": "low", "description": "x"},
     ),
+    "inspection_update": (
+        lambda w: ([w.inspection.pk], ""),
+        lambda w: {
+            "title": "改",
+            "mode": "on_site",
+            "held_on": TODAY,
+            "inspectors": [w.org.leader_a.pk],
+            "branches": [w.org.branches["a1"].pk, w.org.branches["a2"].pk],
+        },
+    ),
+    "finding_update": (
+        lambda w: ([w.finding.pk], ""),
+        lambda w: {"category": "responsibility", "severity": "low", "description": "改过"},
+    ),
+    "finding_delete": (lambda w: ([w.loose.pk], ""), lambda w: {"reason": "重复"}),
+    "finding_restore": (lambda w: ([w.spare.pk], ""), lambda w: {}),
     "finding_triage": (
         lambda w: ([w.report.finding_id], ""),
         lambda w: {"accept": "1", "category": "progress", "severity": "low"},

@@ -103,3 +103,29 @@ def test_district_accounts_on_login_and_public_objection_on_a_phone(live_app, op
     screenshot(page, "rating-public-375")
     assert watch.foreign_requests() == []
     assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
+
+
+def test_withdrawal_under_way_and_the_district_announcement_on_a_phone(live_app, open_page):
+    """摘星 in the demo: 锦绣社区, named this year, has a star being withdrawn (the office agreed); the district's
+    public page lists every office's named branches."""
+    page, watch = open_page()
+    login(page, live_app, "demo-district")
+    page.goto(f"{live_app}/rating/")
+    page.locator("main table a", has_text="锦绣社区").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-withdrawal-state='office_agreed']").count() == 1
+    assert "支部过硬星指标已低于标准" in page.inner_text("main")
+    # The other named stars can be withdrawn by the district: the form is there.
+    assert page.locator("form.wx-withdrawal-form input[name=step][value=start]").count() >= 1
+    page.goto(f"{live_app}/rating/city/")
+    assert "龙泽新区" in page.inner_text("main")
+
+    phone, phone_watch = open_page(width=375, height=800)
+    phone.goto(f"{live_app}/public/410199/rating/district/")
+    body = phone.inner_text("body")
+    assert "明湖街道办事处" in body and "锦绣社区" in body
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "rating-district-public-375")
+    for w in (watch, phone_watch):
+        assert w.foreign_requests() == []
+        assert [e for e in w.errors if "Content Security Policy" in e or "Refused" in e] == []

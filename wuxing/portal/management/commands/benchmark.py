@@ -175,6 +175,17 @@ class Command(BaseCommand):
             ("anonymous: public board", None, board),
             ("district leader: rating readiness matrix", leader, reverse("rating:readiness")),
             ("district leader: rating district summary", leader, reverse("rating:district_summary")),
+            ("city leader: rating city summary", data["city_leader"], reverse("rating:city_summary")),
+            (
+                "city leader: rating district summary (drill-down)",
+                data["city_leader"],
+                f"{reverse('rating:district_summary')}?district={data['district'].pk}",
+            ),
+            (
+                "anonymous: district rating announcement",
+                None,
+                reverse("rating_public:district_announcement", args=[data["district"].code]),
+            ),
             ("district leader: summary across offices", leader, reverse("portal:summary")),
             ("district leader: API summary", leader, "/api/v1/summary/?level=office"),
             ("district leader: command screen", leader, reverse("portal:screen")),
@@ -272,7 +283,9 @@ class Command(BaseCommand):
         RoleAssignment.objects.create(user=leader, role=Role.OFFICE_LEADER, unit=district)
         office_leader = User.objects.create_user("bench-office", password="Bench-pass-2026")
         RoleAssignment.objects.create(user=office_leader, role=Role.OFFICE_LEADER, unit=data["offices"][0])
-        data.update(leader=leader, office_leader=office_leader)
+        city_leader = User.objects.create_user("bench-city", password="Bench-pass-2026")
+        RoleAssignment.objects.create(user=city_leader, role=Role.OFFICE_LEADER, unit=city)
+        data.update(leader=leader, office_leader=office_leader, city_leader=city_leader, district=district)
         self._done()
         return data
 
