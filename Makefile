@@ -14,15 +14,24 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@touch $@
 
 # Front-end files that are not on PyPI come from the npm registry, pinned by package-lock.json; only the files
-# the app serves are copied out of node_modules.
+# the app serves are copied out of node_modules: ECharts, and one SVG sprite of the Bootstrap Icons listed in
+# scripts/icons.txt (scripts/build-icons.py).
+NODE_MODULES := node_modules/.package-lock.json
 ECHARTS := build/vendor/echarts/echarts.min.js
-$(ECHARTS): package.json package-lock.json
+ICONS := build/vendor/icons/sprite.svg
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(ECHARTS): $(NODE_MODULES)
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(dir $@)
 	@touch $@
 
-install: $(VENV)/.installed $(ECHARTS)
+$(ICONS): $(NODE_MODULES) scripts/icons.txt scripts/build-icons.py
+	$$(scripts/find-python.sh) scripts/build-icons.py node_modules/bootstrap-icons $(dir $@)
+
+install: $(VENV)/.installed $(ECHARTS) $(ICONS)
 
 messages: install
 	$(PY) manage.py compilemessages -v 0 --ignore '.venv/*'

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _BUSINESS = ("office_leader", "campaign_staff", "department_cadre", "branch_secretary", "branch_member", "reviewer")
 
 
@@ -18,5 +20,5 @@ class CampaignsConfig(AppConfig):
 
     def nav_items(self, user):
         if user.has_perm("campaigns.view_campaign"):
-            return [("campaigns", _("Campaigns"), reverse("campaigns:campaign_list"))]
+            return [NavItem("campaigns", _("Campaigns"), reverse("campaigns:campaign_list"), "admin", "award")]
         return []

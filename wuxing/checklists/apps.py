@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
 from wuxing.org.scopes import scope_for
 
 _VIEW = {"checklists.view_checklistitem", "checklists.view_checkin", "checklists.view_checkinevidence"}
@@ -38,12 +39,26 @@ class ChecklistsConfig(AppConfig):
         scope = scope_for(user)
         if scope.unit_paths or scope.everything:
             # One entry: the dashboard links to the progress table.
-            items.append(("checklists-dashboard", _("Dashboard"), reverse("checklists:dashboard")))
+            items.append(
+                NavItem("checklists-dashboard", _("Dashboard"), reverse("checklists:dashboard"), "work", "speedometer2")
+            )
         elif len(scope.branch_ids) == 1:
             (branch_id,) = scope.branch_ids
-            items.append(("checklists", _("Check-in list"), reverse("checklists:branch_checklist", args=[branch_id])))
+            items.append(
+                NavItem(
+                    "checklists",
+                    _("Check-in list"),
+                    reverse("checklists:branch_checklist", args=[branch_id]),
+                    "work",
+                    "check2-square",
+                )
+            )
         elif scope.branch_ids:
-            items.append(("checklists-progress", _("Progress table"), reverse("checklists:progress_table")))
+            items.append(
+                NavItem(
+                    "checklists-progress", _("Progress table"), reverse("checklists:progress_table"), "work", "table"
+                )
+            )
         return items
 
     def branch_panels(self, request, branch, campaign):

@@ -338,3 +338,44 @@ def period_bounds(period: str, year: int, today: date) -> tuple[date, date]:
         start = date(year, m, 1)
         end = date.fromordinal(date(year + (m == 12), m % 12 + 1, 1).toordinal() - 1)
     return start, min(end, max(today, start))
+
+
+URGENT_STATES = ("overdue", "behind")
+OPEN_ALL_UP_TO = 12
+
+
+@dataclass
+class RowGroup:
+    """A section of a long check-in list: the urgent items, or one star's other items (`key` is the star's id)."""
+
+    key: str
+    label: str
+    rows: list = field(default_factory=list)
+    urgent: bool = False
+    is_open: bool = False
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row.status.state == "done")
+
+
+def group_rows(rows: Sequence, urgent_label: str, open_all_up_to: int = OPEN_ALL_UP_TO) -> list[RowGroup]:
+    """The list as a phone reads it: first the overdue and behind items, open, then the other items by star
+    (in the order the stars first appear), folded with their counts. A short list opens every section."""
+    urgent = RowGroup("urgent", urgent_label, urgent=True, is_open=True)
+    by_star: dict = {}
+    for row in rows:
+        if row.status.state in URGENT_STATES:
+            urgent.rows.append(row)
+            continue
+        star = row.item.star
+        group = by_star.get(star.pk)
+        if group is None:
+            group = by_star[star.pk] = RowGroup(f"star-{star.pk}", star.name)
+        group.rows.append(row)
+    urgent.rows.sort(key=lambda row: URGENT_STATES.index(row.status.state))
+    groups = ([urgent] if urgent.rows else []) + list(by_star.values())
+    if len(rows) <= open_all_up_to:
+        for group in groups:
+            group.is_open = True
+    return groups

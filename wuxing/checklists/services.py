@@ -705,6 +705,22 @@ def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool)
 
 
 @transaction.atomic
+def evidence_publish_many(*, actor, item: ChecklistItem, evidence_ids, published: bool) -> int:
+    """Show (or take off) several of an item's evidence files on the public board at once: each file as
+    `evidence_set_published` does it, one audit row each. Ids that are not the item's files are ignored."""
+    ensure_allowed(
+        actor, "checklists.change_checklistitem", item, action="view", message=_("You may not publish evidence.")
+    )
+    files = CheckInEvidence.objects.filter(checkin__item=item, pk__in=list(evidence_ids)).order_by("pk")
+    changed = 0
+    for evidence in files:
+        if evidence.published != published:
+            evidence_set_published(actor=actor, evidence=evidence, published=published)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def policy_set(*, actor, office: OrgUnit, behind_tolerance) -> ProgressPolicy:
     """Set how far below the straight line an item may fall before it is flagged as behind."""
     ensure_allowed(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/thumbnail/", views.evidence_thumb, name="evidence_thumb"),
     path("evidence/<int:pk>/publish/", views.evidence_publish, name="evidence_publish"),
+    path("items/<int:pk>/evidence/publish/", views.evidence_publish_batch, name="evidence_publish_batch"),
     path("progress/", views.progress_table, name="progress_table"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/tolerance/", views.policy_update, name="policy_update"),

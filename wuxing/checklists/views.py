@@ -32,7 +32,7 @@ from .exports import checklist_export, flagged_export, history_export, progress_
 from .filtersets import ChecklistFilterSet, ProgressFilterSet
 from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm
 from .models import CheckIn, ChecklistItem
-from .rules import office_progress
+from .rules import group_rows, office_progress
 
 
 def _branch_campaign(request, branch):
@@ -83,13 +83,16 @@ def branch_checklist(request, pk: int):
         star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
     counts = {state: sum(1 for r in rows if r.status.state == state) for state in ItemState.values}
     open_ = campaign is not None and campaign.is_open
+    shown = filterset.filter_rows(rows)
     return render(
         request,
         "checklists/branch_checklist.html",
         {
             "branch": branch,
             "campaign": campaign,
-            "rows": filterset.filter_rows(rows),
+            "rows": shown,
+            # A long list folds by star, the overdue and behind items first and open (rules.group_rows).
+            "groups": group_rows(shown, _("Behind or overdue")),
             "progress": progress,
             "can_edit": open_ and request.user.has_perm("checklists.add_checklistitem"),
             "today": today,
@@ -338,6 +341,30 @@ def evidence_publish(request, pk: int):
         else _("The file is no longer shown on the public board."),
     )
     return redirect("checklists:item_detail", pk=evidence.checkin.item_id)
+
+
+@login_required
+@require_POST
+@permission_required("checklists.change_checklistitem", raise_exception=True)
+def evidence_publish_batch(request, pk: int):
+    """The files ticked on an item's page, shown on the public board (or taken off) in one go."""
+    item = selectors.item_get(user=request.user, pk=pk)
+    ids = [int(v) for v in request.POST.getlist("evidence") if v.isdigit() and len(v) < 19]
+    if not ids:
+        messages.error(request, _("Tick the files to show or to take off first."))
+        return redirect("checklists:item_detail", pk=item.pk)
+    published = request.POST.get("published") == "1"
+    changed = services.evidence_publish_many(actor=request.user, item=item, evidence_ids=ids, published=published)
+    messages.success(
+        request,
+        (
+            _("%(count)d files are shown on the public board.")
+            if published
+            else _("%(count)d files were taken off the public board.")
+        )
+        % {"count": changed},
+    )
+    return redirect("checklists:item_detail", pk=item.pk)
 
 
 # -------------------------------------------------------------------------------------------------------

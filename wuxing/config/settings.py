@@ -180,6 +180,10 @@ STATICFILES_DIRS.append(("vendor/bootstrap", xstatic_bootstrap.BASE_DIR))
 ECHARTS_DIR = PROJECT_DIR / "build" / "vendor" / "echarts"
 if ECHARTS_DIR.is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIR))
+# The SVG sprite of the Bootstrap Icons the pages use (`make install` assembles it from the npm package).
+ICONS_DIR = PROJECT_DIR / "build" / "vendor" / "icons"
+if ICONS_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/icons", ICONS_DIR))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 
 class CoreConfig(AppConfig):
     name = "wuxing.core"
@@ -19,7 +21,7 @@ class CoreConfig(AppConfig):
     def nav_items(self, user):
         items = []
         if user.has_perm("core.view_auditlog"):
-            items.append(("audit", _("Audit log"), reverse("core:audit_list")))
+            items.append(NavItem("audit", _("Audit log"), reverse("core:audit_list"), "admin", "shield-check"))
         if user.has_perm("core.view_accountpolicy"):
-            items.append(("settings", _("System settings"), reverse("core:policy")))
+            items.append(NavItem("settings", _("System settings"), reverse("core:policy"), "admin", "gear"))
         return items

@@ -8,11 +8,15 @@ choice" and a 30-digit number "at most 9223372036854775807", not a database erro
 or generated from `Meta.fields`.
 """
 
+from functools import reduce
+from operator import or_
 from types import SimpleNamespace
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
 MAX_ID = 2**63 - 1
@@ -63,7 +67,41 @@ def bound_numbers(filters) -> None:
             f.field_class = FilterIdModelChoiceField if generated else IdModelChoiceField
 
 
+class SortFilter(django_filters.OrderingFilter):
+    """`?sort=key` or `?sort=-key` over `sort_fields`; each key is offered ascending and descending."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for param in fields.values():
+            label = labels.get(param, param)
+            choices.append((param, label))
+            choices.append((f"-{param}", _("%(field)s (descending)") % {"field": label}))
+        return choices
+
+
+def _search(fields):
+    def search(queryset, name, value):
+        words = value.split()[:5]
+        for word in words:
+            queryset = queryset.filter(reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)))
+        return queryset
+
+    return search
+
+
 class ScopedFilterSet(django_filters.FilterSet):
+    """The base of every list's FilterSet. A subclass may declare, besides its filters:
+
+    - `search_fields = ("name", "branch__name")`: adds the search box `q` (every word in one of the fields; only
+      fields and forward relations, so that no row is repeated);
+    - `sort_fields = (("held_on", _("Date")), ...)`: adds `sort` (`?sort=held_on`, `?sort=-held_on`).
+
+    Lists that already declare `q` or `sort` keep their own.
+    """
+
+    search_fields: tuple[str, ...] = ()
+    sort_fields: tuple[tuple[str, str], ...] = ()
+
     def __init__(self, data=None, queryset=None, *, user=None, request=None, **kwargs):
         if request is None and user is not None:
             request = SimpleNamespace(user=user)
@@ -73,5 +111,17 @@ class ScopedFilterSet(django_filters.FilterSet):
     def get_filters(cls):
         # Once per class, when django-filter builds `base_filters`; every instance copies them.
         filters = super().get_filters()
+        if cls.search_fields and "q" not in filters:
+            filters["q"] = django_filters.CharFilter(
+                label=_("Search"), method=_search(cls.search_fields), max_length=100, field_name="q"
+            )
+        if cls.sort_fields and "sort" not in filters:
+            filters["sort"] = SortFilter(
+                label=_("Sort by"),
+                fields=[(field, field.replace("__", "_")) for field, _label in cls.sort_fields],
+                field_labels={field.replace("__", "_"): label for field, label in cls.sort_fields},
+                empty_label=_("Default order"),
+                field_name="sort",
+            )
         bound_numbers(filters)
         return filters

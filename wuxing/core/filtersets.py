@@ -30,6 +30,8 @@ class AuditLogFilterSet(ScopedFilterSet):
     )
     date_to = django_filters.DateFilter(label=_("To"), method="to_day", widget=forms.DateInput(attrs={"type": "date"}))
 
+    search_fields = ("object_repr", "note")
+
     class Meta:
         model = AuditLog
         fields = ["user", "action", "object_type", "object_id", "date_from", "date_to"]

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from .export_jobs import export_failure_message, export_retry, fail_stale_export
 from .exports import XLSX, export_response
 from .filtersets import AuditLogFilterSet
 from .forms import AccountPolicyForm
+from .lists import paginate
 from .models import AccountPolicy, ExportJob
 from .selectors import audit_list
 from .services import account_policy_update
@@ -29,7 +29,7 @@ def audit_log(request):
     form, qs = filterset.form, filterset.qs
     if request.GET.get("export") == "xlsx":
         return export_response(request, audit_export)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 

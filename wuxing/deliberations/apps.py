@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {"deliberations.view_deliberation", "deliberations.view_deliberationstep", "deliberations.view_stepattachment"}
 _OFFICE = _VIEW | {"deliberations.view_proceduresetting", "deliberations.change_proceduresetting"}
 _BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_deliberation"}
@@ -30,7 +32,15 @@ class DeliberationsConfig(AppConfig):
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("deliberations.view_deliberation"):
-            return [("deliberations", _("Deliberations"), reverse("deliberations:deliberation_list"))]
+            return [
+                NavItem(
+                    "deliberations",
+                    _("Deliberations"),
+                    reverse("deliberations:deliberation_list"),
+                    "work",
+                    "chat-square-text",
+                )
+            ]
         return []
 
     def branch_panels(self, request, branch, campaign):

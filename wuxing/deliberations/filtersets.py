@@ -22,6 +22,9 @@ class DeliberationFilterSet(ScopedFilterSet):
         label=_("Attendance differs from records"), method="filter_flagged", widget=forms.CheckboxInput
     )
 
+    search_fields = ("subject", "branch__name")
+    sort_fields = (("created_at", _("Started")), ("branch__name", _("Branch")), ("subject", _("Subject")))
+
     class Meta:
         model = Deliberation
         fields = ["branch", "status", "flagged"]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.org.choices import BranchKind, StarSet
 from wuxing.org.models import Branch
@@ -33,8 +34,9 @@ def deliberation_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, deliberations_export)
     filterset = DeliberationFilterSet(request.GET, selectors.deliberation_list(user=request.user), user=request.user)
-    rows = [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in filterset.qs]
-    return render(request, "deliberations/deliberation_list.html", {"rows": rows, "filterset": filterset})
+    page = paginate(request, filterset.qs)
+    rows = [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in page]
+    return render(request, "deliberations/deliberation_list.html", {"rows": rows, "filterset": filterset, "page": page})
 
 
 @login_required

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {
     "liaison.view_campaignassignment",
     "liaison.view_activity",
@@ -42,7 +44,7 @@ class LiaisonConfig(AppConfig):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if not user.has_perm("liaison.view_campaignassignment"):
             return []
-        return [("liaison", _("“Five ones” tracker"), reverse("liaison:tracker"))]
+        return [NavItem("liaison", _("“Five ones” tracker"), reverse("liaison:tracker"), "work", "people")]
 
     # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
 

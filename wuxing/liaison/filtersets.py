@@ -66,6 +66,8 @@ class AssignmentFilterSet(_OfficeChoices, ScopedFilterSet):
         empty_label=_("All assignments"),
     )
 
+    search_fields = ("assignment__branch__name", "assignment__department__name", "assignment__leader__name")
+
     class Meta:
         model = CampaignAssignment
         fields = ["campaign", "department", "leader", "state"]
@@ -101,6 +103,9 @@ class ActivityFilterSet(_OfficeChoices, ScopedFilterSet):
         empty_label=_("All leaders"),
     )
 
+    search_fields = ("participants", "notes", "campaign_assignment__assignment__branch__name")
+    sort_fields = (("held_on", _("Date")), ("kind", _("Activity")))
+
     class Meta:
         model = Activity
         fields = ["campaign", "assignment", "kind", "department", "leader"]
@@ -117,6 +122,9 @@ class FindingFilterSet(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=FindingKind.choices, empty_label=_("Strengths and weak points")
     )
+
+    search_fields = ("text", "branch__name")
+    sort_fields = (("found_on", _("Date")), ("branch__name", _("Branch")))
 
     class Meta:
         model = Finding

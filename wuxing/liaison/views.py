@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
 
@@ -36,7 +36,7 @@ def tracker(request):
     context = {"campaign": campaign, "kinds": [(k, KIND_LABELS[k]) for k in FIVE_KINDS]}
     if campaign is not None:
         filterset = tracker_filterset(request.user, campaign, request.GET)
-        page = Paginator(filterset.qs, TRACKER_PER_PAGE).get_page(request.GET.get("page"))
+        page = paginate(request, filterset.qs, TRACKER_PER_PAGE)
         rows = selectors.tracker_rows(page)
         can_assign = request.user.has_perm("liaison.add_campaignassignment") and campaign.is_open
         context.update(
@@ -183,7 +183,7 @@ def activity_list(request):
     campaign = campaign_for(user=request.user, request=request)
     filterset = activity_filterset(request.user, campaign, request.GET)
     qs = filterset.qs if campaign is not None else []
-    page = Paginator(qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, LIST_PER_PAGE)
     return render(request, "liaison/activity_list.html", {"campaign": campaign, "form": filterset.form, "page": page})
 
 
@@ -195,7 +195,7 @@ def finding_list(request):
     campaign = campaign_for(user=request.user, request=request)
     filterset = finding_filterset(request.user, campaign, request.GET)
     qs = filterset.qs if campaign is not None else []
-    page = Paginator(qs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, LIST_PER_PAGE)
     return render(request, "liaison/finding_list.html", {"campaign": campaign, "form": filterset.form, "page": page})
 
 

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _READ = {"org.view_branch", "org.view_department", "org.view_orgunit", "org.view_person", "org.view_assignment"}
 _WRITE = {"org.change_branch", "org.change_assignment", "org.change_department", "org.change_person"}
 # Maps (GeoJSON boundaries) and the display passes of the command screen, kept by the unit's campaign office.
@@ -37,17 +39,19 @@ class OrgConfig(AppConfig):
     def nav_items(self, user):
         items = []
         if user.has_perm("org.change_orgunit"):
-            items.append(("units", _("Organisation units"), reverse("org:unit_list")))
+            items.append(NavItem("units", _("Organisation units"), reverse("org:unit_list"), "org", "building"))
         if user.has_perm("org.view_branch"):
-            items.append(("branches", _("Branches"), reverse("org:branch_list")))
+            items.append(NavItem("branches", _("Branches"), reverse("org:branch_list"), "org", "diagram-3"))
         if user.has_perm("org.view_department"):
-            items.append(("departments", _("Departments"), reverse("org:department_list")))
+            items.append(NavItem("departments", _("Departments"), reverse("org:department_list"), "org", "briefcase"))
         if user.has_perm("org.view_person"):
-            items.append(("people", _("People"), reverse("org:person_list")))
+            items.append(NavItem("people", _("People"), reverse("org:person_list"), "org", "person-lines-fill"))
         if user.has_perm("org.view_user"):
-            items.append(("users", _("Accounts & roles"), reverse("org:user_list")))
+            items.append(NavItem("users", _("Accounts & roles"), reverse("org:user_list"), "admin", "person-gear"))
         if user.has_perm("org.view_rolegrant") or user.has_perm("org.approve_rolegrant"):
-            items.append(("role_grants", _("Role approvals"), reverse("org:role_grant_list")))
+            items.append(
+                NavItem("role_grants", _("Role approvals"), reverse("org:role_grant_list"), "admin", "person-check")
+            )
         return items
 
     def todo_items(self, user, campaign):

@@ -6,7 +6,7 @@ from wuxing.core.exports import ExportSpec, exporter
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors
-from .filtersets import BranchFilterSet
+from .filtersets import BranchFilterSet, PersonFilterSet
 
 
 @exporter
@@ -60,7 +60,7 @@ def departments_export(user, params) -> ExportSpec:
 
 @exporter
 def people_export(user, params) -> ExportSpec:
-    people = list(selectors.person_list(user=user).select_related("office"))
+    people = list(PersonFilterSet(params, selectors.person_list(user=user), user=user).qs.select_related("office"))
     return ExportSpec(
         filename="people.xlsx",
         title=_("People"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
 
 from .choices import BranchKind, StarSet
-from .models import Branch, Department, OrgUnit
+from .models import Branch, Department, OrgUnit, Person
 
 
 def _departments(request):
@@ -33,6 +33,8 @@ class BranchFilterSet(ScopedFilterSet):
         empty_label=_("All departments"),
     )
 
+    sort_fields = (("name", _("Name")), ("code", _("Code")))
+
     class Meta:
         model = Branch
         fields = ["q", "office", "kind", "star_set", "department"]
@@ -55,3 +57,15 @@ class BranchFilterSet(ScopedFilterSet):
 
     def by_department(self, queryset, name, value):
         return queryset.filter(assignments__department=value, assignments__active=True).distinct()
+
+
+class PersonFilterSet(ScopedFilterSet):
+    """People: the page and its Excel export. Phone and ID numbers are not searched (they are shown masked)."""
+
+    department = ModelChoiceFilter(label=_("Department"), queryset=_departments, empty_label=_("All departments"))
+    search_fields = ("name", "position", "department__name", "branch__name")
+    sort_fields = (("name", _("Full name")), ("position", _("Position")))
+
+    class Meta:
+        model = Person
+        fields = ["department"]

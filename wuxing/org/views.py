@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import XLSX, export_response
+from wuxing.core.lists import paginate
 from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
 from . import imports, selectors, services
 from .choices import GrantStatus
 from .exports import accounts_export, branches_export, departments_export, people_export
-from .filtersets import BranchFilterSet
+from .filtersets import BranchFilterSet, PersonFilterSet
 from .forms import (
     AccountCreateForm,
     AssignmentForm,
@@ -55,7 +55,7 @@ def branch_list(request):
     if show_retired:
         branches = branches.filter(retired_at__isnull=False)
     filterset = BranchFilterSet(request.GET, branches, user=request.user)
-    page = Paginator(filterset.qs, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, BRANCHES_PER_PAGE)
     # A history restore after a cache miss needs the whole page, not the fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(
@@ -155,8 +155,9 @@ def person_list(request):
     if show_retired:
         people = people.filter(retired_at__isnull=False)
     people = people.select_related("office").order_by("office__path", "-is_leader", "department__code", "name")
-    page = Paginator(people, 100).get_page(request.GET.get("page"))
-    return render(request, "org/person_list.html", {"page": page, "show_retired": show_retired})
+    filterset = PersonFilterSet(request.GET, people, user=request.user)
+    page = paginate(request, filterset.qs, 100)
+    return render(request, "org/person_list.html", {"page": page, "show_retired": show_retired, "form": filterset.form})
 
 
 @login_required

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledge"}
 
 
@@ -41,7 +43,9 @@ class PlansConfig(AppConfig):
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("plans.view_pledge"):
-            return [("plans", _("Responsibility letters"), reverse("plans:pledge_list"))]
+            return [
+                NavItem("plans", _("Responsibility letters"), reverse("plans:pledge_list"), "work", "file-earmark-text")
+            ]
         return []
 
     def branch_panels(self, request, branch, campaign):

@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
         the roles already loaded for the request: no query)."""
         from django.urls import reverse
 
+        from wuxing.core.nav import NavItem
         from wuxing.core.roles import SUBTREE_ROLES
 
         if not user.has_perm("org.view_branch"):
@@ -22,7 +23,7 @@ class PortalConfig(AppConfig):
         levels = {ra.unit.level for ra in user.cached_role_assignments() if ra.role in SUBTREE_ROLES and ra.unit_id}
         items = []
         if levels:
-            items.append(("screen", _("Command screen"), reverse("portal:screen")))
+            items.append(NavItem("screen", _("Command screen"), reverse("portal:screen"), "desk", "speedometer2"))
         if levels - {"office"}:
-            items.append(("summary", _("Summary across offices"), reverse("portal:summary")))
+            items.append(NavItem("summary", _("Summary across offices"), reverse("portal:summary"), "desk", "table"))
         return items

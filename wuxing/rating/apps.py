@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {
     "rating.view_rating",
     "rating.view_ratingstar",
@@ -44,7 +46,7 @@ class RatingConfig(AppConfig):
     def nav_items(self, user):
         if not user.has_perm("rating.view_rating"):
             return []
-        return [("rating", _("Star rating"), reverse("rating:home"))]
+        return [NavItem("rating", _("Star rating"), reverse("rating:home"), "assess", "star")]
 
     def branch_panels(self, request, branch, campaign):
         from .panels import branch_panels

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _MODELS = (
     "calendarevent",
     "dailyreport",
@@ -41,10 +43,10 @@ class RhythmConfig(AppConfig):
         if not user.has_perm("rhythm.view_calendarevent"):
             return []
         if user.has_perm("rhythm.add_meeting"):
-            return [("rhythm", _("Reports & meetings"), reverse("rhythm:digest"))]
+            return [NavItem("rhythm", _("Reports & meetings"), reverse("rhythm:digest"), "work", "calendar-week")]
         if user.has_perm("rhythm.add_dailyreport"):
-            return [("rhythm", _("Daily report"), reverse("rhythm:report_today"))]
-        return [("rhythm", _("Meetings"), reverse("rhythm:meeting_list"))]
+            return [NavItem("rhythm", _("Daily report"), reverse("rhythm:report_today"), "work", "calendar-week")]
+        return [NavItem("rhythm", _("Meetings"), reverse("rhythm:meeting_list"), "work", "calendar-week")]
 
     def nav_tools(self, user):
         """Links beside the user's name, (key, label, url, badge url): the bell. The unread count is fetched by

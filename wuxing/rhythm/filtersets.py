@@ -40,6 +40,9 @@ class HelpFilterSet(ScopedFilterSet):
     branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=HelpStatus.choices)
 
+    search_fields = ("text", "answer", "branch__name")
+    sort_fields = (("created_at", _("Asked")), ("branch__name", _("Branch")))
+
     class Meta:
         model = HelpRequest
         fields = ["campaign", "branch", "status"]
@@ -48,6 +51,9 @@ class HelpFilterSet(ScopedFilterSet):
 class MeetingFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
+
+    search_fields = ("title", "minutes")
+    sort_fields = (("held_on", _("Date")), ("title", _("Title")))
 
     class Meta:
         model = Meeting
@@ -58,6 +64,9 @@ class ActionFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
     branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
+
+    search_fields = ("title", "branch__name", "owner_person__name", "owner_department__name")
+    sort_fields = (("due_on", _("Due")), ("branch__name", _("Branch")))
 
     class Meta:
         model = Action

@@ -533,6 +533,44 @@ def remind_overdue_actions(*, actor, campaign, day=None) -> int:
     return sent
 
 
+def _remind_action(action, day, recipients_if_none) -> int:
+    sent = 0
+    users = list(responsible_users(department=action.owner_department, leader=action.owner_person))
+    for user in users or recipients_if_none:
+        if notify(
+            user=user,
+            kind="action_overdue",
+            title=_("Reminder of an action: %(title)s") % {"title": action.title[:80]},
+            body=_("Due %(due)s.") % {"due": action.due_on.isoformat()},
+            url=reverse("rhythm:action_detail", args=[action.pk]),
+            key=rules.notification_key("action-remind", action.pk, day.isoformat(), user.pk),
+        ):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def remind_actions(*, actor, campaign, action_ids, day=None) -> int:
+    """Remind the owners of the ticked open actions (the office when no owner has an account), once a day for
+    each; actions outside the user's scope or already done are left out. Returns how many reminders were sent."""
+    ensure_allowed(actor, "rhythm.add_meeting", campaign, message=_("You may not send reminders."))
+    ensure_campaign_open(campaign)
+    day = _date(day or timezone.localdate(), "day")
+    actions = (
+        Action.objects.restrict(actor, "view")
+        .filter(campaign=campaign, status=ActionStatus.OPEN, pk__in=list(action_ids))
+        .select_related("owner_department", "owner_person")
+        .order_by("pk")
+    )
+    office = list(office_users(campaign.office))
+    sent, reminded = 0, []
+    for action in actions:
+        sent += _remind_action(action, day, office)
+        reminded.append(action.pk)
+    audit_record(actor=actor, action="rhythm.remind_actions", obj=campaign, after={"actions": reminded, "sent": sent})
+    return sent
+
+
 @transaction.atomic
 def remind_meetings(*, actor, campaign, day=None) -> int:
     """Tell the office's leaders and staff of meetings on the next day."""

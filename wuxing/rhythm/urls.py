@@ -31,6 +31,7 @@ urlpatterns = [
     path("meetings/<int:pk>/meeting.docx", views.meeting_document, {"fmt": "docx"}, name="meeting_docx"),
     path("meetings/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/", views.action_list, name="action_list"),
+    path("actions/remind/", views.actions_remind, name="actions_remind"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("action-files/<int:pk>/", views.action_file, name="action_file"),
     path("action-files/<int:pk>/thumbnail/", views.action_file, {"thumbnail": True}, name="action_thumbnail"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 
@@ -239,6 +240,22 @@ def digest_remind(request):
 
 
 @login_required
+@permission_required("rhythm.add_meeting", raise_exception=True)
+@require_POST
+def actions_remind(request):
+    """The supervised actions ticked on the list: their owners reminded in one go."""
+    campaign = _campaign_or_404(request)
+    ids = [int(v) for v in request.POST.getlist("action") if v.isdigit() and len(v) < 19]
+    back = f"{reverse('rhythm:action_list')}?campaign={campaign.pk}"
+    if not ids:
+        messages.error(request, _("Tick the actions whose owners should be reminded first."))
+        return redirect(back)
+    sent = services.remind_actions(actor=request.user, campaign=campaign, action_ids=ids)
+    messages.success(request, _("%(n)d reminders were sent.") % {"n": sent})
+    return redirect(back)
+
+
+@login_required
 @permission_required("rhythm.add_daylock", raise_exception=True)
 @require_POST
 def day_lock(request):
@@ -259,11 +276,13 @@ def help_list(request):
         return export_response(request, exports.help_export)
     campaign = _campaign_or_404(request)
     status = request.GET.get("status") or ""
-    qs = exports.filtered(
-        HelpFilterSet, selectors.help_list(user=request.user, campaign=campaign), request.user, request.GET
+    filterset = HelpFilterSet(request.GET, selectors.help_list(user=request.user, campaign=campaign), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none(), PER_PAGE)
+    return render(
+        request,
+        "rhythm/help_list.html",
+        {"campaign": campaign, "page": page, "status": status, "form": filterset.form},
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "rhythm/help_list.html", {"campaign": campaign, "page": page, "status": status})
 
 
 @login_required
@@ -340,14 +359,15 @@ def meeting_list(request):
         return export_response(request, exports.meetings_export)
     campaign = _campaign_or_404(request)
     kind = request.GET.get("kind") or ""
-    qs = exports.filtered(
-        MeetingFilterSet, selectors.meeting_list(user=request.user, campaign=campaign), request.user, request.GET
+    filterset = MeetingFilterSet(
+        request.GET, selectors.meeting_list(user=request.user, campaign=campaign), user=request.user
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none(), PER_PAGE)
     open_actions = selectors.action_list(user=request.user, campaign=campaign).filter(status="open")
     context = {
         "campaign": campaign,
         "page": page,
+        "form": filterset.form,
         "kind": kind,
         "kinds": MeetingKind.choices,
         "open_actions": open_actions.count(),
@@ -474,14 +494,17 @@ def action_list(request):
         return export_response(request, exports.actions_export, params.dict())
     campaign = _campaign_or_404(request)
     status = params["status"]
-    qs = exports.filtered(
-        ActionFilterSet, selectors.action_list(user=request.user, campaign=campaign), request.user, params
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    filterset = ActionFilterSet(params, selectors.action_list(user=request.user, campaign=campaign), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none(), PER_PAGE)
     today = timezone.localdate()
     for action in page:
         action.overdue = rules.is_action_overdue(due_on=action.due_on, done=action.status == "done", today=today)
-    return render(request, "rhythm/action_list.html", {"campaign": campaign, "page": page, "status": status})
+    can_remind = status == "open" and campaign.is_open and request.user.has_perm("rhythm.add_meeting")
+    return render(
+        request,
+        "rhythm/action_list.html",
+        {"campaign": campaign, "page": page, "status": status, "form": filterset.form, "can_remind": can_remind},
+    )
 
 
 @login_required

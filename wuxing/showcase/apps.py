@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {
     "showcase.view_demosite",
     "showcase.view_featureproject",
@@ -40,7 +42,7 @@ class ShowcaseConfig(AppConfig):
     def nav_items(self, user):
         if not user.has_perm("showcase.view_demosite"):
             return []
-        return [("showcase", _("Demonstration sites"), reverse("showcase:site_list"))]
+        return [NavItem("showcase", _("Demonstration sites"), reverse("showcase:site_list"), "work", "flag")]
 
     # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
 

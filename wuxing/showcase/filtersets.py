@@ -17,6 +17,8 @@ class DemoSiteFilterSet(ScopedFilterSet):
     """Demonstration sites: the page, its Excel export and /api/v1/demo-sites/."""
 
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
+    search_fields = ("branch__name", "feature", "leader__name")
+    sort_fields = (("claimed_on", _("Claimed on")), ("branch__name", _("Branch")))
 
     class Meta:
         model = DemoSite

@@ -37,10 +37,15 @@ def site_list(request):
         return export_response(request, sites_export)
     campaign = campaign_for(user=request.user, request=request)
     sites = []
+    filterset = site_filterset(request.user, campaign, request.GET)
     if campaign is not None:
-        sites = selectors.decorate_sites(site_filterset(request.user, campaign, request.GET).qs, campaign)
+        sites = selectors.decorate_sites(filterset.qs, campaign)
     can_claim = campaign is not None and request.user.has_perm("showcase.add_demosite") and campaign.is_open
-    return render(request, "showcase/site_list.html", {"campaign": campaign, "sites": sites, "can_claim": can_claim})
+    return render(
+        request,
+        "showcase/site_list.html",
+        {"campaign": campaign, "sites": sites, "can_claim": can_claim, "form": filterset.form},
+    )
 
 
 @login_required

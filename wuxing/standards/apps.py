@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _BUSINESS = ("office_leader", "campaign_staff", "department_cadre", "branch_secretary", "branch_member", "reviewer")
 
 
@@ -18,5 +20,5 @@ class StandardsConfig(AppConfig):
 
     def nav_items(self, user):
         if user.has_perm("standards.view_standard"):
-            return [("standards", _("Standards"), reverse("standards:standard_list"))]
+            return [NavItem("standards", _("Standards"), reverse("standards:standard_list"), "admin", "journal-text")]
         return []

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {
     "supervision.view_activitytag",
     "supervision.view_scoresheet",
@@ -59,7 +61,9 @@ class SupervisionConfig(AppConfig):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if not user.has_perm("supervision.view_observation"):
             return []
-        return [("supervision", _("Observation and inspection"), reverse("supervision:home"))]
+        return [
+            NavItem("supervision", _("Observation and inspection"), reverse("supervision:home"), "assess", "binoculars")
+        ]
 
     def public_links(self, office):
         """This app's pages on the office's public site (see wuxing.core.extensions.app_links)."""

@@ -44,6 +44,9 @@ class _OfficeChoices:
 class ObservationFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
 
+    search_fields = ("title",)
+    sort_fields = (("held_on", _("Date")), ("title", _("Title")))
+
     class Meta:
         model = Observation
         fields = ["campaign"]
@@ -54,6 +57,9 @@ class EvaluationFilterSet(_OfficeChoices, ScopedFilterSet):
 
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
     tag = ModelChoiceFilter(label=_("Activity"), queryset=_tags, field_name="tags", empty_label=_("All activities"))
+
+    search_fields = ("title",)
+    sort_fields = (("quarter", _("Quarter")), ("title", _("Title")))
 
     class Meta:
         model = Evaluation
@@ -71,6 +77,9 @@ class InspectionFilterSet(_OfficeChoices, ScopedFilterSet):
         label=_("Branch"), queryset=_branches, field_name="branches", empty_label=_("All branches")
     )
     tag = ModelChoiceFilter(label=_("Activity"), queryset=_tags, field_name="tags", empty_label=_("All activities"))
+
+    search_fields = ("title", "notes")
+    sort_fields = (("held_on", _("Date")), ("title", _("Title")))
 
     class Meta:
         model = Inspection
@@ -92,6 +101,9 @@ class FindingFilterSet(_OfficeChoices, ScopedFilterSet):
     )
     source = django_filters.ChoiceFilter(label=_("Source"), choices=FindingSource.choices, empty_label=_("All sources"))
     triage = django_filters.ChoiceFilter(label=_("Triage"), choices=Triage.choices, empty_label=_("Any"))
+
+    search_fields = ("description", "branch__name", "responsible_person")
+    sort_fields = (("found_on", _("Date")), ("branch__name", _("Branch")), ("severity", _("Severity")))
 
     class Meta:
         model = Finding
@@ -119,6 +131,9 @@ class RectificationFilterSet(_OfficeChoices, ScopedFilterSet):
         method="by_overdue",
         empty_label=_("Any"),
     )
+
+    search_fields = ("task", "finding__description", "finding__branch__name", "responsible_person")
+    sort_fields = (("due_on", _("Due")), ("finding__branch__name", _("Branch")), ("state", _("State")))
 
     class Meta:
         model = Rectification

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.audit import audit_record
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_list, person_list
@@ -80,7 +80,7 @@ def _campaign_or_404(request, **kwargs):
 
 
 def _page(request, qs):
-    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return paginate(request, qs, PER_PAGE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -150,6 +150,7 @@ def observation_list(request):
         "supervision/observation_list.html",
         {
             "campaign": campaign,
+            "form": filterset.form,
             "page": page,
             "can_plan": campaign is not None
             and campaign.is_open

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.nav import NavItem
+
 _VIEW = {"targets.view_baseline", "targets.view_baselineevidence", "targets.view_target"}
 _OFFICE = _VIEW | {"targets.change_baseline", "targets.decide_target"}
 _BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
@@ -30,7 +32,7 @@ class TargetsConfig(AppConfig):
     def nav_items(self, user):
         """Menu entries (key, label, url) this app adds for the user; see wuxing.portal.context_processors."""
         if user.has_perm("targets.view_target"):
-            return [("targets", _("Targets"), reverse("targets:target_list"))]
+            return [NavItem("targets", _("Targets"), reverse("targets:target_list"), "work", "bullseye")]
         return []
 
     def branch_panels(self, request, branch, campaign):

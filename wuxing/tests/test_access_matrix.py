@@ -156,6 +156,7 @@ PAGE_OBJECTS = {
     "checklists:evidence_file": {"pk": CheckInEvidence},
     "checklists:evidence_thumb": {"pk": CheckInEvidence},
     "checklists:evidence_publish": {"pk": CheckInEvidence},
+    "checklists:evidence_publish_batch": {"pk": ChecklistItem},
     "liaison:assignment_detail": {"pk": CampaignAssignment},
     "liaison:assignment_edit": {"pk": CampaignAssignment},
     "liaison:activity_create": {"pk": CampaignAssignment},

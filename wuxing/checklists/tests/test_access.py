@@ -50,6 +50,14 @@ PAGES = [
         [("leader_b", 404), ("cadre", 403)],
         302,
     ),
+    (
+        "checklists:evidence_publish_batch",
+        lambda w: [w.item.pk],
+        "post",
+        "staff",
+        [("leader_b", 404), ("cadre", 403)],
+        302,
+    ),
     ("checklists:report_card", lambda w: [w.a1.pk], "get", "cadre", [("leader_b", 404), ("auditor", 403)], 200),
     (
         "checklists:report_card_print",
@@ -144,3 +152,28 @@ def test_public_pages_show_no_unmasked_phone_or_id_number(client, access_world):
         assert not PHONE.search(html), name  # …numbers never
         assert not ID_NUMBER.search(html), name
         assert person.phone not in html
+
+
+def test_ticked_files_are_published_in_one_go_and_only_the_items_own(client, access_world):
+    from wuxing.checklists.models import CheckInEvidence
+    from wuxing.core.models import AuditLog
+
+    w = access_world
+    client.force_login(w.users.staff)
+    url = reverse("checklists:evidence_publish_batch", args=[w.item.pk])
+    others = CheckInEvidence.objects.exclude(checkin__item=w.item).filter(published=False)
+    other = others.first()
+    ids = [w.evidence.pk] + ([other.pk] if other else [])
+    response = client.post(url, {"evidence": ids, "published": "1"}, follow=True)
+    assert "1 个文件" in response.content.decode()
+    w.evidence.refresh_from_db()
+    assert w.evidence.published
+    if other:
+        other.refresh_from_db()
+        assert not other.published  # another item's file is not touched from this page
+    assert AuditLog.objects.filter(action="checklist.evidence_publish", object_id=str(w.evidence.pk)).exists()
+    client.post(url, {"evidence": [w.evidence.pk], "published": "0"})
+    w.evidence.refresh_from_db()
+    assert not w.evidence.published
+    nothing = client.post(url, {"published": "1"}, follow=True).content.decode()
+    assert "请先勾选" in nothing

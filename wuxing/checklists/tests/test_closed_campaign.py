@@ -147,6 +147,12 @@ WRITES = [
         lambda w: {"value": "3", "corrects": w.checkin.pk, "reason": "更正"},
     ),
     ("checklists:evidence_publish", lambda w: [w.evidence.pk], "post", lambda w: {"published": "1"}),
+    (
+        "checklists:evidence_publish_batch",
+        lambda w: [w.item.pk],
+        "post",
+        lambda w: {"evidence": [w.evidence.pk], "published": "1"},
+    ),
 ]
 
 # Pages that only read, and the writes that stay open on a closed campaign (with why).

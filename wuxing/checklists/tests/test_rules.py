@@ -226,3 +226,33 @@ def test_progress_at_each_point_is_what_the_current_checkin_gives(history, kind)
             )
         )
     assert r.progress_at(history, points, kind, 2, 10) == expected
+
+
+def _row(pk, state, star_pk, star_name):
+    from types import SimpleNamespace
+
+    star = SimpleNamespace(pk=star_pk, name=star_name)
+    return SimpleNamespace(item=SimpleNamespace(pk=pk, star=star), status=SimpleNamespace(state=state))
+
+
+def test_a_long_list_folds_by_star_with_the_overdue_and_behind_items_first_and_open():
+    from wuxing.checklists.rules import group_rows
+
+    rows = [_row(i, "done", 1, "支部过硬") for i in range(8)]
+    rows += [_row(10, "behind", 2, "产业兴旺"), _row(11, "on_track", 2, "产业兴旺"), _row(12, "overdue", 1, "支部过硬")]
+    rows += [_row(20 + i, "on_track", 3, "生态宜居") for i in range(4)]
+    groups = group_rows(rows, "滞后或逾期")
+    assert [g.label for g in groups] == ["滞后或逾期", "支部过硬", "产业兴旺", "生态宜居"]
+    urgent = groups[0]
+    assert urgent.is_open and [r.item.pk for r in urgent.rows] == [12, 10]  # overdue before behind
+    assert [g.is_open for g in groups[1:]] == [False, False, False]
+    assert (len(groups[1].rows), groups[1].done) == (8, 8)
+    assert sum(len(g.rows) for g in groups) == len(rows)  # every item once
+
+
+def test_a_short_list_opens_every_section_and_needs_no_urgent_section():
+    from wuxing.checklists.rules import group_rows
+
+    groups = group_rows([_row(1, "done", 1, "支部过硬"), _row(2, "on_track", 2, "产业兴旺")], "滞后或逾期")
+    assert [g.label for g in groups] == ["支部过硬", "产业兴旺"]
+    assert all(g.is_open for g in groups)

@@ -1,9 +1,13 @@
-"""Template filters of the pages: masked personal data, star strings, percentages and progress widths."""
+"""Template filters of the pages: masked personal data, star strings, percentages and progress widths; the icon
+tag."""
 
 import json
 
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 
 from wuxing.core import rules
 
@@ -113,3 +117,31 @@ def pretty_json(value):
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
+SPRITE = "vendor/icons/sprite.svg"
+
+
+def _sprite_url() -> str:
+    try:
+        return static(SPRITE)
+    except ValueError:  # not collected (the sprite is built by `make install`): pages still render, without icons
+        return f"{settings.STATIC_URL}{SPRITE}"
+
+
+@register.simple_tag
+def icon(name, label="", css=""):
+    """A Bootstrap Icon from the sprite (`{% icon "bell" %}`); the name must be listed in scripts/icons.txt.
+    Decorative unless a `label` is given, which becomes its accessible name."""
+    href = f"{_sprite_url()}#{name}"
+    classes = f"wx-icon {css}".strip()
+    if label:
+        return format_html(
+            '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', classes, href
+    )

@@ -298,3 +298,18 @@ def test_a_retired_person_is_not_offered_for_a_new_account(org):
     Person.objects.filter(pk=org.cadre_a1.pk).update(retired_at=timezone.now())
     offered = set(AccountCreateForm().fields["person"].queryset.values_list("pk", flat=True))
     assert org.cadre_a1.pk not in offered and org.secretary_a1.pk in offered
+
+
+def test_people_list_searches_and_exports_the_same_people(client, org):
+    from wuxing.org.models import Person
+
+    u = users_for(org)
+    client.force_login(u.leader)
+    person = Person.objects.filter(office=org.office_a).order_by("pk").first()
+    page = client.get(reverse("org:person_list"), {"q": person.name, "per_page": "20"}).context["page"]
+    assert person in list(page) and page.paginator.per_page == 20
+    everyone = client.get(reverse("org:person_list")).context["page"].paginator.count
+    assert page.paginator.count < everyone
+    export = client.get(reverse("org:person_list"), {"q": person.name, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert len(rows) - 1 == page.paginator.count and person.name in [r[0] for r in rows[1:]]

@@ -49,6 +49,7 @@ POST_ONLY = {
     "rhythm:calendar_token_reset": "test_calendar.py::test_the_feed_serves_the_users_events_by_token",
     "rhythm:calendar_feed": "test_calendar.py::test_the_feed_serves_the_users_events_by_token",
     "rhythm:digest_remind": "test_reports.py::test_remind_the_missing_sends_once_per_branch_and_day",
+    "rhythm:actions_remind": "test_meetings.py::test_the_owners_of_the_ticked_actions_are_reminded_in_one_go",
     "rhythm:day_lock": "test_lock_is_for_the_office_only",
     "rhythm:notification_read": "test_notifications.py::test_the_bell_counts_unread_and_the_list_marks_read",
     "rhythm:summary_generate": "test_summary.py::test_the_summary_page_draws_its_chart_and_the_list_generates",

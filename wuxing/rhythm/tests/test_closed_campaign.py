@@ -107,6 +107,7 @@ WRITES = {
         lambda w: {"title": "新事项", "due_on": "2026-12-30", "owner_department": w.org.dept_a1.pk},
     ),
     "action_detail": ("cadre", lambda w: ([w.action.pk], ""), lambda w: {"evidence": "已完成"}),
+    "actions_remind": ("staff", lambda w: ([], f"?campaign={w.campaign.pk}"), lambda w: {"action": [w.action.pk]}),
     "summary_generate": ("staff", lambda w: ([], f"?campaign={w.campaign.pk}"), lambda w: {"branch": ""}),
     "summary_edit": ("staff", lambda w: ([w.summary.pk], ""), lambda w: {"overview": "改"}),
     "summary_finalise": ("leader", lambda w: ([w.summary.pk], ""), lambda w: {}),

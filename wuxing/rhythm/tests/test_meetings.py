@@ -284,3 +284,30 @@ def test_an_action_is_closed_with_photos_served_only_in_scope(client, world):
     assert client.get(reverse("rhythm:action_file", args=[evidence.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("rhythm:action_file", args=[evidence.pk])).status_code == 302
+
+
+def test_the_owners_of_the_ticked_actions_are_reminded_in_one_go(client, world, django_capture_on_commit_callbacks):
+    from wuxing.core.models import AuditLog
+    from wuxing.rhythm.models import Notification
+
+    meeting = services.meeting_create(actor=SYSTEM, campaign=world.campaign, kind="weekly", held_on=D(2026, 11, 2))
+    ticked, other = (
+        services.action_create(
+            actor=world.users.staff, meeting=meeting, title=title, due_on=D(2026, 11, 20), owner_department=dept
+        )
+        for title, dept in (("修缮活动室", world.org.dept_a1), ("整理台账", world.org.dept_a2))
+    )
+    client.force_login(world.users.staff)
+    listing = client.get(reverse("rhythm:action_list")).content.decode()
+    assert 'form="wx-remind-batch"' in listing and reverse("rhythm:actions_remind") in listing
+    url = f"{reverse('rhythm:actions_remind')}?campaign={world.campaign.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"action": [ticked.pk]}, follow=True).content.decode()
+        client.post(url, {"action": [ticked.pk]})  # the same day: not twice
+    reminders = Notification.objects.filter(kind="action_overdue")
+    assert reminders.exists() and all(str(ticked.pk) in n.url for n in reminders)
+    assert f"{reminders.count()} " in page
+    assert AuditLog.objects.filter(action="rhythm.remind_actions").count() == 2
+    assert "请先勾选" in client.post(url, {}, follow=True).content.decode()
+    client.force_login(world.users.secretary)
+    assert client.post(url, {"action": [other.pk]}).status_code == 403
