@@ -434,7 +434,7 @@ class KioskToken(models.Model):
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     label = models.CharField(_("display"), max_length=100)
-    key = models.CharField(_("key"), max_length=8)
+    key = models.CharField(_("visible key"), max_length=8)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         User, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("label", models.CharField(max_length=100, verbose_name="display")),
-                ("key", models.CharField(max_length=8, verbose_name="key")),
+                ("key", models.CharField(max_length=8, verbose_name="visible key")),
                 ("digest", models.CharField(editable=False, max_length=64, unique=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="issued")),
                 ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
