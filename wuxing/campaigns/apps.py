@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _BUSINESS = ("office_leader", "campaign_staff", "department_cadre", "branch_secretary", "branch_member", "reviewer")
 
 
@@ -11,6 +13,7 @@ class CampaignsConfig(AppConfig):
     name = "wuxing.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     role_permissions: dict[str, set[str]] = {
         **{role: {"campaigns.view_campaign", "campaigns.view_campaignattachment"} for role in _BUSINESS},

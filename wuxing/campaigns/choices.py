@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignStatus(models.TextChoices):
     PREPARING = "preparing", _("In preparation")
     RUNNING = "running", _("Running")
-    RATING = "rating", _("Rating")
+    RATING = "rating", pgettext_lazy("campaign status", "Rating")
     CLOSED = "closed", _("Closed")
 
 

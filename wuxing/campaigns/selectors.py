@@ -146,3 +146,10 @@ def result_counts(*, campaign_ids) -> dict[int, dict[int, int]]:
     for campaign_id, level, n in rows:
         out.setdefault(campaign_id, {})[level] = n
     return out
+
+
+def campaign_context(campaign) -> tuple:
+    """What a list of the campaign is of, for an export's file name: the office and the year (明湖街道, 2026)."""
+    if campaign is None:
+        return ()
+    return (campaign.office.name, campaign.year)

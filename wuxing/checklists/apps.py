@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.nav import NavItem
 from wuxing.org.scopes import scope_for
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"checklists.view_checklistitem", "checklists.view_checkin", "checklists.view_checkinevidence"}
 _WRITE = {
     "checklists.add_checklistitem",
@@ -20,6 +22,7 @@ class ChecklistsConfig(AppConfig):
     name = "wuxing.checklists"
     label = "checklists"
     verbose_name = _("Check-in lists")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

@@ -3,8 +3,9 @@ behind-and-overdue list. Each reads through the same scoped selectors and Filter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 from wuxing.core.formatting import plain_number
 from wuxing.org.models import Branch
@@ -43,6 +44,7 @@ def checklist_export(user, params) -> ExportSpec:
         )
     return ExportSpec(
         filename=f"checklist-{branch.code}.xlsx",
+        context=(branch.name, campaign.year) if campaign is not None else (branch.name,),
         title=_("Check-in list"),
         headers=[
             _("Star"),
@@ -92,7 +94,8 @@ def history_export(user, params) -> ExportSpec:
     history = selectors.checkin_history(item)
     return ExportSpec(
         filename=f"checkins-{item.branch.code}-{item.pk}.xlsx",
-        title=_("History"),
+        context=(item.branch.name, item.title),
+        title=pgettext("check-ins", "History"),
         headers=[
             _("Date"),
             _("Value") if item.is_quantitative else _("Done?"),
@@ -136,6 +139,7 @@ def progress_export(user, params) -> ExportSpec:
         rows = filterset.filter_rows(selectors.progress_table(user=user, campaign=campaign, branches=filterset.qs))
     return ExportSpec(
         filename="progress-table.xlsx",
+        context=campaign_context(campaign),
         title=_("Progress table"),
         headers=[
             _("Rank"),
@@ -181,6 +185,7 @@ def flagged_export(user, params) -> ExportSpec:
     flagged = selectors.flagged_items(user=user, campaign=campaign)[2] if campaign is not None else []
     return ExportSpec(
         filename="behind-and-overdue.xlsx",
+        context=campaign_context(campaign),
         title=_("Behind and overdue"),
         headers=[
             _("Branch"),

@@ -1,6 +1,8 @@
 """Forms of the check-in lists: items, check-ins (with evidence files and corrections), import, the tolerance,
 the report card's period. The lists' filters are in filtersets.py."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ from wuxing.org.models import Person
 from wuxing.standards.models import Indicator, Star
 
 from .choices import ItemKind
-from .rules import MAX_NOTE_LENGTH
+from .rules import MAX_NOTE_LENGTH, value_bounds
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 
@@ -91,6 +93,12 @@ class CheckInForm(forms.Form):
             del self.fields["done"]
             if item.unit:
                 self.fields["value"].label = _("New value (%(unit)s)") % {"unit": item.unit}
+            # The browser checks the figure against the item's unit too (the service decides: rules.value_bounds).
+            low, high = value_bounds(unit=item.unit, start=item.start_value, target=item.target_value)
+            if low is not None:
+                self.fields["value"].widget.attrs["min"] = low
+            if high is not None:
+                self.fields["value"].widget.attrs["max"] = high
 
 
 class ImportForm(forms.Form):
@@ -98,9 +106,23 @@ class ImportForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    """The tolerance is entered as a percentage (10 for 10 %); cleaned_data holds the fraction the rules use."""
+
     behind_tolerance = forms.DecimalField(
-        label=_("Tolerance before “behind” (0–1)"), min_value=0, max_value=1, max_digits=4, decimal_places=2
+        label=_("Tolerance before “behind” (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
+
+    @classmethod
+    def for_tolerance(cls, tolerance):
+        return cls(initial={"behind_tolerance": (Decimal(str(tolerance)) * 100).normalize()})
+
+    def clean_behind_tolerance(self):
+        return self.cleaned_data["behind_tolerance"] / 100
 
 
 class PeriodForm(forms.Form):

@@ -234,6 +234,27 @@ def correction_problem(
 
 # Bounds of what a check-in may say: the largest figure the column holds, and the length of its texts.
 MAX_CHECKIN_VALUE = Decimal("999999999999.99")
+# Units whose figures are shares of a whole: 0–100 (unless the item's own start or target lies beyond).
+PERCENT_UNITS = {"%", "％", "百分比", "百分点", "percent"}
+# Units that count or measure something: never below zero, whatever the item's start and target say.
+COUNT_UNITS = {"次", "个", "人", "户", "份", "件", "项", "名", "场", "天", "小时", "元", "万元", "亩", "家", "条", "篇"}
+
+
+def value_bounds(*, unit: str, start=None, target=None) -> tuple[Decimal | None, Decimal | None]:
+    """The lowest and highest figure an item's unit allows (None: no bound on that side).
+
+    A percentage lies within 0–100; a count or an amount is not negative; another unit is not negative when the
+    item's start and target are not (a figure that counts up from zero).
+    """
+    unit = (unit or "").strip().lower()
+    figures = [Decimal(str(v)) for v in (start, target) if v is not None]
+    if unit in PERCENT_UNITS:
+        return min([Decimal(0), *figures]), max([Decimal(100), *figures])
+    if unit in COUNT_UNITS or all(v >= 0 for v in figures):
+        return Decimal(0), None
+    return None, None
+
+
 MAX_NOTE_LENGTH = 2000
 MAX_REASON_LENGTH = 300
 
@@ -248,14 +269,16 @@ def checkin_problem(
     campaign_year: int | None = None,
     start=None,
     target=None,
+    unit: str = "",
     note: str = "",
     reason: str = "",
 ) -> str | None:
     """Why a check-in is unacceptable, as a code.
 
     "value_missing" / "done_missing": the figure the item's kind needs; "future"; "outside_campaign": dated outside
-    the campaign's year; "negative": below zero on an item whose start and target are not negative (counts,
-    households, amounts); "too_large": beyond what can be stored; "note_too_long" / "reason_too_long".
+    the campaign's year; "negative": below zero on an item whose unit or figures are not negative (counts,
+    households, amounts, percentages); "above_maximum": above 100 on a percentage item (`value_bounds`);
+    "too_large": beyond what can be stored; "note_too_long" / "reason_too_long".
     """
     if kind == QUANTITATIVE and value is None:
         return "value_missing"
@@ -268,9 +291,11 @@ def checkin_problem(
     if kind == QUANTITATIVE:
         if abs(value) > MAX_CHECKIN_VALUE:
             return "too_large"
-        floors = [v for v in (start, target) if v is not None]
-        if value < 0 and all(v >= 0 for v in floors):
+        low, high = value_bounds(unit=unit, start=start, target=target)
+        if low is not None and value < low:
             return "negative"
+        if high is not None and value > high:
+            return "above_maximum"
     if len(note or "") > MAX_NOTE_LENGTH:
         return "note_too_long"
     if len(reason or "") > MAX_REASON_LENGTH:

@@ -568,6 +568,7 @@ def _checkin_messages():
         "future": ("effective_on", _("The date of a check-in cannot be in the future.")),
         "outside_campaign": ("effective_on", _("The date of a check-in must fall within the campaign's year.")),
         "negative": ("value", _("The value cannot be negative for this item.")),
+        "above_maximum": ("value", _("A percentage lies between 0 and 100; enter the figure without the % sign.")),
         "too_large": ("value", _("The value is too large.")),
         "note_too_long": (
             "note",
@@ -640,6 +641,7 @@ def checkin_record(
         campaign_year=item.campaign.year,
         start=item.start_value,
         target=item.target_value,
+        unit=item.unit,
         note=note,
         reason=reason,
     ) or rules.correction_problem(

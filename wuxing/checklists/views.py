@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.campaigns.services import ensure_campaign_open
-from wuxing.core.exports import export_response, xlsx_response
+from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
@@ -228,7 +228,8 @@ def import_template(request):
         f"{timezone.localdate().year}-01-01",
         f"{timezone.localdate().year}-12-31",
     ]
-    return xlsx_response("checklist-import-template.xlsx", _("Check-in list"), services.import_headers(), [example])
+    name = download_name(_("Check-in list"), [_("Import template")])
+    return xlsx_response(name, _("Check-in list"), services.import_headers(), [example])
 
 
 # -------------------------------------------------------------------------------------------------------
@@ -529,7 +530,7 @@ def dashboard(request):
                     k: sum(getattr(r.progress, k) for r in rows) for k in ("items", "done", "behind", "overdue")
                 },
                 "chart": _chart_data(campaign, rows, selectors.office_trend(campaign=campaign, branches=branches)),
-                "policy_form": PolicyForm(initial={"behind_tolerance": selectors.tolerance_for(campaign.office_id)}),
+                "policy_form": PolicyForm.for_tolerance(selectors.tolerance_for(campaign.office_id)),
                 "can_set_policy": request.user.has_perm("checklists.change_progresspolicy"),
             }
         )

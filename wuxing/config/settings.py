@@ -51,6 +51,7 @@ WUXING_DOMAIN_APPS = (
     "wuxing.rhythm",
     "wuxing.supervision",
     "wuxing.rating",
+    "wuxing.participation",
 )
 WUXING_TOP_APP = "wuxing.portal"
 WUXING_APPS = (*WUXING_FOUNDATION_APPS, *WUXING_DOMAIN_APPS, WUXING_TOP_APP)
@@ -168,6 +169,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# ISO dates first in every date input (wuxing/formats/zh_Hans); the rest of the locale as Django has it.
+FORMAT_MODULE_PATH = ["wuxing.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 
 class CoreConfig(AppConfig):
     name = "wuxing.core"
     label = "core"
     verbose_name = _("Core")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     role_permissions: dict[str, set[str]] = {
         "auditor": {"core.view_auditlog"},

@@ -23,6 +23,7 @@ def audit_export(user, params) -> ExportSpec:
     head_line = (_("Audit chain head"), *[""] * 9)
     return ExportSpec(
         filename=f"audit-log-{head_hash[:12]}.xlsx",
+        context=(head_hash[:12],),
         title=_("Audit log"),
         headers=[
             _("Time"),

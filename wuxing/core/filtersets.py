@@ -8,8 +8,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit_display import action_labels, object_label
 from .filters import ScopedFilterSet
+from .forms import DateInput
 from .models import AuditLog
+
+
+def _action_choices():
+    actions = sorted(((action, str(label)) for action, label in action_labels().items()), key=lambda c: c[1])
+    return [("", _("All")), *actions]
+
+
+def _object_type_choices():
+    types = AuditLog.objects.exclude(object_type="").values_list("object_type", flat=True).distinct()
+    named = {(t, object_label(t)) for t in types}
+    return [("", _("All")), *sorted(((t, label) for t, label in named if label), key=lambda c: c[1])]
 
 
 class AuditFilterForm(forms.Form):
@@ -22,13 +35,12 @@ class AuditFilterForm(forms.Form):
 
 class AuditLogFilterSet(ScopedFilterSet):
     user = django_filters.CharFilter(label=_("User"), field_name="actor_name", lookup_expr="icontains")
-    action = django_filters.CharFilter(label=_("Action"), lookup_expr="icontains")
-    object_type = django_filters.CharFilter(label=_("Object type"))
+    # Dropdowns of what the log calls things; the value stays the stored code (the API filters by it too).
+    action = django_filters.CharFilter(label=_("Action"), widget=forms.Select(choices=_action_choices))
+    object_type = django_filters.CharFilter(label=_("Object type"), widget=forms.Select(choices=_object_type_choices))
     object_id = django_filters.CharFilter(label=_("Object id"))
-    date_from = django_filters.DateFilter(
-        label=_("From"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(label=_("To"), method="to_day", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = django_filters.DateFilter(label=_("From"), method="from_day", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("To"), method="to_day", widget=DateInput())
 
     search_fields = ("object_repr", "note")
 

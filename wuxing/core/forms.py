@@ -51,9 +51,28 @@ def flash_errors(request, source) -> None:
     if isinstance(source, Exception):
         texts = getattr(source, "messages", [str(source)])
     else:
-        texts = [text for errors in source.errors.values() for text in errors]
+        texts = error_texts(source)
     for text in texts:
         messages.error(request, text)
+
+
+def error_texts(form) -> list[str]:
+    """A failed form's errors as sentences that say which field: a missing choice reads "Choose the decision.",
+    not a bare "This field is required." away from its field."""
+    texts = []
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        label = str(field.label or name) if field is not None else ""
+        for error in errors:
+            for text in error.messages:
+                if field is None:
+                    texts.append(text)
+                elif error.code == "required":
+                    choice = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
+                    texts.append((_("Choose “%(label)s”.") if choice else _("Fill in “%(label)s”.")) % {"label": label})
+                else:
+                    texts.append(f"{label}：{text}")
+    return texts
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -73,3 +92,13 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (Chinese in a Chinese browser, the page being lang="zh-Hans"), holding the value as
+    YYYY-MM-DD, the only form a date input reads: any other shows blank and is not sent back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .audit_display import present
 from .audit_export import audit_export
 from .export_jobs import export_failure_message, export_retry, fail_stale_exports
 from .exports import XLSX, export_response
@@ -30,7 +31,7 @@ def audit_log(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, audit_export)
     page = paginate(request, qs)
-    return render(request, "core/audit_list.html", {"form": form, "page": page})
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": present(page.object_list)})
 
 
 @login_required

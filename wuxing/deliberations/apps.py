@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"deliberations.view_deliberation", "deliberations.view_deliberationstep", "deliberations.view_stepattachment"}
 _OFFICE = _VIEW | {"deliberations.view_proceduresetting", "deliberations.change_proceduresetting"}
 _BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_deliberation"}
@@ -15,6 +17,7 @@ class DeliberationsConfig(AppConfig):
     name = "wuxing.deliberations"
     label = "deliberations"
     verbose_name = _("Deliberations")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {
@@ -54,6 +57,19 @@ class DeliberationsConfig(AppConfig):
         from .panels import target_panel  # apps.py is imported before the models are ready
 
         return target_panel(request, target)
+
+    def target_agree_warnings(self, target):
+        """Why agreeing `target` now deserves a second look: its deliberation is not through (see
+        core.extensions.app_problems)."""
+        from django.utils.translation import gettext as _
+
+        from .selectors import target_open_deliberations  # apps.py is imported before the models are ready
+
+        return [
+            _("The deliberation “%(subject)s” is not finished: %(done)d of %(total)d steps recorded, next “%(next)s”.")
+            % {"subject": d.subject, "done": d.done, "total": d.total, "next": d.next_label or "—"}
+            for d in target_open_deliberations(target=target)
+        ]
 
     def todo_items(self, user, campaign):
         """This app's 待办 for the user (see wuxing.core.todos)."""

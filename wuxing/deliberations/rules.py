@@ -40,24 +40,24 @@ def problem_message(problem: Problem) -> str:
             p[key] = _step_label(p[key])
     messages = {
         # R5 / R7 order
-        "not_in_procedure": _("R5: the step “%(step)s” is not part of this procedure."),
-        "already_recorded": _("R5: the step “%(step)s” is already recorded."),
+        "not_in_procedure": _("The step “%(step)s” is not part of this procedure."),
+        "already_recorded": _("The step “%(step)s” is already recorded."),
         "out_of_order": _(
-            "R5: steps may not be skipped or taken out of order: the next step is “%(expected)s”, not “%(given_step)s”."
+            "Steps may not be skipped or taken out of order: the next step is “%(expected)s”, not “%(given_step)s”."
         ),
         "merge_not_allowed": _(
-            "R5: the proposal and the two committees' consultation may be merged only where the secretary also chairs the committee (一肩挑)."
+            "The proposal and the two committees' consultation may be merged only where the secretary also chairs the committee (一肩挑)."
         ),
-        "merge_only_propose": _("R5: only the proposal can be merged with the two committees' consultation."),
-        "date_before_previous": _("R5: “%(step)s” cannot be dated %(given)s, before the previous step (%(required)s)."),
+        "merge_only_propose": _("Only the proposal can be merged with the two committees' consultation."),
+        "date_before_previous": _("“%(step)s” cannot be dated %(given)s, before the previous step (%(required)s)."),
         # counts
         "missing_count": _("“%(step)s” needs the number who should attend, attended and the yes / no / abstain votes."),
         "attended_exceeds": _("Attended (%(given)d) cannot exceed those who should attend (%(required)d)."),
         "should_attend_differs": _(
-            "R6: the branch's records say %(required)d should attend, not %(given)d; give the reason for the different figure (it is shown with the record and flagged to the office)."
+            "The branch's records say %(required)d should attend, not %(given)d; give the reason for the different figure (it is shown with the record and flagged to the office)."
         ),
         "should_attend_unrecorded": _(
-            "R6: the branch's records hold no figure for who should attend this meeting; give the basis of %(given)d, or ask the office to complete the branch's records."
+            "The branch's records hold no figure for who should attend this meeting; give the basis of %(given)d, or ask the office to complete the branch's records."
         ),
         "votes_exceed": _("The votes (%(given)d) cannot exceed the number attending (%(required)d)."),
         "missing_form": _(
@@ -65,32 +65,28 @@ def problem_message(problem: Problem) -> str:
         ),
         # R6 / R7 quorum
         "party_quorum": _(
-            "R6 party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."
+            "Party members' meeting: at least 2/3 of the members must attend — required %(required)d, attended %(given)d."
         ),
         "party_majority": _(
-            "R6 party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."
+            "Party members' meeting: “yes” must exceed half of the members who should attend — required %(required)d, given %(given)d."
         ),
         "reps_quorum": _(
-            "%(rule)s representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."
+            "Representatives' meeting: at least %(fraction)s of the representatives must attend — required %(required)d, attended %(given)d."
         ),
         "assembly_quorum": _(
-            "%(rule)s meeting of all: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
+            "Meeting of all villagers or residents: more than half of the adults (required %(required)d, attended %(given)d) or representatives of at least 2/3 of households (required %(required_households)d, given %(given_households)d) must attend."
         ),
-        "present_majority": _(
-            "%(rule)s: “yes” must exceed half of those present — required %(required)d, given %(given)d."
-        ),
+        "present_majority": _("“Yes” must exceed half of those present — required %(required)d, given %(given)d."),
         # R8
-        "implementation_before_resolution": _(
-            "R8: implementation cannot be recorded before the resolution is published."
-        ),
+        "implementation_before_resolution": _("Implementation cannot be recorded before the resolution is published."),
         "result_before_implementation": _(
-            "R8: the implementation result can be published only after the implementation is recorded."
+            "The implementation result can be published only after the implementation is recorded."
         ),
-        "close_before_result": _("R8: a deliberation cannot close before its implementation result is published."),
+        "close_before_result": _("A deliberation cannot close before its implementation result is published."),
         "implementation_date": _(
-            "R8: implementation cannot be dated %(given)s, before the resolution was published (%(required)s)."
+            "Implementation cannot be dated %(given)s, before the resolution was published (%(required)s)."
         ),
-        "publication_days": _("R8: a publication period must be at least one day; given %(given)d."),
+        "publication_days": _("A publication period must be at least one day; given %(given)d."),
     }
     template = messages.get(problem.code, problem.code)
     try:

@@ -1,12 +1,12 @@
 """Reads of deliberations, their steps and attachments, scoped to the user; the public notices of an office; and
 what the apps built on deliberations need of them."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from . import rules
-from .choices import DeliberationStatus, Step
+from .choices import DeliberationStatus, MatterKind, Step
 from .models import Deliberation, DeliberationStep, ProcedureSetting, StepAttachment
 
 
@@ -106,14 +106,50 @@ def branch_open_deliberations(*, user, branch) -> list[tuple[Deliberation, str |
     return [(d, rules.next_step(d.procedure, [(s.step, s.merged) for s in d.steps.all()])) for d in open_]
 
 
+def _for_target(target) -> Q:
+    """The deliberations that decide `target`: linked to it, or the branch's deliberation of a target in the same
+    campaign opened before the target existed (the branch deliberates first, then applies)."""
+    return Q(target_id=target.pk) | Q(
+        target__isnull=True, branch_id=target.branch_id, campaign_id=target.campaign_id, matter=MatterKind.TARGET
+    )
+
+
 def target_deliberations(*, user, target) -> list[Deliberation]:
-    """The deliberations that decided `target` which the user may see, newest first, with their steps."""
-    return list(
+    """The deliberations that decided `target` which the user may see, newest first, with their steps and how
+    far each has come (`done` of `total` steps, `next_label`)."""
+    rows = list(
         Deliberation.objects.restrict(user, "view")
-        .filter(target=target)
+        .filter(_for_target(target))
         .prefetch_related("steps")
         .order_by("-created_at", "-id")
     )
+    for d in rows:
+        _progress(d)
+    return rows
+
+
+def _progress(deliberation) -> None:
+    steps = rules.procedure_steps(deliberation.procedure)
+    recorded = [(s.step, s.merged) for s in deliberation.steps.all()]
+    done = rules.steps_done(recorded)
+    deliberation.total = len(steps)
+    deliberation.done = len([s for s in steps if s in done])
+    following = rules.next_step(deliberation.procedure, recorded)
+    deliberation.next_label = Step(following).label if following else ""
+
+
+def target_open_deliberations(*, target) -> list[Deliberation]:
+    """The deliberations deciding `target` not closed yet, with their progress: agreeing the target before its
+    deliberation is through deserves a word to the reviewer (whoever may see the target may know this)."""
+    rows = list(
+        Deliberation.objects.filter(_for_target(target))
+        .exclude(status=DeliberationStatus.CLOSED)
+        .prefetch_related("steps")
+        .order_by("-created_at", "-id")
+    )
+    for d in rows:
+        _progress(d)
+    return rows
 
 
 def target_procedure(*, target) -> str:

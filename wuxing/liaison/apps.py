@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "liaison.view_campaignassignment",
     "liaison.view_activity",
@@ -24,6 +26,7 @@ class LiaisonConfig(AppConfig):
     name = "wuxing.liaison"
     label = "liaison"
     verbose_name = _("Assignments")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     # A department cadre records the 五个一 and findings, and what it delivered, for its own assignments only

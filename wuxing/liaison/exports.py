@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
@@ -25,6 +25,7 @@ def tracker_export(user, params) -> ExportSpec:
     rows = selectors.tracker_rows(tracker_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="five-ones-tracker.xlsx",
+        context=campaign_context(campaign),
         title=_("“Five ones” tracker"),
         headers=[
             _("Branch"),
@@ -55,6 +56,7 @@ def activities_export(user, params) -> ExportSpec:
     activities = list(activity_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="five-ones-activities.xlsx",
+        context=campaign_context(campaign),
         title=_("“Five ones” activities"),
         headers=[
             _("Date"),
@@ -87,6 +89,7 @@ def findings_export(user, params) -> ExportSpec:
     findings = list(finding_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="findings.xlsx",
+        context=campaign_context(campaign),
         title=_("Strengths and weak points"),
         headers=[
             _("Branch"),

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _READ = {"org.view_branch", "org.view_department", "org.view_orgunit", "org.view_person", "org.view_assignment"}
 _WRITE = {"org.change_branch", "org.change_assignment", "org.change_department", "org.change_person"}
 # Maps (GeoJSON boundaries) and the display passes of the command screen, kept by the unit's campaign office.
@@ -20,6 +22,7 @@ class OrgConfig(AppConfig):
     name = "wuxing.org"
     label = "org"
     verbose_name = _("Organisation")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     role_permissions: dict[str, set[str]] = {
         # A unit's leaders also shape the tree below their unit (offices under a district, and so on).

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledge"}
 
 
@@ -13,6 +15,7 @@ class PlansConfig(AppConfig):
     name = "wuxing.plans"
     label = "plans"
     verbose_name = _("Plans and responsibility letters")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from .filtersets import PlanMilestoneFilterSet, PledgeFilterSet
@@ -49,6 +49,7 @@ def pledges_export(user, params) -> ExportSpec:
     items = list(PledgeFilterSet({"campaign": campaign.pk}, pledge_list(user=user), user=user).qs) if campaign else []
     return ExportSpec(
         filename="responsibility-letters.xlsx",
+        context=campaign_context(campaign),
         title=_("Responsibility letters"),
         headers=[
             _("Branch"),

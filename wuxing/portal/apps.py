@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import AUDIT_ACTIONS
+
 
 class PortalConfig(AppConfig):
     """The top layer: pages made of several apps (home, the office overview, the branch page, later the district
@@ -9,6 +11,7 @@ class PortalConfig(AppConfig):
     name = "wuxing.portal"
     label = "portal"
     verbose_name = _("Portal")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     def nav_items(self, user):
         """The command screen for whoever holds a whole unit, the summary for a unit above the offices (read from

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "rating.view_rating",
     "rating.view_ratingstar",
@@ -30,6 +32,13 @@ class RatingConfig(AppConfig):
     name = "wuxing.rating"
     label = "rating"
     verbose_name = _("Star rating")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
+
+    def audit_value_labels(self):
+        """The kinds of evidence a star links ("checkin_evidence:12"), named in audit rows."""
+        from .models import EVIDENCE_SOURCES  # apps.py is imported before the models are ready
+
+        return EVIDENCE_SOURCES
 
     # An office's leader and staff review for the office; the same roles on a district unit start publicity and
     # name (the services tell the two apart by the unit's level). A reviewer on a district unit reviews the stars

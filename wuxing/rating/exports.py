@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
@@ -22,6 +22,7 @@ def results_export(user, params) -> ExportSpec:
     )
     return ExportSpec(
         filename="rating-results.xlsx",
+        context=campaign_context(campaign),
         title=_("Rating results"),
         headers=[
             _("Branch"),
@@ -56,6 +57,7 @@ def readiness_export(user, params) -> ExportSpec:
     rows = selectors.readiness_table(user=user, campaign=campaign) if campaign is not None else []
     return ExportSpec(
         filename="rating-readiness.xlsx",
+        context=campaign_context(campaign),
         title=_("Readiness"),
         headers=[_("Branch"), *[_("Star %(n)d") % {"n": n} for n in range(1, 6)], _("Ready"), _("At risk")],
         rows=(

@@ -16,6 +16,7 @@ from wuxing.core.exports import export_response
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
+from wuxing.standards.selectors import indicator_texts
 
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
@@ -430,11 +431,12 @@ def objection_close(request, pk: int):
 
 
 def _veto_rule_choices(campaign, branches):
+    texts = indicator_texts(campaign.standard_id)
     seen = {}
     for star_set in sorted({b.star_set for b in branches}):
         for rule in services.rule_data(campaign.standard_id, star_set):
             if rule.kind == "veto":
-                seen.setdefault(rule.indicator_code, rule.description or rule.indicator_code)
+                seen.setdefault(rule.indicator_code, rule.description or texts.get(rule.indicator_code, ""))
     return list(seen.items())
 
 
@@ -471,7 +473,12 @@ def veto_list(request):
                 return redirect("rating:veto_list")
     elif request.method == "POST":
         raise ValidationError(_("You may not record veto events."))
-    return render(request, "rating/veto_list.html", {"campaign": campaign, "events": events, "form": form})
+    indicators = indicator_texts(campaign.standard_id)
+    return render(
+        request,
+        "rating/veto_list.html",
+        {"campaign": campaign, "events": events, "form": form, "indicators": indicators},
+    )
 
 
 @login_required

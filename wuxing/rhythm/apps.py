@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _MODELS = (
     "calendarevent",
     "dailyreport",
@@ -25,6 +27,7 @@ class RhythmConfig(AppConfig):
     name = "wuxing.rhythm"
     label = "rhythm"
     verbose_name = _("Rhythm")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # The office runs the calendar, meetings and summaries; a branch writes its daily report and asks for help;
     # a department cadre answers the help requests of its branches and closes the actions it owns.

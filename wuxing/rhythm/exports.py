@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import rules, selectors
@@ -30,6 +30,7 @@ def actions_export(user, params) -> ExportSpec:
     today = timezone.localdate()
     return ExportSpec(
         filename="actions.xlsx",
+        context=campaign_context(campaign),
         title=_("Supervised actions"),
         headers=[
             _("Meeting decision"),
@@ -68,6 +69,7 @@ def help_export(user, params) -> ExportSpec:
     )
     return ExportSpec(
         filename="help-requests.xlsx",
+        context=campaign_context(campaign),
         title=_("Help requests"),
         headers=[_("Asked"), _("Branch"), _("Help requested"), _("Routed to"), _("Status"), _("Answer")],
         rows=((h.created_at, h.branch.name, h.text, h.routed_to, h.get_status_display(), h.answer) for h in rows),
@@ -85,6 +87,7 @@ def meetings_export(user, params) -> ExportSpec:
     )
     return ExportSpec(
         filename="meetings.xlsx",
+        context=campaign_context(campaign),
         title=_("Meetings"),
         headers=[
             _("Date"),
@@ -111,6 +114,7 @@ def digest_export(user, params) -> ExportSpec:
     labels = dict(ReportStatus.choices)
     return ExportSpec(
         filename=f"daily-digest-{day:%Y%m%d}.xlsx",
+        context=campaign_context(campaign),
         title=_("Daily digest of %(day)s") % {"day": day.isoformat()},
         headers=[_("Branch"), _("Status"), _("Submitted at"), _("Progress made"), _("Problems")],
         rows=(

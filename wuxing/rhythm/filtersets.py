@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.campaigns.selectors import campaign_list
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+from wuxing.core.forms import DateInput
 from wuxing.org.selectors import branch_list
 
 from .choices import ActionStatus, EventKind, HelpStatus, MeetingKind, ReportStatus
@@ -22,9 +23,9 @@ def _branches(request):
 class ReportFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
     branch = ModelChoiceFilter(label=_("Branch"), queryset=_branches)
-    date = django_filters.DateFilter(label=_("Date"), field_name="day")
-    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte")
+    date = django_filters.DateFilter(label=_("Date"), field_name="day", widget=DateInput())
+    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte", widget=DateInput())
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(ReportStatus.ON_TIME, ReportStatus.ON_TIME.label), (ReportStatus.LATE, ReportStatus.LATE.label)],
@@ -76,8 +77,8 @@ class ActionFilterSet(ScopedFilterSet):
 class EventFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EventKind.choices)
-    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte")
+    date_from = django_filters.DateFilter(label=_("From"), field_name="day", lookup_expr="gte", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("To"), field_name="day", lookup_expr="lte", widget=DateInput())
 
     class Meta:
         model = CalendarEvent

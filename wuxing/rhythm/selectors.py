@@ -526,3 +526,9 @@ def screen_figures(*, campaign, today: datetime.date) -> dict:
         ).count(),
         "actions_overdue": Action.objects.filter(campaign=campaign, status=ActionStatus.OPEN, due_on__lt=today).count(),
     }
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Whether `day` is an official working day (holidays off, 调休 weekend days on): the calendar other apps count
+    their due dates on (e.g. a resident's work order due in three working days)."""
+    return rules.is_working_day(day)

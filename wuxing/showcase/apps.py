@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "showcase.view_demosite",
     "showcase.view_featureproject",
@@ -23,6 +25,7 @@ class ShowcaseConfig(AppConfig):
     name = "wuxing.showcase"
     label = "showcase"
     verbose_name = _("Demonstration sites")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     # Office leaders claim sites; the campaign staff and the site branch's own secretary keep the projects' records.

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
@@ -19,6 +19,7 @@ def sites_export(user, params) -> ExportSpec:
     sites = selectors.decorate_sites(site_filterset(user, campaign, params).qs, campaign) if campaign else []
     return ExportSpec(
         filename="demonstration-sites.xlsx",
+        context=campaign_context(campaign),
         title=_("Demonstration sites"),
         headers=[
             _("Branch"),

@@ -41,10 +41,20 @@ def site_list(request):
     if campaign is not None:
         sites = selectors.decorate_sites(filterset.qs, campaign)
     can_claim = campaign is not None and request.user.has_perm("showcase.add_demosite") and campaign.is_open
+    # None in the user's scope, no filter set (a secretary whose branch is not a site): say which sites the office
+    # has (they are on its public site anyway) rather than "none claimed yet".
+    filtered = any(request.GET.get(name) for name in filterset.form.fields)
+    office_sites = selectors.site_rows(campaign=campaign) if campaign is not None and not sites and not filtered else []
     return render(
         request,
         "showcase/site_list.html",
-        {"campaign": campaign, "sites": sites, "can_claim": can_claim, "form": filterset.form},
+        {
+            "campaign": campaign,
+            "sites": sites,
+            "can_claim": can_claim,
+            "form": filterset.form,
+            "office_sites": office_sites,
+        },
     )
 
 

@@ -44,6 +44,7 @@ def indicators_export(user, params) -> ExportSpec:
     ]
     return ExportSpec(
         filename=f"{standard.code}-{standard.version}.xlsx",
+        context=(standard.name, standard.version),
         title=_("Indicators"),
         headers=[
             _("Star set"),

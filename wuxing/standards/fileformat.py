@@ -7,6 +7,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 import yaml
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -436,10 +437,32 @@ def previous_version(code: str) -> Standard | None:
 
 
 def draft_comparison(draft) -> tuple[Standard | None, dict]:
-    """The previous version of the draft's standard and what the draft adds, removes and changes."""
+    """The previous version of the draft's standard and what the draft adds, removes and changes; `rows` says it
+    in words (star set, indicator text, the fields changed by their names), codes kept for a tooltip only."""
     previous = previous_version(draft.code)
     old = indicators_of(parse_standard(standard_export(previous))) if previous else {}
-    return previous, indicator_diff(old, indicators_of(parse_standard(draft.text)))
+    new = indicators_of(parse_standard(draft.text))
+    diff = indicator_diff(old, new)
+    sets = dict(StarSet.choices)
+
+    def row(key, change, fields=()):
+        text = (new.get(key) or old.get(key) or {}).get("text") or key[1]
+        labels = [str(_field_label(f)) for f in fields]
+        return {"set": sets.get(key[0], key[0]), "text": text, "code": key[1], "change": change, "fields": labels}
+
+    diff["rows"] = [
+        *(row(k, "added") for k in diff["added"]),
+        *(row(k, "removed") for k in diff["removed"]),
+        *(row(k, "changed", fields) for k, fields in diff["changed"]),
+    ]
+    return previous, diff
+
+
+def _field_label(name: str):
+    try:
+        return Indicator._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return {"star": _("star")}.get(name, _("Other"))
 
 
 @transaction.atomic

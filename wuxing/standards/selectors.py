@@ -38,7 +38,20 @@ def star_sets(standard) -> list[dict]:
     for value, label in StarSet.choices:
         stars = [s for s in standard.stars.all() if s.star_set == value]
         rules = [r for r in standard.rules.all() if r.star_set == value]
+        indicators = {i.code: i.text for s in stars for i in s.indicators.all()}
         sets.append(
-            {"code": value, "label": label, "stars": stars, "rules": rules, "names": {s.code: s.name for s in stars}}
+            {
+                "code": value,
+                "label": label,
+                "stars": stars,
+                "rules": rules,
+                "names": {s.code: s.name for s in stars},
+                "indicators": indicators,
+            }
         )
     return sets
+
+
+def indicator_texts(standard_id: int) -> dict[str, str]:
+    """Indicator code → its text, for pages that name an indicator by code (veto rules, veto events)."""
+    return dict(Indicator.objects.filter(star__standard_id=standard_id).values_list("code", "text"))

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from wuxing.core.exports import XLSX, export_response
+from wuxing.core.exports import XLSX, content_disposition, download_name, export_response
 
 from .exports import indicators_export, standards_export
 from .fileformat import (
@@ -72,7 +72,7 @@ def standard_download_xlsx(request, pk: int):
     """The standard on the Excel form, for offices that do not write YAML."""
     standard = standard_get(user=request.user, pk=pk)
     response = HttpResponse(standard_xlsx(standard), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{standard.code}-{standard.version}.xlsx"'
+    response["Content-Disposition"] = content_disposition(download_name(standard.name, [standard.version]))
     return response
 
 

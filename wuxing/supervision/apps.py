@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {
     "supervision.view_activitytag",
     "supervision.view_scoresheet",
@@ -40,6 +42,7 @@ class SupervisionConfig(AppConfig):
     name = "wuxing.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     # The office plans observations, evaluations and inspections and verifies rectifications; the responsible side

@@ -6,7 +6,7 @@ The public's contact (R16) is masked in every export unless the exporting user h
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 from wuxing.core.rules import mask_phone
 
@@ -37,6 +37,7 @@ def observation_export(user, params) -> ExportSpec:
         rows = selectors.observation_ranking(observation) if observation else []
         return ExportSpec(
             filename="observation-ranking.xlsx",
+            context=(str(observation),) if observation else (),
             title=_("Observation ranking"),
             headers=[_("Rank"), _("Branch"), _("Score"), _("Share of the maximum (%)"), _("Observers submitted")],
             rows=((r.rank, r.branch.name, _num(r.score), _num(r.percent), f"{r.submitted}/{r.expected}") for r in rows),
@@ -46,6 +47,7 @@ def observation_export(user, params) -> ExportSpec:
     observations = list(observation_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="observations.xlsx",
+        context=campaign_context(campaign),
         title=_("Monthly observations"),
         headers=[_("Date"), _("Title"), _("Branches"), _("Observers"), _("Cards submitted")],
         rows=((o.held_on, o.title, o.n_stops, o.n_observers, f"{o.n_submitted}/{o.n_cards}") for o in observations),
@@ -98,6 +100,7 @@ def inspections_export(user, params) -> ExportSpec:
     inspections = list(inspection_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="inspections.xlsx",
+        context=campaign_context(campaign),
         title=_("Inspections"),
         headers=[
             _("Date"),
@@ -130,6 +133,7 @@ def findings_export(user, params) -> ExportSpec:
     findings = list(finding_filterset(user, campaign, params).qs) if campaign is not None else []
     return ExportSpec(
         filename="inspection-findings.xlsx",
+        context=campaign_context(campaign),
         title=_("Inspection findings"),
         headers=[
             _("Date"),
@@ -171,6 +175,7 @@ def rectifications_export(user, params) -> ExportSpec:
     today = timezone.localdate()
     return ExportSpec(
         filename="rectifications.xlsx",
+        context=campaign_context(campaign),
         title=_("Rectifications"),
         headers=[
             _("Branch"),
@@ -210,6 +215,7 @@ def boards_export(user, params) -> ExportSpec:
     rows = selectors.boards(user=user, campaign=campaign, by=by) if campaign is not None else []
     return ExportSpec(
         filename=f"supervision-board-{by}.xlsx",
+        context=campaign_context(campaign),
         title=_("Supervision board"),
         headers=[
             _("Name"),
@@ -230,6 +236,7 @@ def accountability_export(user, params) -> ExportSpec:
     rows = list(selectors.accountability_list(user=user, campaign=campaign)) if campaign is not None else []
     return ExportSpec(
         filename="accountability.xlsx",
+        context=campaign_context(campaign),
         title=_("Accountability records"),
         headers=[
             _("Decided on"),
@@ -255,6 +262,7 @@ def public_reports_export(user, params) -> ExportSpec:
     reveal = user.has_perm("supervision.reveal_contact")
     return ExportSpec(
         filename="public-reports.xlsx",
+        context=campaign_context(campaign),
         title=_("Reports from the public"),
         headers=[_("Received"), _("Branch"), _("Report"), _("Name"), _("Contact phone"), _("Triage")],
         rows=(

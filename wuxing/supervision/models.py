@@ -128,7 +128,7 @@ class Observation(models.Model):
     drop_extremes = models.BooleanField(
         _("drop the highest and the lowest total"),
         default=True,
-        help_text=_("R12: with enough observers, the highest and the lowest total are left out."),
+        help_text=_("With enough observers, the highest and the lowest total are left out."),
     )
     drop_from = models.PositiveSmallIntegerField(
         _("drop from this many observers"),

@@ -402,6 +402,23 @@ def _punctuality(campaign, start, end, branch_ids) -> dict[int, Decimal]:
     return found
 
 
+def _resident_satisfaction(campaign, start, end, branch_ids) -> dict[int, Decimal]:
+    """Resident satisfaction (0–100) from an app that measures it (residents' confirmations of their answered
+    issues), if any: an AppConfig with `resident_satisfaction(campaign, start, end, branch_ids) -> {branch_id: %}`."""
+    found: dict[int, Decimal] = {}
+    for config in apps.get_app_configs():
+        hook = getattr(config, "resident_satisfaction", None)
+        if hook is not None:
+            found.update(
+                {
+                    k: Decimal(str(v)).quantize(rules.TWO_PLACES)
+                    for k, v in hook(campaign, start, end, branch_ids).items()
+                    if v is not None
+                }
+            )
+    return found
+
+
 def evaluation_inputs(*, evaluation: Evaluation, satisfaction: dict | None = None) -> dict[int, dict]:
     """R13 inputs per branch of the campaign's office, each 0–100 or None when not measured."""
     from .selectors import observation_scores
@@ -427,7 +444,8 @@ def evaluation_inputs(*, evaluation: Evaluation, satisfaction: dict | None = Non
     ).values_list("finding__branch_id", "state"):
         states.setdefault(branch_id, []).append(state)
     punctual = _punctuality(campaign, start, end, ids)
-    satisfaction = satisfaction or {}
+    # A value entered by hand wins; otherwise the residents' own verdicts, when an app measures them.
+    satisfaction = {**_resident_satisfaction(campaign, start, end, ids), **(satisfaction or {})}
     inputs = {}
     for branch in branches:
         scores = per_branch.get(branch.pk)

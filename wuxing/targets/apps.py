@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NavItem
 
+from .audit_labels import AUDIT_ACTIONS
+
 _VIEW = {"targets.view_baseline", "targets.view_baselineevidence", "targets.view_target"}
 _OFFICE = _VIEW | {"targets.change_baseline", "targets.decide_target"}
 _BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
@@ -15,6 +17,7 @@ class TargetsConfig(AppConfig):
     name = "wuxing.targets"
     label = "targets"
     verbose_name = _("Targets")
+    audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.
     role_permissions: dict[str, set[str]] = {

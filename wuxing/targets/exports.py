@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import rules, selectors
@@ -28,6 +28,7 @@ def targets_export(user, params) -> ExportSpec:
 
     return ExportSpec(
         filename="targets.xlsx",
+        context=campaign_context(campaign),
         title=_("Targets"),
         headers=[
             _("Code"),
@@ -63,6 +64,7 @@ def baseline_export(user, params) -> ExportSpec:
 
     return ExportSpec(
         filename="baseline.xlsx",
+        context=campaign_context(campaign),
         title=_("Baseline survey"),
         headers=[
             _("Code"),

@@ -33,13 +33,13 @@ def problem_message(problem: Problem) -> str:
     p = dict(problem.params)
     messages = {
         # R2
-        "star_outside_set": _("R2: a branch can only target stars of its own star set; %(stars)s is not one of them."),
-        "no_stars": _("R4: choose at least one star; the target level is the number of stars."),
+        "star_outside_set": _("A branch can only target stars of its own star set; %(stars)s is not one of them."),
+        "no_stars": _("Choose at least one star; the target level is the number of stars."),
         "required_star_missing": _("The office requires %(stars)s of this branch; the target must include it."),
-        "prerequisite": _("R3: the standard says %(star)s needs %(required)s; add %(required)s or drop %(star)s."),
+        "prerequisite": _("The standard says %(star)s needs %(required)s; add %(required)s or drop %(star)s."),
         # R4
-        "quota_mismatch": _("R4: %(level)d★ — %(agreed)d branches agreed, the quota asks for %(quota)d."),
-        "not_agreed": _("R4: %(count)d branches have no agreed target yet: %(branches)s."),
+        "quota_mismatch": _("%(level)d★ — %(agreed)d branches agreed, the quota asks for %(quota)d."),
+        "not_agreed": _("%(count)d branches have no agreed target yet: %(branches)s."),
     }
     template = messages.get(problem.code, problem.code)
     try:

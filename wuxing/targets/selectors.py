@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from wuxing.org.models import Branch
+from wuxing.org.scopes import scope_for
 from wuxing.standards.models import Indicator, Star
 
 from . import rules
@@ -72,6 +73,9 @@ class Board:
     rows: list = field(default_factory=list)
     quotas: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # The user sees some branches only (a secretary, a department cadre): the office's quotas are not theirs to
+    # fill, and counts of their branches set against them would mislead; the table shows their branches only.
+    scoped: bool = False
 
     @property
     def can_confirm(self) -> bool:
@@ -110,6 +114,11 @@ def target_board(*, user, campaign, branches=None) -> Board:
         if b.pk not in targets or targets[b.pk].status not in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
     ]
     agreed = [t.level for t in targets.values() if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)]
+    scope = scope_for(user)
+    scoped = not (scope.everything or scope.unit_paths)
+    if scoped:
+        quota_rows = [row for row in rows.values() if row.applied]
+        return Board(rows=[(b, targets.get(b.pk)) for b in branches], quotas=quota_rows, scoped=True)
     problems = [rules.problem_message(p) for p in rules.quota_problems(agreed, quota_map, pending)]
     return Board(rows=[(b, targets.get(b.pk)) for b in branches], quotas=list(rows.values()), problems=problems)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.core.exports import export_response
-from wuxing.core.extensions import app_panels
+from wuxing.core.extensions import app_panels, app_problems
 from wuxing.core.forms import flash_errors
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
@@ -103,6 +103,8 @@ def target_detail(request, pk: int):
     decides = campaign.is_open and user.has_perm("targets.decide_target")
     if decides and target.status == TargetStatus.SUBMITTED:
         context["review_form"] = ReviewForm(stars=_branch_stars(campaign, target.branch))
+        # The apps above say what the reviewer should know before agreeing (an unfinished deliberation).
+        context["agree_warnings"] = app_problems("target_agree_warnings", target=target)
     if decides and target.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
         context["return_form"] = ReviewForm(
             initial={"decision": "return"}, stars=_branch_stars(campaign, target.branch)
@@ -175,6 +177,8 @@ def target_review(request, pk: int):
     if form.cleaned_data["decision"] == "agree":
         services.target_agree(actor=request.user, target=target, note=form.cleaned_data["reason"])
         messages.success(request, _("The target was agreed."))
+        for warning in app_problems("target_agree_warnings", target=target):
+            messages.warning(request, warning)
     else:
         services.target_return(
             actor=request.user,

@@ -49,6 +49,7 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.org.services import kiosk_token_issue
+from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, ObjectionEvidence, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
@@ -231,6 +232,19 @@ PAGE_OBJECTS = {
     "rating:veto_file": {"pk": VetoEvent},
     "rating:star_withdrawal": {"pk": RatingStar},
     "rating:objection_file": {"pk": ObjectionEvidence},
+    "participation:category_edit": {"pk": IssueCategory},
+    "participation:issue_detail": {"pk": Issue},
+    "participation:issue_triage": {"pk": Issue},
+    "participation:issue_note": {"pk": Issue},
+    "participation:issue_answer": {"pk": Issue},
+    "participation:issue_reveal": {"pk": Issue},
+    "participation:photo_file": {"pk": IssuePhoto},
+    "participation:photo_thumbnail": {"pk": IssuePhoto},
+    "participation:survey_detail": {"pk": Survey},
+    "participation:survey_status": {"pk": Survey},
+    "participation:survey_codes_pdf": {"pk": Survey},
+    "participation:solicitation_detail": {"pk": Solicitation},
+    "participation:solicitation_close": {"pk": Solicitation},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -240,6 +254,7 @@ PUBLIC_OBJECTS = {
     "supervision_public:evaluation": Evaluation,
     "supervision_public:observation": Observation,
     "rating_public:result": Rating,
+    "participation_public:solicitation": Solicitation,
 }
 # Not pages of the product: Django's language switch, the API (tested below from its schema) and its docs.
 NOT_PAGES = {"set_language", "api-schema", "api-docs", "api-root", "api-token"}
@@ -284,6 +299,7 @@ API_OBJECTS = {
     "ratings": Rating,
     "objections": Objection,
     "objection-files": ObjectionEvidence,
+    "work-orders": Issue,
 }
 DENIED = {302, 400, 403, 404, 405}
 
@@ -443,6 +459,7 @@ def world(demo_office):
         (FindingPhoto, "finding", Finding),
         (RectificationEvidence, "rectification", Rectification),
         (ActionEvidence, "action", Action),
+        (IssuePhoto, "issue", Issue),
     ]:
         if not model.objects.exists():
             store_evidence(model, _photo(), actor=SYSTEM, **{field: parent.objects.order_by("pk").first()})
@@ -563,6 +580,16 @@ def test_public_pages_show_one_office_only(client, world):
         kwargs = {"office_code": code}
         if "<str:branch_code>" in route:
             kwargs["branch_code"] = world.office.branches.order_by("pk").first().code
+        if name == "participation_public:issue_status":  # a resident's issue, by its tracking code
+            code = Issue.objects.filter(office=world.office).order_by("pk").first().tracking_code
+            other = client.get(reverse(name, kwargs={"office_code": world.office_b.code, "code": code}))
+            assert other.status_code == 404, (name, other.status_code)
+            kwargs["code"] = code
+        if name == "participation_public:survey_answer":  # a one-time code of the office's survey
+            code = SurveyCode.objects.filter(survey__office=world.office).order_by("pk").first().code
+            other = client.get(reverse(name, kwargs={"office_code": world.office_b.code, "code": code}))
+            assert other.status_code == 404, (name, other.status_code)
+            kwargs["code"] = code
         model = PUBLIC_OBJECTS.get(name)
         if model is not None:
             obj = model.objects.order_by("pk").first()

@@ -186,9 +186,29 @@ def test_checkin_is_bounded_by_the_campaign_the_kind_and_text_lengths():
     assert r.checkin_problem(value=3, effective_on=today, note="x" * 2000, **ok) is None
     assert r.checkin_problem(value=3, effective_on=today, reason="x" * 301, **ok) == "reason_too_long"
     yes_no = {**ok, "kind": "yes_no", "done": True}
+    # The unit bounds the figure: a percentage lies within 0–100, a count is never negative.
+    percent = {**ok, "unit": "%", "start": 60, "target": 95}
+    assert r.checkin_problem(value=-5, effective_on=today, **percent) == "negative"
+    assert r.checkin_problem(value=101, effective_on=today, **percent) == "above_maximum"
+    assert r.checkin_problem(value=100, effective_on=today, **percent) is None
+    assert r.checkin_problem(value=0, effective_on=today, **percent) is None
+    assert r.checkin_problem(value=-1, effective_on=today, **{**ok, "unit": "户", "start": -3, "target": 5}) == (
+        "negative"
+    )
+    assert r.checkin_problem(value=500, effective_on=today, **{**ok, "unit": "次"}) is None
     assert r.checkin_problem(value=None, effective_on=date(2027, 1, 1), **{**yes_no, "today": date(2027, 1, 2)}) == (
         "outside_campaign"
     )
+
+
+def test_value_bounds_follow_the_unit():
+    assert r.value_bounds(unit="%") == (0, 100)
+    assert r.value_bounds(unit=" ％ ", start=0, target=90) == (0, 100)
+    # An item whose own figures lie beyond 100 % (a growth rate) keeps them reachable.
+    assert r.value_bounds(unit="%", start=100, target=150) == (0, 150)
+    assert r.value_bounds(unit="人", start=-1, target=5) == (0, None)
+    assert r.value_bounds(unit="万元", start=0, target=50) == (0, None)
+    assert r.value_bounds(unit="分", start=-10, target=0) == (None, None)
 
 
 @st.composite

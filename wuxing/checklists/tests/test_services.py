@@ -323,3 +323,14 @@ def test_checkins_outside_the_campaign_negative_or_oversized_change_nothing(worl
             services.checkin_record(actor=SYSTEM, item=item, **kwargs)
         assert field in err.value.message_dict and words in err.value.message_dict[field][0], kwargs
     assert not CheckIn.objects.filter(item=item).exists()
+
+
+def test_a_percentage_outside_0_to_100_is_refused_and_the_progress_kept(world, make_item):
+    item = make_item(unit="%", start=60, target=95)
+    services.checkin_record(actor=SYSTEM, item=item, value=89)
+    for value, words in ((-5, "负数"), (120, "0 到 100")):
+        with pytest.raises(ValidationError) as err:
+            services.checkin_record(actor=SYSTEM, item=item, value=value)
+        assert words in err.value.message_dict["value"][0], value
+    item.refresh_from_db()
+    assert item.current_value == 89 and CheckIn.objects.filter(item=item).count() == 1

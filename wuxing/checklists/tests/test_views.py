@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -213,9 +214,12 @@ def test_progress_table_filters_sort_and_export(client, world, make_item):
     r = client.get(url + "?export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert (
-        rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == "100%" and rows[2][4] == "50%"
-    )
+    # Percentages are numbers formatted as percentages; the header stays in view; the file is named in Chinese.
+    assert rows[0][0] == "排名" and rows[1][:3] == (1, "T-a2", "甲二社区") and rows[1][4] == 1 and rows[2][4] == 0.5
+    assert ws["E2"].number_format == "0%" and ws.freeze_panes == "A2"
+    campaign = world.campaign
+    name = f"进度表-{campaign.office.name}-{campaign.year}.xlsx"
+    assert quote(name) in r["Content-Disposition"] and "filename*=UTF-8''" in r["Content-Disposition"]
     client.force_login(world.users.cadre)
     r = client.get(url + "?export=xlsx")
     names = [row[2] for row in list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1:]]
@@ -242,10 +246,15 @@ def test_dashboard_has_the_chart_data_and_flags(client, world, make_item):
 
 def test_dashboard_tolerance_form(client, world):
     client.force_login(world.users.leader)
-    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "0.25"}, follow=True)
+    # The tolerance is entered as a percentage and shown as one.
+    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "25"}, follow=True)
     assert "容差已保存。" in r.content.decode()
     from wuxing.checklists.selectors import tolerance_for
 
+    assert tolerance_for(world.org.office_a.pk) == 0.25
+    html = client.get(reverse("checklists:dashboard")).content.decode()
+    assert 'name="behind_tolerance" value="25"' in html and "（%）" in html
+    r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "150"}, follow=True)
     assert tolerance_for(world.org.office_a.pk) == 0.25
 
 
@@ -333,7 +342,7 @@ def test_history_and_flagged_exports(client, world, make_item):
     client.force_login(world.users.secretary)
     r = client.get(reverse("checklists:item_detail", args=[item.pk]) + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
-    assert [row[1] for row in rows[1:]] == ["3", "2"] and rows[2][5] == "重复统计" and rows[1][6] == "是"
+    assert [row[1] for row in rows[1:]] == [3, 2] and rows[2][5] == "重复统计" and rows[1][6] == "是"
     client.force_login(world.users.leader)
     r = client.get(reverse("checklists:dashboard") + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
@@ -433,6 +442,19 @@ def test_office_pages_query_counts_are_pinned(client, world, make_item, django_a
     client.get(reverse(name))  # the session settles on the first request
     with django_assert_max_num_queries(OFFICE_PAGE_QUERIES[name]):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_percentage_item_refuses_minus_five_on_its_page_and_keeps_its_progress(client, world, make_item):
+    item = make_item(unit="%", start=60, target=95)
+    services.checkin_record(actor=SYSTEM, item=item, value=89)
+    client.force_login(world.users.secretary)
+    url = reverse("checklists:item_detail", args=[item.pk])
+    html = client.get(url).content.decode()
+    assert 'min="0"' in html and 'max="100"' in html
+    response = client.post(reverse("checklists:checkin_create", args=[item.pk]), {"value": "-5"}, follow=True)
+    assert "负数" in response.content.decode()
+    item.refresh_from_db()
+    assert item.current_value == 89
 
 
 def test_flagged_item_rows_are_plain_rows_in_scope_overdue_first(world, make_item):

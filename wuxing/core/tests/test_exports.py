@@ -63,3 +63,45 @@ def test_only_marked_exporters_run(org, tmp_path, settings):
         export_run(job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and not job.file_path
+
+
+def test_every_sheet_freezes_its_header_sizes_its_columns_and_keeps_figures_as_numbers():
+    import datetime
+
+    from wuxing.core.exports import xlsx_bytes
+
+    rows = [
+        ("甲一村党支部委员会", "89%", "12.5", "008", "13800138000", datetime.date(2026, 1, 10), "=SUM(A1)", -5),
+        ("乙", "7.5%", "3", "0", "a_b", None, "-x", 0),
+    ]
+    ws = load_workbook(
+        io.BytesIO(xlsx_bytes("表", ["支部", "进度", "数值", "编号", "电话", "日期", "备注", "差"], rows))
+    ).active
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].font.b
+    # Wide enough for the longest Chinese text (two units per character), a short column stays narrow.
+    assert ws.column_dimensions["A"].width >= 18 and ws.column_dimensions["H"].width < ws.column_dimensions["A"].width
+    values = list(ws.iter_rows(min_row=2, values_only=True))
+    assert values[0][1] == 0.89 and ws["B2"].number_format == "0%" and ws["B3"].number_format == "0.0%"
+    assert values[0][2] == 12.5 and values[1][2] == 3 and values[1][3] == 0
+    # Codes keep their zeros, long digit strings stay text, formulas stay text.
+    assert values[0][3] == "008" and values[0][4] == "13800138000" and values[0][6] == "'=SUM(A1)"
+    assert values[0][5] == datetime.datetime(2026, 1, 10) and ws["F2"].number_format == "yyyy-mm-dd"
+
+
+def test_the_download_is_named_in_the_users_words(client, org):
+    from urllib.parse import quote
+
+    from wuxing.core.exports import content_disposition, download_name
+
+    assert download_name("进度表", ["明湖街道", 2026]) == "进度表-明湖街道-2026.xlsx"
+    assert download_name("a/b:c", []) == "abc.xlsx"
+    header = content_disposition("进度表-明湖街道-2026.xlsx")
+    assert (
+        header.startswith('attachment; filename="')
+        and f"filename*=UTF-8''{quote('进度表-明湖街道-2026.xlsx')}" in header
+    )
+    u = users_for(org)
+    client.force_login(u.cadre)
+    response = client.get(reverse("org:branch_list"), {"export": "xlsx"})
+    assert "filename*=UTF-8''" + quote("支部.xlsx") in response["Content-Disposition"]

@@ -19,7 +19,7 @@ def test_deliberation_steps_through_the_api(api_client, world):
     client = api_as(api_client, world.tc.users.secretary)
     url = f"{API}/deliberations/{world.deliberation.pk}/steps/"
     response = client.post(url, {"step": "party_meeting_review", "held_on": "2026-11-05"}, format="json")
-    assert response.status_code == 400 and "R5" in response.json()["detail"][0]  # the consultation comes first
+    assert response.status_code == 400 and "不得跳过" in response.json()["detail"][0]  # the consultation comes first
     response = client.post(url, {"step": "committees_consult", "held_on": "2026-11-03"}, format="json")
     assert response.status_code == 201, response.content
     bad = {
@@ -34,7 +34,7 @@ def test_deliberation_steps_through_the_api(api_client, world):
     response = client.post(url, bad, format="json")
     assert response.status_code == 400
     message = response.json()["detail"][0]
-    assert "R6" in message and "16" in message and "15" in message
+    assert "党员大会" in message and "R6" not in message and "16" in message and "15" in message
     assert DeliberationStep.objects.filter(deliberation=world.deliberation).count() == 2
     bad["yes"], bad["no"] = 16, 4
     assert client.post(url, bad, format="json").status_code == 201
@@ -57,7 +57,7 @@ def test_create_deliberation_and_r8(api_client, world):
         {"implemented_on": "2026-11-20", "implementation": "x"},
         format="json",
     )
-    assert response.status_code == 400 and "R8" in response.json()["detail"][0]
+    assert response.status_code == 400 and "决议公开之前" in response.json()["detail"][0]
     assert client.post(f"{API}/deliberations/{pk}/close/").status_code == 400
 
 

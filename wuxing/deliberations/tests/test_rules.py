@@ -26,7 +26,7 @@ def test_r5_steps_in_order_none_skipped():
     assert codes(rules.step_order_problems(p, [(Step.PROPOSE, False)], Step.PROPOSE)) == ["already_recorded"]
     assert codes(rules.step_order_problems(p, [], Step.SOLICIT_OPINIONS)) == ["not_in_procedure"]
     message = rules.problem_message(rules.step_order_problems(p, [], Step.VILLAGERS_RESOLVE)[0])
-    assert "R5" in message
+    assert "不得跳过" in message and "R5" not in message
 
 
 def test_r5_merge_only_with_one_shoulder():
@@ -75,7 +75,7 @@ def test_r6_party_meeting_quorum_edge():
     problems = party(30, 19, 19)
     assert codes(problems) == ["party_quorum"]
     message = rules.problem_message(problems[0])
-    assert "R6" in message and "20" in message and "19" in message
+    assert "党员大会" in message and "R6" not in message and "20" in message and "19" in message
     # 31 members: 2/3 is 20.67, so 21 needed
     assert codes(party(31, 20, 20)) == ["party_quorum"]
     assert party(31, 21, 21) == []
@@ -115,7 +115,7 @@ def test_r6_representatives_meeting_edges():
         quorum=(3, 4),
         rule="R7",
     )
-    assert codes(problems) == ["reps_quorum"] and "R7" in rules.problem_message(problems[0])
+    assert codes(problems) == ["reps_quorum"] and "代表会议" in rules.problem_message(problems[0])
 
 
 def assembly(adults, attended, yes, households=300, represented=0):

@@ -59,7 +59,7 @@ def test_deliberation_four_two_through_r8(tc):
         services.deliberation_record_implementation(
             actor=secretary, deliberation=deliberation, implemented_on=date(2026, 11, 10), implementation="x"
         )
-    assert "R8" in err.value.messages[0]
+    assert "决议公开之前" in err.value.messages[0]
     published = services.step_record(
         actor=secretary, deliberation=deliberation, step=Step.RESOLUTION_PUBLISHED, held_on=date(2026, 11, 10)
     )
@@ -96,13 +96,13 @@ def test_step_refused_names_rule_and_changes_nothing(tc):
             no=0,
             abstain=0,
         )
-    assert "R6" in err.value.messages[0] and "20" in err.value.messages[0]
+    assert "党员大会" in err.value.messages[0] and "20" in err.value.messages[0]
     assert DeliberationStep.objects.filter(deliberation=deliberation).count() == 2
     with pytest.raises(ValidationError) as err:
         services.step_record(
             actor=secretary, deliberation=deliberation, step=Step.VILLAGERS_RESOLVE, held_on=date(2026, 11, 5)
         )
-    assert "R5" in err.value.messages[0]
+    assert "不得跳过" in err.value.messages[0]
 
 
 def test_merge_needs_one_shoulder(tc):
@@ -162,7 +162,7 @@ def test_community_procedure_and_configurable_quorum(tc):
             no=0,
             abstain=0,
         )
-    assert "R7" in err.value.messages[0] and "3/4" in err.value.messages[0]
+    assert "代表会议" in err.value.messages[0] and "3/4" in err.value.messages[0] and "R7" not in err.value.messages[0]
     services.step_record(
         actor=SYSTEM,
         deliberation=deliberation,

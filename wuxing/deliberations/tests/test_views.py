@@ -67,7 +67,7 @@ def test_out_of_order_step_posted_by_hand_is_refused(client, tc):
             "abstain": 0,
         },
     )
-    assert response.status_code == 400 and "R5" in text(response)
+    assert response.status_code == 400 and "不得跳过" in text(response) and "R5" not in text(response)
     assert not deliberation.steps.exists()
 
 
@@ -113,3 +113,28 @@ def test_the_branch_page_shows_what_is_being_decided(client, world, django_asser
     assert "社区停车改造" not in body
     client.force_login(world.tc.users.leader)
     assert 'id="deliberations-panel"' not in text(client.get(reverse("portal:branch_detail", args=[world.tc.a3.pk])))
+
+
+def test_the_target_shows_the_deliberation_opened_before_it_and_agreeing_warns(client, tc):
+    """The branch deliberates first, then applies: the 2027 deliberation with two steps recorded is its target's."""
+    from wuxing.targets.services import target_submit
+
+    deliberation = services.deliberation_create(
+        actor=SYSTEM, branch=tc.a1, subject="甲一村2027年度创建目标", campaign=tc.campaign
+    )
+    services.step_record(actor=SYSTEM, deliberation=deliberation, step=Step.PROPOSE, held_on=date(2026, 11, 2))
+    services.step_record(
+        actor=SYSTEM, deliberation=deliberation, step=Step.COMMITTEES_CONSULT, held_on=date(2026, 11, 3)
+    )
+    target = target_submit(
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), reason="x"
+    )
+    # Another branch's deliberation is not this target's.
+    services.deliberation_create(actor=SYSTEM, branch=tc.a2, subject="甲二社区目标", campaign=tc.campaign)
+    client.force_login(tc.users.leader)
+    page = text(client.get(reverse("targets:target_detail", args=[target.pk])))
+    assert "甲一村2027年度创建目标" in page and "还没有民主决策记录" not in page and "甲二社区目标" not in page
+    assert "已记录 2/" in page and "data-agree-warning" in page and "尚未完成" in page
+    response = client.post(reverse("targets:target_review", args=[target.pk]), {"decision": "agree"}, follow=True)
+    target.refresh_from_db()
+    assert target.status == "agreed" and "尚未完成" in text(response)

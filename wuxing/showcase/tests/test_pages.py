@@ -103,3 +103,11 @@ def test_a_closed_campaign_no_longer_changes(users, site, kinds):
             leader=site.leader,
             feature="x",
         )
+
+
+def test_a_secretary_whose_branch_is_no_site_is_told_which_sites_the_office_has(client, users, site):
+    client.force_login(users.secretary)  # branch a1; the site is a2
+    html = client.get(reverse("showcase:site_list")).content.decode()
+    assert "还没有认领示范点" not in html
+    assert 'id="office-sites"' in html and "甲二社区" in html and "红色物业·邻里共治" in html
+    assert reverse("showcase:site_detail", args=[site.pk]) not in html  # listed, not linked: it is not theirs

@@ -46,7 +46,9 @@ def test_upload_shows_the_comparison_before_publishing(client, org):
     assert response["Location"] == reverse("standards:draft_detail", args=[draft.pk])
     assert Standard.objects.count() == 1  # nothing published yet
     html = client.get(response["Location"]).content.decode()
-    assert "r_sb_new" in html and removed in html and "threshold" in html and previous.version in html
+    # In words: the indicator's text and the field's name; the code only in a tooltip.
+    assert 'data-indicator="r_sb_new"' in html and "新增指标" in html and f'data-indicator="{removed}"' in html
+    assert "阈值" in html and "threshold" not in html and previous.version in html
     client.force_login(u.leader)  # someone else's upload is not theirs to publish
     assert client.post(response["Location"]).status_code == 404
     client.force_login(u.staff)
@@ -74,4 +76,4 @@ def test_the_excel_form_round_trips_and_uploads_like_yaml(client, org):
     draft = StandardDraft.objects.get()
     assert draft.version == "2027.2"
     html = client.get(response["Location"]).content.decode()
-    assert "threshold" in html and "r_sb_meetings" in html
+    assert "阈值" in html and 'data-indicator="r_sb_meetings"' in html

@@ -62,7 +62,9 @@ def test_review_and_r4_refusal_shown_in_chinese(client, tc):
     assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.AGREED}
     response = client.post(reverse("targets:targets_confirm", args=[tc.campaign.pk]), follow=True)
     body = text(response)
-    assert "R4" in body and "3★" in body and "2★" in body  # 3★: 2 agreed, quota 1; 2★: 0 agreed, quota 1
+    assert (
+        "指标要求" in body and "R4" not in body and "3★" in body and "2★" in body
+    )  # 3★: 2 agreed, quota 1; 2★: 0 agreed, quota 1
     assert not Target.objects.filter(status=TargetStatus.CONFIRMED).exists()
     # the office adjusts a3 down to 2★ and sends it back; the branch accepts; the office agrees; now it confirms
     a3 = Target.objects.get(branch=tc.a3)
@@ -273,3 +275,15 @@ def test_a_branch_of_another_office_is_not_found_under_a_campaign(client, world)
         url = reverse(name, args=[world.tc.campaign.pk, world.tc.b1.pk])
         assert client.get(url).status_code in (403, 404), name
         assert client.post(url, {"reason": "x"}).status_code in (403, 404), name
+
+
+def test_a_scoped_users_level_table_counts_their_branches_without_the_office_quotas(client, world):
+    """Quotas 4★1 3★1 2★1 are the office's; a cadre assigned a1 (4★) and a2 (3★) sees their two, no quota column."""
+    client.force_login(world.tc.users.cadre)
+    for url in ("/", reverse("targets:target_list") + f"?campaign={world.tc.campaign.pk}"):
+        body = text(client.get(url, follow=True))
+        table = body[body.index("wx-quota-table") : body.index("</table>", body.index("wx-quota-table"))]
+        assert "您负责支部的目标星级" in body and ">指标<" not in table and table.count("<tr>") == 3, url
+    client.force_login(world.tc.users.leader)
+    body = text(client.get(reverse("targets:target_list"), {"campaign": world.tc.campaign.pk}))
+    assert "您负责支部的目标星级" not in body

@@ -36,6 +36,8 @@ from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.rules import unit_path
+from wuxing.participation.models import Issue, IssueCategory
+from wuxing.participation.rules import new_tracking_code
 from wuxing.rating.choices import StarState
 from wuxing.rating.models import Rating, RatingStar
 from wuxing.rhythm import rules as rhythm_rules
@@ -68,6 +70,7 @@ OBSERVERS = 6
 RECTIFICATIONS_PER_BRANCH = 2
 BATCH = 500
 RHYTHM_DAYS = 20
+ISSUES_PER_BRANCH = 10
 
 
 def _pad(text: str, width: int) -> str:
@@ -128,6 +131,7 @@ class Command(BaseCommand):
         self._build_rhythm(data)
         self._build_supervision(data)
         self._build_rating(data)
+        self._build_participation(data)
         self.stdout.write(f"      data built in {time.perf_counter() - started:.2f} s")
 
         leader, office_leader = data["leader"], data["office_leader"]
@@ -192,6 +196,15 @@ class Command(BaseCommand):
             ("office leader: command screen", office_leader, reverse("portal:screen")),
             ("office leader: rating readiness matrix", office_leader, reverse("rating:readiness")),
             ("office leader: ratings", office_leader, reverse("rating:home")),
+            ("office leader: residents' work orders", office_leader, reverse("participation:issue_list")),
+            ("office leader: residents' issue figures", office_leader, reverse("participation:figures")),
+            ("district leader: residents' issue figures", leader, reverse("participation:figures")),
+            ("district leader: API work-order figures", leader, "/api/v1/work-orders/figures/"),
+            (
+                "anonymous: residents' issue board",
+                None,
+                reverse("participation_public:board", args=[first_office.code]),
+            ),
         ]
         self.stdout.write(f"[10/11] timing {len(cases)} pages × {repeat} …")
         results = []
@@ -607,6 +620,45 @@ class Command(BaseCommand):
             for i, star in enumerate(data["stars"][rating.branch.star_set])
         )
         self._done(f"{len(ratings)} ratings")
+
+    def _build_participation(self, data):
+
+        self._step(f"[9/11] residents' issues: {ISSUES_PER_BRANCH} per branch in every state …")
+        states = ["received", "dispatched", "answered", "closed", "closed", "closed", "closed", "rejected"]
+        now = timezone.now()
+        rows = []
+        for office in data["offices"]:
+            categories = IssueCategory.objects.bulk_create(
+                IssueCategory(office=office, code=f"c{i}", name=f"类别{i}", due_days=3, sort_order=i) for i in range(6)
+            )
+            for b, branch in enumerate(data["branches"][office.pk]):
+                for i in range(ISSUES_PER_BRANCH):
+                    state = states[(b + i) % len(states)]
+                    received = now - timedelta(days=20 + i, hours=b % 24)
+                    handled = state in ("dispatched", "answered", "closed")
+                    rows.append(
+                        Issue(
+                            campaign=data["campaigns"][office.pk],
+                            office=office,
+                            tracking_code=new_tracking_code(),
+                            category=categories[(b + i) % 6],
+                            description="基准问题",
+                            branch=branch,
+                            phone="13900000000",
+                            state=state,
+                            received_at=received,
+                            dispatched_at=received + timedelta(hours=2) if handled else None,
+                            due_on=(received + timedelta(days=4)).date() if handled else None,
+                            answered_at=received + timedelta(days=2 + i % 4)
+                            if state in ("answered", "closed")
+                            else None,
+                            answer="基准答复" if state in ("answered", "closed") else "",
+                            closed_at=received + timedelta(days=3 + i % 4) if state in ("closed", "rejected") else None,
+                            satisfaction=("satisfied" if i % 5 else "not_satisfied") if state == "closed" else "",
+                        )
+                    )
+        Issue.objects.bulk_create(rows, batch_size=BATCH)
+        self._done(f"{len(rows)} issues")
 
     def _build_showcase(self, data):
 

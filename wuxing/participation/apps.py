@@ -1,0 +1,51 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_VIEW = {"participation.view_issue", "participation.view_issuephoto", "participation.view_issuecategory"}
+_HANDLE = {"participation.change_issue"}
+_OFFICE = {"participation.triage_issue", "participation.change_issuecategory", "participation.add_issuecategory"}
+_SURVEY_VIEW = {"participation.view_survey", "participation.view_surveycode"}
+# 征求意见 is the branch's: it asks its residents and records the summary as its deliberation's first step.
+_SOLICIT_VIEW = {"participation.view_solicitation"}
+_SOLICIT = _SOLICIT_VIEW | {"participation.add_solicitation", "participation.change_solicitation"}
+_SURVEY = _SURVEY_VIEW | {"participation.add_survey", "participation.change_survey"}
+
+
+class ParticipationConfig(AppConfig):
+    name = "wuxing.participation"
+    label = "participation"
+    verbose_name = _("Resident participation")
+
+    # The office triages residents' issues and dispatches them; the branch (its secretary) or the assigned
+    # department's cadre handles and answers its own. The resident's phone is revealed to the office's leaders only.
+    role_permissions: dict[str, set[str]] = {
+        "office_leader": _VIEW | _HANDLE | _OFFICE | _SURVEY | _SOLICIT_VIEW | {"participation.reveal_contact"},
+        "campaign_staff": _VIEW | _HANDLE | _OFFICE | _SURVEY | _SOLICIT_VIEW,
+        "department_cadre": _VIEW | _HANDLE | _SOLICIT_VIEW,
+        "branch_secretary": _VIEW | _HANDLE | _SOLICIT,
+        "branch_member": _VIEW | _SOLICIT_VIEW,
+        "reviewer": _VIEW | _SURVEY_VIEW | _SOLICIT_VIEW,
+    }
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the overdue escalation task)
+
+    def nav_items(self, user):
+        if not user.has_perm("participation.view_issue"):
+            return []
+        return [("participation", _("Resident issues"), reverse("participation:issue_list"))]
+
+    def public_links(self, office):
+        return [
+            (_("Report an issue (随手拍)"), reverse("participation_public:issue_submit", args=[office.code])),
+            (_("Residents' issues"), reverse("participation_public:board", args=[office.code])),
+            (_("Proposals open for opinions"), reverse("participation_public:solicitations", args=[office.code])),
+        ]
+
+    def resident_satisfaction(self, campaign, start, end, branch_ids):
+        """Satisfaction (0–100) per branch from residents' confirmations of their answered issues between `start`
+        and `end` (dates): read by supervision's quarterly evaluation when no value is entered by hand."""
+        from .selectors import satisfaction_by_branch
+
+        return satisfaction_by_branch(campaign=campaign, start=start, end=end, branch_ids=branch_ids)

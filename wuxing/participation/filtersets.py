@@ -1,0 +1,56 @@
+"""Filters of the work-order list: one FilterSet for the page, its Excel export and the API."""
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.campaigns.selectors import campaign_list
+from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+from wuxing.org.selectors import branch_list
+
+from . import selectors
+from .choices import IssueState
+from .models import Issue, IssueCategory
+
+YES, NO = "yes", "no"
+
+
+class IssueFilterSet(ScopedFilterSet):
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=lambda request: campaign_list(user=request.user))
+    state = django_filters.ChoiceFilter(label=_("State"), choices=IssueState.choices, empty_label=_("All states"))
+    branch = ModelChoiceFilter(
+        label=_("Place"), queryset=lambda request: branch_list(user=request.user), empty_label=_("All places")
+    )
+    category = ModelChoiceFilter(
+        label=_("Category"),
+        queryset=lambda request: IssueCategory.objects.restrict(request.user, "view"),
+        empty_label=_("All categories"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[(YES, _("Overdue only")), (NO, _("Not overdue"))],
+        method="by_overdue",
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["campaign", "state", "branch", "category", "overdue"]
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.form.fields["branch"].queryset = self.form.fields["branch"].queryset.filter(
+                office_id=campaign.office_id
+            )
+            self.form.fields["category"].queryset = self.form.fields["category"].queryset.filter(
+                office_id=campaign.office_id
+            )
+
+    def by_overdue(self, queryset, name, value):
+        q = selectors.overdue_q(timezone.localdate())
+        return queryset.filter(q) if value == YES else queryset.exclude(q)
+
+
+def issue_filterset(user, campaign, params) -> IssueFilterSet:
+    return IssueFilterSet(params, selectors.issue_list(user=user, campaign=campaign), user=user, campaign=campaign)

@@ -1,0 +1,17 @@
+"""Scheduled work of residents' issues (django.tasks; the database backend runs it in the worker).
+
+`escalate_overdue_issues` is enqueued once a day by `manage.py participation_escalate` (cron or a systemd timer,
+beside supervision's escalation): every work order past its due date is told to the people responsible through
+the notification centre (core.extensions.send_notice), once per order and due date.
+"""
+
+from django.tasks import task
+
+
+@task
+def escalate_overdue_issues() -> int:
+    from wuxing.core.actors import SystemActor
+
+    from .services import issues_escalate
+
+    return issues_escalate(actor=SystemActor("escalation"))
