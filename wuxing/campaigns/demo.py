@@ -5,7 +5,7 @@ from datetime import date
 
 from wuxing.core.actors import DEMO
 from wuxing.org.demo import BRANCHES, person_name
-from wuxing.org.models import Branch, Person
+from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.standards.demo import demo_standard
 from wuxing.standards.models import Star
 
@@ -189,7 +189,44 @@ def load_previous_and_next(*, office, say):
     say(f"      {previous.name}：已结束，评定结果 {len(BRANCHES)} 条；{upcoming.name}：筹备中")
 
 
+# The district's two other offices: smaller campaigns, one running ahead of the demo office, one behind.
+NEIGHBOUR_CAMPAIGNS = {
+    "41019902": {"quotas": {5: 1, 4: 3, 3: 2}, "last_year": [3, 3, 2, 3, 2, 2]},
+    "41019903": {"quotas": {4: 2, 3: 3}, "last_year": [2, 2, 1, 2, 3]},
+}
+
+
+def load_neighbours(*, office, say):
+    standard = demo_standard()
+    for code, data in NEIGHBOUR_CAMPAIGNS.items():
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            continue
+        previous = campaign_create(
+            actor=DEMO, office=unit, year=PREVIOUS_CAMPAIGN["year"], standard=standard, name=PREVIOUS_CAMPAIGN["name"]
+        )
+        branches = list(Branch.objects.filter(office=unit).order_by("sort_order", "code"))
+        for branch, level in zip(branches, data["last_year"]):
+            stars = list(Star.objects.filter(standard=standard, star_set=branch.star_set).order_by("position")[:level])
+            campaign_record_result(
+                actor=DEMO,
+                campaign=previous,
+                branch=branch,
+                level=level,
+                stars=stars,
+                rated_on=PREVIOUS_CAMPAIGN["rated_on"],
+            )
+        campaign_set_status(actor=DEMO, campaign=previous, status=CampaignStatus.CLOSED)
+        current = campaign_create(
+            actor=DEMO, office=unit, year=CAMPAIGN["year"], standard=standard, name=CAMPAIGN["name"]
+        )
+        campaign_set_status(actor=DEMO, campaign=current, status=CampaignStatus.RUNNING)
+        campaign_set_quotas(actor=DEMO, campaign=current, quotas=data["quotas"])
+        say(f"      {unit.name}：{current.name}进行中，{previous.name}已评定 {len(branches)} 个")
+
+
 STEPS = [
     (f"{CAMPAIGN['year']}年度创建活动", load_current),
     ("上一年度与下一年度创建活动", load_previous_and_next),
+    ("同区另两个街道（镇）的创建活动", load_neighbours),
 ]

@@ -121,6 +121,44 @@ def campaign_public(*, office):
     return qs.filter(status=CampaignStatus.RUNNING).first() or qs.exclude(status=CampaignStatus.PREPARING).first()
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Reads for the views across offices (plain rows; callers pass the offices the user may see)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def office_campaigns(*, office_ids, year: int) -> dict[int, Campaign]:
+    """office id → its campaign of `year` with its quotas (two queries whatever the number of offices)."""
+    return {
+        c.office_id: c
+        for c in Campaign.objects.filter(office_id__in=list(office_ids), year=year)
+        .select_related("standard")
+        .prefetch_related("quotas")
+    }
+
+
+def quota_counts(campaign) -> dict[int, int]:
+    """level → number of branches of the campaign's quota (from the prefetched quotas)."""
+    return {q.level: q.count for q in campaign.quotas.all()}
+
+
+def result_counts(*, campaign_ids) -> dict[int, dict[int, int]]:
+    """campaign id → {rated level: number of branches} of its recorded results (one grouped query)."""
+    from django.db.models import Count
+
+    from .models import CampaignResult
+
+    out: dict[int, dict[int, int]] = {}
+    rows = (
+        CampaignResult.objects.filter(campaign_id__in=list(campaign_ids))
+        .values_list("campaign_id", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for campaign_id, level, n in rows:
+        out.setdefault(campaign_id, {})[level] = n
+    return out
+
+
 def campaign_context(campaign) -> tuple:
     """What a list of the campaign is of, for an export's file name: the office and the year (明湖街道, 2026)."""
     if campaign is None:

@@ -17,7 +17,7 @@ from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.uploads import as_upload, sample_jpeg
-from wuxing.org.models import Branch, User
+from wuxing.org.models import Branch, OrgUnit, User
 from wuxing.standards.models import Indicator, Star
 
 from . import services
@@ -42,8 +42,9 @@ def _value(start: Decimal, target: Decimal, fraction: float) -> Decimal:
     return Decimal(str(round(raw))) if whole else Decimal(str(round(raw, 1)))
 
 
-def load(*, office, say):
-    """Add demo data for `office`; `say` prints a progress line."""
+def load(*, office, say, pace: float | None = None, photos_wanted: bool = True):
+    """Add demo data for `office`; `say` prints a progress line. With `pace`, every branch works at about that
+    pace (the neighbouring offices: one ahead, one behind) instead of the demo office's own."""
     campaign = (
         Campaign.objects.filter(office=office, status=CampaignStatus.RUNNING)
         .select_related("standard")
@@ -81,7 +82,9 @@ def load(*, office, say):
         reporter = accounts.get(branch.secretary_id)
         reporter_name = branch.secretary.name if branch.secretary_id else branch.name
         codes = targeted.get(branch.pk) or {s.code for s in stars if s.star_set == branch.star_set}
-        pace = PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
+        pace_of = (
+            pace * rng.uniform(0.9, 1.1) if pace is not None else PACE.get(branch.code[-3:], rng.uniform(0.95, 1.2))
+        )
         items = []
         for ind in indicators:
             if ind.star.star_set != branch.star_set or ind.star.code not in codes:
@@ -146,7 +149,7 @@ def load(*, office, say):
                 day = date(year, month, rng.randint(3, 26))
                 if day > today:
                     break
-                fraction = max(0.0, min(1.0, ((day - item.start_date).days / span) * pace + lag))
+                fraction = max(0.0, min(1.0, ((day - item.start_date).days / span) * pace_of + lag))
                 if item.kind == ItemKind.YES_NO:
                     done = fraction >= done_at
                     if last is not None and last.done == done:
@@ -158,7 +161,7 @@ def load(*, office, say):
                         continue
                 evidence = []
                 checkins += 1
-                if photos < MAX_PHOTOS and checkins % photo_every == 0:
+                if photos_wanted and photos < MAX_PHOTOS and checkins % photo_every == 0:
                     label = f"{branch.name} · {item.star.name} · {day:%m月%d日}"
                     evidence = [
                         as_upload(sample_jpeg(label, size=(320, 240)), f"现场照片-{day:%m%d}.jpg", "image/jpeg")
@@ -201,4 +204,16 @@ def load(*, office, say):
     )
 
 
-STEPS = [("打卡清单", load)]
+# The district's two other offices: one ahead of the straight line, one well behind it.
+NEIGHBOUR_PACE = {"41019902": 1.3, "41019903": 0.45}
+
+
+def load_neighbours(*, office, say):
+    for code, pace in NEIGHBOUR_PACE.items():
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is not None:
+            say(f"      {unit.name}（{'进度领先' if pace > 1 else '进度滞后'}）")
+            load(office=unit, say=say, pace=pace, photos_wanted=False)
+
+
+STEPS = [("打卡清单", load), ("同区另两个街道（镇）的打卡", load_neighbours)]

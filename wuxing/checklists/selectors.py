@@ -595,3 +595,105 @@ def evidence_rows(*, user, branch, campaign) -> list[EvidenceRow]:
         )
         for e in qs
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Figures across offices (the district, city and province views): a fixed number of queries for any number
+# of campaigns, plain numbers out
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficeFigures:
+    """One campaign's progress (R10) as the views across offices read it."""
+
+    progress: float | None
+    behind: int
+    overdue: int
+    weight: float
+    items: int
+    branch_progress: dict[int, float | None]  # branch id → its overall progress
+    branch_flags: dict[int, tuple[int, int]]  # branch id → (behind, overdue)
+
+
+def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeFigures]:
+    """campaign id → its OfficeFigures: every item of every campaign read as tuples in one query (plus one for
+    the offices' tolerances), the rules applied per branch, offices weighted as on the dashboard."""
+    today = today or timezone.localdate()
+    campaigns = list(campaigns)
+    office_of = {c.pk: c.office_id for c in campaigns}
+    default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
+    tolerances = {
+        office_id: float(value)
+        for office_id, value in ProgressPolicy.objects.filter(office_id__in=set(office_of.values())).values_list(
+            "office_id", "behind_tolerance"
+        )
+    }
+    facts: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    columns = ("campaign_id", *FACT_COLUMNS)
+    for campaign_id, _pk, branch_id, star_id, kind, weight, start, due, start_value, target, current, done in (
+        ChecklistItem.objects.filter(campaign_id__in=list(office_of)).order_by().values_list(*columns)
+    ):
+        facts[campaign_id][branch_id].append(
+            rules.ItemFacts(
+                kind=kind,
+                star=str(star_id),
+                weight=float(weight),
+                start_date=start,
+                due_date=due,
+                start=start_value,
+                target=target,
+                current=current,
+                done=done,
+            )
+        )
+    out = {}
+    for campaign_id, office_id in office_of.items():
+        tolerance = tolerances.get(office_id, default)
+        pairs, behind, overdue, items = [], 0, 0, 0
+        branch_progress, branch_flags = {}, {}
+        for branch_id, own in facts.get(campaign_id, {}).items():
+            progress = rules.compute_progress(own, today, tolerance)
+            weight = sum(f.weight for f in own)
+            pairs.append((progress.overall, weight))
+            behind += progress.behind
+            overdue += progress.overdue
+            items += progress.items
+            branch_progress[branch_id] = progress.overall
+            branch_flags[branch_id] = (progress.behind, progress.overdue)
+        out[campaign_id] = OfficeFigures(
+            progress=rules.office_progress(pairs),
+            behind=behind,
+            overdue=overdue,
+            weight=sum(w for p, w in pairs if p is not None),
+            items=items,
+            branch_progress=branch_progress,
+            branch_flags=branch_flags,
+        )
+    return out
+
+
+def latest_checkins(*, campaign, branch_ids, limit: int = 12, published_only: bool = True) -> list[dict]:
+    """The latest check-ins of the campaign's branches with a photo, newest first, as plain rows for the command
+    screen's ticker: only photos published on the public board unless `published_only` is False."""
+    qs = CheckInEvidence.objects.filter(
+        checkin__item__campaign=campaign,
+        checkin__item__branch_id__in=list(branch_ids),
+        checkin__corrected_by__isnull=True,
+    )
+    if published_only:
+        qs = qs.filter(published=True)
+    rows = []
+    for e in qs.select_related("checkin__item__branch").order_by("-checkin__effective_on", "-id")[:limit]:
+        item = e.checkin.item
+        rows.append(
+            {
+                "evidence_id": e.pk,
+                "branch": item.branch.name,
+                "branch_id": item.branch_id,
+                "title": item.title,
+                "day": e.checkin.effective_on,
+                "published": e.published,
+            }
+        )
+    return rows

@@ -270,6 +270,8 @@ WUXING_DEMO_PASSWORD = "Wuxing-demo-2026"
 # Lists up to this many rows download at once; longer ones run as an export task with a status page.
 # Evidence uploads: images (JPEG, PNG, WebP) and PDFs up to this size; checked by content, never by name.
 WUXING_UPLOAD_MAX_MB = int(os.environ.get("WUXING_UPLOAD_MAX_MB", "10"))
+# An uploaded map (GeoJSON boundaries of a unit's branches or offices) is refused above this size.
+WUXING_BOUNDARY_MAX_MB = int(os.environ.get("WUXING_BOUNDARY_MAX_MB", "5"))
 # Images larger than this many pixels are refused (decompression bombs); stored images are scaled to fit this edge.
 WUXING_UPLOAD_MAX_PIXELS = int(os.environ.get("WUXING_UPLOAD_MAX_PIXELS", "25000000"))
 WUXING_IMAGE_MAX_EDGE = 2560

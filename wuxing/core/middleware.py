@@ -68,7 +68,8 @@ class RequestContextMiddleware:
 
 
 class IdleSessionMiddleware:
-    """End a session idle for longer than the policy allows; every request slides the window."""
+    """End a session idle for longer than the policy allows; every request slides the window, except a page's own
+    timed refresh (header `X-Wuxing-Poll`, e.g. the command screen's): a screen left open is not a person at work."""
 
     SESSION_KEY = "_wuxing_last_seen"
 
@@ -88,8 +89,9 @@ class IdleSessionMiddleware:
                     _("Your session ended after %(minutes)s idle minutes. Please sign in again.") % {"minutes": idle},
                 )
                 return redirect(f"/accounts/login/?next={request.path}")
-            request.session[self.SESSION_KEY] = now
-            request.session.set_expiry(idle * 60)
+            if not request.headers.get("X-Wuxing-Poll"):
+                request.session[self.SESSION_KEY] = now
+                request.session.set_expiry(idle * 60)
         return self.get_response(request)
 
 

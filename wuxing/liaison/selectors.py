@@ -188,6 +188,19 @@ def five_ones_by_responsible(*, campaign, branch_ids=None) -> list[dict]:
     return list(out.values())
 
 
+def five_ones_completion(*, campaign_ids) -> dict[int, tuple[int, int]]:
+    """campaign id → (assignments with all five kinds of 五个一 recorded (R9), assignments): one grouped query."""
+    out: dict[int, list[int]] = {}
+    qs = with_kind_counts(CampaignAssignment.objects.filter(campaign_id__in=list(campaign_ids))).values_list(
+        "campaign_id", *[f"n_{kind}" for kind in FIVE_KINDS]
+    )
+    for campaign_id, *counts in qs.order_by():
+        entry = out.setdefault(campaign_id, [0, 0])
+        entry[1] += 1
+        entry[0] += int(all(counts))
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
     """The 五个一 records of the branch in the campaign that `user` may see (all for `user=None`, the system), as
     plain rows {id, label, url}; the link opens the assignment the record belongs to."""

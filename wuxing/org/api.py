@@ -4,7 +4,7 @@ through the same services as the pages; the organisation import with dry_run."""
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -350,8 +350,32 @@ class OrganisationImportView(APIView):
         return Response(body, status=200)
 
 
+class BoundariesView(APIView):
+    """GET `?unit=<id>`: the unit's map as a GeoJSON FeatureCollection (the shapes the command screen draws)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", int, required=True, description="the unit whose map to read")],
+        responses={
+            200: inline_serializer(
+                "FeatureCollection",
+                {"type": serializers.CharField(), "features": serializers.ListField(child=serializers.DictField())},
+            )
+        },
+    )
+    def get(self, request):
+        user = request.user
+        if not (user and user.is_authenticated and user.has_perm("org.view_boundary")):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        raw = request.query_params.get("unit", "")
+        if not raw.isdigit() or len(raw) > 12:
+            raise serializers.ValidationError({"unit": [_("Give the unit as a number.")]})
+        unit = selectors.unit_get(user=user, pk=int(raw))
+        return Response(selectors.map_collection(unit))
+
+
 urlpatterns = [
     path("imports/organisation/", OrganisationImportView.as_view(), name="api-import-organisation"),
+    path("boundaries/", BoundariesView.as_view(), name="api-boundaries"),
 ]
 
 

@@ -8,6 +8,14 @@ from .audit_labels import AUDIT_ACTIONS
 
 _READ = {"org.view_branch", "org.view_department", "org.view_orgunit", "org.view_person", "org.view_assignment"}
 _WRITE = {"org.change_branch", "org.change_assignment", "org.change_department", "org.change_person"}
+# Maps (GeoJSON boundaries) and the display passes of the command screen, kept by the unit's campaign office.
+_MAPS = {
+    "org.view_boundary",
+    "org.change_boundary",
+    "org.view_kiosktoken",
+    "org.add_kiosktoken",
+    "org.change_kiosktoken",
+}
 
 
 class OrgConfig(AppConfig):
@@ -18,12 +26,15 @@ class OrgConfig(AppConfig):
 
     role_permissions: dict[str, set[str]] = {
         # A unit's leaders also shape the tree below their unit (offices under a district, and so on).
-        "office_leader": _READ | _WRITE | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
-        "campaign_staff": _READ | _WRITE,
-        "department_cadre": set(_READ),
-        "branch_secretary": set(_READ),
-        "branch_member": set(_READ),
-        "reviewer": {"org.view_branch"},
+        "office_leader": _READ
+        | _WRITE
+        | _MAPS
+        | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
+        "campaign_staff": _READ | _WRITE | _MAPS,
+        "department_cadre": _READ | {"org.view_boundary"},
+        "branch_secretary": _READ | {"org.view_boundary"},
+        "branch_member": _READ | {"org.view_boundary"},
+        "reviewer": {"org.view_branch", "org.view_boundary"},
         "security_admin": {"org.view_user", "org.change_user", "org.assign_role", "org.view_rolegrant"},
         "system_admin": {"org.approve_rolegrant"},
     }

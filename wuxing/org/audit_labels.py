@@ -3,6 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
+    "boundary.upload": _("Map uploaded"),
+    "kiosk.issue": _("Display pass issued"),
+    "kiosk.revoke": _("Display pass revoked"),
+    "kiosk.open": _("Command screen opened with a display pass"),
     "assignment.create": _("Liaison assignment added"),
     "assignment.end": _("Liaison assignment ended"),
     "branch.create": _("Branch added"),

@@ -29,3 +29,19 @@ class GrantStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class BoundaryKind(models.TextChoices):
+    """What a shape of a map outlines: a unit below the map's unit (an office on a district's map), a branch, or a
+    grid of a branch."""
+
+    UNIT = "unit", _("Unit")
+    BRANCH = "branch", _("Branch")
+    GRID = "grid", _("Grid")
+
+
+class Crs(models.TextChoices):
+    """The coordinate system an uploaded map declares: WGS-84 (GPS, GIS exports) or GCJ-02 (Chinese web maps)."""
+
+    WGS84 = "wgs84", _("WGS-84")
+    GCJ02 = "gcj02", _("GCJ-02")

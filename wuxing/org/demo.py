@@ -13,6 +13,7 @@ from .choices import BranchKind, StarSet, UnitLevel
 from .models import Assignment, Branch, Department, OrgUnit, Person, User
 from .services import (
     assignment_create,
+    boundaries_upload,
     branch_create,
     branch_update,
     department_create,
@@ -362,11 +363,185 @@ def load_accounts(*, office, say):
     create_demo_accounts(office, say)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Two smaller neighbouring offices of the same district (for the district's summary), and the maps
+# ---------------------------------------------------------------------------------------------------------
+
+# (code, name, branches: (suffix, name, kind, party members, households)); fictional like the demo office.
+NEIGHBOURS = [
+    {
+        "code": "41019902",
+        "name": "青峰街道办事处",
+        "branches": [
+            ("001", "青峰社区", _URBAN, 76, 1900),
+            ("002", "松林社区", _URBAN, 58, 1450),
+            ("003", "石桥村", _RURAL, 39, 520),
+            ("004", "枣园村", _RURAL, 33, 410),
+            ("005", "新港新村", _RESETTLEMENT, 61, 1180),
+            ("006", "东湖社区", _URBAN, 49, 1240),
+        ],
+    },
+    {
+        "code": "41019903",
+        "name": "白沙镇",
+        "branches": [
+            ("001", "白沙村", _RURAL, 44, 610),
+            ("002", "黄庄村", _RURAL, 31, 380),
+            ("003", "南岗村", _RURAL, 27, 330),
+            ("004", "沙河新村", _RESETTLEMENT, 52, 960),
+            ("005", "白沙社区", _URBAN, 57, 1320),
+        ],
+    },
+]
+NEIGHBOUR_CODES = [n["code"] for n in NEIGHBOURS]
+
+
+def load_neighbours(*, office, say):
+    """The district's two other (smaller) offices, with their branches and secretaries."""
+    district = office.parent
+    for n, data in enumerate(NEIGHBOURS):
+        unit = OrgUnit.objects.filter(code=data["code"]).first() or orgunit_create(
+            actor=DEMO, code=data["code"], name=data["name"], level=UnitLevel.OFFICE, parent=district
+        )
+        for order, (suffix, name, kind, members, households) in enumerate(data["branches"], start=1):
+            index = n * 6 + order - 1
+            branch = branch_create(
+                actor=DEMO,
+                office=unit,
+                code=unit.code + suffix,
+                name=name,
+                kind=kind,
+                party_members=members,
+                households=households,
+                sort_order=order,
+            )
+            secretary = person_create(
+                actor=DEMO,
+                office=unit,
+                branch=branch,
+                name=neighbour_name(index),
+                position="社区党委书记" if kind == _URBAN else "村党支部书记",
+                phone=fictional_phone(index),
+            )
+            branch_update(actor=DEMO, branch=branch, secretary=secretary)
+        say(f"      {unit.name}：{len(data['branches'])} 个村（社区）")
+
+
+def neighbour_name(index: int) -> str:
+    """The secretaries of the neighbouring offices: another stride through the lists, none of the first 50."""
+    return SURNAMES[(index * 11 + 40) % len(SURNAMES)] + GIVEN_NAMES[(index * 17 + 9) % len(GIVEN_NAMES)]
+
+
+# The invented maps: a lattice of cells (about 1.1 km × 1.1 km) north-east of an invented origin, its vertices and
+# edge midpoints nudged by a fixed formula so that neighbouring shapes share their edges exactly. Each office is
+# a block of cells; each branch one cell (the last, two).
+_ORIGIN, _DX, _DY = (113.905, 34.652), 0.0125, 0.0102
+_BLOCKS = {OFFICE_CODE: (0, 0, 5, 3), "41019902": (5, 0, 3, 2), "41019903": (5, 2, 3, 2)}
+
+
+def _nudge(key: tuple, scale: float) -> float:
+    value = (key[0] * 7919 + key[1] * 104_729 + key[2] * 1_299_709) % 1000 / 1000 - 0.5
+    return round(value * scale, 6)
+
+
+def _vertex(i: int, j: int) -> list[float]:
+    return [
+        round(_ORIGIN[0] + i * _DX + _nudge((i, j, 1), _DX * 0.3), 6),
+        round(_ORIGIN[1] + j * _DY + _nudge((i, j, 2), _DY * 0.3), 6),
+    ]
+
+
+def _midpoint(a: tuple, b: tuple) -> list[float]:
+    (i1, j1), (i2, j2) = sorted([a, b])
+    pa, pb = _vertex(i1, j1), _vertex(i2, j2)
+    return [
+        round((pa[0] + pb[0]) / 2 + _nudge((i1 + i2, j1 + j2, 3), _DX * 0.25), 6),
+        round((pa[1] + pb[1]) / 2 + _nudge((i1 + i2, j1 + j2, 4), _DY * 0.25), 6),
+    ]
+
+
+def _path(corners: list[tuple]) -> list[list[float]]:
+    """A closed ring through lattice corners, one unit step at a time, with the nudged midpoints between them."""
+    ring = []
+    for a, b in zip(corners, corners[1:] + corners[:1]):
+        steps = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+        di, dj = (b[0] - a[0]) // steps, (b[1] - a[1]) // steps
+        for k in range(steps):
+            p, q = (a[0] + k * di, a[1] + k * dj), (a[0] + (k + 1) * di, a[1] + (k + 1) * dj)
+            ring.append(_vertex(*p))
+            ring.append(_midpoint(p, q))
+    ring.append(ring[0])
+    return ring
+
+
+def _rectangle(i: int, j: int, w: int, h: int) -> list[list[float]]:
+    return _path([(i, j), (i + w, j), (i + w, j + h), (i, j + h)])
+
+
+def demo_map(office_code: str) -> dict:
+    """The invented map of one demo office: its branches' shapes, in order (the last takes the cells left)."""
+    i0, j0, w, h = _BLOCKS[office_code]
+    codes = list(
+        Branch.objects.filter(office__code=office_code).order_by("sort_order", "code").values_list("code", "name")
+    )
+    cells = [(i0 + c, j0 + r) for r in range(h) for c in range(w)]
+    features = []
+    for n, (code, name) in enumerate(codes):
+        own = cells[n : n + 1] if n < len(codes) - 1 else cells[n:]
+        polygons = [[_rectangle(i, j, 1, 1)] for i, j in own]
+        geometry = (
+            {"type": "Polygon", "coordinates": polygons[0]}
+            if len(polygons) == 1
+            else {"type": "MultiPolygon", "coordinates": polygons}
+        )
+        features.append({"type": "Feature", "properties": {"code": code, "name": name}, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def district_map(codes: list[str]) -> dict:
+    """The invented map of the district: one shape per demo office."""
+    features = []
+    for code in codes:
+        i, j, w, h = _BLOCKS[code]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [_rectangle(i, j, w, h)]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _upload(data: dict, name: str):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, json.dumps(data, ensure_ascii=False).encode(), content_type="application/geo+json")
+
+
+def load_maps(*, office, say):
+    """The invented maps: each demo office's branches, and the district's three offices."""
+    count = 0
+    for code in [OFFICE_CODE, *NEIGHBOUR_CODES]:
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            continue
+        count += len(boundaries_upload(actor=DEMO, unit=unit, upload=_upload(demo_map(code), f"{code}.geojson")))
+    district = office.parent
+    codes = [c for c in [OFFICE_CODE, *NEIGHBOUR_CODES] if OrgUnit.objects.filter(code=c).exists()]
+    count += len(boundaries_upload(actor=DEMO, unit=district, upload=_upload(district_map(codes), "district.geojson")))
+    say(f"      {count} 个网格边界（虚构）")
+
+
 STEPS = [
     ("组织架构", load_units),
     ("部门、班子成员与支部书记", load_people),
     ("联系分包", load_assignments),
     ("演示账号", load_accounts),
+    ("同区的另两个街道（镇）", load_neighbours),
+    ("网格地图", load_maps),
 ]
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
 
-from .choices import BranchKind, StarSet, UnitLevel
+from .choices import BranchKind, Crs, StarSet, UnitLevel
 from .models import Branch, Department, OrgUnit, Person
 
 
@@ -219,3 +219,12 @@ class PersonForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(label=_("Map (GeoJSON)"))
+    crs = forms.ChoiceField(label=_("Coordinate system"), choices=Crs.choices, initial=Crs.WGS84)
+
+
+class KioskTokenForm(forms.Form):
+    label = forms.CharField(label=_("Display"), max_length=100, help_text=_("Where the screen hangs, e.g. 三楼会议室"))

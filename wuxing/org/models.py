@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.querysets import prefix_q
 from wuxing.core.roles import Role
 
-from .choices import BranchKind, GrantStatus, StarSet, UnitLevel
+from .choices import BoundaryKind, BranchKind, Crs, GrantStatus, StarSet, UnitLevel
 from .querysets import RestrictedManager, RestrictedQuerySet
 from .rules import default_star_set
 
@@ -409,3 +409,71 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Boundary(models.Model):
+    """One shape of a unit's map, uploaded as GeoJSON: on an office's map its branches (and their grids), on a
+    district's map its offices. An upload replaces the unit's whole map; the command screen draws it."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("map of"), on_delete=models.CASCADE, related_name="boundaries")
+    kind = models.CharField(_("kind"), max_length=16, choices=BoundaryKind.choices)
+    code = models.CharField(_("code"), max_length=48)
+    name = models.CharField(_("name in the file"), max_length=100, blank=True)
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    child = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    geometry = models.JSONField(_("geometry"))
+    crs = models.CharField(_("coordinate system"), max_length=8, choices=Crs.choices, default=Crs.WGS84)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["unit", "kind", "code"]
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="boundary_code_unique_in_unit")]
+
+    def __str__(self):
+        return self.code
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "unit__")
+
+
+class KioskToken(models.Model):
+    """A meeting-room display's pass to one unit's command screen: read-only, that screen only, revocable.
+
+    Only a digest is stored; the text is shown once, when it is issued."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("display"), max_length=100)
+    key = models.CharField(_("visible key"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("display pass")
+        verbose_name_plural = _("display passes")
+
+    def __str__(self):
+        return f"{self.label} ({self.key}…)"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(OrgUnit.scope_filter(scope), "unit__")

@@ -1,6 +1,10 @@
 """Pure rules of the organisation: the tree's levels, star-set defaults, scope paths, phone and ID numbers."""
 
+import hashlib
 import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from wuxing.core.roles import ADMIN_ROLES, Role
 
@@ -99,3 +103,164 @@ def id_number_valid(value: str) -> bool:
 def unit_can_retire(active_children: int, active_branches: int) -> bool:
     """A unit is retired only once nothing active hangs below it."""
     return active_children == 0 and active_branches == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Maps: an uploaded GeoJSON FeatureCollection, checked feature by feature (no GIS library needed)
+# ---------------------------------------------------------------------------------------------------------
+
+MAX_FEATURES = 2_000
+MAX_POSITIONS = 500_000
+# GCJ-02 is defined only inside China; a WGS-84 shape may lie anywhere on Earth.
+CHINA_BOX = (73.0, 3.0, 136.0, 54.0)
+_CRS_NAMES = {
+    "wgs84": {"wgs84", "wgs-84", "epsg:4326", "urn:ogc:def:crs:epsg::4326", "urn:ogc:def:crs:ogc:1.3:crs84", "crs84"},
+    "gcj02": {"gcj02", "gcj-02", "gcj_02"},
+}
+
+
+@dataclass(frozen=True)
+class FeatureCheck:
+    """A feature that passed: its code, what it outlines, its name as given, its geometry."""
+
+    code: str
+    kind: str
+    name: str
+    geometry: dict
+
+
+def declared_crs(data) -> str | None:
+    """The coordinate system a FeatureCollection declares in its `crs` member (None: not declared, which RFC 7946
+    reads as WGS-84); "?" for a declaration that names neither WGS-84 nor GCJ-02."""
+    crs = data.get("crs") if isinstance(data, dict) else None
+    if crs is None:
+        return None
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else crs
+    if not isinstance(name, str):
+        return "?"
+    name = name.strip().lower()
+    for code, names in _CRS_NAMES.items():
+        if name in names:
+            return code
+    return "?"
+
+
+def _number(value) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value == value
+        and abs(value) != float("inf")
+    )
+
+
+def _ring_problem(ring, crs: str, budget: list[int]) -> str | None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        return _("a ring needs at least 4 positions (a closed triangle)")
+    budget[0] -= len(ring)
+    if budget[0] < 0:
+        return _("the file has too many points")
+    west, south, east, north = CHINA_BOX if crs == "gcj02" else (-180.0, -90.0, 180.0, 90.0)
+    for position in ring:
+        if not isinstance(position, list) or len(position) not in (2, 3) or not all(_number(v) for v in position):
+            return _("a position is not a pair of numbers (longitude, latitude)")
+        if not (west <= position[0] <= east and south <= position[1] <= north):
+            return _("the position %(lon)s, %(lat)s lies outside the range of the coordinate system") % {
+                "lon": position[0],
+                "lat": position[1],
+            }
+    if ring[0][:2] != ring[-1][:2]:
+        return _("a ring is not closed (its last position must repeat the first)")
+    return None
+
+
+def geometry_problem(geometry, crs: str, budget: list[int] | None = None) -> str | None:
+    """Why a geometry cannot be drawn as an area (None: it can): Polygon or MultiPolygon, closed rings of at
+    least four positions, coordinates inside the declared system's range."""
+    budget = budget if budget is not None else [MAX_POSITIONS]
+    if not isinstance(geometry, dict):
+        return _("it has no geometry")
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Polygon":
+        polygons = [coordinates]
+    elif kind == "MultiPolygon":
+        polygons = coordinates if isinstance(coordinates, list) else None
+    else:
+        return _("its geometry is %(type)s; only Polygon and MultiPolygon outline an area") % {"type": str(kind)[:30]}
+    if not polygons:
+        return _("its geometry has no coordinates")
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return _("its geometry has no coordinates")
+        for ring in polygon:
+            problem = _ring_problem(ring, crs, budget)
+            if problem:
+                return problem
+    return None
+
+
+def check_boundaries(data, *, crs: str, known: dict[str, str]) -> tuple[list[FeatureCheck], list[str]]:
+    """Check an uploaded FeatureCollection against the unit's codes (`known`: code → "branch" or "unit").
+
+    A feature names its branch or office by the `code` property; a grid names its branch's code, a hyphen and
+    its own number ("41019901001-03") with `kind` "grid". Every problem is reported, naming the feature (its
+    position, and its name or code as given); features are returned only when there is none."""
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        return [], [_("The file is not a GeoJSON FeatureCollection.")]
+    declared = declared_crs(data)
+    if declared == "?":
+        return [], [_("The file declares a coordinate system other than WGS-84 or GCJ-02.")]
+    if declared is not None and declared != crs:
+        return [], [_("The file declares a different coordinate system from the one chosen.")]
+    features = data["features"]
+    if not features:
+        return [], [_("The file holds no features.")]
+    if len(features) > MAX_FEATURES:
+        return [], [_("The file holds more than %(max)s features.") % {"max": MAX_FEATURES}]
+    problems: list[str] = []
+    checked: list[FeatureCheck] = []
+    seen: set[str] = set()
+    budget = [MAX_POSITIONS]
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        properties = properties if isinstance(properties, dict) else {}
+        code = str(properties.get("code") or "").strip()[:48]
+        name = str(properties.get("name") or "").strip()[:100]
+        label = _("Feature %(number)s (%(name)s)") % {"number": number, "name": name or code or "—"}
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(_("%(feature)s: it is not a GeoJSON Feature.") % {"feature": label})
+            continue
+        kind = known.get(code)
+        if kind is None and str(properties.get("kind") or "") == "grid" and known.get(code.split("-")[0]) == "branch":
+            kind = "grid"
+        if not code:
+            problems.append(_("%(feature)s: it has no code property.") % {"feature": label})
+            continue
+        if kind is None:
+            problems.append(
+                _("%(feature)s: the code %(code)s is not a branch, grid or office of this unit.")
+                % {"feature": label, "code": code}
+            )
+            continue
+        if code in seen:
+            problems.append(_("%(feature)s: the code %(code)s appears twice.") % {"feature": label, "code": code})
+            continue
+        seen.add(code)
+        problem = geometry_problem(feature.get("geometry"), crs, budget)
+        if problem:
+            problems.append(_("%(feature)s: %(problem)s.") % {"feature": label, "problem": problem})
+            if budget[0] < 0:
+                break
+            continue
+        geometry = {"type": feature["geometry"]["type"], "coordinates": feature["geometry"]["coordinates"]}
+        checked.append(FeatureCheck(code=code, kind=kind, name=name, geometry=geometry))
+    return ([], problems) if problems else (checked, [])
+
+
+def kiosk_digest(text: str) -> str:
+    """What is stored of a display pass: its SHA-256 digest."""
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -8,7 +8,20 @@ from django.http import Http404
 from wuxing.core.roles import ADMIN_ROLES, Role
 
 from .choices import GrantStatus, UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleGrant, User, UserSession
+from .models import (
+    Assignment,
+    Boundary,
+    Branch,
+    Department,
+    KioskToken,
+    OrgUnit,
+    Person,
+    RoleGrant,
+    User,
+    UserSession,
+)
+from .rules import kiosk_digest, path_in_subtrees
+from .scopes import scope_for
 
 
 def _assignment_prefetch():
@@ -223,3 +236,86 @@ def session_list(*, user, current_key: str | None) -> list[dict]:
         )
     rows.sort(key=lambda r: not r["current"])
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Maps and the command screen
+# ---------------------------------------------------------------------------------------------------------
+
+
+def unit_get(*, user, pk: int) -> OrgUnit:
+    unit = OrgUnit.objects.restrict(user, "view").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_covered(user, unit: OrgUnit) -> bool:
+    """Whether the user's roles cover the whole of `unit` (its leaders and staff, or those of a unit above): a
+    branch's secretary or a department cadre sees their branches, not the office's command screen."""
+    scope = scope_for(user)
+    return scope.everything or path_in_subtrees(unit.path, scope.unit_paths)
+
+
+def scope_roots(user) -> list[OrgUnit]:
+    """The topmost units the user's roles cover, in tree order (empty for a branch-scoped role)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(OrgUnit.objects.filter(parent__isnull=True).order_by("path"))
+    if not scope.unit_paths:
+        return []
+    return list(OrgUnit.objects.filter(path__in=scope.unit_paths).order_by("path"))
+
+
+def boundary_list(*, user, unit: OrgUnit):
+    return Boundary.objects.restrict(user, "view").filter(unit=unit).select_related("branch", "child")
+
+
+def map_collection(unit: OrgUnit) -> dict:
+    """The map of `unit` as a GeoJSON FeatureCollection; a feature's `name` is its code (what the chart keys on),
+    `label` the branch's or unit's name as the tree has it, never the file's text."""
+    features = []
+    rows = Boundary.objects.filter(unit=unit).select_related("branch", "child").order_by("kind", "code")
+    for row in rows:
+        target = row.child if row.child_id else row.branch
+        label = target.name if target is not None else row.code
+        if row.kind == "grid":
+            label = f"{label} {row.code.rsplit('-', 1)[-1]}"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": row.code,
+                    "code": row.code,
+                    "label": label,
+                    "kind": row.kind,
+                    "branch": row.branch_id,
+                    "unit": row.child_id,
+                },
+                "geometry": row.geometry,
+            }
+        )
+    crs = rows[0].crs if features else "wgs84"
+    return {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": crs}}, "features": features}
+
+
+def kiosk_token_list(*, user, unit: OrgUnit):
+    return KioskToken.objects.restrict(user, "view").filter(unit=unit).select_related("created_by")
+
+
+def kiosk_token_get(*, user, pk: int) -> KioskToken:
+    token = KioskToken.objects.restrict(user, "view").select_related("unit").filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def kiosk_token_resolve(text: str) -> KioskToken | None:
+    """The display pass a screen presents, if it is one and not revoked (the unit not retired either)."""
+    if not text or len(text) > 100:
+        return None
+    return (
+        KioskToken.objects.select_related("unit")
+        .filter(digest=kiosk_digest(text), revoked_at__isnull=True, unit__retired_at__isnull=True)
+        .first()
+    )

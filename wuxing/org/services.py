@@ -1,6 +1,10 @@
 """Writes to the organisation: units, branches, departments, people (created, edited, retired — never deleted),
 accounts, roles (三员分立), assignments, revealing personal data."""
 
+import json
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,21 +12,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from wuxing.core.actors import is_system, user_or_none
+from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.roles import ADMIN_ROLES, ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES, Role
 from wuxing.core.rules import conflicting_admin_role, mask_phone
 from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
-from .choices import BranchKind, GrantStatus, StarSet, UnitLevel
-from .models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, RoleGrant, User, UserSession
+from .choices import BoundaryKind, BranchKind, Crs, GrantStatus, StarSet, UnitLevel
+from .models import (
+    Assignment,
+    Boundary,
+    Branch,
+    Department,
+    KioskToken,
+    OrgUnit,
+    Person,
+    RoleAssignment,
+    RoleGrant,
+    User,
+    UserSession,
+)
 from .rules import (
     can_approve_grant,
     can_be_child,
+    check_boundaries,
     default_star_set,
     grant_approver_role,
     id_number_valid,
+    kiosk_digest,
     phone_valid,
     star_set_allowed,
     unit_can_retire,
@@ -691,3 +709,118 @@ def sessions_end(*, actor: User, current_key: str | None, pk: int | None = None)
     if ended:
         audit_record(actor=actor, action="user.sessions_end", obj=actor, after={"count": ended})
     return ended
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Maps (boundaries) and display passes for the command screen
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _map_codes(unit: OrgUnit) -> dict[str, tuple[str, int]]:
+    """code → (kind, id) of what a map of `unit` may outline: an office's branches, any other unit's children."""
+    if unit.level == UnitLevel.OFFICE:
+        rows = Branch.objects.filter(office=unit, retired_at__isnull=True).values_list("code", "pk")
+        return {code: (BoundaryKind.BRANCH, pk) for code, pk in rows}
+    rows = OrgUnit.objects.filter(parent=unit, retired_at__isnull=True).values_list("code", "pk")
+    return {code: (BoundaryKind.UNIT, pk) for code, pk in rows}
+
+
+@transaction.atomic
+def boundaries_upload(*, actor, unit: OrgUnit, upload, crs: str = Crs.WGS84) -> list[Boundary]:
+    """Replace the map of `unit` with the shapes of an uploaded GeoJSON file, all or nothing (R: every feature a
+    closed Polygon or MultiPolygon, tied by its `code` to a branch, grid or unit of `unit`, inside the range of
+    the declared coordinate system; the file at most WUXING_BOUNDARY_MAX_MB)."""
+    ensure_allowed(actor, "org.change_boundary", unit, action="view")
+    if crs not in Crs.values:
+        raise ValidationError(_("Choose WGS-84 or GCJ-02."))
+    limit = settings.WUXING_BOUNDARY_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than %(max)s MB; simplify the shapes and try again.")
+            % {"max": settings.WUXING_BOUNDARY_MAX_MB}
+        )
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationError(
+            _("The file is larger than %(max)s MB; simplify the shapes and try again.")
+            % {"max": settings.WUXING_BOUNDARY_MAX_MB}
+        )
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ValidationError(_("The file is not valid JSON (GeoJSON, UTF-8).")) from None
+    codes = _map_codes(unit)
+    checked, problems = check_boundaries(data, crs=crs, known={code: kind for code, (kind, _pk) in codes.items()})
+    if problems:
+        raise ValidationError(
+            problems[:20] + ([_("… and %(n)s more.") % {"n": len(problems) - 20}] if len(problems) > 20 else [])
+        )
+    before = {"features": unit.boundaries.count()}
+    unit.boundaries.all().delete()
+    rows = []
+    for feature in checked:
+        kind, pk = codes.get(feature.code, (feature.kind, None))
+        if feature.kind == BoundaryKind.GRID:
+            pk = codes[feature.code.split("-")[0]][1]
+        rows.append(
+            Boundary(
+                unit=unit,
+                kind=feature.kind,
+                code=feature.code,
+                name=feature.name,
+                branch_id=pk if feature.kind in (BoundaryKind.BRANCH, BoundaryKind.GRID) else None,
+                child_id=pk if feature.kind == BoundaryKind.UNIT else None,
+                geometry=feature.geometry,
+                crs=crs,
+                uploaded_by=user_or_none(actor),
+            )
+        )
+    created = Boundary.objects.bulk_create(rows)
+    ensure_in_scope(unit, actor=actor, action="view")
+    audit_record(
+        actor=actor,
+        action="boundary.upload",
+        obj=unit,
+        before=before,
+        after={"features": len(created), "crs": crs, "file": str(getattr(upload, "name", ""))[:100]},
+    )
+    return created
+
+
+@transaction.atomic
+def kiosk_token_issue(*, actor, unit: OrgUnit, label: str) -> tuple[KioskToken, str]:
+    """A new display pass for the command screen of `unit`; the returned text is shown once."""
+    ensure_allowed(actor, "org.add_kiosktoken", unit, action="view")
+    label = _clean_text(label)[:100]
+    if not label:
+        raise ValidationError({"label": _("Name the display (e.g. the meeting room).")})
+    text = secrets.token_urlsafe(32)
+    token = KioskToken.objects.create(
+        unit=unit, label=label, key=text[:8], digest=kiosk_digest(text), created_by=user_or_none(actor)
+    )
+    ensure_in_scope(token, actor=actor, action="view")
+    audit_record(
+        actor=actor, action="kiosk.issue", obj=token, after={"unit": unit.code, "label": label, "key": token.key}
+    )
+    return token, text
+
+
+@transaction.atomic
+def kiosk_token_revoke(*, actor, token: KioskToken) -> KioskToken:
+    ensure_allowed(actor, "org.change_kiosktoken", token, action="change")
+    token = KioskToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="kiosk.revoke", obj=token, after={"key": token.key})
+    return token
+
+
+def kiosk_token_opened(*, token: KioskToken, address: str = "") -> None:
+    """A display opened the screen with its pass: remembered on the pass and in the audit log (the fragments
+    it polls afterwards are not recorded one by one)."""
+    now = timezone.now()
+    KioskToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    audit_record(
+        actor=SystemActor(f"kiosk:{token.key}"), action="kiosk.open", obj=token, after={"unit": token.unit.code}
+    )

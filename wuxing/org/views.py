@@ -2,11 +2,12 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -26,11 +27,13 @@ from .filtersets import BranchFilterSet, PersonFilterSet
 from .forms import (
     AccountCreateForm,
     AssignmentForm,
+    BoundaryUploadForm,
     BranchCreateForm,
     BranchForm,
     BranchMoveForm,
     DepartmentForm,
     ImportUploadForm,
+    KioskTokenForm,
     OrgUnitForm,
     PasswordChangeForm,
     PersonForm,
@@ -699,3 +702,81 @@ def import_confirm(request, pk: int):
     total = sum(c["create"] + c["change"] for c in plan.counts().values())
     messages.success(request, _("The import is done: %(count)d rows created or changed.") % {"count": total})
     return redirect("org:unit_list")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A unit's map (GeoJSON boundaries) and the display passes of its command screen
+# ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("org.view_boundary", raise_exception=True)
+def unit_map(request, pk: int):
+    """The shapes of the unit's map; those who keep it upload a new GeoJSON file here (it replaces the map)."""
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    can_upload = request.user.has_perm("org.change_boundary")
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.boundaries_upload(
+                    actor=request.user, unit=unit, upload=form.cleaned_data["file"], crs=form.cleaned_data["crs"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The map is saved: %(n)s shapes.") % {"n": len(created)})
+                return redirect("org:unit_map", pk=unit.pk)
+    boundaries = list(selectors.boundary_list(user=request.user, unit=unit))
+    context = {
+        "unit": unit,
+        "boundaries": boundaries,
+        "form": form if can_upload else None,
+        "max_mb": settings.WUXING_BOUNDARY_MAX_MB,
+    }
+    return render(request, "org/unit_map.html", context)
+
+
+@login_required
+@permission_required("org.view_boundary", raise_exception=True)
+def unit_map_geojson(request, pk: int):
+    """The unit's map as GeoJSON (what the command screen draws)."""
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    response = JsonResponse(selectors.map_collection(unit))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@permission_required("org.view_kiosktoken", raise_exception=True)
+def unit_displays(request, pk: int):
+    """Display passes of the unit's command screen: issued (the address shown once), listed, revoked."""
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    form = KioskTokenForm(request.POST or None)
+    issued_url = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, text = services.kiosk_token_issue(actor=request.user, unit=unit, label=form.cleaned_data["label"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            issued_url = request.build_absolute_uri(reverse("portal:screen_kiosk", kwargs={"token": text}))
+            form = KioskTokenForm()
+    tokens = selectors.kiosk_token_list(user=request.user, unit=unit)
+    response = render(
+        request, "org/unit_displays.html", {"unit": unit, "form": form, "tokens": tokens, "issued_url": issued_url}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("org.change_kiosktoken", raise_exception=True)
+@require_POST
+def display_revoke(request, pk: int):
+    token = selectors.kiosk_token_get(user=request.user, pk=pk)
+    services.kiosk_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The display pass is revoked; the screen signs off at its next refresh."))
+    return redirect("org:unit_displays", pk=token.unit_id)

@@ -3,20 +3,29 @@
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaigns_open
+from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
 from wuxing.core.todos import todo_total, todos_for
 from wuxing.org import selectors as org_selectors
-from wuxing.org.choices import BranchKind
+from wuxing.org import services as org_services
+from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
+from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for
+
+from . import screen, summary
 
 OVERVIEW_ROWS = 30
 
@@ -121,3 +130,214 @@ def todo_badge(request):
     response = render(request, "portal/_todo_badge.html", {"total": total})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 一屏统揽: the command screen, for a signed-in user or a display pass (kiosk)
+# ---------------------------------------------------------------------------------------------------------
+
+SCREEN_PARTS = ("data",)
+SCREEN_POLL_SECONDS = 45
+
+
+def _screen_context(unit, *, kiosk: bool) -> dict:
+    if unit.level == UnitLevel.OFFICE:
+        context = screen.office_screen(office=unit, kiosk=kiosk)
+    else:
+        offices = OrgUnit.objects.filter(level=UnitLevel.OFFICE, retired_at__isnull=True, path__startswith=unit.path)
+        context = screen.area_screen(unit=unit, offices=offices, kiosk=kiosk)
+    context["chart"] = screen.chart_data(context)
+    context["poll_seconds"] = SCREEN_POLL_SECONDS
+    return context
+
+
+def _screen_unit(request) -> OrgUnit:
+    """The unit of `?unit=` (default: the user's highest unit), whose whole the user's roles must cover."""
+    raw = request.GET.get("unit", "")
+    if raw:
+        if not raw.isdigit() or len(raw) > 12:
+            raise Http404
+        unit = org_selectors.unit_get(user=request.user, pk=int(raw))
+    else:
+        roots = org_selectors.scope_roots(request.user)
+        if not roots:
+            raise PermissionDenied(_("The command screen shows a whole office, district or city."))
+        unit = roots[0]
+    if not org_selectors.unit_covered(request.user, unit):
+        raise PermissionDenied(_("The command screen shows a whole office, district or city."))
+    return unit
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def screen_view(request):
+    """The command screen of an office (or district, city): full screen, dark, refreshing itself."""
+    unit = _screen_unit(request)
+    context = _screen_context(unit, kiosk=False)
+    context["poll_url"] = f"{reverse('portal:screen_part', kwargs={'part': 'data'})}?unit={unit.pk}"
+    context["map_url"] = reverse("org:unit_map_geojson", kwargs={"pk": unit.pk})
+    context["can_map"] = request.user.has_perm("org.view_boundary")
+    return render(request, "portal/screen.html", context)
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def screen_part(request, part: str):
+    """A part of the command screen that the page polls (htmx): its figures and tables, swapped in place."""
+    if part not in SCREEN_PARTS:
+        raise Http404
+    unit = _screen_unit(request)
+    response = render(request, "portal/_screen_data.html", _screen_context(unit, kiosk=False))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _kiosk(token: str):
+    found = org_selectors.kiosk_token_resolve(token)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_GET
+def screen_kiosk(request, token: str):
+    """The command screen on a meeting-room display: a display pass instead of an account; read-only."""
+    kiosk = _kiosk(token)
+    org_services.kiosk_token_opened(token=kiosk)
+    context = _screen_context(kiosk.unit, kiosk=True)
+    context["poll_url"] = reverse("portal:screen_kiosk_part", kwargs={"token": token, "part": "data"})
+    context["map_url"] = reverse("portal:screen_kiosk_map", kwargs={"token": token})
+    response = render(request, "portal/screen.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def screen_kiosk_part(request, token: str, part: str):
+    if part not in SCREEN_PARTS:
+        raise Http404
+    kiosk = _kiosk(token)
+    response = render(request, "portal/_screen_data.html", _screen_context(kiosk.unit, kiosk=True))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def screen_kiosk_map(request, token: str):
+    kiosk = _kiosk(token)
+    response = JsonResponse(org_selectors.map_collection(kiosk.unit))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Across offices: the summary of a district, city or province
+# ---------------------------------------------------------------------------------------------------------
+
+
+def summary_params(user, params) -> dict:
+    """`level`, `unit` (the unit summarised) and `year` of a summary request, checked."""
+    level = params.get("level") or None
+    if level is not None and level not in summary.ROW_LEVELS:
+        raise ValidationError(_("Choose the rows by office, district or city."))
+    within = None
+    raw = str(params.get("unit") or "")
+    if raw:
+        if not raw.isdigit() or len(raw) > 12:
+            raise ValidationError(_("Give the unit as a number."))
+        within = org_selectors.unit_get(user=user, pk=int(raw))
+    raw_year = str(params.get("year") or "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+    return {"level": level, "within": within, "year": year}
+
+
+@login_required
+@permission_required("org.view_branch", raise_exception=True)
+def summary_view(request):
+    """Offices (or districts, or cities) side by side: quotas, targets, progress, behind and overdue, 五个一,
+    rating results; each row drills down one level, an office to its command screen."""
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, summary_export)
+    data = summary.summary_for(user=request.user, **summary_params(request.user, request.GET))
+    sort = request.GET.get("sort") or "name"
+    rows = summary.sort_rows(data.rows, sort)
+
+    def rated(row):
+        return [(lv, n) for lv, n in sorted(row.rated.items(), reverse=True) if lv > 0 and n]
+
+    table = [
+        {
+            "row": r,
+            "rated": rated(r),
+            "url": (
+                f"{reverse('portal:screen')}?unit={r.unit.pk}"
+                if r.unit.level == UnitLevel.OFFICE
+                else f"{reverse('portal:summary')}?unit={r.unit.pk}&year={data.year}"
+            ),
+        }
+        for r in rows
+    ]
+    context = {
+        "data": data,
+        "table": table,
+        "total_rated": rated(data.total),
+        "sort": sort,
+        "query": request.GET.urlencode(),
+        "columns": [
+            ("name", _("Unit")),
+            ("", _("Branches")),
+            ("quotas", _("Quota (branches)")),
+            ("targets", _("Targets agreed / confirmed")),
+            ("progress", _("Overall progress")),
+            ("behind", _("Items behind")),
+            ("overdue", _("Items overdue")),
+            ("five_ones", _("五个一 complete")),
+            ("", _("Rated")),
+        ],
+        "level_choices": [(lv, label) for lv, label in UnitLevel.choices if lv in summary.ROW_LEVELS],
+    }
+    return render(request, "portal/summary.html", context)
+
+
+@exporter
+def summary_export(user, params) -> ExportSpec:
+    data = summary.summary_for(user=user, **summary_params(user, params))
+    headers = [
+        _("Unit"),
+        _("Offices"),
+        _("Branches"),
+        _("Quota (branches)"),
+        _("Targets agreed"),
+        _("Targets confirmed"),
+        _("Overall progress (%)"),
+        _("Items behind"),
+        _("Items overdue"),
+        _("五个一 complete"),
+        _("Assignments"),
+        _("Rated"),
+    ]
+    rows = [
+        [
+            r.unit.name,
+            r.offices,
+            r.branches,
+            r.quotas,
+            r.targets_agreed,
+            r.targets_confirmed,
+            None if r.progress is None else round(r.progress * 100, 1),
+            r.behind,
+            r.overdue,
+            r.five_ones_complete,
+            r.five_ones_total,
+            r.rated_total,
+        ]
+        for r in [*data.rows, data.total]
+    ]
+    return ExportSpec(
+        filename=f"创建情况汇总-{data.year}.xlsx",
+        title=_("Summary across offices"),
+        headers=headers,
+        rows=rows,
+        total=len(rows),
+    )

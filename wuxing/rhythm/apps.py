@@ -62,6 +62,25 @@ class RhythmConfig(AppConfig):
 
         return report_punctuality(campaign, start, end, branch_ids)
 
+    def screen_items(self, campaign, today):
+        """The command screen's section for this app: this week's rhythm (see wuxing.portal.screen)."""
+        from django.utils.translation import gettext as _
+
+        from .selectors import screen_figures
+
+        f = screen_figures(campaign=campaign, today=today)
+        return [
+            {
+                "title": _("This week's rhythm"),
+                "rows": [
+                    (_("Daily reports in today"), f["reports_in"]),
+                    (_("Daily reports missing today"), f["reports_missing"]),
+                    (_("Meetings this week"), f["meetings"]),
+                    (_("Actions overdue"), f["actions_overdue"]),
+                ],
+            }
+        ]
+
     def deliver_notice(self, *, person, kind, title, url="", key=None):
         """Another app's notice for a person (e.g. an overdue rectification for its leader): into the notification
         centre of the person's account, sent once per key. False when the person has no account."""

@@ -513,6 +513,21 @@ def action_evidence_get(*, user, pk: int) -> ActionEvidence:
     return evidence
 
 
+def screen_figures(*, campaign, today: datetime.date) -> dict:
+    """This week's rhythm for the command screen, as plain figures: today's daily reports in and missing, the
+    week's meetings, open actions past their due date."""
+    counts = digest_counts(campaign=campaign, day=today)
+    monday = today - datetime.timedelta(days=today.weekday())
+    return {
+        "reports_in": counts["on_time"] + counts["late"],
+        "reports_missing": counts["missing"],
+        "meetings": Meeting.objects.filter(
+            campaign=campaign, held_on__gte=monday, held_on__lte=monday + datetime.timedelta(days=6)
+        ).count(),
+        "actions_overdue": Action.objects.filter(campaign=campaign, status=ActionStatus.OPEN, due_on__lt=today).count(),
+    }
+
+
 def is_working_day(day: datetime.date) -> bool:
     """Whether `day` is an official working day (holidays off, 调休 weekend days on): the calendar other apps count
     their due dates on (e.g. a resident's work order due in three working days)."""

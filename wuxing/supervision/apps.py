@@ -87,6 +87,25 @@ class SupervisionConfig(AppConfig):
 
     # The panels read models, which are not ready while the AppConfig is imported: panels.py is imported on use.
 
+    def screen_items(self, campaign, today):
+        """The command screen's section for this app: the latest 月观摩 ranking (see wuxing.portal.screen)."""
+        from django.utils.translation import gettext as _
+
+        from .selectors import screen_ranking
+
+        ranking = screen_ranking(campaign=campaign, today=today)
+        if ranking is None:
+            return []
+        return [
+            {
+                "title": _("Observation ranking: %(title)s") % {"title": ranking["title"]},
+                "rows": [
+                    (f"{rank}. {name}", "—" if percent is None else f"{percent:.1f}%")
+                    for rank, name, percent in ranking["rows"]
+                ],
+            }
+        ]
+
     def branch_panels(self, request, branch, campaign):
         from .panels import branch_panels
 

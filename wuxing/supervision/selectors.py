@@ -617,3 +617,21 @@ def overview_counts(*, user, campaign) -> dict:
     )
     counts["closure"] = rules.as_percent(counts["verified"], counts["total"])
     return counts
+
+
+def screen_ranking(*, campaign, today: datetime.date, limit: int = 5) -> dict | None:
+    """The latest observation held by `today` with its first places, as plain rows for the command screen."""
+    observation = (
+        Observation.objects.filter(campaign=campaign, held_on__lte=today)
+        .select_related("sheet")
+        .order_by("-held_on", "-id")
+        .first()
+    )
+    if observation is None:
+        return None
+    rows = [r for r in observation_ranking(observation) if r.score is not None][:limit]
+    return {
+        "title": observation.title,
+        "held_on": observation.held_on,
+        "rows": [(r.rank, r.branch.name, r.percent) for r in rows],
+    }

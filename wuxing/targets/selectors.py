@@ -268,3 +268,24 @@ def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
 def target_is_confirmed(target) -> bool:
     """Confirmed by the office (R4 held for the whole campaign): what a plan's letter is generated from."""
     return target.status == TargetStatus.CONFIRMED
+
+
+def target_counts(*, campaign_ids) -> dict[int, dict[str, int]]:
+    """campaign id → {"agreed": targets both sides agreed (or confirmed), "confirmed": confirmed by the office}
+    (one grouped query whatever the number of campaigns)."""
+    from django.db.models import Count
+
+    out: dict[int, dict[str, int]] = {}
+    rows = (
+        Target.objects.filter(campaign_id__in=list(campaign_ids))
+        .values_list("campaign_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for campaign_id, status, n in rows:
+        entry = out.setdefault(campaign_id, {"agreed": 0, "confirmed": 0})
+        if status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
+            entry["agreed"] += n
+        if status == TargetStatus.CONFIRMED:
+            entry["confirmed"] += n
+    return out

@@ -39,6 +39,7 @@ from wuxing.org.models import (
     Assignment,
     Branch,
     Department,
+    KioskToken,
     OrgImport,
     OrgUnit,
     Person,
@@ -47,6 +48,7 @@ from wuxing.org.models import (
     User,
 )
 from wuxing.org.rules import unit_path
+from wuxing.org.services import kiosk_token_issue
 from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, ObjectionEvidence, Rating, RatingStar, VetoEvent
@@ -90,6 +92,10 @@ PAGE_OBJECTS = {
     "org:branch_retire": {"pk": Branch},
     "org:unit_edit": {"pk": OrgUnit},
     "org:unit_retire": {"pk": OrgUnit},
+    "org:unit_map": {"pk": OrgUnit},
+    "org:unit_map_geojson": {"pk": OrgUnit},
+    "org:unit_displays": {"pk": OrgUnit},
+    "org:display_revoke": {"pk": KioskToken},
     "org:department_edit": {"pk": Department},
     "org:department_retire": {"pk": Department},
     "org:person_edit": {"pk": Person},
@@ -399,6 +405,12 @@ def string_arguments(name, world, user):
         return {"record": "session"}
     if name == "rhythm:calendar_feed":
         return {"token": "not-a-token"}
+    if name == "portal:screen_part":
+        return {"part": "data"}
+    if name in ("portal:screen_kiosk", "portal:screen_kiosk_map"):
+        return {"token": "not-a-token"}
+    if name == "portal:screen_kiosk_part":
+        return {"token": "not-a-token", "part": "data"}
     return {}
 
 
@@ -432,6 +444,7 @@ def world(demo_office):
         user=outsiders["nobody"], role=Role.REVIEWER, unit=demo_office, requested_by=demo["demo-security"]
     )
     token_issue(user=demo["demo-leader"])
+    kiosk_token_issue(actor=SYSTEM, unit=demo_office, label="会议室")
     entry = BaselineEntry.objects.exclude(baseline__campaign__status="closed").order_by("pk").first()
     baseline_add_evidence(actor=SYSTEM, entry=entry, uploads=[_photo()])
     campaign_add_attachments(

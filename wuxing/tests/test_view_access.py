@@ -63,7 +63,19 @@ PAGES = [
     ("core:audit_list", lambda w: [], "auditor", [("leader", 403), ("security", 403), ("sysadmin", 403)]),
     ("core:policy", lambda w: [], "sysadmin", [("auditor", 403), ("security", 403), ("leader", 403)]),
     ("core:export_detail", lambda w: [w.job.pk], "leader", [("staff", 404)]),
+    ("portal:screen", lambda w: [], "leader", [("secretary", 403), ("cadre", 403), ("auditor", 403)]),
+    ("portal:screen_part", lambda w: ["data"], "staff", [("secretary", 403), ("auditor", 403)]),
+    ("portal:summary", lambda w: [], "district", [("leader", 403), ("secretary", 403), ("auditor", 403)]),
+    ("org:unit_map", lambda w: [w.org.office_a.pk], "staff", [("leader_b", 404), ("auditor", 403)]),
+    ("org:unit_map_geojson", lambda w: [w.org.office_a.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
+    ("org:unit_displays", lambda w: [w.org.office_a.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
 ]
+
+# Pages a meeting-room display opens with a display pass instead of a sign-in, and where their access is tested.
+PASS_PAGES = {
+    name: "portal/tests/test_screen.py::test_a_display_pass_opens_the_screen_only_read_only_revocable_and_audited"
+    for name in ("portal:screen_kiosk", "portal:screen_kiosk_part", "portal:screen_kiosk_map")
+}
 
 # POST-only actions and where their access is tested.
 POST_ONLY = {
@@ -89,6 +101,7 @@ POST_ONLY = {
     "org:assignment_end": "org/tests/test_views.py::test_assignments_are_managed_from_the_branch_page",
     "core:export_download": "core/tests/test_exports.py::test_large_list_runs_as_a_task_with_progress",
     "core:export_retry": "core/tests/test_export_worker.py::test_a_stuck_job_shows_a_chinese_failure_and_its_owner_retries_it",
+    "org:display_revoke": "portal/tests/test_screen.py::test_a_pass_is_revoked_from_its_page_within_scope",
 }
 # Not pages of the product: the sign-in page, Django's language switch, and the API (tested in api/tests).
 NOT_PAGES = {"login", "set_language", "api-schema", "api-docs"}
@@ -151,5 +164,5 @@ def _app_covered() -> set[str]:
 
 
 def test_every_page_is_in_the_access_table():
-    covered = {p[0] for p in PAGES} | set(POST_ONLY) | NOT_PAGES | _app_covered()
+    covered = {p[0] for p in PAGES} | set(POST_ONLY) | set(PASS_PAGES) | NOT_PAGES | _app_covered()
     assert set(_names(get_resolver())) - covered == set()

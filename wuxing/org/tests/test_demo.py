@@ -194,7 +194,7 @@ def test_people_are_fictional_and_distinct():
 def test_last_years_campaign_is_closed_with_a_rated_level_per_branch(loaded):
     from wuxing.campaigns.models import Campaign, CampaignResult
 
-    previous = Campaign.objects.get(year=2025)
+    previous = Campaign.objects.get(office=loaded, year=2025)
     assert previous.status == "closed"
     results = CampaignResult.objects.filter(campaign=previous).prefetch_related("stars")
     assert results.count() == 14
@@ -202,4 +202,23 @@ def test_last_years_campaign_is_closed_with_a_rated_level_per_branch(loaded):
     for result in results:
         assert result.stars.count() == result.level
         assert {star.star_set for star in result.stars.all()} <= {result.branch.star_set}
-    assert Campaign.objects.get(year=2027).status == "preparing"
+    assert Campaign.objects.get(office=loaded, year=2027).status == "preparing"
+
+
+def test_two_smaller_offices_share_the_district_and_every_office_has_its_map(loaded):
+    from wuxing.org.models import Boundary
+
+    neighbours = OrgUnit.objects.filter(code__in=demo.NEIGHBOUR_CODES).order_by("code")
+    assert [n.parent_id for n in neighbours] == [loaded.parent_id] * 2
+    assert [n.branches.count() for n in neighbours] == [6, 5]
+    for office in [loaded, *neighbours]:
+        assert set(Boundary.objects.filter(unit=office).values_list("code", flat=True)) == set(
+            office.branches.values_list("code", flat=True)
+        )
+    assert set(Boundary.objects.filter(unit=loaded.parent).values_list("code", flat=True)) == {
+        loaded.code,
+        *demo.NEIGHBOUR_CODES,
+    }
+    # The district's campaign office sees the three offices; the demo office's roles still see only their own.
+    district = User.objects.get(username="demo-district")
+    assert Branch.objects.restrict(district, "view").count() == 14 + 6 + 5

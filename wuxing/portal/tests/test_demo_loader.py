@@ -68,7 +68,7 @@ def test_demo_mode_off_creates_no_accounts(settings):
     out = StringIO()
     assert load_demo(stdout=out, extensions=False) is True
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
-    assert Branch.objects.count() == 14
+    assert Branch.objects.filter(office__code="41019901").count() == 14
     assert "不创建演示账号" in out.getvalue()
 
 
@@ -98,14 +98,14 @@ def test_an_already_loaded_standard_is_reused(demo_on):
     standard = standard_load(actor=SYSTEM, text=EXAMPLE_STANDARD_PATH.read_text(encoding="utf-8"))
     load_demo(extensions=False)
     assert Standard.objects.count() == 1
-    assert Campaign.objects.get(year=2026).standard == standard
+    assert Campaign.objects.get(office__code="41019901", year=2026).standard == standard
 
 
 def test_management_command(demo_on):
     out = StringIO()
     call_command("load_demo", "--organisation-only", stdout=out)
-    assert "[1/7]" in out.getvalue() and "[7/7]" in out.getvalue()
-    assert Branch.objects.count() == 14
+    assert "[1/10]" in out.getvalue() and "[10/10]" in out.getvalue()
+    assert Branch.objects.filter(office__code="41019901").count() == 14
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "演示数据已存在，跳过" in out.getvalue()
