@@ -3,7 +3,7 @@
 # unhandled database error, kill -9. Each start first marks failed the export jobs the dead worker left "running"
 # (this is the only worker, so nothing else can still be running them); their owners retry them from the status page.
 # Arguments are passed to the worker. Beside it runs the rhythm's scheduler (manage.py rhythm_scheduler), which
-# queues the 16:00 reminder and the 18:00 digest for this worker; it is started again with the worker if it died.
+# queues the 16:00 reminder, the 18:00 digest and the other apps' daily jobs for this worker; it is started again with the worker if it died.
 # TERM or INT stops both and this loop.
 set -u
 PY=${PY:-.venv/bin/python}

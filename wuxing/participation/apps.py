@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,12 @@ class ParticipationConfig(AppConfig):
     name = "wuxing.participation"
     label = "participation"
     verbose_name = _("Resident participation")
+
+    def daily_tasks(self):
+        """Daily at 09:00 on working days (the rhythm scheduler): overdue work orders escalated."""
+        from .tasks import escalate_overdue_issues  # tasks import the services, which need the app registry ready
+
+        return [("escalate_issues", datetime.time(9, 0), escalate_overdue_issues)]
 
     # The office triages residents' issues and dispatches them; the branch (its secretary) or the assigned
     # department's cadre handles and answers its own. The resident's phone is revealed to the office's leaders only.

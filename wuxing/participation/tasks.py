@@ -1,7 +1,7 @@
 """Scheduled work of residents' issues (django.tasks; the database backend runs it in the worker).
 
-`escalate_overdue_issues` is enqueued once a day by `manage.py participation_escalate` (cron or a systemd timer,
-beside supervision's escalation): every work order past its due date is told to the people responsible through
+`escalate_overdue_issues` is enqueued once a working day by the rhythm's scheduler (`AppConfig.daily_tasks`), or at
+once by `manage.py participation_escalate`: every work order past its due date is told to the people responsible through
 the notification centre (core.extensions.send_notice), once per order and due date.
 """
 

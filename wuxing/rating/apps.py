@@ -1,5 +1,7 @@
 """评星定级 as an app: its role permissions, menu entries, branch panel and public pages."""
 
+import datetime
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,13 @@ class RatingConfig(AppConfig):
     name = "wuxing.rating"
     label = "rating"
     verbose_name = _("Star rating")
+
+    def daily_tasks(self):
+        """Daily at 08:30 on working days (the rhythm scheduler): warnings on named stars that slipped or met a veto."""
+        from .tasks import raise_star_warnings  # tasks import the services, which need the app registry ready
+
+        return [("star_warnings", datetime.time(8, 30), raise_star_warnings)]
+
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     def audit_value_labels(self):

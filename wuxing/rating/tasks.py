@@ -1,8 +1,8 @@
 """Scheduled work of the rating (django.tasks; the database backend runs it in the worker).
 
-`raise_star_warnings` is enqueued once a day by `manage.py rating_watch` (cron or a systemd timer, next to the export
-worker): every star a branch holds (一次创一直成) that slipped below its thresholds or was hit by a veto event is
-warned about once, to the branch and the office.
+`raise_star_warnings` is enqueued once a working day by the rhythm's scheduler (`AppConfig.daily_tasks`), or at once
+by `manage.py rating_watch`: every star a branch holds (一次创一直成) that slipped below its thresholds or was hit by a
+veto event is warned about once, to the branch and the office.
 """
 
 from django.tasks import task

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,8 +12,21 @@ from .models import ScheduledRun
 DIGEST_AT = rules.DEFAULT_DEADLINE
 
 
+def app_jobs() -> dict[str, tuple[datetime.time, object]]:
+    """Daily jobs the other apps ask for through `AppConfig.daily_tasks()` → [(name, time, task)], keyed
+    "<app label>.<name>" (e.g. supervision's escalation of overdue rectifications); each task takes no argument."""
+    jobs = {}
+    for config in apps.get_app_configs():
+        method = getattr(config, "daily_tasks", None)
+        if method is not None:
+            for name, at, task in method():
+                jobs[f"{config.label}.{name}"] = (at, task)
+    return jobs
+
+
 def due_jobs(now: datetime.datetime) -> list[str]:
-    """The jobs whose time has come on a working day: the reminder at 16:00, the digest at the 18:00 deadline.
+    """The jobs whose time has come on a working day: the reminder at 16:00, the digest at the 18:00 deadline,
+    and the other apps' daily jobs at their times.
 
     The times are the defaults; an office's own reminder time and deadline (RhythmPolicy) are used by the
     services for what the messages say."""
@@ -24,6 +38,7 @@ def due_jobs(now: datetime.datetime) -> list[str]:
         jobs.append("reminder")
     if local.time() >= DIGEST_AT:
         jobs.append("digest")
+    jobs.extend(name for name, (at, _task) in sorted(app_jobs().items()) if local.time() >= at)
     return jobs
 
 
@@ -41,6 +56,9 @@ def tick(now: datetime.datetime | None = None) -> list[str]:
                 ScheduledRun.objects.create(job=job, day=day)
         except IntegrityError:
             continue
-        tasks[job].enqueue(day.isoformat())
+        if job in tasks:
+            tasks[job].enqueue(day.isoformat())
+        else:
+            app_jobs()[job][1].enqueue()
         queued.append(job)
     return queued

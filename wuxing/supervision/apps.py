@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,14 @@ class SupervisionConfig(AppConfig):
     name = "wuxing.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def daily_tasks(self):
+        """Daily at 09:00 on working days (the rhythm scheduler): overdue rectifications escalated."""
+        # tasks import the services, which need the app registry ready
+        from .tasks import escalate_overdue_rectifications
+
+        return [("escalate_rectifications", datetime.time(9, 0), escalate_overdue_rectifications)]
+
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it
 
     # Permissions this app adds to each role (see wuxing.core.roles); merged into ROLE_PERMISSIONS.

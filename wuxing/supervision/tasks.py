@@ -1,7 +1,7 @@
 """Scheduled work of supervision (django.tasks; the database backend runs it in the worker).
 
-`escalate_overdue_rectifications` is enqueued once a day by `manage.py supervision_escalate` (cron or a systemd
-timer, next to the export worker); it brings every overdue rectification to its responsible leader (R15).
+`escalate_overdue_rectifications` is enqueued once a working day by the rhythm's scheduler (`AppConfig.daily_tasks`),
+or at once by `manage.py supervision_escalate`; it brings every overdue rectification to its responsible leader (R15).
 """
 
 from django.tasks import task

@@ -94,17 +94,42 @@ def test_the_scheduler_queues_each_job_once_a_day_on_working_days(world, secreta
     def at(*args):
         return datetime.datetime(*args, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
+    def own(jobs):
+        return [job for job in jobs if "." not in job]
+
     with frozen(at(2026, 11, 25, 15, 59)):
-        assert scheduler.tick() == []
+        assert own(scheduler.tick()) == []
     with frozen(at(2026, 11, 25, 16, 0)):
-        assert scheduler.tick() == ["reminder"]
+        assert own(scheduler.tick()) == ["reminder"]
         assert scheduler.tick() == []
     assert Notification.objects.filter(kind="report_reminder").count() == 3
     with frozen(at(2026, 11, 25, 18, 0)):
         assert scheduler.tick() == ["digest"]
     with frozen(at(2026, 11, 29, 18, 0)):  # Sunday
         assert scheduler.tick() == []
-    assert ScheduledRun.objects.count() == 2
+    assert ScheduledRun.objects.filter(job__in=["reminder", "digest"]).count() == 2
+
+
+def test_the_scheduler_queues_the_other_apps_daily_jobs_once_at_their_time(world):
+    """Supervision's and participation's escalations and rating's watch are queued by the same clock."""
+
+    def at(*args):
+        return datetime.datetime(*args, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+    with frozen(at(2026, 11, 25, 8, 29)):
+        assert scheduler.tick() == []
+    with frozen(at(2026, 11, 25, 8, 30)):
+        assert scheduler.tick() == ["rating.star_warnings"]
+    with frozen(at(2026, 11, 25, 9, 0)):
+        assert scheduler.tick() == ["participation.escalate_issues", "supervision.escalate_rectifications"]
+        assert scheduler.tick() == []
+    with frozen(at(2026, 11, 28, 9, 0)):  # Saturday
+        assert scheduler.tick() == []
+    assert sorted(ScheduledRun.objects.values_list("job", flat=True)) == [
+        "participation.escalate_issues",
+        "rating.star_warnings",
+        "supervision.escalate_rectifications",
+    ]
 
 
 def test_the_bell_counts_unread_and_the_list_marks_read(client, world, secretaries):

@@ -1,4 +1,4 @@
-"""Queue the rhythm's scheduled tasks at their times (16:00 reminder, 18:00 digest) for the task worker.
+"""Queue the scheduled tasks at their times (16:00 reminder, 18:00 digest, the apps' daily jobs) for the task worker.
 
 Runs beside `manage.py export_worker` (scripts/run-worker.sh starts both): every `--interval` seconds it asks
 which jobs are due and queues those not queued yet today. `--once` checks once and exits (cron-style use).
@@ -14,7 +14,7 @@ from wuxing.rhythm.scheduler import tick
 
 
 class Command(BaseCommand):
-    help = "Queue the daily report reminder and the daily digest at their times (runs until stopped)."
+    help = "Queue the daily report reminder, the daily digest and the apps' daily jobs at their times (runs until stopped)."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="seconds between checks (default 60)")
