@@ -527,6 +527,7 @@ def district_summary(request):
             "levels": list(range(5, -1, -1)),
             "totals": totals,
             "last_totals": last_totals,
+            "page_campaign": None,
         },
     )
 
@@ -543,5 +544,13 @@ def city_summary(request):
     return render(
         request,
         "rating/city_summary.html",
-        {"year": year, "rows": rows, "levels": list(range(5, -1, -1)), "totals": totals, "last_totals": last_totals},
+        {
+            "year": year,
+            "rows": rows,
+            "levels": list(range(5, -1, -1)),
+            "totals": totals,
+            "last_totals": last_totals,
+            # A summary spans offices: no one office's campaign is named above it.
+            "page_campaign": None,
+        },
     )
