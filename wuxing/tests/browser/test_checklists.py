@@ -50,8 +50,10 @@ def test_secretary_checks_in_with_a_photo_on_a_phone(live_app, open_page, tmp_pa
     before = float(page.get_attribute("#branch-progress", "data-progress"))
     screenshot(page, "checklist-375-before")
 
-    # An item that is not done yet and takes a figure.
+    # An item that is not done yet and takes a figure; its star's group is opened if it is folded.
     item = page.locator("li.wx-item:not(.wx-state-done)").filter(has_text="/").first
+    if not item.is_visible():
+        item.locator("xpath=ancestor::details[1]/summary").click()
     item.locator("a.wx-item-title").click()
     page.wait_for_load_state("networkidle")
     target = re.search(r"目标值\s*([\d.]+)", page.inner_text("main")).group(1)

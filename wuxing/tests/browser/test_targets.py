@@ -48,7 +48,7 @@ def test_secretary_applies_and_records_a_step_then_leader_agrees(live_app, open_
     page.get_by_role("button", name="登记", exact=True).click()
     page.wait_for_load_state("networkidle")
     error = page.inner_text(".alert-danger")
-    assert "R6" in error and "35" in error and "30" in error  # 52 members: 2/3 is 35
+    assert "2/3" in error and "35" in error and "30" in error  # 52 members: 2/3 is 35
     page.fill("input[name=attended]", "46")
     page.fill("input[name=yes]", "45")
     page.fill("input[name=no]", "1")
@@ -78,7 +78,7 @@ def test_secretary_applies_and_records_a_step_then_leader_agrees(live_app, open_
     leader.get_by_role("button", name="确认全部目标").click()
     leader.wait_for_load_state("networkidle")
     alert = " ".join(leader.locator(".alert-danger").all_inner_texts())
-    assert "R4" in alert and "桑园村" in alert  # the returned application still blocks confirmation
+    assert "未同意" in alert and "桑园村" in alert  # the returned application still blocks confirmation
     assert leader.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(leader, "targets-board-375")
     assert leader_watch.foreign_requests() == [] and _no_csp_errors(leader_watch) == []
