@@ -19,6 +19,7 @@ from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import SystemActor, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.extensions import send_notice
+from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.deliberations.selectors import deliberation_get, deliberation_progress
 from wuxing.deliberations.services import step_record
@@ -70,6 +71,20 @@ def _photos(photos, field: str = "photos"):
     if len(photos) > rules.MAX_PHOTOS:
         raise ValidationError({field: _("At most %(n)d photos.") % {"n": rules.MAX_PHOTOS}})
     return clean_uploads(photos, field=field)
+
+
+@transaction.atomic
+def issue_reveal(*, actor, issue: Issue) -> str:
+    """The resident's phone in full, for holders of the reveal permission; every reveal is logged (R16)."""
+    ensure_allowed(actor, "participation.reveal_contact", message=_("You may not reveal personal data."))
+    ensure_in_scope(issue, actor=actor, action="view")
+    audit_record(
+        actor=actor,
+        action="participation.issue_reveal",
+        obj=issue,
+        after={"field": "phone", "masked": mask_phone(issue.phone)},
+    )
+    return issue.phone
 
 
 def issues_per_day() -> int:

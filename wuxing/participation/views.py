@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
-from wuxing.core.audit import audit_record
 from wuxing.core.exports import export_response
-from wuxing.core.rules import mask_phone
 from wuxing.core.uploads import evidence_response
 from wuxing.deliberations.selectors import deliberation_list
 
@@ -163,13 +161,8 @@ def issue_reveal(request, pk: int):
     issue = selectors.issue_list(user=request.user).filter(pk=pk).first()
     if issue is None:
         raise Http404
-    audit_record(
-        actor=request.user,
-        action="participation.issue_reveal",
-        obj=issue,
-        after={"field": "phone", "masked": mask_phone(issue.phone)},
-    )
-    return HttpResponse(format_html('<span class="wx-mono">{}</span>', issue.phone or "—"))
+    phone = services.issue_reveal(actor=request.user, issue=issue)
+    return HttpResponse(format_html('<span class="wx-mono">{}</span>', phone or "—"))
 
 
 @login_required
