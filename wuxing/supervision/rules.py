@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+# The project's one undo window; services and views read it as rules.UNDO_SECONDS.
+from wuxing.core.rules import UNDO_SECONDS, undo_still_open  # noqa: F401
+
 # ---------------------------------------------------------------------------------------------------------------
 # R12: monthly observation score
 # ---------------------------------------------------------------------------------------------------------------
@@ -298,8 +301,6 @@ class BoardRow:
 # Findings: deleting (with an undo), edit history, 查进度 findings from the behind/overdue list
 # ---------------------------------------------------------------------------------------------------------------
 
-# A deleted finding can be restored for this many seconds (the "undo" of the message shown after deleting).
-UNDO_SECONDS = 10
 FINDING_EDIT_FIELDS = (
     "category",
     "severity",
@@ -324,11 +325,8 @@ def finding_delete_problem(*, rectifications: int, accountabilities: int, public
     return None
 
 
-def can_restore(deleted_at: datetime.datetime | None, now: datetime.datetime, seconds: int = UNDO_SECONDS) -> bool:
-    """A deleted finding can be restored within `seconds` of its deletion (exactly at the limit still counts)."""
-    if deleted_at is None:
-        return False
-    return datetime.timedelta(0) <= now - deleted_at <= datetime.timedelta(seconds=seconds)
+# A deleted finding can be restored within the project's one undo window (exactly at the limit still counts).
+can_restore = undo_still_open
 
 
 def changed_fields(before: Mapping, after: Mapping) -> list[tuple[str, object, object]]:
