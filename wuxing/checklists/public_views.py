@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
+from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
@@ -17,6 +18,7 @@ from .models import CheckInEvidence
 from .views import report_context
 
 
+@reads_from_replica
 def board(request, office_code: str):
     office = public_office(office_code)
     campaign = campaign_public(office=office)

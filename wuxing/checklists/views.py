@@ -24,6 +24,7 @@ from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
 from wuxing.core.history import record_history
 from wuxing.core.pdf import pdf_response, render_pdf
+from wuxing.core.routers import reads_from_replica
 from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
@@ -505,6 +506,7 @@ def _campaign_choices(request, campaign):
 
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
+@reads_from_replica
 def progress_table(request):
     """进度表: every branch in scope × its targeted stars, ranked; sortable, filterable, exportable."""
     if request.GET.get("export") == "xlsx":
@@ -549,6 +551,7 @@ def _chart_data(campaign, rows, trend):
 
 @login_required
 @permission_required("checklists.view_checklistitem", raise_exception=True)
+@reads_from_replica
 def dashboard(request):
     """全局一张图: progress by star and by branch, who is behind, what is overdue, the trend over the year."""
     if request.GET.get("export") == "xlsx":

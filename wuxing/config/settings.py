@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica of the PostgreSQL primary (docs/deploy.md). Only the report pages opt in to read from it
+# (wuxing.core.routers.replica_reads); every write, and every read inside a transaction, stays on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    # Tests read the test database through it; nothing is ever migrated or created on a replica.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["wuxing.core.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -198,6 +207,65 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+
+def env_first(*names: str, default: str = "") -> str:
+    """The first of the environment variables that is set and not empty."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return default
+
+
+# Evidence and export files on S3-compatible object storage (MinIO, Ceph, a cloud's OSS) when a bucket is named;
+# local files under MEDIA_ROOT otherwise. Files are never public: every download goes through a view that checks
+# the user's scope, and is streamed through the app, or (WUXING_S3_PRESIGNED=1) redirected to a URL signed for
+# WUXING_S3_URL_SECONDS after that check (docs/deploy.md).
+WUXING_S3_BUCKET = env_first("WUXING_S3_BUCKET", "AWS_STORAGE_BUCKET_NAME")
+WUXING_S3_PRESIGNED = env_bool("WUXING_S3_PRESIGNED", False)
+WUXING_S3_URL_SECONDS = env_int("WUXING_S3_URL_SECONDS", 60)
+if WUXING_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": WUXING_S3_BUCKET,
+            "endpoint_url": env_first("WUXING_S3_ENDPOINT_URL", "AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env_first("WUXING_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_first("WUXING_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env_first("WUXING_S3_REGION", "AWS_S3_REGION_NAME", "AWS_DEFAULT_REGION") or None,
+            "location": env_first("WUXING_S3_PREFIX", "AWS_LOCATION"),
+            "addressing_style": env_first("WUXING_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": WUXING_S3_URL_SECONDS,
+            # Stored names are random already; never replace an existing object.
+            "file_overwrite": False,
+        },
+    }
+
+# Cache and sessions: in Redis when REDIS_URL is set, so that several app servers share them (the sign-in address
+# limit counts failures across all of them, a session signed in on one server is known to the others); else the
+# process's memory for the cache and the database for sessions, which is all one server (`make run`) needs.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("WUXING_CACHE_PREFIX", "wuxing"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wuxing"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS = {
     "default": {

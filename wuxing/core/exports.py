@@ -6,15 +6,17 @@ app's scoped selectors, so an export never shows more than the page it came from
 
 import io
 import re
+import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -214,10 +216,9 @@ def export_run(job_id: int) -> None:
             raise PermissionDenied(f"{job.exporter} is not an exporter")
         spec = func(job.user, job.params)
         ExportJob.objects.filter(pk=job.pk).update(total=spec.total)
-        directory = Path(settings.MEDIA_ROOT) / "exports"
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{uuid.uuid4().hex}.xlsx"
-        with path.open("wb") as out:
+        # Written to a temporary file, then into the file storage (MEDIA_ROOT or the S3 bucket), where any app
+        # server can serve it: the worker and the server the user asks need not be the same machine.
+        with tempfile.TemporaryFile() as out:
             written = write_xlsx(
                 out,
                 spec.title,
@@ -225,6 +226,8 @@ def export_run(job_id: int) -> None:
                 spec.rows,
                 on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(done=n),
             )
+            out.seek(0)
+            path = default_storage.save(f"exports/{uuid.uuid4().hex}.xlsx", File(out))
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE,
             done=written,

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
@@ -382,24 +383,42 @@ def store_evidence(model_cls, uploaded_file, *, actor, **owner_fields):
     return evidence
 
 
-def evidence_response(evidence, *, thumbnail: bool = False, public: bool = False) -> FileResponse:
+def evidence_response(evidence, *, thumbnail: bool = False, public: bool = False):
     """Serve a stored file; the caller has checked that the user may see it. Never rendered as a page.
 
     Images are shown inline; PDFs are always downloads (a browser's PDF viewer runs whatever the file carries).
+    The file is streamed through the app from whichever storage holds it (local files or an S3 bucket); with
+    WUXING_S3_PRESIGNED on an S3 bucket, the answer is instead a redirect to a URL signed for
+    WUXING_S3_URL_SECONDS, issued only here, after the caller's scope check (docs/deploy.md).
     """
     if thumbnail and evidence.thumbnail:
-        response = FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
+        field, content_type, filename, as_attachment = evidence.thumbnail, "image/jpeg", None, False
     else:
-        response = FileResponse(
-            evidence.file.open("rb"),
-            content_type=evidence.content_type,
-            filename=evidence.original_name,
-            as_attachment=evidence.content_type == "application/pdf",
-        )
+        field = evidence.file
+        content_type, filename = evidence.content_type, evidence.original_name
+        as_attachment = content_type == "application/pdf"
+    if getattr(settings, "WUXING_S3_PRESIGNED", False) and hasattr(field.storage, "bucket_name"):
+        return presigned_redirect(field, content_type=content_type, filename=filename, as_attachment=as_attachment)
+    response = FileResponse(
+        field.open("rb"), content_type=content_type, filename=filename or "", as_attachment=as_attachment
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     # Personal evidence is never kept in a cache; only what the office's public site shows may be, for an hour.
     response["Cache-Control"] = "private, max-age=3600" if public else "private, no-store"
+    return response
+
+
+def presigned_redirect(field, *, content_type: str, filename: str | None, as_attachment: bool):
+    """A redirect to a short-lived signed URL of an object in an S3 bucket; the object store answers with the
+    content type, disposition and no-store caching given here (the URL itself is never cached)."""
+    parameters = {"ResponseContentType": content_type, "ResponseCacheControl": "private, no-store"}
+    disposition = content_disposition_header(as_attachment, filename) if filename or as_attachment else None
+    if disposition:
+        parameters["ResponseContentDisposition"] = disposition
+    url = field.storage.url(field.name, parameters=parameters, expire=settings.WUXING_S3_URL_SECONDS)
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

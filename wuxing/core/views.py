@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -79,7 +80,19 @@ def export_retry_view(request, pk: int):
 @login_required
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
-    path = Path(job.file_path)
-    if not path.is_file() or Path(settings.MEDIA_ROOT).resolve() not in path.resolve().parents:
+    return FileResponse(export_file(job), as_attachment=True, filename=job.filename, content_type=XLSX)
+
+
+def export_file(job):
+    """The open file of a finished export, from the file storage (MEDIA_ROOT or the S3 bucket); 404 if it is gone.
+
+    Jobs written before exports moved into the file storage hold an absolute path under MEDIA_ROOT."""
+    name = job.file_path
+    if Path(name).is_absolute():
+        path = Path(name)
+        if not path.is_file() or Path(settings.MEDIA_ROOT).resolve() not in path.resolve().parents:
+            raise Http404
+        return path.open("rb")
+    if not name.startswith("exports/") or ".." in name or not default_storage.exists(name):
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+    return default_storage.open(name, "rb")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
 from wuxing.core.middleware import client_ip
+from wuxing.core.routers import reads_from_replica
 from wuxing.org.selectors import public_office
 
 from . import rules, selectors, services
@@ -110,6 +111,7 @@ def issue_status(request, office_code: str, code: str):
     )
 
 
+@reads_from_replica
 def board(request, office_code: str):
     office = public_office(office_code)
     return render(

@@ -16,6 +16,7 @@ from wuxing.campaigns.selectors import campaign_for, campaigns_open
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
+from wuxing.core.routers import reads_from_replica
 from wuxing.core.todos import todo_total, todos_for
 from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
@@ -254,6 +255,7 @@ def summary_params(user, params) -> dict:
 
 @login_required
 @permission_required("org.view_branch", raise_exception=True)
+@reads_from_replica
 def summary_view(request):
     """Offices (or districts, or cities) side by side: quotas, targets, progress, behind and overdue, 五个一,
     rating results; each row drills down one level, an office to its command screen."""

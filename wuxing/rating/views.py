@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
 from wuxing.core.pdf import pdf_response, render_pdf
+from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
 from wuxing.standards.selectors import indicator_texts
@@ -503,6 +504,7 @@ def _ensure_above_office(user):
 
 @login_required
 @permission_required("rating.name_rating", raise_exception=True)
+@reads_from_replica
 def district_summary(request):
     """Per office: branches per level against the quotas and last year (a district or city user's view);
     `?district=` narrows a city user's view to one district (the drill-down from the city summary)."""
@@ -534,6 +536,7 @@ def district_summary(request):
 
 @login_required
 @permission_required("rating.name_rating", raise_exception=True)
+@reads_from_replica
 def city_summary(request):
     """Per district: branches per level against the quotas and last year, each opening its district summary."""
     _ensure_above_office(request.user)
