@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 # Apps whose rows change under the reader's feet on every request or job; read from the primary always.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "knox", "django_tasks_db"})
+PRIMARY_ONLY_APPS = frozenset({"sessions", "knox", "django_tasks_database"})
 
 _replica_reads: ContextVar[bool] = ContextVar("wuxing_replica_reads", default=False)
 
