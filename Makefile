@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export WUXING_DEMO ?= 1
 
-.PHONY: run test lint test-browser install migrate demo static messages benchmark clean backup restore loadtest audit-deps
+.PHONY: run test lint test-browser install migrate demo static messages benchmark clean backup restore loadtest audit-deps cluster
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -52,6 +52,11 @@ run: demo static
 	@PY=$(PY) scripts/run-worker.sh -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn wuxing.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Two app servers (ports 8001 and 8002) and a task worker on one PostgreSQL and one Redis, as behind a load balancer
+# (scripts/cluster.sh, docs/deploy.md): DATABASE_URL=postgres://… REDIS_URL=redis://… make cluster
+cluster: migrate static
+	PY=$(PY) CLUSTER_MIGRATE=0 scripts/cluster.sh
 
 # Style and the layer contracts of docs/architecture.md (import-linter, configured in pyproject.toml).
 lint: install

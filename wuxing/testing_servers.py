@@ -6,6 +6,7 @@ the ones the environment names (REDIS_URL, DATABASE_URL) or the local defaults. 
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -195,3 +196,44 @@ def cloned_database(connection):
             f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
             f'DROP DATABASE IF EXISTS "{name}"',
         )
+
+
+class RoundRobinClient:
+    """One browser (one cookie jar) talking to several app servers in turn, as a load balancer without stickiness
+    would send it: each request goes to the next server, or to `via=` the one named. `served` lists the server of
+    each request. Forms are posted with the CSRF token of the cookie, as the pages' own forms do."""
+
+    CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def __init__(self, base_urls: list[str]):
+        import requests
+
+        self.base_urls = [u.rstrip("/") for u in base_urls]
+        self.session = requests.Session()
+        self.served: list[str] = []
+        self._next = 0
+
+    def _base(self, via: int | None) -> str:
+        if via is None:
+            via, self._next = self._next, (self._next + 1) % len(self.base_urls)
+        self.served.append(self.base_urls[via])
+        return self.base_urls[via]
+
+    def get(self, path: str, *, via: int | None = None, **kwargs):
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 60)
+        return self.session.get(self._base(via) + path, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, *, via: int | None = None, **kwargs):
+        base = self._base(via)
+        data = {**(data or {}), "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 60)
+        # The CSRF check compares the origin of a POST with the host it reached.
+        headers = {"Referer": base + path, "Origin": base, **kwargs.pop("headers", {})}
+        return self.session.post(base + path, data=data, headers=headers, **kwargs)
+
+    def sign_in(self, login_path: str, username: str, password: str, *, via: int | None = None):
+        """Open the sign-in page (for the CSRF cookie) on one server and post the form to the next (or `via`)."""
+        self.get(login_path, via=via)
+        return self.post(login_path, {"username": username, "password": password}, via=via)

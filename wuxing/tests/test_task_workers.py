@@ -72,6 +72,7 @@ def test_the_worker_claims_a_job_with_select_for_update_skip_locked(settings):
     assert any(q["sql"].rstrip().endswith("FOR UPDATE SKIP LOCKED") for q in queries.captured_queries)
 
 
+@pytest.mark.django_db  # the session creates the test database the scratch database is copied from
 def test_two_workers_run_each_job_exactly_once(scratch_database):
     url = scratch_database
     pg_query(url, f"CREATE TABLE {PROBE_TABLE} (job integer PRIMARY KEY, pid integer NOT NULL, ran_at timestamptz)")
