@@ -237,3 +237,13 @@ class RoundRobinClient:
         """Open the sign-in page (for the CSRF cookie) on one server and post the form to the next (or `via`)."""
         self.get(login_path, via=via)
         return self.post(login_path, {"username": username, "password": password}, via=via)
+
+
+def redis_forget(prefix: str, url: str | None = None) -> None:
+    """Delete the keys a test's servers wrote under their cache prefix (sessions, sign-in counts)."""
+    import redis
+
+    client = redis.Redis.from_url(url or redis_url())
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)

@@ -27,6 +27,7 @@ from wuxing.testing_servers import (
     free_port,
     moto_server,
     moto_server_command,
+    redis_forget,
     redis_reachable,
     redis_url,
     s3_client,
@@ -144,6 +145,7 @@ def cluster(scratch_database, store):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, 15)  # the servers and the worker the script started (its own process group)
         log.close()
+        redis_forget(env["WUXING_CACHE_PREFIX"])
 
 
 def test_a_session_started_on_one_server_is_known_to_the_other(cluster):
@@ -223,7 +225,4 @@ def test_failed_sign_ins_are_counted_across_both_servers(cluster):
     assert refused.status_code == 200, "the right password is refused once the address has failed too often"
     assert client.get(names["item"], via=0).headers["Location"].startswith(names["login"])
     # The limit is kept in the shared cache for its window (10 minutes): clear it for whatever runs next.
-    import redis
-
-    shared = redis.Redis.from_url(redis_url())
-    shared.delete(*shared.keys(f"{names['cache_prefix']}:*") or ["-"])
+    redis_forget(names["cache_prefix"])
