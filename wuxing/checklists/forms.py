@@ -119,7 +119,9 @@ class PolicyForm(forms.Form):
 
     @classmethod
     def for_tolerance(cls, tolerance):
-        return cls(initial={"behind_tolerance": (Decimal(str(tolerance)) * 100).normalize()})
+        percent = (Decimal(str(tolerance)) * 100).normalize()
+        # normalize() writes 10 as 1E+1, which a number input shows as such: whole numbers as whole numbers.
+        return cls(initial={"behind_tolerance": percent.quantize(1) if percent == percent.to_integral() else percent})
 
     def clean_behind_tolerance(self):
         return self.cleaned_data["behind_tolerance"] / 100

@@ -404,3 +404,36 @@ def group_rows(rows: Sequence, urgent_label: str, open_all_up_to: int = OPEN_ALL
         for group in groups:
             group.is_open = True
     return groups
+
+
+@dataclass
+class BranchFlags:
+    """The behind and overdue items of one branch, a folded section of the dashboard."""
+
+    branch: object
+    rows: list = field(default_factory=list)
+    is_open: bool = False
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.status.state == "overdue")
+
+    @property
+    def behind(self) -> int:
+        return sum(1 for row in self.rows if row.status.state == "behind")
+
+
+def group_flagged_by_branch(flagged: Sequence, open_all_up_to: int = OPEN_ALL_UP_TO) -> list[BranchFlags]:
+    """The dashboard's behind and overdue items as a phone reads them: one section per branch with its counts, the
+    branch with the most overdue (then most flagged) items first and open, the others folded; a short list opens
+    every section. `flagged` is (branch, row) pairs in the order each branch's rows should keep."""
+    groups: dict = {}
+    for branch, row in flagged:
+        group = groups.get(branch.pk)
+        if group is None:
+            group = groups[branch.pk] = BranchFlags(branch)
+        group.rows.append(row)
+    ordered = sorted(groups.values(), key=lambda g: (-g.overdue, -len(g.rows)))
+    for number, group in enumerate(ordered):
+        group.is_open = number == 0 or len(flagged) <= open_all_up_to
+    return ordered

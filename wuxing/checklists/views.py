@@ -36,7 +36,7 @@ from .exports import checklist_export, flagged_export, history_export, progress_
 from .filtersets import ChecklistFilterSet, ProgressFilterSet
 from .forms import CheckInForm, ImportForm, ItemForm, PeriodForm, PolicyForm
 from .models import CheckIn, ChecklistItem
-from .rules import group_rows, office_progress
+from .rules import group_flagged_by_branch, group_rows, office_progress
 
 
 def _branch_campaign(request, branch):
@@ -568,7 +568,8 @@ def dashboard(request):
         context.update(
             {
                 "rows": rows,
-                "flagged": flagged[:50],
+                "flagged": flagged,
+                "flagged_groups": group_flagged_by_branch(flagged),
                 "flagged_count": len(flagged),
                 "office_overall": office_progress(overall),
                 "totals": {

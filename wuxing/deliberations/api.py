@@ -1,5 +1,6 @@
-"""This app's part of /api/v1/: deliberations with their steps (+ implementation / close), and the steps'
-attachments.
+"""This app's part of /api/v1/: deliberations with their steps (+ implementation / close), the steps' attachments,
+and `deliberation-steps`: the last recorded step corrected (PUT/PATCH), deleted with a reason (DELETE) and the
+deletion undone within the undo window (`restore`), through the same services as the pages.
 
 Attachments are uploaded as multipart with a step, through the same service as the page
 (`wuxing.core.uploads.store_evidence`), and downloaded, with the caller's token, from an API route that checks scope
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -247,6 +249,84 @@ class StepAttachmentDownloadView(APIView):
         return evidence_response(attachment, thumbnail=request.query_params.get("thumb") == "1")
 
 
+class StepChangeSerializer(serializers.Serializer):
+    """A correction of the last recorded step: its kind and attachments stay; the checks of recording it run again."""
+
+    held_on = serializers.DateField()
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    chair = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    meeting_form = serializers.ChoiceField(choices=MeetingForm.choices, required=False, allow_blank=True, default="")
+    should_attend = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    should_attend_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    attended = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    households_represented = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    yes = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    no = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    abstain = serializers.IntegerField(min_value=0, max_value=100000, required=False, allow_null=True)
+    minutes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+STEP_CHANGE_FIELDS = list(StepChangeSerializer().fields)
+
+
+class StepDeleteSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the step is deleted (kept in the audit log).")
+
+
+def _may_record(user):
+    if not user.has_perm("deliberations.record_deliberation"):
+        raise PermissionDenied(_("Only the branch records its deliberations."))
+
+
+class StepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The recorded steps, in scope. Only the last step of an open deliberation is corrected (PUT: every field as
+    on the page's form; PATCH: the fields sent) or deleted (with a `reason`), and `restore` undoes a deletion for a
+    few seconds, as on the pages; a refused change is a 400 with the page's Chinese message and writes nothing."""
+
+    serializer_class = StepSerializer
+    permission_classes = [ModelViewPermission]
+    queryset = DeliberationStep.objects.none()  # for the schema; get_queryset scopes the real one
+
+    def get_queryset(self):
+        return selectors.step_list(user=self.request.user)
+
+    def _change(self, request, *, partial: bool):
+        step = self.get_object()
+        _may_record(request.user)
+        body = StepChangeSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        values = {name: getattr(step, name) for name in STEP_CHANGE_FIELDS} if partial else {}
+        values.update(body.validated_data)
+        services.step_update(actor=request.user, step=step, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=step.pk)).data)
+
+    @extend_schema(request=StepChangeSerializer, responses=StepSerializer)
+    def update(self, request, *args, **kwargs):
+        return self._change(request, partial=False)
+
+    @extend_schema(request=StepChangeSerializer, responses=StepSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self._change(request, partial=True)
+
+    @extend_schema(request=StepDeleteSerializer, responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        step = self.get_object()
+        _may_record(request.user)
+        body = StepDeleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.step_delete(actor=request.user, step=step, reason=body.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=StepSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        if not str(pk).isdigit() or len(str(pk)) > 18:
+            raise NotFound
+        _may_record(request.user)
+        step = services.step_restore(actor=request.user, pk=int(pk))
+        return Response(self.get_serializer(self.get_queryset().get(pk=step.pk)).data)
+
+
 urlpatterns = [
     path(
         "deliberation-attachments/<int:pk>/",
@@ -259,3 +339,4 @@ urlpatterns = [
 def register(router):
     """Register this app's viewsets on the shared API router."""
     router.register("deliberations", DeliberationViewSet, basename="deliberation")
+    router.register("deliberation-steps", StepViewSet, basename="deliberation-step")

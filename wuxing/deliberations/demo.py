@@ -11,6 +11,7 @@ attendance, the votes and the days between steps come from one seeded random.Ran
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
@@ -20,7 +21,7 @@ from wuxing.targets.selectors import target_summaries
 
 from . import rules, services
 from .choices import MatterKind, MeetingForm, Step
-from .models import DeliberationStep
+from .models import Deliberation, DeliberationStep
 
 # Branches (code suffix) whose secretary chairs the committee (一肩挑) and merged the proposal with the two
 # committees' consultation, by campaign year.
@@ -218,6 +219,15 @@ def _date_the_steps(office):
         step.recorded_at = min(moment, now)
         step.recorded_by = accounts.get(step.deliberation.branch.secretary_id)
     DeliberationStep.objects.bulk_update(steps, ["recorded_at", "recorded_by"], batch_size=500)
+    # A closed deliberation was closed when its last step was recorded.
+    closed = list(
+        Deliberation.objects.filter(branch__office=office, closed_at__isnull=False).annotate(
+            last=Max("steps__recorded_at")
+        )
+    )
+    for deliberation in closed:
+        deliberation.closed_at = deliberation.last or deliberation.closed_at
+    Deliberation.objects.bulk_update(closed, ["closed_at"])
 
 
 STEPS = [("四议两公开与一征三议两公开", load)]

@@ -1,6 +1,8 @@
 """Reads of deliberations, their steps and attachments, scoped to the user; the public notices of an office; and
 what the apps built on deliberations need of them."""
 
+from datetime import date
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -33,6 +35,16 @@ def deliberation_get(*, user, pk: int) -> Deliberation:
     if deliberation is None:
         raise Http404
     return deliberation
+
+
+def step_list(*, user):
+    """The recorded steps the user may see (the API's `deliberation-steps`)."""
+    return (
+        DeliberationStep.objects.restrict(user, "view")
+        .select_related("deliberation__branch", "deliberation__campaign")
+        .prefetch_related("attachments")
+        .order_by("deliberation_id", "position")
+    )
 
 
 def step_get(*, user, pk: int) -> DeliberationStep:
@@ -189,3 +201,11 @@ def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
         }
         for d in qs.only("id", "subject", "procedure", "status", "created_at")
     ]
+
+
+def resolution_days(*, campaign) -> dict[int, date]:
+    """Target id → the day its deliberation published the resolution, for the campaign's target deliberations."""
+    rows = DeliberationStep.objects.filter(
+        deliberation__campaign=campaign, deliberation__target__isnull=False, step=Step.RESOLUTION_PUBLISHED
+    ).values_list("deliberation__target_id", "held_on")
+    return dict(rows)

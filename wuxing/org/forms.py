@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
@@ -121,7 +122,7 @@ class _UnitChoice(forms.ModelChoiceField):
 
 class OrgUnitForm(forms.Form):
     parent = _UnitChoice(label=_("Parent unit"), queryset=OrgUnit.objects.none())
-    level = forms.ChoiceField(label=_("Level"), choices=UnitLevel.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("org unit", "Level"), choices=UnitLevel.choices)
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.querysets import prefix_q
 from wuxing.core.roles import Role
@@ -19,7 +20,7 @@ class OrgUnit(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    level = models.CharField(pgettext_lazy("org unit", "level"), max_length=16, choices=UnitLevel.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -366,7 +367,7 @@ class OrgImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", pgettext_lazy("import status", "Applied")
 
     file = models.FileField(_("file"), upload_to=_import_upload_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -228,7 +229,7 @@ class SurveyResponse(models.Model):
     code = models.OneToOneField(SurveyCode, verbose_name=_("code"), on_delete=models.PROTECT, related_name="response")
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
     answers = models.JSONField(_("answers"), default=dict)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("survey response", "comment"), blank=True)
     address_hash = models.CharField(_("sender"), max_length=64, db_index=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"))
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)

@@ -202,7 +202,10 @@ def load(*, office, say):
             services.pledge_confirm(actor=leader_user or DEMO, pledge=pledge, side="leader")
         # The services stamp the moment of loading: the letter carries the days it was really signed.
         secretary_day, leader_day = _signing_days(pledges)
-        stamps = {"secretary_confirmed_at": _at(secretary_day, 9, 30 + pledges % 20)}
+        stamps = {
+            "created_at": _at(secretary_day, 9, 0 + pledges % 20),
+            "secretary_confirmed_at": _at(secretary_day, 9, 30 + pledges % 20),
+        }
         if suffix != AWAITING_LEADER_2026:
             stamps["leader_confirmed_at"] = _at(leader_day, 15, 10 + pledges % 30)
         Pledge.objects.filter(pk=pledge.pk).update(**stamps)

@@ -8,10 +8,13 @@ named system actor `system:demo`, so the audit log tells demo data from real wor
 from django.conf import settings
 from django.db import transaction
 
+from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.audit import audit_record
+from wuxing.deliberations.selectors import resolution_days
 from wuxing.org.demo import DEMO_ACCOUNTS, OFFICE_CODE, create_demo_accounts
 from wuxing.org.models import Assignment, OrgUnit, User
+from wuxing.targets.demo import date_the_2026_targets
 
 from .registry import contributions, domain_apps, project_apps
 
@@ -25,7 +28,17 @@ def demo_steps(*, extensions: bool = True) -> list[tuple[str, object]]:
             continue
         if extensions or config.label not in domain:
             steps.extend(module.STEPS)
+    if extensions:
+        steps.append(("目标申领与审核的日期", _date_the_2026_targets))
     return steps
+
+
+def _date_the_2026_targets(*, office, say):
+    """The 2026 targets applied for after their deliberations published the resolutions, agreed and confirmed
+    before the letters were signed (the services stamp the moment of loading)."""
+    campaign = Campaign.objects.get(office=office, year=2026)
+    dated = date_the_2026_targets(office=office, resolutions=resolution_days(campaign=campaign))
+    say(f"      2026年度：{dated} 个目标的申领、审核与确认按实际日期记录")
 
 
 def load_demo(*, stdout=None, extensions: bool = True) -> bool:

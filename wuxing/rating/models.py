@@ -4,6 +4,7 @@ the evidence linked, veto events (R3), public objections and the district's depa
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -170,7 +171,7 @@ class ReviewStep(models.Model):
     """A step taken on a star: who, when, what was decided and why (the record of R14)."""
 
     rating_star = models.ForeignKey(RatingStar, verbose_name=_("star"), on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    step = models.CharField(pgettext_lazy("rating review", "step"), max_length=16, choices=Step.choices)
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     from_state = models.CharField(_("from"), max_length=16, choices=StarState.choices)
@@ -391,7 +392,7 @@ class WithdrawalRecord(models.Model):
     withdrawal = models.ForeignKey(
         Withdrawal, verbose_name=_("withdrawal"), on_delete=models.CASCADE, related_name="steps"
     )
-    step = models.CharField(_("step"), max_length=16, choices=WithdrawalStep.choices)
+    step = models.CharField(pgettext_lazy("rating review", "step"), max_length=16, choices=WithdrawalStep.choices)
     decision = models.CharField(_("decision"), max_length=8, choices=WithdrawalDecision.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     from_state = models.CharField(_("from"), max_length=16, choices=WithdrawalState.choices, blank=True)

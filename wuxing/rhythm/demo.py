@@ -17,7 +17,7 @@ from wuxing.org.models import Branch, Department, User
 
 from . import rules, services
 from .choices import EventKind
-from .models import CalendarEvent
+from .models import CalendarEvent, HelpRequest
 
 PROGRESS = [
     "入户走访群众，收集意见建议。",
@@ -82,11 +82,19 @@ def load(*, office, say):
     reports = services.reports_load_history(actor=DEMO, campaign=campaign, rows=rows)
     say(f"      日报告 {reports} 份（截至 {last:%m-%d}，当日 3 个支部未报）")
 
-    for code, text, answered in HELP:
+    for number, (code, text, answered) in enumerate(HELP):
         branch = Branch.objects.get(code=branch_code(code))
         row = services.help_ask(actor=DEMO, branch=branch, text=text)
         if answered:
             services.help_answer(actor=DEMO, help_request=row, answer="已安排专人对接，本周内上门指导。")
+        # The services stamp the moment of loading: an answered request was asked a week or two ago and answered
+        # the next working day, an open one in the last few days.
+        asked_on = rules.last_working_day(last - datetime.timedelta(days=(8 + 3 * number) if answered else 1 + number))
+        asked = _submitted_at(asked_on, rng, late=False)
+        stamps = {"created_at": asked}
+        if answered:
+            stamps["answered_at"] = min(asked + datetime.timedelta(days=1, hours=1), timezone.now())
+        HelpRequest.objects.filter(pk=row.pk).update(**stamps)
 
     services.calendar_generate(actor=DEMO, campaign=campaign)
     departments = list(Department.objects.filter(office=office).order_by("code"))

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -250,13 +251,13 @@ class HelpRequest(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("asked by"),
+        verbose_name=pgettext_lazy("help request", "asked by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("asked at"))
+    created_at = models.DateTimeField(pgettext_lazy("help request", "asked at"))
 
     objects = RestrictedManager()
 

@@ -1,6 +1,7 @@
 """Excel exports of the demonstration sites' lists: the same campaign, scope and filters as the page they come from."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
@@ -96,7 +97,7 @@ def site_projects_export(user, params) -> ExportSpec:
 def project_records_export(user, params) -> ExportSpec:
     """The project's structured records, one row each (agreements, members' services, sessions, …)."""
     project = selectors.project_get(user=user, pk=int(params.get("pk", 0)))
-    headers, rows = [_("Record"), _("Date"), _("Name"), _("Details"), _("Figure")], []
+    headers, rows = [pgettext("showcase record kind", "Record"), _("Date"), _("Name"), _("Details"), _("Figure")], []
     for a in project.agreements.all():
         rows.append((_("Co-building agreement"), a.signed_on, a.partner, a.content, str(a.term_end or "")))
     for m in project.members.all():

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -213,7 +214,7 @@ class TeaSession(models.Model):
     held_on = models.DateField(_("date"))
     issues = models.TextField(_("issues raised by residents"))
     issue_count = models.PositiveSmallIntegerField(_("number of issues"), default=1)
-    answers = models.TextField(_("answers"), blank=True)
+    answers = models.TextField(pgettext_lazy("resident issues", "answers"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
 
     class Meta:

@@ -9,6 +9,8 @@ import datetime
 import random
 import secrets
 
+from django.utils import timezone
+
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.roles import Role
@@ -17,7 +19,7 @@ from wuxing.org.models import Branch, Person, User
 from wuxing.org.services import role_assign, user_create
 
 from . import services
-from .models import ActivityTag, Criterion, ScoreCard
+from .models import ActivityTag, Criterion, Finding, Inspection, Rectification, RectificationEvent, ScoreCard
 
 SHEET_V1 = [
     ("班子建设：分工明确、“三会一课”规范", 20, "查看会议记录、现场询问两委成员"),
@@ -261,11 +263,47 @@ def _inspections(campaign, office, today, rng, say):
             decision="interview",
             decided_on=min(today, held.finding.found_on + datetime.timedelta(days=10)),
         )
+    _date_the_rectifications(rectifications, today)
     escalated = services.rectifications_escalate(actor=DEMO, today=today)
     say(
         f"      督导检查 12 次，问题 {len(rectifications)} 个，整改覆盖全部状态（{len(escalated)} 个超期已提醒领导，"
         f"1 个两次退回，1 条问责记录）"
     )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    return min(moment, timezone.now())
+
+
+def _date_the_rectifications(rectifications, today):
+    """The services stamp the moment of loading: the inspection and its findings are recorded on the day they were
+    held, the rectification opened the next day and each step of it taken between then and its due date (or
+    yesterday), the verification closing it."""
+    inspections, findings, rows, events = {}, [], [], []
+    fresh = Rectification.objects.filter(pk__in=[r.pk for r in rectifications]).select_related("finding__inspection")
+    for row in fresh:
+        finding = row.finding
+        start = finding.found_on
+        end = max(start + datetime.timedelta(days=2), min(today - datetime.timedelta(days=1), row.due_on))
+        steps = list(RectificationEvent.objects.filter(rectification=row).order_by("id"))
+        for number, event in enumerate(steps, start=1):
+            day = start + datetime.timedelta(days=max(1, (end - start).days * number // (len(steps) + 1)))
+            event.at = _at(day, 9 + number % 8, 10 * (number % 6))
+            events.append(event)
+        row.created_at = _at(start + datetime.timedelta(days=1), 9)
+        if row.closed_at is not None and steps:
+            row.closed_at = steps[-1].at
+        rows.append(row)
+        finding.recorded_at = _at(start, 17, 30)
+        findings.append(finding)
+        inspection = finding.inspection
+        inspection.created_at = _at(inspection.held_on, 17)
+        inspections[inspection.pk] = inspection
+    RectificationEvent.objects.bulk_update(events, ["at"])
+    Rectification.objects.bulk_update(rows, ["created_at", "closed_at"])
+    Finding.objects.bulk_update(findings, ["recorded_at"])
+    Inspection.objects.bulk_update(list(inspections.values()), ["created_at"])
 
 
 def _public_reports(office, say):

@@ -5,6 +5,7 @@ The public's contact (R16) is masked in every export unless the exporting user h
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
@@ -49,7 +50,7 @@ def observation_export(user, params) -> ExportSpec:
         filename="observations.xlsx",
         context=campaign_context(campaign),
         title=_("Monthly observations"),
-        headers=[_("Date"), _("Title"), _("Branches"), _("Observers"), _("Cards submitted")],
+        headers=[_("Date"), pgettext("supervision", "Title"), _("Branches"), _("Observers"), _("Cards submitted")],
         rows=((o.held_on, o.title, o.n_stops, o.n_observers, f"{o.n_submitted}/{o.n_cards}") for o in observations),
         total=len(observations),
     )
@@ -105,7 +106,7 @@ def inspections_export(user, params) -> ExportSpec:
         headers=[
             _("Date"),
             _("Mode"),
-            _("Title"),
+            pgettext("supervision", "Title"),
             _("Inspectors"),
             _("Branches visited"),
             _("Activities"),
@@ -144,7 +145,7 @@ def findings_export(user, params) -> ExportSpec:
             _("Severity"),
             _("Star"),
             _("Indicator"),
-            _("Description"),
+            pgettext("finding", "Description"),
             _("Responsible person"),
             _("Responsible department"),
         ],

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.campaigns.selectors import campaign_list
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
@@ -45,7 +46,7 @@ class ObservationFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns)
 
     search_fields = ("title",)
-    sort_fields = (("held_on", _("Date")), ("title", _("Title")))
+    sort_fields = (("held_on", _("Date")), ("title", pgettext_lazy("supervision", "Title")))
 
     class Meta:
         model = Observation
@@ -59,7 +60,7 @@ class EvaluationFilterSet(_OfficeChoices, ScopedFilterSet):
     tag = ModelChoiceFilter(label=_("Activity"), queryset=_tags, field_name="tags", empty_label=_("All activities"))
 
     search_fields = ("title",)
-    sort_fields = (("quarter", _("Quarter")), ("title", _("Title")))
+    sort_fields = (("quarter", _("Quarter")), ("title", pgettext_lazy("supervision", "Title")))
 
     class Meta:
         model = Evaluation
@@ -79,7 +80,7 @@ class InspectionFilterSet(_OfficeChoices, ScopedFilterSet):
     tag = ModelChoiceFilter(label=_("Activity"), queryset=_tags, field_name="tags", empty_label=_("All activities"))
 
     search_fields = ("title", "notes")
-    sort_fields = (("held_on", _("Date")), ("title", _("Title")))
+    sort_fields = (("held_on", _("Date")), ("title", pgettext_lazy("supervision", "Title")))
 
     class Meta:
         model = Inspection

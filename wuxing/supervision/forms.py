@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.forms import MultipleFileField, MultipleFileInput
 from wuxing.org.models import Branch, Department, Person, User
@@ -55,7 +56,7 @@ class SheetForm(forms.Form):
 
 
 class ObservationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("supervision", "Title"), max_length=100)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     route = forms.CharField(
         label=_("Route"),
@@ -136,7 +137,7 @@ class CardForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("supervision", "Title"), max_length=100)
     quarter = forms.TypedChoiceField(label=_("Quarter"), choices=[(q, q) for q in (1, 2, 3, 4)], coerce=int)
     w_observation = forms.DecimalField(
         label=_("Observation score"), min_value=0, max_value=100, decimal_places=2, initial=40
@@ -189,7 +190,7 @@ class TagForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("supervision", "Title"), max_length=100)
     mode = forms.ChoiceField(label=_("Mode"), choices=InspectionMode.choices)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     inspectors = forms.ModelMultipleChoiceField(
@@ -237,7 +238,9 @@ class FindingForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=None, required=False, empty_label=_("No indicator")
     )
-    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=pgettext_lazy("finding", "Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
     responsible_department = forms.ModelChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none(), required=False

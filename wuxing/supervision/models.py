@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -433,7 +434,7 @@ class Finding(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("finding", "description"))
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_department = models.ForeignKey(
         "org.Department",
@@ -557,7 +558,7 @@ class Rectification(models.Model):
         _("state"), max_length=12, choices=RectificationState.choices, default=RectificationState.OPEN
     )
     returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("rectification", "closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = RestrictedManager()
@@ -657,7 +658,7 @@ class Accountability(models.Model):
     person_name = models.CharField(_("person held accountable"), max_length=50)
     position = models.CharField(_("position"), max_length=100, blank=True)
     reason = models.TextField(_("what for"))
-    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    decision = models.CharField(pgettext_lazy("accountability", "decision"), max_length=16, choices=Decision.choices)
     decided_on = models.DateField(_("decided on"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,14 +8,19 @@ random.Random.
 """
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
-from wuxing.org.models import Branch
+from wuxing.org.demo import person_name
+from wuxing.org.models import Branch, User
 from wuxing.standards.models import Indicator, Star
 
 from . import services
+from .choices import RoundAction
+from .models import Target, TargetRound
 
 # 2025: the targets confirmed last year (quotas 4★4 3★6 2★4).
 TARGETS_2025 = {
@@ -162,6 +167,70 @@ def load(*, office, say):
     say(
         f"        已同意 {len(AGREED_2027)} 个，程序进行中 {len(DRAFT_2027) + len(SUBMITTED_2027) + 1} 个，退回 1 个；确认尚不满足：{len(problems)} 项"
     )
+
+
+# The 2026 targets were confirmed at the 党工委 meeting before the letters were signed (plans.demo.SIGNING_2026).
+CONFIRMED_2026 = date(2026, 3, 10)
+OFFICE_STAFF = "D01.2"  # the 创建办 cadre who reviews the applications (the demo-staff account)
+OFFICE_LEADER = "party_secretary"  # the 党工委书记 (the demo-leader account)
+
+
+def _working_day(day: date, after: int) -> date:
+    """The `after`-th working day (Monday–Friday) after `day`."""
+    while after > 0:
+        day += timedelta(days=1)
+        after -= day.weekday() < 5
+    return day
+
+
+def _person(office, name):
+    """(account or None, name) of the office's person called `name`."""
+    user = User.objects.filter(person__office=office, person__name=name).select_related("person").first()
+    return user, (user.display_name if user else name)
+
+
+def date_the_2026_targets(*, office, resolutions: dict[int, date]):
+    """Give the 2026 targets and their rounds the days they really happened and the people who did them.
+
+    The services stamp the moment of loading and the system: here each branch applies (its secretary) two working
+    days after its deliberation published the resolution (`resolutions`: target id → that day), the office's staff
+    agrees three working days later and the office leader confirms them all on CONFIRMED_2026, before the letters.
+    """
+    now = timezone.now()
+    staff = _person(office, person_name(OFFICE_STAFF))
+    leader = _person(office, person_name(OFFICE_LEADER))
+    targets = list(
+        Target.objects.filter(campaign__office=office, campaign__year=2026).select_related("branch__secretary")
+    )
+    secretaries = {u.person_id: u for u in User.objects.filter(person__in=[t.branch.secretary_id for t in targets])}
+    rounds, changed = [], []
+    for number, target in enumerate(targets):
+        resolved = resolutions.get(target.pk, CONFIRMED_2026 - timedelta(days=14))
+        submitted = _working_day(resolved, 2)
+        agreed = min(_working_day(submitted, 3), CONFIRMED_2026 - timedelta(days=1))
+        secretary = secretaries.get(target.branch.secretary_id)
+        who = {
+            RoundAction.SUBMIT: (secretary, secretary.display_name if secretary else target.branch.secretary.name),
+            RoundAction.AGREE: staff,
+            RoundAction.CONFIRM: leader,
+        }
+        when = {
+            RoundAction.SUBMIT: datetime.combine(submitted, time(9, 10 + number % 40)),
+            RoundAction.AGREE: datetime.combine(agreed, time(10, 5 + number % 50)),
+            RoundAction.CONFIRM: datetime.combine(CONFIRMED_2026, time(16, 30)),
+        }
+        moments = {action: min(timezone.make_aware(moment), now) for action, moment in when.items()}
+        target.submitted_at = moments[RoundAction.SUBMIT]
+        target.agreed_at = moments[RoundAction.AGREE] if target.agreed_at else None
+        target.confirmed_at = moments[RoundAction.CONFIRM] if target.confirmed_at else None
+        changed.append(target)
+        for one in TargetRound.objects.filter(target=target, action__in=list(when)):
+            one.at = moments[one.action]
+            one.actor, one.actor_name = who[one.action]
+            rounds.append(one)
+    Target.objects.bulk_update(changed, ["submitted_at", "agreed_at", "confirmed_at"])
+    TargetRound.objects.bulk_update(rounds, ["at", "actor", "actor_name"])
+    return len(changed)
 
 
 STEPS = [("党支部申领目标", load)]

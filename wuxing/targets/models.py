@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxing.core.models import EvidenceFileBase
 from wuxing.core.querysets import prefix_q
@@ -55,7 +56,7 @@ class BaselineEntry(models.Model):
     indicator = models.ForeignKey(
         "standards.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
     )
-    rating = models.CharField(_("rating"), max_length=8, choices=BaselineRating.choices)
+    rating = models.CharField(pgettext_lazy("baseline", "rating"), max_length=8, choices=BaselineRating.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

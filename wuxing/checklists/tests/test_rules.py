@@ -276,3 +276,23 @@ def test_a_short_list_opens_every_section_and_needs_no_urgent_section():
     groups = group_rows([_row(1, "done", 1, "支部过硬"), _row(2, "on_track", 2, "产业兴旺")], "滞后或逾期")
     assert [g.label for g in groups] == ["支部过硬", "产业兴旺"]
     assert all(g.is_open for g in groups)
+
+
+def test_the_dashboard_folds_the_flagged_items_by_branch_worst_first():
+    from types import SimpleNamespace as NS
+
+    from wuxing.checklists.rules import group_flagged_by_branch
+
+    a, b, c = NS(pk=1, name="甲"), NS(pk=2, name="乙"), NS(pk=3, name="丙")
+
+    def row(state):
+        return NS(status=NS(state=state))
+
+    flagged = [(a, row("behind")), (b, row("overdue")), (a, row("behind")), (c, row("behind"))]
+    flagged += [(a, row("behind"))] * 10 + [(b, row("overdue"))]
+    groups = group_flagged_by_branch(flagged)
+    assert [g.branch.name for g in groups] == ["乙", "甲", "丙"]  # the most overdue first, then the most flagged
+    assert [(g.overdue, g.behind) for g in groups] == [(2, 0), (0, 12), (0, 1)]
+    assert [g.is_open for g in groups] == [True, False, False]
+    # A short list opens every section.
+    assert all(g.is_open for g in group_flagged_by_branch(flagged[:4]))

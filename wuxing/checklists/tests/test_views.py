@@ -241,6 +241,9 @@ def test_dashboard_has_the_chart_data_and_flags(client, world, make_item):
     html = client.get(reverse("checklists:dashboard")).content.decode()
     assert 'id="dashboard-data"' in html and "echarts.min.js" in html and "dashboard.js" in html
     assert "逾期事项" in html and "已逾期" in html
+    # Folded by branch with its counts, the worst branch open (a phone does not scroll through every item).
+    branch = world.org.branches["a1"]
+    assert f'data-branch="{branch.code}" open' in html and "已逾期 1" in html and "打开该支部的打卡清单" in html
     assert "<script>" not in html  # CSP: data only through json_script
 
 
@@ -256,6 +259,9 @@ def test_dashboard_tolerance_form(client, world):
     assert 'name="behind_tolerance" value="25"' in html and "（%）" in html
     r = client.post(reverse("checklists:policy_update"), {"behind_tolerance": "150"}, follow=True)
     assert tolerance_for(world.org.office_a.pk) == 0.25
+    client.post(reverse("checklists:policy_update"), {"behind_tolerance": "10"})
+    html = client.get(reverse("checklists:dashboard")).content.decode()
+    assert 'name="behind_tolerance" value="10"' in html  # not "1E+1"
 
 
 def test_panels_on_the_branch_page_and_overview(client, world, make_item):

@@ -27,7 +27,8 @@ RULE_ID = re.compile(r"\bR\d{1,2}\b")
 ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){1,}\b")
 # Words that are not identifiers although they match (addresses, domains shown on purpose).
 ALLOWED = {"example.com"}
-ALLOWED_ENGLISH = {"Apache ECharts", "Noto Sans"}
+# "YAML Excel": two download buttons named by their file formats, side by side in the rendered text (innerText).
+ALLOWED_ENGLISH = {"Apache ECharts", "Noto Sans", "YAML Excel"}
 
 
 class _Text(HTMLParser):
@@ -59,17 +60,22 @@ class _Text(HTMLParser):
             self.text.append(data)
 
 
-def identifiers(html: str) -> set[str]:
-    parser = _Text()
-    parser.feed(html)
-    text = " ".join(parser.text)
+def identifiers_in_text(text: str) -> set[str]:
+    """The identifier-like words of visible text (the browser crawl applies this to each page's innerText)."""
     found = set(IDENTIFIER.findall(text)) | set(RULE_ID.findall(text))
     found |= {phrase for phrase in ENGLISH.findall(text) if phrase not in ALLOWED_ENGLISH}
     return {word for word in found if word not in ALLOWED}
 
 
+def identifiers(html: str) -> set[str]:
+    parser = _Text()
+    parser.feed(html)
+    return identifiers_in_text(" ".join(parser.text))
+
+
 def test_identifier_pattern():
     assert identifiers("<p>r_cv_satisfaction</p>") == {"r_cv_satisfaction"}
+    assert identifiers_in_text("满意度 r_cv_satisfaction 89%") == {"r_cv_satisfaction"}
     assert identifiers("<td>showcase.milestone_complete</td>") == {"showcase.milestone_complete"}
     assert identifiers('<a href="/x/r_cv/" title="a_b">党员大会</a><script>var a_b = 1;</script>') == set()
     assert identifiers("<p>2026.01 进度 89%</p>") == set()

@@ -1,10 +1,14 @@
 """The shared frame in Chromium, as each demo role: at 375 px no page of the menu (and the home page, progress
-table, dashboard, check-in list, branch page, lists) scrolls sideways; the sidebar folds and remembers it; a
-branch-side page's first load stays within the page-weight budget."""
+table, dashboard, check-in list, branch page, lists) scrolls sideways; at 1280 and 375 px none of them shows an
+identifier-like word (`snake_case`, `app.action`, a rule number, an English phrase) in the text the browser renders,
+fragments loaded by htmx included; the sidebar folds and remembers it; a branch-side page's first load stays within
+the page-weight budget."""
 
 import gzip
 
 import pytest
+
+from wuxing.portal.tests.test_demo_words import identifiers_in_text
 
 from .conftest import login, screenshot
 
@@ -31,16 +35,22 @@ def _overflow(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
+def _codes(page) -> set[str]:
+    """Identifier-like words in what the browser renders as text (innerText: no hidden element, no attribute)."""
+    return identifiers_in_text(page.evaluate("document.body.innerText"))
+
+
+@pytest.mark.parametrize("width", (1280, 375))
 @pytest.mark.parametrize("username", ROLES)
-def test_no_page_scrolls_sideways_on_a_phone(live_app, open_page, username):
-    page, watch = open_page(width=375, height=800)
+def test_no_page_scrolls_sideways_on_a_phone_or_shows_a_code(live_app, open_page, username, width):
+    page, watch = open_page(width=width, height=800)
     login(page, live_app, username)
-    screenshot(page, f"layout-{username}-start-375")
+    screenshot(page, f"layout-{username}-start-{width}")
     paths = list(dict.fromkeys([*_menu_links(page), *EXTRA_PAGES]))
     assert len(paths) > 2
     if username == "demo-secretary":  # the branch page links the check-in list
         assert any(p.startswith("/checklists/branches/") for p in paths)
-    seen, wide = 0, []
+    seen, wide, coded = 0, [], {}
     for path in paths:
         response = page.goto(f"{live_app}{path}")
         if response.status != 200:  # a page the role may not open (403) or that needs a campaign (404)
@@ -48,11 +58,14 @@ def test_no_page_scrolls_sideways_on_a_phone(live_app, open_page, username):
         page.wait_for_load_state("networkidle")
         seen += 1
         scroll, inner = _overflow(page)
-        if scroll > inner:
+        if width == 375 and scroll > inner:
             screenshot(page, f"layout-overflow-{username}-{path.strip('/').replace('/', '-') or 'home'}")
             wide.append((path, scroll))
+        if codes := _codes(page):
+            coded[path] = sorted(codes)
     assert seen >= 2  # the auditor opens the audit log and its home only
     assert wide == [], wide
+    assert coded == {}, coded
     assert [e for e in watch.errors if "Content Security Policy" in e or "Refused" in e] == []
     assert watch.foreign_requests() == []
 
@@ -116,3 +129,15 @@ def test_a_branch_side_first_load_stays_within_the_page_weight_budget(live_app, 
         total = sum(sizes.values())
         print(f"{url}: {total} bytes gzipped in {len(sizes)} responses")
         assert total <= BUDGET, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+
+
+def test_the_code_check_reads_what_the_browser_shows(live_app, open_page):
+    """The crawl's check sees text added after load (as htmx does) and ignores what is hidden."""
+    page, _ = open_page(width=375, height=800)
+    login(page, live_app, "demo-staff")
+    assert _codes(page) == set()
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend',"
+        " '<p>showcase.milestone_complete</p><p hidden>r_hidden_code</p><p title=\"a_b\">党员大会</p>')"
+    )
+    assert _codes(page) == {"showcase.milestone_complete"}
