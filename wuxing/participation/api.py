@@ -178,18 +178,20 @@ class TeaTopicViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def moderate(self, request, pk=None):
         """Approve a pending topic for the board, or reject it with a reason."""
+        topic = self.get_object()
         body = ModerateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        topic = services.topic_moderate(actor=request.user, topic=self.get_object(), **body.validated_data)
+        topic = services.topic_moderate(actor=request.user, topic=topic, **body.validated_data)
         return Response(self.get_serializer(topic).data)
 
     @extend_schema(request=TopicAnswerSerializer, responses=TeaTopicSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """The branch's answer, published on the board."""
+        topic = self.get_object()
         body = TopicAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        topic = services.topic_answer(actor=request.user, topic=self.get_object(), **body.validated_data)
+        topic = services.topic_answer(actor=request.user, topic=topic, **body.validated_data)
         return Response(self.get_serializer(topic).data)
 
     @extend_schema(request=ConvertSerializer, responses=TeaTopicSerializer)

@@ -600,7 +600,10 @@ def session_list(request):
     return render(
         request,
         "participation/session_list.html",
-        {"campaign": campaign, "page": paginate(request, rows.annotate(n_topics=Count("topics")))},
+        {
+            "campaign": campaign,
+            "page": paginate(request, rows.annotate(n_topics=Count("topics")).order_by("-held_on", "-id")),
+        },
     )
 
 
