@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.selectors import campaign_for
 
-from . import rules, selectors
-from .filtersets import IssueFilterSet
-from .models import Issue
+from . import rules, selectors, services
+from .filtersets import IssueFilterSet, TopicFilterSet
+from .models import Issue, IssueCategory, TeaSession, TeaTopic
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
@@ -109,5 +109,149 @@ class WorkOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FigureSerializer(rows, many=True).data)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆: the topics (moderate, answer, turn into work through the same services as the pages) and the sessions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class TeaTopicSerializer(serializers.ModelSerializer):
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    work_order = serializers.IntegerField(source="issue_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TeaTopic
+        fields = [
+            "id",
+            "campaign",
+            "branch",
+            "branch_name",
+            "title",
+            "text",
+            "submitted_at",
+            "status",
+            "moderation_reason",
+            "moderated_at",
+            "answer",
+            "answered_at",
+            "outcome",
+            "work_order",
+            "checklist_item",
+            "finding",
+            "converted_at",
+        ]
+
+
+class ModerateSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[rules.APPROVE, rules.REJECT])
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TopicAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=rules.TOPIC_TEXT_MAX)
+
+
+class ConvertSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=list(rules.OUTCOMES))
+    category = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="Work order: an issue category of the office."
+    )
+    star = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="Check-in item: a star of the branch's star set."
+    )
+    finding_category = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+    severity = serializers.CharField(required=False, allow_blank=True, default="", max_length=8)
+
+
+class TeaTopicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Tea-house topics of the branches' boards in the user's scope (never the resident's phone); filter by
+    `campaign`, `status`, `branch`, `answered` (yes/no) and `outcome`."""
+
+    serializer_class = TeaTopicSerializer
+    permission_classes = [ModelViewPermission]
+    queryset = TeaTopic.objects.none()
+    filterset_class = TopicFilterSet
+
+    def get_queryset(self):
+        return selectors.topic_list(user=self.request.user).select_related("campaign", "office")
+
+    @extend_schema(request=ModerateSerializer, responses=TeaTopicSerializer)
+    @action(detail=True, methods=["post"])
+    def moderate(self, request, pk=None):
+        """Approve a pending topic for the board, or reject it with a reason."""
+        topic = self.get_object()
+        body = ModerateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        topic = services.topic_moderate(actor=request.user, topic=topic, **body.validated_data)
+        return Response(self.get_serializer(topic).data)
+
+    @extend_schema(request=TopicAnswerSerializer, responses=TeaTopicSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """The branch's answer, published on the board."""
+        topic = self.get_object()
+        body = TopicAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        topic = services.topic_answer(actor=request.user, topic=topic, **body.validated_data)
+        return Response(self.get_serializer(topic).data)
+
+    @extend_schema(request=ConvertSerializer, responses=TeaTopicSerializer)
+    @action(detail=True, methods=["post"])
+    def convert(self, request, pk=None):
+        """Turn the topic into a work order (`category`), a check-in item (`star`) or a supervision finding
+        (`finding_category`, `severity`)."""
+        topic = self.get_object()
+        body = ConvertSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        category = star = None
+        if data.get("category"):
+            category = IssueCategory.objects.filter(office_id=topic.office_id, pk=data["category"]).first()
+        if data.get("star"):
+            star = services.topic_stars(topic).filter(pk=data["star"]).first()
+        topic = services.topic_convert(
+            actor=request.user,
+            topic=topic,
+            outcome=data["outcome"],
+            category=category,
+            star=star,
+            finding_category=data["finding_category"],
+            severity=data["severity"],
+        )
+        return Response(self.get_serializer(topic).data)
+
+
+class TeaSessionSerializer(serializers.ModelSerializer):
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    topics = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = TeaSession
+        fields = [
+            "id",
+            "campaign",
+            "branch",
+            "branch_name",
+            "held_on",
+            "place",
+            "topics",
+            "other_topics",
+            "attendees",
+            "outcomes",
+        ]
+
+
+class TeaSessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sessions of the branches' physical tea houses in the user's scope."""
+
+    serializer_class = TeaSessionSerializer
+    permission_classes = [ModelViewPermission]
+    queryset = TeaSession.objects.none()
+
+    def get_queryset(self):
+        return selectors.session_list(user=self.request.user).prefetch_related("topics").order_by("-held_on", "-id")
+
+
 def register(router):
     router.register("work-orders", WorkOrderViewSet, basename="work-order")
+    router.register("tea-topics", TeaTopicViewSet, basename="tea-topic")
+    router.register("tea-sessions", TeaSessionViewSet, basename="tea-session")

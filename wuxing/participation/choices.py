@@ -54,3 +54,19 @@ class Stance(models.TextChoices):
     SUPPORT = "support", _("I agree")
     OBJECT = "object", _("I disagree")
     SUGGEST = "suggest", _("I have a suggestion")
+
+
+class TopicStatus(models.TextChoices):
+    """民情茶馆: a resident's topic shows on the branch's board only once the office or the branch approves it."""
+
+    PENDING = "pending", _("Awaiting moderation")
+    PUBLISHED = "published", _("On the board")
+    REJECTED = "rejected", _("Not published")
+
+
+class TopicOutcome(models.TextChoices):
+    """What a cadre turned a topic into, with one action."""
+
+    WORK_ORDER = "work_order", _("Work order")
+    CHECKLIST_ITEM = "checklist_item", _("Check-in item")
+    FINDING = "finding", _("Supervision finding")

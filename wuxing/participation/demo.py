@@ -8,6 +8,7 @@ Written in bulk (rows with their history), so the demo stays quick; every row is
 import datetime
 import random
 
+from django.db import models
 from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
@@ -17,7 +18,7 @@ from wuxing.core.uploads import as_upload, sample_jpeg, store_evidence
 from wuxing.org.models import Branch, Department
 
 from . import rules, services
-from .models import Issue, IssueEvent, IssuePhoto, Opinion, SurveyCode, SurveyResponse
+from .models import Issue, IssueEvent, IssuePhoto, Opinion, SurveyCode, SurveyResponse, TeaTopic
 
 N_ISSUES = 300
 TEXTS = {
@@ -303,4 +304,81 @@ def load_solicitations(*, office, say):
     say(f"      征求意见：{made} 项")
 
 
-STEPS = [("群众随手拍", load), ("满意度测评", load_survey), ("征求意见", load_solicitations)]
+TEA_TOPICS = [
+    ("能否在村委会旁增设快递代收点", "现在取快递要跑到镇上，老人很不方便，建议在村委会旁设一个代收点。"),
+    ("广场舞音响太吵", "晚上九点以后广场舞音响还很大，影响学生学习和老人休息，希望协调一下时间和音量。"),
+    ("老年食堂能否增加送餐服务", "行动不便的老人去不了食堂，能否组织志愿者送餐上门？"),
+    ("小区停车位不够", "晚上车辆乱停，消防通道经常被堵，希望规划停车位。"),
+    ("希望开设暑期托管班", "暑假孩子没人看管，希望支部联系学校或志愿者开设托管班。"),
+    ("村里路灯间距太大", "主干道路灯间距太大，中间一段很黑，建议加装几盏。"),
+]
+TEA_ANSWERS = [
+    "支部已与快递公司对接，代收点下月在村委会一楼开放，由公益岗人员值守。",
+    "已召集广场舞队负责人协商：每晚九点前结束，音量控制在规定范围内，网格员每周巡查。",
+    "已组建8人送餐志愿队，每天中午为行动不便的老人送餐上门，需要的家庭可到村委会登记。",
+]
+TEA_PLACES = ["村委会议事厅", "党群服务中心", "文化广场凉亭"]
+TEA_OUTCOMES = [
+    "现场答复群众关心的问题3个，需协调解决的问题已明确责任人和完成时限。",
+    "议定由两委牵头、网格员配合落实，一个月内向群众反馈办理结果。",
+]
+
+
+def load_tea(*, office, say):
+    """民情茶馆 on every branch's board, through the same services as the pages: a few topics approved and answered,
+    one turned into a work order, one awaiting moderation; and two sessions of each branch's physical tea house."""
+    campaign = Campaign.objects.filter(office=office, year=2026).first()
+    if campaign is None or not campaign.is_open:
+        return
+    today = timezone.localdate()
+    categories = {c.code: c for c in services.ensure_categories(office)}
+    branches = list(Branch.objects.filter(office=office, retired_at__isnull=True).order_by("sort_order", "code"))
+    topics = sessions = 0
+    for i, branch in enumerate(branches):
+        made = []
+        for n in range(3):
+            title, text = TEA_TOPICS[(i + n) % len(TEA_TOPICS)]
+            topic = services.topic_submit(
+                office=office, branch=branch, title=title, text=text, address=f"demo-{i}-{n}", phone=""
+            )
+            days_ago = 40 - 12 * n + i % 5
+            raised = _at(today - datetime.timedelta(days=days_ago), 10 + n)
+            TeaTopic.objects.filter(pk=topic.pk).update(submitted_at=raised)
+            made.append(topic)
+            topics += 1
+            if n == 2 and i % 3 == 0:
+                continue  # awaiting moderation: the office's and the branch's to-do
+            services.topic_moderate(actor=DEMO, topic=topic, decision="approve")
+            if n == 0 or (n == 2 and i % 3 == 1):
+                services.topic_answer(actor=DEMO, topic=topic, answer=TEA_ANSWERS[(i + n) % len(TEA_ANSWERS)])
+            elif n == 1 and i % 4 == 0:
+                services.topic_convert(
+                    actor=DEMO, topic=topic, outcome="work_order", category=categories.get("services")
+                )
+            TeaTopic.objects.filter(pk=topic.pk).update(
+                moderated_at=raised + datetime.timedelta(hours=20),
+                answered_at=models.Case(models.When(answer="", then=None), default=raised + datetime.timedelta(days=3)),
+            )
+        answered = list(TeaTopic.objects.filter(pk__in=[t.pk for t in made], status="published").order_by("pk"))
+        for k in range(2):
+            services.session_save(
+                actor=DEMO,
+                branch=branch,
+                campaign=campaign,
+                held_on=today - datetime.timedelta(days=30 - 21 * k + i % 4),
+                place=TEA_PLACES[(i + k) % len(TEA_PLACES)],
+                topics=answered[k : k + 1],
+                other_topics="人居环境整治" if k == 0 else "",
+                attendees=18 + (i * 7 + k * 5) % 25,
+                outcomes=TEA_OUTCOMES[k],
+            )
+            sessions += 1
+    say(f"      民情茶馆：{topics} 个议题，{sessions} 次茶馆")
+
+
+STEPS = [
+    ("群众随手拍", load),
+    ("满意度测评", load_survey),
+    ("征求意见", load_solicitations),
+    ("民情茶馆", load_tea),
+]

@@ -9,8 +9,8 @@ from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
 from wuxing.org.selectors import branch_list
 
 from . import selectors
-from .choices import IssueState
-from .models import Issue, IssueCategory
+from .choices import IssueState, TopicOutcome, TopicStatus
+from .models import Issue, IssueCategory, TeaTopic
 
 YES, NO = "yes", "no"
 
@@ -54,3 +54,40 @@ class IssueFilterSet(ScopedFilterSet):
 
 def issue_filterset(user, campaign, params) -> IssueFilterSet:
     return IssueFilterSet(params, selectors.issue_list(user=user, campaign=campaign), user=user, campaign=campaign)
+
+
+class TopicFilterSet(ScopedFilterSet):
+    """The tea-house topics: the moderation list, and the API."""
+
+    campaign = ModelChoiceFilter(label=_("Campaign"), queryset=lambda request: campaign_list(user=request.user))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TopicStatus.choices, empty_label=_("All"))
+    branch = ModelChoiceFilter(
+        label=_("Branch"), queryset=lambda request: branch_list(user=request.user), empty_label=_("All branches")
+    )
+    answered = django_filters.ChoiceFilter(
+        label=_("Answered"),
+        choices=[(YES, _("Answered")), (NO, _("Not answered yet"))],
+        method="by_answered",
+        empty_label=_("Any"),
+    )
+    outcome = django_filters.ChoiceFilter(label=_("Turned into"), choices=TopicOutcome.choices, empty_label=_("Any"))
+    search_fields = ("title", "text", "branch__name")
+    sort_fields = (("submitted_at", _("Raised")), ("branch__name", _("Branch")))
+
+    class Meta:
+        model = TeaTopic
+        fields = ["campaign", "status", "branch", "answered", "outcome"]
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.form.fields["branch"].queryset = self.form.fields["branch"].queryset.filter(
+                office_id=campaign.office_id
+            )
+
+    def by_answered(self, queryset, name, value):
+        return queryset.exclude(answer="") if value == YES else queryset.filter(answer="")
+
+
+def topic_filterset(user, campaign, params) -> TopicFilterSet:
+    return TopicFilterSet(params, selectors.topic_list(user=user, campaign=campaign), user=user, campaign=campaign)

@@ -197,3 +197,120 @@ class OpinionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class TopicForm(forms.Form):
+    """A resident's topic for a branch's tea-house board, on a phone."""
+
+    title = forms.CharField(label=_("Your topic"), max_length=rules.TOPIC_TITLE_MAX)
+    text = forms.CharField(
+        label=_("What would you like to raise?"),
+        max_length=rules.TOPIC_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Only the office and the branch see it, to ask you more; it is never published."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Moderation"),
+        choices=[(rules.APPROVE, _("Publish on the board")), (rules.REJECT, _("Do not publish"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for not publishing (kept on the record)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TopicAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("The branch's answer (published on the board)"),
+        max_length=rules.TOPIC_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConvertForm(forms.Form):
+    """One action: the topic becomes a work order, a check-in item or a supervision finding; only the choices the
+    user may make are offered."""
+
+    outcome = forms.ChoiceField(label=_("Turn the topic into"), widget=forms.RadioSelect)
+    category = forms.ModelChoiceField(
+        label=_("Work order category"), queryset=IssueCategory.objects.none(), required=False
+    )
+    star = forms.ModelChoiceField(label=_("Star the check-in item counts towards"), queryset=None, required=False)
+    finding_category = forms.ChoiceField(label=_("What the finding checks"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), required=False)
+
+    def __init__(self, *args, outcomes, categories, stars, finding_categories, severities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes
+        self.fields["category"].queryset = IssueCategory.objects.filter(pk__in=[c.pk for c in categories if c.active])
+        self.fields["star"].queryset = stars
+        self.fields["finding_category"].choices = [("", _("- Select an option -")), *finding_categories]
+        self.fields["severity"].choices = [("", _("- Select an option -")), *severities]
+        names = {value for value, _label in outcomes}
+        for field, outcome in (
+            ("category", "work_order"),
+            ("star", "checklist_item"),
+            ("finding_category", "finding"),
+            ("severity", "finding"),
+        ):
+            if outcome not in names:
+                del self.fields[field]
+
+    def clean(self):
+        data = super().clean()
+        needed = {
+            "work_order": ["category"],
+            "checklist_item": ["star"],
+            "finding": ["finding_category", "severity"],
+        }.get(data.get("outcome"), [])
+        for field in needed:
+            if not data.get(field):
+                self.add_error(field, _("This field is required."))
+        return data
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=100)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics from the board"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_topics = forms.CharField(
+        label=_("Other topics talked over"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=0, max_value=rules.MAX_ATTENDEES)
+    outcomes = forms.CharField(label=_("Outcomes"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, topics, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topics
+        if branches is not None:
+            self.fields = {
+                "branch": forms.ModelChoiceField(
+                    label=_("Branch"), queryset=branches, empty_label=_("- Select an option -")
+                ),
+                **self.fields,
+            }

@@ -14,7 +14,16 @@ from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.querysets import RestrictedManager
 
-from .choices import CodeHolder, IssueState, QuestionKind, Satisfaction, Stance, SurveyStatus
+from .choices import (
+    CodeHolder,
+    IssueState,
+    QuestionKind,
+    Satisfaction,
+    Stance,
+    SurveyStatus,
+    TopicOutcome,
+    TopicStatus,
+)
 
 
 def _office_q(scope, prefix: str):
@@ -284,3 +293,129 @@ class Opinion(models.Model):
         ordering = ["solicitation", "id"]
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
+
+
+class TeaTopic(models.Model):
+    """民情茶馆: a topic a resident raises on a branch's public board. It shows only once the office or the branch
+    approves it; the branch answers it on the board, and a cadre may turn it into a work order, a check-in item or a
+    supervision finding (the link is kept). The phone is private like an issue's (R16)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="tea_topics"
+    )
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("topic"), max_length=100)
+    text = models.TextField(_("what the resident says"))
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address_hash = models.CharField(_("sender"), max_length=64, db_index=True, blank=True)
+    submitted_at = models.DateTimeField(_("raised"))
+    status = models.CharField(_("status"), max_length=12, choices=TopicStatus.choices, default=TopicStatus.PENDING)
+    moderation_reason = models.TextField(_("reason for not publishing"), blank=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.TextField(_("the branch's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(_("turned into"), max_length=16, choices=TopicOutcome.choices, blank=True)
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("work order"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checklist_item = models.ForeignKey(
+        "checklists.ChecklistItem",
+        verbose_name=_("check-in item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finding = models.ForeignKey(
+        "supervision.Finding",
+        verbose_name=_("supervision finding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    converted_at = models.DateTimeField(_("turned into on"), null=True, blank=True)
+    converted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("turned into by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("tea-house topic")
+        verbose_name_plural = _("tea-house topics")
+        permissions = [
+            ("moderate_teatopic", "Can approve or reject tea-house topics"),
+            ("answer_teatopic", "Can answer tea-house topics"),
+            ("convert_teatopic", "Can turn tea-house topics into work"),
+        ]
+        indexes = [models.Index(fields=["branch", "status"], name="teatopic_branch_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
+class TeaSession(models.Model):
+    """A session of the branch's physical 民情茶馆: when and where, the topics talked over (from the board and in
+    free text), how many came, and what was agreed. Public on the board without any personal data."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="tea_sessions"
+    )
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100)
+    topics = models.ManyToManyField(TeaTopic, verbose_name=_("topics from the board"), blank=True, related_name="+")
+    other_topics = models.TextField(_("other topics"), blank=True)
+    attendees = models.PositiveIntegerField(_("attendees"), validators=[MaxValueValidator(100000)])
+    outcomes = models.TextField(_("outcomes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("tea-house session")
+        verbose_name_plural = _("tea-house sessions")
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.place}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Branch.scope_filter(scope), "branch__")

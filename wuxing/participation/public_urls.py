@@ -14,6 +14,8 @@ urlpatterns = [
     path("issues/<str:code>/", public_views.issue_status, name="issue_status"),
     path("opinions/", public_views.solicitations, name="solicitations"),
     path("opinions/<int:pk>/", public_views.solicitation, name="solicitation"),
+    path("tea/", public_views.tea, name="tea"),
+    path("tea/<str:branch_code>/", public_views.tea_board, name="tea_board"),
     path("surveys/", public_views.survey_entry, name="survey_entry"),
     path("surveys/<str:code>/", public_views.survey_answer, name="survey_answer"),
 ]

@@ -5,7 +5,7 @@ and the list of closed issues with their answers.
 No page here shows a resident's phone or address, nor a handler's internal notes (R16).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +16,11 @@ from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
 from wuxing.core.middleware import client_ip
 from wuxing.core.routers import reads_from_replica
+from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
 
 from . import rules, selectors, services
-from .forms import IssueForm, LookupForm, OpinionForm, SurveyAnswerForm, VerdictForm
+from .forms import IssueForm, LookupForm, OpinionForm, SurveyAnswerForm, TopicForm, VerdictForm
 from .models import Solicitation
 
 PUBLIC_EVENTS = {"received", "accept", "merge", "reject", "answer", "satisfied", "not_satisfied"}
@@ -202,4 +203,58 @@ def solicitation(request, office_code: str, pk: int):
         request,
         "participation/public/solicitation.html",
         {"office": office, "row": row, "form": form, "thanks": request.GET.get("thanks") == "1"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆: a board per branch (moderated topics, the branch's answers, what each became, past sessions)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def tea(request, office_code: str):
+    """The office's tea houses: one board per village or community."""
+    office = public_office(office_code)
+    return render(
+        request,
+        "participation/public/tea.html",
+        {"office": office, "branches": selectors.public_tea_branches(office=office)},
+    )
+
+
+def tea_board(request, office_code: str, branch_code: str):
+    """A branch's board, with the form to raise a topic: at most WUXING_PUBLIC_TOPICS_PER_DAY a day from one
+    address; the topic shows once the office or the branch approves it."""
+    office = public_office(office_code)
+    branch = Branch.objects.filter(office=office, code=branch_code, retired_at__isnull=True).first()
+    if branch is None:
+        raise Http404
+    campaign = campaign_public(office=office)
+    status = 200
+    try:
+        data = request.POST if request.method == "POST" else None
+    except RequestDataTooBig:
+        data, status = None, 413
+    form = TopicForm(data)
+    if data is not None and form.is_valid():
+        try:
+            services.topic_submit(office=office, branch=branch, address=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            return redirect(
+                reverse("participation_public:tea_board", args=[office.code, branch.code]) + "?thanks=1#topic-form"
+            )
+    return render(
+        request,
+        "participation/public/tea_board.html",
+        {
+            "office": office,
+            "branch": branch,
+            "form": form,
+            "open": campaign is not None and campaign.is_open,
+            "thanks": request.GET.get("thanks") == "1",
+            "too_long": status == 413,
+            **selectors.public_tea_board(branch=branch),
+        },
+        status=status,
     )

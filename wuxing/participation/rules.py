@@ -235,3 +235,51 @@ def opinion_summary(opinions: Iterable[tuple[str, str]]) -> dict:
         if text:
             comments[stance].append(text)
     return {"counts": counts, "comments": comments, "total": sum(counts.values())}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆: topics moderated before they show, answered by the branch, turned into work once; sessions
+# ---------------------------------------------------------------------------------------------------------------
+
+PENDING, PUBLISHED = "pending", "published"  # and REJECTED, as for issues
+APPROVE = "approve"
+TOPIC_MOVES: dict[str, dict[str, str]] = {PENDING: {APPROVE: PUBLISHED, REJECT: REJECTED}}
+OUTCOMES = ("work_order", "checklist_item", "finding")
+DEFAULT_TOPICS_PER_DAY = 3
+TOPIC_TITLE_MAX = 100
+TOPIC_TEXT_MAX = 2000
+MAX_ATTENDEES = 100000
+
+
+def topic_next_status(status: str, decision: str) -> str | None:
+    """The status a moderation `decision` (approve / reject) moves a topic in `status` to; None when refused."""
+    return TOPIC_MOVES.get(status, {}).get(decision)
+
+
+def topic_refusal(status: str, action: str, *, outcome: str = "") -> str | None:
+    """Why `action` (approve, reject, answer, convert) is refused on a topic, as an English msgid; None if allowed.
+
+    Only a pending topic is moderated; only a topic on the board is answered or turned into work, and only once."""
+    if action in (APPROVE, REJECT):
+        if topic_next_status(status, action) is None:
+            return gettext_noop("This topic was moderated already.")
+        return None
+    if status != PUBLISHED:
+        return gettext_noop("Approve the topic for the board first.")
+    if action == "convert" and outcome:
+        return gettext_noop("This topic was already turned into work.")
+    if action not in (ANSWER, "convert"):
+        return gettext_noop("This step is not allowed.")
+    return None
+
+
+def session_problems(*, held_on: datetime.date, today: datetime.date, attendees, topics: int, other_topics: str):
+    """What is wrong with a tea-house session's record: {field: English msgid}; empty when it may be saved."""
+    problems = {}
+    if held_on > today:
+        problems["held_on"] = gettext_noop("A session is recorded once it has been held; choose a past date.")
+    if not isinstance(attendees, int) or isinstance(attendees, bool) or not 0 <= attendees <= MAX_ATTENDEES:
+        problems["attendees"] = gettext_noop("Enter the number of attendees, from 0 to 100000.")
+    if topics == 0 and not (other_topics or "").strip():
+        problems["other_topics"] = gettext_noop("Name at least one topic: pick one from the board or write it.")
+    return problems

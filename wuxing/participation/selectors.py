@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -11,7 +12,17 @@ from django.utils import timezone
 from wuxing.org.models import Branch, Department
 
 from . import rules
-from .models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode, SurveyResponse
+from .models import (
+    Issue,
+    IssueCategory,
+    IssuePhoto,
+    Solicitation,
+    Survey,
+    SurveyCode,
+    SurveyResponse,
+    TeaSession,
+    TeaTopic,
+)
 
 
 def issue_list(*, user, campaign=None, action: str = "view"):
@@ -253,3 +264,93 @@ def public_solicitations(*, office):
         .select_related("branch")
         .order_by("deadline", "id")
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def topic_list(*, user, campaign=None, action: str = "view"):
+    qs = TeaTopic.objects.restrict(user, action).select_related("branch", "issue", "finding", "checklist_item")
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def topic_get(*, user, pk: int, action: str = "view") -> TeaTopic:
+    found = (
+        topic_list(user=user, action=action)
+        .select_related("campaign", "office", "moderated_by", "answered_by", "converted_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def topic_todo_counts(*, user, campaign) -> dict[str, int]:
+    """Topics of the campaign in the user's scope awaiting moderation, and those on the board without an answer."""
+    return (
+        TeaTopic.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .aggregate(
+            pending=Count("id", filter=Q(status=rules.PENDING)),
+            unanswered=Count("id", filter=Q(status=rules.PUBLISHED, answer="")),
+        )
+    )
+
+
+def session_list(*, user, campaign=None, action: str = "view"):
+    qs = TeaSession.objects.restrict(user, action).select_related("branch")
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def session_get(*, user, pk: int, action: str = "view") -> TeaSession:
+    found = session_list(user=user, action=action).select_related("campaign", "recorded_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def public_tea_branches(*, office) -> list:
+    """The office's branches, each with `n_topics` on its board, for the tea house's index page (two queries)."""
+    counts = dict(
+        TeaTopic.objects.filter(office=office, status=rules.PUBLISHED)
+        .values("branch_id")
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "n")
+    )
+    branches = list(Branch.objects.filter(office=office, retired_at__isnull=True).order_by("sort_order", "code"))
+    for branch in branches:
+        branch.n_topics = counts.get(branch.pk, 0)
+    return branches
+
+
+def public_tea_board(*, branch, limit: int = 50) -> dict:
+    """A branch's board: the approved topics with the branch's answer and what each became (the work order's state
+    and answer, never its tracking code), and the past sessions; no personal data. Three queries."""
+    topics = list(
+        TeaTopic.objects.filter(branch=branch, status=rules.PUBLISHED)
+        .select_related("issue", "checklist_item", "finding")
+        .only(
+            "title",
+            "text",
+            "submitted_at",
+            "answer",
+            "answered_at",
+            "outcome",
+            "issue__state",
+            "issue__answer",
+            "checklist_item__title",
+            "checklist_item__due_date",
+            "finding__triage",
+        )
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    sessions = list(
+        TeaSession.objects.filter(branch=branch)
+        .only("held_on", "place", "attendees", "other_topics", "outcomes")
+        .prefetch_related(models.Prefetch("topics", queryset=TeaTopic.objects.only("title")))
+        .order_by("-held_on", "-id")[:20]
+    )
+    return {"topics": topics, "sessions": sessions}

@@ -8,7 +8,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.campaigns.services import ensure_campaign_open
-from wuxing.core.actors import SystemActor, user_or_none
+from wuxing.checklists.services import item_create
+from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.extensions import send_notice
 from wuxing.core.rules import mask_phone
@@ -26,6 +27,8 @@ from wuxing.deliberations.services import step_record
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, Department, Person
 from wuxing.rhythm.selectors import is_working_day
+from wuxing.standards.models import Star
+from wuxing.supervision.services import finding_triage, public_report_submit
 
 from . import rules
 from .choices import DEFAULT_CATEGORIES
@@ -40,6 +43,8 @@ from .models import (
     SurveyCode,
     SurveyQuestion,
     SurveyResponse,
+    TeaSession,
+    TeaTopic,
 )
 
 RESIDENT = SystemActor("resident")
@@ -211,26 +216,42 @@ def issue_submit(
     place_text = _text(place_text, "place_text", required=False, limit=100)
     phone = _phone(phone)
     clean = _photos(photos)
+    issue = _issue_create(
+        actor=RESIDENT,
+        campaign=campaign,
+        category=category,
+        branch=branch,
+        description=description,
+        place_text=place_text,
+        phone=phone,
+        address_hash=sender,
+    )
+    for upload in clean:
+        store_evidence(IssuePhoto, upload, actor=RESIDENT, issue=issue)
+    return issue
+
+
+def _issue_create(*, actor, campaign, category, branch, description, place_text="", phone="", address_hash="", note=""):
+    """A received issue with a fresh tracking code, its first event and its audit row (from a resident's report
+    or from a tea-house topic a cadre turned into a work order)."""
     for _attempt in range(5):
         code = rules.new_tracking_code()
         if not Issue.objects.filter(tracking_code=code).exists():
             break
     issue = Issue.objects.create(
         campaign=campaign,
-        office=office,
+        office=campaign.office,
         tracking_code=code,
         category=category,
         description=description,
         branch=branch,
         place_text=place_text,
         phone=phone,
-        address_hash=sender,
+        address_hash=address_hash,
         received_at=timezone.now(),
     )
-    for upload in clean:
-        store_evidence(IssuePhoto, upload, actor=RESIDENT, issue=issue)
-    _event(issue, kind="received", before="", actor=RESIDENT)
-    audit_record(actor=RESIDENT, action="participation.issue_submit", obj=issue, after=snapshot(issue))
+    _event(issue, kind="received", before="", actor=actor, note=note)
+    audit_record(actor=actor, action="participation.issue_submit", obj=issue, after=snapshot(issue))
     return issue
 
 
@@ -695,3 +716,271 @@ def solicitation_close(*, actor, solicitation: Solicitation, held_on: datetime.d
         actor=actor, action="participation.solicitation_close", obj=row, after={"opinions": row.opinions.count()}
     )
     return row
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆: residents' topics on a branch's board (moderated first), the branch's answer, one action to turn a
+# topic into a work order, a check-in item or a supervision finding; the sessions of the physical tea house
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def topics_per_day() -> int:
+    return int(getattr(settings, "WUXING_PUBLIC_TOPICS_PER_DAY", rules.DEFAULT_TOPICS_PER_DAY))
+
+
+def _topic_address_hash(address: str | None) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}|tea-topic|{address or '-'}".encode()).hexdigest()
+
+
+def _refuse_topic(topic: TeaTopic, action: str) -> None:
+    problem = rules.topic_refusal(topic.status, action, outcome=topic.outcome)
+    if problem:
+        raise ValidationError(_(problem))
+
+
+def _locked_topic(topic: TeaTopic) -> TeaTopic:
+    return (
+        TeaTopic.objects.select_for_update(of=("self",)).select_related("campaign", "branch", "office").get(pk=topic.pk)
+    )
+
+
+@transaction.atomic
+def topic_submit(*, office, branch: Branch, title: str, text: str, address: str | None, phone: str = "") -> TeaTopic:
+    """A resident raises a topic on a branch's 民情茶馆 board (no account). It waits for moderation before it shows;
+    at most WUXING_PUBLIC_TOPICS_PER_DAY (3) a day from one address; the phone is kept private (R16)."""
+    campaign = campaign_public(office=office)
+    if campaign is None or not campaign.is_open:
+        raise ValidationError(_("The tea house takes no topics now."))
+    if branch is None or branch.office_id != office.pk or branch.retired_at is not None:
+        raise ValidationError({"branch": _("Choose a village or community of this office.")})
+    sender = _topic_address_hash(address)
+    sent = TeaTopic.objects.filter(address_hash=sender, submitted_at__gte=_day_start(timezone.localdate())).count()
+    if rules.is_flooding(sent, limit=topics_per_day()):
+        raise ValidationError(_("Too many topics from your network today. Please try again tomorrow."))
+    topic = TeaTopic.objects.create(
+        campaign=campaign,
+        office=office,
+        branch=branch,
+        title=_text(title, "title", limit=rules.TOPIC_TITLE_MAX, message=_("Give your topic a title.")),
+        text=_text(text, "text", limit=rules.TOPIC_TEXT_MAX, message=_("Say what you would like to raise.")),
+        phone=_phone(phone),
+        address_hash=sender,
+        submitted_at=timezone.now(),
+    )
+    audit_record(actor=RESIDENT, action="participation.topic_submit", obj=topic, after=snapshot(topic))
+    return topic
+
+
+@transaction.atomic
+def topic_moderate(*, actor, topic: TeaTopic, decision: str, reason: str = "") -> TeaTopic:
+    """The office or the branch approves a pending topic for the board, or rejects it with a reason (kept on the
+    record, never published)."""
+    ensure_allowed(actor, "participation.moderate_teatopic", topic, message=_("You may not moderate tea-house topics."))
+    topic = _locked_topic(topic)
+    ensure_campaign_open(topic.campaign)
+    if decision not in (rules.APPROVE, rules.REJECT):
+        raise ValidationError({"decision": _("Choose the decision.")})
+    _refuse_topic(topic, decision)
+    before = snapshot(topic)
+    topic.status = rules.topic_next_status(topic.status, decision)
+    topic.moderation_reason = (
+        _text(reason, "reason", limit=500, message=_("Give the reason for not publishing it."))
+        if decision == rules.REJECT
+        else ""
+    )
+    topic.moderated_at = timezone.now()
+    topic.moderated_by = user_or_none(actor)
+    topic.save()
+    ensure_in_scope(topic, actor=actor, action="view")
+    audit_record(actor=actor, action="participation.topic_moderate", obj=topic, before=before, after=snapshot(topic))
+    return topic
+
+
+@transaction.atomic
+def topic_answer(*, actor, topic: TeaTopic, answer: str) -> TeaTopic:
+    """The branch's answer, published on the board under the topic (it may be corrected; the history keeps both)."""
+    ensure_allowed(actor, "participation.answer_teatopic", topic, message=_("You may not answer tea-house topics."))
+    topic = _locked_topic(topic)
+    ensure_campaign_open(topic.campaign)
+    _refuse_topic(topic, rules.ANSWER)
+    before = snapshot(topic)
+    topic.answer = _text(answer, "answer", limit=rules.TOPIC_TEXT_MAX, message=_("Write the answer."))
+    topic.answered_at = timezone.now()
+    topic.answered_by = user_or_none(actor)
+    topic.save()
+    ensure_in_scope(topic, actor=actor, action="view")
+    audit_record(actor=actor, action="participation.topic_answer", obj=topic, before=before, after=snapshot(topic))
+    return topic
+
+
+def topic_stars(topic: TeaTopic):
+    """The stars a check-in item made from the topic may count towards: the branch's star set in its campaign's
+    standard."""
+    return Star.objects.filter(standard_id=topic.campaign.standard_id, star_set=topic.branch.star_set).order_by(
+        "position"
+    )
+
+
+@transaction.atomic
+def topic_convert(
+    *,
+    actor,
+    topic: TeaTopic,
+    outcome: str,
+    category: IssueCategory | None = None,
+    star=None,
+    finding_category: str = "",
+    severity: str = "",
+) -> TeaTopic:
+    """Turn a topic on the board into work with one action, keeping the link on the topic:
+
+    - a work order: a 随手拍 issue of the topic's branch in `category`, dispatched at once to the branch when the
+      actor triages issues (the office), else received for the office's triage;
+    - a check-in item (yes / no) on the branch's list, counting towards `star` (checklists' `item_create`);
+    - a supervision finding about the branch: a public report taken in at once with its check and severity
+      (supervision's `public_report_submit` and `finding_triage`).
+    The services called check their own permissions; a refusal rolls the whole action back."""
+    ensure_allowed(
+        actor, "participation.convert_teatopic", topic, message=_("You may not turn tea-house topics into work.")
+    )
+    topic = _locked_topic(topic)
+    ensure_campaign_open(topic.campaign)
+    if outcome not in rules.OUTCOMES:
+        raise ValidationError({"outcome": _("Choose what the topic becomes.")})
+    _refuse_topic(topic, "convert")
+    before = snapshot(topic)
+    text = f"{topic.title}\n{topic.text}"
+    if outcome == "work_order":
+        if category is None or category.office_id != topic.office_id or not category.active:
+            raise ValidationError({"category": _("Choose a category.")})
+        issue = _issue_create(
+            actor=actor,
+            campaign=topic.campaign,
+            category=category,
+            branch=topic.branch,
+            description=_text(text, "description"),
+            phone=topic.phone,
+            note=_("Raised at the tea house: %(title)s") % {"title": topic.title},
+        )
+        if is_system(actor) or actor.has_perm("participation.triage_issue"):
+            issue = issue_triage(actor=actor, issue=issue, decision="accept", branch=topic.branch)
+        topic.issue = issue
+    elif outcome == "checklist_item":
+        if star is None or not topic_stars(topic).filter(pk=star.pk).exists():
+            raise ValidationError({"star": _("Choose a star of this branch.")})
+        topic.checklist_item = item_create(
+            actor=actor,
+            branch=topic.branch,
+            star=star,
+            title=topic.title,
+            campaign=topic.campaign,
+            kind="yes_no",
+            start_date=timezone.localdate(),
+        )
+    else:
+        if not (is_system(actor) or actor.has_perm("supervision.change_finding")):
+            raise PermissionDenied(_("You may not record problems."))
+        # Keyed to the topic, not to an address: the public's daily limit is not the office's.
+        report = public_report_submit(
+            office=topic.office, branch=topic.branch, text=text, address=f"tea-topic:{topic.pk}"
+        )
+        topic.finding = finding_triage(
+            actor=actor, finding=report.finding, accept=True, category=finding_category, severity=severity
+        )
+    topic.outcome = outcome
+    topic.converted_at = timezone.now()
+    topic.converted_by = user_or_none(actor)
+    topic.save()
+    ensure_in_scope(topic, actor=actor, action="view")
+    audit_record(actor=actor, action="participation.topic_convert", obj=topic, before=before, after=snapshot(topic))
+    return topic
+
+
+@transaction.atomic
+def topic_reveal(*, actor, topic: TeaTopic) -> str:
+    """The resident's phone in full, for holders of the reveal permission; every reveal is logged (R16)."""
+    ensure_allowed(actor, "participation.reveal_contact", message=_("You may not reveal personal data."))
+    ensure_in_scope(topic, actor=actor, action="view")
+    audit_record(
+        actor=actor,
+        action="participation.topic_reveal",
+        obj=topic,
+        after={"field": "phone", "masked": mask_phone(topic.phone)},
+    )
+    return topic.phone
+
+
+SESSION_FIELDS = ["held_on", "place", "other_topics", "attendees", "outcomes"]
+
+
+@transaction.atomic
+def session_save(
+    *,
+    actor,
+    held_on,
+    place: str,
+    attendees,
+    outcomes: str,
+    topics=(),
+    other_topics: str = "",
+    branch: Branch | None = None,
+    campaign=None,
+    session: TeaSession | None = None,
+) -> TeaSession:
+    """Record a session of the branch's physical 民情茶馆 (`branch`, `campaign`), or correct one (`session`): the
+    date, place, topics (picked from the branch's board and/or written), attendees and outcomes."""
+    if session is None:
+        ensure_allowed(
+            actor, "participation.add_teasession", branch, message=_("Only the branch records its tea-house sessions.")
+        )
+        if campaign is None or campaign.office_id != branch.office_id:
+            raise ValidationError(_("The branch's office has no campaign yet."))
+        row, before = TeaSession(campaign=campaign, branch=branch, recorded_by=user_or_none(actor)), None
+    else:
+        ensure_allowed(
+            actor,
+            "participation.change_teasession",
+            session,
+            message=_("Only the branch records its tea-house sessions."),
+        )
+        row = TeaSession.objects.select_for_update(of=("self",)).select_related("campaign", "branch").get(pk=session.pk)
+        before = snapshot(row)
+    ensure_campaign_open(row.campaign)
+    if not isinstance(held_on, datetime.date):
+        raise ValidationError({"held_on": _("Enter the date.")})
+    try:
+        attendees = int(attendees)
+    except (TypeError, ValueError):
+        attendees = -1
+    picked = list(topics or [])
+    if any(t.branch_id != row.branch_id or t.status != rules.PUBLISHED for t in picked):
+        raise ValidationError({"topics": _("Pick topics on this branch's board.")})
+    problems = rules.session_problems(
+        held_on=held_on,
+        today=timezone.localdate(),
+        attendees=attendees,
+        topics=len(picked),
+        other_topics=other_topics,
+    )
+    if problems:
+        raise ValidationError({k: _(v) for k, v in problems.items()})
+    row.held_on = held_on
+    row.place = _text(place, "place", limit=100, message=_("Enter the place."))
+    row.other_topics = _text(other_topics, "other_topics", required=False)
+    row.attendees = attendees
+    row.outcomes = _text(outcomes, "outcomes", message=_("Write what was agreed or done."))
+    row.save()
+    row.topics.set(picked)
+    ensure_in_scope(row, actor=actor, action="view")
+    after = {**snapshot(row), "topics": [t.title for t in picked]}
+    if before is None:
+        audit_record(actor=actor, action="participation.session_create", obj=row, after=after)
+    else:
+        audit_record(actor=actor, action="participation.session_update", obj=row, before=before, after=after)
+    return row
+
+
+def finding_choices() -> tuple[list, list]:
+    """(checks, severities) a supervision finding takes, read from the finding's own fields."""
+    finding = TeaTopic._meta.get_field("finding").related_model
+    return list(finding._meta.get_field("category").choices), list(finding._meta.get_field("severity").choices)

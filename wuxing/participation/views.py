@@ -5,24 +5,42 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
+from wuxing.core.history import record_history
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.deliberations.selectors import deliberation_list
+from wuxing.org.selectors import branch_list
 
 from . import rules, selectors, services
+from .choices import TopicOutcome
 from .exports import issues_export
-from .filtersets import issue_filterset
-from .forms import AnswerForm, CategoryForm, CodesForm, NoteForm, SolicitationForm, SurveyForm, TriageForm
-from .models import Issue, Solicitation, SurveyCode
+from .filtersets import issue_filterset, topic_filterset
+from .forms import (
+    AnswerForm,
+    CategoryForm,
+    CodesForm,
+    ConvertForm,
+    ModerateForm,
+    NoteForm,
+    SessionForm,
+    SolicitationForm,
+    SurveyForm,
+    TopicAnswerForm,
+    TriageForm,
+)
+from .models import Issue, Solicitation, SurveyCode, TeaSession, TeaTopic
 
 PER_PAGE = 50
 
@@ -408,3 +426,247 @@ def solicitation_close(request, pk: int):
     services.solicitation_close(actor=request.user, solicitation=row)
     messages.success(request, _("The opinions were summarised and recorded as the deliberation's 征求意见 step."))
     return redirect("participation:solicitation_detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 民情茶馆
+# ---------------------------------------------------------------------------------------------------------------
+
+TOPIC_ACTIONS = {
+    "participation.topic_submit": pgettext_lazy("history", "Raised by a resident"),
+    "participation.topic_moderate": pgettext_lazy("history", "Moderated"),
+    "participation.topic_answer": pgettext_lazy("history", "Answered"),
+    "participation.topic_convert": pgettext_lazy("history", "Turned into work"),
+}
+SESSION_ACTIONS = {
+    "participation.session_create": pgettext_lazy("history", "Recorded"),
+    "participation.session_update": pgettext_lazy("history", "Edited"),
+}
+
+
+def _convert_form(user, topic, data=None):
+    outcomes = [("work_order", TopicOutcome.WORK_ORDER.label)]
+    if user.has_perm("checklists.add_checklistitem"):
+        outcomes.append(("checklist_item", TopicOutcome.CHECKLIST_ITEM.label))
+    if user.has_perm("supervision.change_finding"):
+        outcomes.append(("finding", TopicOutcome.FINDING.label))
+    checks, severities = services.finding_choices()
+    return ConvertForm(
+        data,
+        outcomes=outcomes,
+        categories=services.ensure_categories(topic.office),
+        stars=services.topic_stars(topic),
+        finding_categories=checks,
+        severities=severities,
+    )
+
+
+def _topic_page(request, topic, *, form, title, submit):
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": f"{topic.branch.name} · {topic.title}",
+            "quote": topic.text,
+            "submit": submit,
+            "cancel": reverse("participation:topic_detail", args=[topic.pk]),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.view_teatopic", raise_exception=True)
+def topic_list(request):
+    """The topics of the tea-house boards in the user's scope; pending ones first to moderate."""
+    campaign = campaign_for(user=request.user, request=request)
+    filterset = topic_filterset(request.user, campaign, request.GET) if campaign else None
+    rows = filterset.qs if filterset is not None else TeaTopic.objects.none()
+    return render(
+        request,
+        "participation/topic_list.html",
+        {"campaign": campaign, "filter": filterset, "page": paginate(request, rows)},
+    )
+
+
+@login_required
+@permission_required("participation.view_teatopic", raise_exception=True)
+def topic_detail(request, pk: int):
+    topic = selectors.topic_get(user=request.user, pk=pk)
+    user, is_open = request.user, topic.campaign.is_open
+    published = topic.status == rules.PUBLISHED
+    can_moderate = is_open and topic.status == rules.PENDING and user.has_perm("participation.moderate_teatopic")
+    can_answer = is_open and published and user.has_perm("participation.answer_teatopic")
+    can_convert = is_open and published and not topic.outcome and user.has_perm("participation.convert_teatopic")
+    return render(
+        request,
+        "participation/topic_detail.html",
+        {
+            "topic": topic,
+            "moderate_form": ModerateForm() if can_moderate else None,
+            "answer_form": TopicAnswerForm(initial={"answer": topic.answer}) if can_answer else None,
+            "convert_form": _convert_form(user, topic) if can_convert else None,
+            "history": record_history(TeaTopic, topic.pk, actions=TOPIC_ACTIONS),
+            "public_url": reverse("participation_public:tea_board", args=[topic.office.code, topic.branch.code]),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.moderate_teatopic", raise_exception=True)
+def topic_moderate(request, pk: int):
+    topic = selectors.topic_get(user=request.user, pk=pk)
+    form = ModerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_moderate(actor=request.user, topic=topic, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The topic was moderated."))
+            return redirect("participation:topic_detail", pk=pk)
+    return _topic_page(request, topic, form=form, title=_("Moderate a topic"), submit=_("Save"))
+
+
+@login_required
+@permission_required("participation.answer_teatopic", raise_exception=True)
+def topic_answer(request, pk: int):
+    topic = selectors.topic_get(user=request.user, pk=pk)
+    form = TopicAnswerForm(request.POST or None, initial={"answer": topic.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_answer(actor=request.user, topic=topic, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The answer was published on the board."))
+            return redirect("participation:topic_detail", pk=pk)
+    return _topic_page(request, topic, form=form, title=_("Answer a topic"), submit=_("Publish the answer"))
+
+
+@login_required
+@permission_required("participation.convert_teatopic", raise_exception=True)
+def topic_convert(request, pk: int):
+    topic = selectors.topic_get(user=request.user, pk=pk)
+    form = _convert_form(request.user, topic, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.topic_convert(
+                actor=request.user,
+                topic=topic,
+                outcome=data["outcome"],
+                category=data.get("category"),
+                star=data.get("star"),
+                finding_category=data.get("finding_category") or "",
+                severity=data.get("severity") or "",
+            )
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The topic was turned into work; the board shows what it became."))
+            return redirect("participation:topic_detail", pk=pk)
+    return _topic_page(request, topic, form=form, title=_("Turn a topic into work"), submit=_("Save"))
+
+
+@login_required
+@permission_required("participation.reveal_contact", raise_exception=True)
+@require_POST
+def topic_reveal(request, pk: int):
+    """R16: the resident's phone in full, for the reveal permission only; each reveal is logged."""
+    topic = selectors.topic_get(user=request.user, pk=pk)
+    phone = services.topic_reveal(actor=request.user, topic=topic)
+    return HttpResponse(format_html('<span class="wx-mono">{}</span>', phone or "—"))
+
+
+def _session_form(request, *, branch_id=None, data=None, initial=None):
+    """The session form; `branch_id` None offers the user's branches (a new session), else that branch's topics."""
+    topics = TeaTopic.objects.filter(status=rules.PUBLISHED).order_by("-submitted_at")
+    branches = None
+    if branch_id is None:
+        branches = branch_list(user=request.user).filter(retired_at__isnull=True)
+        topics = topics.filter(branch__in=branches)
+    else:
+        topics = topics.filter(branch_id=branch_id)
+    return SessionForm(data, initial=initial, topics=topics.select_related("branch"), branches=branches)
+
+
+@login_required
+@permission_required("participation.view_teasession", raise_exception=True)
+def session_list(request):
+    campaign = campaign_for(user=request.user, request=request)
+    rows = selectors.session_list(user=request.user, campaign=campaign) if campaign else TeaSession.objects.none()
+    return render(
+        request,
+        "participation/session_list.html",
+        {
+            "campaign": campaign,
+            "page": paginate(request, rows.annotate(n_topics=Count("topics")).order_by("-held_on", "-id")),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.add_teasession", raise_exception=True)
+def session_create(request):
+    campaign = campaign_for(user=request.user, request=request)
+    if campaign is None:
+        raise Http404
+    form = _session_form(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.session_save(actor=request.user, campaign=campaign, **data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The tea-house session was recorded."))
+            return redirect("participation:session_detail", pk=row.pk)
+    return render(
+        request,
+        "participation/form.html",
+        {"form": form, "title": _("Record a tea-house session"), "cancel": reverse("participation:session_list")},
+    )
+
+
+@login_required
+@permission_required("participation.view_teasession", raise_exception=True)
+def session_detail(request, pk: int):
+    row = selectors.session_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "participation/session_detail.html",
+        {
+            "row": row,
+            "topics": list(row.topics.order_by("-submitted_at")),
+            "history": record_history(TeaSession, row.pk, actions=SESSION_ACTIONS),
+            "can_change": row.campaign.is_open and request.user.has_perm("participation.change_teasession"),
+        },
+    )
+
+
+@login_required
+@permission_required("participation.change_teasession", raise_exception=True)
+def session_edit(request, pk: int):
+    row = selectors.session_get(user=request.user, pk=pk)
+    initial = {f: getattr(row, f) for f in services.SESSION_FIELDS} | {"topics": list(row.topics.all())}
+    form = _session_form(request, branch_id=row.branch_id, data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(actor=request.user, session=row, **form.cleaned_data)
+        except ValidationError as exc:
+            _bind_error(form, exc)
+        else:
+            messages.success(request, _("The tea-house session was saved."))
+            return redirect("participation:session_detail", pk=pk)
+    return render(
+        request,
+        "participation/form.html",
+        {
+            "form": form,
+            "title": _("Edit a tea-house session"),
+            "subtitle": f"{row.branch.name} · {row}",
+            "cancel": reverse("participation:session_detail", args=[pk]),
+        },
+    )

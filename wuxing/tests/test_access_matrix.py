@@ -49,7 +49,16 @@ from wuxing.org.models import (
 )
 from wuxing.org.rules import unit_path
 from wuxing.org.services import kiosk_token_issue
-from wuxing.participation.models import Issue, IssueCategory, IssuePhoto, Solicitation, Survey, SurveyCode
+from wuxing.participation.models import (
+    Issue,
+    IssueCategory,
+    IssuePhoto,
+    Solicitation,
+    Survey,
+    SurveyCode,
+    TeaTopic,
+)
+from wuxing.participation.models import TeaSession as TeaHouseSession
 from wuxing.plans.models import PlanMeasure, PlanMilestone, Pledge
 from wuxing.rating.models import Objection, ObjectionEvidence, Rating, RatingStar, VetoEvent
 from wuxing.rhythm.models import (
@@ -257,6 +266,13 @@ PAGE_OBJECTS = {
     "participation:survey_codes_pdf": {"pk": Survey},
     "participation:solicitation_detail": {"pk": Solicitation},
     "participation:solicitation_close": {"pk": Solicitation},
+    "participation:topic_detail": {"pk": TeaTopic},
+    "participation:topic_moderate": {"pk": TeaTopic},
+    "participation:topic_answer": {"pk": TeaTopic},
+    "participation:topic_convert": {"pk": TeaTopic},
+    "participation:topic_reveal": {"pk": TeaTopic},
+    "participation:session_detail": {"pk": TeaHouseSession},
+    "participation:session_edit": {"pk": TeaHouseSession},
 }
 # Public pages (no sign-in) that take an object: tried with another office's code, they must not show it.
 PUBLIC_OBJECTS = {
@@ -312,6 +328,8 @@ API_OBJECTS = {
     "objections": Objection,
     "objection-files": ObjectionEvidence,
     "work-orders": Issue,
+    "tea-topics": TeaTopic,
+    "tea-sessions": TeaHouseSession,
 }
 DENIED = {302, 400, 403, 404, 405}
 

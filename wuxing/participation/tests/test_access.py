@@ -31,6 +31,15 @@ PAGES = [
         "leader",
         [("leader_b", 404), ("auditor", 403)],
     ),
+    ("participation:topic_list", lambda w: [], "secretary", [("auditor", 403), ("nobody", 403)]),
+    ("participation:topic_detail", lambda w: [w.topic.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
+    ("participation:topic_moderate", lambda w: [w.pending_topic.pk], "staff", [("cadre", 403), ("leader_b", 404)]),
+    ("participation:topic_answer", lambda w: [w.topic.pk], "secretary", [("leader", 403), ("reviewer", 403)]),
+    ("participation:topic_convert", lambda w: [w.topic.pk], "leader", [("cadre", 403), ("leader_b", 404)]),
+    ("participation:session_list", lambda w: [], "reviewer", [("auditor", 403)]),
+    ("participation:session_create", lambda w: [], "secretary", [("leader", 403), ("cadre", 403)]),
+    ("participation:session_detail", lambda w: [w.session.pk], "cadre", [("leader_b", 404), ("auditor", 403)]),
+    ("participation:session_edit", lambda w: [w.session.pk], "secretary", [("leader", 403), ("staff", 403)]),
 ]
 
 PUBLIC = [
@@ -43,6 +52,8 @@ PUBLIC = [
     ("participation_public:solicitations", lambda w: [w.org.office_a.code]),
     ("participation_public:solicitation", lambda w: [w.org.office_a.code, w.solicitation.pk]),
     ("participation_public:survey_answer", lambda w: [w.org.office_a.code, w.survey_code.code]),
+    ("participation_public:tea", lambda w: [w.org.office_a.code]),
+    ("participation_public:tea_board", lambda w: [w.org.office_a.code, w.org.branches["a1"].code]),
 ]
 
 # POST-only actions and the test covering them.
@@ -54,6 +65,7 @@ POST_ONLY = {
     "participation:issue_reveal": (
         "test_issues.py::test_phone_masked_in_pages_and_exports_and_revealed_only_with_the_permission"
     ),
+    "participation:topic_reveal": "test_tea.py::test_the_phone_is_masked_and_revealed_only_with_the_permission",
 }
 
 COVERED = {p[0] for p in PAGES} | {p[0] for p in PUBLIC} | set(POST_ONLY)
@@ -78,6 +90,24 @@ def full(world):
     )
     world.solicitation = services.solicitation_create(
         actor=SYSTEM, deliberation_id=deliberation.pk, title="广场改造", proposal="方案", deadline=timezone.localdate()
+    )
+    office, a1 = world.org.office_a, world.org.branches["a1"]
+    world.pending_topic = services.topic_submit(
+        office=office, branch=a1, title="议题", text="内容", address="10.5.0.1", phone=PHONE
+    )
+    world.topic = services.topic_submit(
+        office=office, branch=a1, title="公开议题", text="内容", address="10.5.0.2", phone=PHONE
+    )
+    world.topic = services.topic_moderate(actor=SYSTEM, topic=world.topic, decision="approve")
+    world.session = services.session_save(
+        actor=SYSTEM,
+        branch=a1,
+        campaign=world.campaign,
+        held_on=timezone.localdate(),
+        place="村委会",
+        topics=[world.topic],
+        attendees=12,
+        outcomes="议定",
     )
     return world
 

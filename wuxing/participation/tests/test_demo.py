@@ -56,3 +56,20 @@ def test_the_demo_has_two_solicitations_attached_to_deliberations(demo_office):
     assert len(closed) == 1
     step = DeliberationStep.objects.get(deliberation_id=closed[0].deliberation_id, step="solicit_opinions")
     assert "担心施工噪音" in step.minutes
+
+
+def test_the_demo_has_a_tea_house_board_per_branch(demo_office, client):
+    from wuxing.org.models import Branch
+    from wuxing.participation.models import TeaSession, TeaTopic
+
+    branches = Branch.objects.filter(office=demo_office, retired_at__isnull=True)
+    topics = TeaTopic.objects.filter(office=demo_office)
+    assert set(topics.values_list("branch", flat=True)) == set(branches.values_list("pk", flat=True))
+    assert topics.filter(status="pending").exists()
+    assert topics.filter(status="published").exclude(answer="").count() >= branches.count()
+    converted = topics.filter(outcome="work_order")
+    assert converted.exists() and all(t.issue.state == "dispatched" for t in converted)
+    assert TeaSession.objects.filter(branch__office=demo_office).count() == 2 * branches.count()
+    branch = converted.first().branch
+    page = client.get(reverse("participation_public:tea_board", args=[demo_office.code, branch.code]))
+    assert page.status_code == 200 and "已转为工单办理" in page.content.decode()
