@@ -303,4 +303,11 @@ def load_solicitations(*, office, say):
     say(f"      征求意见：{made} 项")
 
 
-STEPS = [("群众随手拍", load), ("满意度测评", load_survey), ("征求意见", load_solicitations)]
+from .demo_places import load_places  # noqa: E402
+
+STEPS = [
+    ("群众随手拍", load),
+    ("随手拍位置", load_places),
+    ("满意度测评", load_survey),
+    ("征求意见", load_solicitations),
+]

@@ -164,4 +164,6 @@ def load(*, office, say):
     )
 
 
-STEPS = [("党支部申领目标", load)]
+from .demo_neighbours import load_neighbours  # noqa: E402  (the neighbours' targets reuse this module's helpers)
+
+STEPS = [("党支部申领目标", load), ("同区另两个街道（镇）的目标", load_neighbours)]
