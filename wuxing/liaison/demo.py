@@ -118,4 +118,6 @@ def load(*, office, say):
     )
 
 
-STEPS = [("各部门认领任务", load)]
+from .demo_neighbours import load_neighbours  # noqa: E402  (the neighbours' 五个一 reuse this module's notes)
+
+STEPS = [("各部门认领任务", load), ("同区另两个街道（镇）的“五个一”", load_neighbours)]

@@ -15,6 +15,8 @@ _MAPS = {
     "org.view_kiosktoken",
     "org.add_kiosktoken",
     "org.change_kiosktoken",
+    "org.view_grid",
+    "org.add_grid",
 }
 
 
@@ -31,10 +33,10 @@ class OrgConfig(AppConfig):
         | _MAPS
         | {"org.reveal_personal", "org.approve_rolegrant", "org.change_orgunit"},
         "campaign_staff": _READ | _WRITE | _MAPS,
-        "department_cadre": _READ | {"org.view_boundary"},
-        "branch_secretary": _READ | {"org.view_boundary"},
-        "branch_member": _READ | {"org.view_boundary"},
-        "reviewer": {"org.view_branch", "org.view_boundary"},
+        "department_cadre": _READ | {"org.view_boundary", "org.view_grid"},
+        "branch_secretary": _READ | {"org.view_boundary", "org.view_grid"},
+        "branch_member": _READ | {"org.view_boundary", "org.view_grid"},
+        "reviewer": {"org.view_branch", "org.view_boundary", "org.view_grid"},
         "security_admin": {"org.view_user", "org.change_user", "org.assign_role", "org.view_rolegrant"},
         "system_admin": {"org.approve_rolegrant"},
     }

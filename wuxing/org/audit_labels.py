@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "person.reinstate": _("Person reinstated"),
     "person.reveal_phone": _("Phone number viewed in full"),
     "person.reveal_id_number": _("ID number viewed in full"),
+    "grid.create": _("Grid added"),
     "role.assign": _("Role given"),
     "role.revoke": _("Role revoked"),
     "role_grant.approve": _("Role request approved"),

@@ -478,16 +478,29 @@ def _rectangle(i: int, j: int, w: int, h: int) -> list[list[float]]:
     return _path([(i, j), (i + w, j), (i + w, j + h), (i, j + h)])
 
 
-def demo_map(office_code: str) -> dict:
-    """The invented map of one demo office: its branches' shapes, in order (the last takes the cells left)."""
+def branch_cells(office_code: str) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """code → (name, lattice cells) of each branch of a demo office, in order (the last takes the cells left)."""
     i0, j0, w, h = _BLOCKS[office_code]
     codes = list(
         Branch.objects.filter(office__code=office_code).order_by("sort_order", "code").values_list("code", "name")
     )
     cells = [(i0 + c, j0 + r) for r in range(h) for c in range(w)]
+    return {code: (name, cells[n : n + 1] if n < len(codes) - 1 else cells[n:]) for n, (code, name) in enumerate(codes)}
+
+
+def cell_spot(cell: tuple[int, int], x: float, y: float) -> tuple[float, float]:
+    """A place inside a lattice cell, `x` and `y` its share of the way across (0.3–0.7 stays clear of the nudged
+    edges): where the demo puts a grid's corner, a site or an issue."""
+    return (round(_ORIGIN[0] + (cell[0] + x) * _DX, 6), round(_ORIGIN[1] + (cell[1] + y) * _DY, 6))
+
+
+def demo_map(office_code: str) -> dict:
+    """The invented map of one demo office: its branches' shapes, in order (the last takes the cells left), and
+    the shapes of the office's grids inside them (demo_grids)."""
+    from .demo_grids import grid_features
+
     features = []
-    for n, (code, name) in enumerate(codes):
-        own = cells[n : n + 1] if n < len(codes) - 1 else cells[n:]
+    for code, (name, own) in branch_cells(office_code).items():
         polygons = [[_rectangle(i, j, 1, 1)] for i, j in own]
         geometry = (
             {"type": "Polygon", "coordinates": polygons[0]}
@@ -495,6 +508,7 @@ def demo_map(office_code: str) -> dict:
             else {"type": "MultiPolygon", "coordinates": polygons}
         )
         features.append({"type": "Feature", "properties": {"code": code, "name": name}, "geometry": geometry})
+    features.extend(grid_features(office_code))
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -535,12 +549,16 @@ def load_maps(*, office, say):
     say(f"      {count} 个网格边界（虚构）")
 
 
+from .demo_grids import load_grids, load_neighbour_assignments  # noqa: E402  (they read the lattice above)
+
 STEPS = [
     ("组织架构", load_units),
     ("部门、班子成员与支部书记", load_people),
     ("联系分包", load_assignments),
     ("演示账号", load_accounts),
     ("同区的另两个街道（镇）", load_neighbours),
+    ("同区另两个街道（镇）的分包", load_neighbour_assignments),
+    ("网格", load_grids),
     ("网格地图", load_maps),
 ]
 

@@ -229,3 +229,18 @@ class BoundaryUploadForm(forms.Form):
 
 class KioskTokenForm(forms.Form):
     label = forms.CharField(label=_("Display"), max_length=100, help_text=_("Where the screen hangs, e.g. 三楼会议室"))
+
+
+class GridForm(forms.Form):
+    """A new grid of one of the office's branches."""
+
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=48, help_text=_("e.g. the branch's code, a hyphen and a number"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0, required=False)
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.filter(office=office, retired_at__isnull=True).order_by(
+            "sort_order", "code"
+        )

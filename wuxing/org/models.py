@@ -412,6 +412,33 @@ class UserSession(models.Model):
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Grid(models.Model):
+    """A grid (网格) of a branch: the smallest area of 可视网格化管理, kept by the office. Its code is unique in the
+    office; a map's grid shape names it by that code."""
+
+    office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="grids")
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="grids")
+    code = models.CharField(_("code"), max_length=48)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["office", "branch__sort_order", "branch__code", "order", "code"]
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        constraints = [models.UniqueConstraint(fields=["office", "code"], name="grid_code_unique_in_office")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return prefix_q(Branch.scope_filter(scope), "branch__")
+
+
 class Boundary(models.Model):
     """One shape of a unit's map, uploaded as GeoJSON: on an office's map its branches (and their grids), on a
     district's map its offices. An upload replaces the unit's whole map; the command screen draws it."""
@@ -422,6 +449,9 @@ class Boundary(models.Model):
     name = models.CharField(_("name in the file"), max_length=100, blank=True)
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), null=True, blank=True, on_delete=models.CASCADE, related_name="boundaries"
     )
     child = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -199,12 +199,31 @@ def geometry_problem(geometry, crs: str, budget: list[int] | None = None) -> str
     return None
 
 
-def check_boundaries(data, *, crs: str, known: dict[str, str]) -> tuple[list[FeatureCheck], list[str]]:
-    """Check an uploaded FeatureCollection against the unit's codes (`known`: code → "branch" or "unit").
+def point_problem(position, crs: str) -> str | None:
+    """Why a place (longitude, latitude) cannot be put on a map in `crs` (None: it can): two numbers inside the
+    range of the coordinate system (GCJ-02 only inside China)."""
+    if not isinstance(position, (list, tuple)) or len(position) not in (2, 3) or not all(_number(v) for v in position):
+        return _("a position is not a pair of numbers (longitude, latitude)")
+    west, south, east, north = CHINA_BOX if crs == "gcj02" else (-180.0, -90.0, 180.0, 90.0)
+    if not (west <= position[0] <= east and south <= position[1] <= north):
+        return _("the position %(lon)s, %(lat)s lies outside the range of the coordinate system") % {
+            "lon": position[0],
+            "lat": position[1],
+        }
+    return None
 
-    A feature names its branch or office by the `code` property; a grid names its branch's code, a hyphen and
-    its own number ("41019901001-03") with `kind` "grid". Every problem is reported, naming the feature (its
-    position, and its name or code as given); features are returned only when there is none."""
+
+def check_boundaries(
+    data, *, crs: str, known: dict[str, str], points: dict[str, set[str]] | None = None
+) -> tuple[list[FeatureCheck], list[str]]:
+    """Check an uploaded FeatureCollection against the unit's codes (`known`: code → "branch", "grid" or "unit").
+
+    A feature names its branch, grid or office by the `code` property (a grid by its own code, kept in the
+    office's grid list). A Point feature places something else on the map: its `kind` names what (a key of
+    `points`, e.g. "site", "issue") and its `code` which one (a member of that key's set). Every problem is
+    reported, naming the feature (its position, and its name or code as given); features are returned only when
+    there is none."""
+    points = points or {}
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"
@@ -223,7 +242,7 @@ def check_boundaries(data, *, crs: str, known: dict[str, str]) -> tuple[list[Fea
         return [], [_("The file holds more than %(max)s features.") % {"max": MAX_FEATURES}]
     problems: list[str] = []
     checked: list[FeatureCheck] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     budget = [MAX_POSITIONS]
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
@@ -234,31 +253,60 @@ def check_boundaries(data, *, crs: str, known: dict[str, str]) -> tuple[list[Fea
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             problems.append(_("%(feature)s: it is not a GeoJSON Feature.") % {"feature": label})
             continue
-        kind = known.get(code)
-        if kind is None and str(properties.get("kind") or "") == "grid" and known.get(code.split("-")[0]) == "branch":
-            kind = "grid"
         if not code:
             problems.append(_("%(feature)s: it has no code property.") % {"feature": label})
             continue
+        geometry = feature.get("geometry")
+        kind = str(properties.get("kind") or "")[:16]
+        if isinstance(geometry, dict) and geometry.get("type") == "Point" and kind in points:
+            if code not in points[kind]:
+                problems.append(
+                    _("%(feature)s: the code %(code)s is not a demonstration site or resident issue of this unit.")
+                    % {"feature": label, "code": code}
+                )
+                continue
+            problem = point_problem(geometry.get("coordinates"), crs)
+            if problem:
+                problems.append(_("%(feature)s: %(problem)s.") % {"feature": label, "problem": problem})
+                continue
+            if (kind, code) in seen:
+                problems.append(_("%(feature)s: the code %(code)s appears twice.") % {"feature": label, "code": code})
+                continue
+            seen.add((kind, code))
+            position = [geometry["coordinates"][0], geometry["coordinates"][1]]
+            checked.append(
+                FeatureCheck(code=code, kind=kind, name=name, geometry={"type": "Point", "coordinates": position})
+            )
+            continue
+        kind = known.get(code)
         if kind is None:
             problems.append(
                 _("%(feature)s: the code %(code)s is not a branch, grid or office of this unit.")
                 % {"feature": label, "code": code}
             )
             continue
-        if code in seen:
+        if ("", code) in seen:
             problems.append(_("%(feature)s: the code %(code)s appears twice.") % {"feature": label, "code": code})
             continue
-        seen.add(code)
-        problem = geometry_problem(feature.get("geometry"), crs, budget)
+        seen.add(("", code))
+        problem = geometry_problem(geometry, crs, budget)
         if problem:
             problems.append(_("%(feature)s: %(problem)s.") % {"feature": label, "problem": problem})
             if budget[0] < 0:
                 break
             continue
-        geometry = {"type": feature["geometry"]["type"], "coordinates": feature["geometry"]["coordinates"]}
-        checked.append(FeatureCheck(code=code, kind=kind, name=name, geometry=geometry))
+        shape = {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+        checked.append(FeatureCheck(code=code, kind=kind, name=name, geometry=shape))
     return ([], problems) if problems else (checked, [])
+
+
+def grid_code_problem(code: str) -> str | None:
+    """Why a grid code cannot be used (None: it can): letters, digits and hyphens, at most 48."""
+    if not code:
+        return _("Give the grid a code.")
+    if len(code) > 48 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
+        return _("A grid code is at most 48 letters, digits or hyphens.")
+    return None
 
 
 def kiosk_digest(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from wuxing.core.roles import ADMIN_ROLES, Role
@@ -13,6 +13,7 @@ from .models import (
     Boundary,
     Branch,
     Department,
+    Grid,
     KioskToken,
     OrgUnit,
     Person,
@@ -268,19 +269,34 @@ def scope_roots(user) -> list[OrgUnit]:
 
 
 def boundary_list(*, user, unit: OrgUnit):
-    return Boundary.objects.restrict(user, "view").filter(unit=unit).select_related("branch", "child")
+    return Boundary.objects.restrict(user, "view").filter(unit=unit).select_related("branch", "child", "grid")
+
+
+def grid_list(*, user, office: OrgUnit):
+    """The office's grids the user may see, with their branch and whether the map has a shape for them."""
+    return (
+        Grid.objects.restrict(user, "view")
+        .filter(office=office)
+        .select_related("branch")
+        .annotate(shapes=Count("boundaries"))
+    )
+
+
+def map_crs(unit: OrgUnit) -> str:
+    """The coordinate system the unit's map declares (that of its uploaded shapes; WGS-84 before any upload): the
+    places of its sites and issues are read in it."""
+    return Boundary.objects.filter(unit=unit).values_list("crs", flat=True).first() or "wgs84"
 
 
 def map_collection(unit: OrgUnit) -> dict:
     """The map of `unit` as a GeoJSON FeatureCollection; a feature's `name` is its code (what the chart keys on),
-    `label` the branch's or unit's name as the tree has it, never the file's text."""
+    `label` the branch's, grid's or unit's name as the tree has it, never the file's text. A grid's feature
+    carries `kind` "grid" and its branch's id (the screen draws grids as outlines inside their branch)."""
     features = []
-    rows = Boundary.objects.filter(unit=unit).select_related("branch", "child").order_by("kind", "code")
+    rows = Boundary.objects.filter(unit=unit).select_related("branch", "child", "grid").order_by("kind", "code")
     for row in rows:
-        target = row.child if row.child_id else row.branch
+        target = row.grid if row.grid_id else row.child if row.child_id else row.branch
         label = target.name if target is not None else row.code
-        if row.kind == "grid":
-            label = f"{label} {row.code.rsplit('-', 1)[-1]}"
         features.append(
             {
                 "type": "Feature",

@@ -3,7 +3,9 @@ accounts, roles (三员分立), assignments, revealing personal data."""
 
 import json
 import secrets
+from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from .models import (
     Boundary,
     Branch,
     Department,
+    Grid,
     KioskToken,
     OrgUnit,
     Person,
@@ -39,9 +42,11 @@ from .rules import (
     check_boundaries,
     default_star_set,
     grant_approver_role,
+    grid_code_problem,
     id_number_valid,
     kiosk_digest,
     phone_valid,
+    point_problem,
     star_set_allowed,
     unit_can_retire,
     unit_path,
@@ -717,19 +722,37 @@ def sessions_end(*, actor: User, current_key: str | None, pk: int | None = None)
 
 
 def _map_codes(unit: OrgUnit) -> dict[str, tuple[str, int]]:
-    """code → (kind, id) of what a map of `unit` may outline: an office's branches, any other unit's children."""
+    """code → (kind, id) of what a map of `unit` may outline: an office's branches and grids, any other unit's
+    children."""
     if unit.level == UnitLevel.OFFICE:
         rows = Branch.objects.filter(office=unit, retired_at__isnull=True).values_list("code", "pk")
-        return {code: (BoundaryKind.BRANCH, pk) for code, pk in rows}
+        codes = {code: (BoundaryKind.BRANCH, pk) for code, pk in rows}
+        for code, pk in Grid.objects.filter(office=unit).values_list("code", "pk"):
+            codes.setdefault(code, (BoundaryKind.GRID, pk))
+        return codes
     rows = OrgUnit.objects.filter(parent=unit, retired_at__isnull=True).values_list("code", "pk")
     return {code: (BoundaryKind.UNIT, pk) for code, pk in rows}
+
+
+def map_point_kinds() -> dict[str, dict]:
+    """What the apps above put on an office's map as points (`AppConfig.map_point_kinds()` → {kind: {"label",
+    "codes": f(office) → set of codes, "place": f(actor=, office=, places={code: (lon, lat)}) → count}}): the
+    demonstration sites, the residents' issues. org names no app above it."""
+    kinds: dict[str, dict] = {}
+    for config in django_apps.get_app_configs():
+        method = getattr(config, "map_point_kinds", None)
+        if method is not None:
+            kinds.update(method())
+    return kinds
 
 
 @transaction.atomic
 def boundaries_upload(*, actor, unit: OrgUnit, upload, crs: str = Crs.WGS84) -> list[Boundary]:
     """Replace the map of `unit` with the shapes of an uploaded GeoJSON file, all or nothing (R: every feature a
     closed Polygon or MultiPolygon, tied by its `code` to a branch, grid or unit of `unit`, inside the range of
-    the declared coordinate system; the file at most WUXING_BOUNDARY_MAX_MB)."""
+    the declared coordinate system; the file at most WUXING_BOUNDARY_MAX_MB). Point features of an office's map
+    place its demonstration sites and residents' issues (`kind` "site" with the site's branch code, "issue" with
+    the issue's tracking code): they are handed to the app that keeps them, not stored as shapes."""
     ensure_allowed(actor, "org.change_boundary", unit, action="view")
     if crs not in Crs.values:
         raise ValidationError(_("Choose WGS-84 or GCJ-02."))
@@ -750,41 +773,85 @@ def boundaries_upload(*, actor, unit: OrgUnit, upload, crs: str = Crs.WGS84) -> 
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValidationError(_("The file is not valid JSON (GeoJSON, UTF-8).")) from None
     codes = _map_codes(unit)
-    checked, problems = check_boundaries(data, crs=crs, known={code: kind for code, (kind, _pk) in codes.items()})
+    point_kinds = map_point_kinds() if unit.level == UnitLevel.OFFICE else {}
+    point_codes = {kind: set(spec["codes"](unit)) for kind, spec in point_kinds.items()}
+    checked, problems = check_boundaries(
+        data, crs=crs, known={code: kind for code, (kind, _pk) in codes.items()}, points=point_codes
+    )
     if problems:
         raise ValidationError(
             problems[:20] + ([_("… and %(n)s more.") % {"n": len(problems) - 20}] if len(problems) > 20 else [])
         )
+    shapes = [f for f in checked if f.geometry["type"] != "Point"]
+    if not shapes:
+        raise ValidationError(_("The file holds no shapes (Polygon or MultiPolygon), only points."))
+    grids = {g.pk: g for g in Grid.objects.filter(office=unit)} if unit.level == UnitLevel.OFFICE else {}
     before = {"features": unit.boundaries.count()}
     unit.boundaries.all().delete()
     rows = []
-    for feature in checked:
-        kind, pk = codes.get(feature.code, (feature.kind, None))
-        if feature.kind == BoundaryKind.GRID:
-            pk = codes[feature.code.split("-")[0]][1]
+    for feature in shapes:
+        kind, pk = codes[feature.code]
+        branch_id = pk if kind == BoundaryKind.BRANCH else grids[pk].branch_id if kind == BoundaryKind.GRID else None
         rows.append(
             Boundary(
                 unit=unit,
-                kind=feature.kind,
+                kind=kind,
                 code=feature.code,
                 name=feature.name,
-                branch_id=pk if feature.kind in (BoundaryKind.BRANCH, BoundaryKind.GRID) else None,
-                child_id=pk if feature.kind == BoundaryKind.UNIT else None,
+                branch_id=branch_id,
+                grid_id=pk if kind == BoundaryKind.GRID else None,
+                child_id=pk if kind == BoundaryKind.UNIT else None,
                 geometry=feature.geometry,
                 crs=crs,
                 uploaded_by=user_or_none(actor),
             )
         )
     created = Boundary.objects.bulk_create(rows)
+    placed = 0
+    for kind, spec in point_kinds.items():
+        places = {f.code: tuple(f.geometry["coordinates"]) for f in checked if f.kind == kind}
+        if places:
+            placed += spec["place"](actor=actor, office=unit, places=places)
     ensure_in_scope(unit, actor=actor, action="view")
     audit_record(
         actor=actor,
         action="boundary.upload",
         obj=unit,
         before=before,
-        after={"features": len(created), "crs": crs, "file": str(getattr(upload, "name", ""))[:100]},
+        after={
+            "features": len(created),
+            "points": placed,
+            "crs": crs,
+            "file": str(getattr(upload, "name", ""))[:100],
+        },
     )
     return created
+
+
+@transaction.atomic
+def grid_create(*, actor, branch: Branch, code: str, name: str, order: int = 0) -> Grid:
+    """A new grid of `branch` (R: its code unique in the office; letters, digits and hyphens)."""
+    office = branch.office
+    ensure_allowed(actor, "org.add_grid", office, action="view", message=_TREE_MESSAGE)
+    if branch.retired_at is not None:
+        raise ValidationError({"branch": _("This branch is retired.")})
+    code, name = _clean_text(code), _clean_text(name)
+    errors = {}
+    problem = grid_code_problem(code)
+    if problem:
+        errors["code"] = problem
+    elif Grid.objects.filter(office=office, code=code).exists() or Branch.objects.filter(code=code).exists():
+        errors["code"] = _("The code %(code)s is already used in this office.") % {"code": code}
+    if not name:
+        errors["name"] = _("Give the grid a name.")
+    if errors:
+        raise ValidationError(errors)
+    grid = Grid(office=office, branch=branch, code=code, name=name[:100], order=max(0, int(order or 0)))
+    grid.full_clean()
+    grid.save()
+    ensure_in_scope(grid, actor=actor, action="view")
+    audit_record(actor=actor, action="grid.create", obj=grid, after=snapshot(grid))
+    return grid
 
 
 @transaction.atomic
@@ -824,3 +891,23 @@ def kiosk_token_opened(*, token: KioskToken, address: str = "") -> None:
     audit_record(
         actor=SystemActor(f"kiosk:{token.key}"), action="kiosk.open", obj=token, after={"unit": token.unit.code}
     )
+
+
+def place_check(*, office: OrgUnit, lon, lat) -> tuple[Decimal | None, Decimal | None]:
+    """A place (longitude, latitude) given for something of `office` (a demonstration site, a resident's issue),
+    checked against the coordinate system its map declares: both or neither, numbers in range, six decimals.
+    Returns (None, None) when neither is given; refuses (ValidationError on "lon") otherwise."""
+    if lon in (None, "") and lat in (None, ""):
+        return None, None
+    if lon in (None, "") or lat in (None, ""):
+        raise ValidationError({"lon": _("Give both the longitude and the latitude, or neither.")})
+    try:
+        position = [float(lon), float(lat)]
+    except (TypeError, ValueError):
+        raise ValidationError({"lon": _("The longitude and latitude must be numbers.")}) from None
+    crs = Boundary.objects.filter(unit=office).values_list("crs", flat=True).first() or Crs.WGS84
+    problem = point_problem(position, crs)
+    if problem:
+        raise ValidationError({"lon": _("The place: %(problem)s.") % {"problem": problem}})
+    step = Decimal("0.000001")
+    return Decimal(str(position[0])).quantize(step), Decimal(str(position[1])).quantize(step)

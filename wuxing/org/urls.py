@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/retire/", views.unit_retire, name="unit_retire"),
     path("units/<int:pk>/map/", views.unit_map, name="unit_map"),
     path("units/<int:pk>/map.geojson", views.unit_map_geojson, name="unit_map_geojson"),
+    path("units/<int:pk>/grids/", views.unit_grids, name="unit_grids"),
     path("units/<int:pk>/displays/", views.unit_displays, name="unit_displays"),
     path("displays/<int:pk>/revoke/", views.display_revoke, name="display_revoke"),
     path("imports/", views.import_upload, name="import_upload"),

@@ -21,7 +21,7 @@ from wuxing.core.roles import Role
 from wuxing.core.tokens import token_list, token_revoke
 
 from . import imports, selectors, services
-from .choices import GrantStatus
+from .choices import GrantStatus, UnitLevel
 from .exports import accounts_export, branches_export, departments_export, people_export
 from .filtersets import BranchFilterSet, PersonFilterSet
 from .forms import (
@@ -32,6 +32,7 @@ from .forms import (
     BranchForm,
     BranchMoveForm,
     DepartmentForm,
+    GridForm,
     ImportUploadForm,
     KioskTokenForm,
     OrgUnitForm,
@@ -747,6 +748,38 @@ def unit_map_geojson(request, pk: int):
     response = JsonResponse(selectors.map_collection(unit))
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+@permission_required("org.view_grid", raise_exception=True)
+def unit_grids(request, pk: int):
+    """The office's grids (网格) of its branches: listed; added by those who keep the map. A grid's shape is
+    uploaded with the map, naming the grid by its code."""
+    office = selectors.unit_get(user=request.user, pk=pk)
+    if office.level != UnitLevel.OFFICE:
+        raise Http404
+    can_add = request.user.has_perm("org.add_grid") and selectors.unit_covered(request.user, office)
+    form = GridForm(request.POST or None, office=office)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                grid = services.grid_create(
+                    actor=request.user,
+                    branch=data["branch"],
+                    code=data["code"],
+                    name=data["name"],
+                    order=data.get("order") or 0,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The grid %(name)s is added.") % {"name": grid.name})
+                return redirect("org:unit_grids", pk=office.pk)
+    grids = list(selectors.grid_list(user=request.user, office=office))
+    return render(request, "org/unit_grids.html", {"unit": office, "grids": grids, "form": form if can_add else None})
 
 
 @login_required

@@ -88,3 +88,34 @@ class ParticipationConfig(AppConfig):
         from .selectors import satisfaction_by_branch
 
         return satisfaction_by_branch(campaign=campaign, start=start, end=end, branch_ids=branch_ids)
+
+    def map_point_kinds(self):
+        """Residents' issues placed by Point features of the office's map upload (org.services.boundaries_upload):
+        `kind` "issue", `code` the tracking code."""
+        from . import services
+
+        return {
+            "issue": {"label": _("Resident issue"), "codes": services.issue_place_codes, "place": services.issues_place}
+        }
+
+    def screen_points(self, campaign, kiosk):
+        """Issues with a place, as points on the command screen's map; a display shows only the accepted ones, and
+        nothing personal either way."""
+        from .selectors import issue_points
+
+        return [
+            {"kind": "issue", "kind_label": _("Resident issue"), "symbol": "circle", **row}
+            for row in issue_points(campaign=campaign, public_only=kiosk)
+        ]
+
+    def screen_measures(self, campaign, branch_ids):
+        """A measure the command screen's map can be coloured by: open work orders per branch."""
+        from .selectors import open_orders_by_branch
+
+        return [
+            {
+                "key": "orders",
+                "label": _("Open work orders"),
+                "values": open_orders_by_branch(campaign=campaign, branch_ids=branch_ids),
+            }
+        ]

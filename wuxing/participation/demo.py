@@ -376,8 +376,11 @@ def load_tea(*, office, say):
     say(f"      民情茶馆：{topics} 个议题，{sessions} 次茶馆")
 
 
+from .demo_places import load_places  # noqa: E402
+
 STEPS = [
     ("群众随手拍", load),
+    ("随手拍位置", load_places),
     ("满意度测评", load_survey),
     ("征求意见", load_solicitations),
     ("民情茶馆", load_tea),

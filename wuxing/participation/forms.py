@@ -91,6 +91,14 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(label=_("Note for the handler"), max_length=2000, required=False)
+    lon = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=10,
+        decimal_places=6,
+        required=False,
+        help_text=_("Its place on the command screen's map, in the map's coordinate system (optional)."),
+    )
+    lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
 
     def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)

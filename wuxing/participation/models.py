@@ -71,6 +71,10 @@ class Issue(models.Model):
     description = models.TextField(_("what was reported"))
     branch = models.ForeignKey(Branch, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
     place_text = models.CharField(_("address or landmark"), max_length=100, blank=True)
+    # Where it is, when a place was given (on its form, or as a Point of the office's map upload), in the
+    # coordinate system of the office's map: drawn as a point on the command screen.
+    lon = models.DecimalField(_("longitude"), max_digits=10, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address_hash = models.CharField(_("sender"), max_length=64, db_index=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=IssueState.choices, default=IssueState.RECEIVED)

@@ -129,6 +129,48 @@ def satisfaction_by_branch(*, campaign, start: datetime.date, end: datetime.date
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The command screen (read through ParticipationConfig.screen_points / screen_measures)
+# ---------------------------------------------------------------------------------------------------------------
+
+OPEN_ORDER_STATES = (rules.DISPATCHED, rules.ANSWERED)
+# What a meeting-room display may show of an issue: those the office accepted (never one merely received, merged
+# or rejected), as the public board shows them.
+PUBLIC_POINT_STATES = (rules.DISPATCHED, rules.ANSWERED, rules.CLOSED)
+
+
+def open_orders_by_branch(*, campaign, branch_ids) -> dict[int, int]:
+    """Open work orders (dispatched, or answered and awaiting the resident) per branch, one query."""
+    rows = (
+        Issue.objects.filter(campaign=campaign, state__in=OPEN_ORDER_STATES, branch_id__in=list(branch_ids))
+        .values("branch_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["branch_id"]: r["n"] for r in rows}
+
+
+def issue_points(*, campaign, public_only: bool) -> list[dict]:
+    """The campaign's issues that have a place, as points for the command screen: the category, the state and
+    the branch, never the description, the address or the resident's phone. A display (`public_only`) shows the
+    accepted ones only."""
+    qs = Issue.objects.filter(campaign=campaign, lon__isnull=False, lat__isnull=False)
+    qs = qs.filter(state__in=PUBLIC_POINT_STATES) if public_only else qs.exclude(state=rules.MERGED)
+    rows = qs.select_related("branch", "category").only(
+        "tracking_code", "state", "lon", "lat", "branch__name", "category__name"
+    )
+    return [
+        {
+            "code": "" if public_only else i.tracking_code,
+            "label": i.category.name,
+            "detail": f"{i.branch.name} · {i.get_state_display()}",
+            "lon": float(i.lon),
+            "lat": float(i.lat),
+            "open": i.state in OPEN_ORDER_STATES or i.state == rules.RECEIVED,
+        }
+        for i in rows.order_by("-received_at", "-id")[:500]
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The public site: no personal data (no phone, no address of the sender, no description of a rejected issue)
 # ---------------------------------------------------------------------------------------------------------------
 

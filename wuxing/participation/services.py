@@ -26,6 +26,7 @@ from wuxing.deliberations.selectors import deliberation_get, deliberation_progre
 from wuxing.deliberations.services import step_record
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.models import Branch, Department, Person
+from wuxing.org.services import place_check
 from wuxing.rhythm.selectors import is_working_day
 from wuxing.standards.models import Star
 from wuxing.supervision.services import finding_triage, public_report_submit
@@ -182,6 +183,39 @@ def category_save(
     return category
 
 
+def issue_place_codes(office) -> set[str]:
+    """What a Point of the office's map upload may name as a resident's issue: its tracking code (the issues of
+    the office's current campaign)."""
+    campaign = campaign_public(office=office)
+    if campaign is None:
+        return set()
+    return set(Issue.objects.filter(campaign=campaign).values_list("tracking_code", flat=True))
+
+
+@transaction.atomic
+def issues_place(*, actor, office, places: dict[str, tuple]) -> int:
+    """Place the issues named (by tracking code) in an uploaded map of their office: {code: (lon, lat)}."""
+    campaign = campaign_public(office=office)
+    if campaign is None or not places:
+        return 0
+    ensure_allowed(actor, "org.change_boundary", office, action="view")
+    placed = 0
+    for issue in Issue.objects.select_for_update().filter(campaign=campaign, tracking_code__in=list(places)):
+        lon, lat = places[issue.tracking_code]
+        before = {"lon": issue.lon, "lat": issue.lat}
+        issue.lon, issue.lat = place_check(office=office, lon=lon, lat=lat)
+        issue.save(update_fields=["lon", "lat"])
+        audit_record(
+            actor=actor,
+            action="participation.issue_place",
+            obj=issue,
+            before=before,
+            after={"lon": issue.lon, "lat": issue.lat},
+        )
+        placed += 1
+    return placed
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # From the resident (no account)
 # ---------------------------------------------------------------------------------------------------------------
@@ -311,15 +345,20 @@ def issue_triage(
     duplicate_of: Issue | None = None,
     reason: str = "",
     note: str = "",
+    lon=None,
+    lat=None,
 ) -> Issue:
     """The office's triage of a received issue: accept and dispatch it to the place's branch (or another branch of
     the office) or to a department, due in the category's working days; merge it into an earlier issue; or reject
-    it with a reason the resident reads."""
+    it with a reason the resident reads. A place given (longitude and latitude in the coordinate system of the
+    office's map) puts the issue on the command screen's map."""
     ensure_allowed(actor, "participation.triage_issue", issue, message=_("You may not triage residents' issues."))
     issue = _locked(issue)
     ensure_campaign_open(issue.campaign)
     before_snapshot = snapshot(issue)
     before = issue.state
+    if lon not in (None, "") or lat not in (None, ""):
+        issue.lon, issue.lat = place_check(office=issue.office, lon=lon, lat=lat)
     if decision == "accept":
         issue.state = _move(issue, rules.ACCEPT)
         if branch is not None:

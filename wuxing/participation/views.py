@@ -128,6 +128,8 @@ def issue_triage(request, pk: int):
                 duplicate_of=duplicate,
                 reason=data["reason"],
                 note=data["note"],
+                lon=data["lon"],
+                lat=data["lat"],
             )
         except ValidationError as exc:
             _bind_error(form, exc)

@@ -3,7 +3,9 @@ districts on its map). Everything on it comes from the apps' plain-row selectors
 (a display pass, no account) read the same figures.
 
 Other apps add sections through `AppConfig.screen_items(campaign, today)` → `[{"title", "rows": [(label, value)]}]`
-(the work rhythm's week, the latest observation ranking).
+(the work rhythm's week, the latest observation ranking), points on the office's map through
+`AppConfig.screen_points(campaign, kiosk)` (demonstration sites, residents' issues) and measures to colour it by
+through `AppConfig.screen_measures(campaign, branch_ids)` (open work orders); portal names none of those apps.
 """
 
 from datetime import date
@@ -28,13 +30,37 @@ def _pct(value) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
+def _hooks(name: str):
+    for config in apps.get_app_configs():
+        method = getattr(config, name, None)
+        if method is not None:
+            yield method
+
+
 def screen_items(campaign, today: date) -> list[dict]:
     sections = []
-    for config in apps.get_app_configs():
-        method = getattr(config, "screen_items", None)
-        if method is not None:
-            sections.extend(method(campaign, today))
+    for method in _hooks("screen_items"):
+        sections.extend(method(campaign, today))
     return sections
+
+
+def screen_points(campaign, kiosk: bool) -> list[dict]:
+    """Points on the office's map from the apps above (`AppConfig.screen_points(campaign, kiosk)` → [{"kind",
+    "kind_label", "symbol", "code", "label", "detail", "lon", "lat"}]): demonstration sites, residents' issues.
+    On a display (`kiosk`) each app gives only what may be shown publicly."""
+    points = []
+    for method in _hooks("screen_points"):
+        points.extend(method(campaign, kiosk))
+    return points
+
+
+def screen_measures(campaign, branch_ids) -> list[dict]:
+    """More measures to colour the map by (`AppConfig.screen_measures(campaign, branch_ids)` → [{"key", "label",
+    "values": {branch id: number}}]): the open work orders of residents' issues."""
+    measures = []
+    for method in _hooks("screen_measures"):
+        measures.extend(method(campaign, branch_ids))
+    return measures
 
 
 def office_screen(*, office: OrgUnit, kiosk: bool, today: date | None = None) -> dict:
@@ -43,12 +69,15 @@ def office_screen(*, office: OrgUnit, kiosk: bool, today: date | None = None) ->
     campaign = campaign_public(office=office)
     context = {"unit": office, "campaign": campaign, "today": today, "kiosk": kiosk, "level": "office"}
     if campaign is None:
-        context.update(map_rows=[], tiles=[], quota_rows=[], star_rows=[], sections=[], ticker=[], day=None)
+        context.update(
+            map_rows=[], tiles=[], quota_rows=[], star_rows=[], sections=[], ticker=[], day=None, points=[], measures=[]
+        )
         return context
     # This instance lives for this request only: its target summaries are read once (targets.selectors).
     campaign.request_memo = True
     branches = list(branches_of(campaign, Branch.objects.filter(retired_at__isnull=True)))
     rows = progress_rows(campaign=campaign, branches=branches, today=today)
+    measures = screen_measures(campaign, [b.pk for b in branches])
     map_rows = []
     for r in rows:
         p = r.progress
@@ -64,6 +93,7 @@ def office_screen(*, office: OrgUnit, kiosk: bool, today: date | None = None) ->
                 "overdue": p.overdue,
                 "target": r.target_level,
                 "gap": gap,
+                **{m["key"]: m["values"].get(r.branch.pk, 0) for m in measures},
             }
         )
     # Quotas, targets (agreed by both sides) and rated levels, level by level.
@@ -115,6 +145,8 @@ def office_screen(*, office: OrgUnit, kiosk: bool, today: date | None = None) ->
         star_rows=star_rows,
         sections=screen_items(campaign, today),
         ticker=ticker,
+        points=screen_points(campaign, kiosk),
+        measures=[{"key": m["key"], "label": m["label"]} for m in measures],
         day=(today - date(campaign.year, 1, 1)).days + 1 if today.year == campaign.year else None,
     )
     return context
@@ -166,6 +198,8 @@ def area_screen(*, unit: OrgUnit, offices, kiosk: bool, today: date | None = Non
         "sections": [],
         "ticker": [],
         "day": None,
+        "points": [],
+        "measures": [],
         "summary": summary,
     }
 
@@ -174,6 +208,8 @@ def chart_data(context: dict) -> dict:
     """What the screen's script draws, as JSON (json_script): the map's values and the two bar charts."""
     return {
         "map": context["map_rows"],
+        "points": context["points"],
+        "measures": context["measures"],
         "quotas": context["quota_rows"],
         "stars": context["star_rows"],
         "labels": {
@@ -184,6 +220,8 @@ def chart_data(context: dict) -> dict:
             "quota": _("Quota"),
             "targets": _("Targets"),
             "rated": _("Rated"),
+            "grids": _("Grids"),
+            **{m["key"]: str(m["label"]) for m in context["measures"]},
             "tables": _("Show as tables"),
             "charts": _("Show as charts"),
         },

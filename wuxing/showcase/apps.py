@@ -58,3 +58,25 @@ class ShowcaseConfig(AppConfig):
         from .panels import overview_panels
 
         return overview_panels(request, campaign, branches)
+
+    def map_point_kinds(self):
+        """Demonstration sites placed by Point features of the office's map upload (org.services.boundaries_upload):
+        `kind` "site", `code` the site's branch code."""
+        from . import services
+
+        return {
+            "site": {
+                "label": _("Demonstration site"),
+                "codes": services.site_place_codes,
+                "place": services.sites_place,
+            }
+        }
+
+    def screen_points(self, campaign, kiosk):
+        """The sites with a place, as points on the command screen's map (public: the same on a display)."""
+        from .selectors import site_points
+
+        return [
+            {"kind": "site", "kind_label": _("Demonstration site"), "symbol": "pin", **row}
+            for row in site_points(campaign=campaign)
+        ]

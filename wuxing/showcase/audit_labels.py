@@ -11,6 +11,7 @@ AUDIT_ACTIONS = {
     "showcase.project_evidence": _("Project evidence uploaded"),
     "showcase.site_claim": _("Demonstration site claimed"),
     "showcase.site_update": _("Demonstration site changed"),
+    "showcase.site_place": _("Demonstration site placed on the map"),
     "showcase.agreement_add": _("Co-building agreement added"),
     "showcase.member_register": _("Member registered"),
     "showcase.service_record_add": _("Service recorded"),

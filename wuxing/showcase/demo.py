@@ -309,4 +309,6 @@ def _records(project, code, branch_suffix, past):
                     )
 
 
-STEPS = [("示范点引领", load)]
+from .demo_places import load_places  # noqa: E402
+
+STEPS = [("示范点引领", load), ("示范点位置", load_places)]

@@ -35,6 +35,14 @@ class SiteClaimForm(forms.Form):
 class SiteEditForm(forms.Form):
     feature = forms.CharField(label=_("Feature"), max_length=100)
     plan = forms.CharField(label=_("Tailored plan"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    lon = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=10,
+        decimal_places=6,
+        required=False,
+        help_text=_("Its place on the command screen's map, in the map's coordinate system (optional)."),
+    )
+    lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
 
 
 class ProjectForm(forms.Form):

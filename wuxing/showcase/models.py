@@ -66,6 +66,10 @@ class DemoSite(models.Model):
     plan = models.TextField(_("tailored plan"), blank=True)
     claimed_on = models.DateField(_("claimed on"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Where it is, when a place was given (on its form, or as a Point of the office's map upload), in the
+    # coordinate system of the office's map: drawn as a point on the command screen.
+    lon = models.DecimalField(_("longitude"), max_digits=10, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = RestrictedManager()
 

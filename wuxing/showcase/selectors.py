@@ -293,6 +293,20 @@ def site_rows(*, campaign, branch_ids=None) -> list[dict]:
     ]
 
 
+def site_points(*, campaign) -> list[dict]:
+    """The campaign's demonstration sites that have a place, as points for the command screen's map: the branch
+    and the site's feature (what the public site shows too), no one's name."""
+    qs = (
+        DemoSite.objects.filter(campaign=campaign, lon__isnull=False, lat__isnull=False)
+        .select_related("branch")
+        .order_by("branch__sort_order", "branch__code")
+    )
+    return [
+        {"code": s.branch.code, "label": s.branch.name, "detail": s.feature, "lon": float(s.lon), "lat": float(s.lat)}
+        for s in qs
+    ]
+
+
 def evidence_record_rows(*, user, branch, campaign) -> list[dict]:
     """The feature projects of the branch's demonstration site in the campaign that `user` may see (all for
     `user=None`, the system), as plain rows {id, label, url} for linking to a rated star."""

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from wuxing.campaigns.selectors import campaign_public
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.trash import restore, trash
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
+from wuxing.org.services import place_check
 
 from . import rules
 from .choices import DEFAULT_PROJECT_KINDS, GridWorkerRole, ProjectStatus, RecordStructure
@@ -176,7 +178,9 @@ def site_claim(*, actor, campaign, branch, leader, feature: str, plan: str = "",
 
 
 @transaction.atomic
-def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
+def site_update(*, actor, site: DemoSite, feature: str, plan: str, lon=None, lat=None) -> DemoSite:
+    """The site's feature and tailored plan, and its place on the office's map (longitude and latitude in the
+    map's coordinate system, or neither)."""
     message = _("You may not change this demonstration site.")
     ensure_allowed(actor, "showcase.change_demosite", message=message)
     site = DemoSite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=site.pk)
@@ -185,10 +189,45 @@ def site_update(*, actor, site: DemoSite, feature: str, plan: str) -> DemoSite:
     before = snapshot(site)
     site.feature = _text(feature, "feature", max_length=100)
     site.plan = (plan or "").strip()
-    site.save(update_fields=["feature", "plan"])
+    site.lon, site.lat = place_check(office=site.campaign.office, lon=lon, lat=lat)
+    site.save(update_fields=["feature", "plan", "lon", "lat"])
     ensure_in_scope(site, actor=actor, action="change", message=message)
     audit_record(actor=actor, action="showcase.site_update", obj=site, before=before, after=snapshot(site))
     return site
+
+
+def site_place_codes(office) -> set[str]:
+    """What a Point of the office's map upload may name as a site: the branch code of each demonstration site of
+    the office's current campaign."""
+    campaign = campaign_public(office=office)
+    if campaign is None:
+        return set()
+    return set(DemoSite.objects.filter(campaign=campaign).values_list("branch__code", flat=True))
+
+
+@transaction.atomic
+def sites_place(*, actor, office, places: dict[str, tuple]) -> int:
+    """Place the current campaign's sites named (by branch code) in an uploaded map: {code: (lon, lat)}."""
+    campaign = campaign_public(office=office)
+    if campaign is None or not places:
+        return 0
+    ensure_allowed(actor, "org.change_boundary", office, action="view")
+    placed = 0
+    sites = (
+        DemoSite.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .filter(campaign=campaign, branch__code__in=list(places))
+    )
+    for site in sites:
+        lon, lat = places[site.branch.code]
+        before = {"lon": site.lon, "lat": site.lat}
+        site.lon, site.lat = place_check(office=office, lon=lon, lat=lat)
+        site.save(update_fields=["lon", "lat"])
+        audit_record(
+            actor=actor, action="showcase.site_place", obj=site, before=before, after={"lon": site.lon, "lat": site.lat}
+        )
+        placed += 1
+    return placed
 
 
 # --- projects -------------------------------------------------------------------------------------------------

@@ -101,7 +101,9 @@ def site_detail(request, pk: int):
 @permission_required("showcase.change_demosite", raise_exception=True)
 def site_edit(request, pk: int):
     site = selectors.site_get(user=request.user, pk=pk, action="change")
-    form = f.SiteEditForm(request.POST or None, initial={"feature": site.feature, "plan": site.plan})
+    form = f.SiteEditForm(
+        request.POST or None, initial={"feature": site.feature, "plan": site.plan, "lon": site.lon, "lat": site.lat}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update(actor=request.user, site=site, **form.cleaned_data)

@@ -233,4 +233,6 @@ def date_the_2026_targets(*, office, resolutions: dict[int, date]):
     return len(changed)
 
 
-STEPS = [("党支部申领目标", load)]
+from .demo_neighbours import load_neighbours  # noqa: E402  (the neighbours' targets reuse this module's helpers)
+
+STEPS = [("党支部申领目标", load), ("同区另两个街道（镇）的目标", load_neighbours)]

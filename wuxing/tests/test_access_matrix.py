@@ -104,6 +104,7 @@ PAGE_OBJECTS = {
     "org:unit_map": {"pk": OrgUnit},
     "org:unit_map_geojson": {"pk": OrgUnit},
     "org:unit_displays": {"pk": OrgUnit},
+    "org:unit_grids": {"pk": OrgUnit},
     "org:display_revoke": {"pk": KioskToken},
     "org:department_edit": {"pk": Department},
     "org:department_retire": {"pk": Department},

@@ -69,6 +69,7 @@ PAGES = [
     ("org:unit_map", lambda w: [w.org.office_a.pk], "staff", [("leader_b", 404), ("auditor", 403)]),
     ("org:unit_map_geojson", lambda w: [w.org.office_a.pk], "secretary", [("leader_b", 404), ("auditor", 403)]),
     ("org:unit_displays", lambda w: [w.org.office_a.pk], "leader", [("leader_b", 404), ("secretary", 403)]),
+    ("org:unit_grids", lambda w: [w.org.office_a.pk], "staff", [("leader_b", 404), ("auditor", 403)]),
 ]
 
 # Pages a meeting-room display opens with a display pass instead of a sign-in, and where their access is tested.

@@ -43,10 +43,10 @@ def test_a_valid_map_passes_with_polygons_multipolygons_and_grids():
         collection(
             feature("b1", name="甲一村"),
             feature("b2", [SQUARE, SQUARE], geometry="MultiPolygon"),
-            feature("b1-01", kind="grid"),
+            feature("b1-01"),
         ),
         crs="wgs84",
-        known=KNOWN,
+        known={**KNOWN, "b1-01": "grid"},  # the office's grids (org.Grid) by their codes
     )
     assert problems == []
     assert [(c.code, c.kind) for c in checked] == [("b1", "branch"), ("b2", "branch"), ("b1-01", "grid")]

@@ -212,9 +212,13 @@ def test_two_smaller_offices_share_the_district_and_every_office_has_its_map(loa
     assert [n.parent_id for n in neighbours] == [loaded.parent_id] * 2
     assert [n.branches.count() for n in neighbours] == [6, 5]
     for office in [loaded, *neighbours]:
-        assert set(Boundary.objects.filter(unit=office).values_list("code", flat=True)) == set(
+        assert set(Boundary.objects.filter(unit=office, kind="branch").values_list("code", flat=True)) == set(
             office.branches.values_list("code", flat=True)
         )
+    # The demo office's grids (two per branch) have their shapes too, tied to the grids; the neighbours have none.
+    grids = Boundary.objects.filter(kind="grid")
+    assert grids.count() == 28 and set(grids.values_list("unit_id", flat=True)) == {loaded.pk}
+    assert all(b.grid.branch_id == b.branch_id for b in grids.select_related("grid"))
     assert set(Boundary.objects.filter(unit=loaded.parent).values_list("code", flat=True)) == {
         loaded.code,
         *demo.NEIGHBOUR_CODES,

@@ -202,3 +202,19 @@ def test_the_summary_exports_to_excel_with_a_total(client, district_user):
     assert len(rows) == 1 + 3 + 1  # header, three offices, the total
     assert rows[-1][0] == "合计" or rows[-1][0] == "Total"
     assert rows[-1][8] == sum(r[8] for r in rows[1:-1])  # items overdue
+
+
+def test_the_demo_neighbours_differ_in_the_right_direction(district_user):
+    """The demo's 青峰街道 runs ahead and 白沙镇 behind: both have targets, check-ins and 五个一 on record (no
+    column of theirs is empty), and every figure points the same way."""
+    rows = {r.unit.code: r for r in summary_for(user=district_user, year=YEAR).rows}
+    ahead, behind = rows[NEIGHBOUR_CODES[0]], rows[NEIGHBOUR_CODES[1]]
+    assert (ahead.unit.name, behind.unit.name) == ("青峰街道办事处", "白沙镇")
+    for row in (ahead, behind):
+        assert row.targets_agreed > 0 and row.five_ones_complete > 0 and row.progress > 0
+    assert (ahead.targets_agreed, ahead.targets_confirmed) == (6, 6)  # every target agreed and confirmed
+    assert (behind.targets_agreed, behind.targets_confirmed) == (3, 0)  # two still submitted: none confirmed yet
+    assert ahead.progress > 0.9 > 0.3 > behind.progress
+    assert ahead.five_ones_share == 1 and behind.five_ones_share < 0.5
+    assert ahead.behind + ahead.overdue < behind.behind + behind.overdue
+    assert ahead.behind / ahead.branches < behind.behind / behind.branches

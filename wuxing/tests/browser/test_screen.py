@@ -8,6 +8,7 @@ from .conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 OFFICE_BRANCHES = 14
+OFFICE_GRIDS = 28
 
 # The chart's series data, the names of the shapes registered for its map, and the pixel centre of one branch.
 READ_MAP = """() => {
@@ -19,8 +20,14 @@ READ_MAP = """() => {
     data: series.data.map(d => d.name),
     shapes: geo.features.map(f => f.properties.name),
     labels: Object.fromEntries(series.data.map(d => [d.name, d.label])),
+    grids: option.series.find(s => s.id === 'grids').data.length,
+    sites: option.series.find(s => s.id === 'points-site').data.length,
+    issues: option.series.find(s => s.id === 'points-issue').data.length,
   };
 }"""
+
+# Where the screen's own figures say the points are (what the server sent in json_script).
+SENT = """() => JSON.parse(document.getElementById('screen-data').textContent).points"""
 
 CENTRE = """(code) => {
   const chart = echarts.getInstanceByDom(document.getElementById('screen-map'));
@@ -43,6 +50,14 @@ def test_command_screen_draws_every_branch_and_drills_into_one(live_app, open_pa
     drawn = page.evaluate(READ_MAP)
     assert len(drawn["data"]) == OFFICE_BRANCHES
     assert sorted(drawn["data"]) == sorted(drawn["shapes"])  # every branch has its polygon, and no other shape
+    # The grids are outlined inside their branches; the demonstration sites and the placed issues are points.
+    assert drawn["grids"] == OFFICE_GRIDS
+    sent = page.evaluate(SENT)
+    assert drawn["sites"] == len([p for p in sent if p["kind"] == "site"]) == 2
+    assert drawn["issues"] == len([p for p in sent if p["kind"] == "issue"]) > 0
+    page.click("#screen-grids-toggle")
+    assert page.evaluate(READ_MAP)["grids"] == 0
+    page.click("#screen-grids-toggle")
     # No scroll bars on the display: the screen fits 1920×1080.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
@@ -50,6 +65,10 @@ def test_command_screen_draws_every_branch_and_drills_into_one(live_app, open_pa
     # The measures recolour the same map in place.
     page.click("[data-measure='flags']")
     assert page.get_attribute("[data-measure='flags']", "aria-pressed") == "true"
+    # Open work orders (from the residents' issues) are a measure too.
+    page.click("[data-measure='orders']")
+    assert page.get_attribute("[data-measure='orders']", "aria-pressed") == "true"
+    screenshot(page, "command-screen-orders-1920")
     # The table alternative lists the same branches.
     page.click("#screen-tables-toggle")
     assert page.locator("#screen-map-table tbody tr").count() == OFFICE_BRANCHES

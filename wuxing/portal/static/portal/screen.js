@@ -24,28 +24,59 @@
     var lo = Math.min.apply(null, values.concat([0])), hi = Math.max.apply(null, values.concat([1]));
     return [lo, hi];
   }
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+  // The map series and the geo component share one layout, so the grids (outlines) and the points (sites,
+  // residents' issues) drawn on the geo component sit exactly on the branches the map series colours.
+  var LAYOUT = { layoutCenter: ["50%", "50%"], layoutSize: "94%" };
+  var gridLines = [];
+  var showGrids = true;
+  function pointSeries(d, kind, symbol, size, color) {
+    return {
+      id: "points-" + kind, type: "scatter", coordinateSystem: "geo", geoIndex: 0, z: 5, symbol: symbol, symbolSize: size,
+      itemStyle: { color: color, borderColor: "#0b1220", borderWidth: 1 },
+      data: (d.points || []).filter(function (p) { return p.kind === kind; }).map(function (p) {
+        return { name: p.label, value: [p.lon, p.lat], detail: p.detail, kindLabel: p.kind_label, point: true };
+      })
+    };
+  }
   function drawMap() {
     if (!mapReady) return;
     var d = data(), c = chart("screen-map");
     if (!c) return;
     var r = range(d.map, measure);
+    var name = document.getElementById("screen-meta").dataset.mapName;
     c.setOption({
       backgroundColor: "transparent",
       tooltip: {
         trigger: "item",
         formatter: function (p) {
           var row = p.data || {};
-          return (row.label || p.name) + "<br>" + (d.labels[measure] || "") + "：" + (row.value === null || row.value === undefined ? "—" : row.value + (measure === "progress" ? "%" : ""));
+          if (row.point) return esc(row.kindLabel) + "<br>" + esc(row.name) + (row.detail ? "<br>" + esc(row.detail) : "");
+          return esc(row.label || p.name) + "<br>" + esc(d.labels[measure] || "") + "：" + (row.value === null || row.value === undefined ? "—" : esc(row.value) + (measure === "progress" ? "%" : ""));
         }
       },
-      visualMap: { min: r[0], max: r[1], left: 16, bottom: 16, calculable: false, inRange: { color: palette[measure] }, textStyle: { color: "#cbd5e1" } },
-      series: [{
-        id: "units", type: "map", map: document.getElementById("screen-meta").dataset.mapName, roam: false, selectedMode: false,
-        label: { show: true, color: "#f8fafc", fontSize: 14, formatter: function (p) { return p.data ? p.data.label : ""; } },
-        itemStyle: { borderColor: "#0b1220", borderWidth: 1.5, areaColor: "#334155" },
-        emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#f59e0b" } },
-        data: d.map.map(function (row) { return { name: row.name, label: row.label, url: row.url, value: row[measure] }; })
-      }]
+      geo: Object.assign({ map: name, roam: false, silent: true, z: 0, label: { show: false }, itemStyle: { areaColor: "transparent", borderColor: "transparent" } }, LAYOUT),
+      visualMap: { seriesIndex: 0, min: r[0], max: r[1], left: 16, bottom: 16, calculable: false, inRange: { color: palette[measure] || palette.flags }, textStyle: { color: "#cbd5e1" } },
+      series: [
+        Object.assign({
+          id: "units", type: "map", map: name, roam: false, selectedMode: false, z: 2,
+          label: { show: true, color: "#f8fafc", fontSize: 14, formatter: function (p) { return p.data ? p.data.label : ""; } },
+          itemStyle: { borderColor: "#0b1220", borderWidth: 1.5, areaColor: "#334155" },
+          emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#f59e0b" } },
+          data: d.map.map(function (row) { return { name: row.name, label: row.label, url: row.url, value: row[measure] }; })
+        }, LAYOUT),
+        {
+          id: "grids", type: "lines", coordinateSystem: "geo", geoIndex: 0, polyline: true, silent: true, z: 4,
+          lineStyle: { color: "#e2e8f0", width: 1, type: "dashed", opacity: 0.75 },
+          data: showGrids ? gridLines : []
+        },
+        pointSeries(d, "site", "pin", 30, "#f59e0b"),
+        pointSeries(d, "issue", "circle", 11, "#38bdf8")
+      ]
     }, { replaceMerge: ["series"] });
   }
   function drawBars() {
@@ -76,11 +107,27 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (geo) {
         if (!geo.features || !geo.features.length) { document.getElementById("screen-map-empty").hidden = false; return; }
-        window.echarts.registerMap(meta.dataset.mapName, geo);
+        // Grids are drawn as outlines inside their branches; the map's regions are the branches (or units) only.
+        var areas = geo.features.filter(function (f) { return f.properties.kind !== "grid"; });
+        geo.features.filter(function (f) { return f.properties.kind === "grid"; }).forEach(function (f) {
+          var polygons = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+          polygons.forEach(function (polygon) { gridLines.push({ name: f.properties.label, coords: polygon[0] }); });
+        });
+        var toggle = document.getElementById("screen-grids-toggle");
+        if (toggle && gridLines.length) {
+          toggle.hidden = false;
+          toggle.setAttribute("aria-pressed", "true");
+          toggle.addEventListener("click", function () {
+            showGrids = !showGrids;
+            toggle.setAttribute("aria-pressed", showGrids ? "true" : "false");
+            drawMap();
+          });
+        }
+        window.echarts.registerMap(meta.dataset.mapName, { type: "FeatureCollection", features: areas });
         mapReady = true;
         drawMap();
         var c = chart("screen-map");
-        c.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
+        c.on("click", function (p) { if (p.seriesType === "map" && p.data && p.data.url) window.location.href = p.data.url; });
         document.getElementById("screen-map").dataset.ready = "1";
       })
       .catch(function () { document.getElementById("screen-map-empty").hidden = false; });
