@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checklists', '0002_item_retired'),
+        ("checklists", "0002_item_retired"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='checkin',
-            index=models.Index(fields=['-effective_on', '-id'], name='checkin_recent_idx'),
+            model_name="checkin",
+            index=models.Index(fields=["-effective_on", "-id"], name="checkin_recent_idx"),
         ),
     ]
