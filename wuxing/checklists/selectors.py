@@ -15,10 +15,8 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -727,9 +725,15 @@ def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeF
     today = today or timezone.localdate()
     campaigns = list(campaigns)
     default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
-    policy = ProgressPolicy.objects.filter(office_id=OuterRef("campaign__office_id")).values("behind_tolerance")[:1]
+    # The office's tolerance by a join (campaign → office → its policy), not a subquery per item.
     queryset = ACTIVE.filter(campaign_id__in=[c.pk for c in campaigns]).annotate(
-        tol=Round(Cast(Coalesce(Subquery(policy), Value(Decimal(str(default)))), FloatField()), 9)
+        tol=Round(
+            Cast(
+                Coalesce(F("campaign__office__progress_policy__behind_tolerance"), Value(Decimal(str(default)))),
+                FloatField(),
+            ),
+            9,
+        )
     )
     sums = {r["campaign_id"]: r for r in fact_rollup(queryset, ("campaign_id",), today, None)}
     out = {}
