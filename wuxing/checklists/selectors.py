@@ -185,6 +185,7 @@ class BranchRow:
     departments: str = ""
     weight: float = 0.0
     statuses: list = field(default_factory=list)  # (item id, due date, ItemStatus), for the dashboard
+    items: dict = field(default_factory=dict)  # item id → the flagged ChecklistItem (star, owner, indicator)
 
 
 def branches_of(campaign, branch_qs=None):
@@ -325,18 +326,22 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
     for r in sums:
         by_branch[r["branch_id"]].append(r)
     flagged: dict[int, list] = defaultdict(list)
+    flagged_items: dict[int, ChecklistItem] = {}
     if with_items:
         flags = _fact_flags(today, tolerance)
-        for pk, branch_id, due, p, e, overdue in (
-            active.annotate(**_fact_annotations(today))
+        # The flagged items whole (with what the dashboard and the inspection plan show of them), in one query.
+        for item in (
+            active.select_related("star", "owner", "indicator")
+            .annotate(**_fact_annotations(today))
             .annotate(gap=Round(F("e") - F("p"), 9))
             .filter(flags["overdue"] | flags["behind"])
             .annotate(is_overdue=ExpressionWrapper(flags["overdue"], output_field=BooleanField()))
             .order_by("due_date", "id")
-            .values_list("pk", "branch_id", "due_date", "p", "e", "is_overdue")
         ):
-            status = rules.ItemStatus(progress=p, expected=e, behind=not overdue, overdue=bool(overdue))
-            flagged[branch_id].append((pk, due, status))
+            overdue = bool(item.is_overdue)
+            status = rules.ItemStatus(progress=item.p, expected=item.e, behind=not overdue, overdue=overdue)
+            flagged[item.branch_id].append((item.pk, item.due_date, status))
+            flagged_items[item.pk] = item
     targets = _targets(campaign, branch_ids)
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
@@ -371,6 +376,7 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
         )
         if with_items:
             row.statuses = flagged.get(branch.pk, [])
+            row.items = {pk: flagged_items[pk] for pk, _due, _s in row.statuses}
         rows.append(row)
     for row, rank in zip(rows, rules.competition_ranks([r.progress.overall for r in rows])):
         row.rank = rank
@@ -405,7 +411,7 @@ def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, l
         if status.behind or status.overdue
     ]
     picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order))
-    items = ChecklistItem.objects.select_related("star", "owner").in_bulk([p[1] for p in picked])
+    items = {pk: item for row in rows for pk, item in row.items.items()}
     flagged = [(branch, ItemRow(item=items[pk], status=status)) for branch, pk, _due, status in picked]
     return branches, rows, flagged
 
@@ -444,10 +450,9 @@ def flagged_item_rows(*, user, campaign, today: date | None = None, branch_ids=N
     ]
     picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order, p[1]))
     items = {
-        pk: rest
-        for pk, *rest in ChecklistItem.objects.filter(pk__in=[p[1] for p in picked]).values_list(
-            "pk", "title", "star_id", "star__name", "indicator_id", "indicator__text"
-        )
+        pk: (i.title, i.star_id, i.star.name, i.indicator_id, i.indicator.text if i.indicator_id else None)
+        for row in rows
+        for pk, i in row.items.items()
     }
     return [
         FlaggedItemRow(
