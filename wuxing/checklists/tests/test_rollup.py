@@ -165,7 +165,8 @@ def test_no_stale_figure_after_a_check_in(world, make_item, client):
     assert figures[world.campaign.pk].progress == pytest.approx(0.4)
     # Through the pages: the progress table read right after the check-in shows it.
     client.force_login(world.users.leader)
+    before = client.get("/checklists/progress/").content.decode()
+    assert "40%" in before and "70%" not in before
     services.checkin_record(actor=SYSTEM, item=item, value=7)
-    response = client.get("/checklists/progress/")
-    assert response.status_code == 200
-    assert "70" in response.content.decode()
+    after = client.get("/checklists/progress/").content.decode()
+    assert "70%" in after and "40%" not in after
