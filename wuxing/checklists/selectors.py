@@ -3,9 +3,25 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.http import Http404
 from django.utils import timezone
 
@@ -169,6 +185,7 @@ class BranchRow:
     departments: str = ""
     weight: float = 0.0
     statuses: list = field(default_factory=list)  # (item id, due date, ItemStatus), for the dashboard
+    items: dict = field(default_factory=dict)  # item id → the flagged ChecklistItem (star, owner, indicator)
 
 
 def branches_of(campaign, branch_qs=None):
@@ -204,56 +221,148 @@ FACT_COLUMNS = (
 )
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first, as a float, on PostgreSQL and SQLite alike."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (first, first_params), (second, second_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        if connection.vendor == "sqlite":
+            return f"(julianday({first}) - julianday({second}))", [*first_params, *second_params]
+        return f"CAST(({first}) - ({second}) AS double precision)", [*first_params, *second_params]
+
+
+def _fact_annotations(today: date) -> dict:
+    """R10 per item as SQL (rules.item_progress, expected_progress, the gap behind the line), so that sums over
+    many items are computed where the rows are: p (progress), e (expected), gap = round(e − p, 9)."""
+
+    def as_float(name):
+        return Cast(name, FloatField())
+
+    progress = Case(
+        When(kind=rules.YES_NO, then=Case(When(done=True, then=Value(1.0)), default=Value(0.0))),
+        When(Q(current_value__isnull=True) | Q(target_value__isnull=True), then=Value(0.0)),
+        When(
+            target_value=F("start_value"),
+            then=Case(When(current_value__gte=F("target_value"), then=Value(1.0)), default=Value(0.0)),
+        ),
+        default=Greatest(
+            Value(0.0),
+            Least(
+                Value(1.0),
+                (as_float("current_value") - as_float("start_value"))
+                / (as_float("target_value") - as_float("start_value")),
+            ),
+        ),
+        output_field=FloatField(),
+    )
+    day = Value(today, output_field=DateField())
+    expected = Case(
+        When(start_date__gte=today, then=Value(0.0)),
+        When(due_date__lte=today, then=Value(1.0)),
+        default=DaysBetween(day, F("start_date")) / DaysBetween(F("due_date"), F("start_date")),
+        output_field=FloatField(),
+    )
+    return {"p": progress, "e": expected, "wf": as_float("weight")}
+
+
+def _fact_flags(today: date, tolerance) -> dict:
+    """Overdue (rules.is_overdue) and behind (rules.is_behind, not when overdue) as conditions on _fact_annotations.
+    `tolerance` is a number, or None when the queryset carries it per row as `tol` (office_figures)."""
+    overdue = Q(due_date__lt=today, p__lt=1.0)
+    limit = F("tol") if tolerance is None else round(float(tolerance), 9)
+    behind = ~overdue & Q(gap__gt=limit)
+    return {"overdue": overdue, "behind": behind}
+
+
+def fact_rollup(queryset, group: tuple, today: date, tolerance: float) -> list[dict]:
+    """Σ weight, Σ weight·progress, Σ weight·expected and the counts (items, done, behind, overdue) of the active
+    items of `queryset`, one dict per `group` (e.g. ("branch_id", "star_id")): the database sums, Python divides."""
+    flags = _fact_flags(today, tolerance)
+    return list(
+        queryset.annotate(**_fact_annotations(today))
+        .annotate(gap=Round(F("e") - F("p"), 9))
+        .values(*group)
+        .annotate(
+            w=Sum("wf"),
+            wp=Sum(F("wf") * F("p")),
+            we=Sum(F("wf") * F("e")),
+            n=Count("id"),
+            n_done=Count("id", filter=Q(p__gte=1.0)),
+            n_behind=Count("id", filter=flags["behind"]),
+            n_overdue=Count("id", filter=flags["overdue"]),
+        )
+        .order_by(*group)
+    )
+
+
+def _mean(wp, w):
+    return None if not w else wp / w
+
+
 def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
     """One row per branch: progress overall and per targeted star, target level, rank, responsible persons.
 
-    With `with_items`, each row's `statuses` holds (item id, due date, ItemStatus) for every item of the branch;
-    flagged_items turns the flagged ones into ItemRows."""
+    The database sums the items per branch and star (fact_rollup: R10 as SQL, equal to rules.compute_progress,
+    which tests check), so the cost does not grow with the items read. With `with_items`, each row's `statuses`
+    holds (item id, due date, ItemStatus) for the items behind or overdue only, in due-date order (the dashboard
+    and the inspection plan read those)."""
     today = today or timezone.localdate()
     branches = list(branches)
+    branch_ids = [b.pk for b in branches]
     tolerance = tolerance_for(campaign.office_id)
     stars_by_set: dict[str, list[Star]] = defaultdict(list)
     all_stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
     for star in all_stars:
         stars_by_set[star.star_set].append(star)
-    # Items reference the stars of the campaign's standard; any other is read on demand.
     codes_by_id = {s.pk: s.code for s in all_stars}
-    facts_by_branch: dict[int, list] = defaultdict(list)
-    values = (
-        ACTIVE.filter(campaign=campaign, branch__in=[b.pk for b in branches])
-        .order_by("due_date", "id")
-        .values_list(*FACT_COLUMNS)
-    )
-    rows_read = list(values)
-    missing = {r[2] for r in rows_read} - codes_by_id.keys()
+    active = ACTIVE.filter(campaign=campaign, branch__in=branch_ids)
+    sums = fact_rollup(active, ("branch_id", "star_id"), today, tolerance)
+    missing = {r["star_id"] for r in sums} - codes_by_id.keys()
     if missing:
         codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
-    for pk, branch_id, star_id, kind, weight, start_date, due_date, start, target, current, done in rows_read:
-        facts_by_branch[branch_id].append(
-            (
-                pk,
-                rules.ItemFacts(
-                    kind=kind,
-                    star=codes_by_id[star_id],
-                    weight=float(weight),
-                    start_date=start_date,
-                    due_date=due_date,
-                    start=start,
-                    target=target,
-                    current=current,
-                    done=done,
-                ),
-            )
-        )
-    targets = _targets(campaign, [b.pk for b in branches])
+    by_branch: dict[int, list[dict]] = defaultdict(list)
+    for r in sums:
+        by_branch[r["branch_id"]].append(r)
+    flagged: dict[int, list] = defaultdict(list)
+    flagged_items: dict[int, ChecklistItem] = {}
+    if with_items:
+        flags = _fact_flags(today, tolerance)
+        # The flagged items whole (with what the dashboard and the inspection plan show of them), in one query.
+        for item in (
+            active.select_related("star", "owner", "indicator")
+            .annotate(**_fact_annotations(today))
+            .annotate(gap=Round(F("e") - F("p"), 9))
+            .filter(flags["overdue"] | flags["behind"])
+            .annotate(is_overdue=ExpressionWrapper(flags["overdue"], output_field=BooleanField()))
+            .order_by("due_date", "id")
+        ):
+            overdue = bool(item.is_overdue)
+            status = rules.ItemStatus(progress=item.p, expected=item.e, behind=not overdue, overdue=overdue)
+            flagged[item.branch_id].append((item.pk, item.due_date, status))
+            flagged_items[item.pk] = item
+    targets = _targets(campaign, branch_ids)
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
     for branch in branches:
-        own = facts_by_branch.get(branch.pk, [])
+        own = by_branch.get(branch.pk, [])
         star_list = stars_by_set.get(branch.star_set, [])
         codes = targeted.get(branch.pk) or {s.code for s in star_list}
         shown = [s for s in star_list if s.code in codes]
-        progress = rules.compute_progress([f for _pk, f in own], today, tolerance, stars=[s.code for s in shown])
+        by_star: dict[str, float | None] = {s.code: None for s in shown}
+        for r in own:
+            by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+        weight = sum(r["w"] for r in own)
+        progress = rules.Progress(
+            overall=_mean(sum(r["wp"] for r in own), weight),
+            by_star=by_star,
+            expected=_mean(sum(r["we"] for r in own), weight),
+            items=sum(r["n"] for r in own),
+            done=sum(r["n_done"] for r in own),
+            behind=sum(r["n_behind"] for r in own),
+            overdue=sum(r["n_overdue"] for r in own),
+        )
         responsible = branch_responsible(branch)
         row = BranchRow(
             branch=branch,
@@ -263,10 +372,11 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
             secretary=branch.secretary.name if branch.secretary_id else "",
             leaders=responsible.leaders,
             departments=responsible.departments,
-            weight=sum(f.weight for _pk, f in own),
+            weight=weight,
         )
         if with_items:
-            row.statuses = [(pk, f.due_date, s) for (pk, f), s in zip(own, progress.statuses)]
+            row.statuses = flagged.get(branch.pk, [])
+            row.items = {pk: flagged_items[pk] for pk, _due, _s in row.statuses}
         rows.append(row)
     for row, rank in zip(rows, rules.competition_ranks([r.progress.overall for r in rows])):
         row.rank = rank
@@ -301,7 +411,7 @@ def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, l
         if status.behind or status.overdue
     ]
     picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order))
-    items = ChecklistItem.objects.select_related("star", "owner").in_bulk([p[1] for p in picked])
+    items = {pk: item for row in rows for pk, item in row.items.items()}
     flagged = [(branch, ItemRow(item=items[pk], status=status)) for branch, pk, _due, status in picked]
     return branches, rows, flagged
 
@@ -340,10 +450,9 @@ def flagged_item_rows(*, user, campaign, today: date | None = None, branch_ids=N
     ]
     picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order, p[1]))
     items = {
-        pk: rest
-        for pk, *rest in ChecklistItem.objects.filter(pk__in=[p[1] for p in picked]).values_list(
-            "pk", "title", "star_id", "star__name", "indicator_id", "indicator__text"
-        )
+        pk: (i.title, i.star_id, i.star.name, i.indicator_id, i.indicator.text if i.indicator_id else None)
+        for row in rows
+        for pk, i in row.items.items()
     }
     return [
         FlaggedItemRow(
@@ -612,63 +721,35 @@ class OfficeFigures:
     overdue: int
     weight: float
     items: int
-    branch_progress: dict[int, float | None]  # branch id → its overall progress
-    branch_flags: dict[int, tuple[int, int]]  # branch id → (behind, overdue)
 
 
 def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeFigures]:
-    """campaign id → its OfficeFigures: every item of every campaign read as tuples in one query (plus one for
-    the offices' tolerances), the rules applied per branch, offices weighted as on the dashboard."""
+    """campaign id → its OfficeFigures, summed by the database in one query for any number of campaigns (each
+    office's tolerance read beside its rows); offices weighted as on the dashboard (rules.office_progress: the
+    branches' progress weighted by their item weight, which is Σ weight·progress / Σ weight over the items)."""
     today = today or timezone.localdate()
     campaigns = list(campaigns)
-    office_of = {c.pk: c.office_id for c in campaigns}
     default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
-    tolerances = {
-        office_id: float(value)
-        for office_id, value in ProgressPolicy.objects.filter(office_id__in=set(office_of.values())).values_list(
-            "office_id", "behind_tolerance"
+    # The office's tolerance by a join (campaign → office → its policy), not a subquery per item.
+    queryset = ACTIVE.filter(campaign_id__in=[c.pk for c in campaigns]).annotate(
+        tol=Round(
+            Cast(
+                Coalesce(F("campaign__office__progress_policy__behind_tolerance"), Value(Decimal(str(default)))),
+                FloatField(),
+            ),
+            9,
         )
-    }
-    facts: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    columns = ("campaign_id", *FACT_COLUMNS)
-    for campaign_id, _pk, branch_id, star_id, kind, weight, start, due, start_value, target, current, done in (
-        ChecklistItem.objects.filter(campaign_id__in=list(office_of)).order_by().values_list(*columns)
-    ):
-        facts[campaign_id][branch_id].append(
-            rules.ItemFacts(
-                kind=kind,
-                star=str(star_id),
-                weight=float(weight),
-                start_date=start,
-                due_date=due,
-                start=start_value,
-                target=target,
-                current=current,
-                done=done,
-            )
-        )
+    )
+    sums = {r["campaign_id"]: r for r in fact_rollup(queryset, ("campaign_id",), today, None)}
     out = {}
-    for campaign_id, office_id in office_of.items():
-        tolerance = tolerances.get(office_id, default)
-        pairs, behind, overdue, items = [], 0, 0, 0
-        branch_progress, branch_flags = {}, {}
-        for branch_id, own in facts.get(campaign_id, {}).items():
-            progress = rules.compute_progress(own, today, tolerance)
-            weight = sum(f.weight for f in own)
-            pairs.append((progress.overall, weight))
-            behind += progress.behind
-            overdue += progress.overdue
-            items += progress.items
-            branch_progress[branch_id] = progress.overall
-            branch_flags[branch_id] = (progress.behind, progress.overdue)
-        out[campaign_id] = OfficeFigures(
-            progress=rules.office_progress(pairs),
-            behind=behind,
-            overdue=overdue,
-            weight=sum(w for p, w in pairs if p is not None),
-            items=items,
-            branch_progress=branch_progress,
-            branch_flags=branch_flags,
+    for campaign in campaigns:
+        r = sums.get(campaign.pk)
+        out[campaign.pk] = OfficeFigures(
+            progress=_mean(r["wp"], r["w"]) if r else None,
+            behind=r["n_behind"] if r else 0,
+            overdue=r["n_overdue"] if r else 0,
+            weight=r["w"] if r else 0.0,
+            items=r["n"] if r else 0,
         )
     return out
 

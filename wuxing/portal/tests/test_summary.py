@@ -181,7 +181,7 @@ def test_query_count_does_not_grow_with_the_offices(client, district_user):
     with CaptureQueriesContext(connection) as large:
         response = client.get(url, {"year": YEAR})
     assert response.content.decode().count('<tr data-unit="') == 9
-    assert len(large) == len(small) == 17, [q["sql"][:120] for q in large.captured_queries]
+    assert len(large) == len(small) == 16, [q["sql"][:120] for q in large.captured_queries]
     with CaptureQueriesContext(connection) as api:
         from rest_framework.test import APIClient
 

@@ -1,5 +1,6 @@
 """Measure page speed, query counts and memory at district scale, on a throw-away test database."""
 
+import json
 import statistics
 import time
 import tracemalloc
@@ -12,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import Client, override_settings
 from django.test.utils import (
@@ -92,8 +93,18 @@ class Command(BaseCommand):
         parser.add_argument("--offices", type=int, default=20)
         parser.add_argument("--branches", type=int, default=25, help="branches per office")
         parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument(
+            "--ratios",
+            action="store_true",
+            help="on the configured PostgreSQL database filled by generate_province: each page against hand-written "
+            "SQL computing the same figures, and check-in POSTs against a bare JSON view",
+        )
+        parser.add_argument("--posts", type=int, default=50, help="check-in POSTs timed with --ratios")
+        parser.add_argument("--json", action="store_true", help="with --ratios: print the results as JSON")
 
     def handle(self, *args, offices, branches, repeat, **options):
+        if options["ratios"]:
+            return self._ratios(repeat, options["posts"], options["json"])
         setup_test_environment()
         # WhiteNoise warns once that collectstatic has not been run; the pages are served from the finders instead.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -110,6 +121,38 @@ class Command(BaseCommand):
         finally:
             teardown_databases(old, verbosity=0)
             teardown_test_environment()
+
+    def _ratios(self, repeat, posts, as_json):
+        from wuxing.portal import ratios
+
+        if connection.vendor != "postgresql":
+            raise CommandError("--ratios runs on PostgreSQL (set DATABASE_URL) after generate_province.")
+        if not User.objects.filter(username="scale-office").exists():
+            raise CommandError("No generated province here: run generate_province --preset district first.")
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(STORAGES=storages, ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
+            ctx = ratios.context()
+            results = ratios.measure_pages(ctx, repeat)
+            throughput = ratios.measure_checkins(ctx, posts) if posts else None
+        data = ratios.report(results, throughput)
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{data['branches']} branches, {connection.vendor}, median of {repeat}")
+        self.stdout.write(f"{'page':28} {'page ms':>9} {'SQL ms':>8} {'page/SQL':>9} {'queries':>8} {'status':>7}")
+        for r in results:
+            self.stdout.write(
+                f"{_pad(r.label, 28)} {r.page_ms:9.1f} {r.sql_ms:8.2f} {r.ratio:9.1f} {r.queries:8d} {r.status:7d}"
+            )
+        if throughput:
+            self.stdout.write(
+                f"check-in POST {throughput.checkin_per_s:.1f}/s, bare JSON view {throughput.bare_per_s:.1f}/s "
+                f"(ratio {throughput.ratio:.3f}, in-process, {throughput.posts} each)"
+            )
 
     def _step(self, text):
         self.stdout.write(text)
