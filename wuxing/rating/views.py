@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_for, campaign_params
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_get, branch_list
@@ -21,6 +22,7 @@ from wuxing.standards.selectors import indicator_texts
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
 from .exports import readiness_export, results_export
+from .filtersets import ObjectionFilterSet, RatingFilterSet
 from .forms import (
     ObjectionCloseForm,
     PublicityForm,
@@ -51,17 +53,19 @@ def home(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, results_export)
     campaign = campaign_for(user=request.user, request=request)
-    rows = []
-    if campaign is not None:
-        rows = selectors.result_rows(
-            campaign=campaign, ratings=selectors.rating_list(user=request.user, campaign=campaign)
-        )
+    filterset = RatingFilterSet(
+        campaign_params(request.GET, campaign), selectors.rating_list(user=request.user), user=request.user
+    )
+    page = paginate(request, filterset.qs if campaign and filterset.is_valid() else filterset.queryset.none())
+    rows = selectors.result_rows(campaign=campaign, ratings=page) if campaign is not None else []
     return render(
         request,
         "rating/rating_list.html",
         {
             "campaign": campaign,
             "rows": rows,
+            "page": page,
+            "form": filterset.form,
             "can_review": request.user.has_perm("rating.review_office_rating"),
             "is_district_reviewer": bool(selectors.reviewer_rows(request.user)),
         },
@@ -404,8 +408,15 @@ def queue(request):
 @permission_required("rating.view_objection", raise_exception=True)
 def objection_list(request):
     campaign = campaign_for(user=request.user, request=request)
-    rows = list(selectors.objection_list(user=request.user, campaign=campaign)) if campaign else []
-    return render(request, "rating/objection_list.html", {"campaign": campaign, "objections": rows})
+    filterset = ObjectionFilterSet(
+        campaign_params(request.GET, campaign), selectors.objection_list(user=request.user), user=request.user
+    )
+    page = paginate(request, filterset.qs if campaign and filterset.is_valid() else filterset.queryset.none())
+    return render(
+        request,
+        "rating/objection_list.html",
+        {"campaign": campaign, "objections": page, "page": page, "form": filterset.form},
+    )
 
 
 @login_required
