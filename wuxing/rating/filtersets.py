@@ -7,7 +7,7 @@ from wuxing.campaigns.selectors import campaign_list
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
 
 from .choices import ObjectionStatus, StarState
-from .models import Objection, Rating
+from .models import Objection, Rating, VetoEvent
 
 
 def _campaigns(request):
@@ -43,3 +43,14 @@ class ObjectionFilterSet(ScopedFilterSet):
     class Meta:
         model = Objection
         fields = ["campaign", "status"]
+
+
+class VetoFilterSet(ScopedFilterSet):
+    """The veto events of a campaign (the page; the campaign is the page's)."""
+
+    search_fields = ("branch__name", "description")
+    sort_fields = (("occurred_on", _("Date")), ("branch__name", _("Branch")))
+
+    class Meta:
+        model = VetoEvent
+        fields = []

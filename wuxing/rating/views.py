@@ -22,7 +22,7 @@ from wuxing.standards.selectors import indicator_texts
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
 from .exports import readiness_export, results_export
-from .filtersets import ObjectionFilterSet, RatingFilterSet
+from .filtersets import ObjectionFilterSet, RatingFilterSet, VetoFilterSet
 from .forms import (
     ObjectionCloseForm,
     PublicityForm,
@@ -455,7 +455,8 @@ def _veto_rule_choices(campaign, branches):
 @permission_required("rating.view_vetoevent", raise_exception=True)
 def veto_list(request):
     campaign = _campaign_or_404(request)
-    events = list(selectors.veto_list(user=request.user, campaign=campaign))
+    filterset = VetoFilterSet(request.GET, selectors.veto_list(user=request.user, campaign=campaign), user=request.user)
+    events = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     form = None
     if request.user.has_perm("rating.add_vetoevent") and campaign.is_open:
         branches = list(branch_list(user=request.user).filter(office=campaign.office))
@@ -488,7 +489,14 @@ def veto_list(request):
     return render(
         request,
         "rating/veto_list.html",
-        {"campaign": campaign, "events": events, "form": form, "indicators": indicators},
+        {
+            "campaign": campaign,
+            "events": events,
+            "page": events,
+            "filters": filterset.form,
+            "form": form,
+            "indicators": indicators,
+        },
     )
 
 

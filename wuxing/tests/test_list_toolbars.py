@@ -272,9 +272,29 @@ def test_every_changed_list_has_sortable_headers(client, demo_office):
         reverse("org:person_list"),
         reverse("standards:standard_list"),
         reverse("checklists:progress_table"),
+        reverse("rating:veto_list"),
+        # the lists that had the toolbar before
+        reverse("supervision:observation_list"),
+        reverse("supervision:evaluation_list"),
+        reverse("supervision:inspection_list"),
+        reverse("supervision:finding_list"),
+        reverse("supervision:rectification_list"),
+        reverse("rhythm:meeting_list"),
+        reverse("rhythm:action_list"),
+        reverse("rhythm:help_list"),
+        reverse("liaison:activity_list"),
+        reverse("liaison:finding_list"),
     ):
-        html = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
         assert 'aria-sort="' in html and "wx-sort-link" in html, url
+        # each header's key is one the list's sort takes: following it sorts, it is never refused
+        for href in re.findall(r'class="wx-sort-link" href="([^"]+)"', html)[:3]:
+            sorted_page = client.get(href.replace("&amp;", "&"))
+            assert sorted_page.status_code == 200, href
+            form = sorted_page.context.get("form")
+            assert form is None or "sort" not in form.errors, (href, form.errors)
 
 
 # ---------------------------------------------------------------------------------------------------------------
