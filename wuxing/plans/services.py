@@ -362,5 +362,5 @@ def pledges_remind(*, actor, campaign, pledge_ids, day: date | None = None) -> i
             key = f"plans:remind:{pledge.pk}:{side}:{person.pk}:{day.isoformat()}"
             sent += send_notice(person=person, kind="pledge_remind", title=title, url=url, key=key)
         reminded.append(pledge.pk)
-    audit_record(actor=actor, action="pledge.remind", obj=campaign, after={"letters": reminded, "sent": sent})
+    audit_record(actor=actor, action="pledge.remind", obj=campaign, after={"items": reminded, "count": sent})
     return sent
