@@ -10,7 +10,8 @@ from .selectors import campaign_list
 
 @exporter
 def campaigns_export(user, params) -> ExportSpec:
-    campaigns = list(CampaignFilterSet(params, campaign_list(user=user), user=user).qs)
+    filterset = CampaignFilterSet(params, campaign_list(user=user), user=user)
+    campaigns = list(filterset.qs) if filterset.is_valid() else []
     return ExportSpec(
         filename="campaigns.xlsx",
         title=_("Campaigns"),

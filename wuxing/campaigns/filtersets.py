@@ -17,7 +17,17 @@ def _offices(request):
 class CampaignFilterSet(ScopedFilterSet):
     office = ModelChoiceFilter(label=_("Office"), queryset=_offices, to_field_name="code", empty_label=_("All offices"))
     year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CampaignStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CampaignStatus.choices, empty_label=_("All"))
+
+    search_fields = ("name", "office__name", "standard__name")
+    sort_fields = (("year", _("Year")), ("name", _("Campaign")), ("office__name", _("Office")))
+
+    def display_form(self):
+        """The office filter only when several offices are in scope (exports and the API filter without it)."""
+        offices = list(_offices(self.request))
+        self.show_office = len(offices) > 1
+        self.form.fields["office"].choices = [("", _("All offices"))] + [(o.code, o.name) for o in offices]
+        return self.form
 
     class Meta:
         model = Campaign

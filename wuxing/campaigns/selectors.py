@@ -164,3 +164,12 @@ def campaign_context(campaign) -> tuple:
     if campaign is None:
         return ()
     return (campaign.office.name, campaign.year)
+
+
+def campaign_params(params, campaign) -> dict:
+    """A list's filters as its page and its Excel export read them when the page shows one campaign at a time
+    (`campaign_for`: the user's current one unless `campaign` is given): that campaign, and the other filters as
+    asked (not `export`)."""
+    data = {k: params.get(k) for k in params if k != "export"}
+    data["campaign"] = campaign.pk if campaign is not None else ""
+    return data

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Assignment, Person
 from wuxing.org.selectors import office_list
@@ -37,8 +38,13 @@ from .services import campaign_set_quotas
 def campaign_index(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, campaigns_export)
-    campaigns = CampaignFilterSet(request.GET, campaign_list(user=request.user), user=request.user).qs
-    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+    filterset = CampaignFilterSet(request.GET, campaign_list(user=request.user), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": page, "page": page, "form": filterset.display_form(), "filterset": filterset},
+    )
 
 
 @login_required

@@ -94,6 +94,21 @@ class ProgressFilterSet(_RowsFilterSet):
         return sorted(rows, key=SORTS.get(self.value("sort"), SORTS["rank"]))
 
 
+class PublicBoardFilterSet(_RowsFilterSet):
+    """The public progress table of an office (no sign-in): which branches (name, kind) in which order. Nothing
+    that names a department or a person filters it."""
+
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains", max_length=100)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=BranchKind.choices, empty_label=_("All kinds"))
+    sort = ProgressFilterSet.base_filters["sort"]
+
+    class Meta:
+        model = Branch
+        fields = ["q", "kind", "sort"]
+
+    filter_rows = ProgressFilterSet.filter_rows
+
+
 class ChecklistFilterSet(_RowsFilterSet):
     """A branch's list (打卡清单): the items in one state (done, on track, behind, overdue)."""
 

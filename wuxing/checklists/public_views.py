@@ -8,12 +8,14 @@ from django.shortcuts import render
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
+from wuxing.core.lists import paginate
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
 
 from . import selectors
+from .filtersets import PublicBoardFilterSet
 from .models import CheckInEvidence
 from .views import report_context
 
@@ -22,16 +24,27 @@ from .views import report_context
 def board(request, office_code: str):
     office = public_office(office_code)
     campaign = campaign_public(office=office)
+    filterset = PublicBoardFilterSet(request.GET, Branch.objects.all())
     rows = []
     if campaign is not None:
-        rows = selectors.progress_rows(
+        # Ranked among all the office's branches, then narrowed: a branch keeps its rank whatever the search.
+        ranked = selectors.progress_rows(
             campaign=campaign, branches=selectors.branches_of(campaign, Branch.objects.all())
         )
-        rows.sort(key=selectors.SORTS["rank"])
+        shown = {b.pk for b in filterset.qs.filter(office_id=campaign.office_id)} if filterset.is_valid() else set()
+        rows = filterset.filter_rows([r for r in ranked if r.branch.pk in shown])
+    page = paginate(request, rows)
     return render(
         request,
         "checklists/public/board.html",
-        {"office": office, "campaign": campaign, "rows": rows, "links": app_links("public_links", office=office)},
+        {
+            "office": office,
+            "campaign": campaign,
+            "rows": page,
+            "page": page,
+            "form": filterset.form,
+            "links": app_links("public_links", office=office),
+        },
     )
 
 

@@ -3,18 +3,21 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from wuxing.core.lists import paginate
 from wuxing.org.selectors import public_office
 
+from .filtersets import PublicNoticeFilterSet
 from .selectors import public_notice_get, public_notices
 
 
 def notice_list(request, office_code: str):
     office = public_office(office_code)
-    notices = list(public_notices(office=office)[:200])
+    filterset = PublicNoticeFilterSet(request.GET, public_notices(office=office))
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     return render(
         request,
         "deliberations/public/notice_list.html",
-        {"office": office, "notices": notices, "today": timezone.localdate()},
+        {"office": office, "notices": page, "page": page, "form": filterset.form, "today": timezone.localdate()},
     )
 
 

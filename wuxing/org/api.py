@@ -15,7 +15,7 @@ from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import imports, selectors, services
 from .choices import BranchKind, StarSet, UnitLevel
-from .filtersets import BranchFilterSet
+from .filtersets import BranchFilterSet, DepartmentFilterSet, PersonFilterSet
 from .models import Branch, Department, OrgUnit, Person
 from .selectors import branch_list, department_list, person_list
 
@@ -154,6 +154,7 @@ class DepartmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
     """职能部门. POST {office (code), code, name, [duties]}; PATCH name or duties."""
 
     serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilterSet
     http_method_names = _WRITE_METHODS
 
     def get_queryset(self):
@@ -213,6 +214,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRead
     """人员 (numbers masked). POST {office (code), name, …, department / branch (ids)}; PATCH the same fields."""
 
     serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
     http_method_names = _WRITE_METHODS
 
     def get_queryset(self):

@@ -6,7 +6,7 @@ from wuxing.core.exports import ExportSpec, exporter
 from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import selectors
-from .filtersets import BranchFilterSet, PersonFilterSet
+from .filtersets import AccountFilterSet, BranchFilterSet, DepartmentFilterSet, PersonFilterSet
 
 
 @exporter
@@ -48,7 +48,8 @@ def branches_export(user, params) -> ExportSpec:
 
 @exporter
 def departments_export(user, params) -> ExportSpec:
-    rows = selectors.department_rows(user=user)
+    filterset = DepartmentFilterSet(params, selectors.department_list(user=user), user=user)
+    rows = selectors.department_rows(user=user, departments=filterset.qs if filterset.is_valid() else [])
     return ExportSpec(
         filename="departments.xlsx",
         title=_("Departments"),
@@ -83,7 +84,8 @@ def people_export(user, params) -> ExportSpec:
 
 @exporter
 def accounts_export(user, params) -> ExportSpec:
-    users = list(selectors.user_list(user=user))
+    filterset = AccountFilterSet(params, selectors.user_list(user=user), user=user)
+    users = list(filterset.qs) if filterset.is_valid() else []
     return ExportSpec(
         filename="accounts.xlsx",
         title=_("Accounts"),

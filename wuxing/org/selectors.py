@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 
 from wuxing.core.roles import ADMIN_ROLES, Role
@@ -119,15 +119,25 @@ def branch_rows(branches) -> list[dict]:
     return rows
 
 
-def department_rows(*, user, include_retired: bool = False):
-    """Each department the user may see with the branches assigned to it."""
+def department_rows(*, user, include_retired: bool = False, departments=None):
+    """Each department the user may see (or each of `departments`, e.g. a page of the list) with the branches
+    assigned to it."""
     # Each department's assignments narrowed to the user's branches: a secretary sees who helps their branch,
     # not every branch the department helps.
     assignments = Assignment.objects.restrict(user, "view").filter(active=True).select_related("branch")
-    departments = department_list(user=user, include_retired=include_retired).prefetch_related(
-        Prefetch("assignments", queryset=assignments, to_attr="visible_assignments")
+    if departments is None:
+        departments = department_list(user=user, include_retired=include_retired)
+    departments = prefetch_related_objects_of(
+        departments, Prefetch("assignments", queryset=assignments, to_attr="visible_assignments")
     )
     return [(d, [a.branch for a in d.visible_assignments]) for d in departments]
+
+
+def prefetch_related_objects_of(rows, *lookups) -> list:
+    """`rows` (a queryset or a page of one) as a list with `lookups` prefetched."""
+    rows = list(rows)
+    prefetch_related_objects(rows, *lookups)
+    return rows
 
 
 def user_list(*, user):

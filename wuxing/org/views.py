@@ -23,7 +23,7 @@ from wuxing.core.tokens import token_list, token_revoke
 from . import imports, selectors, services
 from .choices import GrantStatus, UnitLevel
 from .exports import accounts_export, branches_export, departments_export, people_export
-from .filtersets import BranchFilterSet, PersonFilterSet
+from .filtersets import AccountFilterSet, BranchFilterSet, DepartmentFilterSet, PersonFilterSet
 from .forms import (
     AccountCreateForm,
     AssignmentForm,
@@ -140,10 +140,22 @@ def department_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, departments_export)
     show_retired = request.GET.get("retired") == "1"
-    rows = selectors.department_rows(user=request.user, include_retired=show_retired)
+    departments = selectors.department_list(user=request.user, include_retired=show_retired)
     if show_retired:
-        rows = [(d, branches) for d, branches in rows if d.retired_at is not None]
-    return render(request, "org/department_list.html", {"rows": rows, "show_retired": show_retired})
+        departments = departments.filter(retired_at__isnull=False)
+    filterset = DepartmentFilterSet(request.GET, departments, user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    return render(
+        request,
+        "org/department_list.html",
+        {
+            "rows": selectors.department_rows(user=request.user, departments=page),
+            "page": page,
+            "form": filterset.display_form(),
+            "filterset": filterset,
+            "show_retired": show_retired,
+        },
+    )
 
 
 @login_required
@@ -178,8 +190,12 @@ def person_reveal(request, pk: int, field: str):
 def user_list(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, accounts_export)
+    filterset = AccountFilterSet(request.GET, selectors.user_list(user=request.user), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     return render(
-        request, "org/user_list.html", {"users": selectors.user_list(user=request.user), "form": RoleAssignForm()}
+        request,
+        "org/user_list.html",
+        {"users": page, "page": page, "filters": filterset.form, "form": RoleAssignForm()},
     )
 
 

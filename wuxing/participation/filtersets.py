@@ -91,3 +91,14 @@ class TopicFilterSet(ScopedFilterSet):
 
 def topic_filterset(user, campaign, params) -> TopicFilterSet:
     return TopicFilterSet(params, selectors.topic_list(user=user, campaign=campaign), user=user, campaign=campaign)
+
+
+class PublicClosedFilterSet(ScopedFilterSet):
+    """The closed issues on the public site (no sign-in): the description and the answer, never the resident."""
+
+    search_fields = ("description", "answer", "branch__name", "category__name")
+    sort_fields = (("closed_at", _("Closed")), ("branch__name", _("Place")))
+
+    class Meta:
+        model = Issue
+        fields = []

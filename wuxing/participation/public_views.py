@@ -14,15 +14,19 @@ from django.utils.translation import gettext as _
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
+from wuxing.core.lists import paginate
 from wuxing.core.middleware import client_ip
 from wuxing.core.routers import reads_from_replica
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
 
 from . import rules, selectors, services
+from .filtersets import PublicClosedFilterSet
 from .forms import IssueForm, LookupForm, OpinionForm, SurveyAnswerForm, TopicForm, VerdictForm
 from .models import Solicitation
 
+# The closed issues are paged as every list is, 20 to a page by default (a phone reads them one by one).
+PUBLIC_PAGE_SIZE = 20
 PUBLIC_EVENTS = {"received", "accept", "merge", "reject", "answer", "satisfied", "not_satisfied"}
 
 
@@ -124,8 +128,12 @@ def board(request, office_code: str):
 
 def closed(request, office_code: str):
     office = public_office(office_code)
+    filterset = PublicClosedFilterSet(request.GET, selectors.public_closed(office=office))
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none(), PUBLIC_PAGE_SIZE)
     return render(
-        request, "participation/public/closed.html", {"office": office, "rows": selectors.public_closed(office=office)}
+        request,
+        "participation/public/closed.html",
+        {"office": office, "rows": page, "page": page, "form": filterset.form},
     )
 
 

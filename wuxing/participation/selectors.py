@@ -191,13 +191,14 @@ def public_board(*, office) -> dict:
     return {"by_place": by_place, "by_category": by_category, "recent": recent, "open": sum(r["n"] for r in by_place)}
 
 
-def public_closed(*, office, limit: int = 50):
-    """Closed issues with their answers (the description and the answer, never the resident's phone)."""
-    return list(
+def public_closed(*, office):
+    """Closed issues with their answers (the description and the answer, never the resident's phone), newest
+    first; the public page pages and filters them (`filtersets.PublicClosedFilterSet`)."""
+    return (
         Issue.objects.filter(office=office, state=rules.CLOSED)
         .select_related("branch", "category")
         .only("tracking_code", "closed_at", "branch__name", "category__name", "description", "answer", "satisfaction")
-        .order_by("-closed_at", "-id")[:limit]
+        .order_by("-closed_at", "-id")
     )
 
 

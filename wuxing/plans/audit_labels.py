@@ -11,4 +11,5 @@ AUDIT_ACTIONS = {
     "pledge.void": _("Responsibility letter voided"),
     "pledge.confirm_branch": _("Letter confirmed by the branch"),
     "pledge.confirm_office": _("Letter confirmed by the office"),
+    "pledge.remind": _("Reminders to confirm letters sent"),
 }

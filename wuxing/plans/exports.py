@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_context, campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for, campaign_params
 from wuxing.core.exports import ExportSpec, exporter
 
 from .filtersets import PlanMilestoneFilterSet, PledgeFilterSet
@@ -46,7 +46,8 @@ def plan_export(user, params) -> ExportSpec:
 def pledges_export(user, params) -> ExportSpec:
     # The page shows one campaign at a time (the user's current one unless `campaign` is given): so does its export.
     campaign = campaign_for(user=user, params=params)
-    items = list(PledgeFilterSet({"campaign": campaign.pk}, pledge_list(user=user), user=user).qs) if campaign else []
+    filterset = PledgeFilterSet(campaign_params(params, campaign), pledge_list(user=user), user=user)
+    items = list(filterset.qs) if campaign and filterset.is_valid() else []
     return ExportSpec(
         filename="responsibility-letters.xlsx",
         context=campaign_context(campaign),

@@ -298,3 +298,69 @@ def pledge_confirm(*, actor, pledge: Pledge, side: str | None = None) -> Pledge:
         after={"status": pledge.status, "sha256": pledge.content_sha256},
     )
     return pledge
+
+
+@transaction.atomic
+def pledges_remind(*, actor, campaign, pledge_ids, day: date | None = None) -> int:
+    """Remind the people who still have to confirm the ticked letters: the branch's secretary, the office's
+    leaders. Once a day per letter and person, through the notification centre (`core.extensions.send_notice`);
+    letters outside the user's scope, frozen or void are left out. Returns how many reminders were sent."""
+    from django.urls import reverse
+
+    from wuxing.core.extensions import send_notice
+    from wuxing.org.models import User
+
+    ensure_allowed(actor, "plans.change_pledge", message=_("You may not send reminders."))
+    ensure_campaign_open(campaign)
+    day = day or timezone.localdate()
+    pledges = list(
+        Pledge.objects.restrict(actor, "view")
+        .filter(target__campaign=campaign, status=PledgeStatus.AWAITING, pk__in=list(pledge_ids))
+        .select_related("target__branch")
+        .order_by("pk")
+    )
+    leaders = [
+        u.person
+        for u in User.objects.filter(
+            is_active=True,
+            person__isnull=False,
+            role_assignments__role=Role.OFFICE_LEADER,
+            role_assignments__unit_id=campaign.office_id,
+        )
+        .select_related("person")
+        .distinct()
+    ]
+    secretaries = {}
+    for u in (
+        User.objects.filter(
+            is_active=True,
+            person__isnull=False,
+            role_assignments__role=Role.BRANCH_SECRETARY,
+            role_assignments__branch__in=[p.target.branch_id for p in pledges],
+        )
+        .select_related("person")
+        .prefetch_related("role_assignments")
+        .distinct()
+    ):
+        for ra in u.role_assignments.all():
+            if ra.role == Role.BRANCH_SECRETARY and ra.branch_id:
+                secretaries.setdefault(ra.branch_id, []).append(u.person)
+    sent, reminded = 0, []
+    for pledge in pledges:
+        branch = pledge.target.branch
+        url = reverse("plans:pledge_detail", args=[pledge.pk])
+        title = _("Please confirm the responsibility letter of %(branch)s (%(year)s)") % {
+            "branch": branch.name,
+            "year": campaign.year,
+        }
+        people = []
+        if not pledge.secretary_confirmed_at:
+            people += [("secretary", p) for p in secretaries.get(branch.pk, [])]
+        if not pledge.leader_confirmed_at:
+            people += [("leader", p) for p in leaders]
+        for side, person in people:
+            key = f"plans:remind:{pledge.pk}:{side}:{person.pk}:{day.isoformat()}"
+            sent += send_notice(person=person, kind="pledge_remind", title=title, url=url, key=key)
+        reminded.append(pledge.pk)
+    audit_record(actor=actor, action="pledge.remind", obj=campaign, after={"items": reminded, "count": sent})
+    return sent

@@ -13,6 +13,7 @@ urlpatterns = [
     path("measures/<int:pk>/milestones/", views.plan_milestone_add, name="plan_milestone_add"),
     path("milestones/<int:pk>/delete/", views.plan_milestone_delete, name="plan_milestone_delete"),
     path("letters/", views.pledge_list, name="pledge_list"),
+    path("letters/remind/", views.pledges_remind, name="pledges_remind"),
     path("letters/<int:pk>/", views.pledge_detail, name="pledge_detail"),
     path("letters/<int:pk>/pdf/", views.pledge_pdf, name="pledge_pdf"),
     path("letters/<int:pk>/confirm/", views.pledge_confirm, name="pledge_confirm"),

@@ -6,12 +6,14 @@ A service's refusal on an action that redirects becomes a message (core.middlewa
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_for, campaign_list
+from wuxing.campaigns.selectors import campaign_for, campaign_list, campaign_params
 from wuxing.core.exports import export_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.lists import paginate
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.org.models import Person
 from wuxing.targets.selectors import target_get
@@ -115,20 +117,43 @@ def plan_milestone_delete(request, pk: int):
 @login_required
 @permission_required("plans.view_pledge", raise_exception=True)
 def pledge_list(request):
+    """The letters of one campaign with the list toolbar (search, status, still to confirm, sort, page size, Excel
+    of the same filters) and, for the office, a reminder to whoever still has to confirm the ticked letters."""
     if request.GET.get("export") == "xlsx":
         return export_response(request, pledges_export)
     campaign = campaign_for(user=request.user, request=request)
-    pledges = []
-    if campaign is not None:
-        filterset = PledgeFilterSet(
-            {"campaign": campaign.pk}, selectors.pledge_list(user=request.user), user=request.user
-        )
-        pledges = list(filterset.qs)
+    filterset = PledgeFilterSet(
+        campaign_params(request.GET, campaign), selectors.pledge_list(user=request.user), user=request.user
+    )
+    rows = filterset.qs if campaign is not None and filterset.is_valid() else filterset.queryset.none()
+    page = paginate(request, rows)
     return render(
         request,
         "plans/pledge_list.html",
-        {"campaign": campaign, "campaigns": list(campaign_list(user=request.user)), "pledges": pledges},
+        {
+            "campaign": campaign,
+            "campaigns": list(campaign_list(user=request.user)),
+            "page": page,
+            "form": filterset.form,
+            "can_remind": campaign is not None and campaign.is_open and request.user.has_perm("plans.change_pledge"),
+        },
     )
+
+
+@login_required
+@permission_required("plans.change_pledge", raise_exception=True)
+@require_POST
+def pledges_remind(request):
+    """The letters ticked on the list: whoever still has to confirm them is reminded in one go."""
+    campaign = campaign_for(user=request.user, request=request)
+    back = reverse("plans:pledge_list") + (f"?campaign={campaign.pk}" if campaign else "")
+    ids = [int(v) for v in request.POST.getlist("pledge") if v.isdigit() and len(v) < 19]
+    if campaign is None or not ids:
+        messages.error(request, _("Tick the letters whose signatories should be reminded first."))
+        return redirect(back)
+    sent = services.pledges_remind(actor=request.user, campaign=campaign, pledge_ids=ids)
+    messages.success(request, _("%(n)d reminders were sent.") % {"n": sent})
+    return redirect(back)
 
 
 @login_required

@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import campaign_context, campaign_for
+from wuxing.campaigns.selectors import campaign_context, campaign_for, campaign_params
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
 from .choices import Readiness
+from .filtersets import RatingFilterSet
 
 READINESS = dict(Readiness.choices)
 VS = {"met": "达标", "not_met": "未达标", "up": "晋位", "same": "保持", "down": "降星"}
@@ -15,9 +16,10 @@ VS = {"met": "达标", "not_met": "未达标", "up": "晋位", "same": "保持",
 @exporter
 def results_export(user, params) -> ExportSpec:
     campaign = campaign_for(user=user, params=params)
+    filterset = RatingFilterSet(campaign_params(params, campaign), selectors.rating_list(user=user), user=user)
     rows = (
-        selectors.result_rows(campaign=campaign, ratings=selectors.rating_list(user=user, campaign=campaign))
-        if campaign is not None
+        selectors.result_rows(campaign=campaign, ratings=filterset.qs)
+        if campaign is not None and filterset.is_valid()
         else []
     )
     return ExportSpec(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_for
+from wuxing.campaigns.selectors import campaign_for, campaign_params
 from wuxing.core.exports import export_response
+from wuxing.core.lists import paginate
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
@@ -22,6 +23,7 @@ from wuxing.standards.selectors import indicator_texts
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
 from .exports import readiness_export, results_export
+from .filtersets import ObjectionFilterSet, RatingFilterSet, VetoFilterSet
 from .forms import (
     ObjectionCloseForm,
     PublicityForm,
@@ -52,17 +54,19 @@ def home(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, results_export)
     campaign = campaign_for(user=request.user, request=request)
-    rows = []
-    if campaign is not None:
-        rows = selectors.result_rows(
-            campaign=campaign, ratings=selectors.rating_list(user=request.user, campaign=campaign)
-        )
+    filterset = RatingFilterSet(
+        campaign_params(request.GET, campaign), selectors.rating_list(user=request.user), user=request.user
+    )
+    page = paginate(request, filterset.qs if campaign and filterset.is_valid() else filterset.queryset.none())
+    rows = selectors.result_rows(campaign=campaign, ratings=page) if campaign is not None else []
     return render(
         request,
         "rating/rating_list.html",
         {
             "campaign": campaign,
             "rows": rows,
+            "page": page,
+            "form": filterset.form,
             "can_review": request.user.has_perm("rating.review_office_rating"),
             "is_district_reviewer": bool(selectors.reviewer_rows(request.user)),
         },
@@ -405,8 +409,15 @@ def queue(request):
 @permission_required("rating.view_objection", raise_exception=True)
 def objection_list(request):
     campaign = campaign_for(user=request.user, request=request)
-    rows = list(selectors.objection_list(user=request.user, campaign=campaign)) if campaign else []
-    return render(request, "rating/objection_list.html", {"campaign": campaign, "objections": rows})
+    filterset = ObjectionFilterSet(
+        campaign_params(request.GET, campaign), selectors.objection_list(user=request.user), user=request.user
+    )
+    page = paginate(request, filterset.qs if campaign and filterset.is_valid() else filterset.queryset.none())
+    return render(
+        request,
+        "rating/objection_list.html",
+        {"campaign": campaign, "objections": page, "page": page, "form": filterset.form},
+    )
 
 
 @login_required
@@ -445,7 +456,8 @@ def _veto_rule_choices(campaign, branches):
 @permission_required("rating.view_vetoevent", raise_exception=True)
 def veto_list(request):
     campaign = _campaign_or_404(request)
-    events = list(selectors.veto_list(user=request.user, campaign=campaign))
+    filterset = VetoFilterSet(request.GET, selectors.veto_list(user=request.user, campaign=campaign), user=request.user)
+    events = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     form = None
     if request.user.has_perm("rating.add_vetoevent") and campaign.is_open:
         branches = list(branch_list(user=request.user).filter(office=campaign.office))
@@ -478,7 +490,14 @@ def veto_list(request):
     return render(
         request,
         "rating/veto_list.html",
-        {"campaign": campaign, "events": events, "form": form, "indicators": indicators},
+        {
+            "campaign": campaign,
+            "events": events,
+            "page": events,
+            "filters": filterset.form,
+            "form": form,
+            "indicators": indicators,
+        },
     )
 
 

@@ -13,7 +13,14 @@ from wuxing.org.selectors import branch_list, department_list, person_list
 
 from . import selectors, services
 from .choices import EventKind, MeetingKind
-from .filtersets import ActionFilterSet, EventFilterSet, HelpFilterSet, MeetingFilterSet, ReportFilterSet
+from .filtersets import (
+    ActionFilterSet,
+    EventFilterSet,
+    HelpFilterSet,
+    MeetingFilterSet,
+    NotificationFilterSet,
+    ReportFilterSet,
+)
 from .models import Action, CalendarEvent, DailyReport, HelpRequest, Meeting, Notification
 
 _ScopedPK = ScopedPrimaryKeyRelatedField
@@ -344,6 +351,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    filterset_class = NotificationFilterSet
 
     def get_queryset(self):
         return selectors.notification_list(user=self.request.user)

@@ -9,7 +9,7 @@ from wuxing.core.forms import DateInput
 from wuxing.org.selectors import branch_list
 
 from .choices import ActionStatus, EventKind, HelpStatus, MeetingKind, ReportStatus
-from .models import Action, CalendarEvent, DailyReport, HelpRequest, Meeting
+from .models import Action, CalendarEvent, DailyReport, HelpRequest, Meeting, Notification
 
 
 def _campaigns(request):
@@ -83,3 +83,24 @@ class EventFilterSet(ScopedFilterSet):
     class Meta:
         model = CalendarEvent
         fields = ["campaign", "kind", "date_from", "date_to"]
+
+
+class NotificationFilterSet(ScopedFilterSet):
+    """The user's own notifications: the page (with its batch "mark read") and /api/v1/notifications/."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("Read or unread"),
+        choices=(("unread", _("Unread")), ("read", _("Read"))),
+        method="by_state",
+        empty_label=_("All"),
+    )
+
+    search_fields = ("title", "body")
+    sort_fields = (("created_at", _("Time")), ("title", _("Title")))
+
+    class Meta:
+        model = Notification
+        fields = ["state"]
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "unread")

@@ -6,8 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from wuxing.org.models import Branch
 
 from . import documents, exports, rules, selectors, services
 from .choices import EventKind, MeetingKind
-from .filtersets import ActionFilterSet, HelpFilterSet, MeetingFilterSet
+from .filtersets import ActionFilterSet, HelpFilterSet, MeetingFilterSet, NotificationFilterSet
 from .forms import (
     ActionForm,
     AnswerForm,
@@ -318,8 +317,9 @@ def help_detail(request, pk: int):
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notification_list(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "rhythm/notification_list.html", {"page": page})
+    filterset = NotificationFilterSet(request.GET, selectors.notification_list(user=request.user), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none(), PER_PAGE)
+    return render(request, "rhythm/notification_list.html", {"page": page, "form": filterset.form})
 
 
 @login_required
@@ -331,8 +331,19 @@ def notification_badge(request):
 @login_required
 @require_POST
 def notification_read(request):
-    """Mark one notification (`id`) or all of them read; go to the notification's page when it has one."""
+    """Mark one notification (`id`) read and go to its page when it has one; the ticked ones (`notification`, the
+    list's batch) read and back to the list as it was; or all of them."""
     raw = request.POST.get("id") or ""
+    if "batch" in request.POST:
+        ids = [int(v) for v in request.POST.getlist("notification") if v.isdigit() and len(v) < 19]
+        if not ids:
+            messages.error(request, _("Tick the notifications to mark read first."))
+        else:
+            marked = services.notification_mark_read(actor=request.user, notification_ids=ids)
+            messages.success(request, _("%(n)d notifications were marked read.") % {"n": marked})
+        # Back to the list as it was filtered (a query string only: the path is ours).
+        back = QueryDict(request.POST.get("back") or "").urlencode()
+        return redirect(reverse("rhythm:notification_list") + (f"?{back}" if back else ""))
     if raw:
         if not (raw.isdigit() and len(raw) < 19):
             raise Http404

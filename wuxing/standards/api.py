@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from wuxing.api.views import ScopedReadViewSet
 
+from .filtersets import StandardFilterSet
 from .models import Indicator, Standard, Star, StarRule
 from .selectors import standard_list
 
@@ -51,6 +52,7 @@ class StandardSerializer(serializers.ModelSerializer):
 
 class StandardViewSet(ScopedReadViewSet):
     serializer_class = StandardSerializer
+    filterset_class = StandardFilterSet
 
     def get_queryset(self):
         stars = Star.objects.order_by("star_set", "position").prefetch_related(

@@ -4,12 +4,14 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.exports import ExportSpec, exporter
 
+from .filtersets import StandardFilterSet
 from .selectors import standard_get, standard_list, star_sets
 
 
 @exporter
 def standards_export(user, params) -> ExportSpec:
-    standards = list(standard_list(user=user))
+    filterset = StandardFilterSet(params, standard_list(user=user), user=user)
+    standards = list(filterset.qs) if filterset.is_valid() else []
     return ExportSpec(
         filename="standards.xlsx",
         title=_("Standards"),

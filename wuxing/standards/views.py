@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from wuxing.core.exports import XLSX, content_disposition, download_name, export_response
+from wuxing.core.lists import paginate
 
 from .exports import indicators_export, standards_export
 from .fileformat import (
@@ -17,6 +18,7 @@ from .fileformat import (
     standard_export,
     standard_xlsx,
 )
+from .filtersets import StandardFilterSet
 from .forms import StandardUploadForm
 from .models import StandardDraft
 from .selectors import standard_get, standard_list, star_sets
@@ -41,10 +43,12 @@ def standard_index(request):
                 errors = exc.errors
             else:
                 return redirect("standards:draft_detail", pk=draft.pk)
+    filterset = StandardFilterSet(request.GET, standard_list(user=request.user), user=request.user)
+    page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     return render(
         request,
         "standards/standard_list.html",
-        {"standards": standard_list(user=request.user), "form": form, "errors": errors},
+        {"standards": page, "page": page, "filters": filterset.form, "form": form, "errors": errors},
     )
 
 

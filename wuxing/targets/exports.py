@@ -6,15 +6,22 @@ from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 
 from . import rules, selectors
+from .filtersets import TargetBoardFilterSet
 
 
 @exporter
 def targets_export(user, params) -> ExportSpec:
     campaign = campaign_for(user=user, params=params)
-    board = selectors.target_board(user=user, campaign=campaign) if campaign else selectors.Board()
+    # The branches of the board's list, as its toolbar filters and sorts them.
+    board, branches = selectors.Board(), []
+    if campaign is not None:
+        board = selectors.target_board(user=user, campaign=campaign)
+        filterset = TargetBoardFilterSet(params, selectors.board_branches(user=user, campaign=campaign), user=user)
+        branches = list(filterset.qs) if filterset.is_valid() else []
+    board_rows = selectors.board_rows(board, branches)
 
     def rows():
-        for branch, target in board.rows:
+        for branch, target in board_rows:
             yield (
                 branch.code,
                 branch.name,
@@ -41,7 +48,7 @@ def targets_export(user, params) -> ExportSpec:
             _("Office's reason"),
         ],
         rows=rows(),
-        total=len(board.rows),
+        total=len(board_rows),
     )
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from wuxing.org.models import Branch
@@ -80,6 +80,32 @@ class Board:
     @property
     def can_confirm(self) -> bool:
         return not self.problems and any(t and t.status == TargetStatus.AGREED for _b, t in self.rows)
+
+
+def board_branches(*, user, campaign):
+    """The branches of the quota board, each with its target's `status` and `level` in this campaign (none when it
+    has not applied) and its name as `branch_name`, so that `filtersets.TargetBoardFilterSet` filters and sorts by
+    them as /api/v1/targets/ does."""
+    target = Target.objects.filter(campaign=campaign, branch=OuterRef("pk"))
+    return (
+        Branch.objects.restrict(user, "view")
+        .filter(office_id=campaign.office_id)
+        # A retired branch stays on the board of a campaign it has a target in, and leaves the others.
+        .filter(Q(retired_at__isnull=True) | Q(pk__in=Target.objects.filter(campaign=campaign).values("branch_id")))
+        .annotate(
+            status=Subquery(target.values("status")[:1]),
+            level=Subquery(target.values("level")[:1]),
+            branch_name=F("name"),
+        )
+        .select_related("secretary")
+        .order_by("sort_order", "code")
+    )
+
+
+def board_rows(board: "Board", branches) -> list:
+    """(branch, target) for the board's branches on one page of its list, targets taken from the board."""
+    targets = {b.pk: t for b, t in board.rows}
+    return [(b, targets.get(b.pk)) for b in branches]
 
 
 def target_board(*, user, campaign, branches=None) -> Board:

@@ -17,6 +17,7 @@ from wuxing.campaigns.selectors import campaign_for, campaign_list
 from wuxing.core.exports import export_response
 from wuxing.core.extensions import app_panels, app_problems
 from wuxing.core.forms import flash_errors
+from wuxing.core.lists import paginate
 from wuxing.core.uploads import evidence_response
 from wuxing.org.models import Branch
 from wuxing.standards.models import Indicator, Star
@@ -24,6 +25,7 @@ from wuxing.standards.models import Indicator, Star
 from . import selectors, services
 from .choices import TargetStatus
 from .exports import baseline_export, targets_export
+from .filtersets import TargetBoardFilterSet
 from .forms import ApplyForm, BaselineForm, RequireForm, ReviewForm
 from .models import Target
 
@@ -59,7 +61,15 @@ def target_list(request):
     campaign = campaign_for(user=request.user, request=request)
     context = {"campaign": campaign, "campaigns": list(campaign_list(user=request.user))}
     if campaign is not None:
-        context["board"] = selectors.target_board(user=request.user, campaign=campaign)
+        board = selectors.target_board(user=request.user, campaign=campaign)
+        filterset = TargetBoardFilterSet(
+            request.GET, selectors.board_branches(user=request.user, campaign=campaign), user=request.user
+        )
+        page = paginate(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+        context["board"] = board
+        context["page"] = page
+        context["rows"] = selectors.board_rows(board, page)
+        context["form"] = filterset.form
         context["can_decide"] = request.user.has_perm("targets.decide_target") and campaign.is_open
         context["can_apply"] = request.user.has_perm("targets.apply_target") and campaign.is_open
     return render(request, "targets/target_list.html", context)

@@ -145,3 +145,48 @@ def icon(name, label="", css=""):
     return format_html(
         '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', classes, href
     )
+
+
+SORT_ICONS = {"ascending": "sort-up", "descending": "sort-down", "none": "arrow-down-up"}
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label, css="", target="", fixed="", default=False):
+    """A column header that sorts the list (`{% sort_th "name" _("Name") %}`): a link setting the toolbar's own
+    `sort` parameter (one of the FilterSet's `sort_fields`, written as `sort` takes it: `branch_name` for
+    `branch__name`), the other filters kept and the page reset. A second click reverses the order. The arrow shows
+    the direction and `aria-sort` tells it to a screen reader; with `target`, htmx swaps that element.
+
+    A list whose sort keys have one direction each (the progress table's "rank", "most behind") passes
+    `fixed="ascending"` or `fixed="descending"`: a click sorts by the key, never reversed. `default=True` marks the
+    key the list is sorted by when `sort` is not given."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    current = (params.get("sort") or "") if params is not None else ""
+    if default and not current:
+        current = key
+    if fixed:
+        state, following = (fixed if current == key else "none"), key
+    elif current == key:
+        state, following = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        state, following = "descending", key
+    else:
+        state, following = "none", key
+    if params is not None:
+        for name in ("page", "export"):
+            params.pop(name, None)
+        params["sort"] = following
+        href = f"{request.path}?{params.urlencode()}"
+    else:
+        href = f"?sort={following}"
+    htmx = format_html(' hx-get="{}" hx-target="{}" hx-push-url="true"', href, target) if target else ""
+    return format_html(
+        '<th scope="col" class="wx-sort {}" aria-sort="{}"><a class="wx-sort-link" href="{}"{}>{}{}</a></th>',
+        css,
+        state,
+        href,
+        htmx,
+        label,
+        icon(SORT_ICONS[state], css="wx-sort-arrow"),
+    )

@@ -14,6 +14,7 @@ COVERED = {
     "plans:pledge_detail",
     "plans:pledge_pdf",
     "plans:pledge_confirm",
+    "plans:pledges_remind",
 }
 
 # (url name, args from the world, method, insider role, outsider role, outsider status)
@@ -28,6 +29,7 @@ PAGES = [
     ("plans:plan_milestone_add", lambda w: [w.measure.pk], "post", "secretary", "leader_b", 404),
     ("plans:plan_milestone_delete", lambda w: [w.milestone.pk], "post", "secretary", "leader_b", 404),
     ("plans:pledge_confirm", lambda w: [w.pledge.pk], "post", "secretary", "leader_b", 404),
+    ("plans:pledges_remind", lambda w: [], "post", "staff", "secretary", 403),
 ]
 
 

@@ -79,3 +79,18 @@ def test_a_letter_is_not_confirmed_once_the_campaign_is_closed(client, closed):
     assert response.status_code == 302 and response["Location"] == page
     closed.pledge.refresh_from_db()
     assert closed.pledge.secretary_confirmed_at is None
+
+
+def test_no_reminder_is_sent_for_a_letter_of_a_closed_campaign(client, closed):
+    from wuxing.rhythm.models import Notification
+
+    client.force_login(closed.tc.users.staff)
+    page = reverse("plans:pledge_list") + f"?campaign={closed.tc.campaign.pk}"
+    response = client.post(
+        reverse("plans:pledges_remind") + f"?campaign={closed.tc.campaign.pk}",
+        {"pledge": [closed.pledge.pk]},
+        HTTP_REFERER=page,
+    )
+    assert response.status_code == 302
+    assert "已结束" in " ".join(str(m) for m in client.get(page).context["messages"])
+    assert not Notification.objects.filter(kind="pledge_remind").exists()
