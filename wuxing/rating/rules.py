@@ -329,6 +329,18 @@ def withdrawal_start_problem(star_state: str, star_result: str, *, open_withdraw
     return None
 
 
+def withdrawal_campaign_problem(*, campaign_open: bool, latest_closed: bool) -> str | None:
+    """Whether a star of this campaign may still be withdrawn (or its withdrawal moved on).
+
+    A star is held from naming until the next year's rating is closed (一次创一直成), so a withdrawal runs in
+    an open campaign and in the office's latest closed one (a 2025 star withdrawn during 2026); an older
+    year's record no longer changes. Problem: "campaign_closed".
+    """
+    if campaign_open or latest_closed:
+        return None
+    return "campaign_closed"
+
+
 def check_withdrawal_step(
     state: str,
     step: str,

@@ -141,13 +141,15 @@ def rating_detail(request, pk: int):
     steps = selectors.star_steps(rating)
     withdrawals = selectors.withdrawals_of(rating)
     is_open = rating.campaign.is_open
+    # 摘星 also runs on the office's latest closed year (a 2025 star withdrawn during 2026).
+    withdrawable = is_open or services.withdrawal_campaign_allowed(rating.campaign)
     stars = []
     for rating_star in rating.stars.all():
         rating_star.step_list = steps.get(rating_star.pk, [])
         rating_star.actions = _star_actions(request, rating, rating_star, departments)
         rating_star.withdrawal_list = withdrawals.get(rating_star.pk, [])
         rating_star.withdrawal_actions = (
-            _withdrawal_actions(request, rating, rating_star, departments) if is_open else {}
+            _withdrawal_actions(request, rating, rating_star, departments) if withdrawable else {}
         )
         stars.append(rating_star)
     office_or_district = services.acts_for_office(user, rating.branch) or services.acts_for_district(
