@@ -162,6 +162,21 @@ def check_step(
     return StepCheck(new_state=new_state)
 
 
+def committee_problem(required: bool, decided_on, attendance) -> str | None:
+    """The 两委 decision on submitting a self-evaluation, where the standard asks for it for a claimed star: its
+    date and the number of committee members present (at least one). Not asked for: nothing is required.
+
+    Problems: "committee_date_needed", "committee_attendance_needed".
+    """
+    if not required:
+        return None
+    if decided_on in (None, ""):
+        return "committee_date_needed"
+    if attendance in (None, "") or attendance < 1:
+        return "committee_attendance_needed"
+    return None
+
+
 def can_veto(state: str) -> bool:
     return state in VETOABLE
 

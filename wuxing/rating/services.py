@@ -220,7 +220,30 @@ def rating_submit(*, actor, rating: Rating, committee_decided_on=None, committee
     to_submit = [s for s in stars if s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED)]
     if not to_submit:
         raise ValidationError(_("No claimed star is waiting to be submitted."))
-    rating.committee_decided_on, rating.committee_attendance = _committee(committee_decided_on, committee_attendance)
+    decided_on, attendance = _committee(committee_decided_on, committee_attendance)
+    asking = [s.star.name for s in to_submit if s.star.requires_committee_decision]
+    problem = rules.committee_problem(bool(asking), decided_on, attendance)
+    if problem:
+        names = "、".join(asking)
+        if problem == "committee_date_needed":
+            raise ValidationError(
+                {
+                    "committee_decided_on": _(
+                        "The standard asks for the committees' decision for %(stars)s: enter the date of the decision."
+                    )
+                    % {"stars": names}
+                }
+            )
+        raise ValidationError(
+            {
+                "committee_attendance": _(
+                    "The standard asks for the committees' decision for %(stars)s: enter how many committee members "
+                    "were present."
+                )
+                % {"stars": names}
+            }
+        )
+    rating.committee_decided_on, rating.committee_attendance = decided_on, attendance
     rating.submitted_at = timezone.now()
     rating.save(update_fields=["committee_decided_on", "committee_attendance", "submitted_at"])
     for rating_star in to_submit:
@@ -466,7 +489,16 @@ def rating_name(*, actor, rating: Rating, today=None) -> Rating:
 
 
 @transaction.atomic
-def star_advance(*, actor, rating_star: RatingStar, step: str, decision: str = "", reason: str = ""):
+def star_advance(
+    *,
+    actor,
+    rating_star: RatingStar,
+    step: str,
+    decision: str = "",
+    reason: str = "",
+    committee_decided_on=None,
+    committee_attendance=None,
+):
     """One entry point for the API: take `step` on the star (publicity and naming act on its whole rating)."""
     if step in (Step.OFFICE_REVIEW, Step.DISTRICT_REVIEW):
         return star_review(actor=actor, rating_star=rating_star, step=step, decision=decision, reason=reason)
@@ -475,7 +507,12 @@ def star_advance(*, actor, rating_star: RatingStar, step: str, decision: str = "
         check = rules.check_step(rating_star.state, step, claimed=rating_star.claimed)
         if not check.ok:
             raise ValidationError(step_message(check))
-        return rating_submit(actor=actor, rating=rating_star.rating)
+        return rating_submit(
+            actor=actor,
+            rating=rating_star.rating,
+            committee_decided_on=committee_decided_on,
+            committee_attendance=committee_attendance,
+        )
     if step in (Step.PUBLICITY, Step.NAME):
         check = rules.check_step(rating_star.state, step)
         if check.problem == "out_of_order":

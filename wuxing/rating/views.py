@@ -186,6 +186,11 @@ def rating_detail(request, pk: int):
             and user.has_perm("rating.change_rating")
             and any(s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED) for s in stars),
             "can_publish": can_publish,
+            "committee_stars": [
+                s.star.name
+                for s in stars
+                if s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED) and s.star.requires_committee_decision
+            ],
             "publicity_form": PublicityForm(initial={"start": timezone.localdate()}),
             "can_name": is_open
             and in_publicity

@@ -11,7 +11,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.rating import services
 from wuxing.rating.choices import Decision, Step
 
-from .conftest import star_of
+from .conftest import COMMITTEE, star_of
 
 
 def test_certificate_text_read_back_with_pdftotext(client, full):
@@ -35,7 +35,7 @@ def test_certificate_text_read_back_with_pdftotext(client, full):
 def test_returned_reason_shows_on_the_branch_pages(client, world):
     rs = star_of(world.rating, "strong_branch")
     services.star_self_evaluate(actor=SYSTEM, rating_star=rs, claimed=True, statement="好")
-    services.rating_submit(actor=SYSTEM, rating=world.rating)
+    services.rating_submit(actor=SYSTEM, rating=world.rating, **COMMITTEE)
     services.star_review(
         actor=SYSTEM, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.RETURN, reason="请补充会议记录照片"
     )
