@@ -380,7 +380,8 @@ def certificate(request, pk: int):
 @login_required
 @permission_required("rating.view_rating", raise_exception=True)
 def queue(request):
-    """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department."""
+    """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department, and the
+    withdrawals (摘星) waiting for the same reviews."""
     campaign = campaign_for(user=request.user, request=request)
     office_rows = []
     if request.user.has_perm("rating.review_office_rating") and campaign is not None:
@@ -394,6 +395,11 @@ def queue(request):
         if request.user.has_perm("rating.review_district_rating")
         else []
     )
+    withdrawals = [
+        w
+        for w in selectors.withdrawal_queue(user=request.user)
+        if w.state != WithdrawalState.STARTED or services.acts_for_office(request.user, w.rating_star.rating.branch)
+    ]
     return render(
         request,
         "rating/queue.html",
@@ -401,6 +407,7 @@ def queue(request):
             "campaign": campaign,
             "office_rows": office_rows,
             "district_rows": district_rows,
+            "withdrawals": withdrawals,
             "departments": sorted({r.department for r in selectors.reviewer_rows(request.user)}),
             "review_form": ReviewForm(),
         },

@@ -56,3 +56,9 @@ def test_a_2025_star_was_withdrawn_during_2026_through_every_step(demo_office, c
     client.logout()
     public = client.get(reverse("rating_public:result", args=[demo_office.code, rating.pk])).content.decode()
     assert "已摘星" in public and "2026-04-10" in public
+
+
+def test_the_organisation_departments_reviewer_finds_the_withdrawal_in_the_queue(demo_office, client):
+    client.force_login(User.objects.get(username="demo-district-org"))
+    page = client.get(reverse("rating:queue")).content.decode()
+    assert 'id="withdrawal-queue"' in page and "锦绣社区" in page and "支部过硬" in page

@@ -87,6 +87,9 @@ def _count_queries(client, url):
 
 def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(client, full):
     """The same number of queries with more branches, ratings and indicators' check-ins in scope."""
+    import datetime
+
+    from wuxing.checklists.services import checkin_record, item_create
     from wuxing.org.models import Branch
 
     client.force_login(full.users.district)
@@ -107,6 +110,21 @@ def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(cli
         )
         campaign = full.campaign if i % 2 else full.campaign_b
         services.rating_open(actor=SYSTEM, campaign=campaign, branch=branch)
+        # A check-in item measuring an indicator, checked in, so the readiness reads more rows too.
+        item = item_create(
+            actor=SYSTEM,
+            branch=branch,
+            campaign=campaign,
+            star=full.item.star,
+            indicator=full.item.indicator,
+            title=f"召开党员大会{i}",
+            kind="quantitative",
+            target_value=4,
+            start_value=0,
+            start_date=datetime.date(2026, 1, 1),
+            due_date=datetime.date(2026, 12, 31),
+        )
+        checkin_record(actor=SYSTEM, item=item, value=2 + i % 3, effective_on=datetime.date(2026, 6, 1))
     assert [_count_queries(client, url) for url in urls] == before
 
 

@@ -202,3 +202,25 @@ def test_the_amendment_service_refuses_anything_but_taking_stars_away(last_year)
     result.refresh_from_db()
     assert result.level == 2 and result.stars.count() == 2
     assert not AuditLog.objects.filter(action="campaign.amend_result").exists()
+
+
+def test_the_review_queue_lists_the_withdrawals_waiting_for_each_reviewer(last_year, client):
+    """A withdrawal of last year's star waits in the office's queue, then in the responsible department's only."""
+    world = last_year
+    w = services.withdrawal_start(
+        actor=world.users.district, rating_star=star_of(world.last_rating, "strong_branch"), reason="指标下滑"
+    )
+    queue = reverse("rating:queue")
+
+    def listed(user):
+        client.force_login(user)
+        return 'id="withdrawal-queue"' in client.get(queue).content.decode()
+
+    assert listed(world.users.staff) and not listed(world.users.dept_org) and not listed(world.users.leader_b)
+    services.withdrawal_advance(
+        actor=world.users.staff, withdrawal=w, step=WithdrawalStep.OFFICE_REVIEW, decision=AGREE
+    )
+    assert listed(world.users.dept_org) and not listed(world.users.dept_law) and not listed(world.users.staff)
+    client.force_login(world.users.dept_org)
+    page = client.get(queue).content.decode()
+    assert f"{world.branch.name} · 2025 · 支部过硬" in page and "指标下滑" in page
