@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
+    "campaign.amend_result": _("Rating result amended after a star withdrawal"),
     "campaign.attach": _("Campaign files attached"),
     "campaign.create": _("Campaign created"),
     "campaign.group_duties": _("Group duties set"),

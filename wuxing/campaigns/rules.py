@@ -42,3 +42,33 @@ def start_problems(quota_total: int, has_group_head: bool) -> list[str]:
     if not has_group_head:
         problems.append("no_group_head")
     return problems
+
+
+# Amending a recorded result after the fact: only what a completed 摘星 (the rating app's withdrawal of a star,
+# through its reviews and publicity) does to a result, and only by taking stars away.
+AMEND_SOURCES = frozenset({"withdrawal"})
+
+
+def amend_problems(*, source: str, reason: str, old_stars, new_stars, level: int, has_result: bool = True) -> list[str]:
+    """Why a recorded result cannot be amended this way (English keys); empty when it can.
+
+    Allowed on an open or a closed campaign alike, because it is narrow: a known source ("withdrawal"), a
+    reason, a result already recorded, and the new stars a strict subset of the old ones with the level equal
+    to their number. Nothing is added to a closed year's record.
+    """
+    problems = []
+    if source not in AMEND_SOURCES:
+        problems.append("unknown_source")
+    if not (reason or "").strip():
+        problems.append("reason_needed")
+    if not has_result:
+        problems.append("no_result")
+        return problems
+    old, new = set(old_stars), set(new_stars)
+    if new - old:
+        problems.append("adds_stars")
+    elif new == old:
+        problems.append("no_change")
+    if level != len(new):
+        problems.append("level_mismatch")
+    return problems

@@ -16,7 +16,7 @@ from wuxing.org.models import OrgUnit, Person
 
 from .choices import CampaignStatus, GroupKind, MemberRole
 from .models import Campaign, CampaignAttachment, CampaignGroup, CampaignResult, GroupMembership, Quota
-from .rules import quota_problems, start_problems, transition_allowed
+from .rules import amend_problems, quota_problems, start_problems, transition_allowed
 
 # Sent inside campaign_prepare_next's transaction once next year's campaign exists with this app's parts copied;
 # the apps above copy theirs (liaison: the reviewed 联系分包; targets: baselines from this year's results).
@@ -290,3 +290,58 @@ def campaign_record_result(
     result.stars.set(stars)
     audit_record(actor=actor, action="campaign.record_result", obj=result, before=before, after=snapshot(result))
     return result
+
+
+@transaction.atomic
+def campaign_amend_result(
+    *, actor, campaign: Campaign, branch, level: int, stars=(), amended_on, reason: str, source: str
+) -> CampaignResult:
+    """Amend a recorded result after a completed 摘星 (`source` "withdrawal"): stars are only taken away, with the
+    reason. The one write allowed on a closed campaign (a 2025 star withdrawn during 2026); the audit row keeps
+    the stars before and after, the source and the reason, and the note on the result says what changed."""
+    _check_office(actor, campaign.office)
+    if branch.office_id != campaign.office_id:
+        raise ValidationError({"branch": _("The branch does not belong to the campaign's office.")})
+    existing = CampaignResult.objects.select_for_update().filter(campaign=campaign, branch=branch).first()
+    stars = list(stars)
+    old_ids = set(existing.stars.values_list("pk", flat=True)) if existing else set()
+    reason = (reason or "").strip()
+    problems = amend_problems(
+        source=source,
+        reason=reason,
+        old_stars=old_ids,
+        new_stars={s.pk for s in stars},
+        level=level,
+        has_result=existing is not None,
+    )
+    messages = {
+        "unknown_source": _("A recorded result is amended only by a completed star withdrawal."),
+        "reason_needed": _("Give the reason for amending the result."),
+        "no_result": _("The branch has no recorded result in this campaign."),
+        "adds_stars": _("An amendment can only take stars away from the recorded result."),
+        "no_change": _("The amendment changes nothing in the recorded result."),
+        "level_mismatch": _("The level must equal the number of stars awarded."),
+    }
+    if problems:
+        raise ValidationError([messages[p] for p in problems])
+    before = {**snapshot(existing), "stars": sorted(old_ids)}
+    existing.level = level
+    existing.note = (
+        _("%(date)s amended after a star withdrawal: %(reason)s") % {"date": amended_on.isoformat(), "reason": reason}
+    )[:2000]
+    existing.save(update_fields=["level", "note"])
+    existing.stars.set(stars)
+    audit_record(
+        actor=actor,
+        action="campaign.amend_result",
+        obj=existing,
+        before=before,
+        after={
+            **snapshot(existing),
+            "stars": sorted(s.pk for s in stars),
+            "source": source,
+            "reason": reason,
+            "campaign_status": campaign.status,
+        },
+    )
+    return existing

@@ -271,6 +271,7 @@ DEMO_ACCOUNTS = [
     {"username": "demo-reviewer", "label": "观摩评委", "role": Role.REVIEWER, "unit": "office"},
     {"username": "demo-district", "label": "区创建办（区委组织部）", "role": Role.CAMPAIGN_STAFF, "unit": "district"},
     {"username": "demo-district-dept", "label": "区委政法委（区县联审）", "role": Role.REVIEWER, "unit": "district"},
+    {"username": "demo-district-org", "label": "区委组织部（区县联审）", "role": Role.REVIEWER, "unit": "district"},
     {"username": "demo-auditor", "label": "审计员", "role": Role.AUDITOR},
     {"username": "demo-security", "label": "安全管理员", "role": Role.SECURITY_ADMIN},
     {"username": "demo-sysadmin", "label": "系统管理员", "role": Role.SYSTEM_ADMIN},

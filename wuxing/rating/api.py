@@ -26,6 +26,7 @@ class RatingStarSerializer(serializers.Serializer):
     star = serializers.CharField(source="star.code")
     name = serializers.CharField(source="star.name")
     responsible_department = serializers.CharField(source="star.responsible_department")
+    requires_committee_decision = serializers.BooleanField(source="star.requires_committee_decision")
     claimed = serializers.BooleanField()
     state = serializers.CharField()
     result = serializers.CharField()
@@ -53,6 +54,8 @@ class RatingSerializer(serializers.ModelSerializer):
             "branch_name",
             "level",
             "submitted_at",
+            "committee_decided_on",
+            "committee_attendance",
             "publicity_start",
             "publicity_end",
             "named_on",
@@ -66,6 +69,12 @@ class AdvanceSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=Step.choices, help_text="veto is recorded as an event, not a step.")
     decision = serializers.ChoiceField(choices=Decision.choices, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    committee_decided_on = serializers.DateField(
+        required=False, allow_null=True, help_text="submit: the date of the 两委 decision, where the standard asks."
+    )
+    committee_attendance = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100, help_text="submit: committee members present."
+    )
 
 
 class WithdrawalAdvanceSerializer(serializers.Serializer):
@@ -121,6 +130,8 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
             step=data["step"],
             decision=data.get("decision", ""),
             reason=data.get("reason", ""),
+            committee_decided_on=data.get("committee_decided_on"),
+            committee_attendance=data.get("committee_attendance"),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=rating.pk)).data)
 

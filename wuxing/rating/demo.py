@@ -4,8 +4,10 @@
 named by the district (the levels the campaigns demo recorded). 2026: most branches past the office review, several
 stars in the district review with one returned, one branch in publicity with an open objection (naming blocked),
 one 平安法治 veto event, two branches waiting for the office, one branch named early with one of its stars being
-withdrawn (摘星, awaiting the district review), and the demo secretary's branch still to evaluate, with a warning
-on the 2025 star it let slip (一次创一直成).
+withdrawn (摘星, awaiting 区委组织部's review), and the demo secretary's branch still to evaluate, with a warning
+on the 2025 star it let slip (一次创一直成). One 2025 star was withdrawn in spring 2026, the 2025 campaign closed:
+started by the district, agreed by the office and by 区委组织部, published over 清明, decided by the district; the
+2025 result and certificate were amended and reissued.
 Everything goes through the services as the demo actor; only the dates of last year's steps are set afterwards,
 so the record reads as it happened in 2025.
 """
@@ -26,7 +28,7 @@ from wuxing.targets.selectors import target_summaries
 
 from . import services
 from .choices import Decision, Step, WithdrawalDecision, WithdrawalStep
-from .models import Rating, ReviewStep
+from .models import Rating, ReviewStep, Withdrawal, WithdrawalRecord
 
 LAST_YEAR_DATES = {
     Step.SUBMIT: datetime.date(2025, 11, 20),
@@ -36,6 +38,11 @@ LAST_YEAR_DATES = {
     Step.NAME: datetime.date(2025, 12, 26),
 }
 DISTRICT_DEPARTMENT = "区委政法委"
+# The district's department reviewers: (account, department, what they review).
+DEPARTMENT_REVIEWERS = [
+    ("demo-district-dept", DISTRICT_DEPARTMENT, "平安法治星联审"),
+    ("demo-district-org", "区委组织部", "支部过硬星联审"),
+]
 
 # Branch code suffix → how far its 2026 rating got.
 IN_PUBLICITY = "001"
@@ -212,17 +219,104 @@ def load_watch(*, office, say):
 
 
 def load_reviewers(*, office, say):
-    """The district department reviewer account reviews the stars its department is responsible for."""
-    user = User.objects.filter(username="demo-district-dept").first()
-    if user is None or office.parent is None:
+    """The district department reviewer accounts review the stars their department is responsible for."""
+    if office.parent is None:
         return
-    services.department_reviewer_add(actor=DEMO, user=user, unit=office.parent, department=DISTRICT_DEPARTMENT)
-    say(f"      demo-district-dept：{office.parent.name}{DISTRICT_DEPARTMENT}（平安法治星联审）")
+    for username, department, what in DEPARTMENT_REVIEWERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        services.department_reviewer_add(actor=DEMO, user=user, unit=office.parent, department=department)
+        say(f"      {username}：{office.parent.name}{department}（{what}）")
+
+
+# 摘星 of a 2025 star during 2026, the 2025 campaign closed: (branch suffix, star, reason, step dates).
+LAST_YEAR_WITHDRAWAL = (
+    "011",
+    "strong_branch",
+    "2026年一季度巡查发现，该村2025年下半年支部委员会会议记录系补写，支部过硬星评定依据不实，区创建办启动摘星程序。",
+)
+LAST_YEAR_WITHDRAWAL_DATES = {
+    WithdrawalStep.START: datetime.date(2026, 3, 16),
+    WithdrawalStep.OFFICE_REVIEW: datetime.date(2026, 3, 20),
+    WithdrawalStep.DISTRICT_REVIEW: datetime.date(2026, 3, 27),
+    WithdrawalStep.PUBLICITY: datetime.date(2026, 4, 1),  # five working days over 清明: to 8 April
+    WithdrawalStep.DECIDE: datetime.date(2026, 4, 10),
+}
+
+
+def _account(username):
+    """The demo account that takes a step, so the record names it; the demo actor when accounts are off."""
+    return User.objects.filter(username=username, is_active=True).first() or DEMO
+
+
+def load_last_year_withdrawal(*, office, say):
+    """A star of the closed 2025 campaign withdrawn through the whole chain during 2026, each step by its own
+    account: the district starts, the office agrees, 区委组织部 agrees, five working days of publicity, the
+    district decides. The 2025 result is amended through the campaigns service and the certificate reissued."""
+    suffix, code, reason = LAST_YEAR_WITHDRAWAL
+    rating = (
+        Rating.objects.filter(campaign__office=office, campaign__year=2025, branch__code__endswith=suffix)
+        .select_related("campaign", "branch")
+        .first()
+    )
+    if rating is None or rating.named_on is None:
+        return
+    rating_star = _stars(rating).get(code)
+    if rating_star is None or rating_star.result != "confirmed":
+        return
+    dates = LAST_YEAR_WITHDRAWAL_DATES
+    district, staff = _account("demo-district"), _account("demo-staff")
+    withdrawal = services.withdrawal_start(actor=district, rating_star=rating_star, reason=reason)
+    agree = WithdrawalDecision.AGREE
+    services.withdrawal_advance(
+        actor=staff,
+        withdrawal=withdrawal,
+        step=WithdrawalStep.OFFICE_REVIEW,
+        decision=agree,
+        today=dates[WithdrawalStep.OFFICE_REVIEW],
+    )
+    services.withdrawal_advance(
+        actor=_account("demo-district-org"),
+        withdrawal=withdrawal,
+        step=WithdrawalStep.DISTRICT_REVIEW,
+        decision=agree,
+        today=dates[WithdrawalStep.DISTRICT_REVIEW],
+    )
+    services.withdrawal_advance(
+        actor=staff,
+        withdrawal=withdrawal,
+        step=WithdrawalStep.PUBLICITY,
+        start=dates[WithdrawalStep.PUBLICITY],
+        days=5,
+        today=dates[WithdrawalStep.PUBLICITY],
+    )
+    services.withdrawal_advance(
+        actor=district,
+        withdrawal=withdrawal,
+        step=WithdrawalStep.DECIDE,
+        decision=agree,
+        today=dates[WithdrawalStep.DECIDE],
+    )
+    # The steps were taken now; date them as they happened in spring 2026.
+    for step, day in dates.items():
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        WithdrawalRecord.objects.filter(withdrawal=withdrawal, step=step).update(acted_at=at)
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(
+        started_at=timezone.make_aware(datetime.datetime.combine(dates[WithdrawalStep.START], datetime.time(10))),
+        decided_on=dates[WithdrawalStep.DECIDE],
+    )
+    rating.refresh_from_db()
+    say(
+        f"      2025年度摘星：{rating.branch.name}{rating_star.star.name}星，经街道、区委组织部审核和公示后摘除，"
+        f"{rating.reissued_on:%Y-%m-%d} 换发证书（现为{rating.level}星）"
+    )
 
 
 STEPS = [
-    ("评星定级：2025年度命名", load_last_year),
-    ("评星定级：2026年度审核", load_this_year),
     ("评星定级：区县联审账号", load_reviewers),
+    ("评星定级：2025年度命名", load_last_year),
+    ("评星定级：2025年度摘星", load_last_year_withdrawal),
+    ("评星定级：2026年度审核", load_this_year),
     ("评星定级：星级预警", load_watch),
 ]

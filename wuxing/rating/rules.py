@@ -162,6 +162,21 @@ def check_step(
     return StepCheck(new_state=new_state)
 
 
+def committee_problem(required: bool, decided_on, attendance) -> str | None:
+    """The 两委 decision on submitting a self-evaluation, where the standard asks for it for a claimed star: its
+    date and the number of committee members present (at least one). Not asked for: nothing is required.
+
+    Problems: "committee_date_needed", "committee_attendance_needed".
+    """
+    if not required:
+        return None
+    if decided_on in (None, ""):
+        return "committee_date_needed"
+    if attendance in (None, "") or attendance < 1:
+        return "committee_attendance_needed"
+    return None
+
+
 def can_veto(state: str) -> bool:
     return state in VETOABLE
 
@@ -327,6 +342,18 @@ def withdrawal_start_problem(star_state: str, star_result: str, *, open_withdraw
     if not (reason or "").strip():
         return "reason_needed"
     return None
+
+
+def withdrawal_campaign_problem(*, campaign_open: bool, latest_closed: bool) -> str | None:
+    """Whether a star of this campaign may still be withdrawn (or its withdrawal moved on).
+
+    A star is held from naming until the next year's rating is closed (一次创一直成), so a withdrawal runs in
+    an open campaign and in the office's latest closed one (a 2025 star withdrawn during 2026); an older
+    year's record no longer changes. Problem: "campaign_closed".
+    """
+    if campaign_open or latest_closed:
+        return None
+    return "campaign_closed"
 
 
 def check_withdrawal_step(

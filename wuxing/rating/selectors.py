@@ -507,6 +507,31 @@ def withdrawal_list(*, user, campaign=None):
     return qs
 
 
+def withdrawal_queue(*, user):
+    """摘星 waiting for the user's review, any year (a star of last year's closed campaign too): the office's review
+    of those started in its scope, and the district review of those its department is responsible for."""
+    from django.db.models import Q
+
+    from .choices import WithdrawalState
+
+    q = Q(pk__in=[])
+    if user.has_perm("rating.review_office_rating"):
+        q |= Q(state=WithdrawalState.STARTED)
+    if user.has_perm("rating.review_district_rating"):
+        for row in reviewer_rows(user):
+            q |= Q(
+                state=WithdrawalState.OFFICE_AGREED,
+                rating_star__star__responsible_department=row.department,
+                rating_star__rating__branch__office__path__startswith=row.unit.path,
+            )
+    return (
+        withdrawal_list(user=user)
+        .select_related("rating_star__rating__branch__office")
+        .filter(q)
+        .order_by("started_at", "id")
+    )
+
+
 def warning_list(*, user, campaign=None, branch=None):
     qs = StarWarning.objects.restrict(user, "view").select_related("branch", "star", "campaign")
     if campaign is not None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.services import campaign_record_result, ensure_campaign_open
+from wuxing.campaigns.services import campaign_amend_result, campaign_record_result, ensure_campaign_open
 from wuxing.core.actors import SystemActor, is_system, user_or_none
 from wuxing.core.audit import audit_record, current_ip, snapshot
 from wuxing.core.roles import Role
@@ -220,7 +220,30 @@ def rating_submit(*, actor, rating: Rating, committee_decided_on=None, committee
     to_submit = [s for s in stars if s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED)]
     if not to_submit:
         raise ValidationError(_("No claimed star is waiting to be submitted."))
-    rating.committee_decided_on, rating.committee_attendance = _committee(committee_decided_on, committee_attendance)
+    decided_on, attendance = _committee(committee_decided_on, committee_attendance)
+    asking = [s.star.name for s in to_submit if s.star.requires_committee_decision]
+    problem = rules.committee_problem(bool(asking), decided_on, attendance)
+    if problem:
+        names = "、".join(asking)
+        if problem == "committee_date_needed":
+            raise ValidationError(
+                {
+                    "committee_decided_on": _(
+                        "The standard asks for the committees' decision for %(stars)s: enter the date of the decision."
+                    )
+                    % {"stars": names}
+                }
+            )
+        raise ValidationError(
+            {
+                "committee_attendance": _(
+                    "The standard asks for the committees' decision for %(stars)s: enter how many committee members "
+                    "were present."
+                )
+                % {"stars": names}
+            }
+        )
+    rating.committee_decided_on, rating.committee_attendance = decided_on, attendance
     rating.submitted_at = timezone.now()
     rating.save(update_fields=["committee_decided_on", "committee_attendance", "submitted_at"])
     for rating_star in to_submit:
@@ -398,14 +421,27 @@ def _record_result(actor, rating, named_stars, today, note=None):
     )
 
 
-def _relevel(actor, rating, today, note):
+def _relevel(actor, rating, today, note, *, withdrawal=None):
     """After naming, a star left the result (摘星, a veto): the level and the result follow, the certificate is
-    reissued."""
+    reissued. A completed withdrawal amends the recorded result through the campaigns service's narrow path,
+    which also holds once the campaign is closed (a 2025 star withdrawn during 2026)."""
     confirmed = [s.star for s in rating.stars.select_related("star") if s.result == StarResult.CONFIRMED]
     rating.level = rules.rating_level(s.code for s in confirmed)
     rating.reissued_on = today
     rating.save(update_fields=["level", "reissued_on"])
-    _record_result(actor, rating, confirmed, today, note=note)
+    if withdrawal is None:
+        _record_result(actor, rating, confirmed, today, note=note)
+        return
+    campaign_amend_result(
+        actor=actor,
+        campaign=rating.campaign,
+        branch=rating.branch,
+        level=len(confirmed),
+        stars=confirmed,
+        amended_on=today,
+        reason=f"{withdrawal.rating_star.star.name}：{withdrawal.reason}",
+        source="withdrawal",
+    )
 
 
 @transaction.atomic
@@ -453,7 +489,16 @@ def rating_name(*, actor, rating: Rating, today=None) -> Rating:
 
 
 @transaction.atomic
-def star_advance(*, actor, rating_star: RatingStar, step: str, decision: str = "", reason: str = ""):
+def star_advance(
+    *,
+    actor,
+    rating_star: RatingStar,
+    step: str,
+    decision: str = "",
+    reason: str = "",
+    committee_decided_on=None,
+    committee_attendance=None,
+):
     """One entry point for the API: take `step` on the star (publicity and naming act on its whole rating)."""
     if step in (Step.OFFICE_REVIEW, Step.DISTRICT_REVIEW):
         return star_review(actor=actor, rating_star=rating_star, step=step, decision=decision, reason=reason)
@@ -462,7 +507,12 @@ def star_advance(*, actor, rating_star: RatingStar, step: str, decision: str = "
         check = rules.check_step(rating_star.state, step, claimed=rating_star.claimed)
         if not check.ok:
             raise ValidationError(step_message(check))
-        return rating_submit(actor=actor, rating=rating_star.rating)
+        return rating_submit(
+            actor=actor,
+            rating=rating_star.rating,
+            committee_decided_on=committee_decided_on,
+            committee_attendance=committee_attendance,
+        )
     if step in (Step.PUBLICITY, Step.NAME):
         check = rules.check_step(rating_star.state, step)
         if check.problem == "out_of_order":
@@ -628,7 +678,10 @@ def objection_close(*, actor, objection: Objection, decision: str, answer: str) 
     )
     if not (acts_for_office(actor, objection.rating.branch) or acts_for_district(actor, objection.rating.branch)):
         _refuse(_("You may not answer objections."))
-    ensure_campaign_open(objection.rating.campaign)
+    if objection.withdrawal_id:
+        ensure_withdrawal_campaign(objection.rating.campaign)
+    else:
+        ensure_campaign_open(objection.rating.campaign)
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError(_("This objection is already closed."))
     if decision not in ObjectionDecision.values:
@@ -695,6 +748,27 @@ def department_reviewer_add(*, actor, user, unit, department: str) -> Department
 # ---------------------------------------------------------------------------------------------------------
 
 
+def withdrawal_campaign_allowed(campaign) -> bool:
+    """Whether stars of `campaign` may still be withdrawn: open, or the office's latest closed one (see the rule)."""
+    from wuxing.campaigns.choices import CampaignStatus
+    from wuxing.campaigns.models import Campaign
+
+    latest_closed = (
+        not campaign.is_open
+        and not Campaign.objects.filter(
+            office_id=campaign.office_id, status=CampaignStatus.CLOSED, year__gt=campaign.year
+        ).exists()
+    )
+    return rules.withdrawal_campaign_problem(campaign_open=campaign.is_open, latest_closed=latest_closed) is None
+
+
+def ensure_withdrawal_campaign(campaign) -> None:
+    if not withdrawal_campaign_allowed(campaign):
+        raise ValidationError(
+            _("The campaign is closed and a later year has been rated since; its stars can no longer be withdrawn.")
+        )
+
+
 def withdrawal_message(check: rules.StepCheck) -> str:
     messages = {
         "unknown_step": _("Unknown step."),
@@ -753,7 +827,7 @@ def withdrawal_start(*, actor, rating_star: RatingStar, reason: str, warning=Non
     ensure_allowed(actor, "rating.name_rating", rating, action="view", message=_("You may not withdraw stars."))
     if not acts_for_district(actor, rating.branch):
         _refuse(_("A star is withdrawn by the district."))
-    ensure_campaign_open(rating.campaign)
+    ensure_withdrawal_campaign(rating.campaign)
     reason = (reason or "").strip()
     problem = rules.withdrawal_start_problem(
         rating_star.state,
@@ -841,7 +915,7 @@ def withdrawal_advance(
             _refuse(_("A star is withdrawn by the district."))
     else:
         raise ValidationError(_("Unknown step."))
-    ensure_campaign_open(rating.campaign)
+    ensure_withdrawal_campaign(rating.campaign)
     today = today or timezone.localdate()
     check = rules.check_withdrawal_step(
         withdrawal.state,
@@ -874,7 +948,7 @@ def withdrawal_advance(
         rating_star.result = StarResult.NOT_CONFIRMED
         rating_star.reason = withdrawal.reason[:300]
         rating_star.save(update_fields=["state", "result", "reason", "updated_at"])
-        _relevel(actor, rating, today, _("A star was withdrawn after review and publicity."))
+        _relevel(actor, rating, today, _("A star was withdrawn after review and publicity."), withdrawal=withdrawal)
     ensure_in_scope(withdrawal, actor=actor, action="view")
     audit_record(
         actor=actor,

@@ -146,13 +146,15 @@ def rating_detail(request, pk: int):
     steps = selectors.star_steps(rating)
     withdrawals = selectors.withdrawals_of(rating)
     is_open = rating.campaign.is_open
+    # 摘星 also runs on the office's latest closed year (a 2025 star withdrawn during 2026).
+    withdrawable = is_open or services.withdrawal_campaign_allowed(rating.campaign)
     stars = []
     for rating_star in rating.stars.all():
         rating_star.step_list = steps.get(rating_star.pk, [])
         rating_star.actions = _star_actions(request, rating, rating_star, departments)
         rating_star.withdrawal_list = withdrawals.get(rating_star.pk, [])
         rating_star.withdrawal_actions = (
-            _withdrawal_actions(request, rating, rating_star, departments) if is_open else {}
+            _withdrawal_actions(request, rating, rating_star, departments) if withdrawable else {}
         )
         stars.append(rating_star)
     office_or_district = services.acts_for_office(user, rating.branch) or services.acts_for_district(
@@ -189,6 +191,11 @@ def rating_detail(request, pk: int):
             and user.has_perm("rating.change_rating")
             and any(s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED) for s in stars),
             "can_publish": can_publish,
+            "committee_stars": [
+                s.star.name
+                for s in stars
+                if s.claimed and s.state in (StarState.DRAFT, StarState.RETURNED) and s.star.requires_committee_decision
+            ],
             "publicity_form": PublicityForm(initial={"start": timezone.localdate()}),
             "can_name": is_open
             and in_publicity
@@ -378,7 +385,8 @@ def certificate(request, pk: int):
 @login_required
 @permission_required("rating.view_rating", raise_exception=True)
 def queue(request):
-    """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department."""
+    """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department, and the
+    withdrawals (摘星) waiting for the same reviews."""
     campaign = campaign_for(user=request.user, request=request)
     office_rows = []
     if request.user.has_perm("rating.review_office_rating") and campaign is not None:
@@ -392,6 +400,11 @@ def queue(request):
         if request.user.has_perm("rating.review_district_rating")
         else []
     )
+    withdrawals = [
+        w
+        for w in selectors.withdrawal_queue(user=request.user)
+        if w.state != WithdrawalState.STARTED or services.acts_for_office(request.user, w.rating_star.rating.branch)
+    ]
     return render(
         request,
         "rating/queue.html",
@@ -399,6 +412,7 @@ def queue(request):
             "campaign": campaign,
             "office_rows": office_rows,
             "district_rows": district_rows,
+            "withdrawals": withdrawals,
             "departments": sorted({r.department for r in selectors.reviewer_rows(request.user)}),
             "review_form": ReviewForm(),
         },

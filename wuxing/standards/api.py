@@ -32,7 +32,16 @@ class StarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Star
-        fields = ["code", "star_set", "position", "name", "description", "responsible_department", "indicators"]
+        fields = [
+            "code",
+            "star_set",
+            "position",
+            "name",
+            "description",
+            "responsible_department",
+            "requires_committee_decision",
+            "indicators",
+        ]
 
 
 class StarRuleSerializer(serializers.ModelSerializer):

@@ -18,7 +18,7 @@ from wuxing.org.choices import StarSet
 
 from .choices import STAR_CODES, Comparison, IndicatorKind, RuleKind
 from .models import Indicator, Standard, StandardDraft, Star, StarRule
-from .rules import RuleData, indicator_diff
+from .rules import RuleData, indicator_diff, star_diff
 
 FORMAT = "wuxing-standard/1"
 
@@ -251,6 +251,7 @@ def _parse_star_set(c: _Checker, sdef, set_code: str) -> dict:
                 "responsible_department": c.text(
                     star, "responsible_department", swhere, required=False, max_length=100
                 ),
+                "requires_committee_decision": c.boolean(star, "requires_committee_decision", swhere, False),
                 "indicators": indicators,
             }
         )
@@ -311,6 +312,7 @@ def standard_load(*, actor, text: str) -> Standard:
                 name=star_data["name"],
                 description=star_data["description"],
                 responsible_department=star_data["responsible_department"],
+                requires_committee_decision=star_data["requires_committee_decision"],
             )
             Indicator.objects.bulk_create(
                 Indicator(
@@ -362,6 +364,7 @@ def standard_export(standard: Standard) -> str:
                 "name": star.name,
                 "description": star.description,
                 "responsible_department": star.responsible_department,
+                "requires_committee_decision": star.requires_committee_decision,
                 "indicators": [
                     {
                         "code": ind.code,
@@ -431,6 +434,15 @@ def indicators_of(data: dict) -> dict:
     return result
 
 
+def stars_of(data: dict) -> dict:
+    """{(star set, star code): the star's own fields} of parsed standard data."""
+    return {
+        (set_code, star["code"]): {k: v for k, v in star.items() if k != "indicators"}
+        for set_code, sdata in data["star_sets"].items()
+        for star in sdata["stars"]
+    }
+
+
 def previous_version(code: str) -> Standard | None:
     """The version of standard `code` loaded last."""
     return Standard.objects.filter(code=code).order_by("-loaded_at", "-pk").first()
@@ -440,9 +452,14 @@ def draft_comparison(draft) -> tuple[Standard | None, dict]:
     """The previous version of the draft's standard and what the draft adds, removes and changes; `rows` says it
     in words (star set, indicator text, the fields changed by their names), codes kept for a tooltip only."""
     previous = previous_version(draft.code)
-    old = indicators_of(parse_standard(standard_export(previous))) if previous else {}
-    new = indicators_of(parse_standard(draft.text))
+    old_data = parse_standard(standard_export(previous)) if previous else None
+    new_data = parse_standard(draft.text)
+    old = indicators_of(old_data) if old_data else {}
+    new = indicators_of(new_data)
     diff = indicator_diff(old, new)
+    old_stars = stars_of(old_data) if old_data else {}
+    new_stars = stars_of(new_data)
+    diff["stars_changed"] = star_diff(old_stars, new_stars)
     sets = dict(StarSet.choices)
 
     def row(key, change, fields=()):
@@ -454,6 +471,16 @@ def draft_comparison(draft) -> tuple[Standard | None, dict]:
         *(row(k, "added") for k in diff["added"]),
         *(row(k, "removed") for k in diff["removed"]),
         *(row(k, "changed", fields) for k, fields in diff["changed"]),
+        *(
+            {
+                "set": sets.get(k[0], k[0]),
+                "text": new_stars[k]["name"],
+                "code": k[1],
+                "change": "changed",
+                "fields": [str(Star._meta.get_field(f).verbose_name) for f in fields],
+            }
+            for k, fields in diff["stars_changed"]
+        ),
     ]
     return previous, diff
 
@@ -517,6 +544,8 @@ XLSX_INDICATORS = [
     ("evidence_required", "需要佐证"),
     ("responsible_department", "责任部门"),
     ("veto", "一票否决"),
+    # Last, so a form filled in before this column existed still reads (its cells count as "否").
+    ("star_committee", "星需两委决议"),
 ]
 XLSX_RULES = [
     ("star_set", "星级类别"),
@@ -571,6 +600,7 @@ def standard_text_from_xlsx(data: bytes) -> str:
                 "name": r["star_name"],
                 "description": r["star_description"],
                 "responsible_department": r["star_department"],
+                "requires_committee_decision": _flag(r["star_committee"]),
                 "indicators": [],
             }
             sdef["stars"].append(stars[key])
@@ -643,6 +673,7 @@ def standard_xlsx(standard: Standard) -> bytes:
                         "是" if ind["evidence_required"] else "否",
                         ind["responsible_department"],
                         "是" if ind["veto"] else "否",
+                        "是" if star["requires_committee_decision"] else "否",
                     ]
                 )
     ws = wb.create_sheet("规则")

@@ -46,6 +46,11 @@ class Star(models.Model):
     name = models.CharField(_("name"), max_length=50)
     description = models.TextField(_("description"), blank=True)
     responsible_department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    requires_committee_decision = models.BooleanField(
+        _("committees' decision required"),
+        default=False,
+        help_text=_("Claiming the star needs the decision of the two committees (date and attendance)."),
+    )
 
     class Meta:
         ordering = ["standard", "star_set", "position"]

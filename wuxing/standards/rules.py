@@ -97,3 +97,18 @@ def _same(value):
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+# What a change of a star itself is made of (its indicators are compared on their own).
+STAR_FIELDS = ("name", "responsible_department", "requires_committee_decision")
+
+
+def star_diff(old: dict, new: dict) -> list[tuple[tuple[str, str], list[str]]]:
+    """The stars present in both standards, each {(star set, star code): {field: value}}, whose own fields
+    differ, with those fields, sorted by key."""
+    changed = []
+    for key in sorted(set(old) & set(new)):
+        fields = [f for f in STAR_FIELDS if _same(old[key].get(f)) != _same(new[key].get(f))]
+        if fields:
+            changed.append((key, fields))
+    return changed

@@ -136,7 +136,7 @@ def test_campaign_standard_quotas_and_groups(loaded):
 
 def test_demo_accounts_and_roles(loaded):
     expected = {spec["username"]: spec["role"] for spec in demo.DEMO_ACCOUNTS}
-    assert User.objects.filter(username__startswith="demo-").count() == 10
+    assert User.objects.filter(username__startswith="demo-").count() == 11
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert user.role_codes() == [role]
@@ -154,7 +154,7 @@ def test_demo_accounts_and_roles(loaded):
     assert branch.secretary == secretary.person
     for username in ["demo-leader", "demo-staff", "demo-reviewer"]:
         assert User.objects.get(username=username).role_assignments.get().unit == loaded
-    for username in ["demo-district", "demo-district-dept"]:
+    for username in ["demo-district", "demo-district-dept", "demo-district-org"]:
         assert User.objects.get(username=username).role_assignments.get().unit == loaded.parent
 
 

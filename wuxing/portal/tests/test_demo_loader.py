@@ -82,13 +82,13 @@ def test_turning_demo_mode_on_later_adds_missing_accounts(settings):
     out = StringIO()
     assert load_demo(stdout=out) is False
     assert "演示数据已存在，跳过" in out.getvalue()
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 10
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 11
     assert "demo-leader" in out.getvalue() and "demo-reviewer" not in out.getvalue()
     assert User.objects.get(username="demo-leader").role_codes() == [Role.OFFICE_LEADER]
     existing.refresh_from_db()
     assert existing.role_codes() == [] and existing.check_password("Another-pass-2026")
     after = _counts()
-    assert after["User"] == before["User"] + 9
+    assert after["User"] == before["User"] + 10
     assert {k: v for k, v in after.items() if k not in {"User", "RoleAssignment", "AuditLog"}} == {
         k: v for k, v in before.items() if k not in {"User", "RoleAssignment", "AuditLog"}
     }

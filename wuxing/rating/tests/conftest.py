@@ -10,6 +10,8 @@ import pytest
 from wuxing.core.actors import SYSTEM
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
+# The 两委 decision the example standard asks for on 支部过硬 and 产业兴旺 (rural) and 支部过硬 (urban).
+COMMITTEE = {"committee_decided_on": datetime.date(2026, 9, 1), "committee_attendance": 7}
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ def push_to_publicity(world, rating, codes=("strong_branch",), start=None):
 
     for code in codes:
         services.star_self_evaluate(actor=SYSTEM, rating_star=star_of(rating, code), claimed=True, statement="达到标准")
-    services.rating_submit(actor=SYSTEM, rating=rating, committee_decided_on=datetime.date(2026, 9, 1))
+    services.rating_submit(actor=SYSTEM, rating=rating, **COMMITTEE)
     for code in codes:
         for step in (Step.OFFICE_REVIEW, Step.DISTRICT_REVIEW):
             services.star_review(actor=SYSTEM, rating_star=star_of(rating, code), step=step, decision=Decision.PASS)

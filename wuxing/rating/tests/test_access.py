@@ -9,7 +9,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AuditLog
 from wuxing.rating.choices import StarState
 
-from .conftest import star_of
+from .conftest import COMMITTEE, star_of
 
 # url name, args (from the world), in-scope user, [(outsider, expected status)]
 PAGES = [
@@ -82,7 +82,18 @@ def test_secretary_opens_evaluates_and_submits(client, world):
     assert bad.status_code == 302
     rs.refresh_from_db()
     assert rs.state == StarState.DRAFT
-    client.post(reverse("rating:rating_submit", args=[rating.pk]), {"committee_decided_on": "2026-09-01"})
+    # 支部过硬 needs the 两委 decision: a date without the members present is refused, nothing written.
+    page = client.post(
+        reverse("rating:rating_submit", args=[rating.pk]), {"committee_decided_on": "2026-09-01"}, follow=True
+    )
+    assert "须有两委决议：请填写到会的两委成员人数" in page.content.decode()
+    rs.refresh_from_db()
+    rating.refresh_from_db()
+    assert rs.state == StarState.DRAFT and rating.committee_decided_on is None and rating.submitted_at is None
+    client.post(
+        reverse("rating:rating_submit", args=[rating.pk]),
+        {"committee_decided_on": "2026-09-01", "committee_attendance": "7"},
+    )
     rs.refresh_from_db()
     assert rs.state == StarState.CLAIMED
     detail = client.get(reverse("rating:rating_detail", args=[rating.pk])).content.decode()
@@ -96,7 +107,7 @@ def test_reviews_from_the_pages(client, world):
 
     rs = star_of(world.rating, "strong_branch")
     services.star_self_evaluate(actor=world.users.secretary, rating_star=rs, claimed=True, statement="好")
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     url = reverse("rating:star_review", args=[rs.pk])
     client.force_login(world.users.leader_b)
     assert client.post(url, {"decision": "pass"}).status_code == 404
@@ -125,7 +136,7 @@ def test_publicity_and_naming_from_the_pages(client, world):
 
     rs = star_of(world.rating, "strong_branch")
     services.star_self_evaluate(actor=SYSTEM, rating_star=rs, claimed=True, statement="好")
-    services.rating_submit(actor=SYSTEM, rating=world.rating)
+    services.rating_submit(actor=SYSTEM, rating=world.rating, **COMMITTEE)
     for step in ("office_review", "district_review"):
         services.star_review(
             actor=SYSTEM, rating_star=star_of(world.rating, "strong_branch"), step=step, decision="pass"
@@ -167,7 +178,12 @@ def test_public_pages_show_results_and_take_objections_without_the_contact(clien
 
 
 def test_closed_campaign_refuses_every_write_view_with_a_message(client, full):
+    from wuxing.campaigns.services import campaign_create
+
     campaign_set_status(actor=SYSTEM, campaign=full.campaign, status="closed")
+    # A later year closed too: 2026 is no longer the latest closed year, whose stars 摘星 may still withdraw.
+    later = campaign_create(actor=SYSTEM, office=full.org.office_a, year=2027, standard=full.standard)
+    campaign_set_status(actor=SYSTEM, campaign=later, status="closed")
     before = AuditLog.objects.count()
     posts = [
         ("secretary", reverse("rating:star_evaluate", args=[star_of(full.rating, "industry").pk]), {"claimed": ""}),

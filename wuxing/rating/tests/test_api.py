@@ -37,7 +37,15 @@ def test_advance_in_order_and_out_of_order(api_client, world):
     star_self_evaluate(
         actor=users.secretary, rating_star=star_of(world.rating, "strong_branch"), claimed=True, statement="好"
     )
-    assert post(users.secretary, step="submit").status_code == 200
+    # 支部过硬 needs the 两委 decision: without it the submission is refused with a Chinese message.
+    refused = post(users.secretary, step="submit")
+    assert refused.status_code == 400 and "须有两委决议" in str(refused.json())
+    assert star_of(world.rating, "strong_branch").state == StarState.DRAFT
+    submitted = post(users.secretary, step="submit", committee_decided_on="2026-09-01", committee_attendance=7)
+    assert submitted.status_code == 200
+    assert submitted.json()["committee_attendance"] == 7
+    strong = next(s for s in submitted.json()["stars"] if s["star"] == "strong_branch")
+    assert strong["requires_committee_decision"] is True
     skip = post(users.staff, step="name")
     assert skip.status_code == 400 and "街道初审" in str(skip.json())
     done = post(users.staff, step="office_review", decision="pass")

@@ -14,7 +14,7 @@ from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.rating import selectors, services
 from wuxing.rating.choices import Decision, ObjectionDecision, StarResult, StarState, Step
 
-from .conftest import star_of
+from .conftest import COMMITTEE, star_of
 
 D = datetime.date
 
@@ -34,7 +34,9 @@ def _after(world):
 def _through_district(world, codes=("strong_branch",)):
     for code in codes:
         _claim(world, code)
-    services.rating_submit(actor=world.users.secretary, rating=world.rating, committee_decided_on=D(2026, 9, 1))
+    services.rating_submit(
+        actor=world.users.secretary, rating=world.rating, committee_decided_on=D(2026, 9, 1), committee_attendance=7
+    )
     for code in codes:
         rs = star_of(world.rating, code)
         services.star_review(actor=world.users.staff, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.PASS)
@@ -45,7 +47,9 @@ def _through_district(world, codes=("strong_branch",)):
 def test_full_chain_names_the_branch_and_records_the_result(world):
     rs = _claim(world, "strong_branch", evidence=[world.evidence.pk])
     assert rs.evidence_links.get().ref_id == world.evidence.pk
-    services.rating_submit(actor=world.users.secretary, rating=world.rating, committee_decided_on=D(2026, 9, 1))
+    services.rating_submit(
+        actor=world.users.secretary, rating=world.rating, committee_decided_on=D(2026, 9, 1), committee_attendance=7
+    )
     rs.refresh_from_db()
     assert rs.state == StarState.CLAIMED
     assert star_of(world.rating, "industry").result == StarResult.NOT_CLAIMED
@@ -71,7 +75,7 @@ def test_every_out_of_order_step_is_refused_in_chinese_and_changes_nothing(world
     rs = _claim(world, "strong_branch")
     with pytest.raises(ValidationError, match="顺序"):
         services.star_review(actor=world.users.staff, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.PASS)
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     with pytest.raises(ValidationError, match="顺序"):
         services.star_review(actor=SYSTEM, rating_star=rs, step=Step.DISTRICT_REVIEW, decision=Decision.PASS)
     with pytest.raises(ValidationError, match="顺序"):
@@ -84,7 +88,7 @@ def test_every_out_of_order_step_is_refused_in_chinese_and_changes_nothing(world
 
 def test_returned_star_goes_back_to_the_branch_with_its_reason(world):
     rs = _claim(world, "strong_branch")
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     with pytest.raises(ValidationError, match="理由"):
         services.star_review(
             actor=world.users.staff, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.RETURN, reason=" "
@@ -99,14 +103,14 @@ def test_returned_star_goes_back_to_the_branch_with_its_reason(world):
     rs.refresh_from_db()
     assert rs.state == StarState.RETURNED and rs.reason == "缺少会议记录"
     _claim(world, "strong_branch", evidence=[world.evidence.pk])
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     rs.refresh_from_db()
     assert rs.state == StarState.CLAIMED and rs.reason == ""
 
 
 def test_only_the_own_office_reviews_first(world):
     rs = _claim(world, "strong_branch")
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     for user in (world.users.leader_b, world.users.secretary, world.users.dept_org):
         with pytest.raises(PermissionDenied):
             services.star_review(actor=user, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.PASS)
@@ -120,7 +124,7 @@ def test_only_the_own_office_reviews_first(world):
 def test_a_district_department_reviews_only_its_own_star(world):
     for code in ("strong_branch", "safety_rule_of_law"):
         _claim(world, code)
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     for code in ("strong_branch", "safety_rule_of_law"):
         services.star_review(
             actor=world.users.staff,
@@ -222,7 +226,7 @@ def test_objections_only_during_publicity_and_rate_limited_per_address(world):
 
 def test_a_veto_event_removes_the_star(world):
     _claim(world, "safety_rule_of_law")
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     with pytest.raises(ValidationError):
         services.veto_record(
             actor=world.users.staff,
@@ -282,7 +286,7 @@ def test_an_unmet_prerequisite_keeps_a_named_star_from_being_confirmed(world):
     # civility requires strong_branch (example rule); strong_branch failed in the office review.
     _claim(world, "strong_branch")
     _claim(world, "civility")
-    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     services.star_review(
         actor=world.users.staff,
         rating_star=star_of(world.rating, "strong_branch"),
@@ -319,7 +323,7 @@ def test_closed_campaign_refuses_every_write(world):
     campaign_set_status(actor=SYSTEM, campaign=world.campaign, status="closed")
     world.rating.campaign.refresh_from_db()
     with pytest.raises(ValidationError, match="已结束|关闭"):
-        services.rating_submit(actor=world.users.secretary, rating=world.rating)
+        services.rating_submit(actor=world.users.secretary, rating=world.rating, **COMMITTEE)
     with pytest.raises(ValidationError):
         services.star_self_evaluate(actor=world.users.secretary, rating_star=rs, claimed=False)
 
@@ -337,3 +341,53 @@ def test_readiness_reads_indicators_evidence_and_vetoes(world, django_assert_max
     assert [r.branch.code for r in selectors.readiness_table(user=world.users.secretary, campaign=world.campaign)] == [
         "T-a1"
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The 两委 decision, where the standard asks for it
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_committee_rule_at_its_edges():
+    from wuxing.rating import rules
+
+    assert rules.committee_problem(False, None, None) is None  # not asked for: nothing required
+    assert rules.committee_problem(True, D(2026, 9, 1), 1) is None
+    assert rules.committee_problem(True, None, 7) == "committee_date_needed"
+    assert rules.committee_problem(True, "", 7) == "committee_date_needed"
+    assert rules.committee_problem(True, D(2026, 9, 1), None) == "committee_attendance_needed"
+    assert rules.committee_problem(True, D(2026, 9, 1), 0) == "committee_attendance_needed"
+
+
+def test_submission_refuses_a_claimed_star_whose_standard_asks_for_the_committee_decision(world):
+    """支部过硬 asks for it, 平安法治 does not (example standard): only a claim of the former needs the decision."""
+    assert star_of(world.rating, "strong_branch").star.requires_committee_decision
+    assert not star_of(world.rating, "safety_rule_of_law").star.requires_committee_decision
+    _claim(world, "safety_rule_of_law")
+    _claim(world, "strong_branch")
+    for kwargs, field in [
+        ({}, "committee_decided_on"),
+        ({"committee_attendance": 7}, "committee_decided_on"),
+        ({"committee_decided_on": D(2026, 9, 1)}, "committee_attendance"),
+        ({"committee_decided_on": D(2026, 9, 1), "committee_attendance": 0}, "committee_attendance"),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            services.rating_submit(actor=world.users.secretary, rating=world.rating, **kwargs)
+        assert field in caught.value.message_dict and "支部过硬" in caught.value.message_dict[field][0]
+        assert "平安法治" not in caught.value.message_dict[field][0]
+    world.rating.refresh_from_db()
+    assert world.rating.submitted_at is None and world.rating.committee_decided_on is None
+    assert {s.state for s in world.rating.stars.all()} == {StarState.DRAFT}
+    assert not AuditLog.objects.filter(action="rating.submit").exists()
+    services.rating_submit(
+        actor=world.users.secretary, rating=world.rating, committee_decided_on=D(2026, 9, 1), committee_attendance=1
+    )
+    assert star_of(world.rating, "strong_branch").state == StarState.CLAIMED
+
+
+def test_a_star_the_standard_does_not_ask_about_is_submitted_without_the_decision(world):
+    _claim(world, "safety_rule_of_law")
+    services.rating_submit(actor=world.users.secretary, rating=world.rating)
+    world.rating.refresh_from_db()
+    assert world.rating.committee_decided_on is None
+    assert star_of(world.rating, "safety_rule_of_law").state == StarState.CLAIMED

@@ -11,7 +11,7 @@ from wuxing.core.actors import SYSTEM
 from wuxing.rating import services
 from wuxing.rating.choices import Decision, Step
 
-from .conftest import star_of
+from .conftest import COMMITTEE, star_of
 
 
 def test_certificate_text_read_back_with_pdftotext(client, full):
@@ -35,7 +35,7 @@ def test_certificate_text_read_back_with_pdftotext(client, full):
 def test_returned_reason_shows_on_the_branch_pages(client, world):
     rs = star_of(world.rating, "strong_branch")
     services.star_self_evaluate(actor=SYSTEM, rating_star=rs, claimed=True, statement="好")
-    services.rating_submit(actor=SYSTEM, rating=world.rating)
+    services.rating_submit(actor=SYSTEM, rating=world.rating, **COMMITTEE)
     services.star_review(
         actor=SYSTEM, rating_star=rs, step=Step.OFFICE_REVIEW, decision=Decision.RETURN, reason="请补充会议记录照片"
     )
@@ -87,6 +87,9 @@ def _count_queries(client, url):
 
 def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(client, full):
     """The same number of queries with more branches, ratings and indicators' check-ins in scope."""
+    import datetime
+
+    from wuxing.checklists.services import checkin_record, item_create
     from wuxing.org.models import Branch
 
     client.force_login(full.users.district)
@@ -107,6 +110,21 @@ def test_readiness_matrix_and_district_summary_do_not_grow_with_the_district(cli
         )
         campaign = full.campaign if i % 2 else full.campaign_b
         services.rating_open(actor=SYSTEM, campaign=campaign, branch=branch)
+        # A check-in item measuring an indicator, checked in, so the readiness reads more rows too.
+        item = item_create(
+            actor=SYSTEM,
+            branch=branch,
+            campaign=campaign,
+            star=full.item.star,
+            indicator=full.item.indicator,
+            title=f"召开党员大会{i}",
+            kind="quantitative",
+            target_value=4,
+            start_value=0,
+            start_date=datetime.date(2026, 1, 1),
+            due_date=datetime.date(2026, 12, 31),
+        )
+        checkin_record(actor=SYSTEM, item=item, value=2 + i % 3, effective_on=datetime.date(2026, 6, 1))
     assert [_count_queries(client, url) for url in urls] == before
 
 

@@ -261,11 +261,13 @@ def test_a_veto_drops_a_withdrawal_under_way_and_reissues_the_certificate(world)
     assert CampaignResult.objects.get(campaign=world.campaign, branch=world.branch).level == 1
 
 
-def test_closed_campaign_refuses_a_withdrawal(full):
-    from wuxing.campaigns.services import campaign_set_status
+def test_closed_campaign_refuses_a_withdrawal_once_a_later_year_is_closed(full):
+    from wuxing.campaigns.services import campaign_create, campaign_set_status
 
     campaign_set_status(actor=SYSTEM, campaign=full.campaign, status="closed")
-    with pytest.raises(ValidationError):
+    later = campaign_create(actor=SYSTEM, office=full.org.office_a, year=2027, standard=full.standard)
+    campaign_set_status(actor=SYSTEM, campaign=later, status="closed")
+    with pytest.raises(ValidationError, match="已关闭"):
         services.withdrawal_start(actor=full.users.district, rating_star=_named_star(full), reason="x")
     assert not Withdrawal.objects.exists()
 

@@ -77,3 +77,58 @@ def test_the_excel_form_round_trips_and_uploads_like_yaml(client, org):
     assert draft.version == "2027.2"
     html = client.get(response["Location"]).content.decode()
     assert "阈值" in html and 'data-indicator="r_sb_meetings"' in html
+
+
+def test_star_diff_names_the_stars_own_fields():
+    from wuxing.standards.rules import star_diff
+
+    old = {("rural", "industry"): {"name": "产业兴旺", "requires_committee_decision": False}}
+    new = {("rural", "industry"): {"name": "产业兴旺", "requires_committee_decision": True}}
+    assert star_diff(old, new) == [(("rural", "industry"), ["requires_committee_decision"])]
+    assert star_diff(old, old) == []
+
+
+@pytest.mark.django_db
+def test_the_committee_decision_flag_is_set_per_star_in_the_file_the_excel_form_the_page_and_the_api(
+    client, api_client, org
+):
+    """两委决议: a star's `requires_committee_decision` is loaded, shown, compared, exported and read back."""
+    from wuxing.standards.models import Star
+    from wuxing.testing import api_as
+
+    u = users_for(org)
+    standard = standard_load(actor=SYSTEM, text=EXAMPLE.read_text(encoding="utf-8"))
+    required = set(
+        Star.objects.filter(standard=standard, requires_committee_decision=True).values_list("star_set", "code")
+    )
+    assert required == {("rural", "strong_branch"), ("rural", "industry"), ("urban", "strong_branch")}
+    client.force_login(u.staff)
+    page = client.get(reverse("standards:standard_detail", args=[standard.pk])).content.decode()
+    assert page.count('data-committee="required"') == 3 and "需两委决议" in page
+    body = api_as(api_client, u.staff).get(f"/api/v1/standards/{standard.pk}/").json()
+    flags = {(s["star_set"], s["code"]): s["requires_committee_decision"] for s in body["stars"]}
+    assert flags[("rural", "industry")] is True and flags[("rural", "civility")] is False
+    # The Excel form carries it in its last column; unticking it shows as a change of the star in the comparison.
+    data = client.get(reverse("standards:standard_download_xlsx", args=[standard.pk])).content
+    wb = load_workbook(io.BytesIO(data))
+    sheet = wb["指标"]
+    assert sheet.cell(row=1, column=sheet.max_column).value == "星需两委决议"
+    wb["标准"]["B3"] = "2027.3"
+    for row in sheet.iter_rows(min_row=2):
+        if row[1].value == "industry":
+            row[-1].value = "否"
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post(reverse("standards:standard_list"), {"file": SimpleUploadedFile("s.xlsx", out.getvalue())})
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-indicator="industry"' in html and "需两委决议" in html
+    client.post(response["Location"])
+    new = Standard.objects.get(version="2027.3")
+    assert not new.stars.get(star_set="rural", code="industry").requires_committee_decision
+    assert new.stars.get(star_set="rural", code="strong_branch").requires_committee_decision
+    # Not a boolean in the file: refused, naming the field.
+    bad = EXAMPLE.read_text(encoding="utf-8").replace(
+        "requires_committee_decision: true", "requires_committee_decision: 是", 1
+    )
+    with pytest.raises(Exception, match="requires_committee_decision"):
+        parse_standard(bad)

@@ -129,3 +129,33 @@ def test_withdrawal_under_way_and_the_district_announcement_on_a_phone(live_app,
     for w in (watch, phone_watch):
         assert w.foreign_requests() == []
         assert [e for e in w.errors if "Content Security Policy" in e or "Refused" in e] == []
+
+
+def test_the_organisation_department_reviews_a_withdrawal_and_a_2025_star_withdrawn_shows(live_app, open_page):
+    """区委组织部 (demo-district-org) finds 锦绣社区's 支部过硬 withdrawal in its queue and agrees; 桑园村's 2025 支部过硬,
+    withdrawn in spring 2026 with the 2025 campaign closed, shows on its page and its public result."""
+    page, watch = open_page()
+    login(page, live_app, "demo-district-org")
+    page.goto(f"{live_app}/rating/queue/")
+    queue = page.locator("#withdrawal-queue")
+    assert "锦绣社区" in queue.inner_text()
+    queue.locator("a", has_text="锦绣社区").first.click()
+    page.wait_for_load_state("networkidle")
+    form = page.locator("#star-strong_branch form.wx-withdrawal-form")
+    form.locator("select[name=decision]").select_option("agree")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#star-strong_branch [data-withdrawal-state='district_agreed']").count() == 1
+    screenshot(page, "rating-withdrawal-district-org")
+
+    phone, phone_watch = open_page(width=375, height=800)
+    phone.goto(f"{live_app}/public/41019901/rating/")
+    phone.locator("main a", has_text="桑园村").first.click()
+    phone.wait_for_load_state("networkidle")
+    body = phone.inner_text("body")
+    assert "2025" in body and "已摘星" in body and "2026-04-10" in body
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "rating-2025-withdrawn-public-375")
+    for w in (watch, phone_watch):
+        assert w.foreign_requests() == []
+        assert [e for e in w.errors if "Content Security Policy" in e or "Refused" in e] == []
