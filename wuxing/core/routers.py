@@ -71,7 +71,13 @@ class ReplicaRouter:
         return REPLICA
 
     def db_for_write(self, model, **hints):
-        return DEFAULT_DB_ALIAS
+        # A row read from the replica is written back to the primary. Anything else is left to Django (None): the
+        # default database, or the alias a caller chose with `using()` — a router that always named the default
+        # would send a related manager's writes (`m2m.set()`) away from the database its instance came from.
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db == REPLICA:
+            return DEFAULT_DB_ALIAS
+        return None
 
     def allow_relation(self, obj1, obj2, **hints):
         # The replica is a copy of the primary: rows read from either may be related to each other.

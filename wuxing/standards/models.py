@@ -49,6 +49,7 @@ class Star(models.Model):
     requires_committee_decision = models.BooleanField(
         _("committees' decision required"),
         default=False,
+        db_default=False,
         help_text=_("Claiming the star needs the decision of the two committees (date and attendance)."),
     )
 

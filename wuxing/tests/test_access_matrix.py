@@ -300,6 +300,7 @@ API_OBJECTS = {
     "campaigns": Campaign,
     "targets": Target,
     "deliberations": Deliberation,
+    "deliberation-steps": DeliberationStep,
     "pledges": Pledge,
     "checklist-items": ChecklistItem,
     "checkins": None,  # CheckIn: lists checked below; detail reached through a foreign item's check-ins

@@ -75,7 +75,10 @@ def test_the_router_sends_reads_to_the_replica_only_inside_the_opt_in(replica):
         assert Branch.objects.all().db == REPLICA
         # Sessions are written on every request: never read from a replica that may lag.
         assert read_alias(Session) == "default"
-        assert router.db_for_write(Branch) == "default"
+        assert router.db_for_write(Branch) is None  # Django's default alias: the primary
+        from_replica = Branch()
+        from_replica._state.db = REPLICA
+        assert router.db_for_write(Branch, instance=from_replica) == "default"
         assert Branch.objects.all().db == REPLICA
     assert read_alias(Branch) == "default"
     assert router.allow_migrate(REPLICA, "org") is False and router.allow_migrate("default", "org") is None

@@ -412,4 +412,4 @@ def test_the_district_screen_query_count_does_not_grow_with_its_offices(client, 
 
 
 OFFICE_SCREEN_QUERIES = 28
-DISTRICT_SCREEN_QUERIES = 17
+DISTRICT_SCREEN_QUERIES = 16

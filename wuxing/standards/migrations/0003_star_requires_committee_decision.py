@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="star",
             name="requires_committee_decision",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Claiming the star needs the decision of the two committees (date and attendance).",
                 verbose_name="committees' decision required",
