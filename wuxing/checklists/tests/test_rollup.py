@@ -66,7 +66,9 @@ def _reference(world, branches, today):
     out = {}
     for branch in branches:
         items = list(
-            selectors.ACTIVE.filter(branch=branch, campaign=world.campaign).select_related("star").order_by("due_date")
+            selectors.ACTIVE.filter(branch=branch, campaign=world.campaign)
+            .select_related("star")
+            .order_by("due_date", "id")
         )
         facts = [selectors.item_facts(i) for i in items]
         progress = rules.compute_progress(facts, today, tolerance)
