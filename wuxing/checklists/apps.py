@@ -78,7 +78,7 @@ class ChecklistsConfig(AppConfig):
             return []
         from .panels import overview_panel  # apps.py is imported before the models are ready
 
-        return [overview_panel(request, campaign)]
+        return [overview_panel(request, campaign, branches)]
 
     def todo_items(self, user, campaign):
         """This app's 待办 for the user (see wuxing.core.todos)."""

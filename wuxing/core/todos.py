@@ -2,12 +2,26 @@
 
 Each app returns `Todo` rows for the signed-in user: the sentence saying what to do, the link to the form that
 does it, how urgent it is. The workbench (the home page) and the menu's badge show them, most urgent first.
+
+Asking every app costs a score of queries, and every page asks twice (the card and the badge, loaded after it), so
+`todos_cached` keeps a user's list for TODO_TTL seconds under a version: the user's latest audit row (every write
+of a service records one, so the user's own action is seen by the next request, on any app server), their roles,
+the language and the day. What others do reaches the list within TODO_TTL.
 """
 
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from django.apps import apps
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .models import AuditLog
+
+TODO_TTL = 60
 
 OVERDUE, DUE, WAITING = "overdue", "due", "waiting"
 _ORDER = {OVERDUE: 0, DUE: 1, WAITING: 2}
@@ -54,3 +68,26 @@ def todo_total(todos) -> int:
     """What the menu's badge counts: the rows to act on now (a row of "29 items overdue" is one thing to do;
     waiting rows are not the user's move)."""
     return sum(1 for t in todos if t.urgency != WAITING)
+
+
+def todo_version(user) -> str:
+    """What a user's cached to-dos are valid for: their latest audit row, roles, language and the day."""
+    latest = AuditLog.objects.filter(actor=user).order_by("-at", "-id").values_list("id", flat=True).first()
+    roles = sorted(
+        (ra.role, ra.unit_id or 0, ra.branch_id or 0) for ra in getattr(user, "cached_role_assignments", list)()
+    )
+    raw = repr((latest, roles, get_language(), timezone.localdate().isoformat()))
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def todos_cached(user, campaigns: Callable[[], Iterable]) -> list[Todo]:
+    """`todos_for(user, campaigns())`, kept in the cache for TODO_TTL seconds under `todo_version`."""
+    if user is None or not user.is_authenticated:
+        return []
+    key = f"wx:todos:{user.pk}:{todo_version(user)}"
+    todos = cache.get(key)
+    if todos is None:
+        # Titles as text: the language is part of the version, and lazy strings do not travel to Redis.
+        todos = [replace(t, title=str(t.title), group=str(t.group)) for t in todos_for(user, list(campaigns()))]
+        cache.set(key, todos, TODO_TTL)
+    return todos

@@ -2,14 +2,27 @@
 icon), in layer order, after the home page and the to-dos, and shows them in the sections of `core.nav.NAV_GROUPS`;
 the tools beside the user's name (`nav_tools(user)`, the notification bell); the breadcrumb (the section and the
 entry the page lies under); and the campaign the page is about, when the view has picked one. None of it costs a
-query: permissions and scope are memoised on the user, the campaign on the request (`campaign_for`)."""
+query: permissions and scope are memoised on the user, the campaign on the request (`campaign_for`).
 
+The entries are a function of the user's roles, scope and language alone, so they are kept in the cache under a
+key made of exactly those (`nav_key`): a change of role or scope is a new key, never a stale menu. base.html caches
+the rendered menu under the same key and the active entry."""
+
+import hashlib
+
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.nav import NAV_GROUPS, NavItem, nav_item
+from wuxing.org.scopes import scope_for
 
 from .registry import project_apps
+
+# How long a menu is kept; the key changes with the roles and scope, so this bounds only a change of the code's
+# menu entries (a deploy) — and the memory of users who left.
+NAV_TTL = 600
 
 
 def _items(user) -> list[NavItem]:
@@ -68,18 +81,53 @@ def _page_campaign(request):
     return None
 
 
+def nav_key(user) -> str:
+    """What the menu depends on: the account, its roles (with the level of their units), its scope, the language."""
+    scope = scope_for(user)
+    roles = sorted(
+        (ra.role, ra.unit_id or 0, ra.unit.level if ra.unit_id else "", ra.branch_id or 0)
+        for ra in user.cached_role_assignments()
+    )
+    raw = repr(
+        (
+            user.pk,
+            user.is_superuser,
+            get_language(),
+            roles,
+            scope.everything,
+            scope.unit_paths,
+            sorted(scope.branch_ids),
+        )
+    )
+    return f"wx:nav:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+
+
+def _menu(user) -> tuple[str, list[NavItem], list]:
+    """(key, entries, tools) of the user's menu, from the cache when the same roles and scope built it before."""
+    key = nav_key(user)
+    cached = cache.get(key)
+    if cached is None:
+        # Labels as text: the language is part of the key, and lazy strings do not travel to Redis.
+        items = [item._replace(label=str(item.label)) for item in _items(user)]
+        tools = [(k, str(label), url, badge) for k, label, url, badge in _tools(user)]
+        cached = (items, tools)
+        cache.set(key, cached, NAV_TTL)
+    return key, *cached
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     # Until an initial password is changed, nothing but the change is reachable: no menu, no badges.
     if user is None or not user.is_authenticated or getattr(user, "must_change_password", False):
         return {"nav_groups": [], "nav_tools": [], "nav_active": None, "nav_active_group": None}
-    items = _items(user)
+    key, items, tools = _menu(user)
     active = _active(request.path, items)
     groups = _groups(items)
     active_group = next((g for g in groups if active is not None and g["key"] == active.group), None)
     return {
+        "nav_key": key,
         "nav_groups": groups,
-        "nav_tools": _tools(user),
+        "nav_tools": tools,
         "nav_active": active,
         "nav_active_group": active_group,
         "page_campaign": _page_campaign(request),

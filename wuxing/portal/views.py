@@ -1,5 +1,7 @@
 """Pages made of several apps: sign-in, the home page by role, the office overview and the branch page."""
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,17 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaigns_open
+from wuxing.checklists.selectors import branches_of
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
 from wuxing.core.routers import reads_from_replica
-from wuxing.core.todos import todo_total, todos_for
+from wuxing.core.todos import todo_total, todos_cached
 from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
-from wuxing.org.models import OrgUnit
+from wuxing.org.models import Branch, OrgUnit
 from wuxing.org.scopes import scope_for
 
 from . import screen, summary
@@ -73,27 +76,48 @@ def home(request):
     return office_overview(request)
 
 
+def _office_branches(user, campaign) -> list:
+    """The branches of the campaign's office that the user may see, retired ones included (a campaign's figures
+    keep them), in branch order with secretary and active assignments: read once for the overview and its panels."""
+    if campaign is None:
+        return []
+    return list(branches_of(campaign, Branch.objects.restrict(user, "view")))
+
+
 @login_required
 @permission_required("org.view_branch", raise_exception=True)
 def office_overview(request):
     """The office at a glance: branches with their kind, secretary and who is assigned to them, then each app's
     panel for the current campaign."""
-    branches = org_selectors.branch_list(user=request.user)
-    counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
-    total = sum(counts.values())
     offices = list(
         org_selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path")
     )
     campaign = campaign_for(user=request.user, request=request, params={})
+    office_branches = _office_branches(request.user, campaign)
+    if (
+        campaign is not None
+        and len(offices) == 1
+        and offices[0].pk == campaign.office_id
+        and not scope_for(request.user).everything
+    ):
+        # One office in scope, the campaign's: every branch the user may see is in the list read for the panels.
+        listed = [b for b in office_branches if b.retired_at is None]
+        counts = Counter(b.kind for b in listed)
+        rows = org_selectors.branch_rows(listed[:OVERVIEW_ROWS])
+    else:
+        branches = org_selectors.branch_list(user=request.user)
+        counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
+        rows = org_selectors.branch_rows(branches[:OVERVIEW_ROWS])
+    total = sum(counts.values())
     context = {
         "offices": offices if len(offices) > 1 else [],
-        "rows": org_selectors.branch_rows(branches[:OVERVIEW_ROWS]),
+        "rows": rows,
         "campaign": campaign,
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
         "total": total,
         "more": max(0, total - OVERVIEW_ROWS),
     }
-    context["panels"] = app_panels("overview_panels", request, campaign=campaign, branches=branches)
+    context["panels"] = app_panels("overview_panels", request, campaign=campaign, branches=office_branches)
     return render(request, "portal/office_overview.html", context)
 
 
@@ -117,7 +141,7 @@ def branch_detail(request, pk: int):
 def todos(request):
     """待办: what the user must do now, from every app, most urgent first. On the home pages it loads by htmx as
     a card (the fragment); without JavaScript the card's link opens this page."""
-    items = todos_for(request.user, campaigns_open(user=request.user))
+    items = todos_cached(request.user, lambda: campaigns_open(user=request.user))
     campaign = campaign_for(user=request.user, request=request, params={})
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "portal/_todos.html" if fragment else "portal/todos.html"
@@ -127,7 +151,7 @@ def todos(request):
 @login_required
 def todo_badge(request):
     """The menu's count of things to do, loaded after the page so that no page waits for it."""
-    total = todo_total(todos_for(request.user, campaigns_open(user=request.user)))
+    total = todo_total(todos_cached(request.user, lambda: campaigns_open(user=request.user)))
     response = render(request, "portal/_todo_badge.html", {"total": total})
     response["Cache-Control"] = "private, no-store"
     return response

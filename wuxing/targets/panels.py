@@ -27,9 +27,10 @@ def branch_panel(request, branch, campaign) -> list[str]:
 def overview_panel(request, campaign, branches) -> list[str]:
     if campaign is None or not request.user.has_perm("targets.view_target"):
         return []
+    # The office's branches as the overview read them (in branch order); the board lists the active ones.
     board = target_board(
         user=request.user,
         campaign=campaign,
-        branches=branches.filter(office_id=campaign.office_id).select_related(None).order_by("sort_order", "code"),
+        branches=[b for b in branches if b.office_id == campaign.office_id and b.retired_at is None],
     )
     return [render_to_string("targets/_overview_panel.html", {"board": board, "campaign": campaign}, request=request)]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wuxing.core import rules
 
@@ -123,10 +125,19 @@ SPRITE = "vendor/icons/sprite.svg"
 
 
 def _sprite_url() -> str:
-    try:
-        return static(SPRITE)
-    except ValueError:  # not collected (the sprite is built by `make install`): pages still render, without icons
-        return f"{settings.STATIC_URL}{SPRITE}"
+    # Every icon of every page asks for it: looked up once per storage and static URL (tests change them).
+    key = (settings.STATIC_URL, settings.STORAGES.get("staticfiles", {}).get("BACKEND"))
+    url = _SPRITE_URLS.get(key)
+    if url is None:
+        try:
+            url = static(SPRITE)
+        except ValueError:  # not collected (the sprite is built by `make install`): pages still render, without icons
+            url = f"{settings.STATIC_URL}{SPRITE}"
+        _SPRITE_URLS[key] = url
+    return url
+
+
+_SPRITE_URLS: dict = {}
 
 
 @register.simple_tag
@@ -190,3 +201,55 @@ def sort_th(context, key, label, css="", target="", fixed="", default=False):
         label,
         icon(SORT_ICONS[state], css="wx-sort-arrow"),
     )
+
+
+# The components that tables repeat on every row, as tags: `{% include "components.html#…" %}` inside a loop costs
+# a template lookup and a context push per row. components.html's partials of the same names call these, so the
+# markup has one definition.
+
+
+@register.simple_tag
+def star_rating(level, label=""):
+    """★★★☆☆ with an accessible text (components.html#stars)."""
+    if not label:
+        count = _level_count(level)
+        label = ngettext("%(counter)s star", "%(counter)s stars", count) % {"counter": count}
+    return format_html('<span class="wx-stars" role="img" aria-label="{}">{}</span>', label, stars(level))
+
+
+def _level_count(level):
+    try:
+        return int(level or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.simple_tag
+def progress_bar(value, label=""):
+    """A progress bar with its percentage (components.html#progress)."""
+    shown = pct(value)
+    return format_html(
+        '<div class="d-flex align-items-center gap-2">\n'
+        '  <div class="progress wx-progress flex-grow-1" role="progressbar" aria-label="{}" aria-valuenow="{}" '
+        'aria-valuemin="0" aria-valuemax="100">\n'
+        '    <div class="progress-bar {}"></div>\n'
+        "  </div>\n"
+        '  <span class="small text-body-secondary wx-nowrap">{}</span>\n'
+        "</div>",
+        label or _("Progress"),
+        shown.rstrip("%"),
+        pct_class(value),
+        shown,
+    )
+
+
+@register.simple_tag
+def tone_badge(label, tone=""):
+    """A coloured label (components.html#badge); tone red, green, amber, blue, teal or grey."""
+    return format_html('<span class="badge wx-badge wx-tone-{}">{}</span>', tone or "grey", label)
+
+
+@register.simple_tag
+def status_badge(value, label):
+    """A label coloured by its value (components.html#status_badge)."""
+    return format_html('<span class="badge wx-badge wx-status-{}">{}</span>', value, label)

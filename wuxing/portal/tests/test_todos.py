@@ -1,12 +1,14 @@
 """待办: each role finds what it must do on its home page, one click from the form that does it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wuxing.campaigns.selectors import campaigns_open
 from wuxing.core.roles import Role
 from wuxing.core.todos import DUE, OVERDUE, WAITING, Todo, sort_todos, todo_total, todos_for
-from wuxing.org.models import User
+from wuxing.org.models import RoleAssignment, User
 from wuxing.org.services import role_grant_request
 from wuxing.plans.models import Pledge
 from wuxing.plans.services import pledge_confirm
@@ -106,3 +108,56 @@ def test_home_pages_load_the_card_and_the_menu_counts(client, demo_office):
 def test_to_dos_need_sign_in(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def _badge_total(client) -> int:
+    response = client.get(reverse("portal:todo_badge"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    digits = "".join(ch if ch.isdigit() else " " for ch in text).split()
+    return int(digits[0]) if digits else 0
+
+
+def test_the_cached_to_dos_follow_the_users_own_action_in_the_next_request(client, demo_office):
+    leader = User.objects.get(username="demo-leader")
+    client.force_login(leader)
+    card = client.get(reverse("portal:todos"), HTTP_HX_REQUEST="true").content.decode()
+    _, todos = _todos("demo-leader")
+    letter = next(t for t in todos if "责任书" in t.title)
+    assert letter.url in card
+    assert _badge_total(client) == todo_total(todos)
+    # Asked again at once, the list comes from the cache: one version query instead of every app's.
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(reverse("portal:todo_badge"))
+    pledge_confirm(actor=leader, pledge=Pledge.objects.get(pk=int(letter.url.rstrip("/").split("/")[-1])))
+    card = client.get(reverse("portal:todos"), HTTP_HX_REQUEST="true").content.decode()
+    assert letter.url not in card
+    _, after = _todos("demo-leader")
+    assert _badge_total(client) == todo_total(after)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("portal:todo_badge"))
+    assert len(cached.captured_queries) <= len(fresh.captured_queries)
+
+
+def test_the_badge_reads_the_to_dos_once_then_only_their_version(client, demo_office):
+    leader = User.objects.get(username="demo-leader")
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("portal:todo_badge"))
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("portal:todo_badge"))
+    # Session, account, policy, roles, the version (the user's latest audit row), the session's save.
+    assert len(second.captured_queries) < len(first.captured_queries) - 5
+    assert len(second.captured_queries) <= 8
+
+
+def test_the_menu_changes_with_the_roles_at_once(client, demo_office):
+    user = make_user("menu-user")
+    client.force_login(user)
+    RoleAssignment.objects.create(user=user, role=Role.OFFICE_LEADER, unit=demo_office)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("checklists:dashboard") in page
+    RoleAssignment.objects.filter(user=user).delete()
+    RoleAssignment.objects.create(user=user, role=Role.AUDITOR, unit=None)
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("checklists:dashboard") not in page
