@@ -82,17 +82,52 @@ def test_district_preset_pages_against_sql(settings):
     built = time.perf_counter() - started
     assert built < 180, f"the district preset took {built:.0f} s"
     assert _counts()["branches"] == scale.PRESETS["district"].total_branches
-    large = {r.label: r for r in ratios.measure_pages(ratios.context(), repeat=3)}
+    context = ratios.context()
+    large = {r.label: r for r in ratios.measure_pages(context, repeat=3)}
     assert set(large) == set(small)
+    best = _best_ratios(context, rounds=5)
     for label, r in large.items():
         assert r.status == 200, label
         # The number of queries does not depend on the size of the province.
         assert r.queries == small[label].queries, label
-        # Loose, since the machine is shared: the page costs a bounded multiple of the SQL computing its figures
-        # (docs/scale.md has the measured ratios, 4-140× under load; the issue's 4× is not reached yet), and that
-        # multiple does not grow by more than 4× with 16 times the offices (reading every item would).
-        assert r.ratio < 1500, (label, r.ratio)
+        # The multiple of the SQL does not grow by more than 4× with 16 times the offices (reading every item would).
         assert r.ratio < 4 * max(small[label].ratio, 1), (label, r.ratio, small[label].ratio)
+        # Each page costs a bounded multiple of the SQL computing its figures. Quiet, the office pages are
+        # 10-40× (a signed-in page has a floor of ~6 ms: session, account, policy and roles read, the session
+        # saved, the base template; their SQL takes ~1 ms). With the machine's two cores shared by a dozen test
+        # runs, a page's Python slows ten-fold and more while 1 ms of SQL does not (docs/scale.md).
+        assert best[label] < MAX_RATIO, (label, best[label])
+
+
+# The bound on page/SQL, each timed as the best of a few alternating runs (the run least disturbed by other
+# jobs; medians under a load average of 12 reached 1,417× for the branch page before the office pages were made
+# cheaper, 1,202× after). The worst best-of ratio seen under that load is 1,079× (the branch page, whose SQL takes
+# 0.7 ms): no tighter bound holds there with a margin, so this one is kept and now has 1.4× of it.
+MAX_RATIO = 1500
+
+
+def _best_ratios(context, rounds: int) -> dict[str, float]:
+    """Per page, its best time over its SQL's best time, the two timed alternately in this process."""
+    from django.test import Client
+
+    found = {}
+    for label, url, user, key, params in ratios.cases(context):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        sql = ratios._run_sql(ratios.SQL[key], params)
+        client.get(url)
+        sql()
+        page_times, sql_times = [], []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get(url)
+            page_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            sql()
+            sql_times.append(time.perf_counter() - started)
+        found[label] = min(page_times) / min(sql_times)
+    return found
     throughput = ratios.measure_checkins(ratios.context(), posts=10)
     assert throughput.ratio > 0.05
     assert CheckIn.objects.aggregate(m=Max("id"))["m"]
