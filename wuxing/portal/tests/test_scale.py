@@ -76,14 +76,15 @@ def test_district_preset_pages_against_sql(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     call_command("generate_province", preset="office", verbosity=0)
-    small = {r.label: r for r in ratios.measure_pages(ratios.context(), repeat=3)}
+    small = {r.label: r for r in ratios.measure_pages(ratios.context(), repeat=1)}
+    small_best = _best_ratios(ratios.context(), rounds=5)
     started = time.perf_counter()
     call_command("generate_province", preset="district", verbosity=0)
     built = time.perf_counter() - started
     assert built < 180, f"the district preset took {built:.0f} s"
     assert _counts()["branches"] == scale.PRESETS["district"].total_branches
     context = ratios.context()
-    large = {r.label: r for r in ratios.measure_pages(context, repeat=3)}
+    large = {r.label: r for r in ratios.measure_pages(context, repeat=1)}
     assert set(large) == set(small)
     best = _best_ratios(context, rounds=5)
     for label, r in large.items():
@@ -91,7 +92,8 @@ def test_district_preset_pages_against_sql(settings):
         # The number of queries does not depend on the size of the province.
         assert r.queries == small[label].queries, label
         # The multiple of the SQL does not grow by more than 4× with 16 times the offices (reading every item would).
-        assert r.ratio < 4 * max(small[label].ratio, 1), (label, r.ratio, small[label].ratio)
+        # Best-of timings: on medians, a millisecond of SQL disturbed by other jobs made this fail without cause.
+        assert best[label] < 4 * max(small_best[label], 1), (label, best[label], small_best[label])
         # Each page costs a bounded multiple of the SQL computing its figures. Quiet, the office pages are
         # 10-40× (a signed-in page has a floor of ~6 ms: session, account, policy and roles read, the session
         # saved, the base template; their SQL takes ~1 ms). With the machine's two cores shared by a dozen test
