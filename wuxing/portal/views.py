@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,6 +93,9 @@ def office_overview(request):
         org_selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path")
     )
     campaign = campaign_for(user=request.user, request=request, params={})
+    if campaign is not None:
+        # The page lists the quotas and the targets panel counts against them: one read for both.
+        prefetch_related_objects([campaign], "quotas")
     office_branches = _office_branches(request.user, campaign)
     if (
         campaign is not None
