@@ -74,19 +74,18 @@ def _tolerance_tag() -> str:
     return str(getattr(settings, "WUXING_BEHIND_TOLERANCE", checklist_rules.DEFAULT_TOLERANCE))
 
 
+def _key_prefix(year: int, today: date) -> str:
+    return f"summary:{SCHEMA}:{_database_tag()}:{_tolerance_tag()}:{year}:{today.isoformat()}"
+
+
 def entry_key(*, office_id: int, version: int, year: int, today: date) -> str:
-    return (
-        f"summary:{SCHEMA}:{_database_tag()}:{_tolerance_tag()}:{office_id}:{year}:{today.isoformat()}:{int(version)}"
-    )
+    return f"{_key_prefix(year, today)}:{office_id}:{int(version)}"
 
 
 def keys_for(offices, *, year: int, today: date) -> dict[int, str]:
     """office id → its entry's key, for offices read through `with_versions`."""
-    return {
-        o.pk: entry_key(office_id=o.pk, version=getattr(o, VERSION), year=year, today=today)
-        for o in offices
-        if getattr(o, VERSION, None) is not None
-    }
+    prefix = _key_prefix(year, today)
+    return {o.pk: f"{prefix}:{o.pk}:{int(v)}" for o in offices if (v := getattr(o, VERSION, None)) is not None}
 
 
 def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEntry]:
