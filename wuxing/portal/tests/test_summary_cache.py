@@ -162,6 +162,23 @@ def _retired_item(area):
     return checklists.item_retire(actor=SYSTEM, item=area.items["a2"], reason="重复")
 
 
+def _import_a_branch(area):
+    """The organisation import adds a branch to office B (by its district leader, who uploaded the workbook)."""
+    from wuxing.org import imports
+    from wuxing.org.imports import SHEETS
+    from wuxing.testing import organisation_rows, xlsx_of
+
+    sheets = organisation_rows(district_code=area.org.district.code, offices=1, branches=1, departments=0, people=0)
+    units, branches = (sheets[SHEETS[key][0][0]] for key in ("units", "branches"))
+    office = area.org.office_b
+    units[1] = [office.code, office.name, units[1][2], area.org.district.code]
+    branches[1][0], branches[1][2] = f"{office.code}901", office.code
+    user = area.users.district
+    record, plan = imports.import_upload(actor=user, data=xlsx_of(sheets), name="org.xlsx")
+    assert not plan.errors, plan.errors
+    imports.import_apply(actor=user, record=record)
+
+
 def _nothing(area):
     return None
 
@@ -248,6 +265,7 @@ CHANGES = {
         _nothing,
         lambda a, s: org_services.branch_set_retired(actor=SYSTEM, branch=a.org.branches["b2"], retired=True),
     ),
+    "branch imported": (_nothing, lambda a, s: _import_a_branch(a)),
     "branch moved": (
         _nothing,
         lambda a, s: org_services.branch_move(actor=SYSTEM, branch=a.org.branches["a3"], office=a.org.office_b),
