@@ -12,6 +12,7 @@ from wuxing.core.extensions import app_problems
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
 from wuxing.org.choices import UnitLevel
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import OrgUnit, Person
 
 from .choices import CampaignStatus, GroupKind, MemberRole
@@ -54,6 +55,7 @@ def campaign_create(*, actor, office: OrgUnit, year: int, standard, name: str = 
     )
     for kind in GroupKind:
         CampaignGroup.objects.create(campaign=campaign, kind=kind)
+    office_figures_changed(office.pk)  # the summaries across offices show the office's campaign of each year
     ensure_in_scope(campaign, actor=actor, action="view")
     audit_record(actor=actor, action="campaign.create", obj=campaign, after=snapshot(campaign))
     return campaign
@@ -80,6 +82,7 @@ def campaign_set_quotas(*, actor, campaign: Campaign, quotas: dict[int, int]) ->
     Quota.objects.bulk_create(
         Quota(campaign=campaign, level=level, count=count) for level, count in quotas.items() if count
     )
+    office_figures_changed(campaign.office_id)
     audit_record(
         actor=actor,
         action="campaign.set_quotas",
@@ -288,6 +291,7 @@ def campaign_record_result(
         campaign=campaign, branch=branch, defaults={"level": level, "rated_on": rated_on, "note": note}
     )
     result.stars.set(stars)
+    office_figures_changed(campaign.office_id)
     audit_record(actor=actor, action="campaign.record_result", obj=result, before=before, after=snapshot(result))
     return result
 
@@ -331,6 +335,7 @@ def campaign_amend_result(
     )[:2000]
     existing.save(update_fields=["level", "note"])
     existing.stars.set(stars)
+    office_figures_changed(campaign.office_id)
     audit_record(
         actor=actor,
         action="campaign.amend_result",

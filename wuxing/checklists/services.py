@@ -18,6 +18,7 @@ from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.rules import UNDO_SECONDS, undo_still_open
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import Branch, OrgUnit, Person
 from wuxing.plans.selectors import plan_milestone_rows
 from wuxing.standards.models import Indicator, Star
@@ -51,6 +52,11 @@ def _item_messages():
         "dates_missing": ("due_date", _("Enter the start and due dates.")),
         "due_before_start": ("due_date", _("The due date cannot be before the start date.")),
     }
+
+
+def _figures_changed(*items: ChecklistItem) -> None:
+    """The summaries across offices cache each office's progress: the items' offices' figures move on."""
+    office_figures_changed(*{i.campaign.office_id for i in items if i.campaign_id})
 
 
 def _ensure_branch_allowed(actor, branch: Branch, perm: str) -> None:
@@ -171,6 +177,7 @@ def item_create(*, actor, branch: Branch, star: Star, title: str, campaign=None,
     item = item_build(actor=actor, branch=branch, campaign=campaign, star=star, title=title, **fields)
     item.save()
     ensure_in_scope(item, actor=actor, action="change")
+    _figures_changed(item)
     audit_record(actor=actor, action="checklist.item_create", obj=item, after=snapshot(item))
     return item
 
@@ -203,6 +210,7 @@ def item_update(*, actor, item: ChecklistItem, **fields) -> ChecklistItem:
         setattr(item, f, getattr(built, f))
     item.save()
     ensure_in_scope(item, actor=actor, action="change")
+    _figures_changed(item)
     audit_record(actor=actor, action="checklist.item_update", obj=item, before=before, after=snapshot(item))
     return item
 
@@ -241,6 +249,7 @@ def item_retire(*, actor, item: ChecklistItem, reason: str) -> ChecklistItem:
     item.retired_at, item.retired_by, item.retire_reason = timezone.now(), user_or_none(actor), reason[:300]
     item.save(update_fields=RETIRE_FIELDS)
     ensure_in_scope(item, actor=actor, action="change")
+    _figures_changed(item)
     audit_record(
         actor=actor,
         action="checklist.item_retire",
@@ -266,6 +275,7 @@ def item_unretire(*, actor, item: ChecklistItem) -> ChecklistItem:
     item.retired_at, item.retired_by, item.retire_reason = None, None, ""
     item.save(update_fields=RETIRE_FIELDS)
     ensure_in_scope(item, actor=actor, action="change")
+    _figures_changed(item)
     audit_record(
         actor=actor, action="checklist.item_unretire", obj=item, before=before, after=snapshot(item, RETIRE_FIELDS)
     )
@@ -377,6 +387,7 @@ def items_save(
     saved = ChecklistItem.objects.bulk_create(items)
     # The items' scope is their branch's: one re-check covers the batch.
     ensure_in_scope(branch, actor=actor, action="view")
+    _figures_changed(*saved)
     audit_record(
         actor=actor, action=action, obj=branch, after={"created": len(saved), "titles": [i.title for i in saved][:50]}
     )
@@ -737,6 +748,7 @@ def checkin_record(
         store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
     ensure_in_scope(checkin, actor=actor, action="view")
     _refresh_item_cache(item)
+    _figures_changed(item)
     audit_record(
         actor=actor,
         action="checklist.checkin_correct" if corrects else "checklist.checkin",
@@ -811,5 +823,6 @@ def policy_set(*, actor, office: OrgUnit, behind_tolerance) -> ProgressPolicy:
     policy.behind_tolerance = tolerance
     policy.save()
     ensure_in_scope(policy, actor=actor, action="change")
+    office_figures_changed(office.pk)
     audit_record(actor=actor, action="checklist.policy_set", obj=policy, before=before, after=snapshot(policy))
     return policy

@@ -17,6 +17,7 @@ from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.trash import restore, trash
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import Assignment
 from wuxing.org.services import assignment_create
 
@@ -92,6 +93,7 @@ def campaign_assignment_create(
         note=(note or "").strip(),
     )
     ensure_in_scope(row, actor=actor, action="change", message=_outside())
+    office_figures_changed(campaign.office_id)  # the summaries count assignments with their 五个一 complete
     audit_record(actor=actor, action="liaison.assignment_create", obj=row, after=snapshot(row))
     return row
 
@@ -187,6 +189,7 @@ def activity_record(
     )
     files = [_store(activity, upload, actor) for upload in evidence]
     ensure_in_scope(activity, actor=actor, action="view", message=_outside())
+    office_figures_changed(row.campaign.office_id)
     audit_record(
         actor=actor,
         action="liaison.activity_record",
@@ -250,6 +253,7 @@ def activity_update(*, actor, activity: Activity, kind: str, held_on, participan
     row.notes = (notes or "").strip()
     row.save(update_fields=ACTIVITY_FIELDS)
     ensure_in_scope(row, actor=actor, message=_outside())
+    office_figures_changed(row.campaign_assignment.campaign.office_id)
     audit_record(
         actor=actor, action="liaison.activity_update", obj=row, before=before, after=snapshot(row, ACTIVITY_FIELDS)
     )
@@ -264,6 +268,7 @@ def activity_delete(*, actor, activity: Activity, reason: str) -> CampaignAssign
     before = {**snapshot(row), "evidence": list(row.evidence.values_list("original_name", flat=True))}
     audit_record(actor=actor, action="liaison.activity_delete", obj=row, before=before, note=(reason or "").strip())
     trash(actor=actor, obj=row, related=list(row.evidence.all()), reason=reason)
+    office_figures_changed(parent.campaign.office_id)
     return parent
 
 
@@ -275,6 +280,7 @@ def activity_restore(*, actor, pk: int) -> Activity:
     row = Activity.objects.select_related("campaign_assignment__campaign").get(pk=row.pk)
     ensure_campaign_open(row.campaign_assignment.campaign)
     ensure_in_scope(row, actor=actor, message=_outside())
+    office_figures_changed(row.campaign_assignment.campaign.office_id)
     audit_record(actor=actor, action="liaison.activity_restore", obj=row, after=snapshot(row))
     return row
 

@@ -22,6 +22,7 @@ from wuxing.core.audit import audit_record
 from wuxing.core.xlsx_import import read_sheets
 
 from .choices import LEVEL_ORDER, BranchKind, StarSet, UnitLevel
+from .figures import office_figures_changed
 from .models import Branch, Department, OrgImport, OrgUnit, Person
 from .rules import can_be_child, default_star_set, id_number_valid, phone_valid, star_set_allowed, unit_path
 
@@ -650,12 +651,17 @@ def _write(plan: ImportPlan) -> None:
             units[code] = OrgUnit.objects.get(code=code)
         return units[code]
 
+    changed_offices = set()
     for r in rows["branches"]:
         if r.action == "create":
             values = {k: v for k, v in r.values.items() if k != "office"}
-            Branch.objects.create(office=office(r.values["office"]), code=r.key, **values)
+            changed_offices.add(
+                Branch.objects.create(office=office(r.values["office"]), code=r.key, **values).office_id
+            )
         else:
             Branch.objects.filter(pk=r.existing.pk).update(retired_at=None, **r.values)
+            changed_offices.add(r.existing.office_id)
+    office_figures_changed(*changed_offices)  # the summaries across offices count the branches
     for r in rows["departments"]:
         if r.action == "create":
             Department.objects.create(

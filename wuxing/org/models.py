@@ -508,3 +508,15 @@ class KioskToken(models.Model):
     @classmethod
     def scope_filter(cls, scope):
         return prefix_q(OrgUnit.scope_filter(scope), "unit__")
+
+
+class FiguresVersion(models.Model):
+    """A counter per office, moved on in the same transaction as every write that changes a figure the summaries
+    across offices show (progress, targets, 五个一, results, quotas, branches): the key of the office's cached
+    figures (`wuxing.portal.summary_cache`). Written only by `org.figures.office_figures_changed`; an office
+    without a row is at version 0."""
+
+    office = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, primary_key=True, related_name="figures_version", editable=False
+    )
+    version = models.PositiveBigIntegerField(default=0, editable=False)

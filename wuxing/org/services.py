@@ -22,6 +22,7 @@ from wuxing.core.tokens import tokens_revoke_all
 
 from .access import ensure_allowed, ensure_in_scope
 from .choices import BoundaryKind, BranchKind, Crs, GrantStatus, StarSet, UnitLevel
+from .figures import office_figures_changed
 from .models import (
     Assignment,
     Boundary,
@@ -212,6 +213,7 @@ def branch_create(*, actor, office: OrgUnit, code: str, name: str, kind: str, **
     branch.full_clean()
     branch.save()
     ensure_in_scope(branch, actor=actor, action="view")
+    office_figures_changed(office.pk)  # the summaries across offices count the branches
     audit_record(actor=actor, action="branch.create", obj=branch, after=snapshot(branch))
     return branch
 
@@ -250,6 +252,7 @@ def branch_move(*, actor, branch: Branch, office: OrgUnit) -> Branch:
     if office.pk == branch.office_id:
         raise ValidationError({"office": _("The branch already belongs to this office.")})
     before = {"office": branch.office.code, "secretary": branch.secretary_id}
+    office_figures_changed(branch.office_id, office.pk)
     ended = list(Assignment.objects.filter(branch=branch, active=True).values_list("pk", flat=True))
     Assignment.objects.filter(pk__in=ended).update(active=False)
     branch.office = office
@@ -296,6 +299,7 @@ def branch_set_retired(*, actor, branch: Branch, retired: bool) -> Branch:
         action="branch",
         message=_("You do not have permission to change this branch."),
     )
+    office_figures_changed(branch.office_id)
     if retired:
         Assignment.objects.filter(branch=branch, active=True).update(active=False)
     return branch

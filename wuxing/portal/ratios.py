@@ -25,7 +25,7 @@ from wuxing.campaigns.models import Campaign
 from wuxing.checklists.models import ChecklistItem
 from wuxing.org.models import Branch, OrgUnit, User
 
-from . import scale
+from . import scale, summary_cache
 
 # --- the bare view, mounted beside the product's URLs for the throughput comparison ------------------------
 
@@ -79,6 +79,36 @@ OFFICE_SCOPE = "i.campaign_id = %(campaign)s"
 BRANCH_SCOPE = "i.campaign_id = %(campaign)s AND i.branch_id = %(branch)s"
 SUBTREE_JOIN = "JOIN campaigns_campaign c ON c.id = i.campaign_id JOIN org_orgunit o ON o.id = c.office_id"
 SUBTREE_SCOPE = "c.year = %(year)s AND o.path LIKE %(prefix)s"
+# The other figures of the summary across offices, for the campaigns of the year under a unit.
+CAMPAIGNS_IN = "JOIN campaigns_campaign c ON c.id = {alias}.campaign_id JOIN org_orgunit o ON o.id = c.office_id"
+SUMMARY_FIGURES = [
+    # campaigns and their quotas
+    "SELECT c.id, c.office_id, q.level, q.count FROM campaigns_campaign c JOIN org_orgunit o ON o.id = c.office_id "
+    "LEFT JOIN campaigns_quota q ON q.campaign_id = c.id WHERE " + SUBTREE_SCOPE,
+    # targets agreed (or confirmed) and confirmed
+    "SELECT t.campaign_id, COUNT(*) FILTER (WHERE t.status IN ('agreed', 'confirmed')), "
+    "COUNT(*) FILTER (WHERE t.status = 'confirmed') FROM targets_target t "
+    + CAMPAIGNS_IN.format(alias="t")
+    + " WHERE "
+    + SUBTREE_SCOPE
+    + " GROUP BY t.campaign_id",
+    # 五个一: assignments with all five kinds recorded, and all assignments
+    "SELECT ca.campaign_id, COUNT(*) FILTER (WHERE k.kinds = 5), COUNT(*) FROM liaison_campaignassignment ca "
+    + CAMPAIGNS_IN.format(alias="ca")
+    + " LEFT JOIN (SELECT a.campaign_assignment_id, COUNT(DISTINCT a.kind) AS kinds FROM liaison_activity a "
+    "GROUP BY a.campaign_assignment_id) k ON k.campaign_assignment_id = ca.id WHERE "
+    + SUBTREE_SCOPE
+    + " GROUP BY ca.campaign_id",
+    # rating results by level
+    "SELECT r.campaign_id, r.level, COUNT(*) FROM campaigns_campaignresult r "
+    + CAMPAIGNS_IN.format(alias="r")
+    + " WHERE "
+    + SUBTREE_SCOPE
+    + " GROUP BY r.campaign_id, r.level",
+    # branches
+    "SELECT b.office_id, COUNT(*) FROM org_branch b JOIN org_orgunit o ON o.id = b.office_id "
+    "WHERE o.path LIKE %(prefix)s AND b.retired_at IS NULL GROUP BY b.office_id",
+]
 
 
 def _facts(where, join=""):
@@ -92,6 +122,7 @@ SQL = {
     "subtree": [
         _facts(SUBTREE_SCOPE, SUBTREE_JOIN) + SUMS.format(group="campaign_id"),
         "SELECT o.id, o.code, o.name, o.level FROM org_orgunit o WHERE o.path LIKE %(prefix)s ORDER BY o.path",
+        *SUMMARY_FIGURES,
     ],
     "branch": [
         _facts(BRANCH_SCOPE) + SUMS.format(group="star_id"),
@@ -183,7 +214,34 @@ def cases(ctx) -> list[tuple[str, str, User | None, str, dict]]:
     ]
 
 
+def _summary_offices(user):
+    """The offices whose figures a summary page reads (the user's scope), with their figures versions."""
+    return list(
+        summary_cache.with_versions(
+            OrgUnit.objects.restrict(user, "view").filter(level="office", retired_at__isnull=True)
+        )
+    )
+
+
+def _cold_ms(client, url, offices, year, repeat: int) -> tuple[float, int]:
+    """A summary read with every office's cached figures dropped first (outside the timing): the median time and
+    the queries of one more such read."""
+    today = timezone.localdate()
+    times = []
+    for _ in range(repeat):
+        summary_cache.forget(offices, year=year, today=today)
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    summary_cache.forget(offices, year=year, today=today)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries.captured_queries)
+
+
 def measure_pages(ctx, repeat: int = 5) -> list[Result]:
+    """Every case read warm (the page read once before the timing; the summaries' figures then come from the
+    cache); the summaries also cold (each office's figures computed), each against the same SQL."""
     results = []
     for label, url, user, key, params in cases(ctx):
         client = Client()
@@ -195,6 +253,10 @@ def measure_pages(ctx, repeat: int = 5) -> list[Result]:
             response = client.get(url)
         sql_ms = _median_ms(_run_sql(SQL[key], params), repeat)
         results.append(Result(label, url, page_ms, sql_ms, len(queries.captured_queries), response.status_code))
+        if key == "subtree":
+            offices = _summary_offices(user)
+            cold_ms, cold_queries = _cold_ms(client, url, offices, params["year"], repeat)
+            results.append(Result(f"{label} (cold)", url, cold_ms, sql_ms, cold_queries, response.status_code))
     return results
 
 

@@ -1,24 +1,23 @@
 """Across offices: a district, city or province user's summary of its offices (or districts, or cities).
 
 Every figure comes from the apps' plain-row selectors, read once for all the offices in view, so the number of
-queries does not grow with the number of offices. A row sums its offices; progress is weighted as on the office
+queries does not grow with the number of offices; each office's figures are cached (summary_cache), so a summary
+read again reads only the org rows and the cache. A row sums its offices; progress is weighted as on the office
 dashboard (each office by the weight of its items).
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.campaigns.selectors import office_campaigns, quota_counts, result_counts
-from wuxing.checklists.selectors import office_figures
-from wuxing.liaison.selectors import five_ones_completion
 from wuxing.org.choices import LEVEL_ORDER, UnitLevel
-from wuxing.org.models import Branch, OrgUnit
+from wuxing.org.models import OrgUnit
 from wuxing.org.selectors import scope_roots
-from wuxing.targets.selectors import target_counts
+
+from . import summary_cache
+from .summary_cache import OfficeEntry
 
 # The levels a summary's rows may stand at (the API's `level`).
 ROW_LEVELS = (UnitLevel.OFFICE, UnitLevel.DISTRICT, UnitLevel.CITY)
@@ -94,33 +93,33 @@ def _below(level: str) -> str:
     return LEVEL_ORDER[LEVEL_ORDER.index(level) + 1]
 
 
-def _add(row: SummaryRow, office: OrgUnit, campaign, figures, targets, five, results, branches: int) -> None:
+def _add(row: SummaryRow, entry: OfficeEntry) -> None:
     row.offices += 1
-    row.branches += branches
-    if campaign is None:
+    row.branches += entry.branches
+    if entry.campaign_id is None:
         return
     row.campaigns += 1
-    for level, n in quota_counts(campaign).items():
+    for level, n in entry.quota_levels.items():
         row.quota_levels[level] = row.quota_levels.get(level, 0) + n
-    t = targets.get(campaign.pk, {})
-    row.targets_agreed += t.get("agreed", 0)
-    row.targets_confirmed += t.get("confirmed", 0)
-    f = figures.get(campaign.pk)
-    if f is not None:
-        row.behind += f.behind
-        row.overdue += f.overdue
-        row._pairs.append((f.progress, f.weight))
-    complete, total = five.get(campaign.pk, (0, 0))
-    row.five_ones_complete += complete
-    row.five_ones_total += total
-    for level, n in results.get(campaign.pk, {}).items():
+    row.targets_agreed += entry.targets_agreed
+    row.targets_confirmed += entry.targets_confirmed
+    if entry.has_figures:
+        row.behind += entry.behind
+        row.overdue += entry.overdue
+        row._pairs.append((entry.progress, entry.weight))
+    row.five_ones_complete += entry.five_ones_complete
+    row.five_ones_total += entry.five_ones_total
+    for level, n in entry.rated.items():
         row.rated[level] = row.rated.get(level, 0) + n
 
 
-def build_summary(*, offices, level: str, year: int, within=None, today=None) -> Summary:
+def build_summary(*, offices, level: str, year: int, within=None, today=None, cached: bool = True) -> Summary:
     """Rows at `level` (each office itself, or the district / city above it) over `offices`, a queryset of
-    offices; a fixed number of queries whatever their number."""
-    offices = list(offices.order_by("path"))
+    offices; a fixed number of queries whatever their number. Each office's figures come from the cache
+    (summary_cache: keyed by the office's figures version and the day) unless `cached` is False; the offices not
+    found there are computed together."""
+    today = today or timezone.localdate()
+    offices = list(summary_cache.with_versions(offices.order_by("path")))
     if level == UnitLevel.OFFICE:
         group_of = {o.pk: o for o in offices}
     else:
@@ -131,19 +130,10 @@ def build_summary(*, offices, level: str, year: int, within=None, today=None) ->
             for p in _prefixes(o.path):
                 if p in groups:
                     group_of[o.pk] = groups[p]
-    ids = [o.pk for o in offices]
-    campaigns = office_campaigns(office_ids=ids, year=year)
-    campaign_ids = [c.pk for c in campaigns.values()]
-    figures = office_figures(campaigns=campaigns.values(), today=today)
-    targets = target_counts(campaign_ids=campaign_ids)
-    five = five_ones_completion(campaign_ids=campaign_ids)
-    results = result_counts(campaign_ids=campaign_ids)
-    branch_counts = dict(
-        Branch.objects.filter(office_id__in=ids, retired_at__isnull=True)
-        .values_list("office_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if cached:
+        entries = summary_cache.office_entries(offices=offices, year=year, today=today)
+    else:
+        entries = summary_cache.compute_entries(office_ids=[o.pk for o in offices], year=year, today=today)
     rows: dict[int, SummaryRow] = {}
     total = SummaryRow(unit=within or OrgUnit(name=_("Total"), code="", level=level))
     total._pairs = []
@@ -155,9 +145,9 @@ def build_summary(*, offices, level: str, year: int, within=None, today=None) ->
         if row is None:
             row = rows[group.pk] = SummaryRow(unit=group)
             row._pairs = []
-        args = (office, campaigns.get(office.pk), figures, targets, five, results, branch_counts.get(office.pk, 0))
-        _add(row, *args)
-        _add(total, *args)
+        entry = entries[office.pk]
+        _add(row, entry)
+        _add(total, entry)
     for row in [*rows.values(), total]:
         row.progress = office_progress(row._pairs)
         row.weight = sum(w for p, w in row._pairs if p is not None)

@@ -20,6 +20,7 @@ from wuxing.core.actors import is_system, user_or_none
 from wuxing.core.audit import audit_record, snapshot
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import Branch
 from wuxing.standards.fileformat import standard_rules
 from wuxing.standards.models import Indicator, Star
@@ -341,6 +342,7 @@ def target_return(*, actor, target: Target, reason: str, stars=None) -> Target:
     target.status, target.office_note = TargetStatus.RETURNED, reason.strip()
     target.agreed_at = target.confirmed_at = None
     target.save()
+    office_figures_changed(target.campaign.office_id)  # the summaries count targets agreed and confirmed
     _round(target, RoundAction.RETURN, actor, target.office_note)
     ensure_in_scope(target, actor=actor, action="view")
     audit_record(
@@ -368,6 +370,7 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
     if note:
         target.office_note = note
     target.save()
+    office_figures_changed(target.campaign.office_id)
     _round(target, RoundAction.AGREE, actor, note)
     ensure_in_scope(target, actor=actor, action="view")
     audit_record(actor=actor, action="target.agree", obj=target, before=before, after=snapshot(target, ["status"]))
@@ -396,6 +399,7 @@ def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note
     target.status, target.reason, target.office_note = TargetStatus.CONFIRMED, reason, note
     target.submitted_at = target.agreed_at = target.confirmed_at = now
     target.save()
+    office_figures_changed(campaign.office_id)
     for action in (RoundAction.SUBMIT, RoundAction.AGREE, RoundAction.CONFIRM):
         _round(target, action, actor, note if action == RoundAction.CONFIRM else "", star_objs)
     ensure_in_scope(target, actor=actor, action="view")
@@ -446,6 +450,7 @@ def targets_confirm(*, actor, campaign) -> int:
         target.status, target.confirmed_at = TargetStatus.CONFIRMED, now
         target.save(update_fields=["status", "confirmed_at", "updated_at"])
         _round(target, RoundAction.CONFIRM, actor)
+    office_figures_changed(campaign.office_id)
     ensure_in_scope(campaign, actor=actor, action="view")
     audit_record(
         actor=actor,

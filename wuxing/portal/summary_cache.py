@@ -1,0 +1,162 @@
+"""Each office's figures for the summaries across offices (district, city, province), cached per office.
+
+An entry holds what `summary.build_summary` adds up for one office and one year: its campaign, branches, quotas,
+targets agreed and confirmed, progress (R10) with the items behind and overdue, 五个一 completion and rating results.
+It is keyed by the office, the year, the day (expected progress moves with the date), the office's figures version
+(`org.FiguresVersion`, moved on by every service that changes one of those figures, in its own transaction) and
+the default tolerance. A summary reads the entries of all its offices with one `cache.get_many`; the offices
+missing are computed together, one grouped query per kind of figure whatever their number, and stored with one
+`set_many`. So a warm summary reads the org rows (which carry the versions) and the cache, and a cold one costs
+what computing the figures costs.
+
+Why a cache and not a maintained rollup table: the expected progress of every item moves each day, so a table of
+sums would have to be rewritten nightly for every campaign (or hold only the parts that do not move and leave the
+rest to the query), while an entry keyed by the day simply expires. A version that commits with the change keeps
+the cache correct with several app servers, each with its own local-memory cache or sharing Redis, and with
+report pages read from a replica (the version and the rows come from the same database).
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce
+
+from wuxing.campaigns.selectors import office_campaigns, quota_counts, result_counts
+from wuxing.checklists import rules as checklist_rules
+from wuxing.checklists.selectors import office_figures
+from wuxing.liaison.selectors import five_ones_completion
+from wuxing.org.models import Branch
+from wuxing.targets.selectors import target_counts
+
+# Change when OfficeEntry changes, so that entries written by an older release are not read.
+SCHEMA = 1
+# An entry is for one day; it expires a little after.
+TIMEOUT = 26 * 60 * 60
+# The annotation holding an office's figures version (`with_versions`).
+VERSION = "summary_figures_version"
+
+
+@dataclass(frozen=True)
+class OfficeEntry:
+    """One office's figures of one year, as plain values."""
+
+    campaign_id: int | None = None
+    branches: int = 0
+    quota_levels: dict = field(default_factory=dict)  # level → number of branches
+    targets_agreed: int = 0
+    targets_confirmed: int = 0
+    progress: float | None = None
+    weight: float = 0.0
+    behind: int = 0
+    overdue: int = 0
+    five_ones_complete: int = 0
+    five_ones_total: int = 0
+    rated: dict = field(default_factory=dict)  # level → number of branches rated at it
+    has_figures: bool = False  # office_figures had the campaign (a campaign with no items has zero weight)
+
+
+def with_versions(offices):
+    """The offices queryset with each office's figures version read beside it (one outer join, no query more)."""
+    return offices.annotate(**{VERSION: Coalesce(F("figures_version__version"), Value(0))})
+
+
+def _database_tag() -> str:
+    # Two databases behind one Redis (a scratch copy, a restored backup) must not share entries.
+    db = settings.DATABASES["default"]
+    return hashlib.sha1(f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}".encode()).hexdigest()[:8]
+
+
+def _tolerance_tag() -> str:
+    return str(getattr(settings, "WUXING_BEHIND_TOLERANCE", checklist_rules.DEFAULT_TOLERANCE))
+
+
+def _key_prefix(year: int, today: date) -> str:
+    return f"summary:{SCHEMA}:{_database_tag()}:{_tolerance_tag()}:{year}:{today.isoformat()}"
+
+
+def entry_key(*, office_id: int, version: int, year: int, today: date) -> str:
+    return f"{_key_prefix(year, today)}:{office_id}:{int(version)}"
+
+
+def keys_for(offices, *, year: int, today: date) -> dict[int, str]:
+    """office id → its entry's key, for offices read through `with_versions`."""
+    prefix = _key_prefix(year, today)
+    return {o.pk: f"{prefix}:{o.pk}:{int(v)}" for o in offices if (v := getattr(o, VERSION, None)) is not None}
+
+
+def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEntry]:
+    """office id → its OfficeEntry from the live rows: one grouped query per kind of figure for all the offices."""
+    ids = list(office_ids)
+    if not ids:
+        return {}
+    campaigns = office_campaigns(office_ids=ids, year=year)
+    campaign_ids = [c.pk for c in campaigns.values()]
+    figures = office_figures(campaigns=campaigns.values(), today=today)
+    targets = target_counts(campaign_ids=campaign_ids)
+    five = five_ones_completion(campaign_ids=campaign_ids)
+    results = result_counts(campaign_ids=campaign_ids)
+    branch_counts = dict(
+        Branch.objects.filter(office_id__in=ids, retired_at__isnull=True)
+        .values_list("office_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out = {}
+    for pk in ids:
+        campaign = campaigns.get(pk)
+        branches = branch_counts.get(pk, 0)
+        if campaign is None:
+            out[pk] = OfficeEntry(branches=branches)
+            continue
+        t = targets.get(campaign.pk, {})
+        f = figures.get(campaign.pk)
+        complete, total = five.get(campaign.pk, (0, 0))
+        out[pk] = OfficeEntry(
+            campaign_id=campaign.pk,
+            branches=branches,
+            quota_levels=dict(quota_counts(campaign)),
+            targets_agreed=t.get("agreed", 0),
+            targets_confirmed=t.get("confirmed", 0),
+            progress=None if f is None else f.progress,
+            weight=0.0 if f is None else f.weight,
+            behind=0 if f is None else f.behind,
+            overdue=0 if f is None else f.overdue,
+            five_ones_complete=complete,
+            five_ones_total=total,
+            rated=dict(results.get(campaign.pk, {})),
+            has_figures=f is not None,
+        )
+    return out
+
+
+def office_entries(*, offices, year: int, today: date) -> dict[int, OfficeEntry]:
+    """office id → OfficeEntry for `offices` (read through `with_versions`): the cached entries with one
+    `get_many`, the others computed together and stored with one `set_many`."""
+    offices = list(offices)
+    keys = keys_for(offices, year=year, today=today)
+    found = cache.get_many(list(keys.values())) if keys else {}
+    out: dict[int, OfficeEntry] = {}
+    missing = []
+    for office in offices:
+        raw = found.get(keys.get(office.pk))
+        if raw is not None:
+            out[office.pk] = OfficeEntry(**raw)
+        else:
+            missing.append(office.pk)
+    computed = compute_entries(office_ids=missing, year=year, today=today)
+    out.update(computed)
+    fresh = {keys[pk]: asdict(entry) for pk, entry in computed.items() if pk in keys}
+    if fresh:
+        cache.set_many(fresh, timeout=TIMEOUT)
+    return out
+
+
+def forget(offices, *, year: int, today: date) -> None:
+    """Drop the offices' entries (the benchmark's cold reads); offices read through `with_versions`."""
+    keys = list(keys_for(offices, year=year, today=today).values())
+    if keys:
+        cache.delete_many(keys)
