@@ -2,7 +2,8 @@
 
 Each app's demo module lists its `STEPS`: (label, function(office=, say=)). The organisation's first step
 creates the office and returns it; the others add to it. Every write goes through the apps' services as the
-named system actor `system:demo`, so the audit log tells demo data from real work.
+named system actor `system:demo`; the audit rows they write are held, then dated and attributed to the people
+the story has acting (`demo_history`) and written in the order they happened.
 """
 
 from django.conf import settings
@@ -38,7 +39,11 @@ def demo_steps(*, extensions: bool = True) -> list[tuple[str, object]]:
 def account_steps() -> list:
     """The apps' steps that give the demo accounts their part (a reviewer's department, …), run again when demo mode
     is switched on after the load: each leaves alone what is there already."""
-    return [step for _config, module in contributions("demo", project_apps()) for step in getattr(module, "ACCOUNT_STEPS", [])]
+    return [
+        step
+        for _config, module in contributions("demo", project_apps())
+        for step in getattr(module, "ACCOUNT_STEPS", [])
+    ]
 
 
 def _date_the_targets(*, office, say):

@@ -370,7 +370,7 @@ def _annotate(label: str, rows: list[models.Model], clock: _Clock) -> None:
             .values_list("deliberation", "day")
         )
         for r in rows:
-            r.first_held_on = first.get(r.pk) or _campaign_start(r.campaign.year) if r.campaign_id else SETUP_DAY
+            r.first_held_on = first.get(r.pk) or (_campaign_start(r.campaign.year) if r.campaign_id else SETUP_DAY)
     elif label == "checklists.checklistitem":
         first = dict(
             apps.get_model("checklists", "CheckIn")
@@ -692,7 +692,9 @@ def _who(row, obj, people: _People):
     if obj is not None:
         parents = [obj]
         if action == "evidence.upload":
-            parents += [getattr(obj, name, None) for name in ("checkin", "activity", "card", "finding", "rectification")]
+            parents += [
+                getattr(obj, name, None) for name in ("checkin", "activity", "card", "finding", "rectification")
+            ]
         for record in filter(None, parents):
             for name in PERSON_FIELDS:
                 user = getattr(record, name, None) if name in {f.name for f in record._meta.fields} else None
@@ -718,6 +720,22 @@ def _who(row, obj, people: _People):
         if branch is not None and branch.secretary_id:
             return people.of_person(branch.secretary)
     return people.staff(office_id)
+
+
+def _restamp(value, since: datetime.datetime, moment: datetime.datetime):
+    """`value` (an audit row's JSON) with every moment from the load replaced by `moment`."""
+    if isinstance(value, dict):
+        return {key: _restamp(item, since, moment) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_restamp(item, since, moment) for item in value]
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            stamp = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(stamp) and stamp >= since:
+            return moment.isoformat()
+    return value
 
 
 def date_audit_rows(held: list, *, since: datetime.datetime) -> list:
@@ -776,6 +794,8 @@ def date_audit_rows(held: list, *, since: datetime.datetime) -> list:
         moment = clock.cap(max(moment, last.get(key, moment)), order)
         last[key] = moment
         row.at = moment
+        # The values recorded with the row were read as the load stamped them; they read the row's moment.
+        row.before, row.after = _restamp(row.before, since, moment), _restamp(row.after, since, moment)
         if acting is None or is_system(acting) and acting.name == "demo":
             if row.action not in SETUP_ACTIONS:
                 who = who or _who(row, obj, people)

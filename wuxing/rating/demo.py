@@ -233,8 +233,9 @@ def this_year_days(today: datetime.date) -> dict[str, dict]:
             Step.DISTRICT_REVIEW: back(28),
             Step.PUBLICITY: back(25),
             Step.NAME: back(14),
-            WithdrawalStep.START: back(5),
-            WithdrawalStep.OFFICE_REVIEW: back(2),
+            # The withdrawal of one of its stars (keyed apart: its steps share names with the rating's).
+            ("withdrawal", WithdrawalStep.START): back(5),
+            ("withdrawal", WithdrawalStep.OFFICE_REVIEW): back(2),
         },
     }
 
@@ -266,9 +267,11 @@ def _date_this_year(campaign, days, started):
         Rating.objects.filter(pk=rating.pk).update(submitted_at=at(timeline[Step.SUBMIT], 9))
     named = days[NAMED_THIS_YEAR]
     for withdrawal in Withdrawal.objects.filter(rating_star__rating__campaign=campaign, started_at__gte=started):
-        Withdrawal.objects.filter(pk=withdrawal.pk).update(started_at=at(named[WithdrawalStep.START]))
+        Withdrawal.objects.filter(pk=withdrawal.pk).update(started_at=at(named[("withdrawal", WithdrawalStep.START)]))
         for step in (WithdrawalStep.START, WithdrawalStep.OFFICE_REVIEW):
-            WithdrawalRecord.objects.filter(withdrawal=withdrawal, step=step).update(acted_at=at(named[step]))
+            WithdrawalRecord.objects.filter(withdrawal=withdrawal, step=step).update(
+                acted_at=at(named[("withdrawal", step)])
+            )
 
 
 def load_watch(*, office, say):

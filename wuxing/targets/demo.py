@@ -245,7 +245,9 @@ def date_targets(*, campaign, resolutions: dict[int, date], confirmed_on: date |
             target.submitted_at = moments[RoundAction.SUBMIT]
         target.agreed_at = moments[RoundAction.AGREE] if target.agreed_at else None
         target.confirmed_at = moments[RoundAction.CONFIRM] if target.confirmed_at else None
-        target.updated_at = max(filter(None, [target.submitted_at, target.agreed_at, target.confirmed_at]), default=None)
+        target.updated_at = max(
+            filter(None, [target.submitted_at, target.agreed_at, target.confirmed_at]), default=None
+        )
         if target.updated_at is None:  # a draft: saved the day before the load
             target.updated_at = min(timezone.make_aware(datetime.combine(today, time(9))), latest) - timedelta(days=1)
         changed.append(target)
