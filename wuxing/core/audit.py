@@ -1,10 +1,11 @@
 """Write audit rows (R17). Services call `audit_record` inside their transaction."""
 
+import contextlib
 import contextvars
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import models
@@ -15,6 +16,9 @@ from .rules import mask_id_number, mask_phone
 
 # Set by RequestContextMiddleware so services need not carry the request around.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("wuxing_current_ip", default=None)
+
+# While set (only by the demo loader, see `audit_held`), the rows written are collected here instead of saved.
+_held: contextvars.ContextVar[list | None] = contextvars.ContextVar("wuxing_audit_held", default=None)
 
 # Personal fields are stored masked in the log, as in every other list (R16).
 MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
@@ -65,7 +69,7 @@ def audit_record(
         object_repr = object_repr or str(obj)[:200]
     require_actor(actor)
     actor_ok = getattr(actor, "is_authenticated", False)
-    return AuditLog.objects.create(
+    row = AuditLog(
         actor=actor if actor_ok else None,
         actor_name=actor.get_username()[:150],
         ip_address=current_ip.get(),
@@ -77,6 +81,39 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         note=note[:500],
     )
+    held = _held.get()
+    if held is not None:
+        row.at = None  # dated by whoever holds the rows
+        row.acting = actor
+        held.append(row)
+        return row
+    row.save()
+    return row
+
+
+@contextlib.contextmanager
+def audit_held() -> Iterator[list[AuditLog]]:
+    """Hold the audit rows written inside, unsaved and undated, for the caller to date and then `audit_write`.
+
+    For the demo loader only: its services write a history that happened on other days than the load, by people
+    the demo acts for, and the chained log cannot be corrected afterwards. Each held row keeps the actor the service
+    was called with as `row.acting`. Rows still held when the block ends are dropped: the caller writes them.
+    """
+    rows: list[AuditLog] = []
+    token = _held.set(rows)
+    try:
+        yield rows
+    finally:
+        _held.reset(token)
+
+
+def audit_write(rows: Iterable[AuditLog]) -> int:
+    """Save held rows in the order given (the chain follows it); rows left undated get the present moment."""
+    count = 0
+    for row in rows:
+        row.save()
+        count += 1
+    return count
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -138,6 +139,8 @@ def _text(value, field, codes) -> str:
                 moment = datetime.datetime.fromisoformat(value)
             except ValueError:
                 return value
+            if timezone.is_aware(moment):  # stored in UTC, shown in the local time the rows are shown in
+                moment = timezone.localtime(moment)
             return moment.strftime("%Y-%m-%d" if len(value) == 10 else "%Y-%m-%d %H:%M")
         return value
     return str(value)

@@ -55,7 +55,8 @@ def load(*, office, say):
     if campaign is None or not campaign.is_open:
         return
     rng = random.Random(20260315)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     categories = services.ensure_categories(office)
     branches = list(Branch.objects.filter(office=office, retired_at__isnull=True).order_by("sort_order", "code"))
     departments = list(Department.objects.filter(office=office, retired_at__isnull=True).order_by("code"))
@@ -77,6 +78,8 @@ def load(*, office, say):
         if n >= N_ISSUES - 6:
             day = today  # the latest few are waiting for triage
         received = _at(day, rng.randint(7, 21), rng.randint(0, 59))
+        if day == today:  # sent in the hours before the load, not later today
+            received = min(received, now - datetime.timedelta(minutes=45 + 35 * (N_ISSUES - n)))
         issue = Issue(
             campaign=campaign,
             office=office,
@@ -158,6 +161,13 @@ def load(*, office, say):
                     events.append((issue.satisfaction, "answered", "closed", "", verdict_at))
         issues.append(issue)
         histories.append(events)
+    # What the story would date after the load (an answer accepted later today) happened just before it.
+    latest = now - datetime.timedelta(minutes=40)
+    for issue, events in zip(issues, histories, strict=True):
+        for field in ("received_at", "dispatched_at", "answered_at", "closed_at"):
+            if getattr(issue, field) and getattr(issue, field) > latest:
+                setattr(issue, field, latest)
+        events[:] = [(*event[:4], min(event[4], latest)) for event in events]
     Issue.objects.bulk_create(issues, batch_size=500)
     by_code = {i.tracking_code: i for i in Issue.objects.filter(campaign=campaign)}
     merged = [by_code[code] for code in merge_of]

@@ -2,20 +2,23 @@
 
 Each app's demo module lists its `STEPS`: (label, function(office=, say=)). The organisation's first step
 creates the office and returns it; the others add to it. Every write goes through the apps' services as the
-named system actor `system:demo`, so the audit log tells demo data from real work.
+named system actor `system:demo`; the audit rows they write are held, then dated and attributed to the people
+the story has acting (`demo_history`) and written in the order they happened.
 """
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
-from wuxing.core.audit import audit_record
+from wuxing.core.audit import audit_held, audit_record, audit_write
 from wuxing.deliberations.selectors import resolution_days
 from wuxing.org.demo import DEMO_ACCOUNTS, OFFICE_CODE, create_demo_accounts
 from wuxing.org.models import Assignment, OrgUnit, User
-from wuxing.targets.demo import date_the_2026_targets
+from wuxing.targets.demo import CONFIRMED_2025, CONFIRMED_2026, date_targets
 
+from .demo_history import MARGIN, date_deliveries, date_history
 from .registry import contributions, domain_apps, project_apps
 
 
@@ -29,16 +32,36 @@ def demo_steps(*, extensions: bool = True) -> list[tuple[str, object]]:
         if extensions or config.label not in domain:
             steps.extend(module.STEPS)
     if extensions:
-        steps.append(("目标申领与审核的日期", _date_the_2026_targets))
+        steps.append(("目标申领与审核的日期", _date_the_targets))
     return steps
 
 
-def _date_the_2026_targets(*, office, say):
-    """The 2026 targets applied for after their deliberations published the resolutions, agreed and confirmed
-    before the letters were signed (the services stamp the moment of loading)."""
-    campaign = Campaign.objects.get(office=office, year=2026)
-    dated = date_the_2026_targets(office=office, resolutions=resolution_days(campaign=campaign))
-    say(f"      2026年度：{dated} 个目标的申领、审核与确认按实际日期记录")
+def account_steps() -> list:
+    """The apps' steps that give the demo accounts their part (a reviewer's department, …), run again when demo mode
+    is switched on after the load: each leaves alone what is there already."""
+    return [
+        step
+        for _config, module in contributions("demo", project_apps())
+        for step in getattr(module, "ACCOUNT_STEPS", [])
+    ]
+
+
+def _date_the_targets(*, office, say):
+    """The targets of every year, here and in the neighbouring offices, applied for after their deliberations
+    published the resolutions, agreed, and (2025, 2026) confirmed before the letters were signed: the services
+    stamped the moment of loading."""
+    confirmed = {2025: CONFIRMED_2025, 2026: CONFIRMED_2026}
+    offices = OrgUnit.objects.filter(parent=office.parent) if office.parent_id else [office]
+    latest = timezone.now() - MARGIN
+    for campaign in Campaign.objects.filter(office__in=offices).select_related("office").order_by("office", "year"):
+        dated = date_targets(
+            campaign=campaign,
+            resolutions=resolution_days(campaign=campaign),
+            confirmed_on=confirmed.get(campaign.year),
+            latest=latest,
+        )
+        if campaign.office_id == office.pk and dated:
+            say(f"      {campaign.year}年度：{dated} 个目标的申领、审核与确认按实际日期记录")
 
 
 def load_demo(*, stdout=None, extensions: bool = True) -> bool:
@@ -61,11 +84,18 @@ def load_demo(*, stdout=None, extensions: bool = True) -> bool:
                 created = create_demo_accounts(office, say)
                 if created:
                     say(f"补建演示账号 {len(created)} 个：{'、'.join(created)}")
+                for step in account_steps():
+                    step(office=office, say=say)
             return False
         steps = demo_steps(extensions=extensions)
-        for number, (label, step) in enumerate(steps, start=1):
-            say(f"[{number}/{len(steps)}] {label}…")
-            office = step(office=office, say=say) or office
+        since = timezone.now()
+        with audit_held() as held:
+            for number, (label, step) in enumerate(steps, start=1):
+                say(f"[{number}/{len(steps)}] {label}…")
+                office = step(office=office, say=say) or office
+        audit_write(date_history(held, since=since))
+        # The notifications are delivered when the load commits (after this, in the order registered).
+        transaction.on_commit(lambda: date_deliveries(since=since))
         counts = {
             "branches": office.branches.count(),
             "departments": office.departments.count(),

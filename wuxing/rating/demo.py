@@ -28,7 +28,7 @@ from wuxing.targets.selectors import target_summaries
 
 from . import services
 from .choices import Decision, Step, WithdrawalDecision, WithdrawalStep
-from .models import Rating, ReviewStep, Withdrawal, WithdrawalRecord
+from .models import DepartmentReviewer, Rating, ReviewStep, Withdrawal, WithdrawalRecord
 
 LAST_YEAR_DATES = {
     Step.SUBMIT: datetime.date(2025, 11, 20),
@@ -136,6 +136,9 @@ def load_this_year(*, office, say):
     if campaign is None:
         say("      没有进行中的创建活动，跳过")
         return
+    started = timezone.now()
+    today = timezone.localdate()
+    days = this_year_days(today)
     targets = target_summaries(campaign=campaign)
     branches = list(Branch.objects.filter(office=office).order_by("sort_order", "code"))
     ratings = {}
@@ -150,8 +153,9 @@ def load_this_year(*, office, say):
         stars = _stars(rating)
         codes = [c for c in stars if target and c in target.star_codes] or list(stars)[:3]
         _claim(rating, codes)
+        timeline = days[NAMED_THIS_YEAR if suffix == NAMED_THIS_YEAR else ""]
         services.rating_submit(
-            actor=DEMO, rating=rating, committee_decided_on=datetime.date(campaign.year, 11, 10), committee_attendance=7
+            actor=DEMO, rating=rating, committee_decided_on=timeline["committee"], committee_attendance=7
         )
         if suffix in AWAITING_OFFICE:
             counts["office"] += 1
@@ -159,9 +163,8 @@ def load_this_year(*, office, say):
         _review(rating, codes, Step.OFFICE_REVIEW)
         if suffix == NAMED_THIS_YEAR:
             _review(rating, codes, Step.DISTRICT_REVIEW)
-            start = timezone.localdate() - datetime.timedelta(days=40)
-            services.rating_publicity_start(actor=DEMO, rating=rating, start=start)
-            rating = services.rating_name(actor=DEMO, rating=rating)
+            services.rating_publicity_start(actor=DEMO, rating=rating, start=timeline[Step.PUBLICITY])
+            rating = services.rating_name(actor=DEMO, rating=rating, today=timeline[Step.NAME])
             stars = _stars(rating)
             code = "strong_branch" if "strong_branch" in codes else codes[0]
             withdrawal = services.withdrawal_start(actor=DEMO, rating_star=stars[code], reason=WITHDRAWAL_REASON)
@@ -173,7 +176,7 @@ def load_this_year(*, office, say):
         if suffix == IN_PUBLICITY or suffix in AWAITING_PUBLICITY:
             _review(rating, codes, Step.DISTRICT_REVIEW)
             if suffix == IN_PUBLICITY:
-                rating = services.rating_publicity_start(actor=DEMO, rating=rating)
+                rating = services.rating_publicity_start(actor=DEMO, rating=rating, start=timeline[Step.PUBLICITY])
                 stars = _stars(rating)
                 services.objection_submit(
                     rating=rating,
@@ -200,11 +203,75 @@ def load_this_year(*, office, say):
         description=description,
         evidence=as_upload(sample_jpeg("立案告知书", size=(320, 240)), "立案告知书.jpg", "image/jpeg"),
     )
+    _date_this_year(campaign, days, started)
     say(
         f"      {campaign.year}年度：{counts['office']} 个待街道初审，{counts['district']} 个在区县联审（1 颗星被退回），"
         f"{len(AWAITING_PUBLICITY)} 个待公示，{counts['publicity']} 个公示中（有 1 条异议待处理），1 起平安法治否决事项，"
         f"{counts.get('named', 0)} 个已命名（1 颗星摘星待区县联审）"
     )
+
+
+def this_year_days(today: datetime.date) -> dict[str, dict]:
+    """The days of this year's steps, counted back from the load: the branch named early went through them a month
+    before the others ("" ), whose publicity began three days ago."""
+
+    def back(days):
+        return today - datetime.timedelta(days=days)
+
+    return {
+        "": {
+            "committee": back(17),
+            Step.SUBMIT: back(16),
+            Step.OFFICE_REVIEW: back(11),
+            Step.DISTRICT_REVIEW: back(7),
+            Step.PUBLICITY: back(3),
+        },
+        NAMED_THIS_YEAR: {
+            "committee": back(36),
+            Step.SUBMIT: back(35),
+            Step.OFFICE_REVIEW: back(31),
+            Step.DISTRICT_REVIEW: back(28),
+            Step.PUBLICITY: back(25),
+            Step.NAME: back(14),
+            # The withdrawal of one of its stars (keyed apart: its steps share names with the rating's).
+            ("withdrawal", WithdrawalStep.START): back(5),
+            ("withdrawal", WithdrawalStep.OFFICE_REVIEW): back(2),
+        },
+    }
+
+
+def _date_this_year(campaign, days, started):
+    """This year's steps were taken during the load; date them as the timeline has them (the veto's the day after
+    the case), and the withdrawal of the early-named branch's star."""
+
+    def at(day, hour=10):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    steps = ReviewStep.objects.filter(rating_star__rating__campaign=campaign, acted_at__gte=started).select_related(
+        "rating_star__rating__branch"
+    )
+    changed = []
+    for step in steps:
+        suffix = step.rating_star.rating.branch.code[-3:]
+        timeline = days[NAMED_THIS_YEAR if suffix == NAMED_THIS_YEAR else ""]
+        if step.step == Step.VETO:
+            step.acted_at = at(VETO[2] + datetime.timedelta(days=1), 15)
+        elif step.step in timeline:
+            step.acted_at = at(timeline[step.step], 10 if step.step != Step.SUBMIT else 9)
+        else:
+            continue
+        changed.append(step)
+    ReviewStep.objects.bulk_update(changed, ["acted_at"])
+    for rating in Rating.objects.filter(campaign=campaign, submitted_at__gte=started).select_related("branch"):
+        timeline = days[NAMED_THIS_YEAR if rating.branch.code.endswith(NAMED_THIS_YEAR) else ""]
+        Rating.objects.filter(pk=rating.pk).update(submitted_at=at(timeline[Step.SUBMIT], 9))
+    named = days[NAMED_THIS_YEAR]
+    for withdrawal in Withdrawal.objects.filter(rating_star__rating__campaign=campaign, started_at__gte=started):
+        Withdrawal.objects.filter(pk=withdrawal.pk).update(started_at=at(named[("withdrawal", WithdrawalStep.START)]))
+        for step in (WithdrawalStep.START, WithdrawalStep.OFFICE_REVIEW):
+            WithdrawalRecord.objects.filter(withdrawal=withdrawal, step=step).update(
+                acted_at=at(named[("withdrawal", step)])
+            )
 
 
 def load_watch(*, office, say):
@@ -219,12 +286,17 @@ def load_watch(*, office, say):
 
 
 def load_reviewers(*, office, say):
-    """The district department reviewer accounts review the stars their department is responsible for."""
+    """The district department reviewer accounts review the stars their department is responsible for.
+
+    Also run when demo mode is switched on after the load (ACCOUNT_STEPS): accounts created then are registered
+    too; those registered already are left as they are."""
     if office.parent is None:
         return
     for username, department, what in DEPARTMENT_REVIEWERS:
         user = User.objects.filter(username=username).first()
         if user is None:
+            continue
+        if DepartmentReviewer.objects.filter(user=user, unit=office.parent, department=department).exists():
             continue
         services.department_reviewer_add(actor=DEMO, user=user, unit=office.parent, department=department)
         say(f"      {username}：{office.parent.name}{department}（{what}）")
@@ -320,3 +392,5 @@ STEPS = [
     ("评星定级：2026年度审核", load_this_year),
     ("评星定级：星级预警", load_watch),
 ]
+# Run again when demo mode is switched on after the load and the demo accounts are created then.
+ACCOUNT_STEPS = [load_reviewers]

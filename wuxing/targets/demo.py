@@ -196,39 +196,66 @@ def date_the_2026_targets(*, office, resolutions: dict[int, date]):
     days after its deliberation published the resolution (`resolutions`: target id → that day), the office's staff
     agrees three working days later and the office leader confirms them all on CONFIRMED_2026, before the letters.
     """
-    now = timezone.now()
+    campaign = _campaign(office, 2026)
+    return date_targets(campaign=campaign, resolutions=resolutions, confirmed_on=CONFIRMED_2026)
+
+
+# Last year's targets were agreed on paper and recorded afterwards: applied for in February, confirmed in March.
+CONFIRMED_2025 = date(2025, 3, 7)
+
+
+def date_targets(*, campaign, resolutions: dict[int, date], confirmed_on: date | None, latest=None):
+    """Date `campaign`'s targets and their rounds as they happened, by the people who took each step.
+
+    A branch applies (its secretary) two working days after its deliberation published the resolution (else two
+    weeks before `confirmed_on`, or three weeks before the load for a year still in preparation), the office's
+    staff agrees or returns it three working days later, and the office leader confirms them all on `confirmed_on`.
+    Nothing is dated after `latest` (default: now). Returns the number of targets dated.
+    """
+    office = campaign.office
+    latest = latest or timezone.now()
+    today = timezone.localtime(latest).date()
     staff = _person(office, person_name(OFFICE_STAFF))
     leader = _person(office, person_name(OFFICE_LEADER))
-    targets = list(
-        Target.objects.filter(campaign__office=office, campaign__year=2026).select_related("branch__secretary")
-    )
+    targets = list(Target.objects.filter(campaign=campaign).select_related("branch__secretary"))
     secretaries = {u.person_id: u for u in User.objects.filter(person__in=[t.branch.secretary_id for t in targets])}
+    fallback = confirmed_on - timedelta(days=14) if confirmed_on else today - timedelta(days=21)
     rounds, changed = [], []
     for number, target in enumerate(targets):
-        resolved = resolutions.get(target.pk, CONFIRMED_2026 - timedelta(days=14))
-        submitted = _working_day(resolved, 2)
-        agreed = min(_working_day(submitted, 3), CONFIRMED_2026 - timedelta(days=1))
+        resolved = resolutions.get(target.pk, fallback)
+        submitted = min(_working_day(resolved, 2), today)
+        agreed = min(_working_day(submitted, 3), (confirmed_on or today) - timedelta(days=1))
+        agreed = max(agreed, submitted)
         secretary = secretaries.get(target.branch.secretary_id)
+        applicant = secretary, secretary.display_name if secretary else target.branch.secretary.name
         who = {
-            RoundAction.SUBMIT: (secretary, secretary.display_name if secretary else target.branch.secretary.name),
+            RoundAction.SUBMIT: applicant,
             RoundAction.AGREE: staff,
+            RoundAction.RETURN: staff,
             RoundAction.CONFIRM: leader,
         }
         when = {
             RoundAction.SUBMIT: datetime.combine(submitted, time(9, 10 + number % 40)),
             RoundAction.AGREE: datetime.combine(agreed, time(10, 5 + number % 50)),
-            RoundAction.CONFIRM: datetime.combine(CONFIRMED_2026, time(16, 30)),
+            RoundAction.RETURN: datetime.combine(agreed, time(10, 5 + number % 50)),
+            RoundAction.CONFIRM: datetime.combine(confirmed_on or today, time(16, 30)),
         }
-        moments = {action: min(timezone.make_aware(moment), now) for action, moment in when.items()}
-        target.submitted_at = moments[RoundAction.SUBMIT]
+        moments = {action: min(timezone.make_aware(moment), latest) for action, moment in when.items()}
+        if target.submitted_at:
+            target.submitted_at = moments[RoundAction.SUBMIT]
         target.agreed_at = moments[RoundAction.AGREE] if target.agreed_at else None
         target.confirmed_at = moments[RoundAction.CONFIRM] if target.confirmed_at else None
+        target.updated_at = max(
+            filter(None, [target.submitted_at, target.agreed_at, target.confirmed_at]), default=None
+        )
+        if target.updated_at is None:  # a draft: saved the day before the load
+            target.updated_at = min(timezone.make_aware(datetime.combine(today, time(9))), latest) - timedelta(days=1)
         changed.append(target)
         for one in TargetRound.objects.filter(target=target, action__in=list(when)):
             one.at = moments[one.action]
             one.actor, one.actor_name = who[one.action]
             rounds.append(one)
-    Target.objects.bulk_update(changed, ["submitted_at", "agreed_at", "confirmed_at"])
+    Target.objects.bulk_update(changed, ["submitted_at", "agreed_at", "confirmed_at", "updated_at"])
     TargetRound.objects.bulk_update(rounds, ["at", "actor", "actor_name"])
     return len(changed)
 

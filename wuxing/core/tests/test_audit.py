@@ -106,3 +106,18 @@ def test_audit_pages_keep_the_filters(org, client):
     assert "action=test.paging&amp;page=2" in html
     second = client.get(reverse("core:audit_list"), {"action": "test.paging", "page": 2}).content.decode()
     assert "other.action" not in second and second.count("其他操作") >= 10
+
+
+def test_a_moment_in_an_audit_row_is_shown_in_local_time():
+    """Moments are stored in UTC in the row's JSON; the page shows them as it shows the row's own time."""
+    from types import SimpleNamespace
+
+    from wuxing.core.audit_display import changes
+
+    record = SimpleNamespace(
+        object_type="supervision.publicreport",
+        before=None,
+        after={"received_at": "2026-11-28T02:14:00+00:00", "day": "2026-11-28"},
+    )
+    shown = {c.after for c in changes(record, codes={})}
+    assert shown == {"2026-11-28 10:14", "2026-11-28"}

@@ -12,6 +12,7 @@ from wuxing.deliberations.models import DeliberationStep
 from wuxing.org.models import User
 from wuxing.plans.demo import SIGNING_2026
 from wuxing.plans.models import Pledge
+from wuxing.targets.demo import CONFIRMED_2026
 
 
 def test_past_check_ins_carry_their_own_day_and_the_secretary_who_reported(demo_office):
@@ -69,13 +70,17 @@ def test_the_closed_2025_campaign_shows_its_results_group_plan_and_standard(clie
 
 
 def _load_window(office):
-    """The first and last moment of the demo load: the rows the services stamped while loading."""
+    """The first and last moment of the demo load: from the system's own import rows (written as the load began) to
+    the row that records the load (written as it ended); no row of the story may lie in it."""
     from django.db.models import Max, Min
 
     from wuxing.core.models import AuditLog
 
-    window = AuditLog.objects.aggregate(first=Min("at"), last=Max("at"))
+    window = AuditLog.objects.filter(
+        action__in=["demo.load", "checklist.items_demo", "participation.demo_load"]
+    ).aggregate(first=Min("at"), last=Max("at"))
     assert window["first"] and window["last"]
+    assert window["last"] - window["first"] < timedelta(minutes=15)
     return window["first"] - timedelta(minutes=1), window["last"] + timedelta(minutes=1)
 
 
@@ -190,3 +195,206 @@ def test_help_requests_were_asked_before_the_load_and_answered_the_next_day(demo
     assert not [r for r in rows if first <= r.created_at <= last]
     answered = [r for r in rows if r.answered_at]
     assert answered and all(r.created_at < r.answered_at < first for r in answered)
+
+
+# The system's own rows: the organisation's set-up (by the system, on the day the office set it up) and the demo's
+# imports (at the moment of the load). Every other row records what a person did.
+SYSTEM_ROWS = {
+    "demo.load",
+    "participation.demo_load",
+    "rhythm.reports_load_history",
+    "checklist.items_demo",
+    "orgunit.create",
+    "branch.create",
+    "branch.update",
+    "department.create",
+    "person.create",
+    "user.create",
+    "role.assign",
+    "assignment.create",
+    "standard.load",
+    "grid.create",
+    "boundary.upload",
+    "showcase.catalogue_defaults",
+}
+IMPORTS = {"demo.load", "participation.demo_load", "rhythm.reports_load_history", "checklist.items_demo"}
+
+
+def test_the_audit_log_reads_as_the_history_it_records(demo_office):
+    from wuxing.core.audit import verify_chain
+    from wuxing.core.models import AuditLog
+
+    first, last = _load_window(demo_office)
+    now = timezone.now()
+    rows = list(AuditLog.objects.order_by("seq").values_list("seq", "at", "action", "actor_name", "actor_id"))
+    assert len(rows) > 4000
+    assert all(at <= now for _seq, at, *_rest in rows)
+    story = [row for row in rows if row[2] not in IMPORTS]
+    at_load = [row for row in story if first <= row[1] <= last]
+    assert not at_load, at_load[:5]
+    # Written in the order it happened: the chain (and the page, newest first) reads as the history does.
+    assert [row[1] for row in story] == sorted(row[1] for row in story)
+    # The people's actions name them; the system appears for its own imports and the set-up only.
+    by_system = {action for _seq, _at, action, name, _actor in rows if name.startswith("system:demo")}
+    assert by_system <= SYSTEM_ROWS, by_system - SYSTEM_ROWS
+    people = [row for row in rows if row[2] not in SYSTEM_ROWS and not row[3].startswith("system:")]
+    assert len(people) > 3500
+    assert {"demo-staff", "demo-leader", "demo-secretary", "demo-district", "demo-district-org"} <= {
+        row[3] for row in people
+    }
+    # Nor do the values recorded with the rows carry the moment of the load.
+    loaded = [
+        (action, value)
+        for action, before, after in AuditLog.objects.exclude(action__in=IMPORTS).values_list(
+            "action", "before", "after"
+        )
+        for value in _moments_in(before) + _moments_in(after)
+        if first <= value <= last
+    ]
+    assert not loaded, loaded[:5]
+    assert verify_chain().ok
+
+
+def _moments_in(data) -> list:
+    """The moments (ISO strings with a time zone) in an audit row's JSON."""
+    from datetime import datetime
+
+    if isinstance(data, dict):
+        return [m for item in data.values() for m in _moments_in(item)]
+    if isinstance(data, list):
+        return [m for item in data for m in _moments_in(item)]
+    if isinstance(data, str) and len(data) >= 25 and data[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(data)
+        except ValueError:
+            return []
+        return [moment] if moment.tzinfo else []
+    return []
+
+
+def test_audit_rows_of_check_ins_steps_and_targets_are_the_day_and_person_of_the_record(demo_office):
+    from wuxing.core.models import AuditLog
+    from wuxing.targets.models import Target
+
+    def local_day(moment):
+        return timezone.localtime(moment).date()
+
+    checkins = {
+        str(c.pk): c for c in CheckIn.objects.filter(item__branch__office=demo_office).select_related("recorded_by")
+    }
+    rows = AuditLog.objects.filter(action="checklist.checkin", object_id__in=list(checkins))
+    assert rows.count() > 900
+    for row in rows:
+        checkin = checkins[row.object_id]
+        assert local_day(row.at) == local_day(checkin.recorded_at), (row, checkin.recorded_at)
+        expected = checkin.recorded_by.get_username() if checkin.recorded_by else checkin.recorded_by_name
+        assert row.actor_name == expected
+    steps = {str(s.pk): s for s in DeliberationStep.objects.filter(deliberation__branch__office=demo_office)}
+    rows = list(AuditLog.objects.filter(action="deliberation.step", object_id__in=list(steps)))
+    assert len(rows) > 50
+    assert all(local_day(r.at) == local_day(steps[r.object_id].recorded_at) for r in rows)
+    assert not [r for r in rows if r.actor_name.startswith("system:")]
+    targets = Target.objects.filter(campaign__office=demo_office, campaign__year=2026)
+    agree = AuditLog.objects.filter(action="target.agree", object_id__in=[str(t.pk) for t in targets])
+    assert agree.count() == 14 and set(agree.values_list("actor_name", flat=True)) == {"demo-staff"}
+    for row in agree:
+        assert row.at == targets.get(pk=row.object_id).agreed_at
+    confirm = AuditLog.objects.get(
+        action="targets.confirm", object_id=str(Campaign.objects.get(office=demo_office, year=2026).pk)
+    )
+    assert confirm.actor_name == "demo-leader" and local_day(confirm.at) == CONFIRMED_2026
+
+
+def test_evidence_files_are_uploaded_after_what_they_prove_and_before_the_load(demo_office):
+    from wuxing.checklists.models import CheckInEvidence
+    from wuxing.liaison.models import ActivityEvidence
+    from wuxing.supervision.models import FindingPhoto, RectificationEvidence, ScorePhoto
+
+    first, _last = _load_window(demo_office)
+    files = [
+        (f.uploaded_at, f.checkin.recorded_at)
+        for f in CheckInEvidence.objects.filter(checkin__item__branch__office=demo_office).select_related("checkin")
+    ]
+    assert len(files) > 100
+    files += [
+        (f.uploaded_at, f.activity.recorded_at)
+        for f in ActivityEvidence.objects.filter(
+            activity__campaign_assignment__campaign__office=demo_office
+        ).select_related("activity")
+    ]
+    files += [(f.uploaded_at, f.finding.recorded_at) for f in FindingPhoto.objects.select_related("finding")]
+    files += [(f.uploaded_at, f.card.submitted_at) for f in ScorePhoto.objects.select_related("card")]
+    files += [
+        (f.uploaded_at, f.rectification.created_at)
+        for f in RectificationEvidence.objects.select_related("rectification")
+    ]
+    assert not [pair for pair in files if not pair[1] <= pair[0] < first], [
+        p for p in files if not p[1] <= p[0] < first
+    ][:5]
+
+
+def test_the_objection_arrived_inside_its_publicity_window_before_the_load(demo_office):
+    from wuxing.rating.models import Objection, ObjectionEvidence
+
+    first, _last = _load_window(demo_office)
+    objections = list(Objection.objects.filter(rating__campaign__office=demo_office).select_related("rating"))
+    assert objections
+    for objection in objections:
+        rating = objection.rating
+        day = timezone.localtime(objection.received_at).date()
+        assert objection.received_at < first
+        assert rating.publicity_start <= day <= rating.publicity_end, (day, rating.publicity_start)
+        assert day < timezone.localdate(first)
+        submitted = rating.submitted_at
+        assert submitted < objection.received_at
+    for evidence in ObjectionEvidence.objects.select_related("objection"):
+        assert evidence.objection.received_at <= evidence.uploaded_at < first
+
+
+def test_residents_reports_and_their_replies_are_dated_in_order_before_the_load(demo_office):
+    from wuxing.participation.models import Issue, IssueEvent, Opinion, TeaSession, TeaTopic
+    from wuxing.supervision.models import PublicReport
+
+    first, _last = _load_window(demo_office)
+    issues = list(Issue.objects.filter(office=demo_office))
+    assert len(issues) >= 300
+    for issue in issues:
+        moments = [m for m in (issue.received_at, issue.dispatched_at, issue.answered_at, issue.closed_at) if m]
+        assert all(m < first for m in moments), issue
+        assert issue.received_at == min(moments)
+        if issue.answered_at and issue.dispatched_at:
+            assert issue.dispatched_at <= issue.answered_at
+    events = IssueEvent.objects.filter(issue__office=demo_office).select_related("issue")
+    assert not [e for e in events if not e.issue.received_at <= e.at < first]
+    topics = list(TeaTopic.objects.filter(office=demo_office).select_related("issue"))
+    assert len(topics) > 30
+    for topic in topics:
+        moments = [m for m in (topic.submitted_at, topic.moderated_at, topic.answered_at) if m]
+        assert moments == sorted(moments) and moments[-1] < first, topic
+        if topic.converted_at:
+            assert topic.moderated_at < topic.converted_at < first
+            if topic.issue is not None:
+                assert topic.converted_at <= topic.issue.received_at < first
+    for opinion in Opinion.objects.filter(solicitation__office=demo_office).select_related("solicitation"):
+        solicitation = opinion.solicitation
+        assert solicitation.created_at <= opinion.submitted_at < first
+        assert solicitation.closed_at is None or opinion.submitted_at <= solicitation.closed_at
+        assert timezone.localtime(solicitation.created_at).date() < solicitation.deadline
+    sessions = TeaSession.objects.filter(branch__office=demo_office)
+    assert sessions.exists()
+    assert all(timezone.localtime(s.recorded_at).date() == s.held_on and s.recorded_at < first for s in sessions)
+    assert all(r.received_at < first for r in PublicReport.objects.filter(office=demo_office))
+
+
+def test_notifications_come_after_what_they_announce_and_before_the_load(demo_office):
+    from wuxing.rhythm.models import HelpRequest, Notification
+
+    first, _last = _load_window(demo_office)
+    notifications = list(Notification.objects.all())
+    assert len(notifications) > 10
+    assert not [n for n in notifications if n.created_at >= first]
+    assert not [n for n in notifications if n.read_at and not n.created_at <= n.read_at < first]
+    asked = {f"/rhythm/help/{h.pk}/": h.created_at for h in HelpRequest.objects.filter(branch__office=demo_office)}
+    about_help = [n for n in notifications if n.url in asked]
+    assert about_help
+    assert all(asked[n.url] <= n.created_at for n in about_help)
