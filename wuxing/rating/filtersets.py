@@ -37,6 +37,25 @@ class RatingFilterSet(ScopedFilterSet):
         fields = ["campaign", "state", "level"]
 
 
+class PublicRatingFilterSet(ScopedFilterSet):
+    """The ratings on an office's public site (no sign-in): by branch name, year and level."""
+
+    year = django_filters.NumberFilter(label=_("Year"), field_name="campaign__year", min_value=2000, max_value=2100)
+    level = django_filters.NumberFilter(label=_("Level"), min_value=0, max_value=5)
+
+    search_fields = ("branch__name",)
+    sort_fields = (
+        ("campaign__year", _("Year")),
+        ("branch__name", _("Branch")),
+        ("level", _("Level")),
+        ("named_on", _("Named on")),
+    )
+
+    class Meta:
+        model = Rating
+        fields = ["year", "level"]
+
+
 class ObjectionFilterSet(ScopedFilterSet):
     campaign = ModelChoiceFilter(label=_("Campaign"), queryset=_campaigns, field_name="rating__campaign")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
+from wuxing.core.lists import paginate
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import OrgUnit
 from wuxing.org.selectors import public_office
 
 from . import rules, services
 from .choices import StarState, WithdrawalState
+from .filtersets import PublicRatingFilterSet
 from .forms import ObjectionForm
 from .models import Rating, RatingStar, Withdrawal
 
@@ -22,10 +24,10 @@ PUBLIC_STATES = (StarState.PUBLICITY, StarState.NAMED, StarState.WITHDRAWN)
 
 
 def _withdrawals_in_publicity(ratings, today):
-    """摘星 in publicity for these ratings (one query), its period not over."""
+    """摘星 in publicity for these ratings (a list or a query of their ids; one query), its period not over."""
     return [
         w
-        for w in Withdrawal.objects.filter(rating_star__rating__in=list(ratings), state=WithdrawalState.PUBLICITY)
+        for w in Withdrawal.objects.filter(rating_star__rating__in=ratings, state=WithdrawalState.PUBLICITY)
         .select_related("rating_star__star", "rating_star__rating__branch")
         .order_by("publicity_start", "id")
         if not rules.publicity_over(w.publicity_end, today)
@@ -44,18 +46,19 @@ def _public_ratings(office):
 
 
 def announcement(request, office_code: str):
+    """The results and what is in publicity, narrowed by the list's search and filters; the named branches paged."""
     office = public_office(office_code)
     campaign, qs = _public_ratings(office)
-    ratings = list(qs.prefetch_related("stars__star"))
+    filterset = PublicRatingFilterSet(request.GET, qs)
+    shown = filterset.qs if filterset.is_valid() else qs.none()
+    page = paginate(request, shown.filter(named_on__isnull=False).prefetch_related("stars__star"))
     today = timezone.localdate()
     in_publicity = [
         r
-        for r in ratings
-        if r.publicity_end
-        and not rules.publicity_over(r.publicity_end, today)
+        for r in shown.filter(publicity_end__isnull=False).prefetch_related("stars__star")
+        if not rules.publicity_over(r.publicity_end, today)
         and any(s.state == StarState.PUBLICITY for s in r.stars.all())
     ]
-    named = [r for r in ratings if r.named_on]
     return render(
         request,
         "rating/public/announcement.html",
@@ -63,8 +66,10 @@ def announcement(request, office_code: str):
             "office": office,
             "campaign": campaign,
             "in_publicity": in_publicity,
-            "withdrawals": _withdrawals_in_publicity(ratings, today),
-            "named": named,
+            "withdrawals": _withdrawals_in_publicity(shown.values("pk"), today),
+            "named": page,
+            "page": page,
+            "form": filterset.form,
             "links": app_links("public_links", office=office),
         },
     )
