@@ -1,6 +1,7 @@
 """Filters of the rating's lists: one FilterSet per list, shared by the page, its export and the API."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from wuxing.org.models import Branch, OrgUnit
 
 from . import selectors
 from .choices import ObjectionStatus, Readiness, StarState
-from .models import Objection, Rating, VetoEvent
+from .models import Objection, Rating, RatingStar, VetoEvent
 
 
 def _campaigns(request):
@@ -54,6 +55,30 @@ class PublicRatingFilterSet(ScopedFilterSet):
     class Meta:
         model = Rating
         fields = ["year", "level"]
+
+
+def _star_names():
+    from wuxing.standards.models import Star
+
+    names = Star.objects.order_by("position").values_list("name", flat=True)
+    return [("", _("All stars")), *((n, n) for n in dict.fromkeys(names))]
+
+
+class QueueFilterSet(ScopedFilterSet):
+    """The review queue's stars (office review and district review alike): by branch or office, and by star."""
+
+    star = django_filters.CharFilter(label=_("Star"), field_name="star__name", widget=forms.Select(choices=_star_names))
+
+    search_fields = ("rating__branch__name", "rating__branch__office__name")
+    sort_fields = (
+        ("rating__branch__name", _("Branch")),
+        ("star__position", _("Star")),
+        ("rating__branch__office__path", _("Office")),
+    )
+
+    class Meta:
+        model = RatingStar
+        fields = ["star"]
 
 
 class ObjectionFilterSet(ScopedFilterSet):

@@ -25,6 +25,7 @@ from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, 
 from .exports import city_summary_export, district_summary_export, readiness_export, results_export
 from .filtersets import (
     ObjectionFilterSet,
+    QueueFilterSet,
     RatingFilterSet,
     VetoFilterSet,
     city_summary_rows,
@@ -41,6 +42,7 @@ from .forms import (
     VetoForm,
     WithdrawalForm,
 )
+from .models import RatingStar
 from .presentation import certificate_context, missing_lines
 
 
@@ -401,15 +403,21 @@ def queue(request):
     """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department, and the
     withdrawals (摘星) waiting for the same reviews."""
     campaign = campaign_for(user=request.user, request=request)
+
+    def narrowed(qs):
+        filterset = QueueFilterSet(request.GET, qs, user=request.user)
+        return filterset, (filterset.qs if filterset.is_valid() else qs.none())
+
+    filterset, office_qs = narrowed(
+        selectors.office_queue(user=request.user, campaign=campaign)
+        if campaign is not None
+        else RatingStar.objects.none()
+    )
     office_rows = []
     if request.user.has_perm("rating.review_office_rating") and campaign is not None:
-        office_rows = [
-            rs
-            for rs in selectors.office_queue(user=request.user, campaign=campaign)
-            if services.acts_for_office(request.user, rs.rating.branch)
-        ]
+        office_rows = [rs for rs in office_qs if services.acts_for_office(request.user, rs.rating.branch)]
     district_rows = (
-        list(selectors.district_queue(user=request.user))
+        list(narrowed(selectors.district_queue(user=request.user))[1])
         if request.user.has_perm("rating.review_district_rating")
         else []
     )
@@ -428,6 +436,7 @@ def queue(request):
             "withdrawals": withdrawals,
             "departments": sorted({r.department for r in selectors.reviewer_rows(request.user)}),
             "review_form": ReviewForm(),
+            "form": filterset.form,
         },
     )
 

@@ -496,6 +496,28 @@ def test_the_summaries_keep_their_year_and_total_every_row_the_filters_keep(clie
     assert client.get(url, {"district": "99999999"}).status_code == 404
 
 
+def test_the_review_queue_searches_filters_and_sorts_the_stars_waiting(client, demo_office):
+    client.force_login(User.objects.get(username="demo-staff"))
+    url = reverse("rating:queue")
+    response = client.get(url)
+    html = response.content.decode()
+    assert 'class="card card-body mb-3 wx-filter wx-toolbar' in html and 'name="q"' in html and "wx-sort-link" in html
+    rows = response.context["office_rows"]
+    assert rows, "the demo has no star waiting for the office's review"
+    name = rows[-1].rating.branch.name
+    found = client.get(url, {"q": name}).context["office_rows"]
+    assert found and all(rs.rating.branch.name == name for rs in found)
+    star = rows[0].star.name
+    assert all(rs.star.name == star for rs in client.get(url, {"star": star}).context["office_rows"])
+    ordered = [rs.rating.branch.name for rs in client.get(url, {"sort": "-rating_branch_name"}).context["office_rows"]]
+    assert ordered == sorted(ordered, reverse=True)
+    # a secretary has no queue; an anonymous visitor is sent to sign in
+    client.force_login(User.objects.get(username="demo-secretary"))
+    assert client.get(url, {"q": name}).context["office_rows"] == []
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
 def test_a_branch_keeps_its_rank_on_the_public_board_whatever_the_search(client, demo_office):
     url = reverse("checklists_public:board", args=[OFFICE_CODE])
     ranks = {row.branch.name: row.rank for row in client.get(url).context["page"]}
