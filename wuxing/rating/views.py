@@ -580,8 +580,11 @@ def district_summary(request):
 def _summary_context(request, filterset, rows) -> dict:
     """A summary's page of rows, with the totals of every row the filters keep (not only this page's)."""
     levels = list(range(5, -1, -1))
+    year = summary_year(request.user, request.GET)
+    # The year summed up when none was asked for (the current campaign's), shown in the empty year box.
+    filterset.form.fields["year"].widget.attrs["placeholder"] = year
     return {
-        "year": summary_year(request.user, request.GET),
+        "year": year,
         "rows": (page := paginate(request, rows)),
         "page": page,
         "form": filterset.form,
