@@ -77,18 +77,20 @@ def announcement(request, office_code: str):
 
 def district_announcement(request, office_code: str):
     """The district's announcement (its code in the address): every office's named branches and their levels, and
-    what is in publicity, in a fixed number of queries."""
+    what is in publicity, in a fixed number of queries; the same search and filters as an office's announcement."""
     district = OrgUnit.objects.filter(code=office_code, level=UnitLevel.DISTRICT).first()
     if district is None:
         raise Http404
     offices = list(OrgUnit.objects.filter(level=UnitLevel.OFFICE, path__startswith=district.path).order_by("path"))
-    ratings = list(
+    filterset = PublicRatingFilterSet(
+        request.GET,
         Rating.objects.filter(branch__office__in=offices, stars__state__in=PUBLIC_STATES)
         .distinct()
         .select_related("branch", "campaign")
-        .prefetch_related("stars__star")
-        .order_by("-campaign__year", "branch__sort_order", "branch__code")
+        .order_by("-campaign__year", "branch__sort_order", "branch__code"),
     )
+    # The search, year and level narrow every office's list alike (each office's list is short: not paged).
+    ratings = list(filterset.qs.prefetch_related("stars__star")) if filterset.is_valid() else []
     today = timezone.localdate()
     by_office = {o.pk: {"office": o, "named": [], "in_publicity": []} for o in offices}
     for r in ratings:
@@ -109,6 +111,7 @@ def district_announcement(request, office_code: str):
             "offices": list(by_office.values()),
             "withdrawals": _withdrawals_in_publicity(ratings, today),
             "named_total": sum(len(e["named"]) for e in by_office.values()),
+            "form": filterset.form,
         },
     )
 

@@ -518,6 +518,19 @@ def test_the_review_queue_searches_filters_and_sorts_the_stars_waiting(client, d
     assert client.get(url).status_code == 302
 
 
+def test_the_public_rating_results_of_the_district_search_and_filter_every_office_alike(client, demo_office):
+    url = reverse("rating_public:district_announcement", args=[demo_office.parent.code])
+    everything = client.get(url)
+    assert everything.status_code == 200 and 'name="q"' in everything.content.decode()
+    named = [r for e in everything.context["offices"] for r in e["named"]]
+    found = [r for e in client.get(url, {"q": "社区"}).context["offices"] for r in e["named"]]
+    assert found and len(found) < len(named) and all("社区" in r.branch.name for r in found)
+    years = {r.campaign.year for e in client.get(url, {"year": "2025"}).context["offices"] for r in e["named"]}
+    assert years == {2025}
+    refused = client.get(url, {"level": "9"})
+    assert refused.status_code == 200 and all(e["named"] == [] for e in refused.context["offices"])
+
+
 def test_a_branch_keeps_its_rank_on_the_public_board_whatever_the_search(client, demo_office):
     url = reverse("checklists_public:board", args=[OFFICE_CODE])
     ranks = {row.branch.name: row.rank for row in client.get(url).context["page"]}
