@@ -17,7 +17,7 @@ from wuxing.core.uploads import evidence_response
 
 from . import selectors, services
 from .choices import Decision, ObjectionDecision, Step, WithdrawalDecision, WithdrawalStep
-from .filtersets import ObjectionFilterSet, RatingFilterSet
+from .filtersets import ObjectionFilterSet, RatingFilterSet, readiness_filterset
 from .models import Objection, Rating
 
 
@@ -167,7 +167,10 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
         campaign = campaign_for(user=request.user, params=request.query_params)
         if campaign is None:
             raise Http404
-        rows = selectors.readiness_table(user=request.user, campaign=campaign)
+        filterset = readiness_filterset(request.user, campaign, request.query_params)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        rows = filterset.rows(campaign)
         data = [
             {
                 "branch": row.branch.pk,

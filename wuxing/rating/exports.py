@@ -7,7 +7,7 @@ from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
 from .choices import Readiness
-from .filtersets import RatingFilterSet
+from .filtersets import RatingFilterSet, city_summary_rows, district_summary_rows, readiness_filterset, summary_year
 
 READINESS = dict(Readiness.choices)
 VS = {"met": "达标", "not_met": "未达标", "up": "晋位", "same": "保持", "down": "降星"}
@@ -56,7 +56,7 @@ def results_export(user, params) -> ExportSpec:
 @exporter
 def readiness_export(user, params) -> ExportSpec:
     campaign = campaign_for(user=user, params=params)
-    rows = selectors.readiness_table(user=user, campaign=campaign) if campaign is not None else []
+    rows = readiness_filterset(user, campaign, params).rows(campaign) if campaign is not None else []
     return ExportSpec(
         filename="rating-readiness.xlsx",
         context=campaign_context(campaign),
@@ -74,5 +74,61 @@ def readiness_export(user, params) -> ExportSpec:
             )
             for row in rows
         ),
+        total=len(rows),
+    )
+
+
+LEVELS = range(5, -1, -1)
+
+
+def _summary_headers(first):
+    return [
+        *first,
+        _("Branches"),
+        *[f"{n}★" for n in LEVELS],
+        *[_("%(n)d★ quota") % {"n": n} for n in LEVELS],
+        *[_("%(n)d★ last year") % {"n": n} for n in LEVELS],
+        _("Stars in review"),
+    ]
+
+
+def _summary_figures(r):
+    return (
+        r.branches,
+        *[r.counts.get(n, 0) for n in LEVELS],
+        *[r.quotas.get(n, 0) for n in LEVELS],
+        *[r.last_counts.get(n, 0) for n in LEVELS],
+        r.in_review,
+    )
+
+
+@exporter
+def district_summary_export(user, params) -> ExportSpec:
+    """The district summary as its page shows it: the same offices (filters, district, scope) and year."""
+    district = None
+    raw = str(params.get("district") or "")
+    if raw.isdigit():
+        district = selectors.district_get(user=user, pk=int(raw))
+    _filterset, rows = district_summary_rows(user, params, district)
+    return ExportSpec(
+        filename="district-summary.xlsx",
+        context=(district.name if district else "", summary_year(user, params)),
+        title=_("District summary"),
+        headers=_summary_headers([_("District"), _("Office")]),
+        rows=((r.office.parent.name if r.office.parent else "", r.office.name, *_summary_figures(r)) for r in rows),
+        total=len(rows),
+    )
+
+
+@exporter
+def city_summary_export(user, params) -> ExportSpec:
+    """The city summary as its page shows it: the same districts (filters, scope) and year."""
+    _filterset, rows = city_summary_rows(user, params)
+    return ExportSpec(
+        filename="city-summary.xlsx",
+        context=(summary_year(user, params),),
+        title=_("City summary"),
+        headers=_summary_headers([_("District"), _("Offices")]),
+        rows=((r.district.name, r.offices, *_summary_figures(r)) for r in rows),
         total=len(rows),
     )

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
+from wuxing.core.lists import paginate
 from wuxing.org.choices import UnitLevel
 from wuxing.org.models import OrgUnit
 from wuxing.org.selectors import public_office
 
 from . import rules, services
 from .choices import StarState, WithdrawalState
+from .filtersets import PublicRatingFilterSet
 from .forms import ObjectionForm
 from .models import Rating, RatingStar, Withdrawal
 
@@ -22,10 +24,10 @@ PUBLIC_STATES = (StarState.PUBLICITY, StarState.NAMED, StarState.WITHDRAWN)
 
 
 def _withdrawals_in_publicity(ratings, today):
-    """摘星 in publicity for these ratings (one query), its period not over."""
+    """摘星 in publicity for these ratings (a list or a query of their ids; one query), its period not over."""
     return [
         w
-        for w in Withdrawal.objects.filter(rating_star__rating__in=list(ratings), state=WithdrawalState.PUBLICITY)
+        for w in Withdrawal.objects.filter(rating_star__rating__in=ratings, state=WithdrawalState.PUBLICITY)
         .select_related("rating_star__star", "rating_star__rating__branch")
         .order_by("publicity_start", "id")
         if not rules.publicity_over(w.publicity_end, today)
@@ -44,18 +46,19 @@ def _public_ratings(office):
 
 
 def announcement(request, office_code: str):
+    """The results and what is in publicity, narrowed by the list's search and filters; the named branches paged."""
     office = public_office(office_code)
     campaign, qs = _public_ratings(office)
-    ratings = list(qs.prefetch_related("stars__star"))
+    filterset = PublicRatingFilterSet(request.GET, qs)
+    shown = filterset.qs if filterset.is_valid() else qs.none()
+    page = paginate(request, shown.filter(named_on__isnull=False).prefetch_related("stars__star"))
     today = timezone.localdate()
     in_publicity = [
         r
-        for r in ratings
-        if r.publicity_end
-        and not rules.publicity_over(r.publicity_end, today)
+        for r in shown.filter(publicity_end__isnull=False).prefetch_related("stars__star")
+        if not rules.publicity_over(r.publicity_end, today)
         and any(s.state == StarState.PUBLICITY for s in r.stars.all())
     ]
-    named = [r for r in ratings if r.named_on]
     return render(
         request,
         "rating/public/announcement.html",
@@ -63,8 +66,10 @@ def announcement(request, office_code: str):
             "office": office,
             "campaign": campaign,
             "in_publicity": in_publicity,
-            "withdrawals": _withdrawals_in_publicity(ratings, today),
-            "named": named,
+            "withdrawals": _withdrawals_in_publicity(shown.values("pk"), today),
+            "named": page,
+            "page": page,
+            "form": filterset.form,
             "links": app_links("public_links", office=office),
         },
     )
@@ -72,18 +77,20 @@ def announcement(request, office_code: str):
 
 def district_announcement(request, office_code: str):
     """The district's announcement (its code in the address): every office's named branches and their levels, and
-    what is in publicity, in a fixed number of queries."""
+    what is in publicity, in a fixed number of queries; the same search and filters as an office's announcement."""
     district = OrgUnit.objects.filter(code=office_code, level=UnitLevel.DISTRICT).first()
     if district is None:
         raise Http404
     offices = list(OrgUnit.objects.filter(level=UnitLevel.OFFICE, path__startswith=district.path).order_by("path"))
-    ratings = list(
+    filterset = PublicRatingFilterSet(
+        request.GET,
         Rating.objects.filter(branch__office__in=offices, stars__state__in=PUBLIC_STATES)
         .distinct()
         .select_related("branch", "campaign")
-        .prefetch_related("stars__star")
-        .order_by("-campaign__year", "branch__sort_order", "branch__code")
+        .order_by("-campaign__year", "branch__sort_order", "branch__code"),
     )
+    # The search, year and level narrow every office's list alike (each office's list is short: not paged).
+    ratings = list(filterset.qs.prefetch_related("stars__star")) if filterset.is_valid() else []
     today = timezone.localdate()
     by_office = {o.pk: {"office": o, "named": [], "in_publicity": []} for o in offices}
     for r in ratings:
@@ -104,6 +111,7 @@ def district_announcement(request, office_code: str):
             "offices": list(by_office.values()),
             "withdrawals": _withdrawals_in_publicity(ratings, today),
             "named_total": sum(len(e["named"]) for e in by_office.values()),
+            "form": filterset.form,
         },
     )
 

@@ -282,6 +282,17 @@ def readiness_rows(*, campaign, branches) -> list[ReadinessRow]:
     return out
 
 
+def readiness_branches(*, user, campaign):
+    """The branches of the readiness matrix: the campaign's office's branches in the user's scope, in the office's
+    order (the list's FilterSet narrows and sorts them)."""
+    return (
+        Branch.objects.restrict(user, "view")
+        .filter(office_id=campaign.office_id)
+        .select_related("secretary")
+        .order_by("sort_order", "code")
+    )
+
+
 def readiness_table(*, user, campaign, branches=None) -> list[ReadinessRow]:
     qs = (branches if branches is not None else Branch.objects.all()).restrict(user, "view")
     return readiness_rows(
@@ -356,13 +367,27 @@ def district_get(*, user, pk: int) -> OrgUnit:
     return district
 
 
-def district_summary(*, user, year: int, district=None) -> list[OfficeSummary]:
-    """Per office in the user's scope (of `district`, if given): branches per level this year against the quotas
-    and last year (R1). Six queries, whatever the number of offices."""
+def summary_offices(*, user, district=None):
+    """The offices of the district summary: in the user's scope (of `district`, if given), in the tree's order."""
     offices = OrgUnit.objects.restrict(user, "view").filter(level=UnitLevel.OFFICE)
     if district is not None:
         offices = offices.filter(path__startswith=district.path)
-    offices = list(offices.select_related("parent").order_by("path"))
+    return offices.select_related("parent").order_by("path")
+
+
+def summary_districts(*, user):
+    """The districts of the city summary: those with an office in the user's scope, in the tree's order."""
+    return OrgUnit.objects.filter(
+        level=UnitLevel.DISTRICT, pk__in=summary_offices(user=user).values("parent_id")
+    ).order_by("path")
+
+
+def district_summary(*, user, year: int, district=None, offices=None) -> list[OfficeSummary]:
+    """Per office in the user's scope (of `district`, if given; `offices`: those of the summary's filters, in
+    their order): branches per level this year against the quotas and last year (R1). Six queries, whatever the
+    number of offices."""
+    scoped = summary_offices(user=user, district=district)
+    offices = list(scoped if offices is None else offices.filter(pk__in=scoped.values("pk")).select_related("parent"))
     ids = [o.pk for o in offices]
     campaigns = {
         c.office_id: c for c in Campaign.objects.filter(office_id__in=ids, year=year).prefetch_related("quotas")
@@ -410,11 +435,17 @@ class DistrictSummary:
     named: int = 0
 
 
-def city_summary(*, user, year: int) -> list[DistrictSummary]:
-    """Per district in the user's scope: its offices' figures added up (the same queries as the district summary,
-    grouped in Python, so the count does not grow with the districts)."""
+def city_summary(*, user, year: int, districts=None) -> list[DistrictSummary]:
+    """Per district in the user's scope (`districts`: those of the summary's filters, in their order): its offices'
+    figures added up (the same queries as the district summary, grouped in Python, so the count does not grow with
+    the districts)."""
+    order = None
+    offices = None
+    if districts is not None:
+        order = {d.pk: i for i, d in enumerate(districts)}
+        offices = OrgUnit.objects.filter(parent_id__in=list(order)).order_by("path")
     out: dict[int, DistrictSummary] = {}
-    for row in district_summary(user=user, year=year):
+    for row in district_summary(user=user, year=year, offices=offices):
         district = row.office.parent
         if district is None:
             continue
@@ -426,6 +457,8 @@ def city_summary(*, user, year: int) -> list[DistrictSummary]:
         summary.quotas.update(row.quotas)
         summary.in_review += row.in_review
         summary.named += row.named
+    if order is not None:
+        return sorted(out.values(), key=lambda s: order[s.district.pk])
     return sorted(out.values(), key=lambda s: s.district.path)
 
 

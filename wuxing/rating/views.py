@@ -22,8 +22,17 @@ from wuxing.standards.selectors import indicator_texts
 
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
-from .exports import readiness_export, results_export
-from .filtersets import ObjectionFilterSet, RatingFilterSet, VetoFilterSet
+from .exports import city_summary_export, district_summary_export, readiness_export, results_export
+from .filtersets import (
+    ObjectionFilterSet,
+    QueueFilterSet,
+    RatingFilterSet,
+    VetoFilterSet,
+    city_summary_rows,
+    district_summary_rows,
+    readiness_filterset,
+    summary_year,
+)
 from .forms import (
     ObjectionCloseForm,
     PublicityForm,
@@ -33,6 +42,7 @@ from .forms import (
     VetoForm,
     WithdrawalForm,
 )
+from .models import RatingStar
 from .presentation import certificate_context, missing_lines
 
 
@@ -80,9 +90,14 @@ def readiness(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, readiness_export)
     campaign = _campaign_or_404(request)
-    rows = selectors.readiness_table(user=request.user, campaign=campaign)
-    positions = sorted({line.star.position for row in rows for line in row.stars})
-    return render(request, "rating/readiness.html", {"campaign": campaign, "rows": rows, "positions": positions})
+    filterset = readiness_filterset(request.user, campaign, request.GET)
+    page = paginate(request, filterset.rows(campaign))
+    positions = sorted({line.star.position for row in page for line in row.stars})
+    return render(
+        request,
+        "rating/readiness.html",
+        {"campaign": campaign, "rows": page, "page": page, "positions": positions, "form": filterset.form},
+    )
 
 
 @login_required
@@ -388,15 +403,21 @@ def queue(request):
     """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department, and the
     withdrawals (摘星) waiting for the same reviews."""
     campaign = campaign_for(user=request.user, request=request)
+
+    def narrowed(qs):
+        filterset = QueueFilterSet(request.GET, qs, user=request.user)
+        return filterset, (filterset.qs if filterset.is_valid() else qs.none())
+
+    filterset, office_qs = narrowed(
+        selectors.office_queue(user=request.user, campaign=campaign)
+        if campaign is not None
+        else RatingStar.objects.none()
+    )
     office_rows = []
     if request.user.has_perm("rating.review_office_rating") and campaign is not None:
-        office_rows = [
-            rs
-            for rs in selectors.office_queue(user=request.user, campaign=campaign)
-            if services.acts_for_office(request.user, rs.rating.branch)
-        ]
+        office_rows = [rs for rs in office_qs if services.acts_for_office(request.user, rs.rating.branch)]
     district_rows = (
-        list(selectors.district_queue(user=request.user))
+        list(narrowed(selectors.district_queue(user=request.user))[1])
         if request.user.has_perm("rating.review_district_rating")
         else []
     )
@@ -415,6 +436,7 @@ def queue(request):
             "withdrawals": withdrawals,
             "departments": sorted({r.department for r in selectors.reviewer_rows(request.user)}),
             "review_form": ReviewForm(),
+            "form": filterset.form,
         },
     )
 
@@ -521,15 +543,6 @@ def veto_file(request, pk: int):
     return evidence_response(selectors.veto_get(user=request.user, pk=pk))
 
 
-def _summary_year(request) -> int:
-    campaign = campaign_for(user=request.user, request=request)
-    try:
-        year = int(request.GET.get("year") or (campaign.year if campaign else timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
-
-
 def _ensure_above_office(user):
     if not services.acts_above_office(user):
         raise PermissionDenied(_("The summaries are for the district and the city."))
@@ -542,29 +555,43 @@ def district_summary(request):
     """Per office: branches per level against the quotas and last year (a district or city user's view);
     `?district=` narrows a city user's view to one district (the drill-down from the city summary)."""
     _ensure_above_office(request.user)
-    year = _summary_year(request)
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, district_summary_export)
     district = None
     if request.GET.get("district"):
         try:
             district = selectors.district_get(user=request.user, pk=int(request.GET["district"]))
         except (TypeError, ValueError):
             raise Http404 from None
-    rows = selectors.district_summary(user=request.user, year=year, district=district)
-    totals = {level: sum(r.counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
-    last_totals = {level: sum(r.last_counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
+    filterset, rows = district_summary_rows(request.user, request.GET, district)
     return render(
         request,
         "rating/district_summary.html",
         {
-            "year": year,
-            "rows": rows,
             "district": district,
-            "levels": list(range(5, -1, -1)),
-            "totals": totals,
-            "last_totals": last_totals,
             "page_campaign": None,
+            # A district user has one district: no district filter.
+            "hide": "" if filterset.form.fields["district"].queryset.count() > 1 else "district",
+            **_summary_context(request, filterset, rows),
         },
     )
+
+
+def _summary_context(request, filterset, rows) -> dict:
+    """A summary's page of rows, with the totals of every row the filters keep (not only this page's)."""
+    levels = list(range(5, -1, -1))
+    year = summary_year(request.user, request.GET)
+    # The year summed up when none was asked for (the current campaign's), shown in the empty year box.
+    filterset.form.fields["year"].widget.attrs["placeholder"] = year
+    return {
+        "year": year,
+        "rows": (page := paginate(request, rows)),
+        "page": page,
+        "form": filterset.form,
+        "levels": levels,
+        "totals": {level: sum(r.counts.get(level, 0) for r in rows) for level in levels},
+        "last_totals": {level: sum(r.last_counts.get(level, 0) for r in rows) for level in levels},
+    }
 
 
 @login_required
@@ -573,20 +600,10 @@ def district_summary(request):
 def city_summary(request):
     """Per district: branches per level against the quotas and last year, each opening its district summary."""
     _ensure_above_office(request.user)
-    year = _summary_year(request)
-    rows = selectors.city_summary(user=request.user, year=year)
-    totals = {level: sum(r.counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
-    last_totals = {level: sum(r.last_counts.get(level, 0) for r in rows) for level in range(5, -1, -1)}
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, city_summary_export)
+    filterset, rows = city_summary_rows(request.user, request.GET)
+    # A summary spans offices: no one office's campaign is named above it.
     return render(
-        request,
-        "rating/city_summary.html",
-        {
-            "year": year,
-            "rows": rows,
-            "levels": list(range(5, -1, -1)),
-            "totals": totals,
-            "last_totals": last_totals,
-            # A summary spans offices: no one office's campaign is named above it.
-            "page_campaign": None,
-        },
+        request, "rating/city_summary.html", {"page_campaign": None, **_summary_context(request, filterset, rows)}
     )

@@ -14,6 +14,7 @@ from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.exports import export_response
 from wuxing.core.forms import flash_errors
 from wuxing.core.history import record_history
+from wuxing.core.lists import paginate
 from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.selectors import branch_list
@@ -41,8 +42,11 @@ def site_list(request):
     campaign = campaign_for(user=request.user, request=request)
     sites = []
     filterset = site_filterset(request.user, campaign, request.GET)
+    page = paginate(
+        request, filterset.qs if campaign is not None and filterset.is_valid() else filterset.queryset.none()
+    )
     if campaign is not None:
-        sites = selectors.decorate_sites(filterset.qs, campaign)
+        sites = selectors.decorate_sites(page, campaign)
     can_claim = campaign is not None and request.user.has_perm("showcase.add_demosite") and campaign.is_open
     # None in the user's scope, no filter set (a secretary whose branch is not a site): say which sites the office
     # has (they are on its public site anyway) rather than "none claimed yet".
@@ -54,6 +58,7 @@ def site_list(request):
         {
             "campaign": campaign,
             "sites": sites,
+            "page": page,
             "can_claim": can_claim,
             "form": filterset.form,
             "office_sites": office_sites,

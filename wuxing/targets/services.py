@@ -378,6 +378,29 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
 
 
 @transaction.atomic
+def targets_agree(*, actor, campaign, target_ids, note: str = "") -> list[Target]:
+    """The office agrees several submitted applications of the campaign at once (the board's batch): each one as
+    `target_agree` does it, with its round and audit row. All or nothing: an id outside the user's scope or the
+    campaign refuses the whole batch, and so does an application that is no longer waiting for review."""
+    ensure_allowed(
+        actor, "targets.decide_target", campaign, action="view", message=_("Only the office decides targets.")
+    )
+    ensure_campaign_open(campaign)
+    ids = sorted({int(pk) for pk in target_ids})
+    if not ids:
+        raise ValidationError(_("Tick the applications to agree first."))
+    targets = list(
+        Target.objects.restrict(actor, "view")
+        .filter(campaign=campaign, pk__in=ids)
+        .select_related("branch", "campaign")
+        .order_by("pk")
+    )
+    if len(targets) != len(ids):
+        raise PermissionDenied(_("Some of the ticked applications are not yours to decide."))
+    return [target_agree(actor=actor, target=target, note=note) for target in targets]
+
+
+@transaction.atomic
 def target_record_past(*, actor, campaign, branch, stars, reason: str = "", note: str = "") -> Target:
     """Record an earlier year's confirmed target (a closed campaign kept on paper before the platform).
 

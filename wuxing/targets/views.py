@@ -72,6 +72,10 @@ def target_list(request):
         context["form"] = filterset.form
         context["can_decide"] = request.user.has_perm("targets.decide_target") and campaign.is_open
         context["can_apply"] = request.user.has_perm("targets.apply_target") and campaign.is_open
+        # The batch (agree the ticked applications) is offered when this page has one waiting for review.
+        context["has_submitted"] = any(
+            t is not None and t.status == TargetStatus.SUBMITTED for _b, t in context["rows"]
+        )
     return render(request, "targets/target_list.html", context)
 
 
@@ -83,6 +87,25 @@ def targets_confirm(request, campaign_pk: int):
     count = services.targets_confirm(actor=request.user, campaign=campaign)
     messages.success(request, _("%(count)d targets were confirmed.") % {"count": count})
     return redirect(f"{reverse('targets:target_list')}?campaign={campaign.pk}")
+
+
+@login_required
+@permission_required("targets.decide_target", raise_exception=True)
+@require_POST
+def targets_agree(request, campaign_pk: int):
+    """The applications ticked on the board, agreed in one go (all or none); then the board as it was."""
+    campaign = _campaign_in_path(request, campaign_pk)
+    back = f"{reverse('targets:target_list')}?campaign={campaign.pk}"
+    ids = [int(v) for v in request.POST.getlist("target") if v.isdigit() and len(v) < 19]
+    if not ids:
+        messages.error(request, _("Tick the applications to agree first."))
+        return redirect(back)
+    agreed = services.targets_agree(actor=request.user, campaign=campaign, target_ids=ids)
+    messages.success(request, _("%(count)d applications were agreed.") % {"count": len(agreed)})
+    for target in agreed:
+        for warning in app_problems("target_agree_warnings", target=target):
+            messages.warning(request, f"{target.branch.name}：{warning}")
+    return redirect(back)
 
 
 # ---------------------------------------------------------------------------------------------------------

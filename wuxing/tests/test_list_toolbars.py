@@ -1,8 +1,9 @@
 """The one toolbar on every list (issue 16): search, filters, sort (also by a column header), page size, the Excel
 export of the same filters, batch actions; each list seen by whom it may be, and its query count flat.
 
-The lists of this module: the targets board, the responsibility letters, the ratings and objections, campaigns,
-standards, departments, accounts, notifications, and the public board, notices and closed issues.
+The lists of this module: the targets board, the responsibility letters, the ratings and objections, the readiness
+matrix, the district and city summaries, campaigns, standards, departments, accounts, notifications, the
+demonstration sites, the deliberations, and the public board, notices, closed issues and rating results.
 """
 
 import io
@@ -81,6 +82,46 @@ SPECS = {
         filters={"level": "3"},
         export_title="评星定级结果",
     ),
+    "readiness": ListSpec(
+        url=lambda: reverse("rating:readiness"),
+        user="demo-staff",
+        search="社区",
+        names=lambda r: [row.branch.name for row in r.context["rows"]],
+        sort="-name",
+        sort_value=lambda row: row.branch.name,
+        filters={"kind": "rural_village"},
+        export_title="对标自查",
+    ),
+    "district summary": ListSpec(
+        url=lambda: reverse("rating:district_summary"),
+        user="demo-district",
+        search="街道",
+        names=lambda r: [row.office.name for row in r.context["rows"]],
+        sort="-name",
+        sort_value=lambda row: row.office.name,
+        export_title="区县汇总",
+    ),
+    "demonstration sites": ListSpec(
+        url=lambda: reverse("showcase:site_list"),
+        user="demo-staff",
+        search="明湖",
+        names=lambda r: [s.branch.name for s in r.context["sites"]],
+        sort="-branch_name",
+        sort_value=lambda s: s.branch.name,
+        filters={"kind": "urban_community"},
+        export_title="示范点",
+    ),
+    "deliberations": ListSpec(
+        url=lambda: reverse("deliberations:deliberation_list"),
+        user="demo-staff",
+        search="2027",
+        names=lambda r: [d.subject for d, _next in r.context["rows"]],
+        sort="subject",
+        sort_value=lambda row: row[0].subject,
+        filters={"status": "closed"},
+        export_title="民主决策",
+        few="社区广场",
+    ),
     "campaigns": ListSpec(
         url=lambda: reverse("campaigns:campaign_list"),
         user="demo-district",
@@ -129,6 +170,15 @@ SPECS = {
         sort="held_on",
         sort_value=lambda n: n.held_on,
         filters={"step": "result_published"},
+    ),
+    "public rating results": ListSpec(
+        url=_office_url("rating_public:announcement"),
+        user=None,
+        search="社区",
+        names=lambda r: [row.branch.name for row in _page(r)],
+        sort="-level",
+        sort_value=lambda row: row.level,
+        filters={"year": "2026"},
     ),
     "closed issues": ListSpec(
         url=_office_url("participation_public:closed"),
@@ -234,7 +284,12 @@ QUERIES = {
     "campaigns": 16,
     "departments": 14,
     "accounts": 18,
+    "readiness": 18,
+    "district summary": 16,
+    "demonstration sites": 26,
+    "deliberations": 12,
     "public board": 14,
+    "public rating results": 11,
     "public notices": 6,
     "closed issues": 6,
 }
@@ -273,6 +328,8 @@ def test_every_changed_list_has_sortable_headers(client, demo_office):
         reverse("standards:standard_list"),
         reverse("checklists:progress_table"),
         reverse("rating:veto_list"),
+        reverse("rating:readiness"),
+        reverse("rating_public:announcement", args=[OFFICE_CODE]),
         # the lists that had the toolbar before
         reverse("supervision:observation_list"),
         reverse("supervision:evaluation_list"),
@@ -302,7 +359,18 @@ def test_every_changed_list_has_sortable_headers(client, demo_office):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-INTERNAL = ["targets", "letters", "ratings", "campaigns", "departments", "accounts"]
+INTERNAL = [
+    "targets",
+    "letters",
+    "ratings",
+    "readiness",
+    "district summary",
+    "demonstration sites",
+    "deliberations",
+    "campaigns",
+    "departments",
+    "accounts",
+]
 
 
 @pytest.mark.parametrize("name", INTERNAL)
@@ -320,6 +388,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo_office, name):
         ("org:department_list", "demo-auditor"),
         ("standards:standard_list", "demo-auditor"),
         ("campaigns:campaign_list", "demo-security"),
+        ("rating:district_summary", "demo-staff"),
+        ("rating:city_summary", "demo-staff"),
+        ("rating:readiness", "demo-security"),
     ],
 )
 def test_a_user_without_the_list_is_refused_page_and_export(client, demo_office, url_name, outsider):
@@ -334,6 +405,8 @@ def test_a_user_without_the_list_is_refused_page_and_export(client, demo_office,
         ("targets:target_list", lambda r: [b.name for b, _t in r.context["rows"]]),
         ("plans:pledge_list", lambda r: [p.target.branch.name for p in r.context["page"]]),
         ("rating:home", lambda r: [row.rating.branch.name for row in r.context["rows"]]),
+        ("rating:readiness", lambda r: [row.branch.name for row in r.context["rows"]]),
+        ("deliberations:deliberation_list", lambda r: sorted({d.branch.name for d, _n in r.context["rows"]})),
     ],
 )
 def test_the_secretary_finds_only_their_branch_whatever_the_search(client, demo_office, url_name, names):
@@ -370,6 +443,92 @@ def test_the_public_lists_are_of_one_office_and_an_unknown_office_is_not_found(c
     assert offices == {demo_office.pk}
     html = client.get(reverse("checklists_public:board", args=[OFFICE_CODE])).content.decode()
     assert "export=xlsx" not in html and "13" not in re.findall(r"1\d{10}", html)  # no export, no phone
+
+
+def test_the_readiness_matrix_keeps_the_branches_with_a_star_in_a_state_or_a_held_star_slipping(client, demo_office):
+    client.force_login(User.objects.get(username="demo-staff"))
+    url = reverse("rating:readiness")
+    everything = client.get(url, {"per_page": "100"}).context["rows"]
+    slipping = client.get(url, {"readiness": "warning"}).context["rows"]
+    assert slipping and all(row.warnings for row in slipping)
+    assert {row.branch.name for row in slipping} == {row.branch.name for row in everything if row.warnings}
+    not_ready = client.get(url, {"readiness": "not_ready", "kind": "rural_village"}).context["rows"]
+    assert not_ready and all(row.counts.get("not_ready") and row.branch.kind == "rural_village" for row in not_ready)
+    refused = client.get(url, {"readiness": "bogus"})
+    assert refused.status_code == 200 and list(refused.context["rows"]) == []
+    # the API reads the same filters
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api_as(api, User.objects.get(username="demo-staff"))
+    rows = api.get("/api/v1/ratings/readiness/", {"readiness": "warning"}).json()
+    names = [r["branch_name"] for r in (rows["results"] if isinstance(rows, dict) else rows)]
+    assert sorted(names) == sorted(row.branch.name for row in slipping)
+    assert api.get("/api/v1/ratings/readiness/", {"readiness": "bogus"}).status_code == 400
+
+
+def test_the_summaries_keep_their_year_and_total_every_row_the_filters_keep(client, demo_office):
+    client.force_login(User.objects.get(username="demo-district"))
+    url = reverse("rating:district_summary")
+    response = client.get(url, {"year": "2025", "per_page": "20"})
+    html = response.content.decode()
+    assert response.context["year"] == 2025 and 'name="year"' in html
+    assert 'name="district"' not in html  # one district: no district filter
+    one = client.get(url, {"year": "2025", "q": "明湖"})
+    assert [r.office.name for r in one.context["rows"]] == ["明湖街道办事处"]
+    assert one.context["totals"] == {
+        level: sum(r.counts.get(level, 0) for r in one.context["rows"]) for level in range(5, -1, -1)
+    }
+    assert sum(response.context["totals"].values()) >= sum(one.context["totals"].values()) > 0
+    export = client.get(url, {"year": "2025", "q": "明湖", "export": "xlsx"})
+    assert "区县汇总-2025.xlsx" in unquote(export["Content-Disposition"])
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet.freeze_panes == "A2" and sheet.max_row == 2 and sheet["B2"].value == "明湖街道办事处"
+    city = reverse("rating:city_summary")
+    page = client.get(city, {"year": "2025"})
+    assert 'class="card card-body mb-3 wx-filter wx-toolbar' in page.content.decode()
+    assert [r.district.name for r in page.context["rows"]] == ["龙泽新区"]
+    assert list(client.get(city, {"year": "2025", "q": "白沙"}).context["rows"]) == []
+    export = client.get(city, {"year": "2025", "export": "xlsx"})
+    assert "市级汇总-2025.xlsx" in unquote(export["Content-Disposition"])
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet.freeze_panes == "A2" and sheet["A2"].value == "龙泽新区" and sheet["B2"].value == 3
+    assert client.get(url, {"district": "99999999"}).status_code == 404
+
+
+def test_the_review_queue_searches_filters_and_sorts_the_stars_waiting(client, demo_office):
+    client.force_login(User.objects.get(username="demo-staff"))
+    url = reverse("rating:queue")
+    response = client.get(url)
+    html = response.content.decode()
+    assert 'class="card card-body mb-3 wx-filter wx-toolbar' in html and 'name="q"' in html and "wx-sort-link" in html
+    rows = response.context["office_rows"]
+    assert rows, "the demo has no star waiting for the office's review"
+    name = rows[-1].rating.branch.name
+    found = client.get(url, {"q": name}).context["office_rows"]
+    assert found and all(rs.rating.branch.name == name for rs in found)
+    star = rows[0].star.name
+    assert all(rs.star.name == star for rs in client.get(url, {"star": star}).context["office_rows"])
+    ordered = [rs.rating.branch.name for rs in client.get(url, {"sort": "-rating_branch_name"}).context["office_rows"]]
+    assert ordered == sorted(ordered, reverse=True)
+    # a secretary has no queue; an anonymous visitor is sent to sign in
+    client.force_login(User.objects.get(username="demo-secretary"))
+    assert client.get(url, {"q": name}).context["office_rows"] == []
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_public_rating_results_of_the_district_search_and_filter_every_office_alike(client, demo_office):
+    url = reverse("rating_public:district_announcement", args=[demo_office.parent.code])
+    everything = client.get(url)
+    assert everything.status_code == 200 and 'name="q"' in everything.content.decode()
+    named = [r for e in everything.context["offices"] for r in e["named"]]
+    found = [r for e in client.get(url, {"q": "社区"}).context["offices"] for r in e["named"]]
+    assert found and len(found) < len(named) and all("社区" in r.branch.name for r in found)
+    years = {r.campaign.year for e in client.get(url, {"year": "2025"}).context["offices"] for r in e["named"]}
+    assert years == {2025}
+    refused = client.get(url, {"level": "9"})
+    assert refused.status_code == 200 and all(e["named"] == [] for e in refused.context["offices"])
 
 
 def test_a_branch_keeps_its_rank_on_the_public_board_whatever_the_search(client, demo_office):
@@ -426,6 +585,76 @@ def test_nothing_ticked_or_no_right_to_remind_sends_nothing(client, demo_office)
     client.logout()
     assert client.post(url, {"pledge": [awaiting.pk]}).status_code == 302
     assert not Notification.objects.filter(kind="pledge_remind").exists()
+
+
+def _submitted_2027(demo_office, count=2):
+    """The 2027 applications waiting for review: the demo's one and, if needed, more submitted by the branches."""
+    from wuxing.campaigns.models import Campaign
+    from wuxing.core.actors import SYSTEM
+    from wuxing.standards.models import Star
+    from wuxing.targets import services
+    from wuxing.targets.models import Target
+
+    campaign = Campaign.objects.get(office=demo_office, year=2027)
+    waiting = list(Target.objects.filter(campaign=campaign, status="submitted"))
+    for branch in Branch.objects.filter(office=demo_office).exclude(
+        pk__in=Target.objects.filter(campaign=campaign).exclude(status="draft").values("branch_id")
+    )[: max(0, count - len(waiting))]:
+        star = Star.objects.filter(standard=campaign.standard, star_set=branch.star_set).order_by("position").first()
+        waiting.append(
+            services.target_submit(
+                actor=SYSTEM, campaign=campaign, branch=branch, stars=[star], reason="先创支部过硬星"
+            )
+        )
+    return campaign, waiting
+
+
+def test_the_office_agrees_the_ticked_applications_in_one_go_each_audited(client, demo_office):
+    from wuxing.core.models import AuditLog
+    from wuxing.targets.models import Target
+
+    campaign, waiting = _submitted_2027(demo_office)
+    staff = User.objects.get(username="demo-staff")
+    client.force_login(staff)
+    html = client.get(reverse("targets:target_list"), {"campaign": campaign.pk}).content.decode()
+    assert 'id="wx-agree-batch"' in html and all(f'name="target" value="{t.pk}"' in html for t in waiting)
+    response = client.post(
+        reverse("targets:targets_agree", args=[campaign.pk]), {"target": [t.pk for t in waiting]}, follow=True
+    )
+    assert response.status_code == 200 and f"{len(waiting)}" in response.content.decode()
+    assert set(Target.objects.filter(pk__in=[t.pk for t in waiting]).values_list("status", flat=True)) == {"agreed"}
+    audited = AuditLog.objects.filter(action="target.agree", actor=staff, object_id__in=[str(t.pk) for t in waiting])
+    assert audited.count() == len(waiting)
+    # Nothing ticked: said so, nothing done.
+    response = client.post(reverse("targets:targets_agree", args=[campaign.pk]), {}, follow=True)
+    assert "请先勾选" in response.content.decode()
+
+
+def test_a_batch_with_an_application_out_of_scope_or_not_waiting_changes_nothing(client, demo_office):
+    from wuxing.targets.models import Target
+
+    campaign, waiting = _submitted_2027(demo_office)
+    staff = User.objects.get(username="demo-staff")
+    client.force_login(staff)
+    url = reverse("targets:targets_agree", args=[campaign.pk])
+    elsewhere = Target.objects.exclude(branch__office=demo_office).first()
+    if elsewhere is not None:
+        assert client.post(url, {"target": [waiting[0].pk, elsewhere.pk]}).status_code == 403
+    assert client.post(url, {"target": [waiting[0].pk, 10**15]}).status_code == 403  # not a target of the campaign
+    other_year = Target.objects.filter(branch__office=demo_office, campaign__year=2026).first()
+    assert client.post(url, {"target": [waiting[0].pk, other_year.pk]}).status_code == 403
+    # All or nothing: the second is no longer waiting, so the first is not agreed either.
+    waiting[1].status = "returned"
+    waiting[1].save(update_fields=["status"])
+    client.post(url, {"target": [waiting[0].pk, waiting[1].pk]}, HTTP_REFERER=reverse("targets:target_list"))
+    assert Target.objects.get(pk=waiting[0].pk).status == "submitted"
+    # A secretary (no right to decide) and an anonymous visitor are refused.
+    client.force_login(User.objects.get(username="demo-secretary"))
+    assert client.post(url, {"target": [waiting[0].pk]}).status_code == 403
+    client.logout()
+    response = client.post(url, {"target": [waiting[0].pk]})
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert Target.objects.get(pk=waiting[0].pk).status == "submitted"
 
 
 @pytest.fixture

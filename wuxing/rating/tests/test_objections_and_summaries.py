@@ -166,7 +166,7 @@ def test_summary_query_counts_do_not_grow_with_offices_and_districts(client, two
     for url in urls:
         client.get(url)
     before = [_count(client, url) for url in urls]
-    assert before[0] <= 14 and before[1] <= 14
+    assert before[0] <= 14 and before[1] <= 15  # the district summary lists the districts for its filter
     for i in range(3):
         district = _unit(f"T41019{i}", f"新区{i}", UnitLevel.DISTRICT, w.org.city)
         for j in range(2):

@@ -8,6 +8,7 @@ COVERED = {
     "targets:target_detail",
     "targets:target_review",
     "targets:targets_confirm",
+    "targets:targets_agree",
     "targets:target_apply",
     "targets:target_require",
     "targets:baseline_edit",
@@ -26,6 +27,7 @@ PAGES = [
     ("targets:baseline_evidence", lambda w: [w.evidence.pk], "get", "secretary", "leader_b", 404),
     ("targets:target_review", lambda w: [w.target.pk], "post", "leader", "leader_b", 404),
     ("targets:targets_confirm", lambda w: [w.tc.campaign.pk], "post", "leader", "leader_b", 404),
+    ("targets:targets_agree", lambda w: [w.tc.campaign.pk], "post", "leader", "leader_b", 404),
 ]
 
 

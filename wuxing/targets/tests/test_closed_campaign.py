@@ -39,13 +39,14 @@ def _writes(w):
     return [
         ("leader", "targets:target_review", [a2], {"decision": "return", "reason": "再议"}),
         ("leader", "targets:targets_confirm", [c], {}),
+        ("leader", "targets:targets_agree", [c], {"target": [a2]}),
         ("secretary", "targets:target_apply", [c, a1], {"stars": stars, "reason": "再申领"}),
         ("leader", "targets:target_require", [c, a1], {"stars": stars[:1], "reason": "压担子"}),
         ("secretary", "targets:baseline_edit", [c, a1], {"surveyed_on": "2026-12-01", **rating}),
     ]
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_no_write_page_changes_a_closed_campaign(client, closed, index):
     user, name, args, data = _writes(closed)[index]
     before = _state()
