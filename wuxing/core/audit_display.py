@@ -8,10 +8,12 @@ code: an unknown action reads as "an operation on <object>", an unknown key as "
 
 import datetime
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,11 +26,13 @@ KEY_LABELS = {
     "claimed": gettext_lazy("Claimed"),
     "committee": gettext_lazy("Committee decision"),
     "corrects": gettext_lazy("Corrects"),
+    "created": gettext_lazy("Newly created"),
     "count": gettext_lazy("Count"),
     "days": gettext_lazy("Days"),
     "decision": gettext_lazy("Decision"),
     "department": gettext_lazy("Department"),
     "end": gettext_lazy("Ends on"),
+    "entries": gettext_lazy("Survey entries"),
     "evidence": gettext_lazy("Evidence"),
     "exporter": gettext_lazy("List exported"),
     "id": gettext_lazy("Number"),
@@ -39,6 +43,7 @@ KEY_LABELS = {
     "occurred_on": gettext_lazy("Occurred on"),
     "office": gettext_lazy("Office"),
     "params": gettext_lazy("Filters"),
+    "points": gettext_lazy("Points awarded"),
     "reason": gettext_lazy("Reason"),
     "record": gettext_lazy("Record"),
     "rows": gettext_lazy("Rows"),
@@ -50,9 +55,22 @@ KEY_LABELS = {
     "statement": gettext_lazy("Statement"),
     "status": gettext_lazy("Status"),
     "text": gettext_lazy("Text"),
+    "titles": gettext_lazy("Titles"),
+    "type": gettext_lazy("File type"),
     "value": gettext_lazy("Value"),
 }
 
+
+# File types an upload may have (core.uploads), as a reader names them.
+MEDIA_TYPES = {
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/png": gettext_lazy("PNG image"),
+    "image/webp": gettext_lazy("WebP image"),
+    "image/gif": gettext_lazy("GIF image"),
+    "application/pdf": gettext_lazy("PDF document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("Word document"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy("Excel workbook"),
+}
 
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
 
@@ -93,14 +111,84 @@ def action_label(action: str, object_type: str = "", labels: dict | None = None)
     return _("Operation on %(object)s") % {"object": thing} if thing else _("Other operation")
 
 
+def _choices_of(enum) -> list:
+    found = []
+    for sub in enum.__subclasses__():
+        found.append(sub)
+        found.extend(_choices_of(sub))
+    return found
+
+
+def choice_labels() -> dict[str, str]:
+    """Every choice code of the product (the enums of the apps' choices and the models' fields) by its label, for
+    codes stored inside a record's values where no field says which choice it is (a baseline's "met", a reviewer's
+    "pass", a role's "member"). Where two enums label the same code differently, the more common label wins."""
+    labels = defaultdict(Counter)
+    for enum in _choices_of(models.Choices):
+        if enum.__module__.startswith("wuxing."):
+            for value, label in enum.choices:
+                if isinstance(value, str):
+                    labels[value][str(label)] += 1
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            for value, label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str):
+                    labels[value][str(label)] += 1
+    return {value: counts.most_common(1)[0][0] for value, counts in labels.items()}
+
+
+def field_labels() -> dict[str, str]:
+    """A field name of any model by its verbose name (the most common one where models differ), for keys a service
+    put into a record's values that are fields of another model (an upload's "name", a scorecard's "photos")."""
+    labels = defaultdict(Counter)
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            labels[field.name][str(field.verbose_name)] += 1
+            if field.is_relation:
+                labels[field.attname][str(field.verbose_name)] += 1
+    return {name: counts.most_common(1)[0][0] for name, counts in labels.items()}
+
+
 def value_labels() -> dict[str, str]:
-    """Codes that stand for something the apps can name (stars, indicators), read once per page."""
-    labels = {}
+    """Codes that stand for something the product can name, read once per page: the apps' own (stars, indicators,
+    kinds of evidence) first, then the kinds of record (a model's name) and every choice code."""
+    labels = {model._meta.model_name: str(model._meta.verbose_name) for model in apps.get_models()}
+    labels.update(choice_labels())
     for config in apps.get_app_configs():
         method = getattr(config, "audit_value_labels", None)
         if method is not None:
             labels.update(method())
     return labels
+
+
+# The system's own actors (core.actors.SystemActor, stored as "system:<name>") by what they are to a reader.
+SYSTEM_ACTORS = {
+    "system": gettext_lazy("System"),
+    "demo": gettext_lazy("Demo data"),
+    "public": gettext_lazy("The public"),
+    "public-report": gettext_lazy("The public (report)"),
+    "resident": gettext_lazy("Resident"),
+    "rhythm-scheduler": gettext_lazy("Scheduled reminders"),
+    "star-watch": gettext_lazy("Star watch"),
+    "escalation": gettext_lazy("Overdue escalation"),
+    "sign-in": gettext_lazy("Sign-in"),
+    "bootstrap": gettext_lazy("Initial set-up"),
+    "benchmark": gettext_lazy("Benchmark"),
+    "generate_province": gettext_lazy("Synthetic province"),
+    "command:load_standard": gettext_lazy("Standard import"),
+}
+
+
+def actor_label(record) -> str:
+    """Who acted, as a reader knows them: the person's name (with the account), or what the system actor is."""
+    name = record.actor_name or ""
+    if name.startswith("system:"):
+        return str(SYSTEM_ACTORS.get(name.removeprefix("system:"), _("System")))
+    user = record.actor if record.actor_id and "actor" in record._state.fields_cache else None
+    person = getattr(user, "display_name", "") if user is not None else ""
+    if person and person != name:
+        return f"{person}（{name}）"
+    return name
 
 
 def _field(model, key):
@@ -123,7 +211,8 @@ def _text(value, field, codes) -> str:
     if isinstance(value, list):
         return "、".join(_text(v, field, codes) for v in value) or "—"
     if isinstance(value, dict):
-        return "；".join(f"{key_label(k, None)}：{_text(v, None, codes)}" for k, v in value.items())
+        fields = codes.get(_FIELDS_KEY) if isinstance(codes, dict) else None
+        return "；".join(f"{key_label(k, None, codes, fields)}：{_text(v, None, codes)}" for k, v in value.items())
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.is_relation:
@@ -131,6 +220,8 @@ def _text(value, field, codes) -> str:
     if isinstance(value, str):
         if value in codes:
             return str(codes[value])
+        if value in MEDIA_TYPES:
+            return str(MEDIA_TYPES[value])
         kind, _sep, ref = value.partition(":")
         if ref.isdigit() and kind in codes:  # a reference such as "checkin_evidence:12"
             return f"{codes[kind]} #{ref}"
@@ -146,17 +237,35 @@ def _text(value, field, codes) -> str:
     return str(value)
 
 
-def key_label(key: str, model) -> str:
+def key_label(key: str, model, codes: dict | None = None, fields: dict | None = None) -> str:
     field = _field(model, key)
     if field is not None and hasattr(field, "verbose_name"):
         return str(field.verbose_name)
     label = KEY_LABELS.get(key)
-    return str(label) if label is not None else _("Other")
+    if label is not None:
+        return str(label)
+    if codes and key in codes:  # an indicator or star code keying a baseline's entries
+        return str(codes[key])
+    if key.isdigit():  # a position: a scorecard's criterion, a list's entry
+        return _("No. %(n)s") % {"n": key}
+    if fields and key in fields:
+        return fields[key]
+    return _("Other")
+
+
+_FIELDS_KEY = object()  # where `codes` carries the field labels down to nested values
+
+
+def _labels() -> dict:
+    codes = value_labels()
+    codes[_FIELDS_KEY] = field_labels()
+    return codes
 
 
 def changes(record, codes: dict | None = None) -> list[Change]:
     """The record's before and after as rows of (field, before, after), fields named, unchanged ones left out."""
-    codes = codes if codes is not None else value_labels()
+    codes = codes if codes is not None else _labels()
+    fields = codes.get(_FIELDS_KEY)
     model = _model(record.object_type)
     before = record.before if isinstance(record.before, dict) else {}
     after = record.after if isinstance(record.after, dict) else {}
@@ -167,7 +276,7 @@ def changes(record, codes: dict | None = None) -> list[Change]:
         field = _field(model, key)
         rows.append(
             Change(
-                label=key_label(key, model),
+                label=key_label(key, model, codes, fields),
                 before=_text(before.get(key), field, codes) if key in before else "",
                 after=_text(after.get(key), field, codes) if key in after else "",
             )
@@ -177,10 +286,11 @@ def changes(record, codes: dict | None = None) -> list[Change]:
 
 def present(records) -> list[dict]:
     """Rows of the audit log page: the record with its action, object kind and changes in words."""
-    labels, codes = action_labels(), value_labels()
+    labels, codes = action_labels(), _labels()
     return [
         {
             "record": r,
+            "actor": actor_label(r),
             "action": action_label(r.action, r.object_type, labels),
             "object_kind": object_label(r.object_type),
             "changes": changes(r, codes),

@@ -31,7 +31,7 @@ def audit_log(request):
     form, qs = filterset.form, filterset.qs
     if request.GET.get("export") == "xlsx":
         return export_response(request, audit_export)
-    page = paginate(request, qs)
+    page = paginate(request, qs.select_related("actor"))
     return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": present(page.object_list)})
 
 

@@ -121,3 +121,44 @@ def test_a_moment_in_an_audit_row_is_shown_in_local_time():
     )
     shown = {c.after for c in changes(record, codes={})}
     assert shown == {"2026-11-28 10:14", "2026-11-28"}
+
+
+def test_codes_inside_a_row_and_the_system_actors_are_shown_in_words(org):
+    """A baseline's entries keyed by indicator code with "met"/"near"/"far", a reviewer's "pass", an upload's name
+    and file type, a scorecard's points by position, and an action of the public page: all read in Chinese."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from wuxing.core.audit_display import actor_label, present
+
+    with translation.override("zh-hans"):
+        baseline = SimpleNamespace(
+            object_type="targets.baseline",
+            before=None,
+            after={"entries": {"1": "met", "2": "far"}, "decision": "pass"},
+            action="targets.baseline_save",
+            actor_name="system:public",
+            actor_id=None,
+        )
+        upload = SimpleNamespace(
+            object_type="checklists.checkinevidence",
+            before=None,
+            after={"name": "现场.jpg", "type": "image/jpeg", "points": {"1": 16.0}},
+            action="checklists.evidence_add",
+            actor_name="system:resident",
+            actor_id=None,
+        )
+        rows = present([baseline, upload])
+        text = " ".join(f"{c.label} {c.before} {c.after}" for row in rows for c in row["changes"])
+        for code in ("met", "far", "pass", "image/jpeg", "其他"):
+            assert code not in text, (code, text)
+        assert "第1项" in text and "JPEG图片" in text
+        assert [row["actor"] for row in rows] == ["群众（公开页面）", "群众"]
+        person = SimpleNamespace(
+            actor_name="demo-staff",
+            actor_id=1,
+            actor=SimpleNamespace(display_name="罗丽娟"),
+            _state=SimpleNamespace(fields_cache={"actor": 1}),
+        )
+        assert actor_label(person) == "罗丽娟（demo-staff）"
