@@ -1,6 +1,7 @@
 """Excel exports of the check-in lists: a branch's list, an item's history, the progress table and the dashboard's
 behind-and-overdue list. Each reads through the same scoped selectors and FilterSets as its page."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -9,7 +10,7 @@ from wuxing.campaigns.selectors import campaign_context, campaign_for
 from wuxing.core.exports import ExportSpec, exporter
 from wuxing.core.formatting import plain_number
 from wuxing.org.models import Branch
-from wuxing.org.selectors import branch_get
+from wuxing.org.selectors import branch_get, unit_get
 
 from . import selectors
 from .choices import ItemState
@@ -211,4 +212,82 @@ def flagged_export(user, params) -> ExportSpec:
             for b, r in flagged
         ),
         total=len(flagged),
+    )
+
+
+def _share(value) -> str:
+    return "" if value is None else f"{round(value * 100, 1)}%"
+
+
+@exporter
+def scope_progress_export(user, params) -> ExportSpec:
+    """Every branch in the user's scope (?unit= narrows it to a unit's subtree) with its progress in the year's
+    campaign of its office (?year=, this year by default): the table across a district, a city or a province.
+
+    Rows are produced a chunk of branches at a time (selectors.scope_progress_chunks) and written as they come, so
+    the export of 50,000 branches runs in constant memory (docs/scale.md)."""
+    if not user.has_perm("checklists.view_checklistitem"):
+        raise PermissionDenied
+    year = _pk(params, "year")
+    year = year if 2000 <= year <= 2100 else timezone.localdate().year
+    unit = _pk(params, "unit")
+    within = unit_get(user=user, pk=unit) if unit else None
+    today = timezone.localdate()
+
+    def rows():
+        for chunk in selectors.scope_progress_chunks(user=user, year=year, within=within, today=today):
+            # Each row is let go once written, so a chunk is gone before the next one is read.
+            chunk.reverse()
+            while chunk:
+                r = chunk.pop()
+                office = r.branch.office
+                district = office.parent
+                city = district.parent if district is not None else None
+                yield (
+                    city.name if city is not None else "",
+                    district.name if district is not None else "",
+                    office.name,
+                    r.branch.code,
+                    r.branch.name,
+                    r.branch.get_kind_display(),
+                    r.target_level,
+                    _share(r.progress.overall),
+                    _share(r.progress.expected),
+                    "；".join(f"{s.name} {'—' if v is None else _percent(v)}" for s, v in r.stars),
+                    r.progress.items,
+                    r.progress.done,
+                    r.progress.behind,
+                    r.progress.overdue,
+                    r.rank,
+                    r.secretary,
+                    r.leaders,
+                    r.departments,
+                )
+
+    return ExportSpec(
+        filename=f"branch-progress-{year}.xlsx",
+        context=(within.name if within is not None else "", year),
+        title=_("Progress of every branch"),
+        headers=[
+            _("City"),
+            _("District"),
+            _("Office"),
+            _("Code"),
+            _("Branch"),
+            _("Kind"),
+            _("Target level"),
+            _("Overall progress"),
+            _("Expected"),
+            _("Progress per star"),
+            _("Items"),
+            _("Done"),
+            _("Behind"),
+            _("Overdue"),
+            _("Rank in the office"),
+            _("Secretary"),
+            _("Leaders"),
+            _("Departments"),
+        ],
+        rows=rows(),
+        total=selectors.scope_branches(user=user, within=within).count(),
     )

@@ -200,6 +200,16 @@ def current_checkin(checkins: Sequence[CheckInFacts], as_of: date | None = None)
     return max(live, key=lambda c: (c.effective_on, c.id))
 
 
+def becomes_current(*, effective_on: date, is_correction: bool, current_on: date | None) -> bool:
+    """Whether a check-in just recorded is the one that counts now, known without reading the item's history.
+
+    A new figure (not a correction) for a day on or after the current figure's day is the latest day's, and the
+    later one on a tie (current_checkin); it supersedes nothing. A correction, or a figure for an earlier day,
+    needs the whole history.
+    """
+    return not is_correction and (current_on is None or effective_on >= current_on)
+
+
 def progress_at(checkins: Sequence[CheckInFacts], points: Sequence[date], kind: str, start, target) -> list[float]:
     """An item's progress at each of the ascending `points`: what current_checkin(as_of=point) gives, read from
     the live check-ins sorted once (the trend chart asks this for every item and month)."""

@@ -1,5 +1,6 @@
 """Reads of the check-in lists and their progress (R10), scoped to the user where a user is involved."""
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -777,4 +778,132 @@ def latest_checkins(*, campaign, branch_ids, limit: int = 12, published_only: bo
                 "published": e.published,
             }
         )
+    return rows
+
+
+# -------------------------------------------------------------------------------------------------------
+# Every branch in the user's scope with its progress, a chunk at a time: the table across a district, a city or a
+# province (50,000 branches), written to Excel in constant memory
+# -------------------------------------------------------------------------------------------------------
+
+SCOPE_CHUNK = 2000
+
+
+def scope_branches(*, user, within=None):
+    """The branches the user may see (under `within`, an OrgUnit, when given), office by office in tree order."""
+    qs = Branch.objects.restrict(user, "view").filter(retired_at__isnull=True)
+    if within is not None:
+        qs = qs.filter(office__path__startswith=within.path)
+    return qs.order_by("office__path", "sort_order", "code")
+
+
+def scope_progress_chunks(*, user, year: int, within=None, today: date | None = None, chunk_size: int | None = None):
+    """Lists of BranchRow for every branch of `scope_branches`, each list about `chunk_size` branches and whole
+    offices (a branch's rank is within its office, as on the progress table). Branches are read with
+    `iterator(chunk_size=…)` and every figure of a chunk is summed by the database (fact_rollup over the chunk's
+    items, each office's tolerance joined), so memory holds one chunk whatever the number of branches. A branch of
+    an office without a campaign that year gets a row without figures. Each row carries `office` (with its
+    parent and grandparent: district and city) as `row.branch.office`."""
+    today = today or timezone.localdate()
+    chunk_size = chunk_size or SCOPE_CHUNK
+    stars: dict[int, list[Star]] = {}
+    branches = scope_branches(user=user, within=within).select_related("office__parent__parent", "secretary")
+    buffer: list[Branch] = []
+    for branch in branches.iterator(chunk_size=chunk_size):
+        if len(buffer) >= chunk_size and branch.office_id != buffer[-1].office_id:
+            yield _scope_chunk_rows(buffer, year, today, stars)
+            buffer = []
+            # The ORM leaves reference cycles behind each chunk's queries; collected now, they do not pile up
+            # until the interpreter's next full pass (a few milliseconds a chunk of thousands of branches).
+            gc.collect()
+        buffer.append(branch)
+    if buffer:
+        yield _scope_chunk_rows(buffer, year, today, stars)
+
+
+def _scope_chunk_rows(branches, year, today, stars) -> list[BranchRow]:
+    from django.db.models import prefetch_related_objects
+
+    from wuxing.campaigns.models import Campaign
+
+    campaigns = {
+        c.office_id: c for c in Campaign.objects.filter(office_id__in={b.office_id for b in branches}, year=year)
+    }
+    for campaign in campaigns.values():
+        if campaign.standard_id not in stars:
+            stars[campaign.standard_id] = list(
+                Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position")
+            )
+    prefetch_related_objects(
+        branches,
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(active=True).select_related("department", "leader"),
+            to_attr="active_assignments",
+        ),
+    )
+    default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
+    items = ACTIVE.filter(
+        campaign_id__in=[c.pk for c in campaigns.values()], branch_id__in=[b.pk for b in branches]
+    ).annotate(
+        tol=Round(
+            Cast(
+                Coalesce(F("campaign__office__progress_policy__behind_tolerance"), Value(Decimal(str(default)))),
+                FloatField(),
+            ),
+            9,
+        )
+    )
+    sums: dict[int, list[dict]] = defaultdict(list)
+    for r in fact_rollup(items, ("branch_id", "star_id"), today, None):
+        sums[r["branch_id"]].append(r)
+    targets: dict[int, object] = {}
+    for campaign in campaigns.values():
+        targets.update(_targets(campaign, [b.pk for b in branches if b.office_id == campaign.office_id]))
+    targeted, levels = _target_stars(targets), _target_levels(targets)
+    rows: list[BranchRow] = []
+    by_office: dict[int, list[BranchRow]] = defaultdict(list)
+    for branch in branches:
+        campaign = campaigns.get(branch.office_id)
+        star_list = (
+            [s for s in stars.get(campaign.standard_id, []) if s.star_set == branch.star_set] if campaign else []
+        )
+        codes_by_id = {s.pk: s.code for s in star_list}
+        own = sums.get(branch.pk, [])
+        codes = targeted.get(branch.pk) or {s.code for s in star_list}
+        shown = [s for s in star_list if s.code in codes]
+        by_star: dict[str, float | None] = {s.code: None for s in shown}
+        for r in own:
+            if r["star_id"] in codes_by_id:
+                by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+        weight = sum(r["w"] for r in own)
+        progress = rules.Progress(
+            overall=_mean(sum(r["wp"] for r in own), weight),
+            by_star=by_star,
+            expected=_mean(sum(r["we"] for r in own), weight),
+            items=sum(r["n"] for r in own),
+            done=sum(r["n_done"] for r in own),
+            behind=sum(r["n_behind"] for r in own),
+            overdue=sum(r["n_overdue"] for r in own),
+        )
+        responsible = branch_responsible(branch)
+        row = BranchRow(
+            branch=branch,
+            progress=progress,
+            stars=[(s, progress.by_star.get(s.code)) for s in shown],
+            target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
+            secretary=branch.secretary.name if branch.secretary_id else "",
+            leaders=responsible.leaders,
+            departments=responsible.departments,
+            weight=weight,
+        )
+        rows.append(row)
+        by_office[branch.office_id].append(row)
+    for office_rows in by_office.values():
+        for row, rank in zip(office_rows, rules.competition_ranks([r.progress.overall for r in office_rows])):
+            row.rank = rank
+    for branch in branches:
+        # The prefetch links each assignment back to its branch: a cycle that only the garbage collector's rare
+        # full passes would free, so chunk after chunk would pile up. The rows keep the names as text.
+        del branch.active_assignments
     return rows

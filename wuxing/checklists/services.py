@@ -5,7 +5,7 @@ import zipfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -662,16 +662,38 @@ def _checkin_messages():
     }
 
 
-def _refresh_item_cache(item: ChecklistItem) -> None:
-    history = [
-        rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id, value=c.value, done=c.done)
-        for c in CheckIn.objects.filter(item=item)
-    ]
-    current = rules.current_checkin(history)
+def _refresh_item_cache(item: ChecklistItem, recorded: CheckIn | None = None) -> None:
+    """Keep the item's cached figure (current_value, done, last_checkin_on) that of its current check-in.
+
+    When the check-in just `recorded` is the current one (rules.becomes_current: the usual new figure for today),
+    the figure is taken from it; otherwise the item's history is read and rules.current_checkin decides.
+    """
+    if recorded is not None and rules.becomes_current(
+        effective_on=recorded.effective_on,
+        is_correction=recorded.corrects_id is not None,
+        current_on=item.last_checkin_on,
+    ):
+        current = recorded
+    else:
+        history = [
+            rules.CheckInFacts(id=c.pk, effective_on=c.effective_on, corrects=c.corrects_id, value=c.value, done=c.done)
+            for c in CheckIn.objects.filter(item=item)
+        ]
+        current = rules.current_checkin(history)
     item.current_value = current.value if current else None
     item.done = bool(current.done) if current else False
     item.last_checkin_on = current.effective_on if current else None
     item.save(update_fields=["current_value", "done", "last_checkin_on"])
+
+
+def _item_for_checkin(actor, item: ChecklistItem, message: str) -> ChecklistItem:
+    """The item, locked, read through the actor's restricted queryset: the scope check and the lock in one query
+    (PermissionDenied, with `message`, when the item is outside the actor's scope)."""
+    items = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign")
+    try:
+        return items.restrict(actor, "view").get(pk=item.pk)
+    except ChecklistItem.DoesNotExist:
+        raise PermissionDenied(message) from None
 
 
 @transaction.atomic
@@ -689,8 +711,9 @@ def checkin_record(
     publish: bool = False,
 ) -> CheckIn:
     """Record a new figure for an item, or a correction superseding an earlier one; never edits a check-in."""
-    ensure_allowed(actor, "checklists.add_checkin", item, action="view", message=_("You may not record check-ins."))
-    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=item.pk)
+    refused = _("You may not record check-ins.")
+    ensure_allowed(actor, "checklists.add_checkin", message=refused)
+    item = _item_for_checkin(actor, item, refused)
     ensure_campaign_open(item.campaign)
     _ensure_not_retired(item)
     files = clean_uploads(evidence or [], field="evidence")
@@ -746,8 +769,9 @@ def checkin_record(
     )
     for f in files:
         store_evidence(CheckInEvidence, f, actor=actor, checkin=checkin, published=publish)
-    ensure_in_scope(checkin, actor=actor, action="view")
-    _refresh_item_cache(item)
+    # A check-in's scope is its item's (CheckIn.scope_filter goes through item__branch): the item was read in the
+    # actor's scope and locked above, so the check-in is in scope without asking the database again.
+    _refresh_item_cache(item, recorded=checkin)
     _figures_changed(item)
     audit_record(
         actor=actor,

@@ -5,12 +5,27 @@ A page is timed in-process through the test Client, signed in as an office leade
 `scale-office`, `scale-district`, `scale-city`, `scale-province`); the SQL is run on the same connection. The
 ratio page/SQL is what the tests pin (loosely): it stays put when the machine is slower, and grows when a page
 starts reading rows it does not need.
+
+Check-in POSTs are compared with a bare JSON view in this process (the test Client) and, with `--gunicorn`, over
+HTTP through one gunicorn serving both (`wuxing.portal.bench_wsgi`, the only place the bare view is mounted
+outside this module). `--export` times the Excel table of every branch in scope and its peak memory.
 """
 
+import contextlib
+import http.client
 import json
+import os
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -19,11 +34,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.views.decorators.csrf import csrf_exempt
 
 from wuxing.campaigns.models import Campaign
 from wuxing.checklists.models import ChecklistItem
 from wuxing.org.models import Branch, OrgUnit, User
+from wuxing.testing_servers import PROJECT_DIR, free_port, stop, wait_for_port
 
 from . import scale, summary_cache
 
@@ -265,43 +282,201 @@ class Throughput:
     posts: int
     checkin_per_s: float
     bare_per_s: float
+    where: str = "in-process"
 
     @property
     def ratio(self) -> float:
         return self.checkin_per_s / self.bare_per_s if self.bare_per_s else 0.0
 
 
-def measure_checkins(ctx, posts: int = 50) -> Throughput:
+def _checkin_bodies(ctx) -> list[bytes]:
+    """A check-in for each quantitative item of the first branch, half-way to its target, in turn: the POSTs are
+    spread over the branch's items as a secretary's would be."""
+    items = ChecklistItem.objects.filter(
+        campaign=ctx["campaign"], branch=ctx["branch"], kind="quantitative", retired_at__isnull=True
+    ).order_by("id")
+    return [json.dumps({"item": i.pk, "value": str((i.target_value or 10) / 2)}).encode() for i in items]
+
+
+def _interleaved(post_checkin, post_bare, bodies: list[bytes], posts: int, rounds: int) -> tuple[float, float]:
+    """Requests a second of each: the two are timed in alternating rounds, so that a change in the machine's load
+    during the run weighs on both alike."""
+    post_checkin(bodies[0])
+    post_bare(bodies[0])
+    per_round = max(1, posts // rounds)
+    spent = {"checkin": 0.0, "bare": 0.0}
+    for r in range(rounds):
+        for name, post in (("checkin", post_checkin), ("bare", post_bare)):
+            t0 = time.perf_counter()
+            for k in range(per_round):
+                post(bodies[(r * per_round + k) % len(bodies)])
+            spent[name] += time.perf_counter() - t0
+    done = per_round * rounds
+    return done / spent["checkin"], done / spent["bare"]
+
+
+def measure_checkins(ctx, posts: int = 50, rounds: int = 5) -> Throughput:
     """Check-ins recorded through the API (the service, its audit row and the item's cached figure) against the
-    bare JSON view, both through the same client and middleware in this process, one after the other."""
-    item = (
-        ChecklistItem.objects.filter(campaign=ctx["campaign"], branch=ctx["branch"], kind="quantitative")
-        .order_by("id")
-        .first()
-    )
-    value = str((item.target_value or 10) / 2)
+    bare JSON view, both through the same client and middleware in this process, in alternating rounds."""
     client = Client()
     client.force_login(ctx["users"]["office"])
-    body = json.dumps({"item": item.pk, "value": value})
+
+    def poster(url):
+        def post(body):
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 201, (url, response.status_code, response.content[:300])
+
+        return post
+
     with override_settings(ROOT_URLCONF=__name__):
-
-        def rate(url):
-            first = client.post(url, body, content_type="application/json")
-            assert first.status_code == 201, (url, first.status_code, first.content[:300])
-            t0 = time.perf_counter()
-            for _ in range(posts):
-                client.post(url, body, content_type="application/json")
-            return posts / (time.perf_counter() - t0)
-
-        checkin = rate("/api/v1/checkins/")
-        bare = rate("/__bare__/")
+        checkin, bare = _interleaved(
+            poster("/api/v1/checkins/"), poster("/__bare__/"), _checkin_bodies(ctx), posts, rounds
+        )
     return Throughput(posts=posts, checkin_per_s=checkin, bare_per_s=bare)
 
 
-def report(results: list[Result], throughput: Throughput | None) -> dict:
+@contextlib.contextmanager
+def gunicorn_server(*, workers: int = 1, threads: int = 2):
+    """gunicorn on a free local port serving `wuxing.portal.bench_wsgi` (the product's URLs and the bare view) on
+    this process's database, cache and sessions (its environment); yields the port and stops the server after."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn if gunicorn.exists() else "gunicorn"),
+        "wuxing.portal.bench_wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wuxing.config.settings", "DEBUG": "0"}
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # The API needs no collected static files; WhiteNoise would warn once per worker that there are none.
+    env["PYTHONWARNINGS"] = "ignore:No directory at"
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, timeout=60, process=process)
+        yield port
+    finally:
+        stop(process)
+
+
+def measure_checkins_gunicorn(
+    ctx, posts: int = 200, rounds: int = 5, workers: int = 1, threads: int = 2, clients: int = 1
+) -> Throughput:
+    """The same comparison over HTTP: gunicorn serves both the API and the bare view on the same database; the
+    office leader's session (cookie, CSRF token) POSTs from `clients` keep-alive connections in turn."""
+    login = Client()
+    login.force_login(ctx["users"]["office"])
+    csrf = get_random_string(32)
+    headers = {
+        "Content-Type": "application/json",
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={login.cookies[settings.SESSION_COOKIE_NAME].value}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+    }
+    with gunicorn_server(workers=workers, threads=threads) as port:
+        local = threading.local()
+
+        def poster(path):
+            def post_one(body):
+                if not hasattr(local, "connection"):
+                    local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                local.connection.request("POST", path, body=body, headers={**headers, "Host": f"127.0.0.1:{port}"})
+                response = local.connection.getresponse()
+                content = response.read()
+                assert response.status == 201, (path, response.status, content[:300])
+
+            if clients == 1:
+                return post_one
+
+            def post(body):
+                # `clients` requests at once, each on its own connection; counted as one step of the round.
+                with ThreadPoolExecutor(clients) as pool:
+                    list(pool.map(post_one, [body] * clients))
+
+            return post
+
+        checkin, bare = _interleaved(
+            poster("/api/v1/checkins/"), poster("/__bare__/"), _checkin_bodies(ctx), posts, rounds
+        )
+    return Throughput(
+        posts=posts * clients,
+        checkin_per_s=checkin * clients,
+        bare_per_s=bare * clients,
+        where=f"gunicorn ({workers} worker{'s' if workers > 1 else ''} × {threads} threads, {clients} client"
+        f"{'s' if clients > 1 else ''})",
+    )
+
+
+# --- the Excel table of every branch: time and peak memory ------------------------------------------------
+
+
+@dataclass
+class ExportMeasure:
+    rows: int
+    seconds: float
+    peak_traced_mb: float  # tracemalloc's peak while the file is produced (Python objects)
+    rss_growth_mb: float  # growth of the process's maximum resident size (everything, the C libraries too)
+    file_mb: float
+    queries: int
+
+
+def measure_export(user, params: dict | None = None) -> ExportMeasure:
+    """The export of every branch in the user's scope with its progress (checklists.exports.scope_progress_export)
+    written as the export task writes it (to a temporary file), timed; then again under tracemalloc for its
+    peak. ru_maxrss only grows, so its growth is the first run's excess over what the process had used before."""
+    from wuxing.checklists.exports import scope_progress_export
+    from wuxing.core.exports import write_xlsx
+
+    def run():
+        spec = scope_progress_export(user, params or {})
+        with tempfile.TemporaryFile() as out:
+            rows = write_xlsx(out, spec.title, spec.headers, spec.rows)
+            return rows, out.tell()
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        rows, size = run()
+    seconds = time.perf_counter() - t0
+    rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    tracemalloc.start()
+    try:
+        run()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return ExportMeasure(
+        rows=rows,
+        seconds=seconds,
+        peak_traced_mb=peak / 1024 / 1024,
+        rss_growth_mb=rss_growth / 1024,
+        file_mb=size / 1024 / 1024,
+        queries=len(queries.captured_queries),
+    )
+
+
+def report(
+    results: list[Result],
+    throughput: Throughput | None,
+    served: Throughput | None = None,
+    export: ExportMeasure | None = None,
+) -> dict:
+    def post(t):
+        return None if t is None else {**asdict(t), "ratio": round(t.ratio, 3)}
+
     return {
         "database": connection.vendor,
         "branches": Branch.objects.filter(office__path__startswith=f"/{scale.ROOT}/").count(),
         "pages": [{**asdict(r), "ratio": round(r.ratio, 2)} for r in results],
-        "checkin_post": None if throughput is None else {**asdict(throughput), "ratio": round(throughput.ratio, 3)},
+        "checkin_post": post(throughput),
+        "checkin_post_gunicorn": post(served),
+        "export": None if export is None else asdict(export),
     }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaigns_open
+from wuxing.checklists.exports import scope_progress_export
 from wuxing.checklists.selectors import branches_of
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
@@ -288,6 +289,10 @@ def summary_view(request):
     rating results; each row drills down one level, an office to its command screen."""
     if request.GET.get("export") == "xlsx":
         return export_response(request, summary_export)
+    if request.GET.get("export") == "branches":
+        # Every branch under the unit summarised, with its progress (a task and a status page beyond a few
+        # thousand rows; written a chunk at a time).
+        return export_response(request, scope_progress_export)
     data = summary.summary_for(user=request.user, **summary_params(request.user, request.GET))
     sort = request.GET.get("sort") or "name"
     rows = summary.sort_rows(data.rows, sort)

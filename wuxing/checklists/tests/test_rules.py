@@ -296,3 +296,16 @@ def test_the_dashboard_folds_the_flagged_items_by_branch_worst_first():
     assert [g.is_open for g in groups] == [True, False, False]
     # A short list opens every section.
     assert all(g.is_open for g in group_flagged_by_branch(flagged[:4]))
+
+
+def test_a_new_figure_for_today_becomes_current_without_the_history():
+    from datetime import date
+
+    from wuxing.checklists.rules import becomes_current
+
+    day = date(2026, 5, 1)
+    assert becomes_current(effective_on=day, is_correction=False, current_on=None)
+    assert becomes_current(effective_on=day, is_correction=False, current_on=day)  # a tie: the later one counts
+    assert becomes_current(effective_on=day, is_correction=False, current_on=date(2026, 4, 30))
+    assert not becomes_current(effective_on=day, is_correction=False, current_on=date(2026, 5, 2))
+    assert not becomes_current(effective_on=day, is_correction=True, current_on=None)

@@ -1,5 +1,6 @@
 """Measure page speed, query counts and memory at district scale, on a throw-away test database."""
 
+import dataclasses
 import json
 import statistics
 import time
@@ -100,11 +101,28 @@ class Command(BaseCommand):
             "SQL computing the same figures, and check-in POSTs against a bare JSON view",
         )
         parser.add_argument("--posts", type=int, default=50, help="check-in POSTs timed with --ratios")
+        parser.add_argument(
+            "--gunicorn",
+            action="store_true",
+            help="with --ratios: also compare check-in POSTs with the bare view over HTTP, both served by one "
+            "gunicorn started on a free port against the same database",
+        )
+        parser.add_argument("--gunicorn-workers", type=int, default=1)
+        parser.add_argument("--gunicorn-threads", type=int, default=2)
+        parser.add_argument("--clients", type=int, default=1, help="with --gunicorn: connections POSTing at once")
+        parser.add_argument(
+            "--export",
+            action="store_true",
+            help="on the database generate_province filled: time the Excel table of every branch with its progress "
+            "(as scale-province sees it) and its peak memory; with --ratios, after the pages",
+        )
         parser.add_argument("--json", action="store_true", help="with --ratios: print the results as JSON")
 
     def handle(self, *args, offices, branches, repeat, **options):
         if options["ratios"]:
-            return self._ratios(repeat, options["posts"], options["json"])
+            return self._ratios(repeat, options["posts"], options["json"], options)
+        if options["export"]:
+            return self._export(options["json"])
         setup_test_environment()
         # WhiteNoise warns once that collectstatic has not been run; the pages are served from the finders instead.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -122,7 +140,25 @@ class Command(BaseCommand):
             teardown_databases(old, verbosity=0)
             teardown_test_environment()
 
-    def _ratios(self, repeat, posts, as_json):
+    def _export(self, as_json):
+        from wuxing.portal import ratios
+
+        if not User.objects.filter(username="scale-province").exists():
+            raise CommandError("No generated province here: run generate_province first.")
+        measure = ratios.measure_export(User.objects.get(username="scale-province"))
+        if as_json:
+            self.stdout.write(json.dumps(dataclasses.asdict(measure), indent=2))
+        else:
+            self._write_export(measure)
+
+    def _write_export(self, m):
+        self.stdout.write(
+            f"Excel table of every branch: {m.rows} rows in {m.seconds:.1f} s ({m.queries} queries), "
+            f"tracemalloc peak {m.peak_traced_mb:.1f} MB, max RSS growth {m.rss_growth_mb:.1f} MB, "
+            f"file {m.file_mb:.1f} MB ({connection.vendor})"
+        )
+
+    def _ratios(self, repeat, posts, as_json, options):
         from wuxing.portal import ratios
 
         if connection.vendor != "postgresql":
@@ -138,7 +174,17 @@ class Command(BaseCommand):
             ctx = ratios.context()
             results = ratios.measure_pages(ctx, repeat)
             throughput = ratios.measure_checkins(ctx, posts) if posts else None
-        data = ratios.report(results, throughput)
+        served = None
+        if posts and options["gunicorn"]:
+            served = ratios.measure_checkins_gunicorn(
+                ctx,
+                posts=max(posts, 100),
+                workers=options["gunicorn_workers"],
+                threads=options["gunicorn_threads"],
+                clients=options["clients"],
+            )
+        export = ratios.measure_export(ctx["users"]["province"]) if options["export"] else None
+        data = ratios.report(results, throughput, served, export)
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -148,11 +194,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{_pad(r.label, 28)} {r.page_ms:9.1f} {r.sql_ms:8.2f} {r.ratio:9.1f} {r.queries:8d} {r.status:7d}"
             )
-        if throughput:
-            self.stdout.write(
-                f"check-in POST {throughput.checkin_per_s:.1f}/s, bare JSON view {throughput.bare_per_s:.1f}/s "
-                f"(ratio {throughput.ratio:.3f}, in-process, {throughput.posts} each)"
-            )
+        for t in (throughput, served):
+            if t:
+                self.stdout.write(
+                    f"check-in POST {t.checkin_per_s:.1f}/s, bare JSON view {t.bare_per_s:.1f}/s "
+                    f"(ratio {t.ratio:.3f}, {t.where}, {t.posts} each)"
+                )
+        if export:
+            self._write_export(export)
 
     def _step(self, text):
         self.stdout.write(text)
