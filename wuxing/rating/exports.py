@@ -7,7 +7,14 @@ from wuxing.core.exports import ExportSpec, exporter
 
 from . import selectors
 from .choices import Readiness
-from .filtersets import RatingFilterSet, city_summary_rows, district_summary_rows, readiness_filterset, summary_year
+from .filtersets import (
+    RatingFilterSet,
+    city_summary_rows,
+    district_summary_rows,
+    queue_rows,
+    readiness_filterset,
+    summary_year,
+)
 
 READINESS = dict(Readiness.choices)
 VS = {"met": "达标", "not_met": "未达标", "up": "晋位", "same": "保持", "down": "降星"}
@@ -73,6 +80,32 @@ def readiness_export(user, params) -> ExportSpec:
                 row.counts.get(Readiness.AT_RISK, 0),
             )
             for row in rows
+        ),
+        total=len(rows),
+    )
+
+
+@exporter
+def queue_export(user, params) -> ExportSpec:
+    """The review queue as the page shows it, with the same search, star filter and sort."""
+    campaign = campaign_for(user=user, params=params)
+    _filterset, office_rows, district_rows = queue_rows(user, campaign, params)
+    rows = [(_("Office review"), rs) for rs in office_rows] + [(_("District review"), rs) for rs in district_rows]
+    return ExportSpec(
+        filename="rating-queue.xlsx",
+        context=campaign_context(campaign),
+        title=_("Review queue"),
+        headers=[_("Review"), _("Office"), _("Branch"), _("Star"), _("Statement"), _("Evidence")],
+        rows=(
+            (
+                str(stage),
+                rs.rating.branch.office.name,
+                rs.rating.branch.name,
+                rs.star.name,
+                rs.statement,
+                len(rs.evidence_links.all()),
+            )
+            for stage, rs in rows
         ),
         total=len(rows),
     )

@@ -10,7 +10,7 @@ from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
 from wuxing.org.choices import BranchKind
 from wuxing.org.models import Branch, OrgUnit
 
-from . import selectors
+from . import selectors, services
 from .choices import ObjectionStatus, Readiness, StarState
 from .models import Objection, Rating, RatingStar, VetoEvent
 
@@ -79,6 +79,26 @@ class QueueFilterSet(ScopedFilterSet):
     class Meta:
         model = RatingStar
         fields = ["star"]
+
+
+def queue_rows(user, campaign, params) -> tuple[QueueFilterSet, list, list]:
+    """The review queue as the user sees it, narrowed by QueueFilterSet (page and export alike): the stars awaiting
+    the user's office review (those of the branches of the user's own office) and those awaiting district review."""
+
+    def narrowed(qs):
+        filterset = QueueFilterSet(params, qs, user=user)
+        return filterset, (filterset.qs if filterset.is_valid() else qs.none())
+
+    filterset, office_qs = narrowed(
+        selectors.office_queue(user=user, campaign=campaign) if campaign is not None else RatingStar.objects.none()
+    )
+    office_rows = []
+    if user.has_perm("rating.review_office_rating") and campaign is not None:
+        office_rows = [rs for rs in office_qs if services.acts_for_office(user, rs.rating.branch)]
+    district_rows = (
+        list(narrowed(selectors.district_queue(user=user))[1]) if user.has_perm("rating.review_district_rating") else []
+    )
+    return filterset, office_rows, district_rows
 
 
 class ObjectionFilterSet(ScopedFilterSet):

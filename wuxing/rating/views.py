@@ -22,14 +22,14 @@ from wuxing.standards.selectors import indicator_texts
 
 from . import rules, selectors, services
 from .choices import ObjectionDecision, ObjectionStatus, StarResult, StarState, Step, WithdrawalState
-from .exports import city_summary_export, district_summary_export, readiness_export, results_export
+from .exports import city_summary_export, district_summary_export, queue_export, readiness_export, results_export
 from .filtersets import (
     ObjectionFilterSet,
-    QueueFilterSet,
     RatingFilterSet,
     VetoFilterSet,
     city_summary_rows,
     district_summary_rows,
+    queue_rows,
     readiness_filterset,
     summary_year,
 )
@@ -42,7 +42,6 @@ from .forms import (
     VetoForm,
     WithdrawalForm,
 )
-from .models import RatingStar
 from .presentation import certificate_context, missing_lines
 
 
@@ -403,24 +402,13 @@ def queue(request):
     """The stars waiting for the user: 街道初审 for an office, 区县联审 for a district department, and the
     withdrawals (摘星) waiting for the same reviews."""
     campaign = campaign_for(user=request.user, request=request)
-
-    def narrowed(qs):
-        filterset = QueueFilterSet(request.GET, qs, user=request.user)
-        return filterset, (filterset.qs if filterset.is_valid() else qs.none())
-
-    filterset, office_qs = narrowed(
-        selectors.office_queue(user=request.user, campaign=campaign)
-        if campaign is not None
-        else RatingStar.objects.none()
-    )
-    office_rows = []
-    if request.user.has_perm("rating.review_office_rating") and campaign is not None:
-        office_rows = [rs for rs in office_qs if services.acts_for_office(request.user, rs.rating.branch)]
-    district_rows = (
-        list(narrowed(selectors.district_queue(user=request.user))[1])
-        if request.user.has_perm("rating.review_district_rating")
-        else []
-    )
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, queue_export)
+    filterset, office_all, district_all = queue_rows(request.user, campaign, request.GET)
+    # One page over both lists (a user who reviews for the office and for the district sees the office's first).
+    page = paginate(request, [("office", rs) for rs in office_all] + [("district", rs) for rs in district_all])
+    office_rows = [rs for kind, rs in page if kind == "office"]
+    district_rows = [rs for kind, rs in page if kind == "district"]
     withdrawals = [
         w
         for w in selectors.withdrawal_queue(user=request.user)
@@ -433,6 +421,9 @@ def queue(request):
             "campaign": campaign,
             "office_rows": office_rows,
             "district_rows": district_rows,
+            "office_total": len(office_all),
+            "district_total": len(district_all),
+            "page": page,
             "withdrawals": withdrawals,
             "departments": sorted({r.department for r in selectors.reviewer_rows(request.user)}),
             "review_form": ReviewForm(),

@@ -518,6 +518,37 @@ def test_the_review_queue_searches_filters_and_sorts_the_stars_waiting(client, d
     assert client.get(url).status_code == 302
 
 
+def test_the_review_queue_pages_and_exports_what_it_shows(client, demo_office):
+    client.force_login(User.objects.get(username="demo-staff"))
+    url = reverse("rating:queue")
+    everything = client.get(url)
+    total = everything.context["office_total"]
+    assert total >= 3, "the demo has too few stars waiting for the office's review"
+    first = client.get(url, {"per_page": 10, "sort": "rating_branch_name"})
+    assert first.context["page"].paginator.count == total
+    assert len(first.context["office_rows"]) == min(10, total)
+    # the export holds every waiting star the filters keep, not only the page, with the page's filters
+    export = client.get(url, {"export": "xlsx", "per_page": 10})
+    assert "待审核" in unquote(export["Content-Disposition"])
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet.freeze_panes == "A2" and sheet.max_row == total + 1
+    shown = client.get(url, {"per_page": 100}).context["office_rows"]
+    assert len(shown) == total <= 100
+    exported = sorted(sheet.cell(row=r, column=3).value for r in range(2, total + 2))
+    assert exported == sorted(rs.rating.branch.name for rs in shown)
+    name = everything.context["office_rows"][0].rating.branch.name
+    narrowed = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx", "q": name}).content)).active
+    assert narrowed.max_row >= 2 and {narrowed.cell(row=r, column=3).value for r in range(2, narrowed.max_row + 1)} == {
+        name
+    }
+    # a secretary's export is empty; an anonymous visitor is sent to sign in
+    client.force_login(User.objects.get(username="demo-secretary"))
+    mine = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content)).active
+    assert mine.max_row == 1
+    client.logout()
+    assert client.get(url, {"export": "xlsx"}).status_code == 302
+
+
 def test_the_public_rating_results_of_the_district_search_and_filter_every_office_alike(client, demo_office):
     url = reverse("rating_public:district_announcement", args=[demo_office.parent.code])
     everything = client.get(url)
