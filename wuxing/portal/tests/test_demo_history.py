@@ -398,3 +398,30 @@ def test_notifications_come_after_what_they_announce_and_before_the_load(demo_of
     about_help = [n for n in notifications if n.url in asked]
     assert about_help
     assert all(asked[n.url] <= n.created_at for n in about_help)
+
+
+def test_every_audit_row_of_the_demo_reads_in_words(demo_office):
+    """Each change of every audit row the demo wrote is labelled (no "其他"), no stored choice code is shown as such,
+    and no actor is shown as a `system:` name."""
+    import re
+
+    from django.utils import translation
+
+    from wuxing.core.audit_display import present
+    from wuxing.core.models import AuditLog
+
+    with translation.override("zh-hans"):
+        rows = present(AuditLog.objects.select_related("actor").order_by("seq"))
+    assert len(rows) > 1000
+    unlabelled = {(r["record"].action, c.label) for r in rows for c in r["changes"] if c.label == "其他"}
+    assert unlabelled == set()
+    codes = re.compile(r"(?:^|[：；、\s])(met|near|far|pass|agree|household|member|leader|image/jpeg)(?:$|[；、\s])")
+    shown_codes = {
+        (r["record"].action, m.group(1))
+        for r in rows
+        for c in r["changes"]
+        for text in (c.before, c.after)
+        if (m := codes.search(text or ""))
+    }
+    assert shown_codes == set()
+    assert not [r["actor"] for r in rows if str(r["actor"]).startswith("system:")]
