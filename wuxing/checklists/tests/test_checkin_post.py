@@ -19,8 +19,9 @@ from wuxing.testing import api_token
 # The POST of a check-in signed in by token (inside the test's transaction, so the service's transaction shows as a
 # savepoint): the token with its user, the user's roles and scope, the item through the caller's scope (the
 # serializer), then the service: the item again through the scope and locked, the recorder's name, the insert, the
-# item's cached figure (one UPDATE), the audit row under the chain head. No re-read of the history or the answer.
-CHECKIN_POST_QUERIES = 15
+# item's cached figure (one UPDATE), the office's figures version moved on (one upsert, so the summaries' cache is not
+# read stale), the audit row under the chain head. No re-read of the history or the answer.
+CHECKIN_POST_QUERIES = 16
 
 
 def _auth(api_client, user):

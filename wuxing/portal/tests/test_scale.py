@@ -93,12 +93,20 @@ def test_district_preset_pages_against_sql(settings):
         assert r.queries == small[label].queries, label
         # The multiple of the SQL does not grow by more than 4× with 16 times the offices (reading every item would).
         # Best-of timings: on medians, a millisecond of SQL disturbed by other jobs made this fail without cause.
+        # The summaries read cold (every office's cached figures dropped first) are measured by measure_pages only.
+        if label not in best:
+            assert r.ratio < 4 * max(small[label].ratio, 1), (label, r.ratio, small[label].ratio)
+            assert r.ratio < MAX_RATIO, (label, r.ratio)
+            continue
         assert best[label] < 4 * max(small_best[label], 1), (label, best[label], small_best[label])
         # Each page costs a bounded multiple of the SQL computing its figures. Quiet, the office pages are
         # 10-40× (a signed-in page has a floor of ~6 ms: session, account, policy and roles read, the session
         # saved, the base template; their SQL takes ~1 ms). With the machine's two cores shared by a dozen test
         # runs, a page's Python slows ten-fold and more while 1 ms of SQL does not (docs/scale.md).
         assert best[label] < MAX_RATIO, (label, best[label])
+    throughput = ratios.measure_checkins(ratios.context(), posts=10)
+    assert throughput.ratio > 0.05
+    assert CheckIn.objects.aggregate(m=Max("id"))["m"]
 
 
 # The bound on page/SQL, each timed as the best of a few alternating runs (the run least disturbed by other
@@ -130,6 +138,3 @@ def _best_ratios(context, rounds: int) -> dict[str, float]:
             sql_times.append(time.perf_counter() - started)
         found[label] = min(page_times) / min(sql_times)
     return found
-    throughput = ratios.measure_checkins(ratios.context(), posts=10)
-    assert throughput.ratio > 0.05
-    assert CheckIn.objects.aggregate(m=Max("id"))["m"]
