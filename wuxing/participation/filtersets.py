@@ -10,7 +10,7 @@ from wuxing.org.selectors import branch_list
 
 from . import selectors
 from .choices import IssueState, TopicOutcome, TopicStatus
-from .models import Issue, IssueCategory, TeaTopic
+from .models import Issue, IssueCategory, TeaSession, TeaTopic
 
 YES, NO = "yes", "no"
 
@@ -33,6 +33,9 @@ class IssueFilterSet(ScopedFilterSet):
         empty_label=_("Any"),
     )
 
+    search_fields = ("description", "branch__name", "category__name", "department__name")
+    sort_fields = (("received_at", _("Received")), ("due_on", _("Due")), ("branch__name", _("Place")))
+
     class Meta:
         model = Issue
         fields = ["campaign", "state", "branch", "category", "overdue"]
@@ -54,6 +57,21 @@ class IssueFilterSet(ScopedFilterSet):
 
 def issue_filterset(user, campaign, params) -> IssueFilterSet:
     return IssueFilterSet(params, selectors.issue_list(user=user, campaign=campaign), user=user, campaign=campaign)
+
+
+class SessionFilterSet(ScopedFilterSet):
+    """The tea-house sessions of a campaign: by branch, with a search over the place, topics and outcomes."""
+
+    branch = ModelChoiceFilter(
+        label=_("Branch"), queryset=lambda request: branch_list(user=request.user), empty_label=_("All places")
+    )
+
+    search_fields = ("place", "other_topics", "outcomes", "branch__name")
+    sort_fields = (("held_on", _("Date")), ("branch__name", _("Branch")), ("attendees", _("Attendees")))
+
+    class Meta:
+        model = TeaSession
+        fields = ["branch"]
 
 
 class TopicFilterSet(ScopedFilterSet):

@@ -4,7 +4,6 @@ triage, handling notes and answer, the figures per branch and department, and th
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from wuxing.org.selectors import branch_list
 from . import rules, selectors, services
 from .choices import TopicOutcome
 from .exports import issues_export
-from .filtersets import issue_filterset, topic_filterset
+from .filtersets import SessionFilterSet, issue_filterset, topic_filterset
 from .forms import (
     AnswerForm,
     CategoryForm,
@@ -41,8 +40,6 @@ from .forms import (
     TriageForm,
 )
 from .models import Issue, Solicitation, SurveyCode, TeaSession, TeaTopic
-
-PER_PAGE = 50
 
 
 def _bind_error(form, exc: ValidationError) -> None:
@@ -60,8 +57,8 @@ def issue_list(request):
         return export_response(request, issues_export)
     campaign = campaign_for(user=request.user, request=request)
     filterset = issue_filterset(request.user, campaign, request.GET) if campaign else None
-    rows = filterset.qs if filterset is not None else Issue.objects.none()
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    rows = filterset.qs if filterset is not None and filterset.is_valid() else Issue.objects.none()
+    page = paginate(request, rows)
     return render(
         request,
         "participation/issue_list.html",
@@ -599,12 +596,19 @@ def _session_form(request, *, branch_id=None, data=None, initial=None):
 def session_list(request):
     campaign = campaign_for(user=request.user, request=request)
     rows = selectors.session_list(user=request.user, campaign=campaign) if campaign else TeaSession.objects.none()
+    filterset = SessionFilterSet(request.GET, rows.order_by("-held_on", "-id"), user=request.user)
+    rows = filterset.qs if filterset.is_valid() else rows.none()
+    if campaign is not None:
+        filterset.form.fields["branch"].queryset = filterset.form.fields["branch"].queryset.filter(
+            office_id=campaign.office_id
+        )
     return render(
         request,
         "participation/session_list.html",
         {
             "campaign": campaign,
-            "page": paginate(request, rows.annotate(n_topics=Count("topics")).order_by("-held_on", "-id")),
+            "form": filterset.form,
+            "page": paginate(request, rows.annotate(n_topics=Count("topics"))),
         },
     )
 

@@ -305,3 +305,51 @@ def test_lists_and_figures_read_a_fixed_number_of_queries(client, world):
         services.issue_answer(actor=SYSTEM, issue=issue, answer="已处理")
         services.issue_confirm(office=world.org.office_a, code=issue.tracking_code, satisfied=n % 3 != 0)
     assert counts() == before
+
+
+def test_the_issue_list_has_the_one_toolbar_search_sort_page_size_and_export(client, world):
+    client.force_login(world.users.leader)
+    url = reverse("participation:issue_list")
+    everything = client.get(url)
+    html = everything.content.decode()
+    assert "wx-toolbar" in html and 'name="q"' in html and "wx-sort-link" in html
+    total = everything.context["page"].paginator.count
+    assert total >= 5
+    found = client.get(url, {"q": "井盖"}).context["page"]
+    assert [i.description for i in found] == ["井盖缺失"]
+    assert len(client.get(url, {"per_page": 20}).context["page"].object_list) == min(total, 20)
+    received = [i.received_at for i in client.get(url, {"sort": "received_at"}).context["page"]]
+    assert received == sorted(received)
+    sheet = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx", "q": "井盖"}).content)).active
+    assert sheet.max_row == 2 and "井盖缺失" in [c.value for c in sheet[2]]
+
+
+def test_the_tea_house_sessions_have_the_toolbar_and_stay_in_scope(client, org, users, campaign):
+    for branch, place, day in (("a1", "村委会", 3), ("a2", "文化广场", 2), ("a2", "党群服务中心", 1)):
+        services.session_save(
+            actor=SYSTEM,
+            branch=org.branches[branch],
+            campaign=campaign,
+            held_on=timezone.localdate() - datetime.timedelta(days=day),
+            place=place,
+            topics=[],
+            other_topics="停车难",
+            attendees=10 + day,
+            outcomes="议定事项",
+        )
+    url = reverse("participation:session_list")
+    client.force_login(users.leader)
+    response = client.get(url)
+    assert "wx-toolbar" in response.content.decode()
+    assert response.context["page"].paginator.count == 3
+    assert [s.place for s in client.get(url, {"q": "广场"}).context["page"]] == ["文化广场"]
+    ordered = [s.held_on for s in client.get(url, {"sort": "held_on"}).context["page"]]
+    assert ordered == sorted(ordered)
+    by_branch = client.get(url, {"branch": org.branches["a2"].pk}).context["page"]
+    assert {s.branch_id for s in by_branch} == {org.branches["a2"].pk}
+    # a secretary sees her branch's sessions only, whatever she asks for
+    client.force_login(users.secretary)
+    assert [s.place for s in client.get(url).context["page"]] == ["村委会"]
+    assert not client.get(url, {"q": "广场"}).context["page"].object_list
+    client.logout()
+    assert client.get(url).status_code == 302
