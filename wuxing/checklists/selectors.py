@@ -302,6 +302,38 @@ def _mean(wp, w):
     return None if not w else wp / w
 
 
+def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> BranchRow:
+    """A branch's row from its sums per star (fact_rollup grouped by branch and star): progress overall and per
+    targeted star (all its stars when it has no target), its target level and responsible persons."""
+    codes = targeted.get(branch.pk) or {s.code for s in star_list}
+    shown = [s for s in star_list if s.code in codes]
+    by_star: dict[str, float | None] = {s.code: None for s in shown}
+    for r in own:
+        if r["star_id"] in codes_by_id:
+            by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+    weight = sum(r["w"] for r in own)
+    progress = rules.Progress(
+        overall=_mean(sum(r["wp"] for r in own), weight),
+        by_star=by_star,
+        expected=_mean(sum(r["we"] for r in own), weight),
+        items=sum(r["n"] for r in own),
+        done=sum(r["n_done"] for r in own),
+        behind=sum(r["n_behind"] for r in own),
+        overdue=sum(r["n_overdue"] for r in own),
+    )
+    responsible = branch_responsible(branch)
+    return BranchRow(
+        branch=branch,
+        progress=progress,
+        stars=[(s, progress.by_star.get(s.code)) for s in shown],
+        target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
+        secretary=branch.secretary.name if branch.secretary_id else "",
+        leaders=responsible.leaders,
+        departments=responsible.departments,
+        weight=weight,
+    )
+
+
 def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
     """One row per branch: progress overall and per targeted star, target level, rank, responsible persons.
 
@@ -349,32 +381,7 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
     for branch in branches:
         own = by_branch.get(branch.pk, [])
         star_list = stars_by_set.get(branch.star_set, [])
-        codes = targeted.get(branch.pk) or {s.code for s in star_list}
-        shown = [s for s in star_list if s.code in codes]
-        by_star: dict[str, float | None] = {s.code: None for s in shown}
-        for r in own:
-            by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
-        weight = sum(r["w"] for r in own)
-        progress = rules.Progress(
-            overall=_mean(sum(r["wp"] for r in own), weight),
-            by_star=by_star,
-            expected=_mean(sum(r["we"] for r in own), weight),
-            items=sum(r["n"] for r in own),
-            done=sum(r["n_done"] for r in own),
-            behind=sum(r["n_behind"] for r in own),
-            overdue=sum(r["n_overdue"] for r in own),
-        )
-        responsible = branch_responsible(branch)
-        row = BranchRow(
-            branch=branch,
-            progress=progress,
-            stars=[(s, progress.by_star.get(s.code)) for s in shown],
-            target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
-            secretary=branch.secretary.name if branch.secretary_id else "",
-            leaders=responsible.leaders,
-            departments=responsible.departments,
-            weight=weight,
-        )
+        row = _branch_row(branch, own, star_list, codes_by_id, targeted, levels)
         if with_items:
             row.statuses = flagged.get(branch.pk, [])
             row.items = {pk: flagged_items[pk] for pk, _due, _s in row.statuses}
@@ -870,33 +877,7 @@ def _scope_chunk_rows(branches, year, today, stars) -> list[BranchRow]:
         )
         codes_by_id = {s.pk: s.code for s in star_list}
         own = sums.get(branch.pk, [])
-        codes = targeted.get(branch.pk) or {s.code for s in star_list}
-        shown = [s for s in star_list if s.code in codes]
-        by_star: dict[str, float | None] = {s.code: None for s in shown}
-        for r in own:
-            if r["star_id"] in codes_by_id:
-                by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
-        weight = sum(r["w"] for r in own)
-        progress = rules.Progress(
-            overall=_mean(sum(r["wp"] for r in own), weight),
-            by_star=by_star,
-            expected=_mean(sum(r["we"] for r in own), weight),
-            items=sum(r["n"] for r in own),
-            done=sum(r["n_done"] for r in own),
-            behind=sum(r["n_behind"] for r in own),
-            overdue=sum(r["n_overdue"] for r in own),
-        )
-        responsible = branch_responsible(branch)
-        row = BranchRow(
-            branch=branch,
-            progress=progress,
-            stars=[(s, progress.by_star.get(s.code)) for s in shown],
-            target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
-            secretary=branch.secretary.name if branch.secretary_id else "",
-            leaders=responsible.leaders,
-            departments=responsible.departments,
-            weight=weight,
-        )
+        row = _branch_row(branch, own, star_list, codes_by_id, targeted, levels)
         rows.append(row)
         by_office[branch.office_id].append(row)
     for office_rows in by_office.values():
