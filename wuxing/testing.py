@@ -1,6 +1,7 @@
 """Test helpers: build a small organisation and users with roles, without going through the demo loader."""
 
 import io
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -187,3 +188,11 @@ def organisation_rows(
                 row = [office, f"领导{o}-{p}", "党工委委员", "", "", phone, "", "是", "是", "否"]
             sheets["people"].append(row)
     return {SHEETS[key][0][0]: rows for key, rows in sheets.items()}
+
+
+_CSRF_TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*"')
+
+
+def page_text(response) -> str:
+    """A page's HTML without its random CSRF tokens, so a check that a short code is absent cannot hit one."""
+    return _CSRF_TOKENS.sub(r'\1"', response.content.decode())

@@ -13,6 +13,7 @@ from wuxing.core.uploads import as_upload, sample_jpeg, sample_pdf
 from wuxing.deliberations import services
 from wuxing.deliberations.choices import Step
 from wuxing.deliberations.models import DeliberationStep
+from wuxing.testing import page_text
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def _chinese():
 
 
 def text(response):
-    return response.content.decode()
+    return page_text(response)
 
 
 def test_step_refused_in_the_form_names_the_rule(client, tc):

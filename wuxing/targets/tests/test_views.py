@@ -17,6 +17,7 @@ from wuxing.plans import services as plan_services
 from wuxing.targets import services
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
+from wuxing.testing import page_text
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +27,7 @@ def _chinese():
 
 
 def text(response):
-    return response.content.decode()
+    return page_text(response)
 
 
 def test_secretary_applies_through_the_form(client, tc):
