@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -164,15 +164,45 @@ class AuditLog(models.Model):
         if self.pk is not None:
             raise PermissionDenied(_("The audit log is append-only."))
         using = using or "default"
-        with transaction.atomic(using=using):
+        # The row joins the caller's transaction (services write it inside theirs) without a savepoint of its own:
+        # a failure here fails the caller's work too, which is what an unaudited change must do. Outside any
+        # transaction it opens one. The head stays locked until that transaction ends, so rows chain in commit order.
+        with transaction.atomic(using=using, savepoint=False):
             head = AuditChainHead.locked(using)
             self.at = self.at or timezone.now()
             self.seq = head.seq + 1
             self.prev_hash = head.hash
             self.hash = self.compute_hash()
-            super().save(*args, using=using, **kwargs)
-            head.seq, head.hash = self.seq, self.hash
-            head.save(using=using, update_fields=["seq", "hash"])
+            if connections[using].vendor == "postgresql" and not args and not kwargs:
+                self._insert_moving_head(using, head)
+            else:
+                super().save(*args, using=using, **kwargs)
+                head.seq, head.hash = self.seq, self.hash
+                head.save(using=using, update_fields=["seq", "hash"])
+
+    def _insert_moving_head(self, using: str, head: AuditChainHead) -> None:
+        """The row inserted and the (locked) head moved onto it in one statement: a data-modifying CTE, so both
+        happen or neither, and the head is held one round trip less. Values are prepared by the fields as
+        Model.save prepares them."""
+        connection = connections[using]
+        qn = connection.ops.quote_name
+        meta = self._meta
+        fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+        values = [f.get_db_prep_save(f.pre_save(self, True), connection) for f in fields]
+        head_meta = AuditChainHead._meta
+        sql = (
+            f"WITH new_row AS (INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(meta.pk.column)}), "
+            f"moved AS (UPDATE {qn(head_meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
+            f"WHERE {qn(head_meta.pk.column)} = %s) "
+            f"SELECT {qn(meta.pk.column)} FROM new_row"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, self.seq, self.hash, head.pk])
+            self.pk = cursor.fetchone()[0]
+        self._state.adding = False
+        self._state.db = using
+        head.seq, head.hash = self.seq, self.hash
 
     def compute_hash(self) -> str:
         return chain_hash({name: getattr(self, name) for name in CHAIN_FIELDS}, self.prev_hash)

@@ -9,14 +9,15 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from wuxing.core.actors import SYSTEM
 from wuxing.core.audit import audit_record, chain_head, verify_chain
-from wuxing.core.models import GENESIS_HASH, AuditLog
+from wuxing.core.models import GENESIS_HASH, AuditChainHead, AuditLog
 from wuxing.testing import users_for
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,33 @@ def test_rows_are_linked_and_verify_reports_count_and_head():
     assert chain_head() == (rows[-1].seq, rows[-1].hash)
     total = AuditLog.objects.count()
     assert f"Audit chain OK: {total} rows, head hash {rows[-1].hash}" in verify_output()
+
+
+def test_a_row_inside_a_transaction_costs_the_head_lock_and_one_write():
+    """No savepoint of its own inside the caller's transaction; on PostgreSQL the row and the head's move are one
+    statement (a data-modifying CTE), on SQLite two."""
+    write_rows(1)  # the head row exists
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        row = audit_record(actor=SYSTEM, action="test.chain", after={"n": 1})
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert not any(s in ("SAVEPOINT", "RELEASE") for s in statements)
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 3)
+    assert chain_head() == (row.seq, row.hash)
+    assert AuditLog.objects.get(pk=row.pk).compute_hash() == row.hash
+    assert verify_chain().ok
+
+
+def test_a_failed_row_leaves_the_head_where_it_was():
+    """The row's insert and the head's move happen together or not at all: a row that cannot be written (its
+    sequence number taken, as by a writer that skipped the head's lock) moves nothing."""
+    rows = write_rows(2)
+    head = chain_head()
+    AuditChainHead.objects.filter(pk=1).update(seq=rows[0].seq - 1)  # the next row would take rows[0]'s seq
+    with pytest.raises(IntegrityError), transaction.atomic():
+        audit_record(actor=SYSTEM, action="test.chain")
+    assert AuditChainHead.objects.get(pk=1).seq == rows[0].seq - 1
+    AuditChainHead.objects.filter(pk=1).update(seq=head[0])
+    assert chain_head() == head
 
 
 def test_the_first_row_chains_from_the_genesis_value():
