@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from .audit import current_ip
 from .forms import flash_errors
 from .models import AccountPolicy
-from .rules import is_session_idle
+from .rules import is_session_idle, session_expiry_seconds, session_slide_due
 
 
 def client_ip(request) -> str | None:
@@ -68,8 +68,14 @@ class RequestContextMiddleware:
 
 
 class IdleSessionMiddleware:
-    """End a session idle for longer than the policy allows; every request slides the window, except a page's own
-    timed refresh (header `X-Wuxing-Poll`, e.g. the command screen's): a screen left open is not a person at work."""
+    """End a session idle for longer than the policy allows (R18), judged on the server from the session's stamp.
+
+    A person's request slides the window, except a page's own timed refresh (header `X-Wuxing-Poll`, e.g. the
+    command screen's): a screen left open is not a person at work. The stamp is written at most once a minute
+    (`rules.session_slide_due`), so most requests write nothing (SESSION_SAVE_EVERY_REQUEST is off); the session's
+    expiry, set with the stamp, runs a minute past the idle window so that the row and the cookie never end a session
+    before the rule does (`rules.session_expiry_seconds`).
+    """
 
     SESSION_KEY = "_wuxing_last_seen"
 
@@ -80,7 +86,8 @@ class IdleSessionMiddleware:
         if request.user.is_authenticated and hasattr(request, "session"):
             idle = AccountPolicy.current().idle_minutes
             now = time.time()
-            if is_session_idle(request.session.get(self.SESSION_KEY), now, idle):
+            last_seen = request.session.get(self.SESSION_KEY)
+            if is_session_idle(last_seen, now, idle):
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
@@ -89,9 +96,9 @@ class IdleSessionMiddleware:
                     _("Your session ended after %(minutes)s idle minutes. Please sign in again.") % {"minutes": idle},
                 )
                 return redirect(f"/accounts/login/?next={request.path}")
-            if not request.headers.get("X-Wuxing-Poll"):
+            if not request.headers.get("X-Wuxing-Poll") and session_slide_due(last_seen, now):
                 request.session[self.SESSION_KEY] = now
-                request.session.set_expiry(idle * 60)
+                request.session.set_expiry(session_expiry_seconds(idle))
         return self.get_response(request)
 
 

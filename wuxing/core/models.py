@@ -8,6 +8,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models, transaction
 from django.utils import timezone
@@ -236,10 +237,33 @@ class AccountPolicy(models.Model):
     def __str__(self):
         return str(self._meta.verbose_name)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget(kwargs.get("using") or self._state.db or "default")
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget(kwargs.get("using") or self._state.db or "default")
+        return result
+
+    # Every signed-in request reads the policy (the idle rule): it is kept in the cache (Redis when several app
+    # servers share one) and dropped there whenever it is saved, at once and again when the saving transaction
+    # commits (a reader in between could have put the old row back). The timeout bounds a change made around save().
+    CACHE_KEY = "core:account-policy:v1"
+    CACHE_SECONDS = 300
+
     @classmethod
     def current(cls) -> "AccountPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, policy, cls.CACHE_SECONDS)
         return policy
+
+    @classmethod
+    def forget(cls, using: str = "default") -> None:
+        cache.delete(cls.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY), using=using)
 
 
 class DeletedRecord(models.Model):

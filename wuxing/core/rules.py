@@ -52,6 +52,22 @@ def is_session_idle(last_seen: float | None, now: float, idle_minutes: int) -> b
     return last_seen is not None and idle_minutes > 0 and now - last_seen > idle_minutes * 60
 
 
+# The session's "last seen" stamp is written at most this often: a request within it after the last write changes
+# nothing stored (no session write). The session's expiry (its row and cookie) runs this much past the idle window,
+# so that it never ends a session before the idle rule would.
+SESSION_SLIDE_SECONDS = 60
+
+
+def session_slide_due(last_seen: float | None, now: float, every_seconds: int = SESSION_SLIDE_SECONDS) -> bool:
+    """Whether a request at `now` moves the session's stamp on: none yet, or the stored one `every_seconds` old."""
+    return last_seen is None or now - last_seen >= every_seconds
+
+
+def session_expiry_seconds(idle_minutes: int, slack_seconds: int = SESSION_SLIDE_SECONDS) -> int:
+    """The session's lifetime from a write of its stamp: the idle window and the slack of a stamp not rewritten."""
+    return idle_minutes * 60 + slack_seconds
+
+
 def password_problems(password: str, min_length: int) -> list[str]:
     """Which complexity requirements a password misses (English keys; the validator words them)."""
     problems = []

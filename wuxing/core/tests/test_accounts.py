@@ -3,12 +3,17 @@
 import time
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wuxing.core.actors import SYSTEM
 from wuxing.core.models import AccountPolicy, AuditLog
 from wuxing.core.roles import Role
+from wuxing.core.rules import SESSION_SLIDE_SECONDS
 from wuxing.core.services import account_policy_update
 from wuxing.org.models import User
 from wuxing.org.services import role_assign, role_grant_request, user_create, user_unlock
@@ -122,7 +127,63 @@ def test_active_session_slides(client):
     session["_wuxing_last_seen"] = time.time() - 29 * 60
     session.save()
     assert client.get(reverse("core:audit_list")).status_code == 200
-    assert client.session.get_expiry_age() == AccountPolicy.current().idle_minutes * 60
+    # The window and the minute the stamp may lag behind the last request (rules.session_expiry_seconds).
+    assert client.session.get_expiry_age() == AccountPolicy.current().idle_minutes * 60 + SESSION_SLIDE_SECONDS
+
+
+def _session_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+
+
+def test_a_request_within_the_minute_writes_no_session(client):
+    """The stamp written by one request stands for the next minute: a request inside it writes no session row."""
+    client.force_login(make_user("jack", Role.AUDITOR))
+    url = reverse("core:audit_list")
+    assert client.get(url).status_code == 200  # stamps the session (a first request)
+    seen = client.session["_wuxing_last_seen"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert _session_writes(queries) == []
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # nor sends the cookie again
+    assert client.session["_wuxing_last_seen"] == seen
+
+
+def test_a_request_after_the_minute_slides_the_window_and_the_cookie(client):
+    client.force_login(make_user("kate", Role.AUDITOR))
+    session = client.session
+    old = time.time() - SESSION_SLIDE_SECONDS - 1
+    session["_wuxing_last_seen"] = old
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("core:audit_list"))
+    assert response.status_code == 200
+    assert len(_session_writes(queries)) == 1
+    lifetime = AccountPolicy.current().idle_minutes * 60 + SESSION_SLIDE_SECONDS
+    assert client.session["_wuxing_last_seen"] > old + SESSION_SLIDE_SECONDS
+    assert client.session.get_expiry_age() == lifetime
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == lifetime
+
+
+def test_idle_logout_still_comes_after_the_idle_minutes(client):
+    """A stamp less than the idle window old keeps the session (and slides it); one older ends it, although the
+    session's row and cookie would have lived a minute more."""
+    client.force_login(make_user("liam", Role.AUDITOR))
+    idle = AccountPolicy.current().idle_minutes
+    url = reverse("core:audit_list")
+    session = client.session
+    session["_wuxing_last_seen"] = time.time() - idle * 60 + 5
+    session.save()
+    assert client.get(url).status_code == 200
+    session = client.session
+    assert time.time() - session["_wuxing_last_seen"] < 5
+    # Idle for the window and a little more: the rule ends the session, not the expiry (a minute away still).
+    session["_wuxing_last_seen"] = time.time() - idle * 60 - 2
+    session.save()
+    assert client.session.get_expiry_age() > 0
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert "_auth_user_id" not in client.session
 
 
 def test_password_complexity_is_enforced():
@@ -227,3 +288,39 @@ def test_a_page_fragment_asked_for_before_the_initial_password_is_changed_gets_n
     assert page.status_code == 302
     change = client.get(page["Location"]).content.decode()
     assert "/todos/count/" not in change  # no menu, no badge on the change page
+
+
+def test_the_account_policy_is_read_once_and_a_change_is_seen_at_once(django_capture_on_commit_callbacks):
+    """Every signed-in request reads the policy: from the cache after the first read. A change drops it there at
+    once, and again when the change commits, in case another server cached the old row in between."""
+    sysadmin = make_user("sys3", Role.SYSTEM_ADMIN)
+    assert AccountPolicy.current().idle_minutes == settings.WUXING_IDLE_MINUTES
+    with CaptureQueriesContext(connection) as queries:
+        assert AccountPolicy.current().idle_minutes == settings.WUXING_IDLE_MINUTES
+    assert queries.captured_queries == []
+    old = AccountPolicy.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        account_policy_update(
+            actor=sysadmin, failed_login_limit=4, lockout_minutes=10, idle_minutes=12, password_min_length=10
+        )
+        assert AccountPolicy.current().idle_minutes == 12  # this server, before the commit
+        cache.set(AccountPolicy.CACHE_KEY, old)  # another server reading the committed (old) row meanwhile
+    assert AccountPolicy.current().idle_minutes == 12
+
+
+def test_a_shorter_idle_window_applies_to_the_next_request(client):
+    sysadmin = make_user("sys4", Role.SYSTEM_ADMIN)
+    client.force_login(make_user("mona", Role.AUDITOR))
+    url = reverse("core:audit_list")
+    session = client.session
+    session["_wuxing_last_seen"] = time.time() - 10 * 60
+    session.save()
+    assert client.get(url).status_code == 200
+    session = client.session
+    session["_wuxing_last_seen"] = time.time() - 10 * 60
+    session.save()
+    account_policy_update(
+        actor=sysadmin, failed_login_limit=5, lockout_minutes=30, idle_minutes=5, password_min_length=10
+    )
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]

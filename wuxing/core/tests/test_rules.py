@@ -13,6 +13,8 @@ from wuxing.core.rules import (
     mask_id_number,
     mask_phone,
     password_problems,
+    session_expiry_seconds,
+    session_slide_due,
 )
 
 
@@ -57,6 +59,16 @@ def test_session_idle_threshold():
     assert not is_session_idle(1000.0, 1000.0 + 30 * 60, 30)
     assert is_session_idle(1000.0, 1000.0 + 30 * 60 + 1, 30)
     assert not is_session_idle(None, 5000.0, 30)
+
+
+def test_the_session_stamp_moves_at_most_once_a_minute_and_its_expiry_runs_a_minute_past_the_window():
+    assert session_slide_due(None, 1000.0)
+    assert not session_slide_due(1000.0, 1059.9)
+    assert session_slide_due(1000.0, 1060.0)
+    assert session_expiry_seconds(30) == 30 * 60 + 60
+    # A stamp written up to a minute before the last request: the expiry still outlives the idle window from there.
+    stamp, last_request = 1000.0, 1059.0
+    assert stamp + session_expiry_seconds(30) > last_request + 30 * 60
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ gunicorn it starts, `wuxing.portal.bench_wsgi`), never by the product's."""
 import pytest
 from django.urls import Resolver404, resolve
 
+from wuxing.core.roles import Role
 from wuxing.portal import ratios
+from wuxing.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +23,14 @@ def test_the_benchmark_urls_serve_it_beside_the_product(client, settings):
     settings.ROOT_URLCONF = ratios.__name__
     r = client.post("/__bare__/", '{"item": 7}', content_type="application/json")
     assert r.status_code == 201 and r.json() == {"ok": True, "item": 7}
+
+
+def test_the_signed_in_floor_is_the_session_and_the_account(client, settings, django_assert_num_queries):
+    """What every signed-in request costs before its view: the session row and the account. The account policy
+    comes from the cache and the session is written only when the idle rule's stamp is a minute old."""
+    settings.ROOT_URLCONF = ratios.__name__
+    client.force_login(make_user("floor", Role.AUDITOR))
+    assert client.post("/__bare__/", "{}", content_type="application/json").status_code == 201  # stamps the session
+    with django_assert_num_queries(2) as queries:
+        assert client.post("/__bare__/", "{}", content_type="application/json").status_code == 201
+    assert [q["sql"].split('"')[1] for q in queries.captured_queries] == ["django_session", "org_user"]

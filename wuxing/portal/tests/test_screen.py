@@ -411,6 +411,6 @@ def test_the_district_screen_query_count_does_not_grow_with_its_offices(client, 
     assert small == large == DISTRICT_SCREEN_QUERIES, (small, large)
 
 
-OFFICE_SCREEN_QUERIES = 28
+OFFICE_SCREEN_QUERIES = 24
 # Read warm: each office's figures come from the cache (portal.summary_cache); computed, they take seven more.
-DISTRICT_SCREEN_QUERIES = 9
+DISTRICT_SCREEN_QUERIES = 5
