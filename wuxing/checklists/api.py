@@ -25,7 +25,6 @@ from wuxing.org.selectors import branch_get
 from wuxing.standards.models import Indicator, Star
 
 from . import rules, selectors, services
-from .choices import ItemKind
 from .filtersets import CheckInFilterSet, ChecklistItemFilterSet
 from .models import CheckIn, CheckInEvidence, ChecklistItem
 
@@ -205,8 +204,27 @@ class CheckInEvidenceSerializer(serializers.ModelSerializer):
         return reverse("api-checklists-evidence", args=[obj.pk])
 
 
+class CheckInItemField(ScopedPrimaryKeyRelatedField):
+    """The check-in's item: read in the caller's scope like any related field, except on a write, where only its id
+    is taken (`ChecklistItem(pk=…)`): the service reads the item through the caller's scope under its lock, once
+    instead of twice, and the view answers an item outside the scope as this field would ("does not exist")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return ChecklistItem(pk=int(data))
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+    def does_not_exist(self, pk) -> serializers.ValidationError:
+        return serializers.ValidationError(
+            {self.field_name: [self.error_messages["does_not_exist"].format(pk_value=pk)]}
+        )
+
+
 class CheckInSerializer(serializers.ModelSerializer):
-    item = ScopedPrimaryKeyRelatedField(scoped=restricted(ChecklistItem))
+    item = CheckInItemField(scoped=restricted(ChecklistItem))
     corrects = ScopedPrimaryKeyRelatedField(scoped=restricted(CheckIn), required=False, allow_null=True)
     evidence = CheckInEvidenceSerializer(many=True, read_only=True)
     superseded = serializers.SerializerMethodField()
@@ -261,24 +279,24 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        # The item field reads among the items the caller may see (an item outside is "does not exist", 400);
-        # the service checks the scope again under the item's lock.
-        item = data["item"]
-        done = data.get("done")
-        if item.kind == ItemKind.YES_NO and "done" not in request.data:
-            done = None
-        checkin = services.checkin_record(
-            actor=request.user,
-            item=item,
-            value=data.get("value"),
-            done=done,
-            note=data.get("note", ""),
-            effective_on=data.get("effective_on"),
-            corrects=data.get("corrects"),
-            reason=data.get("reason", ""),
-            evidence=request.FILES.getlist("evidence"),
-            publish=data.get("publish", False),
-        )
+        # The item is read once, by the service, through the caller's scope and locked: an item outside the scope
+        # (or none) is "does not exist" (400), as the field says it. A yes/no item's `done` counts only when sent
+        # (a form's missing checkbox reads False); a quantitative item's is ignored by the service.
+        try:
+            checkin = services.checkin_record(
+                actor=request.user,
+                item=data["item"],
+                value=data.get("value"),
+                done=data.get("done") if "done" in request.data else None,
+                note=data.get("note", ""),
+                effective_on=data.get("effective_on"),
+                corrects=data.get("corrects"),
+                reason=data.get("reason", ""),
+                evidence=request.FILES.getlist("evidence"),
+                publish=data.get("publish", False),
+            )
+        except services.ItemOutOfScope:
+            raise serializer.fields["item"].does_not_exist(data["item"].pk) from None
         # The answer is built from the objects in hand, as the list would show the row: a new check-in is
         # superseded by nothing yet, and its evidence is what was just stored.
         checkin.is_superseded = False

@@ -686,14 +686,20 @@ def _refresh_item_cache(item: ChecklistItem, recorded: CheckIn | None = None) ->
     item.save(update_fields=["current_value", "done", "last_checkin_on"])
 
 
+class ItemOutOfScope(PermissionDenied):
+    """The item asked for is not among those the actor may see (or does not exist): the API answers it as its
+    item field would, "does not exist"."""
+
+
 def _item_for_checkin(actor, item: ChecklistItem, message: str) -> ChecklistItem:
     """The item, locked, read through the actor's restricted queryset: the scope check and the lock in one query
-    (PermissionDenied, with `message`, when the item is outside the actor's scope)."""
+    (ItemOutOfScope, a PermissionDenied with `message`, when the item is outside the actor's scope). Only the
+    item's id is used, so a caller may pass an unsaved `ChecklistItem(pk=…)`."""
     items = ChecklistItem.objects.select_for_update(of=("self",)).select_related("campaign")
     try:
         return items.restrict(actor, "view").get(pk=item.pk)
     except ChecklistItem.DoesNotExist:
-        raise PermissionDenied(message) from None
+        raise ItemOutOfScope(message) from None
 
 
 @transaction.atomic
