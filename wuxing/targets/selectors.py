@@ -81,6 +81,12 @@ class Board:
     def can_confirm(self) -> bool:
         return not self.problems and any(t and t.status == TargetStatus.AGREED for _b, t in self.rows)
 
+    @property
+    def missing(self) -> int:
+        """Branches that have not applied yet (no target, a draft, or one sent back): the reminder's recipients."""
+        waiting = (TargetStatus.DRAFT, TargetStatus.RETURNED)
+        return sum(1 for b, t in self.rows if (t is None or t.status in waiting) and b.retired_at is None)
+
 
 def board_branches(*, user, campaign):
     """The branches of the quota board, each with its target's `status` and `level` in this campaign (none when it
