@@ -18,6 +18,7 @@ from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -526,8 +527,11 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
             progress.advance(len(chunk))
     users = gen.build_users(offices)
     if connection.vendor == "postgresql" and gen.w.rows:
+        # The tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…),
+        # and waits there for any other session's open transaction that holds them.
+        tables = sorted({apps.get_model(label)._meta.db_table for label in gen.w.rows})
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
     return {
         "preset": preset_name,
         "offices": len(offices),
