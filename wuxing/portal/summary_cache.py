@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 
-from wuxing.campaigns.selectors import office_campaigns, quota_counts, result_counts
+from wuxing.campaigns.selectors import office_campaign_quotas, result_counts
 from wuxing.checklists import rules as checklist_rules
 from wuxing.checklists.selectors import office_figures
 from wuxing.liaison.selectors import five_ones_completion
@@ -93,9 +93,9 @@ def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEn
     ids = list(office_ids)
     if not ids:
         return {}
-    campaigns = office_campaigns(office_ids=ids, year=year)
-    campaign_ids = [c.pk for c in campaigns.values()]
-    figures = office_figures(campaigns=campaigns.values(), today=today)
+    campaigns = office_campaign_quotas(office_ids=ids, year=year)
+    campaign_ids = [pk for pk, _quotas in campaigns.values()]
+    figures = office_figures(campaigns=campaign_ids, today=today)
     targets = target_counts(campaign_ids=campaign_ids)
     five = five_ones_completion(campaign_ids=campaign_ids)
     results = result_counts(campaign_ids=campaign_ids)
@@ -107,18 +107,18 @@ def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEn
     )
     out = {}
     for pk in ids:
-        campaign = campaigns.get(pk)
         branches = branch_counts.get(pk, 0)
-        if campaign is None:
+        if pk not in campaigns:
             out[pk] = OfficeEntry(branches=branches)
             continue
-        t = targets.get(campaign.pk, {})
-        f = figures.get(campaign.pk)
-        complete, total = five.get(campaign.pk, (0, 0))
+        campaign_id, quotas = campaigns[pk]
+        t = targets.get(campaign_id, {})
+        f = figures.get(campaign_id)
+        complete, total = five.get(campaign_id, (0, 0))
         out[pk] = OfficeEntry(
-            campaign_id=campaign.pk,
+            campaign_id=campaign_id,
             branches=branches,
-            quota_levels=dict(quota_counts(campaign)),
+            quota_levels=quotas,
             targets_agreed=t.get("agreed", 0),
             targets_confirmed=t.get("confirmed", 0),
             progress=None if f is None else f.progress,
@@ -127,7 +127,7 @@ def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEn
             overdue=0 if f is None else f.overdue,
             five_ones_complete=complete,
             five_ones_total=total,
-            rated=dict(results.get(campaign.pk, {})),
+            rated=dict(results.get(campaign_id, {})),
             has_figures=f is not None,
         )
     return out
