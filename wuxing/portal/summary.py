@@ -123,11 +123,12 @@ def build_summary(*, offices, level: str, year: int, within=None, today=None, ca
     if level == UnitLevel.OFFICE:
         group_of = {o.pk: o for o in offices}
     else:
-        prefixes = {p for o in offices for p in _prefixes(o.path)}
+        prefixes_of = {o.pk: _prefixes(o.path) for o in offices}
+        prefixes = {p for ps in prefixes_of.values() for p in ps}
         groups = {u.path: u for u in OrgUnit.objects.filter(level=level, path__in=prefixes)}
         group_of = {}
         for o in offices:
-            for p in _prefixes(o.path):
+            for p in prefixes_of[o.pk]:
                 if p in groups:
                     group_of[o.pk] = groups[p]
     if cached:

@@ -17,7 +17,7 @@ report pages read from a replica (the version and the rows come from the same da
 """
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -149,7 +149,9 @@ def office_entries(*, offices, year: int, today: date) -> dict[int, OfficeEntry]
             missing.append(office.pk)
     computed = compute_entries(office_ids=missing, year=year, today=today)
     out.update(computed)
-    fresh = {keys[pk]: asdict(entry) for pk, entry in computed.items() if pk in keys}
+    # The entry's fields as they are (its dicts hold numbers only; the cache pickles them): dataclasses.asdict's
+    # deep copy cost a tenth of a second for a province's 2,592 offices.
+    fresh = {keys[pk]: dict(vars(entry)) for pk, entry in computed.items() if pk in keys}
     if fresh:
         cache.set_many(fresh, timeout=TIMEOUT)
     return out
