@@ -82,10 +82,19 @@ def entry_key(*, office_id: int, version: int, year: int, today: date) -> str:
     return f"{_key_prefix(year, today)}:{office_id}:{int(version)}"
 
 
+def office_versions(offices) -> dict[int, int]:
+    """office id → its figures version, for offices read through `with_versions`."""
+    return {o.pk: int(v) for o in offices if (v := getattr(o, VERSION, None)) is not None}
+
+
+def _keys(versions: dict[int, int], year: int, today: date) -> dict[int, str]:
+    prefix = _key_prefix(year, today)
+    return {pk: f"{prefix}:{pk}:{int(v)}" for pk, v in versions.items()}
+
+
 def keys_for(offices, *, year: int, today: date) -> dict[int, str]:
     """office id → its entry's key, for offices read through `with_versions`."""
-    prefix = _key_prefix(year, today)
-    return {o.pk: f"{prefix}:{o.pk}:{int(v)}" for o in offices if (v := getattr(o, VERSION, None)) is not None}
+    return _keys(office_versions(offices), year, today)
 
 
 def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEntry]:
@@ -133,20 +142,26 @@ def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEn
     return out
 
 
-def office_entries(*, offices, year: int, today: date) -> dict[int, OfficeEntry]:
-    """office id → OfficeEntry for `offices` (read through `with_versions`): the cached entries with one
-    `get_many`, the others computed together and stored with one `set_many`."""
-    offices = list(offices)
-    keys = keys_for(offices, year=year, today=today)
+def office_entries(*, offices=None, versions: dict[int, int] | None = None, year: int, today: date):
+    """office id → OfficeEntry for `offices` (read through `with_versions`), or for `versions` (office id → its
+    figures version, when the caller read the offices as values): the cached entries with one `get_many`, the
+    others computed together and stored with one `set_many`."""
+    if versions is None:
+        offices = list(offices)
+        versions = office_versions(offices)
+        ids = [o.pk for o in offices]
+    else:
+        ids = list(versions)
+    keys = _keys(versions, year, today)
     found = cache.get_many(list(keys.values())) if keys else {}
     out: dict[int, OfficeEntry] = {}
     missing = []
-    for office in offices:
-        raw = found.get(keys.get(office.pk))
+    for pk in ids:
+        raw = found.get(keys.get(pk))
         if raw is not None:
-            out[office.pk] = OfficeEntry(**raw)
+            out[pk] = OfficeEntry(**raw)
         else:
-            missing.append(office.pk)
+            missing.append(pk)
     computed = compute_entries(office_ids=missing, year=year, today=today)
     out.update(computed)
     # The entry's fields as they are (its dicts hold numbers only; the cache pickles them): dataclasses.asdict's
