@@ -29,7 +29,7 @@ from django.utils import timezone
 from wuxing.org.models import Assignment, Branch
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
-from wuxing.targets.selectors import target_summaries
+from wuxing.targets.selectors import target_summaries, target_summaries_across
 
 from . import rules
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
@@ -732,14 +732,14 @@ class OfficeFigures:
 
 
 def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeFigures]:
-    """campaign id → its OfficeFigures, summed by the database in one query for any number of campaigns (each
-    office's tolerance read beside its rows); offices weighted as on the dashboard (rules.office_progress: the
+    """campaign id → its OfficeFigures for `campaigns` (campaigns or their ids), summed by the database in one
+    query for any number of campaigns (each office's tolerance read beside its rows); offices weighted as on the dashboard (rules.office_progress: the
     branches' progress weighted by their item weight, which is Σ weight·progress / Σ weight over the items)."""
     today = today or timezone.localdate()
-    campaigns = list(campaigns)
+    campaign_ids = [getattr(c, "pk", c) for c in campaigns]  # campaigns or their ids
     default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
     # The office's tolerance by a join (campaign → office → its policy), not a subquery per item.
-    queryset = ACTIVE.filter(campaign_id__in=[c.pk for c in campaigns]).annotate(
+    queryset = ACTIVE.filter(campaign_id__in=campaign_ids).annotate(
         tol=Round(
             Cast(
                 Coalesce(F("campaign__office__progress_policy__behind_tolerance"), Value(Decimal(str(default)))),
@@ -750,9 +750,9 @@ def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeF
     )
     sums = {r["campaign_id"]: r for r in fact_rollup(queryset, ("campaign_id",), today, None)}
     out = {}
-    for campaign in campaigns:
-        r = sums.get(campaign.pk)
-        out[campaign.pk] = OfficeFigures(
+    for pk in campaign_ids:
+        r = sums.get(pk)
+        out[pk] = OfficeFigures(
             progress=_mean(r["wp"], r["w"]) if r else None,
             behind=r["n_behind"] if r else 0,
             overdue=r["n_overdue"] if r else 0,
@@ -864,9 +864,16 @@ def _scope_chunk_rows(branches, year, today, stars) -> list[BranchRow]:
     sums: dict[int, list[dict]] = defaultdict(list)
     for r in fact_rollup(items, ("branch_id", "star_id"), today, None):
         sums[r["branch_id"]].append(r)
+    # Every target of the chunk in one query (not two per office's campaign), each branch's in its office's campaign.
+    across = target_summaries_across(
+        campaign_ids=[c.pk for c in campaigns.values()], branch_ids=[b.pk for b in branches]
+    )
     targets: dict[int, object] = {}
-    for campaign in campaigns.values():
-        targets.update(_targets(campaign, [b.pk for b in branches if b.office_id == campaign.office_id]))
+    for branch in branches:
+        campaign = campaigns.get(branch.office_id)
+        target = across.get(campaign.pk, {}).get(branch.pk) if campaign is not None else None
+        if target is not None:
+            targets[branch.pk] = target
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows: list[BranchRow] = []
     by_office: dict[int, list[BranchRow]] = defaultdict(list)

@@ -297,6 +297,36 @@ def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
     return {pk: summary for pk, summary in summaries.items() if pk in wanted}
 
 
+def target_summaries_across(*, campaign_ids, branch_ids=None) -> dict[int, dict[int, TargetSummary]]:
+    """campaign id → {branch id → its target's summary} for any number of campaigns, in one query (the targets
+    joined to their stars; no user scope: callers pass the campaigns and branches they may see). What a table
+    across offices reads per chunk of branches, instead of `target_summaries` once per campaign."""
+    rows = Target.objects.filter(campaign_id__in=list(campaign_ids))
+    if branch_ids is not None:
+        rows = rows.filter(branch_id__in=[getattr(b, "pk", b) for b in branch_ids])
+    found: dict[int, tuple] = {}
+    codes: dict[int, set[str]] = {}
+    for pk, campaign_id, branch_id, status, level, code in rows.values_list(
+        "pk", "campaign_id", "branch_id", "status", "level", "stars__code"
+    ).order_by():
+        if pk not in found:
+            found[pk] = (campaign_id, branch_id, status, level)
+            codes[pk] = set()
+        if code is not None:
+            codes[pk].add(code)
+    out: dict[int, dict[int, TargetSummary]] = {}
+    for pk, (campaign_id, branch_id, status, level) in found.items():
+        out.setdefault(campaign_id, {})[branch_id] = TargetSummary(
+            branch_id=branch_id,
+            status=status,
+            level=level or 0,
+            star_codes=frozenset(codes[pk]),
+            pk=pk,
+            campaign_id=campaign_id,
+        )
+    return out
+
+
 def target_is_confirmed(target) -> bool:
     """Confirmed by the office (R4 held for the whole campaign): what a plan's letter is generated from."""
     return target.status == TargetStatus.CONFIRMED

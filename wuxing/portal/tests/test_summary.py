@@ -195,7 +195,7 @@ def test_query_count_does_not_grow_with_the_offices(client, district_user):
     _response, cold_large = read()
     response, large = read()
     assert response.content.decode().count('<tr data-unit="') == 9
-    assert len(cold_large) == len(cold_small) == 16, [q["sql"][:120] for q in cold_large.captured_queries]
+    assert len(cold_large) == len(cold_small) == 15, [q["sql"][:120] for q in cold_large.captured_queries]
     assert len(large) == len(small) == 9, [q["sql"][:120] for q in large.captured_queries]
     with CaptureQueriesContext(connection) as api:
         from rest_framework.test import APIClient
