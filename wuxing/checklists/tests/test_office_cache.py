@@ -244,3 +244,31 @@ def test_a_check_in_through_the_api_shows_on_the_progress_table(client, api_clie
     assert response.status_code == 201, response.content
     html = _page(client, world, "checklists:progress_table")
     assert "60%" in html and "40%" not in html
+
+
+def test_the_branch_page_shows_the_target_and_its_stars_from_the_shared_reads(client, world, make_item):
+    """The targets panel and the check-in panel read the branch's target and the campaign's stars once for the page
+    (targets.selectors.target_summaries, campaigns.selectors.campaign_stars): both show the target just sent."""
+    from wuxing.targets.services import target_submit
+
+    a1 = world.org.branches["a1"]
+    make_item("a1", target=10)
+    client.force_login(world.users.leader)
+    url = reverse("portal:branch_detail", args=[a1.pk])
+    industry = world.stars[(a1.star_set, "industry")]
+    assert (
+        industry.name not in client.get(url).content.decode().split('id="targets-panel"')[1].split("</div>\n</div>")[0]
+    )
+    target = target_submit(
+        actor=world.users.secretary,
+        campaign=world.campaign,
+        branch=a1,
+        stars=["strong_branch", "industry"],
+        reason="基础较好",
+    )
+    html = client.get(url).content.decode()
+    targets_panel = html.split('id="targets-panel"')[1].split("</div>\n</div>")[0]
+    assert reverse("targets:target_detail", args=[target.pk]) in targets_panel
+    assert industry.name in targets_panel and world.stars[(a1.star_set, "strong_branch")].name in targets_panel
+    checklist_panel = html.split('id="checklists-panel"')[1].split("</div>\n</div>")[0]
+    assert industry.name in checklist_panel  # a targeted star without items is shown, with no figure yet
