@@ -3,6 +3,8 @@
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
+from wuxing.standards.models import Star
+
 from .choices import CampaignStatus
 from .models import Campaign, CampaignGroup, CampaignResult, GroupMembership
 
@@ -112,6 +114,19 @@ def campaign_for(*, user, request=None, params=None, office=None):
             # Reads of this request may memoise on it (targets.selectors.target_summaries).
             campaign.request_memo = True
     return campaign
+
+
+def campaign_stars(campaign, star_set: str | None = None) -> list[Star]:
+    """The stars of the campaign's standard in star-set and position order (of one star set if given).
+
+    Read once per request: a campaign from `campaign_for` (marked `request_memo`) keeps them, so the branch page, its
+    check-in and targets panels and the progress figures share one query. A standard's stars do not change while
+    it is in use (a new version is a new standard)."""
+    stars = getattr(campaign, "_stars", None)
+    if stars is None or not getattr(campaign, "request_memo", False):
+        stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
+        campaign._stars = stars
+    return stars if star_set is None else [s for s in stars if s.star_set == star_set]
 
 
 def campaign_public(*, office):

@@ -16,7 +16,6 @@ the cache correct with several app servers, each with its own local-memory cache
 report pages read from a replica (the version and the rows come from the same database).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +28,7 @@ from wuxing.campaigns.selectors import office_campaign_quotas, result_counts
 from wuxing.checklists import rules as checklist_rules
 from wuxing.checklists.selectors import office_figures
 from wuxing.liaison.selectors import five_ones_completion
+from wuxing.org.figures import database_tag, may_cache_figures
 from wuxing.org.models import Branch
 from wuxing.targets.selectors import target_counts
 
@@ -64,18 +64,12 @@ def with_versions(offices):
     return offices.annotate(**{VERSION: Coalesce(F("figures_version__version"), Value(0))})
 
 
-def _database_tag() -> str:
-    # Two databases behind one Redis (a scratch copy, a restored backup) must not share entries.
-    db = settings.DATABASES["default"]
-    return hashlib.sha1(f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}".encode()).hexdigest()[:8]
-
-
 def _tolerance_tag() -> str:
     return str(getattr(settings, "WUXING_BEHIND_TOLERANCE", checklist_rules.DEFAULT_TOLERANCE))
 
 
 def _key_prefix(year: int, today: date) -> str:
-    return f"summary:{SCHEMA}:{_database_tag()}:{_tolerance_tag()}:{year}:{today.isoformat()}"
+    return f"summary:{SCHEMA}:{database_tag()}:{_tolerance_tag()}:{year}:{today.isoformat()}"
 
 
 def entry_key(*, office_id: int, version: int, year: int, today: date) -> str:
@@ -167,7 +161,7 @@ def office_entries(*, offices=None, versions: dict[int, int] | None = None, year
     # The entry's fields as they are (its dicts hold numbers only; the cache pickles them): dataclasses.asdict's
     # deep copy cost a tenth of a second for a province's 2,592 offices.
     fresh = {keys[pk]: dict(vars(entry)) for pk, entry in computed.items() if pk in keys}
-    if fresh:
+    if fresh and may_cache_figures():
         cache.set_many(fresh, timeout=TIMEOUT)
     return out
 

@@ -265,6 +265,10 @@ class TargetSummary:
     campaign_id: int | None = None
 
     @property
+    def status_label(self) -> str:
+        return TargetStatus(self.status).label
+
+    @property
     def agreed(self) -> bool:
         """Both sides agreed (agreed or confirmed): only then is it the year's target; a draft is not."""
         return self.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
