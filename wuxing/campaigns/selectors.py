@@ -3,6 +3,8 @@
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
+from wuxing.standards.models import Star
+
 from .choices import CampaignStatus
 from .models import Campaign, CampaignGroup, CampaignResult, GroupMembership
 
@@ -114,6 +116,19 @@ def campaign_for(*, user, request=None, params=None, office=None):
     return campaign
 
 
+def campaign_stars(campaign, star_set: str | None = None) -> list[Star]:
+    """The stars of the campaign's standard in star-set and position order (of one star set if given).
+
+    Read once per request: a campaign from `campaign_for` (marked `request_memo`) keeps them, so the branch page, its
+    check-in and targets panels and the progress figures share one query. A standard's stars do not change while
+    it is in use (a new version is a new standard)."""
+    stars = getattr(campaign, "_stars", None)
+    if stars is None or not getattr(campaign, "request_memo", False):
+        stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
+        campaign._stars = stars
+    return stars if star_set is None else [s for s in stars if s.star_set == star_set]
+
+
 def campaign_public(*, office):
     """The campaign an office's public site shows (no user, no ?campaign=): the running one, else the latest that
     has started; None before the first one starts."""
@@ -126,14 +141,21 @@ def campaign_public(*, office):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def office_campaigns(*, office_ids, year: int) -> dict[int, Campaign]:
-    """office id → its campaign of `year` with its quotas (two queries whatever the number of offices)."""
-    return {
-        c.office_id: c
-        for c in Campaign.objects.filter(office_id__in=list(office_ids), year=year)
-        .select_related("standard")
-        .prefetch_related("quotas")
-    }
+def office_campaign_quotas(*, office_ids, year: int) -> dict[int, tuple[int, dict[int, int]]]:
+    """office id → (the id of its campaign of `year`, {level: number of branches of its quota}) as plain values, in
+    one query whatever the number of offices: what the summaries across offices add up, without building a
+    campaign and its quotas as model instances for each of 2,592 offices."""
+    out: dict[int, tuple[int, dict[int, int]]] = {}
+    rows = (
+        Campaign.objects.filter(office_id__in=list(office_ids), year=year)
+        .values_list("office_id", "pk", "quotas__level", "quotas__count")
+        .order_by("office_id", "-quotas__level")
+    )
+    for office_id, pk, level, count in rows:
+        entry = out.setdefault(office_id, (pk, {}))
+        if level is not None:
+            entry[1][level] = count
+    return out
 
 
 def quota_counts(campaign) -> dict[int, int]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from wuxing.campaigns.selectors import campaign_stars
 from wuxing.org.models import Branch
 
 from . import rules, selectors
@@ -14,7 +15,8 @@ from .rules import office_progress
 def branch_panel(request, branch, campaign) -> str:
     """The branch's progress in the campaign, overall and per star, with links to its list and report card."""
     progress = selectors.branch_progress(branch=branch, campaign=campaign)
-    names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
+    # The star names the page itself lists (read once for the request: campaigns.selectors.campaign_stars).
+    names = {s.code: s.name for s in campaign_stars(campaign, branch.star_set)}
     return render_to_string(
         "checklists/_branch_panel.html",
         {
@@ -38,30 +40,25 @@ def overview_panel(request, campaign, branches=None) -> str:
     """The office's progress, the first and last three branches, and how many items are behind or overdue.
 
     `branches`: the office's branches the user may see, as the overview read them (`selectors.branches_of`). The
-    panel needs each branch's overall figure only, so the items are summed per branch (one query), not per star
-    with the targets as the progress table does; the figures are the same (`selectors.progress_rows` sums these
-    rows too)."""
+    panel needs each branch's overall figure only: it adds up the office's sums per branch and star (cached under
+    the office's figures version, `figures.office_progress`), the same sums the progress table reads."""
     if branches is None:
         branches = list(selectors.branches_of(campaign, Branch.objects.restrict(request.user, "view")))
-    today = timezone.localdate()
-    sums = selectors.fact_rollup(
-        selectors.ACTIVE.filter(campaign=campaign, branch__in=[b.pk for b in branches]),
-        ("branch_id",),
-        today,
-        selectors.tolerance_for(campaign.office_id),
-    )
-    by_branch = {r["branch_id"]: r for r in sums}
+    figures = selectors.office_progress_cached(campaign=campaign, today=timezone.localdate())
+    by_branch: dict[int, list[dict]] = {}
+    for r in figures.rows_of([b.pk for b in branches]):
+        by_branch.setdefault(r["branch_id"], []).append(r)
     rows = []
     for branch in branches:
-        r = by_branch.get(branch.pk)
-        overall = r["wp"] / r["w"] if r and r["w"] else None
+        own = by_branch.get(branch.pk, [])
+        weight = sum(r["w"] for r in own)
         progress = rules.Progress(
-            overall=overall,
+            overall=sum(r["wp"] for r in own) / weight if weight else None,
             by_star={},
-            behind=r["n_behind"] if r else 0,
-            overdue=r["n_overdue"] if r else 0,
+            behind=sum(r["n_behind"] for r in own),
+            overdue=sum(r["n_overdue"] for r in own),
         )
-        rows.append((_Ranked(branch=branch, progress=progress), r["w"] if r else 0.0))
+        rows.append((_Ranked(branch=branch, progress=progress), weight))
     for (row, _weight), rank in zip(rows, rules.competition_ranks([r.progress.overall for r, _w in rows])):
         row.rank = rank
     ranked = sorted([r for r, _w in rows if r.progress.overall is not None], key=lambda r: r.rank)

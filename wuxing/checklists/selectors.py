@@ -8,11 +8,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateField,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -26,12 +24,15 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 from django.http import Http404
 from django.utils import timezone
 
+from wuxing.campaigns.selectors import campaign_stars
 from wuxing.org.models import Assignment, Branch
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
-from wuxing.targets.selectors import target_summaries
+from wuxing.targets.selectors import target_summaries, target_summaries_across
 
 from . import rules
+from .figures import office_progress as office_progress_cached
+from .figures import trend_key
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
 
 
@@ -160,13 +161,31 @@ def target_stars_by_branch(campaign, branch_ids=None) -> dict[int, set[str]]:
     return _target_stars(_targets(campaign, branch_ids))
 
 
-def branch_progress(*, branch, campaign, today: date | None = None, tolerance: float | None = None) -> rules.Progress:
-    """R10 for one branch in a campaign: overall, by_star (code → 0..1 or None), and the counts."""
+def branch_progress(*, branch, campaign, today: date | None = None, figures=None) -> rules.Progress:
+    """R10 for one branch in a campaign: overall, by_star (code → 0..1 or None: its targeted stars, with or without
+    items, and the stars of its items, in star order), and the counts; from the office's cached sums
+    (`figures.office_progress`, or `figures` when the caller read them)."""
     today = today or timezone.localdate()
-    tolerance = tolerance_for(branch.office_id) if tolerance is None else tolerance
-    items = list(ACTIVE.filter(branch=branch, campaign=campaign).select_related("star"))
-    star_codes = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk) or [i.star.code for i in items]
-    return rules.compute_progress([item_facts(i) for i in items], today, tolerance, stars=star_codes)
+    figures = figures or office_progress_cached(campaign=campaign, today=today)
+    own = figures.rows_of([branch.pk])
+    codes_by_id = {s.pk: s.code for s in campaign_stars(campaign)}
+    missing = {r["star_id"] for r in own} - codes_by_id.keys()
+    if missing:
+        codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
+    targeted = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk, set())
+    sums = {codes_by_id[r["star_id"]]: r for r in own}
+    order = {s.code: i for i, s in enumerate(campaign_stars(campaign, branch.star_set))}
+    codes = sorted(targeted | sums.keys(), key=lambda code: (order.get(code, len(order)), code))
+    weight = sum(r["w"] for r in own)
+    return rules.Progress(
+        overall=_mean(sum(r["wp"] for r in own), weight),
+        by_star={code: (_mean(sums[code]["wp"], sums[code]["w"]) if code in sums else None) for code in codes},
+        expected=_mean(sum(r["we"] for r in own), weight),
+        items=sum(r["n"] for r in own),
+        done=sum(r["n_done"] for r in own),
+        behind=sum(r["n_behind"] for r in own),
+        overdue=sum(r["n_overdue"] for r in own),
+    )
 
 
 # -------------------------------------------------------------------------------------------------------
@@ -334,24 +353,27 @@ def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> Branch
     )
 
 
-def progress_rows(*, campaign, branches, today: date | None = None, with_items: bool = False) -> list[BranchRow]:
+def progress_rows(
+    *, campaign, branches, today: date | None = None, with_items: bool = False, figures=None
+) -> list[BranchRow]:
     """One row per branch: progress overall and per targeted star, target level, rank, responsible persons.
 
     The database sums the items per branch and star (fact_rollup: R10 as SQL, equal to rules.compute_progress,
-    which tests check), so the cost does not grow with the items read. With `with_items`, each row's `statuses`
-    holds (item id, due date, ItemStatus) for the items behind or overdue only, in due-date order (the dashboard
-    and the inspection plan read those)."""
+    which tests check), kept in the cache under the office's figures version (`figures.office_progress`; or
+    `figures` when the caller read them), so the cost does not grow with the items. With `with_items`, each row's
+    `statuses` holds (item id, due date, ItemStatus) for the items behind or overdue only, in due-date order (the
+    dashboard and the inspection plan read those), and `items` those items whole (one query)."""
     today = today or timezone.localdate()
     branches = list(branches)
     branch_ids = [b.pk for b in branches]
-    tolerance = tolerance_for(campaign.office_id)
+    if figures is None or (with_items and figures.flagged is None):
+        figures = office_progress_cached(campaign=campaign, today=today, flagged=with_items)
     stars_by_set: dict[str, list[Star]] = defaultdict(list)
-    all_stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
+    all_stars = campaign_stars(campaign)
     for star in all_stars:
         stars_by_set[star.star_set].append(star)
     codes_by_id = {s.pk: s.code for s in all_stars}
-    active = ACTIVE.filter(campaign=campaign, branch__in=branch_ids)
-    sums = fact_rollup(active, ("branch_id", "star_id"), today, tolerance)
+    sums = figures.rows_of(branch_ids)
     missing = {r["star_id"] for r in sums} - codes_by_id.keys()
     if missing:
         codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
@@ -361,20 +383,18 @@ def progress_rows(*, campaign, branches, today: date | None = None, with_items: 
     flagged: dict[int, list] = defaultdict(list)
     flagged_items: dict[int, ChecklistItem] = {}
     if with_items:
-        flags = _fact_flags(today, tolerance)
+        wanted = set(branch_ids)
+        picked = [f for f in figures.flagged if f.branch_id in wanted]
         # The flagged items whole (with what the dashboard and the inspection plan show of them), in one query.
-        for item in (
-            active.select_related("star", "owner", "indicator")
-            .annotate(**_fact_annotations(today))
-            .annotate(gap=Round(F("e") - F("p"), 9))
-            .filter(flags["overdue"] | flags["behind"])
-            .annotate(is_overdue=ExpressionWrapper(flags["overdue"], output_field=BooleanField()))
-            .order_by("due_date", "id")
-        ):
-            overdue = bool(item.is_overdue)
-            status = rules.ItemStatus(progress=item.p, expected=item.e, behind=not overdue, overdue=overdue)
-            flagged[item.branch_id].append((item.pk, item.due_date, status))
-            flagged_items[item.pk] = item
+        flagged_items = ChecklistItem.objects.select_related("star", "owner", "indicator").in_bulk(
+            [f.item_id for f in picked]
+        )
+        for f in picked:
+            if f.item_id in flagged_items:
+                status = rules.ItemStatus(
+                    progress=f.progress, expected=f.expected, behind=not f.overdue, overdue=f.overdue
+                )
+                flagged[f.branch_id].append((f.item_id, f.due_date, status))
     targets = _targets(campaign, branch_ids)
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows = []
@@ -407,11 +427,28 @@ def progress_table(*, user, campaign, branches=None, today: date | None = None) 
     return progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
 
 
-def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, list[BranchRow], list[tuple]]:
-    """The dashboard's reads: the branches in scope, their progress rows, and every item behind or overdue as
-    (branch, ItemRow), overdue first, then by due date. Only the flagged items are read as model instances."""
+@dataclass
+class Dashboard:
+    """The dashboard's reads (`dashboard`): the branches in scope, their rows, the items behind or overdue as
+    (branch, ItemRow) (overdue first, then by due date), the trend over the year and the office's tolerance."""
+
+    branches: list
+    rows: list[BranchRow]
+    flagged: list[tuple]
+    trend: dict
+    tolerance: float
+
+
+def dashboard(*, user, campaign, today: date | None = None, with_trend: bool = True) -> Dashboard:
+    """Every figure of the dashboard, from the office's cached figures (one version read for them all); only the
+    flagged items are read as model instances."""
+    today = today or timezone.localdate()
     branches = list(branches_of(campaign, Branch.objects.restrict(user, "view")))
-    rows = progress_rows(campaign=campaign, branches=branches, today=today, with_items=True)
+    key = trend_key([b.pk for b in branches])
+    figures = office_progress_cached(
+        campaign=campaign, today=today, flagged=True, trends={key: branches} if with_trend else None
+    )
+    rows = progress_rows(campaign=campaign, branches=branches, today=today, with_items=True, figures=figures)
     picked = [
         (row.branch, pk, due, status)
         for row in rows
@@ -421,7 +458,20 @@ def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, l
     picked.sort(key=lambda p: (not p[3].overdue, p[2], p[0].sort_order))
     items = {pk: item for row in rows for pk, item in row.items.items()}
     flagged = [(branch, ItemRow(item=items[pk], status=status)) for branch, pk, _due, status in picked]
-    return branches, rows, flagged
+    return Dashboard(
+        branches=branches,
+        rows=rows,
+        flagged=flagged,
+        trend=figures.trends.get(key, {}),
+        tolerance=figures.tolerance,
+    )
+
+
+def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, list[BranchRow], list[tuple]]:
+    """The dashboard's reads without the trend: the branches in scope, their progress rows, and every item behind
+    or overdue as (branch, ItemRow), overdue first, then by due date."""
+    found = dashboard(user=user, campaign=campaign, today=today, with_trend=False)
+    return found.branches, found.rows, found.flagged
 
 
 @dataclass(frozen=True)
@@ -732,14 +782,14 @@ class OfficeFigures:
 
 
 def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeFigures]:
-    """campaign id → its OfficeFigures, summed by the database in one query for any number of campaigns (each
-    office's tolerance read beside its rows); offices weighted as on the dashboard (rules.office_progress: the
+    """campaign id → its OfficeFigures for `campaigns` (campaigns or their ids), summed by the database in one
+    query for any number of campaigns (each office's tolerance read beside its rows); offices weighted as on the dashboard (rules.office_progress: the
     branches' progress weighted by their item weight, which is Σ weight·progress / Σ weight over the items)."""
     today = today or timezone.localdate()
-    campaigns = list(campaigns)
+    campaign_ids = [getattr(c, "pk", c) for c in campaigns]  # campaigns or their ids
     default = float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
     # The office's tolerance by a join (campaign → office → its policy), not a subquery per item.
-    queryset = ACTIVE.filter(campaign_id__in=[c.pk for c in campaigns]).annotate(
+    queryset = ACTIVE.filter(campaign_id__in=campaign_ids).annotate(
         tol=Round(
             Cast(
                 Coalesce(F("campaign__office__progress_policy__behind_tolerance"), Value(Decimal(str(default)))),
@@ -750,9 +800,9 @@ def office_figures(*, campaigns, today: date | None = None) -> dict[int, OfficeF
     )
     sums = {r["campaign_id"]: r for r in fact_rollup(queryset, ("campaign_id",), today, None)}
     out = {}
-    for campaign in campaigns:
-        r = sums.get(campaign.pk)
-        out[campaign.pk] = OfficeFigures(
+    for pk in campaign_ids:
+        r = sums.get(pk)
+        out[pk] = OfficeFigures(
             progress=_mean(r["wp"], r["w"]) if r else None,
             behind=r["n_behind"] if r else 0,
             overdue=r["n_overdue"] if r else 0,
@@ -864,9 +914,16 @@ def _scope_chunk_rows(branches, year, today, stars) -> list[BranchRow]:
     sums: dict[int, list[dict]] = defaultdict(list)
     for r in fact_rollup(items, ("branch_id", "star_id"), today, None):
         sums[r["branch_id"]].append(r)
+    # Every target of the chunk in one query (not two per office's campaign), each branch's in its office's campaign.
+    across = target_summaries_across(
+        campaign_ids=[c.pk for c in campaigns.values()], branch_ids=[b.pk for b in branches]
+    )
     targets: dict[int, object] = {}
-    for campaign in campaigns.values():
-        targets.update(_targets(campaign, [b.pk for b in branches if b.office_id == campaign.office_id]))
+    for branch in branches:
+        campaign = campaigns.get(branch.office_id)
+        target = across.get(campaign.pk, {}).get(branch.pk) if campaign is not None else None
+        if target is not None:
+            targets[branch.pk] = target
     targeted, levels = _target_stars(targets), _target_levels(targets)
     rows: list[BranchRow] = []
     by_office: dict[int, list[BranchRow]] = defaultdict(list)

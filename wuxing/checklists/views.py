@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.choices import CampaignStatus
-from wuxing.campaigns.selectors import campaign_for, campaign_list
+from wuxing.campaigns.selectors import campaign_for, campaign_list, campaign_stars
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
@@ -81,10 +81,10 @@ def branch_checklist(request, pk: int):
         items = selectors.item_list(user=request.user, branch=branch, campaign=campaign)
     filterset = ChecklistFilterSet(request.GET, items, user=request.user)
     if campaign is not None:
-        tolerance = selectors.tolerance_for(branch.office_id)
-        rows = selectors.item_rows(filterset.qs, today, tolerance)
-        progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, tolerance=tolerance)
-        star_names = dict(campaign.standard.stars.filter(star_set=branch.star_set).values_list("code", "name"))
+        figures = selectors.office_progress_cached(campaign=campaign, today=today)
+        rows = selectors.item_rows(filterset.qs, today, figures.tolerance)
+        progress = selectors.branch_progress(branch=branch, campaign=campaign, today=today, figures=figures)
+        star_names = {s.code: s.name for s in campaign_stars(campaign, branch.star_set)}
     retired = (
         [] if campaign is None else list(selectors.retired_items(user=request.user, branch=branch, campaign=campaign))
     )
@@ -563,7 +563,8 @@ def dashboard(request):
         "export_url": _keeping_campaign(request, export="xlsx"),
     }
     if campaign is not None:
-        branches, rows, flagged = selectors.flagged_items(user=request.user, campaign=campaign)
+        found = selectors.dashboard(user=request.user, campaign=campaign)
+        rows, flagged = found.rows, found.flagged
         overall = [(r.progress.overall, r.weight) for r in rows]
         context.update(
             {
@@ -575,8 +576,8 @@ def dashboard(request):
                 "totals": {
                     k: sum(getattr(r.progress, k) for r in rows) for k in ("items", "done", "behind", "overdue")
                 },
-                "chart": _chart_data(campaign, rows, selectors.office_trend(campaign=campaign, branches=branches)),
-                "policy_form": PolicyForm.for_tolerance(selectors.tolerance_for(campaign.office_id)),
+                "chart": _chart_data(campaign, rows, found.trend),
+                "policy_form": PolicyForm.for_tolerance(found.tolerance),
                 "can_set_policy": request.user.has_perm("checklists.change_progresspolicy"),
             }
         )

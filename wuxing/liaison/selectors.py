@@ -4,6 +4,7 @@
 filtered by the FilterSets of filtersets.py, shared by the pages, their exports and the API.
 """
 
+from django.db import connections
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -189,16 +190,29 @@ def five_ones_by_responsible(*, campaign, branch_ids=None) -> list[dict]:
 
 
 def five_ones_completion(*, campaign_ids) -> dict[int, tuple[int, int]]:
-    """campaign id → (assignments with all five kinds of 五个一 recorded (R9), assignments): one grouped query."""
-    out: dict[int, list[int]] = {}
-    qs = with_kind_counts(CampaignAssignment.objects.filter(campaign_id__in=list(campaign_ids))).values_list(
+    """campaign id → (assignments with all five kinds of 五个一 recorded (R9), assignments): one query, each
+    assignment's kinds counted (`with_kind_counts`) in a derived table that the database then sums per campaign,
+    so a province's 2,592 campaigns come back as 2,592 rows rather than 51,840 rows of assignments counted in
+    Python (0.06 s instead of 0.48 s there; an EXISTS per kind took 0.31 s)."""
+    ids = list(campaign_ids)
+    if not ids:
+        return {}
+    per_assignment = with_kind_counts(CampaignAssignment.objects.filter(campaign_id__in=ids)).values_list(
         "campaign_id", *[f"n_{kind}" for kind in FIVE_KINDS]
     )
-    for campaign_id, *counts in qs.order_by():
-        entry = out.setdefault(campaign_id, [0, 0])
-        entry[1] += 1
-        entry[0] += int(all(counts))
-    return {k: (v[0], v[1]) for k, v in out.items()}
+    per_assignment = per_assignment.order_by()
+    # The database the ORM would read it from (a report page may be routed to a replica).
+    connection = connections[per_assignment.db]
+    sql, params = per_assignment.query.sql_with_params()
+    quote = connection.ops.quote_name
+    complete = " AND ".join(f"a.{quote(f'n_{kind}')} > 0" for kind in FIVE_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.{quote('campaign_id')}, SUM(CASE WHEN {complete} THEN 1 ELSE 0 END), COUNT(*) "
+            f"FROM ({sql}) a GROUP BY a.{quote('campaign_id')}",
+            params,
+        )
+        return {campaign_id: (int(done), int(total)) for campaign_id, done, total in cursor.fetchall()}
 
 
 def evidence_record_rows(*, user, branch, campaign) -> list[dict]:

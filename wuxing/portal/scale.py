@@ -7,7 +7,9 @@ services fill them (the items' cached figures included) but not through the serv
 (psycopg 3, `cursor.copy`), elsewhere with bulk_create (small presets only).
 
 Work is done in batches of offices, each in one transaction; an office whose campaign exists is done, so a run
-that was stopped continues where it stopped and a second run adds nothing.
+that was stopped continues where it stopped and a second run adds nothing. Each batch (and each chunk of branches)
+moves its offices' figures version on in its transaction (`org.figures.office_figures_changed`), as the services
+do, so figures cached before it (a summary read while a stopped run had built the tree only) are not read again.
 """
 
 import time
@@ -18,6 +20,7 @@ from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +34,7 @@ from wuxing.core.roles import Role
 from wuxing.liaison.choices import ActivityKind
 from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
 from wuxing.org.rules import unit_path
 from wuxing.rating.choices import StarState
@@ -254,6 +258,7 @@ class Generator:
                         for b in range(self.preset.branches)
                     ),
                 )
+                office_figures_changed(*(o.pk for o in chunk))  # the summaries count the branches
         self.w.fix_sequences([Branch])
 
     def build_users(self, offices) -> dict[str, User]:
@@ -504,6 +509,9 @@ class Generator:
             w.write(Rating, ["id", "campaign_id", "branch_id"], rating_rows)
             w.write(RatingStar, ["id", "rating_id", "star_id", "claimed", "state"], rstar_rows)
             w.fix_sequences(OFFICE_MODELS)
+            # Written beside the services, so moved on as they would: a summary read while the tree stood without
+            # these rows (a stopped run, continued later) cached the offices' figures under their old version.
+            office_figures_changed(*(o.pk for o in offices))
 
 
 def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: date | None = None) -> dict:
@@ -526,8 +534,11 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
             progress.advance(len(chunk))
     users = gen.build_users(offices)
     if connection.vendor == "postgresql" and gen.w.rows:
+        # The tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…),
+        # and waits there for any other session's open transaction that holds them.
+        tables = sorted({apps.get_model(label)._meta.db_table for label in gen.w.rows})
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
     return {
         "preset": preset_name,
         "offices": len(offices),

@@ -119,33 +119,40 @@ def build_summary(*, offices, level: str, year: int, within=None, today=None, ca
     (summary_cache: keyed by the office's figures version and the day) unless `cached` is False; the offices not
     found there are computed together."""
     today = today or timezone.localdate()
-    offices = list(summary_cache.with_versions(offices.order_by("path")))
+    offices = summary_cache.with_versions(offices.order_by("path"))
     if level == UnitLevel.OFFICE:
-        group_of = {o.pk: o for o in offices}
+        units = list(offices)
+        group_of = {o.pk: o for o in units}
+        # (id, version) of each office, in path order.
+        read = [(o.pk, v) for o in units if (v := getattr(o, summary_cache.VERSION, None)) is not None]
     else:
-        prefixes = {p for o in offices for p in _prefixes(o.path)}
+        # The offices as values, not 2,592 model instances at a province: only the rows' units are objects.
+        paths = list(offices.values_list("pk", "path", summary_cache.VERSION))
+        read = [(pk, version) for pk, _path, version in paths]
+        prefixes_of = {pk: _prefixes(path) for pk, path, _version in paths}
+        prefixes = {p for ps in prefixes_of.values() for p in ps}
         groups = {u.path: u for u in OrgUnit.objects.filter(level=level, path__in=prefixes)}
         group_of = {}
-        for o in offices:
-            for p in _prefixes(o.path):
+        for pk, ps in prefixes_of.items():
+            for p in ps:
                 if p in groups:
-                    group_of[o.pk] = groups[p]
+                    group_of[pk] = groups[p]
     if cached:
-        entries = summary_cache.office_entries(offices=offices, year=year, today=today)
+        entries = summary_cache.office_entries(versions=dict(read), year=year, today=today)
     else:
-        entries = summary_cache.compute_entries(office_ids=[o.pk for o in offices], year=year, today=today)
+        entries = summary_cache.compute_entries(office_ids=[pk for pk, _v in read], year=year, today=today)
     rows: dict[int, SummaryRow] = {}
     total = SummaryRow(unit=within or OrgUnit(name=_("Total"), code="", level=level))
     total._pairs = []
-    for office in offices:
-        group = group_of.get(office.pk)
+    for pk, _version in read:
+        group = group_of.get(pk)
         if group is None:
             continue
         row = rows.get(group.pk)
         if row is None:
             row = rows[group.pk] = SummaryRow(unit=group)
             row._pairs = []
-        entry = entries[office.pk]
+        entry = entries[pk]
         _add(row, entry)
         _add(total, entry)
     for row in [*rows.values(), total]:

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuxing.campaigns.selectors import campaign_for, campaigns_open
+from wuxing.campaigns.selectors import campaign_for, campaign_stars, campaigns_open
 from wuxing.checklists.exports import scope_progress_export
 from wuxing.checklists.selectors import branches_of
 from wuxing.core.exports import ExportSpec, export_response, exporter
@@ -132,7 +132,8 @@ def branch_detail(request, pk: int):
     branch = org_selectors.branch_get(user=request.user, pk=pk)
     departments, leaders = org_selectors.branch_responsible(branch)
     campaign = campaign_for(user=request.user, request=request, params={}, office=branch.office)
-    stars = campaign.standard.stars.filter(star_set=branch.star_set).order_by("position") if campaign else []
+    # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
+    stars = campaign_stars(campaign, branch.star_set) if campaign else []
     context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
     context["panels"] = app_panels("branch_panels", request, branch=branch, campaign=campaign)
     context["work_first"] = branch.pk in scope_for(request.user).branch_ids

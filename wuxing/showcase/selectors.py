@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from wuxing.campaigns.choices import CampaignStatus
-from wuxing.campaigns.models import Campaign, CampaignResult
+from wuxing.campaigns.models import CampaignResult
 from wuxing.targets.selectors import target_summaries
 
 from .models import (
@@ -205,17 +205,15 @@ def site_totals(site_ids) -> dict[int, SiteTotals]:
 def level_board(campaign, branch_ids) -> dict[int, dict]:
     """晋位提升 per branch: last year's rated level, this year's target (targets app) and this year's rated level."""
     branch_ids = list(branch_ids)
-    previous = Campaign.objects.filter(office_id=campaign.office_id, year=campaign.year - 1).first()
-    last = (
-        dict(
-            CampaignResult.objects.filter(campaign=previous, branch_id__in=branch_ids).values_list("branch_id", "level")
-        )
-        if previous
-        else {}
-    )
-    rated = dict(
-        CampaignResult.objects.filter(campaign=campaign, branch_id__in=branch_ids).values_list("branch_id", "level")
-    )
+    # Last year's results and this year's in one query (an office has one campaign a year).
+    last: dict[int, int] = {}
+    rated: dict[int, int] = {}
+    for pk, level, year in CampaignResult.objects.filter(
+        campaign__office_id=campaign.office_id,
+        campaign__year__in=(campaign.year - 1, campaign.year),
+        branch_id__in=branch_ids,
+    ).values_list("branch_id", "level", "campaign__year"):
+        (rated if year == campaign.year else last)[pk] = level
     targets = _target_levels(campaign, branch_ids)
     board = {}
     for pk in branch_ids:

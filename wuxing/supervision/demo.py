@@ -15,6 +15,7 @@ from wuxing.campaigns.models import Campaign
 from wuxing.core.actors import DEMO
 from wuxing.core.roles import Role
 from wuxing.core.uploads import as_upload, sample_jpeg
+from wuxing.org.demo import DEMO_ACCOUNTS, person_name
 from wuxing.org.models import Branch, Person, User
 from wuxing.org.services import role_assign, user_create
 
@@ -63,8 +64,11 @@ def _observers(office, rng) -> list[User]:
     if reviewer is not None:
         pool.append(reviewer)
     taken = {u.person_id for u in pool if u.person_id}
-    candidates = list(Person.objects.filter(office=office, is_leader=True).exclude(pk__in=taken).order_by("id"))
-    candidates += list(Person.objects.filter(office=office, branch__isnull=False).exclude(pk__in=taken).order_by("id"))
+    # The people the demo accounts belong to keep their account free, so that demo mode switched on later can
+    # still give them theirs (a person has one account).
+    reserved = [person_name(spec["person"]) for spec in DEMO_ACCOUNTS if "person" in spec]
+    people = Person.objects.filter(office=office).exclude(pk__in=taken).exclude(name__in=reserved).order_by("id")
+    candidates = list(people.filter(is_leader=True)) + list(people.filter(branch__isnull=False))
     n = 0
     while len(pool) < 7 and candidates:
         person = candidates.pop(0)

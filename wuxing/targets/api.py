@@ -1,4 +1,4 @@
-"""This app's part of /api/v1/: targets (+ submit / return / agree), confirm-targets, baseline entries and evidence.
+"""This app's part of /api/v1/: targets (+ submit / return / agree), agree-targets, confirm-targets, baseline entries and evidence.
 
 Evidence files are uploaded as multipart through the same services as the pages (`wuxing.core.uploads.store_evidence`)
 and downloaded, with the caller's token, from API routes that check scope through the same selectors as the pages.
@@ -194,6 +194,36 @@ class ConfirmTargetsView(APIView):
         return Response({"confirmed": count, "campaign": campaign.pk})
 
 
+class AgreeTargetsSerializer(serializers.Serializer):
+    targets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False, max_length=1000
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class AgreeTargetsResultSerializer(serializers.Serializer):
+    agreed = serializers.ListField(child=serializers.IntegerField())
+    campaign = serializers.IntegerField()
+
+
+class AgreeTargetsView(APIView):
+    """POST /api/v1/campaigns/{id}/agree-targets/: agree several submitted applications at once, all or none (the
+    targets board's batch, through the same service)."""
+
+    @extend_schema(request=AgreeTargetsSerializer, responses=AgreeTargetsResultSerializer)
+    def post(self, request, pk: int):
+        campaign = campaign_for(user=request.user, request=request, params={"campaign": str(pk)})
+        body = AgreeTargetsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        agreed = services.targets_agree(
+            actor=request.user,
+            campaign=campaign,
+            target_ids=body.validated_data["targets"],
+            note=body.validated_data["note"],
+        )
+        return Response({"agreed": [t.pk for t in agreed], "campaign": campaign.pk})
+
+
 class _FileSerializer(serializers.ModelSerializer):
     """A stored file: its name, type, size and checksum, and the API address it downloads from (within scope)."""
 
@@ -280,6 +310,7 @@ class BaselineEntryEvidenceView(APIView):
 
 urlpatterns = [
     path("campaigns/<int:pk>/confirm-targets/", ConfirmTargetsView.as_view(), name="campaign-confirm-targets"),
+    path("campaigns/<int:pk>/agree-targets/", AgreeTargetsView.as_view(), name="campaign-agree-targets"),
     path(
         "baseline-entries/<int:pk>/evidence/", BaselineEntryEvidenceView.as_view(), name="api-baseline-entry-evidence"
     ),

@@ -2,23 +2,23 @@
 
 from django.template.loader import render_to_string
 
-from .models import Target
-from .selectors import target_board
+from wuxing.campaigns.selectors import campaign_stars
+
+from .selectors import target_board, target_summaries
 
 
 def branch_panel(request, branch, campaign) -> list[str]:
     if campaign is None or not request.user.has_perm("targets.view_target"):
         return []
-    target = (
-        Target.objects.restrict(request.user, "view")
-        .filter(campaign=campaign, branch=branch)
-        .prefetch_related("stars")
-        .first()
-    )
+    # The branch page read the branch in the user's scope, and a target's scope is its branch's: the campaign's
+    # targets and its stars are shared with the check-in panel (both read once for the request).
+    target = target_summaries(campaign=campaign, branch_ids=[branch.pk]).get(branch.pk)
+    stars = [s for s in campaign_stars(campaign, branch.star_set) if target and s.code in target.star_codes]
     context = {
         "branch": branch,
         "campaign": campaign,
         "target": target,
+        "target_stars": stars,
         "can_apply": request.user.has_perm("targets.apply_target") and campaign.is_open,
     }
     return [render_to_string("targets/_branch_panel.html", context, request=request)]

@@ -81,6 +81,12 @@ class Board:
     def can_confirm(self) -> bool:
         return not self.problems and any(t and t.status == TargetStatus.AGREED for _b, t in self.rows)
 
+    @property
+    def missing(self) -> int:
+        """Branches that have not applied yet (no target, a draft, or one sent back): the reminder's recipients."""
+        waiting = (TargetStatus.DRAFT, TargetStatus.RETURNED)
+        return sum(1 for b, t in self.rows if (t is None or t.status in waiting) and b.retired_at is None)
+
 
 def board_branches(*, user, campaign):
     """The branches of the quota board, each with its target's `status` and `level` in this campaign (none when it
@@ -259,6 +265,10 @@ class TargetSummary:
     campaign_id: int | None = None
 
     @property
+    def status_label(self) -> str:
+        return TargetStatus(self.status).label
+
+    @property
     def agreed(self) -> bool:
         """Both sides agreed (agreed or confirmed): only then is it the year's target; a draft is not."""
         return self.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED)
@@ -289,6 +299,36 @@ def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
         return dict(summaries)
     wanted = {getattr(b, "pk", b) for b in branch_ids}
     return {pk: summary for pk, summary in summaries.items() if pk in wanted}
+
+
+def target_summaries_across(*, campaign_ids, branch_ids=None) -> dict[int, dict[int, TargetSummary]]:
+    """campaign id → {branch id → its target's summary} for any number of campaigns, in one query (the targets
+    joined to their stars; no user scope: callers pass the campaigns and branches they may see). What a table
+    across offices reads per chunk of branches, instead of `target_summaries` once per campaign."""
+    rows = Target.objects.filter(campaign_id__in=list(campaign_ids))
+    if branch_ids is not None:
+        rows = rows.filter(branch_id__in=[getattr(b, "pk", b) for b in branch_ids])
+    found: dict[int, tuple] = {}
+    codes: dict[int, set[str]] = {}
+    for pk, campaign_id, branch_id, status, level, code in rows.values_list(
+        "pk", "campaign_id", "branch_id", "status", "level", "stars__code"
+    ).order_by():
+        if pk not in found:
+            found[pk] = (campaign_id, branch_id, status, level)
+            codes[pk] = set()
+        if code is not None:
+            codes[pk].add(code)
+    out: dict[int, dict[int, TargetSummary]] = {}
+    for pk, (campaign_id, branch_id, status, level) in found.items():
+        out.setdefault(campaign_id, {})[branch_id] = TargetSummary(
+            branch_id=branch_id,
+            status=status,
+            level=level or 0,
+            star_codes=frozenset(codes[pk]),
+            pk=pk,
+            campaign_id=campaign_id,
+        )
+    return out
 
 
 def target_is_confirmed(target) -> bool:

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -375,6 +375,59 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
     ensure_in_scope(target, actor=actor, action="view")
     audit_record(actor=actor, action="target.agree", obj=target, before=before, after=snapshot(target, ["status"]))
     return target
+
+
+@transaction.atomic
+def targets_remind(*, actor, campaign, day: date | None = None) -> tuple[int, int]:
+    """Remind the secretaries of the branches in the user's scope that have not applied yet (no target, a draft,
+    or a target sent back) to submit their application. Once a day per branch and person, through the
+    notification centre (`core.extensions.send_notice`). Returns (branches concerned, reminders sent)."""
+    from django.urls import reverse
+
+    from wuxing.core.extensions import send_notice
+    from wuxing.core.roles import Role
+    from wuxing.org.models import Person
+
+    ensure_allowed(
+        actor, "targets.decide_target", campaign, action="view", message=_("Only the office decides targets.")
+    )
+    ensure_campaign_open(campaign)
+    day = day or timezone.localdate()
+    waiting = [TargetStatus.DRAFT, TargetStatus.RETURNED]
+    applied = Target.objects.filter(campaign=campaign).exclude(status__in=waiting).values("branch_id")
+    branches = list(
+        Branch.objects.restrict(actor, "view")
+        .filter(office_id=campaign.office_id, retired_at__isnull=True)
+        .exclude(pk__in=applied)
+        .order_by("sort_order", "code")
+    )
+    people: dict[int, dict[int, Person]] = {b.pk: {} for b in branches}
+    recorded = Person.objects.filter(pk__in=[b.secretary_id for b in branches if b.secretary_id])
+    by_pk = {p.pk: p for p in recorded.select_related("user")}
+    for branch in branches:
+        if branch.secretary_id in by_pk:
+            people[branch.pk][branch.secretary_id] = by_pk[branch.secretary_id]
+    for person in (
+        Person.objects.filter(
+            user__is_active=True,
+            user__role_assignments__role=Role.BRANCH_SECRETARY,
+            user__role_assignments__branch__in=[b.pk for b in branches],
+        )
+        .select_related("user")
+        .annotate(branch_pk=F("user__role_assignments__branch_id"))
+    ):
+        people[person.branch_pk].setdefault(person.pk, person)
+    url = reverse("targets:target_list") + f"?campaign={campaign.pk}"
+    title = _("Please submit your branch's star target for %(year)s") % {"year": campaign.year}
+    sent = 0
+    for branch in branches:
+        for person in people[branch.pk].values():
+            key = f"targets:remind:{campaign.pk}:{branch.pk}:{person.pk}:{day.isoformat()}"
+            sent += send_notice(person=person, kind="target_remind", title=title, url=url, key=key)
+    audit_record(
+        actor=actor, action="target.remind", obj=campaign, after={"items": [b.pk for b in branches], "count": sent}
+    )
+    return len(branches), sent
 
 
 @transaction.atomic

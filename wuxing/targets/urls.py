@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.target_review, name="target_review"),
     path("campaign/<int:campaign_pk>/confirm/", views.targets_confirm, name="targets_confirm"),
     path("campaign/<int:campaign_pk>/agree/", views.targets_agree, name="targets_agree"),
+    path("campaign/<int:campaign_pk>/remind/", views.targets_remind, name="targets_remind"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/apply/", views.target_apply, name="target_apply"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/require/", views.target_require, name="target_require"),
     path("campaign/<int:campaign_pk>/branch/<int:branch_pk>/baseline/", views.baseline_edit, name="baseline_edit"),

@@ -92,6 +92,24 @@ def targets_confirm(request, campaign_pk: int):
 @login_required
 @permission_required("targets.decide_target", raise_exception=True)
 @require_POST
+def targets_remind(request, campaign_pk: int):
+    """The secretaries of the branches that have not applied yet are reminded in one go; then the board."""
+    campaign = _campaign_in_path(request, campaign_pk)
+    branches, sent = services.targets_remind(actor=request.user, campaign=campaign)
+    if branches:
+        messages.success(
+            request,
+            _("%(branches)d branches have not applied yet; %(sent)d reminders were sent.")
+            % {"branches": branches, "sent": sent},
+        )
+    else:
+        messages.info(request, _("Every branch has applied; nobody needed a reminder."))
+    return redirect(f"{reverse('targets:target_list')}?campaign={campaign.pk}")
+
+
+@login_required
+@permission_required("targets.decide_target", raise_exception=True)
+@require_POST
 def targets_agree(request, campaign_pk: int):
     """The applications ticked on the board, agreed in one go (all or none); then the board as it was."""
     campaign = _campaign_in_path(request, campaign_pk)

@@ -137,6 +137,7 @@ PAGE_OBJECTS = {
     "targets:target_review": {"pk": Target},
     "targets:targets_confirm": {"campaign_pk": Campaign},
     "targets:targets_agree": {"campaign_pk": Campaign},
+    "targets:targets_remind": {"campaign_pk": Campaign},
     "targets:target_apply": {"campaign_pk": Campaign, "branch_pk": Branch},
     "targets:target_require": {"campaign_pk": Campaign, "branch_pk": Branch},
     "targets:baseline_edit": {"campaign_pk": Campaign, "branch_pk": Branch},

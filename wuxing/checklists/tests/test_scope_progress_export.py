@@ -8,6 +8,8 @@ import tracemalloc
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -86,6 +88,33 @@ def test_the_peak_memory_does_not_grow_with_the_branches_and_every_branch_has_it
     percent = ws.cell(row=2, column=header.index("总体进度") + 1)
     assert isinstance(percent.value, float) and percent.number_format.endswith("%")
     assert isinstance(ws.cell(row=2, column=header.index("事项") + 1).value, int)
+
+
+def _export_queries(user) -> int:
+    spec = scope_progress_export(user, {})
+    with tempfile.TemporaryFile() as out, CaptureQueriesContext(connection) as queries:
+        write_xlsx(out, spec.title, spec.headers, spec.rows)
+    return len(queries.captured_queries)
+
+
+def test_the_queries_do_not_grow_with_the_offices_beyond_a_few_per_chunk(monkeypatch):
+    """Each chunk reads its campaigns, assignments, figures and targets in one query each, whatever the number of
+    offices in it: in one chunk the export of 16 offices reads what the export of 4 reads; in chunks of one
+    office, each office adds the same four queries (the targets were two queries per office's campaign)."""
+    call_command("generate_province", preset="ci", verbosity=0)
+    user = User.objects.get(username="scale-province")
+    _export_queries(user)  # warm: the standard's stars are read once an export
+    small = _export_queries(user)
+    monkeypatch.setattr(selectors, "SCOPE_CHUNK", CHUNK)
+    small_chunked = _export_queries(user)
+    monkeypatch.setattr(selectors, "SCOPE_CHUNK", 2000)
+    call_command("generate_province", preset="district", verbosity=0)
+    large = _export_queries(user)
+    monkeypatch.setattr(selectors, "SCOPE_CHUNK", CHUNK)
+    large_chunked = _export_queries(user)
+    # The branches, one star list, and per chunk: campaigns, assignments, figures, targets.
+    assert small == large == 2 + 4
+    assert (small_chunked, large_chunked) == (2 + 4 * 4, 2 + 16 * 4)
 
 
 def test_a_district_user_gets_only_its_district(org, world, make_item):

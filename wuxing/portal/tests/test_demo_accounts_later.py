@@ -28,3 +28,20 @@ def test_the_district_reviewers_are_registered_when_demo_mode_is_switched_on_lat
     assert load_demo() is False
     assert DepartmentReviewer.objects.count() == len(DEPARTMENT_REVIEWERS)
     assert AuditLog.objects.count() == rows
+
+
+def test_every_demo_account_is_created_when_demo_mode_is_switched_on_after_a_full_load(db, settings):
+    """The observations' own accounts (observer-NN) never take the person of a demo account: 刘红梅, the 党工委书记,
+    still gets demo-leader."""
+    from wuxing.org.demo import DEMO_ACCOUNTS
+
+    settings.WUXING_DEMO = False
+    assert load_demo()
+    assert User.objects.filter(username__startswith="observer-").exists()
+
+    settings.WUXING_DEMO = True
+    assert load_demo() is False
+    names = {spec["username"] for spec in DEMO_ACCOUNTS}
+    assert set(User.objects.filter(username__in=names).values_list("username", flat=True)) == names
+    leader = User.objects.get(username="demo-leader")
+    assert leader.person is not None and leader.person.position == "党工委书记"

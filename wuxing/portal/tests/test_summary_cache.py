@@ -368,9 +368,9 @@ def _queries(user, year) -> list[str]:
 
 
 # The API's summary of a district user: the scope and the org rows (with the versions), then one query per kind
-# of figure when the figures are computed (campaigns, their quotas, progress, targets, 五个一, results,
+# of figure when the figures are computed (campaigns with their quotas, progress, targets, 五个一, results,
 # branches); none of those when they come from the cache.
-COLD_QUERIES = 10
+COLD_QUERIES = 9
 WARM_QUERIES = 3
 
 

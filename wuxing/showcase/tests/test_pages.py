@@ -80,11 +80,15 @@ def test_branch_page_panels_stay_cheap(client, org, users, site, kinds, django_a
     client.get(url)
     with django_assert_max_num_queries(60) as before:
         page = client.get(url).content.decode()
+    count = len(before.captured_queries)
     assert "晋位提升" in page and "示范点" in page and "“五个一”" in page
     for row in rows:
         for kind in ("party_lecture", "heart_talk", "work_meeting"):
             activity_record(actor=SYSTEM, campaign_assignment=row, kind=kind, held_on=D, participants="x")
-    with django_assert_max_num_queries(len(before.captured_queries)):
+    # The records moved the office's figures version on: the first read computes its progress figures again, the
+    # second, as the one measured before, reads them from the cache (checklists.figures).
+    client.get(url)
+    with django_assert_max_num_queries(count):
         client.get(url)
 
 

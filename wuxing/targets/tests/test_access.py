@@ -9,6 +9,7 @@ COVERED = {
     "targets:target_review",
     "targets:targets_confirm",
     "targets:targets_agree",
+    "targets:targets_remind",
     "targets:target_apply",
     "targets:target_require",
     "targets:baseline_edit",
@@ -28,6 +29,7 @@ PAGES = [
     ("targets:target_review", lambda w: [w.target.pk], "post", "leader", "leader_b", 404),
     ("targets:targets_confirm", lambda w: [w.tc.campaign.pk], "post", "leader", "leader_b", 404),
     ("targets:targets_agree", lambda w: [w.tc.campaign.pk], "post", "leader", "leader_b", 404),
+    ("targets:targets_remind", lambda w: [w.tc.campaign.pk], "post", "leader", "leader_b", 404),
 ]
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from wuxing.core.actors import SYSTEM
-from wuxing.targets import rules
+from wuxing.targets import rules, services
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
 from wuxing.testing import api_as
@@ -139,3 +139,41 @@ def test_ids_out_of_range_are_refused_not_a_server_error(api_client, tc):
     response = client.post(f"{API}/targets/", {**body, "stars": ["9" * 30]}, format="json")
     assert response.status_code == 400 and "stars" in response.json()
     assert not Target.objects.exists()
+
+
+def test_agree_targets_in_a_batch_all_or_none(api_client, tc):
+    """POST /campaigns/{id}/agree-targets/: the board's batch through the API — scope, all or none, bad input."""
+    submitted = {
+        branch.code: services.target_submit(
+            actor=SYSTEM, campaign=tc.campaign, branch=branch, stars=tc.stars(branch.star_set, *codes), reason="x"
+        )
+        for branch, codes in [(tc.a1, ["strong_branch", "industry"]), (tc.a2, ["strong_branch"])]
+    }
+    url = f"{API}/campaigns/{tc.campaign.pk}/agree-targets/"
+    ids = sorted(t.pk for t in submitted.values())
+
+    assert api_client.post(url, {"targets": ids}, format="json").status_code == 401
+    assert api_as(api_client, tc.users.leader_b).post(url, {"targets": ids}, format="json").status_code == 404
+    assert api_as(api_client, tc.users.secretary).post(url, {"targets": ids}, format="json").status_code == 403
+    leader = api_as(api_client, tc.users.leader)
+    for bad in [{}, {"targets": []}, {"targets": ["x"]}, {"targets": [10**30]}]:
+        assert leader.post(url, bad, format="json").status_code == 400, bad
+    assert set(Target.objects.values_list("status", flat=True)) == {TargetStatus.SUBMITTED}
+
+    # One id of another office's campaign: nothing is agreed.
+    from wuxing.campaigns.services import campaign_create
+
+    campaign_b = campaign_create(actor=SYSTEM, office=tc.org.office_b, year=2027, standard=tc.standard)
+    other = services.target_submit(
+        actor=SYSTEM, campaign=campaign_b, branch=tc.b1, stars=tc.stars(tc.b1.star_set, "strong_branch"), reason="x"
+    )
+    response = leader.post(url, {"targets": [*ids, other.pk]}, format="json")
+    assert response.status_code == 403
+    assert set(Target.objects.filter(pk__in=ids).values_list("status", flat=True)) == {TargetStatus.SUBMITTED}
+
+    response = leader.post(url, {"targets": ids, "note": "同意"}, format="json")
+    assert response.status_code == 200 and response.json() == {"agreed": ids, "campaign": tc.campaign.pk}
+    assert set(Target.objects.filter(pk__in=ids).values_list("status", flat=True)) == {TargetStatus.AGREED}
+    # Once more: they are no longer waiting, so the batch is refused with the service's message.
+    response = leader.post(url, {"targets": ids}, format="json")
+    assert response.status_code == 400 and "只能同意已申报的目标" in str(response.json())

@@ -288,3 +288,46 @@ def test_a_scoped_users_level_table_counts_their_branches_without_the_office_quo
     client.force_login(world.tc.users.leader)
     body = text(client.get(reverse("targets:target_list"), {"campaign": world.tc.campaign.pk}))
     assert "您负责支部的目标星级" not in body
+
+
+def test_the_board_reminds_the_secretaries_of_the_branches_that_have_not_applied_once_a_day(client, tc):
+    from wuxing.core.models import AuditLog
+    from wuxing.core.roles import Role
+    from wuxing.org.models import Person
+    from wuxing.rhythm.models import Notification
+    from wuxing.testing import make_user
+
+    # a1 has submitted; a2 has not applied (its secretary has an account); a3 keeps a draft (its secretary is
+    # recorded on the branch, with an account).
+    services.target_submit(
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a1, stars=tc.stars("rural", "strong_branch"), reason="x"
+    )
+    services.target_save_draft(
+        actor=SYSTEM, campaign=tc.campaign, branch=tc.a3, stars=tc.stars(tc.a3.star_set, "strong_branch"), reason=""
+    )
+    a2_secretary = Person.objects.create(office=tc.org.office_a, name="甲二书记", branch=tc.a2)
+    a2_user = make_user("t-secretary-a2", Role.BRANCH_SECRETARY, branch=tc.a2, person=a2_secretary)
+    a3_secretary = Person.objects.create(office=tc.org.office_a, name="甲三书记", branch=tc.a3)
+    a3_user = make_user("t-secretary-a3", person=a3_secretary)
+    Branch.objects.filter(pk=tc.a3.pk).update(secretary=a3_secretary)
+
+    client.force_login(tc.users.leader)
+    board = text(client.get(reverse("targets:target_list"), {"campaign": tc.campaign.pk}))
+    assert 'data-testid="remind-targets"' in board
+    url = reverse("targets:targets_remind", args=[tc.campaign.pk])
+    body = text(client.post(url, follow=True))
+    assert "2 个支部尚未申报，已发送 2 条提醒" in body
+    reminded = Notification.objects.filter(kind="target_remind")
+    assert set(reminded.values_list("user", flat=True)) == {a2_user.pk, a3_user.pk}  # not a1's secretary
+    assert all(str(tc.campaign.year) in n.title for n in reminded)
+    assert AuditLog.objects.filter(action="target.remind", actor=tc.users.leader).count() == 1
+    # Once a day: pressed again, nobody gets a second notice.
+    assert "已发送 0 条提醒" in text(client.post(url, follow=True))
+    assert reminded.count() == 2
+
+    # A secretary may not send them; another office's leader does not find the campaign.
+    client.force_login(tc.users.secretary)
+    assert client.post(url).status_code == 403
+    client.force_login(tc.users.leader_b)
+    assert client.post(url).status_code == 404
+    assert reminded.count() == 2
