@@ -1,5 +1,6 @@
 """generate_province builds what its preset says, a second run adds nothing, and (on PostgreSQL) the pages read the
-same number of queries at two sizes and stay within a loose ratio of the hand-written SQL."""
+same number of queries at two sizes and stay within a bound, per page, of the hand-written SQL computing their
+figures, measured in CPU time so that the bound holds on a loaded machine."""
 
 import time
 
@@ -77,7 +78,7 @@ def test_district_preset_pages_against_sql(settings):
     }
     call_command("generate_province", preset="office", verbosity=0)
     small = {r.label: r for r in ratios.measure_pages(ratios.context(), repeat=1)}
-    small_best = _best_ratios(ratios.context(), rounds=5)
+    small_ratios = ratios.page_ratios(ratios.context(), rounds=ROUNDS)
     started = time.perf_counter()
     call_command("generate_province", preset="district", verbosity=0)
     built = time.perf_counter() - started
@@ -86,55 +87,59 @@ def test_district_preset_pages_against_sql(settings):
     context = ratios.context()
     large = {r.label: r for r in ratios.measure_pages(context, repeat=1)}
     assert set(large) == set(small)
-    best = _best_ratios(context, rounds=5)
+    large_ratios = ratios.page_ratios(context, rounds=ROUNDS)
+    assert set(large_ratios) == set(MAX_RATIO)
+    measured = {
+        label: f"{t.ratio:.1f}× ({t.clock}; office preset {small_ratios[label].ratio:.1f}×)"
+        for label, t in large_ratios.items()
+    }
+    print("ratios at the district preset:", measured)  # shown with -s
     for label, r in large.items():
         assert r.status == 200, label
         # The number of queries does not depend on the size of the province.
         assert r.queries == small[label].queries, label
-        # The multiple of the SQL does not grow by more than 4× with 16 times the offices (reading every item would).
-        # Best-of timings: on medians, a millisecond of SQL disturbed by other jobs made this fail without cause.
         # The summaries read cold (every office's cached figures dropped first) are measured by measure_pages only.
-        if label not in best:
-            assert r.ratio < 4 * max(small[label].ratio, 1), (label, r.ratio, small[label].ratio)
-            assert r.ratio < MAX_RATIO, (label, r.ratio)
+        if label not in large_ratios:
             continue
-        assert best[label] < 4 * max(small_best[label], 1), (label, best[label], small_best[label])
-        # Each page costs a bounded multiple of the SQL computing its figures. Quiet, the office pages are
-        # 10-40× (a signed-in page has a floor of ~6 ms: session, account, policy and roles read, the session
-        # saved, the base template; their SQL takes ~1 ms). With the machine's two cores shared by a dozen test
-        # runs, a page's Python slows ten-fold and more while 1 ms of SQL does not (docs/scale.md).
-        assert best[label] < MAX_RATIO, (label, best[label])
+        ratio, small_ratio = large_ratios[label].ratio, small_ratios[label].ratio
+        # The multiple of the SQL does not grow with 16 times the offices (reading every item would make it).
+        assert ratio < GROWTH * max(small_ratio, 1), (label, measured)
+        # Each page costs a bounded multiple of the SQL computing its figures (MAX_RATIO, below). Timed by the wall
+        # clock (a database on another machine), the ratio moves with the load, and only a far looser bound holds.
+        slack = 1 if large_ratios[label].clock == "cpu" else WALL_SLACK
+        assert ratio < MAX_RATIO[label] * slack, (label, measured)
     throughput = ratios.measure_checkins(ratios.context(), posts=10)
     assert throughput.ratio > 0.05
     assert CheckIn.objects.aggregate(m=Max("id"))["m"]
 
 
-# The bound on page/SQL, each timed as the best of a few alternating runs (the run least disturbed by other
-# jobs; medians under a load average of 12 reached 1,417× for the branch page before the office pages were made
-# cheaper, 1,202× after). The worst best-of ratio seen under that load is 1,079× (the branch page, whose SQL takes
-# 0.7 ms): no tighter bound holds there with a margin, so this one is kept and now has 1.4× of it.
-MAX_RATIO = 1500
-
-
-def _best_ratios(context, rounds: int) -> dict[str, float]:
-    """Per page, its best time over its SQL's best time, the two timed alternately in this process."""
-    from django.test import Client
-
-    found = {}
-    for label, url, user, key, params in ratios.cases(context):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        sql = ratios._run_sql(ratios.SQL[key], params)
-        client.get(url)
-        sql()
-        page_times, sql_times = [], []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            client.get(url)
-            page_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            sql()
-            sql_times.append(time.perf_counter() - started)
-        found[label] = min(page_times) / min(sql_times)
-    return found
+# Page/SQL, each the least CPU time (this thread + the PostgreSQL backend) of ROUNDS alternating runs
+# (ratios.least_times; wall time where the database is not on this machine). Unlike wall times, CPU times do not
+# stretch when other jobs take the cores: in this test on this 2-core machine they moved by at most a fifth between
+# a load average of 6 and 12 (docs/scale.md, "Ratios in CI"), where best-of-5 wall ratios had moved ten-fold and the
+# bound had to be 1,500×. Each bound is 1.4–1.6× the highest ratio seen here under a load average of 12 (and about
+# 1.8× the ratio at 6), so that a page doing half as much work again as today fails. The office pages cannot come
+# within 4× of their SQL: a signed-in page has a floor of ~6 ms of CPU (session, account, policy and roles read,
+# the session saved, the base template) and renders 30–80 kB, while their SQL takes 4–15 ms; the summaries, read
+# from the per-office cache, and the API's check-ins across a district are held within 4×.
+MAX_RATIO = {
+    "office overview": 22,  # measured 12.2–14.7
+    "progress table": 18,  # 10.3–12.3
+    "dashboard": 11,  # 5.9–7.1
+    "branch page": 28,  # 15.7–19.6
+    "public board": 12,  # 7.4–8.4
+    "district summary": 4,  # 2.0–2.2
+    "city summary": 4,  # 1.7–1.9
+    "province summary": 4,  # 1.7–1.9
+    "API branches (district)": 40,  # 21.9–26.7 (its SQL: 1 ms)
+    "API check-ins (office)": 9,  # 5.2–6.2
+    "API check-ins (district)": 4,  # 2.5–2.7
+}
+# From the office preset (1 office, 20 branches) to the district (16 offices, 320 branches) a page's multiple of
+# its SQL may not grow by more than this (measured: at most 1.5×, the dashboard, whose ratio at the office preset
+# ranged 4.0–5.9; a page reading every item of the district would grow about 16×).
+GROWTH = 3
+ROUNDS = 12
+# Where the backend's CPU time cannot be read: least wall ratios moved up to nine-fold between a load average of 6
+# and 12 (the progress table: 19–21× → 181×, docs/scale.md).
+WALL_SLACK = 10
