@@ -140,16 +140,17 @@ cells AS (
   LEFT JOIN sums s ON s.branch_id = b.id AND s.star_id = st.id
   WHERE tg.star_ids IS NULL OR st.id = ANY (tg.star_ids)
 ),
+star_cells AS (
+  SELECT branch_id, json_agg(json_build_array(code, name, v) ORDER BY position) AS stars FROM cells GROUP BY branch_id
+),
 brows AS (
   SELECT b.id, b.code, b.name, b.kind, b.sort_order, b.retired_at, b.secretary, asg.departments, asg.leaders,
          COALESCE(NULLIF(tg.level, 0), cardinality(tg.star_ids)) AS target_level,
          tot.wp / NULLIF(tot.w, 0) AS overall, tot.we / NULLIF(tot.w, 0) AS expected, COALESCE(tot.w, 0) AS weight,
          COALESCE(tot.n, 0) AS items, COALESCE(tot.n_done, 0) AS done, COALESCE(tot.n_behind, 0) AS behind,
-         COALESCE(tot.n_overdue, 0) AS overdue,
-         (SELECT json_agg(json_build_array(c.code, c.name, c.v) ORDER BY c.position) FROM cells c
-          WHERE c.branch_id = b.id) AS stars
+         COALESCE(tot.n_overdue, 0) AS overdue, sc.stars
   FROM b LEFT JOIN tot ON tot.branch_id = b.id LEFT JOIN asg ON asg.branch_id = b.id
-  LEFT JOIN tg ON tg.branch_id = b.id
+  LEFT JOIN tg ON tg.branch_id = b.id LEFT JOIN star_cells sc ON sc.branch_id = b.id
 )"""
 RANKED = """SELECT r.*, CASE WHEN r.overall IS NOT NULL
                 THEN RANK() OVER (ORDER BY round(r.overall::numeric, 9) DESC NULLS LAST) END AS rank{extra}
@@ -212,20 +213,26 @@ ORDER BY g.overdue DESC, g.due_date, br.sort_order, g.id""",
   WHERE i.campaign_id = %(campaign)s AND i.retired_at IS NULL AND i.weight > 0
 ),
 points AS (
-  SELECT DISTINCT LEAST((date_trunc('month', m) + interval '1 month - 1 day')::date, %(end)s::date) AS day
-  FROM generate_series(make_date(%(year)s, 1, 1), %(end)s::date, interval '1 month') AS m
+  SELECT %(year)s * 12 + k AS month,
+         LEAST((make_date(%(year)s, k, 1) + interval '1 month - 1 day')::date, %(end)s::date) AS day
+  FROM generate_series(1, date_part('month', %(end)s::date)::int) AS k
+  WHERE %(end)s::date >= make_date(%(year)s, 1, 1)
+),
+gone AS MATERIALIZED (
+  SELECT ci.corrects_id FROM checklists_checkin ci JOIN items ON items.id = ci.item_id
+  WHERE ci.corrects_id IS NOT NULL
 ),
 last_of_month AS (
   SELECT DISTINCT ON (ci.item_id, 2) ci.item_id,
-         LEAST((date_trunc('month', ci.effective_on) + interval '1 month - 1 day')::date, %(end)s::date) AS day,
+         GREATEST(date_part('year', ci.effective_on)::int * 12 + date_part('month', ci.effective_on)::int,
+                  %(year)s * 12 + 1) AS month,
          ci.value::float8 AS value, ci.done
   FROM checklists_checkin ci JOIN items ON items.id = ci.item_id
-  WHERE ci.effective_on <= %(end)s::date
-    AND NOT EXISTS (SELECT 1 FROM checklists_checkin c2 WHERE c2.corrects_id = ci.id)
+  WHERE ci.effective_on <= %(end)s::date AND ci.id NOT IN (SELECT corrects_id FROM gone)
   ORDER BY ci.item_id, 2, ci.effective_on DESC, ci.id DESC
 ),
 change AS (
-  SELECT m.day, i.w * (CASE
+  SELECT m.month, i.w * (CASE
       WHEN i.kind = 'yes_no' THEN (CASE WHEN m.done THEN 1.0 ELSE 0.0 END)
       WHEN m.value IS NULL OR i.t IS NULL THEN 0.0
       WHEN i.t = i.s THEN (CASE WHEN m.value >= i.t THEN 1.0 ELSE 0.0 END)
@@ -233,12 +240,12 @@ change AS (
   FROM last_of_month m JOIN items i ON i.id = m.item_id
 ),
 delta AS (
-  SELECT day, wp - COALESCE(LAG(wp) OVER (PARTITION BY item_id ORDER BY day), 0) AS d FROM change
+  SELECT month, wp - COALESCE(LAG(wp) OVER (PARTITION BY item_id ORDER BY month), 0) AS d FROM change
 )
-SELECT pt.day, round((SUM(COALESCE(SUM(delta.d), 0)) OVER (ORDER BY pt.day)
+SELECT pt.day, round((SUM(COALESCE(SUM(delta.d), 0)) OVER (ORDER BY pt.month)
                       / NULLIF((SELECT SUM(w) FROM items), 0))::numeric, 4) AS value
-FROM points pt LEFT JOIN delta ON delta.day = pt.day
-GROUP BY pt.day ORDER BY pt.day""",
+FROM points pt LEFT JOIN delta ON delta.month = pt.month
+GROUP BY pt.month, pt.day ORDER BY pt.month""",
 }
 
 # 总览 (the office overview): the branch tiles (active branches by kind), the campaign with its quotas, the targets
