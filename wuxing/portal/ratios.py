@@ -181,8 +181,18 @@ WHERE c.id = %(campaign)s"""
 )
 
 # 进度表 (and the public board): every branch of the office, its targeted stars, overall and expected progress,
-# items, done, behind, overdue, rank, target level, secretary, departments and leaders.
-PROGRESS_SQL = {"campaign": CAMPAIGN, "rows": _progress()}
+# items, done, behind, overdue, rank, target level, secretary, departments and leaders; the table's filter offers
+# the office's departments.
+PROGRESS_SQL = {
+    "campaign": CAMPAIGN.replace(
+        "\nFROM campaigns_campaign c JOIN",
+        """,
+       (SELECT json_agg(json_build_array(d.id, d.name) ORDER BY d.code) FROM org_department d
+        WHERE d.office_id = c.office_id AND d.retired_at IS NULL) AS departments
+FROM campaigns_campaign c JOIN""",
+    ),
+    "rows": _progress(),
+}
 
 # 全局一张图: the rows above with the office's figures (overall weighted by the branches' weights, the totals) and
 # each star's mean over the branches (the chart); every item behind or overdue with its star, owner, indicator and
@@ -534,15 +544,35 @@ SQL = {
         "SELECT o.id, o.code, o.name, o.level FROM org_orgunit o WHERE o.path LIKE %(prefix)s ORDER BY o.path",
         *SUMMARY_FIGURES,
     ],
+    # The API's pages of 100 with every field they return, and the count.
     "api_branches": [
-        "SELECT b.* FROM org_branch b JOIN org_orgunit o ON o.id = b.office_id WHERE o.path LIKE %(prefix)s "
-        "ORDER BY b.office_id, b.sort_order, b.code LIMIT 100",
+        """WITH page AS (
+  SELECT b.*, o.code AS office, o.name AS office_name FROM org_branch b JOIN org_orgunit o ON o.id = b.office_id
+  WHERE o.path LIKE %(prefix)s ORDER BY b.office_id, b.sort_order, b.code LIMIT 100
+),
+asg AS (
+  SELECT a.branch_id, array_agg(d.name ORDER BY d.code) FILTER (WHERE d.id IS NOT NULL) AS departments,
+         array_agg(l.name ORDER BY l.name) FILTER (WHERE l.id IS NOT NULL) AS leaders
+  FROM org_assignment a JOIN page ON page.id = a.branch_id
+  LEFT JOIN org_department d ON d.id = a.department_id LEFT JOIN org_person l ON l.id = a.leader_id
+  WHERE a.active GROUP BY a.branch_id
+)
+SELECT page.*, s.name AS secretary, s.position, s.phone, asg.departments, asg.leaders
+FROM page LEFT JOIN org_person s ON s.id = page.secretary_id LEFT JOIN asg ON asg.branch_id = page.id
+ORDER BY page.office_id, page.sort_order, page.code""",
         "SELECT COUNT(*) FROM org_branch b JOIN org_orgunit o ON o.id = b.office_id WHERE o.path LIKE %(prefix)s",
     ],
     "api_checkins": [
-        "SELECT ci.* FROM checklists_checkin ci JOIN checklists_checklistitem i ON i.id = ci.item_id "
-        "JOIN org_branch b ON b.id = i.branch_id JOIN org_orgunit o ON o.id = b.office_id "
-        "WHERE o.path LIKE %(prefix)s ORDER BY ci.effective_on DESC, ci.id DESC LIMIT 100",
+        """WITH page AS (
+  SELECT ci.* FROM checklists_checkin ci JOIN checklists_checklistitem i ON i.id = ci.item_id
+  JOIN org_branch b ON b.id = i.branch_id JOIN org_orgunit o ON o.id = b.office_id
+  WHERE o.path LIKE %(prefix)s ORDER BY ci.effective_on DESC, ci.id DESC LIMIT 100
+)
+SELECT page.*, EXISTS (SELECT 1 FROM checklists_checkin c2 WHERE c2.corrects_id = page.id) AS superseded,
+       (SELECT json_agg(json_build_array(ev.id, ev.original_name, ev.content_type, ev.size, ev.sha256, ev.published)
+                        ORDER BY ev.id)
+        FROM checklists_checkinevidence ev WHERE ev.checkin_id = page.id) AS evidence
+FROM page ORDER BY page.effective_on DESC, page.id DESC""",
         "SELECT COUNT(*) FROM checklists_checkin ci JOIN checklists_checklistitem i ON i.id = ci.item_id "
         "JOIN org_branch b ON b.id = i.branch_id JOIN org_orgunit o ON o.id = b.office_id "
         "WHERE o.path LIKE %(prefix)s",
