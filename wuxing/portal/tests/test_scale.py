@@ -118,23 +118,25 @@ def test_district_preset_pages_against_sql(settings):
 # (ratios.least_times; wall time where the database is not on this machine). Unlike wall times, CPU times do not
 # stretch when other jobs take the cores: in this test on this 2-core machine they moved by at most a third between
 # a load average of 5 and 15 (docs/scale.md, "Ratios in CI"), where least wall ratios moved up to nine-fold and the
-# bound on them had to be 1,500×. Each bound is about 1.5× the highest ratio seen in twelve runs of this test, four
-# of them at a load average of 10–15, so that a page doing half as much work again fails. The office pages cannot
-# come within 4× of their SQL: a signed-in page has a floor of ~6 ms of CPU (session, account, policy and roles
+# bound on them had to be 1,500×. Each bound is about 1.5× the highest ratio seen in more than a dozen runs of this
+# test, five of them at a load average of 10–15 (one of those on a fresh test database, as CI creates, which gave the
+# highest ratios), so that a page doing half as much work again fails. The office pages cannot come within 4× of
+# their SQL: a signed-in page has a floor of ~6 ms of CPU (session, account, policy and roles
 # read, the session saved, the base template) and renders 30–80 kB, while their SQL takes 4–13 ms; the summaries,
-# read from the per-office cache, and the API's check-ins across a district are held within 4×.
+# read from the per-office cache, are held within 4×, and the API's check-ins across a district within 5× (3.2×
+# measured under load).
 MAX_RATIO = {
-    "office overview": 22,  # measured 11.6–14.7
+    "office overview": 24,  # measured 11.6–15.7
     "progress table": 20,  # 10.1–13.1
-    "dashboard": 12,  # 5.9–8.3
-    "branch page": 30,  # 15.7–20.1
-    "public board": 12,  # 7.4–8.4
-    "district summary": 4,  # 1.7–2.2
-    "city summary": 4,  # 1.5–1.9
-    "province summary": 4,  # 1.3–2.0
-    "API branches (district)": 22,  # 12.4–14.7 (its SQL: 1.6–2.2 ms of CPU)
+    "dashboard": 14,  # 5.9–9.0
+    "branch page": 32,  # 15.7–21.0
+    "public board": 15,  # 7.4–9.9
+    "district summary": 4,  # 1.5–2.7
+    "city summary": 4,  # 1.3–2.3
+    "province summary": 4,  # 1.3–2.3
+    "API branches (district)": 24,  # 12.4–15.9 (its SQL: 1.6–2.4 ms of CPU)
     "API check-ins (office)": 12,  # 5.2–8.9 (8.9 on a reused test database)
-    "API check-ins (district)": 4,  # 2.4–2.7
+    "API check-ins (district)": 5,  # 2.3–3.2
 }
 # From the office preset (1 office, 20 branches) to the district (16 offices, 320 branches) a page's multiple of
 # its SQL may not grow by more than this (measured: within 1.4× on a fresh test database; 2.5× for the dashboard on
