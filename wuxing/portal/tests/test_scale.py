@@ -1,5 +1,6 @@
 """generate_province builds what its preset says, a second run adds nothing, and (on PostgreSQL) the pages read the
-same number of queries at two sizes and stay within a loose ratio of the hand-written SQL."""
+same number of queries at two sizes and stay within a bound, per page, of the hand-written SQL computing their
+figures, measured in CPU time so that the bound holds on a loaded machine."""
 
 import time
 
@@ -77,7 +78,7 @@ def test_district_preset_pages_against_sql(settings):
     }
     call_command("generate_province", preset="office", verbosity=0)
     small = {r.label: r for r in ratios.measure_pages(ratios.context(), repeat=1)}
-    small_best = _best_ratios(ratios.context(), rounds=5)
+    small_ratios = ratios.page_ratios(ratios.context(), rounds=ROUNDS)
     started = time.perf_counter()
     call_command("generate_province", preset="district", verbosity=0)
     built = time.perf_counter() - started
@@ -86,55 +87,63 @@ def test_district_preset_pages_against_sql(settings):
     context = ratios.context()
     large = {r.label: r for r in ratios.measure_pages(context, repeat=1)}
     assert set(large) == set(small)
-    best = _best_ratios(context, rounds=5)
+    large_ratios = ratios.page_ratios(context, rounds=ROUNDS)
+    assert set(large_ratios) == set(MAX_RATIO)
+    measured = {
+        label: f"{t.ratio:.1f}× = {t.page_ms:.1f}/{t.sql_ms:.2f} ms {t.clock}; office preset "
+        f"{small_ratios[label].ratio:.1f}× = {small_ratios[label].page_ms:.1f}/{small_ratios[label].sql_ms:.2f}"
+        for label, t in large_ratios.items()
+    }
+    print("ratios at the district preset:", measured)  # shown with -s
     for label, r in large.items():
         assert r.status == 200, label
         # The number of queries does not depend on the size of the province.
         assert r.queries == small[label].queries, label
-        # The multiple of the SQL does not grow by more than 4× with 16 times the offices (reading every item would).
-        # Best-of timings: on medians, a millisecond of SQL disturbed by other jobs made this fail without cause.
         # The summaries read cold (every office's cached figures dropped first) are measured by measure_pages only.
-        if label not in best:
-            assert r.ratio < 4 * max(small[label].ratio, 1), (label, r.ratio, small[label].ratio)
-            assert r.ratio < MAX_RATIO, (label, r.ratio)
+        if label not in large_ratios:
             continue
-        assert best[label] < 4 * max(small_best[label], 1), (label, best[label], small_best[label])
-        # Each page costs a bounded multiple of the SQL computing its figures. Quiet, the office pages are
-        # 10-40× (a signed-in page has a floor of ~6 ms: session, account, policy and roles read, the session
-        # saved, the base template; their SQL takes ~1 ms). With the machine's two cores shared by a dozen test
-        # runs, a page's Python slows ten-fold and more while 1 ms of SQL does not (docs/scale.md).
-        assert best[label] < MAX_RATIO, (label, best[label])
+        ratio, small_ratio = large_ratios[label].ratio, small_ratios[label].ratio
+        # The multiple of the SQL does not grow with 16 times the offices (reading every item would make it).
+        assert ratio < GROWTH * max(small_ratio, 1), (label, measured)
+        # Each page costs a bounded multiple of the SQL computing its figures (MAX_RATIO, below). Timed by the wall
+        # clock (a database on another machine), the ratio moves with the load, and only a far looser bound holds.
+        slack = 1 if large_ratios[label].clock == "cpu" else WALL_SLACK
+        assert ratio < MAX_RATIO[label] * slack, (label, measured)
     throughput = ratios.measure_checkins(ratios.context(), posts=10)
     assert throughput.ratio > 0.05
     assert CheckIn.objects.aggregate(m=Max("id"))["m"]
 
 
-# The bound on page/SQL, each timed as the best of a few alternating runs (the run least disturbed by other
-# jobs; medians under a load average of 12 reached 1,417× for the branch page before the office pages were made
-# cheaper, 1,202× after). The worst best-of ratio seen under that load is 1,079× (the branch page, whose SQL takes
-# 0.7 ms): no tighter bound holds there with a margin, so this one is kept and now has 1.4× of it.
-MAX_RATIO = 1500
-
-
-def _best_ratios(context, rounds: int) -> dict[str, float]:
-    """Per page, its best time over its SQL's best time, the two timed alternately in this process."""
-    from django.test import Client
-
-    found = {}
-    for label, url, user, key, params in ratios.cases(context):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        sql = ratios._run_sql(ratios.SQL[key], params)
-        client.get(url)
-        sql()
-        page_times, sql_times = [], []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            client.get(url)
-            page_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            sql()
-            sql_times.append(time.perf_counter() - started)
-        found[label] = min(page_times) / min(sql_times)
-    return found
+# Page/SQL, each the least CPU time (this thread + the PostgreSQL backend) of ROUNDS alternating runs
+# (ratios.least_times; wall time where the database is not on this machine). Unlike wall times, CPU times do not
+# stretch when other jobs take the cores: in this test on this 2-core machine they moved by at most a third between
+# a load average of 5 and 15 (docs/scale.md, "Ratios in CI"), where least wall ratios moved up to nine-fold and the
+# bound on them had to be 1,500×. Each bound is about 1.5× the highest ratio seen in more than a dozen runs of this
+# test, five of them at a load average of 10–15 (one of those on a fresh test database, as CI creates, which gave the
+# highest ratios), so that a page doing half as much work again fails. The office pages cannot come within 4× of
+# their SQL: a signed-in page has a floor of ~6 ms of CPU (session, account, policy and roles
+# read, the session saved, the base template) and renders 30–80 kB, while their SQL takes 4–13 ms; the summaries,
+# read from the per-office cache, are held within 4×, and the API's check-ins across a district within 5× (3.2×
+# measured under load).
+MAX_RATIO = {
+    "office overview": 24,  # measured 11.6–15.7
+    "progress table": 20,  # 10.1–13.1
+    "dashboard": 14,  # 5.9–9.0
+    "branch page": 32,  # 15.7–21.0
+    "public board": 15,  # 7.4–9.9
+    "district summary": 4,  # 1.5–2.7
+    "city summary": 4,  # 1.3–2.3
+    "province summary": 4,  # 1.3–2.3
+    "API branches (district)": 24,  # 12.4–15.9 (its SQL: 1.6–2.4 ms of CPU)
+    "API check-ins (office)": 12,  # 5.2–8.9 (8.9 on a reused test database)
+    "API check-ins (district)": 5,  # 2.3–3.2
+}
+# From the office preset (1 office, 20 branches) to the district (16 offices, 320 branches) a page's multiple of
+# its SQL may not grow by more than this (measured: within 1.4× on a fresh test database; 2.5× for the dashboard on
+# a reused one, whose dead rows its SQL walked at the office preset, docs/scale.md; a page reading every item of the
+# district would grow about 16×).
+GROWTH = 4
+ROUNDS = 12
+# Where the backend's CPU time cannot be read: least wall ratios moved up to nine-fold between a load average of 6
+# and 12 (the progress table: 19–21× → 181×, docs/scale.md).
+WALL_SLACK = 10

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import os
 import statistics
 import time
 import tracemalloc
@@ -93,7 +94,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--offices", type=int, default=20)
         parser.add_argument("--branches", type=int, default=25, help="branches per office")
-        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument(
+            "--repeat", type=int, default=None, help="requests timed per page (default 5; with --ratios, 15 rounds)"
+        )
         parser.add_argument(
             "--ratios",
             action="store_true",
@@ -120,7 +123,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, offices, branches, repeat, **options):
         if options["ratios"]:
-            return self._ratios(repeat, options["posts"], options["json"], options)
+            return self._ratios(repeat or 15, options["posts"], options["json"], options)
+        repeat = repeat or 5
         if options["export"]:
             return self._export(options["json"])
         setup_test_environment()
@@ -188,11 +192,20 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{data['branches']} branches, {connection.vendor}, median of {repeat}")
-        self.stdout.write(f"{'page':28} {'page ms':>9} {'SQL ms':>8} {'page/SQL':>9} {'queries':>8} {'status':>7}")
+        self.stdout.write(
+            f"{data['branches']} branches, {connection.vendor}, {repeat} alternating rounds; load average "
+            + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        )
+        self.stdout.write(
+            f"{'page':28} {'CPU ms':>8} {'SQL CPU':>8} {'page/SQL':>9}   {'wall ms':>8} {'SQL wall':>8} "
+            f"{'page/SQL':>9} {'queries':>8} {'status':>7}"
+        )
+        self.stdout.write(f"{'':28} {'least CPU: process + backend':>27}   {'median wall':>27}")
         for r in results:
+            mark = "" if r.clock == "cpu" else " (wall: the database is not on this machine)"
             self.stdout.write(
-                f"{_pad(r.label, 28)} {r.page_ms:9.1f} {r.sql_ms:8.2f} {r.ratio:9.1f} {r.queries:8d} {r.status:7d}"
+                f"{_pad(r.label, 28)} {r.page_cpu_ms:8.1f} {r.sql_cpu_ms:8.2f} {r.ratio:9.1f}   {r.page_ms:8.1f} "
+                f"{r.sql_ms:8.2f} {r.wall_ratio:9.1f} {r.queries:8d} {r.status:7d}{mark}"
             )
         for t in (throughput, served):
             if t:
