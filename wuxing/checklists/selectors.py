@@ -547,9 +547,15 @@ def office_trend(*, campaign, branches, today: date | None = None) -> dict:
         .values_list("pk", "kind", "start_value", "target_value", "weight")
     )
     history: dict[int, list[rules.CheckInFacts]] = defaultdict(list)
-    for pk, item_id, effective_on, corrects, value, done in CheckIn.objects.filter(
-        item__campaign=campaign, item__branch_id__in=[b.pk for b in branches], item__retired_at__isnull=True
-    ).values_list("pk", "item_id", "effective_on", "corrects_id", "value", "done"):
+    # No ORDER BY: progress_at sorts each item's own check-ins, so CheckIn's default ordering was a sort for nothing
+    # (one office of the province: 4,011 rows, 21 ms with it, 15 ms without).
+    for pk, item_id, effective_on, corrects, value, done in (
+        CheckIn.objects.filter(
+            item__campaign=campaign, item__branch_id__in=[b.pk for b in branches], item__retired_at__isnull=True
+        )
+        .order_by()
+        .values_list("pk", "item_id", "effective_on", "corrects_id", "value", "done")
+    ):
         history[item_id].append(
             rules.CheckInFacts(id=pk, effective_on=effective_on, corrects=corrects, value=value, done=done)
         )
