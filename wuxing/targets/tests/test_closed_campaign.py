@@ -7,6 +7,7 @@ from django.utils import translation
 
 from wuxing.campaigns.services import campaign_set_status
 from wuxing.core.actors import SYSTEM
+from wuxing.rhythm.models import Notification
 from wuxing.targets.models import Baseline, BaselineEntry, Target, TargetRound
 
 
@@ -28,6 +29,7 @@ def _state():
         TargetRound.objects.count(),
         sorted(Baseline.objects.values_list("pk", "surveyed_on")),
         sorted(BaselineEntry.objects.values_list("pk", "rating")),
+        Notification.objects.count(),
     )
 
 
@@ -40,13 +42,14 @@ def _writes(w):
         ("leader", "targets:target_review", [a2], {"decision": "return", "reason": "再议"}),
         ("leader", "targets:targets_confirm", [c], {}),
         ("leader", "targets:targets_agree", [c], {"target": [a2]}),
+        ("leader", "targets:targets_remind", [c], {}),
         ("secretary", "targets:target_apply", [c, a1], {"stars": stars, "reason": "再申领"}),
         ("leader", "targets:target_require", [c, a1], {"stars": stars[:1], "reason": "压担子"}),
         ("secretary", "targets:baseline_edit", [c, a1], {"surveyed_on": "2026-12-01", **rating}),
     ]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_no_write_page_changes_a_closed_campaign(client, closed, index):
     user, name, args, data = _writes(closed)[index]
     before = _state()
