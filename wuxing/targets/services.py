@@ -378,10 +378,11 @@ def target_agree(*, actor, target: Target, note: str = "") -> Target:
 
 
 @transaction.atomic
-def targets_remind(*, actor, campaign, day: date | None = None) -> tuple[int, int]:
+def targets_remind(*, actor, campaign, day: date | None = None) -> tuple[int, int, list[str]]:
     """Remind the secretaries of the branches in the user's scope that have not applied yet (no target, a draft,
     or a target sent back) to submit their application. Once a day per branch and person, through the
-    notification centre (`core.extensions.send_notice`). Returns (branches concerned, reminders sent)."""
+    notification centre (`core.extensions.send_notice`). Returns (branches concerned, reminders sent, the names of
+    the branches whose secretary has no account to be reminded on)."""
     from django.urls import reverse
 
     from wuxing.core.extensions import send_notice
@@ -419,15 +420,17 @@ def targets_remind(*, actor, campaign, day: date | None = None) -> tuple[int, in
         people[person.branch_pk].setdefault(person.pk, person)
     url = reverse("targets:target_list") + f"?campaign={campaign.pk}"
     title = _("Please submit your branch's star target for %(year)s") % {"year": campaign.year}
-    sent = 0
+    sent, unreachable = 0, []
     for branch in branches:
         for person in people[branch.pk].values():
             key = f"targets:remind:{campaign.pk}:{branch.pk}:{person.pk}:{day.isoformat()}"
             sent += send_notice(person=person, kind="target_remind", title=title, url=url, key=key)
+        if not any(getattr(getattr(p, "user", None), "is_active", False) for p in people[branch.pk].values()):
+            unreachable.append(branch.name)
     audit_record(
         actor=actor, action="target.remind", obj=campaign, after={"items": [b.pk for b in branches], "count": sent}
     )
-    return len(branches), sent
+    return len(branches), sent, unreachable
 
 
 @transaction.atomic

@@ -95,13 +95,19 @@ def targets_confirm(request, campaign_pk: int):
 def targets_remind(request, campaign_pk: int):
     """The secretaries of the branches that have not applied yet are reminded in one go; then the board."""
     campaign = _campaign_in_path(request, campaign_pk)
-    branches, sent = services.targets_remind(actor=request.user, campaign=campaign)
+    branches, sent, unreachable = services.targets_remind(actor=request.user, campaign=campaign)
     if branches:
         messages.success(
             request,
             _("%(branches)d branches have not applied yet; %(sent)d reminders were sent.")
             % {"branches": branches, "sent": sent},
         )
+        if unreachable:
+            messages.warning(
+                request,
+                _("These branches' secretaries have no account to be reminded on; please contact them: %(names)s")
+                % {"names": "、".join(unreachable)},
+            )
     else:
         messages.info(request, _("Every branch has applied; nobody needed a reminder."))
     return redirect(f"{reverse('targets:target_list')}?campaign={campaign.pk}")

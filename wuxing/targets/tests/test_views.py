@@ -316,7 +316,7 @@ def test_the_board_reminds_the_secretaries_of_the_branches_that_have_not_applied
     assert 'data-testid="remind-targets"' in board
     url = reverse("targets:targets_remind", args=[tc.campaign.pk])
     body = text(client.post(url, follow=True))
-    assert "2 个支部尚未申报，已发送 2 条提醒" in body
+    assert "2 个支部尚未申报，已发送 2 条提醒" in body and "无法发送提醒" not in body
     reminded = Notification.objects.filter(kind="target_remind")
     assert set(reminded.values_list("user", flat=True)) == {a2_user.pk, a3_user.pk}  # not a1's secretary
     assert all(str(tc.campaign.year) in n.title for n in reminded)
@@ -324,6 +324,11 @@ def test_the_board_reminds_the_secretaries_of_the_branches_that_have_not_applied
     # Once a day: pressed again, nobody gets a second notice.
     assert "已发送 0 条提醒" in text(client.post(url, follow=True))
     assert reminded.count() == 2
+    # A branch whose secretary has no (active) account is named, so the office can call instead.
+    a3_user.is_active = False
+    a3_user.save(update_fields=["is_active"])
+    body = text(client.post(url, follow=True))
+    assert body.split("无法发送提醒，请另行联系：")[1].split("<")[0].strip() == "甲三安置村"
 
     # A secretary may not send them; another office's leader does not find the campaign.
     client.force_login(tc.users.secretary)
