@@ -67,15 +67,13 @@ class OfficeProgress:
         return [r for r in self.rows if r["branch_id"] in wanted]
 
 
-def _default_tolerance() -> str:
+def tolerance_tag() -> str:
+    """The default tolerance as it goes into a cached figure's key (a changed setting must not read old figures)."""
     return str(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
 
 
 def entry_key(*, campaign_id: int, version: int, today: date, kind: str) -> str:
-    return (
-        f"office:{SCHEMA}:{database_tag()}:{_default_tolerance()}:{campaign_id}:{int(version)}:"
-        f"{today.isoformat()}:{kind}"
-    )
+    return f"office:{SCHEMA}:{database_tag()}:{tolerance_tag()}:{campaign_id}:{int(version)}:{today.isoformat()}:{kind}"
 
 
 def trend_key(branch_ids) -> str:

@@ -176,15 +176,8 @@ def branch_progress(*, branch, campaign, today: date | None = None, figures=None
     sums = {codes_by_id[r["star_id"]]: r for r in own}
     order = {s.code: i for i, s in enumerate(campaign_stars(campaign, branch.star_set))}
     codes = sorted(targeted | sums.keys(), key=lambda code: (order.get(code, len(order)), code))
-    weight = sum(r["w"] for r in own)
-    return rules.Progress(
-        overall=_mean(sum(r["wp"] for r in own), weight),
-        by_star={code: (_mean(sums[code]["wp"], sums[code]["w"]) if code in sums else None) for code in codes},
-        expected=_mean(sum(r["we"] for r in own), weight),
-        items=sum(r["n"] for r in own),
-        done=sum(r["n_done"] for r in own),
-        behind=sum(r["n_behind"] for r in own),
-        overdue=sum(r["n_overdue"] for r in own),
+    return _progress_of(
+        own, {code: (_mean(sums[code]["wp"], sums[code]["w"]) if code in sums else None) for code in codes}
     )
 
 
@@ -321,6 +314,21 @@ def _mean(wp, w):
     return None if not w else wp / w
 
 
+def _progress_of(own, by_star) -> rules.Progress:
+    """A branch's progress from its sums per star (fact_rollup's rows grouped by branch and star), with `by_star`
+    as the caller computed it for the stars it shows."""
+    weight = sum(r["w"] for r in own)
+    return rules.Progress(
+        overall=_mean(sum(r["wp"] for r in own), weight),
+        by_star=by_star,
+        expected=_mean(sum(r["we"] for r in own), weight),
+        items=sum(r["n"] for r in own),
+        done=sum(r["n_done"] for r in own),
+        behind=sum(r["n_behind"] for r in own),
+        overdue=sum(r["n_overdue"] for r in own),
+    )
+
+
 def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> BranchRow:
     """A branch's row from its sums per star (fact_rollup grouped by branch and star): progress overall and per
     targeted star (all its stars when it has no target), its target level and responsible persons."""
@@ -330,16 +338,7 @@ def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> Branch
     for r in own:
         if r["star_id"] in codes_by_id:
             by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
-    weight = sum(r["w"] for r in own)
-    progress = rules.Progress(
-        overall=_mean(sum(r["wp"] for r in own), weight),
-        by_star=by_star,
-        expected=_mean(sum(r["we"] for r in own), weight),
-        items=sum(r["n"] for r in own),
-        done=sum(r["n_done"] for r in own),
-        behind=sum(r["n_behind"] for r in own),
-        overdue=sum(r["n_overdue"] for r in own),
-    )
+    progress = _progress_of(own, by_star)
     responsible = branch_responsible(branch)
     return BranchRow(
         branch=branch,
@@ -349,7 +348,7 @@ def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> Branch
         secretary=branch.secretary.name if branch.secretary_id else "",
         leaders=responsible.leaders,
         departments=responsible.departments,
-        weight=weight,
+        weight=sum(r["w"] for r in own),
     )
 
 

@@ -580,6 +580,10 @@ FROM page ORDER BY page.effective_on DESC, page.id DESC""",
 }
 
 
+def _ratio(page: float, sql: float) -> float:
+    return page / sql if sql else float("inf")
+
+
 @dataclass
 class Result:
     """A page against its SQL. `ratio` is the least CPU time of the page over its SQL's (this thread + the database
@@ -598,11 +602,11 @@ class Result:
 
     @property
     def ratio(self) -> float:
-        return self.page_cpu_ms / self.sql_cpu_ms if self.sql_cpu_ms else float("inf")
+        return _ratio(self.page_cpu_ms, self.sql_cpu_ms)
 
     @property
     def wall_ratio(self) -> float:
-        return self.page_ms / self.sql_ms if self.sql_ms else float("inf")
+        return _ratio(self.page_ms, self.sql_ms)
 
 
 def _run_sql(statements, params):
@@ -666,11 +670,11 @@ class Timing:
 
     @property
     def ratio(self) -> float:
-        return self.page_ms / self.sql_ms if self.sql_ms else float("inf")
+        return _ratio(self.page_ms, self.sql_ms)
 
     @property
     def wall_ratio(self) -> float:
-        return self.page_wall_ms / self.sql_wall_ms if self.sql_wall_ms else float("inf")
+        return _ratio(self.page_wall_ms, self.sql_wall_ms)
 
 
 def _sample(fn, backend):

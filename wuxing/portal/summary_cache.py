@@ -19,13 +19,12 @@ report pages read from a replica (the version and the rows come from the same da
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 
 from wuxing.campaigns.selectors import office_campaign_quotas, result_counts
-from wuxing.checklists import rules as checklist_rules
+from wuxing.checklists.figures import tolerance_tag
 from wuxing.checklists.selectors import office_figures
 from wuxing.liaison.selectors import five_ones_completion
 from wuxing.org.figures import database_tag, may_cache_figures
@@ -64,16 +63,8 @@ def with_versions(offices):
     return offices.annotate(**{VERSION: Coalesce(F("figures_version__version"), Value(0))})
 
 
-def _tolerance_tag() -> str:
-    return str(getattr(settings, "WUXING_BEHIND_TOLERANCE", checklist_rules.DEFAULT_TOLERANCE))
-
-
 def _key_prefix(year: int, today: date) -> str:
-    return f"summary:{SCHEMA}:{database_tag()}:{_tolerance_tag()}:{year}:{today.isoformat()}"
-
-
-def entry_key(*, office_id: int, version: int, year: int, today: date) -> str:
-    return f"{_key_prefix(year, today)}:{office_id}:{int(version)}"
+    return f"summary:{SCHEMA}:{database_tag()}:{tolerance_tag()}:{year}:{today.isoformat()}"
 
 
 def office_versions(offices) -> dict[int, int]:
@@ -84,11 +75,6 @@ def office_versions(offices) -> dict[int, int]:
 def _keys(versions: dict[int, int], year: int, today: date) -> dict[int, str]:
     prefix = _key_prefix(year, today)
     return {pk: f"{prefix}:{pk}:{int(v)}" for pk, v in versions.items()}
-
-
-def keys_for(offices, *, year: int, today: date) -> dict[int, str]:
-    """office id → its entry's key, for offices read through `with_versions`."""
-    return _keys(office_versions(offices), year, today)
 
 
 def compute_entries(*, office_ids, year: int, today: date) -> dict[int, OfficeEntry]:
@@ -168,6 +154,6 @@ def office_entries(*, offices=None, versions: dict[int, int] | None = None, year
 
 def forget(offices, *, year: int, today: date) -> None:
     """Drop the offices' entries (the benchmark's cold reads); offices read through `with_versions`."""
-    keys = list(keys_for(offices, year=year, today=today).values())
+    keys = list(_keys(office_versions(offices), year, today).values())
     if keys:
         cache.delete_many(keys)

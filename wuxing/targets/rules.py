@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from wuxing.standards.rules import stars_outside_set
 
-from .choices import BaselineRating
+from .choices import BaselineRating, TargetStatus
+
+# A branch whose target is in one of these (or that has none) has not applied yet: the board's reminder is for it.
+NOT_APPLIED = (TargetStatus.DRAFT, TargetStatus.RETURNED)
+
+
+def has_not_applied(status: str | None) -> bool:
+    return status is None or status in NOT_APPLIED
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Problems and their messages

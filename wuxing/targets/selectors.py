@@ -84,8 +84,7 @@ class Board:
     @property
     def missing(self) -> int:
         """Branches that have not applied yet (no target, a draft, or one sent back): the reminder's recipients."""
-        waiting = (TargetStatus.DRAFT, TargetStatus.RETURNED)
-        return sum(1 for b, t in self.rows if (t is None or t.status in waiting) and b.retired_at is None)
+        return sum(1 for b, t in self.rows if rules.has_not_applied(t and t.status) and b.retired_at is None)
 
 
 def board_branches(*, user, campaign):

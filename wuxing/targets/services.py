@@ -394,8 +394,7 @@ def targets_remind(*, actor, campaign, day: date | None = None) -> tuple[int, in
     )
     ensure_campaign_open(campaign)
     day = day or timezone.localdate()
-    waiting = [TargetStatus.DRAFT, TargetStatus.RETURNED]
-    applied = Target.objects.filter(campaign=campaign).exclude(status__in=waiting).values("branch_id")
+    applied = Target.objects.filter(campaign=campaign).exclude(status__in=rules.NOT_APPLIED).values("branch_id")
     branches = list(
         Branch.objects.restrict(actor, "view")
         .filter(office_id=campaign.office_id, retired_at__isnull=True)

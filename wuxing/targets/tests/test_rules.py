@@ -75,3 +75,9 @@ def test_baseline_suggestion_keeps_order_and_honours_vetoes():
         }
     )
     assert suggestion == ["strong_branch", "industry"]
+
+
+def test_a_branch_has_not_applied_without_a_target_with_a_draft_or_one_sent_back():
+    assert rules.has_not_applied(None)
+    assert rules.has_not_applied("draft") and rules.has_not_applied("returned")
+    assert not any(rules.has_not_applied(s) for s in ("submitted", "agreed", "confirmed"))
