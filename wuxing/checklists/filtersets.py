@@ -14,6 +14,7 @@ from wuxing.org.models import Branch
 from wuxing.org.selectors import department_list
 
 from .choices import ItemState
+from .forms import PlainWidgetsForm
 from .models import CheckIn, ChecklistItem
 from .selectors import SORTS
 
@@ -76,10 +77,19 @@ class ProgressFilterSet(_RowsFilterSet):
     class Meta:
         model = Branch
         fields = ["q", "kind", "department", "state", "sort"]
+        form = PlainWidgetsForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["department"].label_from_instance = lambda d: d.name
+
+    def display_form(self):
+        """The form as the page shows it: the department choices (named) from one query of values, not a model
+        instance each (exports filter without it)."""
+        field = self.form.fields["department"]
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        field.choices = [*empty, *field.queryset.values_list("pk", "name")]
+        return self.form
 
     def by_department(self, queryset, name, value):
         return queryset.filter(assignments__department=value, assignments__active=True).distinct()
@@ -105,6 +115,7 @@ class PublicBoardFilterSet(_RowsFilterSet):
     class Meta:
         model = Branch
         fields = ["q", "kind", "sort"]
+        form = PlainWidgetsForm
 
     filter_rows = ProgressFilterSet.filter_rows
 

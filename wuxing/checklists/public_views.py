@@ -26,13 +26,13 @@ def board(request, office_code: str):
     campaign = campaign_public(office=office)
     filterset = PublicBoardFilterSet(request.GET, Branch.objects.all())
     rows = []
-    if campaign is not None:
+    if campaign is not None and filterset.is_valid():
         # Ranked among all the office's branches, then narrowed: a branch keeps its rank whatever the search.
-        ranked = selectors.progress_rows(
-            campaign=campaign, branches=selectors.branches_of(campaign, Branch.objects.all())
-        )
-        shown = {b.pk for b in filterset.qs.filter(office_id=campaign.office_id)} if filterset.is_valid() else set()
-        rows = filterset.filter_rows([r for r in ranked if r.branch.pk in shown])
+        rows = selectors.table_rows(campaign=campaign, branches=Branch.objects.all())
+        if filterset.value("q") or filterset.value("kind"):
+            shown = set(filterset.qs.filter(office_id=campaign.office_id).values_list("pk", flat=True))
+            rows = [r for r in rows if r.branch.pk in shown]
+        rows = filterset.filter_rows(rows)
     page = paginate(request, rows)
     return render(
         request,

@@ -426,6 +426,134 @@ def progress_table(*, user, campaign, branches=None, today: date | None = None) 
     return progress_rows(campaign=campaign, branches=branches_of(campaign, branch_qs), today=today)
 
 
+# -------------------------------------------------------------------------------------------------------
+# The office tables as their pages show them (progress table, public board, dashboard): the same figures as
+# progress_rows, read as plain values; no model instance per branch, assignment, target or item
+# -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BranchRef:
+    """A branch as a table row shows and sorts it (SORTS), read as values with the rows."""
+
+    pk: int
+    code: str
+    name: str
+    sort_order: int
+    star_set: str
+
+
+def _responsible_by_branch(branch_ids) -> dict[int, tuple[str, str]]:
+    """branch id → (departments, leaders) of its active assignments, each 、-joined in the order of
+    org.selectors.branch_responsible (the assignments' default ordering), in one query of values."""
+    departments: dict[int, list[str]] = defaultdict(list)
+    leaders: dict[int, list[str]] = defaultdict(list)
+    if branch_ids:
+        for branch_id, department_id, department, leader_id, leader in Assignment.objects.filter(
+            active=True, branch__in=list(branch_ids)
+        ).values_list("branch_id", "department_id", "department__name", "leader_id", "leader__name"):
+            if department_id:
+                departments[branch_id].append(department)
+            if leader_id:
+                leaders[branch_id].append(leader)
+    return {pk: ("、".join(departments.get(pk, ())), "、".join(leaders.get(pk, ()))) for pk in branch_ids}
+
+
+def _branch_values(campaign, branches, responsible: bool) -> list[tuple]:
+    """(id, code, name, sort order, star set[, secretary's name]) of the branches of `branches` (a Branch queryset)
+    in the campaign's office, in branch order."""
+    columns = ["pk", "code", "name", "sort_order", "star_set"] + (["secretary__name"] if responsible else [])
+    return list(branches.filter(office_id=campaign.office_id).order_by("sort_order", "code").values_list(*columns))
+
+
+def table_rows(
+    *, campaign, branches, today: date | None = None, responsible: bool = True, figures=None
+) -> list[BranchRow]:
+    """progress_rows for the pages that show the rows: one row per branch of `branches` (a Branch queryset,
+    narrowed to the campaign's office here) in branch order, ranked among them, with the same figures, each row's
+    `branch` a BranchRef. Its `progress.by_star` holds the stars the row shows (and the campaign's other stars its
+    items have). `responsible`: the secretary, departments and leaders (the progress table and the public board;
+    the dashboard does not show them). Queries: the branches, their assignments, the figures version (and the
+    cache), the campaign's stars (once per request), the targets with their stars."""
+    return _table_rows(campaign, _branch_values(campaign, branches, responsible), today, responsible, figures)
+
+
+def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]:
+    today = today or timezone.localdate()
+    refs = [BranchRef(*values[:5]) for values in found]
+    branch_ids = [b.pk for b in refs]
+    names = _responsible_by_branch(branch_ids) if responsible and branch_ids else {}
+    figures = figures or office_progress_cached(campaign=campaign, today=today)
+    all_stars = campaign_stars(campaign)
+    stars_by_set: dict[str, list[Star]] = defaultdict(list)
+    for star in all_stars:
+        stars_by_set[star.star_set].append(star)
+    codes_by_id = {s.pk: s.code for s in all_stars}
+    by_branch: dict[int, list[dict]] = defaultdict(list)
+    for r in figures.rows_of(branch_ids):
+        by_branch[r["branch_id"]].append(r)
+    targets = target_summaries_across(campaign_ids=[campaign.pk]).get(campaign.pk, {}) if branch_ids else {}
+    targeted, levels = _target_stars(targets), _target_levels(targets)
+    rows = []
+    for values, branch in zip(found, refs):
+        own = by_branch.get(branch.pk, [])
+        star_list = stars_by_set.get(branch.star_set, [])
+        codes = targeted.get(branch.pk) or {s.code for s in star_list}
+        shown = [s for s in star_list if s.code in codes]
+        by_star: dict[str, float | None] = {s.code: None for s in shown}
+        for r in own:
+            if r["star_id"] in codes_by_id:
+                by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+        departments, leaders = names.get(branch.pk, ("", ""))
+        rows.append(
+            BranchRow(
+                branch=branch,
+                progress=_progress_of(own, by_star),
+                stars=[(s, by_star[s.code]) for s in shown],
+                target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
+                secretary=(values[5] or "") if responsible else "",
+                leaders=leaders,
+                departments=departments,
+                weight=sum(r["w"] for r in own),
+            )
+        )
+    for row, rank in zip(rows, rules.competition_ranks([r.progress.overall for r in rows])):
+        row.rank = rank
+    return rows
+
+
+def progress_table_rows(*, user, campaign, branches=None, today: date | None = None) -> list[BranchRow]:
+    """The progress table's page: `progress_table`'s rows (the branches of the campaign's office the user may see,
+    narrowed by `branches`, ranked) as `table_rows` reads them."""
+    branch_qs = (branches if branches is not None else Branch.objects.all()).restrict(user, "view")
+    return table_rows(campaign=campaign, branches=branch_qs, today=today)
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedRow:
+    """An item behind or overdue as the dashboard lists it."""
+
+    item_id: int
+    title: str
+    due_date: date
+    owner: str
+    status: rules.ItemStatus
+
+
+def campaign_choices(*, user) -> list[tuple[int, str, str]]:
+    """(id, name, office name) of the campaigns in the user's scope that have begun, latest first, as the office
+    pages' campaign switch lists them (campaigns.selectors.campaign_list's order), in one query of values."""
+    from wuxing.campaigns.choices import CampaignStatus
+    from wuxing.campaigns.selectors import campaign_list
+
+    return list(
+        campaign_list(user=user)
+        .exclude(status=CampaignStatus.PREPARING)
+        .prefetch_related(None)
+        .values_list("pk", "name", "office__name")
+    )
+
+
 @dataclass
 class Dashboard:
     """The dashboard's reads (`dashboard`): the branches in scope, their rows, the items behind or overdue as
@@ -464,6 +592,56 @@ def dashboard(*, user, campaign, today: date | None = None, with_trend: bool = T
         trend=figures.trends.get(key, {}),
         tolerance=figures.tolerance,
     )
+
+
+def dashboard_page(*, user, campaign, today: date | None = None) -> Dashboard:
+    """`dashboard` as the page shows it, from the same cached figures: rows from `table_rows` (without the
+    responsible persons), `branches` their BranchRefs, and `flagged` as (BranchRef, FlaggedRow) pairs in the same
+    order (overdue first, then by due date and branch order), the items' titles and owners read as values."""
+    today = today or timezone.localdate()
+    found = _branch_values(campaign, Branch.objects.restrict(user, "view"), responsible=False)
+    branches = [BranchRef(*values) for values in found]
+    key = trend_key([b.pk for b in branches])
+    figures = office_progress_cached(campaign=campaign, today=today, flagged=True, trends={key: branches})
+    rows = _table_rows(campaign, found, today, False, figures)
+    return Dashboard(
+        branches=branches,
+        rows=rows,
+        flagged=_flagged_rows(rows, figures.flagged),
+        trend=figures.trends.get(key, {}),
+        tolerance=figures.tolerance,
+    )
+
+
+# Ids per query when items are read by id (SQLite's limit on a statement's parameters is the lowest).
+ID_CHUNK = 900
+
+
+def _flagged_rows(rows, flagged) -> list[tuple]:
+    """The dashboard's (BranchRef, FlaggedRow) pairs from the cached flagged items of the rows' branches, ordered as
+    `dashboard` orders them: overdue first, then by due date, then branch order (each branch's in due-date order)."""
+    wanted = {row.branch.pk for row in rows}
+    picked = [f for f in flagged if f.branch_id in wanted]
+    ids = [f.item_id for f in picked]
+    items = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        items.update(
+            (pk, (title, due, owner))
+            for pk, title, due, owner in ChecklistItem.objects.filter(pk__in=ids[start : start + ID_CHUNK])
+            .order_by()
+            .values_list("pk", "title", "due_date", "owner__name")
+        )
+    by_branch: dict[int, list] = defaultdict(list)
+    for f in picked:
+        if f.item_id in items:
+            title, due, owner = items[f.item_id]
+            status = rules.ItemStatus(progress=f.progress, expected=f.expected, behind=not f.overdue, overdue=f.overdue)
+            by_branch[f.branch_id].append(
+                (f.due_date, FlaggedRow(item_id=f.item_id, title=title, due_date=due, owner=owner or "", status=status))
+            )
+    ordered = [(row.branch, due, flagged_row) for row in rows for due, flagged_row in by_branch.get(row.branch.pk, [])]
+    ordered.sort(key=lambda p: (not p[2].status.overdue, p[1], p[0].sort_order))
+    return [(branch, flagged_row) for branch, _due, flagged_row in ordered]
 
 
 def flagged_items(*, user, campaign, today: date | None = None) -> tuple[list, list[BranchRow], list[tuple]]:

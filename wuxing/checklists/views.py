@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.choices import CampaignStatus
-from wuxing.campaigns.selectors import campaign_for, campaign_list, campaign_stars
+from wuxing.campaigns.selectors import campaign_for, campaign_stars
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
@@ -499,8 +498,9 @@ def report_card_pdf(request, pk: int):
 
 
 def _campaign_choices(request, campaign):
-    """Other campaigns in scope to switch to (a district sees several offices; every office has several years)."""
-    campaigns = list(campaign_list(user=request.user).exclude(status=CampaignStatus.PREPARING))
+    """Other campaigns in scope to switch to (a district sees several offices; every office has several years):
+    (id, name, office name) each."""
+    campaigns = selectors.campaign_choices(user=request.user)
     return campaigns if len(campaigns) > 1 else []
 
 
@@ -516,7 +516,7 @@ def progress_table(request):
     rows = []
     if campaign is not None:
         rows = filterset.filter_rows(
-            selectors.progress_table(user=request.user, campaign=campaign, branches=filterset.qs)
+            selectors.progress_table_rows(user=request.user, campaign=campaign, branches=filterset.qs)
         )
     return render(
         request,
@@ -524,7 +524,7 @@ def progress_table(request):
         {
             "campaign": campaign,
             "rows": rows,
-            "form": filterset.form,
+            "form": filterset.display_form(),
             "filterset": filterset,
             "campaigns": _campaign_choices(request, campaign),
         },
@@ -563,7 +563,7 @@ def dashboard(request):
         "export_url": _keeping_campaign(request, export="xlsx"),
     }
     if campaign is not None:
-        found = selectors.dashboard(user=request.user, campaign=campaign)
+        found = selectors.dashboard_page(user=request.user, campaign=campaign)
         rows, flagged = found.rows, found.flagged
         overall = [(r.progress.overall, r.weight) for r in rows]
         context.update(
