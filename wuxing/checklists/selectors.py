@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     Prefetch,
@@ -443,27 +444,50 @@ class BranchRef:
     star_set: str
 
 
-def _responsible_by_branch(branch_ids) -> dict[int, tuple[str, str]]:
-    """branch id → (departments, leaders) of its active assignments, each 、-joined in the order of
-    org.selectors.branch_responsible (the assignments' default ordering), in one query of values."""
-    departments: dict[int, list[str]] = defaultdict(list)
-    leaders: dict[int, list[str]] = defaultdict(list)
-    if branch_ids:
-        for branch_id, department_id, department, leader_id, leader in Assignment.objects.filter(
-            active=True, branch__in=list(branch_ids)
-        ).values_list("branch_id", "department_id", "department__name", "leader_id", "leader__name"):
-            if department_id:
-                departments[branch_id].append(department)
-            if leader_id:
-                leaders[branch_id].append(leader)
-    return {pk: ("、".join(departments.get(pk, ())), "、".join(leaders.get(pk, ()))) for pk in branch_ids}
+BRANCH_VALUES = ("pk", "code", "name", "sort_order", "star_set")
+# Each branch's active assignments in the order of org.selectors.branch_responsible (Assignment's default ordering:
+# department, by its office and code; leader, by office, leaders first, name), joined to the branch's row.
+ASSIGNMENT_ORDER = (
+    "assigned__department__office__path",
+    "assigned__department__code",
+    "assigned__leader__office__path",
+    "-assigned__leader__is_leader",
+    "assigned__leader__name",
+    "assigned__pk",
+)
 
 
 def _branch_values(campaign, branches, responsible: bool) -> list[tuple]:
-    """(id, code, name, sort order, star set[, secretary's name]) of the branches of `branches` (a Branch queryset)
-    in the campaign's office, in branch order."""
-    columns = ["pk", "code", "name", "sort_order", "star_set"] + (["secretary__name"] if responsible else [])
-    return list(branches.filter(office_id=campaign.office_id).order_by("sort_order", "code").values_list(*columns))
+    """(id, code, name, sort order, star set) of the branches of `branches` (a Branch queryset) in the campaign's
+    office, in branch order; with `responsible`, followed by the secretary's name and the departments and the
+    leaders of the active assignments, each 、-joined (org.selectors.branch_responsible), in the same one query."""
+    branches = branches.filter(office_id=campaign.office_id)
+    if not responsible:
+        return list(branches.order_by("sort_order", "code").values_list(*BRANCH_VALUES))
+    found: dict[int, list] = {}
+    for *values, secretary, assignment, department_id, department, leader_id, leader in (
+        branches.annotate(assigned=FilteredRelation("assignments", condition=Q(assignments__active=True)))
+        .order_by("sort_order", "code", "pk", *ASSIGNMENT_ORDER)
+        .values_list(
+            *BRANCH_VALUES,
+            "secretary__name",
+            "assigned__pk",
+            "assigned__department_id",
+            "assigned__department__name",
+            "assigned__leader_id",
+            "assigned__leader__name",
+        )
+    ):
+        row = found.get(values[0])
+        if row is None:
+            row = found[values[0]] = [*values, secretary or "", [], [], set()]
+        if assignment is not None and assignment not in row[-1]:  # a branch filter's join may repeat a row
+            row[-1].add(assignment)
+            if department_id:
+                row[6].append(department)
+            if leader_id:
+                row[7].append(leader)
+    return [(*row[:6], "、".join(row[6]), "、".join(row[7])) for row in found.values()]
 
 
 def table_rows(
@@ -473,7 +497,7 @@ def table_rows(
     narrowed to the campaign's office here) in branch order, ranked among them, with the same figures, each row's
     `branch` a BranchRef. Its `progress.by_star` holds the stars the row shows (and the campaign's other stars its
     items have). `responsible`: the secretary, departments and leaders (the progress table and the public board;
-    the dashboard does not show them). Queries: the branches, their assignments, the figures version (and the
+    the dashboard does not show them). Queries: the branches (with their assignments), the figures version (and the
     cache), the campaign's stars (once per request), the targets with their stars."""
     return _table_rows(campaign, _branch_values(campaign, branches, responsible), today, responsible, figures)
 
@@ -482,7 +506,6 @@ def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]
     today = today or timezone.localdate()
     refs = [BranchRef(*values[:5]) for values in found]
     branch_ids = [b.pk for b in refs]
-    names = _responsible_by_branch(branch_ids) if responsible and branch_ids else {}
     figures = figures or office_progress_cached(campaign=campaign, today=today)
     all_stars = campaign_stars(campaign)
     stars_by_set: dict[str, list[Star]] = defaultdict(list)
@@ -504,14 +527,14 @@ def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]
         for r in own:
             if r["star_id"] in codes_by_id:
                 by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
-        departments, leaders = names.get(branch.pk, ("", ""))
+        secretary, departments, leaders = values[5:8] if responsible else ("", "", "")
         rows.append(
             BranchRow(
                 branch=branch,
                 progress=_progress_of(own, by_star),
                 stars=[(s, by_star[s.code]) for s in shown],
                 target_level=levels.get(branch.pk, len(shown) if branch.pk in targeted else None),
-                secretary=(values[5] or "") if responsible else "",
+                secretary=secretary,
                 leaders=leaders,
                 departments=departments,
                 weight=sum(r["w"] for r in own),

@@ -288,7 +288,7 @@ QUERIES = {
     "district summary": 16,
     "demonstration sites": 26,
     "deliberations": 12,
-    "public board": 9,
+    "public board": 8,
     "public rating results": 11,
     "public notices": 6,
     "closed issues": 6,

@@ -207,7 +207,16 @@ def _plain(row):
 
 
 def test_table_rows_are_progress_rows_as_values(office):
+    from wuxing.org.models import Assignment, Person
+
     campaign = office.campaign
+    # Several assignments of a branch, in their order, once each whatever the joins of a filter.
+    a1 = office.org.branches["a1"]
+    for name, is_leader in (("丙领导", False), ("乙领导", True), ("甲领导", False)):
+        leader = Person.objects.create(office=office.org.office_a, name=name, is_leader=is_leader)
+        Assignment.objects.create(branch=a1, leader=leader)
+    Assignment.objects.create(branch=a1, department=office.org.dept_a2)
+    Assignment.objects.create(branch=a1, department=office.org.dept_a2, active=False)
     branches = Branch.objects.all()
     expected = selectors.progress_rows(campaign=campaign, branches=selectors.branches_of(campaign, branches))
     found = selectors.table_rows(campaign=campaign, branches=branches)
@@ -215,9 +224,13 @@ def test_table_rows_are_progress_rows_as_values(office):
     assert any(r.leaders for r in found) and any(r.secretary for r in found) and any(r.target_level for r in found)
     leader = office.users.leader
     narrowed = Branch.objects.filter(pk__in=[office.org.branches["a2"].pk, office.org.branches["a3"].pk])
-    assert [_plain(r) for r in selectors.progress_table_rows(user=leader, campaign=campaign, branches=narrowed)] == [
-        _plain(r) for r in selectors.progress_table(user=leader, campaign=campaign, branches=narrowed)
-    ]
+    by_department = ProgressFilterSet({"department": office.org.dept_a1.pk}, Branch.objects.all(), user=leader).qs
+    for branches in (narrowed, by_department, Branch.objects.all()):
+        found = selectors.progress_table_rows(user=leader, campaign=campaign, branches=branches)
+        assert [_plain(r) for r in found] == [
+            _plain(r) for r in selectors.progress_table(user=leader, campaign=campaign, branches=branches)
+        ]
+    assert [r.branch.code for r in found] == ["T-a1", "T-a2", "T-a3"]
 
 
 def test_the_dashboard_page_reads_what_the_dashboard_reads(office):
