@@ -442,9 +442,10 @@ class BranchRef:
     name: str
     sort_order: int
     star_set: str
+    office_id: int | None = None
 
 
-BRANCH_VALUES = ("pk", "code", "name", "sort_order", "star_set")
+BRANCH_VALUES = ("pk", "code", "name", "sort_order", "star_set", "office_id")
 # Each branch's active assignments in the order of org.selectors.branch_responsible (Assignment's default ordering:
 # department, by its office and code; leader, by office, leaders first, name), joined to the branch's row.
 ASSIGNMENT_ORDER = (
@@ -458,8 +459,8 @@ ASSIGNMENT_ORDER = (
 
 
 def _branch_values(campaign, branches, responsible: bool) -> list[tuple]:
-    """(id, code, name, sort order, star set) of the branches of `branches` (a Branch queryset) in the campaign's
-    office, in branch order; with `responsible`, followed by the secretary's name and the departments and the
+    """(id, code, name, sort order, star set, office id) of the branches of `branches` (a Branch queryset) in the
+    campaign's office, in branch order; with `responsible`, followed by the secretary's name and the departments and the
     leaders of the active assignments, each 、-joined (org.selectors.branch_responsible), in the same one query."""
     branches = branches.filter(office_id=campaign.office_id)
     if not responsible:
@@ -484,10 +485,10 @@ def _branch_values(campaign, branches, responsible: bool) -> list[tuple]:
         if assignment is not None and assignment not in row[-1]:  # a branch filter's join may repeat a row
             row[-1].add(assignment)
             if department_id:
-                row[6].append(department)
+                row[7].append(department)
             if leader_id:
-                row[7].append(leader)
-    return [(*row[:6], "、".join(row[6]), "、".join(row[7])) for row in found.values()]
+                row[8].append(leader)
+    return [(*row[:7], "、".join(row[7]), "、".join(row[8])) for row in found.values()]
 
 
 def table_rows(
@@ -504,7 +505,7 @@ def table_rows(
 
 def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]:
     today = today or timezone.localdate()
-    refs = [BranchRef(*values[:5]) for values in found]
+    refs = [BranchRef(*values[:6]) for values in found]
     branch_ids = [b.pk for b in refs]
     figures = figures or office_progress_cached(campaign=campaign, today=today)
     all_stars = campaign_stars(campaign)
@@ -527,7 +528,7 @@ def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]
         for r in own:
             if r["star_id"] in codes_by_id:
                 by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
-        secretary, departments, leaders = values[5:8] if responsible else ("", "", "")
+        secretary, departments, leaders = values[6:9] if responsible else ("", "", "")
         rows.append(
             BranchRow(
                 branch=branch,
