@@ -72,5 +72,4 @@ def overview_panel(request, campaign, branches=None) -> str:
             "behind": sum(r.progress.behind for r, _w in rows),
             "overdue": sum(r.progress.overdue for r, _w in rows),
         },
-        request=request,
     )

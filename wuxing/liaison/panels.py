@@ -39,4 +39,4 @@ def overview_panels(request, campaign, branches) -> list[str]:
         "complete": complete,
         "missing_by_kind": [(ActivityKind(kind).label, n) for kind, n in missing_by_kind.items()],
     }
-    return [render_to_string("liaison/_overview_panel.html", context, request=request)]
+    return [render_to_string("liaison/_overview_panel.html", context)]

@@ -22,4 +22,4 @@ def overview_panels(request, campaign, branches) -> list[str]:
     if not sites:
         return []
     context = {"campaign": campaign, "sites": selectors.decorate_sites(sites, campaign)}
-    return [render_to_string("showcase/_overview_panel.html", context, request=request)]
+    return [render_to_string("showcase/_overview_panel.html", context)]
