@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaign_stars, campaigns_open
 from wuxing.checklists.exports import scope_progress_export
-from wuxing.checklists.selectors import branches_of
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
@@ -27,7 +26,7 @@ from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
-from wuxing.org.models import Branch, OrgUnit
+from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for
 
 from . import screen, summary
@@ -79,10 +78,10 @@ def home(request):
 
 def _office_branches(user, campaign) -> list:
     """The branches of the campaign's office that the user may see, retired ones included (a campaign's figures
-    keep them), in branch order with secretary and active assignments: read once for the overview and its panels."""
+    keep them), in branch order with their secretary: read once for the overview and its panels."""
     if campaign is None:
         return []
-    return list(branches_of(campaign, Branch.objects.restrict(user, "view")))
+    return org_selectors.office_branches(user=user, office_id=campaign.office_id)
 
 
 @login_required
@@ -107,7 +106,7 @@ def office_overview(request):
         # One office in scope, the campaign's: every branch the user may see is in the list read for the panels.
         listed = [b for b in office_branches if b.retired_at is None]
         counts = Counter(b.kind for b in listed)
-        rows = org_selectors.branch_rows(listed[:OVERVIEW_ROWS])
+        rows = org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS])
     else:
         branches = org_selectors.branch_list(user=request.user)
         counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))

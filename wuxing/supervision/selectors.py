@@ -604,17 +604,25 @@ def branch_summary(*, user, branch, campaign) -> BranchSummary:
 
 
 def overview_counts(*, user, campaign) -> dict:
+    """Open, overdue and verified rectifications of the campaign in scope, and the public reports awaiting triage:
+    the counts of `rectification_list` and `finding_list`, read without their joins and order."""
     today = timezone.localdate()
-    rects = rectification_list(user=user, campaign=campaign).order_by()
-    counts = rects.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=~Q(state=RectificationState.VERIFIED)),
-        overdue=Count("id", filter=overdue_q(today)),
-        verified=Count("id", filter=Q(state=RectificationState.VERIFIED)),
+    verified = Q(state=RectificationState.VERIFIED)
+    counts = (
+        Rectification.objects.restrict(user, "view")
+        .filter(finding__campaign=campaign)
+        .aggregate(
+            total=Count("id"),
+            overdue=Count("id", filter=overdue_q(today)),
+            verified=Count("id", filter=verified),
+        )
     )
-    counts["pending_reports"] = (
-        finding_list(user=user, campaign=campaign).filter(triage=Triage.PENDING).order_by().count()
-    )
+    # A rectification always has a state: the open ones are those not verified.
+    counts["open"] = counts["total"] - counts["verified"]
+    findings = Finding.objects.restrict(user, "view").filter(campaign=campaign, triage=Triage.PENDING)
+    if not user.has_perm("supervision.view_publicreport"):
+        findings = findings.exclude(source=FindingSource.PUBLIC)
+    counts["pending_reports"] = findings.count()
     counts["closure"] = rules.as_percent(counts["verified"], counts["total"])
     return counts
 
