@@ -19,7 +19,9 @@ from wuxing.checklists.exports import scope_progress_export
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
+from wuxing.core.links import pk_url
 from wuxing.core.routers import reads_from_replica
+from wuxing.core.rules import mask_phone
 from wuxing.core.todos import todo_total, todos_cached
 from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
@@ -84,6 +86,33 @@ def _office_branches(user, campaign) -> list:
     return org_selectors.office_branches(user=user, office_id=campaign.office_id)
 
 
+def _branch_table_rows(rows) -> list[tuple]:
+    """The overview's branch table (portal/_overview_branch_table.html) as plain values, one tuple per row of
+    `branch_rows`: what the compact org/_branch_table.html shows, its links reversed once."""
+    detail_url = pk_url("portal:branch_detail")
+    retired = _("Retired")
+    table = []
+    for row in rows:
+        b = row["branch"]
+        secretary = b.secretary if b.secretary_id else None
+        table.append(
+            (
+                detail_url(b.pk),
+                b.name,
+                retired if b.retired_at else "",
+                b.kind,
+                b.get_kind_display(),
+                b.star_set,
+                b.get_star_set_display(),
+                secretary.name if secretary is not None else None,
+                mask_phone(secretary.phone) if secretary is not None else "",
+                row["departments"],
+                row["leaders"],
+            )
+        )
+    return table
+
+
 @login_required
 @permission_required("org.view_branch", raise_exception=True)
 def office_overview(request):
@@ -114,7 +143,7 @@ def office_overview(request):
     total = sum(counts.values())
     context = {
         "offices": offices if len(offices) > 1 else [],
-        "rows": rows,
+        "rows": _branch_table_rows(rows),
         "campaign": campaign,
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
         "total": total,
