@@ -25,7 +25,7 @@ from wuxing.core.rules import mask_phone
 from wuxing.core.todos import todo_total, todos_cached
 from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
-from wuxing.org.choices import BranchKind, UnitLevel
+from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
@@ -91,6 +91,8 @@ def _branch_table_rows(rows) -> list[tuple]:
     `branch_rows`: what the compact org/_branch_table.html shows, its links reversed once."""
     detail_url = pk_url("portal:branch_detail")
     retired = _("Retired")
+    # The labels of get_kind_display / get_star_set_display, translated once for the table.
+    kinds, star_sets = ({value: str(label) for value, label in choices.choices} for choices in (BranchKind, StarSet))
     table = []
     for row in rows:
         b = row["branch"]
@@ -101,9 +103,9 @@ def _branch_table_rows(rows) -> list[tuple]:
                 b.name,
                 retired if b.retired_at else "",
                 b.kind,
-                b.get_kind_display(),
+                kinds.get(b.kind, b.kind),
                 b.star_set,
-                b.get_star_set_display(),
+                star_sets.get(b.star_set, b.star_set),
                 secretary.name if secretary is not None else None,
                 mask_phone(secretary.phone) if secretary is not None else "",
                 row["departments"],
