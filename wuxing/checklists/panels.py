@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_stars
+from wuxing.core.links import pk_url
+from wuxing.core.templatetags.wuxing import pct
 from wuxing.org.models import Branch
 
 from . import rules, selectors
@@ -62,15 +64,17 @@ def overview_panel(request, campaign, branches=None) -> str:
     for (row, _weight), rank in zip(rows, rules.competition_ranks([r.progress.overall for r, _w in rows])):
         row.rank = rank
     ranked = sorted([r for r, _w in rows if r.progress.overall is not None], key=lambda r: r.rank)
+    # The six branches named as (rank, link, name, percentage), their links reversed once.
+    checklist_url = pk_url("checklists:branch_checklist")
+    named = [(r.rank, checklist_url(r.branch.pk), r.branch.name, pct(r.progress.overall)) for r in ranked]
     return render_to_string(
         "checklists/_overview_panel.html",
         {
             "campaign": campaign,
             "office_overall": office_progress([(r.progress.overall, w) for r, w in rows]),
-            "top": ranked[:3],
-            "bottom": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+            "top": named[:3],
+            "bottom": list(reversed(named[-3:])) if len(named) > 3 else [],
             "behind": sum(r.progress.behind for r, _w in rows),
             "overdue": sum(r.progress.overdue for r, _w in rows),
         },
-        request=request,
     )

@@ -6,8 +6,8 @@ public board lists them (`app_links`).
 A domain app's AppConfig may define `branch_panels(request, branch, campaign)` (sections of the branch page)
 and `overview_panels(request, campaign, branches)` (sections of the office overview), each returning a list
 of rendered HTML fragments. The pages show them in INSTALLED_APPS order. `branches` is the list of the campaign
-office's branches the user may see (retired ones included), in branch order with their secretary and active
-assignments loaded, read once by the overview for all panels: a panel filters it, it does not read it again.
+office's branches the user may see (retired ones included), in branch order with their secretary loaded, read once
+by the overview for all panels: a panel filters it, it does not read it again.
 """
 
 from django.apps import apps

@@ -19,16 +19,12 @@ def overview_panels(request, campaign, branches) -> list[str]:
     """How many assignments are complete (R9) and which kinds are missing most often."""
     if campaign is None or not request.user.has_perm("liaison.view_campaignassignment"):
         return []
-    # The counts alone, as tuples: the figures of selectors.overview_context without an instance per assignment.
-    counts = (
-        selectors.tracker(user=request.user, campaign=campaign)
-        .order_by()
-        .values_list(*(f"n_{kind}" for kind in FIVE_KINDS))
-    )
+    # The recorded kinds alone, as (id, kind) pairs: the figures of selectors.overview_context without an instance
+    # per assignment.
     missing_by_kind = dict.fromkeys(FIVE_KINDS, 0)
     total = complete = 0
-    for row in counts:
-        missing = compute_missing_kinds(kind for kind, n in zip(FIVE_KINDS, row, strict=True) if n)
+    for recorded in selectors.kinds_by_assignment(user=request.user, campaign=campaign).values():
+        missing = compute_missing_kinds(recorded)
         total += 1
         complete += not missing
         for kind in missing:
@@ -39,4 +35,4 @@ def overview_panels(request, campaign, branches) -> list[str]:
         "complete": complete,
         "missing_by_kind": [(ActivityKind(kind).label, n) for kind, n in missing_by_kind.items()],
     }
-    return [render_to_string("liaison/_overview_panel.html", context, request=request)]
+    return [render_to_string("liaison/_overview_panel.html", context)]

@@ -40,6 +40,24 @@ def tracker(*, user, campaign=None):
     )
 
 
+def kinds_by_assignment(*, user, campaign) -> dict[int, set]:
+    """The kinds of activity each assignment of the campaign in the user's scope has recorded (the figures of
+    `with_kind_counts`, one joined query of (id, kind) pairs, no instance)."""
+    kinds: dict[int, set] = {}
+    rows = (
+        CampaignAssignment.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .order_by()
+        .values_list("pk", "activities__kind")
+        .distinct()
+    )
+    for pk, kind in rows:
+        recorded = kinds.setdefault(pk, set())
+        if kind is not None:
+            recorded.add(kind)
+    return kinds
+
+
 def any_kind_missing_q() -> Q:
     """Rows of `with_kind_counts` that miss at least one of the five kinds (R9)."""
     q = Q()

@@ -16,18 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuxing.campaigns.selectors import campaign_for, campaign_stars, campaigns_open
 from wuxing.checklists.exports import scope_progress_export
-from wuxing.checklists.selectors import branches_of
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
+from wuxing.core.links import pk_url
 from wuxing.core.routers import reads_from_replica
+from wuxing.core.rules import mask_phone
 from wuxing.core.todos import todo_total, todos_cached
 from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
-from wuxing.org.choices import BranchKind, UnitLevel
+from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
 from wuxing.org.forms import AssignmentForm
-from wuxing.org.models import Branch, OrgUnit
+from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for
 
 from . import screen, summary
@@ -79,10 +80,39 @@ def home(request):
 
 def _office_branches(user, campaign) -> list:
     """The branches of the campaign's office that the user may see, retired ones included (a campaign's figures
-    keep them), in branch order with secretary and active assignments: read once for the overview and its panels."""
+    keep them), in branch order with their secretary: read once for the overview and its panels."""
     if campaign is None:
         return []
-    return list(branches_of(campaign, Branch.objects.restrict(user, "view")))
+    return org_selectors.office_branches(user=user, office_id=campaign.office_id)
+
+
+def _branch_table_rows(rows) -> list[tuple]:
+    """The overview's branch table (portal/_overview_branch_table.html) as plain values, one tuple per row of
+    `branch_rows`: what the compact org/_branch_table.html shows, its links reversed once."""
+    detail_url = pk_url("portal:branch_detail")
+    retired = _("Retired")
+    # The labels of get_kind_display / get_star_set_display, translated once for the table.
+    kinds, star_sets = ({value: str(label) for value, label in choices.choices} for choices in (BranchKind, StarSet))
+    table = []
+    for row in rows:
+        b = row["branch"]
+        secretary = b.secretary if b.secretary_id else None
+        table.append(
+            (
+                detail_url(b.pk),
+                b.name,
+                retired if b.retired_at else "",
+                b.kind,
+                kinds.get(b.kind, b.kind),
+                b.star_set,
+                star_sets.get(b.star_set, b.star_set),
+                secretary.name if secretary is not None else None,
+                mask_phone(secretary.phone) if secretary is not None else "",
+                row["departments"],
+                row["leaders"],
+            )
+        )
+    return table
 
 
 @login_required
@@ -107,7 +137,7 @@ def office_overview(request):
         # One office in scope, the campaign's: every branch the user may see is in the list read for the panels.
         listed = [b for b in office_branches if b.retired_at is None]
         counts = Counter(b.kind for b in listed)
-        rows = org_selectors.branch_rows(listed[:OVERVIEW_ROWS])
+        rows = org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS])
     else:
         branches = org_selectors.branch_list(user=request.user)
         counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
@@ -115,7 +145,7 @@ def office_overview(request):
     total = sum(counts.values())
     context = {
         "offices": offices if len(offices) > 1 else [],
-        "rows": rows,
+        "rows": _branch_table_rows(rows),
         "campaign": campaign,
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
         "total": total,

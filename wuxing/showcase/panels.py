@@ -17,9 +17,9 @@ def overview_panels(request, campaign, branches) -> list[str]:
     """The demonstration sites with their projects' progress."""
     if campaign is None or not request.user.has_perm("showcase.view_demosite"):
         return []
-    # Most offices have no site yet: the figures of sites are read only when there are some.
-    sites = list(selectors.site_list(user=request.user, campaign=campaign))
+    # Most offices have no site yet: the projects of sites are read only when there are some.
+    sites = selectors.overview_sites(user=request.user, campaign=campaign)
     if not sites:
         return []
-    context = {"campaign": campaign, "sites": selectors.decorate_sites(sites, campaign)}
-    return [render_to_string("showcase/_overview_panel.html", context, request=request)]
+    context = {"campaign": campaign, "sites": sites}
+    return [render_to_string("showcase/_overview_panel.html", context)]

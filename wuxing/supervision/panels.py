@@ -24,4 +24,4 @@ def overview_panels(request, campaign, branches) -> list[str]:
     if campaign is None or not request.user.has_perm("supervision.view_rectification"):
         return []
     counts = selectors.overview_counts(user=request.user, campaign=campaign)
-    return [render_to_string("supervision/_overview_panel.html", {"c": counts, "campaign": campaign}, request=request)]
+    return [render_to_string("supervision/_overview_panel.html", {"c": counts, "campaign": campaign})]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.checklists.selectors import flagged_item_rows
 from wuxing.core.models import AuditLog
+from wuxing.core.querysets import prefix_q
 from wuxing.org.models import Branch, User
 
 from . import rules
@@ -604,17 +605,39 @@ def branch_summary(*, user, branch, campaign) -> BranchSummary:
 
 
 def overview_counts(*, user, campaign) -> dict:
+    """Open, overdue and verified rectifications of the campaign in scope, and the public reports awaiting triage:
+    the counts of `rectification_list` and `finding_list`.
+
+    Both lists are scoped by the finding's branch: who may see findings and rectifications gets the counts from one
+    query over the campaign's findings joined to their rectifications (deleted findings' rectifications count, as
+    in rectification_list; the reports are live findings only, as in finding_list)."""
     today = timezone.localdate()
-    rects = rectification_list(user=user, campaign=campaign).order_by()
-    counts = rects.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=~Q(state=RectificationState.VERIFIED)),
-        overdue=Count("id", filter=overdue_q(today)),
-        verified=Count("id", filter=Q(state=RectificationState.VERIFIED)),
-    )
-    counts["pending_reports"] = (
-        finding_list(user=user, campaign=campaign).filter(triage=Triage.PENDING).order_by().count()
-    )
+    verified = Q(state=RectificationState.VERIFIED)
+    pending = Q(triage=Triage.PENDING)
+    if not user.has_perm("supervision.view_publicreport"):
+        pending &= ~Q(source=FindingSource.PUBLIC)
+    if user.has_perm("supervision.view_finding") and user.has_perm("supervision.view_rectification"):
+        counts = (
+            Finding.with_deleted.restrict(user, "view")
+            .filter(campaign=campaign)
+            .aggregate(
+                total=Count("rectifications"),
+                overdue=Count("rectifications", filter=prefix_q(overdue_q(today), "rectifications__")),
+                verified=Count("rectifications", filter=prefix_q(verified, "rectifications__")),
+                pending_reports=Count("pk", filter=pending & Q(deleted_at__isnull=True), distinct=True),
+            )
+        )
+    else:
+        counts = (
+            Rectification.objects.restrict(user, "view")
+            .filter(finding__campaign=campaign)
+            .aggregate(
+                total=Count("id"), overdue=Count("id", filter=overdue_q(today)), verified=Count("id", filter=verified)
+            )
+        )
+        counts["pending_reports"] = Finding.objects.restrict(user, "view").filter(pending, campaign=campaign).count()
+    # A rectification always has a state: the open ones are those not verified.
+    counts["open"] = counts["total"] - counts["verified"]
     counts["closure"] = rules.as_percent(counts["verified"], counts["total"])
     return counts
 

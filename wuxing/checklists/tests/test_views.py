@@ -435,8 +435,9 @@ def test_branch_pages_refuse_a_campaign_of_another_office(client, world, make_it
 
 # The office pages' query counts, pinned: a change is a reviewed diff here. The office leader lands on the
 # overview (home) and the dashboard; the counts do not depend on the number of branches, items or check-ins
-# (test_office_pages_query_count_does_not_grow_with_branches). The overview's 14 (27 before its panels shared
-# the office's branch list and quotas, 19 before its progress came from the cache, 18 before the session was
+# (test_office_pages_query_count_does_not_grow_with_branches). The overview's 13 (14 before the rectification
+# counts came with the reports awaiting triage, 27 before its panels shared the office's branch list and quotas, 19
+# before its progress came from the cache, 18 before the session was
 # written at most once a minute and the account policy cached) include a query or two for each app's panel, also
 # when, as here, it has little to show. Read a second time, as here, the progress figures come from the cache
 # (checklists.figures: the office's figures version read instead of the tolerance and the sums; the dashboard's

@@ -115,3 +115,35 @@ def test_a_secretary_whose_branch_is_no_site_is_told_which_sites_the_office_has(
     assert "还没有认领示范点" not in html
     assert 'id="office-sites"' in html and "甲二社区" in html and "红色物业·邻里共治" in html
     assert reverse("showcase:site_detail", args=[site.pk]) not in html  # listed, not linked: it is not theirs
+
+
+def test_the_overview_panel_lists_the_sites_and_their_projects_as_the_site_list_reads_them(
+    rf, org, users, site, kinds, django_assert_max_num_queries
+):
+    from django.template.loader import render_to_string
+
+    from wuxing.org.models import Person
+    from wuxing.showcase import selectors
+    from wuxing.showcase.panels import overview_panels
+    from wuxing.showcase.services import site_claim
+
+    _volunteers(site, kinds, teams=1, activities=1)
+    # A second site, its leader's name to be escaped.
+    deputy = Person.objects.create(office=org.office_a, name="乙<副>书记", position="副书记", phone="", is_leader=True)
+    site_claim(
+        actor=SYSTEM,
+        campaign=site.campaign,
+        branch=org.branches["a1"],
+        leader=deputy,
+        feature="文明&实践",
+        plan="x",
+        claimed_on=D,
+    )
+    request = rf.get("/")
+    request.user = users.leader
+    # The sites and their projects (with milestones and kinds) in a fixed number of queries, none per site.
+    with django_assert_max_num_queries(5):
+        (html,) = overview_panels(request, site.campaign, [])
+    full = selectors.decorate_sites(selectors.site_list(user=users.leader, campaign=site.campaign), site.campaign)
+    assert html == render_to_string("showcase/_overview_panel.html", {"campaign": site.campaign, "sites": full})
+    assert "甲二社区" in html and "志愿服务" in html
