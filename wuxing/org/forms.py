@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
+from wuxing.core.widgets import NameChoiceField
 
 from .choices import BranchKind, Crs, StarSet, UnitLevel
 from .models import Branch, Department, OrgUnit, Person
@@ -51,17 +52,19 @@ class BranchForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None, required=False)
+    # On the branch page for every office user: the pickers list names read as values, not model instances.
+    department = NameChoiceField(label=_("Department"), queryset=None, required=False)
+    leader = NameChoiceField(label=_("Leader"), queryset=None, required=False)
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
+        # One office: its own order (office, then code or name) without joining the office to sort by it.
         self.fields["department"].queryset = Department.objects.filter(
             office_id=branch.office_id, retired_at__isnull=True
-        )
+        ).order_by("code")
         self.fields["leader"].queryset = Person.objects.filter(
             office_id=branch.office_id, is_leader=True, retired_at__isnull=True
-        )
+        ).order_by("name")
 
     def clean(self):
         cleaned = super().clean()
