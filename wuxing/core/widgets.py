@@ -42,12 +42,14 @@ class PlainSelect(forms.Select):
 
 class NameChoiceIterator(ModelChoiceIterator):
     """The choices of a ModelChoiceField whose label is the model's `name` (its __str__), read as (pk, name)
-    pairs instead of model instances; the field still validates against its queryset."""
+    pairs instead of model instances (or taken from the field's `name_rows()` when its form read them with
+    another field's); the field still validates against its queryset."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        rows = getattr(self.field, "name_rows", None)
+        yield from rows() if rows is not None else self.queryset.values_list("pk", "name")
 
 
 class NameChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,7 @@
 """Forms of the organisation pages."""
 
 from django import forms
+from django.db.models import F, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -65,6 +66,25 @@ class AssignmentForm(forms.Form):
         self.fields["leader"].queryset = Person.objects.filter(
             office_id=branch.office_id, is_leader=True, retired_at__isnull=True
         ).order_by("name")
+        self._pickers = None
+        self.fields["department"].name_rows = lambda: self._picker_rows()[0]
+        self.fields["leader"].name_rows = lambda: self._picker_rows()[1]
+
+    def _picker_rows(self) -> tuple[list, list]:
+        """(pk, name) of the departments and of the leaders the pickers list, in their orders: one query for
+        both (a union, each part keyed by what it is sorted by)."""
+        if self._pickers is None:
+            departments = self.fields["department"].queryset.order_by().annotate(picker=Value(0), key=F("code"))
+            leaders = self.fields["leader"].queryset.order_by().annotate(picker=Value(1), key=F("name"))
+            columns = ("picker", "pk", "name", "key")
+            self._pickers = ([], [])
+            for picker, pk, name, _key in (
+                departments.values_list(*columns)
+                .union(leaders.values_list(*columns), all=True)
+                .order_by("picker", "key")
+            ):
+                self._pickers[picker].append((pk, name))
+        return self._pickers
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,5 @@ def branch_panels(request, branch, campaign) -> list[str]:
         render_to_string(
             "rating/_branch_panel.html",
             {"branch": branch, "campaign": campaign, "rating": rating, "warnings": warnings},
-            request=request,
         )
     ]

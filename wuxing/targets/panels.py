@@ -21,7 +21,7 @@ def branch_panel(request, branch, campaign) -> list[str]:
         "target_stars": stars,
         "can_apply": request.user.has_perm("targets.apply_target") and campaign.is_open,
     }
-    return [render_to_string("targets/_branch_panel.html", context, request=request)]
+    return [render_to_string("targets/_branch_panel.html", context)]
 
 
 def overview_panel(request, campaign, branches) -> list[str]:
