@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -250,10 +250,12 @@ def _branch_target_level(campaign, branch_id: int) -> dict[int, int]:
 def branch_panel_context(*, user, branch, campaign) -> dict:
     site = None
     if user.has_perm("showcase.view_demosite"):
+        # At most one site per campaign and branch: its link, feature and leader's name as values.
         site = (
             DemoSite.objects.restrict(user, "view")
             .filter(campaign=campaign, branch=branch)
-            .select_related("leader")
+            .order_by()
+            .values("pk", "feature", leader_name=F("leader__name"))
             .first()
         )
     return {

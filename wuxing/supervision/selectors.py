@@ -615,11 +615,12 @@ def branch_summary(*, user, branch, campaign) -> BranchSummary:
         # Joined rather than counted: the first row is the latest observation with a stop at the branch and a
         # submitted card.
         .filter(campaign=campaign, stops__branch=branch, cards__submitted_at__isnull=False)
-        .select_related("sheet")
         .order_by("-held_on", "-id")
+        .values_list("pk", flat=True)
         .first()
     )
     if latest is not None:
+        latest = Observation.objects.select_related("sheet").get(pk=latest)
         summary.latest_observation = latest
         rank = next((r for r in observation_ranking(latest) if r.branch.pk == branch.pk), None)
         summary.latest_rank = rank.rank if rank else None
