@@ -27,7 +27,6 @@ def branch_panel(request, branch, campaign) -> str:
             "progress": progress,
             "star_progress": [(names.get(code, code), value) for code, value in progress.by_star.items()],
         },
-        request=request,
     )
 
 

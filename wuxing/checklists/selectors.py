@@ -29,7 +29,7 @@ from wuxing.campaigns.selectors import campaign_stars
 from wuxing.org.models import Assignment, Branch
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
-from wuxing.targets.selectors import target_summaries, target_summaries_across
+from wuxing.targets.selectors import target_summaries, target_summaries_across, target_summary_of
 
 from . import rules
 from .figures import office_progress as office_progress_cached
@@ -173,7 +173,9 @@ def branch_progress(*, branch, campaign, today: date | None = None, figures=None
     missing = {r["star_id"] for r in own} - codes_by_id.keys()
     if missing:
         codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
-    targeted = target_stars_by_branch(campaign, [branch.pk]).get(branch.pk, set())
+    # The branch's target alone (one query, shared with the branch page's other panels).
+    target = target_summary_of(campaign=campaign, branch_id=branch.pk)
+    targeted = set(target.star_codes) if target else set()
     sums = {codes_by_id[r["star_id"]]: r for r in own}
     order = {s.code: i for i, s in enumerate(campaign_stars(campaign, branch.star_set))}
     codes = sorted(targeted | sums.keys(), key=lambda code: (order.get(code, len(order)), code))

@@ -8,6 +8,8 @@ and `overview_panels(request, campaign, branches)` (sections of the office overv
 of rendered HTML fragments. The pages show them in INSTALLED_APPS order. `branches` is the list of the campaign
 office's branches the user may see (retired ones included), in branch order with their secretary loaded, read once
 by the overview for all panels: a panel filters it, it does not read it again.
+The panels render their templates without the request (no context processors run for each fragment): what a
+fragment needs, a permission included, is in its own context.
 """
 
 from django.apps import apps

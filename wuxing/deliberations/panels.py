@@ -22,4 +22,4 @@ def branch_panel(request, branch, campaign) -> list[str]:
         return []
     list_url = f"{reverse('deliberations:deliberation_list')}?branch={branch.pk}"
     context = {"branch": branch, "rows": rows, "list_url": list_url}
-    return [render_to_string("deliberations/_branch_panel.html", context, request=request)]
+    return [render_to_string("deliberations/_branch_panel.html", context)]

@@ -12,7 +12,8 @@ def branch_panels(request, branch, campaign) -> list[str]:
     if campaign is None or not request.user.has_perm("liaison.view_campaignassignment"):
         return []
     context = selectors.branch_panel_context(user=request.user, branch=branch, campaign=campaign)
-    return [render_to_string("liaison/_branch_panel.html", context, request=request)]
+    context["can_add_finding"] = request.user.has_perm("liaison.add_finding")
+    return [render_to_string("liaison/_branch_panel.html", context)]
 
 
 def overview_panels(request, campaign, branches) -> list[str]:

@@ -138,16 +138,54 @@ def finding_list(*, user, campaign=None, branch=None):
 
 
 def branch_panel_context(*, user, branch, campaign) -> dict:
-    """The branch page's section: its assignments' 五个一 and its findings grouped by kind."""
-    rows = tracker_rows(tracker(user=user, campaign=campaign).filter(assignment__branch=branch))
-    findings = list(finding_list(user=user, campaign=campaign, branch=branch))
+    """The branch page's section: its assignments' 五个一 and its findings grouped by kind, as plain values.
+
+    `rows`: {"pk", "name" (the department's, else the leader's), "complete", "missing" (labels of the kinds
+    missing, R9)} in the tracker's order; `strengths` / `weaknesses`: {"star" (its name or None), "text"}."""
+    # Each assignment with the kinds it has recorded (one row per kind, or one without): R9 needs which kinds,
+    # not how many of each.
+    recorded: dict[int, tuple[str, set[str]]] = {}
+    for pk, department_id, department, leader, kind in (
+        CampaignAssignment.objects.restrict(user, "view")
+        .filter(campaign=campaign, assignment__branch=branch)
+        .order_by("assignment__department__code", "assignment__leader__name", "id")
+        .values_list(
+            "pk",
+            "assignment__department_id",
+            "assignment__department__name",
+            "assignment__leader__name",
+            "activities__kind",
+        )
+        .distinct()
+    ):
+        name, kinds = recorded.setdefault(pk, ((department if department_id else leader) or "", set()))
+        if kind is not None:
+            kinds.add(kind)
+    rows = []
+    for pk, (name, kinds) in recorded.items():
+        missing = compute_missing_kinds(kinds)
+        rows.append(
+            {"pk": pk, "name": name, "complete": not missing, "missing": [ActivityKind(k).label for k in missing]}
+        )
+    findings = (
+        Finding.objects.restrict(user, "view")
+        .filter(campaign=campaign, branch=branch)
+        .order_by("kind", "star__position", "-found_on", "-id")
+        .values_list("kind", "star__name", "text")
+    )
+    strengths, weaknesses = [], []
+    for kind, star, text in findings:
+        if kind == FindingKind.STRENGTH:
+            strengths.append({"star": star, "text": text})
+        elif kind == FindingKind.WEAKNESS:
+            weaknesses.append({"star": star, "text": text})
     return {
         "branch": branch,
         "campaign": campaign,
         "rows": rows,
         "kinds": FIVE_KINDS,
-        "strengths": [f for f in findings if f.kind == FindingKind.STRENGTH],
-        "weaknesses": [f for f in findings if f.kind == FindingKind.WEAKNESS],
+        "strengths": strengths,
+        "weaknesses": weaknesses,
     }
 
 

@@ -1,11 +1,13 @@
 """Forms of the organisation pages."""
 
 from django import forms
+from django.db.models import F, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wuxing.core.roles import Role
 from wuxing.core.rules import mask_id_number, mask_phone
+from wuxing.core.widgets import NameChoiceField
 
 from .choices import BranchKind, Crs, StarSet, UnitLevel
 from .models import Branch, Department, OrgUnit, Person
@@ -51,17 +53,38 @@ class BranchForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None, required=False)
+    # On the branch page for every office user: the pickers list names read as values, not model instances.
+    department = NameChoiceField(label=_("Department"), queryset=None, required=False)
+    leader = NameChoiceField(label=_("Leader"), queryset=None, required=False)
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
+        # One office: its own order (office, then code or name) without joining the office to sort by it.
         self.fields["department"].queryset = Department.objects.filter(
             office_id=branch.office_id, retired_at__isnull=True
-        )
+        ).order_by("code")
         self.fields["leader"].queryset = Person.objects.filter(
             office_id=branch.office_id, is_leader=True, retired_at__isnull=True
-        )
+        ).order_by("name")
+        self._pickers = None
+        self.fields["department"].name_rows = lambda: self._picker_rows()[0]
+        self.fields["leader"].name_rows = lambda: self._picker_rows()[1]
+
+    def _picker_rows(self) -> tuple[list, list]:
+        """(pk, name) of the departments and of the leaders the pickers list, in their orders: one query for
+        both (a union, each part keyed by what it is sorted by)."""
+        if self._pickers is None:
+            departments = self.fields["department"].queryset.order_by().annotate(picker=Value(0), key=F("code"))
+            leaders = self.fields["leader"].queryset.order_by().annotate(picker=Value(1), key=F("name"))
+            columns = ("picker", "pk", "name", "key")
+            self._pickers = ([], [])
+            for picker, pk, name, _key in (
+                departments.values_list(*columns)
+                .union(leaders.values_list(*columns), all=True)
+                .order_by("picker", "key")
+            ):
+                self._pickers[picker].append((pk, name))
+        return self._pickers
 
     def clean(self):
         cleaned = super().clean()

@@ -50,11 +50,21 @@ def branch_list(*, user, include_retired: bool = False):
 
 
 def branch_get(*, user, pk: int) -> Branch:
+    # One branch: no ordering by office; its assignments' departments and leaders are of its office (see
+    # services.assignment_create), so the default order (office path, code; office path, name) needs no office.
+    assignments = Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(active=True)
+        .select_related("department", "leader")
+        .order_by("department__code", "-leader__is_leader", "leader__name"),
+        to_attr="active_assignments",
+    )
     branch = (
         Branch.objects.restrict(user, "view")
         .select_related("office", "secretary")
-        .prefetch_related(_assignment_prefetch())
+        .prefetch_related(assignments)
         .filter(pk=pk)
+        .order_by()
         .first()
     )
     if branch is None:

@@ -18,7 +18,7 @@ def branch_panel(request, branch, campaign) -> list[str]:
     plan = branch_plan(user=user, campaign=campaign, branch=branch, today=timezone.localdate())
     if plan is None:
         return []
-    return [render_to_string("plans/_branch_panel.html", {"plan": plan}, request=request)]
+    return [render_to_string("plans/_branch_panel.html", {"plan": plan})]
 
 
 def target_panel(request, target) -> list[str]:

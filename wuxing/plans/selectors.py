@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
+from wuxing.targets.selectors import target_summary_of
+
 from .choices import PledgeStatus
 from .models import PlanMeasure, PlanMilestone, Pledge
 
@@ -58,6 +60,18 @@ def plan_milestones(*, user):
 
 
 @dataclass(frozen=True)
+class PledgeRow:
+    """A letter as the branch page links to it."""
+
+    pk: int
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return dict(PledgeStatus.choices).get(self.status, self.status)
+
+
+@dataclass(frozen=True)
 class BranchPlan:
     """A branch's plan and letter in a campaign, as the branch page shows them."""
 
@@ -65,32 +79,41 @@ class BranchPlan:
     measure_count: int
     milestone_count: int
     next_milestone: PlanMilestone | None
-    pledge: Pledge | None
+    pledge: PledgeRow | None
 
 
 def branch_plan(*, user, campaign, branch, today: date) -> BranchPlan | None:
-    """The branch's plan and letter in force for the campaign (None when it has neither), in three queries."""
-    in_campaign = {"target__campaign": campaign, "target__branch": branch}
-    pledges = list(Pledge.objects.restrict(user, "view").filter(**in_campaign).order_by("-number"))
+    """The branch's plan and letter in force for the campaign (None when it has neither), in three queries at
+    most: a plan and a letter belong to the branch's target (`target_summary_of`, shared with the page's other
+    panels), so without one there is neither."""
+    target = target_summary_of(campaign=campaign, branch_id=branch.pk)
+    if target is None:
+        return None
+    pledges = [
+        PledgeRow(pk=pk, status=status)
+        for pk, status in Pledge.objects.restrict(user, "view")
+        .filter(target_id=target.pk)
+        .order_by("-number")
+        .values_list("pk", "status")
+    ]
     measures = list(
         PlanMeasure.objects.restrict(user, "view")
-        .filter(**in_campaign)
+        .filter(target_id=target.pk)
         .annotate(milestone_count=Count("milestones"))
         .values_list("target_id", "milestone_count")
     )
-    target_id = measures[0][0] if measures else (pledges[0].target_id if pledges else None)
-    if target_id is None:
+    if not measures and not pledges:
         return None
     next_milestone = (
         PlanMilestone.objects.restrict(user, "view")
-        .filter(measure__target_id=target_id, due_on__gte=today)
+        .filter(measure__target_id=target.pk, due_on__gte=today)
         .order_by("due_on", "id")
         .first()
         if measures
         else None
     )
     return BranchPlan(
-        target_id=target_id,
+        target_id=target.pk,
         measure_count=len(measures),
         milestone_count=sum(n for _target, n in measures),
         next_milestone=next_milestone,

@@ -18,9 +18,10 @@ from wuxing.standards.rules import RuleData
 from wuxing.targets.selectors import target_summaries
 
 from . import rules
-from .choices import ObjectionStatus, Readiness, StarResult, StarState
+from .choices import ObjectionStatus, Readiness, StarResult, StarState, WarningCause
 from .models import (
     EVIDENCE_SOURCES,
+    STATE_TONES,
     DepartmentReviewer,
     Objection,
     ObjectionEvidence,
@@ -59,6 +60,35 @@ def rating_get(*, user, pk: int) -> Rating:
 
 def rating_for(*, user, campaign, branch) -> Rating | None:
     return rating_list(user=user, campaign=campaign).filter(branch=branch).first()
+
+
+def branch_panel_rating(*, user, campaign, branch) -> dict | None:
+    """The branch page's view of the branch's rating in the campaign, as plain values in one query (the rating
+    joined to its stars): {"pk", "stars": [{"name", "state", "state_label", "tone", "claimed", "reason"}]} in
+    star order, None when the self-evaluation has not started."""
+    rows = (
+        Rating.objects.restrict(user, "view")
+        .filter(campaign=campaign, branch=branch)
+        .values_list("pk", "stars__star__name", "stars__state", "stars__claimed", "stars__reason", "stars__pk")
+        .order_by("stars__star__position", "stars__pk")
+    )
+    out = None
+    labels = dict(StarState.choices)
+    for pk, name, state, claimed, reason, star_pk in rows:
+        if out is None:
+            out = {"pk": pk, "stars": []}
+        if star_pk is not None:
+            out["stars"].append(
+                {
+                    "name": name,
+                    "state": state,
+                    "state_label": labels.get(state, state),
+                    "tone": STATE_TONES.get(state, "grey"),
+                    "claimed": claimed,
+                    "reason": reason,
+                }
+            )
+    return out
 
 
 def rating_star_get(*, user, pk: int) -> RatingStar:
@@ -572,6 +602,19 @@ def warning_list(*, user, campaign=None, branch=None):
     if branch is not None:
         qs = qs.filter(branch=branch)
     return qs.order_by("-raised_on", "-id")
+
+
+def branch_panel_warnings(*, user, campaign, branch) -> list[dict]:
+    """The branch's star warnings in the campaign for the branch page, latest first, as plain values:
+    {"raised_on", "star", "cause_label", "detail"}."""
+    labels = dict(WarningCause.choices)
+    return [
+        {"raised_on": raised_on, "star": star, "cause_label": labels.get(cause, cause), "detail": detail}
+        for raised_on, star, cause, detail in StarWarning.objects.restrict(user, "view")
+        .filter(campaign=campaign, branch=branch)
+        .order_by("-raised_on", "-id")
+        .values_list("raised_on", "star__name", "cause", "detail")
+    ]
 
 
 def objection_file_get(*, user, pk: int) -> ObjectionEvidence:

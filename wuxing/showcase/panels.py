@@ -10,7 +10,7 @@ def branch_panels(request, branch, campaign) -> list[str]:
     if campaign is None:
         return []
     context = selectors.branch_panel_context(user=request.user, branch=branch, campaign=campaign)
-    return [render_to_string("showcase/_branch_panel.html", context, request=request)]
+    return [render_to_string("showcase/_branch_panel.html", context)]
 
 
 def overview_panels(request, campaign, branches) -> list[str]:

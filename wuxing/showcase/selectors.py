@@ -2,13 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from wuxing.campaigns.choices import CampaignStatus
 from wuxing.campaigns.models import CampaignResult
-from wuxing.targets.selectors import target_summaries
+from wuxing.targets.selectors import target_summaries, target_summary_of
 
 from .models import (
     Agreement,
@@ -202,8 +202,10 @@ def site_totals(site_ids) -> dict[int, SiteTotals]:
     return {pk: SiteTotals(**values) for pk, values in data.items()}
 
 
-def level_board(campaign, branch_ids) -> dict[int, dict]:
-    """晋位提升 per branch: last year's rated level, this year's target (targets app) and this year's rated level."""
+def level_board(campaign, branch_ids, targets: dict[int, int] | None = None) -> dict[int, dict]:
+    """晋位提升 per branch: last year's rated level, this year's target (targets app) and this year's rated level.
+
+    `targets`: branch id → this year's target level when the caller has it (see _target_levels)."""
     branch_ids = list(branch_ids)
     # Last year's results and this year's in one query (an office has one campaign a year).
     last: dict[int, int] = {}
@@ -214,7 +216,8 @@ def level_board(campaign, branch_ids) -> dict[int, dict]:
         branch_id__in=branch_ids,
     ).values_list("branch_id", "level", "campaign__year"):
         (rated if year == campaign.year else last)[pk] = level
-    targets = _target_levels(campaign, branch_ids)
+    if targets is None:
+        targets = _target_levels(campaign, branch_ids)
     board = {}
     for pk in branch_ids:
         target = targets.get(pk)
@@ -232,22 +235,34 @@ def _target_levels(campaign, branch_ids) -> dict[int, int]:
     """This year's target levels. Only a target both sides agreed on counts: a draft or returned application is
     not yet the year's target."""
     summaries = target_summaries(campaign=campaign, branch_ids=branch_ids)
-    return {pk: t.level for pk, t in summaries.items() if t.agreed and t.level > 0}
+    return {pk: t.level for pk, t in summaries.items() if _counts(t)}
+
+
+def _counts(target) -> bool:
+    return target is not None and target.agreed and target.level > 0
+
+
+def _branch_target_level(campaign, branch_id: int) -> dict[int, int]:
+    target = target_summary_of(campaign=campaign, branch_id=branch_id)
+    return {branch_id: target.level} if _counts(target) else {}
 
 
 def branch_panel_context(*, user, branch, campaign) -> dict:
     site = None
     if user.has_perm("showcase.view_demosite"):
+        # At most one site per campaign and branch: its link, feature and leader's name as values.
         site = (
             DemoSite.objects.restrict(user, "view")
             .filter(campaign=campaign, branch=branch)
-            .select_related("leader")
+            .order_by()
+            .values("pk", "feature", leader_name=F("leader__name"))
             .first()
         )
     return {
         "branch": branch,
         "campaign": campaign,
-        "levels": level_board(campaign, [branch.pk])[branch.pk],
+        # One branch: its target alone, shared with the targets panel (read once for the request).
+        "levels": level_board(campaign, [branch.pk], targets=_branch_target_level(campaign, branch.pk))[branch.pk],
         "site": site,
     }
 

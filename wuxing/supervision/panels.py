@@ -16,7 +16,7 @@ def branch_panels(request, branch, campaign) -> list[str]:
         "branch": branch,
         "list_url": f"{reverse('supervision:rectification_list')}?branch={branch.pk}&campaign={campaign.pk}",
     }
-    return [render_to_string("supervision/_branch_panel.html", context, request=request)]
+    return [render_to_string("supervision/_branch_panel.html", context)]
 
 
 def overview_panels(request, campaign, branches) -> list[str]:

@@ -585,19 +585,43 @@ class BranchSummary:
 
 
 def branch_summary(*, user, branch, campaign) -> BranchSummary:
+    """The branch page's section, as plain values: accepted findings, the rectifications' counts and the first
+    five open ones (`rows`: {"pk", "task", "due_on", "state_label"}), its rank in the latest observation that
+    stopped at it and has a submitted card."""
     today = timezone.localdate()
     summary = BranchSummary()
-    summary.findings = finding_list(user=user, campaign=campaign).filter(branch=branch, triage=Triage.ACCEPTED).count()
-    rects = rectification_list(user=user, campaign=campaign).filter(finding__branch=branch)
-    counts = rects.aggregate(
-        open=Count("id", filter=~Q(state=RectificationState.VERIFIED)),
-        verified=Count("id", filter=Q(state=RectificationState.VERIFIED)),
-        overdue=Count("id", filter=overdue_q(today)),
+    # An accepted finding is never a public report awaiting triage or dismissed (what finding_list hides).
+    summary.findings = (
+        Finding.objects.restrict(user, "view").filter(campaign=campaign, branch=branch, triage=Triage.ACCEPTED).count()
     )
-    summary.open, summary.verified, summary.overdue = counts["open"], counts["verified"], counts["overdue"]
-    summary.rows = list(rects.exclude(state=RectificationState.VERIFIED)[:5])
-    latest = observation_list(user=user, campaign=campaign).filter(stops__branch=branch, n_submitted__gt=0).first()
+    # A branch's rectifications in a campaign are few: read once, counted here.
+    labels = dict(RectificationState.choices)
+    rects = (
+        Rectification.objects.restrict(user, "view")
+        .filter(finding__campaign=campaign, finding__branch=branch)
+        .order_by("due_on", "id")
+        .values_list("pk", "task", "due_on", "state")
+    )
+    for pk, task, due_on, state in rects:
+        if state == RectificationState.VERIFIED:
+            summary.verified += 1
+            continue
+        summary.open += 1
+        if due_on is not None and due_on < today:
+            summary.overdue += 1
+        if len(summary.rows) < 5:
+            summary.rows.append({"pk": pk, "task": task, "due_on": due_on, "state_label": labels.get(state, state)})
+    latest = (
+        Observation.objects.restrict(user, "view")
+        # Joined rather than counted: the first row is the latest observation with a stop at the branch and a
+        # submitted card.
+        .filter(campaign=campaign, stops__branch=branch, cards__submitted_at__isnull=False)
+        .order_by("-held_on", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     if latest is not None:
+        latest = Observation.objects.select_related("sheet").get(pk=latest)
         summary.latest_observation = latest
         rank = next((r for r in observation_ranking(latest) if r.branch.pk == branch.pk), None)
         summary.latest_rank = rank.rank if rank else None

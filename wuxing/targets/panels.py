@@ -6,15 +6,15 @@ from wuxing.campaigns.selectors import campaign_stars
 from wuxing.core.links import pk_url
 
 from .choices import TargetStatus
-from .selectors import overview_board, target_summaries
+from .selectors import overview_board, target_summary_of
 
 
 def branch_panel(request, branch, campaign) -> list[str]:
     if campaign is None or not request.user.has_perm("targets.view_target"):
         return []
-    # The branch page read the branch in the user's scope, and a target's scope is its branch's: the campaign's
-    # targets and its stars are shared with the check-in panel (both read once for the request).
-    target = target_summaries(campaign=campaign, branch_ids=[branch.pk]).get(branch.pk)
+    # The branch page read the branch in the user's scope, and a target's scope is its branch's: the branch's
+    # target is shared with the showcase panel, the stars with the page (both read once for the request).
+    target = target_summary_of(campaign=campaign, branch_id=branch.pk)
     stars = [s for s in campaign_stars(campaign, branch.star_set) if target and s.code in target.star_codes]
     context = {
         "branch": branch,
@@ -23,7 +23,7 @@ def branch_panel(request, branch, campaign) -> list[str]:
         "target_stars": stars,
         "can_apply": request.user.has_perm("targets.apply_target") and campaign.is_open,
     }
-    return [render_to_string("targets/_branch_panel.html", context, request=request)]
+    return [render_to_string("targets/_branch_panel.html", context)]
 
 
 def overview_panel(request, campaign, branches) -> list[str]:

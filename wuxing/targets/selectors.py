@@ -346,6 +346,43 @@ def target_summaries(*, campaign, branch_ids=None) -> dict[int, TargetSummary]:
     return {pk: summary for pk, summary in summaries.items() if pk in wanted}
 
 
+def target_summary_of(*, campaign, branch_id: int) -> TargetSummary | None:
+    """One branch's target in the campaign as `target_summaries` gives it (no user scope: the caller passes a
+    branch it may see), in one query: the target joined to its stars' codes.
+
+    For a page about one branch: its panels share it through the campaign that campaign_for memoised for the
+    request (`request_memo`), and it is taken from `target_summaries` when the request read those already."""
+    memo = getattr(campaign, "request_memo", False)
+    if memo:
+        summaries = getattr(campaign, "_target_summaries", None)
+        if summaries is not None:
+            return summaries.get(branch_id)
+        cached = getattr(campaign, "_target_of", None)
+        if cached is not None and branch_id in cached:
+            return cached[branch_id]
+    rows = list(
+        Target.objects.filter(campaign=campaign, branch_id=branch_id)
+        .order_by()
+        .values_list("pk", "status", "level", "stars__code")
+    )
+    summary = None
+    if rows:
+        pk, status, level, _code = rows[0]
+        summary = TargetSummary(
+            branch_id=branch_id,
+            status=status,
+            level=level or 0,
+            star_codes=frozenset(code for *_row, code in rows if code is not None),
+            pk=pk,
+            campaign_id=campaign.pk,
+        )
+    if memo:
+        if getattr(campaign, "_target_of", None) is None:
+            campaign._target_of = {}
+        campaign._target_of[branch_id] = summary
+    return summary
+
+
 def target_summaries_across(*, campaign_ids, branch_ids=None) -> dict[int, dict[int, TargetSummary]]:
     """campaign id → {branch id → its target's summary} for any number of campaigns, in one query (the targets
     joined to their stars; no user scope: callers pass the campaigns and branches they may see). What a table

@@ -248,7 +248,7 @@ def test_a_check_in_through_the_api_shows_on_the_progress_table(client, api_clie
 
 def test_the_branch_page_shows_the_target_and_its_stars_from_the_shared_reads(client, world, make_item):
     """The targets panel and the check-in panel read the branch's target and the campaign's stars once for the page
-    (targets.selectors.target_summaries, campaigns.selectors.campaign_stars): both show the target just sent."""
+    (targets.selectors.target_summary_of, campaigns.selectors.campaign_stars): both show the target just sent."""
     from wuxing.targets.services import target_submit
 
     a1 = world.org.branches["a1"]
