@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.api.fields import ScopedPrimaryKeyRelatedField, restricted
+from wuxing.api.fields import BuiltOnceModelSerializer, ScopedPrimaryKeyRelatedField, restricted
 from wuxing.api.permissions import ModelViewPermission
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaign_for
@@ -223,7 +223,7 @@ class CheckInItemField(ScopedPrimaryKeyRelatedField):
         )
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(BuiltOnceModelSerializer):
     item = CheckInItemField(scoped=restricted(ChecklistItem))
     corrects = ScopedPrimaryKeyRelatedField(scoped=restricted(CheckIn), required=False, allow_null=True)
     evidence = CheckInEvidenceSerializer(many=True, read_only=True)
@@ -253,6 +253,14 @@ class CheckInSerializer(serializers.ModelSerializer):
     def get_superseded(self, obj) -> bool:
         value = getattr(obj, "is_superseded", None)
         return bool(value) if value is not None else CheckIn.objects.filter(corrects=obj).exists()
+
+
+def _prefetched_none(model):
+    """An empty queryset of `model` already read, as prefetch_related leaves one: iterating it asks the compiler
+    nothing (a bare `none()` is compiled to find it has no rows, ordering and all)."""
+    rows = model.objects.none()
+    rows._result_cache, rows._prefetch_done = [], True
+    return rows
 
 
 class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -303,7 +311,7 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if request.FILES:
             prefetch_related_objects([checkin], "evidence")
         else:
-            checkin._prefetched_objects_cache = {"evidence": CheckInEvidence.objects.none()}
+            checkin._prefetched_objects_cache = {"evidence": _prefetched_none(CheckInEvidence)}
         serializer.instance = checkin
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
