@@ -3,7 +3,7 @@
 Writes go through the same services as the pages, so the rules, permissions and audit rows are the same.
 """
 
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -191,13 +191,26 @@ class RetireSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class CheckInEvidenceSerializer(serializers.ModelSerializer):
+class EvidenceRowsSerializer(serializers.ListSerializer):
+    """A check-in's evidence: the rows the view read for the page in one query (`Prefetch(to_attr=EVIDENCE_ROWS)`,
+    a plain list on each check-in, which Django fills without a queryset per row), else the relation."""
+
+    def get_attribute(self, instance):
+        rows = instance.__dict__.get(EVIDENCE_ROWS)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
+EVIDENCE_ROWS = "evidence_rows"
+
+
+class CheckInEvidenceSerializer(BuiltOnceModelSerializer):
     name = serializers.CharField(source="original_name")
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = CheckInEvidence
         fields = ["id", "name", "content_type", "size", "sha256", "published", "url"]
+        list_serializer_class = EvidenceRowsSerializer
 
     def get_url(self, obj) -> str:
         """Downloads with the caller's token (or session); `?thumb=1` for an image's thumbnail."""
@@ -255,14 +268,6 @@ class CheckInSerializer(BuiltOnceModelSerializer):
         return bool(value) if value is not None else CheckIn.objects.filter(corrects=obj).exists()
 
 
-def _prefetched_none(model):
-    """An empty queryset of `model` already read, as prefetch_related leaves one: iterating it asks the compiler
-    nothing (a bare `none()` is compiled to find it has no rows, ordering and all)."""
-    rows = model.objects.none()
-    rows._result_cache, rows._prefetch_done = [], True
-    return rows
-
-
 class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Check-ins (R11): never edited; a correction is a new check-in with `corrects` and `reason`.
 
@@ -278,7 +283,7 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return (
             CheckIn.objects.restrict(self.request.user, "view")
             .annotate(is_superseded=Exists(CheckIn.objects.filter(corrects=OuterRef("pk"))))
-            .prefetch_related("evidence")
+            .prefetch_related(Prefetch("evidence", to_attr=EVIDENCE_ROWS))
             .order_by("-effective_on", "-id")
         )
 
@@ -309,9 +314,9 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         # superseded by nothing yet, and its evidence is what was just stored.
         checkin.is_superseded = False
         if request.FILES:
-            prefetch_related_objects([checkin], "evidence")
+            prefetch_related_objects([checkin], Prefetch("evidence", to_attr=EVIDENCE_ROWS))
         else:
-            checkin._prefetched_objects_cache = {"evidence": _prefetched_none(CheckInEvidence)}
+            setattr(checkin, EVIDENCE_ROWS, [])
         serializer.instance = checkin
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
