@@ -21,8 +21,13 @@ class LockoutRoleBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The person is shown on every page; fetch it with the account.
-        user = get_user_model().objects.select_related("person").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        model = get_user_model()
+        try:
+            # get(): no ORDER BY to build for a primary key's one row (first() would add one).
+            user = model._default_manager.select_related("person").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -94,12 +94,22 @@ class AuditChainHead(models.Model):
 
     @classmethod
     def locked(cls, using: str) -> "AuditChainHead":
-        """The head row, locked until the surrounding transaction ends (SQLite serialises writers instead)."""
-        head = cls.objects.using(using).select_for_update().filter(pk=1).first()
-        if head is None:
+        """The head row, locked until the surrounding transaction ends (SQLite serialises writers instead); read
+        with the statement written out, as every audit row reads it (the ORM's query built for one row by its key
+        cost more than the round trip)."""
+        connection = connections[using]
+        qn = connection.ops.quote_name
+        names = ["id", "seq", "hash"]
+        sql = f"SELECT {', '.join(map(qn, names))} FROM {qn(cls._meta.db_table)} WHERE {qn('id')} = %s"
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [1])
+            row = cursor.fetchone()
+        if row is None:
             cls.objects.using(using).get_or_create(pk=1)
-            head = cls.objects.using(using).select_for_update().get(pk=1)
-        return head
+            return cls.objects.using(using).select_for_update().get(pk=1)
+        return cls.from_db(using, names, row)
 
 
 class AuditLogQuerySet(models.QuerySet):

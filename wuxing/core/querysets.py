@@ -1,6 +1,9 @@
 """Query helpers that know no domain."""
 
-from django.db import models
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 def prefix_q(q: models.Q, prefix: str) -> models.Q:
@@ -15,3 +18,73 @@ def prefix_q(q: models.Q, prefix: str) -> models.Q:
     new = models.Q()
     new.connector, new.negated, new.children = q.connector, q.negated, children
     return new
+
+
+@dataclass(frozen=True)
+class Write:
+    """A data-modifying statement (an UPDATE or an upsert, compiled by the ORM or written where the project keeps
+    its SQL) to run on database `using`, with its parameters."""
+
+    sql: str
+    params: tuple
+    using: str = DEFAULT_DB_ALIAS
+
+    def run(self) -> None:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+
+
+def update_write(obj: models.Model, fields: list[str], using: str | None = None) -> Write:
+    """`obj.save(update_fields=fields)` as a Write: the row of `obj`'s primary key set to `obj`'s values of
+    `fields`, prepared by the fields as Model.save prepares them (the caller knows the row exists)."""
+    using = using or router.db_for_write(type(obj), instance=obj) or DEFAULT_DB_ALIAS
+    meta = obj._meta
+    query = UpdateQuery(type(obj))
+    query.add_update_fields([(f, None, f.pre_save(obj, False)) for f in map(meta.get_field, fields)])
+    query.add_filter("pk", obj.pk)
+    sql, params = query.get_compiler(using).as_sql()
+    return Write(sql, tuple(params), using)
+
+
+def insert_with(obj: models.Model, writes: list[Write] = ()) -> None:
+    """Insert `obj` as `Model.save(force_insert=True)` does (its fields' pre_save, e.g. auto_now_add, then its
+    primary key from RETURNING; no signals: callers are services that need none) and run `writes` with it.
+
+    On PostgreSQL, when the writes go to the same database, all of it is one statement: the writes as
+    data-modifying WITH queries ahead of the INSERT, which happen together or not at all, in one round trip. Their
+    rows must be others than the insert's, and any lock they take is taken at this statement, as it would be by
+    running them just after the insert. Elsewhere (SQLite) the insert is followed by each write on its own.
+    """
+    model = type(obj)
+    meta = obj._meta
+    using = router.db_for_write(model, instance=obj) or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    fields = [f for f in meta.local_concrete_fields if not f.generated]
+    if obj.pk is None:
+        fields = [f for f in fields if f is not meta.auto_field]
+    returning = meta.db_returning_fields
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj], raw=False)
+    compiler = query.get_compiler(using)
+    together = connection.vendor == "postgresql" and all(w.using == using for w in writes)
+    if together and connection.features.can_return_columns_from_insert:
+        compiler.returning_fields = returning
+        [(sql, params)] = compiler.as_sql()
+        names = [f"w{i}" for i in range(len(writes))]
+        ahead = ", ".join(f"{name} AS ({w.sql})" for name, w in zip(names, writes))
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {ahead} {sql}" if writes else sql, (*(p for w in writes for p in w.params), *params))
+            rows = connection.ops.fetch_returned_rows(cursor, compiler.returning_params)
+        cols = [f.get_col(meta.db_table) for f in returning]
+        converters = compiler.get_converters(cols)
+        if converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        writes = ()
+    else:
+        rows = compiler.execute_sql(returning)
+    for value, field in zip(rows[0] if rows else (), returning, strict=False):
+        setattr(obj, field.attname, value)
+    obj._state.adding = False
+    obj._state.db = using
+    for write in writes:
+        write.run()

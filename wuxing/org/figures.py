@@ -14,23 +14,33 @@ import hashlib
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 
+from wuxing.core.querysets import Write
+
 from .models import FiguresVersion
 
 
 def office_figures_changed(*office_ids) -> None:
     """Move the offices' figures version on by one (an upsert; the row is created at 1)."""
+    write = figures_changed_write(*office_ids)
+    if write is not None:
+        write.run()
+
+
+def figures_changed_write(*office_ids) -> Write | None:
+    """`office_figures_changed` as a statement still to run (None when there is no office), for a service that
+    runs it together with its own write (`core.querysets.insert_with`)."""
     ids = sorted({int(pk) for pk in office_ids if pk})
     if not ids:
-        return
-    connection = connections[router.db_for_write(FiguresVersion) or DEFAULT_DB_ALIAS]
-    table = connection.ops.quote_name(FiguresVersion._meta.db_table)
+        return None
+    using = router.db_for_write(FiguresVersion) or DEFAULT_DB_ALIAS
+    table = connections[using].ops.quote_name(FiguresVersion._meta.db_table)
     rows = ", ".join(["(%s, 1)"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (office_id, version) VALUES {rows} "
-            f"ON CONFLICT (office_id) DO UPDATE SET version = {table}.version + 1",
-            ids,
-        )
+    return Write(
+        f"INSERT INTO {table} (office_id, version) VALUES {rows} "
+        f"ON CONFLICT (office_id) DO UPDATE SET version = {table}.version + 1",
+        tuple(ids),
+        using,
+    )
 
 
 def figures_version(office_id) -> int:
