@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.campaigns.selectors import campaign_list
 from wuxing.core.filters import ModelChoiceFilter, ScopedFilterSet
+from wuxing.core.widgets import PlainWidgetsForm
 from wuxing.org.choices import BranchKind
 from wuxing.org.models import Branch
 from wuxing.org.selectors import department_list
 
 from .choices import ItemState
-from .forms import PlainWidgetsForm
 from .models import CheckIn, ChecklistItem
 from .selectors import SORTS
 

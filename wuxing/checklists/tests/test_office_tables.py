@@ -1,5 +1,5 @@
 """The office tables as their pages read and write them (selectors.table_rows, dashboard_page; the tags
-progress_table_body and flagged_sections; forms.PlainWidgets) give what the model-instance reads and the templates
+progress_table_body and flagged_sections; core.widgets.PlainWidgets) give what the model-instance reads and the templates
 gave: the same figures, the same markup to the byte."""
 
 from datetime import date
@@ -14,9 +14,10 @@ from django.utils.safestring import mark_safe
 
 from wuxing.checklists import rules, selectors, services
 from wuxing.checklists.filtersets import ProgressFilterSet, PublicBoardFilterSet
-from wuxing.checklists.forms import PLAIN_WIDGETS, PolicyForm
+from wuxing.checklists.forms import PolicyForm
 from wuxing.checklists.templatetags.checklists import flagged_sections, progress_table_body
 from wuxing.core.actors import SYSTEM
+from wuxing.core.widgets import PLAIN_WIDGETS
 from wuxing.org.models import Branch
 
 # The markup of the rows as the templates wrote them before the tags (checklists/_progress_table.html's loop and
