@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from wuxing.core.formatting import plain_number
 from wuxing.core.templatetags.wuxing import icon, pct, progress_bar, star_rating, tone_badge
@@ -76,7 +77,7 @@ def _code_url(viewname: str, *args):
 
 def _label(message: str) -> str:
     """`{% translate "message" %}` as a template writes it: a literal of the template is safe, so is its
-    translation."""
+    translation. Callers mark the literal with N_ (gettext_noop) so that makemessages keeps it in the catalog."""
     return mark_safe(_(message))
 
 
@@ -92,8 +93,8 @@ def progress_table_body(rows, public=False, office=None):
         branch_url, card_url = _code_url("checklists_public:report_card", office.code), None
     else:
         branch_url, card_url = _pk_url("checklists:branch_checklist"), _pk_url("checklists:report_card")
-    report_card, no_items = _label("Report card"), _label("No items")
-    secretary, leaders, departments = _label("Secretary"), _label("Leaders"), _label("Departments")
+    report_card, no_items = _label(N_("Report card")), _label(N_("No items"))
+    secretary, leaders, departments = _label(N_("Secretary")), _label(N_("Leaders")), _label(N_("Departments"))
     stars: dict = {}
     parts = []
     for r in rows:
@@ -145,20 +146,20 @@ def flagged_sections(groups):
     """The dashboard's folded sections of items behind or overdue, one per branch (dashboard.html; the groups of
     rules.group_flagged_by_branch, each row a selectors.FlaggedRow)."""
     item_url, branch_url = _pk_url("checklists:item_detail"), _pk_url("checklists:branch_checklist")
-    overdue_label, behind_label = _label("Overdue"), _label("Behind")
+    overdue_label, behind_label = _label(N_("Overdue")), _label(N_("Behind"))
     chevron = icon("chevron-down", css="wx-group-chevron")
     head = "".join(
         f'<th scope="col"{css}>{_label(message)}</th>'
         for message, css in (
-            ("Item", ""),
-            ("State", ""),
-            ("Progress", ""),
-            ("Expected", ' class="d-none d-md-table-cell"'),
-            ("Due date", ' class="wx-nowrap"'),
-            ("Owner", ' class="d-none d-md-table-cell"'),
+            (N_("Item"), ""),
+            (N_("State"), ""),
+            (N_("Progress"), ""),
+            (N_("Expected"), ' class="d-none d-md-table-cell"'),
+            (N_("Due date"), ' class="wx-nowrap"'),
+            (N_("Owner"), ' class="d-none d-md-table-cell"'),
         )
     )
-    open_list = _label("Open the branch's checklist")
+    open_list = _label(N_("Open the branch's checklist"))
     badges: dict = {}
     parts = []
     for group in groups:
