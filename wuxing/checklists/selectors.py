@@ -332,15 +332,22 @@ def _progress_of(own, by_star) -> rules.Progress:
     )
 
 
-def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> BranchRow:
-    """A branch's row from its sums per star (fact_rollup grouped by branch and star): progress overall and per
-    targeted star (all its stars when it has no target), its target level and responsible persons."""
-    codes = targeted.get(branch.pk) or {s.code for s in star_list}
+def _shown_stars(branch_id, own, star_list, codes_by_id, targeted) -> tuple[list, dict[str, float | None]]:
+    """The stars a branch's row shows (its targeted ones; all of its set without a target) and each one's progress
+    from the branch's sums per star (None without items)."""
+    codes = targeted.get(branch_id) or {s.code for s in star_list}
     shown = [s for s in star_list if s.code in codes]
     by_star: dict[str, float | None] = {s.code: None for s in shown}
     for r in own:
         if r["star_id"] in codes_by_id:
             by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+    return shown, by_star
+
+
+def _branch_row(branch, own, star_list, codes_by_id, targeted, levels) -> BranchRow:
+    """A branch's row from its sums per star (fact_rollup grouped by branch and star): progress overall and per
+    targeted star (all its stars when it has no target), its target level and responsible persons."""
+    shown, by_star = _shown_stars(branch.pk, own, star_list, codes_by_id, targeted)
     progress = _progress_of(own, by_star)
     responsible = branch_responsible(branch)
     return BranchRow(
@@ -524,12 +531,7 @@ def _table_rows(campaign, found, today, responsible, figures) -> list[BranchRow]
     for values, branch in zip(found, refs):
         own = by_branch.get(branch.pk, [])
         star_list = stars_by_set.get(branch.star_set, [])
-        codes = targeted.get(branch.pk) or {s.code for s in star_list}
-        shown = [s for s in star_list if s.code in codes]
-        by_star: dict[str, float | None] = {s.code: None for s in shown}
-        for r in own:
-            if r["star_id"] in codes_by_id:
-                by_star[codes_by_id[r["star_id"]]] = _mean(r["wp"], r["w"])
+        shown, by_star = _shown_stars(branch.pk, own, star_list, codes_by_id, targeted)
         secretary, departments, leaders = values[6:9] if responsible else ("", "", "")
         rows.append(
             BranchRow(

@@ -25,11 +25,12 @@ from .rules import kiosk_digest, path_in_subtrees
 from .scopes import scope_for
 
 
-def _assignment_prefetch():
+def _assignment_prefetch(*ordering):
+    """The branches' active assignments with their department and leader (`active_assignments`), in Assignment's
+    default order unless `ordering` is given."""
+    queryset = Assignment.objects.filter(active=True).select_related("department", "leader")
     return Prefetch(
-        "assignments",
-        queryset=Assignment.objects.filter(active=True).select_related("department", "leader"),
-        to_attr="active_assignments",
+        "assignments", queryset=queryset.order_by(*ordering) if ordering else queryset, to_attr="active_assignments"
     )
 
 
@@ -52,13 +53,7 @@ def branch_list(*, user, include_retired: bool = False):
 def branch_get(*, user, pk: int) -> Branch:
     # One branch: no ordering by office; its assignments' departments and leaders are of its office (see
     # services.assignment_create), so the default order (office path, code; office path, name) needs no office.
-    assignments = Prefetch(
-        "assignments",
-        queryset=Assignment.objects.filter(active=True)
-        .select_related("department", "leader")
-        .order_by("department__code", "-leader__is_leader", "leader__name"),
-        to_attr="active_assignments",
-    )
+    assignments = _assignment_prefetch("department__code", "-leader__is_leader", "leader__name")
     branch = (
         Branch.objects.restrict(user, "view")
         .select_related("office", "secretary")

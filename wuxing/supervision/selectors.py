@@ -603,11 +603,11 @@ def branch_summary(*, user, branch, campaign) -> BranchSummary:
         .values_list("pk", "task", "due_on", "state")
     )
     for pk, task, due_on, state in rects:
-        if state == RectificationState.VERIFIED:
+        if not rules.is_open_state(state):
             summary.verified += 1
             continue
         summary.open += 1
-        if due_on is not None and due_on < today:
+        if rules.is_overdue(state, due_on, today):
             summary.overdue += 1
         if len(summary.rows) < 5:
             summary.rows.append({"pk": pk, "task": task, "due_on": due_on, "state_label": labels.get(state, state)})

@@ -113,6 +113,21 @@ def board_rows(board: "Board", branches) -> list:
     return [(b, targets.get(b.pk)) for b in branches]
 
 
+def _quota_rows(quota_map: dict, targets) -> dict[int, QuotaRow]:
+    """Per level (the campaign's quotas and any level targeted), the quota and the targets applied (not drafts),
+    agreed and confirmed at it."""
+    levels = sorted(set(quota_map) | {t.level for t in targets if t.level}, reverse=True)
+    rows = {level: QuotaRow(level, quota_map.get(level, 0)) for level in levels}
+    for t in targets:
+        if t.level in rows and t.status != TargetStatus.DRAFT:
+            rows[t.level].applied += 1
+            if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
+                rows[t.level].agreed += 1
+            if t.status == TargetStatus.CONFIRMED:
+                rows[t.level].confirmed += 1
+    return rows
+
+
 def target_board(*, user, campaign, branches=None) -> Board:
     """Per branch the applied / agreed / confirmed target, and the quota table filled against the quotas (R4)."""
     if branches is None:
@@ -130,15 +145,7 @@ def target_board(*, user, campaign, branches=None) -> Board:
         for t in Target.objects.restrict(user, "view").filter(campaign=campaign).prefetch_related(_stars())
     }
     quota_map = campaign.quota_map()
-    levels = sorted(set(quota_map) | {t.level for t in targets.values() if t.level}, reverse=True)
-    rows = {level: QuotaRow(level, quota_map.get(level, 0)) for level in levels}
-    for t in targets.values():
-        if t.level in rows and t.status != TargetStatus.DRAFT:
-            rows[t.level].applied += 1
-            if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
-                rows[t.level].agreed += 1
-            if t.status == TargetStatus.CONFIRMED:
-                rows[t.level].confirmed += 1
+    rows = _quota_rows(quota_map, targets.values())
     pending = [
         b.name
         for b in branches
@@ -184,16 +191,7 @@ def overview_board(*, user, campaign) -> tuple[dict, list, bool]:
             target = targets[branch_id] = OverviewTarget(pk, branch_id, status, level)
         if star_name is not None:
             target.star_names.append(star_name)
-    quota_map = campaign.quota_map()
-    levels = sorted(set(quota_map) | {t.level for t in targets.values() if t.level}, reverse=True)
-    quotas = {level: QuotaRow(level, quota_map.get(level, 0)) for level in levels}
-    for t in targets.values():
-        if t.level in quotas and t.status != TargetStatus.DRAFT:
-            quotas[t.level].applied += 1
-            if t.status in (TargetStatus.AGREED, TargetStatus.CONFIRMED):
-                quotas[t.level].agreed += 1
-            if t.status == TargetStatus.CONFIRMED:
-                quotas[t.level].confirmed += 1
+    quotas = _quota_rows(campaign.quota_map(), targets.values())
     scope = scope_for(user)
     if not (scope.everything or scope.unit_paths):
         return targets, [row for row in quotas.values() if row.applied], True
