@@ -152,6 +152,7 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
     before = snapshot(campaign, ["status"])
     campaign.status = status
     campaign.save(update_fields=["status"])
+    office_figures_changed(campaign.office_id)  # the public board shows the running or latest started campaign
     audit_record(
         actor=actor, action="campaign.set_status", obj=campaign, before=before, after=snapshot(campaign, ["status"])
     )
@@ -175,6 +176,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
         setattr(campaign, key, value)
     campaign.full_clean()
     campaign.save()
+    office_figures_changed(campaign.office_id)  # the public board shows the running or latest started campaign
     audit_record(actor=actor, action="campaign.update", obj=campaign, before=before, after=snapshot(campaign))
     return campaign
 

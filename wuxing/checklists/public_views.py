@@ -11,6 +11,7 @@ from wuxing.core.extensions import app_links
 from wuxing.core.lists import paginate
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
+from wuxing.org.figures import cached_page
 from wuxing.org.models import Branch
 from wuxing.org.selectors import public_office
 
@@ -19,33 +20,63 @@ from .filtersets import PublicBoardFilterSet
 from .models import CheckInEvidence
 from .views import report_context
 
+# The board's parameters a cached page may be kept for: each bounded (a choice, a short page number), never the
+# free-text search, whose every value would be an entry of its own.
+_CACHED_PARAMS = {"kind", "sort", "page", "per_page"}
+
+
+def _board_cache_parts(params, filterset) -> tuple | None:
+    """The board's parameters as part of its cache key, or None when the page is rendered afresh (a search, a
+    parameter given twice or unknown, a value that is not exactly a valid one)."""
+    if not set(params) <= _CACHED_PARAMS or any(len(params.getlist(k)) > 1 for k in params):
+        return None
+    if not filterset.is_valid():
+        return None
+    for name in ("kind", "sort"):
+        if params.get(name, "") != filterset.value(name):
+            return None
+    for name in ("page", "per_page"):
+        raw = params.get(name, "")
+        if raw and not (raw.isdigit() and len(raw) <= 3):
+            return None
+    return ("checklists.board", *sorted(params.items()))
+
 
 @reads_from_replica
 def board(request, office_code: str):
     office = public_office(office_code)
-    campaign = campaign_public(office=office)
     filterset = PublicBoardFilterSet(request.GET, Branch.objects.all())
-    rows = []
-    if campaign is not None and filterset.is_valid():
-        # Ranked among all the office's branches, then narrowed: a branch keeps its rank whatever the search.
-        rows = selectors.table_rows(campaign=campaign, branches=Branch.objects.all())
-        if filterset.value("q") or filterset.value("kind"):
-            shown = set(filterset.qs.filter(office_id=campaign.office_id).values_list("pk", flat=True))
-            rows = [r for r in rows if r.branch.pk in shown]
-        rows = filterset.filter_rows(rows)
-    page = paginate(request, rows)
-    return render(
-        request,
-        "checklists/public/board.html",
-        {
-            "office": office,
-            "campaign": campaign,
-            "rows": page,
-            "page": page,
-            "form": filterset.form,
-            "links": app_links("public_links", office=office),
-        },
-    )
+
+    def render_board():
+        campaign = campaign_public(office=office)
+        rows = []
+        if campaign is not None and filterset.is_valid():
+            # Ranked among all the office's branches, then narrowed: a branch keeps its rank whatever the search.
+            rows = selectors.table_rows(campaign=campaign, branches=Branch.objects.all())
+            if filterset.value("q") or filterset.value("kind"):
+                shown = set(filterset.qs.filter(office_id=campaign.office_id).values_list("pk", flat=True))
+                rows = [r for r in rows if r.branch.pk in shown]
+            rows = filterset.filter_rows(rows)
+        page = paginate(request, rows)
+        return render(
+            request,
+            "checklists/public/board.html",
+            {
+                "office": office,
+                "campaign": campaign,
+                "rows": page,
+                "page": page,
+                "form": filterset.form,
+                "links": app_links("public_links", office=office),
+            },
+        )
+
+    # Residents open it from the QR code posted in the village: the same page for everyone, shown from the cache
+    # until a figure, a name or the campaign's status changes (org.figures.cached_page).
+    parts = _board_cache_parts(request.GET, filterset)
+    if parts is None:
+        return render_board()
+    return cached_page(office_id=office.pk, parts=parts, render=render_board)
 
 
 def report_card(request, office_code: str, branch_code: str):

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,9 @@ from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
+from wuxing.org.figures import cached_fragment
 from wuxing.org.models import Branch
+from wuxing.org.scopes import viewer_key
 from wuxing.org.selectors import branch_get
 
 from . import selectors, services
@@ -513,22 +516,59 @@ def progress_table(request):
         return export_response(request, progress_export)
     campaign = campaign_for(user=request.user, request=request)
     filterset = ProgressFilterSet(request.GET, Branch.objects.all(), user=request.user)
-    rows = []
-    if campaign is not None:
-        rows = filterset.filter_rows(
-            selectors.progress_table_rows(user=request.user, campaign=campaign, branches=filterset.qs)
+
+    def render_card():
+        rows = []
+        if campaign is not None:
+            rows = filterset.filter_rows(
+                selectors.progress_table_rows(user=request.user, campaign=campaign, branches=filterset.qs)
+            )
+        # The request for the column headers' sort links; the card needs nothing of the context processors.
+        return render_to_string(
+            "checklists/_progress_card.html", {"campaign": campaign, "rows": rows, "request": request}
+        )
+
+    # The table (the expensive part) is kept in the cache under the office's figures version, for each set of
+    # filters and each viewer's permissions and scope; a search is rendered afresh.
+    parts = _table_cache_parts(request.GET, filterset, campaign)
+    if parts is None:
+        card = render_card()
+    else:
+        card = cached_fragment(
+            office_id=campaign.office_id,
+            parts=("checklists.progress_table", request.path, viewer_key(request.user), *parts),
+            render=render_card,
         )
     return render(
         request,
         "checklists/progress_table.html",
         {
             "campaign": campaign,
-            "rows": rows,
+            "card": card,
             "form": filterset.display_form(),
             "filterset": filterset,
             "campaigns": _campaign_choices(request, campaign),
         },
     )
+
+
+def _table_cache_parts(params, filterset, campaign) -> tuple | None:
+    """The progress table's parameters as part of its cache key, or None when it is rendered afresh: no campaign,
+    a search (free text: each value would be an entry of its own), a parameter unknown, given twice or not written
+    exactly as its valid value."""
+    if campaign is None or params.get("q"):
+        return None
+    if not set(params) <= {"campaign", "q", *filterset.filters} or any(len(params.getlist(k)) > 1 for k in params):
+        return None
+    if not filterset.is_valid():
+        return None
+    cleaned = filterset.form.cleaned_data
+    for name, raw in params.items():
+        value = campaign.pk if name == "campaign" else cleaned.get(name)
+        canonical = "" if value in (None, "") else str(getattr(value, "pk", value))
+        if name != "q" and raw != canonical:
+            return None
+    return tuple(sorted(params.items()))
 
 
 def _chart_data(campaign, rows, trend):

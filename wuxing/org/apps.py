@@ -42,7 +42,13 @@ class OrgConfig(AppConfig):
     }
 
     def ready(self):
+        from wuxing.core.audit import AUDIT_HOOKS
+
         from . import receivers  # noqa: F401  (a row per signed-in browser, see receivers.py)
+        from .figures import audit_hook
+
+        if audit_hook not in AUDIT_HOOKS:
+            AUDIT_HOOKS.append(audit_hook)
 
     def nav_items(self, user):
         items = []

@@ -1,22 +1,95 @@
 """The version of an office's figures: what the cached figures of the office are keyed by.
 
-Two caches use it: the summaries across offices (`portal.summary_cache`, one entry per office) and the office's
-own pages (`checklists.figures`: the progress sums, the items behind or overdue, the trend). Every service that
-changes a figure they show (a check-in, an item added, edited, retired or brought back, items generated or
-imported, the tolerance, a target agreed or confirmed, a 五个一 record, quotas, a rating result, a branch added,
-moved or retired) calls `office_figures_changed` inside its transaction. The counter is a database row, so it
+Three caches use it: the summaries across offices (`portal.summary_cache`, one entry per office), the office's
+own pages (`checklists.figures`: the progress sums, the items behind or overdue, the trend) and whole pages that
+show nothing else (`cached_page`: the public board). Every service that changes a figure they show (a check-in, an
+item added, edited, retired or brought back, items generated or imported, the tolerance, a target agreed or
+confirmed, a 五个一 record, quotas, a rating result, a branch added, edited, moved or retired, an office renamed, a
+campaign's name or status) calls `office_figures_changed` inside its transaction. The counter is a database row, so it
 commits with the change or not at all: a reader that sees the new rows sees the new version (on another app
 server, or on the read replica, too), and a figure cached under the old version is never read again.
 """
 
+import functools
 import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from wuxing.core.querysets import Write
 
 from .models import FiguresVersion
+
+# The apps whose audited changes move the office's figures version on by themselves (`audit_hook`): what they show
+# on the office's cached pages (the overview's and the branch page's panels) changes in services that need not call
+# `office_figures_changed` one by one. The check-ins, items, targets' figures and the organisation's rows are moved
+# on by their services' own calls (a check-in's in the statement that records it).
+HOOKED_APPS = frozenset({"targets", "deliberations", "plans", "liaison", "showcase", "supervision", "rating"})
+# Never followed to find an object's office: the office of who recorded it is not the office it belongs to.
+_NOT_FOLLOWED = frozenset({"org.user", "org.person"})
+_MAX_DEPTH = 4
+
+
+# An object belongs to the office of its branch or of its campaign; a chain through anything else (a project's kind
+# kept by the district, a rectification's responsible department) is followed only when those lead nowhere.
+_OWNERS = frozenset({"org.branch", "campaigns.campaign"})
+
+
+@functools.cache
+def office_paths(model) -> tuple[tuple[str, ...], ...]:
+    """The chains of foreign keys from `model` to an organisation unit (each chain's last field points at OrgUnit),
+    within four steps: first those through a branch or a campaign, shortest first, then the others. A finding:
+    ("campaign", "office"), ("branch", "office"), then ("responsible_department", "office"). Accounts and people
+    are not followed."""
+    from .models import OrgUnit
+
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    frontier: list[tuple[type, tuple[str, ...]]] = [(model, ())]
+    for depth in range(_MAX_DEPTH):
+        following = []
+        for current, path in frontier:
+            for field in current._meta.concrete_fields:
+                target = getattr(field.remote_field, "model", None) if field.is_relation else None
+                if target is None or not (field.many_to_one or field.one_to_one):
+                    continue
+                if target is OrgUnit:
+                    owned = current._meta.label_lower in _OWNERS
+                    found.append((0 if owned else 1, depth, (*path, field.name)))
+                elif target._meta.label_lower not in _NOT_FOLLOWED and target is not current:
+                    following.append((target, (*path, field.name)))
+        frontier = following
+    return tuple(path for _owned, _depth, path in sorted(found, key=lambda f: (f[0], f[1])))
+
+
+def office_of(obj) -> int | None:
+    """The id of the organisation unit `obj` belongs to, through the first of `office_paths` that leads there (a
+    related row may be read for each step)."""
+    for path in office_paths(type(obj)):
+        current = obj
+        for name in path[:-1]:
+            current = getattr(current, name, None)
+            if current is None:
+                break
+        else:
+            unit_id = getattr(current, f"{path[-1]}_id", None)
+            if unit_id:
+                return unit_id
+    return None
+
+
+def audit_hook(obj) -> None:
+    """AUDIT_HOOKS entry: an audited change of an object of HOOKED_APPS moves its office's figures version on."""
+    if obj._meta.app_label in HOOKED_APPS:
+        office_id = office_of(obj)
+        if office_id:
+            office_figures_changed(office_id)
 
 
 def office_figures_changed(*office_ids) -> None:
@@ -61,3 +134,100 @@ def may_cache_figures() -> bool:
     have moved a version on and written rows it could still roll back (the version would go back and its next move
     would find figures of rows that never were). A test's own transaction does not count."""
     return not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+# --- whole pages kept under the office's figures version -----------------------------------------------------
+
+# How long a page is kept: the key moves with every change of what it shows, so this bounds only the memory of
+# pages nobody asks for again.
+PAGE_TTL = 600
+
+# What a release's pages are rendered by: a cached page is never served by other code, templates or translations.
+_RELEASE_SUFFIXES = {".py", ".html", ".mo", ".js", ".css"}
+
+
+@functools.cache
+def release_tag() -> str:
+    """A short hash of the application's code, templates and translations (the same on every app server running
+    the same release; another after a deploy): part of every cached page's key."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _RELEASE_SUFFIXES and p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    # The collected static files' names (hashed by content in production): a page links to this release's files.
+    manifest = Path(settings.STATIC_ROOT or "", "staticfiles.json")
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def page_key(office_id: int, version: int, parts: Iterable) -> str:
+    """The cache key of a page of the office at its figures version, in the current language and on today's date
+    (progress expected by today moves with the date), for the page's own `parts` (its name and the parameters it
+    was asked with)."""
+    raw = repr(
+        (
+            database_tag(),
+            release_tag(),
+            int(office_id),
+            int(version),
+            get_language(),
+            timezone.localdate().isoformat(),
+            tuple(parts),
+        )
+    )
+    return "wx:page:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
+def _cached(office_id: int, parts: Iterable):
+    """The key of `parts` at the office's figures version now, or None inside a transaction of the application's
+    own (nothing computed there is kept: `may_cache_figures`). The version is read before anything is rendered: a
+    page rendered from rows newer than it is at worst kept under a key nobody reads again."""
+    if not may_cache_figures():
+        return None
+    return page_key(office_id, figures_version(office_id), parts)
+
+
+def cached_page(*, office_id: int, parts: Iterable, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page `render()` gives, kept in the cache under the office's figures version.
+
+    Only for a page that shows the office's figures and nothing that a service changes without moving the version
+    (the list in this module's docstring), the same to everyone who may see it (no user, no form token, no nonce),
+    and whose `parts` hold every parameter it was asked with, from a bounded set (never free text: each distinct
+    value would be an entry of its own)."""
+    key = _cached(office_id, parts)
+    if key is None:
+        return render()
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, (response.content, response["Content-Type"]), PAGE_TTL)
+    return response
+
+
+def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], object]):
+    """What `compute()` gives (plain values that pickle), kept in the cache under the office's figures version: as
+    `cached_fragment`, for values a page renders itself."""
+    key = _cached(office_id, parts)
+    if key is None:
+        return compute()
+    hit = cache.get(key, _MISSING)
+    if hit is _MISSING:
+        hit = compute()
+        cache.set(key, hit, PAGE_TTL)
+    return hit
+
+
+_MISSING = object()
+
+
+def cached_fragment(*, office_id: int, parts: Iterable, render: Callable[[], str]) -> SafeString:
+    """The part of a page `render()` gives (HTML), kept in the cache under the office's figures version: as
+    `cached_page`, for the part of a signed-in page that shows the office's figures alone; `parts` then also hold
+    who sees it (`org.scopes.viewer_key`). The rest of the page (the menu, the user's name, form tokens, messages)
+    is rendered for each request."""
+    return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render())))

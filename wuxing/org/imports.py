@@ -630,6 +630,7 @@ def import_apply(*, actor, record: OrgImport) -> ImportPlan:
 def _write(plan: ImportPlan) -> None:
     rows = {key: [r for r in plan.rows if r.sheet == key and r.action != "unchanged"] for key in SHEETS}
     units = {}
+    renamed = set()
     for r in rows["units"]:  # planned parents first
         if r.action == "create":
             parent = units.get(r.values["parent"]) or OrgUnit.objects.get(code=r.values["parent"])
@@ -645,6 +646,7 @@ def _write(plan: ImportPlan) -> None:
             units[r.key] = unit
         else:
             OrgUnit.objects.filter(pk=r.existing.pk).update(name=r.values["name"])
+            renamed.add(r.existing.pk)
 
     def office(code):
         if code not in units:
@@ -661,7 +663,6 @@ def _write(plan: ImportPlan) -> None:
         else:
             Branch.objects.filter(pk=r.existing.pk).update(retired_at=None, **r.values)
             changed_offices.add(r.existing.office_id)
-    office_figures_changed(*changed_offices)  # the summaries across offices count the branches
     for r in rows["departments"]:
         if r.action == "create":
             Department.objects.create(
@@ -669,6 +670,7 @@ def _write(plan: ImportPlan) -> None:
             )
         else:
             Department.objects.filter(pk=r.existing.pk).update(retired_at=None, **r.values)
+            changed_offices.add(r.existing.office_id)
     departments = {}
     branches = {}
     for r in rows["people"]:
@@ -687,10 +689,14 @@ def _write(plan: ImportPlan) -> None:
         else:
             person = r.existing
             Person.objects.filter(pk=person.pk).update(retired_at=None, **values)
+        changed_offices.add(person.office_id)
         if secretary:
             Branch.objects.filter(code=branch_code).update(secretary=person)
         elif "secretary" in r.changes and branch_code:
             Branch.objects.filter(code=branch_code, secretary=person).update(secretary=None)
+    # The summaries across offices count the branches; the boards show the names of offices, branches,
+    # departments and people.
+    office_figures_changed(*changed_offices, *renamed)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Data scope: which part of the organisation a user's roles cover (全部 / 本级及以下 / 分包 / 本支部)."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -58,3 +59,14 @@ def scope_for(user) -> Scope:
         cached = compute_scope(user)
         user._wuxing_scope = cached
     return cached
+
+
+def viewer_key(user) -> str:
+    """A short hash of who sees a page: the account, its permissions and its scope. Part of the key of a part of a
+    page kept in the cache for signed-in users (`org.figures.cached_fragment`): a page may show what the account
+    itself may do (its own assignments), so no two accounts share an entry, and a change of role or scope is a new
+    key. The permissions and the scope are memoised on the user: this costs no query of its own."""
+    scope = scope_for(user)
+    perms = sorted(user.get_all_permissions())
+    raw = repr((user.pk, scope.everything, scope.unit_paths, sorted(scope.branch_ids), perms))
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]

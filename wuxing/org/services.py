@@ -152,6 +152,7 @@ def orgunit_update(*, actor, unit: OrgUnit, name: str) -> OrgUnit:
     unit.name = _clean_text(name)
     unit.full_clean()
     unit.save(update_fields=["name"])
+    office_figures_changed(unit.pk)  # the public board shows the office's name
     audit_record(actor=actor, action="orgunit.update", obj=unit, before=before, after=snapshot(unit))
     return unit
 
@@ -238,6 +239,7 @@ def branch_update(*, actor, branch: Branch, **fields) -> Branch:
     branch.full_clean()
     branch.save()
     ensure_in_scope(branch, actor=actor)
+    office_figures_changed(branch.office_id)  # names, kind, order and secretary on the boards
     audit_record(actor=actor, action="branch.update", obj=branch, before=before, after=snapshot(branch))
     return branch
 
@@ -276,6 +278,8 @@ def _set_retired(*, actor, model, obj, retired: bool, action: str, message: str)
     obj.retired_at = (obj.retired_at or timezone.now()) if retired else None
     obj.save(update_fields=["retired_at"])
     ensure_in_scope(obj, actor=actor)
+    # A retired branch, department or person leaves the boards (their rows, who answers for a branch).
+    office_figures_changed(obj.pk if isinstance(obj, OrgUnit) else obj.office_id)
     audit_record(
         actor=actor,
         action=f"{action}.retire" if retired else f"{action}.reinstate",
@@ -332,6 +336,7 @@ def department_update(*, actor, department: Department, **fields) -> Department:
     department.full_clean()
     department.save()
     ensure_in_scope(department, actor=actor)
+    office_figures_changed(department.office_id)  # the boards name the departments answering for a branch
     audit_record(actor=actor, action="department.update", obj=department, before=before, after=snapshot(department))
     return department
 
@@ -384,6 +389,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     person.full_clean()
     person.save()
     ensure_in_scope(person, actor=actor)
+    office_figures_changed(person.office_id)  # the boards name secretaries and leaders
     audit_record(actor=actor, action="person.update", obj=person, before=before, after=snapshot(person))
     return person
 
@@ -641,6 +647,7 @@ def assignment_create(*, actor, branch: Branch, department=None, leader: Person 
         assignment.active = True
         assignment.save(update_fields=["active"])
     ensure_in_scope(assignment, actor=actor, action="view")
+    office_figures_changed(branch.office_id)  # the boards name who answers for a branch
     audit_record(actor=actor, action="assignment.create", obj=assignment, after=snapshot(assignment))
     return assignment
 
@@ -657,6 +664,7 @@ def assignment_end(*, actor, assignment: Assignment) -> Assignment:
     before = snapshot(assignment)
     assignment.active = False
     assignment.save(update_fields=["active"])
+    office_figures_changed(assignment.branch.office_id)
     audit_record(actor=actor, action="assignment.end", obj=assignment, before=before, after=snapshot(assignment))
     return assignment
 

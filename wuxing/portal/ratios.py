@@ -41,6 +41,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wuxing.campaigns.models import Campaign
 from wuxing.checklists.models import ChecklistItem
 from wuxing.checklists.rules import DEFAULT_TOLERANCE
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.models import Branch, OrgUnit, User
 from wuxing.testing_servers import PROJECT_DIR, free_port, stop, wait_for_port
 
@@ -694,10 +695,11 @@ def _sample(fn, backend):
         return None, wall
 
 
-def least_times(page, sql, rounds: int = 15, warm: int = 2) -> Timing:
+def least_times(page, sql, rounds: int = 15, warm: int = 2, before_page=None) -> Timing:
     """Page and SQL timed in `rounds` alternating rounds, after `warm` runs of each: the least CPU time of each
     (load-robust: CPU time does not stretch when other processes take the cores; the least of many discards the
-    runs disturbed by cache misses, a collection or an interrupt) and, beside it, the least wall time."""
+    runs disturbed by cache misses, a collection or an interrupt) and, beside it, the least wall time.
+    `before_page`, when given, runs before each page read, outside the timing (to make the read a cold one)."""
     for _ in range(warm):
         page()
         sql()
@@ -706,6 +708,8 @@ def least_times(page, sql, rounds: int = 15, warm: int = 2) -> Timing:
     wall = {"page": [], "sql": []}
     for _ in range(rounds):
         for name, fn in (("page", page), ("sql", sql)):
+            if name == "page" and before_page is not None:
+                before_page()
             c, w = _sample(fn, backend)
             wall[name].append(w * 1000)
             if c is not None:
@@ -723,12 +727,19 @@ def least_times(page, sql, rounds: int = 15, warm: int = 2) -> Timing:
     )
 
 
+def _office_changed(ctx):
+    """What makes the office's cached pages and figures cold: its figures version moved on, as a check-in does."""
+    return lambda: office_figures_changed(ctx["office"].pk)
+
+
+# The pages kept whole in the cache (org.figures.cached_page), measured also cold: "<label> (cold)".
+COLD_PAGES = {"board": _office_changed}
+
+
 def page_ratios(ctx, rounds: int = 15, labels=None) -> dict[str, Timing]:
-    """Each case (or those of `labels`) read warm and its SQL, by least_times."""
+    """Each case (or those of `labels`) read warm and its SQL, by least_times; the pages of COLD_PAGES also cold."""
     found = {}
     for label, url, user, key, params in cases(ctx):
-        if labels is not None and label not in labels:
-            continue
         client = Client()
         if user is not None:
             client.force_login(user)
@@ -737,7 +748,11 @@ def page_ratios(ctx, rounds: int = 15, labels=None) -> dict[str, Timing]:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 
-        found[label] = least_times(page, _run_sql(SQL[key], params), rounds=rounds)
+        if labels is None or label in labels:
+            found[label] = least_times(page, _run_sql(SQL[key], params), rounds=rounds)
+        cold = f"{label} (cold)"
+        if key in COLD_PAGES and (labels is None or cold in labels):
+            found[cold] = least_times(page, _run_sql(SQL[key], params), rounds=rounds, before_page=COLD_PAGES[key](ctx))
     return found
 
 
@@ -836,6 +851,29 @@ def measure_pages(ctx, repeat: int = 15) -> list[Result]:
                 clock=timing.clock,
             )
         )
+        if key in COLD_PAGES:
+            cold = least_times(
+                lambda: client.get(url),  # noqa: B023
+                _run_sql(SQL[key], params),
+                rounds=repeat,
+                before_page=COLD_PAGES[key](ctx),
+            )
+            COLD_PAGES[key](ctx)()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            results.append(
+                Result(
+                    f"{label} (cold)",
+                    url,
+                    cold.page_median_ms,
+                    cold.sql_median_ms,
+                    len(queries.captured_queries),
+                    response.status_code,
+                    page_cpu_ms=cold.page_ms,
+                    sql_cpu_ms=cold.sql_ms,
+                    clock=cold.clock,
+                )
+            )
         if key == "subtree":
             offices = _summary_offices(user)
             cold_ms, cold_cpu, cold_queries = _cold_ms(client, url, offices, params["year"], repeat)

@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,9 +28,10 @@ from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
+from wuxing.org.figures import cached_fragment, cached_value
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
-from wuxing.org.scopes import scope_for
+from wuxing.org.scopes import scope_for, viewer_key
 
 from . import screen, summary
 
@@ -127,31 +129,60 @@ def office_overview(request):
     if campaign is not None:
         # The page lists the quotas and the targets panel counts against them: one read for both.
         prefetch_related_objects([campaign], "quotas")
-    office_branches = _office_branches(request.user, campaign)
-    if (
+    one_office = (
         campaign is not None
         and len(offices) == 1
         and offices[0].pk == campaign.office_id
         and not scope_for(request.user).everything
-    ):
+    )
+    office_branches = None
+
+    def branches_of_office():
+        nonlocal office_branches
+        if office_branches is None:
+            office_branches = _office_branches(request.user, campaign)
+        return office_branches
+
+    def office_table():
         # One office in scope, the campaign's: every branch the user may see is in the list read for the panels.
-        listed = [b for b in office_branches if b.retired_at is None]
-        counts = Counter(b.kind for b in listed)
-        rows = org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS])
+        listed = [b for b in branches_of_office() if b.retired_at is None]
+        return Counter(b.kind for b in listed), _branch_table_rows(
+            org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS])
+        )
+
+    if one_office:
+        # The branch table and the apps' panels are kept in the cache under the office's figures version, which
+        # every change they show moves on (org.figures: the services' own calls and the audit hook), for this viewer
+        # and this day; the list of offices and the campaign are read for each request.
+        parts = ("portal.overview", campaign.pk, viewer_key(request.user))
+        counts, table = cached_value(office_id=campaign.office_id, parts=(*parts, "table"), compute=office_table)
     else:
         branches = org_selectors.branch_list(user=request.user)
         counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
-        rows = org_selectors.branch_rows(branches[:OVERVIEW_ROWS])
+        table = _branch_table_rows(org_selectors.branch_rows(branches[:OVERVIEW_ROWS]))
     total = sum(counts.values())
     context = {
         "offices": offices if len(offices) > 1 else [],
-        "rows": _branch_table_rows(rows),
+        "rows": table,
         "campaign": campaign,
         "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
         "total": total,
         "more": max(0, total - OVERVIEW_ROWS),
     }
-    context["panels"] = app_panels("overview_panels", request, campaign=campaign, branches=office_branches)
+
+    def panels():
+        return "".join(app_panels("overview_panels", request, campaign=campaign, branches=branches_of_office()))
+
+    if campaign is not None:
+        context["panels"] = [
+            cached_fragment(
+                office_id=campaign.office_id,
+                parts=("portal.overview_panels", campaign.pk, viewer_key(request.user)),
+                render=panels,
+            )
+        ]
+    else:
+        context["panels"] = [mark_safe(panels())]
     return render(request, "portal/office_overview.html", context)
 
 
@@ -165,7 +196,15 @@ def branch_detail(request, pk: int):
     # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
     stars = campaign_stars(campaign, branch.star_set) if campaign else []
     context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
-    context["panels"] = app_panels("branch_panels", request, branch=branch, campaign=campaign)
+    # The apps' panels, kept in the cache under the office's figures version, which every change they show moves on
+    # (org.figures: the services' own calls and the audit hook), for this viewer and this day.
+    context["panels"] = [
+        cached_fragment(
+            office_id=branch.office_id,
+            parts=("portal.branch_panels", branch.pk, campaign.pk if campaign else None, viewer_key(request.user)),
+            render=lambda: "".join(app_panels("branch_panels", request, branch=branch, campaign=campaign)),
+        )
+    ]
     context["work_first"] = branch.pk in scope_for(request.user).branch_ids
     if request.user.has_perm("org.change_assignment"):
         context["assignment_form"] = AssignmentForm(branch=branch)

@@ -268,6 +268,7 @@ def target_submit(*, actor, campaign, branch, stars, reason: str = "") -> Target
     target.save()
     _round(target, RoundAction.SUBMIT, actor, target.reason, star_objs)
     ensure_in_scope(target, actor=actor, action="view")
+    office_figures_changed(campaign.office_id)  # the boards show a target's stars as soon as the branch picks them
     audit_record(
         actor=actor,
         action="target.submit",
@@ -300,6 +301,7 @@ def target_save_draft(*, actor, campaign, branch, stars, reason: str = "") -> Ta
     target.reason = (reason or "").strip()
     target.save()
     ensure_in_scope(target, actor=actor, action="view")
+    office_figures_changed(campaign.office_id)  # the boards show a target's stars as soon as the branch picks them
     audit_record(
         actor=actor,
         action="target.save_draft",

@@ -60,3 +60,14 @@ def make_item(world):
         )
 
     return _make
+
+
+@pytest.fixture
+def board_items(world, make_item):
+    """Two items with a first figure on one (a1: 40%): what the boards' cache tests change."""
+    from wuxing.checklists import services
+
+    a1 = make_item("a1", target=10)
+    make_item("a3", target=4)
+    services.checkin_record(actor=SYSTEM, item=a1, value=4)
+    return {"a1": a1}

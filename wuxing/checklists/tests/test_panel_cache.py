@@ -1,0 +1,161 @@
+"""The apps' panels on the branch page and the office overview, and the overview's branch table, kept in the cache
+under the office's figures version (org.figures.cached_fragment / cached_value). What the panels show is changed by
+services of many apps: those of the checklists, the organisation and the targets move the version on by their own
+calls, every audited change of the other apps' objects moves on the office it belongs to (org.figures.audit_hook,
+its chain of foreign keys from org.figures.office_paths). Each change shows on the pages read right after it,
+equal to the pages rendered afresh; two accounts never share a panel."""
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from wuxing.checklists import services
+from wuxing.core.actors import SYSTEM
+from wuxing.org.figures import HOOKED_APPS, figures_version, office_of, office_paths
+from wuxing.testing import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(client, world, make_item):
+    item = make_item("a1", target=10)
+    services.checkin_record(actor=SYSTEM, item=item, value=4)
+    client.force_login(world.users.leader)
+    a1 = world.org.branches["a1"]
+
+    def read():
+        shown = {}
+        for name, url in (("overview", reverse("home")), ("branch", reverse("portal:branch_detail", args=[a1.pk]))):
+            response = client.get(url)
+            assert response.status_code == 200
+            html = page_text(response)  # the form tokens aside
+            shown[name] = html[html.index("<main") : html.index("</main>")]
+        return shown
+
+    return read
+
+
+def _site_claimed(world):
+    from wuxing.showcase.services import site_claim
+
+    site_claim(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        branch=world.org.branches["a1"],
+        leader=world.org.leader_a,
+        feature="红色物业·邻里共治",
+    )
+
+
+def _deliberation_started(world):
+    from wuxing.deliberations.services import deliberation_create
+
+    deliberation_create(actor=SYSTEM, branch=world.org.branches["a1"], subject="年度目标", campaign=world.campaign)
+
+
+def _finding_recorded(world):
+    from wuxing.supervision import services as supervision
+
+    inspection = supervision.inspection_create(
+        actor=SYSTEM,
+        campaign=world.campaign,
+        mode="field_check",
+        held_on=timezone.localdate(),
+        title="实地查验",
+        inspectors=[world.org.leader_a],
+        branches=[world.org.branches["a1"]],
+    )
+    finding = supervision.finding_record(
+        actor=SYSTEM,
+        inspection=inspection,
+        branch=world.org.branches["a1"],
+        category="responsibility",
+        severity="high",
+        description="台账不全，责任人不明确",
+        responsible_person="张某",
+        responsible_department=world.org.dept_a1,
+    )
+    supervision.rectification_create(
+        actor=SYSTEM, finding=finding, task="补齐台账", due_on=date(world.campaign.year, 12, 31)
+    )
+
+
+def _checkin(world):
+    from wuxing.checklists.models import ChecklistItem
+
+    services.checkin_record(actor=SYSTEM, item=ChecklistItem.objects.get(branch=world.org.branches["a1"]), value=7)
+
+
+def _secretary_renamed(world):
+    from wuxing.org.services import person_update
+
+    person_update(actor=SYSTEM, person=world.org.branches["a1"].secretary, name="甲一新书记")
+
+
+CHANGES = {
+    "demonstration site claimed (showcase)": _site_claimed,
+    "deliberation started (deliberations)": _deliberation_started,
+    "finding and rectification recorded (supervision)": _finding_recorded,
+    "check-in (checklists)": _checkin,
+    "secretary renamed (organisation)": _secretary_renamed,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_shows_on_the_pages_read_next_and_equals_the_pages_rendered_afresh(world, pages, change):
+    before = pages()
+    assert pages() == before  # kept, and read from the cache
+    CHANGES[change](world)
+    after = pages()
+    assert after != before, change
+    cache.clear()
+    assert pages() == after, change
+
+
+def test_the_panels_are_read_from_the_cache(world, pages, django_assert_max_num_queries):
+    pages()
+    with django_assert_max_num_queries(40) as queries:
+        pages()
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    # Nothing only the panels read: the targets, the supervision's findings, the demonstration sites, the 五个一.
+    for table in ("targets_target", "supervision_", "showcase_", "liaison_", "deliberations_", "rating_", "plans_"):
+        assert table not in sql, table
+
+
+def test_two_accounts_never_share_a_panel(client, world, pages, django_assert_max_num_queries):
+    pages()  # the leader's, kept
+    client.force_login(world.users.staff)  # the same office and scope, another account
+    with django_assert_max_num_queries(80) as queries:
+        pages()
+    # Rendered for this account, not taken from the leader's entry.
+    assert any("targets_target" in q["sql"] for q in queries.captured_queries)
+
+
+def test_every_model_of_the_hooked_apps_leads_to_an_office():
+    for label in HOOKED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            assert office_paths(model), model._meta.label
+
+
+def test_an_audited_change_of_a_hooked_app_moves_its_own_office_on(world):
+    a, b = world.org.office_a.pk, world.org.office_b.pk
+    before = figures_version(a), figures_version(b)
+    _deliberation_started(world)
+    assert figures_version(a) == before[0] + 1
+    assert figures_version(b) == before[1]
+
+
+def test_an_object_belongs_to_its_campaigns_or_branchs_office_before_any_other_unit(world):
+    """A rectification's path through its finding (the campaign's office) comes before its responsible department's
+    (which is another unit's when a district department answers for it)."""
+    from wuxing.supervision.models import Rectification
+
+    _finding_recorded(world)
+    rectification = Rectification.objects.get()
+    assert office_paths(Rectification)[0][0] == "finding"
+    assert office_of(rectification) == world.org.office_a.pk
