@@ -62,11 +62,12 @@ def scope_for(user) -> Scope:
 
 
 def viewer_key(user) -> str:
-    """A short hash of who sees a page: the account, its permissions and its scope. Part of the key of a part of a
-    page kept in the cache for signed-in users (`org.figures.cached_fragment`): a page may show what the account
-    itself may do (its own assignments), so no two accounts share an entry, and a change of role or scope is a new
-    key. The permissions and the scope are memoised on the user: this costs no query of its own."""
+    """A short hash of what `user` may see: the permissions and the scope. Two accounts with the same key see the
+    same rows and the same links (the panels and tables that are kept in the cache ask nothing else of the user),
+    so the office's staff share one entry; a change of role or scope is a new key. Part of the key of a part of a
+    page kept in the cache for signed-in users (`org.figures.cached_fragment`). Both are memoised on the user: this
+    costs no query of its own."""
     scope = scope_for(user)
     perms = sorted(user.get_all_permissions())
-    raw = repr((user.pk, scope.everything, scope.unit_paths, sorted(scope.branch_ids), perms))
+    raw = repr((scope.everything, scope.unit_paths, sorted(scope.branch_ids), perms))
     return hashlib.sha1(raw.encode()).hexdigest()[:16]

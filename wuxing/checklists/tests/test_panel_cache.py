@@ -3,7 +3,7 @@ under the office's figures version (org.figures.cached_fragment / cached_value).
 services of many apps: those of the checklists, the organisation and the targets move the version on by their own
 calls, every audited change of the other apps' objects moves on the office it belongs to (org.figures.audit_hook,
 its chain of foreign keys from org.figures.office_paths). Each change shows on the pages read right after it,
-equal to the pages rendered afresh; two accounts never share a panel."""
+equal to the pages rendered afresh; accounts share a panel only when they may see the same."""
 
 from datetime import date
 
@@ -127,13 +127,25 @@ def test_the_panels_are_read_from_the_cache(world, pages, django_assert_max_num_
         assert table not in sql, table
 
 
-def test_two_accounts_never_share_a_panel(client, world, pages, django_assert_max_num_queries):
-    pages()  # the leader's, kept
-    client.force_login(world.users.staff)  # the same office and scope, another account
-    with django_assert_max_num_queries(80) as queries:
-        pages()
-    # Rendered for this account, not taken from the leader's entry.
-    assert any("targets_target" in q["sql"] for q in queries.captured_queries)
+def test_accounts_share_a_panel_only_with_the_same_permissions_and_scope(
+    client, world, pages, django_assert_max_num_queries
+):
+    from wuxing.core.roles import Role
+    from wuxing.testing import make_user
+
+    def panel_reads():
+        with django_assert_max_num_queries(80) as queries:
+            shown = pages()
+        return shown, any("targets_target" in q["sql"] for q in queries.captured_queries)
+
+    leader, _ = panel_reads()  # the leader's, kept
+    # Another office leader of office A: the same permissions and scope, the same entry.
+    client.force_login(make_user("t-leader-2", Role.OFFICE_LEADER, unit=world.org.office_a))
+    assert panel_reads() == (leader, False)
+    # The campaign staff (other permissions) and the district's leader (another scope) each get their own.
+    for user in (world.users.staff, world.users.district):
+        client.force_login(user)
+        assert panel_reads()[1], user
 
 
 def test_every_model_of_the_hooked_apps_leads_to_an_office():
