@@ -1,13 +1,17 @@
-"""The version of an office's figures: what the cached figures of the office are keyed by.
+"""The version of an office's figures: what the cached figures and pages of the office are keyed by.
 
 Three caches use it: the summaries across offices (`portal.summary_cache`, one entry per office), the office's
-own pages (`checklists.figures`: the progress sums, the items behind or overdue, the trend) and whole pages that
-show nothing else (`cached_page`: the public board). Every service that changes a figure they show (a check-in, an
-item added, edited, retired or brought back, items generated or imported, the tolerance, a target agreed or
-confirmed, a 五个一 record, quotas, a rating result, a branch added, edited, moved or retired, an office renamed, a
-campaign's name or status) calls `office_figures_changed` inside its transaction. The counter is a database row, so it
-commits with the change or not at all: a reader that sees the new rows sees the new version (on another app
-server, or on the read replica, too), and a figure cached under the old version is never read again.
+own figures (`checklists.figures`: the progress sums, the items behind or overdue, the trend) and parts of its pages
+(`cached_page`, `cached_fragment`, `cached_value`: the public board, the progress table's card, the overview's table
+and panels, the branch page's panels). Every service that changes what they show calls `office_figures_changed`
+inside its transaction: a check-in, an item added, edited, retired or brought back, items generated or imported,
+the tolerance, a target's draft, application, agreement, confirmation or return, a 五个一 record, quotas, a rating
+result, a branch added, edited, moved or retired, an office, a department or a person renamed or retired, a branch
+assigned or an assignment ended, a campaign's name or status. Every audited change of an object of `HOOKED_APPS`
+(the apps whose panels the pages show) moves its office on through `audit_hook`, without each service calling it.
+The counter is a database row, so it commits with the change or not at all: a reader that sees the new rows sees
+the new version (on another app server, or on the read replica, too), and a figure cached under the old version is
+never read again.
 """
 
 import functools
@@ -143,7 +147,7 @@ def may_cache_figures() -> bool:
 PAGE_TTL = 600
 
 # What a release's pages are rendered by: a cached page is never served by other code, templates or translations.
-_RELEASE_SUFFIXES = {".py", ".html", ".mo", ".js", ".css"}
+_RELEASE_SUFFIXES = {".py", ".html", ".mo"}
 
 
 @functools.cache
@@ -152,10 +156,11 @@ def release_tag() -> str:
     the same release; another after a deploy): part of every cached page's key."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha1()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in _RELEASE_SUFFIXES and p.is_file()):
+    files = (p for p in root.rglob("*") if p.suffix in _RELEASE_SUFFIXES and "tests" not in p.parts and p.is_file())
+    for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
-    # The collected static files' names (hashed by content in production): a page links to this release's files.
+    # The collected static files' names (hashed by their content in production): a page links to this release's.
     manifest = Path(settings.STATIC_ROOT or "", "staticfiles.json")
     if settings.STATIC_ROOT and manifest.is_file():
         digest.update(manifest.read_bytes())
