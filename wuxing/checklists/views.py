@@ -22,6 +22,7 @@ from wuxing.campaigns.selectors import campaign_for, campaign_stars
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
+from wuxing.core.fragments import CSRF_SLOT, fill_csrf
 from wuxing.core.history import record_history
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.routers import reads_from_replica
@@ -29,7 +30,7 @@ from wuxing.core.undo import deleted_message
 from wuxing.core.uploads import evidence_response
 from wuxing.org.figures import cached_fragment
 from wuxing.org.models import Branch
-from wuxing.org.scopes import viewer_key
+from wuxing.org.scopes import scope_for, viewer_key
 from wuxing.org.selectors import branch_get
 
 from . import selectors, services
@@ -528,27 +529,37 @@ def progress_table(request):
             "checklists/_progress_card.html", {"campaign": campaign, "rows": rows, "request": request}
         )
 
-    # The table (the expensive part) is kept in the cache under the office's figures version, for each set of
-    # filters and each viewer's permissions and scope; a search is rendered afresh.
-    parts = _table_cache_parts(request.GET, filterset, campaign)
-    if parts is None:
-        card = render_card()
-    else:
-        card = cached_fragment(
-            office_id=campaign.office_id,
-            parts=("checklists.progress_table", request.path, viewer_key(request.user), *parts),
-            render=render_card,
-        )
-    return render(
-        request,
-        "checklists/progress_table.html",
-        {
+    def render_content(card):
+        context = {
             "campaign": campaign,
             "card": card,
             "form": filterset.display_form(),
             "filterset": filterset,
             "campaigns": _campaign_choices(request, campaign),
-        },
+            "csrf_token": CSRF_SLOT,
+        }
+        # With the request: the toolbar's {% querystring %} reads it (the context processors run on a miss only).
+        return render_to_string("checklists/_progress_content.html", context, request=request)
+
+    # Kept in the cache under the office's figures version, for each set of filters and each viewer's permissions
+    # and scope (a search is rendered afresh): the whole content when the viewer's scope lies in the campaign's
+    # office (the campaigns and departments of the filters are then the office's own), else the table's card.
+    parts = _table_cache_parts(request.GET, filterset, campaign)
+    if parts is None:
+        content = render_content(render_card())
+    else:
+        whole = scope_for(request.user).within_office(campaign.office)
+        kept = ("checklists.progress_table", request.path, whole, viewer_key(request.user), *parts)
+        if whole:
+            content = cached_fragment(
+                office_id=campaign.office_id, parts=kept, render=lambda: render_content(render_card())
+            )
+        else:
+            content = render_content(cached_fragment(office_id=campaign.office_id, parts=kept, render=render_card))
+    return render(
+        request,
+        "checklists/progress_table.html",
+        {"campaign": campaign, "content": fill_csrf(content, request)},
     )
 
 

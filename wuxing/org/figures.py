@@ -123,7 +123,9 @@ def figures_changed_write(*office_ids) -> Write | None:
 def figures_version(office_id) -> int:
     """The office's figures version now (0 before its first change): read it before the figures it keys, so that
     figures computed from rows newer than the version are at worst stored under a key nobody reads again."""
-    return FiguresVersion.objects.filter(office_id=office_id).values_list("version", flat=True).first() or 0
+    # [:1], not first(): one row by its unique key needs no ORDER BY.
+    found = FiguresVersion.objects.filter(office_id=office_id).values_list("version", flat=True)[:1]
+    return next(iter(found), 0)
 
 
 def database_tag() -> str:
@@ -185,13 +187,14 @@ def page_key(office_id: int, version: int, parts: Iterable) -> str:
     return "wx:page:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
-def _cached(office_id: int, parts: Iterable):
-    """The key of `parts` at the office's figures version now, or None inside a transaction of the application's
-    own (nothing computed there is kept: `may_cache_figures`). The version is read before anything is rendered: a
-    page rendered from rows newer than it is at worst kept under a key nobody reads again."""
+def _cached(office_id: int, parts: Iterable, version: int | None = None):
+    """The key of `parts` at the office's figures version now (`version`, when the caller has just read it for
+    several parts of one page), or None inside a transaction of the application's own (nothing computed there is
+    kept: `may_cache_figures`). The version is read before anything is rendered: a page rendered from rows newer
+    than it is at worst kept under a key nobody reads again."""
     if not may_cache_figures():
         return None
-    return page_key(office_id, figures_version(office_id), parts)
+    return page_key(office_id, figures_version(office_id) if version is None else version, parts)
 
 
 def cached_page(*, office_id: int, parts: Iterable, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -214,10 +217,10 @@ def cached_page(*, office_id: int, parts: Iterable, render: Callable[[], HttpRes
     return response
 
 
-def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], object]):
+def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], object], version: int | None = None):
     """What `compute()` gives (plain values that pickle), kept in the cache under the office's figures version: as
     `cached_fragment`, for values a page renders itself."""
-    key = _cached(office_id, parts)
+    key = _cached(office_id, parts, version)
     if key is None:
         return compute()
     hit = cache.get(key, _MISSING)
@@ -230,9 +233,11 @@ def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], objec
 _MISSING = object()
 
 
-def cached_fragment(*, office_id: int, parts: Iterable, render: Callable[[], str]) -> SafeString:
+def cached_fragment(
+    *, office_id: int, parts: Iterable, render: Callable[[], str], version: int | None = None
+) -> SafeString:
     """The part of a page `render()` gives (HTML), kept in the cache under the office's figures version: as
     `cached_page`, for the part of a signed-in page that shows the office's figures alone; `parts` then also hold
     who sees it (`org.scopes.viewer_key`). The rest of the page (the menu, the user's name, form tokens, messages)
     is rendered for each request."""
-    return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render())))
+    return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render()), version=version))

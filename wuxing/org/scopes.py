@@ -19,6 +19,14 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.unit_paths or self.branch_ids)
 
+    def within_office(self, office) -> bool:
+        """Whether everything this scope covers lies in `office` (its subtree, its branches): what an office's
+        own staff, its departments and its branches see. Lists built from such a scope change only with the
+        office (a district's leader sees the campaigns and departments of every office below)."""
+        if self.everything:
+            return False
+        return all(path.startswith(office.path) for path in self.unit_paths) and self.office_ids <= {office.pk}
+
 
 def compute_scope(user) -> Scope:
     # org.models → querysets → scopes: the models are imported when a scope is first computed.

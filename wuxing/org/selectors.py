@@ -50,20 +50,28 @@ def branch_list(*, user, include_retired: bool = False):
     )
 
 
-def branch_get(*, user, pk: int) -> Branch:
+def _branch_assignments():
     # One branch: no ordering by office; its assignments' departments and leaders are of its office (see
     # services.assignment_create), so the default order (office path, code; office path, name) needs no office.
-    assignments = _assignment_prefetch("department__code", "-leader__is_leader", "leader__name")
-    branch = (
-        Branch.objects.restrict(user, "view")
-        .select_related("office", "secretary")
-        .prefetch_related(assignments)
-        .filter(pk=pk)
-        .order_by()
-        .first()
-    )
+    return _assignment_prefetch("department__code", "-leader__is_leader", "leader__name")
+
+
+def branch_get(*, user, pk: int, assignments: bool = True) -> Branch:
+    """The branch in the user's scope (404 outside it), with its secretary and office and, unless `assignments` is
+    False, its active assignments (`active_assignments`; `with_assignments` reads them later)."""
+    qs = Branch.objects.restrict(user, "view").select_related("office", "secretary")
+    if assignments:
+        qs = qs.prefetch_related(_branch_assignments())
+    branch = qs.filter(pk=pk).order_by().first()
     if branch is None:
         raise Http404
+    return branch
+
+
+def with_assignments(branch: Branch) -> Branch:
+    """The branch read by `branch_get(assignments=False)`, its active assignments read now."""
+    if not hasattr(branch, "active_assignments"):
+        prefetch_related_objects([branch], _branch_assignments())
     return branch
 
 

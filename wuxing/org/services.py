@@ -320,6 +320,7 @@ def department_create(*, actor, office: OrgUnit, code: str, name: str, duties: s
     department.full_clean()
     department.save()
     ensure_in_scope(department, actor=actor, action="view")
+    office_figures_changed(office.pk)  # the filters and the branch page's picker list the departments
     audit_record(actor=actor, action="department.create", obj=department, after=snapshot(department))
     return department
 
@@ -371,6 +372,7 @@ def person_create(*, actor, office: OrgUnit, name: str, **fields) -> Person:
     person.full_clean()
     person.save()
     ensure_in_scope(person, actor=actor, action="view")
+    office_figures_changed(office.pk)  # the branch page's picker lists the office's leaders
     audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person))
     return person
 

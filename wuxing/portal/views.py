@@ -4,11 +4,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,6 +22,7 @@ from wuxing.checklists.exports import scope_progress_export
 from wuxing.core.exports import ExportSpec, export_response, exporter
 from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
+from wuxing.core.fragments import CSRF_SLOT, fill_csrf
 from wuxing.core.links import pk_url
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.rules import mask_phone
@@ -28,10 +31,11 @@ from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
-from wuxing.org.figures import cached_fragment, cached_value
+from wuxing.org.figures import cached_fragment, cached_value, figures_version
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for, viewer_key
+from wuxing.org.selectors import with_assignments
 
 from . import screen, summary
 
@@ -122,19 +126,19 @@ def _branch_table_rows(rows) -> list[tuple]:
 def office_overview(request):
     """The office at a glance: branches with their kind, secretary and who is assigned to them, then each app's
     panel for the current campaign."""
-    offices = list(
-        org_selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path")
-    )
     campaign = campaign_for(user=request.user, request=request, params={})
-    if campaign is not None:
-        # The page lists the quotas and the targets panel counts against them: one read for both.
-        prefetch_related_objects([campaign], "quotas")
-    one_office = (
-        campaign is not None
-        and len(offices) == 1
-        and offices[0].pk == campaign.office_id
-        and not scope_for(request.user).everything
-    )
+    scope = scope_for(request.user)
+    if campaign is not None and scope.within_office(campaign.office):
+        # The viewer's scope lies in the campaign's office (its staff, departments, branches): one office, the
+        # campaign's, and no list of offices to show.
+        one_office, offices = True, []
+    else:
+        offices = list(
+            org_selectors.office_list(user=request.user).annotate(branch_count=Count("branches")).order_by("path")
+        )
+        one_office = (
+            campaign is not None and len(offices) == 1 and offices[0].pk == campaign.office_id and not scope.everything
+        )
     office_branches = None
 
     def branches_of_office():
@@ -143,46 +147,58 @@ def office_overview(request):
             office_branches = _office_branches(request.user, campaign)
         return office_branches
 
+    def table_html(rows):
+        return render_to_string("portal/_overview_branch_table.html", {"rows": _branch_table_rows(rows)})
+
     def office_table():
         # One office in scope, the campaign's: every branch the user may see is in the list read for the panels.
         listed = [b for b in branches_of_office() if b.retired_at is None]
-        return Counter(b.kind for b in listed), _branch_table_rows(
-            org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS])
-        )
+        return Counter(b.kind for b in listed), table_html(org_selectors.branch_rows_read(listed[:OVERVIEW_ROWS]))
 
-    if one_office:
-        # The branch table and the apps' panels are kept in the cache under the office's figures version, which
-        # every change they show moves on (org.figures: the services' own calls and the audit hook), for this viewer
-        # and this day; the list of offices and the campaign are read for each request.
-        parts = ("portal.overview", campaign.pk, viewer_key(request.user))
-        counts, table = cached_value(office_id=campaign.office_id, parts=(*parts, "table"), compute=office_table)
-    else:
-        branches = org_selectors.branch_list(user=request.user)
-        counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
-        table = _branch_table_rows(org_selectors.branch_rows(branches[:OVERVIEW_ROWS]))
-    total = sum(counts.values())
-    context = {
-        "offices": offices if len(offices) > 1 else [],
-        "rows": table,
-        "campaign": campaign,
-        "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
-        "total": total,
-        "more": max(0, total - OVERVIEW_ROWS),
-    }
+    def campaign_card():
+        # The card lists the quotas and the targets panel counts against them: one read for both.
+        prefetch_related_objects([campaign], "quotas")
+        return render_to_string("portal/_overview_campaign.html", {"campaign": campaign})
 
     def panels():
         return "".join(app_panels("overview_panels", request, campaign=campaign, branches=branches_of_office()))
 
     if campaign is not None:
-        context["panels"] = [
-            cached_fragment(
-                office_id=campaign.office_id,
-                parts=("portal.overview_panels", campaign.pk, viewer_key(request.user)),
-                render=panels,
-            )
-        ]
+        # The campaign card, the apps' panels and (one office in scope) the branch table are kept in the cache under
+        # the office's figures version, which every change they show moves on (org.figures: the services' own calls
+        # and the audit hook), for the viewer's permissions and scope and the day; the list of offices and the
+        # campaign are read for each request.
+        version, viewer = figures_version(campaign.office_id), viewer_key(request.user)
+
+        def kept(name):
+            return {
+                "office_id": campaign.office_id,
+                "parts": ("portal.overview", name, campaign.pk, viewer),
+                "version": version,
+            }
+
+        card = cached_fragment(render=campaign_card, **kept("campaign"))
+        panel_html = cached_fragment(render=panels, **kept("panels"))
     else:
-        context["panels"] = [mark_safe(panels())]
+        card, panel_html = mark_safe(render_to_string("portal/_overview_campaign.html", {"campaign": None})), ""
+    if one_office:
+        counts, table = cached_value(compute=office_table, **kept("table"))
+        table = mark_safe(table)
+    else:
+        branches = org_selectors.branch_list(user=request.user)
+        counts = dict(branches.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
+        table = mark_safe(table_html(org_selectors.branch_rows(branches[:OVERVIEW_ROWS])))
+    total = sum(counts.values())
+    context = {
+        "offices": offices if len(offices) > 1 else [],
+        "branch_table": table,
+        "campaign": campaign,
+        "campaign_card": card,
+        "kind_counts": [(label, counts.get(value, 0)) for value, label in BranchKind.choices],
+        "total": total,
+        "more": max(0, total - OVERVIEW_ROWS),
+        "panels": [panel_html],
+    }
     return render(request, "portal/office_overview.html", context)
 
 
@@ -190,24 +206,38 @@ def office_overview(request):
 @permission_required("org.view_branch", raise_exception=True)
 def branch_detail(request, pk: int):
     """The branch page: its facts and who answers for it, then each app's panel for the office's campaign."""
-    branch = org_selectors.branch_get(user=request.user, pk=pk)
-    departments, leaders = org_selectors.branch_responsible(branch)
-    campaign = campaign_for(user=request.user, request=request, params={}, office=branch.office)
-    # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
-    stars = campaign_stars(campaign, branch.star_set) if campaign else []
-    context = {"branch": branch, "departments": departments, "leaders": leaders, "campaign": campaign, "stars": stars}
-    # The apps' panels, kept in the cache under the office's figures version, which every change they show moves on
-    # (org.figures: the services' own calls and the audit hook), for this viewer and this day.
-    context["panels"] = [
-        cached_fragment(
-            office_id=branch.office_id,
-            parts=("portal.branch_panels", branch.pk, campaign.pk if campaign else None, viewer_key(request.user)),
-            render=lambda: "".join(app_panels("branch_panels", request, branch=branch, campaign=campaign)),
-        )
-    ]
-    context["work_first"] = branch.pk in scope_for(request.user).branch_ids
-    if request.user.has_perm("org.change_assignment"):
-        context["assignment_form"] = AssignmentForm(branch=branch)
+    user = request.user
+    branch = org_selectors.branch_get(user=user, pk=pk, assignments=False)
+    campaign = campaign_for(user=user, request=request, params={}, office=branch.office)
+    work_first = branch.pk in scope_for(user).branch_ids
+
+    def content():
+        with_assignments(branch)
+        departments, leaders = org_selectors.branch_responsible(branch)
+        # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
+        stars = campaign_stars(campaign, branch.star_set) if campaign else []
+        panels = app_panels("branch_panels", request, branch=branch, campaign=campaign)
+        context = {
+            "branch": branch,
+            "departments": departments,
+            "leaders": leaders,
+            "campaign": campaign,
+            "stars": stars,
+            "panels": panels,
+            "work_first": work_first,
+            "perms": PermWrapper(user),
+            "csrf_token": CSRF_SLOT,
+        }
+        if user.has_perm("org.change_assignment"):
+            context["assignment_form"] = AssignmentForm(branch=branch)
+        return render_to_string("portal/_branch_content.html", context)
+
+    # The page's content (facts, who answers for it, the stars, the apps' panels) is kept in the cache under the
+    # office's figures version, which every change it shows moves on (org.figures: the services' own calls and the
+    # audit hook), for the viewer's permissions and scope and the day; its forms get the request's own token.
+    parts = ("portal.branch", branch.pk, campaign.pk if campaign else None, work_first, viewer_key(user))
+    html = cached_fragment(office_id=branch.office_id, parts=parts, render=content)
+    context = {"branch": branch, "campaign": campaign, "content": fill_csrf(html, request)}
     return render(request, "portal/branch_detail.html", context)
 
 

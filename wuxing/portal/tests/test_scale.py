@@ -129,11 +129,12 @@ def test_district_preset_pages_against_sql(settings):
 # trend) and the summaries, read from the per-office cache, are held within 4×, and the API's check-ins across a
 # district within 5× (3.2× measured under load).
 MAX_RATIO = {
-    "office overview": 16,  # measured 11.6–15.7 before, 8.2 after
-    "progress table": 12,  # 10.1–13.1 before, 6.0 after
+    "office overview": 8,  # measured 11.6–15.7, then 8.2; its table and panels from the cache: PROVISIONAL
+    "progress table": 8,  # 10.1–13.1, then 6.0; its card from the cache: PROVISIONAL
     "dashboard": 4,  # 5.9–9.0 before, 1.7 after
-    "branch page": 18,  # 15.7–21.0 before, 9.2 after
-    "public board": 8,  # 7.4–9.9 before, 3.8 after
+    "branch page": 8,  # 15.7–21.0, then 9.2; its panels from the cache: PROVISIONAL
+    "public board": 3,  # 7.4–9.9, then 3.8; kept whole in the cache: PROVISIONAL
+    "public board (cold)": 12,  # the office's version moved on first: figures and page computed: PROVISIONAL
     "district summary": 4,  # 1.5–2.7
     "city summary": 4,  # 1.3–2.3
     "province summary": 4,  # 1.3–2.3
