@@ -171,3 +171,45 @@ def test_an_object_belongs_to_its_campaigns_or_branchs_office_before_any_other_u
     rectification = Rectification.objects.get()
     assert office_paths(Rectification)[0][0] == "finding"
     assert office_of(rectification) == world.org.office_a.pk
+
+
+def test_a_kept_branch_page_carries_the_requests_own_form_token(world, pages):
+    """The branch page's content is kept with a slot where its forms' token goes (core.fragments): read from the
+    cache, its forms post with the reading request's token, and the slot never reaches the browser."""
+    import re
+
+    from django.test import Client
+
+    from wuxing.core.fragments import CSRF_SLOT
+
+    pages()  # kept
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users.leader)
+    url = reverse("portal:branch_detail", args=[world.org.branches["a1"].pk])
+    html = client.get(url).content.decode()
+    assert CSRF_SLOT not in html
+    action = re.findall(r'<form method="post" action="([^"]+)"', html)[-1]
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[-1]
+    assert client.post(action, {"csrfmiddlewaretoken": token}).status_code == 302  # the assign form, redisplayed
+    assert client.post(action, {"csrfmiddlewaretoken": CSRF_SLOT}).status_code == 403
+
+
+def test_a_department_created_shows_in_the_branch_pages_picker(world, pages):
+    from wuxing.org.services import department_create
+
+    assert "宣传办" not in pages()["branch"]
+    department_create(actor=SYSTEM, office=world.org.office_a, code="A9", name="宣传办")
+    assert "宣传办" in pages()["branch"]
+
+
+def test_within_office():
+    from types import SimpleNamespace
+
+    from wuxing.org.scopes import Scope
+
+    office = SimpleNamespace(pk=7, path="/T41/T4101/T410101/T41010101/")
+    assert Scope(unit_paths=("/T41/T4101/T410101/T41010101/",)).within_office(office)
+    assert Scope(branch_ids=frozenset({3}), office_ids=frozenset({7})).within_office(office)
+    assert not Scope(unit_paths=("/T41/T4101/T410101/",)).within_office(office)  # the district
+    assert not Scope(branch_ids=frozenset({3, 9}), office_ids=frozenset({7, 8})).within_office(office)
+    assert not Scope(everything=True).within_office(office)

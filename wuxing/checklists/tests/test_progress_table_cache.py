@@ -93,3 +93,23 @@ def test_odd_parameters_are_rendered_afresh(client, world, board_items, params, 
     with django_assert_max_num_queries(30) as queries:
         _table(client, **params)
     assert any("targets_target" in q["sql"] for q in queries.captured_queries), params
+
+
+def test_a_district_leader_sees_another_offices_new_campaign_at_once(client, world, board_items):
+    """For a viewer whose scope spans offices only the table's card is kept (its rows are the campaign office's):
+    the campaigns to switch to are read for each request, so another office's new campaign shows at once."""
+    from wuxing.campaigns.services import campaign_create, campaign_set_status
+
+    client.force_login(world.users.district)
+    url = reverse(URL) + f"?campaign={world.campaign.pk}"
+    first = client.get(url).content.decode()
+    assert "下一年度创建" not in first
+    created = campaign_create(
+        actor=SYSTEM,
+        office=world.org.office_b,
+        year=world.campaign.year + 1,
+        standard=world.campaign.standard,
+        name="下一年度创建",
+    )
+    campaign_set_status(actor=SYSTEM, campaign=created, status="running")  # the switch lists campaigns begun
+    assert "下一年度创建" in client.get(url).content.decode()
