@@ -732,8 +732,14 @@ def _office_changed(ctx):
     return lambda: office_figures_changed(ctx["office"].pk)
 
 
-# The pages kept whole in the cache (org.figures.cached_page), measured also cold: "<label> (cold)".
-COLD_PAGES = {"board": _office_changed}
+# The pages kept in the cache under the office's figures version (org.figures.cached_page, cached_fragment), measured
+# also cold, right after a change in the office (a check-in moves the version on likewise): "<label> (cold)".
+COLD_PAGES = {
+    "office": _office_changed,
+    "progress": _office_changed,
+    "branch": _office_changed,
+    "board": _office_changed,
+}
 
 
 def page_ratios(ctx, rounds: int = 15, labels=None) -> dict[str, Timing]:
