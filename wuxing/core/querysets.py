@@ -1,9 +1,11 @@
 """Query helpers that know no domain."""
 
+import weakref
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models.sql import InsertQuery, UpdateQuery
+from django.utils.functional import cached_property
 
 
 def prefix_q(q: models.Q, prefix: str) -> models.Q:
@@ -18,6 +20,53 @@ def prefix_q(q: models.Q, prefix: str) -> models.Q:
     new = models.Q()
     new.connector, new.negated, new.children = q.connector, q.negated, children
     return new
+
+
+class Selected:
+    """A model's concrete columns as a statement written out selects them (`"table"."column", …`), and a row's
+    values for them made into an instance as the ORM's queries make one: the backend's and the fields' converters
+    applied (SQLite hands back dates, decimals and booleans as text and numbers), then `Model.from_db`. For a
+    statement built once and run on every request, where compiling the ORM's query would cost more than running it.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        # Per connection (one per thread): the converters are the backend's, bound to that connection's operations.
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @cached_property
+    def fields(self) -> list:
+        # Read on first use, not when the module defining the statement is imported (the apps may still be loading).
+        return list(self.model._meta.concrete_fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def columns(self, connection) -> str:
+        qn = connection.ops.quote_name
+        table = qn(self.model._meta.db_table)
+        return ", ".join(f"{table}.{qn(f.column)}" for f in self.fields)
+
+    def instance(self, connection, values) -> models.Model:
+        """The instance of `values` (one per field, in order) read on `connection`."""
+        converters = self._converters.get(connection)
+        if converters is None:
+            converters = []
+            table = self.model._meta.db_table
+            for pos, field in enumerate(self.fields):
+                col = field.get_col(table)
+                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if found:
+                    converters.append((pos, found, col))
+            self._converters[connection] = converters
+        if converters:
+            values = list(values)
+            for pos, found, col in converters:
+                value = values[pos]
+                for converter in found:
+                    value = converter(value, col, connection)
+                values[pos] = value
+        return self.model.from_db(connection.alias, None, values)
 
 
 @dataclass(frozen=True)
