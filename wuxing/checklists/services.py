@@ -785,7 +785,6 @@ def checkin_record(
             raise ValidationError({"value": _("Enter a number.")}) from None
         if value is not None and not value.is_finite():
             raise ValidationError({"value": _("Enter a number.")})
-    messages = _checkin_messages()
     code = rules.checkin_problem(
         kind=item.kind,
         value=value,
@@ -805,7 +804,7 @@ def checkin_record(
         same_item=corrects is None or corrects.item_id == item.pk,
     )
     if code:
-        field, message = messages[code]
+        field, message = _checkin_messages()[code]  # translated only when one is shown
         raise ValidationError({field: message})
     recorder = user_or_none(actor)
     checkin = CheckIn(

@@ -2,6 +2,7 @@
 equal to what the list shows for the row, and the item's cached figure equal to what its whole history says."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -188,3 +189,44 @@ def test_the_locked_read_is_the_orm_row(world, make_item):
         assert fields(read) == fields(orm) and fields(read.campaign) == fields(orm.campaign)
         assert [type(v) for v in fields(read).values()] == [type(v) for v in fields(orm).values()]
         assert read._state.db == "default" and not read._state.adding
+
+
+def test_the_statements_kept_are_the_orms(world, make_item):
+    """`update_write` and `insert_with` keep the SQL the ORM compiled for plain values and prepare the next values
+    as it does: the kept statement and its parameters equal a fresh compilation, with values set and with None."""
+    from django.db.models.sql import InsertQuery, UpdateQuery
+
+    from wuxing.core import querysets
+    from wuxing.core.querysets import _insert_statement, update_write
+
+    item = make_item(target=10)
+    fields = ["current_value", "done", "last_checkin_on"]
+
+    def orm_update(obj):
+        query = UpdateQuery(ChecklistItem)
+        query.add_update_fields([(f, None, f.pre_save(obj, False)) for f in map(ChecklistItem._meta.get_field, fields)])
+        query.add_filter("pk", obj.pk)
+        sql, params = query.get_compiler("default").as_sql()
+        return sql, tuple(params)
+
+    def orm_insert(obj, insert_fields, returning):
+        query = InsertQuery(CheckIn)
+        query.insert_values(insert_fields, [obj], raw=False)
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = returning
+        [(sql, params)] = compiler.as_sql()
+        return sql, list(params)
+
+    querysets._COMPILED.clear()
+    for value, done, day in [(3, False, timezone.localdate()), (None, True, None), ("2.50", False, None)]:
+        item.current_value, item.done, item.last_checkin_on = value, done, day
+        write = update_write(item, fields)
+        assert (write.sql, write.params) == orm_update(item)
+        checkin = CheckIn(item=item, value=value, done=None, note="备注 ' \" %s", effective_on=timezone.localdate())
+        meta = CheckIn._meta
+        insert_fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        with mock.patch("django.db.models.fields.timezone.now", return_value=timezone.now()):  # auto_now_add
+            sql, params, _compiler = _insert_statement(checkin, insert_fields, meta.db_returning_fields, connection)
+            assert (sql, list(params)) == orm_insert(checkin, insert_fields, meta.db_returning_fields)
+    assert any(key[0] == "update" for key in querysets._COMPILED)
+    assert any(key[0] == "insert" for key in querysets._COMPILED) == connection.features.can_return_columns_from_insert
