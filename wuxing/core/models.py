@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,7 +203,8 @@ class AuditLog(models.Model):
             if connections[using].vendor == "postgresql" and not args and not kwargs:
                 if not self._insert_chained(using):  # no head row yet: made once, then the row chained to it
                     AuditChainHead.objects.using(using).get_or_create(pk=1)
-                    self._insert_chained(using)
+                    if not self._insert_chained(using):
+                        raise DatabaseError("The audit chain's head row cannot be read.")
                 return
             head = AuditChainHead.locked(using)
             self.at = self.at or timezone.now()

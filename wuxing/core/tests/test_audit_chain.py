@@ -136,6 +136,16 @@ def test_a_failed_row_leaves_the_head_where_it_was():
     assert chain_head() == head
 
 
+def test_a_missing_head_row_is_made_and_the_row_chained_to_it():
+    """A database emptied by a flush has no head row: the first audit row makes it and chains from genesis."""
+    assert not AuditLog.objects.exists()
+    AuditChainHead.objects.all().delete()
+    row = audit_record(actor=SYSTEM, action="test.chain", after={"n": 1})
+    assert (row.seq, row.prev_hash) == (1, GENESIS_HASH) and AuditChainHead.objects.count() == 1
+    assert chain_head() == (1, row.hash) and AuditLog.objects.get(pk=row.pk).compute_hash() == row.hash
+    assert verify_chain().ok
+
+
 def test_the_first_row_chains_from_the_genesis_value():
     rows = write_rows(1)
     first = AuditLog.objects.order_by("seq").first()
