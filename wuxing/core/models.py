@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,27 @@ def chain_hash(values: dict, prev_hash: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# The canonical JSON's keys are sorted and "prev_hash", "seq" come last: a row's text is its other chained fields'
+# text, then `"prev_hash":"<hash>","seq":<n>}` (a hash is hex, a sequence number an integer: nothing to escape).
+# PostgreSQL finishes the text and hashes it in the statement that takes the head's values (`chain_prefix`).
+CHAIN_TAIL = ("prev_hash", "seq")
+assert CHAIN_FIELDS[-1] == "prev_hash" and "seq" in CHAIN_FIELDS
+assert all(name < CHAIN_TAIL[0] for name in CHAIN_FIELDS if name not in CHAIN_TAIL) and CHAIN_TAIL[0] < CHAIN_TAIL[1]
+
+
+def chain_prefix(values: dict) -> str:
+    """The canonical JSON of `chain_hash` up to the previous hash's value: the text hashed for the row is this,
+    the previous hash, `","seq":`, the sequence number and `}`."""
+    data = {name: canonical_value(name, values.get(name)) for name in CHAIN_FIELDS if name not in CHAIN_TAIL}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text[:-1] + ',"prev_hash":"'
+
+
+def chain_text_end(prev_hash: str, seq: int) -> str:
+    """What follows `chain_prefix` in the hashed text."""
+    return f'{prev_hash}","seq":{int(seq)}}}'
+
+
 class AuditChainHead(models.Model):
     """One row: the sequence number and hash of the last audit row. Locked by every audit write."""
 
@@ -95,8 +116,8 @@ class AuditChainHead(models.Model):
     @classmethod
     def locked(cls, using: str) -> "AuditChainHead":
         """The head row, locked until the surrounding transaction ends (SQLite serialises writers instead); read
-        with the statement written out, as every audit row reads it (the ORM's query built for one row by its key
-        cost more than the round trip)."""
+        with the statement written out (the ORM's query built for one row by its key cost more than the round trip).
+        An audit row on PostgreSQL locks it inside its own insert instead (`AuditLog._insert_chained`)."""
         connection = connections[using]
         qn = connection.ops.quote_name
         names = ["id", "seq", "hash"]
@@ -179,47 +200,86 @@ class AuditLog(models.Model):
         # a failure here fails the caller's work too, which is what an unaudited change must do. Outside any
         # transaction it opens one. The head stays locked until that transaction ends, so rows chain in commit order.
         with transaction.atomic(using=using, savepoint=False):
+            if connections[using].vendor == "postgresql" and not args and not kwargs:
+                if not self._insert_chained(using):  # no head row yet: made once, then the row chained to it
+                    AuditChainHead.objects.using(using).get_or_create(pk=1)
+                    if not self._insert_chained(using):
+                        raise DatabaseError("The audit chain's head row cannot be read.")
+                return
             head = AuditChainHead.locked(using)
             self.at = self.at or timezone.now()
             self.seq = head.seq + 1
             self.prev_hash = head.hash
             self.hash = self.compute_hash()
-            if connections[using].vendor == "postgresql" and not args and not kwargs:
-                self._insert_moving_head(using, head)
-            else:
-                super().save(*args, using=using, **kwargs)
-                head.seq, head.hash = self.seq, self.hash
-                head.save(using=using, update_fields=["seq", "hash"])
+            super().save(*args, using=using, **kwargs)
+            head.seq, head.hash = self.seq, self.hash
+            head.save(using=using, update_fields=["seq", "hash"])
 
-    def _insert_moving_head(self, using: str, head: AuditChainHead) -> None:
-        """The row inserted and the (locked) head moved onto it in one statement: a data-modifying CTE, so both
-        happen or neither, and the head is held one round trip less. Values are prepared by the fields as
-        Model.save prepares them."""
+    def _insert_chained(self, using: str) -> bool:
+        """On PostgreSQL, one statement (`_chained_insert_sql`): the head locked (`SELECT … FOR UPDATE`), the row
+        inserted with the head's sequence number plus one, its hash as `previous hash` and its own hash, which the
+        database computes as `chain_hash` does (sha256 of `chain_prefix`, the previous hash and the sequence
+        number, `chain_text_end`), and the head moved onto it; all of it or none, one round trip. Values are
+        prepared by the fields as Model.save prepares them. False (nothing written) when there is no head row."""
         connection = connections[using]
-        qn = connection.ops.quote_name
-        meta = self._meta
-        fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+        self.at = self.at or timezone.now()
+        fields = _chained_fields()
         values = [f.get_db_prep_save(f.pre_save(self, True), connection) for f in fields]
-        head_meta = AuditChainHead._meta
-        sql = (
-            f"WITH new_row AS (INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(meta.pk.column)}), "
-            f"moved AS (UPDATE {qn(head_meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s "
-            f"WHERE {qn(head_meta.pk.column)} = %s) "
-            f"SELECT {qn(meta.pk.column)} FROM new_row"
-        )
+        prefix = chain_prefix({name: getattr(self, name) for name in CHAIN_FIELDS})
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*values, self.seq, self.hash, head.pk])
-            self.pk = cursor.fetchone()[0]
+            cursor.execute(_chained_insert_sql(connection), [*values, prefix])
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        self.pk, self.seq, self.prev_hash, self.hash = row
         self._state.adding = False
         self._state.db = using
-        head.seq, head.hash = self.seq, self.hash
+        return True
 
     def compute_hash(self) -> str:
         return chain_hash({name: getattr(self, name) for name in CHAIN_FIELDS}, self.prev_hash)
 
     def delete(self, *args, **kwargs):
         refuse_audit_deletion([self])
+
+
+def _chained_fields() -> list:
+    """The audit row's fields a writer gives (the chain's own three are the database's)."""
+    meta = AuditLog._meta
+    return [f for f in meta.local_concrete_fields if f is not meta.pk and f.name not in ("seq", "prev_hash", "hash")]
+
+
+def _cast_type(field, connection) -> str:
+    # A text without its length: a value too long is refused by the column, as an insert's would be, not cut short.
+    if isinstance(field, models.CharField):
+        return connection.ops.cast_char_field_without_max_length
+    return field.cast_db_type(connection)
+
+
+_CHAINED_INSERT_SQL: dict[str, str] = {}
+
+
+def _chained_insert_sql(connection) -> str:
+    """`AuditLog._insert_chained`'s statement, written once per process. Its values are cast to their columns'
+    types (they are selected with the head's values, not inserted as a VALUES list)."""
+    sql = _CHAINED_INSERT_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        log, head = qn(AuditLog._meta.db_table), qn(AuditChainHead._meta.db_table)
+        fields = _chained_fields()
+        casts = ", ".join(f"CAST(%s AS {_cast_type(f, connection)})" for f in fields)
+        seq, prev, digest, pk = qn("seq"), qn("hash"), qn("hash"), qn("id")
+        sql = _CHAINED_INSERT_SQL[connection.vendor] = (
+            f"WITH head AS (SELECT {pk}, {seq}, {prev} FROM {head} WHERE {pk} = 1 FOR UPDATE), "
+            f"new_row AS (INSERT INTO {log} ({', '.join(qn(f.column) for f in fields)}, {seq}, {qn('prev_hash')}, "
+            f"{digest}) SELECT {casts}, head.{seq} + 1, head.{prev}, "
+            f"encode(sha256(convert_to(%s || head.{prev} || '\",\"seq\":' || (head.{seq} + 1)::text || '}}', "
+            f"'UTF8')), 'hex') FROM head RETURNING {pk}, {seq}, {qn('prev_hash')}, {digest}), "
+            f"moved AS (UPDATE {head} SET {seq} = new_row.{seq}, {prev} = new_row.{digest} FROM new_row "
+            f"WHERE {head}.{pk} = 1) "
+            f"SELECT {pk}, {seq}, {qn('prev_hash')}, {digest} FROM new_row"
+        )
+    return sql
 
 
 class AccountPolicy(models.Model):

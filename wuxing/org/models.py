@@ -2,12 +2,12 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wuxing.core.querysets import prefix_q
+from wuxing.core.querysets import Selected, prefix_q
 from wuxing.core.roles import Role
 
 from .choices import BoundaryKind, BranchKind, Crs, GrantStatus, StarSet, UnitLevel
@@ -222,9 +222,22 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def cached_role_assignments(self) -> list["RoleAssignment"]:
-        """This account's roles with their units, fetched once per user object (i.e. per request)."""
+        """This account's roles with their units, fetched once per user object (i.e. per request): the rows of
+        `RoleAssignment.objects.filter(user=self).select_related("unit")` in its order, read by a statement written
+        out once (`_role_assignments_sql`), as every API call and page asks for them."""
         if not hasattr(self, "_wuxing_role_assignments"):
-            self._wuxing_role_assignments = list(RoleAssignment.objects.filter(user=self).select_related("unit"))
+            connection = connections[router.db_for_read(RoleAssignment)]
+            with connection.cursor() as cursor:
+                cursor.execute(_role_assignments_sql(connection), [self.pk])
+                rows = cursor.fetchall()
+            found = []
+            split = len(_ROLE_COLUMNS)
+            for row in rows:
+                ra = _ROLE_COLUMNS.instance(connection, row[:split])
+                unit = _UNIT_COLUMNS.instance(connection, row[split:]) if ra.unit_id is not None else None
+                RoleAssignment.unit.field.set_cached_value(ra, unit)
+                found.append(ra)
+            self._wuxing_role_assignments = found
         return self._wuxing_role_assignments
 
     def role_codes(self) -> list[str]:
@@ -313,6 +326,23 @@ class RoleGrant(models.Model):
             return self.branch.office.path
         person = self.user.person
         return person.office.path if person else None
+
+
+_ROLE_COLUMNS, _UNIT_COLUMNS = Selected(RoleAssignment), Selected(OrgUnit)
+_ROLE_ASSIGNMENTS_SQL: dict[str, str] = {}
+
+
+def _role_assignments_sql(connection) -> str:
+    sql = _ROLE_ASSIGNMENTS_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        role, unit = qn(RoleAssignment._meta.db_table), qn(OrgUnit._meta.db_table)
+        sql = _ROLE_ASSIGNMENTS_SQL[connection.vendor] = (
+            f"SELECT {_ROLE_COLUMNS.columns(connection)}, {_UNIT_COLUMNS.columns(connection)} FROM {role} "
+            f"LEFT OUTER JOIN {unit} ON ({role}.{qn('unit_id')} = {unit}.{qn('id')}) "
+            f"WHERE {role}.{qn('user_id')} = %s ORDER BY {role}.{qn('user_id')} ASC, {role}.{qn('role')} ASC"
+        )
+    return sql
 
 
 class Assignment(models.Model):

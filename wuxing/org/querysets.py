@@ -20,8 +20,7 @@ class RestrictedQuerySet(models.QuerySet):
         if is_system(user):
             return self
         model = self.model
-        perm = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
-        if user is None or not user.is_authenticated or not user.is_active or not user.has_perm(perm):
+        if not permitted(user, model, action):
             return self.none()
         scope = scope_for(user)
         if scope.everything:
@@ -30,6 +29,23 @@ class RestrictedQuerySet(models.QuerySet):
         if q is None:
             return self.none()
         return self.filter(q)
+
+
+def permitted(user, model, action: str) -> bool:
+    """The permission half of `restrict`: an active, signed-in user holding `<app>.<action>_<model>`."""
+    perm = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    return user is not None and user.is_authenticated and user.is_active and user.has_perm(perm)
+
+
+def admits_branch_row(user, model, action: str, *, branch_id: int, office_path: str) -> bool:
+    """Whether `model.objects.restrict(user, action)` holds a row whose scope is its branch's (a model whose
+    `scope_filter` is `Branch.scope_filter` through its branch), given the branch and its office's path: the same
+    rules (system actor, permission, scope) decided without a query (`Scope.covers_branch`)."""
+    if is_system(user):
+        return True
+    if not permitted(user, model, action):
+        return False
+    return scope_for(user).covers_branch(branch_id, office_path)
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):

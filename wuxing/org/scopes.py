@@ -27,6 +27,13 @@ class Scope:
             return False
         return all(path.startswith(office.path) for path in self.unit_paths) and self.office_ids <= {office.pk}
 
+    def covers_branch(self, branch_id: int, office_path: str) -> bool:
+        """Whether the scope holds the branch `branch_id`, whose office's path is `office_path`: what
+        `Branch.scope_filter` selects (the branch is one of `branch_ids`, or its office lies in one of the subtrees
+        `unit_paths`), and every branch for a scope of `everything`, as `restrict` reads it. For a row read
+        without the filter (under a lock, say) and checked after."""
+        return self.everything or branch_id in self.branch_ids or office_path.startswith(self.unit_paths)
+
 
 def compute_scope(user) -> Scope:
     # org.models → querysets → scopes: the models are imported when a scope is first computed.

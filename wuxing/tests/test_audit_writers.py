@@ -1,8 +1,8 @@
 """Audit rows written at once by several processes on one PostgreSQL database still form one chain.
 
-Each writer locks the chain head (`SELECT … FOR UPDATE`) and moves it in the statement that inserts its row
-(`AuditLog._insert_moving_head`), inside its own transaction, without a savepoint: two app servers writing at the
-same moment must never give two rows the same sequence number or the same previous hash. Two processes write here,
+Each writer locks the chain head (`SELECT … FOR UPDATE`), inserts its row chained to it and moves it, in one
+statement (`AuditLog._insert_chained`), inside its own transaction, without a savepoint: two app servers writing at
+the same moment must never give two rows the same sequence number or the same previous hash. Two processes write here,
 half of their rows inside a transaction that stays open a moment after the row (the other writer waits on the
 head), half on their own; then `audit_verify` walks the whole chain.
 """

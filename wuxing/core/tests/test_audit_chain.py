@@ -16,8 +16,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from wuxing.core.actors import SYSTEM
-from wuxing.core.audit import audit_record, chain_head, verify_chain
-from wuxing.core.models import GENESIS_HASH, AuditChainHead, AuditLog
+from wuxing.core.audit import audit_record, chain_head, current_ip, verify_chain
+from wuxing.core.models import (
+    CHAIN_FIELDS,
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditLog,
+    chain_hash,
+    chain_prefix,
+    chain_text_end,
+)
 from wuxing.testing import users_for
 
 pytestmark = pytest.mark.django_db
@@ -59,18 +67,60 @@ def test_rows_are_linked_and_verify_reports_count_and_head():
     assert f"Audit chain OK: {total} rows, head hash {rows[-1].hash}" in verify_output()
 
 
-def test_a_row_inside_a_transaction_costs_the_head_lock_and_one_write():
-    """No savepoint of its own inside the caller's transaction; on PostgreSQL the row and the head's move are one
-    statement (a data-modifying CTE), on SQLite two."""
+def test_a_row_inside_a_transaction_costs_one_statement_on_postgresql():
+    """No savepoint of its own inside the caller's transaction; on PostgreSQL the head's lock, the row and the
+    head's move are one statement (a data-modifying CTE), on SQLite three (the lock, the row, the head)."""
     write_rows(1)  # the head row exists
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         row = audit_record(actor=SYSTEM, action="test.chain", after={"n": 1})
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
     assert not any(s in ("SAVEPOINT", "RELEASE") for s in statements)
-    assert len(statements) == (2 if connection.vendor == "postgresql" else 3)
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)
     assert chain_head() == (row.seq, row.hash)
     assert AuditLog.objects.get(pk=row.pk).compute_hash() == row.hash
     assert verify_chain().ok
+
+
+AWKWARD = [
+    {
+        "action": "test.chain",
+        "note": 'quote " backslash \\ slash / 换行\n制表\t',
+        "after": {"引号": '"', "z": [1, None]},
+    },
+    {"action": "test.chain", "object_repr": "😀 " * 20, "before": {"a": {"b": [True, False, 1.5]}}, "after": {}},
+    {"action": "test.chain", "note": "", "after": None, "before": None},
+    {"action": "test.chain", "note": "\u0001 control", "after": {"n": 10**15, "s": "\u2028"}},
+]
+
+
+def test_the_text_the_database_finishes_is_the_chain_hashs():
+    """On PostgreSQL the row's hash is computed in the insert from `chain_prefix`, the head's hash and the sequence
+    number: that text is the canonical text `chain_hash` hashes, whatever the row holds."""
+    import hashlib
+
+    at = timezone.now()
+    for values in AWKWARD:
+        row = {name: None for name in CHAIN_FIELDS} | values | {"at": at, "ip_address": "::ffff:10.0.0.1", "seq": 12}
+        for prev in (GENESIS_HASH, "0" * 64):
+            text = chain_prefix(row) + chain_text_end(prev, row["seq"])
+            assert hashlib.sha256(text.encode()).hexdigest() == chain_hash(row, prev)
+
+
+def test_awkward_rows_hash_in_the_database_as_in_python():
+    """Rows holding quotes, backslashes, control characters, emoji and nested JSON, with an address and without:
+    the hash stored (computed by the database on PostgreSQL) is `compute_hash` of the row read back."""
+    token = current_ip.set("2001:db8::1")
+    try:
+        rows = [audit_record(actor=SYSTEM, **values) for values in AWKWARD]
+    finally:
+        current_ip.reset(token)
+    rows.append(audit_record(actor=SYSTEM, action="test.chain", note="no address"))
+    for row in rows:
+        stored = AuditLog.objects.get(pk=row.pk)
+        assert (stored.seq, stored.prev_hash, stored.hash) == (row.seq, row.prev_hash, row.hash)
+        assert stored.compute_hash() == row.hash
+    assert [r.seq for r in rows] == list(range(rows[0].seq, rows[0].seq + len(rows)))
+    assert chain_head() == (rows[-1].seq, rows[-1].hash) and verify_chain().ok
 
 
 def test_a_failed_row_leaves_the_head_where_it_was():
@@ -84,6 +134,16 @@ def test_a_failed_row_leaves_the_head_where_it_was():
     assert AuditChainHead.objects.get(pk=1).seq == rows[0].seq - 1
     AuditChainHead.objects.filter(pk=1).update(seq=head[0])
     assert chain_head() == head
+
+
+def test_a_missing_head_row_is_made_and_the_row_chained_to_it():
+    """A database emptied by a flush has no head row: the first audit row makes it and chains from genesis."""
+    assert not AuditLog.objects.exists()
+    AuditChainHead.objects.all().delete()
+    row = audit_record(actor=SYSTEM, action="test.chain", after={"n": 1})
+    assert (row.seq, row.prev_hash) == (1, GENESIS_HASH) and AuditChainHead.objects.count() == 1
+    assert chain_head() == (1, row.hash) and AuditLog.objects.get(pk=row.pk).compute_hash() == row.hash
+    assert verify_chain().ok
 
 
 def test_the_first_row_chains_from_the_genesis_value():

@@ -133,3 +133,60 @@ def test_creating_org_records_needs_permission_and_scope(org):
         branch_create(actor=u.staff, office=org.office_a, code="T-new", name="重复编码", kind="rural_village")
     person = person_create(actor=u.leader, office=org.office_a, name="新人", phone="13700001111")
     assert AuditLog.objects.get(action="person.create", object_id=str(person.pk)).after["phone"] == "137****1111"
+
+
+def _scope_users(org, make_user):
+    """Every kind of scope: subtrees (an office, the district), a branch role, assigned branches (a cadre, and a
+    cadre who also leads an assignment), roles without data, none at all, several roles at once, a superuser."""
+    from wuxing.core.roles import Role
+    from wuxing.org.models import RoleAssignment, User
+
+    u = users_for(org)
+    leads_a3 = Person.objects.create(office=org.office_a, name="丙组长")
+    Assignment.objects.create(branch=org.branches["a3"], leader=leads_a3, active=True)
+    mixed = make_user("t-mixed", Role.OFFICE_LEADER, unit=org.office_b, person=leads_a3)
+    RoleAssignment.objects.create(user=mixed, role=Role.BRANCH_SECRETARY, branch=org.branches["a1"])
+    RoleAssignment.objects.create(user=mixed, role=Role.DEPARTMENT_CADRE)
+    superuser = User.objects.create_superuser(username="t-super", password="x-Super-123")
+    return [*vars(u).values(), mixed, superuser]
+
+
+def test_covers_branch_is_the_branch_filter_for_every_kind_of_scope(org, make_user):
+    """`Scope.covers_branch` on a branch and its office's path says what `Branch.scope_filter` selects (all of
+    them for a scope of everything, as `restrict` reads it), for every branch and every kind of scope."""
+    from wuxing.org.scopes import compute_scope
+
+    branches = list(Branch.objects.select_related("office"))
+    seen = {}
+    for user in _scope_users(org, make_user):
+        scope = compute_scope(user)
+        if scope.everything:
+            expected = {b.pk for b in branches}
+        else:
+            expected = set(Branch.objects.filter(Branch.scope_filter(scope)).values_list("pk", flat=True))
+        assert {b.pk for b in branches if scope.covers_branch(b.pk, b.office.path)} == expected, user.username
+        seen[user.username] = codes(b for b in branches if b.pk in expected)
+    # The cases are the kinds named above, not all alike.
+    assert seen["t-secretary"] == ["a1"] and seen["t-cadre"] == ["a1", "a2"] and seen["t-nobody"] == []
+    assert seen["t-leader"] == ["a1", "a2", "a3"] and seen["t-district"] == ["a1", "a2", "a3", "b1", "b2"]
+    assert seen["t-mixed"] == ["a1", "a3", "b1", "b2"] and seen["t-super"] == codes(branches)
+
+
+def test_the_role_assignments_are_the_orm_rows(org, make_user):
+    """`User.cached_role_assignments` (a statement written out) gives the rows, units and order of
+    `RoleAssignment.objects.filter(user=…).select_related("unit")`."""
+    from wuxing.org.models import RoleAssignment, User
+
+    def fields(obj):
+        return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    for user in _scope_users(org, make_user):
+        fresh = User.objects.get(pk=user.pk)
+        mine = fresh.cached_role_assignments()
+        orm = list(RoleAssignment.objects.filter(user=fresh).select_related("unit"))
+        assert [fields(ra) for ra in mine] == [fields(ra) for ra in orm], user.username
+        assert [fields(ra.unit) for ra in mine] == [fields(ra.unit) for ra in orm]
+        assert all(ra._state.db == "default" and not ra._state.adding for ra in mine)
+    several = User.objects.get(username="t-mixed").cached_role_assignments()
+    assert len(several) == 3 and [ra.role for ra in several] == sorted(ra.role for ra in several)
+    assert {ra.unit.path if ra.unit_id else None for ra in several} == {org.office_b.path, None}
