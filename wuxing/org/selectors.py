@@ -135,9 +135,20 @@ def office_branches(*, user, office_id: int) -> list[Branch]:
 
 
 def branch_rows_read(branches) -> list[dict]:
-    """`branch_rows` for branches read without their assignments: the names of who answers for them in one query
-    of plain values, in the order of the prefetch of `branch_list`."""
-    names: dict[int, tuple[list, list]] = {b.pk: ([], []) for b in branches}
+    """`branch_rows` for branches read without their assignments (see `assignment_names`)."""
+    names = assignment_names([b.pk for b in branches])
+    return [
+        {"branch": b, "departments": "、".join(names[b.pk][0]), "leaders": "、".join(names[b.pk][1])} for b in branches
+    ]
+
+
+def assignment_names(branch_ids) -> dict[int, tuple[list[str], list[str]]]:
+    """Branch id → (departments, leaders): the names of who answers for each of `branch_ids` (branches of a scoped
+    list) through its active assignments, in one query of plain values, in the order of the prefetch of
+    `branch_list` (Assignment's default order)."""
+    names: dict[int, tuple[list, list]] = {pk: ([], []) for pk in branch_ids}
+    if not names:
+        return names
     assignments = Assignment.objects.filter(active=True, branch_id__in=list(names)).values_list(
         "branch_id", "department__name", "leader__name"
     )
@@ -147,9 +158,7 @@ def branch_rows_read(branches) -> list[dict]:
             departments.append(department)
         if leader is not None:
             leaders.append(leader)
-    return [
-        {"branch": b, "departments": "、".join(names[b.pk][0]), "leaders": "、".join(names[b.pk][1])} for b in branches
-    ]
+    return names
 
 
 def department_rows(*, user, include_retired: bool = False, departments=None):
