@@ -142,6 +142,17 @@ def branch_rows_read(branches) -> list[dict]:
     ]
 
 
+# Assignment.Meta.ordering after "branch": "department" and "leader", each in its model's default order (office path,
+# code; office path, leader first, name).
+_ASSIGNMENT_ORDER_IN_BRANCH = (
+    "department__office__path",
+    "department__code",
+    "leader__office__path",
+    "-leader__is_leader",
+    "leader__name",
+)
+
+
 def assignment_names(branch_ids) -> dict[int, tuple[list[str], list[str]]]:
     """Branch id → (departments, leaders): the names of who answers for each of `branch_ids` (branches of a scoped
     list) through its active assignments, in one query of plain values, in the order of the prefetch of
@@ -149,8 +160,11 @@ def assignment_names(branch_ids) -> dict[int, tuple[list[str], list[str]]]:
     names: dict[int, tuple[list, list]] = {pk: ([], []) for pk in branch_ids}
     if not names:
         return names
-    assignments = Assignment.objects.filter(active=True, branch_id__in=list(names)).values_list(
-        "branch_id", "department__name", "leader__name"
+    # Assignment's default order without its first key (the branch, the same within each branch's list).
+    assignments = (
+        Assignment.objects.filter(active=True, branch_id__in=list(names))
+        .order_by(*_ASSIGNMENT_ORDER_IN_BRANCH)
+        .values_list("branch_id", "department__name", "leader__name")
     )
     for branch_id, department, leader in assignments:
         departments, leaders = names[branch_id]
