@@ -22,6 +22,7 @@ from wuxing.core.filtersets import AuditLogFilterSet
 from wuxing.org.api import BranchSerializer, BranchViewSet
 from wuxing.org.filtersets import BranchFilterSet
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, User
+from wuxing.org.selectors import branch_list, branch_rows, branch_rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,14 @@ def test_the_odd_rows_are_listed(odd_rows):
     everything = client.get("/api/v1/checkins/?limit=1000").json()["results"]
     assert any(c["superseded"] for c in everything) and any(c["value"] == "0.00" for c in everything)
     assert any(c["done"] is True for c in everything) and any(c["value"] is None for c in everything)
+
+
+def test_assignment_names_keep_the_prefetchs_order(odd_rows):
+    """The office overview's rows (branch_rows_read) name who answers for each branch as the list's prefetch does."""
+    branches = list(branch_list(user=User.objects.get(username="demo-district")))
+    read = [(row["departments"], row["leaders"]) for row in branch_rows_read(branches)]
+    assert read == [(row["departments"], row["leaders"]) for row in branch_rows(branches)]
+    assert any("、" in departments and "、" in leaders for departments, leaders in read)
 
 
 @pytest.mark.parametrize(
