@@ -53,6 +53,20 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
             type(self)._built_validators = built
         return list(built)
 
+    @classmethod
+    def field_representation(cls, name: str):
+        """The `to_representation` of this class's field `name` as built once (unbound), for code writing this
+        serializer's dicts from plain values; only for a field whose representation reads neither its parent nor
+        the context (a model field's number, text, date or time). Take it once per response: a date-time field
+        without a timezone of its own reads the current one for each value, and here it is read once, now."""
+        if "_built_fields" not in cls.__dict__:
+            cls().get_fields()
+        field = cls._built_fields[name]
+        if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+            field = copy.copy(field)
+            field.timezone = field.default_timezone()
+        return field.to_representation
+
     def to_representation(self, instance):
         """DRF's Serializer.to_representation, with the readable fields listed once per serializer (a list's one
         child serves every row) and a model field's value read straight off the instance: a concrete field's value

@@ -70,6 +70,26 @@ class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelViewPermission]
 
 
+class ValuesListMixin:
+    """A list whose page is read as plain values (`list_values(queryset)`, e.g. a `values_list` of the filtered
+    queryset) and written row by row (`list_rows(page)`: one dict per row), not through model instances and the
+    model serializer. `serializer_class` stays the declared one: the schema documents it, and the detail and the
+    writes answer with it; each viewset tests that both give the same dict for every row."""
+
+    def list(self, request, *args, **kwargs):
+        values = self.list_values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(values)
+        if page is None:
+            return Response(self.list_rows(list(values)))
+        return self.get_paginated_response(self.list_rows(page))
+
+    def list_values(self, queryset):
+        raise NotImplementedError
+
+    def list_rows(self, page) -> "list[dict]":  # quoted: `list` is the method above in this class's body
+        raise NotImplementedError
+
+
 class AuditLogViewSet(ScopedReadViewSet):
     serializer_class = s.AuditLogSerializer
     filterset_class = AuditLogFilterSet

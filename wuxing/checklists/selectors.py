@@ -126,6 +126,36 @@ def checkin_list(*, user):
     )
 
 
+def checkin_page_extras(checkin_ids) -> dict[int, tuple[bool, list[tuple]]]:
+    """Check-in id → (superseded, its evidence as (id, original_name, content_type, size, sha256, published) by id)
+    for `checkin_ids` (a page of a scoped list), in one query of plain values: each check-in with the one that
+    corrects it (at most one: `corrects` is one-to-one) and its evidence, one row per file (or one without)."""
+    if not checkin_ids:
+        return {}
+    rows = (
+        CheckIn.objects.filter(pk__in=list(checkin_ids))
+        .order_by("evidence__id")
+        .values_list(
+            "pk",
+            "corrected_by__id",
+            "evidence__id",
+            "evidence__original_name",
+            "evidence__content_type",
+            "evidence__size",
+            "evidence__sha256",
+            "evidence__published",
+        )
+    )
+    extras: dict[int, tuple[bool, list[tuple]]] = {}
+    for pk, corrector, *evidence in rows:
+        found = extras.get(pk)
+        if found is None:
+            found = extras[pk] = (corrector is not None, [])
+        if evidence[0] is not None:
+            found[1].append(tuple(evidence))
+    return extras
+
+
 def evidence_get(*, user, pk: int) -> CheckInEvidence:
     evidence = CheckInEvidence.objects.restrict(user, "view").filter(pk=pk).first()
     if evidence is None:

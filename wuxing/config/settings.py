@@ -297,8 +297,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "PAGE_SIZE": 100,
-    # Lists filter with the same FilterSet as their page and export (`filterset_class` on the viewset).
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Lists filter with the same FilterSet as their page and export (`filterset_class` on the viewset); the
+    # backend skips a FilterSet none of whose filters the query names.
+    "DEFAULT_FILTER_BACKENDS": ["wuxing.api.filters.FilterBackend"],
     "EXCEPTION_HANDLER": "wuxing.api.exceptions.exception_handler",
 }
 # API tokens: hashed, 8 idle hours, 7 days at most (R18); revoked on lock-out, password or role change.

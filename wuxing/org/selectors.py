@@ -143,11 +143,36 @@ def office_branches(*, user, office_id: int) -> list[Branch]:
 
 
 def branch_rows_read(branches) -> list[dict]:
-    """`branch_rows` for branches read without their assignments: the names of who answers for them in one query
-    of plain values, in the order of the prefetch of `branch_list`."""
-    names: dict[int, tuple[list, list]] = {b.pk: ([], []) for b in branches}
-    assignments = Assignment.objects.filter(active=True, branch_id__in=list(names)).values_list(
-        "branch_id", "department__name", "leader__name"
+    """`branch_rows` for branches read without their assignments (see `assignment_names`)."""
+    names = assignment_names([b.pk for b in branches])
+    return [
+        {"branch": b, "departments": "、".join(names[b.pk][0]), "leaders": "、".join(names[b.pk][1])} for b in branches
+    ]
+
+
+# Assignment.Meta.ordering after "branch": "department" and "leader", each in its model's default order (office path,
+# code; office path, leader first, name).
+_ASSIGNMENT_ORDER_IN_BRANCH = (
+    "department__office__path",
+    "department__code",
+    "leader__office__path",
+    "-leader__is_leader",
+    "leader__name",
+)
+
+
+def assignment_names(branch_ids) -> dict[int, tuple[list[str], list[str]]]:
+    """Branch id → (departments, leaders): the names of who answers for each of `branch_ids` (branches of a scoped
+    list) through its active assignments, in one query of plain values, in the order of the prefetch of
+    `branch_list` (Assignment's default order)."""
+    names: dict[int, tuple[list, list]] = {pk: ([], []) for pk in branch_ids}
+    if not names:
+        return names
+    # Assignment's default order without its first key (the branch, the same within each branch's list).
+    assignments = (
+        Assignment.objects.filter(active=True, branch_id__in=list(names))
+        .order_by(*_ASSIGNMENT_ORDER_IN_BRANCH)
+        .values_list("branch_id", "department__name", "leader__name")
     )
     for branch_id, department, leader in assignments:
         departments, leaders = names[branch_id]
@@ -155,9 +180,7 @@ def branch_rows_read(branches) -> list[dict]:
             departments.append(department)
         if leader is not None:
             leaders.append(leader)
-    return [
-        {"branch": b, "departments": "、".join(names[b.pk][0]), "leaders": "、".join(names[b.pk][1])} for b in branches
-    ]
+    return names
 
 
 def department_rows(*, user, include_retired: bool = False, departments=None):
