@@ -270,19 +270,9 @@ class CheckInSerializer(BuiltOnceModelSerializer):
         return bool(value) if value is not None else CheckIn.objects.filter(corrects=obj).exists()
 
 
-# The list's fields, read as values in CheckInSerializer's order (see CheckInViewSet.list_rows).
-_CHECKIN_VALUES = (
-    "id",
-    "item",
-    "value",
-    "done",
-    "note",
-    "effective_on",
-    "corrects",
-    "reason",
-    "recorded_by_name",
-    "recorded_at",
-)
+# The list's fields, read as values in CheckInSerializer's order (see CheckInViewSet.list_rows): its model fields
+# (not the computed `superseded`, the nested `evidence` or the write-only `publish`).
+_CHECKIN_VALUES = tuple(f for f in CheckInSerializer.Meta.fields if f not in {"superseded", "evidence", "publish"})
 
 
 class CheckInViewSet(ValuesListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
-from wuxing.core.lists import paginate
+from wuxing.core.lists import cache_params, paginate
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.uploads import evidence_response
 from wuxing.org.figures import cached_page
@@ -19,27 +19,6 @@ from . import selectors
 from .filtersets import PublicBoardFilterSet
 from .models import CheckInEvidence
 from .views import report_context
-
-# The board's parameters a cached page may be kept for: each bounded (a choice, a short page number), never the
-# free-text search, whose every value would be an entry of its own.
-_CACHED_PARAMS = {"kind", "sort", "page", "per_page"}
-
-
-def _board_cache_parts(params, filterset) -> tuple | None:
-    """The board's parameters as part of its cache key, or None when the page is rendered afresh (a search, a
-    parameter given twice or unknown, a value that is not exactly a valid one)."""
-    if not set(params) <= _CACHED_PARAMS or any(len(params.getlist(k)) > 1 for k in params):
-        return None
-    if not filterset.is_valid():
-        return None
-    for name in ("kind", "sort"):
-        if params.get(name, "") != filterset.value(name):
-            return None
-    for name in ("page", "per_page"):
-        raw = params.get(name, "")
-        if raw and not (raw.isdigit() and len(raw) <= 3):
-            return None
-    return ("checklists.board", *sorted(params.items()))
 
 
 @reads_from_replica
@@ -73,10 +52,10 @@ def board(request, office_code: str):
 
     # Residents open it from the QR code posted in the village: the same page for everyone, shown from the cache
     # until a figure, a name or the campaign's status changes (org.figures.cached_page).
-    parts = _board_cache_parts(request.GET, filterset)
-    if parts is None:
+    params = cache_params(request.GET, filterset)
+    if params is None:
         return render_board()
-    return cached_page(office_id=office.pk, parts=parts, render=render_board)
+    return cached_page(office_id=office.pk, parts=("checklists.board", *params), render=render_board)
 
 
 def report_card(request, office_code: str, branch_code: str):

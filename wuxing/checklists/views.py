@@ -24,6 +24,7 @@ from wuxing.core.exports import download_name, export_response, xlsx_response
 from wuxing.core.forms import flash_errors
 from wuxing.core.fragments import CSRF_SLOT, fill_csrf
 from wuxing.core.history import record_history
+from wuxing.core.lists import cache_params
 from wuxing.core.pdf import pdf_response, render_pdf
 from wuxing.core.routers import reads_from_replica
 from wuxing.core.undo import deleted_message
@@ -544,7 +545,7 @@ def progress_table(request):
     # Kept in the cache under the office's figures version, for each set of filters and each viewer's permissions
     # and scope (a search is rendered afresh): the whole content when the viewer's scope lies in the campaign's
     # office (the campaigns and departments of the filters are then the office's own), else the table's card.
-    parts = _table_cache_parts(request.GET, filterset, campaign)
+    parts = cache_params(request.GET, filterset, {"campaign": campaign.pk}) if campaign else None
     if parts is None:
         content = render_content(render_card())
     else:
@@ -561,25 +562,6 @@ def progress_table(request):
         "checklists/progress_table.html",
         {"campaign": campaign, "content": fill_csrf(content, request)},
     )
-
-
-def _table_cache_parts(params, filterset, campaign) -> tuple | None:
-    """The progress table's parameters as part of its cache key, or None when it is rendered afresh: no campaign,
-    a search (free text: each value would be an entry of its own), a parameter unknown, given twice or not written
-    exactly as its valid value."""
-    if campaign is None or params.get("q"):
-        return None
-    if not set(params) <= {"campaign", "q", *filterset.filters} or any(len(params.getlist(k)) > 1 for k in params):
-        return None
-    if not filterset.is_valid():
-        return None
-    cleaned = filterset.form.cleaned_data
-    for name, raw in params.items():
-        value = campaign.pk if name == "campaign" else cleaned.get(name)
-        canonical = "" if value in (None, "") else str(getattr(value, "pk", value))
-        if name != "q" and raw != canonical:
-            return None
-    return tuple(sorted(params.items()))
 
 
 def _chart_data(campaign, rows, trend):

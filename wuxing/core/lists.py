@@ -21,3 +21,28 @@ def paginate(request, rows, default: int = DEFAULT_PAGE_SIZE) -> Page:
     page = Paginator(rows, page_size(request.GET, default)).get_page(request.GET.get("page"))
     page.page_sizes = PAGE_SIZES
     return page
+
+
+def cache_params(params, filterset, fixed: dict | None = None) -> tuple | None:
+    """A list's query parameters as part of a cache key (sorted (name, value) pairs), or None when the list is to be
+    rendered afresh and not kept: a search (free text: each value would be an entry of its own), a parameter unknown
+    or given twice, or one not written exactly as its valid value. Known are the FilterSet's filters, the page and
+    its size (numbers of at most three digits) and `fixed` (name → the value the page resolved it to, such as the
+    campaign): each bounded, so the entries of a list are too."""
+    fixed = {name: str(value) for name, value in (fixed or {}).items()}
+    if params.get("q") or any(len(params.getlist(name)) > 1 for name in params):
+        return None
+    if not set(params) <= {*filterset.filters, *fixed, "page", "per_page"} or not filterset.is_valid():
+        return None
+    cleaned = filterset.form.cleaned_data
+    for name, raw in params.items():
+        if name in fixed:
+            canonical = fixed[name]
+        elif name in ("page", "per_page"):
+            canonical = raw if raw.isdigit() and len(raw) <= 3 else None
+        else:
+            value = cleaned.get(name)
+            canonical = "" if value in (None, "") else str(getattr(value, "pk", value))
+        if raw != canonical:
+            return None
+    return tuple(sorted(params.items()))

@@ -217,6 +217,9 @@ def cached_page(*, office_id: int, parts: Iterable, render: Callable[[], HttpRes
     return response
 
 
+_MISSING = object()
+
+
 def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], object], version: int | None = None):
     """What `compute()` gives (plain values that pickle), kept in the cache under the office's figures version: as
     `cached_fragment`, for values a page renders itself."""
@@ -228,9 +231,6 @@ def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], objec
         hit = compute()
         cache.set(key, hit, PAGE_TTL)
     return hit
-
-
-_MISSING = object()
 
 
 def cached_fragment(

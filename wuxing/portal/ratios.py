@@ -832,6 +832,23 @@ def _cold_ms(client, url, offices, year, repeat: int) -> tuple[float, float | No
     return statistics.median(walls), (min(cpus) if backend and cpus else None), len(queries.captured_queries)
 
 
+def _timed_result(label: str, url: str, client, timing: Timing) -> Result:
+    """A page's Result from its timing, with the queries and the status of one more read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return Result(
+        label,
+        url,
+        timing.page_median_ms,
+        timing.sql_median_ms,
+        len(queries.captured_queries),
+        response.status_code,
+        page_cpu_ms=timing.page_ms,
+        sql_cpu_ms=timing.sql_ms,
+        clock=timing.clock,
+    )
+
+
 def measure_pages(ctx, repeat: int = 15) -> list[Result]:
     """Every case read warm (the page read twice before the timing; the summaries' figures then come from the
     cache), timed with its SQL in `repeat` alternating rounds (least_times); the summaries also cold (each office's
@@ -842,44 +859,18 @@ def measure_pages(ctx, repeat: int = 15) -> list[Result]:
         if user is not None:
             client.force_login(user)
         timing = least_times(lambda: client.get(url), _run_sql(SQL[key], params), rounds=repeat)  # noqa: B023
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        results.append(
-            Result(
-                label,
-                url,
-                timing.page_median_ms,
-                timing.sql_median_ms,
-                len(queries.captured_queries),
-                response.status_code,
-                page_cpu_ms=timing.page_ms,
-                sql_cpu_ms=timing.sql_ms,
-                clock=timing.clock,
-            )
-        )
+        warm = _timed_result(label, url, client, timing)
+        results.append(warm)
         if key in COLD_PAGES:
+            make_cold = COLD_PAGES[key](ctx)
             cold = least_times(
                 lambda: client.get(url),  # noqa: B023
                 _run_sql(SQL[key], params),
                 rounds=repeat,
-                before_page=COLD_PAGES[key](ctx),
+                before_page=make_cold,
             )
-            COLD_PAGES[key](ctx)()
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            results.append(
-                Result(
-                    f"{label} (cold)",
-                    url,
-                    cold.page_median_ms,
-                    cold.sql_median_ms,
-                    len(queries.captured_queries),
-                    response.status_code,
-                    page_cpu_ms=cold.page_ms,
-                    sql_cpu_ms=cold.sql_ms,
-                    clock=cold.clock,
-                )
-            )
+            make_cold()
+            results.append(_timed_result(f"{label} (cold)", url, client, cold))
         if key == "subtree":
             offices = _summary_offices(user)
             cold_ms, cold_cpu, cold_queries = _cold_ms(client, url, offices, params["year"], repeat)
@@ -890,7 +881,7 @@ def measure_pages(ctx, repeat: int = 15) -> list[Result]:
                     cold_ms,
                     timing.sql_median_ms,
                     cold_queries,
-                    response.status_code,
+                    warm.status,
                     page_cpu_ms=cold_cpu if cold_cpu is not None else cold_ms,
                     sql_cpu_ms=timing.sql_ms if cold_cpu is not None else timing.sql_median_ms,
                     clock=timing.clock if cold_cpu is not None else "wall",
