@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_stars
+from wuxing.core.querysets import Prepared
 from wuxing.org.models import Assignment, Branch
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
@@ -36,10 +37,18 @@ from .figures import office_progress as office_progress_cached
 from .figures import trend_key
 from .models import CheckIn, CheckInEvidence, ChecklistItem, ProgressPolicy
 
+# Read by every office page computing figures: compiled once (core.querysets.Prepared); first() in its ORDER BY.
+_TOLERANCE = Prepared(
+    lambda office: (
+        ProgressPolicy.objects.filter(office_id=office).order_by("pk").values_list("behind_tolerance", flat=True)[:1]
+    )
+)
+
 
 def tolerance_for(office_id: int) -> float:
     """The office's tolerance before an item counts as behind; settings.WUXING_BEHIND_TOLERANCE otherwise."""
-    value = ProgressPolicy.objects.filter(office_id=office_id).values_list("behind_tolerance", flat=True).first()
+    found = _TOLERANCE(office=int(office_id))
+    value = found[0] if found else None
     if value is None:
         return float(getattr(settings, "WUXING_BEHIND_TOLERANCE", rules.DEFAULT_TOLERANCE))
     return float(value)
@@ -325,8 +334,13 @@ def _fact_flags(today: date, tolerance) -> dict:
 def fact_rollup(queryset, group: tuple, today: date, tolerance: float) -> list[dict]:
     """Σ weight, Σ weight·progress, Σ weight·expected and the counts (items, done, behind, overdue) of the active
     items of `queryset`, one dict per `group` (e.g. ("branch_id", "star_id")): the database sums, Python divides."""
+    return list(fact_rollup_query(queryset, group, today, tolerance))
+
+
+def fact_rollup_query(queryset, group: tuple, today: date, tolerance: float):
+    """fact_rollup's values() queryset, not yet read (for `checklists.figures`, which keeps it compiled)."""
     flags = _fact_flags(today, tolerance)
-    return list(
+    return (
         queryset.annotate(**_fact_annotations(today))
         .annotate(gap=Round(F("e") - F("p"), 9))
         .values(*group)

@@ -2,6 +2,7 @@
 
 import weakref
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -181,3 +182,134 @@ def _insert_statement(obj: models.Model, fields: list, returning, connection):
         if not compiler.get_converters([f.get_col(model._meta.db_table) for f in returning]):
             _COMPILED[key] = (sql, ())
     return sql, params, compiler
+
+
+# --- reads built and compiled once ------------------------------------------------------------------------
+
+# Two sets of stand-in values, by type: a kept read is built with each, and its parameters must differ exactly where
+# a stand-in went. Numbers no page asks with; floats of few digits, which a rounding to 9 places leaves as they are.
+_STAND_INS = {
+    int: (lambda k: -1_000_000_007 - k, lambda k: -2_000_000_011 - k),
+    float: (lambda k: 0.9182731 + k / 1e7, lambda k: 0.8172631 + k / 1e7),
+    date: (lambda k: date(1901, 2, 3) + timedelta(days=k), lambda k: date(1902, 3, 4) + timedelta(days=k)),
+}
+
+
+class NotKept(TypeError):
+    """The read cannot be kept compiled: its statement or its parameters depend on the values in another way than
+    by taking them as they are."""
+
+
+@dataclass(frozen=True)
+class _Kept:
+    sql: str
+    params: tuple
+    slots: tuple  # (position, parameter name, form: the value as the backend was handed it)
+    compiler: object
+    names: tuple | None  # the keys of a values() row; None for values_list()
+    flat: bool
+    kinds: dict  # parameter name → type it was kept for
+
+
+class Prepared:
+    """A read that the ORM builds and compiles once per database connection, then runs again with new values: for
+    a query of the same shape on every call whose building and compiling (annotations, Case expressions, filters on
+    them) cost more than running it. SQLAlchemy calls the same idea a cached statement.
+
+    `build(**values)` returns a `values()` or `values_list()` queryset that takes each named value (an id, a date,
+    a number) into the statement as it is. It is built twice, with two sets of stand-in values: both statements
+    must be the same and their parameters differ exactly where a stand-in went. A query that writes a value into
+    its SQL, derives another value from one (a year from a date, a list whose length varies), or reads the clock
+    fails that check and raises `NotKept` at its first call, before any result is given. Rows are converted as the
+    ORM converts them, and the statement runs through the connection's cursor (query counts and logs see it)."""
+
+    def __init__(self, build):
+        self.build = build
+        self._model = None
+        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __call__(self, **values) -> list:
+        kinds = {name: _kind(name, value) for name, value in values.items()}
+        first = None
+        if self._model is None:
+            first = self.build(**_stand_ins(kinds, 0))
+            self._model = first.model
+        # Where the queryset would read (QuerySet.db): the router is asked on every call, as the ORM asks it.
+        connection = connections[router.db_for_read(self._model) or DEFAULT_DB_ALIAS]
+        kept = self._kept.get(connection)
+        if kept is None or kept.kinds != kinds:
+            first = first if first is not None else self.build(**_stand_ins(kinds, 0))
+            kept = self._kept[connection] = self._prepare(first, kinds, connection)
+        params = list(kept.params)
+        for position, name, form in kept.slots:
+            params[position] = form(values[name])
+        with connection.cursor() as cursor:
+            cursor.execute(kept.sql, params)
+            rows = cursor.fetchall()
+        compiler = kept.compiler
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        rows = compiler.results_iter(results=[rows], tuple_expected=True)
+        if kept.flat:
+            return [row[0] for row in rows]
+        if kept.names is not None:
+            names = kept.names
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return list(rows)
+
+    def _prepare(self, first, kinds, connection) -> _Kept:
+        stand_ins = [_stand_ins(kinds, 0), _stand_ins(kinds, 1)]
+        second = self.build(**stand_ins[1])
+        iterable = first._iterable_class.__name__
+        if iterable not in ("ValuesIterable", "ValuesListIterable", "FlatValuesListIterable"):
+            raise NotKept(f"only values() and values_list() reads are kept, not {iterable}")
+        compiled = []
+        for queryset in (first, second):
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            compiled.append((sql, tuple(params), compiler))
+        (sql, params, compiler), (sql_b, params_b, _) = compiled
+        if sql != sql_b or len(params) != len(params_b):
+            raise NotKept("the statement changes with the values")
+        slots = []
+        for position, (a, b) in enumerate(zip(params, params_b, strict=True)):
+            found = [(n, form) for n, kind in kinds.items() for form in _FORMS[kind] if form(stand_ins[0][n]) == a]
+            if a == b and not found:
+                continue
+            matches = [(n, form) for n, form in found if form(stand_ins[1][n]) == b]
+            if len(matches) != 1:
+                raise NotKept(f"parameter {position} depends on the values in another way")
+            slots.append((position, *matches[0]))
+        unused = set(kinds) - {name for _pos, name, _form in slots}
+        if unused:
+            raise NotKept(f"not in the statement: {', '.join(sorted(unused))}")
+        query = first.query
+        names = None
+        if iterable == "ValuesIterable":
+            names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
+        return _Kept(sql, params, tuple(slots), compiler, names, iterable == "FlatValuesListIterable", dict(kinds))
+
+
+def _stand_ins(kinds: dict, which: int) -> dict:
+    return {name: _STAND_INS[kind][which](i) for i, (name, kind) in enumerate(sorted(kinds.items()))}
+
+
+def _as_is(value):
+    return value
+
+
+def _iso(value):
+    return value.isoformat()
+
+
+# How a backend may have been handed a value: as it is (PostgreSQL), or a date as ISO text (SQLite).
+_FORMS = {int: (_as_is,), float: (_as_is,), date: (_as_is, _iso)}
+
+
+def _kind(name, value) -> type:
+    for kind in (bool, int, float, date):
+        if type(value) is kind:
+            if kind is bool:
+                break
+            return kind
+    raise NotKept(f"{name}: only ints, floats and dates are taken as values, not {type(value).__name__}")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from wuxing.core.querysets import Write
+from wuxing.core.querysets import Prepared, Write
 
 from .models import FiguresVersion
 
@@ -123,9 +123,15 @@ def figures_changed_write(*office_ids) -> Write | None:
 def figures_version(office_id) -> int:
     """The office's figures version now (0 before its first change): read it before the figures it keys, so that
     figures computed from rows newer than the version are at worst stored under a key nobody reads again."""
-    # [:1], not first(): one row by its unique key needs no ORDER BY.
-    found = FiguresVersion.objects.filter(office_id=office_id).values_list("version", flat=True)[:1]
-    return next(iter(found), 0)
+    found = _VERSION(office=int(office_id))
+    return found[0] if found else 0
+
+
+# Read on every page kept in the cache: compiled once (core.querysets.Prepared). [:1], not first(): one row by its
+# unique key needs no ORDER BY.
+_VERSION = Prepared(
+    lambda office: FiguresVersion.objects.filter(office_id=office).values_list("version", flat=True)[:1]
+)
 
 
 def database_tag() -> str:

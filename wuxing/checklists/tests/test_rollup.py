@@ -183,3 +183,26 @@ def test_no_stale_figure_after_a_check_in(world, make_item, client):
     services.checkin_record(actor=SYSTEM, item=item, value=7)
     after = client.get("/checklists/progress/").content.decode()
     assert "70%" in after and "40%" not in after
+
+
+@pytest.mark.parametrize("tolerance", ["0", "0.2", "0.123456789"])
+def test_the_kept_reads_give_what_the_querysets_give(world, tolerance):
+    """The office pages' sums and flagged items, read by statements compiled once (checklists.figures), equal what
+    the ORM's querysets read, across R10's edges, days before, during and after the items, and tolerances."""
+    from wuxing.checklists import figures
+
+    _edges(world)
+    year = world.campaign.year
+    limit = figures._limit(Decimal(tolerance))
+    days = [date(year, 1, 1), date(year, 6, 1), _today(world), date(year, 12, 31), date(year + 1, 1, 2)]
+    flagged_seen = 0
+    for day in days:
+        sums = figures._SUMS(campaign=world.campaign.pk, today=day, tolerance=limit)
+        assert sums == list(figures._sums_query(world.campaign.pk, day, limit)), day
+        assert sums == selectors.fact_rollup(
+            selectors.ACTIVE.filter(campaign=world.campaign), ("branch_id", "star_id"), day, Decimal(tolerance)
+        )
+        flagged = figures._FLAGGED(campaign=world.campaign.pk, today=day, tolerance=limit)
+        assert flagged == list(figures._flagged_query(world.campaign.pk, day, limit)), day
+        flagged_seen += len(flagged)
+    assert flagged_seen > 0
