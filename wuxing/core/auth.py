@@ -21,11 +21,10 @@ class LockoutRoleBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The person is shown on every page; fetch it with the account.
-        model = get_user_model()
-        try:
-            # get(): no ORDER BY to build for a primary key's one row (first() would add one).
-            user = model._default_manager.select_related("person").get(pk=user_id)
-        except model.DoesNotExist:
+        # The account model's manager reads it with its person by a statement written out once (org's
+        # AccountManager.for_request): every signed-in request asks.
+        user = get_user_model()._default_manager.for_request(user_id)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 
