@@ -22,6 +22,7 @@ from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaign_for
 from wuxing.core.links import pk_url
 from wuxing.core.uploads import evidence_response
+from wuxing.org.figures import scoped_key
 from wuxing.org.models import Branch, Person
 from wuxing.org.selectors import branch_get
 from wuxing.standards.models import Indicator, Star
@@ -285,6 +286,9 @@ class CheckInViewSet(ValuesListMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     permission_classes = [ModelViewPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_class = CheckInFilterSet
+    # A plain page of the list is kept under the versions of the offices in scope: a check-in, a correction (which
+    # supersedes) and an evidence file shown or taken off move the office's version on.
+    list_key = staticmethod(scoped_key)
 
     def get_queryset(self):
         return (

@@ -864,6 +864,7 @@ def evidence_set_published(*, actor, evidence: CheckInEvidence, published: bool)
     evidence.published = published
     evidence.save(update_fields=["published"])
     ensure_in_scope(evidence, actor=actor, action="view")
+    office_figures_changed(evidence.checkin.item.campaign.office_id)  # the API's check-in list shows the flag
     audit_record(
         actor=actor, action="checklist.evidence_publish", obj=evidence, before=before, after={"published": published}
     )

@@ -15,6 +15,7 @@ from wuxing.core.rules import mask_id_number, mask_phone
 
 from . import imports, selectors, services
 from .choices import BranchKind, StarSet, UnitLevel
+from .figures import scoped_key
 from .filtersets import BranchFilterSet, DepartmentFilterSet, PersonFilterSet
 from .models import Branch, Department, OrgUnit, Person
 from .selectors import branch_list, department_list, person_list
@@ -138,6 +139,9 @@ class BranchViewSet(ValuesListMixin, mixins.CreateModelMixin, mixins.UpdateModel
     filterset_class = BranchFilterSet
     serializer_class = BranchSerializer
     http_method_names = _WRITE_METHODS
+    # A plain page of the list is kept under the versions of the offices in scope: every row's facts (the branch,
+    # its office, secretary, departments and leaders) move the office's version on when they change.
+    list_key = staticmethod(scoped_key)
 
     def get_queryset(self):
         return branch_list(user=self.request.user)

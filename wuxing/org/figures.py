@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -247,3 +248,47 @@ def cached_fragment(
     who sees it (`org.scopes.viewer_key`). The rest of the page (the menu, the user's name, form tokens, messages)
     is rendered for each request."""
     return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render()), version=version))
+
+
+# --- lists across offices kept under the versions of every office in the viewer's scope ------------------------
+
+
+def scope_versions(user) -> str:
+    """A short hash of the figures versions of every office in `user`'s scope (its subtrees, the offices of its own
+    or assigned branches; every office for a scope over everything), in one query: it changes when any of them
+    moves on, and when an office gets its first version. Versions only grow, and an office's row goes only with
+    the office, whose absence changes the rows hashed too."""
+    from .scopes import scope_for
+
+    scope = scope_for(user)
+    rows = FiguresVersion.objects.all()
+    if not scope.everything:
+        condition = Q(office_id__in=sorted(scope.office_ids))
+        for path in scope.unit_paths:
+            condition |= Q(office__path__startswith=path)
+        rows = rows.filter(condition)
+    pairs = list(rows.order_by("office_id").values_list("office_id", "version"))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
+
+
+def scoped_key(user, parts: Iterable) -> str | None:
+    """The cache key of `parts` (a list's name and its bounded parameters) for what `user` may see (their
+    `viewer_key`) at the versions of the offices in their scope, in the current language and on today's date; None
+    inside a transaction of the application's own (`may_cache_figures`). For a list whose rows show only what
+    moves an office's figures version (this module's docstring) and nothing about the user but their scope."""
+    from .scopes import viewer_key
+
+    if not may_cache_figures():
+        return None
+    raw = repr(
+        (
+            database_tag(),
+            release_tag(),
+            viewer_key(user),
+            scope_versions(user),
+            get_language(),
+            timezone.localdate().isoformat(),
+            tuple(parts),
+        )
+    )
+    return "wx:scoped:" + hashlib.sha1(raw.encode()).hexdigest()

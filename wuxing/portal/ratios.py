@@ -739,6 +739,9 @@ COLD_PAGES = {
     "progress": _office_changed,
     "branch": _office_changed,
     "board": _office_changed,
+    # The API's lists, kept under the versions of every office in the caller's scope (org.figures.scoped_key).
+    "api_branches": _office_changed,
+    "api_checkins": _office_changed,
 }
 
 

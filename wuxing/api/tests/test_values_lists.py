@@ -20,6 +20,7 @@ from wuxing.checklists.filtersets import CheckInFilterSet
 from wuxing.checklists.models import CheckIn, CheckInEvidence
 from wuxing.core.filtersets import AuditLogFilterSet
 from wuxing.org.api import BranchSerializer, BranchViewSet
+from wuxing.org.figures import office_figures_changed
 from wuxing.org.filtersets import BranchFilterSet
 from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, User
 from wuxing.org.selectors import branch_list, branch_rows, branch_rows_read
@@ -154,19 +155,33 @@ def test_assignment_names_keep_the_prefetchs_order(odd_rows):
 @pytest.mark.parametrize(
     "url,queries",
     [
-        # session, account, roles; the count, the page, the page's assignments
-        ("/api/v1/branches/", 6),
+        # session, account, roles; the versions of the offices in scope (the key of the page kept in the cache);
+        # the count, the page, the page's assignments
+        ("/api/v1/branches/", 7),
+        # A search is never kept: no versions read.
         ("/api/v1/branches/?sort=-name&kind=rural_village&q=村", 6),
-        # session, account, roles; the count, the page, the page's superseded flags and evidence
-        ("/api/v1/checkins/", 6),
-        ("/api/v1/checkins/?limit=5&offset=10", 6),
+        # session, account, roles; the versions; the count, the page, the page's superseded flags and evidence
+        ("/api/v1/checkins/", 7),
+        ("/api/v1/checkins/?limit=5&offset=10", 7),
     ],
 )
 def test_list_queries(demo_office, django_assert_num_queries, url, queries):
     client = _client(User.objects.get(username="demo-district"))
     client.get(url)
+    office_figures_changed(demo_office.pk)  # a page kept in the cache is not read again
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/branches/", "/api/v1/checkins/?limit=5&offset=10"])
+def test_a_page_read_again_is_kept_in_the_cache(demo_office, django_assert_num_queries, url):
+    client = _client(User.objects.get(username="demo-district"))
+    first = client.get(url).json()
+    # session, account, roles, the versions of the offices in scope; no branch, check-in or count read
+    with django_assert_num_queries(4) as queries:
+        assert client.get(url).json() == first
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "checklists_checkin" not in sql and "org_branch" not in sql
 
 
 def test_an_empty_page_reads_nothing_more(demo_office):
