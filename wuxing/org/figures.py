@@ -124,6 +124,8 @@ def figures_changed_write(*office_ids) -> Write | None:
 def figures_version(office_id) -> int:
     """The office's figures version now (0 before its first change): read it before the figures it keys, so that
     figures computed from rows newer than the version are at worst stored under a key nobody reads again."""
+    if office_id is None:
+        return 0
     found = _VERSION(office=int(office_id))
     return found[0] if found else 0
 
