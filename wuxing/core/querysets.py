@@ -1,6 +1,6 @@
 """Query helpers that know no domain."""
 
-import weakref
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +23,24 @@ def prefix_q(q: models.Q, prefix: str) -> models.Q:
     return new
 
 
+class _PerConnection:
+    """Values kept for a database connection, in the thread that owns it (Django's connections are per thread):
+    a value that refers to its connection (a compiler, a backend's converters) goes with the thread, never keeping
+    a finished thread's connection alive."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def get(self, connection):
+        found = getattr(self._local, "values", {}).get(connection.alias)
+        return found[1] if found is not None and found[0] is connection else None
+
+    def __setitem__(self, connection, value):
+        if not hasattr(self._local, "values"):
+            self._local.values = {}
+        self._local.values[connection.alias] = (connection, value)
+
+
 class Selected:
     """A model's concrete columns as a statement written out selects them (`"table"."column", …`), and a row's
     values for them made into an instance as the ORM's queries make one: the backend's and the fields' converters
@@ -33,7 +51,7 @@ class Selected:
     def __init__(self, model: type[models.Model]):
         self.model = model
         # Per connection (one per thread): the converters are the backend's, bound to that connection's operations.
-        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._converters = _PerConnection()
 
     @cached_property
     def fields(self) -> list:
@@ -226,7 +244,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self._model = None
-        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._kept = _PerConnection()
 
     def __call__(self, **values) -> list:
         kinds = {name: _kind(name, value) for name, value in values.items()}

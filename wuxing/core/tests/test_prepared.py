@@ -137,3 +137,29 @@ def test_a_sql_expression_on_the_value_follows_the_value(rows):
         )
     )
     assert read(base=100) == list(range(101, 116))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_threads_connection_is_not_kept_alive():
+    """The statement kept for a thread's connection goes with the thread (a threaded server's request threads
+    come and go)."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    read = Prepared(lambda seq: AuditLog.objects.filter(seq__gt=seq).values_list("seq", flat=True))
+    refs = []
+
+    def work():
+        assert read(seq=0) == []
+        refs.append(weakref.ref(connections["default"]))
+        connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    del thread
+    gc.collect()
+    assert refs and refs[0]() is None
