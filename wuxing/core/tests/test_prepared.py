@@ -139,7 +139,6 @@ def test_a_sql_expression_on_the_value_follows_the_value(rows):
     assert read(base=100) == list(range(101, 116))
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_finished_threads_connection_is_not_kept_alive():
     """The statement kept for a thread's connection goes with the thread (a threaded server's request threads
     come and go)."""
