@@ -1,9 +1,10 @@
 """The version of an office's figures: what the cached figures and pages of the office are keyed by.
 
-Three caches use it: the summaries across offices (`portal.summary_cache`, one entry per office), the office's
-own figures (`checklists.figures`: the progress sums, the items behind or overdue, the trend) and parts of its pages
+Four caches use it: the summaries across offices (`portal.summary_cache`, one entry per office), the office's
+own figures (`checklists.figures`: the progress sums, the items behind or overdue, the trend), parts of its pages
 (`cached_page`, `cached_fragment`, `cached_value`: the public board, the progress table's card, the overview's table
-and panels, the branch page's panels). Every service that changes what they show calls `office_figures_changed`
+and panels, the branch page's panels) and the API's plain list pages (`scoped_key`: under the versions of every
+office in the caller's scope, with an evidence file shown or taken off too). Every service that changes what they show calls `office_figures_changed`
 inside its transaction: a check-in, an item added, edited, retired or brought back, items generated or imported,
 the tolerance, a target's draft, application, agreement, confirmation or return, a 五个一 record, quotas, a rating
 result, a branch added, edited, moved or retired, an office, a department or a person renamed or retired, a branch
