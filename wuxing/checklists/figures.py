@@ -110,21 +110,16 @@ _SUMS = Prepared(_sums_query)
 _FLAGGED = Prepared(_flagged_query)
 
 
-def _limit(tolerance) -> float:
-    """The tolerance as the flags compare with it (selectors._fact_flags rounds it so)."""
-    return round(float(tolerance), 9)
-
-
 def _compute_sums(campaign, today: date) -> dict:
     from .selectors import tolerance_for
 
     tolerance = tolerance_for(campaign.office_id)
-    rows = _SUMS(campaign=campaign.pk, today=today, tolerance=_limit(tolerance))
+    rows = _SUMS(campaign=campaign.pk, today=today, tolerance=rules.behind_limit(tolerance))
     return {"tolerance": tolerance, "rows": rows}
 
 
 def _compute_flagged(campaign, today: date, tolerance: float) -> list[FlaggedItem]:
-    rows = _FLAGGED(campaign=campaign.pk, today=today, tolerance=_limit(tolerance))
+    rows = _FLAGGED(campaign=campaign.pk, today=today, tolerance=rules.behind_limit(tolerance))
     return [
         FlaggedItem(item_id=pk, branch_id=b, due_date=due, progress=p, expected=e, overdue=bool(overdue))
         for pk, b, due, p, e, overdue in rows

@@ -51,10 +51,15 @@ def is_overdue(progress: float, due_date: date, today: date) -> bool:
     return today > due_date and progress < 1.0
 
 
+def behind_limit(tolerance) -> float:
+    """The tolerance as a gap is compared with it: rounded as the gap is, which keeps 0.3 − 0.2 from counting as
+    more than 0.1."""
+    return round(float(tolerance), 9)
+
+
 def is_behind(progress: float, expected: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
     """Below the straight-line expectation by MORE than the tolerance (exactly at the tolerance is not behind)."""
-    # Rounding keeps 0.3 − 0.2 from counting as more than 0.1.
-    return round(expected - progress, 9) > round(float(tolerance), 9)
+    return round(expected - progress, 9) > behind_limit(tolerance)
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:

@@ -326,7 +326,7 @@ def _fact_flags(today: date, tolerance) -> dict:
     """Overdue (rules.is_overdue) and behind (rules.is_behind, not when overdue) as conditions on _fact_annotations.
     `tolerance` is a number, or None when the queryset carries it per row as `tol` (office_figures)."""
     overdue = Q(due_date__lt=today, p__lt=1.0)
-    limit = F("tol") if tolerance is None else round(float(tolerance), 9)
+    limit = F("tol") if tolerance is None else rules.behind_limit(tolerance)
     behind = ~overdue & Q(gap__gt=limit)
     return {"overdue": overdue, "behind": behind}
 

@@ -16,7 +16,7 @@ from wuxing.campaigns.selectors import campaign_for
 from wuxing.campaigns.services import ensure_campaign_open
 from wuxing.core.actors import user_or_none
 from wuxing.core.audit import audit_record, snapshot
-from wuxing.core.querysets import Selected, insert_with, update_write
+from wuxing.core.querysets import Selected, insert_with, update_write, written_per_vendor
 from wuxing.core.rules import UNDO_SECONDS, undo_still_open
 from wuxing.core.uploads import clean_uploads, store_evidence
 from wuxing.org.access import ensure_allowed, ensure_in_scope
@@ -700,28 +700,25 @@ class ItemOutOfScope(PermissionDenied):
 
 
 _ITEM_COLUMNS, _CAMPAIGN_COLUMNS = Selected(ChecklistItem), Selected(Campaign)
-_ITEM_FOR_CHECKIN_SQL: dict[str, str] = {}
 
 
+@written_per_vendor
 def _item_for_checkin_sql(connection) -> str:
     """The item with its campaign and its branch's office path, the item locked (on databases that lock rows):
     written out once per kind of database. The path by nested scalar subqueries, not joins: PostgreSQL plans the
     statement in a third of the time, and it is planned on every check-in."""
-    sql = _ITEM_FOR_CHECKIN_SQL.get(connection.vendor)
-    if sql is None:
-        qn = connection.ops.quote_name
-        item, campaign = qn(ChecklistItem._meta.db_table), qn(Campaign._meta.db_table)
-        branch, unit = qn(Branch._meta.db_table), qn(OrgUnit._meta.db_table)
-        sql = (
-            f"SELECT {_ITEM_COLUMNS.columns(connection)}, {_CAMPAIGN_COLUMNS.columns(connection)}, "
-            f"(SELECT {unit}.{qn('path')} FROM {unit} WHERE {unit}.{qn('id')} = "
-            f"(SELECT {branch}.{qn('office_id')} FROM {branch} WHERE {branch}.{qn('id')} = {item}.{qn('branch_id')}))"
-            f" FROM {item} INNER JOIN {campaign} ON {campaign}.{qn('id')} = {item}.{qn('campaign_id')}"
-            f" WHERE {item}.{qn('id')} = %s"
-        )
-        if connection.features.has_select_for_update_of:
-            sql += " " + connection.ops.for_update_sql(of=(item,))
-        _ITEM_FOR_CHECKIN_SQL[connection.vendor] = sql
+    qn = connection.ops.quote_name
+    item, campaign = qn(ChecklistItem._meta.db_table), qn(Campaign._meta.db_table)
+    branch, unit = qn(Branch._meta.db_table), qn(OrgUnit._meta.db_table)
+    sql = (
+        f"SELECT {_ITEM_COLUMNS.columns(connection)}, {_CAMPAIGN_COLUMNS.columns(connection)}, "
+        f"(SELECT {unit}.{qn('path')} FROM {unit} WHERE {unit}.{qn('id')} = "
+        f"(SELECT {branch}.{qn('office_id')} FROM {branch} WHERE {branch}.{qn('id')} = {item}.{qn('branch_id')}))"
+        f" FROM {item} INNER JOIN {campaign} ON {campaign}.{qn('id')} = {item}.{qn('campaign_id')}"
+        f" WHERE {item}.{qn('id')} = %s"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " " + connection.ops.for_update_sql(of=(item,))
     return sql
 
 

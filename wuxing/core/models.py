@@ -14,6 +14,8 @@ from django.db import DatabaseError, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import written_per_vendor
+
 # The audit chain: each row stores the hash of the row before it (`prev_hash`) and its own hash over a canonical
 # serialisation of its fields plus `prev_hash`. The first row chains from GENESIS_HASH. AuditChainHead holds the
 # last sequence number and hash; writers lock it, so rows are chained in the order they commit.
@@ -256,30 +258,25 @@ def _cast_type(field, connection) -> str:
     return field.cast_db_type(connection)
 
 
-_CHAINED_INSERT_SQL: dict[str, str] = {}
-
-
+@written_per_vendor
 def _chained_insert_sql(connection) -> str:
     """`AuditLog._insert_chained`'s statement, written once per process. Its values are cast to their columns'
     types (they are selected with the head's values, not inserted as a VALUES list)."""
-    sql = _CHAINED_INSERT_SQL.get(connection.vendor)
-    if sql is None:
-        qn = connection.ops.quote_name
-        log, head = qn(AuditLog._meta.db_table), qn(AuditChainHead._meta.db_table)
-        fields = _chained_fields()
-        casts = ", ".join(f"CAST(%s AS {_cast_type(f, connection)})" for f in fields)
-        seq, prev, digest, pk = qn("seq"), qn("hash"), qn("hash"), qn("id")
-        sql = _CHAINED_INSERT_SQL[connection.vendor] = (
-            f"WITH head AS (SELECT {pk}, {seq}, {prev} FROM {head} WHERE {pk} = 1 FOR UPDATE), "
-            f"new_row AS (INSERT INTO {log} ({', '.join(qn(f.column) for f in fields)}, {seq}, {qn('prev_hash')}, "
-            f"{digest}) SELECT {casts}, head.{seq} + 1, head.{prev}, "
-            f"encode(sha256(convert_to(%s || head.{prev} || '\",\"seq\":' || (head.{seq} + 1)::text || '}}', "
-            f"'UTF8')), 'hex') FROM head RETURNING {pk}, {seq}, {qn('prev_hash')}, {digest}), "
-            f"moved AS (UPDATE {head} SET {seq} = new_row.{seq}, {prev} = new_row.{digest} FROM new_row "
-            f"WHERE {head}.{pk} = 1) "
-            f"SELECT {pk}, {seq}, {qn('prev_hash')}, {digest} FROM new_row"
-        )
-    return sql
+    qn = connection.ops.quote_name
+    log, head = qn(AuditLog._meta.db_table), qn(AuditChainHead._meta.db_table)
+    fields = _chained_fields()
+    casts = ", ".join(f"CAST(%s AS {_cast_type(f, connection)})" for f in fields)
+    seq, prev, digest, pk = qn("seq"), qn("hash"), qn("hash"), qn("id")
+    return (
+        f"WITH head AS (SELECT {pk}, {seq}, {prev} FROM {head} WHERE {pk} = 1 FOR UPDATE), "
+        f"new_row AS (INSERT INTO {log} ({', '.join(qn(f.column) for f in fields)}, {seq}, {qn('prev_hash')}, "
+        f"{digest}) SELECT {casts}, head.{seq} + 1, head.{prev}, "
+        f"encode(sha256(convert_to(%s || head.{prev} || '\",\"seq\":' || (head.{seq} + 1)::text || '}}', "
+        f"'UTF8')), 'hex') FROM head RETURNING {pk}, {seq}, {qn('prev_hash')}, {digest}), "
+        f"moved AS (UPDATE {head} SET {seq} = new_row.{seq}, {prev} = new_row.{digest} FROM new_row "
+        f"WHERE {head}.{pk} = 1) "
+        f"SELECT {pk}, {seq}, {qn('prev_hash')}, {digest} FROM new_row"
+    )
 
 
 class AccountPolicy(models.Model):

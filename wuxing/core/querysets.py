@@ -1,5 +1,6 @@
 """Query helpers that know no domain."""
 
+import functools
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -39,6 +40,21 @@ class _PerConnection:
         if not hasattr(self._local, "values"):
             self._local.values = {}
         self._local.values[connection.alias] = (connection, value)
+
+
+def written_per_vendor(write):
+    """`write(connection)`, a statement written out by hand for a connection's kind of database (its quoting, its
+    columns, its locking clause), computed once per kind of database and kept: it depends on nothing else."""
+    written: dict[str, str] = {}
+
+    @functools.wraps(write)
+    def statement(connection) -> str:
+        sql = written.get(connection.vendor)
+        if sql is None:
+            sql = written[connection.vendor] = write(connection)
+        return sql
+
+    return statement
 
 
 class Selected:

@@ -183,18 +183,14 @@ def page_key(office_id: int, version: int, parts: Iterable) -> str:
     """The cache key of a page of the office at its figures version, in the current language and on today's date
     (progress expected by today moves with the date), for the page's own `parts` (its name and the parameters it
     was asked with)."""
-    raw = repr(
-        (
-            database_tag(),
-            release_tag(),
-            int(office_id),
-            int(version),
-            get_language(),
-            timezone.localdate().isoformat(),
-            tuple(parts),
-        )
-    )
-    return "wx:page:" + hashlib.sha1(raw.encode()).hexdigest()
+    return _hashed_key("wx:page:", int(office_id), int(version), parts=parts)
+
+
+def _hashed_key(prefix: str, *whose, parts: Iterable) -> str:
+    """`prefix` and a hash of the database, the release, `whose` (the office and its version; the viewer and the
+    versions of their scope), the current language, today's date and `parts`."""
+    raw = repr((database_tag(), release_tag(), *whose, get_language(), timezone.localdate().isoformat(), tuple(parts)))
+    return prefix + hashlib.sha1(raw.encode()).hexdigest()
 
 
 def _cached(office_id: int, parts: Iterable, version: int | None = None):
@@ -283,15 +279,4 @@ def scoped_key(user, parts: Iterable) -> str | None:
 
     if not may_cache_figures():
         return None
-    raw = repr(
-        (
-            database_tag(),
-            release_tag(),
-            viewer_key(user),
-            scope_versions(user),
-            get_language(),
-            timezone.localdate().isoformat(),
-            tuple(parts),
-        )
-    )
-    return "wx:scoped:" + hashlib.sha1(raw.encode()).hexdigest()
+    return _hashed_key("wx:scoped:", viewer_key(user), scope_versions(user), parts=parts)

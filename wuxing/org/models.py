@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wuxing.core.querysets import Selected, prefix_q
+from wuxing.core.querysets import Selected, prefix_q, written_per_vendor
 from wuxing.core.roles import Role
 
 from .choices import BoundaryKind, BranchKind, Crs, GrantStatus, StarSet, UnitLevel
@@ -349,34 +349,28 @@ class RoleGrant(models.Model):
 
 _ROLE_COLUMNS, _UNIT_COLUMNS = Selected(RoleAssignment), Selected(OrgUnit)
 _USER_COLUMNS, _PERSON_COLUMNS = Selected(User), Selected(Person)
-_ROLE_ASSIGNMENTS_SQL: dict[str, str] = {}
-_ACCOUNT_SQL: dict[str, str] = {}
 
 
+@written_per_vendor
 def _account_sql(connection) -> str:
-    sql = _ACCOUNT_SQL.get(connection.vendor)
-    if sql is None:
-        qn = connection.ops.quote_name
-        user, person = qn(User._meta.db_table), qn(Person._meta.db_table)
-        sql = _ACCOUNT_SQL[connection.vendor] = (
-            f"SELECT {_USER_COLUMNS.columns(connection)}, {_PERSON_COLUMNS.columns(connection)} FROM {user} "
-            f"LEFT OUTER JOIN {person} ON ({user}.{qn('person_id')} = {person}.{qn('id')}) "
-            f"WHERE {user}.{qn('id')} = %s"
-        )
-    return sql
+    qn = connection.ops.quote_name
+    user, person = qn(User._meta.db_table), qn(Person._meta.db_table)
+    return (
+        f"SELECT {_USER_COLUMNS.columns(connection)}, {_PERSON_COLUMNS.columns(connection)} FROM {user} "
+        f"LEFT OUTER JOIN {person} ON ({user}.{qn('person_id')} = {person}.{qn('id')}) "
+        f"WHERE {user}.{qn('id')} = %s"
+    )
 
 
+@written_per_vendor
 def _role_assignments_sql(connection) -> str:
-    sql = _ROLE_ASSIGNMENTS_SQL.get(connection.vendor)
-    if sql is None:
-        qn = connection.ops.quote_name
-        role, unit = qn(RoleAssignment._meta.db_table), qn(OrgUnit._meta.db_table)
-        sql = _ROLE_ASSIGNMENTS_SQL[connection.vendor] = (
-            f"SELECT {_ROLE_COLUMNS.columns(connection)}, {_UNIT_COLUMNS.columns(connection)} FROM {role} "
-            f"LEFT OUTER JOIN {unit} ON ({role}.{qn('unit_id')} = {unit}.{qn('id')}) "
-            f"WHERE {role}.{qn('user_id')} = %s ORDER BY {role}.{qn('user_id')} ASC, {role}.{qn('role')} ASC"
-        )
-    return sql
+    qn = connection.ops.quote_name
+    role, unit = qn(RoleAssignment._meta.db_table), qn(OrgUnit._meta.db_table)
+    return (
+        f"SELECT {_ROLE_COLUMNS.columns(connection)}, {_UNIT_COLUMNS.columns(connection)} FROM {role} "
+        f"LEFT OUTER JOIN {unit} ON ({role}.{qn('unit_id')} = {unit}.{qn('id')}) "
+        f"WHERE {role}.{qn('user_id')} = %s ORDER BY {role}.{qn('user_id')} ASC, {role}.{qn('role')} ASC"
+    )
 
 
 class Assignment(models.Model):

@@ -193,7 +193,7 @@ def test_the_kept_reads_give_what_the_querysets_give(world, tolerance):
 
     _edges(world)
     year = world.campaign.year
-    limit = figures._limit(Decimal(tolerance))
+    limit = rules.behind_limit(Decimal(tolerance))
     days = [date(year, 1, 1), date(year, 6, 1), _today(world), date(year, 12, 31), date(year + 1, 1, 2)]
     flagged_seen = 0
     for day in days:
