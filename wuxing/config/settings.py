@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,18 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value and value.strip() else default
+
+
+def postgres_binding_options(threshold: str | None) -> dict:
+    """The PostgreSQL connection options for DB_PREPARE_THRESHOLD: unset, 5; a count ≥ 0; or `off`."""
+    value = (threshold or "").strip().lower()
+    if value == "off":
+        return {}
+    if not value:
+        return {"server_side_binding": True, "prepare_threshold": 5}
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD must be a whole number of runs or 'off', not {threshold!r}")
+    return {"server_side_binding": True, "prepare_threshold": int(value)}
 
 
 DEV_SECRET_KEY = "dev-insecure-wuxing-key-change-me"
@@ -138,6 +151,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # Tests read the test database through it; nothing is ever migrated or created on a replica.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["wuxing.core.routers.ReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound by the server, and a statement a connection has run DB_PREPARE_THRESHOLD times prepared
+        # there (psycopg's automatic preparation): PostgreSQL no longer parses and plans it each time, which for a
+        # page's small reads took longer than running them (docs/scale.md). `off` binds on the client and prepares
+        # nothing, as behind a transaction-pooling PgBouncer older than 1.21 (a prepared statement lives in one
+        # server connection).
+        _database.setdefault("OPTIONS", {}).update(postgres_binding_options(os.environ.get("DB_PREPARE_THRESHOLD")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -192,8 +192,9 @@ class Person(models.Model):
 
 class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):
     def for_request(self, pk):
-        """The account of `pk` with its person, as `select_related("person").get(pk=pk)` reads it, or None: the
-        signed-in user of every request, read by a statement written out once (`_account_sql`)."""
+        """The account of `pk` with its person and its roles (`cached_role_assignments`), as
+        `select_related("person").get(pk=pk)` and the roles' own query read them, or None: the signed-in user of
+        every request, read by one statement written out once (`_account_sql`; a row per role)."""
         try:
             pk = int(pk)
         except (TypeError, ValueError):
@@ -203,13 +204,21 @@ class AccountManager(UserManager.from_queryset(RestrictedQuerySet)):
         connection = connections[router.db_for_read(self.model)]
         with connection.cursor() as cursor:
             cursor.execute(_account_sql(connection), [pk])
-            row = cursor.fetchone()
-        if row is None:
+            rows = cursor.fetchall()
+        if not rows:
             return None
-        split = len(_USER_COLUMNS)
-        user = _USER_COLUMNS.instance(connection, row[:split])
-        person = _PERSON_COLUMNS.instance(connection, row[split:]) if user.person_id is not None else None
+        user_end = len(_USER_COLUMNS)
+        roles_start = user_end + len(_PERSON_COLUMNS)
+        first = rows[0]
+        user = _USER_COLUMNS.instance(connection, first[:user_end])
+        person = (
+            _PERSON_COLUMNS.instance(connection, first[user_end:roles_start]) if user.person_id is not None else None
+        )
         User.person.field.set_cached_value(user, person)
+        # Without a role the joined role columns are all NULL (its id among them): no row of roles.
+        user._wuxing_role_assignments = _role_assignments(
+            connection, [row[roles_start:] for row in rows if row[roles_start] is not None]
+        )
         return user
 
 
@@ -243,20 +252,14 @@ class User(AbstractUser):
     def cached_role_assignments(self) -> list["RoleAssignment"]:
         """This account's roles with their units, fetched once per user object (i.e. per request): the rows of
         `RoleAssignment.objects.filter(user=self).select_related("unit")` in its order, read by a statement written
-        out once (`_role_assignments_sql`), as every API call and page asks for them."""
+        out once (`_role_assignments_sql`), as every API call and page asks for them. The signed-in user of a
+        request has them already: `AccountManager.for_request` reads them with the account."""
         if not hasattr(self, "_wuxing_role_assignments"):
             connection = connections[router.db_for_read(RoleAssignment)]
             with connection.cursor() as cursor:
                 cursor.execute(_role_assignments_sql(connection), [self.pk])
                 rows = cursor.fetchall()
-            found = []
-            split = len(_ROLE_COLUMNS)
-            for row in rows:
-                ra = _ROLE_COLUMNS.instance(connection, row[:split])
-                unit = _UNIT_COLUMNS.instance(connection, row[split:]) if ra.unit_id is not None else None
-                RoleAssignment.unit.field.set_cached_value(ra, unit)
-                found.append(ra)
-            self._wuxing_role_assignments = found
+            self._wuxing_role_assignments = _role_assignments(connection, rows)
         return self._wuxing_role_assignments
 
     def role_codes(self) -> list[str]:
@@ -351,14 +354,30 @@ _ROLE_COLUMNS, _UNIT_COLUMNS = Selected(RoleAssignment), Selected(OrgUnit)
 _USER_COLUMNS, _PERSON_COLUMNS = Selected(User), Selected(Person)
 
 
+def _role_assignments(connection, rows) -> list["RoleAssignment"]:
+    """Role assignments with their units from rows of `_ROLE_COLUMNS` then `_UNIT_COLUMNS` values."""
+    found = []
+    split = len(_ROLE_COLUMNS)
+    for row in rows:
+        ra = _ROLE_COLUMNS.instance(connection, row[:split])
+        unit = _UNIT_COLUMNS.instance(connection, row[split:]) if ra.unit_id is not None else None
+        RoleAssignment.unit.field.set_cached_value(ra, unit)
+        found.append(ra)
+    return found
+
+
 @written_per_vendor
 def _account_sql(connection) -> str:
     qn = connection.ops.quote_name
     user, person = qn(User._meta.db_table), qn(Person._meta.db_table)
+    role, unit = qn(RoleAssignment._meta.db_table), qn(OrgUnit._meta.db_table)
     return (
-        f"SELECT {_USER_COLUMNS.columns(connection)}, {_PERSON_COLUMNS.columns(connection)} FROM {user} "
+        f"SELECT {_USER_COLUMNS.columns(connection)}, {_PERSON_COLUMNS.columns(connection)}, "
+        f"{_ROLE_COLUMNS.columns(connection)}, {_UNIT_COLUMNS.columns(connection)} FROM {user} "
         f"LEFT OUTER JOIN {person} ON ({user}.{qn('person_id')} = {person}.{qn('id')}) "
-        f"WHERE {user}.{qn('id')} = %s"
+        f"LEFT OUTER JOIN {role} ON ({role}.{qn('user_id')} = {user}.{qn('id')}) "
+        f"LEFT OUTER JOIN {unit} ON ({role}.{qn('unit_id')} = {unit}.{qn('id')}) "
+        f"WHERE {user}.{qn('id')} = %s ORDER BY {role}.{qn('role')} ASC"
     )
 
 

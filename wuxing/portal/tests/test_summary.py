@@ -197,8 +197,8 @@ def test_query_count_does_not_grow_with_the_offices(client, district_user):
     assert response.content.decode().count('<tr data-unit="') == 9
     # Cold includes the account policy (the cache was cleared); warm, neither it nor a session write (the idle
     # rule's stamp is less than a minute old).
-    assert len(cold_large) == len(cold_small) == 12, [q["sql"][:120] for q in cold_large.captured_queries]
-    assert len(large) == len(small) == 5, [q["sql"][:120] for q in large.captured_queries]
+    assert len(cold_large) == len(cold_small) == 11, [q["sql"][:120] for q in cold_large.captured_queries]
+    assert len(large) == len(small) == 4, [q["sql"][:120] for q in large.captured_queries]
     with CaptureQueriesContext(connection) as api:
         from rest_framework.test import APIClient
 
