@@ -7,21 +7,24 @@ import sys
 import pytest
 
 
-def _import(module, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+def _settings(module, printed, *, unset=(), **env):
+    """`printed` (an expression of `settings`) as a fresh process starting on `module` prints it, with `env` set and
+    DEBUG, SECRET_KEY and the names in `unset` taken out of this process's environment."""
+    dropped = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", *unset}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = module
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.WUXING_DEMO)",
-        ],
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({printed})"],
         env=environment,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def _import(module, **env):
+    return _settings(module, "settings.DEBUG, settings.WUXING_DEMO", **env)
 
 
 @pytest.mark.parametrize(
@@ -45,19 +48,11 @@ def test_production_starts_with_a_real_secret_and_never_in_demo_mode():
 
 
 def _database_options(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DB_PREPARE_THRESHOLD", "DATABASE_REPLICA_URL"}}
-    environment.update(env, DJANGO_SETTINGS_MODULE="wuxing.config.settings")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(sorted((alias, sorted(d['OPTIONS'].items())) for alias, d in settings.DATABASES.items()))",
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return _settings(
+        "wuxing.config.settings",
+        "sorted((alias, sorted(d['OPTIONS'].items())) for alias, d in settings.DATABASES.items())",
+        unset=("DB_PREPARE_THRESHOLD", "DATABASE_REPLICA_URL"),
+        **env,
     )
 
 
