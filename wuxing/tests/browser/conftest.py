@@ -1,5 +1,6 @@
 """Browser tests: a real server process on 127.0.0.1 with the demo office, driven by Debian's Chromium."""
 
+import datetime
 import os
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -33,6 +35,7 @@ class LiveApp(str):
 
     env: dict
     manage_command: list
+    loaded_on: datetime.date  # the office's local date when the demo was loaded: its rhythm ends on that day
 
     def manage(self, *args: str) -> str:
         done = subprocess.run(
@@ -50,6 +53,7 @@ def live_app(tmp_path_factory, chromium_path):
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, capture_output=True)
+    loaded_on = timezone.localdate()
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
@@ -59,7 +63,7 @@ def live_app(tmp_path_factory, chromium_path):
         stderr=subprocess.DEVNULL,
     )
     url = LiveApp(f"http://127.0.0.1:{port}")
-    url.env, url.manage_command = env, manage
+    url.env, url.manage_command, url.loaded_on = env, manage, loaded_on
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
