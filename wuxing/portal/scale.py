@@ -514,6 +514,23 @@ class Generator:
             office_figures_changed(*(o.pk for o in offices))
 
 
+def settle_tables(tables: list[str], *, say=print) -> str:
+    """After a bulk load on PostgreSQL: `VACUUM (ANALYZE)` the tables written, or only `ANALYZE` them inside a
+    transaction block (a caller's atomic block, a test's), where VACUUM cannot run. Returns the command run.
+
+    ANALYZE gives the planner the new row counts. VACUUM also sets the visibility map: until it does, an index-only
+    read visits every heap page it touches (an office's check-ins read 50× slower on a province just built), and
+    the first reads set the rows' hint bits, writing the pages they read. The tables written, not the whole
+    database: a bare ANALYZE also takes the shared catalogs (pg_authid…), and waits there for any other session's
+    open transaction that holds them."""
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    say(f"{command}: {len(tables)} tables in {time.perf_counter() - started:.1f} s")
+    return command
+
+
 def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: date | None = None) -> dict:
     """Build (or complete) the preset; returns the counts and the seconds it took."""
     preset = PRESETS[preset_name]
@@ -533,12 +550,9 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
         if progress is not None:
             progress.advance(len(chunk))
     users = gen.build_users(offices)
+    settled = None
     if connection.vendor == "postgresql" and gen.w.rows:
-        # The tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…),
-        # and waits there for any other session's open transaction that holds them.
-        tables = sorted({apps.get_model(label)._meta.db_table for label in gen.w.rows})
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        settled = settle_tables(sorted({apps.get_model(label)._meta.db_table for label in gen.w.rows}), say=say)
     return {
         "preset": preset_name,
         "offices": len(offices),
@@ -547,4 +561,5 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
         "seconds": round(time.perf_counter() - started, 1),
         "users": {level: u.username for level, u in users.items()},
         "year": gen.year,
+        "settled": settled,  # VACUUM (ANALYZE), ANALYZE, or None (SQLite, or nothing written)
     }

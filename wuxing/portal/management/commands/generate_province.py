@@ -45,9 +45,14 @@ class Command(BaseCommand):
             TimeElapsedColumn(),
             TimeRemainingColumn(),
         )
+
+        def say(line: str) -> None:
+            if options["verbosity"] > 0 and not json:  # --json prints the summary alone
+                self.stdout.write(line)
+
         try:
             with Progress(*columns, disable=options["verbosity"] == 0) as bar:
-                summary = scale.run(preset, batch=max(1, batch), progress=_Bar(bar))
+                summary = scale.run(preset, batch=max(1, batch), progress=_Bar(bar), say=say)
         except ValueError as exc:
             raise CommandError(str(exc))
         if json:
