@@ -3,6 +3,8 @@
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
+from wuxing.core.querysets import PreparedFor
+from wuxing.org.scopes import read_key
 from wuxing.standards.models import Star
 
 from .choices import CampaignStatus
@@ -65,10 +67,9 @@ def result_rows(*, user, campaign) -> list[CampaignResult]:
 def campaign_current(*, user, office=None):
     """The campaign a user works in by default: the latest one in scope (of the office, when given) that has
     started, else the latest one in preparation."""
-    qs = _campaigns_in_scope(user)
-    if office is not None:
-        qs = qs.filter(office=office)
-    return qs.exclude(status=CampaignStatus.PREPARING).first() or qs.first()
+    values = {} if office is None else {"office": office.pk}
+    found = _STARTED(user, **values) or _LATEST(user, **values)
+    return found[0] if found else None
 
 
 def campaigns_open(*, user, limit: int = 6) -> list[Campaign]:
@@ -81,6 +82,20 @@ def _campaigns_in_scope(user):
     return (
         Campaign.objects.restrict(user, "view").select_related("office", "standard").order_by("-year", "office__path")
     )
+
+
+def _in_scope(user, office=None):
+    qs = _campaigns_in_scope(user)
+    return qs if office is None else qs.filter(office_id=office)
+
+
+# Every page asks for its campaign: these reads are kept compiled for each viewer's scope (org.scopes.read_key), with
+# the office (when given) and the campaign's id as values. [:1] of the ordered queryset is what first() reads.
+_STARTED = PreparedFor(
+    lambda user, **office: _in_scope(user, **office).exclude(status=CampaignStatus.PREPARING)[:1], key=read_key
+)
+_LATEST = PreparedFor(lambda user, **office: _in_scope(user, **office)[:1], key=read_key)
+_BY_ID = PreparedFor(lambda user, pk, **office: _in_scope(user, **office).filter(pk=pk)[:1], key=read_key)
 
 
 def campaign_for(*, user, request=None, params=None, office=None):
@@ -98,12 +113,11 @@ def campaign_for(*, user, request=None, params=None, office=None):
     if memo is not None and key in memo:
         return memo[key]
     if raw:
-        qs = _campaigns_in_scope(user)
-        if office is not None:
-            qs = qs.filter(office=office)
-        campaign = qs.filter(pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0).first()
-        if campaign is None:
+        values = {} if office is None else {"office": office.pk}
+        found = _BY_ID(user, pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0, **values)
+        if not found:
             raise Http404
+        campaign = found[0]
     else:
         campaign = campaign_current(user=user, office=office)
     if request is not None:

@@ -1,10 +1,13 @@
 """Query helpers that know no domain."""
 
+import copy
 import functools
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils.functional import cached_property
@@ -236,26 +239,33 @@ class NotKept(TypeError):
 
 @dataclass(frozen=True)
 class _Kept:
-    sql: str
+    sql: str | None  # None: the query can return nothing (`none()`, a scope that admits no row)
     params: tuple
     slots: tuple  # (position, parameter name, form: the value as the backend was handed it)
     compiler: object
     names: tuple | None  # the keys of a values() row; None for values_list()
     flat: bool
     kinds: dict  # parameter name → type it was kept for
+    queryset: object = None  # model instances: the queryset built with stand-ins, whose iterable makes them
 
 
 class Prepared:
     """A read that the ORM builds and compiles once per database connection, then runs again with new values: for
     a query of the same shape on every call whose building and compiling (annotations, Case expressions, filters on
-    them) cost more than running it. SQLAlchemy calls the same idea a cached statement.
+    them, joins of select_related) cost more than running it. SQLAlchemy calls the same idea a cached statement.
 
-    `build(**values)` returns a `values()` or `values_list()` queryset that takes each named value (an id, a date,
-    a number) into the statement as it is. It is built twice, with two sets of stand-in values: both statements
-    must be the same and their parameters differ exactly where a stand-in went. A query that writes a value into
-    its SQL, derives another value from one (a year from a date, a list whose length varies), or reads the clock
-    fails that check and raises `NotKept` at its first call, before any result is given. Rows are converted as the
-    ORM converts them, and the statement runs through the connection's cursor (query counts and logs see it)."""
+    `build(**values)` returns a queryset that takes each named value (an id, a date, a number) into the statement
+    as it is: `values()` or `values_list()` rows, or model instances (with their select_related rows; a
+    prefetch_related lookup is read afterwards as the ORM reads it). It is built twice, with two sets of stand-in
+    values: both statements must be the same and their parameters differ exactly where a stand-in went. A query
+    that writes a value into its SQL, derives another value from one (a year from a date, a list whose length
+    varies), or reads the clock fails that check and raises `NotKept` at its first call, before any result is
+    given. Rows are converted as the ORM converts them, and the statement runs through the connection's cursor
+    (query counts and logs see it). Returns a list."""
+
+    # Statements kept per connection for one read: one for each set of value types (and, in PreparedFor, each
+    # viewer), the least recently used dropped beyond this.
+    LIMIT = 64
 
     def __init__(self, build):
         self.build = build
@@ -263,20 +273,35 @@ class Prepared:
         self._kept = _PerConnection()
 
     def __call__(self, **values) -> list:
+        return self._read(None, (), values)
+
+    def _read(self, key, args: tuple, values: dict) -> list:
         kinds = {name: _kind(name, value) for name, value in values.items()}
         first = None
         if self._model is None:
-            first = self.build(**_stand_ins(kinds, 0))
+            first = self.build(*args, **_stand_ins(kinds, 0))
             self._model = first.model
         # Where the queryset would read (QuerySet.db): the router is asked on every call, as the ORM asks it.
         connection = connections[router.db_for_read(self._model) or DEFAULT_DB_ALIAS]
-        kept = self._kept.get(connection)
-        if kept is None or kept.kinds != kinds:
-            first = first if first is not None else self.build(**_stand_ins(kinds, 0))
-            kept = self._kept[connection] = self._prepare(first, kinds, connection)
+        kept_here = self._kept.get(connection)
+        if kept_here is None:
+            kept_here = self._kept[connection] = OrderedDict()
+        slot = (key, tuple(sorted((name, kind.__name__) for name, kind in kinds.items())))
+        kept = kept_here.get(slot)
+        if kept is None:
+            first = first if first is not None else self.build(*args, **_stand_ins(kinds, 0))
+            kept = kept_here[slot] = self._prepare(first, kinds, connection, args)
+            while len(kept_here) > self.LIMIT:
+                kept_here.popitem(last=False)
+        else:
+            kept_here.move_to_end(slot)
+        if kept.sql is None:
+            return []
         params = list(kept.params)
         for position, name, form in kept.slots:
             params[position] = form(values[name])
+        if kept.queryset is not None:
+            return _model_rows(kept, params)
         with connection.cursor() as cursor:
             cursor.execute(kept.sql, params)
             rows = cursor.fetchall()
@@ -291,20 +316,25 @@ class Prepared:
             return [dict(zip(names, row, strict=True)) for row in rows]
         return list(rows)
 
-    def _prepare(self, first, kinds, connection) -> _Kept:
+    def _prepare(self, first, kinds, connection, args: tuple = ()) -> _Kept:
         stand_ins = [_stand_ins(kinds, 0), _stand_ins(kinds, 1)]
-        second = self.build(**stand_ins[1])
+        second = self.build(*args, **stand_ins[1])
         iterable = first._iterable_class.__name__
-        if iterable not in ("ValuesIterable", "ValuesListIterable", "FlatValuesListIterable"):
-            raise NotKept(f"only values() and values_list() reads are kept, not {iterable}")
+        if iterable not in ("ModelIterable", "ValuesIterable", "ValuesListIterable", "FlatValuesListIterable"):
+            raise NotKept(f"only model, values() and values_list() reads are kept, not {iterable}")
         compiled = []
         for queryset in (first, second):
             compiler = queryset.query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                sql, params = None, ()
             compiled.append((sql, tuple(params), compiler))
         (sql, params, compiler), (sql_b, params_b, _) = compiled
         if sql != sql_b or len(params) != len(params_b):
             raise NotKept("the statement changes with the values")
+        if sql is None:
+            return _Kept(None, (), (), compiler, None, False, dict(kinds))
         slots = []
         for position, (a, b) in enumerate(zip(params, params_b, strict=True)):
             found = [(n, form) for n, kind in kinds.items() for form in _FORMS[kind] if form(stand_ins[0][n]) == a]
@@ -318,10 +348,50 @@ class Prepared:
         if unused:
             raise NotKept(f"not in the statement: {', '.join(sorted(unused))}")
         query = first.query
+        if iterable == "ModelIterable":
+            if query.combinator or first._known_related_objects:
+                raise NotKept("a combined query or one read through a related manager is not kept")
+            return _Kept(sql, params, tuple(slots), compiler, None, False, dict(kinds), queryset=first)
         names = None
         if iterable == "ValuesIterable":
             names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         return _Kept(sql, params, tuple(slots), compiler, names, iterable == "FlatValuesListIterable", dict(kinds))
+
+
+class PreparedFor(Prepared):
+    """A `Prepared` read whose statement depends on who reads, besides its values: `build(who, **values)` (a
+    queryset narrowed to what a user may see, say), kept for each `key(who)`. The key must tell apart every `who`
+    whose statement differs: two readers with the same key share a statement, with their own values. A reader
+    whose key is None is not kept: their queryset is built and read as the ORM reads it. So is one whose statement
+    fails the stand-in check (a scope that reads the clock, say): kept as not kept, and read as the ORM reads it."""
+
+    def __init__(self, build, key):
+        super().__init__(build)
+        self.key = key
+        self._not_kept = set()
+
+    def __call__(self, who, **values) -> list:
+        key = self.key(who)
+        if key is None or key in self._not_kept:
+            return list(self.build(who, **values))
+        try:
+            return self._read(key, (who,), values)
+        except NotKept:
+            if len(self._not_kept) < 10_000:
+                self._not_kept.add(key)
+            return list(self.build(who, **values))
+
+
+def _model_rows(kept: _Kept, params: list) -> list:
+    """The model instances of a kept read: its stand-in queryset's own iterable (select_related rows, deferred
+    fields and fetch modes as the ORM makes them) over a copy of its compiler that gives the kept statement with
+    these values instead of compiling it again."""
+    compiler = copy.copy(kept.compiler)
+    statement = (kept.sql, tuple(params))
+    compiler.as_sql = lambda *args, **kwargs: statement
+    queryset = kept.queryset._chain()
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    return list(queryset)
 
 
 def _stand_ins(kinds: dict, which: int) -> dict:

@@ -84,5 +84,18 @@ def viewer_key(user) -> str:
     costs no query of its own."""
     scope = scope_for(user)
     perms = sorted(user.get_all_permissions())
-    raw = repr((scope.everything, scope.unit_paths, sorted(scope.branch_ids), perms))
+    # The offices of the scope's branches too: the campaigns' and units' filters read them, and they change when a
+    # branch moves to another office while its id stays.
+    raw = repr((scope.everything, scope.unit_paths, sorted(scope.branch_ids), sorted(scope.office_ids), perms))
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def read_key(user) -> str | None:
+    """What a read narrowed by `restrict(user, …)` is kept compiled under (`core.querysets.PreparedFor`): the
+    viewer's key, since `restrict` asks nothing of the user but the permissions and the scope. None, not kept, for
+    a system actor or a visitor (restrict reads no scope for them) and for an inactive account."""
+    from wuxing.core.actors import is_system
+
+    if user is None or is_system(user) or not user.is_authenticated or not user.is_active:
+        return None
+    return viewer_key(user)

@@ -5,6 +5,7 @@ from typing import NamedTuple
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 
+from wuxing.core.querysets import PreparedFor
 from wuxing.core.roles import ADMIN_ROLES, Role
 
 from .choices import GrantStatus, UnitLevel
@@ -22,7 +23,7 @@ from .models import (
     UserSession,
 )
 from .rules import kiosk_digest, path_in_subtrees
-from .scopes import scope_for
+from .scopes import read_key, scope_for
 
 
 def _assignment_prefetch(*ordering):
@@ -56,16 +57,27 @@ def _branch_assignments():
     return _assignment_prefetch("department__code", "-leader__is_leader", "leader__name")
 
 
+def _branch_in_scope(user, pk):
+    return Branch.objects.restrict(user, "view").select_related("office", "secretary").filter(pk=pk).order_by()[:1]
+
+
+# The branch page and every branch's sub-page read it: kept compiled for each viewer's scope (org.scopes.read_key).
+_BRANCH = PreparedFor(_branch_in_scope, key=read_key)
+_BRANCH_WITH_ASSIGNMENTS = PreparedFor(
+    lambda user, pk: _branch_in_scope(user, pk).prefetch_related(_branch_assignments()), key=read_key
+)
+
+
 def branch_get(*, user, pk: int, assignments: bool = True) -> Branch:
     """The branch in the user's scope (404 outside it), with its secretary and office and, unless `assignments` is
     False, its active assignments (`active_assignments`; `with_assignments` reads them later)."""
-    qs = Branch.objects.restrict(user, "view").select_related("office", "secretary")
-    if assignments:
-        qs = qs.prefetch_related(_branch_assignments())
-    branch = qs.filter(pk=pk).order_by().first()
-    if branch is None:
+    pk = int(pk)
+    if not 0 < pk < 2**63:  # no such row; outside the column's range the database would refuse the number
         raise Http404
-    return branch
+    found = (_BRANCH_WITH_ASSIGNMENTS if assignments else _BRANCH)(user, pk=pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def with_assignments(branch: Branch) -> Branch:
