@@ -213,13 +213,16 @@ def as_moment(value, pk: int, *, after: int = 0) -> datetime.datetime | None:
 
 
 class _Clock:
-    """The latest moment the story may use: half an hour before the load began, minus a little per row."""
+    """The latest moment the story may use: half an hour before the load began, minus a little per row, never
+    before the (local) day of that moment began: a record and its audit row capped with different rows' offsets
+    stay on one day when the load begins just after midnight."""
 
     def __init__(self, since: datetime.datetime):
         self.latest = since - MARGIN
+        self.day_began = timezone.localtime(self.latest).replace(hour=0, minute=0, second=0, microsecond=0)
 
     def cap(self, moment: datetime.datetime, pk: int = 0) -> datetime.datetime:
-        return min(moment, self.latest - datetime.timedelta(seconds=(pk or 0) % 600))
+        return min(moment, max(self.day_began, self.latest - datetime.timedelta(seconds=(pk or 0) % 600)))
 
 
 def _campaign_start(year: int) -> datetime.date:

@@ -425,3 +425,24 @@ def test_every_audit_row_of_the_demo_reads_in_words(demo_office):
     }
     assert shown_codes == set()
     assert not [r["actor"] for r in rows if str(r["actor"]).startswith("system:")]
+
+
+def test_moments_capped_by_the_clock_stay_on_the_day_of_the_latest_moment():
+    """A load begun just after midnight (office time): the story's latest moment is 00:07, and rows are capped a
+    few minutes before it by their ids. A record and its audit row, capped with different ids, stay on one day."""
+    import datetime
+
+    from wuxing.portal.demo_history import MARGIN, _Clock
+
+    since = timezone.make_aware(datetime.datetime(2026, 12, 1, 0, 7)) + MARGIN
+    clock = _Clock(since)
+    later = since + timedelta(hours=9)  # a working-hours moment of "today", after the load began
+    days = {timezone.localtime(clock.cap(later, pk)).date() for pk in range(0, 1200, 7)}
+    assert days == {datetime.date(2026, 12, 1)}
+    assert clock.cap(later, 0) == since - MARGIN
+    # A moment before the cap is kept as it is; in the afternoon the offsets still apply.
+    earlier = since - timedelta(days=2)
+    assert clock.cap(earlier, 599) == earlier
+    afternoon = _Clock(timezone.make_aware(datetime.datetime(2026, 12, 1, 15, 0)))
+    evening = afternoon.latest + timedelta(hours=3)
+    assert afternoon.cap(evening, 599) == afternoon.latest - timedelta(seconds=599)
