@@ -5,6 +5,7 @@ Names and titles only: no phone or ID number is put in these pages (R16); only p
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from wuxing.campaigns.selectors import campaign_public
 from wuxing.core.extensions import app_links
@@ -24,7 +25,8 @@ from .views import report_context
 @reads_from_replica
 def board(request, office_code: str):
     office = public_office(office_code)
-    filterset = PublicBoardFilterSet(request.GET, Branch.objects.all())
+    # Built when first used: the board as it first opens, read again from the cache, needs no filters.
+    filterset = SimpleLazyObject(lambda: PublicBoardFilterSet(request.GET, Branch.objects.all()))
 
     def render_board():
         campaign = campaign_public(office=office)

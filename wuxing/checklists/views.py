@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -517,7 +518,8 @@ def progress_table(request):
     if request.GET.get("export") == "xlsx":
         return export_response(request, progress_export)
     campaign = campaign_for(user=request.user, request=request)
-    filterset = ProgressFilterSet(request.GET, Branch.objects.all(), user=request.user)
+    # Built when first used: the table as it first opens, read again from the cache, needs no filters.
+    filterset = SimpleLazyObject(lambda: ProgressFilterSet(request.GET, Branch.objects.all(), user=request.user))
 
     def render_card():
         rows = []

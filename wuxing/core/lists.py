@@ -29,6 +29,8 @@ def cache_params(params, filterset, fixed: dict | None = None) -> tuple | None:
     or given twice, or one not written exactly as its valid value. Known are the FilterSet's filters, the page and
     its size (numbers of at most three digits) and `fixed` (name → the value the page resolved it to, such as the
     campaign): each bounded, so the entries of a list are too."""
+    if not params:
+        return ()  # the list as it first opens: nothing to check, and `filterset` (maybe lazy) is not built
     fixed = {name: str(value) for name, value in (fixed or {}).items()}
     if params.get("q") or any(len(params.getlist(name)) > 1 for name in params):
         return None

@@ -52,6 +52,29 @@ def test_read_again_the_rows_are_not_computed_again(client, world, board_items, 
     assert "targets_target" not in sql and "org_assignment" not in sql
 
 
+def test_read_again_as_it_first_opens_no_filter_is_built(client, world, board_items, monkeypatch):
+    """The filters (their form, their choices) are built for a table rendered afresh or asked with parameters;
+    the table as it first opens, read again from the cache, needs none of them."""
+    from wuxing.checklists import filtersets
+
+    built = []
+    original = filtersets.ProgressFilterSet.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(args[0].urlencode() if args else "")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(filtersets.ProgressFilterSet, "__init__", counting)
+    client.force_login(world.users.leader)
+    first = _table(client)
+    assert built == [""]  # the miss renders the filters' form
+    assert _table(client) == first
+    assert built == [""]
+    _table(client, sort="name")
+    _table(client, sort="name")
+    assert built == ["", "sort=name", "sort=name"]  # a parameter is checked against the filters each time
+
+
 def test_viewers_with_another_scope_never_share_an_entry(client, world, board_items):
     client.force_login(world.users.leader)
     leader = _table(client)

@@ -133,6 +133,19 @@ def test_read_again_the_board_comes_from_the_cache(client, world, board_items, d
     assert "campaigns_campaign" not in " ".join(q["sql"] for q in queries.captured_queries)
 
 
+def test_read_again_as_it_first_opens_the_board_builds_no_filter(client, world, board_items, monkeypatch):
+    from wuxing.checklists import filtersets
+
+    built = []
+    original = filtersets.PublicBoardFilterSet.__init__
+    monkeypatch.setattr(
+        filtersets.PublicBoardFilterSet, "__init__", lambda self, *a, **k: (built.append(1), original(self, *a, **k))[1]
+    )
+    first = _board(client, world)
+    assert _board(client, world) == first
+    assert len(built) == 1  # the miss only
+
+
 def test_without_the_version_moved_on_the_board_would_be_stale(client, world, board_items, monkeypatch):
     """What the version bump protects against: the cache is really read, so a rename that did not move the
     version would leave the board showing the old name."""
