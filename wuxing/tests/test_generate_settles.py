@@ -1,7 +1,7 @@
 """generate_province leaves the tables it wrote vacuumed on PostgreSQL: the visibility map set, so that the first
-reads of a province just built are index-only reads, not a visit to every heap page (an office's check-ins read
-50x slower before). Run as an operator runs it, in its own process against a committed database: VACUUM cannot run
-inside the test's transaction, where the generator only analyses (`scale.settle_tables`)."""
+reads of a province just built are index-only reads, not a visit to the heap page of every row they return. Run as
+an operator runs it, in its own process against a committed database: VACUUM cannot run inside the test's
+transaction, where the generator only analyses (`scale.settle_tables`)."""
 
 import subprocess
 import sys
