@@ -67,7 +67,7 @@ def result_rows(*, user, campaign) -> list[CampaignResult]:
 def campaign_current(*, user, office=None):
     """The campaign a user works in by default: the latest one in scope (of the office, when given) that has
     started, else the latest one in preparation."""
-    values = {} if office is None else {"office": office.pk}
+    values = _office_value(office)
     found = _STARTED(user, **values) or _LATEST(user, **values)
     return found[0] if found else None
 
@@ -82,6 +82,11 @@ def _campaigns_in_scope(user):
     return (
         Campaign.objects.restrict(user, "view").select_related("office", "standard").order_by("-year", "office__path")
     )
+
+
+def _office_value(office) -> dict:
+    """The office as the kept reads below take it: its id, or nothing for every office in scope."""
+    return {} if office is None else {"office": office.pk}
 
 
 def _in_scope(user, office=None):
@@ -113,8 +118,7 @@ def campaign_for(*, user, request=None, params=None, office=None):
     if memo is not None and key in memo:
         return memo[key]
     if raw:
-        values = {} if office is None else {"office": office.pk}
-        found = _BY_ID(user, pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0, **values)
+        found = _BY_ID(user, pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0, **_office_value(office))
         if not found:
             raise Http404
         campaign = found[0]

@@ -245,7 +245,6 @@ class _Kept:
     compiler: object
     names: tuple | None  # the keys of a values() row; None for values_list()
     flat: bool
-    kinds: dict  # parameter name → type it was kept for
     queryset: object = None  # model instances: the queryset built with stand-ins, whose iterable makes them
 
 
@@ -334,7 +333,7 @@ class Prepared:
         if sql != sql_b or len(params) != len(params_b):
             raise NotKept("the statement changes with the values")
         if sql is None:
-            return _Kept(None, (), (), compiler, None, False, dict(kinds))
+            return _Kept(None, (), (), compiler, None, False)
         slots = []
         for position, (a, b) in enumerate(zip(params, params_b, strict=True)):
             found = [(n, form) for n, kind in kinds.items() for form in _FORMS[kind] if form(stand_ins[0][n]) == a]
@@ -351,11 +350,11 @@ class Prepared:
         if iterable == "ModelIterable":
             if query.combinator or first._known_related_objects:
                 raise NotKept("a combined query or one read through a related manager is not kept")
-            return _Kept(sql, params, tuple(slots), compiler, None, False, dict(kinds), queryset=first)
+            return _Kept(sql, params, tuple(slots), compiler, None, False, queryset=first)
         names = None
         if iterable == "ValuesIterable":
             names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
-        return _Kept(sql, params, tuple(slots), compiler, names, iterable == "FlatValuesListIterable", dict(kinds))
+        return _Kept(sql, params, tuple(slots), compiler, names, iterable == "FlatValuesListIterable")
 
 
 class PreparedFor(Prepared):

@@ -520,9 +520,9 @@ def settle_tables(tables: list[str], *, say=print) -> str:
 
     ANALYZE gives the planner the new row counts. VACUUM also sets the visibility map: until it does, an index-only
     read visits the heap page of every row it returns, and the first reads set the rows' hint bits, writing the
-    pages they read (a slow plan is another matter: docs/scale.md, an office's check-ins on the province). The tables written, not the whole
-    database: a bare ANALYZE also takes the shared catalogs (pg_authid…), and waits there for any other session's
-    open transaction that holds them."""
+    pages they read (a slow plan is another matter: docs/scale.md, an office's check-ins on the province). The
+    tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…), and waits
+    there for any other session's open transaction that holds them."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     started = time.perf_counter()
     with connection.cursor() as cursor:
