@@ -229,3 +229,19 @@ def test_branch_page_progress_equals_the_panel(province):
     five = liaison_selectors.branch_panel_context(user=context["users"]["office"], branch=branch, campaign=campaign)
     assignments = [r for r in _rows(ratios.BRANCH_SQL["liaison"], params) if r["row"] == "assignment"]
     assert len(assignments) == len(five["rows"])
+
+
+@pytest.mark.parametrize(
+    ("label", "level"), [("API check-ins (office)", "office"), ("API branches (district)", "district")]
+)
+def test_api_lists_sql_gives_the_api_page(province, client, label, level):
+    """The API lists' SQL reads the page of 100 the API answers, in its order, and its count."""
+    _label, url, user, key, params = next(case for case in ratios.cases(province) if case[0] == label)
+    assert user == province["users"][level]
+    client.force_login(user)
+    answer = client.get(url).json()
+    page_sql, count_sql = ratios.SQL[key]
+    rows = _rows(page_sql, params)
+    assert [row["id"] for row in rows] == [row["id"] for row in answer["results"]]
+    assert len(rows) == min(100, answer["count"]) > 1
+    assert _rows(count_sql, params)[0]["count"] == answer["count"]
