@@ -27,40 +27,6 @@ def prefix_q(q: models.Q, prefix: str) -> models.Q:
     return new
 
 
-class AmongValues(models.Expression):
-    """The condition "`column` is one of the values `queryset` (one column) gives", handed to PostgreSQL as an array
-    computed before the query runs (`column = ANY (ARRAY(SELECT …))`) rather than as a semi-join (`IN (SELECT …)`).
-
-    The planner then counts the rows of `column` the array may select at its default guess for an array instead of
-    through the join's selectivity, which for a few branches under an office's path can be off a hundred-fold and
-    make a newest-first LIMIT walk an index of every row (see `checklists.selectors.checkins_visible`). Elsewhere
-    (SQLite) it is `column IN (SELECT …)`."""
-
-    output_field = models.BooleanField()
-    conditional = True
-
-    def __init__(self, column: str, queryset):
-        super().__init__()
-        self.column = models.F(column)
-        self.subquery = models.Subquery(queryset)
-
-    def get_source_expressions(self):
-        return [self.column, self.subquery]
-
-    def set_source_expressions(self, exprs):
-        self.column, self.subquery = exprs
-
-    def as_sql(self, compiler, connection):
-        column, column_params = compiler.compile(self.column)
-        subquery, subquery_params = compiler.compile(self.subquery)
-        return f"{column} IN {subquery}", (*column_params, *subquery_params)
-
-    def as_postgresql(self, compiler, connection):
-        column, column_params = compiler.compile(self.column)
-        subquery, subquery_params = compiler.compile(self.subquery)
-        return f"{column} = ANY (ARRAY{subquery})", (*column_params, *subquery_params)
-
-
 class _PerConnection:
     """Values kept for a database connection, in the thread that owns it (Django's connections are per thread):
     a value that refers to its connection (a compiler, a backend's converters) goes with the thread, never keeping

@@ -7,10 +7,6 @@ from django.db.models import Q
 
 from wuxing.core.roles import ASSIGNED_ROLES, BRANCH_ROLES, SUBTREE_ROLES
 
-from .choices import UnitLevel
-
-WIDE_LEVELS = frozenset({UnitLevel.PROVINCE, UnitLevel.CITY})
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -18,9 +14,6 @@ class Scope:
     unit_paths: tuple[str, ...] = ()  # subtrees of the org tree
     branch_ids: frozenset[int] = field(default_factory=frozenset)  # single branches (own or assigned)
     office_ids: frozenset[int] = field(default_factory=frozenset)  # offices of those branches
-    # Whether a subtree is a whole city or province: a share of the rows large enough that a list reads them in
-    # index order rather than gathering them first (checklists.selectors.checkins_visible).
-    wide: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -51,11 +44,9 @@ def compute_scope(user) -> Scope:
     paths: set[str] = set()
     branch_ids: set[int] = set()
     assigned = False
-    wide = False
     for ra in user.cached_role_assignments():
         if ra.role in SUBTREE_ROLES and ra.unit_id:
             paths.add(ra.unit.path)
-            wide = wide or ra.unit.level in WIDE_LEVELS
         elif ra.role in BRANCH_ROLES and ra.branch_id:
             branch_ids.add(ra.branch_id)
         elif ra.role in ASSIGNED_ROLES:
@@ -73,7 +64,7 @@ def compute_scope(user) -> Scope:
     )
     # Drop subtrees nested in another one, so filters stay short.
     roots = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
-    return Scope(unit_paths=roots, branch_ids=frozenset(branch_ids), office_ids=office_ids, wide=wide)
+    return Scope(unit_paths=roots, branch_ids=frozenset(branch_ids), office_ids=office_ids)
 
 
 def scope_for(user) -> Scope:

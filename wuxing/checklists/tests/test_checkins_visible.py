@@ -6,14 +6,12 @@ the province preset the guess led to a 5-second walk of every check-in for an of
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from wuxing.checklists import selectors, services
 from wuxing.checklists.models import CheckIn
 from wuxing.core.actors import SYSTEM
 from wuxing.core.roles import Role
-from wuxing.org.scopes import scope_for
 from wuxing.testing import make_user
 
 pytestmark = pytest.mark.django_db
@@ -57,34 +55,23 @@ def test_the_scopes_differ(world, checkins):
     assert counts["nobody"] == 0
 
 
-def test_an_office_is_asked_through_its_items(world, checkins):
-    """An office's check-ins are filtered by the ids of its items, not by a join to the branch and the office."""
+def test_a_small_scope_is_asked_by_item_ids(world, checkins):
+    """An office's check-ins are read without joining the branch and the office: by the ids of its items."""
     sql = str(selectors.checkins_visible(user=world.users.leader).order_by().query)
-    where = sql[sql.index(" WHERE ") :]
-    assert where.startswith(' WHERE "checklists_checkin"."item_id" ')
-    assert "org_orgunit" in where  # inside the items' subquery
-    assert not sql[: sql.index(" WHERE ")].count("JOIN")
-    # restrict joins them.
-    assert "JOIN" in str(CheckIn.objects.restrict(world.users.leader, "view").order_by().query)
+    assert "org_orgunit" not in sql and "org_branch" not in sql
+    assert "item_id" in sql and " IN (" in sql
+    # The join is what restrict writes.
+    assert "org_orgunit" in str(CheckIn.objects.restrict(world.users.leader, "view").order_by().query)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array is PostgreSQL's")
-def test_postgresql_gets_an_array_of_the_items(world, checkins):
-    sql, params = selectors.checkins_visible(user=world.users.leader).order_by().query.sql_with_params()
-    assert '"checklists_checkin"."item_id" = ANY (ARRAY(SELECT' in sql
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "InitPlan" in plan or "SubPlan" in plan  # computed once, before the check-ins are read
-
-
-def test_a_city_or_province_keeps_the_join(world, checkins):
-    """A city's or province's check-ins lie on every day: their newest are read in index order, through the join."""
-    city = make_user("t-city", Role.OFFICE_LEADER, unit=world.org.district.parent)
-    assert scope_for(city).wide and not scope_for(world.users.district).wide
-    visible = selectors.checkins_visible(user=city)
-    assert "JOIN" in str(visible.order_by().query)
-    assert _ids(visible) == _ids(CheckIn.objects.restrict(city, "view")) and visible.count() == len(checkins)
+def test_a_scope_of_many_items_keeps_the_join(world, checkins, monkeypatch):
+    monkeypatch.setattr(selectors, "SCOPE_ITEM_IDS", 3)
+    leader = world.users.leader
+    visible = selectors.checkins_visible(user=leader)
+    assert "org_orgunit" in str(visible.order_by().query)
+    assert _ids(visible) == _ids(CheckIn.objects.restrict(leader, "view"))
+    monkeypatch.setattr(selectors, "SCOPE_ITEM_IDS", 4)  # office A holds exactly four items
+    assert "org_orgunit" not in str(selectors.checkins_visible(user=leader).order_by().query)
 
 
 def test_permission_is_still_required(world, checkins):
@@ -101,7 +88,7 @@ def test_superuser_and_system_read_everything(world, checkins):
     admin.save()
     assert selectors.checkins_visible(user=admin).count() == len(checkins)
     assert selectors.checkins_visible(user=SYSTEM).count() == len(checkins)
-    assert "WHERE" not in str(selectors.checkins_visible(user=admin).query)
+    assert " IN (" not in str(selectors.checkins_visible(user=admin).query)
 
 
 def test_api_lists_the_office_by_item_ids(world, checkins, api_client):
