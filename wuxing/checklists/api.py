@@ -292,7 +292,7 @@ class CheckInViewSet(ValuesListMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
     def get_queryset(self):
         return (
-            selectors.checkins_visible(user=self.request.user)
+            CheckIn.objects.restrict(self.request.user, "view")
             .annotate(is_superseded=Exists(CheckIn.objects.filter(corrects=OuterRef("pk"))))
             .prefetch_related(Prefetch("evidence", to_attr=EVIDENCE_ROWS))
             .order_by("-effective_on", "-id")

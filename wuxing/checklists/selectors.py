@@ -26,11 +26,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_stars
-from wuxing.core.actors import is_system
 from wuxing.core.querysets import Prepared
 from wuxing.org.models import Assignment, Branch
-from wuxing.org.querysets import permitted
-from wuxing.org.scopes import scope_for
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
 from wuxing.targets.selectors import target_summaries, target_summaries_across, target_summary_of
@@ -129,32 +126,13 @@ def checkin_history(item: ChecklistItem) -> list[CheckIn]:
     return checkins
 
 
-# The most items whose ids a scope's check-ins are filtered by (checkins_visible): an office (8 items a branch,
-# 5-30 branches) and a district of up to about 500 branches.
-SCOPE_ITEM_IDS = 4000
-
-
-def checkins_visible(*, user):
-    """The check-ins `user` may see: `CheckIn.objects.restrict(user, "view")`, the same rows, asked by their items'
-    ids when the scope holds at most SCOPE_ITEM_IDS items.
-
-    Filtered through the item, the branch and the office's path, PostgreSQL cannot tell how many of the check-ins
-    an office's path selects (at the province preset it guessed 64,793 for 4,011) and, for the newest 100, walks
-    the index of every check-in backwards until 100 of the office's have passed: 5 s for an office whose latest
-    check-ins lie a few weeks back (docs/scale.md). By the items' ids it counts each item's share and reads the
-    office's check-ins by item (4 ms); a larger scope (a city, a province) keeps the one query, whose check-ins are
-    spread over every day."""
-    checkins = CheckIn.objects.restrict(user, "view")
-    if is_system(user) or not permitted(user, CheckIn, "view"):
-        return checkins  # every check-in, or none
-    scope = scope_for(user)
-    held = None if scope.everything else ChecklistItem.scope_filter(scope)
-    if held is None:
-        return checkins  # every check-in, or none
-    ids = list(ChecklistItem.objects.filter(held).order_by().values_list("pk", flat=True)[: SCOPE_ITEM_IDS + 1])
-    if len(ids) > SCOPE_ITEM_IDS:
-        return checkins
-    return CheckIn.objects.filter(item_id__in=ids)
+def checkin_list(*, user):
+    return (
+        CheckIn.objects.restrict(user, "view")
+        .select_related("item", "corrects")
+        .prefetch_related("evidence")
+        .order_by("-recorded_at", "-id")
+    )
 
 
 def checkin_page_extras(checkin_ids) -> dict[int, tuple[bool, list[tuple]]]:
