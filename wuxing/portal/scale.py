@@ -35,7 +35,16 @@ from wuxing.liaison.choices import ActivityKind
 from wuxing.liaison.models import Activity, CampaignAssignment
 from wuxing.org.choices import BranchKind, UnitLevel
 from wuxing.org.figures import office_figures_changed
-from wuxing.org.models import Assignment, Branch, Department, OrgUnit, Person, RoleAssignment, User
+from wuxing.org.models import (
+    Assignment,
+    Branch,
+    Department,
+    FiguresVersion,
+    OrgUnit,
+    Person,
+    RoleAssignment,
+    User,
+)
 from wuxing.org.rules import unit_path
 from wuxing.rating.choices import StarState
 from wuxing.rating.models import Rating, RatingStar
@@ -514,6 +523,21 @@ class Generator:
             office_figures_changed(*(o.pk for o in offices))
 
 
+# Written through the ORM rather than COPY: the tree, the standard, the users and their roles, the offices' figures
+# versions (every scoped page's cache key reads them by the offices' paths).
+ORM_WRITTEN = (OrgUnit, User, RoleAssignment, FiguresVersion)
+
+
+def settled_tables(copied) -> list[str]:
+    """Every table the generator writes rows to: those it copied (`copied`: model labels) and those it writes
+    through the ORM, the standard's among them. Left unanalysed where autovacuum is off, a table has no statistics,
+    and the planner guesses: with org_orgunit unanalysed, an office's path was taken to select 16 offices' rows and
+    its newest check-ins were read by walking every check-in of the province (5 s; docs/scale.md)."""
+    models = [apps.get_model(label) for label in copied]
+    models += [*ORM_WRITTEN, *apps.get_app_config("standards").get_models()]
+    return sorted({model._meta.db_table for model in models})
+
+
 def settle_tables(tables: list[str], *, say=print) -> str:
     """After a bulk load on PostgreSQL: `VACUUM (ANALYZE)` the tables written, or only `ANALYZE` them inside a
     transaction block (a caller's atomic block, a test's), where VACUUM cannot run. Returns the command run.
@@ -551,8 +575,9 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
             progress.advance(len(chunk))
     users = gen.build_users(offices)
     settled = None
-    if connection.vendor == "postgresql" and gen.w.rows:
-        settled = settle_tables(sorted({apps.get_model(label)._meta.db_table for label in gen.w.rows}), say=say)
+    if connection.vendor == "postgresql":
+        # Also after a run that had nothing left to build: the one before it may have stopped short of this.
+        settled = settle_tables(settled_tables(gen.w.rows), say=say)
     return {
         "preset": preset_name,
         "offices": len(offices),
