@@ -528,13 +528,15 @@ class Generator:
 ORM_WRITTEN = (OrgUnit, User, RoleAssignment, FiguresVersion)
 
 
-def settled_tables(copied) -> list[str]:
-    """Every table the generator writes rows to: those it copied (`copied`: model labels) and those it writes
-    through the ORM, the standard's among them. Left unanalysed where autovacuum is off, a table has no statistics,
-    and the planner guesses: with org_orgunit unanalysed, an office's path was taken to select 16 offices' rows and
-    its newest check-ins were read by walking every check-in of the province (5 s; docs/scale.md)."""
-    models = [apps.get_model(label) for label in copied]
-    models += [*ORM_WRITTEN, *apps.get_app_config("standards").get_models()]
+def settled_tables(copied=()) -> list[str]:
+    """Every table the generator writes rows to: the branches' and the offices' (COPY), any other it copied
+    (`copied`: model labels), and those it writes through the ORM, the standard's among them; all of them also after
+    a run that copied nothing, whose predecessor may have stopped before settling them. Left unanalysed where
+    autovacuum is off, a table has no statistics and the planner guesses: with org_orgunit unanalysed, an office's
+    path was taken to select 16 offices' rows and its newest check-ins were read by walking every check-in of the
+    province (5 s; docs/scale.md)."""
+    models = [Branch, *OFFICE_MODELS, *ORM_WRITTEN, *apps.get_app_config("standards").get_models()]
+    models += [apps.get_model(label) for label in copied]
     return sorted({model._meta.db_table for model in models})
 
 
