@@ -198,6 +198,8 @@ def restore(
                 source.close()
                 target.close()
         else:
+            from psycopg import sql as pgsql
+
             if database is None:
                 connections[using].close()
             subprocess.run(
@@ -208,6 +210,13 @@ def restore(
             )
             with _pg_connect(db) as conn, conn.cursor() as cursor:
                 counts = pg_counts(cursor)
+                # pg_restore leaves every table without statistics and without a visibility map; the planner
+                # would guess until autovacuum came round (docs/deploy.md). The tables restored, not the shared
+                # catalogs, whose locks other sessions may hold.
+                conn.rollback()  # the counts' transaction: VACUUM runs outside one
+                conn.autocommit = True
+                tables = pgsql.SQL(", ").join(pgsql.Identifier(table) for table in sorted(counts))
+                cursor.execute(pgsql.SQL("VACUUM (ANALYZE) {}").format(tables))
         for rel in manifest["files"]:
             target_path = media_root / PurePosixPath(rel)
             target_path.parent.mkdir(parents=True, exist_ok=True)
