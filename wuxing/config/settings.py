@@ -296,6 +296,11 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Reminders by e-mail (rhythm.delivery) go through the default mailer: an SMTP server on this machine unless
+# configured. Declared as Django's MAILERS (the setting that replaces EMAIL_BACKEND and has no default from Django
+# 2028 on); tests replace every mailer with the in-memory one.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
