@@ -588,5 +588,5 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
         "seconds": round(time.perf_counter() - started, 1),
         "users": {level: u.username for level, u in users.items()},
         "year": gen.year,
-        "settled": settled,  # VACUUM (ANALYZE), ANALYZE, or None (SQLite, or nothing written)
+        "settled": settled,  # VACUUM (ANALYZE), ANALYZE (inside a transaction block), or None (SQLite)
     }
