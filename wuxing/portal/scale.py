@@ -528,15 +528,13 @@ class Generator:
 ORM_WRITTEN = (OrgUnit, User, RoleAssignment, FiguresVersion)
 
 
-def settled_tables(copied=()) -> list[str]:
-    """Every table the generator writes rows to: the branches' and the offices' (COPY), any other it copied
-    (`copied`: model labels), and those it writes through the ORM, the standard's among them; all of them also after
-    a run that copied nothing, whose predecessor may have stopped before settling them. Left unanalysed where
-    autovacuum is off, a table has no statistics and the planner guesses: with org_orgunit unanalysed, an office's
-    path was taken to select 16 offices' rows and its newest check-ins were read by walking every check-in of the
-    province (5 s; docs/scale.md)."""
+def settled_tables() -> list[str]:
+    """Every table the generator writes rows to: the branches' and the offices' (COPY) and those it writes through
+    the ORM, the standard's among them; all of them also after a run that copied nothing, whose predecessor may have
+    stopped before settling them. Left unanalysed where autovacuum is off, a table has no statistics and the planner
+    guesses: with org_orgunit unanalysed, an office's path was taken to select 16 offices' rows and its newest
+    check-ins were read by walking every check-in of the province (5 s; docs/scale.md)."""
     models = [Branch, *OFFICE_MODELS, *ORM_WRITTEN, *apps.get_app_config("standards").get_models()]
-    models += [apps.get_model(label) for label in copied]
     return sorted({model._meta.db_table for model in models})
 
 
@@ -544,11 +542,11 @@ def settle_tables(tables: list[str], *, say=print) -> str:
     """After a bulk load on PostgreSQL: `VACUUM (ANALYZE)` the tables written, or only `ANALYZE` them inside a
     transaction block (a caller's atomic block, a test's), where VACUUM cannot run. Returns the command run.
 
-    ANALYZE gives the planner the new row counts. VACUUM also sets the visibility map: until it does, an index-only
-    read visits the heap page of every row it returns, and the first reads set the rows' hint bits, writing the
-    pages they read (a slow plan is another matter: docs/scale.md, an office's check-ins on the province). The
-    tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…), and waits
-    there for any other session's open transaction that holds them."""
+    ANALYZE gives the planner the tables' statistics (without them, filters by an office's path were misjudged a
+    thousand-fold: settled_tables). VACUUM also sets the visibility map: until it does, an index-only read visits
+    the heap page of every row it returns, and the first reads set the rows' hint bits, writing the pages they read.
+    The tables written, not the whole database: a bare ANALYZE also takes the shared catalogs (pg_authid…), and
+    waits there for any other session's open transaction that holds them."""
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -579,7 +577,7 @@ def run(preset_name: str, *, batch: int = 25, say=print, progress=None, today: d
     settled = None
     if connection.vendor == "postgresql":
         # Also after a run that had nothing left to build: the one before it may have stopped short of this.
-        settled = settle_tables(settled_tables(gen.w.rows), say=say)
+        settled = settle_tables(settled_tables(), say=say)
     return {
         "preset": preset_name,
         "offices": len(offices),
