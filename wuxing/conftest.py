@@ -103,8 +103,14 @@ def demo_password():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: the sign-in address limit counts failures there."""
+    """Each test starts with an empty cache (the sign-in address limit counts failures there) and nothing kept in
+    this process (a test's settings may change the menu or the URLs that a kept part shows)."""
     from django.core.cache import cache
 
+    from wuxing.core.fragments import FRAME_PARTS
+    from wuxing.portal.context_processors import MENUS
+
     cache.clear()
+    FRAME_PARTS.clear()
+    MENUS.clear()
     yield

@@ -4,9 +4,10 @@ the tools beside the user's name (`nav_tools(user)`, the notification bell); the
 entry the page lies under); and the campaign the page is about, when the view has picked one. None of it costs a
 query: permissions and scope are memoised on the user, the campaign on the request (`campaign_for`).
 
-The entries are a function of the user's roles, scope and language alone, so they are kept in the cache under a
-key made of exactly those (`nav_key`): a change of role or scope is a new key, never a stale menu. base.html caches
-the rendered menu under the same key and the active entry."""
+The entries are a function of the user's roles, scope and language alone, so they are kept in this process and in
+the cache under a key made of exactly those (`nav_key`): a change of role or scope is a new key, never a stale menu.
+base.html keeps the rendered top bar and menu in this process under the same key, the active entry and the name
+shown (`{% kept %}`)."""
 
 import hashlib
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.fragments import KeptParts
 from wuxing.core.nav import NAV_GROUPS, NavItem, nav_item
 from wuxing.org.scopes import scope_for
 
@@ -23,6 +25,8 @@ from .registry import project_apps
 # How long a menu is kept; the key changes with the roles and scope, so this bounds only a change of the code's
 # menu entries (a deploy) — and the memory of users who left.
 NAV_TTL = 600
+# The menus read last in this process (a few KB each).
+MENUS = KeptParts(limit=1000)
 
 
 def _items(user) -> list[NavItem]:
@@ -103,16 +107,22 @@ def nav_key(user) -> str:
 
 
 def _menu(user) -> tuple[str, list[NavItem], list]:
-    """(key, entries, tools) of the user's menu, from the cache when the same roles and scope built it before."""
+    """(key, entries, tools) of the user's menu: kept in this process, else from the cache when the same roles and
+    scope built it before (on any app server), else built. The key holds every input, so neither copy is ever
+    stale."""
     key = nav_key(user)
-    cached = cache.get(key)
-    if cached is None:
-        # Labels as text: the language is part of the key, and lazy strings do not travel to Redis.
-        items = [item._replace(label=str(item.label)) for item in _items(user)]
-        tools = [(k, str(label), url, badge) for k, label, url, badge in _tools(user)]
-        cached = (items, tools)
-        cache.set(key, cached, NAV_TTL)
-    return key, *cached
+
+    def shared():
+        cached = cache.get(key)
+        if cached is None:
+            # Labels as text: the language is part of the key, and lazy strings do not travel to Redis.
+            items = [item._replace(label=str(item.label)) for item in _items(user)]
+            tools = [(k, str(label), url, badge) for k, label, url, badge in _tools(user)]
+            cached = (items, tools)
+            cache.set(key, cached, NAV_TTL)
+        return cached
+
+    return key, *MENUS.get(key, shared)
 
 
 def navigation(request):

@@ -1,5 +1,5 @@
 """Template filters of the pages: masked personal data, star strings, percentages and progress widths; the icon
-tag."""
+tag; the `{% kept %}` block of the page's frame."""
 
 import json
 
@@ -8,10 +8,10 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from wuxing.core import rules
+from wuxing.core import fragments, rules
 
 register = template.Library()
 
@@ -253,3 +253,42 @@ def tone_badge(label, tone=""):
 def status_badge(value, label):
     """A label coloured by its value (components.html#status_badge)."""
     return format_html('<span class="badge wx-badge wx-status-{}">{}</span>', value, label)
+
+
+class KeptNode(template.Node):
+    """{% kept key [value ...] %}…{% endkept %}: a part of the page's frame rendered once in this process for the
+    key and values (and the language), then served from `core.fragments.FRAME_PARTS` with the request's own form
+    token (`{% csrf_token %}` inside) and address (`{{ request_path }}` inside) written into their slots.
+
+    The key and values must hold everything the part shows (base.html: the menu's `nav_key` — account, roles, scope,
+    language — the active entry and the name shown); without a key (signed out, a password still to change) the
+    part is rendered for the request as any other."""
+
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+        self.serial = fragments.next_serial()
+
+    def render(self, context):
+        request = context.get("request")
+        values = tuple(value.resolve(context) for value in self.values)
+        if request is None or not values or not values[0]:
+            with context.push(request_path=request.get_full_path() if request is not None else ""):
+                return self.nodelist.render(context)
+        key = (self.serial, get_language(), *(str(value) for value in values))
+
+        def render_slotted():
+            with context.push(csrf_token=fragments.CSRF_SLOT, request_path=fragments.PATH_SLOT):
+                return str(self.nodelist.render(context))
+
+        return fragments.fill_slots(fragments.FRAME_PARTS.get(key, render_slotted), request)
+
+
+@register.tag
+def kept(parser, token):
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not values:
+        raise template.TemplateSyntaxError("{% kept %} needs a key: the values the part shows depend on")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, values)
