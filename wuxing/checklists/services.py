@@ -818,7 +818,7 @@ def checkin_record(
     # The check-in, the item's cached figure when the new check-in is its current one (rules.becomes_current: the
     # usual new figure for today) and the office's figures version moved on: one statement on PostgreSQL. The item
     # is locked since it was read; the version's row is locked here, before the audit head, as every service does.
-    writes = [figures_changed_write(item.campaign.office_id)]
+    writes = [figures_changed_write(item.campaign.office_id, checkin=True)]
     fast = _becomes_current(item, checkin)
     if fast:
         _set_item_figure(item, checkin)

@@ -9,19 +9,28 @@ of rendered HTML fragments. The pages show them in INSTALLED_APPS order. `branch
 office's branches the user may see (retired ones included), in branch order with their secretary loaded, read once
 by the overview for all panels: a panel filters it, it does not read it again.
 The panels render their templates without the request (no context processors run for each fragment): what a
-fragment needs, a permission included, is in its own context.
+fragment needs, a permission included, is in its own context. An app whose panels of a hook show nothing that a
+check-in changes names the hook in `checkin_free_panels`: the pages keep those panels across check-ins
+(`org.figures.office_panels`).
 """
 
 from django.apps import apps
 from django.utils.safestring import mark_safe
 
 
-def app_panels(hook: str, request, **kwargs) -> list[str]:
+def app_panels(hook: str, request, keep=None, **kwargs) -> list[str]:
+    """Each app's panels for `hook`, in INSTALLED_APPS order. `keep(config, compute)`, when given, returns an app's
+    panels (as text) from `compute()` or from where it kept them (org.figures.office_panels)."""
     panels = []
     for config in apps.get_app_configs():
         method = getattr(config, hook, None)
-        if method is not None:
-            panels.extend(mark_safe(html) for html in method(request, **kwargs))
+        if method is None:
+            continue
+        if keep is None:
+            found = method(request, **kwargs)
+        else:
+            found = keep(config, lambda method=method: [str(html) for html in method(request, **kwargs)])
+        panels.extend(mark_safe(html) for html in found)
     return panels
 
 

@@ -15,6 +15,8 @@ _BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_delib
 
 class DeliberationsConfig(AppConfig):
     name = "wuxing.deliberations"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels",)
     label = "deliberations"
     verbose_name = _("Deliberations")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

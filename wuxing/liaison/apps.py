@@ -25,6 +25,8 @@ _MANAGE = {
 
 class LiaisonConfig(AppConfig):
     name = "wuxing.liaison"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels", "overview_panels")
     label = "liaison"
     verbose_name = _("Assignments")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

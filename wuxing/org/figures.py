@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from wuxing.core.extensions import app_panels
 from wuxing.core.querysets import Prepared, Write
 
 from .models import FiguresVersion
@@ -105,18 +106,20 @@ def office_figures_changed(*office_ids) -> None:
         write.run()
 
 
-def figures_changed_write(*office_ids) -> Write | None:
+def figures_changed_write(*office_ids, checkin: bool = False) -> Write | None:
     """`office_figures_changed` as a statement still to run (None when there is no office), for a service that
-    runs it together with its own write (`core.querysets.insert_with`)."""
+    runs it together with its own write (`core.querysets.insert_with`). With `checkin`, for a check-in (a new
+    figure or a correction, with its evidence): the version moves on, `records_version` does not."""
     ids = sorted({int(pk) for pk in office_ids if pk})
     if not ids:
         return None
     using = router.db_for_write(FiguresVersion) or DEFAULT_DB_ALIAS
     table = connections[using].ops.quote_name(FiguresVersion._meta.db_table)
-    rows = ", ".join(["(%s, 1)"] * len(ids))
+    rows = ", ".join([f"(%s, 1, {0 if checkin else 1})"] * len(ids))
+    records = "" if checkin else f", records_version = {table}.records_version + 1"
     return Write(
-        f"INSERT INTO {table} (office_id, version) VALUES {rows} "
-        f"ON CONFLICT (office_id) DO UPDATE SET version = {table}.version + 1",
+        f"INSERT INTO {table} (office_id, version, records_version) VALUES {rows} "
+        f"ON CONFLICT (office_id) DO UPDATE SET version = {table}.version + 1{records}",
         tuple(ids),
         using,
     )
@@ -125,16 +128,22 @@ def figures_changed_write(*office_ids) -> Write | None:
 def figures_version(office_id) -> int:
     """The office's figures version now (0 before its first change): read it before the figures it keys, so that
     figures computed from rows newer than the version are at worst stored under a key nobody reads again."""
+    return figures_versions(office_id)[0]
+
+
+def figures_versions(office_id) -> tuple[int, int]:
+    """The office's figures version and its records version (moved on by every change but a check-in) now, in
+    one read; (0, 0) before its first change."""
     if office_id is None:
-        return 0
-    found = _VERSION(office=int(office_id))
-    return found[0] if found else 0
+        return 0, 0
+    found = _VERSIONS(office=int(office_id))
+    return found[0] if found else (0, 0)
 
 
 # Read on every page kept in the cache: compiled once (core.querysets.Prepared). [:1], not first(): one row by its
 # unique key needs no ORDER BY.
-_VERSION = Prepared(
-    lambda office: FiguresVersion.objects.filter(office_id=office).values_list("version", flat=True)[:1]
+_VERSIONS = Prepared(
+    lambda office: FiguresVersion.objects.filter(office_id=office).values_list("version", "records_version")[:1]
 )
 
 
@@ -247,6 +256,23 @@ def cached_fragment(
     who sees it (`org.scopes.viewer_key`). The rest of the page (the menu, the user's name, form tokens, messages)
     is rendered for each request."""
     return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render()), version=version))
+
+
+def office_panels(hook: str, request, *, office_id: int, parts: Iterable, records: int, **kwargs) -> list[SafeString]:
+    """Each app's panels for `hook` (`core.extensions.app_panels`: "branch_panels", "overview_panels"), those of an
+    app that declares the hook's panels free of check-ins (`AppConfig.checkin_free_panels`) kept in the cache
+    under the office's records version (`records`, read by the caller before anything is rendered) and `parts`
+    (who sees them, as for `cached_fragment`). A check-in moves only the figures version on, so after one the page
+    computes its check-in panels again and reads the others from the cache."""
+
+    def keep(config, compute):
+        if hook not in getattr(config, "checkin_free_panels", ()):
+            return compute()
+        return cached_value(
+            office_id=office_id, parts=("panels", hook, config.label, *parts), compute=compute, version=records
+        )
+
+    return app_panels(hook, request, keep=keep, **kwargs)
 
 
 # --- lists across offices kept under the versions of every office in the viewer's scope ------------------------

@@ -590,10 +590,13 @@ class KioskToken(models.Model):
 class FiguresVersion(models.Model):
     """A counter per office, moved on in the same transaction as every write that changes a figure the summaries
     across offices show (progress, targets, 五个一, results, quotas, branches): the key of the office's cached
-    figures (`wuxing.portal.summary_cache`). Written only by `org.figures.office_figures_changed`; an office
-    without a row is at version 0."""
+    figures (`wuxing.portal.summary_cache`). Written only by `org.figures.office_figures_changed` (and, for a
+    check-in, `figures_changed_write(checkin=True)`); an office without a row is at version 0."""
 
     office = models.OneToOneField(
         OrgUnit, on_delete=models.CASCADE, primary_key=True, related_name="figures_version", editable=False
     )
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Moved on with `version` by every change except a check-in: the key of the panels that show no figure a
+    # check-in changes (`org.figures.office_panels`), which a check-in therefore leaves in the cache.
+    records_version = models.PositiveBigIntegerField(default=0, editable=False)

@@ -13,6 +13,8 @@ _VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledg
 
 class PlansConfig(AppConfig):
     name = "wuxing.plans"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels",)
     label = "plans"
     verbose_name = _("Plans and responsibility letters")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

@@ -41,7 +41,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wuxing.campaigns.models import Campaign
 from wuxing.checklists.models import ChecklistItem
 from wuxing.checklists.rules import DEFAULT_TOLERANCE
-from wuxing.org.figures import office_figures_changed
+from wuxing.org.figures import figures_changed_write, office_figures_changed
 from wuxing.org.models import Branch, OrgUnit, User
 from wuxing.testing_servers import PROJECT_DIR, free_port, stop, wait_for_port
 
@@ -745,8 +745,29 @@ COLD_PAGES = {
 }
 
 
+def _checkin_changed(ctx):
+    """What a check-in in the office does to its cached pages: the figures version moves on, the records version
+    (the key of the panels that show no check-in figure, org.figures.office_panels) does not."""
+    return lambda: figures_changed_write(ctx["office"].pk, checkin=True).run()
+
+
+# The pages whose panels are kept across check-ins, measured also right after one: "<label> (after a check-in)".
+AFTER_CHECKIN = {"office": _checkin_changed, "branch": _checkin_changed}
+
+
+def _variants(key: str) -> list[tuple[str, object]]:
+    """(label suffix, factory of the change made before each read) of the variants measured beside the warm read."""
+    found = []
+    if key in COLD_PAGES:
+        found.append((" (cold)", COLD_PAGES[key]))
+    if key in AFTER_CHECKIN:
+        found.append((" (after a check-in)", AFTER_CHECKIN[key]))
+    return found
+
+
 def page_ratios(ctx, rounds: int = 15, labels=None) -> dict[str, Timing]:
-    """Each case (or those of `labels`) read warm and its SQL, by least_times; the pages of COLD_PAGES also cold."""
+    """Each case (or those of `labels`) read warm and its SQL, by least_times; the pages of COLD_PAGES also cold,
+    those of AFTER_CHECKIN also after a check-in."""
     found = {}
     for label, url, user, key, params in cases(ctx):
         client = Client()
@@ -759,9 +780,11 @@ def page_ratios(ctx, rounds: int = 15, labels=None) -> dict[str, Timing]:
 
         if labels is None or label in labels:
             found[label] = least_times(page, _run_sql(SQL[key], params), rounds=rounds)
-        cold = f"{label} (cold)"
-        if key in COLD_PAGES and (labels is None or cold in labels):
-            found[cold] = least_times(page, _run_sql(SQL[key], params), rounds=rounds, before_page=COLD_PAGES[key](ctx))
+        for suffix, change in _variants(key):
+            if labels is None or label + suffix in labels:
+                found[label + suffix] = least_times(
+                    page, _run_sql(SQL[key], params), rounds=rounds, before_page=change(ctx)
+                )
     return found
 
 
@@ -864,8 +887,8 @@ def measure_pages(ctx, repeat: int = 15) -> list[Result]:
         timing = least_times(lambda: client.get(url), _run_sql(SQL[key], params), rounds=repeat)  # noqa: B023
         warm = _timed_result(label, url, client, timing)
         results.append(warm)
-        if key in COLD_PAGES:
-            make_cold = COLD_PAGES[key](ctx)
+        for suffix, change in _variants(key):
+            make_cold = change(ctx)
             cold = least_times(
                 lambda: client.get(url),  # noqa: B023
                 _run_sql(SQL[key], params),
@@ -873,7 +896,7 @@ def measure_pages(ctx, repeat: int = 15) -> list[Result]:
                 before_page=make_cold,
             )
             make_cold()
-            results.append(_timed_result(f"{label} (cold)", url, client, cold))
+            results.append(_timed_result(label + suffix, url, client, cold))
         if key == "subtree":
             offices = _summary_offices(user)
             cold_ms, cold_cpu, cold_queries = _cold_ms(client, url, offices, params["year"], repeat)

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from wuxing.campaigns.selectors import campaign_for, campaign_stars, campaigns_open
 from wuxing.checklists.exports import scope_progress_export
 from wuxing.core.exports import ExportSpec, export_response, exporter
-from wuxing.core.extensions import app_panels
 from wuxing.core.forms import LoginForm
 from wuxing.core.fragments import CSRF_SLOT, fill_csrf
 from wuxing.core.links import pk_url
@@ -31,7 +30,7 @@ from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
-from wuxing.org.figures import cached_fragment, cached_value, figures_version
+from wuxing.org.figures import cached_fragment, cached_value, figures_versions, office_panels
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for, viewer_key
@@ -161,14 +160,25 @@ def office_overview(request):
         return render_to_string("portal/_overview_campaign.html", {"campaign": campaign})
 
     def panels():
-        return "".join(app_panels("overview_panels", request, campaign=campaign, branches=branches_of_office()))
+        # The panels that show no check-in figure are kept across check-ins (under the records version).
+        return "".join(
+            office_panels(
+                "overview_panels",
+                request,
+                office_id=campaign.office_id,
+                parts=("portal.overview", campaign.pk, viewer),
+                records=records,
+                campaign=campaign,
+                branches=branches_of_office(),
+            )
+        )
 
     if campaign is not None:
         # The campaign card, the apps' panels and (one office in scope) the branch table are kept in the cache under
         # the office's figures version, which every change they show moves on (org.figures: the services' own calls
         # and the audit hook), for the viewer's permissions and scope and the day; the list of offices and the
         # campaign are read for each request.
-        version, viewer = figures_version(campaign.office_id), viewer_key(request.user)
+        (version, records), viewer = figures_versions(campaign.office_id), viewer_key(request.user)
 
         def kept(name):
             return {
@@ -216,7 +226,16 @@ def branch_detail(request, pk: int):
         departments, leaders = org_selectors.branch_responsible(branch)
         # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
         stars = campaign_stars(campaign, branch.star_set) if campaign else []
-        panels = app_panels("branch_panels", request, branch=branch, campaign=campaign)
+        # The panels that show no check-in figure are kept across check-ins (under the records version).
+        panels = office_panels(
+            "branch_panels",
+            request,
+            office_id=branch.office_id,
+            parts=parts,
+            records=records,
+            branch=branch,
+            campaign=campaign,
+        )
         context = {
             "branch": branch,
             "departments": departments,
@@ -236,7 +255,8 @@ def branch_detail(request, pk: int):
     # office's figures version, which every change it shows moves on (org.figures: the services' own calls and the
     # audit hook), for the viewer's permissions and scope and the day; its forms get the request's own token.
     parts = ("portal.branch", branch.pk, campaign.pk if campaign else None, work_first, viewer_key(user))
-    html = cached_fragment(office_id=branch.office_id, parts=parts, render=content)
+    version, records = figures_versions(branch.office_id)
+    html = cached_fragment(office_id=branch.office_id, parts=parts, render=content, version=version)
     context = {"branch": branch, "campaign": campaign, "content": fill_csrf(html, request)}
     return render(request, "portal/branch_detail.html", context)
 

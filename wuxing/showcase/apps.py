@@ -23,6 +23,8 @@ _MANAGE = {
 
 class ShowcaseConfig(AppConfig):
     name = "wuxing.showcase"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels", "overview_panels")
     label = "showcase"
     verbose_name = _("Demonstration sites")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

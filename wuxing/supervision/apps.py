@@ -42,6 +42,8 @@ _ACCOUNTABILITY = {"supervision.view_accountability", "supervision.add_accountab
 
 class SupervisionConfig(AppConfig):
     name = "wuxing.supervision"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels", "overview_panels")
     label = "supervision"
     verbose_name = _("Supervision")
 

@@ -15,6 +15,8 @@ _BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
 
 class TargetsConfig(AppConfig):
     name = "wuxing.targets"
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    checkin_free_panels = ("branch_panels", "overview_panels")
     label = "targets"
     verbose_name = _("Targets")
     audit_actions = AUDIT_ACTIONS  # action → what the audit log calls it

@@ -213,3 +213,124 @@ def test_within_office():
     assert not Scope(unit_paths=("/T41/T4101/T410101/",)).within_office(office)  # the district
     assert not Scope(branch_ids=frozenset({3, 9}), office_ids=frozenset({7, 8})).within_office(office)
     assert not Scope(everything=True).within_office(office)
+
+
+# --- the panels kept across check-ins (AppConfig.checkin_free_panels, org.figures.office_panels) --------------
+
+
+def _panel_calls(monkeypatch) -> dict:
+    """How many times each app's panels of each hook are computed from now on."""
+    calls = {}
+    for config in apps.get_app_configs():
+        for hook in ("branch_panels", "overview_panels"):
+            method = getattr(config, hook, None)
+            if method is None:
+                continue
+            calls[(config.label, hook)] = 0
+
+            def counted(*args, method=method, key=(config.label, hook), **kwargs):
+                calls[key] += 1
+                return method(*args, **kwargs)
+
+            monkeypatch.setattr(config, hook, counted)
+    return calls
+
+
+def test_after_a_check_in_only_the_check_in_panels_are_computed_again(world, pages, monkeypatch):
+    _site_claimed(world)
+    before = pages()
+    calls = _panel_calls(monkeypatch)
+    _checkin(world)
+    after = pages()
+    assert after != before  # the new figure shows at once
+    again = {key for key, n in calls.items() if n}
+    assert again == {("checklists", "branch_panels"), ("checklists", "overview_panels")}
+    cache.clear()
+    assert pages() == after  # and equals the pages rendered afresh
+
+    for key in calls:
+        calls[key] = 0
+    _finding_recorded(world)  # any other change: every panel is computed again
+    pages()
+    assert all(calls.values()), calls
+
+
+def _panels_now(world, user, branch) -> dict:
+    """Each app's panels of each hook, computed afresh for `user` (no cache)."""
+    from django.test import RequestFactory
+
+    from wuxing.campaigns.selectors import campaign_for
+    from wuxing.org.selectors import office_branches
+
+    cache.clear()
+    request = RequestFactory().get("/")
+    request.user = type(user).objects.get(pk=user.pk)
+    campaign = campaign_for(user=request.user, request=request, params={}, office=branch.office)
+    branches = office_branches(user=request.user, office_id=campaign.office_id)
+    shown = {}
+    for config in apps.get_app_configs():
+        if hasattr(config, "branch_panels"):
+            shown[(config.label, "branch_panels")] = config.branch_panels(request, branch=branch, campaign=campaign)
+        if hasattr(config, "overview_panels"):
+            shown[(config.label, "overview_panels")] = config.overview_panels(
+                request, campaign=campaign, branches=branches
+            )
+    return shown
+
+
+def test_the_panels_kept_across_check_ins_show_nothing_a_check_in_changes(world, make_item):
+    """What an app declares in `checkin_free_panels` is the same before and after check-ins that move every
+    figure (done, behind, overdue, a correction); the check-in list's own panels, not declared, change."""
+    from wuxing.checklists.models import CheckIn
+
+    a1 = world.org.branches["a1"]
+    items = [
+        make_item("a1", target=10),
+        make_item("a1", star="strong_branch", title="整改问题", target=3, due_date=timezone.localdate()),
+        make_item("a1", kind="yes_no", title="建立台账"),
+        make_item("a2", target=5),
+    ]
+    _site_claimed(world)
+    _deliberation_started(world)
+    _finding_recorded(world)
+    services.checkin_record(actor=SYSTEM, item=items[0], value=2)
+    user = world.users.leader
+    before = _panels_now(world, user, a1)
+    services.checkin_record(actor=SYSTEM, item=items[0], value=10)
+    services.checkin_record(actor=SYSTEM, item=items[1], value=3)
+    services.checkin_record(actor=SYSTEM, item=items[2], done=True)
+    services.checkin_record(actor=SYSTEM, item=items[3], value=5)
+    first = CheckIn.objects.filter(item=items[0]).order_by("id").first()
+    services.checkin_record(actor=SYSTEM, item=items[0], value=1, corrects=first, reason="录入有误")
+    after = _panels_now(world, user, a1)
+    declared = {
+        (config.label, hook) for config in apps.get_app_configs() for hook in getattr(config, "checkin_free_panels", ())
+    }
+    assert {label for label, _hook in declared} == {
+        "targets", "deliberations", "plans", "liaison", "showcase", "supervision", "rating",
+    }  # fmt: skip
+    for key in before:
+        if key in declared:
+            assert after[key] == before[key], key
+        else:
+            assert after[key] != before[key], key
+
+
+def test_a_check_in_moves_the_figures_version_on_and_leaves_the_records_version(world, make_item):
+    from wuxing.org.figures import figures_changed_write, figures_versions, office_figures_changed
+
+    item = make_item("a1", target=10)
+    office = world.org.office_a.pk
+    version, records = figures_versions(office)
+    services.checkin_record(actor=SYSTEM, item=item, value=3)
+    assert figures_versions(office) == (version + 1, records)
+    office_figures_changed(office)
+    assert figures_versions(office) == (version + 2, records + 1)
+    # An office's first change a check-in: its row starts at (1, 0).
+    other = world.org.office_b.pk
+    from wuxing.org.models import FiguresVersion
+
+    FiguresVersion.objects.filter(office_id=other).delete()
+    assert figures_versions(other) == (0, 0)
+    figures_changed_write(other, checkin=True).run()
+    assert figures_versions(other) == (1, 0)

@@ -196,15 +196,16 @@ class Command(BaseCommand):
             f"{data['branches']} branches, {connection.vendor}, {repeat} alternating rounds; load average "
             + " ".join(f"{x:.1f}" for x in os.getloadavg())
         )
+        width = max([28, *(len(r.label) for r in results)])
         self.stdout.write(
-            f"{'page':28} {'CPU ms':>8} {'SQL CPU':>8} {'page/SQL':>9}   {'wall ms':>8} {'SQL wall':>8} "
+            f"{'page':{width}} {'CPU ms':>8} {'SQL CPU':>8} {'page/SQL':>9}   {'wall ms':>8} {'SQL wall':>8} "
             f"{'page/SQL':>9} {'queries':>8} {'status':>7}"
         )
-        self.stdout.write(f"{'':28} {'least CPU: process + backend':>27}   {'median wall':>27}")
+        self.stdout.write(f"{'':{width}} {'least CPU: process + backend':>27}   {'median wall':>27}")
         for r in results:
             mark = "" if r.clock == "cpu" else " (wall: the database is not on this machine)"
             self.stdout.write(
-                f"{_pad(r.label, 28)} {r.page_cpu_ms:8.1f} {r.sql_cpu_ms:8.2f} {r.ratio:9.1f}   {r.page_ms:8.1f} "
+                f"{_pad(r.label, width)} {r.page_cpu_ms:8.1f} {r.sql_cpu_ms:8.2f} {r.ratio:9.1f}   {r.page_ms:8.1f} "
                 f"{r.sql_ms:8.2f} {r.wall_ratio:9.1f} {r.queries:8d} {r.status:7d}{mark}"
             )
         for t in (throughput, served):
