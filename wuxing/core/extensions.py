@@ -11,26 +11,27 @@ by the overview for all panels: a panel filters it, it does not read it again.
 The panels render their templates without the request (no context processors run for each fragment): what a
 fragment needs, a permission included, is in its own context. An app whose panels of a hook show nothing that a
 check-in changes names the hook in `checkin_free_panels`: the pages keep those panels across check-ins
-(`org.figures.office_panels`).
+(`org.figures.OfficePanels`).
 """
 
 from django.apps import apps
 from django.utils.safestring import mark_safe
 
 
-def app_panels(hook: str, request, keep=None, **kwargs) -> list[str]:
+def app_panels(hook: str, request, keep=None, lazy=None, **kwargs) -> list[str]:
     """Each app's panels for `hook`, in INSTALLED_APPS order. `keep(config, compute)`, when given, returns an app's
-    panels (as text) from `compute()` or from where it kept them (org.figures.office_panels)."""
+    panels (as text) from `compute()` or from where it kept them (org.figures.OfficePanels); `lazy()`, when given,
+    returns the hook's keyword arguments, asked for only when a panel is computed."""
     panels = []
     for config in apps.get_app_configs():
         method = getattr(config, hook, None)
         if method is None:
             continue
-        if keep is None:
-            found = method(request, **kwargs)
-        else:
-            found = keep(config, lambda method=method: [str(html) for html in method(request, **kwargs)])
-        panels.extend(mark_safe(html) for html in found)
+
+        def compute(method=method):
+            return [str(html) for html in method(request, **(lazy() if lazy is not None else kwargs))]
+
+        panels.extend(mark_safe(html) for html in (compute() if keep is None else keep(config, compute)))
     return panels
 
 

@@ -15,7 +15,7 @@ _BRANCH = _VIEW | {"deliberations.add_deliberation", "deliberations.record_delib
 
 class DeliberationsConfig(AppConfig):
     name = "wuxing.deliberations"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels",)
     label = "deliberations"
     verbose_name = _("Deliberations")

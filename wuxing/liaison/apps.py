@@ -25,7 +25,7 @@ _MANAGE = {
 
 class LiaisonConfig(AppConfig):
     name = "wuxing.liaison"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels", "overview_panels")
     label = "liaison"
     verbose_name = _("Assignments")

@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
@@ -258,21 +259,61 @@ def cached_fragment(
     return mark_safe(cached_value(office_id=office_id, parts=parts, compute=lambda: str(render()), version=version))
 
 
-def office_panels(hook: str, request, *, office_id: int, parts: Iterable, records: int, **kwargs) -> list[SafeString]:
-    """Each app's panels for `hook` (`core.extensions.app_panels`: "branch_panels", "overview_panels"), those of an
-    app that declares the hook's panels free of check-ins (`AppConfig.checkin_free_panels`) kept in the cache
-    under the office's records version (`records`, read by the caller before anything is rendered) and `parts`
-    (who sees them, as for `cached_fragment`). A check-in moves only the figures version on, so after one the page
-    computes its check-in panels again and reads the others from the cache."""
+class OfficePanels:
+    """Each app's panels for `hook` (`core.extensions.app_panels`: "branch_panels", "overview_panels") on a page of
+    the office whose part holding them is kept in the cache under the office's records version, which a check-in
+    leaves: `slotted()` gives the panels for that part — those of an app that declares the hook's panels free of
+    check-ins (`AppConfig.checkin_free_panels`) kept under the records version too, and a slot for each other
+    app's — and `fill(html)` writes into the slots those apps' panels, kept under the figures version, which a
+    check-in moves on. So the page read after a check-in computes the check-in panels alone. `versions` is the
+    office's (figures version, records version), read by the caller before anything is rendered; `parts` say who
+    sees the panels, as for `cached_fragment`; `arguments()` gives the hook's keyword arguments, called once, when
+    a panel is first computed (a page read from the cache reads nothing for them)."""
 
-    def keep(config, compute):
-        if hook not in getattr(config, "checkin_free_panels", ()):
-            return compute()
+    def __init__(
+        self,
+        hook: str,
+        request,
+        *,
+        office_id: int,
+        parts: Iterable,
+        versions: tuple[int, int],
+        arguments: Callable[[], dict],
+    ):
+        self.hook, self.request, self.office_id, self.arguments = hook, request, office_id, functools.cache(arguments)
+        self.parts, (self.version, self.records) = tuple(parts), versions
+
+    def _compute(self, config) -> Callable[[], list[str]]:
+        method = getattr(config, self.hook)
+        return lambda: [str(html) for html in method(self.request, **self.arguments())]
+
+    def _kept(self, config, version: int) -> list[str]:
         return cached_value(
-            office_id=office_id, parts=("panels", hook, config.label, *parts), compute=compute, version=records
+            office_id=self.office_id,
+            parts=("panels", self.hook, config.label, *self.parts),
+            compute=self._compute(config),
+            version=version,
         )
 
-    return app_panels(hook, request, keep=keep, **kwargs)
+    @staticmethod
+    def _slot(config) -> str:
+        # An HTML comment: text a user typed is escaped, so no panel or field can hold one.
+        return f"<!--wx-panels:{config.label}-->"
+
+    def slotted(self) -> list[SafeString]:
+        def keep(config, compute):
+            if self.hook in getattr(config, "checkin_free_panels", ()):
+                return self._kept(config, self.records)
+            return [self._slot(config)]
+
+        return app_panels(self.hook, self.request, keep=keep, lazy=self.arguments)
+
+    def fill(self, html: str) -> SafeString:
+        for config in apps.get_app_configs():
+            slot = self._slot(config)
+            if hasattr(config, self.hook) and slot in html:
+                html = html.replace(slot, "".join(self._kept(config, self.version)))
+        return mark_safe(html)
 
 
 # --- lists across offices kept under the versions of every office in the viewer's scope ------------------------

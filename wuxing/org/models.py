@@ -598,5 +598,5 @@ class FiguresVersion(models.Model):
     )
     version = models.PositiveBigIntegerField(default=0, editable=False)
     # Moved on with `version` by every change except a check-in: the key of the panels that show no figure a
-    # check-in changes (`org.figures.office_panels`), which a check-in therefore leaves in the cache.
+    # check-in changes (`org.figures.OfficePanels`), which a check-in therefore leaves in the cache.
     records_version = models.PositiveBigIntegerField(default=0, editable=False)

@@ -13,7 +13,7 @@ _VIEW = {"plans.view_planmeasure", "plans.view_planmilestone", "plans.view_pledg
 
 class PlansConfig(AppConfig):
     name = "wuxing.plans"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels",)
     label = "plans"
     verbose_name = _("Plans and responsibility letters")

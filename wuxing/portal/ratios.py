@@ -747,7 +747,7 @@ COLD_PAGES = {
 
 def _checkin_changed(ctx):
     """What a check-in in the office does to its cached pages: the figures version moves on, the records version
-    (the key of the panels that show no check-in figure, org.figures.office_panels) does not."""
+    (the key of the panels that show no check-in figure, org.figures.OfficePanels) does not."""
     return lambda: figures_changed_write(ctx["office"].pk, checkin=True).run()
 
 

@@ -30,7 +30,7 @@ from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
-from wuxing.org.figures import cached_fragment, cached_value, figures_versions, office_panels
+from wuxing.org.figures import OfficePanels, cached_fragment, cached_value, figures_versions
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for, viewer_key
@@ -160,39 +160,38 @@ def office_overview(request):
         return render_to_string("portal/_overview_campaign.html", {"campaign": campaign})
 
     def panels():
-        # The panels that show no check-in figure are kept across check-ins (under the records version).
-        return "".join(
-            office_panels(
-                "overview_panels",
-                request,
-                office_id=campaign.office_id,
-                parts=("portal.overview", campaign.pk, viewer),
-                records=records,
-                campaign=campaign,
-                branches=branches_of_office(),
-            )
-        )
+        return "".join(office_panels.slotted())
 
     if campaign is not None:
         # The campaign card, the apps' panels and (one office in scope) the branch table are kept in the cache under
         # the office's figures version, which every change they show moves on (org.figures: the services' own calls
         # and the audit hook), for the viewer's permissions and scope and the day; the list of offices and the
-        # campaign are read for each request.
+        # campaign are read for each request. What shows no check-in figure is kept under the records version, which
+        # a check-in leaves: the card, the table and the panels' part, whose slots take the check-in list's panels.
         (version, records), viewer = figures_versions(campaign.office_id), viewer_key(request.user)
+        office_panels = OfficePanels(
+            "overview_panels",
+            request,
+            office_id=campaign.office_id,
+            parts=("portal.overview", campaign.pk, viewer),
+            versions=(version, records),
+            arguments=lambda: {"campaign": campaign, "branches": branches_of_office()},
+        )
 
-        def kept(name):
+        def kept(name, at):
             return {
                 "office_id": campaign.office_id,
                 "parts": ("portal.overview", name, campaign.pk, viewer),
-                "version": version,
+                "version": at,
             }
 
-        card = cached_fragment(render=campaign_card, **kept("campaign"))
-        panel_html = cached_fragment(render=panels, **kept("panels"))
+        # The campaign card and the branch table show no check-in figure: kept across check-ins as well.
+        card = cached_fragment(render=campaign_card, **kept("campaign", records))
+        panel_html = office_panels.fill(cached_fragment(render=panels, **kept("panels", records)))
     else:
         card, panel_html = mark_safe(render_to_string("portal/_overview_campaign.html", {"campaign": None})), ""
     if one_office:
-        counts, table = cached_value(compute=office_table, **kept("table"))
+        counts, table = cached_value(compute=office_table, **kept("table", records))
         table = mark_safe(table)
     else:
         branches = org_selectors.branch_list(user=request.user)
@@ -226,16 +225,7 @@ def branch_detail(request, pk: int):
         departments, leaders = org_selectors.branch_responsible(branch)
         # The stars are read once for the page and its panels (campaign_stars keeps them on the request's campaign).
         stars = campaign_stars(campaign, branch.star_set) if campaign else []
-        # The panels that show no check-in figure are kept across check-ins (under the records version).
-        panels = office_panels(
-            "branch_panels",
-            request,
-            office_id=branch.office_id,
-            parts=parts,
-            records=records,
-            branch=branch,
-            campaign=campaign,
-        )
+        panels = branch_panels.slotted()
         context = {
             "branch": branch,
             "departments": departments,
@@ -251,12 +241,24 @@ def branch_detail(request, pk: int):
             context["assignment_form"] = AssignmentForm(branch=branch)
         return render_to_string("portal/_branch_content.html", context)
 
-    # The page's content (facts, who answers for it, the stars, the apps' panels) is kept in the cache under the
-    # office's figures version, which every change it shows moves on (org.figures: the services' own calls and the
-    # audit hook), for the viewer's permissions and scope and the day; its forms get the request's own token.
+    # The page's content (facts, who answers for it, the stars, the apps' panels) is kept in the cache for the
+    # viewer's permissions and scope and the day, under the office's records version, which every change it shows
+    # but a check-in moves on (org.figures: the services' own calls and the audit hook); the check-in list's panels
+    # go into its slots, kept under the figures version, which a check-in moves on too. Its forms get the request's
+    # own token.
     parts = ("portal.branch", branch.pk, campaign.pk if campaign else None, work_first, viewer_key(user))
-    version, records = figures_versions(branch.office_id)
-    html = cached_fragment(office_id=branch.office_id, parts=parts, render=content, version=version)
+    versions = figures_versions(branch.office_id)
+    branch_panels = OfficePanels(
+        "branch_panels",
+        request,
+        office_id=branch.office_id,
+        parts=parts,
+        versions=versions,
+        arguments=lambda: {"branch": branch, "campaign": campaign},
+    )
+    html = branch_panels.fill(
+        cached_fragment(office_id=branch.office_id, parts=parts, render=content, version=versions[1])
+    )
     context = {"branch": branch, "campaign": campaign, "content": fill_csrf(html, request)}
     return render(request, "portal/branch_detail.html", context)
 

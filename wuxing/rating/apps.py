@@ -32,7 +32,7 @@ _OFFICE = _VIEW | {
 
 class RatingConfig(AppConfig):
     name = "wuxing.rating"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels",)
     label = "rating"
     verbose_name = _("Star rating")

@@ -23,7 +23,7 @@ _MANAGE = {
 
 class ShowcaseConfig(AppConfig):
     name = "wuxing.showcase"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels", "overview_panels")
     label = "showcase"
     verbose_name = _("Demonstration sites")

@@ -42,7 +42,7 @@ _ACCOUNTABILITY = {"supervision.view_accountability", "supervision.add_accountab
 
 class SupervisionConfig(AppConfig):
     name = "wuxing.supervision"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels", "overview_panels")
     label = "supervision"
     verbose_name = _("Supervision")

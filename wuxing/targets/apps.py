@@ -15,7 +15,7 @@ _BRANCH = _VIEW | {"targets.change_baseline", "targets.apply_target"}
 
 class TargetsConfig(AppConfig):
     name = "wuxing.targets"
-    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.office_panels).
+    # Its panels show nothing a check-in changes: kept across check-ins (org.figures.OfficePanels).
     checkin_free_panels = ("branch_panels", "overview_panels")
     label = "targets"
     verbose_name = _("Targets")

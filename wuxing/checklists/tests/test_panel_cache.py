@@ -215,7 +215,7 @@ def test_within_office():
     assert not Scope(everything=True).within_office(office)
 
 
-# --- the panels kept across check-ins (AppConfig.checkin_free_panels, org.figures.office_panels) --------------
+# --- the panels kept across check-ins (AppConfig.checkin_free_panels, org.figures.OfficePanels) --------------
 
 
 def _panel_calls(monkeypatch) -> dict:
@@ -243,6 +243,7 @@ def test_after_a_check_in_only_the_check_in_panels_are_computed_again(world, pag
     _checkin(world)
     after = pages()
     assert after != before  # the new figure shows at once
+    assert not any("<!--wx-panels:" in html for html in after.values())  # every slot filled
     again = {key for key, n in calls.items() if n}
     assert again == {("checklists", "branch_panels"), ("checklists", "overview_panels")}
     cache.clear()
