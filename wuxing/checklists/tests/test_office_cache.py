@@ -170,7 +170,7 @@ def test_without_the_version_moved_on_the_pages_would_show_a_stale_figure(world,
     would leave the pages stale."""
     before = _warm(world)
     monkeypatch.setattr(services, "office_figures_changed", lambda *ids: None)
-    monkeypatch.setattr(services, "figures_changed_write", lambda *ids: None)  # the check-in's, in its statement
+    monkeypatch.setattr(services, "figures_changed_write", lambda *ids, **kw: None)  # the check-in's, in its statement
     _checkin(world, items)
     assert _figures(world) == before
     assert _fresh(world) != before
