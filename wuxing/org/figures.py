@@ -287,11 +287,11 @@ class OfficePanels:
         method = getattr(config, self.hook)
         return lambda: [str(html) for html in method(self.request, **self.arguments())]
 
-    def _kept(self, config, version: int) -> list[str]:
+    def _kept(self, config, version: int, compute: Callable[[], list[str]]) -> list[str]:
         return cached_value(
             office_id=self.office_id,
             parts=("panels", self.hook, config.label, *self.parts),
-            compute=self._compute(config),
+            compute=compute,
             version=version,
         )
 
@@ -303,7 +303,7 @@ class OfficePanels:
     def slotted(self) -> list[SafeString]:
         def keep(config, compute):
             if self.hook in getattr(config, "checkin_free_panels", ()):
-                return self._kept(config, self.records)
+                return self._kept(config, self.records, compute)
             return [self._slot(config)]
 
         return app_panels(self.hook, self.request, keep=keep, lazy=self.arguments)
@@ -312,7 +312,7 @@ class OfficePanels:
         for config in apps.get_app_configs():
             slot = self._slot(config)
             if hasattr(config, self.hook) and slot in html:
-                html = html.replace(slot, "".join(self._kept(config, self.version)))
+                html = html.replace(slot, "".join(self._kept(config, self.version, self._compute(config))))
         return mark_safe(html)
 
 

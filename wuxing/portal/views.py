@@ -185,7 +185,6 @@ def office_overview(request):
                 "version": at,
             }
 
-        # The campaign card and the branch table show no check-in figure: kept across check-ins as well.
         card = cached_fragment(render=campaign_card, **kept("campaign", records))
         panel_html = office_panels.fill(cached_fragment(render=panels, **kept("panels", records)))
     else:

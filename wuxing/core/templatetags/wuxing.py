@@ -272,7 +272,7 @@ class KeptNode(template.Node):
     def render(self, context):
         request = context.get("request")
         values = tuple(value.resolve(context) for value in self.values)
-        if request is None or not values or not values[0]:
+        if request is None or not values[0]:
             with context.push(request_path=request.get_full_path() if request is not None else ""):
                 return self.nodelist.render(context)
         key = (self.serial, get_language(), *(str(value) for value in values))
