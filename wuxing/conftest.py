@@ -107,10 +107,11 @@ def _fresh_cache():
     this process (a test's settings may change the menu or the URLs that a kept part shows)."""
     from django.core.cache import cache
 
-    from wuxing.core.fragments import FRAME_PARTS
+    from wuxing.core.fragments import FRAME_PARTS, VALUES
     from wuxing.portal.context_processors import MENUS
 
     cache.clear()
+    VALUES.clear()
     FRAME_PARTS.clear()
     MENUS.clear()
     yield

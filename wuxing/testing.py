@@ -16,6 +16,17 @@ from wuxing.org.rules import unit_path
 PASSWORD = settings.WUXING_DEMO_PASSWORD
 
 
+def clear_caches():
+    """Empty the shared cache and what this process keeps before it (core.fragments.VALUES): the next read computes
+    every figure again."""
+    from django.core.cache import cache
+
+    from wuxing.core.fragments import VALUES
+
+    cache.clear()
+    VALUES.clear()
+
+
 def _unit(code, name, level, parent=None):
     return OrgUnit.objects.create(
         code=code, name=name, level=level, parent=parent, path=unit_path(parent.path if parent else None, code)

@@ -4,7 +4,6 @@
 import re
 from collections.abc import Mapping
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.core.filtersets import AuditLogFilterSet
+from wuxing.core.fragments import VALUES
 from wuxing.core.selectors import audit_list
 from wuxing.core.services import account_authenticate
 from wuxing.core.tokens import token_issue
@@ -88,7 +88,7 @@ class ValuesListMixin:
     def list(self, request, *args, **kwargs):
         key = self._list_cache_key(request)
         if key is not None:
-            hit = cache.get(key)
+            hit = VALUES.get(key)
             if hit is not None:
                 count, rows = hit
                 return self._page_response(request, count, rows)
@@ -98,7 +98,7 @@ class ValuesListMixin:
             return Response(self.list_rows(list(values)))
         rows = self.list_rows(page)
         if key is not None:
-            cache.set(key, (self.paginator.count, rows), self.list_ttl)
+            VALUES.set(key, (self.paginator.count, rows), self.list_ttl)
         return self.get_paginated_response(rows)
 
     def _list_cache_key(self, request) -> str | None:

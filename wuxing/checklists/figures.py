@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, F
 from django.db.models.functions import Round
 
+from wuxing.core.fragments import VALUES
 from wuxing.core.querysets import Prepared
 from wuxing.org.figures import database_tag, figures_version, may_cache_figures
 
@@ -134,7 +134,7 @@ def office_progress(*, campaign, today: date, flagged: bool = False, trends=None
     version = figures_version(campaign.office_id)
     kinds = [SUMS] + ([FLAGGED] if flagged else []) + list(trends or {})
     keys = {kind: entry_key(campaign_id=campaign.pk, version=version, today=today, kind=kind) for kind in kinds}
-    found = cache.get_many(list(keys.values()))
+    found = VALUES.get_many(list(keys.values()))
     fresh = {}
     values = {}
     for kind in kinds:
@@ -149,7 +149,7 @@ def office_progress(*, campaign, today: date, flagged: bool = False, trends=None
             fresh[keys[kind]] = value
         values[kind] = value
     if fresh and may_cache_figures():
-        cache.set_many(fresh, timeout=TIMEOUT)
+        VALUES.set_many(fresh, timeout=TIMEOUT)
     sums = values[SUMS]
     return OfficeProgress(
         tolerance=sums["tolerance"],
@@ -162,6 +162,6 @@ def office_progress(*, campaign, today: date, flagged: bool = False, trends=None
 def forget(*, campaign, today: date) -> None:
     """Drop the campaign's sums and flagged items of `today` (the benchmark's cold reads)."""
     version = figures_version(campaign.office_id)
-    cache.delete_many(
+    VALUES.delete_many(
         [entry_key(campaign_id=campaign.pk, version=version, today=today, kind=kind) for kind in (SUMS, FLAGGED)]
     )

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
+                "wuxing.core.context_processors.csrf",
                 "django.contrib.messages.context_processors.messages",
                 "wuxing.portal.context_processors.navigation",
             ],
@@ -336,6 +337,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 # Failed sign-ins per client address (login page and token endpoint together) within the window, in seconds.
+# What each app server keeps in its own memory of the figures and page parts kept under an office's version, before
+# asking the shared cache (core.fragments.KeptValues): never stale, since the version is read for each request.
+WUXING_KEPT_BYTES = env_int("WUXING_KEPT_MB", 32) * 1024 * 1024
 WUXING_SIGN_IN_ADDRESS_LIMIT = env_int("WUXING_SIGN_IN_ADDRESS_LIMIT", 20)
 WUXING_SIGN_IN_ADDRESS_WINDOW = 600
 # The page an account with an initial password is sent to until it chooses its own.

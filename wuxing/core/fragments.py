@@ -8,10 +8,14 @@ that sends the user back where they were (the language switch's `next`) is rende
 """
 
 import itertools
+import pickle
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,11 +26,21 @@ CSRF_SLOT = "wx-csrf-slot-6d1f"
 PATH_SLOT = "wx-path-slot-3b7e"
 
 
+def request_token(request) -> str:
+    """The request's form token, masked once for the whole response, as Django's own `csrf_token` is for one
+    template: every form of the page (its kept parts' slots, `{{ csrf_token }}`) carries the same one. Each
+    response still gets its own mask."""
+    token = getattr(request, "_wx_csrf_token", None)
+    if token is None:
+        token = request._wx_csrf_token = get_token(request)
+    return token
+
+
 def fill_csrf(html: str, request) -> SafeString:
     """`html` rendered with CSRF_SLOT, with the request's token in each of its forms."""
     if CSRF_SLOT not in html:
         return mark_safe(html)
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))
+    return mark_safe(html.replace(CSRF_SLOT, request_token(request)))
 
 
 def fill_slots(html: str, request) -> SafeString:
@@ -76,3 +90,112 @@ _serials = itertools.count()
 
 def next_serial() -> int:
     return next(_serials)
+
+
+class KeptValues:
+    """A layer in this process before the shared cache (Redis when several app servers share one), for entries whose
+    key holds every input of the value — the figures and page parts kept under an office's version
+    (`org.figures`), the API's list pages under the versions of the caller's scope, the summaries' office entries.
+    The version is a database row read by the request itself, so a copy kept here under a key is the value any
+    server would compute for that key: it can never be stale, and a change is a new key, not an invalidation.
+
+    At most `limit_bytes` (about: the pickled size of a value, a string's own size) are kept, the least recently
+    used dropped first. A value is kept as its pickle (a string as itself) and each read unpickles a copy, as a read
+    from Redis does, so a caller that changes what it was given changes nothing kept. Safe across threads. After a
+    database is restored from a backup (its versions go back), restart the app servers, as the shared cache is
+    cleared (docs/deploy.md)."""
+
+    def __init__(self, limit_bytes: int):
+        self.limit_bytes = limit_bytes
+        self.size = 0
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _pack(value) -> tuple[object, int]:
+        if isinstance(value, str):
+            return value, sys.getsizeof(value)
+        raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        return raw, len(raw)
+
+    @staticmethod
+    def _unpack(kept):
+        return kept if isinstance(kept, str) else pickle.loads(kept)
+
+    def _local(self, key):
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                return None
+            self._values.move_to_end(key)
+            return found
+
+    def _keep(self, key, value) -> None:
+        kept, size = self._pack(value)
+        if size > self.limit_bytes // 8:  # one huge entry must not push out everything else
+            return
+        with self._lock:
+            old = self._values.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._values[key] = (kept, size)
+            self.size += size
+            while self.size > self.limit_bytes:
+                _key, (_kept, dropped) = self._values.popitem(last=False)
+                self.size -= dropped
+
+    def get(self, key: str, default=None):
+        found = self._local(key)
+        if found is not None:
+            return self._unpack(found[0])
+        missing = object()
+        value = cache.get(key, missing)
+        if value is missing:
+            return default
+        self._keep(key, value)
+        return value
+
+    def get_many(self, keys: Iterable[str]) -> dict:
+        found, wanted = {}, []
+        for key in keys:
+            local = self._local(key)
+            if local is not None:
+                found[key] = self._unpack(local[0])
+            else:
+                wanted.append(key)
+        if wanted:
+            shared = cache.get_many(wanted)
+            for key, value in shared.items():
+                self._keep(key, value)
+            found.update(shared)
+        return found
+
+    def set(self, key: str, value, timeout: int) -> None:
+        cache.set(key, value, timeout)
+        self._keep(key, value)
+
+    def set_many(self, values: dict, timeout: int) -> None:
+        cache.set_many(values, timeout=timeout)
+        for key, value in values.items():
+            self._keep(key, value)
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        cache.delete_many(keys)
+        with self._lock:
+            for key in keys:
+                old = self._values.pop(key, None)
+                if old is not None:
+                    self.size -= old[1]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self.size = 0
+
+
+# Figures and page parts kept under versions (see KeptValues); the limit is per process.
+VALUES = KeptValues(limit_bytes=getattr(settings, "WUXING_KEPT_BYTES", 32 * 1024 * 1024))

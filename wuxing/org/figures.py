@@ -22,7 +22,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models import Q
 from django.http import HttpResponse
@@ -31,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from wuxing.core.extensions import app_panels
+from wuxing.core.fragments import VALUES
 from wuxing.core.querysets import Prepared, Write
 
 from .models import FiguresVersion
@@ -223,13 +223,13 @@ def cached_page(*, office_id: int, parts: Iterable, render: Callable[[], HttpRes
     key = _cached(office_id, parts)
     if key is None:
         return render()
-    hit = cache.get(key)
+    hit = VALUES.get(key)
     if hit is not None:
         content, content_type = hit
         return HttpResponse(content, content_type=content_type)
     response = render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(key, (response.content, response["Content-Type"]), PAGE_TTL)
+        VALUES.set(key, (response.content, response["Content-Type"]), PAGE_TTL)
     return response
 
 
@@ -242,10 +242,10 @@ def cached_value(*, office_id: int, parts: Iterable, compute: Callable[[], objec
     key = _cached(office_id, parts, version)
     if key is None:
         return compute()
-    hit = cache.get(key, _MISSING)
+    hit = VALUES.get(key, _MISSING)
     if hit is _MISSING:
         hit = compute()
-        cache.set(key, hit, PAGE_TTL)
+        VALUES.set(key, hit, PAGE_TTL)
     return hit
 
 

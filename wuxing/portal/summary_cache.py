@@ -19,13 +19,13 @@ report pages read from a replica (the version and the rows come from the same da
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 
 from wuxing.campaigns.selectors import office_campaign_quotas, result_counts
 from wuxing.checklists.figures import tolerance_tag
 from wuxing.checklists.selectors import office_figures
+from wuxing.core.fragments import VALUES
 from wuxing.liaison.selectors import five_ones_completion
 from wuxing.org.figures import database_tag, may_cache_figures
 from wuxing.org.models import Branch
@@ -133,7 +133,7 @@ def office_entries(*, offices=None, versions: dict[int, int] | None = None, year
     else:
         ids = list(versions)
     keys = _keys(versions, year, today)
-    found = cache.get_many(list(keys.values())) if keys else {}
+    found = VALUES.get_many(list(keys.values())) if keys else {}
     out: dict[int, OfficeEntry] = {}
     missing = []
     for pk in ids:
@@ -148,7 +148,7 @@ def office_entries(*, offices=None, versions: dict[int, int] | None = None, year
     # deep copy cost a tenth of a second for a province's 2,592 offices.
     fresh = {keys[pk]: dict(vars(entry)) for pk, entry in computed.items() if pk in keys}
     if fresh and may_cache_figures():
-        cache.set_many(fresh, timeout=TIMEOUT)
+        VALUES.set_many(fresh, timeout=TIMEOUT)
     return out
 
 
@@ -156,4 +156,4 @@ def forget(offices, *, year: int, today: date) -> None:
     """Drop the offices' entries (the benchmark's cold reads); offices read through `with_versions`."""
     keys = list(_keys(office_versions(offices), year, today).values())
     if keys:
-        cache.delete_many(keys)
+        VALUES.delete_many(keys)

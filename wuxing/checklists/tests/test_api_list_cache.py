@@ -11,6 +11,7 @@ from wuxing.checklists.models import CheckInEvidence
 from wuxing.core.actors import SYSTEM
 from wuxing.core.uploads import as_upload, sample_jpeg
 from wuxing.org import services as org_services
+from wuxing.testing import clear_caches
 
 from .test_api import auth
 from .test_public_board_cache import CHANGES as BOARD_CHANGES
@@ -85,7 +86,7 @@ def test_a_change_shows_on_the_list_read_next_and_equals_the_list_read_afresh(ap
     after = _read(api_client, url)
     if change in SHOWN[url]:
         assert after != before, change
-    cache.clear()
+    clear_caches()
     assert _read(api_client, url) == after, change
 
 

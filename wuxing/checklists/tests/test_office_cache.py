@@ -15,6 +15,7 @@ from wuxing.checklists import figures, selectors, services
 from wuxing.checklists.models import ChecklistItem
 from wuxing.core.actors import SYSTEM
 from wuxing.org.figures import figures_version
+from wuxing.testing import clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def _figures(world, today=None):
 
 
 def _fresh(world, today=None):
-    cache.clear()
+    clear_caches()
     return _figures(world, today)
 
 

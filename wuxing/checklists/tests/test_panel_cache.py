@@ -9,14 +9,13 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from wuxing.checklists import services
 from wuxing.core.actors import SYSTEM
 from wuxing.org.figures import HOOKED_APPS, figures_version, office_of, office_paths
-from wuxing.testing import page_text
+from wuxing.testing import clear_caches, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,7 @@ def test_a_change_shows_on_the_pages_read_next_and_equals_the_pages_rendered_afr
     CHANGES[change](world)
     after = pages()
     assert after != before, change
-    cache.clear()
+    clear_caches()
     assert pages() == after, change
 
 
@@ -246,7 +245,7 @@ def test_after_a_check_in_only_the_check_in_panels_are_computed_again(world, pag
     assert not any("<!--wx-panels:" in html for html in after.values())  # every slot filled
     again = {key for key, n in calls.items() if n}
     assert again == {("checklists", "branch_panels"), ("checklists", "overview_panels")}
-    cache.clear()
+    clear_caches()
     assert pages() == after  # and equals the pages rendered afresh
 
     for key in calls:
@@ -263,7 +262,7 @@ def _panels_now(world, user, branch) -> dict:
     from wuxing.campaigns.selectors import campaign_for
     from wuxing.org.selectors import office_branches
 
-    cache.clear()
+    clear_caches()
     request = RequestFactory().get("/")
     request.user = type(user).objects.get(pk=user.pk)
     campaign = campaign_for(user=request.user, request=request, params={}, office=branch.office)

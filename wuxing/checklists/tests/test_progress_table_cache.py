@@ -5,11 +5,11 @@ entry; the rest of the page (the user's menu, the form tokens, messages) is rend
 is rendered afresh."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from wuxing.checklists import services
 from wuxing.core.actors import SYSTEM
+from wuxing.testing import clear_caches
 
 from .test_public_board_cache import CHANGES  # the changes the public board shows
 
@@ -39,7 +39,7 @@ def test_a_change_shows_on_the_table_read_next_and_equals_the_table_rendered_afr
     after = _table(client)
     if change not in {"office renamed", "campaign renamed"}:  # shown in the page's heading, not in the card
         assert after != before, change
-    cache.clear()
+    clear_caches()
     assert _table(client) == after, change
 
 

@@ -5,7 +5,6 @@ out-of-range page are rendered afresh and never kept."""
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from wuxing.campaigns import services as campaign_services
@@ -15,6 +14,7 @@ from wuxing.org import services as org_services
 from wuxing.org.figures import release_tag
 from wuxing.org.models import Assignment
 from wuxing.targets import services as target_services
+from wuxing.testing import clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_a_change_shows_on_the_board_read_next_and_equals_the_board_rendered_afr
     CHANGES[change](world, board_items)
     after = _board(client, world)
     assert after != before, change
-    cache.clear()
+    clear_caches()
     assert _board(client, world) == after, change
 
 
@@ -153,7 +153,7 @@ def test_without_the_version_moved_on_the_board_would_be_stale(client, world, bo
     monkeypatch.setattr(org_services, "office_figures_changed", lambda *ids: None)
     _branch_renamed(world, board_items)
     assert _board(client, world) == before
-    cache.clear()
+    clear_caches()
     assert "甲二新社区" in _board(client, world)
 
 
@@ -161,7 +161,7 @@ def test_each_filter_sort_and_page_is_kept_apart(client, world, board_items):
     for params in ({}, {"kind": "urban_community"}, {"sort": "name"}, {"per_page": "50"}, {"page": "1"}):
         shown = _board(client, world, **params)
         assert _board(client, world, **params) == shown
-        cache.clear()
+        clear_caches()
         assert _board(client, world, **params) == shown, params
     assert "甲二社区" in _board(client, world, kind="urban_community")
     assert "甲一村" not in _board(client, world, kind="urban_community")

@@ -268,6 +268,15 @@ class KeptNode(template.Node):
         self.nodelist = nodelist
         self.values = values
         self.serial = fragments.next_serial()
+        self._by_type = {}
+
+    def get_nodes_by_type(self, nodetype):
+        # A page that extends base.html looks for its blocks in the whole of it on every render ({% extends %}):
+        # the frame's nodes never change once parsed, so they are walked once per node type.
+        found = self._by_type.get(nodetype)
+        if found is None:
+            found = self._by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found)
 
     def render(self, context):
         request = context.get("request")

@@ -4,7 +4,6 @@ import subprocess
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import translation
 from wuxing.core.actors import SYSTEM
 from wuxing.plans import services
 from wuxing.targets import services as target_services
+from wuxing.testing import clear_caches
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +61,7 @@ def test_the_branch_page_section_costs_the_same_with_more_measures(client, world
     client.force_login(world.tc.users.leader)
     url = reverse("portal:branch_detail", args=[world.tc.a1.pk])
     client.get(url)
-    cache.clear()  # both reads render the panels (a read again would take the page's content from the cache)
+    clear_caches()  # both reads render the panels (a read again would take the page's content from the cache)
     with CaptureQueriesContext(connection) as before:
         assert 'id="plans-panel"' in text(client.get(url))
     measure = services.measure_save(
@@ -69,6 +69,6 @@ def test_the_branch_page_section_costs_the_same_with_more_measures(client, world
     )
     for month in (3, 6, 9):
         services.milestone_add(actor=SYSTEM, measure=measure, title=f"节点{month}", due_on=date(2027, month, 1))
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert "2 项措施，4 个节点" in text(client.get(url))

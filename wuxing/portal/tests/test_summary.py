@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +26,7 @@ from wuxing.portal.summary import summary_for
 from wuxing.standards.models import Star
 from wuxing.targets.choices import TargetStatus
 from wuxing.targets.models import Target
-from wuxing.testing import make_user
+from wuxing.testing import clear_caches, make_user
 
 OFFICES = {OFFICE_CODE, *NEIGHBOUR_CODES}
 YEAR = 2026
@@ -183,14 +182,14 @@ def test_query_count_does_not_grow_with_the_offices(client, district_user):
         return response, captured
 
     client.get(url, {"year": YEAR})
-    cache.clear()
+    clear_caches()
     client.force_login(district_user)
     _response, cold_small = read()
     _response, small = read()
     district = OrgUnit.objects.get(code=OFFICE_CODE).parent
     standard = Campaign.objects.get(office__code=OFFICE_CODE, year=YEAR).standard
     _add_offices(district, 6, standard)
-    cache.clear()
+    clear_caches()
     client.force_login(district_user)
     _response, cold_large = read()
     response, large = read()

@@ -40,7 +40,7 @@ from wuxing.portal.summary import build_summary
 from wuxing.standards.fileformat import standard_load
 from wuxing.standards.models import Star
 from wuxing.targets import services as targets
-from wuxing.testing import make_user, users_for
+from wuxing.testing import clear_caches, make_user, users_for
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "standards" / "data" / "example-standard.yaml"
 URL = "/api/v1/summary/"
@@ -282,7 +282,7 @@ def test_each_change_shows_in_the_next_summary_at_every_level(area, change):
     assert _read(area) == before  # read again: from the cache
     act(area, state)
     after = _read(area)
-    cache.clear()
+    clear_caches()
     assert after == _read(area)  # what the rows say now, computed afresh
     assert after != before, f"{change} changed no figure of the summary"
 
@@ -380,7 +380,7 @@ def test_a_warm_summary_reads_no_figures_and_its_queries_do_not_grow_with_the_of
     for offices in (2, 8):
         if offices == 8:
             _add_offices(area, 6)
-        cache.clear()
+        clear_caches()
         cold, warm = _queries(user, area.year), _queries(user, area.year)
         counts.append((len(cold), len(warm)))
         assert not [q for q in warm if any(t in q for t in FIGURE_TABLES)], warm
@@ -401,7 +401,7 @@ def test_the_page_too_runs_fewer_queries_warm_and_the_same_number_at_two_sizes(a
     for extra in (0, 6):
         _add_offices(area, extra)
         count()  # the session and the content types read once
-        cache.clear()
+        clear_caches()
         AccountPolicy.current()  # cached with the figures: read back, so that the difference is the figures'
         sizes.append((count(), count()))
     (cold_small, warm_small), (cold_large, warm_large) = sizes
