@@ -108,10 +108,12 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from wuxing.core.fragments import FRAME_PARTS, VALUES
+    from wuxing.core.models import AccountPolicy
     from wuxing.portal.context_processors import MENUS
 
     cache.clear()
     VALUES.clear()
+    AccountPolicy._local = None
     FRAME_PARTS.clear()
     MENUS.clear()
     yield

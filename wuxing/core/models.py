@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import time
 import uuid
 from pathlib import PurePosixPath
 
@@ -316,21 +317,33 @@ class AccountPolicy(models.Model):
     # Every signed-in request reads the policy (the idle rule): it is kept in the cache (Redis when several app
     # servers share one) and dropped there whenever it is saved, at once and again when the saving transaction
     # commits (a reader in between could have put the old row back). The timeout bounds a change made around save().
+    # Each app server also keeps the copy it read for LOCAL_SECONDS, dropped at once when it saves the policy
+    # itself: a change made through another server applies here within that time.
     CACHE_KEY = "core:account-policy:v1"
     CACHE_SECONDS = 300
+    LOCAL_SECONDS = 10
+    _local: tuple["AccountPolicy", float] | None = None
 
     @classmethod
     def current(cls) -> "AccountPolicy":
+        local, now = cls._local, time.monotonic()
+        if local is not None and local[1] > now:
+            return local[0]
         policy = cache.get(cls.CACHE_KEY)
         if policy is None:
             policy, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, policy, cls.CACHE_SECONDS)
+        cls._local = (policy, now + cls.LOCAL_SECONDS)
         return policy
 
     @classmethod
     def forget(cls, using: str = "default") -> None:
-        cache.delete(cls.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY), using=using)
+        def drop():
+            cls._local = None
+            cache.delete(cls.CACHE_KEY)
+
+        drop()
+        transaction.on_commit(drop, using=using)
 
 
 class DeletedRecord(models.Model):

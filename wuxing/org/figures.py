@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 
 from wuxing.core.extensions import app_panels
 from wuxing.core.fragments import VALUES
-from wuxing.core.querysets import Prepared, Write
+from wuxing.core.querysets import Prepared, PreparedFor, Write
 
 from .models import FiguresVersion
 
@@ -324,6 +324,11 @@ def scope_versions(user) -> str:
     or assigned branches; every office for a scope over everything), in one query: it changes when any of them
     moves on, and when an office gets its first version. Versions only grow, and an office's row goes only with
     the office, whose absence changes the rows hashed too."""
+    pairs = _SCOPE_VERSIONS(user)
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
+
+
+def _scope_version_rows(user):
     from .scopes import scope_for
 
     scope = scope_for(user)
@@ -333,8 +338,17 @@ def scope_versions(user) -> str:
         for path in scope.unit_paths:
             condition |= Q(office__path__startswith=path)
         rows = rows.filter(condition)
-    pairs = list(rows.order_by("office_id").values_list("office_id", "version"))
-    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
+    return rows.order_by("office_id").values_list("office_id", "version")
+
+
+def _read_key(user):
+    from .scopes import read_key
+
+    return read_key(user)
+
+
+# Read by every kept API list page: built and compiled once per viewer's scope (core.querysets.PreparedFor).
+_SCOPE_VERSIONS = PreparedFor(_scope_version_rows, key=_read_key)
 
 
 def scoped_key(user, parts: Iterable) -> str | None:

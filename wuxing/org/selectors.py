@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 
 from wuxing.core.querysets import PreparedFor
@@ -14,6 +14,7 @@ from .models import (
     Boundary,
     Branch,
     Department,
+    FiguresVersion,
     Grid,
     KioskToken,
     OrgUnit,
@@ -68,16 +69,36 @@ _BRANCH_WITH_ASSIGNMENTS = PreparedFor(
 )
 
 
-def branch_get(*, user, pk: int, assignments: bool = True) -> Branch:
+def _office_version(field: str):
+    return Subquery(FiguresVersion.objects.filter(office_id=OuterRef("office_id")).values(field)[:1])
+
+
+# The branch page reads its office's figures versions with the branch, in the same statement (see branch_get).
+_BRANCH_WITH_VERSIONS = PreparedFor(
+    lambda user, pk: _branch_in_scope(user, pk).annotate(
+        office_version=_office_version("version"), office_records_version=_office_version("records_version")
+    ),
+    key=read_key,
+)
+
+
+def branch_get(*, user, pk: int, assignments: bool = True, versions: bool = False) -> Branch:
     """The branch in the user's scope (404 outside it), with its secretary and office and, unless `assignments` is
-    False, its active assignments (`active_assignments`; `with_assignments` reads them later)."""
+    False, its active assignments (`active_assignments`; `with_assignments` reads them later). With `versions` (and
+    not `assignments`), also its office's figures versions, read in the same statement: `office_versions`, as
+    `org.figures.figures_versions` gives them."""
     pk = int(pk)
     if not 0 < pk < 2**63:  # no such row; outside the column's range the database would refuse the number
         raise Http404
-    found = (_BRANCH_WITH_ASSIGNMENTS if assignments else _BRANCH)(user, pk=pk)
+    if versions and assignments:
+        raise ValueError("the versions are read with the branch alone")
+    found = (_BRANCH_WITH_VERSIONS if versions else _BRANCH_WITH_ASSIGNMENTS if assignments else _BRANCH)(user, pk=pk)
     if not found:
         raise Http404
-    return found[0]
+    branch = found[0]
+    if versions:
+        branch.office_versions = (branch.office_version or 0, branch.office_records_version or 0)
+    return branch
 
 
 def with_assignments(branch: Branch) -> Branch:

@@ -215,7 +215,8 @@ def office_overview(request):
 def branch_detail(request, pk: int):
     """The branch page: its facts and who answers for it, then each app's panel for the office's campaign."""
     user = request.user
-    branch = org_selectors.branch_get(user=user, pk=pk, assignments=False)
+    # The office's figures versions come with the branch, before anything is rendered (one statement).
+    branch = org_selectors.branch_get(user=user, pk=pk, assignments=False, versions=True)
     campaign = campaign_for(user=user, request=request, params={}, office=branch.office)
     work_first = branch.pk in scope_for(user).branch_ids
 
@@ -246,7 +247,7 @@ def branch_detail(request, pk: int):
     # go into its slots, kept under the figures version, which a check-in moves on too. Its forms get the request's
     # own token.
     parts = ("portal.branch", branch.pk, campaign.pk if campaign else None, work_first, viewer_key(user))
-    versions = figures_versions(branch.office_id)
+    versions = branch.office_versions
     branch_panels = OfficePanels(
         "branch_panels",
         request,

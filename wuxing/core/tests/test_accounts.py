@@ -324,3 +324,22 @@ def test_a_shorter_idle_window_applies_to_the_next_request(client):
     )
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_each_app_server_keeps_the_policy_it_read_for_a_few_seconds(monkeypatch):
+    """Read on every signed-in request: each server keeps its copy for LOCAL_SECONDS without asking the cache; a
+    change made through another server (the row and the cache, not this process) applies here after that."""
+    import time as clock
+
+    assert AccountPolicy.current().idle_minutes == settings.WUXING_IDLE_MINUTES
+    asked = []
+    get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: asked.append(key) or get(key, *a, **kw))
+    AccountPolicy.objects.filter(pk=1).update(idle_minutes=7)  # another server's change…
+    cache.delete(AccountPolicy.CACHE_KEY)  # …which drops the shared copy, not this process's
+    assert AccountPolicy.current().idle_minutes == settings.WUXING_IDLE_MINUTES
+    assert asked == [], "read again within the time: from this process"
+    now = clock.monotonic()
+    monkeypatch.setattr(clock, "monotonic", lambda: now + AccountPolicy.LOCAL_SECONDS + 1)
+    assert AccountPolicy.current().idle_minutes == 7
+    assert asked == [AccountPolicy.CACHE_KEY]
