@@ -107,6 +107,7 @@ def _fresh_cache():
     this process (a test's settings may change the menu or the URLs that a kept part shows)."""
     from django.core.cache import cache
 
+    from wuxing.campaigns.selectors import STANDARD_STARS
     from wuxing.core.fragments import FRAME_PARTS, VALUES
     from wuxing.core.models import AccountPolicy
     from wuxing.portal.context_processors import MENUS
@@ -116,4 +117,5 @@ def _fresh_cache():
     AccountPolicy._local = None
     FRAME_PARTS.clear()
     MENUS.clear()
+    STANDARD_STARS.clear()
     yield

@@ -1,9 +1,13 @@
 """Reads of campaigns, scoped to the user."""
 
+import copy
+
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 
+from wuxing.core.fragments import KeptParts
 from wuxing.core.querysets import PreparedFor
+from wuxing.org.figures import database_tag
 from wuxing.org.scopes import read_key
 from wuxing.standards.models import Star
 
@@ -134,6 +138,10 @@ def campaign_for(*, user, request=None, params=None, office=None):
     return campaign
 
 
+# The stars of the standards read last in this process (see campaign_stars).
+STANDARD_STARS = KeptParts(limit=100)
+
+
 def campaign_stars(campaign, star_set: str | None = None) -> list[Star]:
     """The stars of the campaign's standard in star-set and position order (of one star set if given).
 
@@ -142,7 +150,13 @@ def campaign_stars(campaign, star_set: str | None = None) -> list[Star]:
     it is in use (a new version is a new standard)."""
     stars = getattr(campaign, "_stars", None)
     if stars is None or not getattr(campaign, "request_memo", False):
-        stars = list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position"))
+        # Kept in this process per standard as well: a standard's stars are written once, with it (a new version
+        # is a new standard); each request gets its own copies.
+        kept = STANDARD_STARS.get(
+            (database_tag(), campaign.standard_id),
+            lambda: list(Star.objects.filter(standard_id=campaign.standard_id).order_by("star_set", "position")),
+        )
+        stars = [copy.copy(star) for star in kept]
         campaign._stars = stars
     return stars if star_set is None else [s for s in stars if s.star_set == star_set]
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Round
 
 from wuxing.core.fragments import VALUES
 from wuxing.core.querysets import Prepared
-from wuxing.org.figures import database_tag, figures_version, may_cache_figures
+from wuxing.org.figures import cached_value, database_tag, figures_version, may_cache_figures, read_versions
 
 from . import rules
 
@@ -113,7 +113,16 @@ _FLAGGED = Prepared(_flagged_query)
 def _compute_sums(campaign, today: date) -> dict:
     from .selectors import tolerance_for
 
-    tolerance = tolerance_for(campaign.office_id)
+    versions = read_versions(campaign)
+    if versions is None:
+        tolerance = tolerance_for(campaign.office_id)
+    else:  # a change of the tolerance moves the records version on; a check-in leaves it
+        tolerance = cached_value(
+            office_id=campaign.office_id,
+            parts=("checklists.tolerance",),
+            version=versions[1],
+            compute=lambda: tolerance_for(campaign.office_id),
+        )
     rows = _SUMS(campaign=campaign.pk, today=today, tolerance=rules.behind_limit(tolerance))
     return {"tolerance": tolerance, "rows": rows}
 
@@ -131,7 +140,8 @@ def office_progress(*, campaign, today: date, flagged: bool = False, trends=None
     there, else computed from the live rows (and stored). `trends`: {trend_key: branches} of the trends wanted."""
     from .selectors import office_trend
 
-    version = figures_version(campaign.office_id)
+    versions = read_versions(campaign)
+    version = versions[0] if versions is not None else figures_version(campaign.office_id)
     kinds = [SUMS] + ([FLAGGED] if flagged else []) + list(trends or {})
     keys = {kind: entry_key(campaign_id=campaign.pk, version=version, today=today, kind=kind) for kind in kinds}
     found = VALUES.get_many(list(keys.values()))

@@ -148,6 +148,19 @@ _VERSIONS = Prepared(
 )
 
 
+def page_versions(campaign, versions: tuple[int, int]) -> None:
+    """Mark `campaign` (the request's, from `campaign_for`) with its office's (figures version, records version)
+    that the page read before rendering anything: the figures and inputs its panels keep (`read_versions`) are
+    read under these, with no query of their own. Only for a page that writes nothing (a GET): a version read
+    before a change of the same request would be behind it."""
+    campaign.office_versions = versions
+
+
+def read_versions(campaign) -> tuple[int, int] | None:
+    """The versions `page_versions` marked `campaign` with, or None: the caller reads them itself."""
+    return getattr(campaign, "office_versions", None)
+
+
 def database_tag() -> str:
     """A short tag of the database, part of every cached figure's key: two databases behind one Redis (a scratch
     copy, a restored backup) must not share entries."""

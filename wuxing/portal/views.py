@@ -30,7 +30,14 @@ from wuxing.org import selectors as org_selectors
 from wuxing.org import services as org_services
 from wuxing.org.choices import BranchKind, StarSet, UnitLevel
 from wuxing.org.demo import DEMO_ACCOUNTS
-from wuxing.org.figures import OfficePanels, cached_fragment, cached_value, figures_versions
+from wuxing.org.figures import (
+    OfficePanels,
+    cached_fragment,
+    cached_value,
+    figures_versions,
+    page_versions,
+    read_versions,
+)
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
 from wuxing.org.scopes import scope_for, viewer_key
@@ -143,7 +150,17 @@ def office_overview(request):
     def branches_of_office():
         nonlocal office_branches
         if office_branches is None:
-            office_branches = _office_branches(request.user, campaign)
+            if campaign is not None and read_versions(campaign) is not None:
+                # Kept under the records version, which a branch added, edited, moved or retired moves on (a
+                # check-in leaves it): the check-in list's panel reads them after a check-in with no query.
+                office_branches = cached_value(
+                    office_id=campaign.office_id,
+                    parts=("portal.overview", "branches", campaign.pk, viewer_key(request.user)),
+                    version=read_versions(campaign)[1],
+                    compute=lambda: _office_branches(request.user, campaign),
+                )
+            else:
+                office_branches = _office_branches(request.user, campaign)
         return office_branches
 
     def table_html(rows):
@@ -169,6 +186,7 @@ def office_overview(request):
         # campaign are read for each request. What shows no check-in figure is kept under the records version, which
         # a check-in leaves: the card, the table and the panels' part, whose slots take the check-in list's panels.
         (version, records), viewer = figures_versions(campaign.office_id), viewer_key(request.user)
+        page_versions(campaign, (version, records))
         office_panels = OfficePanels(
             "overview_panels",
             request,
@@ -248,6 +266,8 @@ def branch_detail(request, pk: int):
     # own token.
     parts = ("portal.branch", branch.pk, campaign.pk if campaign else None, work_first, viewer_key(user))
     versions = branch.office_versions
+    if campaign is not None:
+        page_versions(campaign, versions)
     branch_panels = OfficePanels(
         "branch_panels",
         request,

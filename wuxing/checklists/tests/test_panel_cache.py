@@ -96,7 +96,12 @@ def _secretary_renamed(world):
     person_update(actor=SYSTEM, person=world.org.branches["a1"].secretary, name="甲一新书记")
 
 
+def _tolerance_set(world):
+    services.policy_set(actor=SYSTEM, office=world.org.office_a, behind_tolerance="1")
+
+
 CHANGES = {
+    "tolerance set (checklists)": _tolerance_set,
     "demonstration site claimed (showcase)": _site_claimed,
     "deliberation started (deliberations)": _deliberation_started,
     "finding and rectification recorded (supervision)": _finding_recorded,
@@ -334,3 +339,25 @@ def test_a_check_in_moves_the_figures_version_on_and_leaves_the_records_version(
     assert figures_versions(other) == (0, 0)
     figures_changed_write(other, checkin=True).run()
     assert figures_versions(other) == (1, 0)
+
+
+def test_after_a_check_in_the_pages_read_the_figures_and_nothing_a_check_in_leaves(world, pages):
+    """The tolerance, the branch's target, the standard's stars and the office's branches are kept under the
+    records version (or, the stars, per standard): after a check-in the branch page and the overview read the
+    viewer, the branch or campaign, the versions and the office's sums, and nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages()
+    _checkin(world)
+    with CaptureQueriesContext(connection) as queries:
+        after = pages()
+    sql = [q["sql"] for q in queries.captured_queries]
+    for table in ("checklists_progresspolicy", "standards_star", "targets_target", 'org_branch" WHERE'):
+        assert not [q for q in sql if f'FROM "{table}' in q], table
+    # The overview reads the versions alone, the branch page with the branch (a subquery of its statement).
+    assert len([q for q in sql if q.startswith('SELECT "org_figuresversion"')]) == 1
+    assert len([q for q in sql if 'FROM "org_figuresversion"' in q]) == 2
+    assert len([q for q in sql if "SUM(" in q]) == 1, "the office's sums, computed once for both pages"
+    clear_caches()
+    assert pages() == after
