@@ -140,5 +140,6 @@ def navigation(request):
         "nav_tools": tools,
         "nav_active": active,
         "nav_active_group": active_group,
+        "nav_on_entry": active is not None and request.path == active.url,
         "page_campaign": _page_campaign(request),
     }

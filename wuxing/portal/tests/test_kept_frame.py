@@ -29,7 +29,7 @@ def _nexts(html: str) -> list[str]:
 def kept_renders():
     """How many times each kept part of base.html was rendered (the parts' node lists counted)."""
     nodes = get_template("base.html").template.nodelist.get_nodes_by_type(KeptNode)
-    assert len(nodes) == 2, "base.html keeps its top bar with the menu, and its footer"
+    assert len(nodes) == 3, "base.html keeps its top bar with the menu, its breadcrumb and its footer"
     counts = {node.serial: 0 for node in nodes}
     originals = {}
     for node in nodes:
@@ -49,10 +49,10 @@ def test_the_frame_is_rendered_once_and_each_request_gets_its_own_token_and_addr
     client.force_login(User.objects.get(username="demo-staff"))
     response = client.get(reverse("targets:target_list") + "?q=a&x=%22%3Cb%3E")
     html, first = response.content.decode(), response.wsgi_request.get_full_path()
-    assert list(kept_renders.values()) == [1, 1] and len(FRAME_PARTS) == 2
+    assert list(kept_renders.values()) == [1, 1, 1] and len(FRAME_PARTS) == 3
     second = reverse("targets:target_list") + "?page=2"
     again = client.get(second).content.decode()
-    assert list(kept_renders.values()) == [1, 1], "the same menu and entry: the kept parts are served, not rendered"
+    assert list(kept_renders.values()) == [1, 1, 1], "the same menu and entry: the kept parts are served, not rendered"
     for page, path in ((html, first), (again, second)):
         assert CSRF_SLOT not in page and PATH_SLOT not in page
         assert _nexts(page) == [path, path]  # both language switches return to this page
@@ -97,7 +97,8 @@ def test_a_signed_out_page_renders_its_top_bar_for_the_request(client, demo_offi
         assert _nexts(response.content.decode()) == [response.wsgi_request.get_full_path()]
     nodes = sorted(kept_renders)
     assert kept_renders[nodes[0]] == 2, "no menu key: the top bar is rendered for each request"
-    assert kept_renders[nodes[1]] == 1 and len(FRAME_PARTS) == 1  # the footer is the same for everyone
+    assert kept_renders[nodes[1]] == 0, "no entry active: no breadcrumb"
+    assert kept_renders[nodes[2]] == 1 and len(FRAME_PARTS) == 1  # the footer is the same for everyone
 
 
 def test_the_menu_is_read_from_the_shared_cache_once_per_process(client, demo_office, monkeypatch):
@@ -113,3 +114,24 @@ def test_the_menu_is_read_from_the_shared_cache_once_per_process(client, demo_of
     client.get(reverse("home"))
     client.get(reverse("targets:target_list"))
     assert len([k for k in read if str(k).startswith("wx:nav:")]) == 1 and len(MENUS) == 1
+
+
+def test_the_breadcrumb_is_kept_per_entry_and_shows_the_campaign_as_it_is_now(client, demo_office, kept_renders):
+    from wuxing.campaigns.models import Campaign
+
+    client.force_login(User.objects.get(username="demo-staff"))
+    crumbs = sorted(kept_renders)[1]
+
+    def crumb(url):
+        html = client.get(url).content.decode()
+        return html[html.index('<nav class="wx-crumbs') : html.index("</nav>", html.index('<nav class="wx-crumbs'))]
+
+    entry = reverse("targets:target_list")
+    on_entry = crumb(entry)
+    assert 'aria-current="page">目标申领' in on_entry
+    assert crumb(entry + "?page=2") == on_entry and kept_renders[crumbs] == 1  # served again
+    campaign = Campaign.objects.get(pk=client.get(entry).wsgi_request._wuxing_memo[("campaign_for", "", None)].pk)
+    campaign.name = "改名后的年度创建"
+    campaign.save(update_fields=["name"])
+    renamed = crumb(entry)
+    assert "改名后的年度创建" in renamed and kept_renders[crumbs] == 2  # the campaign's name is part of the key
