@@ -30,10 +30,12 @@ def request_token(request) -> str:
     """The request's form token, masked once for the whole response, as Django's own `csrf_token` is for one
     template: every form of the page (its kept parts' slots, `{{ csrf_token }}`) carries the same one. Each
     response still gets its own mask."""
-    token = getattr(request, "_wx_csrf_token", None)
-    if token is None:
-        token = request._wx_csrf_token = get_token(request)
-    return token
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_wx_csrf_token", None)
+    if kept is None or kept[0] != secret:  # none yet, or the secret rotated since (a sign-in)
+        token = get_token(request)
+        request._wx_csrf_token = kept = (request.META.get("CSRF_COOKIE"), token)
+    return kept[1]
 
 
 def fill_csrf(html: str, request) -> SafeString:

@@ -114,3 +114,17 @@ def test_one_form_token_per_response_and_another_for_the_next(client, world, mak
     assert set(_tokens(second)) != set(tokens), "each response its own mask"
     answer = client.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": tokens[0]})
     assert answer.status_code == 302
+
+
+def test_the_responses_token_follows_a_secret_rotated_by_a_sign_in(rf):
+    from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, rotate_token
+
+    from wuxing.core.fragments import request_token
+
+    request = rf.get("/")
+    CsrfViewMiddleware(lambda r: None).process_request(request)
+    first = request_token(request)
+    assert request_token(request) == first, "one token for the whole response"
+    rotate_token(request)  # what a sign-in does
+    second = request_token(request)
+    assert second != first and _unmask_cipher_token(second) == request.META["CSRF_COOKIE"]

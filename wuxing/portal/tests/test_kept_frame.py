@@ -135,3 +135,21 @@ def test_the_breadcrumb_is_kept_per_entry_and_shows_the_campaign_as_it_is_now(cl
     campaign.save(update_fields=["name"])
     renamed = crumb(entry)
     assert "改名后的年度创建" in renamed and kept_renders[crumbs] == 2  # the campaign's name is part of the key
+
+
+def test_two_secretaries_below_their_own_entry_each_get_their_own_breadcrumb_link(client, demo_office):
+    """An entry's link can be the user's own (a secretary's check-in list): the breadcrumb is kept per link."""
+    from wuxing.core.roles import Role
+    from wuxing.org.models import Branch
+    from wuxing.testing import make_user
+
+    links = []
+    for n, branch in enumerate(Branch.objects.filter(retired_at__isnull=True).order_by("pk")[:2]):
+        client.force_login(make_user(f"crumb-sec-{n}", Role.BRANCH_SECRETARY, branch=branch))
+        entry = reverse("checklists:branch_checklist", args=[branch.pk])
+        page = client.get(reverse("checklists:report_card", args=[branch.pk])).content.decode()  # below the entry
+        start = page.index('<nav class="wx-crumbs')
+        crumbs = page[start : page.index("</nav>", start)]
+        assert f'href="{entry}"' in crumbs, "the crumb links to this secretary's own list"
+        links.append(entry)
+    assert links[0] != links[1]
