@@ -17,14 +17,18 @@ PASSWORD = settings.WUXING_DEMO_PASSWORD
 
 
 def clear_caches():
-    """Empty the shared cache and what this process keeps before it (core.fragments.VALUES): the next read computes
-    every figure again."""
+    """Empty the shared cache and what this process keeps of what it read (core.fragments.VALUES, the account
+    policy's copy, the standards' stars): the next read computes every figure again, as on a server just started."""
     from django.core.cache import cache
 
+    from wuxing.campaigns.selectors import STANDARD_STARS
     from wuxing.core.fragments import VALUES
+    from wuxing.core.models import AccountPolicy
 
     cache.clear()
     VALUES.clear()
+    AccountPolicy._local = None
+    STANDARD_STARS.clear()
 
 
 def _unit(code, name, level, parent=None):
