@@ -4,9 +4,9 @@ An entry holds what `summary.build_summary` adds up for one office and one year:
 targets agreed and confirmed, progress (R10) with the items behind and overdue, 五个一 completion and rating results.
 It is keyed by the office, the year, the day (expected progress moves with the date), the office's figures version
 (`org.FiguresVersion`, moved on by every service that changes one of those figures, in its own transaction) and
-the default tolerance. A summary reads the entries of all its offices with one `cache.get_many`; the offices
-missing are computed together, one grouped query per kind of figure whatever their number, and stored with one
-`set_many`. So a warm summary reads the org rows (which carry the versions) and the cache, and a cold one costs
+the default tolerance. A summary reads the entries of all its offices with one `get_many` (those this process read
+before from its own memory, `core.fragments.VALUES`, the rest from the cache); the offices missing are computed
+together, one grouped query per kind of figure whatever their number, and stored with one `set_many`. So a warm summary reads the org rows (which carry the versions) and the cache, and a cold one costs
 what computing the figures costs.
 
 Why a cache and not a maintained rollup table: the expected progress of every item moves each day, so a table of
