@@ -27,7 +27,13 @@ from django.db.models.functions import Round
 
 from wuxing.core.fragments import VALUES
 from wuxing.core.querysets import Prepared
-from wuxing.org.figures import cached_value, database_tag, figures_version, may_cache_figures, read_versions
+from wuxing.org.figures import (
+    database_tag,
+    figures_version,
+    kept_across_checkins,
+    may_cache_figures,
+    read_versions,
+)
 
 from . import rules
 
@@ -113,16 +119,8 @@ _FLAGGED = Prepared(_flagged_query)
 def _compute_sums(campaign, today: date) -> dict:
     from .selectors import tolerance_for
 
-    versions = read_versions(campaign)
-    if versions is None:
-        tolerance = tolerance_for(campaign.office_id)
-    else:  # a change of the tolerance moves the records version on; a check-in leaves it
-        tolerance = cached_value(
-            office_id=campaign.office_id,
-            parts=("checklists.tolerance",),
-            version=versions[1],
-            compute=lambda: tolerance_for(campaign.office_id),
-        )
+    # A change of the tolerance moves the records version on; a check-in leaves it.
+    tolerance = kept_across_checkins(campaign, ("checklists.tolerance",), lambda: tolerance_for(campaign.office_id))
     rows = _SUMS(campaign=campaign.pk, today=today, tolerance=rules.behind_limit(tolerance))
     return {"tolerance": tolerance, "rows": rows}
 

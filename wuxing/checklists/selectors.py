@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from wuxing.campaigns.selectors import campaign_stars
 from wuxing.core.querysets import Prepared
-from wuxing.org.figures import cached_value, read_versions
+from wuxing.org.figures import kept_across_checkins
 from wuxing.org.models import Assignment, Branch
 from wuxing.org.selectors import branch_responsible
 from wuxing.standards.models import Star
@@ -215,16 +215,11 @@ def branch_progress(*, branch, campaign, today: date | None = None, figures=None
         codes_by_id.update(Star.objects.filter(pk__in=missing).values_list("pk", "code"))
     # The branch's target alone (one query, shared with the branch page's other panels); on a page that read its
     # office's versions, kept under the records version, which a change of the target moves on.
-    versions = read_versions(campaign)
-    if versions is None:
-        target = target_summary_of(campaign=campaign, branch_id=branch.pk)
-    else:
-        target = cached_value(
-            office_id=campaign.office_id,
-            parts=("checklists.branch_target", campaign.pk, branch.pk),
-            version=versions[1],
-            compute=lambda: target_summary_of(campaign=campaign, branch_id=branch.pk),
-        )
+    target = kept_across_checkins(
+        campaign,
+        ("checklists.branch_target", campaign.pk, branch.pk),
+        lambda: target_summary_of(campaign=campaign, branch_id=branch.pk),
+    )
     targeted = set(target.star_codes) if target else set()
     sums = {codes_by_id[r["star_id"]]: r for r in own}
     order = {s.code: i for i, s in enumerate(campaign_stars(campaign, branch.star_set))}

@@ -94,6 +94,9 @@ def next_serial() -> int:
     return next(_serials)
 
 
+_ABSENT = object()
+
+
 class KeptValues:
     """A layer in this process before the shared cache (Redis when several app servers share one), for entries whose
     key holds every input of the value — the figures and page parts kept under an office's version
@@ -150,9 +153,8 @@ class KeptValues:
         found = self._local(key)
         if found is not None:
             return self._unpack(found[0])
-        missing = object()
-        value = cache.get(key, missing)
-        if value is missing:
+        value = cache.get(key, _ABSENT)
+        if value is _ABSENT:
             return default
         self._keep(key, value)
         return value

@@ -161,6 +161,15 @@ def read_versions(campaign) -> tuple[int, int] | None:
     return getattr(campaign, "office_versions", None)
 
 
+def kept_across_checkins(campaign, parts: Iterable, compute: Callable[[], object]):
+    """What `compute()` gives, for something a check-in leaves (the tolerance, a target, the branches): kept under
+    the records version the page marked `campaign` with (`page_versions`), or computed when no page did."""
+    versions = read_versions(campaign)
+    if versions is None:
+        return compute()
+    return cached_value(office_id=campaign.office_id, parts=parts, version=versions[1], compute=compute)
+
+
 def database_tag() -> str:
     """A short tag of the database, part of every cached figure's key: two databases behind one Redis (a scratch
     copy, a restored backup) must not share entries."""

@@ -35,8 +35,8 @@ from wuxing.org.figures import (
     cached_fragment,
     cached_value,
     figures_versions,
+    kept_across_checkins,
     page_versions,
-    read_versions,
 )
 from wuxing.org.forms import AssignmentForm
 from wuxing.org.models import OrgUnit
@@ -150,17 +150,16 @@ def office_overview(request):
     def branches_of_office():
         nonlocal office_branches
         if office_branches is None:
-            if campaign is not None and read_versions(campaign) is not None:
-                # Kept under the records version, which a branch added, edited, moved or retired moves on (a
-                # check-in leaves it): the check-in list's panel reads them after a check-in with no query.
-                office_branches = cached_value(
-                    office_id=campaign.office_id,
-                    parts=("portal.overview", "branches", campaign.pk, viewer_key(request.user)),
-                    version=read_versions(campaign)[1],
-                    compute=lambda: _office_branches(request.user, campaign),
-                )
+            if campaign is None:
+                office_branches = []
             else:
-                office_branches = _office_branches(request.user, campaign)
+                # A branch added, edited, moved or retired moves the records version on (a check-in leaves it):
+                # the check-in list's panel reads them after a check-in with no query.
+                office_branches = kept_across_checkins(
+                    campaign,
+                    ("portal.overview", "branches", campaign.pk, viewer_key(request.user)),
+                    lambda: _office_branches(request.user, campaign),
+                )
         return office_branches
 
     def table_html(rows):
